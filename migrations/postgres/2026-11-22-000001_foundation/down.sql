@@ -1,0 +1,9 @@
+DROP TABLE login_failures;
+DROP TABLE password_resets;
+DROP TABLE invitations;
+DROP TABLE provider_members;
+DROP TABLE providers;
+DROP TABLE memberships;
+DROP TABLE collectivities;
+DROP TABLE users;
+DROP TABLE territories;

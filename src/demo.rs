@@ -1,0 +1,160 @@
+//! Demo data shipped with the binary: a few real collectivities of the "Territoires en commun" programmes (official
+//! codes of 2026), one account per role and a pending invitation. Loading is idempotent.
+
+use chrono::TimeDelta;
+
+use crate::domain::account::Function;
+use crate::domain::territory::{EpciType, NewTerritory, TerritoryKind};
+use crate::security::{hash_password, random_token, token_digest};
+use crate::storage::invitations::{insert_invitation, NewInvitation};
+use crate::storage::territories::{find_territory, upsert_territories};
+use crate::storage::users::{find_user_by_email, insert_user, set_agency_admin, NewUser};
+use crate::storage::{self, collectivities, providers, DbConnection};
+
+pub const DEMO_PASSWORD: &str = "encommun-demo-2026";
+
+pub struct DemoAccount {
+    pub email: &'static str,
+    pub name: &'static str,
+    pub role: &'static str,
+}
+
+pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount { email: "agence@demo.encommun.fr", name: "Claire Dubois", role: "administratrice de l’agence" },
+    DemoAccount { email: "referente@agglopolys.demo.encommun.fr", name: "Sophie Martin", role: "élue référente d’Agglopolys" },
+    DemoAccount { email: "agent@grand-chatellerault.demo.encommun.fr", name: "Karim Benali", role: "agent référent de Grand Châtellerault" },
+    DemoAccount { email: "elu@grand-cahors.demo.encommun.fr", name: "Jean Lacombe", role: "élu (membre) du Grand Cahors" },
+    DemoAccount { email: "prestataire@demo.encommun.fr", name: "Amandine Roux", role: "membre du prestataire Coopérative Territoires & Participation" },
+];
+
+struct DemoTerritory {
+    kind: TerritoryKind,
+    code: &'static str,
+    name: &'static str,
+    epci_type: Option<EpciType>,
+    departement: Option<&'static str>,
+    region: Option<&'static str>,
+    epci: Option<&'static str>,
+    postcodes: &'static str,
+    population: Option<i64>,
+}
+
+const fn region(code: &'static str, name: &'static str) -> DemoTerritory {
+    DemoTerritory { kind: TerritoryKind::Region, code, name, epci_type: None, departement: None, region: None, epci: None, postcodes: "", population: None }
+}
+
+const fn departement(code: &'static str, name: &'static str, region: &'static str) -> DemoTerritory {
+    DemoTerritory { kind: TerritoryKind::Departement, code, name, epci_type: None, departement: None, region: Some(region), epci: None, postcodes: "", population: None }
+}
+
+const fn epci(code: &'static str, name: &'static str, epci_type: EpciType, dep: &'static str, reg: &'static str, population: i64) -> DemoTerritory {
+    DemoTerritory { kind: TerritoryKind::Epci, code, name, epci_type: Some(epci_type), departement: Some(dep), region: Some(reg), epci: None, postcodes: "", population: Some(population) }
+}
+
+const fn commune(code: &'static str, name: &'static str, dep: &'static str, reg: &'static str, epci: &'static str, postcodes: &'static str, population: i64) -> DemoTerritory {
+    DemoTerritory { kind: TerritoryKind::Commune, code, name, epci_type: None, departement: Some(dep), region: Some(reg), epci: Some(epci), postcodes, population: Some(population) }
+}
+
+/// Codes and populations from the COG 2026 and Banatic.
+const TERRITORIES: &[DemoTerritory] = &[
+    region("24", "Centre-Val de Loire"),
+    region("75", "Nouvelle-Aquitaine"),
+    region("76", "Occitanie"),
+    region("44", "Grand Est"),
+    region("11", "Île-de-France"),
+    departement("41", "Loir-et-Cher", "24"),
+    departement("86", "Vienne", "75"),
+    departement("16", "Charente", "75"),
+    departement("46", "Lot", "76"),
+    departement("68", "Haut-Rhin", "44"),
+    departement("93", "Seine-Saint-Denis", "11"),
+    epci("200030385", "CA de Blois ''Agglopolys''", EpciType::Ca, "41", "24", 106_574),
+    epci("248600413", "CA Grand Châtellerault", EpciType::Ca, "86", "75", 82_964),
+    epci("200023737", "CA du Grand Cahors", EpciType::Ca, "46", "76", 42_094),
+    epci("246800726", "CA Colmar Agglomération", EpciType::Ca, "68", "44", 113_600),
+    epci("200071827", "CA du Grand Angoulême", EpciType::Ca, "16", "75", 142_458),
+    epci("200054781", "Métropole du Grand Paris", EpciType::Metro, "75", "11", 7_076_019),
+    commune("41018", "Blois", "41", "24", "200030385", "41000", 47_219),
+    commune("86066", "Châtellerault", "86", "75", "248600413", "86100", 31_003),
+    commune("46042", "Cahors", "46", "76", "200023737", "46000", 20_050),
+    commune("68066", "Colmar", "68", "44", "246800726", "68000", 66_970),
+    commune("16015", "Angoulême", "16", "75", "200071827", "16000", 41_908),
+    commune("93066", "Saint-Denis", "93", "11", "200054781", "93200 93210 93380", 149_077),
+];
+
+/// Which collectivities are on the platform in the demo.
+const REGISTERED: &[(TerritoryKind, &str)] = &[
+    (TerritoryKind::Epci, "200030385"),
+    (TerritoryKind::Epci, "248600413"),
+    (TerritoryKind::Epci, "200023737"),
+    (TerritoryKind::Epci, "246800726"),
+    (TerritoryKind::Epci, "200071827"),
+    (TerritoryKind::Commune, "93066"),
+];
+
+const PROVIDER: &str = "Coopérative Territoires & Participation";
+
+fn new_territory(t: &DemoTerritory) -> NewTerritory {
+    NewTerritory {
+        kind: t.kind,
+        code: t.code.into(),
+        name: t.name.into(),
+        epci_type: t.epci_type,
+        departement_code: t.departement.map(Into::into),
+        region_code: t.region.map(Into::into),
+        epci_code: t.epci.map(Into::into),
+        siren: if t.kind == TerritoryKind::Epci { Some(t.code.into()) } else { None },
+        postcodes: if t.postcodes.is_empty() { String::new() } else { format!(" {} ", t.postcodes) },
+        population: t.population,
+    }
+}
+
+/// Loads the demo; returns false when it was already there.
+pub fn load(conn: &mut DbConnection) -> anyhow::Result<bool> {
+    if find_user_by_email(conn, DEMO_ACCOUNTS[0].email)?.is_some() {
+        return Ok(false);
+    }
+    let password_hash = hash_password(DEMO_PASSWORD)?;
+    storage::write_transaction(conn, |conn| -> anyhow::Result<()> {
+        let now = storage::now();
+        // The demo territories never overwrite a real import: only missing ones are added.
+        let missing: Vec<NewTerritory> = TERRITORIES
+            .iter()
+            .map(new_territory)
+            .filter(|t| find_territory(conn, t.kind, &t.code).ok().flatten().is_none())
+            .collect();
+        upsert_territories(conn, &missing, now)?;
+        let mut collectivity_ids = Vec::new();
+        for (kind, code) in REGISTERED {
+            let territory = find_territory(conn, *kind, code)?.ok_or_else(|| anyhow::anyhow!("territoire {code} absent"))?;
+            collectivity_ids.push(collectivities::register_collectivity(conn, territory.id)?.id);
+        }
+        let mut user_ids = Vec::new();
+        for account in DEMO_ACCOUNTS {
+            user_ids.push(insert_user(conn, &NewUser::new(account.email, account.name, &password_hash))?);
+        }
+        set_agency_admin(conn, user_ids[0], true)?;
+        collectivities::upsert_membership(conn, user_ids[1], collectivity_ids[0], Function::Elu, true)?;
+        collectivities::upsert_membership(conn, user_ids[2], collectivity_ids[1], Function::Agent, true)?;
+        collectivities::upsert_membership(conn, user_ids[3], collectivity_ids[2], Function::Elu, false)?;
+        let provider_id = providers::insert_provider(conn, PROVIDER)?;
+        providers::add_provider_member(conn, provider_id, user_ids[4])?;
+        // A pending invitation, as the agency would have sent it to Colmar; its link is not known to anyone.
+        insert_invitation(
+            conn,
+            &NewInvitation {
+                token_hash: &token_digest(&random_token()),
+                email: "direction.participation@colmar-agglo.demo.encommun.fr",
+                collectivity_id: Some(collectivity_ids[3]),
+                provider_id: None,
+                function: Some(Function::Agent.code()),
+                is_referent: true,
+                invited_by: user_ids[0],
+                created_at: now,
+                expires_at: now + TimeDelta::days(14),
+            },
+        )?;
+        Ok(())
+    })?;
+    Ok(true)
+}

@@ -1,0 +1,6 @@
+//! Pure rules of the platform: parsed types and their invariants. This module imports neither actix nor diesel;
+//! error messages are French because they are shown to users as they are.
+
+pub mod account;
+pub mod text;
+pub mod territory;

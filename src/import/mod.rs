@@ -1,0 +1,4 @@
+//! Imports of official files. Parsing is pure (file → validated rows + errors with their line); storing happens in
+//! one transaction, so a rejected import writes nothing.
+
+pub mod territories;

@@ -1,0 +1,62 @@
+//! The platform's e-mails. Each function returns both parts, written from the same facts; French, plain words,
+//! the link given in full so it can be copied when a mail client hides buttons.
+
+use maud::{html, Markup, DOCTYPE};
+
+use super::Email;
+
+fn html_page(title: &str, body: Markup) -> String {
+    html! {
+        (DOCTYPE)
+        html lang="fr" {
+            head { meta charset="utf-8"; title { (title) } }
+            body style="font-family: Arial, sans-serif; font-size: 16px; line-height: 1.5; color: #1e1e1e; max-width: 40em;" {
+                (body)
+                hr;
+                p style="font-size: 14px; color: #555;" { "encommun — plateforme des projets partagés entre territoires." }
+            }
+        }
+    }
+    .into_string()
+}
+
+pub fn password_reset(to: &str, name: &str, link: &str, valid_minutes: i64) -> Email {
+    let subject = "Choisir un nouveau mot de passe".to_owned();
+    let text = format!(
+        "Bonjour {name},\n\nUne demande de nouveau mot de passe a été faite pour votre compte encommun.\n\
+         Pour choisir un nouveau mot de passe, ouvrez ce lien (valable {valid_minutes} minutes, une seule fois) :\n\n{link}\n\n\
+         Si vous n’êtes pas à l’origine de cette demande, ignorez ce message : votre mot de passe reste inchangé.\n"
+    );
+    let html = html_page(
+        &subject,
+        html! {
+            p { "Bonjour " (name) "," }
+            p { "Une demande de nouveau mot de passe a été faite pour votre compte encommun." }
+            p { a href=(link) { "Choisir un nouveau mot de passe" } }
+            p { "Ce lien est valable " (valid_minutes) " minutes et ne sert qu’une fois. Adresse complète : " (link) }
+            p { "Si vous n’êtes pas à l’origine de cette demande, ignorez ce message : votre mot de passe reste inchangé." }
+        },
+    );
+    Email { to: to.to_owned(), subject, text, html }
+}
+
+/// `role` reads after "en tant que", e.g. "agent de Grand Châtellerault".
+pub fn invitation(to: &str, inviter: &str, role: &str, link: &str, valid_days: i64) -> Email {
+    let subject = format!("{inviter} vous invite sur encommun");
+    let text = format!(
+        "Bonjour,\n\n{inviter} vous invite à rejoindre la plateforme encommun en tant que {role}.\n\
+         Pour accepter, ouvrez ce lien (valable {valid_days} jours) :\n\n{link}\n\n\
+         Si vous ne connaissez pas cette personne, ignorez ce message.\n"
+    );
+    let html = html_page(
+        &subject,
+        html! {
+            p { "Bonjour," }
+            p { (inviter) " vous invite à rejoindre la plateforme encommun en tant que " (role) "." }
+            p { a href=(link) { "Accepter l’invitation" } }
+            p { "Ce lien est valable " (valid_days) " jours. Adresse complète : " (link) }
+            p { "Si vous ne connaissez pas cette personne, ignorez ce message." }
+        },
+    );
+    Email { to: to.to_owned(), subject, text, html }
+}

@@ -1,0 +1,76 @@
+//! Outgoing e-mail: every message is built in `messages` (subject, plain text and HTML from one place) and sent
+//! through the configured transport: a folder of `.eml` files by default, SMTP in production.
+
+pub mod messages;
+
+use anyhow::Context;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use crate::config::{MailConfig, MailTransport, SmtpTls};
+
+/// A message ready to send, in both parts.
+pub struct Email {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+#[derive(Clone)]
+pub struct Mailer {
+    from: Mailbox,
+    transport: Transport,
+}
+
+#[derive(Clone)]
+enum Transport {
+    File(AsyncFileTransport<Tokio1Executor>),
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+}
+
+impl Mailer {
+    pub fn new(config: &MailConfig) -> anyhow::Result<Mailer> {
+        let from: Mailbox = config.from.parse().with_context(|| format!("adresse d’expédition « {} » invalide", config.from))?;
+        let transport = match &config.transport {
+            MailTransport::File(dir) => {
+                std::fs::create_dir_all(dir).with_context(|| format!("création du dossier de courriels {}", dir.display()))?;
+                Transport::File(AsyncFileTransport::new(dir))
+            }
+            MailTransport::Smtp { host, port, username, password, tls } => {
+                let builder = match tls {
+                    SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(host)?,
+                    SmtpTls::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)?,
+                    SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
+                };
+                let builder = builder.port(*port);
+                let builder = match (username, password) {
+                    (Some(user), Some(pass)) => builder.credentials(Credentials::new(user.clone(), pass.clone())),
+                    _ => builder,
+                };
+                Transport::Smtp(builder.build())
+            }
+        };
+        Ok(Mailer { from, transport })
+    }
+
+    pub async fn send(&self, email: Email) -> anyhow::Result<()> {
+        let to: Mailbox = email.to.parse().with_context(|| format!("adresse destinataire « {} » invalide", email.to))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(email.subject)
+            .multipart(MultiPart::alternative_plain_html(email.text, email.html))
+            .context("composition du courriel")?;
+        match &self.transport {
+            Transport::File(t) => {
+                t.send(message).await.context("écriture du courriel")?;
+            }
+            Transport::Smtp(t) => {
+                t.send(message).await.context("envoi SMTP")?;
+            }
+        }
+        Ok(())
+    }
+}

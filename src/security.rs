@@ -1,0 +1,97 @@
+//! Passwords (argon2id), random tokens and their stored digests.
+
+use anyhow::Context;
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use sha2::{Digest, Sha256};
+
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| anyhow::anyhow!("hachage du mot de passe : {e}"))?
+        .to_string())
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// A hash of a random password nobody knows: verifying against it when an account does not exist keeps a failed
+/// login as slow as a wrong password, so timing does not reveal which addresses have accounts.
+pub fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| hash_password(&random_token()).unwrap_or_default())
+}
+
+pub fn random_bytes<const N: usize>() -> anyhow::Result<[u8; N]> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).context("générateur aléatoire du système indisponible")?;
+    Ok(bytes)
+}
+
+/// 256 random bits, hex-encoded: for links sent by e-mail and CSRF tokens.
+pub fn random_token() -> String {
+    // The system generator failing is not recoverable for a web server; fall back to nothing would be unsafe.
+    #[allow(clippy::expect_used)] // reason: no safe way to continue without randomness
+    let bytes = random_bytes::<32>().expect("générateur aléatoire du système indisponible");
+    hex_encode(&bytes)
+}
+
+/// Only digests of e-mailed tokens are stored: a copy of the database does not give working links.
+pub fn token_digest(token: &str) -> String {
+    hex_encode(&Sha256::digest(token.as_bytes()))
+}
+
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub fn hex_encode(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    out
+}
+
+pub fn hex_decode(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_round_trip() -> anyhow::Result<()> {
+        let hash = hash_password("correct horse battery")?;
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("wrong horse battery", &hash));
+        assert!(!verify_password("anything", "not a hash"));
+        Ok(())
+    }
+
+    #[test]
+    fn tokens_are_random_and_digests_stable() {
+        let (a, b) = (random_token(), random_token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 64);
+        assert_eq!(token_digest(&a), token_digest(&a));
+        assert_ne!(token_digest(&a), a);
+    }
+
+    #[test]
+    fn hex_round_trip() {
+        assert_eq!(hex_decode(&hex_encode(&[0, 15, 255])), Some(vec![0, 15, 255]));
+        assert_eq!(hex_decode("zz"), None);
+        assert!(constant_time_eq(b"abc", b"abc") && !constant_time_eq(b"abc", b"abd"));
+    }
+}

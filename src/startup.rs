@@ -1,0 +1,118 @@
+//! Building the application: pool, migrations, session key, HTTP server bound to its listener.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::Arc;
+
+use actix_session::config::CookieContentSecurity;
+use actix_session::storage::CookieSessionStore;
+use actix_session::SessionMiddleware;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, Logger};
+use actix_web::{web, App, HttpResponse, HttpServer};
+use anyhow::Context;
+
+use crate::config::Config;
+use crate::mail::Mailer;
+use crate::security::{hex_decode, hex_encode, random_bytes};
+use crate::storage::{self, DbPool};
+use crate::web::{middleware, routes, AppError, AppState};
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pub pool: DbPool,
+}
+
+impl Application {
+    /// Prepares everything and binds the listener, so the port is known (tests listen on port 0) before serving.
+    pub fn build(config: Config) -> anyhow::Result<Application> {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("création du dossier de données {}", config.data_dir.display()))?;
+        let pool = prepare_database(&config)?;
+        let key = session_key(&config)?;
+        let mailer = Mailer::new(&config.mail)?;
+        let listener = TcpListener::bind(config.listen).with_context(|| format!("écoute sur {} impossible", config.listen))?;
+        let port = listener.local_addr()?.port();
+        let workers = config.workers;
+        let config = Arc::new(config);
+        let state = web::Data::new(AppState { pool: pool.clone(), config: config.clone(), mailer });
+        let server = HttpServer::new(move || {
+            let session = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
+                .cookie_name("encommun".into())
+                .cookie_content_security(CookieContentSecurity::Private)
+                .cookie_secure(config.secure_cookies)
+                .cookie_http_only(true)
+                .cookie_same_site(SameSite::Lax)
+                .build();
+            App::new()
+                .app_data(state.clone())
+                .app_data(web::FormConfig::default().limit(256 * 1024).error_handler(|e, _| bad_input(e)))
+                .app_data(web::QueryConfig::default().error_handler(|e, _| bad_input(e)))
+                .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+                .configure(routes)
+                .default_service(web::to(|| async { HttpResponse::from_error(AppError::NotFound) }))
+                // Middleware wraps from the inside out: the CSRF check needs the session, the headers go on all.
+                .wrap(from_fn(middleware::csrf_protection))
+                .wrap(session)
+                .wrap(middleware::security_headers(config.secure_cookies))
+                .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
+        })
+        .workers(workers)
+        .listen(listener)?
+        .run();
+        Ok(Application { port, server, pool })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn bad_input(e: impl std::fmt::Display) -> actix_web::Error {
+    AppError::BadRequest(format!("Le formulaire envoyé n’a pas pu être lu ({e}). Rechargez la page et réessayez.")).into()
+}
+
+/// Opens the pool and applies pending migrations.
+pub fn prepare_database(config: &Config) -> anyhow::Result<DbPool> {
+    let pool = storage::build_pool(&config.database_url, config.db_pool_size)?;
+    let mut conn = pool.get().context("connexion à la base de données")?;
+    let applied = storage::run_migrations(&mut conn)?;
+    if !applied.is_empty() {
+        log::info!("migrations appliquées : {}", applied.join(", "));
+    }
+    Ok(pool)
+}
+
+/// The configured key, or the one kept in the data folder (created on first start with owner-only permissions).
+fn session_key(config: &Config) -> anyhow::Result<Key> {
+    if let Some(bytes) = &config.session_key {
+        return Key::try_from(bytes.as_slice()).context("clé de session invalide");
+    }
+    let path = config.data_dir.join("session.key");
+    let bytes = if path.exists() {
+        let text = std::fs::read_to_string(&path).with_context(|| format!("lecture de {}", path.display()))?;
+        hex_decode(text.trim()).with_context(|| format!("{} : clé hexadécimale attendue", path.display()))?
+    } else {
+        let bytes = random_bytes::<64>()?.to_vec();
+        write_private(&path, &hex_encode(&bytes))?;
+        bytes
+    };
+    Key::try_from(bytes.as_slice()).with_context(|| format!("{} : 64 octets attendus", path.display()))
+}
+
+fn write_private(path: &Path, content: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).with_context(|| format!("création de {}", path.display()))?;
+    file.write_all(content.as_bytes())?;
+    Ok(())
+}

@@ -1,0 +1,77 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::invitations;
+use super::DbConnection;
+
+#[derive(Debug, Clone, Queryable)]
+pub struct Invitation {
+    pub id: i64,
+    pub token_hash: String,
+    pub email: String,
+    pub collectivity_id: Option<i64>,
+    pub provider_id: Option<i64>,
+    pub function: Option<String>,
+    pub is_referent: bool,
+    pub invited_by: i64,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub accepted_at: Option<NaiveDateTime>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = invitations)]
+pub struct NewInvitation<'a> {
+    pub token_hash: &'a str,
+    pub email: &'a str,
+    pub collectivity_id: Option<i64>,
+    pub provider_id: Option<i64>,
+    pub function: Option<&'a str>,
+    pub is_referent: bool,
+    pub invited_by: i64,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+pub fn insert_invitation(conn: &mut DbConnection, invitation: &NewInvitation) -> QueryResult<i64> {
+    diesel::insert_into(invitations::table).values(invitation).returning(invitations::id).get_result(conn)
+}
+
+pub fn find_invitation_by_token_hash(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Option<Invitation>> {
+    invitations::table.filter(invitations::token_hash.eq(token_hash)).first(conn).optional()
+}
+
+/// Marks an invitation accepted; false when it was already accepted or has expired (the UPDATE is the arbiter,
+/// so a link clicked twice at once is used once).
+pub fn accept_invitation(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    let updated = diesel::update(
+        invitations::table
+            .find(id)
+            .filter(invitations::accepted_at.is_null())
+            .filter(invitations::expires_at.gt(now)),
+    )
+    .set(invitations::accepted_at.eq(now))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+pub fn pending_invitations_of_collectivity(
+    conn: &mut DbConnection,
+    collectivity_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<Invitation>> {
+    invitations::table
+        .filter(invitations::collectivity_id.eq(collectivity_id))
+        .filter(invitations::accepted_at.is_null())
+        .filter(invitations::expires_at.gt(now))
+        .order(invitations::created_at.desc())
+        .load(conn)
+}
+
+pub fn pending_invitations(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<Vec<Invitation>> {
+    invitations::table
+        .filter(invitations::accepted_at.is_null())
+        .filter(invitations::expires_at.gt(now))
+        .order(invitations::created_at.desc())
+        .load(conn)
+}

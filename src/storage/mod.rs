@@ -1,0 +1,192 @@
+//! Storage: the only module that knows diesel and the two backends.
+//!
+//! Policy: functions are named after the question they answer, take `&mut DbConnection` and return
+//! `QueryResult`. Queries are written once with diesel's DSL against [`DbConnection`]; the few that must differ
+//! per backend (upserts, transaction start, migration locking) are explicit `match` arms in this folder and
+//! nowhere else.
+
+pub mod collectivities;
+pub mod invitations;
+pub mod login_failures;
+pub mod password_resets;
+pub mod providers;
+pub mod schema;
+pub mod territories;
+pub mod users;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::r2d2::{self, ManageConnection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+pub use diesel::result::Error as DbError;
+pub use diesel::QueryResult;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Arbitrary constant naming the PostgreSQL advisory lock held while migrating, so that instances starting
+/// together apply each migration once.
+const MIGRATION_LOCK_ID: i64 = 0x656e_636f_6d6d_756e;
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Sqlite(SqliteConnection),
+    Postgres(PgConnection),
+}
+
+/// Which database a URL designates. We pick it ourselves from the scheme: the derived
+/// `MultiConnection::establish` tries every backend and hides the real error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Self {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            DatabaseUrl::Postgres(url.to_owned())
+        } else {
+            let path = url.strip_prefix("sqlite://").unwrap_or(url);
+            DatabaseUrl::Sqlite(path.to_owned())
+        }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            DatabaseUrl::Sqlite(_) => "SQLite",
+            DatabaseUrl::Postgres(_) => "PostgreSQL",
+        }
+    }
+}
+
+pub fn establish(url: &DatabaseUrl) -> anyhow::Result<DbConnection> {
+    match url {
+        DatabaseUrl::Sqlite(path) => {
+            let mut conn = SqliteConnection::establish(path)
+                .with_context(|| format!("ouverture de la base SQLite {path}"))?;
+            // WAL lets readers proceed during a write; the busy timeout makes writers queue instead of failing.
+            conn.batch_execute(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+            )
+            .context("réglage de la connexion SQLite")?;
+            Ok(DbConnection::Sqlite(conn))
+        }
+        DatabaseUrl::Postgres(url) => {
+            let conn = PgConnection::establish(url).map_err(|e| {
+                anyhow::anyhow!("connexion à PostgreSQL impossible ({}) : {e}", redact_password(url))
+            })?;
+            Ok(DbConnection::Postgres(conn))
+        }
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`, for error messages and logs.
+pub fn redact_password(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.find(':') {
+                Some(colon) => format!("{}{}:***{}", &url[..scheme_end + 3], &credentials[..colon], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        establish(&self.url).map_err(|e| r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(format!("{e:#}"))))
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+pub type DbPool = r2d2::Pool<ConnectionManager>;
+pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
+
+pub fn build_pool(url: &DatabaseUrl, max_size: u32) -> anyhow::Result<DbPool> {
+    if let DatabaseUrl::Sqlite(path) = url {
+        if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).with_context(|| format!("création du dossier {}", parent.display()))?;
+        }
+    }
+    // Connect once outside the pool so a wrong URL fails with its real message rather than a pool timeout.
+    establish(url)?;
+    r2d2::Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(Duration::from_secs(10))
+        .build(ConnectionManager { url: url.clone() })
+        .context("création du pool de connexions")
+}
+
+/// Applies pending migrations; returns the versions applied.
+pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
+    match conn {
+        DbConnection::Sqlite(c) => c
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|applied| applied.iter().map(ToString::to_string).collect())
+            .map_err(|e| anyhow::anyhow!("migration SQLite : {e}")),
+        DbConnection::Postgres(c) => {
+            c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_ID})"))?;
+            let result = c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|applied| applied.iter().map(ToString::to_string).collect())
+                .map_err(|e| anyhow::anyhow!("migration PostgreSQL : {e}"));
+            c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_ID})"))?;
+            result
+        }
+    }
+}
+
+type MultiTransactionManager = <DbConnection as Connection>::TransactionManager;
+
+/// Runs `f` in a transaction that takes the write lock at its start.
+///
+/// On SQLite a plain `BEGIN` is deferred: two transactions that read and then write can deadlock, and SQLite answers
+/// "database is locked" at once instead of waiting. `BEGIN IMMEDIATE` queues writers behind the busy timeout.
+/// On PostgreSQL this is an ordinary transaction; row locks and constraints do the rest.
+pub fn write_transaction<T, E>(conn: &mut DbConnection, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<DbError>,
+{
+    match conn {
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            MultiTransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            MultiTransactionManager::rollback_transaction(conn)?;
+            Err(error)
+        }
+    }
+}
+
+/// The current time, truncated to whole microseconds so that what is stored reads back equal on both backends.
+pub fn now() -> chrono::NaiveDateTime {
+    let now = chrono::Utc::now().naive_utc();
+    chrono::DurationRound::duration_trunc(now, chrono::TimeDelta::microseconds(1)).unwrap_or(now)
+}

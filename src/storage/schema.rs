@@ -1,0 +1,122 @@
+//! Tables, written by hand: one schema serves both backends, so every column uses a type both map the same way
+//! (`BigInt` ids, `Timestamp` in UTC, `Bool`).
+
+diesel::table! {
+    territories (id) {
+        id -> BigInt,
+        kind -> Text,
+        code -> Text,
+        name -> Text,
+        search_name -> Text,
+        epci_type -> Nullable<Text>,
+        departement_code -> Nullable<Text>,
+        region_code -> Nullable<Text>,
+        epci_code -> Nullable<Text>,
+        siren -> Nullable<Text>,
+        postcodes -> Text,
+        population -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        display_name -> Text,
+        password_hash -> Text,
+        is_agency_admin -> Bool,
+        session_epoch -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    collectivities (id) {
+        id -> BigInt,
+        territory_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    memberships (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        collectivity_id -> BigInt,
+        function -> Text,
+        is_referent -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    providers (id) {
+        id -> BigInt,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    provider_members (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        provider_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        email -> Text,
+        collectivity_id -> Nullable<BigInt>,
+        provider_id -> Nullable<BigInt>,
+        function -> Nullable<Text>,
+        is_referent -> Bool,
+        invited_by -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    password_resets (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> BigInt,
+        key -> Text,
+        failed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(collectivities -> territories (territory_id));
+diesel::joinable!(memberships -> users (user_id));
+diesel::joinable!(memberships -> collectivities (collectivity_id));
+diesel::joinable!(provider_members -> users (user_id));
+diesel::joinable!(provider_members -> providers (provider_id));
+diesel::joinable!(password_resets -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    territories,
+    users,
+    collectivities,
+    memberships,
+    providers,
+    provider_members,
+    invitations,
+    password_resets,
+    login_failures,
+);

@@ -1,0 +1,70 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::users;
+use super::{now, DbConnection};
+
+#[derive(Debug, Clone, Queryable)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub is_agency_admin: bool,
+    pub session_epoch: i32,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub is_agency_admin: bool,
+    pub session_epoch: i32,
+    pub created_at: NaiveDateTime,
+}
+
+impl<'a> NewUser<'a> {
+    pub fn new(email: &'a str, display_name: &'a str, password_hash: &'a str) -> Self {
+        NewUser { email, display_name, password_hash, is_agency_admin: false, session_epoch: 0, created_at: now() }
+    }
+}
+
+pub fn insert_user(conn: &mut DbConnection, user: &NewUser) -> QueryResult<i64> {
+    diesel::insert_into(users::table).values(user).returning(users::id).get_result(conn)
+}
+
+pub fn find_user(conn: &mut DbConnection, id: i64) -> QueryResult<Option<User>> {
+    users::table.find(id).first(conn).optional()
+}
+
+pub fn find_user_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<User>> {
+    users::table.filter(users::email.eq(email)).first(conn).optional()
+}
+
+pub fn list_users(conn: &mut DbConnection) -> QueryResult<Vec<User>> {
+    users::table.order((users::display_name, users::id)).load(conn)
+}
+
+pub fn count_users(conn: &mut DbConnection) -> QueryResult<i64> {
+    users::table.count().get_result(conn)
+}
+
+pub fn set_agency_admin(conn: &mut DbConnection, id: i64, admin: bool) -> QueryResult<usize> {
+    diesel::update(users::table.find(id)).set(users::is_agency_admin.eq(admin)).execute(conn)
+}
+
+pub fn update_display_name(conn: &mut DbConnection, id: i64, name: &str) -> QueryResult<usize> {
+    diesel::update(users::table.find(id)).set(users::display_name.eq(name)).execute(conn)
+}
+
+/// Replaces the password hash and voids every session opened before (their epoch no longer matches).
+/// Returns the new epoch.
+pub fn update_password(conn: &mut DbConnection, id: i64, password_hash: &str) -> QueryResult<i32> {
+    diesel::update(users::table.find(id))
+        .set((users::password_hash.eq(password_hash), users::session_epoch.eq(users::session_epoch + 1)))
+        .returning(users::session_epoch)
+        .get_result(conn)
+}

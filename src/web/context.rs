@@ -1,0 +1,126 @@
+//! What every page handler receives: the person (if logged in), their session and the pending flash message.
+//!
+//! Sessions live in a signed, encrypted cookie (no server-side store, so any instance serves any request). The
+//! cookie holds the user id, the account's session epoch (bumped on password change, voiding older cookies) and
+//! the login time (sessions end after `SESSION_HOURS`).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_session::{Session, SessionExt};
+use actix_web::{web, FromRequest, HttpRequest};
+use chrono::Utc;
+
+use super::{AppError, AppState};
+use crate::security::random_token;
+use crate::storage::users::{find_user, User};
+
+const SESSION_USER: &str = "uid";
+const SESSION_EPOCH: &str = "epoch";
+const SESSION_SINCE: &str = "since";
+pub const SESSION_CSRF: &str = "csrf";
+const SESSION_FLASH: &str = "flash";
+pub const SESSION_HOURS: i64 = 12;
+
+pub struct PageCtx {
+    pub user: Option<User>,
+    pub session: Session,
+    /// Path and query of the request, to come back after logging in.
+    pub path: String,
+    flash: Option<String>,
+}
+
+impl PageCtx {
+    pub fn require_user(&self) -> Result<&User, AppError> {
+        self.user.as_ref().ok_or_else(|| AppError::LoginRequired { next: self.path.clone() })
+    }
+
+    pub fn require_admin(&self) -> Result<&User, AppError> {
+        let user = self.require_user()?;
+        if user.is_agency_admin {
+            Ok(user)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// The session's anti-forgery token, created on first use (only pages with a form set a cookie).
+    pub fn csrf_token(&self) -> String {
+        if let Ok(Some(token)) = self.session.get::<String>(SESSION_CSRF) {
+            return token;
+        }
+        let token = random_token();
+        // Inserting a String into the cookie session cannot fail to serialise.
+        let _ = self.session.insert(SESSION_CSRF, &token);
+        token
+    }
+
+    pub fn flash(&self) -> Option<&str> {
+        self.flash.as_deref()
+    }
+
+    /// A message shown once on the next page.
+    pub fn set_flash(&self, message: &str) {
+        let _ = self.session.insert(SESSION_FLASH, message);
+    }
+
+    /// Opens a fresh session for `user`: a new cookie and a new CSRF token (no fixation).
+    pub fn log_in(&self, user: &User) -> Result<(), AppError> {
+        self.session.renew();
+        self.session.remove(SESSION_CSRF);
+        self.session.insert(SESSION_USER, user.id).map_err(AppError::internal)?;
+        self.session.insert(SESSION_EPOCH, user.session_epoch).map_err(AppError::internal)?;
+        self.session.insert(SESSION_SINCE, Utc::now().timestamp()).map_err(AppError::internal)?;
+        Ok(())
+    }
+
+    /// Keeps this session valid after the password (and so the epoch) changed; others are void.
+    pub fn set_epoch(&self, epoch: i32) -> Result<(), AppError> {
+        self.session.insert(SESSION_EPOCH, epoch).map_err(AppError::internal)
+    }
+
+    pub fn log_out(&self) {
+        self.session.purge();
+    }
+}
+
+impl FromRequest for PageCtx {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<PageCtx, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let session = req.get_session();
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let path = match req.uri().path_and_query() {
+            Some(pq) => pq.as_str().to_owned(),
+            None => req.path().to_owned(),
+        };
+        Box::pin(async move {
+            let state = state.ok_or_else(|| AppError::internal(anyhow::anyhow!("état de l’application absent")))?;
+            let flash = session.remove_as::<String>(SESSION_FLASH).and_then(Result::ok);
+            let user = match current_user(&session, &state).await? {
+                Some(user) => Some(user),
+                None => {
+                    if session.get::<i64>(SESSION_USER).ok().flatten().is_some() {
+                        session.purge();
+                    }
+                    None
+                }
+            };
+            Ok(PageCtx { user, session, path, flash })
+        })
+    }
+}
+
+async fn current_user(session: &Session, state: &AppState) -> Result<Option<User>, AppError> {
+    let (Ok(Some(user_id)), Ok(Some(epoch)), Ok(Some(since))) =
+        (session.get::<i64>(SESSION_USER), session.get::<i32>(SESSION_EPOCH), session.get::<i64>(SESSION_SINCE))
+    else {
+        return Ok(None);
+    };
+    if Utc::now().timestamp() - since > SESSION_HOURS * 3600 {
+        return Ok(None);
+    }
+    let user = state.db(move |conn| Ok(find_user(conn, user_id)?)).await?;
+    Ok(user.filter(|u| u.session_epoch == epoch))
+}

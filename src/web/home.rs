@@ -1,0 +1,74 @@
+use actix_web::web;
+use maud::{html, Markup};
+
+use super::context::PageCtx;
+use super::views::{number_fr, page};
+use super::{AppError, AppState};
+use crate::domain::territory::TerritoryKind;
+use crate::storage::{collectivities, territories, users};
+
+pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, AppError> {
+    let (registered, territory_counts, people) = state
+        .db(|conn| {
+            Ok((
+                collectivities::list_registered(conn)?,
+                territories::count_territories_by_kind(conn)?,
+                users::count_users(conn)?,
+            ))
+        })
+        .await?;
+    let count_of = |kind: TerritoryKind| territory_counts.iter().find(|(k, _)| k == kind.code()).map_or(0, |(_, n)| *n);
+    Ok(page(
+        &ctx,
+        "Accueil",
+        html! {
+            section class="hero" {
+                h1 { "Construire ensemble, entre territoires, des politiques publiques avec les habitants" }
+                p class="lead" {
+                    "encommun accompagne les projets partagés « Territoires en commun » : les collectivités proposent des thèmes et s’y positionnent, "
+                    "s’engagent comme participantes ou observatrices, mènent un diagnostic avec leurs habitants, co-construisent un plan d’action "
+                    "et partagent ce qu’elles apprennent."
+                }
+                p { a class="button" href="/collectivites" { "Trouver une collectivité" } }
+            }
+            section aria-labelledby="chiffres" {
+                h2 id="chiffres" { "La plateforme aujourd’hui" }
+                ul class="stats" {
+                    li { strong { (number_fr(registered.len() as i64)) } " collectivités engagées" }
+                    li { strong { (number_fr(people)) } " personnes inscrites" }
+                    li { strong { (number_fr(count_of(TerritoryKind::Commune))) } " communes et " strong { (number_fr(count_of(TerritoryKind::Epci))) } " intercommunalités référencées" }
+                }
+            }
+            section aria-labelledby="engagees" {
+                h2 id="engagees" { "Les collectivités engagées" }
+                @if registered.is_empty() {
+                    p { "Aucune collectivité n’a encore rejoint la plateforme. L’agence invite les premières depuis la page d’une collectivité." }
+                } @else {
+                    ul class="cards" {
+                        @for (_, territory, members) in &registered {
+                            li class="card" {
+                                h3 { a href={ "/territoires/" (territory.kind) "/" (territory.code) } { (territory.name) } }
+                                p class="meta" {
+                                    (territory.kind().label())
+                                    @if let Some(dep) = &territory.departement_code { " · " (dep) }
+                                    " · " (members) @if *members > 1 { " membres" } @else { " membre" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            section aria-labelledby="demarche" {
+                h2 id="demarche" { "La démarche, en six temps" }
+                ol class="steps" {
+                    li { strong { "Émergence des thèmes." } " L’agence publie des ressources d’inspiration ; les collectivités proposent des thèmes et se positionnent selon leurs enjeux." }
+                    li { strong { "Engagement." } " Sur un thème retenu, un projet partagé s’ouvre : 3 à 5 collectivités participantes signent la charte, d’autres observent." }
+                    li { strong { "Prestataire." } " L’agence confie le travail de conception partagée à un prestataire." }
+                    li { strong { "Diagnostic." } " Sur chaque territoire : acteurs, espaces et culture de l’engagement, avec un groupe d’enquête mixte qui interroge les habitants, en particulier les plus fragiles." }
+                    li { strong { "Croisement des regards." } " Ateliers de créativité, plan d’action territorial adopté par l’exécutif, puis restitution aux habitants." }
+                    li { strong { "Communauté apprenante." } " Échanges entre pairs, séminaires, capitalisation vers les collectivités observatrices, suivi à six mois." }
+                }
+            }
+        },
+    ))
+}

@@ -1,0 +1,228 @@
+//! Invitations: an agency admin or a collectivity's referent invites someone by e-mail; the link creates the
+//! account (or attaches an existing one) and the membership, once.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use chrono::TimeDelta;
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::auth::see_other;
+use super::context::PageCtx;
+use super::views::{csrf_field, page, Field, FormErrors};
+use super::{AppError, AppState};
+use crate::domain::account::{DisplayName, EmailAddress, Function, NewPassword, PASSWORD_MIN_CHARS};
+use crate::mail::messages;
+use crate::security::{hash_password, random_token, token_digest};
+use crate::storage::invitations::{self, Invitation, NewInvitation};
+use crate::storage::users::{self, NewUser, User};
+use crate::storage::{self, collectivities, providers, territories, DbConnection};
+
+pub const INVITATION_VALID_DAYS: i64 = 14;
+
+pub enum InvitationTarget {
+    Collectivity { id: i64, name: String, function: Function, referent: bool },
+    Provider { id: i64, name: String },
+}
+
+impl InvitationTarget {
+    /// Reads after "en tant que".
+    fn role(&self) -> String {
+        match self {
+            InvitationTarget::Collectivity { name, function, referent, .. } => {
+                let function = match function {
+                    Function::Elu => "élu·e",
+                    Function::Agent => "agent",
+                };
+                let referent = if *referent { " référent·e" } else { "" };
+                format!("{function}{referent} de {name}")
+            }
+            InvitationTarget::Provider { name, .. } => format!("membre du prestataire {name}"),
+        }
+    }
+}
+
+/// Records the invitation (only the token's digest is stored) and e-mails the link.
+pub async fn send_invitation(state: &AppState, inviter: &User, email: &EmailAddress, target: InvitationTarget) -> Result<(), AppError> {
+    let token = random_token();
+    let digest = token_digest(&token);
+    let (collectivity_id, provider_id, function, referent) = match &target {
+        InvitationTarget::Collectivity { id, function, referent, .. } => (Some(*id), None, Some(function.code()), *referent),
+        InvitationTarget::Provider { id, .. } => (None, Some(*id), None, false),
+    };
+    let (email_text, inviter_id) = (email.as_str().to_owned(), inviter.id);
+    state
+        .db(move |conn| {
+            let now = storage::now();
+            invitations::insert_invitation(
+                conn,
+                &NewInvitation {
+                    token_hash: &digest,
+                    email: &email_text,
+                    collectivity_id,
+                    provider_id,
+                    function,
+                    is_referent: referent,
+                    invited_by: inviter_id,
+                    created_at: now,
+                    expires_at: now + TimeDelta::days(INVITATION_VALID_DAYS),
+                },
+            )?;
+            Ok(())
+        })
+        .await?;
+    let link = state.link(&format!("/invitation/{token}"));
+    let message = messages::invitation(email.as_str(), &inviter.display_name, &target.role(), &link, INVITATION_VALID_DAYS);
+    state.mailer.send(message).await.map_err(AppError::Internal)
+}
+
+/// An invitation still usable, with what it is for and the account its address already has, if any.
+struct OpenInvitation {
+    invitation: Invitation,
+    role: String,
+    existing_account: Option<User>,
+}
+
+fn open_invitation(conn: &mut DbConnection, token: &str) -> Result<OpenInvitation, AppError> {
+    let invitation = invitations::find_invitation_by_token_hash(conn, &token_digest(token))?.ok_or(AppError::NotFound)?;
+    if invitation.accepted_at.is_some() {
+        return Err(AppError::Gone("Cette invitation a déjà été acceptée. Connectez-vous avec l’adresse à laquelle elle a été envoyée.".into()));
+    }
+    if invitation.expires_at <= storage::now() {
+        return Err(AppError::Gone("Cette invitation a expiré. Demandez à la personne qui vous a invité·e de vous en envoyer une nouvelle.".into()));
+    }
+    let target = match (invitation.collectivity_id, invitation.provider_id) {
+        (Some(id), _) => {
+            let collectivity = collectivities::find_collectivity(conn, id)?.ok_or(AppError::NotFound)?;
+            let territory = territories::find_territory_by_id(conn, collectivity.territory_id)?.ok_or(AppError::NotFound)?;
+            InvitationTarget::Collectivity {
+                id,
+                name: territory.name,
+                function: Function::parse(invitation.function.as_deref().unwrap_or("")).unwrap_or(Function::Agent),
+                referent: invitation.is_referent,
+            }
+        }
+        (None, Some(id)) => {
+            let provider = providers::find_provider(conn, id)?.ok_or(AppError::NotFound)?;
+            InvitationTarget::Provider { id, name: provider.name }
+        }
+        (None, None) => return Err(AppError::NotFound),
+    };
+    let existing_account = users::find_user_by_email(conn, &invitation.email)?;
+    Ok(OpenInvitation { invitation, role: target.role(), existing_account })
+}
+
+#[derive(Deserialize, Default)]
+pub struct AcceptForm {
+    display_name: Option<String>,
+    password: Option<String>,
+    password_confirmation: Option<String>,
+}
+
+fn invitation_page(ctx: &PageCtx, token: &str, open: &OpenInvitation, name: &str, errors: &FormErrors) -> Markup {
+    let email = &open.invitation.email;
+    let hint = format!("Au moins {PASSWORD_MIN_CHARS} caractères. Une phrase facile à retenir convient très bien.");
+    let action = format!("/invitation/{token}");
+    page(
+        ctx,
+        "Invitation",
+        html! {
+            h1 { "Rejoindre encommun" }
+            p class="lead" { "Vous êtes invité·e à rejoindre la plateforme en tant que " strong { (open.role) } "." }
+            @match (&open.existing_account, &ctx.user) {
+                (Some(account), Some(me)) if account.id == me.id => {
+                    form method="post" action=(action) {
+                        (csrf_field(ctx))
+                        button class="button" type="submit" { "Accepter l’invitation" }
+                    }
+                }
+                (_, Some(me)) => {
+                    div class="notice notice-error" role="alert" {
+                        p { "Cette invitation est adressée à " strong { (email) } ", mais vous êtes connecté·e en tant que " (me.email) ". Déconnectez-vous, puis ouvrez à nouveau le lien." }
+                    }
+                }
+                (Some(_), None) => {
+                    p { "Un compte existe déjà pour " strong { (email) } ". Connectez-vous pour accepter l’invitation." }
+                    p { a class="button" href={ "/connexion?suivant=" (super::error::url_encode(&action)) } { "Se connecter" } }
+                }
+                (None, None) => {
+                    p { "Créez votre compte pour l’adresse " strong { (email) } "." }
+                    (errors.summary())
+                    form class="form narrow" method="post" action=(action) novalidate {
+                        (csrf_field(ctx))
+                        (Field::new("display_name", "Prénom et nom").value(name).autocomplete("name").render(errors))
+                        (Field::new("password", "Mot de passe").kind("password").hint(&hint).autocomplete("new-password").render(errors))
+                        (Field::new("password_confirmation", "Confirmation du mot de passe").kind("password").autocomplete("new-password").render(errors))
+                        button class="button" type="submit" { "Créer mon compte et accepter" }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub async fn show(ctx: PageCtx, state: web::Data<AppState>, token: web::Path<String>) -> Result<Markup, AppError> {
+    let token = token.into_inner();
+    let lookup = token.clone();
+    let open = state.db(move |conn| open_invitation(conn, &lookup)).await?;
+    Ok(invitation_page(&ctx, &token, &open, "", &FormErrors::default()))
+}
+
+pub async fn accept(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    form: web::Form<AcceptForm>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let lookup = token.clone();
+    let open = state.db(move |conn| open_invitation(conn, &lookup)).await?;
+    // Who accepts: the logged-in owner of the invited address, or a new account created from the form.
+    let new_account = match (&open.existing_account, &ctx.user) {
+        (Some(account), Some(me)) if account.id == me.id => None,
+        (Some(_), _) | (None, Some(_)) => return Err(AppError::Forbidden),
+        (None, None) => {
+            let mut errors = FormErrors::default();
+            let name = errors.check("display_name", DisplayName::parse(form.display_name.as_deref().unwrap_or("")));
+            let password = errors.check(
+                "password",
+                NewPassword::parse(form.password.as_deref().unwrap_or(""), form.password_confirmation.as_deref().unwrap_or("")),
+            );
+            let (Some(name), Some(password)) = (name, password) else {
+                let body = invitation_page(&ctx, &token, &open, form.display_name.as_deref().unwrap_or(""), &errors);
+                return Ok(HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY).content_type("text/html; charset=utf-8").body(body.into_string()));
+            };
+            let hash = web::block(move || hash_password(password.expose())).await.map_err(AppError::internal)?.map_err(AppError::Internal)?;
+            Some((name, hash))
+        }
+    };
+    let invitation = open.invitation;
+    let existing_id = open.existing_account.as_ref().map(|u| u.id);
+    let user = state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                if !invitations::accept_invitation(conn, invitation.id, storage::now())? {
+                    return Err(AppError::Gone("Cette invitation vient d’être utilisée ou a expiré.".into()));
+                }
+                let user_id = match (existing_id, &new_account) {
+                    (Some(id), _) => id,
+                    (None, Some((name, hash))) => users::insert_user(conn, &NewUser::new(&invitation.email, name.as_str(), hash))?,
+                    (None, None) => return Err(AppError::Forbidden),
+                };
+                if let Some(collectivity_id) = invitation.collectivity_id {
+                    let function = Function::parse(invitation.function.as_deref().unwrap_or("")).unwrap_or(Function::Agent);
+                    collectivities::upsert_membership(conn, user_id, collectivity_id, function, invitation.is_referent)?;
+                }
+                if let Some(provider_id) = invitation.provider_id {
+                    providers::add_provider_member(conn, provider_id, user_id)?;
+                }
+                users::find_user(conn, user_id)?.ok_or(AppError::NotFound)
+            })
+        })
+        .await?;
+    if ctx.user.is_none() {
+        ctx.log_in(&user)?;
+    }
+    ctx.set_flash(&format!("Bienvenue ! Vous avez rejoint la plateforme en tant que {}.", open.role));
+    Ok(see_other("/compte"))
+}

@@ -1,0 +1,79 @@
+//! Fixed pages (accessibility statement, legal notice, privacy) and the health check.
+
+use actix_web::{web, HttpResponse};
+use diesel::connection::SimpleConnection;
+use maud::html;
+
+use super::context::PageCtx;
+use super::views::page;
+use super::AppState;
+
+/// 200 "ok" when the database answers; 503 otherwise, so a load balancer takes the instance out.
+pub async fn health(state: web::Data<AppState>) -> HttpResponse {
+    match state.db(|conn| Ok(conn.batch_execute("SELECT 1")?)).await {
+        Ok(()) => HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("ok"),
+        Err(e) => {
+            log::warn!("contrôle de santé : base injoignable : {e:?}");
+            HttpResponse::ServiceUnavailable().content_type("text/plain; charset=utf-8").body("base de données injoignable")
+        }
+    }
+}
+
+pub async fn accessibility(ctx: PageCtx) -> maud::Markup {
+    page(
+        &ctx,
+        "Déclaration d’accessibilité",
+        html! {
+            h1 { "Déclaration d’accessibilité" }
+            p { "L’équipe d’encommun s’engage à rendre la plateforme accessible conformément à l’article 47 de la loi n° 2005-102 du 11 février 2005, selon le référentiel général d’amélioration de l’accessibilité (RGAA) 4.1." }
+            h2 { "État de conformité" }
+            p { "La plateforme est " strong { "partiellement conforme" } " au RGAA 4.1 : aucun audit complet n’a encore été réalisé par un tiers. Chaque type de page est vérifié automatiquement dans un vrai navigateur à chaque modification du code, et les parcours principaux sont testés au clavier seul." }
+            h2 { "Ce qui est fait" }
+            ul {
+                li { "Un lien d’évitement « Aller au contenu » en tête de chaque page." }
+                li { "Des formulaires dont chaque champ a une étiquette visible ; les erreurs sont annoncées, listées en haut du formulaire et reliées à leur champ ; ce que vous avez saisi est conservé." }
+                li { "Des contrastes de couleurs d’au moins 4,5:1, aucune information donnée par la couleur seule." }
+                li { "Toutes les pages fonctionnent sans JavaScript, s’agrandissent jusqu’à 200 % et s’adaptent aux petits écrans." }
+            }
+            h2 { "Retour d’information et contact" }
+            p { "Si vous n’arrivez pas à accéder à un contenu ou à un service, contactez l’administrateur de la plateforme pour être orienté vers une alternative accessible ou obtenir le contenu sous une autre forme." }
+            h2 { "Voies de recours" }
+            p { "Si vous avez signalé un défaut d’accessibilité sans obtenir de réponse satisfaisante, vous pouvez écrire au Défenseur des droits (formulaire en ligne, délégué de votre région, ou courrier gratuit : Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07)." }
+        },
+    )
+}
+
+pub async fn legal_notice(ctx: PageCtx) -> maud::Markup {
+    page(
+        &ctx,
+        "Mentions légales",
+        html! {
+            h1 { "Mentions légales" }
+            h2 { "Éditeur" }
+            p { "Cette instance d’encommun est éditée par l’organisme qui l’héberge pour conduire ses projets partagés entre territoires. Son responsable de publication est désigné par cet organisme." }
+            h2 { "Logiciel" }
+            p { "encommun est un logiciel libre, publié sous licence AGPL-3.0-or-later." }
+            h2 { "Données territoriales" }
+            p { "Les listes de communes, d’intercommunalités, de départements et de régions proviennent du code officiel géographique de l’INSEE et de la base Banatic de la DGCL ; les contours, d’IGN Admin Express ; les listes de territoires accompagnés, de l’ANCT. Toutes sont publiées sous Licence Ouverte 2.0." }
+        },
+    )
+}
+
+pub async fn privacy(ctx: PageCtx) -> maud::Markup {
+    page(
+        &ctx,
+        "Données personnelles",
+        html! {
+            h1 { "Données personnelles" }
+            p { "encommun ne collecte que ce qui est nécessaire pour conduire les projets partagés, et ne transmet rien à des tiers : pas de publicité, pas d’outil de mesure d’audience, pas de police de caractères ni de script chargés depuis un autre site." }
+            h2 { "Comptes" }
+            p { "Pour les élus, agents et prestataires : nom, adresse électronique, mot de passe (conservé sous forme d’empreinte argon2id, jamais en clair), collectivités ou prestataire de rattachement. Base légale : mission d’intérêt public des collectivités et de l’agence." }
+            h2 { "Cookies" }
+            p { "Un seul cookie, chiffré, strictement nécessaire : il maintient votre connexion et protège les formulaires contre la falsification. Il est supprimé à la déconnexion ou à la fermeture du navigateur, et la connexion expire au plus tard après 12 heures. Aucun consentement n’est demandé car aucun autre cookie n’est déposé." }
+            h2 { "Sécurité" }
+            p { "Les tentatives de connexion échouées sont conservées 24 heures, avec l’adresse IP, pour bloquer les essais de mots de passe en série." }
+            h2 { "Vos droits" }
+            p { "Vous pouvez consulter et corriger vos informations depuis « Mon compte », et demander leur export ou leur effacement à l’administrateur de la plateforme. Vous pouvez aussi adresser une réclamation à la CNIL." }
+        },
+    )
+}

@@ -1,0 +1,259 @@
+//! The page frame and the small components every page uses. Accessibility rules live here once: one `h1` per
+//! page, a skip link, labelled fields with their errors tied by `aria-describedby`, an error summary on top.
+
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+use super::assets;
+use super::context::PageCtx;
+use super::middleware::CSRF_FIELD;
+
+/// A full page for `ctx`'s visitor.
+pub fn page(ctx: &PageCtx, title: &str, body: Markup) -> Markup {
+    let header_user = ctx.user.as_ref().map(|u| (u.display_name.as_str(), u.is_agency_admin, ctx.csrf_token()));
+    frame(title, header_user, ctx.flash(), &ctx.path, body)
+}
+
+/// The page shown for errors: no session at hand, so no personal menu.
+pub fn error_page(title: &str, message: &str) -> Markup {
+    frame(
+        title,
+        None,
+        None,
+        "",
+        html! {
+            h1 { (title) }
+            p { (message) }
+            p { a href="/" { "Retour à l’accueil" } }
+        },
+    )
+}
+
+fn frame(title: &str, user: Option<(&str, bool, String)>, flash: Option<&str>, path: &str, body: Markup) -> Markup {
+    let current = |href: &str| -> Option<&'static str> {
+        let here = path.split('?').next().unwrap_or("");
+        let active = if href == "/" { here == "/" } else { here.starts_with(href) };
+        active.then_some("page")
+    };
+    html! {
+        (DOCTYPE)
+        html lang="fr" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " — encommun" }
+                link rel="stylesheet" href=(assets::url("style.css"));
+                link rel="icon" href=(assets::url("favicon.svg")) type="image/svg+xml";
+            }
+            body {
+                a class="skip-link" href="#contenu" { "Aller au contenu" }
+                header class="site-header" {
+                    div class="wrap header-inner" {
+                        a class="brand" href="/" { span class="brand-mark" aria-hidden="true" { "◆" } " encommun" }
+                        nav aria-label="Navigation principale" {
+                            ul class="nav" {
+                                li { a href="/" aria-current=[current("/")] { "Accueil" } }
+                                li { a href="/collectivites" aria-current=[current("/collectivites")] { "Collectivités" } }
+                                @if let Some((_, true, _)) = &user {
+                                    li { a href="/admin" aria-current=[current("/admin")] { "Administration" } }
+                                }
+                                @if let Some((name, _, csrf)) = &user {
+                                    li { a href="/compte" aria-current=[current("/compte")] { "Mon compte" span class="visually-hidden" { " (" (name) ")" } } }
+                                    li {
+                                        form class="inline" method="post" action="/deconnexion" {
+                                            input type="hidden" name=(CSRF_FIELD) value=(csrf);
+                                            button class="link-button" type="submit" { "Se déconnecter" }
+                                        }
+                                    }
+                                } @else {
+                                    li { a href="/connexion" aria-current=[current("/connexion")] { "Se connecter" } }
+                                }
+                            }
+                        }
+                    }
+                }
+                main id="contenu" class="wrap" tabindex="-1" {
+                    @if let Some(message) = flash {
+                        div class="notice notice-success" role="status" { p { (message) } }
+                    }
+                    (body)
+                }
+                footer class="site-footer" {
+                    div class="wrap" {
+                        ul class="footer-links" {
+                            li { a href="/accessibilite" { "Accessibilité : partiellement conforme" } }
+                            li { a href="/mentions-legales" { "Mentions légales" } }
+                            li { a href="/donnees-personnelles" { "Données personnelles" } }
+                        }
+                        p class="small" { "Données territoriales — Sources : INSEE, IGN Admin Express, DGCL, ANCT — Licence Ouverte." }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A hidden field carrying the session's anti-forgery token; every POST form starts with it.
+pub fn csrf_field(ctx: &PageCtx) -> Markup {
+    html! { input type="hidden" name=(CSRF_FIELD) value=(ctx.csrf_token()); }
+}
+
+/// Errors of a submitted form, by field name, in the order of the form.
+#[derive(Debug, Default)]
+pub struct FormErrors(Vec<(&'static str, String)>);
+
+impl FormErrors {
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.push((field, message.into()));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+
+    /// Records the error of a parse, returning its value when it succeeded.
+    pub fn check<T>(&mut self, field: &'static str, result: Result<T, String>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(message) => {
+                self.add(field, message);
+                None
+            }
+        }
+    }
+
+    /// Shown above the form, so a screen-reader user hears what is wrong and can jump to each field.
+    pub fn summary(&self) -> Markup {
+        html! {
+            @if !self.0.is_empty() {
+                div class="notice notice-error" role="alert" {
+                    h2 class="notice-title" {
+                        @if self.0.len() == 1 { "Le formulaire contient une erreur" }
+                        @else { "Le formulaire contient " (self.0.len()) " erreurs" }
+                    }
+                    ul {
+                        @for (field, message) in &self.0 {
+                            li { a href={ "#" (field) } { (message) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One labelled input.
+pub struct Field<'a> {
+    pub name: &'static str,
+    pub label: &'a str,
+    pub input_type: &'static str,
+    pub value: &'a str,
+    pub hint: Option<&'a str>,
+    pub autocomplete: Option<&'static str>,
+    pub required: bool,
+}
+
+impl<'a> Field<'a> {
+    pub fn new(name: &'static str, label: &'a str) -> Self {
+        Field { name, label, input_type: "text", value: "", hint: None, autocomplete: None, required: true }
+    }
+    pub fn kind(mut self, input_type: &'static str) -> Self {
+        self.input_type = input_type;
+        self
+    }
+    pub fn value(mut self, value: &'a str) -> Self {
+        self.value = value;
+        self
+    }
+    pub fn hint(mut self, hint: &'a str) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+    pub fn autocomplete(mut self, autocomplete: &'static str) -> Self {
+        self.autocomplete = Some(autocomplete);
+        self
+    }
+    pub fn optional(mut self) -> Self {
+        self.required = false;
+        self
+    }
+
+    pub fn render(&self, errors: &FormErrors) -> Markup {
+        let error = errors.get(self.name);
+        let hint_id = format!("{}-aide", self.name);
+        let error_id = format!("{}-erreur", self.name);
+        let described: Vec<&str> =
+            [self.hint.map(|_| hint_id.as_str()), error.map(|_| error_id.as_str())].into_iter().flatten().collect();
+        // Passwords are never sent back to the browser.
+        let value = if self.input_type == "password" { "" } else { self.value };
+        html! {
+            div class={ "field" @if error.is_some() { " field-invalid" } } {
+                label for=(self.name) {
+                    (self.label)
+                    @if !self.required { span class="optional" { " (facultatif)" } }
+                }
+                @if let Some(hint) = self.hint { p class="hint" id=(hint_id) { (hint) } }
+                @if let Some(message) = error { p class="field-error" id=(error_id) { span aria-hidden="true" { "⚠ " } (message) } }
+                input id=(self.name) name=(self.name) type=(self.input_type) value=(value)
+                    required[self.required]
+                    autocomplete=[self.autocomplete]
+                    aria-invalid=[error.map(|_| "true")]
+                    aria-describedby=[(!described.is_empty()).then(|| described.join(" "))];
+            }
+        }
+    }
+}
+
+pub fn date_fr(date: chrono::NaiveDateTime) -> String {
+    const MONTHS: [&str; 12] =
+        ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+    use chrono::Datelike;
+    let month = MONTHS.get(date.month0() as usize).copied().unwrap_or("");
+    format!("{} {} {}", date.day(), month, date.year())
+}
+
+pub fn number_fr(n: i64) -> String {
+    let digits = n.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// Text already escaped or known safe; used for non-breaking entities only.
+pub fn nbsp() -> PreEscaped<&'static str> {
+    PreEscaped("&nbsp;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_use_french_grouping() {
+        assert_eq!(number_fr(34969), "34\u{202f}969");
+        assert_eq!(number_fr(999), "999");
+        assert_eq!(number_fr(1_000_000), "1\u{202f}000\u{202f}000");
+    }
+
+    #[test]
+    fn field_ties_its_error_to_the_input() {
+        let mut errors = FormErrors::default();
+        errors.add("email", "Adresse invalide");
+        let html = Field::new("email", "Adresse").kind("email").value("x<y").render(&errors).into_string();
+        assert!(html.contains(r#"aria-describedby="email-erreur""#), "{html}");
+        assert!(html.contains(r#"aria-invalid="true""#));
+        assert!(html.contains("x&lt;y"), "values are escaped");
+    }
+}
