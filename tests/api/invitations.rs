@@ -1,0 +1,131 @@
+//! Invitations by e-mail: the link creates the account or attaches an existing one, once.
+
+use encommun::demo::DEMO_PASSWORD;
+
+use crate::helpers::TestApp;
+use crate::on_both_backends;
+
+const COLMAR: &str = "/territoires/epci/246800726";
+
+on_both_backends!(
+    an_invitation_creates_the_account_and_membership_once,
+    an_existing_account_accepts_after_logging_in,
+    a_bad_invitation_form_is_explained_and_kept,
+    inviting_for_a_new_territory_registers_the_collectivity,
+    the_agency_invites_provider_members,
+);
+
+async fn an_invitation_creates_the_account_and_membership_once(app: TestApp) {
+    app.load_demo();
+    let admin = app.client();
+    admin.login("agence@demo.encommun.fr", DEMO_PASSWORD).await;
+    admin
+        .submit(COLMAR, &format!("{COLMAR}/invitations"), &[("email", "Lea.Muller@Colmar.example"), ("function", "agent"), ("referent", "oui")])
+        .await
+        .assert_redirect(COLMAR);
+    admin.get(COLMAR).await.assert_contains("Invitation envoyée à lea.muller@colmar.example.").assert_contains("Invitations en attente");
+
+    let emails = app.emails_to("lea.muller@colmar.example");
+    assert_eq!(emails.len(), 1);
+    assert!(emails[0].subject.contains("vous invite"), "{}", emails[0].subject);
+    assert!(emails[0].body.contains("agent référent·e de CA Colmar Agglomération"), "{}", emails[0].body);
+    let path = emails[0].link_containing("/invitation/");
+
+    let invitee = app.client();
+    invitee.get(&path).await.assert_status(200).assert_contains("Créez votre compte pour l’adresse");
+    let short = invitee.submit(&path, &path, &[("display_name", "Léa Muller"), ("password", "court"), ("password_confirmation", "court")]).await;
+    short.assert_status(422).assert_contains("au moins 10 caractères").assert_contains(r#"value="Léa Muller""#);
+    let password = "les cigognes reviennent";
+    invitee
+        .submit(&path, &path, &[("display_name", "Léa Muller"), ("password", password), ("password_confirmation", password)])
+        .await
+        .assert_redirect("/compte");
+    invitee.get("/compte").await.assert_contains("Bienvenue").assert_contains("Agent, référent·e");
+    invitee.get(COLMAR).await.assert_contains("Léa Muller — Agent, référent·e").assert_contains("Inviter une personne");
+
+    // The link served once.
+    app.client().get(&path).await.assert_status(410).assert_contains("déjà été acceptée");
+    let again = app.client();
+    let token = again.get("/connexion").await.csrf_token();
+    again.post(&path, &[("csrf_token", &token), ("display_name", "X"), ("password", password), ("password_confirmation", password)]).await.assert_status(410);
+    app.client().get("/invitation/0123").await.assert_status(404);
+}
+
+async fn an_existing_account_accepts_after_logging_in(app: TestApp) {
+    app.load_demo();
+    let referent = app.client();
+    referent.login("agent@grand-chatellerault.demo.encommun.fr", DEMO_PASSWORD).await;
+    let chatellerault = "/territoires/epci/248600413";
+    referent
+        .submit(chatellerault, &format!("{chatellerault}/invitations"), &[("email", "elu@grand-cahors.demo.encommun.fr"), ("function", "elu")])
+        .await
+        .assert_redirect(chatellerault);
+    let path = app.emails_to("elu@grand-cahors.demo.encommun.fr")[0].link_containing("/invitation/");
+
+    let invitee = app.client();
+    invitee.get(&path).await.assert_contains("Un compte existe déjà").assert_lacks("Créez votre compte");
+    // Someone else logged in cannot take it.
+    referent.get(&path).await.assert_contains("mais vous êtes connecté·e en tant que");
+    let token = referent.get(&path).await.csrf_token();
+    referent.post(&path, &[("csrf_token", &token)]).await.assert_status(403);
+
+    invitee.login("elu@grand-cahors.demo.encommun.fr", DEMO_PASSWORD).await;
+    invitee.submit(&path, &path, &[]).await.assert_redirect("/compte");
+    invitee.get("/compte").await.assert_contains("CA Grand Châtellerault").assert_contains("CA du Grand Cahors");
+}
+
+async fn a_bad_invitation_form_is_explained_and_kept(app: TestApp) {
+    app.load_demo();
+    let admin = app.client();
+    admin.login("agence@demo.encommun.fr", DEMO_PASSWORD).await;
+    let page = admin.submit(COLMAR, &format!("{COLMAR}/invitations"), &[("email", "pas-une-adresse<script>"), ("function", "maire")]).await;
+    page.assert_status(422)
+        .assert_contains("Le formulaire contient 2 erreurs")
+        .assert_contains("L’adresse électronique n’est pas valide")
+        .assert_contains("Choisissez « élu·e » ou « agent ».")
+        .assert_contains(r#"value="pas-une-adresse&lt;script&gt;""#)
+        .assert_lacks("<script>");
+    let already = admin
+        .submit("/territoires/epci/248600413", "/territoires/epci/248600413/invitations", &[("email", "agent@grand-chatellerault.demo.encommun.fr"), ("function", "agent")])
+        .await;
+    already.assert_status(422).assert_contains("est déjà membre de CA Grand Châtellerault");
+    let duplicated = admin.submit(COLMAR, &format!("{COLMAR}/invitations"), &[("email", "a@b.fr"), ("email", "c@d.fr"), ("function", "agent")]).await;
+    duplicated.assert_status(400).assert_contains("Demande incorrecte");
+    assert!(app.emails().is_empty());
+}
+
+async fn inviting_for_a_new_territory_registers_the_collectivity(app: TestApp) {
+    app.load_demo();
+    let blois = "/territoires/commune/41018";
+    let admin = app.client();
+    admin.login("agence@demo.encommun.fr", DEMO_PASSWORD).await;
+    admin.get(blois).await.assert_contains("Pas encore");
+    admin.submit(blois, &format!("{blois}/invitations"), &[("email", "maire@blois.example"), ("function", "elu"), ("referent", "oui")]).await.assert_redirect(blois);
+    admin.get(blois).await.assert_contains("Oui, depuis le");
+    app.client().get("/").await.assert_contains("<strong>7</strong> collectivités engagées");
+}
+
+async fn the_agency_invites_provider_members(app: TestApp) {
+    app.load_demo();
+    let admin = app.client();
+    admin.login("agence@demo.encommun.fr", DEMO_PASSWORD).await;
+    admin.submit("/admin", "/admin/prestataires", &[("name", "")]).await.assert_status(422).assert_contains("Indiquez le nom du prestataire");
+    admin
+        .submit("/admin", "/admin/prestataires", &[("name", "Coopérative Territoires & Participation")])
+        .await
+        .assert_status(422)
+        .assert_contains("déjà enregistré");
+    admin.submit("/admin", "/admin/prestataires", &[("name", "Atelier Communs Publics")]).await.assert_redirect("/admin#prestataires");
+    let page = admin.get("/admin").await;
+    page.assert_contains("Atelier Communs Publics");
+    let start = page.body.find("/admin/prestataires/").unwrap();
+    let action = page.body[start..].split('"').next().unwrap().to_owned();
+    let atelier_action = page.body.match_indices("/admin/prestataires/").map(|(i, _)| page.body[i..].split('"').next().unwrap().to_owned()).find(|a| a != &action).unwrap_or(action);
+    admin.submit("/admin", &atelier_action, &[("email", "nouvelle@atelier.example")]).await.assert_redirect("/admin#prestataires");
+    let path = app.emails_to("nouvelle@atelier.example")[0].link_containing("/invitation/");
+    let member = app.client();
+    member.get(&path).await.assert_contains("membre du prestataire");
+    let password = "un atelier bien mené";
+    member.submit(&path, &path, &[("display_name", "Nina Perrin"), ("password", password), ("password_confirmation", password)]).await.assert_redirect("/compte");
+    member.get("/compte").await.assert_contains("Membre du prestataire");
+}

@@ -1,0 +1,12 @@
+//! Integration tests: one binary, the real application on port 0, each test with its own database. Tests that
+//! touch storage run on SQLite and PostgreSQL (`on_both_backends!`).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // reason: a failing test should stop at the failing line
+
+mod helpers;
+
+mod accounts;
+mod invitations;
+mod password_reset;
+mod roles;
+mod shell;
+mod territories;
