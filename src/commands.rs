@@ -6,12 +6,12 @@ use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::Config;
+use crate::demo;
 use crate::domain::account::{DisplayName, EmailAddress, NewPassword};
 use crate::import::territories::{import_files, parse_file, ImportError, ImportOptions};
 use crate::security::hash_password;
 use crate::startup::{prepare_database, Application};
 use crate::storage::{self, users};
-use crate::demo;
 
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let backend = config.database_url.backend_name();
@@ -41,8 +41,17 @@ pub async fn demo(config: Config) -> anyhow::Result<()> {
     drop(pool);
     println!();
     println!("encommun — démonstration");
-    println!("  {}", if loaded { "Données de démonstration chargées." } else { "Données de démonstration déjà présentes." });
-    println!("  Base : {}", match &config.database_url { storage::DatabaseUrl::Sqlite(p) => p.clone(), other => other.backend_name().into() });
+    println!(
+        "  {}",
+        if loaded { "Données de démonstration chargées." } else { "Données de démonstration déjà présentes." }
+    );
+    println!(
+        "  Base : {}",
+        match &config.database_url {
+            storage::DatabaseUrl::Sqlite(p) => p.clone(),
+            other => other.backend_name().into(),
+        }
+    );
     if let Some(dir) = config.mail_dir() {
         println!("  Courriels envoyés : fichiers .eml dans {}", dir.display());
     }

@@ -37,7 +37,13 @@ pub struct MailConfig {
 pub enum MailTransport {
     /// One `.eml` file per message in this folder: a first run needs no mail server.
     File(PathBuf),
-    Smtp { host: String, port: u16, username: Option<String>, password: Option<String>, tls: SmtpTls },
+    Smtp {
+        host: String,
+        port: u16,
+        username: Option<String>,
+        password: Option<String>,
+        tls: SmtpTls,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,7 +117,8 @@ impl Config {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .with_context(|| format!("lecture du fichier de configuration {}", path.display()))?;
-                toml::from_str(&text).with_context(|| format!("fichier de configuration {} invalide", path.display()))?
+                toml::from_str(&text)
+                    .with_context(|| format!("fichier de configuration {} invalide", path.display()))?
             }
             None => FileConfig::default(),
         };
@@ -131,13 +138,13 @@ impl Config {
             }
         };
         let number = |name: &str, value: Option<String>| -> anyhow::Result<Option<u64>> {
-            value.map(|v| v.parse::<u64>().with_context(|| format!("ENCOMMUN_{name} : nombre attendu, pas « {v} »"))).transpose()
+            value
+                .map(|v| v.parse::<u64>().with_context(|| format!("ENCOMMUN_{name} : nombre attendu, pas « {v} »")))
+                .transpose()
         };
 
-        let data_dir = pick("DATA_DIR", None)
-            .map(PathBuf::from)
-            .or(file.data_dir)
-            .unwrap_or_else(|| PathBuf::from("data"));
+        let data_dir =
+            pick("DATA_DIR", None).map(PathBuf::from).or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
         let database_url = DatabaseUrl::parse(
             &pick("DATABASE_URL", file.database_url)
                 .unwrap_or_else(|| data_dir.join("encommun.sqlite3").to_string_lossy().into_owned()),
@@ -167,11 +174,13 @@ impl Config {
             .unwrap_or(10)
             .max(1);
 
-        let from = pick("MAIL_FROM", file.mail_from).unwrap_or_else(|| "encommun <ne-pas-repondre@encommun.localhost>".into());
+        let from =
+            pick("MAIL_FROM", file.mail_from).unwrap_or_else(|| "encommun <ne-pas-repondre@encommun.localhost>".into());
         let transport = match pick("MAIL_TRANSPORT", file.mail_transport).as_deref().unwrap_or("file") {
             "file" => MailTransport::File(data_dir.join("mail")),
             "smtp" => {
-                let host = pick("SMTP_HOST", file.smtp_host).context("ENCOMMUN_SMTP_HOST est requis avec le transport smtp")?;
+                let host = pick("SMTP_HOST", file.smtp_host)
+                    .context("ENCOMMUN_SMTP_HOST est requis avec le transport smtp")?;
                 let tls = match pick("SMTP_TLS", file.smtp_tls).as_deref().unwrap_or("starttls") {
                     "starttls" => SmtpTls::StartTls,
                     "tls" => SmtpTls::Tls,

@@ -21,10 +21,26 @@ pub struct DemoAccount {
 
 pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
     DemoAccount { email: "agence@demo.encommun.fr", name: "Claire Dubois", role: "administratrice de l’agence" },
-    DemoAccount { email: "referente@agglopolys.demo.encommun.fr", name: "Sophie Martin", role: "élue référente d’Agglopolys" },
-    DemoAccount { email: "agent@grand-chatellerault.demo.encommun.fr", name: "Karim Benali", role: "agent référent de Grand Châtellerault" },
-    DemoAccount { email: "elu@grand-cahors.demo.encommun.fr", name: "Jean Lacombe", role: "élu (membre) du Grand Cahors" },
-    DemoAccount { email: "prestataire@demo.encommun.fr", name: "Amandine Roux", role: "membre du prestataire Coopérative Territoires & Participation" },
+    DemoAccount {
+        email: "referente@agglopolys.demo.encommun.fr",
+        name: "Sophie Martin",
+        role: "élue référente d’Agglopolys",
+    },
+    DemoAccount {
+        email: "agent@grand-chatellerault.demo.encommun.fr",
+        name: "Karim Benali",
+        role: "agent référent de Grand Châtellerault",
+    },
+    DemoAccount {
+        email: "elu@grand-cahors.demo.encommun.fr",
+        name: "Jean Lacombe",
+        role: "élu (membre) du Grand Cahors",
+    },
+    DemoAccount {
+        email: "prestataire@demo.encommun.fr",
+        name: "Amandine Roux",
+        role: "membre du prestataire Coopérative Territoires & Participation",
+    },
 ];
 
 struct DemoTerritory {
@@ -40,19 +56,74 @@ struct DemoTerritory {
 }
 
 const fn region(code: &'static str, name: &'static str) -> DemoTerritory {
-    DemoTerritory { kind: TerritoryKind::Region, code, name, epci_type: None, departement: None, region: None, epci: None, postcodes: "", population: None }
+    DemoTerritory {
+        kind: TerritoryKind::Region,
+        code,
+        name,
+        epci_type: None,
+        departement: None,
+        region: None,
+        epci: None,
+        postcodes: "",
+        population: None,
+    }
 }
 
 const fn departement(code: &'static str, name: &'static str, region: &'static str) -> DemoTerritory {
-    DemoTerritory { kind: TerritoryKind::Departement, code, name, epci_type: None, departement: None, region: Some(region), epci: None, postcodes: "", population: None }
+    DemoTerritory {
+        kind: TerritoryKind::Departement,
+        code,
+        name,
+        epci_type: None,
+        departement: None,
+        region: Some(region),
+        epci: None,
+        postcodes: "",
+        population: None,
+    }
 }
 
-const fn epci(code: &'static str, name: &'static str, epci_type: EpciType, dep: &'static str, reg: &'static str, population: i64) -> DemoTerritory {
-    DemoTerritory { kind: TerritoryKind::Epci, code, name, epci_type: Some(epci_type), departement: Some(dep), region: Some(reg), epci: None, postcodes: "", population: Some(population) }
+const fn epci(
+    code: &'static str,
+    name: &'static str,
+    epci_type: EpciType,
+    dep: &'static str,
+    reg: &'static str,
+    population: i64,
+) -> DemoTerritory {
+    DemoTerritory {
+        kind: TerritoryKind::Epci,
+        code,
+        name,
+        epci_type: Some(epci_type),
+        departement: Some(dep),
+        region: Some(reg),
+        epci: None,
+        postcodes: "",
+        population: Some(population),
+    }
 }
 
-const fn commune(code: &'static str, name: &'static str, dep: &'static str, reg: &'static str, epci: &'static str, postcodes: &'static str, population: i64) -> DemoTerritory {
-    DemoTerritory { kind: TerritoryKind::Commune, code, name, epci_type: None, departement: Some(dep), region: Some(reg), epci: Some(epci), postcodes, population: Some(population) }
+const fn commune(
+    code: &'static str,
+    name: &'static str,
+    dep: &'static str,
+    reg: &'static str,
+    epci: &'static str,
+    postcodes: &'static str,
+    population: i64,
+) -> DemoTerritory {
+    DemoTerritory {
+        kind: TerritoryKind::Commune,
+        code,
+        name,
+        epci_type: None,
+        departement: Some(dep),
+        region: Some(reg),
+        epci: Some(epci),
+        postcodes,
+        population: Some(population),
+    }
 }
 
 /// Codes and populations from the COG 2026 and Banatic.
@@ -126,7 +197,8 @@ pub fn load(conn: &mut DbConnection) -> anyhow::Result<bool> {
         upsert_territories(conn, &missing, now)?;
         let mut collectivity_ids = Vec::new();
         for (kind, code) in REGISTERED {
-            let territory = find_territory(conn, *kind, code)?.ok_or_else(|| anyhow::anyhow!("territoire {code} absent"))?;
+            let territory =
+                find_territory(conn, *kind, code)?.ok_or_else(|| anyhow::anyhow!("territoire {code} absent"))?;
             collectivity_ids.push(collectivities::register_collectivity(conn, territory.id)?.id);
         }
         let mut user_ids = Vec::new();

@@ -91,6 +91,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let password = commands::read_new_password()?;
             commands::create_admin(&config, &email, &name, &password)
         }
-        Command::ImportTerritories { files, skip_invalid } => commands::import_territories(&config, &files, skip_invalid),
+        Command::ImportTerritories { files, skip_invalid } => {
+            commands::import_territories(&config, &files, skip_invalid)
+        }
     }
 }

@@ -33,7 +33,8 @@ impl Application {
         let pool = prepare_database(&config)?;
         let key = session_key(&config)?;
         let mailer = Mailer::new(&config.mail)?;
-        let listener = TcpListener::bind(config.listen).with_context(|| format!("écoute sur {} impossible", config.listen))?;
+        let listener =
+            TcpListener::bind(config.listen).with_context(|| format!("écoute sur {} impossible", config.listen))?;
         let port = listener.local_addr()?.port();
         let workers = config.workers;
         let config = Arc::new(config);
@@ -75,7 +76,8 @@ impl Application {
 }
 
 fn bad_input(e: impl std::fmt::Display) -> actix_web::Error {
-    AppError::BadRequest(format!("Le formulaire envoyé n’a pas pu être lu ({e}). Rechargez la page et réessayez.")).into()
+    AppError::BadRequest(format!("Le formulaire envoyé n’a pas pu être lu ({e}). Rechargez la page et réessayez."))
+        .into()
 }
 
 /// Opens the pool and applies pending migrations.

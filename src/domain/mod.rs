@@ -2,5 +2,5 @@
 //! error messages are French because they are shown to users as they are.
 
 pub mod account;
-pub mod text;
 pub mod territory;
+pub mod text;

@@ -54,7 +54,8 @@ pub struct ParsedFile {
 /// Reads one file, recognising its kind from its content.
 pub fn parse_file(path: &Path) -> Result<ParsedFile, FileError> {
     let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-    let bytes = std::fs::read(path).map_err(|e| FileError { file: name.clone(), message: format!("lecture impossible ({e})") })?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| FileError { file: name.clone(), message: format!("lecture impossible ({e})") })?;
     parse_bytes(&name, &bytes)
 }
 
@@ -112,7 +113,11 @@ fn parse_communes_csv(name: &str, bytes: &[u8]) -> Result<ParsedFile, FileError>
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                parsed.errors.push(RowError { file: name.into(), position: Position::Line(line), message: format!("ligne illisible ({e})") });
+                parsed.errors.push(RowError {
+                    file: name.into(),
+                    position: Position::Line(line),
+                    message: format!("ligne illisible ({e})"),
+                });
                 continue;
             }
         }
@@ -339,7 +344,9 @@ fn with_epci_departements(files: &[ParsedFile]) -> Vec<NewTerritory> {
     let mut rows: Vec<NewTerritory> = files.iter().flat_map(|f| f.rows.iter().cloned()).collect();
     let mut by_epci: HashMap<String, HashMap<(String, String), usize>> = HashMap::new();
     for commune in rows.iter().filter(|t| t.kind == TerritoryKind::Commune) {
-        if let (Some(epci), Some(dep), Some(reg)) = (&commune.epci_code, &commune.departement_code, &commune.region_code) {
+        if let (Some(epci), Some(dep), Some(reg)) =
+            (&commune.epci_code, &commune.departement_code, &commune.region_code)
+        {
             *by_epci.entry(epci.clone()).or_default().entry((dep.clone(), reg.clone())).or_default() += 1;
         }
     }
@@ -395,7 +402,10 @@ mod tests {
 
     #[test]
     fn recognises_json_kinds_and_keeps_leading_zeros() -> Result<(), FileError> {
-        let deps = parse_bytes("d.json", br#"[{"code":"01","region":"84","nom":"Ain"},{"code":1,"region":"84","nom":"Ain"}]"#)?;
+        let deps = parse_bytes(
+            "d.json",
+            br#"[{"code":"01","region":"84","nom":"Ain"},{"code":1,"region":"84","nom":"Ain"}]"#,
+        )?;
         assert_eq!(deps.kind, TerritoryKind::Departement);
         assert_eq!(deps.rows.len(), 1);
         assert!(deps.errors[0].to_string().contains("entrée n° 2"));

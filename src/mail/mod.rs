@@ -32,10 +32,12 @@ enum Transport {
 
 impl Mailer {
     pub fn new(config: &MailConfig) -> anyhow::Result<Mailer> {
-        let from: Mailbox = config.from.parse().with_context(|| format!("adresse d’expédition « {} » invalide", config.from))?;
+        let from: Mailbox =
+            config.from.parse().with_context(|| format!("adresse d’expédition « {} » invalide", config.from))?;
         let transport = match &config.transport {
             MailTransport::File(dir) => {
-                std::fs::create_dir_all(dir).with_context(|| format!("création du dossier de courriels {}", dir.display()))?;
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("création du dossier de courriels {}", dir.display()))?;
                 Transport::File(AsyncFileTransport::new(dir))
             }
             MailTransport::Smtp { host, port, username, password, tls } => {
@@ -56,7 +58,8 @@ impl Mailer {
     }
 
     pub async fn send(&self, email: Email) -> anyhow::Result<()> {
-        let to: Mailbox = email.to.parse().with_context(|| format!("adresse destinataire « {} » invalide", email.to))?;
+        let to: Mailbox =
+            email.to.parse().with_context(|| format!("adresse destinataire « {} » invalide", email.to))?;
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)

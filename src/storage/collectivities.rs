@@ -59,10 +59,8 @@ pub fn register_collectivity(conn: &mut DbConnection, territory_id: i64) -> Quer
 
 /// Collectivities registered on the platform with their territory and number of members, by name.
 pub fn list_registered(conn: &mut DbConnection) -> QueryResult<Vec<(Collectivity, Territory, i64)>> {
-    let rows: Vec<(Collectivity, Territory)> = collectivities::table
-        .inner_join(territories::table)
-        .order(territories::name)
-        .load(conn)?;
+    let rows: Vec<(Collectivity, Territory)> =
+        collectivities::table.inner_join(territories::table).order(territories::name).load(conn)?;
     let counts: Vec<(i64, i64)> = memberships::table
         .group_by(memberships::collectivity_id)
         .select((memberships::collectivity_id, diesel::dsl::count_star()))

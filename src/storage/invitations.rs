@@ -45,10 +45,7 @@ pub fn find_invitation_by_token_hash(conn: &mut DbConnection, token_hash: &str) 
 /// so a link clicked twice at once is used once).
 pub fn accept_invitation(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
     let updated = diesel::update(
-        invitations::table
-            .find(id)
-            .filter(invitations::accepted_at.is_null())
-            .filter(invitations::expires_at.gt(now)),
+        invitations::table.find(id).filter(invitations::accepted_at.is_null()).filter(invitations::expires_at.gt(now)),
     )
     .set(invitations::accepted_at.eq(now))
     .execute(conn)?;

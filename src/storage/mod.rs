@@ -67,8 +67,8 @@ impl DatabaseUrl {
 pub fn establish(url: &DatabaseUrl) -> anyhow::Result<DbConnection> {
     match url {
         DatabaseUrl::Sqlite(path) => {
-            let mut conn = SqliteConnection::establish(path)
-                .with_context(|| format!("ouverture de la base SQLite {path}"))?;
+            let mut conn =
+                SqliteConnection::establish(path).with_context(|| format!("ouverture de la base SQLite {path}"))?;
             // WAL lets readers proceed during a write; the busy timeout makes writers queue instead of failing.
             conn.batch_execute(
                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
@@ -78,9 +78,8 @@ pub fn establish(url: &DatabaseUrl) -> anyhow::Result<DbConnection> {
             Ok(DbConnection::Sqlite(conn))
         }
         DatabaseUrl::Postgres(url) => {
-            let conn = PgConnection::establish(url).map_err(|e| {
-                anyhow::anyhow!("connexion à PostgreSQL impossible ({}) : {e}", redact_password(url))
-            })?;
+            let conn = PgConnection::establish(url)
+                .map_err(|e| anyhow::anyhow!("connexion à PostgreSQL impossible ({}) : {e}", redact_password(url)))?;
             Ok(DbConnection::Postgres(conn))
         }
     }
@@ -109,7 +108,8 @@ impl ManageConnection for ConnectionManager {
     type Error = r2d2::Error;
 
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
-        establish(&self.url).map_err(|e| r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(format!("{e:#}"))))
+        establish(&self.url)
+            .map_err(|e| r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(format!("{e:#}"))))
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
@@ -165,7 +165,10 @@ type MultiTransactionManager = <DbConnection as Connection>::TransactionManager;
 /// On SQLite a plain `BEGIN` is deferred: two transactions that read and then write can deadlock, and SQLite answers
 /// "database is locked" at once instead of waiting. `BEGIN IMMEDIATE` queues writers behind the busy timeout.
 /// On PostgreSQL this is an ordinary transaction; row locks and constraints do the rest.
-pub fn write_transaction<T, E>(conn: &mut DbConnection, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
+pub fn write_transaction<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
 where
     E: From<DbError>,
 {

@@ -41,7 +41,11 @@ pub fn count_resets_since(conn: &mut DbConnection, user_id: i64, since: NaiveDat
 }
 
 /// The reset behind a token, if it is still usable at `now`.
-pub fn find_usable_reset(conn: &mut DbConnection, token_hash: &str, now: NaiveDateTime) -> QueryResult<Option<PasswordReset>> {
+pub fn find_usable_reset(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<PasswordReset>> {
     password_resets::table
         .filter(password_resets::token_hash.eq(token_hash))
         .filter(password_resets::used_at.is_null())

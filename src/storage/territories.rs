@@ -114,10 +114,7 @@ pub fn find_territory_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Opt
 }
 
 pub fn count_territories_by_kind(conn: &mut DbConnection) -> QueryResult<Vec<(String, i64)>> {
-    territories::table
-        .group_by(territories::kind)
-        .select((territories::kind, diesel::dsl::count_star()))
-        .load(conn)
+    territories::table.group_by(territories::kind).select((territories::kind, diesel::dsl::count_star())).load(conn)
 }
 
 /// Communes whose EPCI is `siren`, largest first.

@@ -24,12 +24,21 @@ struct Relations {
 async fn relations(state: &AppState, user_id: i64) -> Result<Relations, AppError> {
     state
         .db(move |conn| {
-            Ok(Relations { memberships: memberships_of_user(conn, user_id)?, providers: providers_of_user(conn, user_id)? })
+            Ok(Relations {
+                memberships: memberships_of_user(conn, user_id)?,
+                providers: providers_of_user(conn, user_id)?,
+            })
         })
         .await
 }
 
-fn account_page(ctx: &PageCtx, relations: &Relations, name_value: &str, name_errors: &FormErrors, password_errors: &FormErrors) -> Markup {
+fn account_page(
+    ctx: &PageCtx,
+    relations: &Relations,
+    name_value: &str,
+    name_errors: &FormErrors,
+    password_errors: &FormErrors,
+) -> Markup {
     let Some(user) = &ctx.user else { return html! {} };
     let hint = format!("Au moins {PASSWORD_MIN_CHARS} caractères.");
     page(
@@ -88,13 +97,19 @@ pub struct NameForm {
     display_name: String,
 }
 
-pub async fn change_name(ctx: PageCtx, state: web::Data<AppState>, form: web::Form<NameForm>) -> Result<HttpResponse, AppError> {
+pub async fn change_name(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    form: web::Form<NameForm>,
+) -> Result<HttpResponse, AppError> {
     let user_id = ctx.require_user()?.id;
     let mut errors = FormErrors::default();
     let Some(name) = errors.check("display_name", DisplayName::parse(&form.display_name)) else {
         let relations = relations(&state, user_id).await?;
         let body = account_page(&ctx, &relations, &form.display_name, &errors, &FormErrors::default());
-        return Ok(HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY).content_type("text/html; charset=utf-8").body(body.into_string()));
+        return Ok(HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY)
+            .content_type("text/html; charset=utf-8")
+            .body(body.into_string()));
     };
     state.db(move |conn| Ok(users::update_display_name(conn, user_id, name.as_str())?)).await?;
     ctx.set_flash("Votre nom a été enregistré.");
@@ -135,7 +150,9 @@ pub async fn change_password(
     let Some(new_hash) = new_hash.filter(|_| errors.is_empty()) else {
         let relations = relations(&state, user.id).await?;
         let body = account_page(&ctx, &relations, &user.display_name, &FormErrors::default(), &errors);
-        return Ok(HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY).content_type("text/html; charset=utf-8").body(body.into_string()));
+        return Ok(HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY)
+            .content_type("text/html; charset=utf-8")
+            .body(body.into_string()));
     };
     let epoch = state.db(move |conn| Ok(users::update_password(conn, user.id, &new_hash)?)).await?;
     ctx.set_epoch(epoch)?;

@@ -132,10 +132,16 @@ pub async fn dashboard(ctx: PageCtx, state: web::Data<AppState>) -> Result<Marku
 }
 
 fn unprocessable(body: Markup) -> HttpResponse {
-    HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY).content_type("text/html; charset=utf-8").body(body.into_string())
+    HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY)
+        .content_type("text/html; charset=utf-8")
+        .body(body.into_string())
 }
 
-pub async fn create_provider(ctx: PageCtx, state: web::Data<AppState>, form: web::Form<ProviderForm>) -> Result<HttpResponse, AppError> {
+pub async fn create_provider(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    form: web::Form<ProviderForm>,
+) -> Result<HttpResponse, AppError> {
     ctx.require_admin()?;
     let mut errors = FormErrors::default();
     let name = clean_line(&form.name).unwrap_or_default();

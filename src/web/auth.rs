@@ -19,6 +19,7 @@ use crate::storage::{self, login_failures, password_resets, users};
 pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
 pub const MAX_FAILURES_PER_ADDRESS: i64 = 30;
 pub const FAILURE_WINDOW_MINUTES: i64 = 15;
+const FAILURE_RETENTION_HOURS: i64 = 24;
 const RESET_VALID_MINUTES: i64 = 60;
 const MAX_RESETS_PER_HOUR: i64 = 3;
 
@@ -86,7 +87,10 @@ pub async fn login_form(ctx: PageCtx, query: web::Query<NextQuery>) -> HttpRespo
     if ctx.user.is_some() {
         return see_other(safe_next(query.suivant.as_deref()));
     }
-    html_response(StatusCode::OK, login_page(&ctx, "", safe_next(query.suivant.as_deref()), &FormErrors::default(), false))
+    html_response(
+        StatusCode::OK,
+        login_page(&ctx, "", safe_next(query.suivant.as_deref()), &FormErrors::default(), false),
+    )
 }
 
 enum LoginOutcome {
@@ -126,6 +130,8 @@ pub async fn login(
                 }
                 _ => {
                     login_failures::record_failure(conn, &[&account_key, &address_key], now)?;
+                    // Kept a day at most (see the privacy page); purging here needs no scheduler.
+                    login_failures::purge_failures_before(conn, now - TimeDelta::hours(FAILURE_RETENTION_HOURS))?;
                     Ok(LoginOutcome::Failed)
                 }
             }
@@ -142,9 +148,10 @@ pub async fn login(
             errors.add("email", "Adresse électronique ou mot de passe incorrect.");
             Ok(html_response(StatusCode::UNPROCESSABLE_ENTITY, login_page(&ctx, email, &next, &errors, false)))
         }
-        LoginOutcome::Throttled => {
-            Ok(html_response(StatusCode::TOO_MANY_REQUESTS, login_page(&ctx, email, &next, &FormErrors::default(), true)))
-        }
+        LoginOutcome::Throttled => Ok(html_response(
+            StatusCode::TOO_MANY_REQUESTS,
+            login_page(&ctx, email, &next, &FormErrors::default(), true),
+        )),
     }
 }
 
@@ -253,7 +260,11 @@ fn expired_link() -> AppError {
     )
 }
 
-pub async fn reset_form(ctx: PageCtx, state: web::Data<AppState>, token: web::Path<String>) -> Result<Markup, AppError> {
+pub async fn reset_form(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<Markup, AppError> {
     let digest = token_digest(&token);
     let usable = state.db(move |conn| Ok(password_resets::find_usable_reset(conn, &digest, storage::now())?)).await?;
     if usable.is_none() {
@@ -269,10 +280,14 @@ pub async fn reset(
     form: web::Form<ResetForm>,
 ) -> Result<HttpResponse, AppError> {
     let mut errors = FormErrors::default();
-    let Some(password) = errors.check("password", NewPassword::parse(&form.password, &form.password_confirmation)) else {
+    let Some(password) = errors.check("password", NewPassword::parse(&form.password, &form.password_confirmation))
+    else {
         return Ok(html_response(StatusCode::UNPROCESSABLE_ENTITY, reset_page(&ctx, &token, &errors)));
     };
-    let hash = web::block(move || hash_password(password.expose())).await.map_err(AppError::internal)?.map_err(AppError::Internal)?;
+    let hash = web::block(move || hash_password(password.expose()))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::Internal)?;
     let digest = token_digest(&token);
     let changed = state
         .db(move |conn| {

@@ -32,7 +32,11 @@ pub struct SearchQuery {
     kind: Option<String>,
 }
 
-pub async fn search(ctx: PageCtx, state: web::Data<AppState>, query: web::Query<SearchQuery>) -> Result<Markup, AppError> {
+pub async fn search(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    query: web::Query<SearchQuery>,
+) -> Result<Markup, AppError> {
     let text = query.q.as_deref().unwrap_or("").trim().chars().take(100).collect::<String>();
     let kind = query.kind.as_deref().and_then(TerritoryKind::parse);
     let words: Vec<String> = fold(&text).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).take(8).collect();
@@ -40,7 +44,8 @@ pub async fn search(ctx: PageCtx, state: web::Data<AppState>, query: web::Query<
     let (results, registered, registered_list) = state
         .db(move |conn| {
             if words.is_empty() {
-                let list: Vec<Territory> = collectivities::list_registered(conn)?.into_iter().map(|(_, t, _)| t).collect();
+                let list: Vec<Territory> =
+                    collectivities::list_registered(conn)?.into_iter().map(|(_, t, _)| t).collect();
                 return Ok((Vec::new(), list.iter().map(|t| t.id).collect(), list));
             }
             let found = territories::search_territories(conn, &TerritorySearch { words, kind, limit: SEARCH_LIMIT })?;
@@ -143,7 +148,12 @@ fn parse_kind(kind: &str) -> Result<TerritoryKind, AppError> {
     TerritoryKind::parse(kind).ok_or(AppError::NotFound)
 }
 
-fn load_view(conn: &mut DbConnection, kind: TerritoryKind, code: &str, viewer: Option<&User>) -> Result<TerritoryView, AppError> {
+fn load_view(
+    conn: &mut DbConnection,
+    kind: TerritoryKind,
+    code: &str,
+    viewer: Option<&User>,
+) -> Result<TerritoryView, AppError> {
     let territory = territories::find_territory(conn, kind, code)?.ok_or(AppError::NotFound)?;
     let find = |conn: &mut DbConnection, kind, code: &Option<String>| -> Result<Option<Territory>, AppError> {
         match code {
@@ -171,7 +181,18 @@ fn load_view(conn: &mut DbConnection, kind: TerritoryKind, code: &str, viewer: O
         ),
         _ => (Vec::new(), Vec::new()),
     };
-    Ok(TerritoryView { territory, departement, region, epci, member_communes, collectivity, members, pending, can_see_members, can_invite })
+    Ok(TerritoryView {
+        territory,
+        departement,
+        region,
+        epci,
+        member_communes,
+        collectivity,
+        members,
+        pending,
+        can_see_members,
+        can_invite,
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -268,7 +289,11 @@ fn territory_page(ctx: &PageCtx, view: &TerritoryView, form: &InviteForm, errors
     )
 }
 
-pub async fn show(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(String, String)>) -> Result<Markup, AppError> {
+pub async fn show(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<Markup, AppError> {
     let (kind, code) = path.into_inner();
     let kind = parse_kind(&kind)?;
     let viewer = ctx.user.clone();
@@ -310,7 +335,9 @@ pub async fn invite(
     }
     let (Some(email), Some(function), true) = (email, function, errors.is_empty()) else {
         let body = territory_page(&ctx, &view, &form, &errors);
-        return Ok(HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY).content_type("text/html; charset=utf-8").body(body.into_string()));
+        return Ok(HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY)
+            .content_type("text/html; charset=utf-8")
+            .body(body.into_string()));
     };
     // An agency admin's first invitation registers the collectivity on the platform.
     let territory_id = view.territory.id;

@@ -43,11 +43,18 @@ impl InvitationTarget {
 }
 
 /// Records the invitation (only the token's digest is stored) and e-mails the link.
-pub async fn send_invitation(state: &AppState, inviter: &User, email: &EmailAddress, target: InvitationTarget) -> Result<(), AppError> {
+pub async fn send_invitation(
+    state: &AppState,
+    inviter: &User,
+    email: &EmailAddress,
+    target: InvitationTarget,
+) -> Result<(), AppError> {
     let token = random_token();
     let digest = token_digest(&token);
     let (collectivity_id, provider_id, function, referent) = match &target {
-        InvitationTarget::Collectivity { id, function, referent, .. } => (Some(*id), None, Some(function.code()), *referent),
+        InvitationTarget::Collectivity { id, function, referent, .. } => {
+            (Some(*id), None, Some(function.code()), *referent)
+        }
         InvitationTarget::Provider { id, .. } => (None, Some(*id), None, false),
     };
     let (email_text, inviter_id) = (email.as_str().to_owned(), inviter.id);
@@ -72,7 +79,8 @@ pub async fn send_invitation(state: &AppState, inviter: &User, email: &EmailAddr
         })
         .await?;
     let link = state.link(&format!("/invitation/{token}"));
-    let message = messages::invitation(email.as_str(), &inviter.display_name, &target.role(), &link, INVITATION_VALID_DAYS);
+    let message =
+        messages::invitation(email.as_str(), &inviter.display_name, &target.role(), &link, INVITATION_VALID_DAYS);
     state.mailer.send(message).await.map_err(AppError::Internal)
 }
 
@@ -84,17 +92,24 @@ struct OpenInvitation {
 }
 
 fn open_invitation(conn: &mut DbConnection, token: &str) -> Result<OpenInvitation, AppError> {
-    let invitation = invitations::find_invitation_by_token_hash(conn, &token_digest(token))?.ok_or(AppError::NotFound)?;
+    let invitation =
+        invitations::find_invitation_by_token_hash(conn, &token_digest(token))?.ok_or(AppError::NotFound)?;
     if invitation.accepted_at.is_some() {
-        return Err(AppError::Gone("Cette invitation a déjà été acceptée. Connectez-vous avec l’adresse à laquelle elle a été envoyée.".into()));
+        return Err(AppError::Gone(
+            "Cette invitation a déjà été acceptée. Connectez-vous avec l’adresse à laquelle elle a été envoyée.".into(),
+        ));
     }
     if invitation.expires_at <= storage::now() {
-        return Err(AppError::Gone("Cette invitation a expiré. Demandez à la personne qui vous a invité·e de vous en envoyer une nouvelle.".into()));
+        return Err(AppError::Gone(
+            "Cette invitation a expiré. Demandez à la personne qui vous a invité·e de vous en envoyer une nouvelle."
+                .into(),
+        ));
     }
     let target = match (invitation.collectivity_id, invitation.provider_id) {
         (Some(id), _) => {
             let collectivity = collectivities::find_collectivity(conn, id)?.ok_or(AppError::NotFound)?;
-            let territory = territories::find_territory_by_id(conn, collectivity.territory_id)?.ok_or(AppError::NotFound)?;
+            let territory =
+                territories::find_territory_by_id(conn, collectivity.territory_id)?.ok_or(AppError::NotFound)?;
             InvitationTarget::Collectivity {
                 id,
                 name: territory.name,
@@ -186,13 +201,21 @@ pub async fn accept(
             let name = errors.check("display_name", DisplayName::parse(form.display_name.as_deref().unwrap_or("")));
             let password = errors.check(
                 "password",
-                NewPassword::parse(form.password.as_deref().unwrap_or(""), form.password_confirmation.as_deref().unwrap_or("")),
+                NewPassword::parse(
+                    form.password.as_deref().unwrap_or(""),
+                    form.password_confirmation.as_deref().unwrap_or(""),
+                ),
             );
             let (Some(name), Some(password)) = (name, password) else {
                 let body = invitation_page(&ctx, &token, &open, form.display_name.as_deref().unwrap_or(""), &errors);
-                return Ok(HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY).content_type("text/html; charset=utf-8").body(body.into_string()));
+                return Ok(HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY)
+                    .content_type("text/html; charset=utf-8")
+                    .body(body.into_string()));
             };
-            let hash = web::block(move || hash_password(password.expose())).await.map_err(AppError::internal)?.map_err(AppError::Internal)?;
+            let hash = web::block(move || hash_password(password.expose()))
+                .await
+                .map_err(AppError::internal)?
+                .map_err(AppError::Internal)?;
             Some((name, hash))
         }
     };
@@ -206,12 +229,21 @@ pub async fn accept(
                 }
                 let user_id = match (existing_id, &new_account) {
                     (Some(id), _) => id,
-                    (None, Some((name, hash))) => users::insert_user(conn, &NewUser::new(&invitation.email, name.as_str(), hash))?,
+                    (None, Some((name, hash))) => {
+                        users::insert_user(conn, &NewUser::new(&invitation.email, name.as_str(), hash))?
+                    }
                     (None, None) => return Err(AppError::Forbidden),
                 };
                 if let Some(collectivity_id) = invitation.collectivity_id {
-                    let function = Function::parse(invitation.function.as_deref().unwrap_or("")).unwrap_or(Function::Agent);
-                    collectivities::upsert_membership(conn, user_id, collectivity_id, function, invitation.is_referent)?;
+                    let function =
+                        Function::parse(invitation.function.as_deref().unwrap_or("")).unwrap_or(Function::Agent);
+                    collectivities::upsert_membership(
+                        conn,
+                        user_id,
+                        collectivity_id,
+                        function,
+                        invitation.is_referent,
+                    )?;
                 }
                 if let Some(provider_id) = invitation.provider_id {
                     providers::add_provider_member(conn, provider_id, user_id)?;

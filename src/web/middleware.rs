@@ -55,7 +55,9 @@ pub async fn csrf_protection(
         req.set_payload(Payload::from(body));
     }
     match (expected, given) {
-        (Some(expected), Some(given)) if constant_time_eq(expected.as_bytes(), given.as_bytes()) => next.call(req).await,
+        (Some(expected), Some(given)) if constant_time_eq(expected.as_bytes(), given.as_bytes()) => {
+            next.call(req).await
+        }
         _ => Err(AppError::Csrf.into()),
     }
 }

@@ -14,7 +14,9 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
         Ok(()) => HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("ok"),
         Err(e) => {
             log::warn!("contrôle de santé : base injoignable : {e:?}");
-            HttpResponse::ServiceUnavailable().content_type("text/plain; charset=utf-8").body("base de données injoignable")
+            HttpResponse::ServiceUnavailable()
+                .content_type("text/plain; charset=utf-8")
+                .body("base de données injoignable")
         }
     }
 }

@@ -208,8 +208,20 @@ impl<'a> Field<'a> {
 }
 
 pub fn date_fr(date: chrono::NaiveDateTime) -> String {
-    const MONTHS: [&str; 12] =
-        ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+    const MONTHS: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
     use chrono::Datelike;
     let month = MONTHS.get(date.month0() as usize).copied().unwrap_or("");
     format!("{} {} {}", date.day(), month, date.year())

@@ -48,12 +48,16 @@ async fn requests_without_a_valid_csrf_token_are_refused(app: TestApp) {
     client.get("/connexion").await;
     let without = client.post("/connexion", &[("email", ADMIN), ("password", DEMO_PASSWORD)]).await;
     without.assert_status(403).assert_contains("Formulaire expiré");
-    let forged = client.post("/connexion", &[("csrf_token", "0000"), ("email", ADMIN), ("password", DEMO_PASSWORD)]).await;
+    let forged =
+        client.post("/connexion", &[("csrf_token", "0000"), ("email", ADMIN), ("password", DEMO_PASSWORD)]).await;
     forged.assert_status(403);
     // A token from another visitor's session is worth nothing either.
     let other = app.client();
     let foreign_token = other.get("/connexion").await.csrf_token();
-    client.post("/connexion", &[("csrf_token", &foreign_token), ("email", ADMIN), ("password", DEMO_PASSWORD)]).await.assert_status(403);
+    client
+        .post("/connexion", &[("csrf_token", &foreign_token), ("email", ADMIN), ("password", DEMO_PASSWORD)])
+        .await
+        .assert_status(403);
     // Logged in, state-changing requests still need it.
     client.login(ADMIN, DEMO_PASSWORD).await.assert_redirect("/");
     client.post("/compte/nom", &[("display_name", "Pirate")]).await.assert_status(403);
@@ -92,7 +96,10 @@ async fn pages_behind_login_redirect_and_come_back(app: TestApp) {
     let token = form.csrf_token();
     form.assert_contains(r#"name="suivant" value="/compte""#);
     client
-        .post("/connexion", &[("csrf_token", &token), ("email", PROVIDER), ("password", DEMO_PASSWORD), ("suivant", "/compte")])
+        .post(
+            "/connexion",
+            &[("csrf_token", &token), ("email", PROVIDER), ("password", DEMO_PASSWORD), ("suivant", "/compte")],
+        )
         .await
         .assert_redirect("/compte");
 }
@@ -103,7 +110,10 @@ async fn login_never_redirects_off_site(app: TestApp) {
         let client = app.client();
         let token = client.get("/connexion").await.csrf_token();
         client
-            .post("/connexion", &[("csrf_token", &token), ("email", ADMIN), ("password", DEMO_PASSWORD), ("suivant", next)])
+            .post(
+                "/connexion",
+                &[("csrf_token", &token), ("email", ADMIN), ("password", DEMO_PASSWORD), ("suivant", next)],
+            )
             .await
             .assert_redirect("/");
     }
@@ -117,14 +127,28 @@ async fn account_page_changes_name_and_password(app: TestApp) {
     elsewhere.login(PROVIDER, DEMO_PASSWORD).await.assert_redirect("/");
     client.get("/compte").await.assert_contains("Membre du prestataire Coopérative Territoires &amp; Participation");
 
-    client.submit("/compte", "/compte/nom", &[("display_name", "   ")]).await.assert_status(422).assert_contains("Indiquez votre nom.");
-    client.submit("/compte", "/compte/nom", &[("display_name", "Amandine Roux-Petit")]).await.assert_redirect("/compte");
+    client
+        .submit("/compte", "/compte/nom", &[("display_name", "   ")])
+        .await
+        .assert_status(422)
+        .assert_contains("Indiquez votre nom.");
+    client
+        .submit("/compte", "/compte/nom", &[("display_name", "Amandine Roux-Petit")])
+        .await
+        .assert_redirect("/compte");
     client.get("/compte").await.assert_contains("Votre nom a été enregistré.").assert_contains("Amandine Roux-Petit");
 
     let wrong = client
-        .submit("/compte", "/compte/mot-de-passe", &[("current_password", "faux"), ("password", "court"), ("password_confirmation", "court")])
+        .submit(
+            "/compte",
+            "/compte/mot-de-passe",
+            &[("current_password", "faux"), ("password", "court"), ("password_confirmation", "court")],
+        )
         .await;
-    wrong.assert_status(422).assert_contains("Le mot de passe actuel n’est pas le bon.").assert_contains("au moins 10 caractères");
+    wrong
+        .assert_status(422)
+        .assert_contains("Le mot de passe actuel n’est pas le bon.")
+        .assert_contains("au moins 10 caractères");
     let new_password = "une phrase de passe solide";
     client
         .submit(
@@ -153,7 +177,9 @@ async fn a_session_works_on_every_instance(app: TestApp) {
     // A form read on B is accepted by A: the CSRF token lives in the shared cookie.
     let token = on_b.get("/compte").await.csrf_token();
     on_a.adopt_cookies(&on_b);
-    on_a.post("/compte/nom", &[("csrf_token", &token), ("display_name", "Claire Dubois-Martin")]).await.assert_redirect("/compte");
+    on_a.post("/compte/nom", &[("csrf_token", &token), ("display_name", "Claire Dubois-Martin")])
+        .await
+        .assert_redirect("/compte");
     on_b.adopt_cookies(&on_a);
     on_b.get("/compte").await.assert_contains("Claire Dubois-Martin");
 }

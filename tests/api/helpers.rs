@@ -26,7 +26,9 @@ impl Backend {
         match std::env::var("ENCOMMUN_TEST_POSTGRES_URL") {
             Ok(url) if !url.is_empty() => Some(Backend::Postgres(url)),
             _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
-                panic!("CI=true mais ENCOMMUN_TEST_POSTGRES_URL n'est pas défini : les tests PostgreSQL doivent tourner")
+                panic!(
+                    "CI=true mais ENCOMMUN_TEST_POSTGRES_URL n'est pas défini : les tests PostgreSQL doivent tourner"
+                )
             }
             _ => {
                 eprintln!("PostgreSQL test skipped: ENCOMMUN_TEST_POSTGRES_URL is not set");
@@ -76,7 +78,9 @@ pub const SESSION_KEY: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0
 pub async fn spawn_app(backend: Backend) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temporary data folder");
     let (database_url, database) = match &backend {
-        Backend::Sqlite => (DatabaseUrl::Sqlite(data_dir.path().join("test.sqlite3").to_string_lossy().into_owned()), None),
+        Backend::Sqlite => {
+            (DatabaseUrl::Sqlite(data_dir.path().join("test.sqlite3").to_string_lossy().into_owned()), None)
+        }
         Backend::Postgres(admin) => {
             let db = PgDatabase::create(admin);
             (DatabaseUrl::Postgres(db.url.clone()), Some(std::sync::Arc::new(db)))
@@ -87,7 +91,12 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     start(config, backend, data_dir, database)
 }
 
-fn start(mut config: Config, backend: Backend, data_dir: tempfile::TempDir, database: Option<std::sync::Arc<PgDatabase>>) -> TestApp {
+fn start(
+    mut config: Config,
+    backend: Backend,
+    data_dir: tempfile::TempDir,
+    database: Option<std::sync::Arc<PgDatabase>>,
+) -> TestApp {
     let app = Application::build(config.clone()).expect("application starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     config.base_url = address.clone();

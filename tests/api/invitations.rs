@@ -20,10 +20,18 @@ async fn an_invitation_creates_the_account_and_membership_once(app: TestApp) {
     let admin = app.client();
     admin.login("agence@demo.encommun.fr", DEMO_PASSWORD).await;
     admin
-        .submit(COLMAR, &format!("{COLMAR}/invitations"), &[("email", "Lea.Muller@Colmar.example"), ("function", "agent"), ("referent", "oui")])
+        .submit(
+            COLMAR,
+            &format!("{COLMAR}/invitations"),
+            &[("email", "Lea.Muller@Colmar.example"), ("function", "agent"), ("referent", "oui")],
+        )
         .await
         .assert_redirect(COLMAR);
-    admin.get(COLMAR).await.assert_contains("Invitation envoyée à lea.muller@colmar.example.").assert_contains("Invitations en attente");
+    admin
+        .get(COLMAR)
+        .await
+        .assert_contains("Invitation envoyée à lea.muller@colmar.example.")
+        .assert_contains("Invitations en attente");
 
     let emails = app.emails_to("lea.muller@colmar.example");
     assert_eq!(emails.len(), 1);
@@ -33,11 +41,21 @@ async fn an_invitation_creates_the_account_and_membership_once(app: TestApp) {
 
     let invitee = app.client();
     invitee.get(&path).await.assert_status(200).assert_contains("Créez votre compte pour l’adresse");
-    let short = invitee.submit(&path, &path, &[("display_name", "Léa Muller"), ("password", "court"), ("password_confirmation", "court")]).await;
+    let short = invitee
+        .submit(
+            &path,
+            &path,
+            &[("display_name", "Léa Muller"), ("password", "court"), ("password_confirmation", "court")],
+        )
+        .await;
     short.assert_status(422).assert_contains("au moins 10 caractères").assert_contains(r#"value="Léa Muller""#);
     let password = "les cigognes reviennent";
     invitee
-        .submit(&path, &path, &[("display_name", "Léa Muller"), ("password", password), ("password_confirmation", password)])
+        .submit(
+            &path,
+            &path,
+            &[("display_name", "Léa Muller"), ("password", password), ("password_confirmation", password)],
+        )
         .await
         .assert_redirect("/compte");
     invitee.get("/compte").await.assert_contains("Bienvenue").assert_contains("Agent, référent·e");
@@ -47,7 +65,18 @@ async fn an_invitation_creates_the_account_and_membership_once(app: TestApp) {
     app.client().get(&path).await.assert_status(410).assert_contains("déjà été acceptée");
     let again = app.client();
     let token = again.get("/connexion").await.csrf_token();
-    again.post(&path, &[("csrf_token", &token), ("display_name", "X"), ("password", password), ("password_confirmation", password)]).await.assert_status(410);
+    again
+        .post(
+            &path,
+            &[
+                ("csrf_token", &token),
+                ("display_name", "X"),
+                ("password", password),
+                ("password_confirmation", password),
+            ],
+        )
+        .await
+        .assert_status(410);
     app.client().get("/invitation/0123").await.assert_status(404);
 }
 
@@ -57,7 +86,11 @@ async fn an_existing_account_accepts_after_logging_in(app: TestApp) {
     referent.login("agent@grand-chatellerault.demo.encommun.fr", DEMO_PASSWORD).await;
     let chatellerault = "/territoires/epci/248600413";
     referent
-        .submit(chatellerault, &format!("{chatellerault}/invitations"), &[("email", "elu@grand-cahors.demo.encommun.fr"), ("function", "elu")])
+        .submit(
+            chatellerault,
+            &format!("{chatellerault}/invitations"),
+            &[("email", "elu@grand-cahors.demo.encommun.fr"), ("function", "elu")],
+        )
         .await
         .assert_redirect(chatellerault);
     let path = app.emails_to("elu@grand-cahors.demo.encommun.fr")[0].link_containing("/invitation/");
@@ -78,7 +111,13 @@ async fn a_bad_invitation_form_is_explained_and_kept(app: TestApp) {
     app.load_demo();
     let admin = app.client();
     admin.login("agence@demo.encommun.fr", DEMO_PASSWORD).await;
-    let page = admin.submit(COLMAR, &format!("{COLMAR}/invitations"), &[("email", "pas-une-adresse<script>"), ("function", "maire")]).await;
+    let page = admin
+        .submit(
+            COLMAR,
+            &format!("{COLMAR}/invitations"),
+            &[("email", "pas-une-adresse<script>"), ("function", "maire")],
+        )
+        .await;
     page.assert_status(422)
         .assert_contains("Le formulaire contient 2 erreurs")
         .assert_contains("L’adresse électronique n’est pas valide")
@@ -86,10 +125,20 @@ async fn a_bad_invitation_form_is_explained_and_kept(app: TestApp) {
         .assert_contains(r#"value="pas-une-adresse&lt;script&gt;""#)
         .assert_lacks("<script>");
     let already = admin
-        .submit("/territoires/epci/248600413", "/territoires/epci/248600413/invitations", &[("email", "agent@grand-chatellerault.demo.encommun.fr"), ("function", "agent")])
+        .submit(
+            "/territoires/epci/248600413",
+            "/territoires/epci/248600413/invitations",
+            &[("email", "agent@grand-chatellerault.demo.encommun.fr"), ("function", "agent")],
+        )
         .await;
     already.assert_status(422).assert_contains("est déjà membre de CA Grand Châtellerault");
-    let duplicated = admin.submit(COLMAR, &format!("{COLMAR}/invitations"), &[("email", "a@b.fr"), ("email", "c@d.fr"), ("function", "agent")]).await;
+    let duplicated = admin
+        .submit(
+            COLMAR,
+            &format!("{COLMAR}/invitations"),
+            &[("email", "a@b.fr"), ("email", "c@d.fr"), ("function", "agent")],
+        )
+        .await;
     duplicated.assert_status(400).assert_contains("Demande incorrecte");
     assert!(app.emails().is_empty());
 }
@@ -100,7 +149,14 @@ async fn inviting_for_a_new_territory_registers_the_collectivity(app: TestApp) {
     let admin = app.client();
     admin.login("agence@demo.encommun.fr", DEMO_PASSWORD).await;
     admin.get(blois).await.assert_contains("Pas encore");
-    admin.submit(blois, &format!("{blois}/invitations"), &[("email", "maire@blois.example"), ("function", "elu"), ("referent", "oui")]).await.assert_redirect(blois);
+    admin
+        .submit(
+            blois,
+            &format!("{blois}/invitations"),
+            &[("email", "maire@blois.example"), ("function", "elu"), ("referent", "oui")],
+        )
+        .await
+        .assert_redirect(blois);
     admin.get(blois).await.assert_contains("Oui, depuis le");
     app.client().get("/").await.assert_contains("<strong>7</strong> collectivités engagées");
 }
@@ -109,23 +165,45 @@ async fn the_agency_invites_provider_members(app: TestApp) {
     app.load_demo();
     let admin = app.client();
     admin.login("agence@demo.encommun.fr", DEMO_PASSWORD).await;
-    admin.submit("/admin", "/admin/prestataires", &[("name", "")]).await.assert_status(422).assert_contains("Indiquez le nom du prestataire");
+    admin
+        .submit("/admin", "/admin/prestataires", &[("name", "")])
+        .await
+        .assert_status(422)
+        .assert_contains("Indiquez le nom du prestataire");
     admin
         .submit("/admin", "/admin/prestataires", &[("name", "Coopérative Territoires & Participation")])
         .await
         .assert_status(422)
         .assert_contains("déjà enregistré");
-    admin.submit("/admin", "/admin/prestataires", &[("name", "Atelier Communs Publics")]).await.assert_redirect("/admin#prestataires");
+    admin
+        .submit("/admin", "/admin/prestataires", &[("name", "Atelier Communs Publics")])
+        .await
+        .assert_redirect("/admin#prestataires");
     let page = admin.get("/admin").await;
     page.assert_contains("Atelier Communs Publics");
     let start = page.body.find("/admin/prestataires/").unwrap();
     let action = page.body[start..].split('"').next().unwrap().to_owned();
-    let atelier_action = page.body.match_indices("/admin/prestataires/").map(|(i, _)| page.body[i..].split('"').next().unwrap().to_owned()).find(|a| a != &action).unwrap_or(action);
-    admin.submit("/admin", &atelier_action, &[("email", "nouvelle@atelier.example")]).await.assert_redirect("/admin#prestataires");
+    let atelier_action = page
+        .body
+        .match_indices("/admin/prestataires/")
+        .map(|(i, _)| page.body[i..].split('"').next().unwrap().to_owned())
+        .find(|a| a != &action)
+        .unwrap_or(action);
+    admin
+        .submit("/admin", &atelier_action, &[("email", "nouvelle@atelier.example")])
+        .await
+        .assert_redirect("/admin#prestataires");
     let path = app.emails_to("nouvelle@atelier.example")[0].link_containing("/invitation/");
     let member = app.client();
     member.get(&path).await.assert_contains("membre du prestataire");
     let password = "un atelier bien mené";
-    member.submit(&path, &path, &[("display_name", "Nina Perrin"), ("password", password), ("password_confirmation", password)]).await.assert_redirect("/compte");
+    member
+        .submit(
+            &path,
+            &path,
+            &[("display_name", "Nina Perrin"), ("password", password), ("password_confirmation", password)],
+        )
+        .await
+        .assert_redirect("/compte");
     member.get("/compte").await.assert_contains("Membre du prestataire");
 }

@@ -7,12 +7,18 @@ use crate::on_both_backends;
 
 const EMAIL: &str = "referente@agglopolys.demo.encommun.fr";
 
-on_both_backends!(a_reset_link_works_once, unknown_addresses_get_the_same_answer_and_no_mail, resets_are_limited_per_hour);
+on_both_backends!(
+    a_reset_link_works_once,
+    unknown_addresses_get_the_same_answer_and_no_mail,
+    resets_are_limited_per_hour
+);
 
 async fn a_reset_link_works_once(app: TestApp) {
     app.load_demo();
     let client = app.client();
-    client.submit("/mot-de-passe-oublie", "/mot-de-passe-oublie", &[("email", "Referente@Agglopolys.demo.encommun.fr ")]).await
+    client
+        .submit("/mot-de-passe-oublie", "/mot-de-passe-oublie", &[("email", "Referente@Agglopolys.demo.encommun.fr ")])
+        .await
         .assert_status(200)
         .assert_contains("Si un compte existe pour cette adresse");
     let emails = app.emails_to(EMAIL);
@@ -22,18 +28,29 @@ async fn a_reset_link_works_once(app: TestApp) {
     let path = emails[0].link_containing("/mot-de-passe/nouveau/");
 
     client.get(&path).await.assert_status(200).assert_contains("Choisir un nouveau mot de passe");
-    client.submit(&path, &path, &[("password", "nouveau mot de passe"), ("password_confirmation", "autre chose")]).await
+    client
+        .submit(&path, &path, &[("password", "nouveau mot de passe"), ("password_confirmation", "autre chose")])
+        .await
         .assert_status(422)
         .assert_contains("ne sont pas identiques");
     let new_password = "nouveau mot de passe";
-    client.submit(&path, &path, &[("password", new_password), ("password_confirmation", new_password)]).await.assert_redirect("/connexion");
+    client
+        .submit(&path, &path, &[("password", new_password), ("password_confirmation", new_password)])
+        .await
+        .assert_redirect("/connexion");
     client.get("/connexion").await.assert_contains("Votre mot de passe a été changé.");
 
     // Used once: the link is dead, the old password too.
     app.client().get(&path).await.assert_status(410).assert_contains("Ce lien n’est plus valable");
     let replay = app.client();
     let token = replay.get("/connexion").await.csrf_token();
-    replay.post(&path, &[("csrf_token", &token), ("password", "encore un autre"), ("password_confirmation", "encore un autre")]).await.assert_status(410);
+    replay
+        .post(
+            &path,
+            &[("csrf_token", &token), ("password", "encore un autre"), ("password_confirmation", "encore un autre")],
+        )
+        .await
+        .assert_status(410);
     app.client().login(EMAIL, DEMO_PASSWORD).await.assert_status(422);
     app.client().login(EMAIL, new_password).await.assert_redirect("/");
 }
@@ -41,10 +58,14 @@ async fn a_reset_link_works_once(app: TestApp) {
 async fn unknown_addresses_get_the_same_answer_and_no_mail(app: TestApp) {
     app.load_demo();
     let client = app.client();
-    client.submit("/mot-de-passe-oublie", "/mot-de-passe-oublie", &[("email", "inconnu@exemple.fr")]).await
+    client
+        .submit("/mot-de-passe-oublie", "/mot-de-passe-oublie", &[("email", "inconnu@exemple.fr")])
+        .await
         .assert_status(200)
         .assert_contains("Si un compte existe pour cette adresse");
-    client.submit("/mot-de-passe-oublie", "/mot-de-passe-oublie", &[("email", "pas une adresse")]).await
+    client
+        .submit("/mot-de-passe-oublie", "/mot-de-passe-oublie", &[("email", "pas une adresse")])
+        .await
         .assert_status(422)
         .assert_contains("n’est pas valide");
     assert!(app.emails().is_empty());

@@ -29,7 +29,11 @@ async fn a_referent_invites_for_their_collectivity_only(app: TestApp) {
     let token = referent.get(AGGLOPOLYS).await.assert_contains("Inviter une personne").csrf_token();
     let mut fields = invite_fields("intrus@exemple.fr");
     fields.push(("csrf_token", &token));
-    referent.post(&format!("{CHATELLERAULT}/invitations"), &fields).await.assert_status(403).assert_contains("Accès refusé");
+    referent
+        .post(&format!("{CHATELLERAULT}/invitations"), &fields)
+        .await
+        .assert_status(403)
+        .assert_contains("Accès refusé");
     assert!(app.emails_to("intrus@exemple.fr").is_empty(), "no invitation left");
     // Her own collectivity: accepted.
     referent.post(&format!("{AGGLOPOLYS}/invitations"), &fields).await.assert_redirect(AGGLOPOLYS);
@@ -76,7 +80,10 @@ async fn administration_is_for_the_agency_only(app: TestApp) {
         client.login(email, DEMO_PASSWORD).await.assert_redirect("/");
         client.get("/admin").await.assert_status(403);
         let token = client.get("/compte").await.csrf_token();
-        client.post("/admin/prestataires", &[("csrf_token", &token), ("name", "Cabinet pirate")]).await.assert_status(403);
+        client
+            .post("/admin/prestataires", &[("csrf_token", &token), ("name", "Cabinet pirate")])
+            .await
+            .assert_status(403);
     }
     let admin = app.client();
     admin.login("agence@demo.encommun.fr", DEMO_PASSWORD).await;

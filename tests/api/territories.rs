@@ -16,12 +16,17 @@ fn fixture(name: &str) -> PathBuf {
 /// The real files of shared/data, when this checkout has them beside it.
 fn official_files() -> Option<Vec<PathBuf>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/territories");
-    let files: Vec<PathBuf> =
-        ["regions.json", "departements.json", "epci-2026.json", "communes-2026.csv"].iter().map(|f| dir.join(f)).collect();
+    let files: Vec<PathBuf> = ["regions.json", "departements.json", "epci-2026.json", "communes-2026.csv"]
+        .iter()
+        .map(|f| dir.join(f))
+        .collect();
     if files.iter().all(|f| f.exists()) {
         Some(files)
     } else {
-        assert!(std::env::var("CI").map_or(true, |v| v != "true"), "under CI, ../shared/data must be beside the checkout");
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "under CI, ../shared/data must be beside the checkout"
+        );
         eprintln!("official territory files absent ({}): test skipped", dir.display());
         None
     }
@@ -115,7 +120,11 @@ async fn search_is_accent_and_case_insensitive_by_name_code_and_postcode(app: Te
         let page = client.get(&format!("/collectivites?q={}", encommun::web::error::url_encode(query))).await;
         page.assert_status(200).assert_contains(">Châtellerault</a>");
     }
-    client.get("/collectivites?q=248600413").await.assert_contains("1 résultat").assert_contains(">CA Grand Châtellerault</a>");
+    client
+        .get("/collectivites?q=248600413")
+        .await
+        .assert_contains("1 résultat")
+        .assert_contains(">CA Grand Châtellerault</a>");
     let page = client.get("/collectivites?q=chatellerault").await;
     page.assert_contains(">CA Grand Châtellerault</a>").assert_contains("2 résultats");
     // Saint-Denis has three postcodes; each finds it.
