@@ -239,7 +239,7 @@ fn parse_json(name: &str, bytes: &[u8]) -> Result<ParsedFile, FileError> {
     Ok(parsed)
 }
 
-/// EPCI members are kept aside to derive each EPCI's département (the most frequent among its communes).
+/// One JSON entry. An EPCI's member codes are checked; membership itself comes from the communes file (`epci_siren`).
 fn territory_from_json(kind: TerritoryKind, entry: JsonEntry) -> Result<NewTerritory, String> {
     let code = match entry.code {
         Some(serde_json::Value::String(s)) => s,
@@ -306,9 +306,9 @@ pub enum ImportError {
     Database(#[from] storage::DbError),
 }
 
-/// Parses every file first, then stores all rows in one transaction: either everything valid lands or nothing does.
-/// `progress` is told how many rows have been stored so far, and is first called with the total (as a negative
-/// count would be confusing, the total comes through `on_total`).
+/// Stores the rows of already-parsed files in one transaction: with any bad row nothing is stored, unless
+/// `skip_invalid` says to store the good ones. `on_total` receives the number of rows to store, `on_progress` each
+/// batch's size as it lands (for a progress bar).
 pub fn import_files(
     conn: &mut DbConnection,
     files: &[ParsedFile],
@@ -324,7 +324,6 @@ pub fn import_files(
     on_total(rows.len());
     let at = storage::now();
     storage::write_transaction(conn, |conn| -> Result<(), storage::DbError> {
-        // Parents first (régions, départements, EPCI, communes) so a reader never sees a commune before its EPCI.
         for chunk in rows.chunks(500) {
             upsert_territories(conn, chunk, at)?;
             on_progress(chunk.len());
@@ -338,7 +337,7 @@ pub fn import_files(
     Ok(report)
 }
 
-/// All rows, parents first; each EPCI gets the département and région most of its member communes share, when the
+/// All rows, parents first (régions, départements, EPCI, communes); each EPCI gets the département and région most of its member communes share, when the
 /// communes are part of the same import.
 fn with_epci_departements(files: &[ParsedFile]) -> Vec<NewTerritory> {
     let mut rows: Vec<NewTerritory> = files.iter().flat_map(|f| f.rows.iter().cloned()).collect();

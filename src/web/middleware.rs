@@ -50,7 +50,9 @@ pub async fn csrf_protection(
         given = form_value(req.query_string().as_bytes(), CSRF_FIELD);
     }
     if given.is_none() && req.content_type() == "application/x-www-form-urlencoded" {
-        let body = req.extract::<Bytes>().await?;
+        let Ok(body) = req.extract::<Bytes>().await else {
+            return Err(AppError::BadRequest("Le formulaire envoyé est trop volumineux ou incomplet.".into()).into());
+        };
         given = form_value(&body, CSRF_FIELD);
         req.set_payload(Payload::from(body));
     }

@@ -7,6 +7,7 @@ mod helpers;
 mod accounts;
 mod invitations;
 mod password_reset;
+mod races;
 mod roles;
 mod shell;
 mod territories;
