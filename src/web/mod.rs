@@ -17,7 +17,7 @@ pub mod views;
 
 use std::sync::Arc;
 
-use actix_web::web;
+use actix_web::{web, FromRequest, Handler, Responder};
 
 use crate::config::Config;
 use crate::mail::Mailer;
@@ -52,30 +52,100 @@ impl AppState {
     }
 }
 
-/// The route table: every URL of the platform, in one place.
+/// The route table: every URL of the platform, in one place. It is written against [`Routes`] so that the same
+/// table builds the application and lists itself (the authorisation matrix test walks that list, so a new route
+/// cannot escape it).
+pub fn route_table<R: Routes>(r: &mut R) {
+    r.get("/", home::home);
+    r.get("/healthz", pages::health);
+    r.get("/assets/{name}", assets::asset);
+    r.get("/accessibilite", pages::accessibility);
+    r.get("/mentions-legales", pages::legal_notice);
+    r.get("/donnees-personnelles", pages::privacy);
+    r.get("/connexion", auth::login_form);
+    r.post("/connexion", auth::login);
+    r.post("/deconnexion", auth::logout);
+    r.get("/mot-de-passe-oublie", auth::forgotten_form);
+    r.post("/mot-de-passe-oublie", auth::forgotten);
+    r.get("/mot-de-passe/nouveau/{token}", auth::reset_form);
+    r.post("/mot-de-passe/nouveau/{token}", auth::reset);
+    r.get("/compte", account::show);
+    r.post("/compte/nom", account::change_name);
+    r.post("/compte/mot-de-passe", account::change_password);
+    r.get("/collectivites", collectivities::search);
+    r.get("/territoires/{kind}/{code}", collectivities::show);
+    r.post("/territoires/{kind}/{code}/invitations", collectivities::invite);
+    r.get("/invitation/{token}", invitations::show);
+    r.post("/invitation/{token}", invitations::accept);
+    r.get("/admin", admin::dashboard);
+    r.post("/admin/prestataires", admin::create_provider);
+    r.post("/admin/prestataires/{id}/invitations", admin::invite_provider_member);
+}
+
+pub trait Routes {
+    fn get<F, Args>(&mut self, path: &'static str, handler: F)
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static;
+
+    fn post<F, Args>(&mut self, path: &'static str, handler: F)
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static;
+}
+
+impl Routes for web::ServiceConfig {
+    fn get<F, Args>(&mut self, path: &'static str, handler: F)
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.route(path, web::get().to(handler));
+    }
+
+    fn post<F, Args>(&mut self, path: &'static str, handler: F)
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.route(path, web::post().to(handler));
+    }
+}
+
+/// The routes as (method, path pattern) pairs.
+#[derive(Default)]
+pub struct RouteList(pub Vec<(&'static str, &'static str)>);
+
+impl Routes for RouteList {
+    fn get<F, Args>(&mut self, path: &'static str, _: F)
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.0.push(("GET", path));
+    }
+
+    fn post<F, Args>(&mut self, path: &'static str, _: F)
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.0.push(("POST", path));
+    }
+}
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(home::home))
-        .route("/healthz", web::get().to(pages::health))
-        .route("/assets/{name}", web::get().to(assets::asset))
-        .route("/accessibilite", web::get().to(pages::accessibility))
-        .route("/mentions-legales", web::get().to(pages::legal_notice))
-        .route("/donnees-personnelles", web::get().to(pages::privacy))
-        .route("/connexion", web::get().to(auth::login_form))
-        .route("/connexion", web::post().to(auth::login))
-        .route("/deconnexion", web::post().to(auth::logout))
-        .route("/mot-de-passe-oublie", web::get().to(auth::forgotten_form))
-        .route("/mot-de-passe-oublie", web::post().to(auth::forgotten))
-        .route("/mot-de-passe/nouveau/{token}", web::get().to(auth::reset_form))
-        .route("/mot-de-passe/nouveau/{token}", web::post().to(auth::reset))
-        .route("/compte", web::get().to(account::show))
-        .route("/compte/nom", web::post().to(account::change_name))
-        .route("/compte/mot-de-passe", web::post().to(account::change_password))
-        .route("/collectivites", web::get().to(collectivities::search))
-        .route("/territoires/{kind}/{code}", web::get().to(collectivities::show))
-        .route("/territoires/{kind}/{code}/invitations", web::post().to(collectivities::invite))
-        .route("/invitation/{token}", web::get().to(invitations::show))
-        .route("/invitation/{token}", web::post().to(invitations::accept))
-        .route("/admin", web::get().to(admin::dashboard))
-        .route("/admin/prestataires", web::post().to(admin::create_provider))
-        .route("/admin/prestataires/{id}/invitations", web::post().to(admin::invite_provider_member));
+    route_table(cfg);
+}
+
+pub fn route_list() -> Vec<(&'static str, &'static str)> {
+    let mut list = RouteList::default();
+    route_table(&mut list);
+    list.0
 }

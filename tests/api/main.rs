@@ -6,6 +6,7 @@ mod helpers;
 
 mod accounts;
 mod invitations;
+mod matrix;
 mod password_reset;
 mod races;
 mod roles;

@@ -1,0 +1,273 @@
+//! The authorisation matrix: every route of the application × every role, with the expected outcome. The route
+//! list comes from the application itself (`encommun::web::route_list`), so a route added without declaring its
+//! expectations fails `every_route_is_declared`.
+
+use encommun::demo::DEMO_PASSWORD;
+use encommun::domain::account::Function;
+use encommun::domain::territory::TerritoryKind;
+use encommun::security::hash_password;
+use encommun::storage::collectivities::{find_collectivity_of_territory, upsert_membership};
+use encommun::storage::providers::list_providers;
+use encommun::storage::territories::find_territory;
+use encommun::storage::users::{insert_user, NewUser};
+
+use crate::helpers::{with_conn, Client, TestApp};
+use crate::on_both_backends;
+
+/// The roles of DESIGN.md §2, relative to the collectivity the routes act on (Grand Châtellerault).
+#[derive(Clone, Copy, Debug)]
+enum Role {
+    Anonymous,
+    /// Answers questionnaires without an account: for now, a visitor like any other.
+    Inhabitant,
+    MemberOfAnotherCollectivity,
+    Member,
+    Referent,
+    Provider,
+    AgencyAdmin,
+}
+
+const ROLES: [Role; 7] = [
+    Role::Anonymous,
+    Role::Inhabitant,
+    Role::MemberOfAnotherCollectivity,
+    Role::Member,
+    Role::Referent,
+    Role::Provider,
+    Role::AgencyAdmin,
+];
+
+const MEMBER_EMAIL: &str = "membre@grand-chatellerault.demo.encommun.fr";
+
+impl Role {
+    fn email(self) -> Option<&'static str> {
+        match self {
+            Role::Anonymous | Role::Inhabitant => None,
+            Role::MemberOfAnotherCollectivity => Some("elu@grand-cahors.demo.encommun.fr"),
+            Role::Member => Some(MEMBER_EMAIL),
+            Role::Referent => Some("agent@grand-chatellerault.demo.encommun.fr"),
+            Role::Provider => Some("prestataire@demo.encommun.fr"),
+            Role::AgencyAdmin => Some("agence@demo.encommun.fr"),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Expect {
+    /// Served or processed (2xx, 422 for refused input, or a redirect elsewhere than the login form).
+    A,
+    /// Sent to the login form.
+    L,
+    F,
+    N,
+    /// The link is no longer valid.
+    G,
+}
+use Expect::{A, F, G, L, N};
+
+struct Case {
+    method: &'static str,
+    pattern: &'static str,
+    /// `{provider}` is replaced by the demo provider's id.
+    path: &'static str,
+    form: &'static [(&'static str, &'static str)],
+    /// In the order of `ROLES`.
+    expect: [Expect; 7],
+}
+
+const ALL: [Expect; 7] = [A; 7];
+const LOGGED_IN: [Expect; 7] = [L, L, A, A, A, A, A];
+const REFERENT: [Expect; 7] = [L, L, F, F, A, F, A];
+const AGENCY: [Expect; 7] = [L, L, F, F, F, F, A];
+
+const CASES: &[Case] = &[
+    Case { method: "GET", pattern: "/", path: "/", form: &[], expect: ALL },
+    Case { method: "GET", pattern: "/healthz", path: "/healthz", form: &[], expect: ALL },
+    Case { method: "GET", pattern: "/assets/{name}", path: "/assets/style.css", form: &[], expect: ALL },
+    Case { method: "GET", pattern: "/accessibilite", path: "/accessibilite", form: &[], expect: ALL },
+    Case { method: "GET", pattern: "/mentions-legales", path: "/mentions-legales", form: &[], expect: ALL },
+    Case { method: "GET", pattern: "/donnees-personnelles", path: "/donnees-personnelles", form: &[], expect: ALL },
+    Case { method: "GET", pattern: "/connexion", path: "/connexion", form: &[], expect: ALL },
+    Case {
+        method: "POST",
+        pattern: "/connexion",
+        path: "/connexion",
+        form: &[("email", "personne@exemple.fr"), ("password", "pas le bon")],
+        expect: ALL,
+    },
+    Case { method: "POST", pattern: "/deconnexion", path: "/deconnexion", form: &[], expect: ALL },
+    Case { method: "GET", pattern: "/mot-de-passe-oublie", path: "/mot-de-passe-oublie", form: &[], expect: ALL },
+    Case {
+        method: "POST",
+        pattern: "/mot-de-passe-oublie",
+        path: "/mot-de-passe-oublie",
+        form: &[("email", "personne@exemple.fr")],
+        expect: ALL,
+    },
+    Case {
+        method: "GET",
+        pattern: "/mot-de-passe/nouveau/{token}",
+        path: "/mot-de-passe/nouveau/0123abcd",
+        form: &[],
+        expect: [G; 7],
+    },
+    Case {
+        method: "POST",
+        pattern: "/mot-de-passe/nouveau/{token}",
+        path: "/mot-de-passe/nouveau/0123abcd",
+        form: &[("password", "un mot de passe assez long"), ("password_confirmation", "un mot de passe assez long")],
+        expect: [G; 7],
+    },
+    Case { method: "GET", pattern: "/compte", path: "/compte", form: &[], expect: LOGGED_IN },
+    Case {
+        method: "POST",
+        pattern: "/compte/nom",
+        path: "/compte/nom",
+        form: &[("display_name", "Nom Changé")],
+        expect: LOGGED_IN,
+    },
+    Case {
+        method: "POST",
+        pattern: "/compte/mot-de-passe",
+        path: "/compte/mot-de-passe",
+        form: &[
+            ("current_password", "pas le bon"),
+            ("password", "abcdefghijkl"),
+            ("password_confirmation", "abcdefghijkl"),
+        ],
+        expect: LOGGED_IN,
+    },
+    Case { method: "GET", pattern: "/collectivites", path: "/collectivites?q=chatellerault", form: &[], expect: ALL },
+    Case {
+        method: "GET",
+        pattern: "/territoires/{kind}/{code}",
+        path: "/territoires/epci/248600413",
+        form: &[],
+        expect: ALL,
+    },
+    Case {
+        method: "POST",
+        pattern: "/territoires/{kind}/{code}/invitations",
+        path: "/territoires/epci/248600413/invitations",
+        form: &[("email", "nouvelle.personne@exemple.fr"), ("function", "agent")],
+        expect: REFERENT,
+    },
+    Case { method: "GET", pattern: "/invitation/{token}", path: "/invitation/0123abcd", form: &[], expect: [N; 7] },
+    Case {
+        method: "POST",
+        pattern: "/invitation/{token}",
+        path: "/invitation/0123abcd",
+        form: &[("display_name", "X"), ("password", "abcdefghijkl"), ("password_confirmation", "abcdefghijkl")],
+        expect: [N; 7],
+    },
+    Case { method: "GET", pattern: "/admin", path: "/admin", form: &[], expect: AGENCY },
+    Case {
+        method: "POST",
+        pattern: "/admin/prestataires",
+        path: "/admin/prestataires",
+        form: &[("name", "Cabinet Matrice")],
+        expect: AGENCY,
+    },
+    Case {
+        method: "POST",
+        pattern: "/admin/prestataires/{id}/invitations",
+        path: "/admin/prestataires/{provider}/invitations",
+        form: &[("email", "consultante@exemple.fr")],
+        expect: AGENCY,
+    },
+];
+
+#[test]
+fn every_route_is_declared() {
+    let routes = encommun::web::route_list();
+    let undeclared: Vec<_> =
+        routes.iter().filter(|(m, p)| !CASES.iter().any(|c| c.method == *m && c.pattern == *p)).collect();
+    assert!(undeclared.is_empty(), "routes without expectations in the authorisation matrix: {undeclared:?}");
+    let unknown: Vec<_> =
+        CASES.iter().filter(|c| !routes.contains(&(c.method, c.pattern))).map(|c| (c.method, c.pattern)).collect();
+    assert!(unknown.is_empty(), "declared routes that the application does not have: {unknown:?}");
+}
+
+fn prepare(app: &TestApp) -> i64 {
+    app.load_demo();
+    with_conn(app, |conn| {
+        let territory = find_territory(conn, TerritoryKind::Epci, "248600413").unwrap().unwrap();
+        let collectivity = find_collectivity_of_territory(conn, territory.id).unwrap().unwrap();
+        let hash = hash_password(DEMO_PASSWORD).unwrap();
+        let member = insert_user(conn, &NewUser::new(MEMBER_EMAIL, "Marc Membre", &hash)).unwrap();
+        upsert_membership(conn, member, collectivity.id, Function::Agent, false).unwrap();
+        list_providers(conn).unwrap()[0].id
+    })
+}
+
+async fn client_for(app: &TestApp, role: Role) -> Client {
+    let client = app.client();
+    if let Some(email) = role.email() {
+        client.login(email, DEMO_PASSWORD).await.assert_redirect("/");
+    }
+    client
+}
+
+fn outcome(status: u16, location: Option<&str>) -> Option<Expect> {
+    match status {
+        403 => Some(F),
+        404 => Some(N),
+        410 => Some(G),
+        303 if location.is_some_and(|l| l.starts_with("/connexion?suivant=")) => Some(L),
+        // 422: refused input, 429: rate limited — both mean the request was let through to its handler.
+        200..=399 | 422 | 429 => Some(A),
+        _ => None,
+    }
+}
+
+on_both_backends!(every_role_gets_what_the_matrix_says, state_changing_routes_require_a_csrf_token);
+
+async fn every_role_gets_what_the_matrix_says(app: TestApp) {
+    let provider_id = prepare(&app).to_string();
+    let mut mismatches = Vec::new();
+    for case in CASES {
+        let path = case.path.replace("{provider}", &provider_id);
+        for (role, expected) in ROLES.iter().zip(case.expect) {
+            let client = client_for(&app, *role).await;
+            let page = if case.method == "GET" {
+                client.get(&path).await
+            } else {
+                // The token a browser would have: from any page with a form in this session.
+                let token = client.get("/connexion?suivant=/").await;
+                let token =
+                    if token.status == 200 { token.csrf_token() } else { client.get("/compte").await.csrf_token() };
+                let mut fields = vec![("csrf_token", token.as_str())];
+                fields.extend_from_slice(case.form);
+                client.post(&path, &fields).await
+            };
+            let got = outcome(page.status, page.location.as_deref());
+            if got != Some(expected) {
+                mismatches.push(format!(
+                    "{} {path} as {role:?}: expected {expected:?}, got {} {:?}",
+                    case.method, page.status, page.location
+                ));
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "authorisation matrix mismatches:\n{}", mismatches.join("\n"));
+}
+
+async fn state_changing_routes_require_a_csrf_token(app: TestApp) {
+    let provider_id = prepare(&app).to_string();
+    let admin = client_for(&app, Role::AgencyAdmin).await;
+    admin.get("/compte").await.csrf_token();
+    for case in CASES.iter().filter(|c| c.method != "GET") {
+        let path = case.path.replace("{provider}", &provider_id);
+        for token in [None, Some("jeton-forgé")] {
+            let mut fields: Vec<(&str, &str)> = case.form.to_vec();
+            if let Some(token) = token {
+                fields.push(("csrf_token", token));
+            }
+            let page = admin.post(&path, &fields).await;
+            assert_eq!(page.status, 403, "{path} accepted without a valid token");
+            page.assert_contains("Formulaire expiré");
+        }
+    }
+    // Still logged in: none of the above went through.
+    admin.get("/admin").await.assert_status(200).assert_lacks("Cabinet Matrice");
+}
