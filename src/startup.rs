@@ -54,8 +54,8 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
                 .configure(routes)
                 .default_service(web::to(|| async { HttpResponse::from_error(AppError::NotFound) }))
-                // Middleware wraps from the inside out: the CSRF check needs the session, the headers go on all.
-                .wrap(from_fn(middleware::csrf_protection))
+                // Middleware wraps from the inside out: the request guard needs the session, the headers go on all.
+                .wrap(from_fn(middleware::request_guard))
                 .wrap(session)
                 .wrap(middleware::security_headers(config.secure_cookies))
                 .wrap(Logger::new("%a \"%r\" %s %b %Dms"))

@@ -35,25 +35,33 @@ pub fn security_headers(https: bool) -> DefaultHeaders {
     }
 }
 
-/// Every state-changing request must carry the session's token, in the form field `csrf_token` (urlencoded
-/// forms), the `X-CSRF-Token` header, or the query string (multipart uploads, whose body is not read here).
-pub async fn csrf_protection(
+/// Guards every request before it reaches a handler:
+/// - the path, query and urlencoded body must decode to UTF-8 without NUL characters (PostgreSQL refuses NUL in
+///   text, and a lossy decoding would store replacement characters): otherwise a French 400;
+/// - every state-changing request must carry the session's CSRF token, in the form field `csrf_token`
+///   (urlencoded forms), the `X-CSRF-Token` header, or the query string (multipart uploads, whose body is not
+///   read here): otherwise a French 403.
+pub async fn request_guard(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let invalid = || AppError::BadRequest(INVALID_ENCODING.into());
+    let query = decode_form(req.query_string().as_bytes()).ok_or_else(invalid)?;
+    if percent_decode(req.uri().path().as_bytes()).is_none() {
+        return Err(invalid().into());
+    }
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.call(req).await;
     }
     let expected = req.get_session().get::<String>(SESSION_CSRF).ok().flatten();
     let mut given = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    if given.is_none() {
-        given = form_value(req.query_string().as_bytes(), CSRF_FIELD);
-    }
-    if given.is_none() && req.content_type() == "application/x-www-form-urlencoded" {
+    given = given.or_else(|| field(&query, CSRF_FIELD));
+    if req.content_type() == "application/x-www-form-urlencoded" {
         let Ok(body) = req.extract::<Bytes>().await else {
             return Err(AppError::BadRequest("Le formulaire envoyé est trop volumineux ou incomplet.".into()).into());
         };
-        given = form_value(&body, CSRF_FIELD);
+        let fields = decode_form(&body).ok_or_else(invalid)?;
+        given = given.or_else(|| field(&fields, CSRF_FIELD));
         req.set_payload(Payload::from(body));
     }
     match (expected, given) {
@@ -64,10 +72,62 @@ pub async fn csrf_protection(
     }
 }
 
-fn form_value(encoded: &[u8], key: &str) -> Option<String> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(encoded)
-        .ok()?
-        .into_iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v)
+const INVALID_ENCODING: &str =
+    "La demande contient des caractères invalides (codage autre qu’UTF-8 ou caractère nul). Rechargez la page et réessayez.";
+
+fn field(fields: &[(String, String)], key: &str) -> Option<String> {
+    fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+}
+
+/// `application/x-www-form-urlencoded` pairs, or None when a component is not UTF-8 or contains NUL.
+fn decode_form(encoded: &[u8]) -> Option<Vec<(String, String)>> {
+    encoded
+        .split(|b| *b == b'&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = match pair.iter().position(|b| *b == b'=') {
+                Some(i) => (&pair[..i], &pair[i + 1..]),
+                None => (pair, &b""[..]),
+            };
+            let plus_as_space =
+                |bytes: &[u8]| bytes.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect::<Vec<u8>>();
+            Some((percent_decode(&plus_as_space(key))?, percent_decode(&plus_as_space(value))?))
+        })
+        .collect()
+}
+
+fn percent_decode(bytes: &[u8]) -> Option<String> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok().filter(|text| !text.contains('\0'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_decode_strictly() {
+        let fields = decode_form(b"a=1&b=%C3%A9t%C3%A9+chaud&c").unwrap_or_default();
+        assert_eq!(
+            fields,
+            vec![("a".into(), "1".into()), ("b".into(), "été chaud".into()), ("c".into(), String::new())]
+        );
+        assert!(decode_form(b"a=%FF%FE").is_none(), "not UTF-8");
+        assert!(decode_form(b"a=x%00y").is_none(), "NUL");
+        assert_eq!(percent_decode(b"100%"), Some("100%".into()));
+    }
 }

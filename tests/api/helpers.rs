@@ -286,6 +286,17 @@ impl Client {
         self.page(response).await
     }
 
+    /// A POST with a body of any type, as a hostile client would send it.
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> Page {
+        let request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .insert_header(("Cookie", self.cookie_header()))
+            .insert_header(("Content-Type", content_type));
+        let response = request.send_body(body).await.expect("POST answered");
+        self.page(response).await
+    }
+
     /// Reads `form_page` as a browser would, then posts `fields` to `action` with the page's CSRF token.
     pub async fn submit(&self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> Page {
         let token = self.get(form_page).await.csrf_token();

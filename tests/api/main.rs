@@ -4,6 +4,8 @@
 
 mod helpers;
 
+mod hostile;
+
 mod accounts;
 mod invitations;
 mod matrix;

@@ -1,0 +1,133 @@
+//! Hostile and malformed input through every form: the answer is a clear French error or a correct save, never a
+//! 500, never markup that executes, never a partial write.
+
+use encommun::demo::DEMO_PASSWORD;
+
+use crate::helpers::{Client, TestApp};
+use crate::on_both_backends;
+
+const SCRIPT: &str = "<script>alert('encommun')</script>";
+
+/// Values tried in every field.
+fn hostile_values() -> Vec<String> {
+    vec![
+        String::new(),
+        " ".repeat(50),
+        "x".repeat(100_000),
+        SCRIPT.to_owned(),
+        "\"><img src=x onerror=alert(1)>".to_owned(),
+        "'; DROP TABLE users; --".to_owned(),
+        "Robert'); DELETE FROM territories WHERE ('1'='1".to_owned(),
+        "%00%ff".to_owned(),
+        "nul\u{0}octet".to_owned(),
+        "-1".to_owned(),
+        "99999999999999999999999999".to_owned(),
+        "élu\u{202e}tnega".to_owned(),
+        "😀".repeat(300),
+        "inconnu".to_owned(),
+    ]
+}
+
+/// Every form of the platform, as the person allowed to use it, with a valid example of each field.
+const FORMS: &[(&str, &str, &[(&str, &str)])] = &[
+    ("", "/connexion", &[("email", "personne@exemple.fr"), ("password", "mot de passe")]),
+    ("", "/mot-de-passe-oublie", &[("email", "personne@exemple.fr")]),
+    ("", "/mot-de-passe/nouveau/0123", &[("password", "abcdefghijkl"), ("password_confirmation", "abcdefghijkl")]),
+    ("agence@demo.encommun.fr", "/compte/nom", &[("display_name", "Claire Dubois")]),
+    (
+        "agence@demo.encommun.fr",
+        "/compte/mot-de-passe",
+        &[("current_password", "faux"), ("password", "abcdefghijkl"), ("password_confirmation", "abcdefghijkl")],
+    ),
+    (
+        "agence@demo.encommun.fr",
+        "/territoires/epci/246800726/invitations",
+        &[("email", "x@exemple.fr"), ("function", "agent"), ("referent", "oui")],
+    ),
+    ("agence@demo.encommun.fr", "/admin/prestataires", &[("name", "Cabinet")]),
+    (
+        "",
+        "/invitation/0123",
+        &[("display_name", "X"), ("password", "abcdefghijkl"), ("password_confirmation", "abcdefghijkl")],
+    ),
+];
+
+const ACCEPTABLE: [u16; 9] = [200, 303, 400, 403, 404, 410, 413, 422, 429];
+
+async fn logged_in(app: &TestApp, email: &str) -> Client {
+    let client = app.client();
+    if !email.is_empty() {
+        client.login(email, DEMO_PASSWORD).await.assert_redirect("/");
+    }
+    client
+}
+
+fn assert_no_live_markup(path: &str, body: &str) {
+    assert!(!body.contains(SCRIPT) && !body.contains("<img src=x"), "{path} echoes markup unescaped:\n{body}");
+}
+
+on_both_backends!(every_form_survives_hostile_values, malformed_requests_get_french_errors);
+
+async fn every_form_survives_hostile_values(app: TestApp) {
+    app.load_demo();
+    for (who, action, valid) in FORMS {
+        let client = logged_in(&app, who).await;
+        let token = client.get("/connexion?suivant=/").await;
+        let token = if token.status == 200 { token.csrf_token() } else { client.get("/compte").await.csrf_token() };
+        for field in valid.iter().map(|(name, _)| *name) {
+            for value in hostile_values() {
+                let mut fields: Vec<(&str, &str)> = vec![("csrf_token", &token)];
+                fields.extend(valid.iter().map(|(name, v)| (*name, if *name == field { value.as_str() } else { *v })));
+                let page = client.post(action, &fields).await;
+                assert!(
+                    ACCEPTABLE.contains(&page.status),
+                    "{action} with {field}={:.40?} answered {}:\n{}",
+                    value,
+                    page.status,
+                    page.body
+                );
+                assert_no_live_markup(action, &page.body);
+            }
+        }
+    }
+    // Whatever was saved is shown escaped everywhere it appears.
+    let admin = logged_in(&app, "agence@demo.encommun.fr").await;
+    for path in
+        ["/", "/admin", "/compte", "/collectivites", "/territoires/epci/246800726", "/collectivites?q=%3Cscript%3E"]
+    {
+        let page = admin.get(path).await;
+        page.assert_status(200);
+        assert_no_live_markup(path, &page.body);
+    }
+    // The rate limit did its job without locking the agency out, and no half-written account exists.
+    let accounts = encommun::storage::users::count_users(&mut app.conn()).unwrap();
+    assert_eq!(accounts, 5, "no account was created by hostile input");
+}
+
+async fn malformed_requests_get_french_errors(app: TestApp) {
+    app.load_demo();
+    let admin = logged_in(&app, "agence@demo.encommun.fr").await;
+    let token = admin.get("/compte").await.csrf_token();
+    // Duplicated keys, a missing field, invalid UTF-8, an oversized body.
+    let cases: Vec<(String, u16)> = vec![
+        (format!("csrf_token={token}&display_name=a&display_name=b"), 400),
+        (format!("csrf_token={token}"), 400),
+        (format!("csrf_token={token}&display_name=%FF%FE%FD"), 400),
+        (format!("csrf_token={token}&display_name={}", "a".repeat(300 * 1024)), 400),
+    ];
+    for (body, status) in cases {
+        let body_copy = body.clone().into_bytes();
+        let page = admin.post_raw("/compte/nom", "application/x-www-form-urlencoded", body.into_bytes()).await;
+        assert_eq!(page.status, status, "{:.80}: {}", String::from_utf8_lossy(&body_copy), page.body);
+        page.assert_contains("Demande incorrecte");
+    }
+    for path in ["/territoires/commune/86%00066", "/collectivites?q=%FF%FE", "/collectivites?q=a%00b"] {
+        let page = admin.get(path).await;
+        assert_eq!(page.status, 400, "{path}");
+        page.assert_contains("caractères invalides");
+    }
+    // A body that is not a form at all.
+    let page = admin.post_raw("/compte/nom", "application/json", br#"{"display_name":"x"}"#.to_vec()).await;
+    assert_eq!(page.status, 403, "no token where a form carries it");
+    admin.get("/compte").await.assert_contains("Claire Dubois");
+}
