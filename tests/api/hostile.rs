@@ -28,8 +28,11 @@ fn hostile_values() -> Vec<String> {
     ]
 }
 
-/// Every form of the platform, as the person allowed to use it, with a valid example of each field.
-const FORMS: &[(&str, &str, &[(&str, &str)])] = &[
+/// A form: who may post it (empty: anyone), where, and a valid example of each field.
+type Form = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+
+/// Every form of the platform.
+const FORMS: &[Form] = &[
     ("", "/connexion", &[("email", "personne@exemple.fr"), ("password", "mot de passe")]),
     ("", "/mot-de-passe-oublie", &[("email", "personne@exemple.fr")]),
     ("", "/mot-de-passe/nouveau/0123", &[("password", "abcdefghijkl"), ("password_confirmation", "abcdefghijkl")]),
