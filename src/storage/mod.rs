@@ -70,9 +70,10 @@ pub fn establish(url: &DatabaseUrl) -> anyhow::Result<DbConnection> {
             let mut conn =
                 SqliteConnection::establish(path).with_context(|| format!("ouverture de la base SQLite {path}"))?;
             // WAL lets readers proceed during a write; the busy timeout makes writers queue instead of failing.
+            // The busy timeout comes first so that switching to WAL waits for a concurrent writer.
             conn.batch_execute(
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                 PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
             )
             .context("réglage de la connexion SQLite")?;
             Ok(DbConnection::Sqlite(conn))

@@ -195,7 +195,9 @@ fn load_view(
     })
 }
 
+/// Every field may be absent: browsers send no radio button when none is chosen.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct InviteForm {
     email: String,
     function: String,
@@ -277,7 +279,10 @@ fn territory_page(ctx: &PageCtx, view: &TerritoryView, form: &InviteForm, errors
             }
             @if !view.member_communes.is_empty() {
                 section aria-labelledby="communes" {
-                    h2 id="communes" { (view.member_communes.len()) " communes membres" }
+                    h2 id="communes" {
+                        (view.member_communes.len())
+                        @if view.member_communes.len() > 1 { " communes membres" } @else { " commune membre" }
+                    }
                     ul class="columns" {
                         @for c in &view.member_communes {
                             li { a href=(territory_path(c)) { (c.name) } }

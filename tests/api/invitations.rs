@@ -132,6 +132,9 @@ async fn a_bad_invitation_form_is_explained_and_kept(app: TestApp) {
         )
         .await;
     already.assert_status(422).assert_contains("est déjà membre de CA Grand Châtellerault");
+    // No function chosen: the browser sends no radio value at all.
+    let unchosen = admin.submit(COLMAR, &format!("{COLMAR}/invitations"), &[("email", "a@b.fr")]).await;
+    unchosen.assert_status(422).assert_contains("Choisissez « élu·e » ou « agent ».");
     let duplicated = admin
         .submit(
             COLMAR,

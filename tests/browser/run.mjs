@@ -1,0 +1,310 @@
+// Real-browser tests: Debian's Chromium driven by playwright-core against the real `encommun demo` server.
+// - every page type is audited with axe-core (WCAG 2.0/2.1 A and AA, best practices): zero violations;
+// - the main flows are done by keyboard only, and again with JavaScript disabled;
+// - screenshots of key pages at desktop and mobile widths are written to ENCOMMUN_ARTEFACTS.
+// Run through `cargo test` (tests/browser.rs), which passes ENCOMMUN_BIN.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import axe from 'axe-core';
+
+const BIN = process.env.ENCOMMUN_BIN;
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ARTEFACTS = process.env.ENCOMMUN_ARTEFACTS || path.resolve('artefacts');
+const PASSWORD = 'encommun-demo-2026';
+const ADMIN = 'agence@demo.encommun.fr';
+const REFERENT = 'referente@agglopolys.demo.encommun.fr';
+const PROVIDER = 'prestataire@demo.encommun.fr';
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+
+let server;
+let base;
+let dataDir;
+let browser;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth() {
+  for (let i = 0; i < 100; i++) {
+    try {
+      const response = await fetch(`${base}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`encommun did not answer on ${base}/healthz`);
+}
+
+before(async () => {
+  assert.ok(BIN, 'ENCOMMUN_BIN must name the encommun binary');
+  dataDir = mkdtempSync(path.join(tmpdir(), 'encommun-browser-'));
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(BIN, ['demo'], {
+    env: { ...process.env, ENCOMMUN_DATA_DIR: dataDir, ENCOMMUN_LISTEN: `127.0.0.1:${port}`, ENCOMMUN_BASE_URL: base, RUST_LOG: 'warn', ENCOMMUN_DATABASE_URL: '' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitForHealth();
+  mkdirSync(ARTEFACTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** A fresh context (its own cookies), logged in as `email` when given. */
+async function session({ email, javaScript = true, viewport = { width: 1280, height: 800 } } = {}) {
+  const context = await browser.newContext({ javaScriptEnabled: javaScript, viewport, locale: 'fr-FR' });
+  const page = await context.newPage();
+  if (email) await logIn(page, email);
+  return { context, page };
+}
+
+async function logIn(page, email, password = PASSWORD) {
+  await page.goto(`${base}/connexion`);
+  await page.getByLabel('Adresse électronique').fill(email);
+  await page.getByLabel('Mot de passe', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForURL(`${base}/`);
+}
+
+/** The newest e-mail to `to`, transfer-decoded, and the first link in it containing `fragment`. */
+function linkFromMail(to, fragment) {
+  const dir = path.join(dataDir, 'mail');
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.eml'))
+    .map((f) => path.join(dir, f))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  for (const file of files) {
+    const raw = readFileSync(file, 'utf8');
+    if (!raw.toLowerCase().includes(`to: ${to}`)) continue;
+    const decoded = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+    const link = decoded.split(/[\s"<>]+/).find((w) => w.startsWith('http') && w.includes(fragment));
+    if (link) return new URL(link).pathname;
+  }
+  throw new Error(`no e-mail to ${to} with a link containing ${fragment}`);
+}
+
+async function audit(page) {
+  await page.evaluate(axe.source);
+  return page.evaluate((tags) => axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }), AXE_TAGS);
+}
+
+// Every page type, in the state a person sees it. Add new pages here: the audit lists what it checked.
+const PAGES = [
+  { name: 'accueil', path: '/' },
+  { name: 'connexion', path: '/connexion' },
+  {
+    name: 'connexion-erreur',
+    path: '/connexion',
+    act: async (page) => {
+      await page.getByLabel('Adresse électronique').fill('personne@exemple.fr');
+      await page.getByLabel('Mot de passe', { exact: true }).fill('pas le bon');
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  { name: 'mot-de-passe-oublie', path: '/mot-de-passe-oublie' },
+  {
+    name: 'mot-de-passe-oublie-envoye',
+    path: '/mot-de-passe-oublie',
+    act: async (page) => {
+      await page.getByLabel('Adresse électronique').fill(PROVIDER);
+      await page.getByRole('button', { name: 'Recevoir le lien' }).click();
+      await page.getByRole('heading', { name: 'Vérifiez votre messagerie' }).waitFor();
+    },
+  },
+  { name: 'nouveau-mot-de-passe', path: () => linkFromMail(PROVIDER, '/mot-de-passe/nouveau/') },
+  { name: 'lien-expire', path: '/mot-de-passe/nouveau/inexistant', status: 410 },
+  { name: 'collectivites', path: '/collectivites' },
+  { name: 'recherche', path: '/collectivites?q=chatellerault' },
+  { name: 'recherche-vide', path: '/collectivites?q=xyzzy' },
+  { name: 'territoire', path: '/territoires/epci/248600413' },
+  { name: 'accessibilite', path: '/accessibilite' },
+  { name: 'mentions-legales', path: '/mentions-legales' },
+  { name: 'donnees-personnelles', path: '/donnees-personnelles' },
+  { name: 'page-introuvable', path: '/nulle-part', status: 404 },
+  { name: 'compte', as: ADMIN, path: '/compte' },
+  {
+    name: 'compte-erreurs',
+    as: ADMIN,
+    path: '/compte',
+    act: async (page) => {
+      await page.getByLabel('Mot de passe actuel').fill('faux');
+      await page.getByRole('button', { name: 'Changer le mot de passe' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  { name: 'administration', as: ADMIN, path: '/admin' },
+  { name: 'territoire-gestion', as: ADMIN, path: '/territoires/epci/246800726' },
+  {
+    name: 'invitation-erreurs',
+    as: ADMIN,
+    path: '/territoires/epci/246800726',
+    act: async (page) => {
+      await page.getByLabel('Adresse électronique').fill('pas une adresse');
+      await page.getByRole('button', { name: 'Envoyer l’invitation' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  {
+    name: 'invitation',
+    path: async () => {
+      const { context, page } = await session({ email: ADMIN });
+      await page.goto(`${base}/territoires/epci/200071827`);
+      await page.getByLabel('Adresse électronique').fill('nouvelle@angouleme.example');
+      await page.getByLabel('Élu·e').check();
+      await page.getByRole('button', { name: 'Envoyer l’invitation' }).click();
+      await page.getByText('Invitation envoyée').waitFor();
+      await context.close();
+      return linkFromMail('nouvelle@angouleme.example', '/invitation/');
+    },
+  },
+  { name: 'acces-refuse', as: PROVIDER, path: '/admin', status: 403 },
+];
+
+test('every page type passes the axe-core audit with zero violations', async () => {
+  const failures = [];
+  for (const spec of PAGES) {
+    const { context, page } = await session({ email: spec.as });
+    const target = typeof spec.path === 'function' ? await spec.path() : spec.path;
+    const response = await page.goto(`${base}${target}`);
+    assert.equal(response.status(), spec.status ?? 200, `${spec.name}: status`);
+    if (spec.act) await spec.act(page);
+    const { violations } = await audit(page);
+    const summary = violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    console.log(`${violations.length === 0 ? '✓' : '✗'} ${spec.name} ${target}${summary.length ? `\n    ${summary.join('\n    ')}` : ''}`);
+    if (violations.length) failures.push(`${spec.name}: ${summary.join('; ')}`);
+    await context.close();
+  }
+  console.log(`axe-core ${axe.version}, ${PAGES.length} pages audited (${AXE_TAGS.join(', ')})`);
+  assert.deepEqual(failures, []);
+});
+
+test('every page works without JavaScript', async () => {
+  for (const spec of PAGES.filter((p) => typeof p.path === 'string')) {
+    const { context, page } = await session({ email: spec.as, javaScript: false });
+    const response = await page.goto(`${base}${spec.path}`);
+    assert.equal(response.status(), spec.status ?? 200, spec.name);
+    assert.equal(await page.locator('h1').count(), 1, `${spec.name}: one h1`);
+    await context.close();
+  }
+});
+
+test('a referent invites a colleague and logs out, without JavaScript', async () => {
+  const { context, page } = await session({ email: REFERENT, javaScript: false });
+  await page.getByRole('link', { name: 'Mon compte' }).click();
+  await page.getByRole('link', { name: /Agglopolys/ }).click();
+  await page.getByLabel('Adresse électronique').fill('collegue@agglopolys.example');
+  await page.getByLabel('Agent').check();
+  await page.getByRole('button', { name: 'Envoyer l’invitation' }).click();
+  await page.getByText('Invitation envoyée à collegue@agglopolys.example.').waitFor();
+  assert.match(await page.locator('main').innerText(), /collegue@agglopolys\.example — envoyée le/);
+  await page.getByRole('button', { name: 'Se déconnecter' }).click();
+  await page.getByRole('link', { name: 'Se connecter' }).waitFor();
+  await context.close();
+});
+
+test('the invited colleague creates their account from the e-mailed link', async () => {
+  const { context, page } = await session();
+  await page.goto(`${base}${linkFromMail('collegue@agglopolys.example', '/invitation/')}`);
+  await page.getByLabel('Prénom et nom').fill('Camille Leroy');
+  await page.getByLabel('Mot de passe', { exact: true }).fill('la loire à vélo');
+  await page.getByLabel('Confirmation du mot de passe').fill('la loire à vélo');
+  await page.getByRole('button', { name: 'Créer mon compte et accepter' }).click();
+  await page.getByText('Bienvenue').waitFor();
+  assert.match(await page.locator('main').innerText(), /Agent — CA de Blois/);
+  await context.close();
+});
+
+test('logging in and searching work with the keyboard alone, focus always visible', async () => {
+  const { context, page } = await session();
+  await page.goto(`${base}/connexion`);
+  const focused = () =>
+    page.evaluate(() => {
+      const el = document.activeElement;
+      const style = getComputedStyle(el);
+      return { tag: el.tagName, name: el.getAttribute('name'), text: el.textContent.trim(), outline: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+    });
+  await page.keyboard.press('Tab');
+  let now = await focused();
+  assert.equal(now.text, 'Aller au contenu', 'the skip link comes first');
+  assert.ok(now.outline !== 'none' && now.width > 0, 'focus is visible');
+  await page.keyboard.press('Enter');
+  // From the main content, the first stop is the e-mail field.
+  await page.keyboard.press('Tab');
+  now = await focused();
+  assert.equal(now.name, 'email');
+  assert.ok(now.outline !== 'none' && now.width > 0, 'focus is visible on fields');
+  await page.keyboard.type(ADMIN);
+  await page.keyboard.press('Tab');
+  assert.equal((await focused()).name, 'password');
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${base}/`);
+  await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
+
+  // Search by keyboard: no trap, every stop reachable, focus always visible.
+  await page.goto(`${base}/collectivites`);
+  const seen = [];
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    now = await focused();
+    if (now.tag === 'BODY') break;
+    assert.ok(now.outline !== 'none' && now.width > 0, `focus visible on ${now.tag} ${now.name ?? now.text}`);
+    seen.push(now.name ?? now.text);
+    if (now.name === 'q') await page.keyboard.type('chatellerault');
+  }
+  assert.ok(seen.includes('q') && seen.includes('type'), `search fields reached: ${seen}`);
+  assert.ok(seen.length < 40, 'tabbing leaves the page: no keyboard trap');
+  await page.locator('#q').focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('link', { name: 'CA Grand Châtellerault' }).waitFor();
+  await context.close();
+});
+
+test('screenshots of the key pages at desktop and mobile widths', async () => {
+  const shots = [
+    { name: 'accueil', path: '/' },
+    { name: 'connexion', path: '/connexion' },
+    { name: 'recherche', path: '/collectivites?q=chatellerault' },
+    { name: 'territoire', path: '/territoires/epci/248600413' },
+    { name: 'compte', path: '/compte', as: REFERENT },
+    { name: 'administration', path: '/admin', as: ADMIN },
+  ];
+  for (const [width, height, label] of [[1280, 800, 'bureau'], [390, 844, 'mobile']]) {
+    for (const shot of shots) {
+      const { context, page } = await session({ email: shot.as, viewport: { width, height } });
+      await page.goto(`${base}${shot.path}`);
+      const file = path.join(ARTEFACTS, `${shot.name}-${label}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(scrollWidth <= width, `${shot.name} fits ${width}px without horizontal scrolling (${scrollWidth}px)`);
+      await context.close();
+    }
+  }
+  console.log(`screenshots in ${ARTEFACTS}`);
+});
