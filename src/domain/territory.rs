@@ -94,8 +94,9 @@ impl EpciType {
 pub fn parse_insee_code(input: &str) -> Result<String, String> {
     let code = input.trim().to_uppercase();
     let bytes = code.as_bytes();
+    // Compared as bytes: slicing the text could cut a multi-byte character in two.
     let valid = bytes.len() == 5
-        && (bytes[..2].iter().all(u8::is_ascii_digit) || &code[..2] == "2A" || &code[..2] == "2B")
+        && (bytes[..2].iter().all(u8::is_ascii_digit) || &bytes[..2] == b"2A" || &bytes[..2] == b"2B")
         && bytes[2..].iter().all(u8::is_ascii_digit);
     if valid {
         Ok(code)
@@ -213,7 +214,7 @@ mod tests {
         assert_eq!(parse_insee_code("86066"), Ok("86066".into()));
         assert_eq!(parse_insee_code("2a004"), Ok("2A004".into()));
         assert_eq!(parse_insee_code("97411"), Ok("97411".into()));
-        for bad in ["6066", "860660", "2C004", "8606A", ""] {
+        for bad in ["6066", "860660", "2C004", "8606A", "", "\u{1ED0C}\\"] {
             assert!(parse_insee_code(bad).is_err(), "{bad} accepted");
         }
     }

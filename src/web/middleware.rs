@@ -80,7 +80,7 @@ fn field(fields: &[(String, String)], key: &str) -> Option<String> {
 }
 
 /// `application/x-www-form-urlencoded` pairs, or None when a component is not UTF-8 or contains NUL.
-fn decode_form(encoded: &[u8]) -> Option<Vec<(String, String)>> {
+pub fn decode_form(encoded: &[u8]) -> Option<Vec<(String, String)>> {
     encoded
         .split(|b| *b == b'&')
         .filter(|pair| !pair.is_empty())

@@ -1,0 +1,106 @@
+//! Property-based fuzzing of every parser the project owns: territory files, form bodies, text folding, the
+//! parsed types of the domain. Arbitrary and mutated inputs must never panic, and what is accepted must be valid.
+//! Cases per property: `PROPTEST_CASES` (CI runs a short pass; raise it locally for a longer hunt).
+#![allow(clippy::unwrap_used)] // reason: properties stop at the failing line
+
+use encommun::domain::account::{DisplayName, EmailAddress};
+use encommun::domain::territory::{parse_insee_code, parse_postcodes, parse_siren};
+use encommun::domain::text::fold;
+use encommun::import::territories::parse_bytes;
+use encommun::web::middleware::decode_form;
+use proptest::prelude::*;
+
+const VALID_CSV: &str = "code_insee,nom,departement,departement_nom,region,region_nom,population,codes_postaux,siren_commune,epci_siren,epci_nom,epci_type\n\
+86066,Châtellerault,86,Vienne,75,Nouvelle-Aquitaine,31003,86100,218600666,248600413,CA Grand Châtellerault,CA\n\
+93066,Saint-Denis,93,Seine-Saint-Denis,11,Île-de-France,149077,93200 93210 93380,929939411,200054781,Métropole du Grand Paris,METRO\n\
+2A004,Ajaccio,2A,Corse-du-Sud,94,Corse,71361,20000 20090,212000046,242010056,CA du Pays Ajaccien,CA\n";
+
+const VALID_JSON: &str = r#"[{"code":"248600413","nom":"CA Grand Châtellerault","type":"CA","populationMunicipale":82964,"membres":["86066","86070"]},{"code":"200054781","nom":"Métropole du Grand Paris","type":"METRO","populationMunicipale":7076019,"membres":["93066"]}]"#;
+
+/// A valid file with a few bytes replaced, inserted or removed: the dirt real files have.
+fn mutated(seed: &'static str) -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec((0..seed.len(), any::<u8>(), 0u8..3), 1..8).prop_map(move |edits| {
+        let mut bytes = seed.as_bytes().to_vec();
+        for (at, byte, kind) in edits {
+            let at = at.min(bytes.len().saturating_sub(1));
+            match kind {
+                0 => bytes[at] = byte,
+                1 => bytes.insert(at, byte),
+                _ => {
+                    bytes.remove(at);
+                }
+            }
+        }
+        bytes
+    })
+}
+
+fn check_parsed(bytes: &[u8]) {
+    if let Ok(parsed) = parse_bytes("fuzz", bytes) {
+        for row in &parsed.rows {
+            assert!(!row.name.is_empty() && !row.code.is_empty());
+            if row.kind == encommun::domain::territory::TerritoryKind::Commune {
+                assert_eq!(parse_insee_code(&row.code).as_deref(), Ok(row.code.as_str()));
+            }
+            assert!(parse_postcodes(row.postcodes.trim()).is_ok());
+        }
+        for error in &parsed.errors {
+            assert!(!error.message.is_empty());
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn territory_files_never_panic_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+        check_parsed(&bytes);
+    }
+
+    #[test]
+    fn mutated_communes_files_are_parsed_or_reported(bytes in mutated(VALID_CSV)) {
+        check_parsed(&bytes);
+        if let Ok(parsed) = parse_bytes("fuzz.csv", &bytes) {
+            // Every data line ends up either as a row or as an error, never silently dropped.
+            let lines = String::from_utf8_lossy(&bytes).lines().skip(1).filter(|l| !l.trim().is_empty()).count();
+            prop_assert!(parsed.rows.len() + parsed.errors.len() <= lines.max(1) + 1);
+        }
+    }
+
+    #[test]
+    fn mutated_epci_files_are_parsed_or_reported(bytes in mutated(VALID_JSON)) {
+        check_parsed(&bytes);
+    }
+
+    #[test]
+    fn form_bodies_decode_to_clean_text_or_are_refused(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        if let Some(fields) = decode_form(&bytes) {
+            for (key, value) in fields {
+                prop_assert!(!key.contains('\0') && !value.contains('\0'));
+            }
+        }
+    }
+
+    #[test]
+    fn folding_is_idempotent_and_plain(text in any::<String>()) {
+        let folded = fold(&text);
+        prop_assert_eq!(fold(&folded), folded.clone());
+        prop_assert!(folded.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b' '));
+        prop_assert!(!folded.contains("  ") && !folded.starts_with(' ') && !folded.ends_with(' '));
+    }
+
+    #[test]
+    fn parsed_types_are_stable(text in any::<String>()) {
+        if let Ok(email) = EmailAddress::parse(&text) {
+            prop_assert_eq!(EmailAddress::parse(email.as_str()).unwrap(), email);
+        }
+        if let Ok(name) = DisplayName::parse(&text) {
+            prop_assert_eq!(DisplayName::parse(name.as_str()).unwrap(), name);
+        }
+        if let Ok(code) = parse_insee_code(&text) {
+            prop_assert_eq!(code.len(), 5);
+        }
+        if let Ok(siren) = parse_siren(&text) {
+            prop_assert!(siren.len() == 9 && siren.bytes().all(|b| b.is_ascii_digit()));
+        }
+    }
+}
