@@ -3,6 +3,7 @@
 use std::net::TcpListener;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_session::config::CookieContentSecurity;
 use actix_session::storage::CookieSessionStore;
@@ -17,6 +18,7 @@ use crate::config::Config;
 use crate::mail::Mailer;
 use crate::security::{hex_decode, hex_encode, random_bytes};
 use crate::storage::{self, DbPool};
+use crate::web::cache::Cached;
 use crate::web::{middleware, routes, AppError, AppState};
 
 pub struct Application {
@@ -38,7 +40,15 @@ impl Application {
         let port = listener.local_addr()?.port();
         let workers = config.workers;
         let config = Arc::new(config);
-        let state = web::Data::new(AppState { pool: pool.clone(), config: config.clone(), mailer });
+        let state = web::Data::new(AppState {
+            pool: pool.clone(),
+            config: config.clone(),
+            mailer,
+            territory_counts: Cached::new(Duration::from_secs(300)),
+        });
+        // Blocking work (diesel, argon2) waits for a pooled connection anyway: more threads than connections would
+        // only queue, and each idle thread costs memory.
+        let blocking_threads = (config.db_pool_size as usize).div_ceil(workers).max(2);
         let server = HttpServer::new(move || {
             let session = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
                 .cookie_name("encommun".into())
@@ -61,6 +71,7 @@ impl Application {
                 .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
         })
         .workers(workers)
+        .worker_max_blocking_threads(blocking_threads)
         .listen(listener)?
         .run();
         Ok(Application { port, server, pool })

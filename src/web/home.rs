@@ -8,15 +8,20 @@ use crate::domain::territory::TerritoryKind;
 use crate::storage::{collectivities, territories, users};
 
 pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, AppError> {
+    let cached_counts = state.territory_counts.fresh();
+    let counted_now = cached_counts.is_none();
     let (registered, territory_counts, people) = state
-        .db(|conn| {
-            Ok((
-                collectivities::list_registered(conn)?,
-                territories::count_territories_by_kind(conn)?,
-                users::count_users(conn)?,
-            ))
+        .db(move |conn| {
+            let counts = match cached_counts {
+                Some(counts) => counts,
+                None => territories::count_territories_by_kind(conn)?,
+            };
+            Ok((collectivities::list_registered(conn)?, counts, users::count_users(conn)?))
         })
         .await?;
+    if counted_now {
+        state.territory_counts.store(territory_counts.clone());
+    }
     let count_of = |kind: TerritoryKind| territory_counts.iter().find(|(k, _)| k == kind.code()).map_or(0, |(_, n)| *n);
     Ok(page(
         &ctx,

@@ -6,6 +6,7 @@ pub mod account;
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod cache;
 pub mod collectivities;
 pub mod context;
 pub mod error;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub pool: DbPool,
     pub config: Arc<Config>,
     pub mailer: Mailer,
+    /// Territories per kind, for the home page (a count over every commune is too costly per visit).
+    pub territory_counts: cache::Cached<Vec<(String, i64)>>,
 }
 
 impl AppState {
