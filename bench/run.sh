@@ -3,23 +3,12 @@
 # Prints a Markdown table (requests/s, p50, p99, errors, ratio to a static asset of the same binary) and the
 # server's memory. Usage: bash bench/run.sh   (DURATION=10 CONNECTIONS=32 PORT=18080)
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
 duration="${DURATION:-10}"
 connections="${CONNECTIONS:-32}"
 port="${PORT:-18080}"
-base="http://127.0.0.1:$port"
-bin="${CARGO_TARGET_DIR:-$root/target}/release/encommun"
-territories="$root/../shared/data/territories"
-
-command -v wrk >/dev/null || { echo "wrk manque : apt-get install wrk" >&2; exit 1; }
-(cd "$root" && cargo build --release --locked --quiet)
-
-data="$(mktemp -d)"
-server_pid=""
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$data"; }
-trap cleanup EXIT
-export ENCOMMUN_DATA_DIR="$data" ENCOMMUN_LISTEN="127.0.0.1:$port" ENCOMMUN_BASE_URL="$base" RUST_LOG=warn
-unset ENCOMMUN_DATABASE_URL
+territories="$(cd "$(dirname "$0")/.." && pwd)/../shared/data/territories"
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 import_note="données de démonstration seules"
 if [ -d "$territories" ]; then
@@ -29,22 +18,10 @@ if [ -d "$territories" ]; then
   import_note="$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "import des 36 359 territoires officiels : %.2f s", e - s }')"
 fi
 
-"$bin" demo >/dev/null 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do curl -fs "$base/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-curl -fs "$base/healthz" >/dev/null || { echo "le serveur ne répond pas" >&2; exit 1; }
+start_server
 sleep 2
-rss() { awk -v k="$1" '$1 == k":" { printf "%.1f", $2 / 1024 }' "/proc/$server_pid/status"; }
-idle_rss=$(rss VmRSS)
-
-# A logged-in session (cookie jar) and its CSRF token, for the authenticated page and the write path.
-jar="$data/cookies"
-token() { curl -fs -b "$jar" -c "$jar" "$base$1" | grep -o 'name="csrf_token" value="[0-9a-f]*"' | head -1 | cut -d'"' -f4; }
-csrf=$(token /connexion)
-curl -fs -o /dev/null -b "$jar" -c "$jar" --data-urlencode "csrf_token=$csrf" \
-  --data-urlencode "email=agence@demo.encommun.fr" --data-urlencode "password=encommun-demo-2026" "$base/connexion"
-csrf=$(token /compte)
-cookie="encommun=$(awk '$6 == "encommun" { print $7 }' "$jar")"
+idle_rss=$(rss)
+open_session
 
 cat > "$data/write.lua" <<LUA
 wrk.method = "POST"
@@ -73,7 +50,7 @@ measure "fiche territoire" "/territoires/epci/248600413"
 measure "santé (requête base)" "/healthz"
 measure "page connectée" "/compte" -H "Cookie: $cookie"
 measure "écriture (changer de nom)" "/compte/nom" -s "$data/write.lua"
-loaded_rss=$(rss VmRSS)
+loaded_rss=$(rss)
 peak_rss=$(rss VmHWM)
 
 ceiling=$(cut -d'|' -f3 <<<"${results[0]}")

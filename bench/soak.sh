@@ -3,33 +3,13 @@
 # that every acknowledged write is in the database and that memory did not keep growing.
 # Usage: bash bench/soak.sh   (MINUTES=5 CONNECTIONS=64 PORT=18090)
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
 minutes="${MINUTES:-5}"
 connections="${CONNECTIONS:-64}"
 port="${PORT:-18090}"
-base="http://127.0.0.1:$port"
-bin="${CARGO_TARGET_DIR:-$root/target}/release/encommun"
-command -v wrk >/dev/null || { echo "wrk manque : apt-get install wrk" >&2; exit 1; }
-(cd "$root" && cargo build --release --locked --quiet)
-
-data="$(mktemp -d)"
-server_pid=""
-sampler_pid=""
-cleanup() { kill $sampler_pid $server_pid 2>/dev/null || true; rm -rf "$data"; }
-trap cleanup EXIT
-export ENCOMMUN_DATA_DIR="$data" ENCOMMUN_LISTEN="127.0.0.1:$port" ENCOMMUN_BASE_URL="$base" RUST_LOG=warn
-unset ENCOMMUN_DATABASE_URL
-"$bin" demo >/dev/null 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do curl -fs "$base/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-
-jar="$data/cookies"
-token() { curl -fs -b "$jar" -c "$jar" "$base$1" | grep -o 'name="csrf_token" value="[0-9a-f]*"' | head -1 | cut -d'"' -f4; }
-csrf=$(token /connexion)
-curl -fs -o /dev/null -b "$jar" -c "$jar" --data-urlencode "csrf_token=$csrf" \
-  --data-urlencode "email=agence@demo.encommun.fr" --data-urlencode "password=encommun-demo-2026" "$base/connexion"
-csrf=$(token /compte)
-cookie="encommun=$(awk '$6 == "encommun" { print $7 }' "$jar")"
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+start_server
+open_session
 
 # One request in five is a write: an invitation to an address unique to its thread and counter.
 cat > "$data/mixed.lua" <<LUA
@@ -67,9 +47,9 @@ function done(summary, latency, requests)
 end
 LUA
 
-rss() { awk '$1 == "VmRSS:" { printf "%.1f", $2 / 1024 }' "/proc/$server_pid/status"; }
 (while sleep 10; do rss >>"$data/rss"; echo >>"$data/rss"; done) &
 sampler_pid=$!
+background_pids="$sampler_pid"
 out=$(wrk -t2 -c"$connections" -d"${minutes}m" --latency -s "$data/mixed.lua" "$base/")
 kill "$sampler_pid" 2>/dev/null || true
 acks=$(awk '/^ACKS/ { print $2 }' <<<"$out")

@@ -203,6 +203,32 @@ impl NewTerritory {
     pub fn search_name(&self) -> String {
         fold(&self.name)
     }
+
+    /// The words a search can find this territory by: those of its name, its code, SIREN and postcodes, folded,
+    /// without repetition.
+    pub fn search_words(&self) -> Vec<String> {
+        let mut words: Vec<String> =
+            self.search_name().split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect();
+        words.push(fold(&self.code));
+        words.extend(self.siren.iter().map(|s| fold(s)));
+        words.extend(self.postcodes.split_whitespace().map(str::to_owned));
+        words.sort();
+        words.dedup();
+        words
+    }
+}
+
+/// The smallest text greater than every text starting with `prefix` (folded words are ASCII): the upper bound of
+/// a prefix range, "chat" → "chau".
+pub fn prefix_upper_bound(prefix: &str) -> String {
+    let mut bytes = prefix.as_bytes().to_vec();
+    match bytes.pop() {
+        Some(last) => {
+            bytes.push(last.saturating_add(1));
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+        None => String::from("\u{7f}"),
+    }
 }
 
 #[cfg(test)]
@@ -231,6 +257,25 @@ mod tests {
         assert_eq!(parse_postcodes("93200 93210"), Ok(" 93200 93210 ".into()));
         assert_eq!(parse_postcodes(""), Ok(String::new()));
         assert!(parse_postcodes("9320").is_err());
+    }
+
+    #[test]
+    fn search_words_cover_name_and_codes() {
+        let t = NewTerritory {
+            kind: TerritoryKind::Commune,
+            code: "2A004".into(),
+            name: "Ajaccio-Saint-Ajaccio".into(),
+            epci_type: None,
+            departement_code: None,
+            region_code: None,
+            epci_code: None,
+            siren: Some("212000046".into()),
+            postcodes: " 20000 20090 ".into(),
+            population: None,
+        };
+        assert_eq!(t.search_words(), vec!["20000", "20090", "212000046", "2a004", "ajaccio", "saint"]);
+        assert_eq!(prefix_upper_bound("chat"), "chau");
+        assert_eq!(prefix_upper_bound("8609"), "860:");
     }
 
     #[test]

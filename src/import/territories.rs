@@ -330,6 +330,7 @@ pub fn import_files(
         }
         Ok(())
     })?;
+    storage::territories::refresh_statistics(conn)?;
     let mut report = ImportReport { skipped: errors, ..ImportReport::default() };
     for row in &rows {
         *report.counts.entry(row.kind).or_default() += 1;

@@ -20,6 +20,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    territory_words (word, territory_id) {
+        word -> Text,
+        territory_id -> BigInt,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> BigInt,
         email -> Text,
@@ -103,6 +110,7 @@ diesel::table! {
 }
 
 diesel::joinable!(collectivities -> territories (territory_id));
+diesel::joinable!(territory_words -> territories (territory_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> collectivities (collectivity_id));
 diesel::joinable!(provider_members -> users (user_id));
@@ -111,6 +119,7 @@ diesel::joinable!(password_resets -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     territories,
+    territory_words,
     users,
     collectivities,
     memberships,

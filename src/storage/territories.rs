@@ -1,10 +1,11 @@
 use chrono::NaiveDateTime;
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::upsert::excluded;
 
-use super::schema::territories;
+use super::schema::{territories, territory_words};
 use super::DbConnection;
-use crate::domain::territory::{NewTerritory, TerritoryKind};
+use crate::domain::territory::{prefix_upper_bound, NewTerritory, TerritoryKind};
 
 #[derive(Debug, Clone, Queryable)]
 pub struct Territory {
@@ -95,9 +96,58 @@ pub fn upsert_territories(conn: &mut DbConnection, batch: &[NewTerritory], at: N
                 .execute($conn)
         };
     }
-    match conn {
+    let upserted = match conn {
         DbConnection::Sqlite(c) => upsert!(c),
         DbConnection::Postgres(c) => upsert!(c),
+    }?;
+    index_words(conn, batch)?;
+    Ok(upserted)
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = territory_words)]
+struct WordRow {
+    word: String,
+    territory_id: i64,
+}
+
+/// Replaces the search words of the territories of `batch` (already stored).
+fn index_words(conn: &mut DbConnection, batch: &[NewTerritory]) -> QueryResult<()> {
+    let codes: Vec<&str> = batch.iter().map(|t| t.code.as_str()).collect();
+    let mut kinds: Vec<&str> = batch.iter().map(|t| t.kind.code()).collect();
+    kinds.dedup();
+    // Both columns, so that the (kind, code) unique index serves the lookup.
+    let stored: Vec<(i64, String, String)> = territories::table
+        .filter(territories::kind.eq_any(&kinds))
+        .filter(territories::code.eq_any(&codes))
+        .select((territories::id, territories::kind, territories::code))
+        .load(conn)?;
+    let mut ids = Vec::with_capacity(batch.len());
+    let mut rows = Vec::new();
+    for territory in batch {
+        let found = stored.iter().find(|(_, kind, code)| kind == territory.kind.code() && *code == territory.code);
+        if let Some((id, _, _)) = found {
+            ids.push(*id);
+            rows.extend(territory.search_words().into_iter().map(|word| WordRow { word, territory_id: *id }));
+        }
+    }
+    diesel::delete(territory_words::table.filter(territory_words::territory_id.eq_any(&ids))).execute(conn)?;
+    // Backend-specific only because MultiConnection cannot insert several rows at once on SQLite.
+    for chunk in rows.chunks(2000) {
+        match conn {
+            DbConnection::Sqlite(c) => diesel::insert_into(territory_words::table).values(chunk).execute(c)?,
+            DbConnection::Postgres(c) => diesel::insert_into(territory_words::table).values(chunk).execute(c)?,
+        };
+    }
+    Ok(())
+}
+
+/// After a large import, so that the planners see the new sizes at once (PostgreSQL's autovacuum would only
+/// analyse later, and a re-import meanwhile would plan its deletes as if the tables were empty).
+pub fn refresh_statistics(conn: &mut DbConnection) -> QueryResult<()> {
+    match conn {
+        DbConnection::Sqlite(c) => c.batch_execute("PRAGMA optimize"),
+        DbConnection::Postgres(c) => c.batch_execute("ANALYZE territories, territory_words"),
     }
 }
 
@@ -135,22 +185,17 @@ pub struct TerritorySearch {
     pub limit: i64,
 }
 
-/// Words with a digit are codes (INSEE, SIREN, département) or postcodes; others are parts of the name.
-/// Exact names come first, then names starting with the query, then the most populous.
+/// Every word of the query must start a word of the territory (its name, code, SIREN or a postcode), found
+/// through the `territory_words` index. Exact names come first, then names starting with the query, then the most
+/// populous.
 pub fn search_territories(conn: &mut DbConnection, search: &TerritorySearch) -> QueryResult<Vec<Territory>> {
     let mut query = territories::table.into_boxed();
     for word in &search.words {
-        if word.bytes().any(|b| b.is_ascii_digit()) {
-            let upper = word.to_uppercase();
-            query = query.filter(
-                territories::code
-                    .like(format!("{upper}%"))
-                    .or(territories::siren.like(format!("{word}%")))
-                    .or(territories::postcodes.like(format!("% {word}%"))),
-            );
-        } else {
-            query = query.filter(territories::search_name.like(format!("%{word}%")));
-        }
+        let matching = territory_words::table
+            .filter(territory_words::word.ge(word.clone()))
+            .filter(territory_words::word.lt(prefix_upper_bound(word)))
+            .select(territory_words::territory_id);
+        query = query.filter(territories::id.eq_any(matching));
     }
     if let Some(kind) = search.kind {
         query = query.filter(territories::kind.eq(kind.code()));

@@ -1,13 +1,11 @@
 //! "Mon compte": who I am, where I belong, my name and my password.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::auth::see_other;
 use super::context::PageCtx;
-use super::views::{csrf_field, page, Field, FormErrors};
+use super::views::{csrf_field, page, see_other, unprocessable, Field, FormErrors};
 use super::{AppError, AppState};
 use crate::domain::account::{DisplayName, NewPassword, PASSWORD_MIN_CHARS};
 use crate::security::{hash_password, verify_password};
@@ -107,9 +105,7 @@ pub async fn change_name(
     let Some(name) = errors.check("display_name", DisplayName::parse(&form.display_name)) else {
         let relations = relations(&state, user_id).await?;
         let body = account_page(&ctx, &relations, &form.display_name, &errors, &FormErrors::default());
-        return Ok(HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY)
-            .content_type("text/html; charset=utf-8")
-            .body(body.into_string()));
+        return Ok(unprocessable(body));
     };
     state.db(move |conn| Ok(users::update_display_name(conn, user_id, name.as_str())?)).await?;
     ctx.set_flash("Votre nom a été enregistré.");
@@ -150,9 +146,7 @@ pub async fn change_password(
     let Some(new_hash) = new_hash.filter(|_| errors.is_empty()) else {
         let relations = relations(&state, user.id).await?;
         let body = account_page(&ctx, &relations, &user.display_name, &FormErrors::default(), &errors);
-        return Ok(HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY)
-            .content_type("text/html; charset=utf-8")
-            .body(body.into_string()));
+        return Ok(unprocessable(body));
     };
     let epoch = state.db(move |conn| Ok(users::update_password(conn, user.id, &new_hash)?)).await?;
     ctx.set_epoch(epoch)?;

@@ -1,14 +1,12 @@
 //! The agency's administration page: accounts, pending invitations, providers and their members.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::auth::see_other;
 use super::context::PageCtx;
 use super::invitations::{send_invitation, InvitationTarget};
-use super::views::{csrf_field, date_fr, page, Field, FormErrors};
+use super::views::{csrf_field, date_fr, page, see_other, unprocessable, Field, FormErrors};
 use super::{AppError, AppState};
 use crate::domain::account::EmailAddress;
 use crate::domain::text::clean_line;
@@ -129,12 +127,6 @@ pub async fn dashboard(ctx: PageCtx, state: web::Data<AppState>) -> Result<Marku
     ctx.require_admin()?;
     let data = load(&state).await?;
     Ok(dashboard_page(&ctx, &data, Submitted::None))
-}
-
-fn unprocessable(body: Markup) -> HttpResponse {
-    HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY)
-        .content_type("text/html; charset=utf-8")
-        .body(body.into_string())
 }
 
 pub async fn create_provider(

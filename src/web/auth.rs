@@ -1,13 +1,13 @@
 //! Logging in and out, and choosing a new password through an e-mailed single-use link.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::TimeDelta;
 use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::context::PageCtx;
-use super::views::{csrf_field, page, Field, FormErrors};
+use super::views::{csrf_field, html_response, page, see_other, unprocessable, Field, FormErrors};
 use super::{AppError, AppState};
 use crate::domain::account::{EmailAddress, NewPassword, PASSWORD_MIN_CHARS};
 use crate::mail::messages;
@@ -22,14 +22,6 @@ pub const FAILURE_WINDOW_MINUTES: i64 = 15;
 const FAILURE_RETENTION_HOURS: i64 = 24;
 const RESET_VALID_MINUTES: i64 = 60;
 const MAX_RESETS_PER_HOUR: i64 = 3;
-
-pub fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
-}
-
-fn html_response(status: StatusCode, markup: Markup) -> HttpResponse {
-    HttpResponse::build(status).content_type("text/html; charset=utf-8").body(markup.into_string())
-}
 
 /// Only paths of this site are followed after login (no open redirect).
 fn safe_next(next: Option<&str>) -> &str {
@@ -146,7 +138,7 @@ pub async fn login(
         LoginOutcome::Failed => {
             let mut errors = FormErrors::default();
             errors.add("email", "Adresse électronique ou mot de passe incorrect.");
-            Ok(html_response(StatusCode::UNPROCESSABLE_ENTITY, login_page(&ctx, email, &next, &errors, false)))
+            Ok(unprocessable(login_page(&ctx, email, &next, &errors, false)))
         }
         LoginOutcome::Throttled => Ok(html_response(
             StatusCode::TOO_MANY_REQUESTS,
@@ -193,7 +185,7 @@ pub async fn forgotten(
 ) -> Result<HttpResponse, AppError> {
     let mut errors = FormErrors::default();
     let Some(email) = errors.check("email", EmailAddress::parse(&form.email)) else {
-        return Ok(html_response(StatusCode::UNPROCESSABLE_ENTITY, forgotten_page(&ctx, &form.email, &errors)));
+        return Ok(unprocessable(forgotten_page(&ctx, &form.email, &errors)));
     };
     let token = random_token();
     let digest = token_digest(&token);
@@ -282,7 +274,7 @@ pub async fn reset(
     let mut errors = FormErrors::default();
     let Some(password) = errors.check("password", NewPassword::parse(&form.password, &form.password_confirmation))
     else {
-        return Ok(html_response(StatusCode::UNPROCESSABLE_ENTITY, reset_page(&ctx, &token, &errors)));
+        return Ok(unprocessable(reset_page(&ctx, &token, &errors)));
     };
     let hash = web::block(move || hash_password(password.expose()))
         .await

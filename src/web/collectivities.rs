@@ -1,14 +1,12 @@
 //! Finding collectivities among all territories, a territory's page, and inviting its members.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::auth::see_other;
 use super::context::PageCtx;
 use super::invitations::{send_invitation, InvitationTarget};
-use super::views::{csrf_field, date_fr, number_fr, page, Field, FormErrors};
+use super::views::{csrf_field, date_fr, number_fr, page, see_other, unprocessable, Field, FormErrors};
 use super::{AppError, AppState};
 use crate::domain::account::{EmailAddress, Function};
 use crate::domain::territory::{EpciType, TerritoryKind};
@@ -340,9 +338,7 @@ pub async fn invite(
     }
     let (Some(email), Some(function), true) = (email, function, errors.is_empty()) else {
         let body = territory_page(&ctx, &view, &form, &errors);
-        return Ok(HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY)
-            .content_type("text/html; charset=utf-8")
-            .body(body.into_string()));
+        return Ok(unprocessable(body));
     };
     // An agency admin's first invitation registers the collectivity on the platform.
     let territory_id = view.territory.id;

@@ -1,15 +1,13 @@
 //! Invitations: an agency admin or a collectivity's referent invites someone by e-mail; the link creates the
 //! account (or attaches an existing one) and the membership, once.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use chrono::TimeDelta;
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::auth::see_other;
 use super::context::PageCtx;
-use super::views::{csrf_field, page, Field, FormErrors};
+use super::views::{csrf_field, page, see_other, unprocessable, Field, FormErrors};
 use super::{AppError, AppState};
 use crate::domain::account::{DisplayName, EmailAddress, Function, NewPassword, PASSWORD_MIN_CHARS};
 use crate::mail::messages;
@@ -208,9 +206,7 @@ pub async fn accept(
             );
             let (Some(name), Some(password)) = (name, password) else {
                 let body = invitation_page(&ctx, &token, &open, form.display_name.as_deref().unwrap_or(""), &errors);
-                return Ok(HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY)
-                    .content_type("text/html; charset=utf-8")
-                    .body(body.into_string()));
+                return Ok(unprocessable(body));
             };
             let hash = web::block(move || hash_password(password.expose()))
                 .await

@@ -1,7 +1,9 @@
 //! The page frame and the small components every page uses. Accessibility rules live here once: one `h1` per
 //! page, a skip link, labelled fields with their errors tied by `aria-describedby`, an error summary on top.
 
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+use maud::{html, Markup, DOCTYPE};
 
 use super::assets;
 use super::context::PageCtx;
@@ -243,9 +245,19 @@ pub fn number_fr(n: i64) -> String {
     }
 }
 
-/// Text already escaped or known safe; used for non-breaking entities only.
-pub fn nbsp() -> PreEscaped<&'static str> {
-    PreEscaped("&nbsp;")
+/// An HTML page with a status other than 200.
+pub fn html_response(status: StatusCode, markup: Markup) -> HttpResponse {
+    HttpResponse::build(status).content_type("text/html; charset=utf-8").body(markup.into_string())
+}
+
+/// A form sent back with its errors: 422, the person's input kept.
+pub fn unprocessable(markup: Markup) -> HttpResponse {
+    html_response(StatusCode::UNPROCESSABLE_ENTITY, markup)
+}
+
+/// After a successful POST: go and see the result (303, so a reload does not post again).
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((actix_web::http::header::LOCATION, location)).finish()
 }
 
 #[cfg(test)]

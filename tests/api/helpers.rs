@@ -305,6 +305,17 @@ impl Client {
         self.post(action, &all).await
     }
 
+    /// The CSRF token of this session, read from a page with a form as a browser would have it.
+    pub async fn csrf(&self) -> String {
+        let login = self.get("/connexion?suivant=/").await;
+        // Logged in, the login page redirects: the account page has forms too.
+        if login.status == 200 {
+            login.csrf_token()
+        } else {
+            self.get("/compte").await.csrf_token()
+        }
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> Page {
         self.submit("/connexion", "/connexion", &[("email", email), ("password", password)]).await
     }

@@ -53,6 +53,7 @@ fn search(app: &TestApp, query: &str) -> Vec<String> {
 
 on_both_backends!(
     the_official_files_import_completely_and_idempotently,
+    broken_files_are_refused_whole,
     a_file_with_bad_rows_imports_nothing_and_says_why,
     skip_invalid_imports_the_good_rows,
     search_is_accent_and_case_insensitive_by_name_code_and_postcode,
@@ -83,6 +84,44 @@ async fn the_official_files_import_completely_and_idempotently(app: TestApp) {
     page.assert_status(200).assert_contains("Vienne (86)").assert_contains("47 communes membres");
     let page = app.client().get("/collectivites?q=CHATELLERAULT").await;
     page.assert_status(200).assert_contains("Communauté d’agglomération").assert_contains(">Châtellerault</a>");
+}
+
+async fn broken_files_are_refused_whole(app: TestApp) {
+    let header = "code_insee,nom,departement,departement_nom,region,region_nom,population,codes_postaux,siren_commune,epci_siren,epci_nom,epci_type\n";
+    let good = "86066,Châtellerault,86,Vienne,75,Nouvelle-Aquitaine,31003,86100,218600666,248600413,CA Grand Châtellerault,CA\n";
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("vide.csv", Vec::new(), "fichier vide"),
+        ("blancs.csv", b"  \n\n".to_vec(), "fichier vide"),
+        ("latin1.csv", [header.as_bytes(), b"86067,Ch\xe2tellerault,86,Vienne,75,NA,1,86100,,,,\n"].concat(), "UTF-8"),
+        ("tronque.csv", [header, good, "86067,Colombi"].concat().into_bytes(), "champs au lieu de 12"),
+        ("tronque.json", br#"[{"code":"248600413","nom":"CA Grand Ch"#.to_vec(), "JSON invalide"),
+        ("objet.json", br#"{"type":"FeatureCollection","features":[]}"#.to_vec(), "n’est pas un fichier de communes"),
+        (
+            "script.csv",
+            [header, good, "86067,<script>alert(1)</script>,86,Vienne,75,NA,-5,86100,,,,\n"].concat().into_bytes(),
+            "population invalide",
+        ),
+    ];
+    for (name, bytes, expected) in cases {
+        let message = match encommun::import::territories::parse_bytes(name, &bytes) {
+            Err(file_error) => file_error.to_string(),
+            Ok(parsed) => {
+                let error = with_conn(&app, |conn| {
+                    import_files(conn, &[parsed], &ImportOptions::default(), &mut |_| {}, &mut |_| {})
+                })
+                .expect_err(name);
+                match error {
+                    ImportError::InvalidRows(rows) => {
+                        rows.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+                    }
+                    other => other.to_string(),
+                }
+            }
+        };
+        assert!(message.contains(expected), "{name}: {message}");
+        assert!(message.starts_with(name), "{name}: the message names the file: {message}");
+    }
+    assert!(counts(&app).is_empty(), "nothing imported from any broken file");
 }
 
 async fn a_file_with_bad_rows_imports_nothing_and_says_why(app: TestApp) {

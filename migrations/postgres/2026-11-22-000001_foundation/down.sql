@@ -6,4 +6,5 @@ DROP TABLE providers;
 DROP TABLE memberships;
 DROP TABLE collectivities;
 DROP TABLE users;
+DROP TABLE territory_words;
 DROP TABLE territories;

@@ -21,6 +21,16 @@ CREATE INDEX territories_siren ON territories (siren);
 CREATE INDEX territories_epci_code ON territories (epci_code);
 CREATE INDEX territories_departement_code ON territories (departement_code);
 
+-- Search index: every word of the folded name, the codes and the postcodes of each territory. A query word matches
+-- by prefix with a range on the primary key (word >= 'chat' AND word < 'chau'), the same on both backends.
+CREATE TABLE territory_words (
+    -- byte order, as SQLite's: a prefix range must not depend on the server's locale
+    word TEXT COLLATE "C" NOT NULL,
+    territory_id BIGINT NOT NULL REFERENCES territories (id) ON DELETE CASCADE,
+    PRIMARY KEY (word, territory_id)
+);
+CREATE INDEX territory_words_territory ON territory_words (territory_id);
+
 CREATE TABLE users (
     id BIGSERIAL PRIMARY KEY,
     email TEXT NOT NULL UNIQUE,
