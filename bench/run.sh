@@ -23,12 +23,18 @@ sleep 2
 idle_rss=$(rss)
 open_session
 
-cat > "$data/write.lua" <<LUA
+# One Lua script per write path: a form POST with the session cookie and its CSRF token.
+post_script() { # file body
+  cat > "$data/$1" <<LUA
 wrk.method = "POST"
-wrk.body = "csrf_token=$csrf&display_name=Claire+Dubois"
+wrk.body = "csrf_token=$csrf&$2"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Cookie"] = "$cookie"
 LUA
+}
+post_script name.lua "display_name=Claire+Dubois"
+post_script invite.lua "email=charge%40exemple.fr&function=agent"
+post_script login.lua "email=agence%40demo.encommun.fr&password=encommun-demo-2026"
 
 results=()
 measure() { # label path [wrk options...]
@@ -49,7 +55,9 @@ measure "recherche (toutes les communes)" "/collectivites?q=chatellerault"
 measure "fiche territoire" "/territoires/epci/248600413"
 measure "santé (requête base)" "/healthz"
 measure "page connectée" "/compte" -H "Cookie: $cookie"
-measure "écriture (changer de nom)" "/compte/nom" -s "$data/write.lua"
+measure "écriture : changer de nom" "/compte/nom" -s "$data/name.lua"
+measure "écriture : invitation (base + courriel)" "/territoires/epci/246800726/invitations" -s "$data/invite.lua"
+measure "écriture : connexion (argon2id)" "/connexion" -s "$data/login.lua"
 loaded_rss=$(rss)
 peak_rss=$(rss VmHWM)
 
