@@ -5,17 +5,46 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use sha2::{Digest, Sha256};
+use std::sync::{Condvar, Mutex, PoisonError};
+
+/// Each argon2id computation takes 19 MiB and a core for ~20 ms. Running more at once than there are cores gains
+/// no throughput, only memory (a burst of logins would otherwise grow the process by hundreds of MiB): this gate
+/// lets as many run as there are cores and queues the rest.
+struct HashingGate {
+    running: Mutex<usize>,
+    freed: Condvar,
+}
+
+static GATE: HashingGate = HashingGate { running: Mutex::new(0), freed: Condvar::new() };
+
+fn through_gate<T>(work: impl FnOnce() -> T) -> T {
+    let limit = std::thread::available_parallelism().map_or(2, |n| n.get());
+    {
+        let mut running = GATE.running.lock().unwrap_or_else(PoisonError::into_inner);
+        while *running >= limit {
+            running = GATE.freed.wait(running).unwrap_or_else(PoisonError::into_inner);
+        }
+        *running += 1;
+    }
+    let result = work();
+    *GATE.running.lock().unwrap_or_else(PoisonError::into_inner) -= 1;
+    GATE.freed.notify_one();
+    result
+}
 
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);
-    Ok(Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map_err(|e| anyhow::anyhow!("hachage du mot de passe : {e}"))?
-        .to_string())
+    through_gate(|| {
+        Ok(Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map_err(|e| anyhow::anyhow!("hachage du mot de passe : {e}"))?
+            .to_string())
+    })
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash)
+        .is_ok_and(|parsed| through_gate(|| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()))
 }
 
 /// A hash of a random password nobody knows: verifying against it when an account does not exist keeps a failed
@@ -77,6 +106,22 @@ mod tests {
         assert!(!verify_password("wrong horse battery", &hash));
         assert!(!verify_password("anything", "not a hash"));
         Ok(())
+    }
+
+    #[test]
+    fn concurrent_hashing_queues_at_the_gate_and_completes() {
+        let handles: Vec<_> = (0..6)
+            .map(|i| {
+                std::thread::spawn(move || {
+                    let password = format!("mot de passe {i}");
+                    hash_password(&password).map(|hash| verify_password(&password, &hash))
+                })
+            })
+            .collect();
+        for handle in handles {
+            assert!(handle.join().unwrap().unwrap());
+        }
+        assert_eq!(*GATE.running.lock().unwrap(), 0, "every slot given back");
     }
 
     #[test]

@@ -59,14 +59,20 @@ pub fn register_collectivity(conn: &mut DbConnection, territory_id: i64) -> Quer
 
 /// Collectivities registered on the platform with their territory and number of members, by name.
 pub fn list_registered(conn: &mut DbConnection) -> QueryResult<Vec<(Collectivity, Territory, i64)>> {
-    let rows: Vec<(Collectivity, Territory)> =
-        collectivities::table.inner_join(territories::table).order(territories::name).load(conn)?;
+    // Two queries rather than a join: with statistics, SQLite may otherwise scan every territory to find the few
+    // registered ones.
+    let registered: Vec<Collectivity> = collectivities::table.load(conn)?;
+    let ids: Vec<i64> = registered.iter().map(|c| c.territory_id).collect();
+    let territories: Vec<Territory> =
+        territories::table.filter(territories::id.eq_any(&ids)).order(territories::name).load(conn)?;
+    let rows = territories
+        .into_iter()
+        .filter_map(|t| registered.iter().find(|c| c.territory_id == t.id).map(|c| (c.clone(), t)));
     let counts: Vec<(i64, i64)> = memberships::table
         .group_by(memberships::collectivity_id)
         .select((memberships::collectivity_id, diesel::dsl::count_star()))
         .load(conn)?;
     Ok(rows
-        .into_iter()
         .map(|(c, t)| {
             let members = counts.iter().find(|(id, _)| *id == c.id).map_or(0, |(_, n)| *n);
             (c, t, members)
@@ -140,8 +146,4 @@ pub fn members_of_collectivity(conn: &mut DbConnection, collectivity_id: i64) ->
         .select((memberships::all_columns, users::all_columns))
         .order((memberships::is_referent.desc(), users::display_name))
         .load(conn)
-}
-
-pub fn count_memberships(conn: &mut DbConnection) -> QueryResult<i64> {
-    memberships::table.count().get_result(conn)
 }

@@ -52,23 +52,33 @@ pub fn accept_invitation(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -
     Ok(updated == 1)
 }
 
+/// The most recent pending invitations of a collectivity (at most `limit`) and how many are pending in all.
 pub fn pending_invitations_of_collectivity(
     conn: &mut DbConnection,
     collectivity_id: i64,
     now: NaiveDateTime,
-) -> QueryResult<Vec<Invitation>> {
-    invitations::table
-        .filter(invitations::collectivity_id.eq(collectivity_id))
-        .filter(invitations::accepted_at.is_null())
-        .filter(invitations::expires_at.gt(now))
-        .order(invitations::created_at.desc())
-        .load(conn)
+    limit: i64,
+) -> QueryResult<(Vec<Invitation>, i64)> {
+    let pending = || {
+        invitations::table
+            .filter(invitations::collectivity_id.eq(collectivity_id))
+            .filter(invitations::accepted_at.is_null())
+            .filter(invitations::expires_at.gt(now))
+    };
+    let recent = pending().order(invitations::created_at.desc()).limit(limit).load(conn)?;
+    let total = pending().count().get_result(conn)?;
+    Ok((recent, total))
 }
 
-pub fn pending_invitations(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<Vec<Invitation>> {
-    invitations::table
-        .filter(invitations::accepted_at.is_null())
-        .filter(invitations::expires_at.gt(now))
-        .order(invitations::created_at.desc())
-        .load(conn)
+/// The most recent pending invitations of the platform (at most `limit`) and how many are pending in all.
+pub fn pending_invitations(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<(Vec<Invitation>, i64)> {
+    let pending =
+        || invitations::table.filter(invitations::accepted_at.is_null()).filter(invitations::expires_at.gt(now));
+    let recent = pending().order(invitations::created_at.desc()).limit(limit).load(conn)?;
+    let total = pending().count().get_result(conn)?;
+    Ok((recent, total))
 }

@@ -17,7 +17,9 @@ use crate::storage::{self, collectivities};
 
 struct Dashboard {
     users: Vec<User>,
+    /// The most recent pending invitations, and how many there are in all.
     pending: Vec<Invitation>,
+    pending_total: i64,
     providers: Vec<(Provider, Vec<User>)>,
     collectivities: i64,
 }
@@ -32,9 +34,11 @@ async fn load(state: &AppState) -> Result<Dashboard, AppError> {
                     Ok((p, members))
                 })
                 .collect::<Result<Vec<_>, AppError>>()?;
+            let (pending, pending_total) = pending_invitations(conn, storage::now(), 50)?;
             Ok(Dashboard {
                 users: users::list_users(conn)?,
-                pending: pending_invitations(conn, storage::now())?,
+                pending,
+                pending_total,
                 providers,
                 collectivities: collectivities::count_collectivities(conn)?,
             })
@@ -70,7 +74,7 @@ fn dashboard_page(ctx: &PageCtx, data: &Dashboard, submitted: Submitted) -> Mark
         "Administration",
         html! {
             h1 { "Administration" }
-            p { (data.collectivities) " collectivités sur la plateforme, " (data.users.len()) " comptes, " (data.pending.len()) " invitations en attente. "
+            p { (data.collectivities) " collectivités sur la plateforme, " (data.users.len()) " comptes, " (data.pending_total) " invitations en attente. "
                 "Pour inviter les membres d’une collectivité, " a href="/collectivites" { "cherchez-la" } " puis utilisez le formulaire de sa page." }
             section aria-labelledby="prestataires" {
                 h2 id="prestataires" { "Prestataires" }
@@ -118,6 +122,7 @@ fn dashboard_page(ctx: &PageCtx, data: &Dashboard, submitted: Submitted) -> Mark
                 h2 id="attente" { "Invitations en attente" }
                 @if data.pending.is_empty() { p { "Aucune." } }
                 @else { ul { @for i in &data.pending { li { (i.email) " — valable jusqu’au " (date_fr(i.expires_at)) } } } }
+                @if data.pending_total > data.pending.len() as i64 { p { "Les " (data.pending.len()) " plus récentes sont affichées." } }
             }
         },
     )

@@ -18,6 +18,7 @@ use crate::storage::users::{self, User};
 use crate::storage::{self, DbConnection};
 
 const SEARCH_LIMIT: i64 = 50;
+const PENDING_SHOWN: i64 = 20;
 
 pub fn territory_path(t: &Territory) -> String {
     format!("/territoires/{}/{}", t.kind, t.code)
@@ -136,7 +137,9 @@ struct TerritoryView {
     member_communes: Vec<Territory>,
     collectivity: Option<Collectivity>,
     members: Vec<(Membership, User)>,
+    /// The most recent pending invitations, and how many there are in all.
     pending: Vec<Invitation>,
+    pending_total: i64,
     /// What the visitor may do here.
     can_see_members: bool,
     can_invite: bool,
@@ -172,12 +175,16 @@ fn load_view(
     let is_admin = viewer.is_some_and(|u| u.is_agency_admin);
     let can_see_members = is_admin || membership.is_some();
     let can_invite = is_admin || membership.as_ref().is_some_and(|m| m.is_referent);
-    let (members, pending) = match &collectivity {
+    let (members, (pending, pending_total)) = match &collectivity {
         Some(c) if can_see_members => (
             collectivities::members_of_collectivity(conn, c.id)?,
-            if can_invite { pending_invitations_of_collectivity(conn, c.id, storage::now())? } else { Vec::new() },
+            if can_invite {
+                pending_invitations_of_collectivity(conn, c.id, storage::now(), PENDING_SHOWN)?
+            } else {
+                (Vec::new(), 0)
+            },
         ),
-        _ => (Vec::new(), Vec::new()),
+        _ => (Vec::new(), (Vec::new(), 0)),
     };
     Ok(TerritoryView {
         territory,
@@ -188,6 +195,7 @@ fn load_view(
         collectivity,
         members,
         pending,
+        pending_total,
         can_see_members,
         can_invite,
     })
@@ -266,11 +274,14 @@ fn territory_page(ctx: &PageCtx, view: &TerritoryView, form: &InviteForm, errors
                         button class="button" type="submit" { "Envoyer l’invitation" }
                     }
                     @if !view.pending.is_empty() {
-                        h3 { "Invitations en attente" }
+                        h3 { "Invitations en attente (" (view.pending_total) ")" }
                         ul {
                             @for invitation in &view.pending {
                                 li { (invitation.email) " — envoyée le " (date_fr(invitation.created_at)) ", valable jusqu’au " (date_fr(invitation.expires_at)) }
                             }
+                        }
+                        @if view.pending_total > view.pending.len() as i64 {
+                            p { "Les " (view.pending.len()) " plus récentes sont affichées." }
                         }
                     }
                 }

@@ -89,6 +89,8 @@ CREATE TABLE invitations (
     CHECK ((collectivity_id IS NOT NULL AND function IS NOT NULL AND provider_id IS NULL)
         OR (provider_id IS NOT NULL AND collectivity_id IS NULL))
 );
+CREATE INDEX invitations_collectivity ON invitations (collectivity_id, created_at);
+CREATE INDEX invitations_pending ON invitations (accepted_at, expires_at);
 
 CREATE TABLE password_resets (
     id BIGSERIAL PRIMARY KEY,
