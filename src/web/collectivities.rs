@@ -61,7 +61,7 @@ pub async fn search(
             form class="search" method="get" action="/collectivites" role="search" {
                 div class="field" {
                     label for="q" { "Nom, code INSEE, SIREN ou code postal" }
-                    p class="hint" id="q-aide" { "Par exemple : Châtellerault, 86066, 248600413 ou 86100. Les accents et majuscules sont facultatifs." }
+                    p class="hint" id="q-aide" { "Par exemple : Châtellerault, 86066, 248600413 ou 86100. Le début des mots suffit (« chatel »), sans accents ni majuscules." }
                     input id="q" name="q" type="search" value=(text) aria-describedby="q-aide";
                 }
                 div class="field" {
