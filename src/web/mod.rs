@@ -18,7 +18,7 @@ pub mod views;
 
 use std::sync::Arc;
 
-use actix_web::{web, FromRequest, Handler, Responder};
+use actix_web::{guard, web, FromRequest, Handler, Responder};
 
 use crate::config::Config;
 use crate::mail::Mailer;
@@ -106,7 +106,8 @@ impl Routes for web::ServiceConfig {
         Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
-        self.route(path, web::get().to(handler));
+        // HEAD too (monitors use it): actix sends the same headers without the body.
+        self.route(path, web::route().guard(guard::Any(guard::Get()).or(guard::Head())).to(handler));
     }
 
     fn post<F, Args>(&mut self, path: &'static str, handler: F)

@@ -279,6 +279,12 @@ impl Client {
         self.page(response).await
     }
 
+    pub async fn head(&self, path: &str) -> Page {
+        let request = self.http.head(format!("{}{path}", self.base)).insert_header(("Cookie", self.cookie_header()));
+        let response = request.send().await.expect("HEAD answered");
+        self.page(response).await
+    }
+
     /// A raw form POST: nothing added.
     pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
         let request = self.http.post(format!("{}{path}", self.base)).insert_header(("Cookie", self.cookie_header()));

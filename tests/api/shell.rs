@@ -20,6 +20,10 @@ async fn health_check_reaches_the_database(app: TestApp) {
     let health = app.client().get("/healthz").await;
     health.assert_status(200);
     assert_eq!(health.body, "ok");
+    let head = app.client().head("/healthz").await;
+    head.assert_status(200);
+    assert!(head.body.is_empty(), "HEAD answers without a body");
+    app.client().head("/").await.assert_status(200);
 }
 
 async fn fixed_pages_are_served(app: TestApp) {
