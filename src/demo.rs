@@ -5,9 +5,11 @@ use chrono::TimeDelta;
 
 use crate::domain::account::Function;
 use crate::domain::territory::{EpciType, NewTerritory, TerritoryKind};
+use crate::domain::theme::{Engagement, NewPosition, NewTheme, ThemeStatus};
 use crate::security::{hash_password, random_token, token_digest};
 use crate::storage::invitations::{insert_invitation, NewInvitation};
 use crate::storage::territories::{find_territory, upsert_territories};
+use crate::storage::themes::{insert_theme, take_position};
 use crate::storage::users::{find_user_by_email, insert_user, set_agency_admin, NewUser};
 use crate::storage::{self, collectivities, providers, DbConnection};
 
@@ -180,6 +182,80 @@ fn new_territory(t: &DemoTerritory) -> NewTerritory {
     }
 }
 
+/// Themes with positions, and a proposal waiting for moderation. Positions of collectivities without a referent
+/// account in the demo are recorded by the agency.
+fn load_themes(conn: &mut DbConnection, users: &[i64], collectivities: &[i64]) -> anyhow::Result<()> {
+    let theme = |title: &str, problem: &str, why: &str| {
+        NewTheme::parse(title, problem, why).map_err(|e| anyhow::anyhow!("{e:?}"))
+    };
+    let mobility = theme(
+        "Mobilités du quotidien en milieu rural",
+        "Sans voiture, une partie des habitants ne peut ni travailler, ni se soigner, ni participer à la vie locale.",
+        "Les transports collectifs ne desservent qu’une minorité de nos communes ; les solidarités informelles s’essoufflent.",
+    )?;
+    let youth = theme(
+        "Engagement des jeunes dans la vie locale",
+        "Les 15-25 ans sont presque absents des instances de participation et des associations du territoire.",
+        "Sans eux, nos projets de territoire se décident pour une génération qui ne s’y reconnaît pas.",
+    )?;
+    let third_places = theme(
+        "Tiers-lieux et services publics de proximité",
+        "Des bourgs perdent leurs derniers lieux de rencontre quand ferment le café, la poste ou l’école.",
+        "Un lieu partagé peut réunir services, associations et habitants là où chacun seul ne tiendrait pas.",
+    )?;
+    let (admin, agglopolys_referent, chatellerault_referent) = (users[0], users[1], users[2]);
+    let mobility_id = insert_theme(conn, &mobility, admin, None, ThemeStatus::Open)?;
+    let youth_id = insert_theme(conn, &youth, admin, None, ThemeStatus::Open)?;
+    insert_theme(conn, &third_places, chatellerault_referent, Some(collectivities[1]), ThemeStatus::Proposed)?;
+    let positions = [
+        (
+            mobility_id,
+            collectivities[0],
+            agglopolys_referent,
+            "CA de Blois",
+            Engagement::Participate,
+            "43 communes, dont 30 sans desserte régulière : le transport à la demande ne suffit plus.",
+        ),
+        (
+            mobility_id,
+            collectivities[1],
+            chatellerault_referent,
+            "CA Grand Châtellerault",
+            Engagement::Participate,
+            "Nos zones d’emploi sont inaccessibles sans voiture pour les jeunes des communes rurales.",
+        ),
+        (
+            mobility_id,
+            collectivities[2],
+            admin,
+            "CA du Grand Cahors",
+            Engagement::Observe,
+            "Nous suivons les expériences de covoiturage solidaire avant d’engager notre plan de mobilité.",
+        ),
+        (
+            youth_id,
+            collectivities[1],
+            chatellerault_referent,
+            "CA Grand Châtellerault",
+            Engagement::Interested,
+            "Le conseil local des jeunes peine à se renouveler depuis trois ans.",
+        ),
+        (
+            youth_id,
+            collectivities[4],
+            admin,
+            "CA du Grand Angoulême",
+            Engagement::Participate,
+            "Nous voulons associer les lycéens au diagnostic de nos quartiers prioritaires.",
+        ),
+    ];
+    for (theme_id, collectivity, user, name, engagement, stakes) in positions {
+        let position = NewPosition { stakes: stakes.into(), engagement };
+        take_position(conn, theme_id, collectivity, user, &position, name)?;
+    }
+    Ok(())
+}
+
 /// Loads the demo; returns false when it was already there.
 pub fn load(conn: &mut DbConnection) -> anyhow::Result<bool> {
     if find_user_by_email(conn, DEMO_ACCOUNTS[0].email)?.is_some() {
@@ -211,6 +287,7 @@ pub fn load(conn: &mut DbConnection) -> anyhow::Result<bool> {
         collectivities::upsert_membership(conn, user_ids[3], collectivity_ids[2], Function::Elu, false)?;
         let provider_id = providers::insert_provider(conn, PROVIDER)?;
         providers::add_provider_member(conn, provider_id, user_ids[4])?;
+        load_themes(conn, &user_ids, &collectivity_ids)?;
         // A pending invitation, as the agency would have sent it to Colmar; its link is not known to anyone.
         insert_invitation(
             conn,

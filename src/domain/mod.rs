@@ -4,3 +4,4 @@
 pub mod account;
 pub mod territory;
 pub mod text;
+pub mod theme;

@@ -40,6 +40,15 @@ pub fn find_collectivity_of_territory(conn: &mut DbConnection, territory_id: i64
     collectivities::table.filter(collectivities::territory_id.eq(territory_id)).first(conn).optional()
 }
 
+pub fn territory_of_collectivity(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Territory>> {
+    collectivities::table
+        .inner_join(territories::table)
+        .filter(collectivities::id.eq(id))
+        .select(territories::all_columns)
+        .first(conn)
+        .optional()
+}
+
 /// The collectivity of a territory, registering it on the platform if needed. Two concurrent calls yield the same
 /// row: the unique constraint on `territory_id` decides, and the loser reads the winner's row.
 pub fn register_collectivity(conn: &mut DbConnection, territory_id: i64) -> QueryResult<Collectivity> {

@@ -5,6 +5,7 @@
 //! per backend (upserts, transaction start, migration locking) are explicit `match` arms in this folder and
 //! nowhere else.
 
+pub mod activity;
 pub mod collectivities;
 pub mod invitations;
 pub mod login_failures;
@@ -12,6 +13,7 @@ pub mod password_resets;
 pub mod providers;
 pub mod schema;
 pub mod territories;
+pub mod themes;
 pub mod users;
 
 use std::time::Duration;

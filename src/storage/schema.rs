@@ -128,4 +128,68 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     password_resets,
     login_failures,
+    themes,
+    theme_positions,
+    theme_position_history,
+    activity_log,
 );
+
+diesel::table! {
+    themes (id) {
+        id -> BigInt,
+        title -> Text,
+        problem -> Text,
+        why_it_matters -> Text,
+        status -> Text,
+        proposed_by -> BigInt,
+        proposer_collectivity_id -> Nullable<BigInt>,
+        merged_into_id -> Nullable<BigInt>,
+        positions_count -> Integer,
+        participate_count -> Integer,
+        observe_count -> Integer,
+        interested_count -> Integer,
+        opened_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    theme_positions (id) {
+        id -> BigInt,
+        theme_id -> BigInt,
+        collectivity_id -> BigInt,
+        stakes -> Text,
+        engagement -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    theme_position_history (id) {
+        id -> BigInt,
+        theme_id -> BigInt,
+        collectivity_id -> BigInt,
+        user_id -> BigInt,
+        action -> Text,
+        engagement -> Nullable<Text>,
+        stakes -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    activity_log (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor_id -> Nullable<BigInt>,
+        kind -> Text,
+        theme_id -> Nullable<BigInt>,
+        collectivity_id -> Nullable<BigInt>,
+        summary -> Text,
+    }
+}
+
+diesel::joinable!(theme_positions -> themes (theme_id));
+diesel::joinable!(theme_positions -> collectivities (collectivity_id));

@@ -5,18 +5,24 @@ use super::context::PageCtx;
 use super::views::{number_fr, page};
 use super::{AppError, AppState};
 use crate::domain::territory::TerritoryKind;
-use crate::storage::{collectivities, territories, users};
+use crate::domain::theme::ThemeStatus;
+use crate::storage::{collectivities, territories, themes, users};
 
 pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, AppError> {
     let cached_counts = state.territory_counts.fresh();
     let counted_now = cached_counts.is_none();
-    let (registered, territory_counts, people) = state
+    let (registered, territory_counts, people, top_themes) = state
         .db(move |conn| {
             let counts = match cached_counts {
                 Some(counts) => counts,
                 None => territories::count_territories_by_kind(conn)?,
             };
-            Ok((collectivities::list_registered(conn)?, counts, users::count_users(conn)?))
+            Ok((
+                collectivities::list_registered(conn)?,
+                counts,
+                users::count_users(conn)?,
+                themes::ranked_themes(conn, ThemeStatus::Open, 3)?,
+            ))
         })
         .await?;
     if counted_now {
@@ -43,6 +49,25 @@ pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
                     li { strong { (number_fr(people)) } " personnes inscrites" }
                     li { strong { (number_fr(count_of(TerritoryKind::Commune))) } " communes et " strong { (number_fr(count_of(TerritoryKind::Epci))) } " intercommunalités référencées" }
                 }
+            }
+            section aria-labelledby="themes" {
+                h2 id="themes" { "Les thèmes les plus partagés" }
+                @if top_themes.is_empty() {
+                    p { "Aucun thème n’est encore ouvert aux positionnements." }
+                } @else {
+                    ul class="cards" {
+                        @for theme in &top_themes {
+                            li class="card" {
+                                h3 { a href={ "/themes/" (theme.id) } { (theme.title) } }
+                                p class="meta" {
+                                    (theme.positions_count) @if theme.positions_count > 1 { " collectivités positionnées" } @else { " collectivité positionnée" }
+                                    ", dont " (theme.participate_count) " pour participer"
+                                }
+                            }
+                        }
+                    }
+                }
+                p { a href="/themes" { "Tous les thèmes" } }
             }
             section aria-labelledby="engagees" {
                 h2 id="engagees" { "Les collectivités engagées" }

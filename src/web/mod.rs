@@ -14,6 +14,7 @@ pub mod home;
 pub mod invitations;
 pub mod middleware;
 pub mod pages;
+pub mod themes;
 pub mod views;
 
 use std::sync::Arc;
@@ -80,6 +81,13 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/territoires/{kind}/{code}/invitations", collectivities::invite);
     r.get("/invitation/{token}", invitations::show);
     r.post("/invitation/{token}", invitations::accept);
+    r.get("/themes", themes::index);
+    r.get("/themes/nouveau", themes::proposal_form);
+    r.post("/themes", themes::propose);
+    r.get("/themes/{id}", themes::show);
+    r.post("/themes/{id}/positionnement", themes::position);
+    r.post("/themes/{id}/retrait", themes::withdraw);
+    r.post("/themes/{id}/statut", themes::change_status);
     r.get("/admin", admin::dashboard);
     r.post("/admin/prestataires", admin::create_provider);
     r.post("/admin/prestataires/{id}/invitations", admin::invite_provider_member);

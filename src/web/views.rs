@@ -54,6 +54,7 @@ fn frame(title: &str, user: Option<(&str, bool, String)>, flash: Option<&str>, p
                         nav aria-label="Navigation principale" {
                             ul class="nav" {
                                 li { a href="/" aria-current=[current("/")] { "Accueil" } }
+                                li { a href="/themes" aria-current=[current("/themes")] { "Thèmes" } }
                                 li { a href="/collectivites" aria-current=[current("/collectivites")] { "Collectivités" } }
                                 @if let Some((_, true, _)) = &user {
                                     li { a href="/admin" aria-current=[current("/admin")] { "Administration" } }

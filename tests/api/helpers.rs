@@ -51,8 +51,15 @@ impl PgDatabase {
         let mut admin = PgConnection::establish(admin_url)
             .unwrap_or_else(|e| panic!("PostgreSQL unreachable at ENCOMMUN_TEST_POSTGRES_URL: {e}"));
         admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
-        let base = admin_url.rsplit_once('/').map_or(admin_url, |(base, _)| base);
-        PgDatabase { admin_url: admin_url.to_owned(), url: format!("{base}/{name}"), name }
+        let (base, rest) = admin_url.rsplit_once('/').unwrap_or((admin_url, ""));
+        // Tests talk to a local server: without TLS, libpq leaves OpenSSL alone, whose clean-up at process exit
+        // could otherwise race with the servers' threads still holding pooled connections (seen as a SIGSEGV).
+        let query = match rest.split_once('?') {
+            Some((_, query)) if query.contains("sslmode=") => query.to_owned(),
+            Some((_, query)) => format!("{query}&sslmode=disable"),
+            None => "sslmode=disable".to_owned(),
+        };
+        PgDatabase { admin_url: admin_url.to_owned(), url: format!("{base}/{name}?{query}"), name }
     }
 }
 

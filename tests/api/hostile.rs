@@ -49,6 +49,25 @@ const FORMS: &[Form] = &[
     ),
     ("agence@demo.encommun.fr", "/admin/prestataires", &[("name", "Cabinet")]),
     (
+        "referente@agglopolys.demo.encommun.fr",
+        "/themes",
+        &[
+            ("title", "Un titre valable"),
+            ("problem", "Un problème décrit en plus de vingt caractères."),
+            ("why_it_matters", "Une raison décrite en plus de vingt caractères."),
+        ],
+    ),
+    (
+        "referente@agglopolys.demo.encommun.fr",
+        "/themes/{theme}/positionnement",
+        &[
+            ("collectivity_id", "{agglopolys}"),
+            ("stakes", "Des enjeux exposés en plus de vingt caractères."),
+            ("engagement", "observe"),
+        ],
+    ),
+    ("agence@demo.encommun.fr", "/themes/{theme}/statut", &[("status", "inconnu")]),
+    (
         "",
         "/invitation/0123",
         &[("display_name", "X"), ("password", "abcdefghijkl"), ("password_confirmation", "abcdefghijkl")],
@@ -71,15 +90,42 @@ fn assert_no_live_markup(path: &str, body: &str) {
 
 on_both_backends!(every_form_survives_hostile_values, malformed_requests_get_french_errors);
 
+/// An open theme and Agglopolys's collectivity, for the forms that need them.
+fn placeholders(app: &TestApp) -> Vec<(&'static str, String)> {
+    use encommun::domain::territory::TerritoryKind;
+    use encommun::domain::theme::{NewTheme, ThemeStatus};
+    let mut conn = app.conn();
+    let admin = encommun::storage::users::find_user_by_email(&mut conn, "agence@demo.encommun.fr").unwrap().unwrap();
+    let theme = NewTheme::parse(
+        "Thème exposé",
+        "Un problème décrit en plus de vingt caractères.",
+        "Une raison décrite en plus de vingt caractères.",
+    )
+    .unwrap();
+    let id = encommun::storage::themes::insert_theme(&mut conn, &theme, admin.id, None, ThemeStatus::Open).unwrap();
+    let territory =
+        encommun::storage::territories::find_territory(&mut conn, TerritoryKind::Epci, "200030385").unwrap().unwrap();
+    let collectivity =
+        encommun::storage::collectivities::find_collectivity_of_territory(&mut conn, territory.id).unwrap().unwrap();
+    vec![("{theme}", id.to_string()), ("{agglopolys}", collectivity.id.to_string())]
+}
+
 async fn every_form_survives_hostile_values(app: TestApp) {
     app.load_demo();
+    let fixtures = placeholders(&app);
+    let fill = |text: &str| fixtures.iter().fold(text.to_owned(), |text, (key, value)| text.replace(key, value));
     for (who, action, valid) in FORMS {
+        let action = fill(action);
+        let valid: Vec<(&str, String)> = valid.iter().map(|(name, value)| (*name, fill(value))).collect();
+        let action = action.as_str();
         let client = logged_in(&app, who).await;
         let token = client.csrf().await;
         for field in valid.iter().map(|(name, _)| *name) {
             for value in hostile_values() {
                 let mut fields: Vec<(&str, &str)> = vec![("csrf_token", &token)];
-                fields.extend(valid.iter().map(|(name, v)| (*name, if *name == field { value.as_str() } else { *v })));
+                fields.extend(
+                    valid.iter().map(|(name, v)| (*name, if *name == field { value.as_str() } else { v.as_str() })),
+                );
                 let page = client.post(action, &fields).await;
                 assert!(
                     ACCEPTABLE.contains(&page.status),

@@ -14,3 +14,4 @@ mod races;
 mod roles;
 mod shell;
 mod territories;
+mod themes;

@@ -5,11 +5,13 @@
 use encommun::demo::DEMO_PASSWORD;
 use encommun::domain::account::Function;
 use encommun::domain::territory::TerritoryKind;
+use encommun::domain::theme::{NewTheme, ThemeStatus};
 use encommun::security::hash_password;
 use encommun::storage::collectivities::{find_collectivity_of_territory, upsert_membership};
 use encommun::storage::providers::list_providers;
 use encommun::storage::territories::find_territory;
-use encommun::storage::users::{insert_user, NewUser};
+use encommun::storage::themes::insert_theme;
+use encommun::storage::users::{find_user_by_email, insert_user, NewUser};
 
 use crate::helpers::{with_conn, Client, TestApp};
 use crate::on_both_backends;
@@ -68,7 +70,7 @@ use Expect::{A, F, G, L, N};
 struct Case {
     method: &'static str,
     pattern: &'static str,
-    /// `{provider}` is replaced by the demo provider's id.
+    /// Placeholders (`{provider}`, `{theme}`…) are replaced by the ids of the fixtures, in the path and the form.
     path: &'static str,
     form: &'static [(&'static str, &'static str)],
     /// In the order of `ROLES`.
@@ -79,6 +81,8 @@ const ALL: [Expect; 7] = [A; 7];
 const LOGGED_IN: [Expect; 7] = [L, L, A, A, A, A, A];
 const REFERENT: [Expect; 7] = [L, L, F, F, A, F, A];
 const AGENCY: [Expect; 7] = [L, L, F, F, F, F, A];
+/// Only the collectivity's referent positions it; the agency does not act for collectivities.
+const POSITIONS: [Expect; 7] = [L, L, F, F, A, F, F];
 
 const CASES: &[Case] = &[
     Case { method: "GET", pattern: "/", path: "/", form: &[], expect: ALL },
@@ -160,6 +164,54 @@ const CASES: &[Case] = &[
         form: &[("display_name", "X"), ("password", "abcdefghijkl"), ("password_confirmation", "abcdefghijkl")],
         expect: [N; 7],
     },
+    Case { method: "GET", pattern: "/themes", path: "/themes", form: &[], expect: ALL },
+    Case { method: "GET", pattern: "/themes/nouveau", path: "/themes/nouveau", form: &[], expect: REFERENT },
+    Case {
+        method: "POST",
+        pattern: "/themes",
+        path: "/themes",
+        form: &[
+            ("title", "Un thème de la matrice"),
+            ("problem", "Un problème décrit en plus de vingt caractères."),
+            ("why_it_matters", "Une raison décrite en plus de vingt caractères."),
+        ],
+        expect: REFERENT,
+    },
+    Case { method: "GET", pattern: "/themes/{id}", path: "/themes/{theme}", form: &[], expect: ALL },
+    // A proposal not yet published: only the agency (and the proposing collectivity) see it.
+    Case {
+        method: "GET",
+        pattern: "/themes/{id}",
+        path: "/themes/{proposed}",
+        form: &[],
+        expect: [N, N, N, N, N, N, A],
+    },
+    Case {
+        method: "POST",
+        pattern: "/themes/{id}/positionnement",
+        path: "/themes/{theme}/positionnement",
+        form: &[
+            ("collectivity_id", "{chatellerault}"),
+            ("stakes", "Des enjeux exposés en plus de vingt caractères."),
+            ("engagement", "observe"),
+        ],
+        expect: POSITIONS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/themes/{id}/retrait",
+        path: "/themes/{theme}/retrait",
+        form: &[("collectivity_id", "{chatellerault}")],
+        expect: POSITIONS,
+    },
+    // Last of the theme cases: the agency archives the theme.
+    Case {
+        method: "POST",
+        pattern: "/themes/{id}/statut",
+        path: "/themes/{theme}/statut",
+        form: &[("status", "archived")],
+        expect: AGENCY,
+    },
     Case { method: "GET", pattern: "/admin", path: "/admin", form: &[], expect: AGENCY },
     Case {
         method: "POST",
@@ -188,16 +240,40 @@ fn every_route_is_declared() {
     assert!(unknown.is_empty(), "declared routes that the application does not have: {unknown:?}");
 }
 
-fn prepare(app: &TestApp) -> i64 {
+/// The demo, a plain member of Grand Châtellerault, an open theme and a proposal by Cahors; returns the
+/// placeholders of the cases with their values.
+fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
     app.load_demo();
     with_conn(app, |conn| {
-        let territory = find_territory(conn, TerritoryKind::Epci, "248600413").unwrap().unwrap();
-        let collectivity = find_collectivity_of_territory(conn, territory.id).unwrap().unwrap();
+        let collectivity_of = |conn: &mut _, kind, code| {
+            let territory = find_territory(conn, kind, code).unwrap().unwrap();
+            find_collectivity_of_territory(conn, territory.id).unwrap().unwrap()
+        };
+        let chatellerault = collectivity_of(conn, TerritoryKind::Epci, "248600413");
+        let cahors = collectivity_of(conn, TerritoryKind::Epci, "200023737");
         let hash = hash_password(DEMO_PASSWORD).unwrap();
         let member = insert_user(conn, &NewUser::new(MEMBER_EMAIL, "Marc Membre", &hash)).unwrap();
-        upsert_membership(conn, member, collectivity.id, Function::Agent, false).unwrap();
-        list_providers(conn).unwrap()[0].id
+        upsert_membership(conn, member, chatellerault.id, Function::Agent, false).unwrap();
+        let admin = find_user_by_email(conn, "agence@demo.encommun.fr").unwrap().unwrap();
+        let theme = NewTheme::parse(
+            "Thème ouvert de la matrice",
+            "Un problème décrit en plus de vingt caractères.",
+            "Une raison décrite en plus de vingt caractères.",
+        )
+        .unwrap();
+        let open = insert_theme(conn, &theme, admin.id, None, ThemeStatus::Open).unwrap();
+        let proposed = insert_theme(conn, &theme, admin.id, Some(cahors.id), ThemeStatus::Proposed).unwrap();
+        vec![
+            ("{provider}", list_providers(conn).unwrap()[0].id.to_string()),
+            ("{theme}", open.to_string()),
+            ("{proposed}", proposed.to_string()),
+            ("{chatellerault}", chatellerault.id.to_string()),
+        ]
     })
+}
+
+fn fill(text: &str, placeholders: &[(&'static str, String)]) -> String {
+    placeholders.iter().fold(text.to_owned(), |text, (key, value)| text.replace(key, value))
 }
 
 async fn client_for(app: &TestApp, role: Role) -> Client {
@@ -223,10 +299,11 @@ fn outcome(status: u16, location: Option<&str>) -> Option<Expect> {
 on_both_backends!(every_role_gets_what_the_matrix_says, state_changing_routes_require_a_csrf_token);
 
 async fn every_role_gets_what_the_matrix_says(app: TestApp) {
-    let provider_id = prepare(&app).to_string();
+    let placeholders = prepare(&app);
     let mut mismatches = Vec::new();
     for case in CASES {
-        let path = case.path.replace("{provider}", &provider_id);
+        let path = fill(case.path, &placeholders);
+        let form: Vec<(&str, String)> = case.form.iter().map(|(k, v)| (*k, fill(v, &placeholders))).collect();
         for (role, expected) in ROLES.iter().zip(case.expect) {
             let client = client_for(&app, *role).await;
             let page = if case.method == "GET" {
@@ -234,7 +311,7 @@ async fn every_role_gets_what_the_matrix_says(app: TestApp) {
             } else {
                 let token = client.csrf().await;
                 let mut fields = vec![("csrf_token", token.as_str())];
-                fields.extend_from_slice(case.form);
+                fields.extend(form.iter().map(|(k, v)| (*k, v.as_str())));
                 client.post(&path, &fields).await
             };
             let got = outcome(page.status, page.location.as_deref());
@@ -250,13 +327,14 @@ async fn every_role_gets_what_the_matrix_says(app: TestApp) {
 }
 
 async fn state_changing_routes_require_a_csrf_token(app: TestApp) {
-    let provider_id = prepare(&app).to_string();
+    let placeholders = prepare(&app);
     let admin = client_for(&app, Role::AgencyAdmin).await;
     admin.get("/compte").await.csrf_token();
     for case in CASES.iter().filter(|c| c.method != "GET") {
-        let path = case.path.replace("{provider}", &provider_id);
+        let path = fill(case.path, &placeholders);
+        let form: Vec<(&str, String)> = case.form.iter().map(|(k, v)| (*k, fill(v, &placeholders))).collect();
         for token in [None, Some("jeton-forgé")] {
-            let mut fields: Vec<(&str, &str)> = case.form.to_vec();
+            let mut fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
             if let Some(token) = token {
                 fields.push(("csrf_token", token));
             }

@@ -184,7 +184,43 @@ const PAGES = [
     },
   },
   { name: 'acces-refuse', as: PROVIDER, path: '/admin', status: 403 },
+  { name: 'themes', path: '/themes' },
+  { name: 'themes-a-examiner', as: ADMIN, path: '/themes?statut=proposed' },
+  { name: 'theme-proposition', as: REFERENT, path: '/themes/nouveau' },
+  {
+    name: 'theme-proposition-erreurs',
+    as: REFERENT,
+    path: '/themes/nouveau',
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Proposer le thème' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  { name: 'theme', as: REFERENT, path: () => openTheme('Habiter les centres-bourgs') },
+  {
+    name: 'theme-positionnement-erreurs',
+    as: REFERENT,
+    path: () => openTheme('Jeunesse et engagement'),
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Se positionner' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
 ];
+
+/** The agency opens a theme; returns its path. */
+async function openTheme(title) {
+  const { context, page } = await session({ email: ADMIN });
+  await page.goto(`${base}/themes/nouveau`);
+  await page.getByLabel('Titre du thème').fill(title);
+  await page.getByLabel('Le problème posé').fill('Les logements vacants se multiplient au cœur des bourgs.');
+  await page.getByLabel('Pourquoi c’est important pour vous').fill('Revitaliser les centres sans artificialiser de nouveaux sols.');
+  await page.getByRole('button', { name: 'Proposer le thème' }).click();
+  await page.getByText('Thème enregistré').waitFor();
+  const path = new URL(page.url()).pathname;
+  await context.close();
+  return path;
+}
 
 test('every page type passes the axe-core audit with zero violations', async () => {
   const failures = [];
@@ -225,6 +261,20 @@ test('a referent invites a colleague and logs out, without JavaScript', async ()
   assert.match(await page.locator('main').innerText(), /collegue@agglopolys\.example — envoyée le/);
   await page.getByRole('button', { name: 'Se déconnecter' }).click();
   await page.getByRole('link', { name: 'Se connecter' }).waitFor();
+  await context.close();
+});
+
+test('a referent positions their collectivity on a theme, without JavaScript', async () => {
+  const theme = await openTheme('Alimentation locale');
+  const { context, page } = await session({ email: REFERENT, javaScript: false });
+  await page.goto(`${base}/themes`);
+  await page.getByRole('link', { name: 'Alimentation locale' }).click();
+  await page.getByLabel('Vos enjeux sur ce thème').fill('Nos cantines veulent s’approvisionner auprès des producteurs du Blaisois.');
+  await page.getByLabel('Participer').check();
+  await page.getByRole('button', { name: 'Se positionner' }).click();
+  await page.getByText('Votre positionnement est enregistré.').waitFor();
+  assert.match(await page.locator('main').innerText(), /1 collectivité positionnée/);
+  assert.equal(new URL(page.url()).pathname, theme);
   await context.close();
 });
 

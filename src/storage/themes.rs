@@ -1,0 +1,318 @@
+//! Themes and positions. Counts on `themes` are maintained by the same transaction that changes a position, so
+//! the ranking reads one indexed table and never aggregates.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::activity::{record_activity, NewActivity};
+use super::schema::{collectivities, territories, theme_position_history, theme_positions, themes};
+use super::territories::Territory;
+use super::{now, DbConnection, DbError};
+use crate::domain::theme::{Engagement, NewPosition, NewTheme, ThemeStatus};
+
+#[derive(Debug, Clone, Queryable)]
+pub struct Theme {
+    pub id: i64,
+    pub title: String,
+    pub problem: String,
+    pub why_it_matters: String,
+    pub status: String,
+    pub proposed_by: i64,
+    pub proposer_collectivity_id: Option<i64>,
+    pub merged_into_id: Option<i64>,
+    pub positions_count: i32,
+    pub participate_count: i32,
+    pub observe_count: i32,
+    pub interested_count: i32,
+    pub opened_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Theme {
+    pub fn status(&self) -> ThemeStatus {
+        ThemeStatus::parse(&self.status).unwrap_or(ThemeStatus::Archived)
+    }
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct Position {
+    pub id: i64,
+    pub theme_id: i64,
+    pub collectivity_id: i64,
+    pub stakes: String,
+    pub engagement: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Position {
+    pub fn engagement(&self) -> Engagement {
+        Engagement::parse(&self.engagement).unwrap_or(Engagement::Interested)
+    }
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct PositionChange {
+    pub id: i64,
+    pub theme_id: i64,
+    pub collectivity_id: i64,
+    pub user_id: i64,
+    pub action: String,
+    pub engagement: Option<String>,
+    pub stakes: Option<String>,
+    pub at: NaiveDateTime,
+}
+
+/// Records a proposal. The agency's own proposals open at once; a collectivity's wait for moderation.
+pub fn insert_theme(
+    conn: &mut DbConnection,
+    theme: &NewTheme,
+    proposed_by: i64,
+    proposer_collectivity_id: Option<i64>,
+    status: ThemeStatus,
+) -> QueryResult<i64> {
+    let at = now();
+    diesel::insert_into(themes::table)
+        .values((
+            themes::title.eq(&theme.title),
+            themes::problem.eq(&theme.problem),
+            themes::why_it_matters.eq(&theme.why_it_matters),
+            themes::status.eq(status.code()),
+            themes::proposed_by.eq(proposed_by),
+            themes::proposer_collectivity_id.eq(proposer_collectivity_id),
+            themes::opened_at.eq((status == ThemeStatus::Open).then_some(at)),
+            themes::created_at.eq(at),
+            themes::updated_at.eq(at),
+        ))
+        .returning(themes::id)
+        .get_result(conn)
+}
+
+pub fn find_theme(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Theme>> {
+    themes::table.find(id).first(conn).optional()
+}
+
+/// Themes of a status, most positioned first; ties go to the most intended participations, then the earliest open.
+pub fn ranked_themes(conn: &mut DbConnection, status: ThemeStatus, limit: i64) -> QueryResult<Vec<Theme>> {
+    themes::table
+        .filter(themes::status.eq(status.code()))
+        .order((
+            themes::positions_count.desc(),
+            themes::participate_count.desc(),
+            themes::opened_at.is_null(),
+            themes::opened_at.asc(),
+            themes::id.asc(),
+        ))
+        .limit(limit)
+        .load(conn)
+}
+
+pub fn count_themes(conn: &mut DbConnection, status: ThemeStatus) -> QueryResult<i64> {
+    themes::table.filter(themes::status.eq(status.code())).count().get_result(conn)
+}
+
+/// Moves a theme from `from` to `to`; false if its status changed meanwhile (the UPDATE is the arbiter).
+pub fn change_status(conn: &mut DbConnection, id: i64, from: ThemeStatus, to: ThemeStatus) -> QueryResult<bool> {
+    let at = now();
+    let target = themes::table.find(id).filter(themes::status.eq(from.code()));
+    let updated = if to == ThemeStatus::Open {
+        diesel::update(target)
+            .set((themes::status.eq(to.code()), themes::opened_at.eq(Some(at)), themes::updated_at.eq(at)))
+            .execute(conn)?
+    } else {
+        diesel::update(target).set((themes::status.eq(to.code()), themes::updated_at.eq(at))).execute(conn)?
+    };
+    Ok(updated == 1)
+}
+
+pub fn positions_of_theme(conn: &mut DbConnection, theme_id: i64) -> QueryResult<Vec<(Position, Territory)>> {
+    theme_positions::table
+        .inner_join(collectivities::table.inner_join(territories::table))
+        .filter(theme_positions::theme_id.eq(theme_id))
+        .select((theme_positions::all_columns, territories::all_columns))
+        .order((theme_positions::created_at.asc(), theme_positions::id.asc()))
+        .load(conn)
+}
+
+pub fn find_position(conn: &mut DbConnection, theme_id: i64, collectivity_id: i64) -> QueryResult<Option<Position>> {
+    theme_positions::table
+        .filter(theme_positions::theme_id.eq(theme_id))
+        .filter(theme_positions::collectivity_id.eq(collectivity_id))
+        .first(conn)
+        .optional()
+}
+
+pub fn history_of_theme(
+    conn: &mut DbConnection,
+    theme_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<(PositionChange, Territory)>> {
+    theme_position_history::table
+        .inner_join(collectivities::table.on(collectivities::id.eq(theme_position_history::collectivity_id)))
+        .inner_join(territories::table.on(territories::id.eq(collectivities::territory_id)))
+        .filter(theme_position_history::theme_id.eq(theme_id))
+        .select((theme_position_history::all_columns, territories::all_columns))
+        .order((theme_position_history::at.desc(), theme_position_history::id.desc()))
+        .limit(limit)
+        .load(conn)
+}
+
+/// Adds `delta` to the theme's total and to the count of `engagement`. Updating the theme row also makes
+/// concurrent position changes on one theme wait for each other (row lock on PostgreSQL, write lock on SQLite).
+fn adjust_counts(
+    conn: &mut DbConnection,
+    theme_id: i64,
+    engagement: Engagement,
+    total: i32,
+    delta: i32,
+) -> QueryResult<()> {
+    let theme = themes::table.find(theme_id);
+    let total = themes::positions_count.eq(themes::positions_count + total);
+    match engagement {
+        Engagement::Participate => diesel::update(theme)
+            .set((total, themes::participate_count.eq(themes::participate_count + delta)))
+            .execute(conn),
+        Engagement::Observe => {
+            diesel::update(theme).set((total, themes::observe_count.eq(themes::observe_count + delta))).execute(conn)
+        }
+        Engagement::Interested => diesel::update(theme)
+            .set((total, themes::interested_count.eq(themes::interested_count + delta)))
+            .execute(conn),
+    }?;
+    Ok(())
+}
+
+fn record_change(
+    conn: &mut DbConnection,
+    theme_id: i64,
+    collectivity_id: i64,
+    user_id: i64,
+    action: &str,
+    position: Option<&NewPosition>,
+) -> QueryResult<()> {
+    diesel::insert_into(theme_position_history::table)
+        .values((
+            theme_position_history::theme_id.eq(theme_id),
+            theme_position_history::collectivity_id.eq(collectivity_id),
+            theme_position_history::user_id.eq(user_id),
+            theme_position_history::action.eq(action),
+            theme_position_history::engagement.eq(position.map(|p| p.engagement.code())),
+            theme_position_history::stakes.eq(position.map(|p| p.stakes.as_str())),
+            theme_position_history::at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum PositionOutcome {
+    Taken,
+    Changed,
+    Withdrawn,
+    /// The theme is not open (any more): nothing was written.
+    ThemeClosed,
+    /// There was no position to withdraw.
+    NothingToWithdraw,
+}
+
+/// Takes or changes the collectivity's position, with its counts, history and activity entry. Call it inside
+/// `storage::write_transaction`: the unique constraint on (theme, collectivity) settles a double submission.
+pub fn take_position(
+    conn: &mut DbConnection,
+    theme_id: i64,
+    collectivity_id: i64,
+    user_id: i64,
+    position: &NewPosition,
+    collectivity_name: &str,
+) -> QueryResult<PositionOutcome> {
+    let Some(theme) = find_theme(conn, theme_id)? else { return Err(DbError::NotFound) };
+    if !theme.status().accepts_positions() {
+        return Ok(PositionOutcome::ThemeClosed);
+    }
+    let at = now();
+    let outcome = match find_position(conn, theme_id, collectivity_id)? {
+        Some(existing) => {
+            diesel::update(theme_positions::table.find(existing.id))
+                .set((
+                    theme_positions::stakes.eq(&position.stakes),
+                    theme_positions::engagement.eq(position.engagement.code()),
+                    theme_positions::updated_at.eq(at),
+                ))
+                .execute(conn)?;
+            if existing.engagement() != position.engagement {
+                adjust_counts(conn, theme_id, existing.engagement(), 0, -1)?;
+                adjust_counts(conn, theme_id, position.engagement, 0, 1)?;
+            }
+            PositionOutcome::Changed
+        }
+        None => {
+            diesel::insert_into(theme_positions::table)
+                .values((
+                    theme_positions::theme_id.eq(theme_id),
+                    theme_positions::collectivity_id.eq(collectivity_id),
+                    theme_positions::stakes.eq(&position.stakes),
+                    theme_positions::engagement.eq(position.engagement.code()),
+                    theme_positions::created_at.eq(at),
+                    theme_positions::updated_at.eq(at),
+                ))
+                .execute(conn)?;
+            adjust_counts(conn, theme_id, position.engagement, 1, 1)?;
+            PositionOutcome::Taken
+        }
+    };
+    let (action, verb) = match outcome {
+        PositionOutcome::Taken => ("positioned", "se positionne sur"),
+        _ => ("changed", "modifie son positionnement sur"),
+    };
+    record_change(conn, theme_id, collectivity_id, user_id, action, Some(position))?;
+    record_activity(
+        conn,
+        NewActivity {
+            actor_id: Some(user_id),
+            kind: if outcome == PositionOutcome::Taken { "position_taken" } else { "position_changed" },
+            theme_id: Some(theme_id),
+            collectivity_id: Some(collectivity_id),
+            summary: format!(
+                "{collectivity_name} {verb} « {} » ({}).",
+                theme.title,
+                position.engagement.label().to_lowercase()
+            ),
+        },
+    )?;
+    Ok(outcome)
+}
+
+/// Withdraws the collectivity's position while the theme is open.
+pub fn withdraw_position(
+    conn: &mut DbConnection,
+    theme_id: i64,
+    collectivity_id: i64,
+    user_id: i64,
+    collectivity_name: &str,
+) -> QueryResult<PositionOutcome> {
+    let Some(theme) = find_theme(conn, theme_id)? else { return Err(DbError::NotFound) };
+    if !theme.status().accepts_positions() {
+        return Ok(PositionOutcome::ThemeClosed);
+    }
+    let Some(existing) = find_position(conn, theme_id, collectivity_id)? else {
+        return Ok(PositionOutcome::NothingToWithdraw);
+    };
+    // The DELETE decides between two concurrent withdrawals: only the one that removed the row adjusts counts.
+    if diesel::delete(theme_positions::table.find(existing.id)).execute(conn)? == 0 {
+        return Ok(PositionOutcome::NothingToWithdraw);
+    }
+    adjust_counts(conn, theme_id, existing.engagement(), -1, -1)?;
+    record_change(conn, theme_id, collectivity_id, user_id, "withdrawn", None)?;
+    record_activity(
+        conn,
+        NewActivity {
+            actor_id: Some(user_id),
+            kind: "position_withdrawn",
+            theme_id: Some(theme_id),
+            collectivity_id: Some(collectivity_id),
+            summary: format!("{collectivity_name} retire son positionnement sur « {} ».", theme.title),
+        },
+    )?;
+    Ok(PositionOutcome::Withdrawn)
+}

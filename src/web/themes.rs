@@ -1,0 +1,607 @@
+//! Themes: the index ranked by the number of collectivities positioned, a theme's page with the positions and
+//! their dated history, proposals by referents and the agency, the agency's moderation.
+
+use actix_web::{web, HttpResponse};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::context::PageCtx;
+use super::views::{csrf_field, date_fr, page, see_other, unprocessable, Field, FormErrors};
+use super::{AppError, AppState};
+use crate::domain::theme::{Engagement, NewPosition, NewTheme, ThemeStatus};
+use crate::storage::activity::{activity_of_theme, record_activity, Activity, NewActivity};
+use crate::storage::collectivities::{memberships_of_user, territory_of_collectivity, Membership};
+use crate::storage::territories::Territory;
+use crate::storage::themes::{self, PositionChange, PositionOutcome, Theme};
+use crate::storage::users::User;
+use crate::storage::{self, DbConnection};
+
+const INDEX_LIMIT: i64 = 200;
+
+fn theme_path(id: i64) -> String {
+    format!("/themes/{id}")
+}
+
+/// The collectivities this person acts for (as referent), with their territory.
+fn referent_of(conn: &mut DbConnection, user: Option<&User>) -> Result<Vec<(Membership, Territory)>, AppError> {
+    match user {
+        Some(user) => Ok(memberships_of_user(conn, user.id)?.into_iter().filter(|(m, _)| m.is_referent).collect()),
+        None => Ok(Vec::new()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct IndexQuery {
+    statut: Option<String>,
+}
+
+pub async fn index(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    query: web::Query<IndexQuery>,
+) -> Result<Markup, AppError> {
+    let is_admin = ctx.user.as_ref().is_some_and(|u| u.is_agency_admin);
+    let status = query.statut.as_deref().and_then(ThemeStatus::parse).unwrap_or(ThemeStatus::Open);
+    // Proposals waiting for moderation are the agency's business.
+    if status == ThemeStatus::Proposed && !is_admin {
+        return Err(AppError::Forbidden);
+    }
+    let viewer = ctx.user.clone();
+    let (listed, waiting, can_propose) = state
+        .db(move |conn| {
+            let waiting = if is_admin { themes::count_themes(conn, ThemeStatus::Proposed)? } else { 0 };
+            let can_propose = is_admin || !referent_of(conn, viewer.as_ref())?.is_empty();
+            Ok((themes::ranked_themes(conn, status, INDEX_LIMIT)?, waiting, can_propose))
+        })
+        .await?;
+    let tabs = [ThemeStatus::Open, ThemeStatus::Selected, ThemeStatus::Archived];
+    Ok(page(
+        &ctx,
+        "Thèmes",
+        html! {
+            h1 { "Thèmes" }
+            p class="lead" {
+                "Les collectivités proposent des thèmes qu’elles jugent prioritaires et s’y positionnent selon leurs enjeux. "
+                "Les plus partagés peuvent devenir des projets partagés."
+            }
+            @if can_propose { p { a class="button" href="/themes/nouveau" { "Proposer un thème" } } }
+            @if is_admin && waiting > 0 {
+                div class="notice notice-success" role="status" {
+                    p { a href="/themes?statut=proposed" { (waiting) " proposition" @if waiting > 1 { "s" } " à examiner" } }
+                }
+            }
+            nav aria-label="Statut des thèmes" {
+                ul class="tabs" {
+                    @for tab in tabs {
+                        li { a href={ "/themes?statut=" (tab.code()) } aria-current=[(tab == status).then_some("page")] { (tab_label(tab)) } }
+                    }
+                    @if is_admin {
+                        li { a href="/themes?statut=proposed" aria-current=[(status == ThemeStatus::Proposed).then_some("page")] { "À examiner" } }
+                    }
+                }
+            }
+            @if listed.is_empty() {
+                p { "Aucun thème dans cette catégorie pour l’instant." }
+            } @else {
+                div class="table-scroll" {
+                    table {
+                        caption { (tab_label(status)) ", du plus partagé au moins partagé" }
+                        thead {
+                            tr {
+                                th scope="col" { "Rang" }
+                                th scope="col" { "Thème" }
+                                th scope="col" class="num" { "Collectivités positionnées" }
+                                th scope="col" class="num" { "Participer" }
+                                th scope="col" class="num" { "Observer" }
+                                th scope="col" class="num" { "Intéressées" }
+                            }
+                        }
+                        tbody {
+                            @for (rank, theme) in listed.iter().enumerate() {
+                                tr {
+                                    td { (rank + 1) }
+                                    th scope="row" { a href=(theme_path(theme.id)) { (theme.title) } }
+                                    td class="num" { (theme.positions_count) }
+                                    td class="num" { (theme.participate_count) }
+                                    td class="num" { (theme.observe_count) }
+                                    td class="num" { (theme.interested_count) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+fn tab_label(status: ThemeStatus) -> &'static str {
+    match status {
+        ThemeStatus::Open => "Ouverts aux positionnements",
+        ThemeStatus::Selected => "Retenus",
+        ThemeStatus::Archived => "Archivés",
+        ThemeStatus::Proposed => "À examiner",
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ProposalForm {
+    title: String,
+    problem: String,
+    why_it_matters: String,
+    /// The collectivity proposing, for a referent of several; absent for the agency.
+    collectivity_id: Option<String>,
+}
+
+fn proposal_page(
+    ctx: &PageCtx,
+    proposers: &[(Membership, Territory)],
+    form: &ProposalForm,
+    errors: &FormErrors,
+) -> Markup {
+    let is_admin = ctx.user.as_ref().is_some_and(|u| u.is_agency_admin);
+    page(
+        ctx,
+        "Proposer un thème",
+        html! {
+            h1 { "Proposer un thème" }
+            p {
+                @if is_admin { "Proposé par l’agence, le thème est ouvert aux positionnements dès son enregistrement." }
+                @else { "L’agence relit chaque proposition avant de l’ouvrir aux positionnements des collectivités." }
+            }
+            (errors.summary())
+            form class="form" method="post" action="/themes" novalidate {
+                (csrf_field(ctx))
+                @if !is_admin && proposers.len() > 1 {
+                    div class="field" {
+                        label for="collectivity_id" { "Au nom de" }
+                        select id="collectivity_id" name="collectivity_id" {
+                            @for (membership, territory) in proposers {
+                                option value=(membership.collectivity_id) selected[form.collectivity_id.as_deref() == Some(membership.collectivity_id.to_string().as_str())] { (territory.name) }
+                            }
+                        }
+                    }
+                } @else if let (false, Some((membership, territory))) = (is_admin, proposers.first()) {
+                    input type="hidden" name="collectivity_id" value=(membership.collectivity_id);
+                    p { "Au nom de " strong { (territory.name) } "." }
+                }
+                (Field::new("title", "Titre du thème").value(&form.title).hint("Court et parlant, par exemple « Mobilités du quotidien en zone rurale ».").render(errors))
+                (textarea("problem", "Le problème posé", &form.problem, "Ce qui ne va pas aujourd’hui, pour qui, et comment vous le constatez.", errors))
+                (textarea("why_it_matters", "Pourquoi c’est important pour vous", &form.why_it_matters, "Ce que votre collectivité y gagnerait à travailler avec d’autres.", errors))
+                button class="button" type="submit" { "Proposer le thème" }
+            }
+        },
+    )
+}
+
+/// A labelled multi-line field, with its hint and error tied to it.
+fn textarea(name: &'static str, label: &str, value: &str, hint: &str, errors: &FormErrors) -> Markup {
+    let error = errors.get(name);
+    let described = match error {
+        Some(_) => format!("{name}-aide {name}-erreur"),
+        None => format!("{name}-aide"),
+    };
+    html! {
+        div class={ "field" @if error.is_some() { " field-invalid" } } {
+            label for=(name) { (label) }
+            p class="hint" id={ (name) "-aide" } { (hint) }
+            @if let Some(message) = error { p class="field-error" id={ (name) "-erreur" } { span aria-hidden="true" { "⚠ " } (message) } }
+            textarea id=(name) name=(name) rows="6" required aria-invalid=[error.map(|_| "true")] aria-describedby=(described) { (value) }
+        }
+    }
+}
+
+pub async fn proposal_form(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, AppError> {
+    let user = ctx.require_user()?.clone();
+    let proposers = state.db(move |conn| referent_of(conn, Some(&user))).await?;
+    if proposers.is_empty() && !ctx.user.as_ref().is_some_and(|u| u.is_agency_admin) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(proposal_page(&ctx, &proposers, &ProposalForm::default(), &FormErrors::default()))
+}
+
+pub async fn propose(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    form: web::Form<ProposalForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = ctx.require_user()?.clone();
+    let form = form.into_inner();
+    let lookup = user.clone();
+    let proposers = state.db(move |conn| referent_of(conn, Some(&lookup))).await?;
+    // The agency proposes in its own name; a referent for one of their collectivities.
+    let collectivity = if user.is_agency_admin {
+        None
+    } else {
+        let chosen = form.collectivity_id.as_deref().and_then(|id| id.parse::<i64>().ok());
+        let found = proposers.iter().find(|(m, _)| Some(m.collectivity_id) == chosen).or(proposers.first());
+        match (found, chosen) {
+            (Some((m, t)), Some(id)) if m.collectivity_id == id => Some((m.collectivity_id, t.name.clone())),
+            (Some((m, t)), None) => Some((m.collectivity_id, t.name.clone())),
+            _ => return Err(AppError::Forbidden),
+        }
+    };
+    let theme = match NewTheme::parse(&form.title, &form.problem, &form.why_it_matters) {
+        Ok(theme) => theme,
+        Err(field_errors) => {
+            let mut errors = FormErrors::default();
+            for (field, message) in field_errors {
+                errors.add(field, message);
+            }
+            return Ok(unprocessable(proposal_page(&ctx, &proposers, &form, &errors)));
+        }
+    };
+    let status = if user.is_agency_admin { ThemeStatus::Open } else { ThemeStatus::Proposed };
+    let id = state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                let id = themes::insert_theme(conn, &theme, user.id, collectivity.as_ref().map(|(id, _)| *id), status)?;
+                let who = collectivity.as_ref().map_or("L’agence", |(_, name)| name.as_str());
+                record_activity(
+                    conn,
+                    NewActivity {
+                        actor_id: Some(user.id),
+                        kind: "theme_proposed",
+                        theme_id: Some(id),
+                        collectivity_id: collectivity.as_ref().map(|(id, _)| *id),
+                        summary: format!("{who} propose le thème « {} ».", theme.title),
+                    },
+                )?;
+                Ok::<_, AppError>(id)
+            })
+        })
+        .await?;
+    ctx.set_flash(if status == ThemeStatus::Open {
+        "Thème enregistré et ouvert aux positionnements."
+    } else {
+        "Merci : votre proposition est enregistrée. L’agence la relira avant de l’ouvrir aux positionnements."
+    });
+    Ok(see_other(&theme_path(id)))
+}
+
+/// What a theme page shows, and what the viewer may do there.
+struct ThemeView {
+    theme: Theme,
+    proposer: Option<String>,
+    positions: Vec<(themes::Position, Territory)>,
+    history: Vec<(PositionChange, Territory)>,
+    activity: Vec<Activity>,
+    /// The collectivities the viewer may position, with their current position if any.
+    acting_for: Vec<(Membership, Territory, Option<themes::Position>)>,
+    is_admin: bool,
+}
+
+fn load_theme(conn: &mut DbConnection, id: i64, viewer: Option<&User>) -> Result<ThemeView, AppError> {
+    let theme = themes::find_theme(conn, id)?.ok_or(AppError::NotFound)?;
+    let is_admin = viewer.is_some_and(|u| u.is_agency_admin);
+    let referent = referent_of(conn, viewer)?;
+    // A proposal not yet published is seen by the agency and the collectivity that made it, and no one else.
+    if theme.status() == ThemeStatus::Proposed
+        && !is_admin
+        && !referent.iter().any(|(m, _)| Some(m.collectivity_id) == theme.proposer_collectivity_id)
+    {
+        return Err(AppError::NotFound);
+    }
+    let positions = themes::positions_of_theme(conn, id)?;
+    let proposer = match theme.proposer_collectivity_id {
+        Some(cid) => territory_of_collectivity(conn, cid)?.map(|t| t.name),
+        None => None,
+    };
+    let acting_for = referent
+        .into_iter()
+        .map(|(m, t)| {
+            let current =
+                positions.iter().find(|(p, _)| p.collectivity_id == m.collectivity_id).map(|(p, _)| p.clone());
+            (m, t, current)
+        })
+        .collect();
+    Ok(ThemeView {
+        history: themes::history_of_theme(conn, id, 50)?,
+        activity: activity_of_theme(conn, id, 20)?,
+        theme,
+        proposer,
+        positions,
+        acting_for,
+        is_admin,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PositionForm {
+    collectivity_id: String,
+    stakes: String,
+    engagement: String,
+}
+
+fn theme_page(ctx: &PageCtx, view: &ThemeView, form: Option<(&PositionForm, &FormErrors)>) -> Markup {
+    let theme = &view.theme;
+    let open = theme.status().accepts_positions();
+    page(
+        ctx,
+        &theme.title,
+        html! {
+            p class="breadcrumb" { a href="/themes" { "Thèmes" } " › " (theme.status().label()) }
+            h1 { (theme.title) }
+            p class="meta" {
+                "Proposé par " (view.proposer.as_deref().unwrap_or("l’agence")) " le " (date_fr(theme.created_at))
+                " · " strong { (theme.status().label()) }
+            }
+            h2 { "Le problème posé" }
+            (paragraphs(&theme.problem))
+            h2 { "Pourquoi c’est important" }
+            (paragraphs(&theme.why_it_matters))
+            @if view.is_admin { (moderation(ctx, theme)) }
+            section aria-labelledby="positions" {
+                h2 id="positions" { (theme.positions_count) " collectivité" @if theme.positions_count > 1 { "s" } " positionnée" @if theme.positions_count > 1 { "s" } }
+                ul class="stats" {
+                    li { strong { (theme.participate_count) } " pour participer" }
+                    li { strong { (theme.observe_count) } " pour observer" }
+                    li { strong { (theme.interested_count) } " intéressées" }
+                }
+                @for (m, territory, current) in &view.acting_for {
+                    @let submitted = form.filter(|(f, _)| f.collectivity_id == m.collectivity_id.to_string());
+                    (position_form(ctx, theme, m, territory, current.as_ref(), submitted, open))
+                }
+                @if !view.positions.is_empty() {
+                    ul class="positions" {
+                        @for (position, territory) in &view.positions {
+                            li class="card" {
+                                h3 { a href={ "/territoires/" (territory.kind) "/" (territory.code) } { (territory.name) } }
+                                p class="meta" { (position.engagement().label()) " · depuis le " (date_fr(position.created_at)) @if position.updated_at != position.created_at { ", modifié le " (date_fr(position.updated_at)) } }
+                                (paragraphs(&position.stakes))
+                            }
+                        }
+                    }
+                }
+            }
+            @if !view.history.is_empty() {
+                section aria-labelledby="historique" {
+                    h2 id="historique" { "Historique des positionnements" }
+                    ul {
+                        @for (change, territory) in &view.history {
+                            li {
+                                (date_fr(change.at)) " — " (territory.name) " : "
+                                @match change.action.as_str() {
+                                    "positioned" => { "se positionne" }
+                                    "changed" => { "modifie son positionnement" }
+                                    _ => { "retire son positionnement" }
+                                }
+                                @if let Some(e) = change.engagement.as_deref().and_then(|e| Engagement::parse(e).ok()) { " (" (e.label().to_lowercase()) ")" }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !view.activity.is_empty() {
+                section aria-labelledby="activite" {
+                    h2 id="activite" { "Activité" }
+                    ul { @for a in &view.activity { li { (date_fr(a.at)) " — " (a.summary) } } }
+                }
+            }
+        },
+    )
+}
+
+fn paragraphs(text: &str) -> Markup {
+    html! { @for paragraph in text.split("\n\n").filter(|p| !p.trim().is_empty()) { p class="prose" { (paragraph.trim()) } } }
+}
+
+fn moderation(ctx: &PageCtx, theme: &Theme) -> Markup {
+    let moves: Vec<(ThemeStatus, &str)> =
+        [(ThemeStatus::Open, "Publier : ouvrir aux positionnements"), (ThemeStatus::Archived, "Archiver")]
+            .into_iter()
+            .filter(|(to, _)| theme.status().may_become(*to).is_ok())
+            .collect();
+    html! {
+        @if !moves.is_empty() {
+            section class="card" aria-labelledby="moderation" {
+                h2 id="moderation" { "Modération" }
+                div class="actions" {
+                    @for (to, label) in moves {
+                        form class="inline" method="post" action={ (theme_path(theme.id)) "/statut" } {
+                            (csrf_field(ctx))
+                            input type="hidden" name="status" value=(to.code());
+                            button class={ "button" @if to == ThemeStatus::Archived { " secondary" } } type="submit" { (label) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn position_form(
+    ctx: &PageCtx,
+    theme: &Theme,
+    membership: &Membership,
+    territory: &Territory,
+    current: Option<&themes::Position>,
+    submitted: Option<(&PositionForm, &FormErrors)>,
+    open: bool,
+) -> Markup {
+    let no_errors = FormErrors::default();
+    let (stakes, engagement, errors) = match submitted {
+        Some((form, errors)) => (form.stakes.clone(), form.engagement.clone(), errors),
+        None => (
+            current.map(|p| p.stakes.clone()).unwrap_or_default(),
+            current.map(|p| p.engagement.clone()).unwrap_or_default(),
+            &no_errors,
+        ),
+    };
+    let heading_id = format!("position-{}", membership.collectivity_id);
+    html! {
+        section class="card" aria-labelledby=(heading_id) {
+            h3 id=(heading_id) { "Le positionnement de " (territory.name) }
+            @if !open {
+                p { @if current.is_some() { "Le thème n’est plus ouvert : ce positionnement ne peut plus être modifié." } @else { "Le thème n’est pas ouvert aux positionnements." } }
+            } @else {
+                (errors.summary())
+                form class="form" method="post" action={ (theme_path(theme.id)) "/positionnement" } novalidate {
+                    (csrf_field(ctx))
+                    input type="hidden" name="collectivity_id" value=(membership.collectivity_id);
+                    (textarea("stakes", "Vos enjeux sur ce thème", &stakes, "Ce que ce thème représente pour votre territoire : constats, publics concernés, ce que vous avez déjà essayé.", errors))
+                    fieldset class={ "field" @if errors.get("engagement").is_some() { " field-invalid" } } {
+                        legend { "Engagement envisagé si un projet partagé s’ouvre" }
+                        @if let Some(message) = errors.get("engagement") { p class="field-error" id="engagement-erreur" { (message) } }
+                        @for (i, e) in Engagement::ALL.iter().enumerate() {
+                            @let id = if i == 0 { "engagement".to_owned() } else { format!("engagement-{}", e.code()) };
+                            div class="choice" {
+                                input type="radio" name="engagement" id=(id) value=(e.code()) checked[engagement == e.code()];
+                                label for=(id) { (e.label()) }
+                            }
+                        }
+                    }
+                    button class="button" type="submit" { @if current.is_some() { "Mettre à jour le positionnement" } @else { "Se positionner" } }
+                }
+                @if current.is_some() {
+                    form class="inline" method="post" action={ (theme_path(theme.id)) "/retrait" } {
+                        (csrf_field(ctx))
+                        input type="hidden" name="collectivity_id" value=(membership.collectivity_id);
+                        button class="button secondary" type="submit" { "Retirer le positionnement" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub async fn show(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64>) -> Result<Markup, AppError> {
+    let (id, viewer) = (id.into_inner(), ctx.user.clone());
+    let view = state.db(move |conn| load_theme(conn, id, viewer.as_ref())).await?;
+    Ok(theme_page(&ctx, &view, None))
+}
+
+/// The collectivity the form names, if the person is its referent.
+fn acting_collectivity(view: &ThemeView, collectivity_id: &str) -> Result<(i64, String), AppError> {
+    let id = collectivity_id.parse::<i64>().map_err(|_| AppError::Forbidden)?;
+    view.acting_for
+        .iter()
+        .find(|(m, _, _)| m.collectivity_id == id)
+        .map(|(m, t, _)| (m.collectivity_id, t.name.clone()))
+        .ok_or(AppError::Forbidden)
+}
+
+pub async fn position(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<PositionForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = ctx.require_user()?.clone();
+    let (id, viewer) = (id.into_inner(), Some(user.clone()));
+    let view = state.db(move |conn| load_theme(conn, id, viewer.as_ref())).await?;
+    let (collectivity_id, name) = acting_collectivity(&view, &form.collectivity_id)?;
+    let position = match NewPosition::parse(&form.stakes, &form.engagement) {
+        Ok(position) => position,
+        Err(field_errors) => {
+            let mut errors = FormErrors::default();
+            for (field, message) in field_errors {
+                errors.add(field, message);
+            }
+            return Ok(unprocessable(theme_page(&ctx, &view, Some((&form, &errors)))));
+        }
+    };
+    let outcome = state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(themes::take_position(conn, id, collectivity_id, user.id, &position, &name)?)
+            })
+        })
+        .await?;
+    match outcome {
+        PositionOutcome::ThemeClosed => {
+            Err(AppError::Gone("Ce thème n’est plus ouvert aux positionnements : rien n’a été enregistré.".into()))
+        }
+        PositionOutcome::Changed => {
+            ctx.set_flash("Votre positionnement a été mis à jour.");
+            Ok(see_other(&theme_path(id)))
+        }
+        _ => {
+            ctx.set_flash("Votre positionnement est enregistré.");
+            Ok(see_other(&theme_path(id)))
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct WithdrawForm {
+    collectivity_id: String,
+}
+
+pub async fn withdraw(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<WithdrawForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = ctx.require_user()?.clone();
+    let (id, viewer) = (id.into_inner(), Some(user.clone()));
+    let view = state.db(move |conn| load_theme(conn, id, viewer.as_ref())).await?;
+    let (collectivity_id, name) = acting_collectivity(&view, &form.collectivity_id)?;
+    let outcome = state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(themes::withdraw_position(conn, id, collectivity_id, user.id, &name)?)
+            })
+        })
+        .await?;
+    match outcome {
+        PositionOutcome::ThemeClosed => {
+            Err(AppError::Gone("Ce thème n’est plus ouvert : le positionnement ne peut plus être retiré.".into()))
+        }
+        PositionOutcome::NothingToWithdraw => {
+            ctx.set_flash("Il n’y avait pas de positionnement à retirer.");
+            Ok(see_other(&theme_path(id)))
+        }
+        _ => {
+            ctx.set_flash("Votre positionnement est retiré.");
+            Ok(see_other(&theme_path(id)))
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StatusForm {
+    status: String,
+}
+
+pub async fn change_status(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<StatusForm>,
+) -> Result<HttpResponse, AppError> {
+    let admin = ctx.require_admin()?.clone();
+    let id = id.into_inner();
+    let to = ThemeStatus::parse(&form.status)
+        .ok_or_else(|| AppError::BadRequest(format!("Statut inconnu « {} ».", form.status)))?;
+    state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                let theme = themes::find_theme(conn, id)?.ok_or(AppError::NotFound)?;
+                theme.status().may_become(to).map_err(AppError::BadRequest)?;
+                if !themes::change_status(conn, id, theme.status(), to)? {
+                    return Err(AppError::BadRequest("Le thème a changé entre-temps : rechargez la page.".into()));
+                }
+                let verb = if to == ThemeStatus::Open { "ouvre aux positionnements" } else { "archive" };
+                record_activity(
+                    conn,
+                    NewActivity {
+                        actor_id: Some(admin.id),
+                        kind: if to == ThemeStatus::Open { "theme_opened" } else { "theme_archived" },
+                        theme_id: Some(id),
+                        collectivity_id: None,
+                        summary: format!("L’agence {verb} le thème « {} ».", theme.title),
+                    },
+                )?;
+                Ok(())
+            })
+        })
+        .await?;
+    ctx.set_flash(if to == ThemeStatus::Open { "Thème publié." } else { "Thème archivé." });
+    Ok(see_other(&theme_path(id)))
+}

@@ -1,0 +1,301 @@
+//! Themes: proposals, moderation, positions with their counts and dated history, ranking.
+
+use std::sync::{Arc, Barrier};
+
+use encommun::demo::DEMO_PASSWORD;
+use encommun::domain::account::Function;
+use encommun::domain::territory::TerritoryKind;
+use encommun::domain::theme::{NewPosition, NewTheme, ThemeStatus};
+use encommun::storage::collectivities::{register_collectivity, upsert_membership};
+use encommun::storage::territories::find_territory;
+use encommun::storage::themes::{find_theme, insert_theme, take_position};
+use encommun::storage::users::find_user_by_email;
+
+use crate::helpers::{with_conn, Client, TestApp};
+use crate::on_both_backends;
+
+const ADMIN: &str = "agence@demo.encommun.fr";
+const AGGLOPOLYS_REFERENT: &str = "referente@agglopolys.demo.encommun.fr";
+const CHATELLERAULT_REFERENT: &str = "agent@grand-chatellerault.demo.encommun.fr";
+const CAHORS_MEMBER: &str = "elu@grand-cahors.demo.encommun.fr";
+
+const PROBLEM: &str = "Sans voiture, une partie des habitants ne peut ni travailler ni se soigner.";
+const WHY: &str = "La moitié de nos communes n’a aucun transport collectif régulier.";
+const STAKES: &str = "Nos bourgs-centres perdent leurs services ; les jeunes partent faute de mobilité.";
+
+async fn logged_in(app: &TestApp, email: &str) -> Client {
+    let client = app.client();
+    client.login(email, DEMO_PASSWORD).await.assert_redirect("/");
+    client
+}
+
+/// The agency opens a theme; returns its path.
+async fn open_theme(app: &TestApp, title: &str) -> String {
+    let admin = logged_in(app, ADMIN).await;
+    let page = admin
+        .submit("/themes/nouveau", "/themes", &[("title", title), ("problem", PROBLEM), ("why_it_matters", WHY)])
+        .await;
+    page.assert_status(303);
+    page.location.clone().unwrap()
+}
+
+fn collectivity_field(page: &crate::helpers::Page) -> String {
+    let marker = r#"name="collectivity_id" value=""#;
+    let start = page.body.find(marker).expect("a position form") + marker.len();
+    page.body[start..].split('"').next().unwrap().to_owned()
+}
+
+async fn take(client: &Client, theme: &str, engagement: &str) -> crate::helpers::Page {
+    let page = client.get(theme).await;
+    let collectivity = collectivity_field(&page);
+    let token = page.csrf_token();
+    client
+        .post(
+            &format!("{theme}/positionnement"),
+            &[
+                ("csrf_token", &token),
+                ("collectivity_id", &collectivity),
+                ("stakes", STAKES),
+                ("engagement", engagement),
+            ],
+        )
+        .await
+}
+
+on_both_backends!(
+    a_referent_proposes_and_the_agency_publishes,
+    positions_are_counted_changed_and_withdrawn_with_history,
+    the_index_ranks_by_positions_then_participation,
+    only_referents_position_and_only_for_their_collectivity,
+    closed_themes_refuse_positions_and_write_nothing,
+    concurrent_positions_are_all_counted,
+);
+
+async fn a_referent_proposes_and_the_agency_publishes(app: TestApp) {
+    app.load_demo();
+    let referent = logged_in(&app, AGGLOPOLYS_REFERENT).await;
+    let bad = referent
+        .submit("/themes/nouveau", "/themes", &[("title", "Eau"), ("problem", "court"), ("why_it_matters", "")])
+        .await;
+    bad.assert_status(422).assert_contains("Le formulaire contient 3 erreurs").assert_contains(r#"value="Eau""#);
+    let created = referent
+        .submit(
+            "/themes/nouveau",
+            "/themes",
+            &[("title", "Mobilités rurales"), ("problem", PROBLEM), ("why_it_matters", WHY)],
+        )
+        .await;
+    created.assert_status(303);
+    let path = created.location.clone().unwrap();
+    referent.get(&path).await.assert_contains("L’agence la relira").assert_contains("Proposé par CA de Blois");
+    // Not public yet, not even listed.
+    app.client().get(&path).await.assert_status(404);
+    app.client().get("/themes").await.assert_lacks("Mobilités rurales");
+    app.client().get("/themes?statut=proposed").await.assert_status(403);
+
+    let admin = logged_in(&app, ADMIN).await;
+    admin.get("/themes").await.assert_contains("2 propositions à examiner");
+    let token = admin.get(&path).await.assert_contains("Modération").csrf_token();
+    admin.post(&format!("{path}/statut"), &[("csrf_token", &token), ("status", "selected")]).await.assert_status(400);
+    admin.post(&format!("{path}/statut"), &[("csrf_token", &token), ("status", "open")]).await.assert_redirect(&path);
+    app.client().get(&path).await.assert_status(200).assert_contains("Ouvert aux positionnements");
+    app.client().get("/themes").await.assert_contains("Mobilités rurales");
+    // The activity log tells the story.
+    app.client()
+        .get(&path)
+        .await
+        .assert_contains("propose le thème « Mobilités rurales »")
+        .assert_contains("L’agence ouvre aux positionnements");
+    // Referents only: a plain member cannot propose.
+    let member = logged_in(&app, CAHORS_MEMBER).await;
+    member.get("/themes/nouveau").await.assert_status(403);
+}
+
+async fn positions_are_counted_changed_and_withdrawn_with_history(app: TestApp) {
+    app.load_demo();
+    let theme = open_theme(&app, "Alimentation de proximité").await;
+    let blois = logged_in(&app, AGGLOPOLYS_REFERENT).await;
+    let missing = blois.get(&theme).await;
+    let collectivity = collectivity_field(&missing);
+    let token = missing.csrf_token();
+    blois
+        .post(
+            &format!("{theme}/positionnement"),
+            &[("csrf_token", &token), ("collectivity_id", &collectivity), ("stakes", "")],
+        )
+        .await
+        .assert_status(422)
+        .assert_contains("L’exposé des enjeux est obligatoire.")
+        .assert_contains("Choisissez l’engagement envisagé");
+    take(&blois, &theme, "participate").await.assert_redirect(&theme);
+    let page = blois.get(&theme).await;
+    page.assert_contains("Votre positionnement est enregistré.")
+        .assert_contains("1 collectivité positionnée")
+        .assert_contains("<strong>1</strong> pour participer");
+    take(&blois, &theme, "observe").await.assert_redirect(&theme);
+    let page = blois.get(&theme).await;
+    page.assert_contains("mis à jour")
+        .assert_contains("1 collectivité positionnée")
+        .assert_contains("<strong>0</strong> pour participer")
+        .assert_contains("<strong>1</strong> pour observer");
+
+    let chatellerault = logged_in(&app, CHATELLERAULT_REFERENT).await;
+    take(&chatellerault, &theme, "participate").await.assert_redirect(&theme);
+    app.client().get(&theme).await.assert_contains("2 collectivités positionnées").assert_contains(STAKES);
+
+    let page = blois.get(&theme).await;
+    let token = page.csrf_token();
+    blois
+        .post(&format!("{theme}/retrait"), &[("csrf_token", &token), ("collectivity_id", &collectivity)])
+        .await
+        .assert_redirect(&theme);
+    let public = app.client().get(&theme).await;
+    public.assert_contains("1 collectivité positionnée").assert_contains("<strong>0</strong> pour observer");
+    public
+        .assert_contains("CA de Blois ''Agglopolys'' : se positionne (participer)")
+        .assert_contains("modifie son positionnement (observer)")
+        .assert_contains("retire son positionnement");
+    blois
+        .post(&format!("{theme}/retrait"), &[("csrf_token", &token), ("collectivity_id", &collectivity)])
+        .await
+        .assert_redirect(&theme);
+    blois.get(&theme).await.assert_contains("Il n’y avait pas de positionnement à retirer.");
+}
+
+async fn the_index_ranks_by_positions_then_participation(app: TestApp) {
+    app.load_demo();
+    let first = open_theme(&app, "Thème A, le moins partagé").await;
+    let second = open_theme(&app, "Thème B, observé").await;
+    let third = open_theme(&app, "Thème C, pour participer").await;
+    let blois = logged_in(&app, AGGLOPOLYS_REFERENT).await;
+    let chatellerault = logged_in(&app, CHATELLERAULT_REFERENT).await;
+    take(&blois, &second, "observe").await.assert_status(303);
+    take(&blois, &third, "participate").await.assert_status(303);
+    take(&chatellerault, &second, "observe").await.assert_status(303);
+    take(&chatellerault, &third, "participate").await.assert_status(303);
+    take(&chatellerault, &first, "interested").await.assert_status(303);
+    let index = app.client().get("/themes").await.body;
+    let at = |title: &str| index.find(title).unwrap_or_else(|| panic!("{title} listed"));
+    // B and C have two positions each; C wins the tie by its participations; A comes last.
+    assert!(at("Thème C") < at("Thème B") && at("Thème B") < at("Thème A"), "{index}");
+}
+
+async fn only_referents_position_and_only_for_their_collectivity(app: TestApp) {
+    app.load_demo();
+    let theme = open_theme(&app, "Tiers-lieux").await;
+    let member = logged_in(&app, CAHORS_MEMBER).await;
+    let page = member.get(&theme).await;
+    page.assert_lacks("Se positionner");
+    let token = page.csrf_token();
+    let cahors = with_conn(&app, |conn| {
+        let t = find_territory(conn, TerritoryKind::Epci, "200023737").unwrap().unwrap();
+        register_collectivity(conn, t.id).unwrap().id.to_string()
+    });
+    member
+        .post(
+            &format!("{theme}/positionnement"),
+            &[("csrf_token", &token), ("collectivity_id", &cahors), ("stakes", STAKES), ("engagement", "observe")],
+        )
+        .await
+        .assert_status(403);
+    // Blois's referent cannot act for Cahors by editing the hidden field.
+    let blois = logged_in(&app, AGGLOPOLYS_REFERENT).await;
+    let token = blois.get(&theme).await.csrf_token();
+    blois
+        .post(
+            &format!("{theme}/positionnement"),
+            &[("csrf_token", &token), ("collectivity_id", &cahors), ("stakes", STAKES), ("engagement", "observe")],
+        )
+        .await
+        .assert_status(403);
+    app.client().get(&theme).await.assert_contains("0 collectivité positionnée");
+}
+
+async fn closed_themes_refuse_positions_and_write_nothing(app: TestApp) {
+    app.load_demo();
+    let theme = open_theme(&app, "Santé mentale des jeunes").await;
+    let blois = logged_in(&app, AGGLOPOLYS_REFERENT).await;
+    let page = blois.get(&theme).await;
+    let (collectivity, token) = (collectivity_field(&page), page.csrf_token());
+    let admin = logged_in(&app, ADMIN).await;
+    let admin_token = admin.get(&theme).await.csrf_token();
+    admin
+        .post(&format!("{theme}/statut"), &[("csrf_token", &admin_token), ("status", "archived")])
+        .await
+        .assert_redirect(&theme);
+    // The form was read while the theme was open; the answer is clear and nothing is written.
+    blois
+        .post(
+            &format!("{theme}/positionnement"),
+            &[
+                ("csrf_token", &token),
+                ("collectivity_id", &collectivity),
+                ("stakes", STAKES),
+                ("engagement", "observe"),
+            ],
+        )
+        .await
+        .assert_status(410)
+        .assert_contains("n’est plus ouvert aux positionnements");
+    let public = app.client().get(&theme).await;
+    public.assert_contains("0 collectivité positionnée").assert_lacks("Historique des positionnements");
+    admin
+        .post(&format!("{theme}/statut"), &[("csrf_token", &admin_token), ("status", "open")])
+        .await
+        .assert_status(400)
+        .assert_contains("ne peut pas passer");
+}
+
+async fn concurrent_positions_are_all_counted(app: TestApp) {
+    app.load_demo();
+    let (theme_id, racers) = with_conn(&app, |conn| {
+        let admin = find_user_by_email(conn, ADMIN).unwrap().unwrap();
+        let theme = NewTheme::parse("Course aux positions", PROBLEM, WHY).unwrap();
+        let theme_id = insert_theme(conn, &theme, admin.id, None, ThemeStatus::Open).unwrap();
+        // Eight collectivities (demo communes and EPCI), each with the admin as referent, racing on one theme.
+        let codes = [
+            (TerritoryKind::Epci, "200030385"),
+            (TerritoryKind::Epci, "248600413"),
+            (TerritoryKind::Epci, "200023737"),
+            (TerritoryKind::Epci, "246800726"),
+            (TerritoryKind::Epci, "200071827"),
+            (TerritoryKind::Commune, "93066"),
+            (TerritoryKind::Commune, "41018"),
+            (TerritoryKind::Commune, "86066"),
+        ];
+        let racers: Vec<i64> = codes
+            .iter()
+            .map(|(kind, code)| {
+                let t = find_territory(conn, *kind, code).unwrap().unwrap();
+                let c = register_collectivity(conn, t.id).unwrap();
+                upsert_membership(conn, admin.id, c.id, Function::Agent, true).unwrap();
+                c.id
+            })
+            .collect();
+        (theme_id, racers)
+    });
+    let barrier = Arc::new(Barrier::new(racers.len()));
+    let handles: Vec<_> = racers
+        .iter()
+        .enumerate()
+        .map(|(i, &collectivity)| {
+            let (url, barrier) = (app.config.database_url.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                let mut conn = encommun::storage::establish(&url).unwrap();
+                let admin = find_user_by_email(&mut conn, ADMIN).unwrap().unwrap();
+                let engagement = ["participate", "observe"][i % 2];
+                let position = NewPosition::parse(STAKES, engagement).unwrap();
+                barrier.wait();
+                encommun::storage::write_transaction(&mut conn, |conn| {
+                    take_position(conn, theme_id, collectivity, admin.id, &position, "racer")
+                })
+                .unwrap();
+            })
+        })
+        .collect();
+    for handle in handles {
+        handle.join().unwrap();
+    }
+    let theme = with_conn(&app, |conn| find_theme(conn, theme_id).unwrap().unwrap());
+    assert_eq!((theme.positions_count, theme.participate_count, theme.observe_count), (8, 4, 4));
+}
