@@ -47,6 +47,20 @@ impl ThemeStatus {
         }
     }
 
+    /// A duplicate (proposed or open) may be merged into another, open theme.
+    pub fn may_merge_into(self, target: ThemeStatus, same_theme: bool) -> Result<(), String> {
+        if same_theme {
+            return Err("Un thème ne peut pas être fusionné dans lui-même.".into());
+        }
+        if !matches!(self, ThemeStatus::Proposed | ThemeStatus::Open) {
+            return Err(format!("Un thème « {} » ne peut plus être fusionné.", self.label()));
+        }
+        if target != ThemeStatus::Open {
+            return Err("Le thème d’accueil doit être ouvert aux positionnements.".into());
+        }
+        Ok(())
+    }
+
     /// Positions can be taken, changed or withdrawn only while the theme is open.
     pub fn accepts_positions(self) -> bool {
         self == ThemeStatus::Open
@@ -161,6 +175,10 @@ mod tests {
         assert!(ThemeStatus::Archived.may_become(ThemeStatus::Open).is_err());
         assert!(ThemeStatus::Open.may_become(ThemeStatus::Proposed).is_err());
         assert!(ThemeStatus::Open.accepts_positions() && !ThemeStatus::Archived.accepts_positions());
+        assert!(ThemeStatus::Proposed.may_merge_into(ThemeStatus::Open, false).is_ok());
+        assert!(ThemeStatus::Open.may_merge_into(ThemeStatus::Open, true).is_err());
+        assert!(ThemeStatus::Archived.may_merge_into(ThemeStatus::Open, false).is_err());
+        assert!(ThemeStatus::Open.may_merge_into(ThemeStatus::Archived, false).is_err());
     }
 
     #[test]

@@ -316,3 +316,70 @@ pub fn withdraw_position(
     )?;
     Ok(PositionOutcome::Withdrawn)
 }
+
+/// Sets a theme's counts from its positions (after positions moved in bulk).
+fn recount(conn: &mut DbConnection, theme_id: i64) -> QueryResult<()> {
+    let engagements: Vec<String> = theme_positions::table
+        .filter(theme_positions::theme_id.eq(theme_id))
+        .select(theme_positions::engagement)
+        .load(conn)?;
+    let count = |e: Engagement| engagements.iter().filter(|x| x.as_str() == e.code()).count() as i32;
+    diesel::update(themes::table.find(theme_id))
+        .set((
+            themes::positions_count.eq(engagements.len() as i32),
+            themes::participate_count.eq(count(Engagement::Participate)),
+            themes::observe_count.eq(count(Engagement::Observe)),
+            themes::interested_count.eq(count(Engagement::Interested)),
+            themes::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct MergeOutcome {
+    /// Positions carried over to the target.
+    pub moved: usize,
+    /// Positions dropped because the collectivity had already positioned itself on the target.
+    pub kept_on_target: usize,
+}
+
+/// Merges a duplicate into `target_id`: positions follow (a collectivity already positioned on the target keeps
+/// that position), counts are recomputed, the duplicate is archived and points to the target. Call it inside
+/// `storage::write_transaction`; the caller checks the statuses.
+pub fn merge_theme(conn: &mut DbConnection, source_id: i64, target_id: i64, user_id: i64) -> QueryResult<MergeOutcome> {
+    let on_target: Vec<i64> = theme_positions::table
+        .filter(theme_positions::theme_id.eq(target_id))
+        .select(theme_positions::collectivity_id)
+        .load(conn)?;
+    let mut outcome = MergeOutcome { moved: 0, kept_on_target: 0 };
+    let at = now();
+    for position in theme_positions::table.filter(theme_positions::theme_id.eq(source_id)).load::<Position>(conn)? {
+        if on_target.contains(&position.collectivity_id) {
+            diesel::delete(theme_positions::table.find(position.id)).execute(conn)?;
+            outcome.kept_on_target += 1;
+        } else {
+            diesel::update(theme_positions::table.find(position.id))
+                .set((theme_positions::theme_id.eq(target_id), theme_positions::updated_at.eq(at)))
+                .execute(conn)?;
+            diesel::insert_into(theme_position_history::table)
+                .values((
+                    theme_position_history::theme_id.eq(target_id),
+                    theme_position_history::collectivity_id.eq(position.collectivity_id),
+                    theme_position_history::user_id.eq(user_id),
+                    theme_position_history::action.eq("moved"),
+                    theme_position_history::engagement.eq(Some(position.engagement.as_str())),
+                    theme_position_history::stakes.eq(Some(position.stakes.as_str())),
+                    theme_position_history::at.eq(at),
+                ))
+                .execute(conn)?;
+            outcome.moved += 1;
+        }
+    }
+    diesel::update(themes::table.find(source_id))
+        .set((themes::status.eq(ThemeStatus::Archived.code()), themes::merged_into_id.eq(Some(target_id))))
+        .execute(conn)?;
+    recount(conn, source_id)?;
+    recount(conn, target_id)?;
+    Ok(outcome)
+}

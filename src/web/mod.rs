@@ -88,6 +88,8 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/themes/{id}/positionnement", themes::position);
     r.post("/themes/{id}/retrait", themes::withdraw);
     r.post("/themes/{id}/statut", themes::change_status);
+    r.post("/themes/{id}/fusion", themes::merge);
+    r.get("/themes/{id}/positionnements.csv", themes::positions_csv);
     r.get("/admin", admin::dashboard);
     r.post("/admin/prestataires", admin::create_provider);
     r.post("/admin/prestataires/{id}/invitations", admin::invite_provider_member);

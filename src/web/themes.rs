@@ -270,6 +270,10 @@ struct ThemeView {
     /// The collectivities the viewer may position, with their current position if any.
     acting_for: Vec<(Membership, Territory, Option<themes::Position>)>,
     is_admin: bool,
+    /// The theme this one was merged into.
+    merged_into: Option<(i64, String)>,
+    /// For the agency: the open themes this one could be merged into.
+    merge_targets: Vec<(i64, String)>,
 }
 
 fn load_theme(conn: &mut DbConnection, id: i64, viewer: Option<&User>) -> Result<ThemeView, AppError> {
@@ -296,7 +300,22 @@ fn load_theme(conn: &mut DbConnection, id: i64, viewer: Option<&User>) -> Result
             (m, t, current)
         })
         .collect();
+    let merged_into = match theme.merged_into_id {
+        Some(target) => themes::find_theme(conn, target)?.map(|t| (t.id, t.title)),
+        None => None,
+    };
+    let merge_targets = if is_admin && theme.status().may_merge_into(ThemeStatus::Open, false).is_ok() {
+        themes::ranked_themes(conn, ThemeStatus::Open, INDEX_LIMIT)?
+            .into_iter()
+            .filter(|t| t.id != theme.id)
+            .map(|t| (t.id, t.title))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(ThemeView {
+        merged_into,
+        merge_targets,
         history: themes::history_of_theme(conn, id, 50)?,
         activity: activity_of_theme(conn, id, 20)?,
         theme,
@@ -328,11 +347,16 @@ fn theme_page(ctx: &PageCtx, view: &ThemeView, form: Option<(&PositionForm, &For
                 "Proposé par " (view.proposer.as_deref().unwrap_or("l’agence")) " le " (date_fr(theme.created_at))
                 " · " strong { (theme.status().label()) }
             }
+            @if let Some((target, title)) = &view.merged_into {
+                div class="notice notice-success" role="status" {
+                    p { "Ce thème a été fusionné dans " a href=(theme_path(*target)) { "« " (title) " »" } " : ses positionnements l’y ont suivi." }
+                }
+            }
             h2 { "Le problème posé" }
             (paragraphs(&theme.problem))
             h2 { "Pourquoi c’est important" }
             (paragraphs(&theme.why_it_matters))
-            @if view.is_admin { (moderation(ctx, theme)) }
+            @if view.is_admin { (moderation(ctx, theme, &view.merge_targets)) }
             section aria-labelledby="positions" {
                 h2 id="positions" { (theme.positions_count) " collectivité" @if theme.positions_count > 1 { "s" } " positionnée" @if theme.positions_count > 1 { "s" } }
                 ul class="stats" {
@@ -388,16 +412,17 @@ fn paragraphs(text: &str) -> Markup {
     html! { @for paragraph in text.split("\n\n").filter(|p| !p.trim().is_empty()) { p class="prose" { (paragraph.trim()) } } }
 }
 
-fn moderation(ctx: &PageCtx, theme: &Theme) -> Markup {
+fn moderation(ctx: &PageCtx, theme: &Theme, merge_targets: &[(i64, String)]) -> Markup {
     let moves: Vec<(ThemeStatus, &str)> =
         [(ThemeStatus::Open, "Publier : ouvrir aux positionnements"), (ThemeStatus::Archived, "Archiver")]
             .into_iter()
             .filter(|(to, _)| theme.status().may_become(*to).is_ok())
             .collect();
     html! {
-        @if !moves.is_empty() {
+        @if !moves.is_empty() || !merge_targets.is_empty() || theme.positions_count > 0 {
             section class="card" aria-labelledby="moderation" {
                 h2 id="moderation" { "Modération" }
+                p { a href={ (theme_path(theme.id)) "/positionnements.csv" } { "Télécharger les positionnements (CSV)" } }
                 div class="actions" {
                     @for (to, label) in moves {
                         form class="inline" method="post" action={ (theme_path(theme.id)) "/statut" } {
@@ -405,6 +430,20 @@ fn moderation(ctx: &PageCtx, theme: &Theme) -> Markup {
                             input type="hidden" name="status" value=(to.code());
                             button class={ "button" @if to == ThemeStatus::Archived { " secondary" } } type="submit" { (label) }
                         }
+                    }
+                }
+                @if !merge_targets.is_empty() {
+                    h3 { "Fusionner un doublon" }
+                    p { "Les positionnements suivent la fusion ; une collectivité déjà positionnée sur le thème d’accueil garde ce positionnement-là. Ce thème sera archivé." }
+                    form class="form inline-form" method="post" action={ (theme_path(theme.id)) "/fusion" } {
+                        (csrf_field(ctx))
+                        div class="field" {
+                            label for="target_id" { "Thème d’accueil" }
+                            select id="target_id" name="target_id" {
+                                @for (id, title) in merge_targets { option value=(id) { (title) } }
+                            }
+                        }
+                        button class="button secondary" type="submit" { "Fusionner" }
                     }
                 }
             }
@@ -604,4 +643,111 @@ pub async fn change_status(
         .await?;
     ctx.set_flash(if to == ThemeStatus::Open { "Thème publié." } else { "Thème archivé." });
     Ok(see_other(&theme_path(id)))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MergeForm {
+    target_id: String,
+}
+
+pub async fn merge(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<MergeForm>,
+) -> Result<HttpResponse, AppError> {
+    let admin = ctx.require_admin()?.clone();
+    let source_id = id.into_inner();
+    let target_id: i64 = form
+        .target_id
+        .parse()
+        .map_err(|_| AppError::BadRequest("Choisissez le thème d’accueil dans la liste.".into()))?;
+    let outcome = state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                let source = themes::find_theme(conn, source_id)?.ok_or(AppError::NotFound)?;
+                let target = themes::find_theme(conn, target_id)?.ok_or_else(|| {
+                    AppError::BadRequest("Le thème d’accueil n’existe pas : choisissez-le dans la liste.".into())
+                })?;
+                source
+                    .status()
+                    .may_merge_into(target.status(), source.id == target.id)
+                    .map_err(AppError::BadRequest)?;
+                let outcome = themes::merge_theme(conn, source.id, target.id, admin.id)?;
+                record_activity(
+                    conn,
+                    NewActivity {
+                        actor_id: Some(admin.id),
+                        kind: "theme_merged",
+                        theme_id: Some(target.id),
+                        collectivity_id: None,
+                        summary: format!(
+                            "L’agence fusionne « {} » dans « {} » : {} positionnement(s) suivent.",
+                            source.title, target.title, outcome.moved
+                        ),
+                    },
+                )?;
+                Ok::<_, AppError>(outcome)
+            })
+        })
+        .await?;
+    ctx.set_flash(&format!(
+        "Fusion faite : {} positionnement(s) ont suivi, {} collectivité(s) étaient déjà positionnées ici.",
+        outcome.moved, outcome.kept_on_target
+    ));
+    Ok(see_other(&theme_path(target_id)))
+}
+
+/// The positions of a theme as a spreadsheet for the agency (UTF-8 with a byte-order mark, which spreadsheet
+/// software needs to read accents right).
+pub async fn positions_csv(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require_admin()?;
+    let id = id.into_inner();
+    let (theme, positions) = state
+        .db(move |conn| {
+            let theme = themes::find_theme(conn, id)?.ok_or(AppError::NotFound)?;
+            Ok((theme, themes::positions_of_theme(conn, id)?))
+        })
+        .await?;
+    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let header = [
+        "collectivité",
+        "type",
+        "code officiel",
+        "département",
+        "région",
+        "engagement",
+        "enjeux",
+        "positionnée le",
+        "modifiée le",
+    ];
+    writer.write_record(header).map_err(AppError::internal)?;
+    for (position, territory) in &positions {
+        writer
+            .write_record([
+                territory.name.as_str(),
+                territory.kind().label(),
+                territory.code.as_str(),
+                territory.departement_code.as_deref().unwrap_or(""),
+                territory.region_code.as_deref().unwrap_or(""),
+                position.engagement().label(),
+                position.stakes.as_str(),
+                &position.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                &position.updated_at.format("%Y-%m-%d %H:%M").to_string(),
+            ])
+            .map_err(AppError::internal)?;
+    }
+    let bytes = writer.into_inner().map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"theme-{}-positionnements.csv\"", theme.id),
+        ))
+        .body(bytes))
 }

@@ -67,6 +67,7 @@ const FORMS: &[Form] = &[
         ],
     ),
     ("agence@demo.encommun.fr", "/themes/{theme}/statut", &[("status", "inconnu")]),
+    ("agence@demo.encommun.fr", "/themes/{theme}/fusion", &[("target_id", "{theme}")]),
     (
         "",
         "/invitation/0123",

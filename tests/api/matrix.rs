@@ -204,6 +204,20 @@ const CASES: &[Case] = &[
         form: &[("collectivity_id", "{chatellerault}")],
         expect: POSITIONS,
     },
+    Case {
+        method: "GET",
+        pattern: "/themes/{id}/positionnements.csv",
+        path: "/themes/{theme}/positionnements.csv",
+        form: &[],
+        expect: AGENCY,
+    },
+    Case {
+        method: "POST",
+        pattern: "/themes/{id}/fusion",
+        path: "/themes/{duplicate}/fusion",
+        form: &[("target_id", "{theme}")],
+        expect: AGENCY,
+    },
     // Last of the theme cases: the agency archives the theme.
     Case {
         method: "POST",
@@ -263,10 +277,12 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
         .unwrap();
         let open = insert_theme(conn, &theme, admin.id, None, ThemeStatus::Open).unwrap();
         let proposed = insert_theme(conn, &theme, admin.id, Some(cahors.id), ThemeStatus::Proposed).unwrap();
+        let duplicate = insert_theme(conn, &theme, admin.id, None, ThemeStatus::Open).unwrap();
         vec![
             ("{provider}", list_providers(conn).unwrap()[0].id.to_string()),
             ("{theme}", open.to_string()),
             ("{proposed}", proposed.to_string()),
+            ("{duplicate}", duplicate.to_string()),
             ("{chatellerault}", chatellerault.id.to_string()),
         ]
     })

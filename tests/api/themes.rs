@@ -69,7 +69,60 @@ on_both_backends!(
     only_referents_position_and_only_for_their_collectivity,
     closed_themes_refuse_positions_and_write_nothing,
     concurrent_positions_are_all_counted,
+    a_duplicate_is_merged_and_its_positions_follow,
 );
+
+async fn a_duplicate_is_merged_and_its_positions_follow(app: TestApp) {
+    app.load_demo();
+    let target = open_theme(&app, "Covoiturage solidaire").await;
+    let duplicate = open_theme(&app, "Covoiturage entre voisins").await;
+    let blois = logged_in(&app, AGGLOPOLYS_REFERENT).await;
+    let chatellerault = logged_in(&app, CHATELLERAULT_REFERENT).await;
+    take(&blois, &target, "observe").await.assert_status(303);
+    take(&blois, &duplicate, "participate").await.assert_status(303);
+    take(&chatellerault, &duplicate, "participate").await.assert_status(303);
+
+    let admin = logged_in(&app, ADMIN).await;
+    let page = admin.get(&duplicate).await;
+    page.assert_contains("Fusionner un doublon");
+    let token = page.csrf_token();
+    let target_id = target.trim_start_matches("/themes/");
+    let duplicate_id = duplicate.trim_start_matches("/themes/");
+    admin
+        .post(&format!("{duplicate}/fusion"), &[("csrf_token", &token), ("target_id", duplicate_id)])
+        .await
+        .assert_status(400);
+    admin
+        .post(&format!("{duplicate}/fusion"), &[("csrf_token", &token), ("target_id", "999999")])
+        .await
+        .assert_status(400);
+    admin
+        .post(&format!("{duplicate}/fusion"), &[("csrf_token", &token), ("target_id", target_id)])
+        .await
+        .assert_redirect(&target);
+    let merged = admin.get(&target).await;
+    // Blois keeps its position on the target (observe); Grand Châtellerault's moved with the merge.
+    merged
+        .assert_contains("1 positionnement(s) ont suivi, 1 collectivité(s) étaient déjà positionnées ici.")
+        .assert_contains("2 collectivités positionnées")
+        .assert_contains("<strong>1</strong> pour participer")
+        .assert_contains("<strong>1</strong> pour observer");
+    app.client().get(&duplicate).await.assert_contains("Ce thème a été fusionné dans").assert_contains("Archivé");
+    app.client().get("/themes").await.assert_lacks("Covoiturage entre voisins");
+    // Merging again is refused: the duplicate is archived now.
+    admin
+        .post(&format!("{duplicate}/fusion"), &[("csrf_token", &token), ("target_id", target_id)])
+        .await
+        .assert_status(400);
+
+    let csv = admin.get(&format!("{target}/positionnements.csv")).await;
+    csv.assert_status(200);
+    assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
+    assert!(csv.body.starts_with("\u{feff}collectivité,type,code officiel"), "{}", csv.body);
+    assert_eq!(csv.body.lines().count(), 3, "a header and two positions:\n{}", csv.body);
+    csv.assert_contains("CA Grand Châtellerault,Intercommunalité,248600413,86,75,Participer");
+    blois.get(&format!("{target}/positionnements.csv")).await.assert_status(403);
+}
 
 async fn a_referent_proposes_and_the_agency_publishes(app: TestApp) {
     app.load_demo();

@@ -197,6 +197,7 @@ const PAGES = [
     },
   },
   { name: 'theme', as: REFERENT, path: () => openTheme('Habiter les centres-bourgs') },
+  { name: 'theme-moderation', as: ADMIN, path: () => openTheme('Économie circulaire') },
   {
     name: 'theme-positionnement-erreurs',
     as: REFERENT,

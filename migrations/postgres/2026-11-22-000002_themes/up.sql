@@ -33,13 +33,13 @@ CREATE TABLE theme_positions (
 );
 CREATE INDEX theme_positions_collectivity ON theme_positions (collectivity_id);
 
--- Every change of a position, dated: positioned, changed, withdrawn.
+-- Every change of a position, dated: positioned, changed, withdrawn, moved (its theme merged into another).
 CREATE TABLE theme_position_history (
     id BIGSERIAL PRIMARY KEY,
     theme_id BIGINT NOT NULL REFERENCES themes (id) ON DELETE CASCADE,
     collectivity_id BIGINT NOT NULL REFERENCES collectivities (id) ON DELETE CASCADE,
     user_id BIGINT NOT NULL REFERENCES users (id),
-    action TEXT NOT NULL CHECK (action IN ('positioned', 'changed', 'withdrawn')),
+    action TEXT NOT NULL CHECK (action IN ('positioned', 'changed', 'withdrawn', 'moved')),
     engagement TEXT,
     stakes TEXT,
     at TIMESTAMP NOT NULL
