@@ -163,6 +163,11 @@ pub fn find_territory_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Opt
     territories::table.find(id).first(conn).optional()
 }
 
+/// Every territory of a kind, by name (for régions and départements: a few dozen).
+pub fn territories_of_kind(conn: &mut DbConnection, kind: TerritoryKind) -> QueryResult<Vec<Territory>> {
+    territories::table.filter(territories::kind.eq(kind.code())).order(territories::name).load(conn)
+}
+
 pub fn count_territories_by_kind(conn: &mut DbConnection) -> QueryResult<Vec<(String, i64)>> {
     territories::table.group_by(territories::kind).select((territories::kind, diesel::dsl::count_star())).load(conn)
 }

@@ -8,11 +8,13 @@ use serde::Deserialize;
 use super::context::PageCtx;
 use super::views::{csrf_field, date_fr, page, see_other, unprocessable, Field, FormErrors};
 use super::{AppError, AppState};
+use crate::domain::territory::TerritoryKind;
 use crate::domain::theme::{Engagement, NewPosition, NewTheme, ThemeStatus};
 use crate::storage::activity::{activity_of_theme, record_activity, Activity, NewActivity};
 use crate::storage::collectivities::{memberships_of_user, territory_of_collectivity, Membership};
+use crate::storage::territories;
 use crate::storage::territories::Territory;
-use crate::storage::themes::{self, PositionChange, PositionOutcome, Theme};
+use crate::storage::themes::{self, Counts, PositionChange, PositionOutcome, Theme};
 use crate::storage::users::User;
 use crate::storage::{self, DbConnection};
 
@@ -33,7 +35,13 @@ fn referent_of(conn: &mut DbConnection, user: Option<&User>) -> Result<Vec<(Memb
 #[derive(Deserialize)]
 pub struct IndexQuery {
     statut: Option<String>,
+    region: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
 }
+
+/// The kinds of collectivity a theme's positions are broken down by.
+const POSITION_KINDS: [TerritoryKind; 3] = [TerritoryKind::Commune, TerritoryKind::Epci, TerritoryKind::Departement];
 
 pub async fn index(
     ctx: PageCtx,
@@ -46,12 +54,25 @@ pub async fn index(
     if status == ThemeStatus::Proposed && !is_admin {
         return Err(AppError::Forbidden);
     }
+    let region = query.region.clone().filter(|r| !r.is_empty());
+    let kind = query.kind.as_deref().and_then(TerritoryKind::parse).filter(|k| POSITION_KINDS.contains(k));
+    let filtered = region.is_some() || kind.is_some();
     let viewer = ctx.user.clone();
-    let (listed, waiting, can_propose) = state
+    let filter_region = region.clone();
+    let (listed, waiting, can_propose, regions) = state
         .db(move |conn| {
             let waiting = if is_admin { themes::count_themes(conn, ThemeStatus::Proposed)? } else { 0 };
             let can_propose = is_admin || !referent_of(conn, viewer.as_ref())?.is_empty();
-            Ok((themes::ranked_themes(conn, status, INDEX_LIMIT)?, waiting, can_propose))
+            let listed = if filter_region.is_some() || kind.is_some() {
+                themes::ranked_themes_among(conn, status, filter_region.as_deref(), kind)?
+            } else {
+                themes::ranked_themes(conn, status, INDEX_LIMIT)?
+                    .into_iter()
+                    .map(|t| (t.clone(), Counts::of(&t)))
+                    .collect()
+            };
+            let regions = territories::territories_of_kind(conn, TerritoryKind::Region)?;
+            Ok((listed, waiting, can_propose, regions))
         })
         .await?;
     let tabs = [ThemeStatus::Open, ThemeStatus::Selected, ThemeStatus::Archived];
@@ -80,6 +101,25 @@ pub async fn index(
                     }
                 }
             }
+            form class="search" method="get" action="/themes" role="search" aria-label="Filtrer les thèmes" {
+                input type="hidden" name="statut" value=(status.code());
+                div class="field" {
+                    label for="region" { "Région des collectivités positionnées" }
+                    select id="region" name="region" {
+                        option value="" { "Toutes les régions" }
+                        @for r in &regions { option value=(r.code) selected[region.as_deref() == Some(r.code.as_str())] { (r.name) } }
+                    }
+                }
+                div class="field" {
+                    label for="type" { "Type de collectivité" }
+                    select id="type" name="type" {
+                        option value="" { "Tous les types" }
+                        @for k in POSITION_KINDS { option value=(k.code()) selected[kind == Some(k)] { (k.label()) } }
+                    }
+                }
+                button class="button" type="submit" { "Filtrer" }
+            }
+            @if filtered { p role="status" { "Rang et nombres ne comptent que les positionnements des collectivités choisies. " a href={ "/themes?statut=" (status.code()) } { "Retirer les filtres" } } }
             @if listed.is_empty() {
                 p { "Aucun thème dans cette catégorie pour l’instant." }
             } @else {
@@ -97,14 +137,14 @@ pub async fn index(
                             }
                         }
                         tbody {
-                            @for (rank, theme) in listed.iter().enumerate() {
+                            @for (rank, (theme, counts)) in listed.iter().enumerate() {
                                 tr {
                                     td { (rank + 1) }
                                     th scope="row" { a href=(theme_path(theme.id)) { (theme.title) } }
-                                    td class="num" { (theme.positions_count) }
-                                    td class="num" { (theme.participate_count) }
-                                    td class="num" { (theme.observe_count) }
-                                    td class="num" { (theme.interested_count) }
+                                    td class="num" { (counts.total) }
+                                    td class="num" { (counts.participate) }
+                                    td class="num" { (counts.observe) }
+                                    td class="num" { (counts.interested) }
                                 }
                             }
                         }
@@ -274,6 +314,8 @@ struct ThemeView {
     merged_into: Option<(i64, String)>,
     /// For the agency: the open themes this one could be merged into.
     merge_targets: Vec<(i64, String)>,
+    /// Région names by code, for the breakdown of positions.
+    regions: Vec<Territory>,
 }
 
 fn load_theme(conn: &mut DbConnection, id: i64, viewer: Option<&User>) -> Result<ThemeView, AppError> {
@@ -314,6 +356,7 @@ fn load_theme(conn: &mut DbConnection, id: i64, viewer: Option<&User>) -> Result
         Vec::new()
     };
     Ok(ThemeView {
+        regions: territories::territories_of_kind(conn, TerritoryKind::Region)?,
         merged_into,
         merge_targets,
         history: themes::history_of_theme(conn, id, 50)?,
@@ -368,6 +411,7 @@ fn theme_page(ctx: &PageCtx, view: &ThemeView, form: Option<(&PositionForm, &For
                     @let submitted = form.filter(|(f, _)| f.collectivity_id == m.collectivity_id.to_string());
                     (position_form(ctx, theme, m, territory, current.as_ref(), submitted, open))
                 }
+                @if !view.positions.is_empty() { (breakdown(view)) }
                 @if !view.positions.is_empty() {
                     ul class="positions" {
                         @for (position, territory) in &view.positions {
@@ -406,6 +450,50 @@ fn theme_page(ctx: &PageCtx, view: &ThemeView, form: Option<(&PositionForm, &For
             }
         },
     )
+}
+
+/// Positions by kind of collectivity and by région, with their intended engagement.
+fn breakdown(view: &ThemeView) -> Markup {
+    let tally = |key: &dyn Fn(&Territory) -> String| {
+        let mut rows: Vec<(String, Counts)> = Vec::new();
+        for (position, territory) in &view.positions {
+            let name = key(territory);
+            let index = match rows.iter().position(|(n, _)| *n == name) {
+                Some(i) => i,
+                None => {
+                    rows.push((name, Counts::default()));
+                    rows.len() - 1
+                }
+            };
+            rows[index].1.add(&position.engagement);
+        }
+        rows.sort_by(|a, b| b.1.total.cmp(&a.1.total).then(a.0.cmp(&b.0)));
+        rows
+    };
+    let by_kind = tally(&|t: &Territory| t.kind().label().to_owned());
+    let by_region = tally(&|t: &Territory| {
+        let code = t.region_code.as_deref().unwrap_or("");
+        view.regions.iter().find(|r| r.code == code).map_or_else(|| "Région inconnue".to_owned(), |r| r.name.clone())
+    });
+    let table = |caption: &str, first: &str, rows: &[(String, Counts)]| {
+        html! {
+            div class="table-scroll" {
+                table {
+                    caption { (caption) }
+                    thead { tr { th scope="col" { (first) } th scope="col" class="num" { "Positionnées" } th scope="col" class="num" { "Participer" } th scope="col" class="num" { "Observer" } th scope="col" class="num" { "Intéressées" } } }
+                    tbody {
+                        @for (name, c) in rows {
+                            tr { th scope="row" { (name) } td class="num" { (c.total) } td class="num" { (c.participate) } td class="num" { (c.observe) } td class="num" { (c.interested) } }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    html! {
+        (table("Par type de collectivité", "Type", &by_kind))
+        (table("Par région", "Région", &by_region))
+    }
 }
 
 fn paragraphs(text: &str) -> Markup {

@@ -70,7 +70,35 @@ on_both_backends!(
     closed_themes_refuse_positions_and_write_nothing,
     concurrent_positions_are_all_counted,
     a_duplicate_is_merged_and_its_positions_follow,
+    the_index_filters_by_region_and_kind_and_the_page_breaks_down,
 );
+
+async fn the_index_filters_by_region_and_kind_and_the_page_breaks_down(app: TestApp) {
+    app.load_demo();
+    let client = app.client();
+    let all = client.get("/themes").await.body;
+    let (mobility, youth) = ("Mobilités du quotidien en milieu rural", "Engagement des jeunes dans la vie locale");
+    assert!(all.find(mobility) < all.find(youth), "three positions before two");
+    // In Nouvelle-Aquitaine, youth has two positions (Grand Châtellerault, Grand Angoulême), mobility one.
+    let region = client.get("/themes?statut=open&region=75").await;
+    region.assert_status(200).assert_contains("Retirer les filtres").assert_contains(r#"<option value="75" selected>"#);
+    assert!(region.body.find(youth) < region.body.find(mobility), "{}", region.body);
+    region
+        .assert_contains(r#"<td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">1</td>"#);
+    // No commune has positioned itself in the demo.
+    client.get("/themes?type=commune").await.assert_contains("Aucun thème dans cette catégorie");
+    client.get("/themes?type=region&region=%27%3B--").await.assert_status(200);
+
+    let page = client.get("/themes").await.body;
+    let start = page.find("/themes/").unwrap();
+    let first = page[start..].split('"').next().unwrap().to_owned();
+    let theme = client.get(&first).await;
+    theme
+        .assert_contains("Par type de collectivité")
+        .assert_contains("Par région")
+        .assert_contains("Centre-Val de Loire")
+        .assert_contains("Nouvelle-Aquitaine");
+}
 
 async fn a_duplicate_is_merged_and_its_positions_follow(app: TestApp) {
     app.load_demo();

@@ -185,6 +185,7 @@ const PAGES = [
   },
   { name: 'acces-refuse', as: PROVIDER, path: '/admin', status: 403 },
   { name: 'themes', path: '/themes' },
+  { name: 'themes-filtres', path: '/themes?statut=open&region=75&type=epci' },
   { name: 'themes-a-examiner', as: ADMIN, path: '/themes?statut=proposed' },
   { name: 'theme-proposition', as: REFERENT, path: '/themes/nouveau' },
   {
