@@ -209,6 +209,16 @@ pub fn positions_of_theme(conn: &mut DbConnection, theme_id: i64) -> QueryResult
         .load(conn)
 }
 
+/// A collectivity's positions with their themes, most recently changed first.
+pub fn positions_of_collectivity(conn: &mut DbConnection, collectivity_id: i64) -> QueryResult<Vec<(Position, Theme)>> {
+    theme_positions::table
+        .inner_join(themes::table)
+        .filter(theme_positions::collectivity_id.eq(collectivity_id))
+        .select((theme_positions::all_columns, themes::all_columns))
+        .order(theme_positions::updated_at.desc())
+        .load(conn)
+}
+
 pub fn find_position(conn: &mut DbConnection, theme_id: i64, collectivity_id: i64) -> QueryResult<Option<Position>> {
     theme_positions::table
         .filter(theme_positions::theme_id.eq(theme_id))

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod cache;
 pub mod collectivities;
 pub mod context;
+pub mod dashboard;
 pub mod error;
 pub mod home;
 pub mod invitations;
@@ -74,6 +75,7 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.get("/mot-de-passe/nouveau/{token}", auth::reset_form);
     r.post("/mot-de-passe/nouveau/{token}", auth::reset);
     r.get("/compte", account::show);
+    r.get("/ma-collectivite", dashboard::show);
     r.post("/compte/nom", account::change_name);
     r.post("/compte/mot-de-passe", account::change_password);
     r.get("/collectivites", collectivities::search);

@@ -60,6 +60,7 @@ fn frame(title: &str, user: Option<(&str, bool, String)>, flash: Option<&str>, p
                                     li { a href="/admin" aria-current=[current("/admin")] { "Administration" } }
                                 }
                                 @if let Some((name, _, csrf)) = &user {
+                                    li { a href="/ma-collectivite" aria-current=[current("/ma-collectivite")] { "Ma collectivité" } }
                                     li { a href="/compte" aria-current=[current("/compte")] { "Mon compte" span class="visually-hidden" { " (" (name) ")" } } }
                                     li {
                                         form class="inline" method="post" action="/deconnexion" {

@@ -123,6 +123,7 @@ const CASES: &[Case] = &[
         expect: [G; 7],
     },
     Case { method: "GET", pattern: "/compte", path: "/compte", form: &[], expect: LOGGED_IN },
+    Case { method: "GET", pattern: "/ma-collectivite", path: "/ma-collectivite", form: &[], expect: LOGGED_IN },
     Case {
         method: "POST",
         pattern: "/compte/nom",

@@ -71,7 +71,32 @@ on_both_backends!(
     concurrent_positions_are_all_counted,
     a_duplicate_is_merged_and_its_positions_follow,
     the_index_filters_by_region_and_kind_and_the_page_breaks_down,
+    the_dashboard_shows_positions_and_what_to_do_next,
 );
+
+async fn the_dashboard_shows_positions_and_what_to_do_next(app: TestApp) {
+    app.load_demo();
+    app.client().get("/ma-collectivite").await.assert_redirect("/connexion?suivant=/ma-collectivite");
+    // Agglopolys has positioned itself on mobility only: youth is to do.
+    let referent = logged_in(&app, AGGLOPOLYS_REFERENT).await;
+    let page = referent.get("/ma-collectivite").await;
+    page.assert_status(200)
+        .assert_contains("Vous y êtes élu·e, référent·e")
+        .assert_contains("Se positionner sur <a href=\"/themes/")
+        .assert_contains("« Engagement des jeunes dans la vie locale »")
+        .assert_contains(">Mobilités du quotidien en milieu rural</a></th><td>Participer</td>");
+    take(&referent, &open_theme(&app, "Un thème tout neuf").await, "observe").await.assert_status(303);
+    referent.get("/ma-collectivite").await.assert_contains(">Un thème tout neuf</a></th><td>Observer</td>");
+    // A plain member follows without acting.
+    let member = logged_in(&app, CAHORS_MEMBER).await;
+    member
+        .get("/ma-collectivite")
+        .await
+        .assert_contains("Les positionnements se prennent par le référent")
+        .assert_lacks("Se positionner sur");
+    // No collectivity: said plainly.
+    logged_in(&app, ADMIN).await.get("/ma-collectivite").await.assert_contains("n’est rattaché à aucune collectivité");
+}
 
 async fn the_index_filters_by_region_and_kind_and_the_page_breaks_down(app: TestApp) {
     app.load_demo();

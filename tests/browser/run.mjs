@@ -185,6 +185,7 @@ const PAGES = [
   },
   { name: 'acces-refuse', as: PROVIDER, path: '/admin', status: 403 },
   { name: 'themes', path: '/themes' },
+  { name: 'ma-collectivite', as: REFERENT, path: '/ma-collectivite' },
   { name: 'themes-filtres', path: '/themes?statut=open&region=75&type=epci' },
   { name: 'themes-a-examiner', as: ADMIN, path: '/themes?statut=proposed' },
   { name: 'theme-proposition', as: REFERENT, path: '/themes/nouveau' },
@@ -344,6 +345,8 @@ test('screenshots of the key pages at desktop and mobile widths', async () => {
     { name: 'connexion', path: '/connexion' },
     { name: 'recherche', path: '/collectivites?q=chatellerault' },
     { name: 'territoire', path: '/territoires/epci/248600413' },
+    { name: 'themes', path: '/themes' },
+    { name: 'ma-collectivite', path: '/ma-collectivite', as: REFERENT },
     { name: 'compte', path: '/compte', as: REFERENT },
     { name: 'administration', path: '/admin', as: ADMIN },
   ];

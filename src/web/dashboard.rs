@@ -1,0 +1,111 @@
+//! "Ma collectivité": for each collectivity a person belongs to, where it stands and what to do next.
+
+use actix_web::web;
+use maud::{html, Markup};
+
+use super::collectivities::territory_path;
+use super::context::PageCtx;
+use super::views::{date_fr, page};
+use super::{AppError, AppState};
+use crate::domain::theme::ThemeStatus;
+use crate::storage;
+use crate::storage::collectivities::{memberships_of_user, Membership};
+use crate::storage::invitations::pending_invitations_of_collectivity;
+use crate::storage::territories::Territory;
+use crate::storage::themes::{self, Position, Theme};
+
+/// Open themes shown as "to position on", at most.
+const SUGGESTED: usize = 5;
+
+struct CollectivityStatus {
+    membership: Membership,
+    territory: Territory,
+    positions: Vec<(Position, Theme)>,
+    /// Open themes it has not positioned itself on yet, most shared first.
+    unpositioned: Vec<Theme>,
+    pending_invitations: i64,
+}
+
+pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, AppError> {
+    let user_id = ctx.require_user()?.id;
+    let statuses = state
+        .db(move |conn| {
+            let open = themes::ranked_themes(conn, ThemeStatus::Open, 200)?;
+            memberships_of_user(conn, user_id)?
+                .into_iter()
+                .map(|(membership, territory)| {
+                    let positions = themes::positions_of_collectivity(conn, membership.collectivity_id)?;
+                    let unpositioned = open
+                        .iter()
+                        .filter(|t| !positions.iter().any(|(p, _)| p.theme_id == t.id))
+                        .take(SUGGESTED)
+                        .cloned()
+                        .collect();
+                    let pending_invitations = if membership.is_referent {
+                        pending_invitations_of_collectivity(conn, membership.collectivity_id, storage::now(), 0)?.1
+                    } else {
+                        0
+                    };
+                    Ok(CollectivityStatus { membership, territory, positions, unpositioned, pending_invitations })
+                })
+                .collect::<Result<Vec<_>, AppError>>()
+        })
+        .await?;
+    Ok(page(
+        &ctx,
+        "Ma collectivité",
+        html! {
+            h1 { "Ma collectivité" }
+            @if statuses.is_empty() {
+                p { "Votre compte n’est rattaché à aucune collectivité. Le référent de votre collectivité ou l’agence peut vous inviter." }
+            }
+            @for status in &statuses {
+                @let heading = format!("collectivite-{}", status.membership.collectivity_id);
+                section aria-labelledby=(heading) {
+                    h2 id=(heading) { a href=(territory_path(&status.territory)) { (status.territory.name) } }
+                    p class="meta" {
+                        "Vous y êtes " (status.membership.function().label().to_lowercase())
+                        @if status.membership.is_referent { ", référent·e : vous agissez en son nom" }
+                        "."
+                    }
+                    h3 { "À faire" }
+                    ul {
+                        @if status.membership.is_referent {
+                            @for theme in &status.unpositioned {
+                                li { "Se positionner sur " a href={ "/themes/" (theme.id) } { "« " (theme.title) " »" } " (" (theme.positions_count) " collectivité" @if theme.positions_count > 1 { "s" } " déjà)" }
+                            }
+                            @if status.unpositioned.is_empty() { li { "Votre collectivité s’est positionnée sur tous les thèmes ouverts." } }
+                            @if status.pending_invitations > 0 {
+                                li { a href={ (territory_path(&status.territory)) "#inviter" } { (status.pending_invitations) " invitation" @if status.pending_invitations > 1 { "s" } " en attente de réponse" } }
+                            }
+                            li { a href="/themes/nouveau" { "Proposer un thème" } " qui vous paraît prioritaire." }
+                        } @else {
+                            li { "Les positionnements se prennent par le référent de la collectivité ; vous pouvez suivre les thèmes et leur avancée." }
+                        }
+                    }
+                    h3 { "Ses positionnements" }
+                    @if status.positions.is_empty() {
+                        p { "Aucun pour l’instant." }
+                    } @else {
+                        div class="table-scroll" {
+                            table {
+                                caption class="visually-hidden" { "Positionnements de " (status.territory.name) }
+                                thead { tr { th scope="col" { "Thème" } th scope="col" { "Engagement envisagé" } th scope="col" { "État du thème" } th scope="col" { "Dernière modification" } } }
+                                tbody {
+                                    @for (position, theme) in &status.positions {
+                                        tr {
+                                            th scope="row" { a href={ "/themes/" (theme.id) } { (theme.title) } }
+                                            td { (position.engagement().label()) }
+                                            td { (theme.status().label()) }
+                                            td { (date_fr(position.updated_at)) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
