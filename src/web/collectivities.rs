@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::context::PageCtx;
 use super::invitations::{send_invitation, InvitationTarget};
-use super::views::{csrf_field, date_fr, number_fr, page, see_other, unprocessable, Field, FormErrors};
+use super::views::{csrf_field, date_fr, number_fr, page, radio_group, see_other, unprocessable, Field, FormErrors};
 use super::{AppError, AppState};
 use crate::domain::account::{EmailAddress, Function};
 use crate::domain::territory::{EpciType, TerritoryKind};
@@ -257,16 +257,7 @@ fn territory_page(ctx: &PageCtx, view: &TerritoryView, form: &InviteForm, errors
                     form class="form narrow" method="post" action={ (territory_path(t)) "/invitations" } novalidate {
                         (csrf_field(ctx))
                         (Field::new("email", "Adresse électronique").kind("email").value(&form.email).autocomplete("off").render(errors))
-                        fieldset class={ "field" @if errors.get("function").is_some() { " field-invalid" } } aria-describedby=[errors.get("function").map(|_| "function-erreur")] {
-                            legend { "Fonction" }
-                            @if let Some(message) = errors.get("function") { p class="field-error" id="function-erreur" { (message) } }
-                            @for (i, f) in Function::ALL.iter().enumerate() {
-                                div class="choice" {
-                                    input type="radio" name="function" id=(if i == 0 { "function".to_owned() } else { format!("function-{}", f.code()) }) value=(f.code()) checked[form.function == f.code()];
-                                    label for=(if i == 0 { "function".to_owned() } else { format!("function-{}", f.code()) }) { (f.label()) }
-                                }
-                            }
-                        }
+                        (radio_group("function", "Fonction", &Function::ALL.map(|f| (f.code(), f.label())), &form.function, errors))
                         div class="choice" {
                             input type="checkbox" name="referent" id="referent" value="oui" checked[form.referent.is_some()];
                             label for="referent" { "Référent·e : agit au nom de la collectivité et peut inviter d’autres personnes" }

@@ -6,7 +6,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::context::PageCtx;
-use super::views::{csrf_field, date_fr, page, see_other, unprocessable, Field, FormErrors};
+use super::views::{csrf_field, date_fr, page, radio_group, see_other, unprocessable, Field, FormErrors};
 use super::{AppError, AppState};
 use crate::domain::territory::TerritoryKind;
 use crate::domain::theme::{Engagement, NewPosition, NewTheme, ThemeStatus};
@@ -265,10 +265,7 @@ pub async fn propose(
     let theme = match NewTheme::parse(&form.title, &form.problem, &form.why_it_matters) {
         Ok(theme) => theme,
         Err(field_errors) => {
-            let mut errors = FormErrors::default();
-            for (field, message) in field_errors {
-                errors.add(field, message);
-            }
+            let errors = FormErrors::from(field_errors);
             return Ok(unprocessable(proposal_page(&ctx, &proposers, &form, &errors)));
         }
     };
@@ -569,17 +566,7 @@ fn position_form(
                     (csrf_field(ctx))
                     input type="hidden" name="collectivity_id" value=(membership.collectivity_id);
                     (textarea("stakes", "Vos enjeux sur ce thème", &stakes, "Ce que ce thème représente pour votre territoire : constats, publics concernés, ce que vous avez déjà essayé.", errors))
-                    fieldset class={ "field" @if errors.get("engagement").is_some() { " field-invalid" } } {
-                        legend { "Engagement envisagé si un projet partagé s’ouvre" }
-                        @if let Some(message) = errors.get("engagement") { p class="field-error" id="engagement-erreur" { (message) } }
-                        @for (i, e) in Engagement::ALL.iter().enumerate() {
-                            @let id = if i == 0 { "engagement".to_owned() } else { format!("engagement-{}", e.code()) };
-                            div class="choice" {
-                                input type="radio" name="engagement" id=(id) value=(e.code()) checked[engagement == e.code()];
-                                label for=(id) { (e.label()) }
-                            }
-                        }
-                    }
+                    (radio_group("engagement", "Engagement envisagé si un projet partagé s’ouvre", &Engagement::ALL.map(|e| (e.code(), e.label())), &engagement, errors))
                     button class="button" type="submit" { @if current.is_some() { "Mettre à jour le positionnement" } @else { "Se positionner" } }
                 }
                 @if current.is_some() {
@@ -623,10 +610,7 @@ pub async fn position(
     let position = match NewPosition::parse(&form.stakes, &form.engagement) {
         Ok(position) => position,
         Err(field_errors) => {
-            let mut errors = FormErrors::default();
-            for (field, message) in field_errors {
-                errors.add(field, message);
-            }
+            let errors = FormErrors::from(field_errors);
             return Ok(unprocessable(theme_page(&ctx, &view, Some((&form, &errors)))));
         }
     };

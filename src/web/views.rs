@@ -105,6 +105,13 @@ pub fn csrf_field(ctx: &PageCtx) -> Markup {
 #[derive(Debug, Default)]
 pub struct FormErrors(Vec<(&'static str, String)>);
 
+impl From<Vec<(&'static str, String)>> for FormErrors {
+    /// The errors a domain parser returns for several fields at once.
+    fn from(errors: Vec<(&'static str, String)>) -> Self {
+        FormErrors(errors)
+    }
+}
+
 impl FormErrors {
     pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
         self.0.push((field, message.into()));
@@ -143,6 +150,32 @@ impl FormErrors {
                             li { a href={ "#" (field) } { (message) } }
                         }
                     }
+                }
+            }
+        }
+    }
+}
+
+/// A group of radio buttons under a legend. The first button carries the field's name as its id, so the error
+/// summary's link to `#name` lands on it.
+pub fn radio_group(
+    name: &'static str,
+    legend: &str,
+    choices: &[(&str, &str)],
+    checked: &str,
+    errors: &FormErrors,
+) -> Markup {
+    let error = errors.get(name);
+    let error_id = format!("{name}-erreur");
+    html! {
+        fieldset class={ "field" @if error.is_some() { " field-invalid" } } aria-describedby=[error.map(|_| error_id.as_str())] {
+            legend { (legend) }
+            @if let Some(message) = error { p class="field-error" id=(error_id) { span aria-hidden="true" { "⚠ " } (message) } }
+            @for (i, (value, label)) in choices.iter().enumerate() {
+                @let id = if i == 0 { name.to_owned() } else { format!("{name}-{value}") };
+                div class="choice" {
+                    input type="radio" name=(name) id=(id) value=(value) checked[checked == *value];
+                    label for=(id) { (label) }
                 }
             }
         }
