@@ -4,10 +4,16 @@
 use chrono::TimeDelta;
 
 use crate::domain::account::Function;
+use crate::domain::inspiration::{parse_links, NewResource};
+use crate::domain::project::{EnrolmentRole, EventKind, NewEvent, NewPost, NewProject};
 use crate::domain::territory::{EpciType, NewTerritory, TerritoryKind};
 use crate::domain::theme::{Engagement, NewPosition, NewTheme, ThemeStatus};
 use crate::security::{hash_password, random_token, token_digest};
+use crate::storage::events::insert_event;
+use crate::storage::inspiration::insert_resource;
 use crate::storage::invitations::{insert_invitation, NewInvitation};
+use crate::storage::posts::insert_post;
+use crate::storage::projects::{enrol, open_project, OpenOutcome};
 use crate::storage::territories::{find_territory, upsert_territories};
 use crate::storage::themes::{insert_theme, take_position};
 use crate::storage::users::{find_user_by_email, insert_user, set_agency_admin, NewUser};
@@ -184,7 +190,7 @@ fn new_territory(t: &DemoTerritory) -> NewTerritory {
 
 /// Themes with positions, and a proposal waiting for moderation. Positions of collectivities without a referent
 /// account in the demo are recorded by the agency.
-fn load_themes(conn: &mut DbConnection, users: &[i64], collectivities: &[i64]) -> anyhow::Result<()> {
+fn load_themes(conn: &mut DbConnection, users: &[i64], collectivities: &[i64]) -> anyhow::Result<(i64, i64)> {
     let theme = |title: &str, problem: &str, why: &str| {
         NewTheme::parse(title, problem, why).map_err(|e| anyhow::anyhow!("{e:?}"))
     };
@@ -253,6 +259,128 @@ fn load_themes(conn: &mut DbConnection, users: &[i64], collectivities: &[i64]) -
         let position = NewPosition { stakes: stakes.into(), engagement };
         take_position(conn, theme_id, collectivity, user, &position, name)?;
     }
+    Ok((mobility_id, youth_id))
+}
+
+/// Inspiration material on the open themes, as the agency publishes it.
+fn load_inspiration(conn: &mut DbConnection, admin: i64, mobility: i64, youth: i64) -> anyhow::Result<()> {
+    let resources = [
+        (
+            "Transport solidaire : des bénévoles au volant",
+            "Dans des communes sans ligne régulière, des habitants bénévoles conduisent ceux qui n’ont pas de voiture \
+            vers le médecin, le marché ou l’emploi, avec une participation aux frais.",
+            "## Ce qui fait tenir ces réseaux\n\n\
+            - une **centrale d’appel** unique, tenue par une association ou le CCAS ;\n\
+            - des conducteurs assurés et défrayés au kilomètre ;\n\
+            - des trajets réservés la veille, groupés quand c’est possible.\n\n\
+            ## Les limites\n\nLe bénévolat s’essouffle sans animation : prévoir un temps de coordination salarié.",
+            "https://www.francemobilites.fr France Mobilités",
+            vec![mobility],
+        ),
+        (
+            "Associer les jeunes au diagnostic de leur territoire",
+            "Des lycéens et des jeunes du service civique enquêtent auprès de leurs pairs : une méthode pour \
+            entendre ceux qui ne viennent jamais aux réunions publiques.",
+            "Les jeunes enquêteurs conçoivent eux-mêmes une partie des questions, vont là où sont leurs pairs \
+            (arrêts de car, clubs sportifs, réseaux) et restituent leurs résultats aux élus.",
+            "https://agence-cohesion-territoires.gouv.fr Agence nationale de la cohésion des territoires",
+            vec![youth, mobility],
+        ),
+    ];
+    for (title, summary, body, links, theme_ids) in resources {
+        let resource = NewResource {
+            title: title.into(),
+            summary: summary.into(),
+            body: body.into(),
+            links: parse_links(links).map_err(|e| anyhow::anyhow!(e))?,
+            theme_ids,
+        };
+        insert_resource(conn, &resource, admin)?;
+    }
+    Ok(())
+}
+
+/// A shared project opened on a selected theme, in enrolment: two participants, an observer, a planned seminar
+/// and a news item.
+fn load_project(conn: &mut DbConnection, users: &[i64], collectivities: &[i64]) -> anyhow::Result<()> {
+    let (admin, agglopolys_referent) = (users[0], users[1]);
+    let food = NewTheme::parse(
+        "Alimentation durable et circuits courts",
+        "Les cantines et les habitants achètent loin ce que les fermes du territoire produisent à quelques kilomètres.",
+        "Relocaliser une part de l’alimentation soutient l’agriculture locale et l’accès de tous à une nourriture de qualité.",
+    )
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let theme_id = insert_theme(conn, &food, admin, None, ThemeStatus::Open)?;
+    let positions = [
+        (
+            collectivities[0],
+            agglopolys_referent,
+            "CA de Blois",
+            Engagement::Participate,
+            "Nos 43 communes gèrent des cantines qui veulent s’approvisionner auprès des maraîchers du Blaisois.",
+        ),
+        (
+            collectivities[4],
+            admin,
+            "CA du Grand Angoulême",
+            Engagement::Participate,
+            "Notre projet alimentaire territorial cherche à associer les habitants des quartiers prioritaires.",
+        ),
+        (
+            collectivities[3],
+            admin,
+            "CA Colmar Agglomération",
+            Engagement::Observe,
+            "Nous préparons un projet alimentaire territorial et voulons apprendre des autres.",
+        ),
+    ];
+    for (collectivity, user, name, engagement, stakes) in positions {
+        take_position(conn, theme_id, collectivity, user, &NewPosition { stakes: stakes.into(), engagement }, name)?;
+    }
+    let today = storage::now().date();
+    let project = NewProject {
+        title: "Alimentation durable : des territoires qui se nourrissent ensemble".into(),
+        description: "Trois à cinq territoires conçoivent avec leurs habitants une politique alimentaire locale : \
+            approvisionnement des cantines, accès des ménages modestes à des produits frais, place des producteurs."
+            .into(),
+        charter: "Chaque collectivité participante s’engage à désigner un binôme élu–agent, à constituer un groupe \
+            d’enquête mixte ouvert aux habitants les plus éloignés de la participation, à accueillir un séminaire local \
+            et à partager ses travaux avec les autres territoires."
+            .into(),
+        min_participants: 3,
+        max_participants: 5,
+        starts_on: today,
+        ends_on: today + TimeDelta::days(540),
+    };
+    let OpenOutcome::Opened { project_id, .. } = open_project(conn, theme_id, &project, admin)? else {
+        anyhow::bail!("le thème de démonstration n’était pas ouvert");
+    };
+    enrol(conn, project_id, collectivities[0], agglopolys_referent, EnrolmentRole::Participant, "CA de Blois")?;
+    enrol(conn, project_id, collectivities[4], admin, EnrolmentRole::Participant, "CA du Grand Angoulême")?;
+    enrol(conn, project_id, collectivities[3], admin, EnrolmentRole::Observer, "CA Colmar Agglomération")?;
+    let seminar_day = (today + TimeDelta::days(30)).and_hms_opt(9, 30, 0).unwrap_or_default();
+    let seminar = NewEvent {
+        kind: EventKind::InterSiteSeminar,
+        title: "Séminaire de lancement".into(),
+        description:
+            "Présentation des territoires, de la charte et du calendrier ; premiers échanges sur les diagnostics."
+                .into(),
+        starts_at: seminar_day,
+        ends_at: seminar_day + TimeDelta::hours(7),
+        place: Some("Halle aux grains, Blois".into()),
+        online_url: Some("https://visio.demo.encommun.fr/lancement-alimentation".into()),
+        collectivity_id: None,
+    };
+    insert_event(conn, project_id, &seminar, admin, &project.title)?;
+    let news = NewPost {
+        title: "Les inscriptions sont ouvertes".into(),
+        body: "Le projet **Alimentation durable** accueille jusqu’à cinq territoires participants. \
+            Lisez la charte, puis inscrivez votre collectivité depuis cette page.\n\n\
+            - séminaire de lancement dans un mois, à Blois et en ligne ;\n- diagnostic au printemps."
+            .into(),
+        is_public: true,
+    };
+    insert_post(conn, project_id, &news, admin)?;
     Ok(())
 }
 
@@ -287,7 +415,9 @@ pub fn load(conn: &mut DbConnection) -> anyhow::Result<bool> {
         collectivities::upsert_membership(conn, user_ids[3], collectivity_ids[2], Function::Elu, false)?;
         let provider_id = providers::insert_provider(conn, PROVIDER)?;
         providers::add_provider_member(conn, provider_id, user_ids[4])?;
-        load_themes(conn, &user_ids, &collectivity_ids)?;
+        let (mobility, youth) = load_themes(conn, &user_ids, &collectivity_ids)?;
+        load_inspiration(conn, user_ids[0], mobility, youth)?;
+        load_project(conn, &user_ids, &collectivity_ids)?;
         // A pending invitation, as the agency would have sent it to Colmar; its link is not known to anyone.
         insert_invitation(
             conn,

@@ -2,6 +2,8 @@
 //! error messages are French because they are shown to users as they are.
 
 pub mod account;
+pub mod inspiration;
+pub mod project;
 pub mod territory;
 pub mod text;
 pub mod theme;

@@ -22,6 +22,21 @@ pub fn clean_line(text: &str) -> Option<String> {
     Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
+/// Checks a multi-line text: trimmed, Windows line ends normalised, length counted in characters, no control
+/// characters other than line breaks and tabs. `what` names the field in the French error ("Le titre").
+pub fn bounded_text(input: &str, what: &str, min: usize, max: usize) -> Result<String, String> {
+    if input.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        return Err(format!("{what} contient des caractères non autorisés."));
+    }
+    let text = input.trim().replace("\r\n", "\n");
+    match text.chars().count() {
+        0 if min > 0 => Err(format!("{what} est obligatoire.")),
+        n if n < min => Err(format!("{what} demande au moins {min} caractères ({n} saisis).")),
+        n if n > max => Err(format!("{what} dépasse {max} caractères ({n} saisis).")),
+        _ => Ok(text),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,6 @@
 //! Themes and the positions collectivities take on them (DESIGN.md §1, step 1).
 
-use super::text::clean_line;
+use super::text::{bounded_text, clean_line};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ThemeStatus {
@@ -99,20 +99,6 @@ impl Engagement {
             Engagement::Observe => "Observer",
             Engagement::Interested => "Intéressée, sans engagement",
         }
-    }
-}
-
-fn bounded_text(input: &str, what: &str, min: usize, max: usize) -> Result<String, String> {
-    // Line breaks are kept in long texts; other control characters are refused.
-    if input.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        return Err(format!("{what} contient des caractères non autorisés."));
-    }
-    let text = input.trim().replace("\r\n", "\n");
-    match text.chars().count() {
-        0 => Err(format!("{what} est obligatoire.")),
-        n if n < min => Err(format!("{what} est trop court ({min} caractères au moins).")),
-        n if n > max => Err(format!("{what} est trop long ({max} caractères au plus, {n} saisis).")),
-        _ => Ok(text),
     }
 }
 

@@ -1,4 +1,5 @@
 //! The activity log: what happened, by whom, when. Written in the same transaction as the change it records.
+//! Project pages and, later, digests read it; entries about participants-only matters are not public.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -15,14 +16,18 @@ pub struct Activity {
     pub theme_id: Option<i64>,
     pub collectivity_id: Option<i64>,
     pub summary: String,
+    pub project_id: Option<i64>,
+    pub is_public: bool,
 }
 
-/// What an entry is about; `kind` names the event ("theme_proposed", "position_taken"…).
+/// What an entry is about; `kind` names the event ("theme_proposed", "position_taken", "enrolled"…).
 pub struct NewActivity<'a> {
     pub actor_id: Option<i64>,
     pub kind: &'a str,
     pub theme_id: Option<i64>,
     pub collectivity_id: Option<i64>,
+    pub project_id: Option<i64>,
+    pub is_public: bool,
     pub summary: String,
 }
 
@@ -34,6 +39,8 @@ pub fn record_activity(conn: &mut DbConnection, activity: NewActivity) -> QueryR
             activity_log::kind.eq(activity.kind),
             activity_log::theme_id.eq(activity.theme_id),
             activity_log::collectivity_id.eq(activity.collectivity_id),
+            activity_log::project_id.eq(activity.project_id),
+            activity_log::is_public.eq(activity.is_public),
             activity_log::summary.eq(activity.summary),
         ))
         .execute(conn)?;
@@ -43,6 +50,34 @@ pub fn record_activity(conn: &mut DbConnection, activity: NewActivity) -> QueryR
 pub fn activity_of_theme(conn: &mut DbConnection, theme_id: i64, limit: i64) -> QueryResult<Vec<Activity>> {
     activity_log::table
         .filter(activity_log::theme_id.eq(theme_id))
+        .filter(activity_log::is_public.eq(true))
+        .order((activity_log::at.desc(), activity_log::id.desc()))
+        .limit(limit)
+        .load(conn)
+}
+
+/// A project's activity, newest first; `with_private` adds what only its working space sees.
+pub fn activity_of_project(
+    conn: &mut DbConnection,
+    project_id: i64,
+    with_private: bool,
+    limit: i64,
+) -> QueryResult<Vec<Activity>> {
+    let mut query = activity_log::table.filter(activity_log::project_id.eq(project_id)).into_boxed();
+    if !with_private {
+        query = query.filter(activity_log::is_public.eq(true));
+    }
+    query.order((activity_log::at.desc(), activity_log::id.desc())).limit(limit).load(conn)
+}
+
+/// What happened to a collectivity across projects, newest first (its dashboard).
+pub fn activity_of_collectivity(
+    conn: &mut DbConnection,
+    collectivity_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<Activity>> {
+    activity_log::table
+        .filter(activity_log::collectivity_id.eq(collectivity_id))
         .order((activity_log::at.desc(), activity_log::id.desc()))
         .limit(limit)
         .load(conn)

@@ -7,9 +7,13 @@
 
 pub mod activity;
 pub mod collectivities;
+pub mod events;
+pub mod inspiration;
 pub mod invitations;
 pub mod login_failures;
 pub mod password_resets;
+pub mod posts;
+pub mod projects;
 pub mod providers;
 pub mod schema;
 pub mod territories;

@@ -132,6 +132,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     theme_positions,
     theme_position_history,
     activity_log,
+    inspiration_resources,
+    inspiration_resource_themes,
+    projects,
+    enrolments,
+    phase_transitions,
+    events,
+    event_registrations,
+    posts,
 );
 
 diesel::table! {
@@ -188,8 +196,131 @@ diesel::table! {
         theme_id -> Nullable<BigInt>,
         collectivity_id -> Nullable<BigInt>,
         summary -> Text,
+        project_id -> Nullable<BigInt>,
+        is_public -> Bool,
     }
 }
 
 diesel::joinable!(theme_positions -> themes (theme_id));
 diesel::joinable!(theme_positions -> collectivities (collectivity_id));
+
+diesel::table! {
+    inspiration_resources (id) {
+        id -> BigInt,
+        title -> Text,
+        summary -> Text,
+        body -> Text,
+        links -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inspiration_resource_themes (resource_id, theme_id) {
+        resource_id -> BigInt,
+        theme_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    projects (id) {
+        id -> BigInt,
+        theme_id -> BigInt,
+        title -> Text,
+        description -> Text,
+        charter -> Text,
+        min_participants -> Integer,
+        max_participants -> Integer,
+        active_participants -> Integer,
+        phase -> Text,
+        provider_id -> Nullable<BigInt>,
+        starts_on -> Date,
+        ends_on -> Date,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    enrolments (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        collectivity_id -> BigInt,
+        role -> Text,
+        status -> Text,
+        charter_accepted_at -> Nullable<Timestamp>,
+        enrolled_by -> BigInt,
+        requested_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    phase_transitions (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        from_phase -> Nullable<Text>,
+        to_phase -> Text,
+        note -> Text,
+        user_id -> BigInt,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        kind -> Text,
+        title -> Text,
+        description -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        place -> Nullable<Text>,
+        online_url -> Nullable<Text>,
+        collectivity_id -> Nullable<BigInt>,
+        minutes -> Nullable<Text>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    event_registrations (id) {
+        id -> BigInt,
+        event_id -> BigInt,
+        user_id -> BigInt,
+        collectivity_id -> BigInt,
+        registered_by -> BigInt,
+        registered_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    posts (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        author_id -> BigInt,
+        title -> Text,
+        body -> Text,
+        is_public -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(inspiration_resource_themes -> inspiration_resources (resource_id));
+diesel::joinable!(inspiration_resource_themes -> themes (theme_id));
+diesel::joinable!(projects -> themes (theme_id));
+diesel::joinable!(projects -> providers (provider_id));
+diesel::joinable!(enrolments -> projects (project_id));
+diesel::joinable!(enrolments -> collectivities (collectivity_id));
+diesel::joinable!(phase_transitions -> projects (project_id));
+diesel::joinable!(events -> projects (project_id));
+diesel::joinable!(events -> collectivities (collectivity_id));
+diesel::joinable!(event_registrations -> events (event_id));
+diesel::joinable!(event_registrations -> collectivities (collectivity_id));
+diesel::joinable!(posts -> projects (project_id));

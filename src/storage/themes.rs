@@ -357,6 +357,8 @@ pub fn take_position(
             kind: if outcome == PositionOutcome::Taken { "position_taken" } else { "position_changed" },
             theme_id: Some(theme_id),
             collectivity_id: Some(collectivity_id),
+            project_id: None,
+            is_public: true,
             summary: format!(
                 "{collectivity_name} {verb} « {} » ({}).",
                 theme.title,
@@ -395,6 +397,8 @@ pub fn withdraw_position(
             kind: "position_withdrawn",
             theme_id: Some(theme_id),
             collectivity_id: Some(collectivity_id),
+            project_id: None,
+            is_public: true,
             summary: format!("{collectivity_name} retire son positionnement sur « {} ».", theme.title),
         },
     )?;
@@ -460,6 +464,7 @@ pub fn merge_theme(conn: &mut DbConnection, source_id: i64, target_id: i64, user
             outcome.moved += 1;
         }
     }
+    super::inspiration::move_to_theme(conn, source_id, target_id)?;
     diesel::update(themes::table.find(source_id))
         .set((themes::status.eq(ThemeStatus::Archived.code()), themes::merged_into_id.eq(Some(target_id))))
         .execute(conn)?;

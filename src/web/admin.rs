@@ -1,4 +1,4 @@
-//! The agency's administration page: accounts, pending invitations, providers and their members.
+//! The agency's administration page: shared projects, accounts, pending invitations, providers and their members.
 
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
@@ -6,11 +6,13 @@ use serde::Deserialize;
 
 use super::context::PageCtx;
 use super::invitations::{send_invitation, InvitationTarget};
+use super::projects::project_path;
 use super::views::{csrf_field, date_fr, page, see_other, unprocessable, Field, FormErrors};
 use super::{AppError, AppState};
 use crate::domain::account::EmailAddress;
 use crate::domain::text::clean_line;
 use crate::storage::invitations::{pending_invitations, Invitation};
+use crate::storage::projects::{self, Project};
 use crate::storage::providers::{self, Provider};
 use crate::storage::users::{self, User};
 use crate::storage::{self, collectivities};
@@ -22,6 +24,7 @@ struct Dashboard {
     pending_total: i64,
     providers: Vec<(Provider, Vec<User>)>,
     collectivities: i64,
+    projects: Vec<Project>,
 }
 
 async fn load(state: &AppState) -> Result<Dashboard, AppError> {
@@ -41,6 +44,7 @@ async fn load(state: &AppState) -> Result<Dashboard, AppError> {
                 pending_total,
                 providers,
                 collectivities: collectivities::count_collectivities(conn)?,
+                projects: projects::list_projects(conn)?,
             })
         })
         .await
@@ -76,6 +80,18 @@ fn dashboard_page(ctx: &PageCtx, data: &Dashboard, submitted: Submitted) -> Mark
             h1 { "Administration" }
             p { (data.collectivities) " collectivités sur la plateforme, " (data.users.len()) " comptes, " (data.pending_total) " invitations en attente. "
                 "Pour inviter les membres d’une collectivité, " a href="/collectivites" { "cherchez-la" } " puis utilisez le formulaire de sa page." }
+            section aria-labelledby="projets" {
+                h2 id="projets" { "Projets partagés" }
+                p { "Un projet s’ouvre depuis la page d’un " a href="/themes" { "thème ouvert" } " ; sa page porte le changement de phase, le choix du prestataire, les rendez-vous et les actualités." }
+                @if data.projects.is_empty() { p { "Aucun projet pour l’instant." } }
+                @else {
+                    ul {
+                        @for p in &data.projects {
+                            li { a href=(project_path(p.id)) { (p.title) } " — phase « " (p.phase().label()) " », " (p.active_participants) " / " (p.max_participants) " participantes" @if p.provider_id.is_none() { ", sans prestataire" } }
+                        }
+                    }
+                }
+            }
             section aria-labelledby="prestataires" {
                 h2 id="prestataires" { "Prestataires" }
                 @for (provider, members) in &data.providers {

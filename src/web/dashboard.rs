@@ -5,12 +5,16 @@ use maud::{html, Markup};
 
 use super::collectivities::territory_path;
 use super::context::PageCtx;
+use super::projects::project_path;
 use super::views::{date_fr, page};
 use super::{AppError, AppState};
+use crate::domain::project::{EnrolmentStatus, Phase};
 use crate::domain::theme::ThemeStatus;
 use crate::storage;
 use crate::storage::collectivities::{memberships_of_user, Membership};
+use crate::storage::events::{events_of_project, Event};
 use crate::storage::invitations::pending_invitations_of_collectivity;
+use crate::storage::projects::{self, Enrolment, Project};
 use crate::storage::territories::Territory;
 use crate::storage::themes::{self, Position, Theme};
 
@@ -24,14 +28,19 @@ struct CollectivityStatus {
     /// Open themes it has not positioned itself on yet, most shared first.
     unpositioned: Vec<Theme>,
     pending_invitations: i64,
+    enrolments: Vec<(Enrolment, Project)>,
+    /// Projects open for enrolment on themes it positioned itself on, where it is not enrolled.
+    to_enrol: Vec<Project>,
+    /// Coming events of the projects it participates in.
+    upcoming: Vec<(Project, Event)>,
 }
 
 pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, AppError> {
     let user_id = ctx.require_user()?.id;
-    let statuses = state
+    let (statuses, provided) = state
         .db(move |conn| {
             let open = themes::ranked_themes(conn, ThemeStatus::Open, 200)?;
-            memberships_of_user(conn, user_id)?
+            let statuses = memberships_of_user(conn, user_id)?
                 .into_iter()
                 .map(|(membership, territory)| {
                     let positions = themes::positions_of_collectivity(conn, membership.collectivity_id)?;
@@ -46,9 +55,41 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
                     } else {
                         0
                     };
-                    Ok(CollectivityStatus { membership, territory, positions, unpositioned, pending_invitations })
+                    let enrolments = projects::enrolments_of_collectivity(conn, membership.collectivity_id)?;
+                    let mut to_enrol = Vec::new();
+                    for (position, _) in &positions {
+                        if let Some(project) = projects::project_of_theme(conn, position.theme_id)? {
+                            let enrolled = enrolments
+                                .iter()
+                                .any(|(e, p)| p.id == project.id && e.status() != EnrolmentStatus::Withdrawn);
+                            if !enrolled && project.phase() == Phase::Enrolment {
+                                to_enrol.push(project);
+                            }
+                        }
+                    }
+                    let now = storage::now();
+                    let mut upcoming = Vec::new();
+                    for (enrolment, project) in enrolments.iter().filter(|(e, _)| e.is_active_participant()) {
+                        for (event, _) in events_of_project(conn, enrolment.project_id)? {
+                            if event.ends_at >= now {
+                                upcoming.push((project.clone(), event));
+                            }
+                        }
+                    }
+                    upcoming.sort_by_key(|(_, e)| e.starts_at);
+                    Ok(CollectivityStatus {
+                        membership,
+                        territory,
+                        positions,
+                        unpositioned,
+                        pending_invitations,
+                        enrolments,
+                        to_enrol,
+                        upcoming,
+                    })
                 })
-                .collect::<Result<Vec<_>, AppError>>()
+                .collect::<Result<Vec<_>, AppError>>()?;
+            Ok((statuses, projects::projects_of_provider_member(conn, user_id)?))
         })
         .await?;
     Ok(page(
@@ -56,6 +97,12 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
         "Ma collectivité",
         html! {
             h1 { "Ma collectivité" }
+            @if !provided.is_empty() {
+                section aria-labelledby="accompagnes" {
+                    h2 id="accompagnes" { "Les projets que vous accompagnez" }
+                    ul { @for p in &provided { li { a href=(project_path(p.id)) { (p.title) } " — phase « " (p.phase().label()) " »" } } }
+                }
+            }
             @if statuses.is_empty() {
                 p { "Votre compte n’est rattaché à aucune collectivité. Le référent de votre collectivité ou l’agence peut vous inviter." }
             }
@@ -70,6 +117,16 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
                     }
                     h3 { "À faire" }
                     ul {
+                        @for project in &status.to_enrol {
+                            li {
+                                "Le projet partagé " a href={ (project_path(project.id)) "#inscrits" } { "« " (project.title) " »" } " est ouvert : "
+                                @if status.membership.is_referent { "inscrivez votre collectivité comme participante ou observatrice" } @else { "le référent peut y inscrire votre collectivité" }
+                                " (" (project.seats_left()) " place" @if project.seats_left() > 1 { "s" } " de participante)."
+                            }
+                        }
+                        @for (project, event) in &status.upcoming {
+                            li { (date_fr(event.starts_at)) " : " a href={ (project_path(project.id)) "/evenements/" (event.id) } { (event.title) } " (" (project.title) ")" }
+                        }
                         @if status.membership.is_referent {
                             @for theme in &status.unpositioned {
                                 li { "Se positionner sur " a href={ "/themes/" (theme.id) } { "« " (theme.title) " »" } " (" (theme.positions_count) " collectivité" @if theme.positions_count > 1 { "s" } " déjà)" }
@@ -81,6 +138,27 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
                             li { a href="/themes/nouveau" { "Proposer un thème" } " qui vous paraît prioritaire." }
                         } @else {
                             li { "Les positionnements se prennent par le référent de la collectivité ; vous pouvez suivre les thèmes et leur avancée." }
+                        }
+                    }
+                    h3 { "Ses projets partagés" }
+                    @if status.enrolments.is_empty() {
+                        p { "Inscrite à aucun projet pour l’instant." }
+                    } @else {
+                        div class="table-scroll" {
+                            table {
+                                caption class="visually-hidden" { "Projets partagés de " (status.territory.name) }
+                                thead { tr { th scope="col" { "Projet" } th scope="col" { "Inscription" } th scope="col" { "État" } th scope="col" { "Phase du projet" } } }
+                                tbody {
+                                    @for (enrolment, project) in &status.enrolments {
+                                        tr {
+                                            th scope="row" { a href=(project_path(project.id)) { (project.title) } }
+                                            td { (enrolment.role().label()) }
+                                            td { (enrolment.status().label()) }
+                                            td { (project.phase().label()) }
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
                     h3 { "Ses positionnements" }

@@ -6,12 +6,17 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::context::PageCtx;
-use super::views::{csrf_field, date_fr, page, radio_group, see_other, unprocessable, Field, FormErrors};
+use super::inspiration::{resource_cards, resources_of_theme, ResourcesWithThemes};
+use super::projects::project_path;
+use super::views::{
+    csrf_field, date_fr, page, paragraphs, radio_group, see_other, textarea, unprocessable, Field, FormErrors,
+};
 use super::{AppError, AppState};
 use crate::domain::territory::TerritoryKind;
 use crate::domain::theme::{Engagement, NewPosition, NewTheme, ThemeStatus};
 use crate::storage::activity::{activity_of_theme, record_activity, Activity, NewActivity};
 use crate::storage::collectivities::{memberships_of_user, territory_of_collectivity, Membership};
+use crate::storage::projects::{project_of_theme, Project};
 use crate::storage::territories;
 use crate::storage::territories::Territory;
 use crate::storage::themes::{self, Counts, PositionChange, PositionOutcome, Theme};
@@ -215,23 +220,6 @@ fn proposal_page(
     )
 }
 
-/// A labelled multi-line field, with its hint and error tied to it.
-fn textarea(name: &'static str, label: &str, value: &str, hint: &str, errors: &FormErrors) -> Markup {
-    let error = errors.get(name);
-    let described = match error {
-        Some(_) => format!("{name}-aide {name}-erreur"),
-        None => format!("{name}-aide"),
-    };
-    html! {
-        div class={ "field" @if error.is_some() { " field-invalid" } } {
-            label for=(name) { (label) }
-            p class="hint" id={ (name) "-aide" } { (hint) }
-            @if let Some(message) = error { p class="field-error" id={ (name) "-erreur" } { span aria-hidden="true" { "⚠ " } (message) } }
-            textarea id=(name) name=(name) rows="6" required aria-invalid=[error.map(|_| "true")] aria-describedby=(described) { (value) }
-        }
-    }
-}
-
 pub async fn proposal_form(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, AppError> {
     let user = ctx.require_user()?.clone();
     let proposers = state.db(move |conn| referent_of(conn, Some(&user))).await?;
@@ -282,6 +270,8 @@ pub async fn propose(
                         kind: "theme_proposed",
                         theme_id: Some(id),
                         collectivity_id: collectivity.as_ref().map(|(id, _)| *id),
+                        project_id: None,
+                        is_public: true,
                         summary: format!("{who} propose le thème « {} ».", theme.title),
                     },
                 )?;
@@ -313,6 +303,9 @@ struct ThemeView {
     merge_targets: Vec<(i64, String)>,
     /// Région names by code, for the breakdown of positions.
     regions: Vec<Territory>,
+    /// The shared project opened on the theme, once selected.
+    project: Option<Project>,
+    inspiration: ResourcesWithThemes,
 }
 
 fn load_theme(conn: &mut DbConnection, id: i64, viewer: Option<&User>) -> Result<ThemeView, AppError> {
@@ -353,6 +346,8 @@ fn load_theme(conn: &mut DbConnection, id: i64, viewer: Option<&User>) -> Result
         Vec::new()
     };
     Ok(ThemeView {
+        project: project_of_theme(conn, id)?,
+        inspiration: resources_of_theme(conn, id)?,
         regions: territories::territories_of_kind(conn, TerritoryKind::Region)?,
         merged_into,
         merge_targets,
@@ -392,10 +387,27 @@ fn theme_page(ctx: &PageCtx, view: &ThemeView, form: Option<(&PositionForm, &For
                     p { "Ce thème a été fusionné dans " a href=(theme_path(*target)) { "« " (title) " »" } " : ses positionnements l’y ont suivi." }
                 }
             }
+            @if let Some(project) = &view.project {
+                div class="notice notice-success" role="status" {
+                    p { "Ce thème a été retenu : le projet partagé " a href=(project_path(project.id)) { "« " (project.title) " »" } " est en phase « " (project.phase().label()) " »." }
+                }
+            } @else if view.is_admin && open {
+                p { a class="button" href={ "/projets/nouveau?theme=" (theme.id) } { "Ouvrir un projet partagé sur ce thème" } }
+            }
             h2 { "Le problème posé" }
             (paragraphs(&theme.problem))
             h2 { "Pourquoi c’est important" }
             (paragraphs(&theme.why_it_matters))
+            @if !view.inspiration.is_empty() || (view.is_admin && theme.status() != ThemeStatus::Proposed) {
+                section aria-labelledby="inspiration" {
+                    h2 id="inspiration" { "Pour s’inspirer" }
+                    @if view.inspiration.is_empty() { p { "Aucune ressource d’inspiration pour ce thème." } }
+                    @else { (resource_cards(&view.inspiration, 3)) }
+                    @if view.is_admin && theme.status() != ThemeStatus::Proposed {
+                        p { a href={ "/inspiration/nouvelle?theme=" (theme.id) } { "Publier une ressource pour ce thème" } }
+                    }
+                }
+            }
             @if view.is_admin { (moderation(ctx, theme, &view.merge_targets)) }
             section aria-labelledby="positions" {
                 h2 id="positions" { (theme.positions_count) " collectivité" @if theme.positions_count > 1 { "s" } " positionnée" @if theme.positions_count > 1 { "s" } }
@@ -491,10 +503,6 @@ fn breakdown(view: &ThemeView) -> Markup {
         (table("Par type de collectivité", "Type", &by_kind))
         (table("Par région", "Région", &by_region))
     }
-}
-
-fn paragraphs(text: &str) -> Markup {
-    html! { @for paragraph in text.split("\n\n").filter(|p| !p.trim().is_empty()) { p class="prose" { (paragraph.trim()) } } }
 }
 
 fn moderation(ctx: &PageCtx, theme: &Theme, merge_targets: &[(i64, String)]) -> Markup {
@@ -706,6 +714,8 @@ pub async fn change_status(
                         kind: if to == ThemeStatus::Open { "theme_opened" } else { "theme_archived" },
                         theme_id: Some(id),
                         collectivity_id: None,
+                        project_id: None,
+                        is_public: true,
                         summary: format!("L’agence {verb} le thème « {} ».", theme.title),
                     },
                 )?;
@@ -754,6 +764,8 @@ pub async fn merge(
                         kind: "theme_merged",
                         theme_id: Some(target.id),
                         collectivity_id: None,
+                        project_id: None,
+                        is_public: true,
                         summary: format!(
                             "L’agence fusionne « {} » dans « {} » : {} positionnement(s) suivent.",
                             source.title, target.title, outcome.moved

@@ -55,6 +55,8 @@ fn frame(title: &str, user: Option<(&str, bool, String)>, flash: Option<&str>, p
                             ul class="nav" {
                                 li { a href="/" aria-current=[current("/")] { "Accueil" } }
                                 li { a href="/themes" aria-current=[current("/themes")] { "Thèmes" } }
+                                li { a href="/projets" aria-current=[current("/projets")] { "Projets" } }
+                                li { a href="/inspiration" aria-current=[current("/inspiration")] { "Inspiration" } }
                                 li { a href="/collectivites" aria-current=[current("/collectivites")] { "Collectivités" } }
                                 @if let Some((_, true, _)) = &user {
                                     li { a href="/admin" aria-current=[current("/admin")] { "Administration" } }
@@ -244,7 +246,68 @@ impl<'a> Field<'a> {
     }
 }
 
-pub fn date_fr(date: chrono::NaiveDateTime) -> String {
+/// A labelled multi-line field, with its hint and error tied to it.
+pub fn textarea(name: &'static str, label: &str, value: &str, hint: &str, errors: &FormErrors) -> Markup {
+    multiline(name, label, value, hint, errors, true)
+}
+
+/// A multi-line field that may be left empty.
+pub fn optional_textarea(name: &'static str, label: &str, value: &str, hint: &str, errors: &FormErrors) -> Markup {
+    multiline(name, label, value, hint, errors, false)
+}
+
+fn multiline(name: &'static str, label: &str, value: &str, hint: &str, errors: &FormErrors, required: bool) -> Markup {
+    let error = errors.get(name);
+    let described = match error {
+        Some(_) => format!("{name}-aide {name}-erreur"),
+        None => format!("{name}-aide"),
+    };
+    html! {
+        div class={ "field" @if error.is_some() { " field-invalid" } } {
+            label for=(name) {
+                (label)
+                @if !required { span class="optional" { " (facultatif)" } }
+            }
+            p class="hint" id={ (name) "-aide" } { (hint) }
+            @if let Some(message) = error { p class="field-error" id={ (name) "-erreur" } { span aria-hidden="true" { "⚠ " } (message) } }
+            textarea id=(name) name=(name) rows="6" required[required] aria-invalid=[error.map(|_| "true")] aria-describedby=(described) { (value) }
+        }
+    }
+}
+
+/// A group of checkboxes under a legend, each sending `name` with its value. As with [`radio_group`], the first
+/// box carries the field's name as its id, for the error summary's link.
+pub fn checkbox_group(
+    name: &'static str,
+    legend: &str,
+    choices: &[(String, String)],
+    checked: &[String],
+    errors: &FormErrors,
+) -> Markup {
+    let error = errors.get(name);
+    let error_id = format!("{name}-erreur");
+    html! {
+        fieldset class={ "field checkboxes" @if error.is_some() { " field-invalid" } } aria-describedby=[error.map(|_| error_id.as_str())] {
+            legend { (legend) }
+            @if let Some(message) = error { p class="field-error" id=(error_id) { span aria-hidden="true" { "⚠ " } (message) } }
+            @for (i, (value, label)) in choices.iter().enumerate() {
+                @let id = if i == 0 { name.to_owned() } else { format!("{name}-{value}") };
+                div class="choice" {
+                    input type="checkbox" name=(name) id=(id) value=(value) checked[checked.contains(value)];
+                    label for=(id) { (label) }
+                }
+            }
+        }
+    }
+}
+
+/// A plain text typed by a person, its blank-line-separated paragraphs kept.
+pub fn paragraphs(text: &str) -> Markup {
+    html! { @for paragraph in text.split("\n\n").filter(|p| !p.trim().is_empty()) { p class="prose" { (paragraph.trim()) } } }
+}
+
+/// "3 février 2027", from a date or a date and time.
+pub fn date_fr(date: impl chrono::Datelike) -> String {
     const MONTHS: [&str; 12] = [
         "janvier",
         "février",
@@ -259,7 +322,6 @@ pub fn date_fr(date: chrono::NaiveDateTime) -> String {
         "novembre",
         "décembre",
     ];
-    use chrono::Datelike;
     let month = MONTHS.get(date.month0() as usize).copied().unwrap_or("");
     format!("{} {} {}", date.day(), month, date.year())
 }

@@ -66,8 +66,71 @@ const FORMS: &[Form] = &[
             ("engagement", "observe"),
         ],
     ),
+    (
+        "agence@demo.encommun.fr",
+        "/inspiration",
+        &[
+            ("title", "Une ressource"),
+            ("summary", "Un résumé de plus de vingt caractères."),
+            ("body", "## Titre\n\nUn texte."),
+            ("links", "https://exemple.fr Exemple"),
+            ("theme_ids", "{theme}"),
+        ],
+    ),
     ("agence@demo.encommun.fr", "/themes/{theme}/statut", &[("status", "inconnu")]),
     ("agence@demo.encommun.fr", "/themes/{theme}/fusion", &[("target_id", "{theme}")]),
+    (
+        "agence@demo.encommun.fr",
+        "/projets/{project}/actualites",
+        &[("title", "Une actualité"), ("body", "Un texte de plus de dix caractères."), ("visibility", "participants")],
+    ),
+    (
+        "agence@demo.encommun.fr",
+        "/projets/{project}/evenements",
+        &[
+            ("kind", "local_seminar"),
+            ("title", "Séminaire"),
+            ("description", "Ordre du jour"),
+            ("starts_at", "2027-05-04T14:00"),
+            ("ends_at", "04/05/2027 16:00"),
+            ("place", "Salle du conseil"),
+            ("online_url", "https://visio.example/abc"),
+            ("collectivity_id", "{agglopolys}"),
+        ],
+    ),
+    (
+        "agence@demo.encommun.fr",
+        "/projets/{project}/evenements/{event}/compte-rendu",
+        &[("minutes", "Compte rendu de la réunion.")],
+    ),
+    (
+        "referente@agglopolys.demo.encommun.fr",
+        "/projets/{project}/evenements/{event}/inscription",
+        &[("collectivity_id", "{agglopolys}"), ("user_id", "{sophie}"), ("action", "register")],
+    ),
+    ("agence@demo.encommun.fr", "/projets/{project}/phase", &[("to", "provider_selection"), ("note", "Une note.")]),
+    ("agence@demo.encommun.fr", "/projets/{project}/prestataire", &[("provider_id", "{provider}")]),
+    (
+        "referente@agglopolys.demo.encommun.fr",
+        "/projets/{project}/inscription",
+        &[("collectivity_id", "{agglopolys}"), ("role", "participant"), ("charter", "oui")],
+    ),
+    ("referente@agglopolys.demo.encommun.fr", "/projets/{project}/retrait", &[("collectivity_id", "{agglopolys}")]),
+    // Last: opening a project selects the theme the forms above position on.
+    (
+        "agence@demo.encommun.fr",
+        "/projets",
+        &[
+            ("theme_id", "{theme}"),
+            ("title", "Projet exposé"),
+            ("description", "Une description de plus de vingt caractères."),
+            ("charter", "Une charte de plus de vingt caractères."),
+            ("min_participants", "3"),
+            ("max_participants", "5"),
+            ("starts_on", "2027-01-01"),
+            ("ends_on", "2027-12-31"),
+        ],
+    ),
     (
         "",
         "/invitation/0123",
@@ -108,7 +171,31 @@ fn placeholders(app: &TestApp) -> Vec<(&'static str, String)> {
         encommun::storage::territories::find_territory(&mut conn, TerritoryKind::Epci, "200030385").unwrap().unwrap();
     let collectivity =
         encommun::storage::collectivities::find_collectivity_of_territory(&mut conn, territory.id).unwrap().unwrap();
-    vec![("{theme}", id.to_string()), ("{agglopolys}", collectivity.id.to_string())]
+    let project = encommun::storage::projects::list_projects(&mut conn).unwrap().remove(0);
+    let event = encommun::domain::project::NewEvent::parse(&encommun::domain::project::EventInput {
+        kind: "meeting",
+        title: "Réunion passée",
+        description: "",
+        starts_at: "2026-01-05T10:00",
+        ends_at: "2026-01-05T12:00",
+        place: "Salle du conseil",
+        online_url: "",
+        collectivity_id: "",
+    })
+    .unwrap();
+    let event = encommun::storage::events::insert_event(&mut conn, project.id, &event, admin.id, "projet").unwrap();
+    let sophie = encommun::storage::users::find_user_by_email(&mut conn, "referente@agglopolys.demo.encommun.fr")
+        .unwrap()
+        .unwrap();
+    let provider = encommun::storage::providers::list_providers(&mut conn).unwrap()[0].id;
+    vec![
+        ("{theme}", id.to_string()),
+        ("{agglopolys}", collectivity.id.to_string()),
+        ("{project}", project.id.to_string()),
+        ("{event}", event.to_string()),
+        ("{sophie}", sophie.id.to_string()),
+        ("{provider}", provider.to_string()),
+    ]
 }
 
 async fn every_form_survives_hostile_values(app: TestApp) {
@@ -141,9 +228,22 @@ async fn every_form_survives_hostile_values(app: TestApp) {
     }
     // Whatever was saved is shown escaped everywhere it appears.
     let admin = logged_in(&app, "agence@demo.encommun.fr").await;
-    for path in
-        ["/", "/admin", "/compte", "/collectivites", "/territoires/epci/246800726", "/collectivites?q=%3Cscript%3E"]
-    {
+    let project = format!("/projets/{}", fill("{project}"));
+    let theme = format!("/themes/{}", fill("{theme}"));
+    let event = format!("{project}/evenements/{}", fill("{event}"));
+    for path in [
+        "/",
+        "/admin",
+        "/compte",
+        "/collectivites",
+        "/territoires/epci/246800726",
+        "/collectivites?q=%3Cscript%3E",
+        "/projets",
+        "/inspiration",
+        &theme,
+        &project,
+        &event,
+    ] {
         let page = admin.get(path).await;
         page.assert_status(200);
         assert_no_live_markup(path, &page.body);

@@ -7,9 +7,11 @@ mod helpers;
 mod hostile;
 
 mod accounts;
+mod inspiration;
 mod invitations;
 mod matrix;
 mod password_reset;
+mod projects;
 mod races;
 mod roles;
 mod shell;

@@ -4,14 +4,21 @@
 
 use encommun::demo::DEMO_PASSWORD;
 use encommun::domain::account::Function;
+use encommun::domain::inspiration::{NewResource, ResourceInput};
+use encommun::domain::project::{EnrolmentRole, EventInput, NewEvent, NewPost};
 use encommun::domain::territory::TerritoryKind;
 use encommun::domain::theme::{NewTheme, ThemeStatus};
 use encommun::security::hash_password;
 use encommun::storage::collectivities::{find_collectivity_of_territory, upsert_membership};
+use encommun::storage::events::insert_event;
+use encommun::storage::inspiration::{insert_resource, SaveOutcome};
+use encommun::storage::posts::insert_post;
+use encommun::storage::projects::{assign_provider, enrol, list_projects};
 use encommun::storage::providers::list_providers;
 use encommun::storage::territories::find_territory;
 use encommun::storage::themes::insert_theme;
 use encommun::storage::users::{find_user_by_email, insert_user, NewUser};
+use encommun::storage::write_transaction;
 
 use crate::helpers::{with_conn, Client, TestApp};
 use crate::on_both_backends;
@@ -81,8 +88,12 @@ const ALL: [Expect; 7] = [A; 7];
 const LOGGED_IN: [Expect; 7] = [L, L, A, A, A, A, A];
 const REFERENT: [Expect; 7] = [L, L, F, F, A, F, A];
 const AGENCY: [Expect; 7] = [L, L, F, F, F, F, A];
-/// Only the collectivity's referent positions it; the agency does not act for collectivities.
+/// Only the collectivity's referent positions or enrols it; the agency does not act for collectivities.
 const POSITIONS: [Expect; 7] = [L, L, F, F, A, F, F];
+/// The agency and the project's provider lead its work (news, events, minutes).
+const LEADS: [Expect; 7] = [L, L, F, F, F, A, A];
+/// The project's working space: its participants' people, its provider, the agency.
+const WORKING_SPACE: [Expect; 7] = [L, L, F, A, A, A, A];
 
 const CASES: &[Case] = &[
     Case { method: "GET", pattern: "/", path: "/", form: &[], expect: ALL },
@@ -227,6 +238,163 @@ const CASES: &[Case] = &[
         form: &[("status", "archived")],
         expect: AGENCY,
     },
+    Case { method: "GET", pattern: "/inspiration", path: "/inspiration?theme={theme}", form: &[], expect: ALL },
+    Case { method: "GET", pattern: "/inspiration/nouvelle", path: "/inspiration/nouvelle", form: &[], expect: AGENCY },
+    Case {
+        method: "POST",
+        pattern: "/inspiration",
+        path: "/inspiration",
+        form: &[
+            ("title", "Ressource de la matrice"),
+            ("summary", "Un résumé de plus de vingt caractères."),
+            ("theme_ids", "{theme}"),
+        ],
+        expect: AGENCY,
+    },
+    Case { method: "GET", pattern: "/inspiration/{id}", path: "/inspiration/{resource}", form: &[], expect: ALL },
+    Case {
+        method: "GET",
+        pattern: "/inspiration/{id}/modifier",
+        path: "/inspiration/{resource}/modifier",
+        form: &[],
+        expect: AGENCY,
+    },
+    Case {
+        method: "POST",
+        pattern: "/inspiration/{id}",
+        path: "/inspiration/{resource}",
+        form: &[
+            ("title", "Ressource modifiée"),
+            ("summary", "Un résumé de plus de vingt caractères."),
+            ("theme_ids", "{theme}"),
+        ],
+        expect: AGENCY,
+    },
+    // Last of the inspiration cases: the agency deletes the resource.
+    Case {
+        method: "POST",
+        pattern: "/inspiration/{id}/suppression",
+        path: "/inspiration/{resource}/suppression",
+        form: &[("confirm", "oui")],
+        expect: AGENCY,
+    },
+    Case { method: "GET", pattern: "/projets", path: "/projets", form: &[], expect: ALL },
+    Case {
+        method: "GET",
+        pattern: "/projets/nouveau",
+        path: "/projets/nouveau?theme={theme}",
+        form: &[],
+        expect: AGENCY,
+    },
+    // Refused input (no title): the theme stays open for the cases below.
+    Case { method: "POST", pattern: "/projets", path: "/projets", form: &[("theme_id", "{theme}")], expect: AGENCY },
+    Case { method: "GET", pattern: "/projets/{id}", path: "/projets/{project}", form: &[], expect: ALL },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/actualites/{post}",
+        path: "/projets/{project}/actualites/{post}",
+        form: &[],
+        expect: ALL,
+    },
+    // Participants-only news: Grand Châtellerault participates, Cahors does not.
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/actualites/{post}",
+        path: "/projets/{project}/actualites/{private_post}",
+        form: &[],
+        expect: [N, N, N, A, A, A, A],
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/actualites",
+        path: "/projets/{project}/actualites",
+        form: &[
+            ("title", "Actualité de la matrice"),
+            ("body", "Un texte de plus de dix caractères."),
+            ("visibility", "public"),
+        ],
+        expect: LEADS,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/evenements/nouveau",
+        path: "/projets/{project}/evenements/nouveau",
+        form: &[],
+        expect: LEADS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/evenements",
+        path: "/projets/{project}/evenements",
+        form: &[
+            ("kind", "meeting"),
+            ("title", "Réunion de la matrice"),
+            ("starts_at", "2027-05-04T14:00"),
+            ("ends_at", "2027-05-04T16:00"),
+            ("place", "Salle du conseil"),
+        ],
+        expect: LEADS,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/evenements/{event}",
+        path: "/projets/{project}/evenements/{event}",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/evenements/{event}/calendrier.ics",
+        path: "/projets/{project}/evenements/{event}/calendrier.ics",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    // People of participant collectivities register (a member themself, the referent a colleague).
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/evenements/{event}/inscription",
+        path: "/projets/{project}/evenements/{event}/inscription",
+        form: &[("collectivity_id", "{chatellerault}"), ("user_id", "{member}"), ("action", "register")],
+        expect: [L, L, F, A, A, F, F],
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/evenements/{event}/compte-rendu",
+        path: "/projets/{project}/evenements/{event}/compte-rendu",
+        form: &[("minutes", "Compte rendu de la réunion de la matrice.")],
+        expect: LEADS,
+    },
+    // Refused transition (a phase skipped): nothing changes for the cases below.
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/phase",
+        path: "/projets/{project}/phase",
+        form: &[("to", "co_design"), ("note", "Une note de la matrice.")],
+        expect: AGENCY,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/prestataire",
+        path: "/projets/{project}/prestataire",
+        form: &[("provider_id", "{provider}")],
+        expect: AGENCY,
+    },
+    // Grand Châtellerault is enrolled already: the referent is told so; the others may not act for it.
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/inscription",
+        path: "/projets/{project}/inscription",
+        form: &[("collectivity_id", "{chatellerault}"), ("role", "observer")],
+        expect: POSITIONS,
+    },
+    // Last of the project cases: the referent withdraws Grand Châtellerault.
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/retrait",
+        path: "/projets/{project}/retrait",
+        form: &[("collectivity_id", "{chatellerault}")],
+        expect: POSITIONS,
+    },
     Case { method: "GET", pattern: "/admin", path: "/admin", form: &[], expect: AGENCY },
     Case {
         method: "POST",
@@ -279,9 +447,51 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
         let open = insert_theme(conn, &theme, admin.id, None, ThemeStatus::Open).unwrap();
         let proposed = insert_theme(conn, &theme, admin.id, Some(cahors.id), ThemeStatus::Proposed).unwrap();
         let duplicate = insert_theme(conn, &theme, admin.id, None, ThemeStatus::Open).unwrap();
+        let resource = NewResource::parse(&ResourceInput {
+            title: "Ressource de la matrice",
+            summary: "Un résumé de plus de vingt caractères.",
+            body: "",
+            links: "",
+            theme_ids: &[open.to_string()],
+        })
+        .unwrap();
+        let SaveOutcome::Saved(resource) = insert_resource(conn, &resource, admin.id).unwrap() else {
+            panic!("the matrix's resource was not saved")
+        };
+        // The demo's project, with Grand Châtellerault participating, the demo provider assigned, an event already
+        // held, and news for everyone and for participants.
+        let project = list_projects(conn).unwrap().into_iter().next().unwrap();
+        let provider = list_providers(conn).unwrap()[0].id;
+        let event = NewEvent::parse(&EventInput {
+            kind: "meeting",
+            title: "Réunion passée",
+            description: "",
+            starts_at: "2026-01-05T10:00",
+            ends_at: "2026-01-05T12:00",
+            place: "Salle du conseil",
+            online_url: "",
+            collectivity_id: "",
+        })
+        .unwrap();
+        let (event, post, private_post) = write_transaction(conn, |conn| {
+            enrol(conn, project.id, chatellerault.id, admin.id, EnrolmentRole::Participant, "CA Grand Châtellerault")?;
+            assign_provider(conn, project.id, provider, "Coopérative", admin.id)?;
+            let event = insert_event(conn, project.id, &event, admin.id, &project.title)?;
+            let public = NewPost::parse("Publique", "Une actualité pour tout le monde.", "public").unwrap();
+            let private = NewPost::parse("Interne", "Une actualité pour les participantes.", "participants").unwrap();
+            let post = insert_post(conn, project.id, &public, admin.id)?;
+            Ok::<_, diesel::result::Error>((event, post, insert_post(conn, project.id, &private, admin.id)?))
+        })
+        .unwrap();
         vec![
+            ("{project}", project.id.to_string()),
+            ("{event}", event.to_string()),
+            ("{private_post}", private_post.to_string()),
+            ("{post}", post.to_string()),
+            ("{member}", member.to_string()),
             ("{provider}", list_providers(conn).unwrap()[0].id.to_string()),
             ("{theme}", open.to_string()),
+            ("{resource}", resource.to_string()),
             ("{proposed}", proposed.to_string()),
             ("{duplicate}", duplicate.to_string()),
             ("{chatellerault}", chatellerault.id.to_string()),
@@ -307,8 +517,8 @@ fn outcome(status: u16, location: Option<&str>) -> Option<Expect> {
         404 => Some(N),
         410 => Some(G),
         303 if location.is_some_and(|l| l.starts_with("/connexion?suivant=")) => Some(L),
-        // 422: refused input, 429: rate limited — both mean the request was let through to its handler.
-        200..=399 | 422 | 429 => Some(A),
+        // 400 and 422: refused input, 429: rate limited — all mean the request was let through to its handler.
+        200..=399 | 400 | 422 | 429 => Some(A),
         _ => None,
     }
 }

@@ -20,6 +20,7 @@ const PASSWORD = 'encommun-demo-2026';
 const ADMIN = 'agence@demo.encommun.fr';
 const REFERENT = 'referente@agglopolys.demo.encommun.fr';
 const PROVIDER = 'prestataire@demo.encommun.fr';
+const CHATELLERAULT = 'agent@grand-chatellerault.demo.encommun.fr';
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 
 let server;
@@ -209,6 +210,59 @@ const PAGES = [
       await page.getByRole('alert').waitFor();
     },
   },
+  { name: 'projets', path: '/projets' },
+  { name: 'projet', path: '/projets/1' },
+  { name: 'projet-referent', as: CHATELLERAULT, path: '/projets/1' },
+  { name: 'projet-participante', as: REFERENT, path: '/projets/1' },
+  { name: 'projet-pilotage', as: ADMIN, path: '/projets/1' },
+  {
+    name: 'projet-inscription-erreurs',
+    as: CHATELLERAULT,
+    path: '/projets/1',
+    act: async (page) => {
+      await page.getByRole('button', { name: /comme participante/ }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  {
+    name: 'projet-phase-refusee',
+    as: ADMIN,
+    path: '/projets/1',
+    act: async (page) => {
+      await page.getByLabel('Note de passage (publique)').fill('Clôture des inscriptions.');
+      await page.getByRole('button', { name: 'Changer de phase' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  { name: 'projet-ouverture', as: ADMIN, path: async () => `/projets/nouveau?theme=${(await openTheme('Santé et accès aux soins')).split('/').pop()}` },
+  { name: 'rendez-vous-nouveau', as: ADMIN, path: '/projets/1/evenements/nouveau' },
+  {
+    name: 'rendez-vous-erreurs',
+    as: ADMIN,
+    path: '/projets/1/evenements/nouveau',
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Planifier' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  { name: 'rendez-vous', as: REFERENT, path: '/projets/1/evenements/1' },
+  { name: 'actualite', path: '/projets/1/actualites/1' },
+  { name: 'inspiration', path: '/inspiration' },
+  { name: 'inspiration-filtree', path: '/inspiration?theme=1' },
+  { name: 'ressource', path: '/inspiration/1' },
+  { name: 'ressource-nouvelle', as: ADMIN, path: '/inspiration/nouvelle?theme=1' },
+  {
+    name: 'ressource-erreurs',
+    as: ADMIN,
+    path: '/inspiration/nouvelle',
+    act: async (page) => {
+      await page.getByLabel('Liens').fill('www.sans-protocole.fr');
+      await page.getByRole('button', { name: 'Publier' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  { name: 'ressource-modification', as: ADMIN, path: '/inspiration/1/modifier' },
+  { name: 'theme-inspiration', as: ADMIN, path: '/themes/1' },
 ];
 
 /** The agency opens a theme; returns its path. */
@@ -281,6 +335,41 @@ test('a referent positions their collectivity on a theme, without JavaScript', a
   await context.close();
 });
 
+test('a referent enrols their collectivity in a shared project, without JavaScript', async () => {
+  const { context, page } = await session({ email: CHATELLERAULT, javaScript: false });
+  await page.getByRole('link', { name: 'Projets' }).click();
+  await page.getByRole('link', { name: /Alimentation durable/ }).click();
+  await page.getByText('La charte du projet', { exact: true }).click();
+  await page.getByLabel(/a lu la charte du projet/).check();
+  await page.getByRole('button', { name: /comme participante/ }).click();
+  await page.getByText('est inscrite comme participante ; la charte est signée.').waitFor();
+  assert.match(await page.locator('main').innerText(), /3 \/ 5\s*participantes/);
+  await page.getByRole('link', { name: 'Ma collectivité' }).click();
+  assert.match(await page.locator('main').innerText(), /Alimentation durable[^\n]*\tParticipante\tInscrite/);
+  await context.close();
+});
+
+test('the agency publishes inspiration from a theme page and a referent reads it there, without JavaScript', async () => {
+  const admin = await session({ email: ADMIN, javaScript: false });
+  await admin.page.goto(`${base}/themes`);
+  await admin.page.getByRole('link', { name: 'Engagement des jeunes dans la vie locale' }).click();
+  await admin.page.getByRole('link', { name: 'Publier une ressource pour ce thème' }).click();
+  assert.ok(await admin.page.getByLabel('Engagement des jeunes dans la vie locale').isChecked(), 'the theme of origin is ticked');
+  await admin.page.getByLabel('Titre').fill('Un conseil de jeunes qui décide de son budget');
+  await admin.page.getByLabel('Résumé').fill('Une intercommunalité confie 20 000 euros par an à un conseil de jeunes élus par leurs pairs.');
+  await admin.page.getByLabel('Texte (Markdown accepté)').fill('## Comment\n\n- un appel à projets ;\n- un vote en ligne et en lycée.');
+  await admin.page.getByRole('button', { name: 'Publier' }).click();
+  await admin.page.getByText('Ressource publiée.').waitFor();
+  await admin.page.getByRole('heading', { name: 'Comment' }).waitFor();
+  await admin.context.close();
+  const { context, page } = await session({ email: REFERENT, javaScript: false });
+  await page.getByRole('link', { name: 'Thèmes', exact: true }).click();
+  await page.getByRole('link', { name: 'Engagement des jeunes dans la vie locale' }).click();
+  await page.getByRole('link', { name: 'Un conseil de jeunes qui décide de son budget' }).click();
+  assert.match(await page.locator('main').innerText(), /un vote en ligne et en lycée/);
+  await context.close();
+});
+
 test('the invited colleague creates their account from the e-mailed link', async () => {
   const { context, page } = await session();
   await page.goto(`${base}${linkFromMail('collegue@agglopolys.example', '/invitation/')}`);
@@ -349,6 +438,9 @@ test('screenshots of the key pages at desktop and mobile widths', async () => {
     { name: 'ma-collectivite', path: '/ma-collectivite', as: REFERENT },
     { name: 'compte', path: '/compte', as: REFERENT },
     { name: 'administration', path: '/admin', as: ADMIN },
+    { name: 'projet', path: '/projets/1' },
+    { name: 'projet-pilotage', path: '/projets/1', as: ADMIN },
+    { name: 'rendez-vous', path: '/projets/1/evenements/1', as: REFERENT },
   ];
   for (const [width, height, label] of [[1280, 800, 'bureau'], [390, 844, 'mobile']]) {
     for (const shot of shots) {

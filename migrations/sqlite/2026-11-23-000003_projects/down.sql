@@ -1,0 +1,11 @@
+DROP INDEX activity_log_project;
+ALTER TABLE activity_log DROP COLUMN is_public;
+ALTER TABLE activity_log DROP COLUMN project_id;
+DROP TABLE posts;
+DROP TABLE event_registrations;
+DROP TABLE events;
+DROP TABLE phase_transitions;
+DROP TABLE enrolments;
+DROP TABLE projects;
+DROP TABLE inspiration_resource_themes;
+DROP TABLE inspiration_resources;

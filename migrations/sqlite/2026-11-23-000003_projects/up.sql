@@ -1,0 +1,129 @@
+-- Inspiration material published by the agency, attached to themes.
+CREATE TABLE inspiration_resources (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    -- Markdown, rendered through the sanitiser
+    body TEXT NOT NULL,
+    -- one link per line: "https://… Label"
+    links TEXT NOT NULL DEFAULT '',
+    created_by BIGINT NOT NULL REFERENCES users (id),
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE INDEX inspiration_resources_created ON inspiration_resources (created_at);
+
+CREATE TABLE inspiration_resource_themes (
+    resource_id BIGINT NOT NULL REFERENCES inspiration_resources (id) ON DELETE CASCADE,
+    theme_id BIGINT NOT NULL REFERENCES themes (id) ON DELETE CASCADE,
+    PRIMARY KEY (resource_id, theme_id)
+);
+CREATE INDEX inspiration_resource_themes_theme ON inspiration_resource_themes (theme_id);
+
+-- A shared project, opened from one selected theme.
+CREATE TABLE projects (
+    id INTEGER PRIMARY KEY,
+    theme_id BIGINT NOT NULL UNIQUE REFERENCES themes (id),
+    title TEXT NOT NULL,
+    description TEXT NOT NULL,
+    charter TEXT NOT NULL,
+    min_participants INTEGER NOT NULL CHECK (min_participants >= 1),
+    max_participants INTEGER NOT NULL CHECK (max_participants >= min_participants AND max_participants <= 100),
+    -- maintained in the transaction that changes an enrolment; the CHECK is the last word on the cap
+    active_participants INTEGER NOT NULL DEFAULT 0
+        CHECK (active_participants >= 0 AND active_participants <= max_participants),
+    phase TEXT NOT NULL CHECK (phase IN ('enrolment', 'provider_selection', 'diagnostic', 'co_design', 'adoption',
+                                         'restitution', 'follow_up', 'closed')),
+    provider_id BIGINT REFERENCES providers (id),
+    starts_on DATE NOT NULL,
+    ends_on DATE NOT NULL CHECK (ends_on >= starts_on),
+    created_by BIGINT NOT NULL REFERENCES users (id),
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE INDEX projects_provider ON projects (provider_id);
+
+-- One enrolment per collectivity and project; a withdrawal keeps the row (status 'withdrawn').
+CREATE TABLE enrolments (
+    id INTEGER PRIMARY KEY,
+    project_id BIGINT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+    collectivity_id BIGINT NOT NULL REFERENCES collectivities (id) ON DELETE CASCADE,
+    role TEXT NOT NULL CHECK (role IN ('participant', 'observer')),
+    status TEXT NOT NULL CHECK (status IN ('active', 'waitlisted', 'withdrawn')),
+    charter_accepted_at TIMESTAMP,
+    enrolled_by BIGINT NOT NULL REFERENCES users (id),
+    -- arrival order, for the waiting list
+    requested_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
+    UNIQUE (project_id, collectivity_id),
+    -- a participant has signed the charter
+    CHECK (role = 'observer' OR charter_accepted_at IS NOT NULL),
+    -- only participants wait for a seat
+    CHECK (role = 'participant' OR status <> 'waitlisted')
+);
+CREATE INDEX enrolments_waiting ON enrolments (project_id, status, requested_at, id);
+CREATE INDEX enrolments_collectivity ON enrolments (collectivity_id);
+
+-- The dated history of a project's phases.
+CREATE TABLE phase_transitions (
+    id INTEGER PRIMARY KEY,
+    project_id BIGINT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+    from_phase TEXT,
+    to_phase TEXT NOT NULL,
+    note TEXT NOT NULL,
+    user_id BIGINT NOT NULL REFERENCES users (id),
+    at TIMESTAMP NOT NULL
+);
+CREATE INDEX phase_transitions_project ON phase_transitions (project_id, at);
+
+-- Meetings and seminars of a project. A local event names the collectivity whose territory hosts it.
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    project_id BIGINT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('meeting', 'local_seminar', 'inter_site_seminar', 'peer_exchange',
+                                       'supervision')),
+    title TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    -- local time in France, as people give and read it
+    starts_at TIMESTAMP NOT NULL,
+    ends_at TIMESTAMP NOT NULL CHECK (ends_at > starts_at),
+    place TEXT,
+    online_url TEXT,
+    collectivity_id BIGINT REFERENCES collectivities (id),
+    -- Markdown, written after the event
+    minutes TEXT,
+    created_by BIGINT NOT NULL REFERENCES users (id),
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
+    CHECK (place IS NOT NULL OR online_url IS NOT NULL),
+    CHECK (kind <> 'local_seminar' OR collectivity_id IS NOT NULL)
+);
+CREATE INDEX events_project ON events (project_id, starts_at);
+
+CREATE TABLE event_registrations (
+    id INTEGER PRIMARY KEY,
+    event_id BIGINT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    collectivity_id BIGINT NOT NULL REFERENCES collectivities (id) ON DELETE CASCADE,
+    registered_by BIGINT NOT NULL REFERENCES users (id),
+    registered_at TIMESTAMP NOT NULL,
+    UNIQUE (event_id, user_id)
+);
+
+-- News of a project ("remontées"), by the agency or the provider.
+CREATE TABLE posts (
+    id INTEGER PRIMARY KEY,
+    project_id BIGINT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+    author_id BIGINT NOT NULL REFERENCES users (id),
+    title TEXT NOT NULL,
+    -- Markdown
+    body TEXT NOT NULL,
+    is_public BOOLEAN NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX posts_project ON posts (project_id, created_at);
+
+-- The activity log learns about projects; entries of participants-only matters are not public.
+ALTER TABLE activity_log ADD COLUMN project_id BIGINT REFERENCES projects (id) ON DELETE CASCADE;
+ALTER TABLE activity_log ADD COLUMN is_public BOOLEAN NOT NULL DEFAULT 1;
+CREATE INDEX activity_log_project ON activity_log (project_id, at);

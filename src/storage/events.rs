@@ -1,0 +1,181 @@
+//! A project's meetings and seminars, the people registered for them, and their minutes.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::activity::{record_activity, NewActivity};
+use super::schema::{collectivities, event_registrations, events, territories, users};
+use super::{now, DbConnection, DbError};
+use crate::domain::project::{EventKind, NewEvent};
+
+#[derive(Debug, Clone, Queryable)]
+pub struct Event {
+    pub id: i64,
+    pub project_id: i64,
+    pub kind: String,
+    pub title: String,
+    pub description: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub place: Option<String>,
+    pub online_url: Option<String>,
+    pub collectivity_id: Option<i64>,
+    pub minutes: Option<String>,
+    pub created_by: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Event {
+    pub fn kind(&self) -> EventKind {
+        EventKind::parse(&self.kind).unwrap_or(EventKind::Meeting)
+    }
+}
+
+/// A registered person: their name, and the collectivity they come for.
+#[derive(Debug, Clone, Queryable)]
+pub struct Registration {
+    pub user_id: i64,
+    pub display_name: String,
+    pub collectivity_id: i64,
+    pub collectivity_name: String,
+    pub registered_at: NaiveDateTime,
+}
+
+/// Records an event with its activity entry. Call it inside `storage::write_transaction`.
+pub fn insert_event(
+    conn: &mut DbConnection,
+    project_id: i64,
+    event: &NewEvent,
+    user_id: i64,
+    project_title: &str,
+) -> QueryResult<i64> {
+    let at = now();
+    let id = diesel::insert_into(events::table)
+        .values((
+            events::project_id.eq(project_id),
+            events::kind.eq(event.kind.code()),
+            events::title.eq(&event.title),
+            events::description.eq(&event.description),
+            events::starts_at.eq(event.starts_at),
+            events::ends_at.eq(event.ends_at),
+            events::place.eq(event.place.as_deref()),
+            events::online_url.eq(event.online_url.as_deref()),
+            events::collectivity_id.eq(event.collectivity_id),
+            events::created_by.eq(user_id),
+            events::created_at.eq(at),
+            events::updated_at.eq(at),
+        ))
+        .returning(events::id)
+        .get_result(conn)?;
+    record_activity(
+        conn,
+        NewActivity {
+            actor_id: Some(user_id),
+            kind: "event_planned",
+            theme_id: None,
+            collectivity_id: event.collectivity_id,
+            project_id: Some(project_id),
+            is_public: true,
+            summary: format!(
+                "{} « {} » prévu le {} pour le projet « {project_title} ».",
+                event.kind.label(),
+                event.title,
+                event.starts_at.format("%d/%m/%Y à %H:%M")
+            ),
+        },
+    )?;
+    Ok(id)
+}
+
+pub fn find_event(conn: &mut DbConnection, project_id: i64, id: i64) -> QueryResult<Option<Event>> {
+    events::table.find(id).filter(events::project_id.eq(project_id)).first(conn).optional()
+}
+
+/// A project's events in date order, with the name of the hosting territory of local ones.
+pub fn events_of_project(conn: &mut DbConnection, project_id: i64) -> QueryResult<Vec<(Event, Option<String>)>> {
+    events::table
+        .left_join(collectivities::table.inner_join(territories::table))
+        .filter(events::project_id.eq(project_id))
+        .select((events::all_columns, territories::name.nullable()))
+        .order((events::starts_at.asc(), events::id.asc()))
+        .load(conn)
+}
+
+/// Writes (or rewrites) the minutes. Call it inside `storage::write_transaction`.
+pub fn set_minutes(conn: &mut DbConnection, event: &Event, minutes: &str, user_id: i64) -> QueryResult<()> {
+    let first = event.minutes.is_none();
+    diesel::update(events::table.find(event.id))
+        .set((events::minutes.eq(Some(minutes)), events::updated_at.eq(now())))
+        .execute(conn)?;
+    record_activity(
+        conn,
+        NewActivity {
+            actor_id: Some(user_id),
+            kind: "event_minutes",
+            theme_id: None,
+            collectivity_id: event.collectivity_id,
+            project_id: Some(event.project_id),
+            // Minutes are read in the working space only.
+            is_public: false,
+            summary: if first {
+                format!("Le compte rendu de « {} » est en ligne.", event.title)
+            } else {
+                format!("Le compte rendu de « {} » a été mis à jour.", event.title)
+            },
+        },
+    )?;
+    Ok(())
+}
+
+pub fn registrations_of_event(conn: &mut DbConnection, event_id: i64) -> QueryResult<Vec<Registration>> {
+    event_registrations::table
+        .inner_join(users::table.on(users::id.eq(event_registrations::user_id)))
+        .inner_join(collectivities::table.inner_join(territories::table))
+        .filter(event_registrations::event_id.eq(event_id))
+        .select((
+            event_registrations::user_id,
+            users::display_name,
+            event_registrations::collectivity_id,
+            territories::name,
+            event_registrations::registered_at,
+        ))
+        .order((territories::name, users::display_name))
+        .load(conn)
+}
+
+/// Registers a person for the event on behalf of a collectivity; false if they already were (the unique
+/// constraint on (event, person) decides between two clicks).
+pub fn register(
+    conn: &mut DbConnection,
+    event_id: i64,
+    user_id: i64,
+    collectivity_id: i64,
+    registered_by: i64,
+) -> QueryResult<bool> {
+    let inserted = diesel::insert_into(event_registrations::table)
+        .values((
+            event_registrations::event_id.eq(event_id),
+            event_registrations::user_id.eq(user_id),
+            event_registrations::collectivity_id.eq(collectivity_id),
+            event_registrations::registered_by.eq(registered_by),
+            event_registrations::registered_at.eq(now()),
+        ))
+        .execute(conn);
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(DbError::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Cancels a registration; false if there was none.
+pub fn unregister(conn: &mut DbConnection, event_id: i64, user_id: i64) -> QueryResult<bool> {
+    let deleted = diesel::delete(
+        event_registrations::table
+            .filter(event_registrations::event_id.eq(event_id))
+            .filter(event_registrations::user_id.eq(user_id)),
+    )
+    .execute(conn)?;
+    Ok(deleted > 0)
+}

@@ -1,0 +1,462 @@
+//! A project's meetings and seminars: planned by the agency or the provider, registration of the participants'
+//! people, minutes after the event, iCalendar download. Dates and titles are public; details, registrations and
+//! minutes belong to the working space.
+
+use actix_web::{web, HttpResponse};
+use chrono::NaiveDateTime;
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::calendar::{ics, CalendarEvent};
+use super::{project_and_access, project_path, Access};
+use crate::domain::project::{parse_minutes, EventInput, EventKind, NewEvent};
+use crate::storage::collectivities::{members_of_collectivity, territory_of_collectivity};
+use crate::storage::events::{self, Event, Registration};
+use crate::storage::projects::{self, Project};
+use crate::storage::{self, DbConnection};
+use crate::web::context::PageCtx;
+use crate::web::markdown::Markdown;
+use crate::web::views::{csrf_field, date_fr, page, paragraphs, see_other, textarea, unprocessable, Field, FormErrors};
+use crate::web::{AppError, AppState};
+
+fn event_path(project_id: i64, event_id: i64) -> String {
+    format!("/projets/{project_id}/evenements/{event_id}")
+}
+
+fn when(event: &Event) -> String {
+    let same_day = event.starts_at.date() == event.ends_at.date();
+    if same_day {
+        format!(
+            "{}, de {} à {}",
+            date_fr(event.starts_at),
+            event.starts_at.format("%Hh%M"),
+            event.ends_at.format("%Hh%M")
+        )
+    } else {
+        format!(
+            "du {} à {} au {} à {}",
+            date_fr(event.starts_at),
+            event.starts_at.format("%Hh%M"),
+            date_fr(event.ends_at),
+            event.ends_at.format("%Hh%M")
+        )
+    }
+}
+
+/// The project's calendar on its page: upcoming and past events.
+pub fn agenda(project: &Project, events: &[(Event, Option<String>)], access: &Access, now: NaiveDateTime) -> Markup {
+    let (past, upcoming): (Vec<_>, Vec<_>) = events.iter().partition(|(e, _)| e.ends_at < now);
+    let item = |(event, territory): &&(Event, Option<String>)| {
+        html! {
+            li {
+                @if access.in_working_space() { a href=(event_path(project.id, event.id)) { (event.title) } } @else { (event.title) }
+                " — " (event.kind().label())
+                @if let Some(t) = territory { " à " (t) } @else if event.kind() != EventKind::Meeting { " (inter-sites)" }
+                ", " (when(event))
+                @if access.in_working_space() && event.minutes.is_some() { " · compte rendu disponible" }
+            }
+        }
+    };
+    html! {
+        section aria-labelledby="rendez-vous" {
+            h2 id="rendez-vous" { "Rendez-vous" }
+            @if access.leads() && project.phase() != crate::domain::project::Phase::Closed {
+                p { a class="button" href={ (project_path(project.id)) "/evenements/nouveau" } { "Planifier un rendez-vous" } }
+            }
+            @if upcoming.is_empty() { p { "Aucun rendez-vous à venir." } }
+            @else { h3 { "À venir" } ul { @for e in &upcoming { (item(e)) } } }
+            @if !past.is_empty() { h3 { "Passés" } ul { @for e in past.iter().rev() { (item(e)) } } }
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EventForm {
+    kind: String,
+    title: String,
+    description: String,
+    starts_at: String,
+    ends_at: String,
+    place: String,
+    online_url: String,
+    collectivity_id: String,
+}
+
+/// The participant collectivities of a project, for the territory of a local seminar.
+fn participant_territories(conn: &mut DbConnection, project_id: i64) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(projects::enrolments_of_project(conn, project_id)?
+        .into_iter()
+        .filter(|(e, _)| e.is_active_participant())
+        .map(|(e, t)| (e.collectivity_id, t.name))
+        .collect())
+}
+
+fn event_form_page(
+    ctx: &PageCtx,
+    project: &Project,
+    territories: &[(i64, String)],
+    form: &EventForm,
+    errors: &FormErrors,
+) -> Markup {
+    let select_error = |name: &str| errors.get(name);
+    page(
+        ctx,
+        "Planifier un rendez-vous",
+        html! {
+            p class="breadcrumb" { a href=(project_path(project.id)) { (project.title) } " › Planifier un rendez-vous" }
+            h1 { "Planifier un rendez-vous" }
+            (errors.summary())
+            form class="form" method="post" action={ (project_path(project.id)) "/evenements" } novalidate {
+                (csrf_field(ctx))
+                div class={ "field" @if select_error("kind").is_some() { " field-invalid" } } {
+                    label for="kind" { "Type de rendez-vous" }
+                    @if let Some(m) = select_error("kind") { p class="field-error" id="kind-erreur" { (m) } }
+                    select id="kind" name="kind" aria-describedby=[select_error("kind").map(|_| "kind-erreur")] {
+                        @for k in EventKind::ALL { option value=(k.code()) selected[form.kind == k.code()] { (k.label()) } }
+                    }
+                }
+                (Field::new("title", "Titre").value(&form.title).render(errors))
+                (textarea("description", "Présentation (facultatif)", &form.description, "Ordre du jour, public attendu, ce qu’il faut préparer.", errors))
+                (Field::new("starts_at", "Début").kind("datetime-local").value(&form.starts_at).hint("Heure de Paris. Format JJ/MM/AAAA HH:MM si votre navigateur ne propose pas de calendrier.").render(errors))
+                (Field::new("ends_at", "Fin").kind("datetime-local").value(&form.ends_at).render(errors))
+                (Field::new("place", "Lieu").value(&form.place).hint("Adresse ou salle ; laissez vide pour un rendez-vous uniquement en ligne.").optional().render(errors))
+                (Field::new("online_url", "Lien de visioconférence").kind("url").value(&form.online_url).hint("Communiqué aux seules personnes de l’espace de travail.").optional().render(errors))
+                div class={ "field" @if select_error("collectivity_id").is_some() { " field-invalid" } } {
+                    label for="collectivity_id" { "Territoire d’accueil" }
+                    p class="hint" id="collectivity_id-aide" { "Pour un séminaire local ; « inter-sites » sinon." }
+                    @if let Some(m) = select_error("collectivity_id") { p class="field-error" id="collectivity_id-erreur" { (m) } }
+                    select id="collectivity_id" name="collectivity_id" aria-describedby={ "collectivity_id-aide" @if select_error("collectivity_id").is_some() { " collectivity_id-erreur" } } {
+                        option value="" { "Inter-sites (tous les territoires)" }
+                        @for (id, name) in territories { option value=(id) selected[form.collectivity_id == id.to_string()] { (name) } }
+                    }
+                }
+                button class="button" type="submit" { "Planifier" }
+            }
+        },
+    )
+}
+
+/// The project if the person leads its work (agency or provider).
+async fn led_project(state: &AppState, ctx: &PageCtx, id: i64) -> Result<(Project, Access), AppError> {
+    ctx.require_user()?;
+    let (project, access) = project_and_access(state, ctx, id).await?;
+    if !access.leads() {
+        return Err(AppError::Forbidden);
+    }
+    Ok((project, access))
+}
+
+pub async fn new_form(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64>) -> Result<Markup, AppError> {
+    let (project, _) = led_project(&state, &ctx, id.into_inner()).await?;
+    let pid = project.id;
+    let territories = state.db(move |conn| participant_territories(conn, pid)).await?;
+    Ok(event_form_page(&ctx, &project, &territories, &EventForm::default(), &FormErrors::default()))
+}
+
+pub async fn create(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<EventForm>,
+) -> Result<HttpResponse, AppError> {
+    let (project, access) = led_project(&state, &ctx, id.into_inner()).await?;
+    let user = access.require_user()?.clone();
+    let pid = project.id;
+    let territories = state.db(move |conn| participant_territories(conn, pid)).await?;
+    let parsed = NewEvent::parse(&EventInput {
+        kind: &form.kind,
+        title: &form.title,
+        description: &form.description,
+        starts_at: &form.starts_at,
+        ends_at: &form.ends_at,
+        place: &form.place,
+        online_url: &form.online_url,
+        collectivity_id: &form.collectivity_id,
+    });
+    let mut errors = FormErrors::default();
+    let event = match parsed {
+        Ok(event) if event.collectivity_id.is_some_and(|c| !territories.iter().any(|(id, _)| *id == c)) => {
+            errors
+                .add("collectivity_id", "Ce territoire n’est pas participant au projet : choisissez-le dans la liste.");
+            None
+        }
+        Ok(event) => Some(event),
+        Err(field_errors) => {
+            errors = FormErrors::from(field_errors);
+            None
+        }
+    };
+    let Some(event) = event else {
+        return Ok(unprocessable(event_form_page(&ctx, &project, &territories, &form, &errors)));
+    };
+    if project.phase() == crate::domain::project::Phase::Closed {
+        return Err(AppError::BadRequest("Le projet est clos : plus de rendez-vous à planifier.".into()));
+    }
+    let title = project.title.clone();
+    let event_id = state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(events::insert_event(conn, pid, &event, user.id, &title)?)
+            })
+        })
+        .await?;
+    ctx.set_flash("Rendez-vous planifié.");
+    Ok(see_other(&event_path(pid, event_id)))
+}
+
+struct EventView {
+    project: Project,
+    event: Event,
+    territory: Option<String>,
+    registrations: Vec<Registration>,
+    /// People the viewer may register, per participant collectivity they belong to.
+    registrable: Vec<Registrable>,
+}
+
+/// A participant collectivity of the viewer's and the people the viewer may register for it.
+struct Registrable {
+    collectivity_id: i64,
+    name: String,
+    /// (user id, display name)
+    people: Vec<(i64, String)>,
+}
+
+/// The event for someone of the project's working space.
+async fn load_event(
+    state: &AppState,
+    ctx: &PageCtx,
+    project_id: i64,
+    event_id: i64,
+) -> Result<(EventView, Access), AppError> {
+    ctx.require_user()?;
+    let (project, access) = project_and_access(state, ctx, project_id).await?;
+    if !access.in_working_space() {
+        return Err(AppError::Forbidden);
+    }
+    let participant_of = access.participant_of.clone();
+    let referent_of: Vec<i64> = access.referent_of.iter().map(|(m, _)| m.collectivity_id).collect();
+    let viewer = access.require_user()?.clone();
+    let view = state
+        .db(move |conn| {
+            let event = events::find_event(conn, project.id, event_id)?.ok_or(AppError::NotFound)?;
+            let territory = match event.collectivity_id {
+                Some(c) => territory_of_collectivity(conn, c)?.map(|t| t.name),
+                None => None,
+            };
+            let mut registrable = Vec::new();
+            for collectivity_id in participant_of {
+                let name = territory_of_collectivity(conn, collectivity_id)?.map(|t| t.name).unwrap_or_default();
+                // A referent registers any member of the collectivity; a member, themself.
+                let people = members_of_collectivity(conn, collectivity_id)?
+                    .into_iter()
+                    .filter(|(_, u)| referent_of.contains(&collectivity_id) || u.id == viewer.id)
+                    .map(|(_, u)| (u.id, u.display_name))
+                    .collect();
+                registrable.push(Registrable { collectivity_id, name, people });
+            }
+            Ok(EventView {
+                registrations: events::registrations_of_event(conn, event.id)?,
+                project,
+                event,
+                territory,
+                registrable,
+            })
+        })
+        .await?;
+    Ok((view, access))
+}
+
+fn event_page(ctx: &PageCtx, view: &EventView, access: &Access, minutes: Option<(&str, &FormErrors)>) -> Markup {
+    let (project, event) = (&view.project, &view.event);
+    let path = event_path(project.id, event.id);
+    let started = event.starts_at <= storage::now();
+    let no_errors = FormErrors::default();
+    let (minutes_text, minutes_errors) = minutes.unwrap_or((event.minutes.as_deref().unwrap_or(""), &no_errors));
+    page(
+        ctx,
+        &event.title,
+        html! {
+            p class="breadcrumb" { a href=(project_path(project.id)) { (project.title) } " › Rendez-vous" }
+            h1 { (event.title) }
+            p class="meta" {
+                (event.kind().label())
+                @if let Some(t) = &view.territory { " à " (t) } @else { " inter-sites" }
+                " · " (when(event))
+            }
+            dl class="facts" {
+                @if let Some(place) = &event.place { dt { "Lieu" } dd { (place) } }
+                @if let Some(url) = &event.online_url { dt { "En ligne" } dd { a href=(url) rel="noopener noreferrer" { (url) } } }
+            }
+            p { a href={ (path) "/calendrier.ics" } download { "Ajouter à mon agenda (fichier .ics)" } }
+            @if !event.description.is_empty() { (paragraphs(&event.description)) }
+            section aria-labelledby="inscriptions" {
+                h2 id="inscriptions" { "Inscriptions (" (view.registrations.len()) ")" }
+                @if view.registrations.is_empty() { p { "Personne n’est encore inscrit." } }
+                @else { ul { @for r in &view.registrations { li { (r.display_name) " — " (r.collectivity_name) } } } }
+                @for Registrable { collectivity_id, name, people } in &view.registrable {
+                    @let field = format!("person-{collectivity_id}");
+                    form class="form inline-form" method="post" action={ (path) "/inscription" } {
+                        (csrf_field(ctx))
+                        input type="hidden" name="collectivity_id" value=(collectivity_id);
+                        div class="field" {
+                            label for=(field) { "Personne de " (name) }
+                            select id=(field) name="user_id" {
+                                @for (id, person) in people { option value=(id) { (person) @if view.registrations.iter().any(|r| r.user_id == *id) { " (inscrite)" } } }
+                            }
+                        }
+                        button class="button" type="submit" name="action" value="register" { "Inscrire" }
+                        " "
+                        button class="button secondary" type="submit" name="action" value="unregister" { "Désinscrire" }
+                    }
+                }
+            }
+            section aria-labelledby="compte-rendu" {
+                h2 id="compte-rendu" { "Compte rendu" }
+                @if let Some(text) = &event.minutes { div class="markdown" { (Markdown(text)) } }
+                @else { p { @if started { "Le compte rendu n’est pas encore en ligne." } @else { "Il sera publié après le rendez-vous." } } }
+                @if access.leads() && started {
+                    (minutes_errors.summary())
+                    form class="form" method="post" action={ (path) "/compte-rendu" } novalidate {
+                        (csrf_field(ctx))
+                        (textarea("minutes", "Compte rendu (Markdown accepté)", minutes_text, "Titres avec #, listes avec -, liens [texte](https://…). Réservé à l’espace de travail du projet.", minutes_errors))
+                        button class="button" type="submit" { @if event.minutes.is_some() { "Mettre à jour le compte rendu" } @else { "Publier le compte rendu" } }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub async fn show(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64, i64)>) -> Result<Markup, AppError> {
+    let (project_id, event_id) = path.into_inner();
+    let (view, access) = load_event(&state, &ctx, project_id, event_id).await?;
+    Ok(event_page(&ctx, &view, &access, None))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RegistrationForm {
+    collectivity_id: String,
+    user_id: String,
+    action: String,
+}
+
+pub async fn registration(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<RegistrationForm>,
+) -> Result<HttpResponse, AppError> {
+    let (project_id, event_id) = path.into_inner();
+    let (view, access) = load_event(&state, &ctx, project_id, event_id).await?;
+    let by = access.require_user()?.id;
+    let collectivity_id: i64 = form.collectivity_id.trim().parse().map_err(|_| AppError::Forbidden)?;
+    let user_id: i64 = form
+        .user_id
+        .trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest("Choisissez la personne dans la liste.".into()))?;
+    // Only a person the viewer may register, for a participant collectivity they belong to.
+    let person = view
+        .registrable
+        .iter()
+        .find(|r| r.collectivity_id == collectivity_id)
+        .and_then(|r| r.people.iter().find(|(id, _)| *id == user_id))
+        .cloned()
+        .ok_or(AppError::Forbidden)?;
+    let register = match form.action.as_str() {
+        "register" => true,
+        "unregister" => false,
+        _ => return Err(AppError::BadRequest("Choisissez d’inscrire ou de désinscrire.".into())),
+    };
+    let changed = state
+        .db(move |conn| {
+            Ok(if register {
+                events::register(conn, event_id, user_id, collectivity_id, by)?
+            } else {
+                events::unregister(conn, event_id, user_id)?
+            })
+        })
+        .await?;
+    ctx.set_flash(&match (register, changed) {
+        (true, true) => format!("{} est inscrite au rendez-vous.", person.1),
+        (true, false) => format!("{} était déjà inscrite.", person.1),
+        (false, true) => format!("{} est désinscrite.", person.1),
+        (false, false) => format!("{} n’était pas inscrite.", person.1),
+    });
+    Ok(see_other(&format!("{}#inscriptions", event_path(project_id, event_id))))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MinutesForm {
+    minutes: String,
+}
+
+pub async fn minutes(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<MinutesForm>,
+) -> Result<HttpResponse, AppError> {
+    let (project_id, event_id) = path.into_inner();
+    let (view, access) = load_event(&state, &ctx, project_id, event_id).await?;
+    if !access.leads() {
+        return Err(AppError::Forbidden);
+    }
+    if view.event.starts_at > storage::now() {
+        return Err(AppError::BadRequest("Le rendez-vous n’a pas encore eu lieu : son compte rendu attendra.".into()));
+    }
+    let text = match parse_minutes(&form.minutes) {
+        Ok(text) => text,
+        Err(message) => {
+            let mut errors = FormErrors::default();
+            errors.add("minutes", message);
+            return Ok(unprocessable(event_page(&ctx, &view, &access, Some((&form.minutes, &errors)))));
+        }
+    };
+    let user_id = access.require_user()?.id;
+    let event = view.event.clone();
+    state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(events::set_minutes(conn, &event, &text, user_id)?)
+            })
+        })
+        .await?;
+    ctx.set_flash("Compte rendu publié.");
+    Ok(see_other(&format!("{}#compte-rendu", event_path(project_id, event_id))))
+}
+
+pub async fn ics_file(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (project_id, event_id) = path.into_inner();
+    let (view, _) = load_event(&state, &ctx, project_id, event_id).await?;
+    let event = &view.event;
+    let url = state.link(&event_path(project_id, event_id));
+    let host = state.config.base_url.split("://").nth(1).unwrap_or("encommun").trim_end_matches('/').to_owned();
+    let location = match (&event.place, &event.online_url) {
+        (Some(place), Some(url)) => Some(format!("{place} — {url}")),
+        (Some(place), None) => Some(place.clone()),
+        (None, url) => url.clone(),
+    };
+    let description = format!("{}\n\nProjet : {}", event.description, view.project.title);
+    let body = ics(&[CalendarEvent {
+        uid: format!("evenement-{}@{host}", event.id),
+        title: &event.title,
+        description: description.trim(),
+        location: location.as_deref(),
+        url: &url,
+        starts_at: event.starts_at,
+        ends_at: event.ends_at,
+        stamp: event.updated_at,
+    }]);
+    Ok(HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"rendez-vous-{}.ics\"", event.id)))
+        .body(body))
+}

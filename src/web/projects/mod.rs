@@ -1,0 +1,409 @@
+//! Shared projects: the index, a project's page (a public part, and the working space of its participants,
+//! provider and the agency), the agency's selection of a theme into a project, and what each role may do there.
+
+pub mod calendar;
+pub mod enrolment;
+pub mod events;
+pub mod news;
+pub mod steering;
+
+use actix_web::{web, HttpResponse};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::context::PageCtx;
+use super::views::{csrf_field, date_fr, page, paragraphs, see_other, textarea, unprocessable, Field, FormErrors};
+use super::{AppError, AppState};
+use crate::domain::project::{
+    EnrolmentRole, EnrolmentStatus, NewProject, ProjectInput, DEFAULT_MAX_PARTICIPANTS, DEFAULT_MIN_PARTICIPANTS,
+};
+use crate::domain::theme::ThemeStatus;
+use crate::storage::activity::{activity_of_project, Activity};
+use crate::storage::collectivities::{memberships_of_user, Membership};
+use crate::storage::events::{events_of_project, Event};
+use crate::storage::posts::{posts_of_project, Post};
+use crate::storage::projects::{self, Enrolment, OpenOutcome, PhaseTransition, Project};
+use crate::storage::providers::{self, Provider};
+use crate::storage::territories::Territory;
+use crate::storage::themes::{self, Theme};
+use crate::storage::users::User;
+use crate::storage::{self, DbConnection};
+
+pub fn project_path(id: i64) -> String {
+    format!("/projets/{id}")
+}
+
+/// What a person may see and do on one project. Derived from their relations, never from what a page shows.
+pub struct Access {
+    pub user: Option<User>,
+    pub is_admin: bool,
+    /// A member of the provider assigned to the project.
+    pub is_provider: bool,
+    /// The active participant collectivities the person belongs to.
+    pub participant_of: Vec<i64>,
+    /// The collectivities the person acts for (referent), with their territory.
+    pub referent_of: Vec<(Membership, Territory)>,
+}
+
+impl Access {
+    pub fn load(conn: &mut DbConnection, project: &Project, user: Option<&User>) -> Result<Access, AppError> {
+        let Some(user) = user else {
+            return Ok(Access {
+                user: None,
+                is_admin: false,
+                is_provider: false,
+                participant_of: Vec::new(),
+                referent_of: Vec::new(),
+            });
+        };
+        Ok(Access {
+            user: Some(user.clone()),
+            is_admin: user.is_agency_admin,
+            is_provider: projects::is_provider_of(conn, project, user.id)?,
+            participant_of: projects::participant_collectivities_of(conn, project.id, user.id)?,
+            referent_of: memberships_of_user(conn, user.id)?.into_iter().filter(|(m, _)| m.is_referent).collect(),
+        })
+    }
+
+    /// The working space: participants' news, events' details and minutes, the full activity.
+    pub fn in_working_space(&self) -> bool {
+        self.is_admin || self.is_provider || !self.participant_of.is_empty()
+    }
+
+    /// The agency and the provider lead the work: news, events, minutes.
+    pub fn leads(&self) -> bool {
+        self.is_admin || self.is_provider
+    }
+
+    pub fn require_user(&self) -> Result<&User, AppError> {
+        self.user.as_ref().ok_or(AppError::Forbidden)
+    }
+}
+
+/// Loads a project and the viewer's access to it.
+pub async fn project_and_access(state: &AppState, ctx: &PageCtx, id: i64) -> Result<(Project, Access), AppError> {
+    let viewer = ctx.user.clone();
+    state
+        .db(move |conn| {
+            let project = projects::find_project(conn, id)?.ok_or(AppError::NotFound)?;
+            let access = Access::load(conn, &project, viewer.as_ref())?;
+            Ok((project, access))
+        })
+        .await
+}
+
+struct IndexRow {
+    project: Project,
+    observers: i64,
+    waiting: i64,
+}
+
+pub async fn index(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, AppError> {
+    let is_admin = ctx.user.as_ref().is_some_and(|u| u.is_agency_admin);
+    let rows = state
+        .db(|conn| {
+            projects::list_projects(conn)?
+                .into_iter()
+                .map(|project| {
+                    let observers =
+                        projects::count_enrolments(conn, project.id, EnrolmentRole::Observer, EnrolmentStatus::Active)?;
+                    let waiting = projects::count_enrolments(
+                        conn,
+                        project.id,
+                        EnrolmentRole::Participant,
+                        EnrolmentStatus::Waitlisted,
+                    )?;
+                    Ok(IndexRow { project, observers, waiting })
+                })
+                .collect::<Result<Vec<_>, AppError>>()
+        })
+        .await?;
+    Ok(page(
+        &ctx,
+        "Projets partagés",
+        html! {
+            h1 { "Projets partagés" }
+            p class="lead" {
+                "Sur les thèmes les plus partagés, l’agence ouvre des projets : quelques collectivités participantes "
+                "conçoivent ensemble, avec leurs habitants, une politique publique ; d’autres les suivent en observatrices."
+            }
+            @if is_admin { p { "Pour ouvrir un projet, choisissez un thème " a href="/themes" { "ouvert aux positionnements" } " et utilisez « Ouvrir un projet partagé » sur sa page." } }
+            @if rows.is_empty() {
+                p { "Aucun projet partagé pour l’instant." }
+            } @else {
+                div class="table-scroll" {
+                    table {
+                        caption { "Projets partagés, du plus récent au plus ancien" }
+                        thead {
+                            tr {
+                                th scope="col" { "Projet" }
+                                th scope="col" { "Phase" }
+                                th scope="col" class="num" { "Participantes" }
+                                th scope="col" class="num" { "En attente" }
+                                th scope="col" class="num" { "Observatrices" }
+                                th scope="col" { "Calendrier" }
+                            }
+                        }
+                        tbody {
+                            @for row in &rows {
+                                tr {
+                                    th scope="row" { a href=(project_path(row.project.id)) { (row.project.title) } }
+                                    td { (row.project.phase().label()) }
+                                    td class="num" { (row.project.active_participants) " / " (row.project.max_participants) }
+                                    td class="num" { (row.waiting) }
+                                    td class="num" { (row.observers) }
+                                    td { "du " (date_fr(row.project.starts_on)) " au " (date_fr(row.project.ends_on)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+/// Everything a project page shows.
+struct ProjectView {
+    project: Project,
+    theme: Theme,
+    provider: Option<Provider>,
+    enrolments: Vec<(Enrolment, Territory)>,
+    history: Vec<PhaseTransition>,
+    events: Vec<(Event, Option<String>)>,
+    posts: Vec<(Post, String)>,
+    activity: Vec<Activity>,
+    /// For the agency: providers to choose from.
+    providers: Vec<Provider>,
+}
+
+fn load_view(conn: &mut DbConnection, project: Project, access: &Access) -> Result<ProjectView, AppError> {
+    let private = access.in_working_space();
+    let theme = themes::find_theme(conn, project.theme_id)?.ok_or(AppError::NotFound)?;
+    let provider = match project.provider_id {
+        Some(id) => providers::find_provider(conn, id)?,
+        None => None,
+    };
+    Ok(ProjectView {
+        enrolments: projects::enrolments_of_project(conn, project.id)?,
+        history: projects::phase_history(conn, project.id)?,
+        events: events_of_project(conn, project.id)?,
+        posts: posts_of_project(conn, project.id, private, 20)?,
+        activity: activity_of_project(conn, project.id, private, 30)?,
+        providers: if access.is_admin { providers::list_providers(conn)? } else { Vec::new() },
+        project,
+        theme,
+        provider,
+    })
+}
+
+/// Forms of the page sent back with their errors: which one, and what was typed.
+pub enum Submitted<'a> {
+    None,
+    Enrolment { collectivity_id: i64, role: &'a str, errors: &'a FormErrors },
+    Phase { to: &'a str, note: &'a str, errors: &'a FormErrors },
+    Post { form: &'a news::PostForm, errors: &'a FormErrors },
+}
+
+pub async fn show(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64>) -> Result<Markup, AppError> {
+    render_page(&ctx, &state, id.into_inner(), Submitted::None).await
+}
+
+/// The project page, with a form's errors when one was refused.
+pub async fn render_page(
+    ctx: &PageCtx,
+    state: &AppState,
+    id: i64,
+    submitted: Submitted<'_>,
+) -> Result<Markup, AppError> {
+    let (project, access) = project_and_access(state, ctx, id).await?;
+    let (view, access) = state
+        .db(move |conn| {
+            let view = load_view(conn, project, &access)?;
+            Ok((view, access))
+        })
+        .await?;
+    Ok(project_page(ctx, &view, &access, &submitted))
+}
+
+fn project_page(ctx: &PageCtx, view: &ProjectView, access: &Access, submitted: &Submitted) -> Markup {
+    let project = &view.project;
+    let active = |role: EnrolmentRole| {
+        view.enrolments.iter().filter(move |(e, _)| e.role() == role && e.status() == EnrolmentStatus::Active)
+    };
+    let waiting: Vec<&(Enrolment, Territory)> =
+        view.enrolments.iter().filter(|(e, _)| e.status() == EnrolmentStatus::Waitlisted).collect();
+    let now = storage::now();
+    page(
+        ctx,
+        &project.title,
+        html! {
+            p class="breadcrumb" { a href="/projets" { "Projets partagés" } " › " (project.phase().label()) }
+            h1 { (project.title) }
+            p class="meta" {
+                "Phase : " strong { (project.phase().label()) }
+                " · du " (date_fr(project.starts_on)) " au " (date_fr(project.ends_on))
+                " · thème " a href={ "/themes/" (view.theme.id) } { "« " (view.theme.title) " »" }
+                @if let Some(provider) = &view.provider { " · accompagné par " (provider.name) }
+            }
+            @if access.in_working_space() {
+                p class="notice notice-success" { "Vous faites partie de l’espace de travail du projet : vous voyez aussi ce qui est réservé aux participantes." }
+            }
+            (paragraphs(&project.description))
+            (steering::timeline(&view.history, project))
+            @if access.is_admin { (steering::admin_panel(ctx, project, &view.providers, submitted)) }
+            section aria-labelledby="inscrits" {
+                h2 id="inscrits" { "Collectivités inscrites" }
+                ul class="stats" {
+                    li { strong { (project.active_participants) " / " (project.max_participants) } " participantes (au moins " (project.min_participants) ")" }
+                    li { strong { (waiting.len()) } " en liste d’attente" }
+                    li { strong { (active(EnrolmentRole::Observer).count()) } " observatrices" }
+                }
+                h3 { "Participantes" }
+                @if project.active_participants == 0 { p { "Aucune pour l’instant." } }
+                @else { ul { @for (e, t) in active(EnrolmentRole::Participant) { li { a href={ "/territoires/" (t.kind) "/" (t.code) } { (t.name) } " — charte signée le " (date_fr(e.charter_accepted_at.unwrap_or(e.requested_at))) } } } }
+                @if !waiting.is_empty() {
+                    h3 { "Liste d’attente" }
+                    p { "Dans l’ordre d’arrivée : au retrait d’une participante, la première en attente prend sa place." }
+                    ol { @for (e, t) in &waiting { li { (t.name) " — depuis le " (date_fr(e.requested_at)) } } }
+                }
+                h3 { "Observatrices" }
+                @if active(EnrolmentRole::Observer).count() == 0 { p { "Aucune pour l’instant." } }
+                @else { ul { @for (_, t) in active(EnrolmentRole::Observer) { li { (t.name) } } } }
+                @for (membership, territory) in &access.referent_of {
+                    (enrolment::panel(ctx, project, membership, territory, &view.enrolments, submitted))
+                }
+            }
+            details class="card" {
+                summary { "La charte du projet" }
+                (paragraphs(&project.charter))
+            }
+            (events::agenda(project, &view.events, access, now))
+            (news::section(ctx, project, &view.posts, access, submitted))
+            @if !view.activity.is_empty() {
+                section aria-labelledby="activite" {
+                    h2 id="activite" { "Activité" }
+                    ul { @for a in &view.activity { li { (date_fr(a.at)) " — " (a.summary) } } }
+                }
+            }
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ProjectForm {
+    theme_id: String,
+    title: String,
+    description: String,
+    charter: String,
+    min_participants: String,
+    max_participants: String,
+    starts_on: String,
+    ends_on: String,
+}
+
+#[derive(Deserialize)]
+pub struct SelectionQuery {
+    theme: Option<String>,
+}
+
+const CHARTER_HINT: &str =
+    "Les engagements réciproques : participer aux séminaires, constituer un groupe d’enquête mixte, \
+    partager ses travaux avec les autres territoires.";
+
+fn selection_page(ctx: &PageCtx, theme: &Theme, form: &ProjectForm, errors: &FormErrors) -> Markup {
+    let min_default = DEFAULT_MIN_PARTICIPANTS.to_string();
+    let max_default = DEFAULT_MAX_PARTICIPANTS.to_string();
+    page(
+        ctx,
+        "Ouvrir un projet partagé",
+        html! {
+            p class="breadcrumb" { a href={ "/themes/" (theme.id) } { (theme.title) } " › Ouvrir un projet" }
+            h1 { "Ouvrir un projet partagé" }
+            p {
+                "Le thème « " (theme.title) " » sera retenu et fermé aux positionnements ; les "
+                strong { (theme.positions_count) " collectivité" @if theme.positions_count > 1 { "s" } " positionnée" @if theme.positions_count > 1 { "s" } }
+                " seront invitées à s’inscrire."
+            }
+            (errors.summary())
+            form class="form" method="post" action="/projets" novalidate {
+                (csrf_field(ctx))
+                input type="hidden" name="theme_id" value=(theme.id);
+                (Field::new("title", "Titre du projet").value(&form.title).render(errors))
+                (textarea("description", "Description", &form.description, "Ce que les territoires feront ensemble, pour qui, et ce qui en sortira.", errors))
+                (textarea("charter", "Charte du projet", &form.charter, CHARTER_HINT, errors))
+                (Field::new("min_participants", "Nombre minimum de participantes").kind("number").value(if form.min_participants.is_empty() { &min_default } else { &form.min_participants }).hint("3 dans Territoires en commun ; le diagnostic ne peut pas commencer en deçà.").render(errors))
+                (Field::new("max_participants", "Nombre maximum de participantes").kind("number").value(if form.max_participants.is_empty() { &max_default } else { &form.max_participants }).hint("Au-delà, les demandes attendent en liste d’attente.").render(errors))
+                (Field::new("starts_on", "Début du projet").kind("date").value(&form.starts_on).hint("Format JJ/MM/AAAA si votre navigateur ne propose pas de calendrier.").render(errors))
+                (Field::new("ends_on", "Fin prévue").kind("date").value(&form.ends_on).render(errors))
+                button class="button" type="submit" { "Ouvrir le projet et les inscriptions" }
+            }
+        },
+    )
+}
+
+async fn open_theme_for_selection(state: &AppState, id: &str) -> Result<Theme, AppError> {
+    let id: i64 = id.trim().parse().map_err(|_| AppError::BadRequest("Choisissez le thème depuis sa page.".into()))?;
+    let theme = state.db(move |conn| Ok(themes::find_theme(conn, id)?)).await?.ok_or(AppError::NotFound)?;
+    if theme.status() != ThemeStatus::Open {
+        return Err(AppError::BadRequest(format!(
+            "Le thème « {} » est « {} » : seul un thème ouvert aux positionnements peut devenir un projet partagé.",
+            theme.title,
+            theme.status().label()
+        )));
+    }
+    Ok(theme)
+}
+
+pub async fn selection_form(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    query: web::Query<SelectionQuery>,
+) -> Result<Markup, AppError> {
+    ctx.require_admin()?;
+    let theme = open_theme_for_selection(&state, query.theme.as_deref().unwrap_or("")).await?;
+    let form = ProjectForm { title: theme.title.clone(), ..ProjectForm::default() };
+    Ok(selection_page(&ctx, &theme, &form, &FormErrors::default()))
+}
+
+pub async fn open(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    form: web::Form<ProjectForm>,
+) -> Result<HttpResponse, AppError> {
+    let admin = ctx.require_admin()?.clone();
+    let theme = open_theme_for_selection(&state, &form.theme_id).await?;
+    let parsed = NewProject::parse(&ProjectInput {
+        title: &form.title,
+        description: &form.description,
+        charter: &form.charter,
+        min_participants: &form.min_participants,
+        max_participants: &form.max_participants,
+        starts_on: &form.starts_on,
+        ends_on: &form.ends_on,
+    });
+    let project = match parsed {
+        Ok(project) => project,
+        Err(errors) => return Ok(unprocessable(selection_page(&ctx, &theme, &form, &FormErrors::from(errors)))),
+    };
+    let theme_id = theme.id;
+    let outcome = state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(projects::open_project(conn, theme_id, &project, admin.id)?)
+            })
+        })
+        .await?;
+    match outcome {
+        OpenOutcome::Opened { project_id, invited } => {
+            ctx.set_flash(&format!(
+                "Projet ouvert. {invited} collectivité(s) positionnée(s) sur le thème sont invitées à s’inscrire."
+            ));
+            Ok(see_other(&project_path(project_id)))
+        }
+        OpenOutcome::ThemeNotOpen => Err(AppError::BadRequest(
+            "Le thème vient d’être retenu ou archivé : aucun projet n’a été ouvert. Rechargez sa page.".into(),
+        )),
+    }
+}

@@ -1,0 +1,185 @@
+//! The agency steers a project: its phases (a state machine whose guards say what is missing), shown to everyone
+//! as a dated timeline, and the provider it contracts.
+
+use actix_web::{web, HttpResponse};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::{project_path, render_page, Submitted};
+use crate::domain::project::{parse_transition_note, Phase};
+use crate::storage;
+use crate::storage::projects::{self, PhaseOutcome, PhaseTransition, Project};
+use crate::storage::providers::{self, Provider};
+use crate::web::context::PageCtx;
+use crate::web::views::{csrf_field, date_fr, see_other, textarea, unprocessable, FormErrors};
+use crate::web::{AppError, AppState};
+
+/// Every phase in order: those passed with their date and note, the current one, and what comes next.
+pub fn timeline(history: &[PhaseTransition], project: &Project) -> Markup {
+    let current = project.phase();
+    let entered = |phase: Phase| history.iter().rev().find(|t| t.to() == phase);
+    html! {
+        section aria-labelledby="calendrier" {
+            h2 id="calendrier" { "Les étapes du projet" }
+            ol class="timeline" {
+                @for phase in Phase::ALL {
+                    @let passed = entered(phase);
+                    @let is_current = phase == current;
+                    @let state = if is_current { "en cours" } else if passed.is_some() { "passée" } else { "à venir" };
+                    li class={ "step" @if is_current { " step-current" } @else if passed.is_some() { " step-done" } } aria-current=[is_current.then_some("step")] {
+                        strong { (phase.label()) } " — " span class="step-state" { (state) }
+                        @if let Some(t) = passed { " depuis le " (date_fr(t.at)) }
+                        p class="hint" { (phase.description()) }
+                        @if let Some(t) = passed { p class="step-note" { (t.note) } }
+                    }
+                }
+            }
+            @if let Some(next) = current.next().filter(|_| current != Phase::Closed) {
+                p {
+                    "Étape suivante : " strong { (next.label()) } ". "
+                    @match current.may_become(next, project.facts()) {
+                        Ok(()) => { "Les conditions pour y passer sont réunies." }
+                        Err(missing) => { (missing) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The agency's controls: move to the next phase (or close), and choose the provider.
+pub fn admin_panel(ctx: &PageCtx, project: &Project, providers: &[Provider], submitted: &Submitted) -> Markup {
+    let no_errors = FormErrors::default();
+    let (chosen, note, errors) = match submitted {
+        Submitted::Phase { to, note, errors } => (*to, *note, *errors),
+        _ => ("", "", &no_errors),
+    };
+    let current = project.phase();
+    // The next phase, and closing the project early.
+    let mut moves: Vec<Phase> = current.next().into_iter().collect();
+    if !moves.contains(&Phase::Closed) {
+        moves.push(Phase::Closed);
+    }
+    html! {
+        section class="card" aria-labelledby="pilotage" {
+            h2 id="pilotage" { "Pilotage par l’agence" }
+            @if current != Phase::Closed {
+                h3 { "Changer de phase" }
+                (errors.summary())
+                form class="form" method="post" action={ (project_path(project.id)) "/phase" } novalidate {
+                    (csrf_field(ctx))
+                    div class={ "field" @if errors.get("to").is_some() { " field-invalid" } } {
+                        label for="to" { "Nouvelle phase" }
+                        @if let Some(message) = errors.get("to") { p class="field-error" id="to-erreur" { span aria-hidden="true" { "⚠ " } (message) } }
+                        select id="to" name="to" aria-describedby=[errors.get("to").map(|_| "to-erreur")] aria-invalid=[errors.get("to").map(|_| "true")] {
+                            @for phase in &moves { option value=(phase.code()) selected[chosen == phase.code()] { (phase.label()) } }
+                        }
+                    }
+                    (textarea("note", "Note de passage (publique)", note, "Ce qui a été fait, ce qui est décidé : elle apparaît sur la frise du projet.", errors))
+                    button class="button" type="submit" { "Changer de phase" }
+                }
+                h3 { "Prestataire" }
+                @if providers.is_empty() {
+                    p { "Aucun prestataire enregistré : " a href="/admin#prestataires" { "enregistrez-en un" } " d’abord." }
+                } @else {
+                    form class="form inline-form" method="post" action={ (project_path(project.id)) "/prestataire" } {
+                        (csrf_field(ctx))
+                        div class="field" {
+                            label for="provider_id" { "Prestataire du projet" }
+                            select id="provider_id" name="provider_id" {
+                                @for p in providers { option value=(p.id) selected[project.provider_id == Some(p.id)] { (p.name) } }
+                            }
+                        }
+                        button class="button secondary" type="submit" { @if project.provider_id.is_some() { "Changer de prestataire" } @else { "Désigner" } }
+                    }
+                }
+            } @else {
+                p { "Le projet est clos." }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PhaseForm {
+    to: String,
+    note: String,
+}
+
+pub async fn change_phase(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<PhaseForm>,
+) -> Result<HttpResponse, AppError> {
+    let admin = ctx.require_admin()?.clone();
+    let id = id.into_inner();
+    let mut errors = FormErrors::default();
+    let to = errors
+        .check("to", Phase::parse(&form.to).ok_or_else(|| "Choisissez la nouvelle phase dans la liste.".to_owned()));
+    let note = errors.check("note", parse_transition_note(&form.note));
+    let (Some(to), Some(note)) = (to, note) else {
+        let submitted = Submitted::Phase { to: &form.to, note: &form.note, errors: &errors };
+        return Ok(unprocessable(render_page(&ctx, &state, id, submitted).await?));
+    };
+    let outcome = state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(projects::change_phase(conn, id, to, &note, admin.id)?)
+            })
+        })
+        .await?;
+    match outcome {
+        PhaseOutcome::Changed { .. } => {
+            ctx.set_flash(&format!("Le projet est passé en phase « {} ».", to.label()));
+            Ok(see_other(&project_path(id)))
+        }
+        PhaseOutcome::Refused(reason) => {
+            errors.add("to", format!("{reason} Rien n’a été modifié."));
+            let submitted = Submitted::Phase { to: &form.to, note: &form.note, errors: &errors };
+            Ok(unprocessable(render_page(&ctx, &state, id, submitted).await?))
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ProviderForm {
+    provider_id: String,
+}
+
+pub async fn assign_provider(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<ProviderForm>,
+) -> Result<HttpResponse, AppError> {
+    let admin = ctx.require_admin()?.clone();
+    let id = id.into_inner();
+    let provider_id: i64 = form
+        .provider_id
+        .trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest("Choisissez le prestataire dans la liste.".into()))?;
+    let provider = state
+        .db(move |conn| Ok(providers::find_provider(conn, provider_id)?))
+        .await?
+        .ok_or_else(|| AppError::BadRequest("Ce prestataire n’existe pas : choisissez-le dans la liste.".into()))?;
+    let name = provider.name.clone();
+    let assigned = state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(projects::assign_provider(conn, id, provider_id, &name, admin.id)?)
+            })
+        })
+        .await?;
+    if !assigned {
+        return Err(AppError::BadRequest("Le projet est clos : son prestataire ne change plus.".into()));
+    }
+    ctx.set_flash(&format!(
+        "{} accompagne désormais le projet ; ses membres accèdent à l’espace de travail.",
+        provider.name
+    ));
+    Ok(see_other(&project_path(id)))
+}
