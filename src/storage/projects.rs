@@ -586,13 +586,30 @@ pub fn count_enrolments(
         .get_result(conn)
 }
 
-/// Whether the person belongs to the project's working space: a member of an active participant collectivity, or
-/// of its provider. (The agency is checked by the caller.)
-pub fn is_in_working_space(conn: &mut DbConnection, project: &Project, user_id: i64) -> QueryResult<bool> {
-    if is_provider_of(conn, project, user_id)? {
-        return Ok(true);
+/// Observers and waiting participants of every project, as (project, observers, waiting): one grouped read for
+/// the projects index.
+pub fn observer_and_waiting_counts(conn: &mut DbConnection) -> QueryResult<Vec<(i64, i64, i64)>> {
+    let rows: Vec<(i64, String, String, i64)> = enrolments::table
+        .filter(enrolments::status.ne(EnrolmentStatus::Withdrawn.code()))
+        .group_by((enrolments::project_id, enrolments::role, enrolments::status))
+        .select((enrolments::project_id, enrolments::role, enrolments::status, diesel::dsl::count_star()))
+        .load(conn)?;
+    let mut counts: Vec<(i64, i64, i64)> = Vec::new();
+    for (project_id, role, status, n) in rows {
+        let index = match counts.iter().position(|(p, _, _)| *p == project_id) {
+            Some(i) => i,
+            None => {
+                counts.push((project_id, 0, 0));
+                counts.len() - 1
+            }
+        };
+        match (EnrolmentRole::parse(&role), EnrolmentStatus::parse(&status)) {
+            (Ok(EnrolmentRole::Observer), Some(EnrolmentStatus::Active)) => counts[index].1 += n,
+            (Ok(EnrolmentRole::Participant), Some(EnrolmentStatus::Waitlisted)) => counts[index].2 += n,
+            _ => {}
+        }
     }
-    Ok(!participant_collectivities_of(conn, project.id, user_id)?.is_empty())
+    Ok(counts)
 }
 
 /// The active participant collectivities of the project that the person is a member of.

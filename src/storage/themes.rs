@@ -94,7 +94,7 @@ pub fn find_theme(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Theme>
 }
 
 /// Themes of a status, most positioned first; ties go to the most intended participations, then the earliest open.
-pub fn ranked_themes(conn: &mut DbConnection, status: ThemeStatus, limit: i64) -> QueryResult<Vec<Theme>> {
+pub fn ranked_themes(conn: &mut DbConnection, status: ThemeStatus, limit: i64, offset: i64) -> QueryResult<Vec<Theme>> {
     themes::table
         .filter(themes::status.eq(status.code()))
         .order((
@@ -105,6 +105,7 @@ pub fn ranked_themes(conn: &mut DbConnection, status: ThemeStatus, limit: i64) -
             themes::id.asc(),
         ))
         .limit(limit)
+        .offset(offset)
         .load(conn)
 }
 

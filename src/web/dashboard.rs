@@ -35,11 +35,14 @@ struct CollectivityStatus {
     upcoming: Vec<(Project, Event)>,
 }
 
+/// The most shared open themes a referent is invited to position on; the others are one link away.
+const UNPOSITIONED_SHOWN: usize = 5;
+
 pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, AppError> {
     let user_id = ctx.require_user()?.id;
     let (statuses, provided) = state
         .db(move |conn| {
-            let open = themes::ranked_themes(conn, ThemeStatus::Open, 200)?;
+            let open = themes::ranked_themes(conn, ThemeStatus::Open, 200, 0)?;
             let statuses = memberships_of_user(conn, user_id)?
                 .into_iter()
                 .map(|(membership, territory)| {
@@ -103,7 +106,7 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
                     ul { @for p in &provided { li { a href=(project_path(p.id)) { (p.title) } " — phase « " (p.phase().label()) " »" } } }
                 }
             }
-            @if statuses.is_empty() {
+            @if statuses.is_empty() && provided.is_empty() {
                 p { "Votre compte n’est rattaché à aucune collectivité. Le référent de votre collectivité ou l’agence peut vous inviter." }
             }
             @for status in &statuses {
@@ -128,8 +131,11 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
                             li { (date_fr(event.starts_at)) " : " a href={ (project_path(project.id)) "/evenements/" (event.id) } { (event.title) } " (" (project.title) ")" }
                         }
                         @if status.membership.is_referent {
-                            @for theme in &status.unpositioned {
+                            @for theme in status.unpositioned.iter().take(UNPOSITIONED_SHOWN) {
                                 li { "Se positionner sur " a href={ "/themes/" (theme.id) } { "« " (theme.title) " »" } " (" (theme.positions_count) " collectivité" @if theme.positions_count > 1 { "s" } " déjà)" }
+                            }
+                            @if status.unpositioned.len() > UNPOSITIONED_SHOWN {
+                                li { a href="/themes" { (status.unpositioned.len() - UNPOSITIONED_SHOWN) " autres thèmes ouverts" } " attendent aussi votre positionnement." }
                             }
                             @if status.unpositioned.is_empty() { li { "Votre collectivité s’est positionnée sur tous les thèmes ouverts." } }
                             @if status.pending_invitations > 0 {

@@ -21,7 +21,7 @@ pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
                 collectivities::list_registered(conn)?,
                 counts,
                 users::count_users(conn)?,
-                themes::ranked_themes(conn, ThemeStatus::Open, 3)?,
+                themes::ranked_themes(conn, ThemeStatus::Open, 3, 0)?,
             ))
         })
         .await?;

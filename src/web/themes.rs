@@ -9,7 +9,7 @@ use super::context::PageCtx;
 use super::inspiration::{resource_cards, resources_of_theme, ResourcesWithThemes};
 use super::projects::project_path;
 use super::views::{
-    csrf_field, date_fr, page, paragraphs, radio_group, see_other, textarea, unprocessable, Field, FormErrors,
+    csrf_field, date_fr, page, paragraphs, radio_group, see_other, textarea, unprocessable, Field, FormErrors, Pager,
 };
 use super::{AppError, AppState};
 use crate::domain::territory::TerritoryKind;
@@ -23,7 +23,10 @@ use crate::storage::themes::{self, Counts, PositionChange, PositionOutcome, Them
 use crate::storage::users::User;
 use crate::storage::{self, DbConnection};
 
-const INDEX_LIMIT: i64 = 200;
+/// Themes per page of the index.
+const PAGE_SIZE: i64 = 100;
+/// Open themes offered as targets of a merge.
+const MERGE_TARGETS_LIMIT: i64 = 1000;
 
 fn theme_path(id: i64) -> String {
     format!("/themes/{id}")
@@ -43,6 +46,7 @@ pub struct IndexQuery {
     region: Option<String>,
     #[serde(rename = "type")]
     kind: Option<String>,
+    page: Option<String>,
 }
 
 /// The kinds of collectivity a theme's positions are broken down by.
@@ -64,22 +68,42 @@ pub async fn index(
     let filtered = region.is_some() || kind.is_some();
     let viewer = ctx.user.clone();
     let filter_region = region.clone();
-    let (listed, waiting, can_propose, regions) = state
+    let requested_page = query.page.clone();
+    let (listed, pager, waiting, can_propose, regions) = state
         .db(move |conn| {
             let waiting = if is_admin { themes::count_themes(conn, ThemeStatus::Proposed)? } else { 0 };
             let can_propose = is_admin || !referent_of(conn, viewer.as_ref())?.is_empty();
-            let listed = if filter_region.is_some() || kind.is_some() {
-                themes::ranked_themes_among(conn, status, filter_region.as_deref(), kind)?
+            let (listed, pager): (Vec<(Theme, Counts)>, Pager) = if filter_region.is_some() || kind.is_some() {
+                let all = themes::ranked_themes_among(conn, status, filter_region.as_deref(), kind)?;
+                let pager = Pager::new(requested_page.as_deref(), all.len() as i64, PAGE_SIZE);
+                let page = all.into_iter().skip(pager.offset() as usize).take(PAGE_SIZE as usize).collect();
+                (page, pager)
             } else {
-                themes::ranked_themes(conn, status, INDEX_LIMIT)?
+                let total = themes::count_themes(conn, status)?;
+                let pager = Pager::new(requested_page.as_deref(), total, PAGE_SIZE);
+                let page = themes::ranked_themes(conn, status, PAGE_SIZE, pager.offset())?
                     .into_iter()
-                    .map(|t| (t.clone(), Counts::of(&t)))
-                    .collect()
+                    .map(|t| {
+                        let counts = Counts::of(&t);
+                        (t, counts)
+                    })
+                    .collect();
+                (page, pager)
             };
             let regions = territories::territories_of_kind(conn, TerritoryKind::Region)?;
-            Ok((listed, waiting, can_propose, regions))
+            Ok((listed, pager, waiting, can_propose, regions))
         })
         .await?;
+    let page_link = |n: i64| {
+        let mut link = format!("/themes?statut={}", status.code());
+        if let Some(region) = &region {
+            link.push_str(&format!("&region={}", region.replace(|c: char| !c.is_ascii_alphanumeric(), "")));
+        }
+        if let Some(kind) = kind {
+            link.push_str(&format!("&type={}", kind.code()));
+        }
+        format!("{link}&page={n}")
+    };
     let tabs = [ThemeStatus::Open, ThemeStatus::Selected, ThemeStatus::Archived];
     Ok(page(
         &ctx,
@@ -144,7 +168,7 @@ pub async fn index(
                         tbody {
                             @for (rank, (theme, counts)) in listed.iter().enumerate() {
                                 tr {
-                                    td { (rank + 1) }
+                                    td { (pager.offset() + rank as i64 + 1) }
                                     th scope="row" { a href=(theme_path(theme.id)) { (theme.title) } }
                                     td class="num" { (counts.total) }
                                     td class="num" { (counts.participate) }
@@ -155,6 +179,7 @@ pub async fn index(
                         }
                     }
                 }
+                (pager.render(page_link))
             }
         },
     ))
@@ -337,7 +362,7 @@ fn load_theme(conn: &mut DbConnection, id: i64, viewer: Option<&User>) -> Result
         None => None,
     };
     let merge_targets = if is_admin && theme.status().may_merge_into(ThemeStatus::Open, false).is_ok() {
-        themes::ranked_themes(conn, ThemeStatus::Open, INDEX_LIMIT)?
+        themes::ranked_themes(conn, ThemeStatus::Open, MERGE_TARGETS_LIMIT, 0)?
             .into_iter()
             .filter(|t| t.id != theme.id)
             .map(|t| (t.id, t.title))

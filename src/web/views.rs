@@ -342,6 +342,40 @@ pub fn number_fr(n: i64) -> String {
     }
 }
 
+/// The page of a long list being shown (from 1), out of how many.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pager {
+    pub page: i64,
+    pub pages: i64,
+    pub per_page: i64,
+}
+
+impl Pager {
+    /// The requested page (`?page=`), brought within range: a wrong or stale number shows the nearest page.
+    pub fn new(requested: Option<&str>, total: i64, per_page: i64) -> Pager {
+        let pages = ((total + per_page - 1) / per_page).max(1);
+        let page = requested.and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1).clamp(1, pages);
+        Pager { page, pages, per_page }
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+
+    /// Previous and next links, and where the reader is; nothing when everything fits on one page.
+    pub fn render(&self, link: impl Fn(i64) -> String) -> Markup {
+        html! {
+            @if self.pages > 1 {
+                nav class="pager" aria-label="Pagination" {
+                    @if self.page > 1 { a href=(link(self.page - 1)) rel="prev" { "← Page précédente" } }
+                    span aria-current="page" { "Page " (self.page) " sur " (self.pages) }
+                    @if self.page < self.pages { a href=(link(self.page + 1)) rel="next" { "Page suivante →" } }
+                }
+            }
+        }
+    }
+}
+
 /// An HTML page with a status other than 200.
 pub fn html_response(status: StatusCode, markup: Markup) -> HttpResponse {
     HttpResponse::build(status).content_type("text/html; charset=utf-8").body(markup.into_string())
@@ -360,6 +394,18 @@ pub fn see_other(location: &str) -> HttpResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_stay_within_range() {
+        assert_eq!(Pager::new(None, 250, 100), Pager { page: 1, pages: 3, per_page: 100 });
+        assert_eq!(Pager::new(Some("3"), 250, 100).offset(), 200);
+        assert_eq!(Pager::new(Some("9"), 250, 100).page, 3);
+        assert_eq!(Pager::new(Some("-2"), 250, 100).page, 1);
+        assert_eq!(Pager::new(Some("abc"), 0, 100), Pager { page: 1, pages: 1, per_page: 100 });
+        assert!(Pager::new(None, 100, 100).render(|p| p.to_string()).into_string().is_empty());
+        let html = Pager::new(Some("2"), 250, 100).render(|p| format!("/themes?page={p}")).into_string();
+        assert!(html.contains(r#"href="/themes?page=1""#) && html.contains(r#"href="/themes?page=3""#), "{html}");
+    }
 
     #[test]
     fn numbers_use_french_grouping() {

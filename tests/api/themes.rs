@@ -72,7 +72,40 @@ on_both_backends!(
     a_duplicate_is_merged_and_its_positions_follow,
     the_index_filters_by_region_and_kind_and_the_page_breaks_down,
     the_dashboard_shows_positions_and_what_to_do_next,
+    a_long_index_is_paged_in_ranking_order,
 );
+
+/// 125 open themes (the demo’s 2 and 123 more): pages of 100, ranks running on, a stale page number answered
+/// with the last page.
+async fn a_long_index_is_paged_in_ranking_order(app: TestApp) {
+    app.load_demo();
+    with_conn(&app, |conn| {
+        let admin = find_user_by_email(conn, ADMIN).unwrap().unwrap().id;
+        for i in 1..=123 {
+            let theme = NewTheme::parse(&format!("Thème paginé n° {i:03}"), PROBLEM, WHY).unwrap();
+            insert_theme(conn, &theme, admin, None, ThemeStatus::Open).unwrap();
+        }
+    });
+    let visitor = app.client();
+    let first = visitor.get("/themes").await;
+    first
+        .assert_status(200)
+        .assert_contains("Page 1 sur 2")
+        .assert_contains(r#"href="/themes?statut=open&amp;page=2""#);
+    assert_eq!(first.body.matches("<tr>").count(), 101, "a header row and 100 themes");
+    // The demo's positioned themes rank first.
+    first.assert_contains("Mobilités du quotidien en milieu rural");
+    let second = visitor.get("/themes?statut=open&page=2").await;
+    second
+        .assert_status(200)
+        .assert_contains("Page 2 sur 2")
+        .assert_contains("<td>101</td>")
+        .assert_contains("<td>125</td>");
+    second.assert_lacks("<td>126</td>").assert_lacks("Mobilités du quotidien en milieu rural");
+    assert_eq!(second.body.matches("<tr>").count(), 26);
+    visitor.get("/themes?page=99").await.assert_contains("Page 2 sur 2");
+    visitor.get("/themes?page=abc").await.assert_contains("Page 1 sur 2");
+}
 
 async fn the_dashboard_shows_positions_and_what_to_do_next(app: TestApp) {
     app.load_demo();

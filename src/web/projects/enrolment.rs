@@ -12,7 +12,7 @@ use crate::storage::projects::{self, EnrolOutcome, Enrolment, Project, WithdrawO
 use crate::storage::territories::Territory;
 use crate::storage::{self, DbError};
 use crate::web::context::PageCtx;
-use crate::web::views::{csrf_field, date_fr, unprocessable, FormErrors};
+use crate::web::views::{csrf_field, date_fr, see_other, unprocessable, FormErrors};
 use crate::web::{AppError, AppState};
 
 /// What a referent sees for one of their collectivities: where it stands, and the forms to enrol or withdraw.
@@ -170,7 +170,7 @@ pub async fn enrol(
             )))
         }
     }
-    Ok(super::super::views::see_other(&format!("{}#inscrits", project_path(id))))
+    Ok(see_other(&format!("{}#inscrits", project_path(id))))
 }
 
 #[derive(Deserialize, Default)]
@@ -209,5 +209,5 @@ pub async fn withdraw(
             return Err(AppError::BadRequest("Le projet est clos : les inscriptions ne changent plus.".into()))
         }
     }
-    Ok(super::super::views::see_other(&format!("{}#inscrits", project_path(id))))
+    Ok(see_other(&format!("{}#inscrits", project_path(id))))
 }

@@ -102,20 +102,15 @@ pub async fn index(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, A
     let is_admin = ctx.user.as_ref().is_some_and(|u| u.is_agency_admin);
     let rows = state
         .db(|conn| {
-            projects::list_projects(conn)?
+            let counts = projects::observer_and_waiting_counts(conn)?;
+            Ok(projects::list_projects(conn)?
                 .into_iter()
                 .map(|project| {
-                    let observers =
-                        projects::count_enrolments(conn, project.id, EnrolmentRole::Observer, EnrolmentStatus::Active)?;
-                    let waiting = projects::count_enrolments(
-                        conn,
-                        project.id,
-                        EnrolmentRole::Participant,
-                        EnrolmentStatus::Waitlisted,
-                    )?;
-                    Ok(IndexRow { project, observers, waiting })
+                    let (_, observers, waiting) =
+                        counts.iter().find(|(p, _, _)| *p == project.id).copied().unwrap_or_default();
+                    IndexRow { project, observers, waiting }
                 })
-                .collect::<Result<Vec<_>, AppError>>()
+                .collect::<Vec<_>>())
         })
         .await?;
     Ok(page(
