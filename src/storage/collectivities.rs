@@ -68,23 +68,42 @@ pub fn register_collectivity(conn: &mut DbConnection, territory_id: i64) -> Quer
 
 /// Collectivities registered on the platform with their territory and number of members, by name.
 pub fn list_registered(conn: &mut DbConnection) -> QueryResult<Vec<(Collectivity, Territory, i64)>> {
-    // Two queries rather than a join: with statistics, SQLite may otherwise scan every territory to find the few
-    // registered ones.
     let registered: Vec<Collectivity> = collectivities::table.load(conn)?;
-    let ids: Vec<i64> = registered.iter().map(|c| c.territory_id).collect();
+    with_territories_and_members(conn, registered)
+}
+
+/// The collectivities that joined last, with their territory and number of members, by name.
+pub fn recently_registered(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<(Collectivity, Territory, i64)>> {
+    let registered: Vec<Collectivity> = collectivities::table
+        .order((collectivities::created_at.desc(), collectivities::id.desc()))
+        .limit(limit)
+        .load(conn)?;
+    with_territories_and_members(conn, registered)
+}
+
+fn with_territories_and_members(
+    conn: &mut DbConnection,
+    registered: Vec<Collectivity>,
+) -> QueryResult<Vec<(Collectivity, Territory, i64)>> {
+    // Separate queries rather than a join: with statistics, SQLite may otherwise scan every territory to find the
+    // few registered ones.
+    let territory_ids: Vec<i64> = registered.iter().map(|c| c.territory_id).collect();
     let territories: Vec<Territory> =
-        territories::table.filter(territories::id.eq_any(&ids)).order(territories::name).load(conn)?;
-    let rows = territories
-        .into_iter()
-        .filter_map(|t| registered.iter().find(|c| c.territory_id == t.id).map(|c| (c.clone(), t)));
+        territories::table.filter(territories::id.eq_any(&territory_ids)).order(territories::name).load(conn)?;
+    let ids: Vec<i64> = registered.iter().map(|c| c.id).collect();
     let counts: Vec<(i64, i64)> = memberships::table
+        .filter(memberships::collectivity_id.eq_any(&ids))
         .group_by(memberships::collectivity_id)
         .select((memberships::collectivity_id, diesel::dsl::count_star()))
         .load(conn)?;
-    Ok(rows
-        .map(|(c, t)| {
+    let by_territory: std::collections::HashMap<i64, Collectivity> =
+        registered.into_iter().map(|c| (c.territory_id, c)).collect();
+    Ok(territories
+        .into_iter()
+        .filter_map(|t| {
+            let c = by_territory.get(&t.id)?.clone();
             let members = counts.iter().find(|(id, _)| *id == c.id).map_or(0, |(_, n)| *n);
-            (c, t, members)
+            Some((c, t, members))
         })
         .collect())
 }

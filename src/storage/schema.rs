@@ -140,6 +140,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     event_registrations,
     posts,
+    theme_area_counts,
 );
 
 diesel::table! {
@@ -324,3 +325,17 @@ diesel::joinable!(events -> collectivities (collectivity_id));
 diesel::joinable!(event_registrations -> events (event_id));
 diesel::joinable!(event_registrations -> collectivities (collectivity_id));
 diesel::joinable!(posts -> projects (project_id));
+
+diesel::table! {
+    theme_area_counts (theme_id, region_code, kind) {
+        theme_id -> BigInt,
+        region_code -> Text,
+        kind -> Text,
+        positions_count -> Integer,
+        participate_count -> Integer,
+        observe_count -> Integer,
+        interested_count -> Integer,
+    }
+}
+
+diesel::joinable!(theme_area_counts -> themes (theme_id));

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::activity::{record_activity, NewActivity};
-use super::schema::{collectivities, territories, theme_position_history, theme_positions, themes};
+use super::schema::{collectivities, territories, theme_area_counts, theme_position_history, theme_positions, themes};
 use super::territories::Territory;
 use super::{now, DbConnection, DbError};
 use crate::domain::theme::{Engagement, NewPosition, NewTheme, ThemeStatus};
@@ -146,22 +146,33 @@ pub fn ranked_themes_among(
     region: Option<&str>,
     kind: Option<crate::domain::territory::TerritoryKind>,
 ) -> QueryResult<Vec<(Theme, Counts)>> {
-    let mut query = theme_positions::table
+    let mut query = theme_area_counts::table
         .inner_join(themes::table)
-        .inner_join(collectivities::table.inner_join(territories::table))
         .filter(themes::status.eq(status.code()))
-        .select((theme_positions::theme_id, theme_positions::engagement))
+        .select((
+            theme_area_counts::theme_id,
+            theme_area_counts::positions_count,
+            theme_area_counts::participate_count,
+            theme_area_counts::observe_count,
+            theme_area_counts::interested_count,
+        ))
         .into_boxed();
     if let Some(region) = region {
-        query = query.filter(territories::region_code.eq(region));
+        query = query.filter(theme_area_counts::region_code.eq(region));
     }
     if let Some(kind) = kind {
-        query = query.filter(territories::kind.eq(kind.code()));
+        query = query.filter(theme_area_counts::kind.eq(kind.code()));
     }
     let mut counts: std::collections::HashMap<i64, Counts> = std::collections::HashMap::new();
-    for (theme_id, engagement) in query.load::<(i64, String)>(conn)? {
-        counts.entry(theme_id).or_default().add(&engagement);
+    for (theme_id, total, participate, observe, interested) in query.load::<(i64, i32, i32, i32, i32)>(conn)? {
+        let c = counts.entry(theme_id).or_default();
+        c.total += total;
+        c.participate += participate;
+        c.observe += observe;
+        c.interested += interested;
     }
+    // Areas whose positions were all withdrawn keep a row of zeros.
+    counts.retain(|_, c| c.total > 0);
     let ids: Vec<i64> = counts.keys().copied().collect();
     let mut ranked: Vec<(Theme, Counts)> = themes::table
         .filter(themes::id.eq_any(&ids))
@@ -243,28 +254,86 @@ pub fn history_of_theme(
         .load(conn)
 }
 
-/// Adds `delta` to the theme's total and to the count of `engagement`. Updating the theme row also makes
-/// concurrent position changes on one theme wait for each other (row lock on PostgreSQL, write lock on SQLite).
+/// The région ('' if none) and kind of a collectivity's territory: the key of its positions' counts by area.
+struct Area {
+    region_code: String,
+    kind: String,
+}
+
+fn area_of(conn: &mut DbConnection, collectivity_id: i64) -> QueryResult<Area> {
+    let (region_code, kind): (Option<String>, String) = collectivities::table
+        .inner_join(territories::table)
+        .filter(collectivities::id.eq(collectivity_id))
+        .select((territories::region_code, territories::kind))
+        .first(conn)?;
+    Ok(Area { region_code: region_code.unwrap_or_default(), kind })
+}
+
+/// Adds `total` to the theme's count of positions and `delta` to the count of `engagement`, on the theme and on
+/// the area of the collectivity. Updating the theme row first also makes concurrent position changes on one theme
+/// wait for each other (row lock on PostgreSQL, write lock on SQLite), so the area row is read and written by one
+/// transaction at a time.
 fn adjust_counts(
     conn: &mut DbConnection,
     theme_id: i64,
+    area: &Area,
     engagement: Engagement,
     total: i32,
     delta: i32,
 ) -> QueryResult<()> {
     let theme = themes::table.find(theme_id);
-    let total = themes::positions_count.eq(themes::positions_count + total);
+    let theme_total = themes::positions_count.eq(themes::positions_count + total);
     match engagement {
         Engagement::Participate => diesel::update(theme)
-            .set((total, themes::participate_count.eq(themes::participate_count + delta)))
+            .set((theme_total, themes::participate_count.eq(themes::participate_count + delta)))
             .execute(conn),
-        Engagement::Observe => {
-            diesel::update(theme).set((total, themes::observe_count.eq(themes::observe_count + delta))).execute(conn)
-        }
+        Engagement::Observe => diesel::update(theme)
+            .set((theme_total, themes::observe_count.eq(themes::observe_count + delta)))
+            .execute(conn),
         Engagement::Interested => diesel::update(theme)
-            .set((total, themes::interested_count.eq(themes::interested_count + delta)))
+            .set((theme_total, themes::interested_count.eq(themes::interested_count + delta)))
             .execute(conn),
     }?;
+    let row = theme_area_counts::table.find((theme_id, area.region_code.as_str(), area.kind.as_str()));
+    let area_total = theme_area_counts::positions_count.eq(theme_area_counts::positions_count + total);
+    let updated = match engagement {
+        Engagement::Participate => diesel::update(row)
+            .set((area_total, theme_area_counts::participate_count.eq(theme_area_counts::participate_count + delta)))
+            .execute(conn),
+        Engagement::Observe => diesel::update(row)
+            .set((area_total, theme_area_counts::observe_count.eq(theme_area_counts::observe_count + delta)))
+            .execute(conn),
+        Engagement::Interested => diesel::update(row)
+            .set((area_total, theme_area_counts::interested_count.eq(theme_area_counts::interested_count + delta)))
+            .execute(conn),
+    }?;
+    if updated == 0 {
+        // The first position of this area on the theme: only an addition finds no row.
+        let mut counts = Counts::default();
+        counts.add(engagement.code());
+        insert_area_counts(conn, theme_id, &area.region_code, &area.kind, counts)?;
+    }
+    Ok(())
+}
+
+fn insert_area_counts(
+    conn: &mut DbConnection,
+    theme_id: i64,
+    region_code: &str,
+    kind: &str,
+    counts: Counts,
+) -> QueryResult<()> {
+    diesel::insert_into(theme_area_counts::table)
+        .values((
+            theme_area_counts::theme_id.eq(theme_id),
+            theme_area_counts::region_code.eq(region_code),
+            theme_area_counts::kind.eq(kind),
+            theme_area_counts::positions_count.eq(counts.total),
+            theme_area_counts::participate_count.eq(counts.participate),
+            theme_area_counts::observe_count.eq(counts.observe),
+            theme_area_counts::interested_count.eq(counts.interested),
+        ))
+        .execute(conn)?;
     Ok(())
 }
 
@@ -316,6 +385,7 @@ pub fn take_position(
         return Ok(PositionOutcome::ThemeClosed);
     }
     let at = now();
+    let area = area_of(conn, collectivity_id)?;
     let outcome = match find_position(conn, theme_id, collectivity_id)? {
         Some(existing) => {
             diesel::update(theme_positions::table.find(existing.id))
@@ -326,8 +396,8 @@ pub fn take_position(
                 ))
                 .execute(conn)?;
             if existing.engagement() != position.engagement {
-                adjust_counts(conn, theme_id, existing.engagement(), 0, -1)?;
-                adjust_counts(conn, theme_id, position.engagement, 0, 1)?;
+                adjust_counts(conn, theme_id, &area, existing.engagement(), 0, -1)?;
+                adjust_counts(conn, theme_id, &area, position.engagement, 0, 1)?;
             }
             PositionOutcome::Changed
         }
@@ -342,7 +412,7 @@ pub fn take_position(
                     theme_positions::updated_at.eq(at),
                 ))
                 .execute(conn)?;
-            adjust_counts(conn, theme_id, position.engagement, 1, 1)?;
+            adjust_counts(conn, theme_id, &area, position.engagement, 1, 1)?;
             PositionOutcome::Taken
         }
     };
@@ -389,7 +459,8 @@ pub fn withdraw_position(
     if diesel::delete(theme_positions::table.find(existing.id)).execute(conn)? == 0 {
         return Ok(PositionOutcome::NothingToWithdraw);
     }
-    adjust_counts(conn, theme_id, existing.engagement(), -1, -1)?;
+    let area = area_of(conn, collectivity_id)?;
+    adjust_counts(conn, theme_id, &area, existing.engagement(), -1, -1)?;
     record_change(conn, theme_id, collectivity_id, user_id, "withdrawn", None)?;
     record_activity(
         conn,
@@ -408,10 +479,28 @@ pub fn withdraw_position(
 
 /// Sets a theme's counts from its positions (after positions moved in bulk).
 fn recount(conn: &mut DbConnection, theme_id: i64) -> QueryResult<()> {
-    let engagements: Vec<String> = theme_positions::table
+    let positions: Vec<(String, Option<String>, String)> = theme_positions::table
+        .inner_join(collectivities::table.inner_join(territories::table))
         .filter(theme_positions::theme_id.eq(theme_id))
-        .select(theme_positions::engagement)
+        .select((theme_positions::engagement, territories::region_code, territories::kind))
         .load(conn)?;
+    diesel::delete(theme_area_counts::table.filter(theme_area_counts::theme_id.eq(theme_id))).execute(conn)?;
+    let mut areas: Vec<((String, String), Counts)> = Vec::new();
+    for (engagement, region_code, kind) in &positions {
+        let key = (region_code.clone().unwrap_or_default(), kind.clone());
+        match areas.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, counts)) => counts.add(engagement),
+            None => {
+                let mut counts = Counts::default();
+                counts.add(engagement);
+                areas.push((key, counts));
+            }
+        }
+    }
+    for ((region_code, kind), counts) in areas {
+        insert_area_counts(conn, theme_id, &region_code, &kind, counts)?;
+    }
+    let engagements: Vec<String> = positions.into_iter().map(|(engagement, _, _)| engagement).collect();
     let count = |e: Engagement| engagements.iter().filter(|x| x.as_str() == e.code()).count() as i32;
     diesel::update(themes::table.find(theme_id))
         .set((

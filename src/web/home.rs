@@ -8,17 +8,21 @@ use crate::domain::territory::TerritoryKind;
 use crate::domain::theme::ThemeStatus;
 use crate::storage::{collectivities, territories, themes, users};
 
+/// How many of the latest collectivities the home page shows; the others are on /collectivites.
+const RECENT_COLLECTIVITIES: i64 = 12;
+
 pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, AppError> {
     let cached_counts = state.territory_counts.fresh();
     let counted_now = cached_counts.is_none();
-    let (registered, territory_counts, people, top_themes) = state
+    let (registered_count, registered, territory_counts, people, top_themes) = state
         .db(move |conn| {
             let counts = match cached_counts {
                 Some(counts) => counts,
                 None => territories::count_territories_by_kind(conn)?,
             };
             Ok((
-                collectivities::list_registered(conn)?,
+                collectivities::count_collectivities(conn)?,
+                collectivities::recently_registered(conn, RECENT_COLLECTIVITIES)?,
                 counts,
                 users::count_users(conn)?,
                 themes::ranked_themes(conn, ThemeStatus::Open, 3, 0)?,
@@ -45,7 +49,7 @@ pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
             section aria-labelledby="chiffres" {
                 h2 id="chiffres" { "La plateforme aujourd’hui" }
                 ul class="stats" {
-                    li { strong { (number_fr(registered.len() as i64)) } " collectivités engagées" }
+                    li { strong { (number_fr(registered_count)) } " collectivités engagées" }
                     li { strong { (number_fr(people)) } " personnes inscrites" }
                     li { strong { (number_fr(count_of(TerritoryKind::Commune))) } " communes et " strong { (number_fr(count_of(TerritoryKind::Epci))) } " intercommunalités référencées" }
                 }
@@ -70,7 +74,7 @@ pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
                 p { a href="/themes" { "Tous les thèmes" } }
             }
             section aria-labelledby="engagees" {
-                h2 id="engagees" { "Les collectivités engagées" }
+                h2 id="engagees" { "Les dernières collectivités engagées" }
                 @if registered.is_empty() {
                     p { "Aucune collectivité n’a encore rejoint la plateforme. L’agence invite les premières depuis la page d’une collectivité." }
                 } @else {
@@ -85,6 +89,9 @@ pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
                                 }
                             }
                         }
+                    }
+                    @if registered_count > RECENT_COLLECTIVITIES {
+                        p { a href="/collectivites" { "Les " (number_fr(registered_count)) " collectivités engagées" } }
                     }
                 }
             }

@@ -208,6 +208,7 @@ async fn a_duplicate_is_merged_and_its_positions_follow(app: TestApp) {
     assert_eq!(csv.body.lines().count(), 3, "a header and two positions:\n{}", csv.body);
     csv.assert_contains("CA Grand Châtellerault,Intercommunalité,248600413,86,75,Participer");
     blois.get(&format!("{target}/positionnements.csv")).await.assert_status(403);
+    assert_area_counts_are_exact(&app);
 }
 
 async fn a_referent_proposes_and_the_agency_publishes(app: TestApp) {
@@ -299,6 +300,7 @@ async fn positions_are_counted_changed_and_withdrawn_with_history(app: TestApp) 
         .await
         .assert_redirect(&theme);
     blois.get(&theme).await.assert_contains("Il n’y avait pas de positionnement à retirer.");
+    assert_area_counts_are_exact(&app);
 }
 
 async fn the_index_ranks_by_positions_then_participation(app: TestApp) {
@@ -437,4 +439,60 @@ async fn concurrent_positions_are_all_counted(app: TestApp) {
     }
     let theme = with_conn(&app, |conn| find_theme(conn, theme_id).unwrap().unwrap());
     assert_eq!((theme.positions_count, theme.participate_count, theme.observe_count), (8, 4, 4));
+    assert_area_counts_are_exact(&app);
+}
+
+/// The counts by région and kind maintained with each position equal a count of the positions by their
+/// territory, for every theme.
+fn assert_area_counts_are_exact(app: &TestApp) {
+    use diesel::prelude::*;
+    use encommun::storage::schema::{collectivities, territories, theme_area_counts, theme_positions};
+    type Row = (i64, String, String, i32, i32, i32, i32);
+    with_conn(app, |conn| {
+        let mut maintained: Vec<Row> = theme_area_counts::table
+            .filter(theme_area_counts::positions_count.gt(0))
+            .select((
+                theme_area_counts::theme_id,
+                theme_area_counts::region_code,
+                theme_area_counts::kind,
+                theme_area_counts::positions_count,
+                theme_area_counts::participate_count,
+                theme_area_counts::observe_count,
+                theme_area_counts::interested_count,
+            ))
+            .load(conn)
+            .unwrap();
+        let positions: Vec<(i64, Option<String>, String, String)> = theme_positions::table
+            .inner_join(collectivities::table.inner_join(territories::table))
+            .select((
+                theme_positions::theme_id,
+                territories::region_code,
+                territories::kind,
+                theme_positions::engagement,
+            ))
+            .load(conn)
+            .unwrap();
+        let mut expected: Vec<Row> = Vec::new();
+        for (theme, region, kind, engagement) in positions {
+            let region = region.unwrap_or_default();
+            let index = match expected.iter().position(|r| r.0 == theme && r.1 == region && r.2 == kind) {
+                Some(i) => i,
+                None => {
+                    expected.push((theme, region, kind, 0, 0, 0, 0));
+                    expected.len() - 1
+                }
+            };
+            let row = &mut expected[index];
+            row.3 += 1;
+            match engagement.as_str() {
+                "participate" => row.4 += 1,
+                "observe" => row.5 += 1,
+                _ => row.6 += 1,
+            }
+        }
+        maintained.sort();
+        expected.sort();
+        assert!(!expected.is_empty());
+        assert_eq!(maintained, expected);
+    });
 }

@@ -1,3 +1,5 @@
+DROP INDEX collectivities_created;
+DROP TABLE theme_area_counts;
 DROP INDEX activity_log_project;
 ALTER TABLE activity_log DROP COLUMN is_public;
 ALTER TABLE activity_log DROP COLUMN project_id;

@@ -127,3 +127,30 @@ CREATE INDEX posts_project ON posts (project_id, created_at);
 ALTER TABLE activity_log ADD COLUMN project_id BIGINT REFERENCES projects (id) ON DELETE CASCADE;
 ALTER TABLE activity_log ADD COLUMN is_public BOOLEAN NOT NULL DEFAULT 1;
 CREATE INDEX activity_log_project ON activity_log (project_id, at);
+
+-- The positions on each theme counted per région and kind of collectivity, maintained with `themes`' own counts in
+-- the transaction that takes, changes or withdraws a position: the themes index filtered by région or kind reads
+-- at most a few rows per theme instead of joining every position to its territory.
+CREATE TABLE theme_area_counts (
+    theme_id BIGINT NOT NULL REFERENCES themes (id) ON DELETE CASCADE,
+    -- '' when the territory has no région
+    region_code TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    positions_count INTEGER NOT NULL DEFAULT 0 CHECK (positions_count >= 0),
+    participate_count INTEGER NOT NULL DEFAULT 0 CHECK (participate_count >= 0),
+    observe_count INTEGER NOT NULL DEFAULT 0 CHECK (observe_count >= 0),
+    interested_count INTEGER NOT NULL DEFAULT 0 CHECK (interested_count >= 0),
+    PRIMARY KEY (theme_id, region_code, kind)
+);
+CREATE INDEX theme_area_counts_area ON theme_area_counts (region_code, kind, theme_id);
+INSERT INTO theme_area_counts
+SELECT p.theme_id, COALESCE(t.region_code, ''), t.kind, COUNT(*),
+       SUM(CASE WHEN p.engagement = 'participate' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN p.engagement = 'observe' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN p.engagement = 'interested' THEN 1 ELSE 0 END)
+FROM theme_positions p
+JOIN collectivities c ON c.id = p.collectivity_id
+JOIN territories t ON t.id = c.territory_id
+GROUP BY p.theme_id, COALESCE(t.region_code, ''), t.kind;
+
+CREATE INDEX collectivities_created ON collectivities (created_at);
