@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::mail::Mailer;
 use crate::security::{hex_decode, hex_encode, random_bytes};
 use crate::storage::{self, DbPool};
-use crate::web::cache::Cached;
+use crate::web::cache::{Cached, PageCache};
 use crate::web::{middleware, routes, AppError, AppState};
 
 pub struct Application {
@@ -45,6 +45,8 @@ impl Application {
             config: config.clone(),
             mailer,
             territory_counts: Cached::new(Duration::from_secs(300)),
+            // About 25 kB a page: a few megabytes at most.
+            public_pages: PageCache::new(Duration::from_secs(60), 256),
         });
         // Blocking work (diesel, argon2) waits for a pooled connection anyway: more threads than connections would
         // only queue, and each idle thread costs memory.
@@ -64,7 +66,9 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
                 .configure(routes)
                 .default_service(web::to(|| async { HttpResponse::from_error(AppError::NotFound) }))
-                // Middleware wraps from the inside out: the request guard needs the session, the headers go on all.
+                // Middleware wraps from the inside out: the page cache and the request guard need the session, the page
+                // cache sees only requests the guard let through, the headers go on all.
+                .wrap(from_fn(middleware::public_page_cache))
                 .wrap(from_fn(middleware::request_guard))
                 .wrap(session)
                 .wrap(middleware::security_headers(config.secure_cookies))

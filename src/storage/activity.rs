@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::activity_log;
+use super::schema::{activity_log, content_version};
 use super::{now, DbConnection};
 
 #[derive(Debug, Clone, Queryable)]
@@ -31,7 +31,12 @@ pub struct NewActivity<'a> {
     pub summary: String,
 }
 
+/// Records what happened and raises the version of public content in the same transaction, so that no instance
+/// serves a page rendered before this change once it is committed (see `web::cache::PageCache`).
 pub fn record_activity(conn: &mut DbConnection, activity: NewActivity) -> QueryResult<()> {
+    diesel::update(content_version::table)
+        .set(content_version::version.eq(content_version::version + 1))
+        .execute(conn)?;
     diesel::insert_into(activity_log::table)
         .values((
             activity_log::at.eq(now()),
@@ -81,4 +86,9 @@ pub fn activity_of_collectivity(
         .order((activity_log::at.desc(), activity_log::id.desc()))
         .limit(limit)
         .load(conn)
+}
+
+/// The version of public content: it changes with every activity entry.
+pub fn content_version(conn: &mut DbConnection) -> QueryResult<i64> {
+    content_version::table.select(content_version::version).first(conn)
 }

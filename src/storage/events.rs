@@ -94,8 +94,11 @@ pub fn find_event(conn: &mut DbConnection, project_id: i64, id: i64) -> QueryRes
 
 /// A project's events in date order, with the name of the hosting territory of local ones.
 pub fn events_of_project(conn: &mut DbConnection, project_id: i64) -> QueryResult<Vec<(Event, Option<String>)>> {
+    // Two flat left joins: SQLite materialises a nested `LEFT JOIN (collectivities JOIN territories)` by scanning
+    // every territory.
     events::table
-        .left_join(collectivities::table.inner_join(territories::table))
+        .left_join(collectivities::table)
+        .left_join(territories::table.on(territories::id.nullable().eq(collectivities::territory_id.nullable())))
         .filter(events::project_id.eq(project_id))
         .select((events::all_columns, territories::name.nullable()))
         .order((events::starts_at.asc(), events::id.asc()))

@@ -109,7 +109,12 @@ pub fn insert_resource(conn: &mut DbConnection, resource: &NewResource, user_id:
 }
 
 /// Rewrites a resource and its themes. Call it inside `storage::write_transaction`; `None` if it does not exist.
-pub fn update_resource(conn: &mut DbConnection, id: i64, resource: &NewResource) -> QueryResult<Option<SaveOutcome>> {
+pub fn update_resource(
+    conn: &mut DbConnection,
+    id: i64,
+    resource: &NewResource,
+    user_id: i64,
+) -> QueryResult<Option<SaveOutcome>> {
     if !themes_are_attachable(conn, &resource.theme_ids)? {
         return Ok(Some(SaveOutcome::UnknownTheme));
     }
@@ -126,14 +131,41 @@ pub fn update_resource(conn: &mut DbConnection, id: i64, resource: &NewResource)
         return Ok(None);
     }
     attach(conn, id, &resource.theme_ids)?;
+    record_activity(
+        conn,
+        NewActivity {
+            actor_id: Some(user_id),
+            kind: "inspiration_updated",
+            theme_id: None,
+            collectivity_id: None,
+            project_id: None,
+            is_public: true,
+            summary: format!("Ressource d’inspiration mise à jour : « {} ».", resource.title),
+        },
+    )?;
     Ok(Some(SaveOutcome::Saved(id)))
 }
 
-/// Deletes a resource (its theme links go with it); false if there was none.
-pub fn delete_resource(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
+/// Deletes a resource (its theme links go with it); false if there was none. Call it inside
+/// `storage::write_transaction`.
+pub fn delete_resource(conn: &mut DbConnection, id: i64, user_id: i64) -> QueryResult<bool> {
+    let Some(resource) = find_resource(conn, id)? else { return Ok(false) };
     diesel::delete(inspiration_resource_themes::table.filter(inspiration_resource_themes::resource_id.eq(id)))
         .execute(conn)?;
-    Ok(diesel::delete(inspiration_resources::table.find(id)).execute(conn)? == 1)
+    diesel::delete(inspiration_resources::table.find(id)).execute(conn)?;
+    record_activity(
+        conn,
+        NewActivity {
+            actor_id: Some(user_id),
+            kind: "inspiration_deleted",
+            theme_id: None,
+            collectivity_id: None,
+            project_id: None,
+            is_public: true,
+            summary: format!("Ressource d’inspiration retirée : « {} ».", resource.title),
+        },
+    )?;
+    Ok(true)
 }
 
 pub fn find_resource(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Resource>> {

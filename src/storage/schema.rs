@@ -141,6 +141,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     event_registrations,
     posts,
     theme_area_counts,
+    content_version,
 );
 
 diesel::table! {
@@ -339,3 +340,10 @@ diesel::table! {
 }
 
 diesel::joinable!(theme_area_counts -> themes (theme_id));
+
+diesel::table! {
+    content_version (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}

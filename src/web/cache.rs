@@ -1,9 +1,14 @@
-//! A value recomputed at most once per period, for figures on public pages that are costly to count and may lag
-//! a little (the number of communes changes once a year). Each instance keeps its own copy: nothing depends on
-//! it being shared, so several instances stay correct.
+//! What an instance keeps in memory, none of which another instance needs:
+//! - [`Cached`]: a value recomputed at most once per period, for figures that may lag a little (the number of
+//!   communes changes once a year);
+//! - [`PageCache`]: public pages as rendered for visitors without a session, served again while the database's
+//!   content version (raised by every activity entry, in its transaction) has not moved.
 
+use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use actix_web::web::Bytes;
 
 pub struct Cached<T> {
     ttl: Duration,
@@ -28,6 +33,44 @@ impl<T: Clone> Cached<T> {
     }
 }
 
+/// Rendered public pages by URL, each with the content version it was rendered at.
+///
+/// The guarantee: a page is served from memory only if the content version read from the database for this request
+/// equals the one it was rendered at, so a change recorded in the activity log is visible on every instance from
+/// the first request after its commit. Changes that write no activity entry (a person's display name, a territory
+/// import) show within `ttl`. Memory is bounded: at most `max_entries` pages, the whole map dropped when full.
+pub struct PageCache {
+    ttl: Duration,
+    max_entries: usize,
+    pages: Mutex<HashMap<String, CachedPage>>,
+}
+
+struct CachedPage {
+    version: i64,
+    at: Instant,
+    body: Bytes,
+}
+
+impl PageCache {
+    pub fn new(ttl: Duration, max_entries: usize) -> Self {
+        PageCache { ttl, max_entries, pages: Mutex::new(HashMap::new()) }
+    }
+
+    pub fn get(&self, url: &str, version: i64) -> Option<Bytes> {
+        let pages = self.pages.lock().ok()?;
+        let page = pages.get(url)?;
+        (page.version == version && page.at.elapsed() < self.ttl).then(|| page.body.clone())
+    }
+
+    pub fn put(&self, url: &str, version: i64, body: Bytes) {
+        let Ok(mut pages) = self.pages.lock() else { return };
+        if pages.len() >= self.max_entries && !pages.contains_key(url) {
+            pages.clear();
+        }
+        pages.insert(url.to_owned(), CachedPage { version, at: Instant::now(), body });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,5 +83,22 @@ mod tests {
         assert_eq!(cache.fresh(), Some(7));
         std::thread::sleep(Duration::from_millis(30));
         assert_eq!(cache.fresh(), None);
+    }
+
+    #[test]
+    fn a_page_is_served_for_its_version_only_and_memory_stays_bounded() {
+        let cache = PageCache::new(Duration::from_secs(60), 2);
+        cache.put("/themes", 4, Bytes::from_static(b"a"));
+        assert_eq!(cache.get("/themes", 4), Some(Bytes::from_static(b"a")));
+        assert_eq!(cache.get("/themes", 5), None, "the content changed since");
+        assert_eq!(cache.get("/themes?page=2", 4), None);
+        cache.put("/themes/1", 4, Bytes::from_static(b"b"));
+        cache.put("/themes/2", 4, Bytes::from_static(b"c"));
+        assert_eq!(cache.get("/themes", 4), None, "full: the map was dropped");
+        assert_eq!(cache.get("/themes/2", 4), Some(Bytes::from_static(b"c")));
+        let short = PageCache::new(Duration::from_millis(10), 8);
+        short.put("/", 1, Bytes::from_static(b"x"));
+        std::thread::sleep(Duration::from_millis(20));
+        assert_eq!(short.get("/", 1), None, "older than the ttl");
     }
 }

@@ -97,7 +97,11 @@ impl FromRequest for PageCtx {
         };
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::internal(anyhow::anyhow!("état de l’application absent")))?;
-            let flash = session.remove_as::<String>(SESSION_FLASH).and_then(Result::ok);
+            // Read before removing: `remove` marks the session changed, which would send a cookie with every page.
+            let flash = session.get::<String>(SESSION_FLASH).ok().flatten();
+            if flash.is_some() {
+                session.remove(SESSION_FLASH);
+            }
             let user = match current_user(&session, &state).await? {
                 Some(user) => Some(user),
                 None => {

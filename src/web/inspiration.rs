@@ -332,7 +332,7 @@ pub async fn update(
     id: web::Path<i64>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    ctx.require_admin()?;
+    let admin_id = ctx.require_admin()?.id;
     let id = id.into_inner();
     let form = ResourceForm::decode(&body)?;
     let (existing, themes) = state
@@ -348,7 +348,7 @@ pub async fn update(
     let outcome = state
         .db(move |conn| {
             storage::write_transaction(conn, |conn| {
-                Ok::<_, AppError>(inspiration::update_resource(conn, id, &resource)?)
+                Ok::<_, AppError>(inspiration::update_resource(conn, id, &resource, admin_id)?)
             })
         })
         .await?;
@@ -378,7 +378,7 @@ pub async fn delete(
     id: web::Path<i64>,
     form: web::Form<DeleteForm>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.require_admin()?;
+    let admin_id = ctx.require_admin()?.id;
     let id = id.into_inner();
     if form.confirm != "oui" {
         return Err(AppError::BadRequest(
@@ -387,7 +387,9 @@ pub async fn delete(
     }
     let deleted = state
         .db(move |conn| {
-            storage::write_transaction(conn, |conn| Ok::<_, AppError>(inspiration::delete_resource(conn, id)?))
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(inspiration::delete_resource(conn, id, admin_id)?)
+            })
         })
         .await?;
     if !deleted {

@@ -1,16 +1,17 @@
-//! Middleware applied to every request: security headers and the CSRF check.
+//! Middleware applied to every request: security headers, the CSRF check, and the public page cache.
 
-use actix_session::SessionExt;
-use actix_web::body::MessageBody;
+use actix_session::{SessionExt, SessionStatus};
+use actix_web::body::{to_bytes, BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
-use actix_web::http::{header, Method};
+use actix_web::http::{header, Method, StatusCode};
 use actix_web::middleware::{DefaultHeaders, Next};
-use actix_web::web::Bytes;
-use actix_web::{Error, HttpMessage};
+use actix_web::web::{self, Bytes};
+use actix_web::{Error, HttpMessage, HttpResponse};
 
 use super::context::SESSION_CSRF;
-use super::AppError;
+use super::{AppError, AppState};
 use crate::security::constant_time_eq;
+use crate::storage::activity;
 
 pub const CSRF_FIELD: &str = "csrf_token";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -70,6 +71,47 @@ pub async fn request_guard(
         }
         _ => Err(AppError::Csrf.into()),
     }
+}
+
+/// Says a page came from the instance's memory (operations and tests read it).
+pub const CACHE_HEADER: &str = "x-encommun-cache";
+
+/// The public pages kept in memory for visitors without a session: the ones a programme's whole audience reads.
+const CACHED_PAGES: [&str; 6] =
+    ["/themes", "/themes/{id}", "/inspiration", "/inspiration/{id}", "/projets", "/projets/{id}"];
+
+/// Serves public pages from [`PageCache`](super::cache::PageCache) to visitors without a session, as long as
+/// the content version has not moved; renders and keeps them otherwise. A request with a session (logged in, a
+/// flash message, a form token) always reaches its handler, and so does a page whose rendering touched the
+/// session. Costs one indexed read per request: the version.
+pub async fn public_page_cache(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let cacheable = req.method() == Method::GET
+        && req.match_pattern().is_some_and(|p| CACHED_PAGES.contains(&p.as_str()))
+        && req.get_session().entries().is_empty();
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let (true, Some(state)) = (cacheable, state) else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let url = req.uri().to_string();
+    let version = state.db(|conn| Ok(activity::content_version(conn)?)).await?;
+    if let Some(body) = state.public_pages.get(&url, version) {
+        let response =
+            HttpResponse::Ok().content_type("text/html; charset=utf-8").insert_header((CACHE_HEADER, "hit")).body(body);
+        return Ok(req.into_response(response));
+    }
+    let response = next.call(req).await?;
+    let untouched = response.request().get_session().status() == SessionStatus::Unchanged;
+    if response.status() != StatusCode::OK || !untouched {
+        return Ok(response.map_into_boxed_body());
+    }
+    let (request, response) = response.into_parts();
+    let (response, body) = response.into_parts();
+    let body = to_bytes(body).await.map_err(|_| AppError::internal(anyhow::anyhow!("corps de page illisible")))?;
+    state.public_pages.put(&url, version, body.clone());
+    Ok(ServiceResponse::new(request, response.set_body(BoxBody::new(body))))
 }
 
 const INVALID_ENCODING: &str =

@@ -36,6 +36,8 @@ pub struct AppState {
     pub mailer: Mailer,
     /// Territories per kind, for the home page (a count over every commune is too costly per visit).
     pub territory_counts: cache::Cached<Vec<(String, i64)>>,
+    /// Public pages as rendered for visitors without a session (see `middleware::public_page_cache`).
+    pub public_pages: cache::PageCache,
 }
 
 impl AppState {

@@ -10,6 +10,7 @@ mod accounts;
 mod inspiration;
 mod invitations;
 mod matrix;
+mod page_cache;
 mod password_reset;
 mod projects;
 mod races;

@@ -154,3 +154,13 @@ JOIN territories t ON t.id = c.territory_id
 GROUP BY p.theme_id, COALESCE(t.region_code, ''), t.kind;
 
 CREATE INDEX collectivities_created ON collectivities (created_at);
+
+-- The version of what public pages show, raised by every activity entry in the transaction that writes it.
+-- Instances keep rendered public pages for visitors without a session and serve them while the version holds
+-- (web::cache::PageCache); a counter row rather than max(activity_log.id), because on PostgreSQL ids are taken
+-- before commit and can become visible out of order.
+CREATE TABLE content_version (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    version BIGINT NOT NULL
+);
+INSERT INTO content_version (id, version) VALUES (1, 0);

@@ -1,3 +1,4 @@
+DROP TABLE content_version;
 DROP INDEX collectivities_created;
 DROP TABLE theme_area_counts;
 DROP INDEX activity_log_project;

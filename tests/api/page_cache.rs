@@ -1,0 +1,78 @@
+//! Public pages kept in memory for visitors without a session: served again only while nothing was recorded in
+//! the activity log, on any instance sharing the database; never for a logged-in person.
+
+use encommun::demo::DEMO_PASSWORD;
+use encommun::web::middleware::CACHE_HEADER;
+
+use crate::helpers::{Client, Page, TestApp};
+use crate::on_both_backends;
+
+const REFERENT: &str = "referente@agglopolys.demo.encommun.fr";
+
+fn from_memory(page: &Page) -> bool {
+    page.headers.get(CACHE_HEADER).is_some_and(|v| v == "hit")
+}
+
+async fn logged_in(app: &TestApp, email: &str) -> Client {
+    let client = app.client();
+    client.login(email, DEMO_PASSWORD).await.assert_redirect("/");
+    client
+}
+
+fn youth_theme(page: &Page) -> String {
+    let end = page.body.find("\">Engagement des jeunes dans la vie locale</a>").unwrap();
+    page.body[..end].rsplit("href=\"").next().unwrap().to_owned()
+}
+
+on_both_backends!(a_change_on_one_instance_is_seen_at_once_on_the_other);
+
+async fn a_change_on_one_instance_is_seen_at_once_on_the_other(app: TestApp) {
+    app.load_demo();
+    let other = app.second_instance();
+    let visitor_here = app.client();
+    let visitor_there = other.client();
+    let index = visitor_there.get("/themes").await;
+    assert!(!from_memory(&index), "the first visit renders the page");
+    let theme = youth_theme(&index);
+    let before = visitor_there.get(&theme).await;
+    before.assert_status(200).assert_contains("2 collectivités positionnées");
+    let again = visitor_there.get(&theme).await;
+    assert!(from_memory(&again), "the second visit is served from memory");
+    assert_eq!(again.body, before.body);
+    visitor_here.get(&theme).await;
+    // A referent positions Agglopolys through the first instance: the second shows it on the next visit.
+    let referent = logged_in(&app, REFERENT).await;
+    let page = referent.get(&theme).await;
+    assert!(!from_memory(&page), "a session never gets a kept page");
+    page.assert_contains("Se déconnecter");
+    let collectivity = page.body.split("name=\"collectivity_id\" value=\"").nth(1).unwrap().split('"').next().unwrap();
+    let token = page.csrf_token();
+    referent
+        .post(
+            &format!("{theme}/positionnement"),
+            &[
+                ("csrf_token", &token),
+                ("collectivity_id", collectivity),
+                ("stakes", "Nos jeunes quittent le territoire faute de lieux où se retrouver."),
+                ("engagement", "participate"),
+            ],
+        )
+        .await
+        .assert_redirect(&theme);
+    for visitor in [&visitor_there, &visitor_here] {
+        let after = visitor.get(&theme).await;
+        assert!(!from_memory(&after));
+        after.assert_contains("3 collectivités positionnées").assert_contains("CA de Blois");
+    }
+    // Only successful pages are kept: a missing theme is rendered every time.
+    let fresh = other.client();
+    for _ in 0..2 {
+        assert!(!from_memory(&fresh.get("/themes/999999").await.assert_status(404)));
+    }
+    fresh.get("/themes").await;
+    assert!(from_memory(&fresh.get("/themes").await));
+    // Once the session holds something (here the login form's token), every request reaches its handler.
+    fresh.get("/connexion").await;
+    assert!(fresh.has_session());
+    assert!(!from_memory(&fresh.get("/themes").await));
+}
