@@ -56,10 +56,15 @@ measure() { # label path [wrk options...]
   errors=$(awk '/Non-2xx or 3xx responses:/ { n += $5 } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")
   results+=("$label|$path|$rps|$p50|$p99|$errors")
 }
+# Visitors without a session get pages kept in memory while nothing changes; a logged-in person's pages are
+# rendered at every request (their own menu and forms), which is also the cost of the first visit after a change.
 measure "ressource statique (plafond)" "/assets/style.css"
-measure "index des thèmes (300 ouverts, classés)" "/themes"
-measure "index filtré (région et type)" "/themes?statut=open&region=24&type=commune"
-measure "page d’un thème (≈ 67 positionnements)" "/themes/$theme"
+measure "index des thèmes (300 ouverts, classés), visiteur" "/themes"
+measure "index filtré (région et type), visiteur" "/themes?statut=open&region=24&type=commune"
+measure "page d’un thème (≈ 67 positionnements), visiteur" "/themes/$theme"
+measure "index des thèmes, connecté (rendu à chaque fois)" "/themes" -H "Cookie: $cookie"
+measure "index filtré, connecté" "/themes?statut=open&region=24&type=commune" -H "Cookie: $cookie"
+measure "page d’un thème, connecté (avec son formulaire)" "/themes/$theme" -H "Cookie: $cookie"
 measure "écriture : positionnement (303)" "/themes/$theme/positionnement" -s "$data/vote.lua"
 loaded_rss=$(rss)
 

@@ -621,12 +621,16 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64>) 
 }
 
 /// The collectivity the form names, if the person is its referent.
-fn acting_collectivity(view: &ThemeView, collectivity_id: &str) -> Result<(i64, String), AppError> {
-    let id = collectivity_id.parse::<i64>().map_err(|_| AppError::Forbidden)?;
-    view.acting_for
-        .iter()
-        .find(|(m, _, _)| m.collectivity_id == id)
-        .map(|(m, t, _)| (m.collectivity_id, t.name.clone()))
+/// The collectivity named by the form, if the person acts for it (as its referent); a refusal otherwise. Reads
+/// only the person's memberships: the theme itself is checked by the write, in its transaction.
+async fn acting_collectivity(state: &AppState, user: &User, collectivity_id: &str) -> Result<(i64, String), AppError> {
+    let id = collectivity_id.trim().parse::<i64>().map_err(|_| AppError::Forbidden)?;
+    let user = user.clone();
+    let referent = state.db(move |conn| referent_of(conn, Some(&user))).await?;
+    referent
+        .into_iter()
+        .find(|(m, _)| m.collectivity_id == id)
+        .map(|(m, t)| (m.collectivity_id, t.name))
         .ok_or(AppError::Forbidden)
 }
 
@@ -637,12 +641,13 @@ pub async fn position(
     form: web::Form<PositionForm>,
 ) -> Result<HttpResponse, AppError> {
     let user = ctx.require_user()?.clone();
-    let (id, viewer) = (id.into_inner(), Some(user.clone()));
-    let view = state.db(move |conn| load_theme(conn, id, viewer.as_ref())).await?;
-    let (collectivity_id, name) = acting_collectivity(&view, &form.collectivity_id)?;
+    let id = id.into_inner();
+    let (collectivity_id, name) = acting_collectivity(&state, &user, &form.collectivity_id).await?;
     let position = match NewPosition::parse(&form.stakes, &form.engagement) {
         Ok(position) => position,
         Err(field_errors) => {
+            let viewer = Some(user.clone());
+            let view = state.db(move |conn| load_theme(conn, id, viewer.as_ref())).await?;
             let errors = FormErrors::from(field_errors);
             return Ok(unprocessable(theme_page(&ctx, &view, Some((&form, &errors)))));
         }
@@ -682,9 +687,8 @@ pub async fn withdraw(
     form: web::Form<WithdrawForm>,
 ) -> Result<HttpResponse, AppError> {
     let user = ctx.require_user()?.clone();
-    let (id, viewer) = (id.into_inner(), Some(user.clone()));
-    let view = state.db(move |conn| load_theme(conn, id, viewer.as_ref())).await?;
-    let (collectivity_id, name) = acting_collectivity(&view, &form.collectivity_id)?;
+    let id = id.into_inner();
+    let (collectivity_id, name) = acting_collectivity(&state, &user, &form.collectivity_id).await?;
     let outcome = state
         .db(move |conn| {
             storage::write_transaction(conn, |conn| {

@@ -67,7 +67,7 @@ async fn a_change_on_one_instance_is_seen_at_once_on_the_other(app: TestApp) {
     // Only successful pages are kept: a missing theme is rendered every time.
     let fresh = other.client();
     for _ in 0..2 {
-        assert!(!from_memory(&fresh.get("/themes/999999").await.assert_status(404)));
+        assert!(!from_memory(fresh.get("/themes/999999").await.assert_status(404)));
     }
     fresh.get("/themes").await;
     assert!(from_memory(&fresh.get("/themes").await));
