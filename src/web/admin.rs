@@ -92,6 +92,14 @@ fn dashboard_page(ctx: &PageCtx, data: &Dashboard, submitted: Submitted) -> Mark
                     }
                 }
             }
+            section aria-labelledby="inspiration" {
+                h2 id="inspiration" { "Inspiration" }
+                p {
+                    a href="/inspiration/nouvelle" { "Publier une ressource d’inspiration" }
+                    " ; pour en modifier ou en retirer une, ouvrez-la depuis "
+                    a href="/inspiration" { "la liste des ressources" } "."
+                }
+            }
             section aria-labelledby="prestataires" {
                 h2 id="prestataires" { "Prestataires" }
                 @for (provider, members) in &data.providers {

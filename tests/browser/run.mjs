@@ -441,6 +441,9 @@ test('screenshots of the key pages at desktop and mobile widths', async () => {
     { name: 'projet', path: '/projets/1' },
     { name: 'projet-pilotage', path: '/projets/1', as: ADMIN },
     { name: 'rendez-vous', path: '/projets/1/evenements/1', as: REFERENT },
+    { name: 'inspiration', path: '/inspiration' },
+    { name: 'ressource', path: '/inspiration/1' },
+    { name: 'ressource-nouvelle', path: '/inspiration/nouvelle?theme=1', as: ADMIN },
   ];
   for (const [width, height, label] of [[1280, 800, 'bureau'], [390, 844, 'mobile']]) {
     for (const shot of shots) {
