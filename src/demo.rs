@@ -4,12 +4,14 @@
 use chrono::TimeDelta;
 
 use crate::domain::account::Function;
+use crate::domain::inquiry::{MemberCategory, NewMember};
 use crate::domain::inspiration::{parse_links, NewResource};
 use crate::domain::project::{EnrolmentRole, EventKind, NewEvent, NewPost, NewProject};
 use crate::domain::territory::{EpciType, NewTerritory, TerritoryKind};
 use crate::domain::theme::{Engagement, NewPosition, NewTheme, ThemeStatus};
 use crate::security::{hash_password, random_token, token_digest};
 use crate::storage::events::insert_event;
+use crate::storage::inquiry::add_member;
 use crate::storage::inspiration::insert_resource;
 use crate::storage::invitations::{insert_invitation, NewInvitation};
 use crate::storage::posts::insert_post;
@@ -381,6 +383,15 @@ fn load_project(conn: &mut DbConnection, users: &[i64], collectivities: &[i64]) 
         is_public: true,
     };
     insert_post(conn, project_id, &news, admin)?;
+    // Grand Angoulême has started its inquiry group; it still lacks a third category.
+    for (name, category, note) in [
+        ("Nadia Benmansour", MemberCategory::Elu, "adjointe à la démocratie locale"),
+        ("Yanis", MemberCategory::Habitant, "conseil citoyen de Basseau-Grande Garenne"),
+        ("Odile", MemberCategory::Habitant, "jardins partagés de la Grand Font"),
+    ] {
+        let member = NewMember { display_name: name.into(), category, note: note.into(), email: None };
+        add_member(conn, project_id, collectivities[4], &member, admin, "CA du Grand Angoulême")?;
+    }
     Ok(())
 }
 
@@ -431,6 +442,7 @@ pub fn load(conn: &mut DbConnection) -> anyhow::Result<bool> {
                 invited_by: user_ids[0],
                 created_at: now,
                 expires_at: now + TimeDelta::days(14),
+                inquiry_member_id: None,
             },
         )?;
         Ok(())

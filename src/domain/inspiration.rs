@@ -2,7 +2,7 @@
 //! and the themes it feeds.
 
 use super::project::parse_url;
-use super::text::{bounded_text, clean_line};
+use super::text::{bounded_text, clean_line, errors_of};
 
 /// At most this many links under one resource; more is a reading list, better written in the body.
 pub const MAX_LINKS: usize = 30;
@@ -104,16 +104,13 @@ impl NewResource {
             (Ok(title), Ok(summary), Ok(body), Ok(links), None) => {
                 Ok(NewResource { title, summary, body, links, theme_ids })
             }
-            (title, summary, body, links, theme_error) => Err([
+            (title, summary, body, links, theme_error) => Err(errors_of(vec![
                 ("title", title.err()),
                 ("summary", summary.err()),
                 ("body", body.err()),
                 ("links", links.err()),
                 ("theme_ids", theme_error),
-            ]
-            .into_iter()
-            .filter_map(|(field, error)| error.map(|e| (field, e)))
-            .collect()),
+            ])),
         }
     }
 }

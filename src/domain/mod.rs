@@ -2,6 +2,7 @@
 //! error messages are French because they are shown to users as they are.
 
 pub mod account;
+pub mod inquiry;
 pub mod inspiration;
 pub mod project;
 pub mod territory;

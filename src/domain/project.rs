@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::text::{bounded_text, clean_line};
+use super::text::{bounded_text, clean_line, errors_of};
 
 /// Bounds on the participant count, when the agency leaves them as they are (Territoires en commun: 3 to 5).
 pub const DEFAULT_MIN_PARTICIPANTS: i32 = 3;
@@ -221,11 +221,6 @@ impl EnrolmentRequest {
 fn one_line(input: &str, what: &str, min: usize, max: usize) -> Result<String, String> {
     let line = clean_line(input).ok_or_else(|| format!("{what} contient des caractères non autorisés."))?;
     bounded_text(&line, what, min, max)
-}
-
-/// Collects the errors of several fields, in the order of the form.
-fn errors_of(results: Vec<(&'static str, Option<String>)>) -> Vec<(&'static str, String)> {
-    results.into_iter().filter_map(|(field, error)| error.map(|e| (field, e))).collect()
 }
 
 pub fn parse_date(input: &str, what: &str) -> Result<NaiveDate, String> {

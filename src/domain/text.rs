@@ -37,6 +37,11 @@ pub fn bounded_text(input: &str, what: &str, min: usize, max: usize) -> Result<S
     }
 }
 
+/// Collects the errors of several fields, in the order of the form.
+pub fn errors_of(results: Vec<(&'static str, Option<String>)>) -> Vec<(&'static str, String)> {
+    results.into_iter().filter_map(|(field, error)| error.map(|e| (field, e))).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

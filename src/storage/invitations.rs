@@ -17,6 +17,8 @@ pub struct Invitation {
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub accepted_at: Option<NaiveDateTime>,
+    /// A seat in an inquiry group: accepting links the account to it.
+    pub inquiry_member_id: Option<i64>,
 }
 
 #[derive(Insertable)]
@@ -31,6 +33,7 @@ pub struct NewInvitation<'a> {
     pub invited_by: i64,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
+    pub inquiry_member_id: Option<i64>,
 }
 
 pub fn insert_invitation(conn: &mut DbConnection, invitation: &NewInvitation) -> QueryResult<i64> {

@@ -8,6 +8,7 @@
 pub mod activity;
 pub mod collectivities;
 pub mod events;
+pub mod inquiry;
 pub mod inspiration;
 pub mod invitations;
 pub mod login_failures;

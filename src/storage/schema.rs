@@ -87,6 +87,7 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         accepted_at -> Nullable<Timestamp>,
+        inquiry_member_id -> Nullable<BigInt>,
     }
 }
 
@@ -142,6 +143,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     posts,
     theme_area_counts,
     content_version,
+    inquiry_members,
 );
 
 diesel::table! {
@@ -347,3 +349,21 @@ diesel::table! {
         version -> BigInt,
     }
 }
+
+diesel::table! {
+    inquiry_members (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        collectivity_id -> BigInt,
+        display_name -> Text,
+        category -> Text,
+        note -> Text,
+        email -> Nullable<Text>,
+        user_id -> Nullable<BigInt>,
+        added_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(inquiry_members -> projects (project_id));
+diesel::joinable!(inquiry_members -> collectivities (collectivity_id));

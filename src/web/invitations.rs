@@ -1,5 +1,6 @@
-//! Invitations: an agency admin or a collectivity's referent invites someone by e-mail; the link creates the
-//! account (or attaches an existing one) and the membership, once.
+//! Invitations: an agency admin, a collectivity's referent or a project's provider invites someone by e-mail; the
+//! link creates the account (or attaches an existing one) and the membership or the seat in an inquiry group,
+//! once.
 
 use actix_web::{web, HttpResponse};
 use chrono::TimeDelta;
@@ -12,6 +13,7 @@ use super::{AppError, AppState};
 use crate::domain::account::{DisplayName, EmailAddress, Function, NewPassword, PASSWORD_MIN_CHARS};
 use crate::mail::messages;
 use crate::security::{hash_password, random_token, token_digest};
+use crate::storage::inquiry::{self, LinkOutcome};
 use crate::storage::invitations::{self, Invitation, NewInvitation};
 use crate::storage::users::{self, NewUser, User};
 use crate::storage::{self, collectivities, providers, territories, DbConnection};
@@ -19,8 +21,21 @@ use crate::storage::{self, collectivities, providers, territories, DbConnection}
 pub const INVITATION_VALID_DAYS: i64 = 14;
 
 pub enum InvitationTarget {
-    Collectivity { id: i64, name: String, function: Function, referent: bool },
-    Provider { id: i64, name: String },
+    Collectivity {
+        id: i64,
+        name: String,
+        function: Function,
+        referent: bool,
+    },
+    Provider {
+        id: i64,
+        name: String,
+    },
+    /// A seat in the inquiry group of a territory (`name`) of a project.
+    InquiryMember {
+        id: i64,
+        name: String,
+    },
 }
 
 impl InvitationTarget {
@@ -36,6 +51,7 @@ impl InvitationTarget {
                 format!("{function}{referent} de {name}")
             }
             InvitationTarget::Provider { name, .. } => format!("membre du prestataire {name}"),
+            InvitationTarget::InquiryMember { name, .. } => format!("membre du groupe d’enquête mixte de {name}"),
         }
     }
 }
@@ -49,11 +65,12 @@ pub async fn send_invitation(
 ) -> Result<(), AppError> {
     let token = random_token();
     let digest = token_digest(&token);
-    let (collectivity_id, provider_id, function, referent) = match &target {
+    let (collectivity_id, provider_id, inquiry_member_id, function, referent) = match &target {
         InvitationTarget::Collectivity { id, function, referent, .. } => {
-            (Some(*id), None, Some(function.code()), *referent)
+            (Some(*id), None, None, Some(function.code()), *referent)
         }
-        InvitationTarget::Provider { id, .. } => (None, Some(*id), None, false),
+        InvitationTarget::Provider { id, .. } => (None, Some(*id), None, None, false),
+        InvitationTarget::InquiryMember { id, .. } => (None, None, Some(*id), None, false),
     };
     let (email_text, inviter_id) = (email.as_str().to_owned(), inviter.id);
     state
@@ -71,6 +88,7 @@ pub async fn send_invitation(
                     invited_by: inviter_id,
                     created_at: now,
                     expires_at: now + TimeDelta::days(INVITATION_VALID_DAYS),
+                    inquiry_member_id,
                 },
             )?;
             Ok(())
@@ -103,8 +121,8 @@ fn open_invitation(conn: &mut DbConnection, token: &str) -> Result<OpenInvitatio
                 .into(),
         ));
     }
-    let target = match (invitation.collectivity_id, invitation.provider_id) {
-        (Some(id), _) => {
+    let target = match (invitation.collectivity_id, invitation.provider_id, invitation.inquiry_member_id) {
+        (Some(id), _, _) => {
             let collectivity = collectivities::find_collectivity(conn, id)?.ok_or(AppError::NotFound)?;
             let territory =
                 territories::find_territory_by_id(conn, collectivity.territory_id)?.ok_or(AppError::NotFound)?;
@@ -115,11 +133,19 @@ fn open_invitation(conn: &mut DbConnection, token: &str) -> Result<OpenInvitatio
                 referent: invitation.is_referent,
             }
         }
-        (None, Some(id)) => {
+        (None, Some(id), _) => {
             let provider = providers::find_provider(conn, id)?.ok_or(AppError::NotFound)?;
             InvitationTarget::Provider { id, name: provider.name }
         }
-        (None, None) => return Err(AppError::NotFound),
+        (None, None, Some(id)) => {
+            let member = inquiry::find_member(conn, id)?.ok_or(AppError::NotFound)?;
+            let collectivity =
+                collectivities::find_collectivity(conn, member.collectivity_id)?.ok_or(AppError::NotFound)?;
+            let territory =
+                territories::find_territory_by_id(conn, collectivity.territory_id)?.ok_or(AppError::NotFound)?;
+            InvitationTarget::InquiryMember { id, name: territory.name }
+        }
+        (None, None, None) => return Err(AppError::NotFound),
     };
     let existing_account = users::find_user_by_email(conn, &invitation.email)?;
     Ok(OpenInvitation { invitation, role: target.role(), existing_account })
@@ -243,6 +269,12 @@ pub async fn accept(
                 }
                 if let Some(provider_id) = invitation.provider_id {
                     providers::add_provider_member(conn, provider_id, user_id)?;
+                }
+                if let Some(member_id) = invitation.inquiry_member_id {
+                    // Already seated in this group under another name: the invitation is used all the same.
+                    if inquiry::link_account(conn, member_id, user_id)? == LinkOutcome::Gone {
+                        return Err(AppError::Gone("Cette place dans le groupe d’enquête a été retirée.".into()));
+                    }
                 }
                 users::find_user(conn, user_id)?.ok_or(AppError::NotFound)
             })

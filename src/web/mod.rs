@@ -114,6 +114,9 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/projets/{id}/prestataire", projects::steering::assign_provider);
     r.post("/projets/{id}/actualites", projects::news::publish);
     r.get("/projets/{id}/actualites/{post}", projects::news::show);
+    r.get("/projets/{id}/groupes/{collectivity}", projects::inquiry::show);
+    r.post("/projets/{id}/groupes/{collectivity}/membres", projects::inquiry::add);
+    r.post("/projets/{id}/groupes/{collectivity}/membres/{member}/retrait", projects::inquiry::remove);
     r.get("/projets/{id}/evenements/nouveau", projects::events::new_form);
     r.post("/projets/{id}/evenements", projects::events::create);
     r.get("/projets/{id}/evenements/{event}", projects::events::show);

@@ -108,6 +108,16 @@ const FORMS: &[Form] = &[
         "/projets/{project}/evenements/{event}/inscription",
         &[("collectivity_id", "{agglopolys}"), ("user_id", "{sophie}"), ("action", "register")],
     ),
+    (
+        "referente@agglopolys.demo.encommun.fr",
+        "/projets/{project}/groupes/{agglopolys}/membres",
+        &[
+            ("display_name", "Inès"),
+            ("category", "habitant"),
+            ("note", "conseil citoyen"),
+            ("email", "ines@exemple.fr"),
+        ],
+    ),
     ("agence@demo.encommun.fr", "/projets/{project}/phase", &[("to", "provider_selection"), ("note", "Une note.")]),
     ("agence@demo.encommun.fr", "/projets/{project}/prestataire", &[("provider_id", "{provider}")]),
     (
@@ -230,6 +240,7 @@ async fn every_form_survives_hostile_values(app: TestApp) {
     let admin = logged_in(&app, "agence@demo.encommun.fr").await;
     let project = format!("/projets/{}", fill("{project}"));
     let theme = format!("/themes/{}", fill("{theme}"));
+    let group = format!("{project}/groupes/{}", fill("{agglopolys}"));
     let event = format!("{project}/evenements/{}", fill("{event}"));
     for path in [
         "/",
@@ -242,6 +253,7 @@ async fn every_form_survives_hostile_values(app: TestApp) {
         "/inspiration",
         &theme,
         &project,
+        &group,
         &event,
     ] {
         let page = admin.get(path).await;

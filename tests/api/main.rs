@@ -7,6 +7,7 @@ mod helpers;
 mod hostile;
 
 mod accounts;
+mod inquiry;
 mod inspiration;
 mod invitations;
 mod matrix;

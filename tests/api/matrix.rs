@@ -364,6 +364,30 @@ const CASES: &[Case] = &[
         form: &[("minutes", "Compte rendu de la réunion de la matrice.")],
         expect: LEADS,
     },
+    // Grand Châtellerault's inquiry group: its people, the provider and the agency see it; its referent, the
+    // provider and the agency form it.
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/groupes/{collectivity}",
+        path: "/projets/{project}/groupes/{chatellerault}",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/groupes/{collectivity}/membres",
+        path: "/projets/{project}/groupes/{chatellerault}/membres",
+        form: &[("display_name", "Personne de la matrice"), ("category", "habitant")],
+        expect: [L, L, F, F, A, A, A],
+    },
+    // Authorisation comes before existence: those who may form the group learn the member does not exist.
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/groupes/{collectivity}/membres/{member}/retrait",
+        path: "/projets/{project}/groupes/{chatellerault}/membres/999999/retrait",
+        form: &[],
+        expect: [L, L, F, F, N, N, N],
+    },
     // Refused transition (a phase skipped): nothing changes for the cases below.
     Case {
         method: "POST",

@@ -247,6 +247,16 @@ const PAGES = [
   },
   { name: 'rendez-vous', as: REFERENT, path: '/projets/1/evenements/1' },
   { name: 'actualite', path: '/projets/1/actualites/1' },
+  { name: 'groupe-enquete', as: REFERENT, path: '/projets/1/groupes/1' },
+  {
+    name: 'groupe-enquete-erreurs',
+    as: REFERENT,
+    path: '/projets/1/groupes/1',
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Ajouter au groupe' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
   { name: 'inspiration', path: '/inspiration' },
   { name: 'inspiration-filtree', path: '/inspiration?theme=1' },
   { name: 'ressource', path: '/inspiration/1' },
@@ -370,6 +380,24 @@ test('the agency publishes inspiration from a theme page and a referent reads it
   await context.close();
 });
 
+test('a referent forms a mixed inquiry group, without JavaScript', async () => {
+  const { context, page } = await session({ email: REFERENT, javaScript: false });
+  await page.goto(`${base}/projets/1`);
+  await page.getByRole('region', { name: 'Groupes d’enquête mixtes' }).getByRole('link', { name: /Agglopolys/ }).click();
+  const add = async (name, category) => {
+    await page.getByLabel('Nom ou prénom').fill(name);
+    await page.getByLabel('Catégorie').selectOption({ label: category });
+    await page.getByRole('button', { name: 'Ajouter au groupe' }).click();
+    await page.getByText(`${name} rejoint le groupe.`).waitFor();
+  };
+  await add('Marc Lefèvre', 'Élu·e');
+  await add('Inès', 'Habitant·e');
+  assert.match(await page.locator('main').innerText(), /2 catégories représentées/);
+  await add('Lina', 'Élève ou étudiant·e');
+  assert.match(await page.locator('main').innerText(), /Groupe mixte : des habitants et au moins trois catégories/);
+  await context.close();
+});
+
 test('the invited colleague creates their account from the e-mailed link', async () => {
   const { context, page } = await session();
   await page.goto(`${base}${linkFromMail('collegue@agglopolys.example', '/invitation/')}`);
@@ -441,6 +469,7 @@ test('screenshots of the key pages at desktop and mobile widths', async () => {
     { name: 'projet', path: '/projets/1' },
     { name: 'projet-pilotage', path: '/projets/1', as: ADMIN },
     { name: 'rendez-vous', path: '/projets/1/evenements/1', as: REFERENT },
+    { name: 'groupe-enquete', path: '/projets/1/groupes/1', as: REFERENT },
     { name: 'inspiration', path: '/inspiration' },
     { name: 'ressource', path: '/inspiration/1' },
     { name: 'ressource-nouvelle', path: '/inspiration/nouvelle?theme=1', as: ADMIN },

@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod enrolment;
 pub mod events;
+pub mod inquiry;
 pub mod news;
 pub mod steering;
 
@@ -14,6 +15,7 @@ use serde::Deserialize;
 use super::context::PageCtx;
 use super::views::{csrf_field, date_fr, page, paragraphs, see_other, textarea, unprocessable, Field, FormErrors};
 use super::{AppError, AppState};
+use crate::domain::inquiry::Mixedness;
 use crate::domain::project::{
     EnrolmentRole, EnrolmentStatus, NewProject, ProjectInput, DEFAULT_MAX_PARTICIPANTS, DEFAULT_MIN_PARTICIPANTS,
 };
@@ -21,6 +23,7 @@ use crate::domain::theme::ThemeStatus;
 use crate::storage::activity::{activity_of_project, Activity};
 use crate::storage::collectivities::{memberships_of_user, Membership};
 use crate::storage::events::{events_of_project, Event};
+use crate::storage::inquiry as inquiry_storage;
 use crate::storage::posts::{posts_of_project, Post};
 use crate::storage::projects::{self, Enrolment, OpenOutcome, PhaseTransition, Project};
 use crate::storage::providers::{self, Provider};
@@ -43,6 +46,8 @@ pub struct Access {
     pub participant_of: Vec<i64>,
     /// The collectivities the person acts for (referent), with their territory.
     pub referent_of: Vec<(Membership, Territory)>,
+    /// The inquiry groups (by collectivity) the person sits in with an account.
+    pub inquiry_groups: Vec<i64>,
 }
 
 impl Access {
@@ -54,6 +59,7 @@ impl Access {
                 is_provider: false,
                 participant_of: Vec::new(),
                 referent_of: Vec::new(),
+                inquiry_groups: Vec::new(),
             });
         };
         Ok(Access {
@@ -62,6 +68,7 @@ impl Access {
             is_provider: projects::is_provider_of(conn, project, user.id)?,
             participant_of: projects::participant_collectivities_of(conn, project.id, user.id)?,
             referent_of: memberships_of_user(conn, user.id)?.into_iter().filter(|(m, _)| m.is_referent).collect(),
+            inquiry_groups: inquiry_storage::groups_of_user(conn, project.id, user.id)?,
         })
     }
 
@@ -170,6 +177,8 @@ struct ProjectView {
     activity: Vec<Activity>,
     /// For the agency: providers to choose from.
     providers: Vec<Provider>,
+    /// The inquiry groups of the participant territories, with their mixedness.
+    groups: Vec<(i64, String, Mixedness)>,
 }
 
 fn load_view(conn: &mut DbConnection, project: Project, access: &Access) -> Result<ProjectView, AppError> {
@@ -179,8 +188,10 @@ fn load_view(conn: &mut DbConnection, project: Project, access: &Access) -> Resu
         Some(id) => providers::find_provider(conn, id)?,
         None => None,
     };
+    let enrolments = projects::enrolments_of_project(conn, project.id)?;
     Ok(ProjectView {
-        enrolments: projects::enrolments_of_project(conn, project.id)?,
+        groups: inquiry::groups_of_project(conn, project.id, &enrolments)?,
+        enrolments,
         history: projects::phase_history(conn, project.id)?,
         events: events_of_project(conn, project.id)?,
         posts: posts_of_project(conn, project.id, private, 20)?,
@@ -273,6 +284,7 @@ fn project_page(ctx: &PageCtx, view: &ProjectView, access: &Access, submitted: &
                 summary { "La charte du projet" }
                 (paragraphs(&project.charter))
             }
+            (inquiry::section(project, &view.groups, access))
             (events::agenda(project, &view.events, access, now))
             (news::section(ctx, project, &view.posts, access, submitted))
             @if !view.activity.is_empty() {
