@@ -5,6 +5,7 @@ pub mod account;
 pub mod inquiry;
 pub mod inspiration;
 pub mod project;
+pub mod questionnaire;
 pub mod territory;
 pub mod text;
 pub mod theme;

@@ -1,0 +1,678 @@
+//! Questionnaires that inquiry groups run with inhabitants (DESIGN.md §1, step 4): the types of question and their
+//! settings, what makes an answer valid, and conditional display. The server evaluates all of it whatever the
+//! browser did: a question hidden by its condition keeps no answer, a shown one is validated.
+//!
+//! Answers are kept in long form, as (item, value) pairs of one question: `("", code)` for each chosen choice,
+//! `("autre", text)` for "other, please specify", `(row, point)` for a matrix, `(choice, rank)` for a ranking,
+//! `("", value)` for the other types.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::text::{bounded_text, clean_line};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuestionType {
+    SingleChoice,
+    MultipleChoice,
+    YesNo,
+    Scale,
+    Matrix,
+    Ranking,
+    Number,
+    ShortText,
+    LongText,
+    Date,
+    Place,
+}
+
+impl QuestionType {
+    pub const ALL: [QuestionType; 11] = [
+        QuestionType::SingleChoice,
+        QuestionType::MultipleChoice,
+        QuestionType::YesNo,
+        QuestionType::Scale,
+        QuestionType::Matrix,
+        QuestionType::Ranking,
+        QuestionType::Number,
+        QuestionType::ShortText,
+        QuestionType::LongText,
+        QuestionType::Date,
+        QuestionType::Place,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            QuestionType::SingleChoice => "single_choice",
+            QuestionType::MultipleChoice => "multiple_choice",
+            QuestionType::YesNo => "yes_no",
+            QuestionType::Scale => "scale",
+            QuestionType::Matrix => "matrix",
+            QuestionType::Ranking => "ranking",
+            QuestionType::Number => "number",
+            QuestionType::ShortText => "short_text",
+            QuestionType::LongText => "long_text",
+            QuestionType::Date => "date",
+            QuestionType::Place => "place",
+        }
+    }
+
+    pub fn parse(code: &str) -> Result<Self, String> {
+        QuestionType::ALL
+            .into_iter()
+            .find(|t| t.code() == code)
+            .ok_or_else(|| "Choisissez le type de question dans la liste.".to_owned())
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            QuestionType::SingleChoice => "Choix unique",
+            QuestionType::MultipleChoice => "Choix multiple",
+            QuestionType::YesNo => "Oui / non",
+            QuestionType::Scale => "Échelle (de 1 à 5, par exemple)",
+            QuestionType::Matrix => "Tableau (plusieurs lignes, une même échelle)",
+            QuestionType::Ranking => "Classement",
+            QuestionType::Number => "Nombre",
+            QuestionType::ShortText => "Texte court",
+            QuestionType::LongText => "Texte long",
+            QuestionType::Date => "Date",
+            QuestionType::Place => "Lieu (commune, quartier ou point)",
+        }
+    }
+
+    /// Types whose settings list choices.
+    pub fn has_choices(self) -> bool {
+        matches!(self, QuestionType::SingleChoice | QuestionType::MultipleChoice | QuestionType::Ranking)
+    }
+}
+
+/// A choice, a matrix row: a stable code (answers refer to it) and what people read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub code: String,
+    pub label: String,
+}
+
+/// The code answers use for "other, please specify".
+pub const OTHER: &str = "autre";
+
+/// What a question type needs beyond its wording. Stored as JSON with the question.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<Choice>,
+    /// Choice questions: an "other, please specify" choice with its text field.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_other: bool,
+    /// Multiple choice: selections; number: value; scale and matrix: first point.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+    /// Scale and matrix: the words at both ends ("Pas du tout d’accord" … "Tout à fait d’accord").
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub min_label: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub max_label: String,
+    /// Matrix: its rows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<Choice>,
+}
+
+impl Settings {
+    /// The points of a scale or matrix: `min..=max`, 1 to 5 unless set.
+    pub fn scale(&self) -> (i64, i64) {
+        (self.min.unwrap_or(1), self.max.unwrap_or(5))
+    }
+}
+
+/// When an earlier answer decides whether a question is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConditionOp {
+    /// The answer is this value.
+    Equals,
+    /// Among the choices ticked, there is this one (multiple choice).
+    Includes,
+    /// The answer is one of these values.
+    AmongValues,
+}
+
+impl ConditionOp {
+    pub const ALL: [ConditionOp; 3] = [ConditionOp::Equals, ConditionOp::Includes, ConditionOp::AmongValues];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ConditionOp::Equals => "equals",
+            ConditionOp::Includes => "includes",
+            ConditionOp::AmongValues => "among",
+        }
+    }
+
+    pub fn parse(code: &str) -> Result<Self, String> {
+        ConditionOp::ALL
+            .into_iter()
+            .find(|o| o.code() == code)
+            .ok_or_else(|| "Choisissez la condition dans la liste.".to_owned())
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ConditionOp::Equals => "est égale à",
+            ConditionOp::Includes => "comprend",
+            ConditionOp::AmongValues => "est l’une de",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    pub question_id: i64,
+    pub op: ConditionOp,
+    /// Codes of choices (or values); one for `Equals` and `Includes`.
+    pub values: Vec<String>,
+}
+
+/// A question as the respondent meets it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Question {
+    pub id: i64,
+    pub kind: QuestionType,
+    pub label: String,
+    pub help: String,
+    pub required: bool,
+    pub settings: Settings,
+    pub condition: Option<Condition>,
+}
+
+/// One (item, value) pair of an answer; see the module's documentation.
+pub type AnswerItem = (String, String);
+
+/// Errors of a response form, as (field name, message), in the order of the form.
+pub type FieldErrors = Vec<(String, String)>;
+
+/// The name of a question's main field in the answer form; other fields append `-item`.
+pub fn field_name(question_id: i64) -> String {
+    format!("q{question_id}")
+}
+
+pub fn item_field_name(question_id: i64, item: &str) -> String {
+    format!("q{question_id}-{item}")
+}
+
+/// The values a submitted form gives for a field name (several for ticked boxes).
+pub trait Submitted {
+    fn values(&self, name: &str) -> Vec<&str>;
+
+    fn first(&self, name: &str) -> &str {
+        self.values(name).into_iter().map(str::trim).find(|v| !v.is_empty()).unwrap_or("")
+    }
+}
+
+impl Submitted for [(String, String)] {
+    fn values(&self, name: &str) -> Vec<&str> {
+        self.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+    }
+}
+
+const REQUIRED: &str = "Cette question demande une réponse.";
+
+impl Question {
+    fn choice_codes(&self) -> impl Iterator<Item = &str> {
+        self.settings.choices.iter().map(|c| c.code.as_str())
+    }
+
+    /// The answer the form gives to this question, validated: empty when not answered (and not required).
+    pub fn answer(&self, form: &(impl Submitted + ?Sized)) -> Result<Vec<AnswerItem>, String> {
+        let main = field_name(self.id);
+        let items = match self.kind {
+            QuestionType::SingleChoice => {
+                let code = form.first(&main);
+                if code.is_empty() {
+                    Vec::new()
+                } else if self.choice_codes().any(|c| c == code) {
+                    vec![(String::new(), code.to_owned())]
+                } else if self.settings.allow_other && code == OTHER {
+                    self.with_other(form, vec![(String::new(), OTHER.to_owned())])?
+                } else {
+                    return Err("Choisissez une réponse dans la liste.".into());
+                }
+            }
+            QuestionType::MultipleChoice => {
+                let mut items: Vec<AnswerItem> = Vec::new();
+                for code in form.values(&main).into_iter().map(str::trim).filter(|c| !c.is_empty()) {
+                    let known = self.choice_codes().any(|c| c == code) || (self.settings.allow_other && code == OTHER);
+                    if !known {
+                        return Err("Choisissez les réponses dans la liste.".into());
+                    }
+                    if !items.iter().any(|(_, v)| v == code) {
+                        items.push((String::new(), code.to_owned()));
+                    }
+                }
+                let n = items.len() as i64;
+                if n > 0 {
+                    if let Some(min) = self.settings.min.filter(|min| n < *min) {
+                        return Err(format!("Cochez au moins {min} réponses ({n} cochée{}).", plural(n)));
+                    }
+                    if let Some(max) = self.settings.max.filter(|max| n > *max) {
+                        return Err(format!("Cochez au plus {max} réponses ({n} cochées)."));
+                    }
+                }
+                if items.iter().any(|(_, v)| v == OTHER) {
+                    self.with_other(form, items)?
+                } else {
+                    items
+                }
+            }
+            QuestionType::YesNo => match form.first(&main) {
+                "" => Vec::new(),
+                value @ ("oui" | "non") => vec![(String::new(), value.to_owned())],
+                _ => return Err("Répondez par oui ou par non.".into()),
+            },
+            QuestionType::Scale => match form.first(&main) {
+                "" => Vec::new(),
+                value => vec![(String::new(), self.point(value)?.to_string())],
+            },
+            QuestionType::Matrix => {
+                let mut items = Vec::new();
+                let mut missing = Vec::new();
+                for row in &self.settings.rows {
+                    match form.first(&item_field_name(self.id, &row.code)) {
+                        "" => missing.push(row.label.as_str()),
+                        value => items.push((row.code.clone(), self.point(value)?.to_string())),
+                    }
+                }
+                if self.required && !missing.is_empty() && !items.is_empty() {
+                    return Err(format!("Répondez aussi pour : {}.", missing.join(", ")));
+                }
+                items
+            }
+            QuestionType::Ranking => self.ranking(form)?,
+            QuestionType::Number => match form.first(&main) {
+                "" => Vec::new(),
+                value => vec![(String::new(), self.number(value)?)],
+            },
+            QuestionType::ShortText => match form.first(&main) {
+                "" => Vec::new(),
+                value => {
+                    let line = clean_line(value).ok_or("La réponse contient des caractères non autorisés.")?;
+                    vec![(String::new(), bounded_text(&line, "La réponse", 0, 300)?)]
+                }
+            },
+            QuestionType::LongText => match form.values(&main).first().map(|v| v.trim()).unwrap_or("") {
+                "" => Vec::new(),
+                value => vec![(String::new(), bounded_text(value, "La réponse", 0, 5000)?)],
+            },
+            QuestionType::Date => match form.first(&main) {
+                "" => Vec::new(),
+                value => {
+                    let date = NaiveDate::parse_from_str(value, "%Y-%m-%d")
+                        .or_else(|_| NaiveDate::parse_from_str(value, "%d/%m/%Y"))
+                        .map_err(|_| "Cette date n’est pas valide (attendu : JJ/MM/AAAA).".to_owned())?;
+                    vec![(String::new(), date.format("%Y-%m-%d").to_string())]
+                }
+            },
+            QuestionType::Place => match form.first(&main) {
+                "" => Vec::new(),
+                value => vec![(String::new(), place(value)?)],
+            },
+        };
+        if self.required && items.is_empty() {
+            return Err(REQUIRED.into());
+        }
+        Ok(items)
+    }
+
+    fn with_other(
+        &self,
+        form: &(impl Submitted + ?Sized),
+        mut items: Vec<AnswerItem>,
+    ) -> Result<Vec<AnswerItem>, String> {
+        let text = form.first(&item_field_name(self.id, OTHER));
+        let text = clean_line(text).ok_or("La précision contient des caractères non autorisés.")?;
+        if text.is_empty() {
+            return Err("Vous avez choisi « Autre » : précisez votre réponse.".into());
+        }
+        items.push((OTHER.to_owned(), bounded_text(&text, "La précision", 1, 300)?));
+        Ok(items)
+    }
+
+    fn point(&self, value: &str) -> Result<i64, String> {
+        let (min, max) = self.settings.scale();
+        match value.parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(n),
+            _ => Err(format!("Choisissez une valeur de {min} à {max}.")),
+        }
+    }
+
+    fn number(&self, value: &str) -> Result<String, String> {
+        let n: f64 = value
+            .replace(',', ".")
+            .replace([' ', '\u{202f}', '\u{a0}'], "")
+            .parse()
+            .ok()
+            .filter(|n: &f64| n.is_finite())
+            .ok_or_else(|| "Indiquez un nombre, en chiffres.".to_owned())?;
+        match (self.settings.min, self.settings.max) {
+            (Some(min), _) if n < min as f64 => Err(format!("Le nombre doit être au moins {min}.")),
+            (_, Some(max)) if n > max as f64 => Err(format!("Le nombre doit être au plus {max}.")),
+            _ => Ok(if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { n.to_string() }),
+        }
+    }
+
+    /// A ranking gives each choice a distinct rank from 1; all of them, or none.
+    fn ranking(&self, form: &(impl Submitted + ?Sized)) -> Result<Vec<AnswerItem>, String> {
+        let n = self.settings.choices.len() as i64;
+        let mut items = Vec::new();
+        for choice in &self.settings.choices {
+            match form.first(&item_field_name(self.id, &choice.code)) {
+                "" => {}
+                value => match value.parse::<i64>() {
+                    Ok(rank) if (1..=n).contains(&rank) => items.push((choice.code.clone(), rank.to_string())),
+                    _ => return Err(format!("Donnez à chaque proposition un rang de 1 à {n}.")),
+                },
+            }
+        }
+        if !items.is_empty() && items.len() as i64 != n {
+            return Err(format!("Classez toutes les propositions, de 1 à {n}."));
+        }
+        let mut ranks: Vec<&str> = items.iter().map(|(_, r)| r.as_str()).collect();
+        ranks.sort_unstable();
+        ranks.dedup();
+        if ranks.len() != items.len() {
+            return Err("Chaque rang ne sert qu’une fois.".into());
+        }
+        Ok(items)
+    }
+
+    /// Whether the question is shown, given the answers already validated (by question id).
+    pub fn is_shown(&self, answers: &HashMap<i64, Vec<AnswerItem>>) -> bool {
+        let Some(condition) = &self.condition else { return true };
+        let Some(answer) = answers.get(&condition.question_id) else { return false };
+        let chosen: Vec<&str> = answer.iter().filter(|(item, _)| item.is_empty()).map(|(_, v)| v.as_str()).collect();
+        match condition.op {
+            ConditionOp::Equals | ConditionOp::Includes => {
+                condition.values.first().is_some_and(|v| chosen.contains(&v.as_str()))
+            }
+            ConditionOp::AmongValues => chosen.iter().any(|c| condition.values.iter().any(|v| v == c)),
+        }
+    }
+}
+
+fn plural(n: i64) -> &'static str {
+    if n > 1 {
+        "s"
+    } else {
+        ""
+    }
+}
+
+/// A place: "latitude, longitude" in France's range of the WGS84 system, or a name (a commune, a neighbourhood).
+fn place(value: &str) -> Result<String, String> {
+    let parts: Vec<&str> = value.split(',').map(str::trim).collect();
+    if let [lat, lon] = parts.as_slice() {
+        if let (Ok(lat), Ok(lon)) = (lat.parse::<f64>(), lon.parse::<f64>()) {
+            if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) {
+                return Ok(format!("{lat:.6},{lon:.6}"));
+            }
+            return Err("Ces coordonnées ne sont pas valides (latitude, longitude en degrés).".into());
+        }
+    }
+    let name = clean_line(value).ok_or("Le lieu contient des caractères non autorisés.")?;
+    bounded_text(&name, "Le lieu", 2, 200)
+}
+
+/// Validates a whole response in the questionnaire's order: each question shown by its condition is validated,
+/// each hidden one keeps no answer. Errors come by field name, in the order of the form.
+pub fn validate_response(
+    questions: &[Question],
+    form: &(impl Submitted + ?Sized),
+) -> Result<Vec<(i64, AnswerItem)>, FieldErrors> {
+    let mut answers: HashMap<i64, Vec<AnswerItem>> = HashMap::new();
+    let mut errors = Vec::new();
+    let mut items = Vec::new();
+    for question in questions {
+        if !question.is_shown(&answers) {
+            continue;
+        }
+        match question.answer(form) {
+            Ok(answer) => {
+                items.extend(answer.iter().cloned().map(|item| (question.id, item)));
+                answers.insert(question.id, answer);
+            }
+            Err(message) => errors.push((field_name(question.id), message)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(items)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Parses choices typed one per line, as "label" or "code = label"; codes are made from labels when absent and
+/// stay unique. Errors name the line.
+pub fn parse_choices(input: &str) -> Result<Vec<Choice>, String> {
+    let mut choices: Vec<Choice> = Vec::new();
+    for (index, line) in input.lines().enumerate() {
+        let line = clean_line(line).ok_or_else(|| format!("Ligne {} : caractères non autorisés.", index + 1))?;
+        if line.is_empty() {
+            continue;
+        }
+        let (code, label) = match line.split_once(" = ") {
+            Some((code, label)) => (code_of(code), label.trim().to_owned()),
+            None => (code_of(&line), line.clone()),
+        };
+        if code.is_empty() || label.is_empty() {
+            return Err(format!("Ligne {} : une proposition a besoin d’un libellé.", index + 1));
+        }
+        if label.chars().count() > 200 {
+            return Err(format!("Ligne {} : 200 caractères au plus.", index + 1));
+        }
+        let mut unique = code.clone();
+        let mut n = 2;
+        while choices.iter().any(|c| c.code == unique) || unique == OTHER {
+            unique = format!("{code}_{n}");
+            n += 1;
+        }
+        choices.push(Choice { code: unique, label });
+    }
+    if choices.len() > 100 {
+        return Err(format!("100 propositions au plus ({} saisies).", choices.len()));
+    }
+    Ok(choices)
+}
+
+/// A code from a label: lowercase ASCII words joined by "_", at most 40 characters.
+fn code_of(label: &str) -> String {
+    super::text::fold(label).replace(' ', "_").chars().take(40).collect()
+}
+
+/// The choices as the builder shows them back: "code = label", one per line.
+pub fn choices_text(choices: &[Choice]) -> String {
+    choices.iter().map(|c| format!("{} = {}", c.code, c.label)).collect::<Vec<_>>().join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    fn question(id: i64, kind: QuestionType, settings: Settings) -> Question {
+        Question {
+            id,
+            kind,
+            label: format!("Question {id}"),
+            help: String::new(),
+            required: false,
+            settings,
+            condition: None,
+        }
+    }
+
+    fn choices(codes: &[&str]) -> Vec<Choice> {
+        codes.iter().map(|c| Choice { code: c.to_string(), label: c.to_uppercase() }).collect()
+    }
+
+    #[test]
+    fn single_choice_accepts_a_listed_code_or_other_with_its_text() {
+        let q = question(
+            1,
+            QuestionType::SingleChoice,
+            Settings { choices: choices(&["bus", "velo"]), allow_other: true, ..Settings::default() },
+        );
+        assert_eq!(q.answer(form(&[("q1", "bus")]).as_slice()).unwrap(), vec![("".into(), "bus".into())]);
+        assert!(q.answer(form(&[("q1", "train")]).as_slice()).is_err());
+        assert!(q.answer(form(&[("q1", "autre")]).as_slice()).unwrap_err().contains("précisez"));
+        assert_eq!(
+            q.answer(form(&[("q1", "autre"), ("q1-autre", " covoiturage ")]).as_slice()).unwrap(),
+            vec![("".into(), "autre".into()), ("autre".into(), "covoiturage".into())]
+        );
+        assert_eq!(q.answer(form(&[]).as_slice()).unwrap(), vec![]);
+        let required = Question { required: true, ..q };
+        assert_eq!(required.answer(form(&[("q1", " ")]).as_slice()).unwrap_err(), REQUIRED);
+    }
+
+    #[test]
+    fn multiple_choice_counts_its_selections() {
+        let q = question(
+            2,
+            QuestionType::MultipleChoice,
+            Settings { choices: choices(&["a", "b", "c"]), min: Some(2), max: Some(2), ..Settings::default() },
+        );
+        assert_eq!(q.answer(form(&[("q2", "a"), ("q2", "c")]).as_slice()).unwrap().len(), 2);
+        assert!(q.answer(form(&[("q2", "a")]).as_slice()).unwrap_err().contains("au moins 2"));
+        assert!(q.answer(form(&[("q2", "a"), ("q2", "b"), ("q2", "c")]).as_slice()).unwrap_err().contains("au plus 2"));
+        assert_eq!(
+            q.answer(form(&[("q2", "a"), ("q2", "a"), ("q2", "b")]).as_slice()).unwrap().len(),
+            2,
+            "a box ticked twice counts once"
+        );
+        assert!(q.answer(form(&[("q2", "a"), ("q2", "z")]).as_slice()).is_err());
+    }
+
+    #[test]
+    fn scales_numbers_dates_and_texts_are_checked() {
+        let scale = question(3, QuestionType::Scale, Settings::default());
+        assert_eq!(scale.answer(form(&[("q3", "5")]).as_slice()).unwrap(), vec![("".into(), "5".into())]);
+        assert_eq!(scale.answer(form(&[("q3", "6")]).as_slice()).unwrap_err(), "Choisissez une valeur de 1 à 5.");
+        let number =
+            question(4, QuestionType::Number, Settings { min: Some(0), max: Some(120), ..Settings::default() });
+        assert_eq!(number.answer(form(&[("q4", "42")]).as_slice()).unwrap()[0].1, "42");
+        assert_eq!(number.answer(form(&[("q4", "1,5")]).as_slice()).unwrap()[0].1, "1.5");
+        assert!(number.answer(form(&[("q4", "-1")]).as_slice()).unwrap_err().contains("au moins 0"));
+        assert!(number.answer(form(&[("q4", "beaucoup")]).as_slice()).is_err());
+        assert!(number.answer(form(&[("q4", "NaN")]).as_slice()).is_err());
+        let date = question(5, QuestionType::Date, Settings::default());
+        assert_eq!(date.answer(form(&[("q5", "03/02/2027")]).as_slice()).unwrap()[0].1, "2027-02-03");
+        assert!(date.answer(form(&[("q5", "31/02/2027")]).as_slice()).is_err());
+        let short = question(6, QuestionType::ShortText, Settings::default());
+        assert!(short.answer(form(&[("q6", &"x".repeat(301))]).as_slice()).is_err());
+        let yes_no = question(7, QuestionType::YesNo, Settings::default());
+        assert!(yes_no.answer(form(&[("q7", "peut-être")]).as_slice()).is_err());
+        let place_q = question(8, QuestionType::Place, Settings::default());
+        assert_eq!(place_q.answer(form(&[("q8", "46.8, 0.54")]).as_slice()).unwrap()[0].1, "46.800000,0.540000");
+        assert_eq!(place_q.answer(form(&[("q8", "Quartier Ozon")]).as_slice()).unwrap()[0].1, "Quartier Ozon");
+        assert!(place_q.answer(form(&[("q8", "95, 0")]).as_slice()).is_err());
+    }
+
+    #[test]
+    fn matrices_and_rankings_answer_every_line() {
+        let matrix = Question {
+            required: true,
+            ..question(9, QuestionType::Matrix, Settings { rows: choices(&["bus", "train"]), ..Settings::default() })
+        };
+        assert_eq!(
+            matrix.answer(form(&[("q9-bus", "2"), ("q9-train", "4")]).as_slice()).unwrap(),
+            vec![("bus".into(), "2".into()), ("train".into(), "4".into())]
+        );
+        assert!(matrix.answer(form(&[("q9-bus", "2")]).as_slice()).unwrap_err().contains("TRAIN"));
+        assert_eq!(matrix.answer(form(&[]).as_slice()).unwrap_err(), REQUIRED);
+        let ranking =
+            question(10, QuestionType::Ranking, Settings { choices: choices(&["a", "b", "c"]), ..Settings::default() });
+        assert_eq!(
+            ranking.answer(form(&[("q10-a", "2"), ("q10-b", "1"), ("q10-c", "3")]).as_slice()).unwrap().len(),
+            3
+        );
+        assert!(ranking
+            .answer(form(&[("q10-a", "1"), ("q10-b", "1"), ("q10-c", "3")]).as_slice())
+            .unwrap_err()
+            .contains("une fois"));
+        assert!(ranking.answer(form(&[("q10-a", "1")]).as_slice()).unwrap_err().contains("toutes"));
+        assert!(ranking.answer(form(&[("q10-a", "4"), ("q10-b", "1"), ("q10-c", "3")]).as_slice()).is_err());
+    }
+
+    #[test]
+    fn conditions_show_questions_and_hidden_ones_keep_nothing() {
+        let has_car = Question { required: true, ..question(1, QuestionType::YesNo, Settings::default()) };
+        let why_not = Question {
+            required: true,
+            condition: Some(Condition { question_id: 1, op: ConditionOp::Equals, values: vec!["non".into()] }),
+            ..question(2, QuestionType::ShortText, Settings::default())
+        };
+        let modes = question(
+            3,
+            QuestionType::MultipleChoice,
+            Settings { choices: choices(&["bus", "velo", "pied"]), ..Settings::default() },
+        );
+        let bus_line = Question {
+            condition: Some(Condition { question_id: 3, op: ConditionOp::Includes, values: vec!["bus".into()] }),
+            required: true,
+            ..question(4, QuestionType::ShortText, Settings::default())
+        };
+        let soft = Question {
+            condition: Some(Condition {
+                question_id: 3,
+                op: ConditionOp::AmongValues,
+                values: vec!["velo".into(), "pied".into()],
+            }),
+            required: true,
+            ..question(5, QuestionType::Scale, Settings::default())
+        };
+        let questions = [has_car, why_not, modes, bus_line, soft];
+        // Has a car: the follow-up is hidden, and what was typed in it is dropped.
+        let answers = validate_response(&questions, form(&[("q1", "oui"), ("q2", "trop cher")]).as_slice()).unwrap();
+        assert_eq!(answers, vec![(1, ("".into(), "oui".into()))]);
+        // No car: the follow-up is required.
+        let errors = validate_response(&questions, form(&[("q1", "non")]).as_slice()).unwrap_err();
+        assert_eq!(errors, vec![("q2".to_owned(), REQUIRED.to_owned())]);
+        // Bus and walking ticked: both follow-ups shown and required.
+        let errors = validate_response(&questions, form(&[("q1", "oui"), ("q3", "bus"), ("q3", "pied")]).as_slice())
+            .unwrap_err();
+        assert_eq!(errors.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(), vec!["q4", "q5"]);
+        let answers = validate_response(
+            &questions,
+            form(&[("q1", "oui"), ("q3", "velo"), ("q4", "ligne 3"), ("q5", "4")]).as_slice(),
+        )
+        .unwrap();
+        assert_eq!(
+            answers.iter().map(|(q, _)| *q).collect::<Vec<_>>(),
+            vec![1, 3, 5],
+            "the bus line is hidden without the bus"
+        );
+    }
+
+    #[test]
+    fn choices_are_typed_one_per_line_with_stable_codes() {
+        let parsed = parse_choices("Bus\nVélo = Vélo ou trottinette\n\nbus\nautre").unwrap();
+        assert_eq!(
+            parsed.iter().map(|c| (c.code.as_str(), c.label.as_str())).collect::<Vec<_>>(),
+            vec![("bus", "Bus"), ("velo", "Vélo ou trottinette"), ("bus_2", "bus"), ("autre_2", "autre")]
+        );
+        assert_eq!(parse_choices(&choices_text(&parsed)).unwrap(), parsed, "the builder shows codes back unchanged");
+        assert!(parse_choices("ok\n = \n").unwrap_err().starts_with("Ligne 2"));
+    }
+
+    #[test]
+    fn settings_round_trip_through_json() {
+        let settings = Settings { choices: choices(&["a"]), allow_other: true, min: Some(1), ..Settings::default() };
+        let json = serde_json::to_string(&settings).unwrap();
+        assert_eq!(json, r#"{"choices":[{"code":"a","label":"A"}],"allow_other":true,"min":1}"#);
+        assert_eq!(serde_json::from_str::<Settings>(&json).unwrap(), settings);
+        assert_eq!(serde_json::from_str::<Settings>("{}").unwrap(), Settings::default());
+    }
+}
