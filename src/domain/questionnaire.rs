@@ -205,7 +205,7 @@ pub fn item_field_name(question_id: i64, item: &str) -> String {
 pub trait Submitted {
     fn values(&self, name: &str) -> Vec<&str>;
 
-    fn first(&self, name: &str) -> &str {
+    fn value_of(&self, name: &str) -> &str {
         self.values(name).into_iter().map(str::trim).find(|v| !v.is_empty()).unwrap_or("")
     }
 }
@@ -228,7 +228,7 @@ impl Question {
         let main = field_name(self.id);
         let items = match self.kind {
             QuestionType::SingleChoice => {
-                let code = form.first(&main);
+                let code = form.value_of(&main);
                 if code.is_empty() {
                     Vec::new()
                 } else if self.choice_codes().any(|c| c == code) {
@@ -265,12 +265,12 @@ impl Question {
                     items
                 }
             }
-            QuestionType::YesNo => match form.first(&main) {
+            QuestionType::YesNo => match form.value_of(&main) {
                 "" => Vec::new(),
                 value @ ("oui" | "non") => vec![(String::new(), value.to_owned())],
                 _ => return Err("Répondez par oui ou par non.".into()),
             },
-            QuestionType::Scale => match form.first(&main) {
+            QuestionType::Scale => match form.value_of(&main) {
                 "" => Vec::new(),
                 value => vec![(String::new(), self.point(value)?.to_string())],
             },
@@ -278,7 +278,7 @@ impl Question {
                 let mut items = Vec::new();
                 let mut missing = Vec::new();
                 for row in &self.settings.rows {
-                    match form.first(&item_field_name(self.id, &row.code)) {
+                    match form.value_of(&item_field_name(self.id, &row.code)) {
                         "" => missing.push(row.label.as_str()),
                         value => items.push((row.code.clone(), self.point(value)?.to_string())),
                     }
@@ -289,11 +289,11 @@ impl Question {
                 items
             }
             QuestionType::Ranking => self.ranking(form)?,
-            QuestionType::Number => match form.first(&main) {
+            QuestionType::Number => match form.value_of(&main) {
                 "" => Vec::new(),
                 value => vec![(String::new(), self.number(value)?)],
             },
-            QuestionType::ShortText => match form.first(&main) {
+            QuestionType::ShortText => match form.value_of(&main) {
                 "" => Vec::new(),
                 value => {
                     let line = clean_line(value).ok_or("La réponse contient des caractères non autorisés.")?;
@@ -304,7 +304,7 @@ impl Question {
                 "" => Vec::new(),
                 value => vec![(String::new(), bounded_text(value, "La réponse", 0, 5000)?)],
             },
-            QuestionType::Date => match form.first(&main) {
+            QuestionType::Date => match form.value_of(&main) {
                 "" => Vec::new(),
                 value => {
                     let date = NaiveDate::parse_from_str(value, "%Y-%m-%d")
@@ -313,7 +313,7 @@ impl Question {
                     vec![(String::new(), date.format("%Y-%m-%d").to_string())]
                 }
             },
-            QuestionType::Place => match form.first(&main) {
+            QuestionType::Place => match form.value_of(&main) {
                 "" => Vec::new(),
                 value => vec![(String::new(), place(value)?)],
             },
@@ -329,7 +329,7 @@ impl Question {
         form: &(impl Submitted + ?Sized),
         mut items: Vec<AnswerItem>,
     ) -> Result<Vec<AnswerItem>, String> {
-        let text = form.first(&item_field_name(self.id, OTHER));
+        let text = form.value_of(&item_field_name(self.id, OTHER));
         let text = clean_line(text).ok_or("La précision contient des caractères non autorisés.")?;
         if text.is_empty() {
             return Err("Vous avez choisi « Autre » : précisez votre réponse.".into());
@@ -366,7 +366,7 @@ impl Question {
         let n = self.settings.choices.len() as i64;
         let mut items = Vec::new();
         for choice in &self.settings.choices {
-            match form.first(&item_field_name(self.id, &choice.code)) {
+            match form.value_of(&item_field_name(self.id, &choice.code)) {
                 "" => {}
                 value => match value.parse::<i64>() {
                     Ok(rank) if (1..=n).contains(&rank) => items.push((choice.code.clone(), rank.to_string())),
@@ -492,6 +492,187 @@ fn code_of(label: &str) -> String {
 /// The choices as the builder shows them back: "code = label", one per line.
 pub fn choices_text(choices: &[Choice]) -> String {
     choices.iter().map(|c| format!("{} = {}", c.code, c.label)).collect::<Vec<_>>().join("\n")
+}
+
+/// A questionnaire's header as the builder gives it: a title, an introduction for respondents, and the dates
+/// between which it takes answers online (both optional: open as soon as published, until closed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewQuestionnaire {
+    pub title: String,
+    pub introduction: String,
+    pub opens_on: Option<NaiveDate>,
+    pub closes_on: Option<NaiveDate>,
+}
+
+impl NewQuestionnaire {
+    pub fn parse(
+        title: &str,
+        introduction: &str,
+        opens_on: &str,
+        closes_on: &str,
+    ) -> Result<NewQuestionnaire, Vec<(&'static str, String)>> {
+        let title = clean_line(title)
+            .ok_or_else(|| "Le titre contient des caractères non autorisés.".to_owned())
+            .and_then(|t| bounded_text(&t, "Le titre", 5, 150));
+        let introduction = bounded_text(introduction, "L’introduction", 0, 3000);
+        let date = |input: &str, what: &str| match input.trim() {
+            "" => Ok(None),
+            value => super::project::parse_date(value, what).map(Some),
+        };
+        let opens_on = date(opens_on, "La date d’ouverture");
+        let closes_on = match (&opens_on, date(closes_on, "La date de clôture")) {
+            (Ok(Some(open)), Ok(Some(close))) if close < *open => Err("La clôture doit suivre l’ouverture.".to_owned()),
+            (_, close) => close,
+        };
+        match (title, introduction, opens_on, closes_on) {
+            (Ok(title), Ok(introduction), Ok(opens_on), Ok(closes_on)) => {
+                Ok(NewQuestionnaire { title, introduction, opens_on, closes_on })
+            }
+            (title, introduction, opens_on, closes_on) => Err(super::text::errors_of(vec![
+                ("title", title.err()),
+                ("introduction", introduction.err()),
+                ("opens_on", opens_on.err()),
+                ("closes_on", closes_on.err()),
+            ])),
+        }
+    }
+
+    /// Whether answers are taken online on `today`.
+    pub fn is_open(opens_on: Option<NaiveDate>, closes_on: Option<NaiveDate>, today: NaiveDate) -> bool {
+        opens_on.is_none_or(|open| open <= today) && closes_on.is_none_or(|close| today <= close)
+    }
+}
+
+/// The builder's question form, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct QuestionInput<'a> {
+    pub kind: &'a str,
+    pub label: &'a str,
+    pub help: &'a str,
+    pub required: bool,
+    pub choices: &'a str,
+    pub allow_other: bool,
+    pub min: &'a str,
+    pub max: &'a str,
+    pub min_label: &'a str,
+    pub max_label: &'a str,
+    pub rows: &'a str,
+    /// The id of an earlier question, or empty.
+    pub condition_question: &'a str,
+    pub condition_op: &'a str,
+    /// Codes, one per line.
+    pub condition_values: &'a str,
+}
+
+/// A question to add, validated; `id` is 0 until stored.
+pub fn parse_question(input: &QuestionInput, earlier: &[Question]) -> Result<Question, Vec<(&'static str, String)>> {
+    let kind = QuestionType::parse(input.kind);
+    let label = bounded_text(input.label, "L’intitulé", 3, 500);
+    let help = bounded_text(input.help, "L’aide", 0, 1000);
+    let bound = |value: &str, what: &str| match value.trim() {
+        "" => Ok(None),
+        v => v.parse::<i64>().map(Some).map_err(|_| format!("{what} doit être un nombre entier.")),
+    };
+    let min = bound(input.min, "Le minimum");
+    let max = match (&min, bound(input.max, "Le maximum")) {
+        (Ok(Some(min)), Ok(Some(max))) if max < *min => Err("Le maximum ne peut pas être inférieur au minimum.".into()),
+        (_, max) => max,
+    };
+    let choices = match (&kind, parse_choices(input.choices)) {
+        (Ok(k), Ok(c)) if k.has_choices() && c.len() < 2 => {
+            Err("Une question à choix a besoin d’au moins deux propositions, une par ligne.".into())
+        }
+        (Ok(k), Ok(_)) if !k.has_choices() => Ok(Vec::new()),
+        (_, choices) => choices,
+    };
+    let rows = match (&kind, parse_choices(input.rows)) {
+        (Ok(QuestionType::Matrix), Ok(r)) if r.is_empty() => {
+            Err("Un tableau a besoin d’au moins une ligne, une par ligne.".into())
+        }
+        (Ok(QuestionType::Matrix), rows) => rows,
+        _ => Ok(Vec::new()),
+    };
+    let label_of = |text: &str, what: &str| {
+        clean_line(text)
+            .ok_or_else(|| format!("{what} contient des caractères non autorisés."))
+            .and_then(|t| bounded_text(&t, what, 0, 100))
+    };
+    let min_label = label_of(input.min_label, "Le libellé du début");
+    let max_label = label_of(input.max_label, "Le libellé de la fin");
+    let condition = match input.condition_question.trim() {
+        "" => Ok(None),
+        id => match id.parse::<i64>().ok().and_then(|id| earlier.iter().find(|q| q.id == id)) {
+            None => Err("La condition porte sur une question précédente : choisissez-la dans la liste.".to_owned()),
+            Some(on) => {
+                let values: Vec<String> = input
+                    .condition_values
+                    .lines()
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                ConditionOp::parse(input.condition_op).and_then(|op| {
+                    let known: Vec<String> = match on.kind {
+                        QuestionType::YesNo => vec!["oui".into(), "non".into()],
+                        _ => on.settings.choices.iter().map(|c| c.code.clone()).collect(),
+                    };
+                    if values.is_empty() {
+                        Err("Indiquez la ou les réponses qui font apparaître la question.".to_owned())
+                    } else if !known.is_empty() && values.iter().any(|v| !known.contains(v)) {
+                        Err(format!("Les réponses possibles de cette question sont : {}.", known.join(", ")))
+                    } else if op != ConditionOp::AmongValues && values.len() > 1 {
+                        Err("Une seule réponse pour « est égale à » et « comprend » ; sinon choisissez « est l’une de ».".to_owned())
+                    } else {
+                        Ok(Some(Condition { question_id: on.id, op, values }))
+                    }
+                })
+            }
+        },
+    };
+    match (kind, label, help, min, max, choices, rows, min_label, max_label, condition) {
+        (
+            Ok(kind),
+            Ok(label),
+            Ok(help),
+            Ok(min),
+            Ok(max),
+            Ok(choices),
+            Ok(rows),
+            Ok(min_label),
+            Ok(max_label),
+            Ok(condition),
+        ) => Ok(Question {
+            id: 0,
+            kind,
+            label,
+            help,
+            required: input.required,
+            settings: Settings {
+                choices,
+                allow_other: input.allow_other && kind.has_choices() && kind != QuestionType::Ranking,
+                min,
+                max,
+                min_label,
+                max_label,
+                rows,
+            },
+            condition,
+        }),
+        (kind, label, help, min, max, choices, rows, min_label, max_label, condition) => {
+            Err(super::text::errors_of(vec![
+                ("kind", kind.err()),
+                ("label", label.err()),
+                ("help", help.err()),
+                ("choices", choices.err()),
+                ("min", min.err()),
+                ("max", max.err()),
+                ("min_label", min_label.err()),
+                ("max_label", max_label.err()),
+                ("rows", rows.err()),
+                ("condition_question", condition.err()),
+            ]))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -665,6 +846,51 @@ mod tests {
         );
         assert_eq!(parse_choices(&choices_text(&parsed)).unwrap(), parsed, "the builder shows codes back unchanged");
         assert!(parse_choices("ok\n = \n").unwrap_err().starts_with("Ligne 2"));
+    }
+
+    #[test]
+    fn the_builder_checks_a_question_and_its_condition() {
+        let earlier = [Question {
+            settings: Settings { choices: choices(&["bus", "velo"]), ..Settings::default() },
+            ..question(7, QuestionType::SingleChoice, Settings::default())
+        }];
+        let input = QuestionInput {
+            kind: "multiple_choice",
+            label: "Quels transports utilisez-vous ?",
+            choices: "Bus\nVélo\nMarche",
+            allow_other: true,
+            max: "2",
+            condition_question: "7",
+            condition_op: "equals",
+            condition_values: "bus",
+            ..QuestionInput::default()
+        };
+        let q = parse_question(&input, &earlier).unwrap();
+        assert_eq!(q.settings.choices.len(), 3);
+        assert!(q.settings.allow_other);
+        assert_eq!(
+            q.condition,
+            Some(Condition { question_id: 7, op: ConditionOp::Equals, values: vec!["bus".into()] })
+        );
+        let bad = QuestionInput { choices: "Seul", condition_values: "train", min: "3", ..input.clone() };
+        let fields: Vec<&str> = parse_question(&bad, &earlier).unwrap_err().iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, vec!["choices", "max", "condition_question"]);
+        let later = QuestionInput { condition_question: "99", ..input.clone() };
+        assert_eq!(parse_question(&later, &earlier).unwrap_err()[0].0, "condition_question");
+        let text = QuestionInput { kind: "short_text", choices: "ignorées", ..input };
+        assert!(parse_question(&text, &earlier).unwrap().settings.choices.is_empty());
+    }
+
+    #[test]
+    fn a_questionnaire_takes_answers_between_its_dates() {
+        let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        let q = NewQuestionnaire::parse("Se déplacer à Châtellerault", "", "2027-03-01", "31/03/2027").unwrap();
+        assert!(!NewQuestionnaire::is_open(q.opens_on, q.closes_on, day("2027-02-28")));
+        assert!(NewQuestionnaire::is_open(q.opens_on, q.closes_on, day("2027-03-31")));
+        assert!(!NewQuestionnaire::is_open(q.opens_on, q.closes_on, day("2027-04-01")));
+        assert!(NewQuestionnaire::is_open(None, None, day("2027-04-01")));
+        let errors = NewQuestionnaire::parse("Non", "", "2027-03-01", "2027-02-01").unwrap_err();
+        assert_eq!(errors.iter().map(|(f, _)| *f).collect::<Vec<_>>(), vec!["title", "closes_on"]);
     }
 
     #[test]

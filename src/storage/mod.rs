@@ -16,6 +16,7 @@ pub mod password_resets;
 pub mod posts;
 pub mod projects;
 pub mod providers;
+pub mod questionnaires;
 pub mod schema;
 pub mod territories;
 pub mod themes;

@@ -144,6 +144,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     theme_area_counts,
     content_version,
     inquiry_members,
+    questionnaires,
+    questions,
+    responses,
+    answers,
 );
 
 diesel::table! {
@@ -367,3 +371,59 @@ diesel::table! {
 
 diesel::joinable!(inquiry_members -> projects (project_id));
 diesel::joinable!(inquiry_members -> collectivities (collectivity_id));
+
+diesel::table! {
+    questionnaires (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        collectivity_id -> BigInt,
+        title -> Text,
+        introduction -> Text,
+        public_token -> Text,
+        opens_on -> Nullable<Date>,
+        closes_on -> Nullable<Date>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    questions (id) {
+        id -> BigInt,
+        questionnaire_id -> BigInt,
+        position -> Integer,
+        kind -> Text,
+        label -> Text,
+        help -> Text,
+        required -> Bool,
+        settings -> Text,
+        condition_question_id -> Nullable<BigInt>,
+        condition_op -> Nullable<Text>,
+        condition_values -> Text,
+    }
+}
+
+diesel::table! {
+    responses (id) {
+        id -> BigInt,
+        questionnaire_id -> BigInt,
+        channel -> Text,
+        interviewer_id -> Nullable<BigInt>,
+        submitted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    answers (response_id, question_id, item, value) {
+        response_id -> BigInt,
+        question_id -> BigInt,
+        item -> Text,
+        value -> Text,
+    }
+}
+
+diesel::joinable!(questions -> questionnaires (questionnaire_id));
+diesel::joinable!(responses -> questionnaires (questionnaire_id));
+diesel::joinable!(answers -> responses (response_id));
+diesel::joinable!(answers -> questions (question_id));

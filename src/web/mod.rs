@@ -18,6 +18,7 @@ pub mod markdown;
 pub mod middleware;
 pub mod pages;
 pub mod projects;
+pub mod survey;
 pub mod themes;
 pub mod views;
 
@@ -117,6 +118,15 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.get("/projets/{id}/groupes/{collectivity}", projects::inquiry::show);
     r.post("/projets/{id}/groupes/{collectivity}/membres", projects::inquiry::add);
     r.post("/projets/{id}/groupes/{collectivity}/membres/{member}/retrait", projects::inquiry::remove);
+    r.post("/projets/{id}/groupes/{collectivity}/questionnaires", projects::inquiry::create_questionnaire);
+    r.get("/questionnaires/{id}", projects::questionnaires::show);
+    r.get("/questionnaires/{id}/apercu", projects::questionnaires::preview);
+    r.post("/questionnaires/{id}/questions", projects::questionnaires::add_question);
+    r.post("/questionnaires/{id}/questions/{question}/suppression", projects::questionnaires::remove_question);
+    r.post("/questionnaires/{id}/questions/{question}/deplacement", projects::questionnaires::move_question);
+    r.get("/q/{token}", survey::show);
+    r.post("/q/{token}", survey::submit);
+    r.get("/q/{token}/merci", survey::thanks);
     r.get("/projets/{id}/evenements/nouveau", projects::events::new_form);
     r.post("/projets/{id}/evenements", projects::events::create);
     r.get("/projets/{id}/evenements/{event}", projects::events::show);

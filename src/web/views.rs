@@ -105,18 +105,25 @@ pub fn csrf_field(ctx: &PageCtx) -> Markup {
 
 /// Errors of a submitted form, by field name, in the order of the form.
 #[derive(Debug, Default)]
-pub struct FormErrors(Vec<(&'static str, String)>);
+pub struct FormErrors(Vec<(String, String)>);
 
 impl From<Vec<(&'static str, String)>> for FormErrors {
     /// The errors a domain parser returns for several fields at once.
     fn from(errors: Vec<(&'static str, String)>) -> Self {
+        FormErrors(errors.into_iter().map(|(field, message)| (field.to_owned(), message)).collect())
+    }
+}
+
+impl From<Vec<(String, String)>> for FormErrors {
+    /// Errors of fields whose names are made at run time (a questionnaire's questions).
+    fn from(errors: Vec<(String, String)>) -> Self {
         FormErrors(errors)
     }
 }
 
 impl FormErrors {
-    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.push((field, message.into()));
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push((field.into(), message.into()));
     }
 
     pub fn is_empty(&self) -> bool {
@@ -128,7 +135,7 @@ impl FormErrors {
     }
 
     /// Records the error of a parse, returning its value when it succeeded.
-    pub fn check<T>(&mut self, field: &'static str, result: Result<T, String>) -> Option<T> {
+    pub fn check<T>(&mut self, field: &str, result: Result<T, String>) -> Option<T> {
         match result {
             Ok(value) => Some(value),
             Err(message) => {

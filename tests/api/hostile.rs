@@ -118,6 +118,33 @@ const FORMS: &[Form] = &[
             ("email", "ines@exemple.fr"),
         ],
     ),
+    (
+        "agence@demo.encommun.fr",
+        "/projets/{project}/groupes/{agglopolys}/questionnaires",
+        &[("title", "Questionnaire exposé"), ("introduction", "Bonjour"), ("opens_on", ""), ("closes_on", "")],
+    ),
+    (
+        "agence@demo.encommun.fr",
+        "/questionnaires/{questionnaire}/questions",
+        &[
+            ("kind", "multiple_choice"),
+            ("label", "Une question exposée"),
+            ("help", "Une aide"),
+            ("required", "oui"),
+            ("choices", "Un\nDeux = Deux"),
+            ("allow_other", "oui"),
+            ("min", "1"),
+            ("max", "2"),
+            ("min_label", "Peu"),
+            ("max_label", "Beaucoup"),
+            ("rows", "Ligne"),
+            ("condition_question", "{question}"),
+            ("condition_op", "equals"),
+            ("condition_values", "oui"),
+        ],
+    ),
+    // The questionnaire's first question is "{question}", a number.
+    ("", "/q/jeton-expose", &[("q1", "12"), ("site_web", "")]),
     ("agence@demo.encommun.fr", "/projets/{project}/phase", &[("to", "provider_selection"), ("note", "Une note.")]),
     ("agence@demo.encommun.fr", "/projets/{project}/prestataire", &[("provider_id", "{provider}")]),
     (
@@ -198,7 +225,26 @@ fn placeholders(app: &TestApp) -> Vec<(&'static str, String)> {
         .unwrap()
         .unwrap();
     let provider = encommun::storage::providers::list_providers(&mut conn).unwrap()[0].id;
+    let questionnaire =
+        encommun::domain::questionnaire::NewQuestionnaire::parse("Questionnaire exposé", "", "", "").unwrap();
+    let questionnaire = encommun::storage::questionnaires::create_questionnaire(
+        &mut conn,
+        project.id,
+        collectivity.id,
+        &questionnaire,
+        "jeton-expose",
+        admin.id,
+    )
+    .unwrap();
+    let number = encommun::domain::questionnaire::parse_question(
+        &encommun::domain::questionnaire::QuestionInput { kind: "number", label: "Votre âge", ..Default::default() },
+        &[],
+    )
+    .unwrap();
+    let question = encommun::storage::questionnaires::add_question(&mut conn, questionnaire, &number).unwrap();
     vec![
+        ("{questionnaire}", questionnaire.to_string()),
+        ("{question}", question.to_string()),
         ("{theme}", id.to_string()),
         ("{agglopolys}", collectivity.id.to_string()),
         ("{project}", project.id.to_string()),
@@ -241,6 +287,7 @@ async fn every_form_survives_hostile_values(app: TestApp) {
     let project = format!("/projets/{}", fill("{project}"));
     let theme = format!("/themes/{}", fill("{theme}"));
     let group = format!("{project}/groupes/{}", fill("{agglopolys}"));
+    let builder = format!("/questionnaires/{}", fill("{questionnaire}"));
     let event = format!("{project}/evenements/{}", fill("{event}"));
     for path in [
         "/",
@@ -254,6 +301,8 @@ async fn every_form_survives_hostile_values(app: TestApp) {
         &theme,
         &project,
         &group,
+        &builder,
+        "/q/jeton-expose",
         &event,
     ] {
         let page = admin.get(path).await;

@@ -14,6 +14,7 @@ mod matrix;
 mod page_cache;
 mod password_reset;
 mod projects;
+mod questionnaires;
 mod races;
 mod roles;
 mod shell;

@@ -6,6 +6,7 @@ use encommun::demo::DEMO_PASSWORD;
 use encommun::domain::account::Function;
 use encommun::domain::inspiration::{NewResource, ResourceInput};
 use encommun::domain::project::{EnrolmentRole, EventInput, NewEvent, NewPost};
+use encommun::domain::questionnaire::NewQuestionnaire;
 use encommun::domain::territory::TerritoryKind;
 use encommun::domain::theme::{NewTheme, ThemeStatus};
 use encommun::security::hash_password;
@@ -15,6 +16,7 @@ use encommun::storage::inspiration::{insert_resource, SaveOutcome};
 use encommun::storage::posts::insert_post;
 use encommun::storage::projects::{assign_provider, enrol, list_projects};
 use encommun::storage::providers::list_providers;
+use encommun::storage::questionnaires::create_questionnaire;
 use encommun::storage::territories::find_territory;
 use encommun::storage::themes::insert_theme;
 use encommun::storage::users::{find_user_by_email, insert_user, NewUser};
@@ -388,6 +390,52 @@ const CASES: &[Case] = &[
         form: &[],
         expect: [L, L, F, F, N, N, N],
     },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/groupes/{collectivity}/questionnaires",
+        path: "/projets/{project}/groupes/{chatellerault}/questionnaires",
+        form: &[("title", "Questionnaire de la matrice")],
+        expect: LEADS,
+    },
+    Case {
+        method: "GET",
+        pattern: "/questionnaires/{id}",
+        path: "/questionnaires/{questionnaire}",
+        form: &[],
+        expect: LEADS,
+    },
+    Case {
+        method: "GET",
+        pattern: "/questionnaires/{id}/apercu",
+        path: "/questionnaires/{questionnaire}/apercu",
+        form: &[],
+        expect: LEADS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/questionnaires/{id}/questions",
+        path: "/questionnaires/{questionnaire}/questions",
+        form: &[("kind", "yes_no"), ("label", "Une question de la matrice ?")],
+        expect: LEADS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/questionnaires/{id}/questions/{question}/suppression",
+        path: "/questionnaires/{questionnaire}/questions/999999/suppression",
+        form: &[],
+        expect: [L, L, F, F, F, N, N],
+    },
+    Case {
+        method: "POST",
+        pattern: "/questionnaires/{id}/questions/{question}/deplacement",
+        path: "/questionnaires/{questionnaire}/questions/999999/deplacement",
+        form: &[("direction", "up")],
+        expect: [L, L, F, F, F, N, N],
+    },
+    // Anyone answers a questionnaire by its public link, with or without an account.
+    Case { method: "GET", pattern: "/q/{token}", path: "/q/jeton-de-la-matrice", form: &[], expect: ALL },
+    Case { method: "POST", pattern: "/q/{token}", path: "/q/jeton-de-la-matrice", form: &[], expect: ALL },
+    Case { method: "GET", pattern: "/q/{token}/merci", path: "/q/jeton-de-la-matrice/merci", form: &[], expect: ALL },
     // Refused transition (a phase skipped): nothing changes for the cases below.
     Case {
         method: "POST",
@@ -497,6 +545,10 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
             collectivity_id: "",
         })
         .unwrap();
+        let questionnaire = NewQuestionnaire::parse("Questionnaire de la matrice", "", "", "").unwrap();
+        let questionnaire =
+            create_questionnaire(conn, project.id, chatellerault.id, &questionnaire, "jeton-de-la-matrice", admin.id)
+                .unwrap();
         let (event, post, private_post) = write_transaction(conn, |conn| {
             enrol(conn, project.id, chatellerault.id, admin.id, EnrolmentRole::Participant, "CA Grand Châtellerault")?;
             assign_provider(conn, project.id, provider, "Coopérative", admin.id)?;
@@ -509,6 +561,7 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
         .unwrap();
         vec![
             ("{project}", project.id.to_string()),
+            ("{questionnaire}", questionnaire.to_string()),
             ("{event}", event.to_string()),
             ("{private_post}", private_post.to_string()),
             ("{post}", post.to_string()),

@@ -257,6 +257,27 @@ const PAGES = [
       await page.getByRole('alert').waitFor();
     },
   },
+  { name: 'questionnaire-constructeur', as: ADMIN, path: () => questionnaire() },
+  { name: 'questionnaire-apercu', as: ADMIN, path: async () => `${await questionnaire()}/apercu` },
+  {
+    name: 'questionnaire-question-erreurs',
+    as: ADMIN,
+    path: () => questionnaire(),
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Ajouter la question' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  { name: 'questionnaire-public', path: () => publicLink() },
+  {
+    name: 'questionnaire-public-erreurs',
+    path: () => publicLink(),
+    act: async (page) => {
+      await page.getByLabel('Votre âge').fill('200');
+      await page.getByRole('button', { name: 'Envoyer mes réponses' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
   { name: 'inspiration', path: '/inspiration' },
   { name: 'inspiration-filtree', path: '/inspiration?theme=1' },
   { name: 'ressource', path: '/inspiration/1' },
@@ -274,6 +295,46 @@ const PAGES = [
   { name: 'ressource-modification', as: ADMIN, path: '/inspiration/1/modifier' },
   { name: 'theme-inspiration', as: ADMIN, path: '/themes/1' },
 ];
+
+let builderPath;
+/** A questionnaire of Agglopolys's group with a question of each kind the audit should see; its builder's path. */
+async function questionnaire() {
+  if (builderPath) return builderPath;
+  const { context, page } = await session({ email: ADMIN });
+  await page.goto(`${base}/projets/1/groupes/1`);
+  await page.getByLabel('Titre du questionnaire').fill('Se déplacer au quotidien');
+  await page.getByRole('button', { name: 'Créer le questionnaire' }).click();
+  await page.getByText('Questionnaire créé').waitFor();
+  builderPath = new URL(page.url()).pathname;
+  const add = async (kind, label, fill = {}) => {
+    await page.getByLabel('Type de question').selectOption(kind);
+    await page.getByLabel('Intitulé').fill(label);
+    for (const [field, value] of Object.entries(fill)) await page.getByLabel(field, { exact: true }).fill(value);
+    await page.getByRole('button', { name: 'Ajouter la question' }).click();
+    await page.getByText('Question ajoutée.').waitFor();
+  };
+  await add('yes_no', 'Avez-vous une voiture ?');
+  await add('multiple_choice', 'Comment vous déplacez-vous ?', { 'Propositions (questions à choix et classement) (facultatif)': 'Bus\nVélo\nÀ pied' });
+  await add('scale', 'Êtes-vous satisfait des transports ?');
+  await add('matrix', 'Fréquence', { 'Lignes du tableau (facultatif)': 'Bus\nTrain' });
+  await add('ranking', 'Vos priorités', { 'Propositions (questions à choix et classement) (facultatif)': 'Prix\nHoraires' });
+  await add('number', 'Votre âge', { 'Maximum (facultatif)': '120' });
+  await add('date', 'Votre dernier trajet');
+  await add('place', 'Où habitez-vous ?');
+  await add('long_text', 'Autre chose ?');
+  await context.close();
+  return builderPath;
+}
+
+/** The public link of that questionnaire. */
+async function publicLink() {
+  const builder = await questionnaire();
+  const { context, page } = await session({ email: ADMIN });
+  await page.goto(`${base}${builder}`);
+  const href = await page.getByRole('link', { name: /\/q\// }).getAttribute('href');
+  await context.close();
+  return href;
+}
 
 /** The agency opens a theme; returns its path. */
 async function openTheme(title) {
@@ -395,6 +456,22 @@ test('a referent forms a mixed inquiry group, without JavaScript', async () => {
   assert.match(await page.locator('main').innerText(), /2 catégories représentées/);
   await add('Lina', 'Élève ou étudiant·e');
   assert.match(await page.locator('main').innerText(), /Groupe mixte : des habitants et au moins trois catégories/);
+  await context.close();
+});
+
+test('an inhabitant answers a questionnaire without an account, without JavaScript', async () => {
+  const link = await publicLink();
+  const { context, page } = await session({ javaScript: false });
+  await page.goto(`${base}${link}`);
+  await page.getByLabel('Oui', { exact: true }).check();
+  await page.getByLabel('Bus', { exact: true }).check();
+  await page.getByLabel('Votre âge').fill('200');
+  await page.getByRole('button', { name: 'Envoyer mes réponses' }).click();
+  await page.getByRole('alert').waitFor();
+  assert.equal(await page.getByLabel('Oui', { exact: true }).isChecked(), true, 'answers are kept on error');
+  await page.getByLabel('Votre âge').fill('42');
+  await page.getByRole('button', { name: 'Envoyer mes réponses' }).click();
+  await page.getByRole('heading', { name: 'Merci pour vos réponses' }).waitFor();
   await context.close();
 });
 

@@ -8,12 +8,14 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use super::questionnaires::{builder_path, create_for_group, section as questionnaires_section, QuestionnaireForm};
 use super::{project_and_access, project_path, Access};
 use crate::domain::inquiry::{MemberCategory, Mixedness, NewMember};
 use crate::storage;
 use crate::storage::collectivities::territory_of_collectivity;
 use crate::storage::inquiry::{self, AddOutcome, InquiryMember};
 use crate::storage::projects::{self, Enrolment, Project};
+use crate::storage::questionnaires::{self, Questionnaire};
 use crate::storage::territories::Territory;
 use crate::web::context::PageCtx;
 use crate::web::invitations::{send_invitation, InvitationTarget};
@@ -105,6 +107,14 @@ struct Group {
     project: Project,
     territory: String,
     members: Vec<InquiryMember>,
+    questionnaires: Vec<(Questionnaire, i64)>,
+}
+
+/// A form of the group page sent back with its errors.
+enum Refused<'a> {
+    None,
+    Member(&'a MemberForm, &'a FormErrors),
+    Questionnaire(&'a QuestionnaireForm, &'a FormErrors),
 }
 
 /// The group of an active participant, or not found.
@@ -117,7 +127,8 @@ async fn load_group(state: &AppState, project: Project, collectivity_id: i64) ->
             }
             let territory = territory_of_collectivity(conn, collectivity_id)?.ok_or(AppError::NotFound)?.name;
             let members = inquiry::members_of_group(conn, project.id, collectivity_id)?;
-            Ok(Group { project, territory, members })
+            let questionnaires = questionnaires::questionnaires_of_group(conn, project.id, collectivity_id)?;
+            Ok(Group { project, territory, members, questionnaires })
         })
         .await
 }
@@ -133,12 +144,22 @@ pub struct MemberForm {
 
 fn group_page(
     ctx: &PageCtx,
+    state: &AppState,
     group: &Group,
     collectivity_id: i64,
     access: &Access,
-    form: &MemberForm,
-    errors: &FormErrors,
+    refused: Refused,
 ) -> Markup {
+    let (empty_member, empty_questionnaire, none) =
+        (MemberForm::default(), QuestionnaireForm::default(), FormErrors::default());
+    let (form, errors) = match refused {
+        Refused::Member(form, errors) => (form, errors),
+        _ => (&empty_member, &none),
+    };
+    let (questionnaire_form, questionnaire_errors) = match refused {
+        Refused::Questionnaire(form, errors) => (form, errors),
+        _ => (&empty_questionnaire, &none),
+    };
     let project = &group.project;
     let path = group_path(project.id, collectivity_id);
     let mixedness = Mixedness::of(&group.members.iter().map(InquiryMember::category).collect::<Vec<_>>());
@@ -196,6 +217,7 @@ fn group_page(
                     }
                 }
             }
+            (questionnaires_section(ctx, state, project, collectivity_id, &group.questionnaires, access, (questionnaire_form, questionnaire_errors)))
             @if may_form(access, collectivity_id) {
                 section aria-labelledby="ajouter" {
                     h2 id="ajouter" { "Ajouter une personne" }
@@ -239,7 +261,7 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64
         return Err(AppError::Forbidden);
     }
     let group = load_group(&state, project, collectivity_id).await?;
-    Ok(group_page(&ctx, &group, collectivity_id, &access, &MemberForm::default(), &FormErrors::default()))
+    Ok(group_page(&ctx, &state, &group, collectivity_id, &access, Refused::None))
 }
 
 pub async fn add(
@@ -259,7 +281,14 @@ pub async fn add(
         Ok(member) => member,
         Err(errors) => {
             let errors = FormErrors::from(errors);
-            return Ok(unprocessable(group_page(&ctx, &group, collectivity_id, &access, &form, &errors)));
+            return Ok(unprocessable(group_page(
+                &ctx,
+                &state,
+                &group,
+                collectivity_id,
+                &access,
+                Refused::Member(&form, &errors),
+            )));
         }
     };
     let territory = group.territory.clone();
@@ -276,7 +305,14 @@ pub async fn add(
         AddOutcome::EmailTaken => {
             let mut errors = FormErrors::default();
             errors.add("email", "Une personne du groupe a déjà cette adresse électronique.");
-            return Ok(unprocessable(group_page(&ctx, &group, collectivity_id, &access, &form, &errors)));
+            return Ok(unprocessable(group_page(
+                &ctx,
+                &state,
+                &group,
+                collectivity_id,
+                &access,
+                Refused::Member(&form, &errors),
+            )));
         }
     };
     match &member.email {
@@ -317,4 +353,29 @@ pub async fn remove(
     }
     ctx.set_flash("La personne a été retirée du groupe, avec ses données.");
     Ok(see_other(&group_path(project_id, collectivity_id)))
+}
+
+pub async fn create_questionnaire(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<QuestionnaireForm>,
+) -> Result<HttpResponse, AppError> {
+    let user_id = ctx.require_user()?.id;
+    let (project_id, collectivity_id) = path.into_inner();
+    let (project, access) = project_and_access(&state, &ctx, project_id).await?;
+    if !access.leads() {
+        return Err(AppError::Forbidden);
+    }
+    let group = load_group(&state, project, collectivity_id).await?;
+    match create_for_group(&state, project_id, collectivity_id, user_id, &form).await? {
+        Ok(id) => {
+            ctx.set_flash("Questionnaire créé : ajoutez-lui ses questions.");
+            Ok(see_other(&builder_path(id)))
+        }
+        Err(errors) => {
+            let refused = Refused::Questionnaire(&form, &errors);
+            Ok(unprocessable(group_page(&ctx, &state, &group, collectivity_id, &access, refused)))
+        }
+    }
 }

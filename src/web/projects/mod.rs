@@ -6,6 +6,7 @@ pub mod enrolment;
 pub mod events;
 pub mod inquiry;
 pub mod news;
+pub mod questionnaires;
 pub mod steering;
 
 use actix_web::{web, HttpResponse};

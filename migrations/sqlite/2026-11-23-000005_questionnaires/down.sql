@@ -1,0 +1,4 @@
+DROP TABLE answers;
+DROP TABLE responses;
+DROP TABLE questions;
+DROP TABLE questionnaires;

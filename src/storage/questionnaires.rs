@@ -1,0 +1,273 @@
+//! Questionnaires, their questions, and responses stored in long form (one row per response, question, item and
+//! value).
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{answers, questionnaires, questions, responses};
+use super::{now, DbConnection};
+use crate::domain::questionnaire::{
+    AnswerItem, Condition, ConditionOp, NewQuestionnaire, Question, QuestionType, Settings,
+};
+
+#[derive(Debug, Clone, Queryable)]
+pub struct Questionnaire {
+    pub id: i64,
+    pub project_id: i64,
+    pub collectivity_id: i64,
+    pub title: String,
+    pub introduction: String,
+    pub public_token: String,
+    pub opens_on: Option<NaiveDate>,
+    pub closes_on: Option<NaiveDate>,
+    pub created_by: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Questionnaire {
+    pub fn is_open(&self, today: NaiveDate) -> bool {
+        NewQuestionnaire::is_open(self.opens_on, self.closes_on, today)
+    }
+}
+
+type QuestionRow = (i64, i64, i32, String, String, String, bool, String, Option<i64>, Option<String>, String);
+
+fn question_of(row: QuestionRow) -> Question {
+    let (id, _, _, kind, label, help, required, settings, condition_question, condition_op, condition_values) = row;
+    let condition = match (condition_question, condition_op.as_deref().map(ConditionOp::parse)) {
+        (Some(question_id), Some(Ok(op))) => {
+            Some(Condition { question_id, op, values: condition_values.lines().map(str::to_owned).collect() })
+        }
+        _ => None,
+    };
+    Question {
+        id,
+        // Stored values were validated on the way in (and the CHECK lists the types).
+        kind: QuestionType::parse(&kind).unwrap_or(QuestionType::ShortText),
+        label,
+        help,
+        required,
+        settings: serde_json::from_str::<Settings>(&settings).unwrap_or_default(),
+        condition,
+    }
+}
+
+pub fn create_questionnaire(
+    conn: &mut DbConnection,
+    project_id: i64,
+    collectivity_id: i64,
+    questionnaire: &NewQuestionnaire,
+    public_token: &str,
+    user_id: i64,
+) -> QueryResult<i64> {
+    let at = now();
+    diesel::insert_into(questionnaires::table)
+        .values((
+            questionnaires::project_id.eq(project_id),
+            questionnaires::collectivity_id.eq(collectivity_id),
+            questionnaires::title.eq(&questionnaire.title),
+            questionnaires::introduction.eq(&questionnaire.introduction),
+            questionnaires::public_token.eq(public_token),
+            questionnaires::opens_on.eq(questionnaire.opens_on),
+            questionnaires::closes_on.eq(questionnaire.closes_on),
+            questionnaires::created_by.eq(user_id),
+            questionnaires::created_at.eq(at),
+            questionnaires::updated_at.eq(at),
+        ))
+        .returning(questionnaires::id)
+        .get_result(conn)
+}
+
+pub fn find_questionnaire(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Questionnaire>> {
+    questionnaires::table.find(id).first(conn).optional()
+}
+
+pub fn find_by_token(conn: &mut DbConnection, token: &str) -> QueryResult<Option<Questionnaire>> {
+    questionnaires::table.filter(questionnaires::public_token.eq(token)).first(conn).optional()
+}
+
+/// The questionnaires of one group with their number of responses, the most recent first.
+pub fn questionnaires_of_group(
+    conn: &mut DbConnection,
+    project_id: i64,
+    collectivity_id: i64,
+) -> QueryResult<Vec<(Questionnaire, i64)>> {
+    let list: Vec<Questionnaire> = questionnaires::table
+        .filter(questionnaires::project_id.eq(project_id))
+        .filter(questionnaires::collectivity_id.eq(collectivity_id))
+        .order((questionnaires::created_at.desc(), questionnaires::id.desc()))
+        .load(conn)?;
+    let ids: Vec<i64> = list.iter().map(|q| q.id).collect();
+    let counts: Vec<(i64, i64)> = responses::table
+        .filter(responses::questionnaire_id.eq_any(&ids))
+        .group_by(responses::questionnaire_id)
+        .select((responses::questionnaire_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(list
+        .into_iter()
+        .map(|q| {
+            let n = counts.iter().find(|(id, _)| *id == q.id).map_or(0, |(_, n)| *n);
+            (q, n)
+        })
+        .collect())
+}
+
+/// A questionnaire's questions in their order.
+pub fn questions_of(conn: &mut DbConnection, questionnaire_id: i64) -> QueryResult<Vec<Question>> {
+    let rows: Vec<QuestionRow> = questions::table
+        .filter(questions::questionnaire_id.eq(questionnaire_id))
+        .order((questions::position.asc(), questions::id.asc()))
+        .load(conn)?;
+    Ok(rows.into_iter().map(question_of).collect())
+}
+
+/// Adds a question at the end. Call it inside `storage::write_transaction` (the position is read, then written).
+pub fn add_question(conn: &mut DbConnection, questionnaire_id: i64, question: &Question) -> QueryResult<i64> {
+    let last: Option<i32> = questions::table
+        .filter(questions::questionnaire_id.eq(questionnaire_id))
+        .select(diesel::dsl::max(questions::position))
+        .first(conn)?;
+    let settings = serde_json::to_string(&question.settings).unwrap_or_else(|_| "{}".into());
+    let id = diesel::insert_into(questions::table)
+        .values((
+            questions::questionnaire_id.eq(questionnaire_id),
+            questions::position.eq(last.unwrap_or(0) + 1),
+            questions::kind.eq(question.kind.code()),
+            questions::label.eq(&question.label),
+            questions::help.eq(&question.help),
+            questions::required.eq(question.required),
+            questions::settings.eq(settings),
+            questions::condition_question_id.eq(question.condition.as_ref().map(|c| c.question_id)),
+            questions::condition_op.eq(question.condition.as_ref().map(|c| c.op.code())),
+            questions::condition_values.eq(question
+                .condition
+                .as_ref()
+                .map(|c| c.values.join("\n"))
+                .unwrap_or_default()),
+        ))
+        .returning(questions::id)
+        .get_result(conn)?;
+    touch(conn, questionnaire_id)?;
+    Ok(id)
+}
+
+fn touch(conn: &mut DbConnection, questionnaire_id: i64) -> QueryResult<()> {
+    diesel::update(questionnaires::table.find(questionnaire_id))
+        .set(questionnaires::updated_at.eq(now()))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum RemoveOutcome {
+    Removed,
+    /// Answers exist: removing the question would orphan them.
+    HasAnswers(i64),
+    NotFound,
+}
+
+/// Removes a question that has no answers yet (conditions that pointed at it are dropped by the database).
+/// Call it inside `storage::write_transaction`.
+pub fn remove_question(conn: &mut DbConnection, questionnaire_id: i64, question_id: i64) -> QueryResult<RemoveOutcome> {
+    let answered: i64 = answers::table.filter(answers::question_id.eq(question_id)).count().get_result(conn)?;
+    if answered > 0 {
+        return Ok(RemoveOutcome::HasAnswers(answered));
+    }
+    let removed = diesel::delete(
+        questions::table.filter(questions::id.eq(question_id)).filter(questions::questionnaire_id.eq(questionnaire_id)),
+    )
+    .execute(conn)?;
+    if removed == 0 {
+        return Ok(RemoveOutcome::NotFound);
+    }
+    touch(conn, questionnaire_id)?;
+    Ok(RemoveOutcome::Removed)
+}
+
+/// Moves a question one place up or down, swapping positions with its neighbour; false if it cannot move. A
+/// question never moves above the one its condition reads. Call it inside `storage::write_transaction`.
+pub fn move_question(conn: &mut DbConnection, questionnaire_id: i64, question_id: i64, up: bool) -> QueryResult<bool> {
+    let order: Vec<(i64, i32, Option<i64>)> = questions::table
+        .filter(questions::questionnaire_id.eq(questionnaire_id))
+        .order((questions::position.asc(), questions::id.asc()))
+        .select((questions::id, questions::position, questions::condition_question_id))
+        .load(conn)?;
+    let Some(index) = order.iter().position(|(id, _, _)| *id == question_id) else { return Ok(false) };
+    let other = if up { index.checked_sub(1) } else { Some(index + 1).filter(|i| *i < order.len()) };
+    let Some(other) = other else { return Ok(false) };
+    let (moved, neighbour) = (order[index], order[other]);
+    // After the swap, the one that comes first must not read the other's answer.
+    let (first, second) = if up { (moved, neighbour) } else { (neighbour, moved) };
+    if first.2 == Some(second.0) {
+        return Ok(false);
+    }
+    // Positions are distinct (each question is added after the last): swapping them keeps them so.
+    diesel::update(questions::table.find(moved.0)).set(questions::position.eq(neighbour.1)).execute(conn)?;
+    diesel::update(questions::table.find(neighbour.0)).set(questions::position.eq(moved.1)).execute(conn)?;
+    touch(conn, questionnaire_id)?;
+    Ok(true)
+}
+
+/// How a response was collected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Online,
+    Interview,
+    Paper,
+}
+
+impl Channel {
+    pub fn code(self) -> &'static str {
+        match self {
+            Channel::Online => "online",
+            Channel::Interview => "interview",
+            Channel::Paper => "paper",
+        }
+    }
+}
+
+/// Records a response and its answers, all or nothing. Call it inside `storage::write_transaction`.
+pub fn record_response(
+    conn: &mut DbConnection,
+    questionnaire_id: i64,
+    channel: Channel,
+    interviewer_id: Option<i64>,
+    items: &[(i64, AnswerItem)],
+) -> QueryResult<i64> {
+    let response_id: i64 = diesel::insert_into(responses::table)
+        .values((
+            responses::questionnaire_id.eq(questionnaire_id),
+            responses::channel.eq(channel.code()),
+            responses::interviewer_id.eq(interviewer_id),
+            responses::submitted_at.eq(now()),
+        ))
+        .returning(responses::id)
+        .get_result(conn)?;
+    // One row at a time: diesel's MultiConnection has no batch insert on SQLite (DESIGN.md §4).
+    for (question_id, (item, value)) in items {
+        diesel::insert_into(answers::table)
+            .values((
+                answers::response_id.eq(response_id),
+                answers::question_id.eq(question_id),
+                answers::item.eq(item),
+                answers::value.eq(value),
+            ))
+            .execute(conn)?;
+    }
+    Ok(response_id)
+}
+
+pub fn count_responses(conn: &mut DbConnection, questionnaire_id: i64) -> QueryResult<i64> {
+    responses::table.filter(responses::questionnaire_id.eq(questionnaire_id)).count().get_result(conn)
+}
+
+/// The answers of one response, in long form.
+pub fn answers_of_response(conn: &mut DbConnection, response_id: i64) -> QueryResult<Vec<(i64, AnswerItem)>> {
+    let rows: Vec<(i64, String, String)> = answers::table
+        .filter(answers::response_id.eq(response_id))
+        .select((answers::question_id, answers::item, answers::value))
+        .order((answers::question_id, answers::item, answers::value))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(q, item, value)| (q, (item, value))).collect())
+}

@@ -1,0 +1,436 @@
+//! The questionnaire builder of a participant territory's inquiry group: the provider (and the agency) create a
+//! questionnaire, add its questions of every type with their conditions, order them, preview it, and share its
+//! public link. Once a question has answers it cannot be removed: its answers would be orphaned.
+
+use actix_web::{web, HttpResponse};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::inquiry::group_path;
+use super::{project_and_access, project_path, Access};
+use crate::domain::questionnaire::{
+    choices_text, parse_question, ConditionOp, NewQuestionnaire, Question, QuestionInput, QuestionType,
+};
+use crate::security::random_token;
+use crate::storage;
+use crate::storage::collectivities::territory_of_collectivity;
+use crate::storage::projects::Project;
+use crate::storage::questionnaires::{self, Questionnaire, RemoveOutcome};
+use crate::web::context::PageCtx;
+use crate::web::survey::{questions_fields, survey_path};
+use crate::web::views::{csrf_field, date_fr, optional_textarea, page, see_other, unprocessable, Field, FormErrors};
+use crate::web::{AppError, AppState};
+
+pub fn builder_path(id: i64) -> String {
+    format!("/questionnaires/{id}")
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct QuestionnaireForm {
+    title: String,
+    introduction: String,
+    opens_on: String,
+    closes_on: String,
+}
+
+/// The questionnaires on a group's page, with the form to create one for those who lead the project.
+pub fn section(
+    ctx: &PageCtx,
+    state: &AppState,
+    project: &Project,
+    collectivity_id: i64,
+    list: &[(Questionnaire, i64)],
+    access: &Access,
+    (form, errors): (&QuestionnaireForm, &FormErrors),
+) -> Markup {
+    let today = storage::now().date();
+    html! {
+        section aria-labelledby="questionnaires" {
+            h2 id="questionnaires" { "Questionnaires" }
+            @if list.is_empty() { p { "Aucun questionnaire pour l’instant." } }
+            @else {
+                ul class="cards" {
+                    @for (questionnaire, responses) in list {
+                        li class="card" {
+                            h3 {
+                                @if access.leads() { a href=(builder_path(questionnaire.id)) { (questionnaire.title) } }
+                                @else { (questionnaire.title) }
+                            }
+                            p class="meta" {
+                                (responses) " réponse" @if *responses > 1 { "s" } " · "
+                                @if questionnaire.is_open(today) { "ouvert aux réponses" } @else { "fermé aux réponses" }
+                            }
+                            p class="public-link" { "Lien à partager : " a href=(survey_path(questionnaire)) { (state.link(&survey_path(questionnaire))) } }
+                        }
+                    }
+                }
+            }
+            @if access.leads() {
+                h3 id="nouveau-questionnaire" { "Créer un questionnaire" }
+                (errors.summary())
+                form class="form" method="post" action={ (group_path(project.id, collectivity_id)) "/questionnaires" } novalidate {
+                    (csrf_field(ctx))
+                    (Field::new("title", "Titre du questionnaire").value(&form.title).render(errors))
+                    (optional_textarea("introduction", "Introduction pour les répondants", &form.introduction, "Qui enquête, pourquoi, ce que deviendront les réponses. Markdown accepté.", errors))
+                    (Field::new("opens_on", "Ouverture").kind("date").value(&form.opens_on).hint("Laissez vide pour ouvrir tout de suite. Format JJ/MM/AAAA.").optional().render(errors))
+                    (Field::new("closes_on", "Clôture").kind("date").value(&form.closes_on).hint("Laissez vide pour ne pas fixer de date.").optional().render(errors))
+                    button class="button" type="submit" { "Créer le questionnaire" }
+                }
+            }
+        }
+    }
+}
+
+/// Creates a questionnaire for the group; `Err` carries the form's errors for the group page.
+pub async fn create_for_group(
+    state: &AppState,
+    project_id: i64,
+    collectivity_id: i64,
+    user_id: i64,
+    form: &QuestionnaireForm,
+) -> Result<Result<i64, FormErrors>, AppError> {
+    let parsed = match NewQuestionnaire::parse(&form.title, &form.introduction, &form.opens_on, &form.closes_on) {
+        Ok(parsed) => parsed,
+        Err(errors) => return Ok(Err(FormErrors::from(errors))),
+    };
+    let token = random_token();
+    let id = state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(questionnaires::create_questionnaire(
+                    conn,
+                    project_id,
+                    collectivity_id,
+                    &parsed,
+                    &token,
+                    user_id,
+                )?)
+            })
+        })
+        .await?;
+    Ok(Ok(id))
+}
+
+/// A questionnaire, its questions and the territory's name, for those who lead its project.
+struct Builder {
+    questionnaire: Questionnaire,
+    project: Project,
+    territory: String,
+    questions: Vec<Question>,
+    responses: i64,
+}
+
+async fn load_builder(state: &AppState, ctx: &PageCtx, id: i64) -> Result<Builder, AppError> {
+    ctx.require_user()?;
+    let questionnaire =
+        state.db(move |conn| Ok(questionnaires::find_questionnaire(conn, id)?)).await?.ok_or(AppError::NotFound)?;
+    let (project, access) = project_and_access(state, ctx, questionnaire.project_id).await?;
+    if !access.leads() {
+        return Err(AppError::Forbidden);
+    }
+    state
+        .db(move |conn| {
+            let territory =
+                territory_of_collectivity(conn, questionnaire.collectivity_id)?.ok_or(AppError::NotFound)?.name;
+            let questions = questionnaires::questions_of(conn, questionnaire.id)?;
+            let responses = questionnaires::count_responses(conn, questionnaire.id)?;
+            Ok(Builder { questionnaire, project, territory, questions, responses })
+        })
+        .await
+}
+
+/// The builder's question form, as typed (checkboxes send nothing when unticked).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct QuestionForm {
+    kind: String,
+    label: String,
+    help: String,
+    required: Option<String>,
+    choices: String,
+    allow_other: Option<String>,
+    min: String,
+    max: String,
+    min_label: String,
+    max_label: String,
+    rows: String,
+    condition_question: String,
+    condition_op: String,
+    condition_values: String,
+}
+
+fn select(
+    name: &'static str,
+    label: &str,
+    options: &[(String, String)],
+    selected: &str,
+    hint: Option<&str>,
+    errors: &FormErrors,
+) -> Markup {
+    let error = errors.get(name);
+    let hint_id = format!("{name}-aide");
+    let error_id = format!("{name}-erreur");
+    let described: Vec<&str> =
+        [hint.map(|_| hint_id.as_str()), error.map(|_| error_id.as_str())].into_iter().flatten().collect();
+    html! {
+        div class={ "field" @if error.is_some() { " field-invalid" } } {
+            label for=(name) { (label) }
+            @if let Some(hint) = hint { p class="hint" id=(hint_id) { (hint) } }
+            @if let Some(message) = error { p class="field-error" id=(error_id) { span aria-hidden="true" { "⚠ " } (message) } }
+            select id=(name) name=(name) aria-invalid=[error.map(|_| "true")] aria-describedby=[(!described.is_empty()).then(|| described.join(" "))] {
+                @for (value, text) in options { option value=(value) selected[selected == value] { (text) } }
+            }
+        }
+    }
+}
+
+fn builder_page(
+    ctx: &PageCtx,
+    state: &AppState,
+    builder: &Builder,
+    form: &QuestionForm,
+    errors: &FormErrors,
+) -> Markup {
+    let q = &builder.questionnaire;
+    let path = builder_path(q.id);
+    let kinds: Vec<(String, String)> =
+        QuestionType::ALL.iter().map(|k| (k.code().to_owned(), k.label().to_owned())).collect();
+    let mut earlier: Vec<(String, String)> = vec![(String::new(), "Toujours posée".to_owned())];
+    earlier.extend(
+        builder
+            .questions
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| {
+                matches!(q.kind, QuestionType::SingleChoice | QuestionType::MultipleChoice | QuestionType::YesNo)
+            })
+            .map(|(i, q)| (q.id.to_string(), format!("{}. {}", i + 1, q.label))),
+    );
+    let ops: Vec<(String, String)> =
+        ConditionOp::ALL.iter().map(|o| (o.code().to_owned(), o.label().to_owned())).collect();
+    let today = storage::now().date();
+    page(
+        ctx,
+        &q.title,
+        html! {
+            p class="breadcrumb" {
+                a href=(project_path(builder.project.id)) { (builder.project.title) } " › "
+                a href=(group_path(builder.project.id, q.collectivity_id)) { "Groupe d’enquête de " (builder.territory) } " › Questionnaire"
+            }
+            h1 { (q.title) }
+            ul class="stats" {
+                li { strong { (builder.questions.len()) } " question" @if builder.questions.len() > 1 { "s" } }
+                li { strong { (builder.responses) } " réponse" @if builder.responses > 1 { "s" } }
+                li {
+                    @if q.is_open(today) { strong { "Ouvert" } " aux réponses" } @else { strong { "Fermé" } " aux réponses" }
+                    @if let Some(open) = q.opens_on { " · du " (date_fr(open)) }
+                    @if let Some(close) = q.closes_on { " · jusqu’au " (date_fr(close)) }
+                }
+            }
+            p class="public-link" { "Lien public à partager : " a href=(survey_path(q)) { (state.link(&survey_path(q))) } " · " a href={ (path) "/apercu" } { "Aperçu" } }
+            section aria-labelledby="questions" {
+                h2 id="questions" { "Questions" }
+                @if builder.questions.is_empty() { p { "Aucune question pour l’instant : ajoutez la première ci-dessous." } }
+                ol class="questions" {
+                    @for (i, question) in builder.questions.iter().enumerate() {
+                        li class="card" {
+                            h3 { (question.label) }
+                            p class="meta" {
+                                (question.kind.label())
+                                @if question.required { " · obligatoire" }
+                                @if question.kind.has_choices() { " · " (question.settings.choices.len()) " propositions" }
+                                @if question.settings.allow_other { " · avec « Autre »" }
+                                @if let Some(c) = &question.condition {
+                                    " · posée si la question "
+                                    (builder.questions.iter().position(|q| q.id == c.question_id).map_or(0, |p| p + 1))
+                                    " " (c.op.label()) " " (c.values.join(", "))
+                                }
+                            }
+                            @if question.kind.has_choices() { p class="hint" { (choices_text(&question.settings.choices).replace('\n', " · ")) } }
+                            div class="actions" {
+                                @if i > 0 {
+                                    form class="inline" method="post" action={ (path) "/questions/" (question.id) "/deplacement" } {
+                                        (csrf_field(ctx))
+                                        input type="hidden" name="direction" value="up";
+                                        button class="link-button" type="submit" { "Monter" span class="visually-hidden" { " la question " (i + 1) } }
+                                    }
+                                    " · "
+                                }
+                                @if i + 1 < builder.questions.len() {
+                                    form class="inline" method="post" action={ (path) "/questions/" (question.id) "/deplacement" } {
+                                        (csrf_field(ctx))
+                                        input type="hidden" name="direction" value="down";
+                                        button class="link-button" type="submit" { "Descendre" span class="visually-hidden" { " la question " (i + 1) } }
+                                    }
+                                    " · "
+                                }
+                                form class="inline" method="post" action={ (path) "/questions/" (question.id) "/suppression" } {
+                                    (csrf_field(ctx))
+                                    button class="link-button" type="submit" { "Supprimer" span class="visually-hidden" { " la question " (i + 1) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            section aria-labelledby="ajouter" {
+                h2 id="ajouter" { "Ajouter une question" }
+                (errors.summary())
+                form class="form" method="post" action={ (path) "/questions" } novalidate {
+                    (csrf_field(ctx))
+                    (select("kind", "Type de question", &kinds, if form.kind.is_empty() { "single_choice" } else { &form.kind }, None, errors))
+                    (Field::new("label", "Intitulé").value(&form.label).render(errors))
+                    (Field::new("help", "Aide").value(&form.help).hint("Une précision pour le répondant, s’il en faut une.").optional().render(errors))
+                    div class="choice" {
+                        input type="checkbox" id="required" name="required" value="oui" checked[form.required.is_some()];
+                        label for="required" { "Réponse obligatoire" }
+                    }
+                    (optional_textarea("choices", "Propositions (questions à choix et classement)", &form.choices, "Une par ligne. Pour garder un code stable : « code = libellé ».", errors))
+                    div class="choice" {
+                        input type="checkbox" id="allow_other" name="allow_other" value="oui" checked[form.allow_other.is_some()];
+                        label for="allow_other" { "Ajouter « Autre, précisez »" }
+                    }
+                    (optional_textarea("rows", "Lignes du tableau", &form.rows, "Une par ligne ; chaque ligne se répond sur la même échelle.", errors))
+                    (Field::new("min", "Minimum").value(&form.min).hint("Nombre de cases à cocher au moins, valeur la plus petite, ou premier point de l’échelle (1 par défaut).").optional().render(errors))
+                    (Field::new("max", "Maximum").value(&form.max).hint("Nombre de cases au plus, valeur la plus grande, ou dernier point de l’échelle (5 par défaut).").optional().render(errors))
+                    (Field::new("min_label", "Libellé du premier point").value(&form.min_label).hint("Par exemple « Pas du tout d’accord ».").optional().render(errors))
+                    (Field::new("max_label", "Libellé du dernier point").value(&form.max_label).hint("Par exemple « Tout à fait d’accord ».").optional().render(errors))
+                    fieldset class="field" {
+                        legend { "Condition d’affichage" }
+                        (select("condition_question", "Poser cette question seulement si la question", &earlier, &form.condition_question, None, errors))
+                        (select("condition_op", "Condition", &ops, if form.condition_op.is_empty() { "equals" } else { &form.condition_op }, None, errors))
+                        (optional_textarea("condition_values", "Réponse(s)", &form.condition_values, "Les codes des propositions (« oui » ou « non » pour une question oui / non), un par ligne.", errors))
+                    }
+                    button class="button" type="submit" { "Ajouter la question" }
+                }
+            }
+        },
+    )
+}
+
+pub async fn show(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64>) -> Result<Markup, AppError> {
+    let builder = load_builder(&state, &ctx, id.into_inner()).await?;
+    Ok(builder_page(&ctx, &state, &builder, &QuestionForm::default(), &FormErrors::default()))
+}
+
+pub async fn preview(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64>) -> Result<Markup, AppError> {
+    let builder = load_builder(&state, &ctx, id.into_inner()).await?;
+    let q = &builder.questionnaire;
+    Ok(page(
+        &ctx,
+        &format!("Aperçu — {}", q.title),
+        html! {
+            p class="breadcrumb" { a href=(builder_path(q.id)) { (q.title) } " › Aperçu" }
+            h1 { "Aperçu : " (q.title) }
+            p class="notice notice-warning" { "Aperçu : les répondants voient ces questions à l’adresse publique ; rien n’est envoyé d’ici." }
+            div class="form survey" { (questions_fields(&builder.questions, &[], &FormErrors::default())) }
+        },
+    ))
+}
+
+pub async fn add_question(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<QuestionForm>,
+) -> Result<HttpResponse, AppError> {
+    let builder = load_builder(&state, &ctx, id.into_inner()).await?;
+    let parsed = parse_question(
+        &QuestionInput {
+            kind: &form.kind,
+            label: &form.label,
+            help: &form.help,
+            required: form.required.is_some(),
+            choices: &form.choices,
+            allow_other: form.allow_other.is_some(),
+            min: &form.min,
+            max: &form.max,
+            min_label: &form.min_label,
+            max_label: &form.max_label,
+            rows: &form.rows,
+            condition_question: &form.condition_question,
+            condition_op: &form.condition_op,
+            condition_values: &form.condition_values,
+        },
+        &builder.questions,
+    );
+    let question = match parsed {
+        Ok(question) => question,
+        Err(errors) => {
+            return Ok(unprocessable(builder_page(&ctx, &state, &builder, &form, &FormErrors::from(errors))))
+        }
+    };
+    let questionnaire_id = builder.questionnaire.id;
+    state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(questionnaires::add_question(conn, questionnaire_id, &question)?)
+            })
+        })
+        .await?;
+    ctx.set_flash("Question ajoutée.");
+    Ok(see_other(&format!("{}#ajouter", builder_path(questionnaire_id))))
+}
+
+pub async fn remove_question(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, question_id) = path.into_inner();
+    let builder = load_builder(&state, &ctx, id).await?;
+    let questionnaire_id = builder.questionnaire.id;
+    let outcome = state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(questionnaires::remove_question(conn, questionnaire_id, question_id)?)
+            })
+        })
+        .await?;
+    match outcome {
+        RemoveOutcome::Removed => ctx.set_flash("Question supprimée."),
+        RemoveOutcome::HasAnswers(n) => ctx.set_flash(&format!(
+            "Cette question a déjà {n} réponse{} : la supprimer les rendrait orphelines. Vous pouvez la déplacer.",
+            if n > 1 { "s" } else { "" }
+        )),
+        RemoveOutcome::NotFound => return Err(AppError::NotFound),
+    }
+    Ok(see_other(&format!("{}#questions", builder_path(questionnaire_id))))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MoveForm {
+    direction: String,
+}
+
+pub async fn move_question(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<MoveForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, question_id) = path.into_inner();
+    let up = match form.direction.as_str() {
+        "up" => true,
+        "down" => false,
+        _ => return Err(AppError::BadRequest("Choisissez de monter ou de descendre la question.".into())),
+    };
+    let builder = load_builder(&state, &ctx, id).await?;
+    if !builder.questions.iter().any(|q| q.id == question_id) {
+        return Err(AppError::NotFound);
+    }
+    let questionnaire_id = builder.questionnaire.id;
+    let moved = state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(questionnaires::move_question(conn, questionnaire_id, question_id, up)?)
+            })
+        })
+        .await?;
+    if !moved {
+        ctx.set_flash("Cette question ne peut pas passer avant la question dont dépend sa condition.");
+    }
+    Ok(see_other(&format!("{}#questions", builder_path(questionnaire_id))))
+}

@@ -1,0 +1,333 @@
+//! Answering a questionnaire online, without an account: the public link `/q/{token}`, anonymous by default.
+//! The form works without JavaScript; conditions are evaluated on the server, which keeps no answer to a question
+//! its condition hides. A honeypot field turns away robots without bothering people.
+
+use actix_web::{web, HttpResponse};
+use maud::{html, Markup};
+
+use super::context::PageCtx;
+use super::markdown::Markdown;
+use super::middleware::decode_form;
+use super::views::{csrf_field, date_fr, page, see_other, unprocessable, FormErrors};
+use super::{AppError, AppState};
+use crate::domain::questionnaire::{
+    field_name, item_field_name, validate_response, Question, QuestionType, Submitted, OTHER,
+};
+use crate::storage::questionnaires::{self, Channel, Questionnaire};
+use crate::storage::{self, now};
+
+/// A field no person sees or fills; robots that fill every field give themselves away.
+const HONEYPOT: &str = "site_web";
+
+pub fn survey_path(questionnaire: &Questionnaire) -> String {
+    format!("/q/{}", questionnaire.public_token)
+}
+
+/// "Question 3" for the condition notes: the number a person sees beside each question.
+fn number_of(questions: &[Question], id: i64) -> Option<usize> {
+    questions.iter().position(|q| q.id == id).map(|i| i + 1)
+}
+
+/// The label of an answer code of a question, as a respondent reads it.
+fn answer_label(question: &Question, code: &str) -> String {
+    match question.kind {
+        QuestionType::YesNo => if code == "oui" { "Oui" } else { "Non" }.to_owned(),
+        _ => question
+            .settings
+            .choices
+            .iter()
+            .find(|c| c.code == code)
+            .map_or_else(|| code.to_owned(), |c| c.label.clone()),
+    }
+}
+
+/// When a question is asked, in words: shown beside it, since without JavaScript every question is on the page.
+fn condition_note(questions: &[Question], question: &Question) -> Option<String> {
+    let condition = question.condition.as_ref()?;
+    let on = questions.iter().find(|q| q.id == condition.question_id)?;
+    let values: Vec<String> = condition.values.iter().map(|v| format!("« {} »", answer_label(on, v))).collect();
+    let number = number_of(questions, on.id)?;
+    Some(match condition.op {
+        crate::domain::questionnaire::ConditionOp::Includes => {
+            format!("Seulement si vous avez coché {} à la question {number}.", values.join(", "))
+        }
+        _ => format!("Seulement si vous avez répondu {} à la question {number}.", values.join(" ou ")),
+    })
+}
+
+/// The questions as form fields, with what was typed and the errors of a refused submission.
+pub fn questions_fields(questions: &[Question], form: &[(String, String)], errors: &FormErrors) -> Markup {
+    html! {
+        @for (index, question) in questions.iter().enumerate() {
+            (question_field(index + 1, questions, question, form, errors))
+        }
+    }
+}
+
+fn question_field(
+    number: usize,
+    questions: &[Question],
+    question: &Question,
+    form: &[(String, String)],
+    errors: &FormErrors,
+) -> Markup {
+    let name = field_name(question.id);
+    let error = errors.get(&name);
+    let help_id = format!("{name}-aide");
+    let error_id = format!("{name}-erreur");
+    let note = condition_note(questions, question);
+    let described: Vec<String> =
+        [(!question.help.is_empty() || note.is_some()).then(|| help_id.clone()), error.map(|_| error_id.clone())]
+            .into_iter()
+            .flatten()
+            .collect();
+    let described = (!described.is_empty()).then(|| described.join(" "));
+    let chosen = |field: &str| form.values(field);
+    let title = html! {
+        span class="question-number" { (number) ". " }
+        (question.label)
+        @if question.required { span class="required" { " (obligatoire)" } } @else { span class="optional" { " (facultatif)" } }
+    };
+    let help = html! {
+        @if !question.help.is_empty() || note.is_some() {
+            p class="hint" id=(help_id) {
+                @if let Some(note) = &note { em { (note) } @if !question.help.is_empty() { " " } }
+                (question.help)
+            }
+        }
+        @if let Some(message) = error { p class="field-error" id=(error_id) { span aria-hidden="true" { "⚠ " } (message) } }
+    };
+    let class = if error.is_some() { "field question field-invalid" } else { "field question" };
+    match question.kind {
+        QuestionType::SingleChoice | QuestionType::MultipleChoice | QuestionType::YesNo | QuestionType::Scale => {
+            let input_type = if question.kind == QuestionType::MultipleChoice { "checkbox" } else { "radio" };
+            let mut options: Vec<(String, String)> = match question.kind {
+                QuestionType::YesNo => vec![("oui".into(), "Oui".into()), ("non".into(), "Non".into())],
+                QuestionType::Scale => {
+                    let (min, max) = question.settings.scale();
+                    (min..=max)
+                        .map(|n| {
+                            let label = match n {
+                                n if n == min && !question.settings.min_label.is_empty() => {
+                                    format!("{n} — {}", question.settings.min_label)
+                                }
+                                n if n == max && !question.settings.max_label.is_empty() => {
+                                    format!("{n} — {}", question.settings.max_label)
+                                }
+                                n => n.to_string(),
+                            };
+                            (n.to_string(), label)
+                        })
+                        .collect()
+                }
+                _ => question.settings.choices.iter().map(|c| (c.code.clone(), c.label.clone())).collect(),
+            };
+            if question.settings.allow_other {
+                options.push((OTHER.into(), "Autre".into()));
+            }
+            let other_field = item_field_name(question.id, OTHER);
+            html! {
+                fieldset class=(class) aria-describedby=[described.as_deref()] {
+                    legend { (title) }
+                    (help)
+                    @for (i, (value, label)) in options.iter().enumerate() {
+                        @let id = if i == 0 { name.clone() } else { format!("{name}-{value}") };
+                        div class="choice" {
+                            input type=(input_type) name=(name) id=(id) value=(value) checked[chosen(&name).contains(&value.as_str())];
+                            label for=(id) { (label) }
+                        }
+                    }
+                    @if question.settings.allow_other {
+                        div class="field other" {
+                            label for=(other_field) { "Si « Autre », précisez" }
+                            input type="text" id=(other_field) name=(other_field) value=(form.value_of(&other_field));
+                        }
+                    }
+                }
+            }
+        }
+        QuestionType::Matrix => {
+            let (min, max) = question.settings.scale();
+            html! {
+                fieldset class=(class) aria-describedby=[described.as_deref()] {
+                    legend { (title) }
+                    (help)
+                    @if !question.settings.min_label.is_empty() || !question.settings.max_label.is_empty() {
+                        p class="hint" { (min) " : " (question.settings.min_label) " … " (max) " : " (question.settings.max_label) }
+                    }
+                    @for (r, row) in question.settings.rows.iter().enumerate() {
+                        @let row_field = item_field_name(question.id, &row.code);
+                        fieldset class="matrix-row" {
+                            legend { (row.label) }
+                            @for n in min..=max {
+                                @let id = if r == 0 && n == min { name.clone() } else { format!("{row_field}-{n}") };
+                                @let value = n.to_string();
+                                span class="choice inline-choice" {
+                                    input type="radio" name=(row_field) id=(id) value=(value) checked[form.value_of(&row_field) == value];
+                                    label for=(id) { (n) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        QuestionType::Ranking => {
+            let n = question.settings.choices.len();
+            html! {
+                fieldset class=(class) aria-describedby=[described.as_deref()] {
+                    legend { (title) }
+                    p class="hint" { "Donnez à chaque proposition un rang, de 1 (en premier) à " (n) "." }
+                    (help)
+                    @for (i, choice) in question.settings.choices.iter().enumerate() {
+                        @let field = item_field_name(question.id, &choice.code);
+                        @let id = if i == 0 { name.clone() } else { field.clone() };
+                        div class="field ranking" {
+                            label for=(id) { (choice.label) }
+                            select id=(id) name=(field) {
+                                option value="" { "—" }
+                                @for rank in 1..=n { option value=(rank) selected[form.value_of(&field) == rank.to_string()] { (rank) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        QuestionType::Number
+        | QuestionType::ShortText
+        | QuestionType::LongText
+        | QuestionType::Date
+        | QuestionType::Place => {
+            let value = form.values(&name).first().copied().unwrap_or("");
+            let (input_type, mode, hint) = match question.kind {
+                QuestionType::Number => ("text", Some("decimal"), None),
+                QuestionType::Date => {
+                    ("date", None, Some("Format JJ/MM/AAAA si votre navigateur ne propose pas de calendrier."))
+                }
+                QuestionType::Place => (
+                    "text",
+                    None,
+                    Some("Une commune, un quartier, une adresse, ou des coordonnées « latitude, longitude »."),
+                ),
+                _ => ("text", None, None),
+            };
+            html! {
+                div class=(class) {
+                    label for=(name) { (title) }
+                    @if let Some(hint) = hint { p class="hint" { (hint) } }
+                    (help)
+                    @if question.kind == QuestionType::LongText {
+                        textarea id=(name) name=(name) rows="5" aria-invalid=[error.map(|_| "true")] aria-describedby=[described.as_deref()] { (value) }
+                    } @else {
+                        input id=(name) name=(name) type=(input_type) value=(value) inputmode=[mode]
+                            aria-invalid=[error.map(|_| "true")] aria-describedby=[described.as_deref()];
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn closed_message(questionnaire: &Questionnaire) -> String {
+    match (questionnaire.opens_on, questionnaire.closes_on) {
+        (Some(open), _) if open > now().date() => format!("Ce questionnaire ouvrira le {}.", date_fr(open)),
+        (_, Some(close)) => format!("Ce questionnaire est clos depuis le {}. Merci de votre intérêt.", date_fr(close)),
+        _ => "Ce questionnaire ne prend pas de réponses.".to_owned(),
+    }
+}
+
+fn survey_page(
+    ctx: &PageCtx,
+    questionnaire: &Questionnaire,
+    questions: &[Question],
+    form: &[(String, String)],
+    errors: &FormErrors,
+) -> Markup {
+    let open = questionnaire.is_open(now().date());
+    page(
+        ctx,
+        &questionnaire.title,
+        html! {
+            h1 { (questionnaire.title) }
+            @if !questionnaire.introduction.is_empty() { div class="markdown" { (Markdown(&questionnaire.introduction)) } }
+            p class="meta" { "Vos réponses sont anonymes : ni nom, ni adresse ne vous sont demandés. Les questions facultatives peuvent rester sans réponse." }
+            @if !open {
+                p class="notice notice-warning" role="status" { (closed_message(questionnaire)) }
+            } @else {
+                (errors.summary())
+                form class="form survey" method="post" action=(survey_path(questionnaire)) novalidate {
+                    (csrf_field(ctx))
+                    div class="honeypot" aria-hidden="true" {
+                        label for=(HONEYPOT) { "Ne pas remplir ce champ" }
+                        input type="text" id=(HONEYPOT) name=(HONEYPOT) tabindex="-1" autocomplete="off";
+                    }
+                    (questions_fields(questions, form, errors))
+                    button class="button" type="submit" { "Envoyer mes réponses" }
+                }
+            }
+        },
+    )
+}
+
+async fn load(state: &AppState, token: String) -> Result<(Questionnaire, Vec<Question>), AppError> {
+    state
+        .db(move |conn| {
+            let questionnaire = questionnaires::find_by_token(conn, &token)?.ok_or(AppError::NotFound)?;
+            let questions = questionnaires::questions_of(conn, questionnaire.id)?;
+            Ok((questionnaire, questions))
+        })
+        .await
+}
+
+pub async fn show(ctx: PageCtx, state: web::Data<AppState>, token: web::Path<String>) -> Result<Markup, AppError> {
+    let (questionnaire, questions) = load(&state, token.into_inner()).await?;
+    Ok(survey_page(&ctx, &questionnaire, &questions, &[], &FormErrors::default()))
+}
+
+pub async fn submit(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let (questionnaire, questions) = load(&state, token.into_inner()).await?;
+    let thanks = format!("{}/merci", survey_path(&questionnaire));
+    if !questionnaire.is_open(now().date()) {
+        return Err(AppError::Gone(closed_message(&questionnaire)));
+    }
+    let form = decode_form(&body)
+        .ok_or_else(|| AppError::BadRequest("Le formulaire contient des caractères invalides.".into()))?;
+    if !form.value_of(HONEYPOT).is_empty() {
+        // A robot: thanked like anyone, nothing kept.
+        return Ok(see_other(&thanks));
+    }
+    let items = match validate_response(&questions, form.as_slice()) {
+        Ok(items) => items,
+        Err(errors) => {
+            let errors = FormErrors::from(errors);
+            return Ok(unprocessable(survey_page(&ctx, &questionnaire, &questions, &form, &errors)));
+        }
+    };
+    let id = questionnaire.id;
+    state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(questionnaires::record_response(conn, id, Channel::Online, None, &items)?)
+            })
+        })
+        .await?;
+    Ok(see_other(&thanks))
+}
+
+pub async fn thanks(ctx: PageCtx, state: web::Data<AppState>, token: web::Path<String>) -> Result<Markup, AppError> {
+    let (questionnaire, _) = load(&state, token.into_inner()).await?;
+    Ok(page(
+        &ctx,
+        "Merci",
+        html! {
+            h1 { "Merci pour vos réponses" }
+            p { "Elles sont enregistrées, sans votre nom. Le groupe d’enquête les lira avec celles des autres habitants pour préparer la suite." }
+            p { a href=(survey_path(&questionnaire)) { "Répondre une nouvelle fois (pour une autre personne)" } }
+        },
+    ))
+}

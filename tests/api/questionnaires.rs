@@ -1,0 +1,346 @@
+//! Questionnaires: the provider or the agency builds one for a territory's inquiry group, with questions of every
+//! type and conditions; inhabitants answer online without an account; answers are stored in long form, validated
+//! on the server, and nothing of a refused or robotic submission is kept.
+
+use encommun::demo::DEMO_PASSWORD;
+use encommun::domain::territory::TerritoryKind;
+use encommun::storage::collectivities::find_collectivity_of_territory;
+use encommun::storage::projects::list_projects;
+use encommun::storage::questionnaires::{answers_of_response, count_responses, find_questionnaire, questions_of};
+use encommun::storage::territories::find_territory;
+
+use crate::helpers::{with_conn, Client, Page, TestApp};
+use crate::on_both_backends;
+
+const ADMIN: &str = "agence@demo.encommun.fr";
+const REFERENT: &str = "referente@agglopolys.demo.encommun.fr";
+
+async fn logged_in(app: &TestApp, email: &str) -> Client {
+    let client = app.client();
+    client.login(email, DEMO_PASSWORD).await.assert_redirect("/");
+    client
+}
+
+/// The group page of Agglopolys (participant of the demo project).
+fn group_path(app: &TestApp) -> String {
+    with_conn(app, |conn| {
+        let project = list_projects(conn).unwrap().remove(0).id;
+        let territory = find_territory(conn, TerritoryKind::Epci, "200030385").unwrap().unwrap();
+        let collectivity = find_collectivity_of_territory(conn, territory.id).unwrap().unwrap().id;
+        format!("/projets/{project}/groupes/{collectivity}")
+    })
+}
+
+fn id_in(location: &str) -> i64 {
+    location.trim_start_matches("/questionnaires/").split(['#', '/']).next().unwrap().parse().unwrap()
+}
+
+/// Creates a questionnaire with `closes_on`; returns its builder path.
+async fn create(admin: &Client, group: &str, closes_on: &str) -> String {
+    let page = admin
+        .submit(
+            group,
+            &format!("{group}/questionnaires"),
+            &[
+                ("title", "Se déplacer au quotidien"),
+                ("introduction", "Le groupe d’enquête de **Blois** vous interroge."),
+                ("opens_on", ""),
+                ("closes_on", closes_on),
+            ],
+        )
+        .await;
+    page.assert_status(303);
+    page.location.clone().unwrap()
+}
+
+async fn add_question(admin: &Client, builder: &str, fields: &[(&str, &str)]) -> Page {
+    admin.submit(builder, &format!("{builder}/questions"), fields).await
+}
+
+/// The questions of the tests, through the builder; returns their ids in order.
+async fn build(app: &TestApp, admin: &Client, builder: &str) -> Vec<i64> {
+    let car = [("kind", "yes_no"), ("label", "Avez-vous une voiture ?"), ("required", "oui")];
+    add_question(admin, builder, &car).await.assert_redirect(&format!("{builder}#ajouter"));
+    let first = questions_of_builder(app, builder)[0];
+    let first = first.to_string();
+    let why = [
+        ("kind", "short_text"),
+        ("label", "Pourquoi n’en avez-vous pas ?"),
+        ("required", "oui"),
+        ("condition_question", first.as_str()),
+        ("condition_op", "equals"),
+        ("condition_values", "non"),
+    ];
+    add_question(admin, builder, &why).await.assert_status(303);
+    let modes = [
+        ("kind", "multiple_choice"),
+        ("label", "Comment vous déplacez-vous ?"),
+        ("choices", "Bus\nVélo\nÀ pied"),
+        ("allow_other", "oui"),
+        ("max", "2"),
+    ];
+    add_question(admin, builder, &modes).await.assert_status(303);
+    let age = [("kind", "number"), ("label", "Votre âge"), ("min", "0"), ("max", "120")];
+    add_question(admin, builder, &age).await.assert_status(303);
+    let scale = [
+        ("kind", "scale"),
+        ("label", "Êtes-vous satisfait des transports ?"),
+        ("min_label", "Pas du tout"),
+        ("max_label", "Tout à fait"),
+    ];
+    add_question(admin, builder, &scale).await.assert_status(303);
+    let matrix = [("kind", "matrix"), ("label", "Fréquence"), ("rows", "Bus\nTrain"), ("min", "1"), ("max", "4")];
+    add_question(admin, builder, &matrix).await.assert_status(303);
+    let ranking = [("kind", "ranking"), ("label", "Vos priorités"), ("choices", "Prix\nHoraires\nSécurité")];
+    add_question(admin, builder, &ranking).await.assert_status(303);
+    add_question(admin, builder, &[("kind", "date"), ("label", "Votre dernier trajet en bus")])
+        .await
+        .assert_status(303);
+    add_question(admin, builder, &[("kind", "place"), ("label", "Où habitez-vous ?")]).await.assert_status(303);
+    add_question(admin, builder, &[("kind", "long_text"), ("label", "Autre chose ?")]).await.assert_status(303);
+    questions_of_builder(app, builder)
+}
+
+fn questions_of_builder(app: &TestApp, builder: &str) -> Vec<i64> {
+    with_conn(app, |conn| questions_of(conn, id_in(builder)).unwrap().into_iter().map(|q| q.id).collect())
+}
+
+fn survey_of(app: &TestApp, builder: &str) -> String {
+    with_conn(app, |conn| format!("/q/{}", find_questionnaire(conn, id_in(builder)).unwrap().unwrap().public_token))
+}
+
+on_both_backends!(
+    the_agency_builds_a_questionnaire_and_an_inhabitant_answers_it_anonymously,
+    refused_robotic_and_late_answers_keep_nothing,
+    answered_questions_stay_and_conditions_keep_their_order,
+    concurrent_submissions_are_all_kept,
+);
+
+async fn the_agency_builds_a_questionnaire_and_an_inhabitant_answers_it_anonymously(app: TestApp) {
+    app.load_demo();
+    let group = group_path(&app);
+    let admin = logged_in(&app, ADMIN).await;
+    let builder = create(&admin, &group, "").await;
+    let q = build(&app, &admin, &builder).await;
+    assert_eq!(q.len(), 10);
+    let page = admin.get(&builder).await;
+    page.assert_status(200)
+        .assert_contains("<strong>10</strong> questions")
+        .assert_contains("posée si la question 1 est égale à non")
+        .assert_contains("bus = Bus · velo = Vélo · a_pied = À pied");
+    admin.get(&format!("{builder}/apercu")).await.assert_status(200).assert_contains("Vos priorités");
+    // The group's people see it listed with its public link; they do not build it.
+    let survey = survey_of(&app, &builder);
+    let referent = logged_in(&app, REFERENT).await;
+    referent.get(&group).await.assert_contains(&survey).assert_contains("0 réponse");
+    referent.get(&builder).await.assert_status(403);
+
+    // An inhabitant, without an account.
+    let inhabitant = app.client();
+    let form = inhabitant.get(&survey).await;
+    form.assert_status(200)
+        .assert_contains("Le groupe d’enquête de <strong>Blois</strong> vous interroge.")
+        .assert_contains("Seulement si vous avez répondu « Non » à la question 1.");
+    let (car, why, modes, age, scale, matrix, ranking, date, place, more) =
+        (q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8], q[9]);
+    let f = |id: i64| format!("q{id}");
+    let i = |id: i64, item: &str| format!("q{id}-{item}");
+    // Mistakes: the required follow-up is empty, three modes ticked, an age of 130.
+    let mistaken = [
+        (f(car), "non".to_owned()),
+        (f(modes), "bus".to_owned()),
+        (f(modes), "velo".to_owned()),
+        (f(modes), "a_pied".to_owned()),
+        (f(age), "130".to_owned()),
+    ];
+    let token = form.csrf_token();
+    let mut fields: Vec<(&str, &str)> = vec![("csrf_token", &token)];
+    fields.extend(mistaken.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let page = inhabitant.post(&survey, &fields).await;
+    page.assert_status(422)
+        .assert_contains("Le formulaire contient 3 erreurs")
+        .assert_contains("Cette question demande une réponse.")
+        .assert_contains("Cochez au plus 2 réponses (3 cochées).")
+        .assert_contains("Le nombre doit être au plus 120.")
+        .assert_contains(r#"value="130""#);
+    // Corrected: the follow-up hidden by a "yes" keeps nothing of what was typed in it.
+    let answered = [
+        (f(car), "oui"),
+        (f(why), "pas de permis"),
+        (f(modes), "bus"),
+        (f(modes), "autre"),
+        (i(modes, "autre"), "trottinette"),
+        (f(age), "34"),
+        (f(scale), "2"),
+        (i(matrix, "bus"), "4"),
+        (i(matrix, "train"), "1"),
+        (i(ranking, "prix"), "2"),
+        (i(ranking, "horaires"), "1"),
+        (i(ranking, "securite"), "3"),
+        (f(date), "12/11/2026"),
+        (f(place), "Quartier Kennedy, Blois"),
+        (f(more), ""),
+    ];
+    let mut fields: Vec<(&str, &str)> = vec![("csrf_token", &token)];
+    fields.extend(answered.iter().map(|(k, v)| (k.as_str(), *v)));
+    inhabitant.post(&survey, &fields).await.assert_redirect(&format!("{survey}/merci"));
+    inhabitant.get(&format!("{survey}/merci")).await.assert_contains("Merci pour vos réponses");
+    let stored = with_conn(&app, |conn| {
+        let response = questionnaire_responses(conn, id_in(&builder));
+        assert_eq!(response.len(), 1);
+        answers_of_response(conn, response[0]).unwrap()
+    });
+    let expected: Vec<(i64, (String, String))> = vec![
+        (car, ("", "oui")),
+        (modes, ("", "autre")),
+        (modes, ("", "bus")),
+        (modes, ("autre", "trottinette")),
+        (age, ("", "34")),
+        (scale, ("", "2")),
+        (matrix, ("bus", "4")),
+        (matrix, ("train", "1")),
+        (ranking, ("horaires", "1")),
+        (ranking, ("prix", "2")),
+        (ranking, ("securite", "3")),
+        (date, ("", "2026-11-12")),
+        (place, ("", "Quartier Kennedy, Blois")),
+    ]
+    .into_iter()
+    .map(|(q, (item, value))| (q, (item.to_owned(), value.to_owned())))
+    .collect();
+    assert_eq!(stored, expected);
+    referent.get(&group).await.assert_contains("1 réponse ·");
+}
+
+fn questionnaire_responses(conn: &mut encommun::storage::DbConnection, questionnaire: i64) -> Vec<i64> {
+    use diesel::prelude::*;
+    use encommun::storage::schema::responses;
+    responses::table.filter(responses::questionnaire_id.eq(questionnaire)).select(responses::id).load(conn).unwrap()
+}
+
+async fn refused_robotic_and_late_answers_keep_nothing(app: TestApp) {
+    app.load_demo();
+    let group = group_path(&app);
+    let admin = logged_in(&app, ADMIN).await;
+    let builder = create(&admin, &group, "").await;
+    add_question(&admin, &builder, &[("kind", "yes_no"), ("label", "Avez-vous une voiture ?"), ("required", "oui")])
+        .await
+        .assert_status(303);
+    let q = questions_of_builder(&app, &builder)[0];
+    let survey = survey_of(&app, &builder);
+    let robot = app.client();
+    let token = robot.get(&survey).await.csrf_token();
+    let field = format!("q{q}");
+    robot
+        .post(&survey, &[("csrf_token", &token), (&field, "oui"), ("site_web", "https://spam.example")])
+        .await
+        .assert_redirect(&format!("{survey}/merci"));
+    robot.post(&survey, &[("csrf_token", &token), (&field, "peut-être")]).await.assert_status(422);
+    assert_eq!(with_conn(&app, |conn| count_responses(conn, id_in(&builder)).unwrap()), 0);
+    // A questionnaire closed yesterday says so and takes nothing.
+    let late = create(&admin, &group, "2020-01-31").await;
+    let late_survey = survey_of(&app, &late);
+    robot
+        .get(&late_survey)
+        .await
+        .assert_status(200)
+        .assert_contains("Ce questionnaire est clos depuis le 31 janvier 2020");
+    robot.post(&late_survey, &[("csrf_token", &token)]).await.assert_status(410);
+    // The builder explains its mistakes and keeps the input.
+    let page = add_question(&admin, &builder, &[("kind", "single_choice"), ("label", "Q"), ("choices", "Seule")]).await;
+    page.assert_status(422)
+        .assert_contains("L’intitulé demande au moins 3 caractères")
+        .assert_contains("Une question à choix a besoin d’au moins deux propositions")
+        .assert_contains(">Seule</textarea>");
+    app.client().get("/q/inexistant").await.assert_status(404);
+}
+
+async fn answered_questions_stay_and_conditions_keep_their_order(app: TestApp) {
+    app.load_demo();
+    let group = group_path(&app);
+    let admin = logged_in(&app, ADMIN).await;
+    let builder = create(&admin, &group, "").await;
+    let q = build(&app, &admin, &builder).await;
+    let token = admin.csrf().await;
+    // The follow-up cannot move above the question its condition reads.
+    admin
+        .post(&format!("{builder}/questions/{}/deplacement", q[1]), &[("csrf_token", &token), ("direction", "up")])
+        .await
+        .assert_status(303);
+    assert_eq!(questions_of_builder(&app, &builder)[..2], [q[0], q[1]]);
+    admin.get(&builder).await.assert_contains("ne peut pas passer avant la question dont dépend sa condition");
+    admin
+        .post(&format!("{builder}/questions/{}/deplacement", q[3]), &[("csrf_token", &token), ("direction", "up")])
+        .await
+        .assert_status(303);
+    assert_eq!(questions_of_builder(&app, &builder)[2..4], [q[3], q[2]]);
+    // Once answered, a question stays; an unanswered one goes.
+    let survey = survey_of(&app, &builder);
+    let inhabitant = app.client();
+    let form_token = inhabitant.get(&survey).await.csrf_token();
+    let field = format!("q{}", q[0]);
+    inhabitant.post(&survey, &[("csrf_token", &form_token), (&field, "oui")]).await.assert_status(303);
+    admin
+        .post(&format!("{builder}/questions/{}/suppression", q[0]), &[("csrf_token", &token)])
+        .await
+        .assert_status(303);
+    admin.get(&builder).await.assert_contains("Cette question a déjà 1 réponse");
+    admin
+        .post(&format!("{builder}/questions/{}/suppression", q[9]), &[("csrf_token", &token)])
+        .await
+        .assert_status(303);
+    assert_eq!(questions_of_builder(&app, &builder).len(), 9);
+    admin
+        .post(&format!("{builder}/questions/{}/suppression", q[9]), &[("csrf_token", &token)])
+        .await
+        .assert_status(404);
+}
+
+/// 100 people answer at the same moment: every response is kept, each with its answer.
+async fn concurrent_submissions_are_all_kept(app: TestApp) {
+    app.load_demo();
+    let group = group_path(&app);
+    let admin = logged_in(&app, ADMIN).await;
+    let builder = create(&admin, &group, "").await;
+    add_question(&admin, &builder, &[("kind", "number"), ("label", "Votre âge"), ("required", "oui")])
+        .await
+        .assert_status(303);
+    let q = questions_of_builder(&app, &builder)[0];
+    let survey = survey_of(&app, &builder);
+    let mut clients = Vec::new();
+    for _ in 0..100 {
+        let client = app.client();
+        let token = client.get(&survey).await.csrf_token();
+        clients.push((client, token));
+    }
+    let field = format!("q{q}");
+    let tasks: Vec<_> = clients
+        .into_iter()
+        .enumerate()
+        .map(|(n, (client, token))| {
+            let (survey, field) = (survey.clone(), field.clone());
+            actix_web::rt::spawn(async move {
+                let age = (18 + n).to_string();
+                client.post(&survey, &[("csrf_token", &token), (&field, &age)]).await.status
+            })
+        })
+        .collect();
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), 303);
+    }
+    let stored = with_conn(&app, |conn| {
+        use diesel::prelude::*;
+        use encommun::storage::schema::answers;
+        let mut ages: Vec<i64> = answers::table
+            .filter(answers::question_id.eq(q))
+            .select(answers::value)
+            .load::<String>(conn)
+            .unwrap()
+            .into_iter()
+            .map(|v| v.parse().unwrap())
+            .collect();
+        ages.sort_unstable();
+        ages
+    });
+    assert_eq!(stored, (18..118).collect::<Vec<i64>>(), "every answer, once");
+}
