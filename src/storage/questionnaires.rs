@@ -271,3 +271,24 @@ pub fn answers_of_response(conn: &mut DbConnection, response_id: i64) -> QueryRe
         .load(conn)?;
     Ok(rows.into_iter().map(|(q, item, value)| (q, (item, value))).collect())
 }
+
+/// Every (question, item, value) of a questionnaire's answers with how many responses gave it: one grouped read
+/// for the results page.
+pub fn answer_counts(conn: &mut DbConnection, questionnaire_id: i64) -> QueryResult<Vec<(i64, String, String, i64)>> {
+    answers::table
+        .inner_join(responses::table)
+        .filter(responses::questionnaire_id.eq(questionnaire_id))
+        .group_by((answers::question_id, answers::item, answers::value))
+        .select((answers::question_id, answers::item, answers::value, diesel::dsl::count_star()))
+        .load(conn)
+}
+
+/// How many responses answered each question of a questionnaire.
+pub fn respondents_per_question(conn: &mut DbConnection, questionnaire_id: i64) -> QueryResult<Vec<(i64, i64)>> {
+    answers::table
+        .inner_join(responses::table)
+        .filter(responses::questionnaire_id.eq(questionnaire_id))
+        .group_by(answers::question_id)
+        .select((answers::question_id, diesel::dsl::count(answers::response_id).aggregate_distinct()))
+        .load(conn)
+}

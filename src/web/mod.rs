@@ -121,6 +121,7 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/projets/{id}/groupes/{collectivity}/questionnaires", projects::inquiry::create_questionnaire);
     r.get("/questionnaires/{id}", projects::questionnaires::show);
     r.get("/questionnaires/{id}/apercu", projects::questionnaires::preview);
+    r.get("/questionnaires/{id}/resultats", projects::results::show);
     r.post("/questionnaires/{id}/questions", projects::questionnaires::add_question);
     r.post("/questionnaires/{id}/questions/{question}/suppression", projects::questionnaires::remove_question);
     r.post("/questionnaires/{id}/questions/{question}/deplacement", projects::questionnaires::move_question);

@@ -411,6 +411,14 @@ const CASES: &[Case] = &[
         form: &[],
         expect: LEADS,
     },
+    // The results are for the territory's people, the provider and the agency.
+    Case {
+        method: "GET",
+        pattern: "/questionnaires/{id}/resultats",
+        path: "/questionnaires/{questionnaire}/resultats?recherche=bus",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
     Case {
         method: "POST",
         pattern: "/questionnaires/{id}/questions",

@@ -114,6 +114,7 @@ on_both_backends!(
     refused_robotic_and_late_answers_keep_nothing,
     answered_questions_stay_and_conditions_keep_their_order,
     concurrent_submissions_are_all_kept,
+    results_count_each_answer_and_search_free_ones,
 );
 
 async fn the_agency_builds_a_questionnaire_and_an_inhabitant_answers_it_anonymously(app: TestApp) {
@@ -343,4 +344,65 @@ async fn concurrent_submissions_are_all_kept(app: TestApp) {
         ages
     });
     assert_eq!(stored, (18..118).collect::<Vec<i64>>(), "every answer, once");
+}
+
+/// Three inhabitants answer; the results show counts and shares, figures of numbers, mean ranks and free answers.
+async fn results_count_each_answer_and_search_free_ones(app: TestApp) {
+    app.load_demo();
+    let group = group_path(&app);
+    let admin = logged_in(&app, ADMIN).await;
+    let builder = create(&admin, &group, "").await;
+    let q = build(&app, &admin, &builder).await;
+    let survey = survey_of(&app, &builder);
+    let people: [(&str, &str, &str, &str); 3] = [
+        ("oui", "20", "prix", "Plus de bus le dimanche"),
+        ("oui", "30", "horaires", "un bus le soir"),
+        ("non", "40", "prix", "Des pistes cyclables"),
+    ];
+    for (car, age, first, remark) in people {
+        let inhabitant = app.client();
+        let token = inhabitant.get(&survey).await.csrf_token();
+        let (car_field, why_field, age_field, more_field) =
+            (format!("q{}", q[0]), format!("q{}", q[1]), format!("q{}", q[3]), format!("q{}", q[9]));
+        let ranks: Vec<(String, &str)> = ["prix", "horaires", "securite"]
+            .iter()
+            .map(|c| {
+                (
+                    format!("q{}-{c}", q[6]),
+                    if *c == first {
+                        "1"
+                    } else if *c == "securite" {
+                        "3"
+                    } else {
+                        "2"
+                    },
+                )
+            })
+            .collect();
+        let mut fields: Vec<(&str, &str)> = vec![
+            ("csrf_token", &token),
+            (&car_field, car),
+            (&why_field, "trop cher"),
+            (&age_field, age),
+            (&more_field, remark),
+        ];
+        fields.extend(ranks.iter().map(|(k, v)| (k.as_str(), *v)));
+        inhabitant.post(&survey, &fields).await.assert_status(303);
+    }
+    let referent = logged_in(&app, REFERENT).await;
+    let results = format!("{builder}/resultats");
+    let page = referent.get(&results).await;
+    page.assert_status(200)
+        .assert_contains("<strong>3</strong> réponses reçues.")
+        .assert_contains(r#"<th scope="row">Oui</th><td class="num">2</td><td class="num">66,7 %</td>"#)
+        .assert_contains(r#"<th scope="row">Non</th><td class="num">1</td><td class="num">33,3 %</td>"#)
+        .assert_contains("Moyenne <strong>30</strong>")
+        .assert_contains(r#"<th scope="row">Prix</th><td class="num">1,33</td>"#)
+        .assert_contains("trop cher")
+        .assert_contains("<svg class=\"chart\" aria-hidden=\"true\"");
+    let page = referent.get(&format!("{results}?recherche=BUS")).await;
+    page.assert_contains("2 réponses contenant « BUS »")
+        .assert_contains("Plus de bus le dimanche")
+        .assert_lacks("Des pistes cyclables");
+    logged_in(&app, "agent@grand-chatellerault.demo.encommun.fr").await.get(&results).await.assert_status(403);
 }

@@ -259,6 +259,7 @@ const PAGES = [
   },
   { name: 'questionnaire-constructeur', as: ADMIN, path: () => questionnaire() },
   { name: 'questionnaire-apercu', as: ADMIN, path: async () => `${await questionnaire()}/apercu` },
+  { name: 'questionnaire-resultats', as: REFERENT, path: async () => `${await questionnaire()}/resultats?recherche=bus` },
   {
     name: 'questionnaire-question-erreurs',
     as: ADMIN,

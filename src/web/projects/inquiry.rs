@@ -27,7 +27,7 @@ pub fn group_path(project_id: i64, collectivity_id: i64) -> String {
 }
 
 /// What a person may do with one group.
-fn may_see(access: &Access, collectivity_id: i64) -> bool {
+pub fn may_see(access: &Access, collectivity_id: i64) -> bool {
     access.leads()
         || access.participant_of.contains(&collectivity_id)
         || access.inquiry_groups.contains(&collectivity_id)

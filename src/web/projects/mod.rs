@@ -7,6 +7,7 @@ pub mod events;
 pub mod inquiry;
 pub mod news;
 pub mod questionnaires;
+pub mod results;
 pub mod steering;
 
 use actix_web::{web, HttpResponse};

@@ -62,6 +62,7 @@ pub fn section(
                                 @if questionnaire.is_open(today) { "ouvert aux réponses" } @else { "fermé aux réponses" }
                             }
                             p class="public-link" { "Lien à partager : " a href=(survey_path(questionnaire)) { (state.link(&survey_path(questionnaire))) } }
+                            p { a href={ (builder_path(questionnaire.id)) "/resultats" } { "Résultats" span class="visually-hidden" { " de « " (questionnaire.title) " »" } } }
                         }
                     }
                 }
@@ -228,7 +229,7 @@ fn builder_page(
                     @if let Some(close) = q.closes_on { " · jusqu’au " (date_fr(close)) }
                 }
             }
-            p class="public-link" { "Lien public à partager : " a href=(survey_path(q)) { (state.link(&survey_path(q))) } " · " a href={ (path) "/apercu" } { "Aperçu" } }
+            p class="public-link" { "Lien public à partager : " a href=(survey_path(q)) { (state.link(&survey_path(q))) } " · " a href={ (path) "/apercu" } { "Aperçu" } " · " a href={ (path) "/resultats" } { "Résultats" } }
             section aria-labelledby="questions" {
                 h2 id="questions" { "Questions" }
                 @if builder.questions.is_empty() { p { "Aucune question pour l’instant : ajoutez la première ci-dessous." } }

@@ -1,0 +1,190 @@
+//! A questionnaire's results, question by question: counts and shares with a bar chart drawn by the server and
+//! its data table beside it (the table is what assistive technologies read), matrices, mean ranks, figures of
+//! numbers, and free answers with a search.
+
+use actix_web::web;
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::inquiry::{group_path, may_see};
+use super::project_and_access;
+use super::questionnaires::builder_path;
+use crate::domain::questionnaire::{summarize, Question, Summary};
+use crate::domain::text::fold;
+use crate::storage::collectivities::territory_of_collectivity;
+use crate::storage::questionnaires;
+use crate::web::context::PageCtx;
+use crate::web::views::page;
+use crate::web::{AppError, AppState};
+
+/// Free answers shown per question; a search narrows them.
+const TEXTS_SHOWN: usize = 100;
+
+#[derive(Deserialize)]
+pub struct ResultsQuery {
+    recherche: Option<String>,
+}
+
+/// A share as French read it: "42 %", "4,5 %".
+fn percent(part: i64, whole: i64) -> String {
+    if whole == 0 {
+        return "—".into();
+    }
+    let value = part as f64 * 100.0 / whole as f64;
+    let text = if (value - value.round()).abs() < 0.05 { format!("{value:.0}") } else { format!("{value:.1}") };
+    format!("{} %", text.replace('.', ","))
+}
+
+fn decimal(value: f64) -> String {
+    let text = if value.fract() == 0.0 { format!("{value:.0}") } else { format!("{value:.2}") };
+    text.replace('.', ",")
+}
+
+/// Horizontal bars, one per option, scaled to the largest count. Decorative for assistive technologies: the table
+/// that follows carries the same figures.
+fn bar_chart(rows: &[(String, i64)]) -> Markup {
+    const LABEL: usize = 220;
+    const BAR: usize = 340;
+    const ROW: usize = 28;
+    let max = rows.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    let view_box = format!("0 0 {} {}", LABEL + BAR + 60, rows.len() * ROW + 8);
+    html! {
+        svg class="chart" aria-hidden="true" focusable="false" viewBox=(view_box) width="100%" xmlns="http://www.w3.org/2000/svg" {
+            @for (i, (label, n)) in rows.iter().enumerate() {
+                @let y = i * ROW + 4;
+                @let width = (*n as f64 / max as f64 * BAR as f64).round() as usize;
+                @let short: String = label.chars().take(30).collect();
+                text x=(LABEL - 8) y=(y + 16) text-anchor="end" font-size="14" fill="#1e1e1e" {
+                    (short) @if label.chars().count() > 30 { "…" }
+                }
+                rect x=(LABEL) y=(y) width=(width) height=(ROW - 8) fill="#000091" {}
+                text x=(LABEL + width + 6) y=(y + 16) font-size="14" fill="#1e1e1e" { (n) }
+            }
+        }
+    }
+}
+
+fn question_results(number: usize, question: &Question, summary: &Summary, answered: i64, search: &str) -> Markup {
+    let heading = format!("question-{}", question.id);
+    html! {
+        section class="result" aria-labelledby=(heading) {
+            h2 id=(heading) { (number) ". " (question.label) }
+            p class="meta" { (answered) " répondant" @if answered > 1 { "s" } " à cette question" }
+            @match summary {
+                Summary::Options(rows) => {
+                    (bar_chart(rows))
+                    div class="table-scroll" {
+                        table {
+                            caption class="visually-hidden" { "Réponses à la question " (number) }
+                            thead { tr { th scope="col" { "Réponse" } th scope="col" class="num" { "Nombre" } th scope="col" class="num" { "Part des répondants" } } }
+                            tbody {
+                                @for (label, n) in rows {
+                                    tr { th scope="row" { (label) } td class="num" { (n) } td class="num" { (percent(*n, answered)) } }
+                                }
+                            }
+                        }
+                    }
+                }
+                Summary::Matrix { points, rows } => {
+                    div class="table-scroll" {
+                        table {
+                            caption class="visually-hidden" { "Réponses à la question " (number) ", par ligne et par point de l’échelle" }
+                            thead { tr { th scope="col" { "Ligne" } @for p in points { th scope="col" class="num" { (p) } } } }
+                            tbody {
+                                @for (label, counts) in rows {
+                                    tr { th scope="row" { (label) } @for n in counts { td class="num" { (n) } } }
+                                }
+                            }
+                        }
+                    }
+                }
+                Summary::Ranking(rows) => {
+                    div class="table-scroll" {
+                        table {
+                            caption class="visually-hidden" { "Rang moyen de chaque proposition (1 = en premier)" }
+                            thead { tr { th scope="col" { "Proposition" } th scope="col" class="num" { "Rang moyen" } } }
+                            tbody { @for (label, mean) in rows { tr { th scope="row" { (label) } td class="num" { (decimal(*mean)) } } } }
+                        }
+                    }
+                }
+                Summary::Numbers { count, min, max, mean, median } => {
+                    @if *count > 0 {
+                        ul class="stats" {
+                            li { "Moyenne " strong { (decimal(*mean)) } }
+                            li { "Médiane " strong { (decimal(*median)) } }
+                            li { "De " strong { (decimal(*min)) } " à " strong { (decimal(*max)) } }
+                        }
+                    }
+                }
+                Summary::Texts(rows) => {
+                    @let needle = fold(search);
+                    @let shown: Vec<&(String, i64)> = rows.iter().filter(|(text, _)| needle.is_empty() || fold(text).contains(&needle)).collect();
+                    @if !needle.is_empty() { p role="status" { (shown.len()) " réponse" @if shown.len() > 1 { "s" } " contenant « " (search) " »" } }
+                    @if !shown.is_empty() {
+                        ul class="free-answers" {
+                            @for (text, n) in shown.iter().take(TEXTS_SHOWN) {
+                                li { (text) @if *n > 1 { span class="meta" { " (" (n) " fois)" } } }
+                            }
+                        }
+                    }
+                    @if shown.len() > TEXTS_SHOWN { p { "Et " (shown.len() - TEXTS_SHOWN) " autres : précisez la recherche." } }
+                }
+            }
+        }
+    }
+}
+
+pub async fn show(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    query: web::Query<ResultsQuery>,
+) -> Result<Markup, AppError> {
+    ctx.require_user()?;
+    let id = id.into_inner();
+    let questionnaire =
+        state.db(move |conn| Ok(questionnaires::find_questionnaire(conn, id)?)).await?.ok_or(AppError::NotFound)?;
+    let (project, access) = project_and_access(&state, &ctx, questionnaire.project_id).await?;
+    if !may_see(&access, questionnaire.collectivity_id) {
+        return Err(AppError::Forbidden);
+    }
+    let collectivity_id = questionnaire.collectivity_id;
+    let (territory, questions, counts, answered, responses) = state
+        .db(move |conn| {
+            let territory = territory_of_collectivity(conn, collectivity_id)?.ok_or(AppError::NotFound)?.name;
+            Ok((
+                territory,
+                questionnaires::questions_of(conn, id)?,
+                questionnaires::answer_counts(conn, id)?,
+                questionnaires::respondents_per_question(conn, id)?,
+                questionnaires::count_responses(conn, id)?,
+            ))
+        })
+        .await?;
+    let search = query.recherche.as_deref().unwrap_or("").trim().chars().take(100).collect::<String>();
+    Ok(page(
+        &ctx,
+        &format!("Résultats — {}", questionnaire.title),
+        html! {
+            p class="breadcrumb" {
+                a href=(group_path(project.id, collectivity_id)) { "Groupe d’enquête de " (territory) } " › "
+                @if access.leads() { a href=(builder_path(id)) { (questionnaire.title) } } @else { (questionnaire.title) }
+                " › Résultats"
+            }
+            h1 { "Résultats : " (questionnaire.title) }
+            p class="lead" { strong { (responses) } " réponse" @if responses > 1 { "s" } " reçue" @if responses > 1 { "s" } "." }
+            form class="search" method="get" action={ (builder_path(id)) "/resultats" } role="search" aria-label="Chercher dans les réponses libres" {
+                div class="field" {
+                    label for="recherche" { "Chercher dans les réponses libres" }
+                    input id="recherche" name="recherche" type="search" value=(search);
+                }
+                button class="button" type="submit" { "Chercher" }
+            }
+            @for (index, question) in questions.iter().enumerate() {
+                @let of_question: Vec<(String, String, i64)> = counts.iter().filter(|(q, _, _, _)| *q == question.id).map(|(_, i, v, n)| (i.clone(), v.clone(), *n)).collect();
+                @let n = answered.iter().find(|(q, _)| *q == question.id).map_or(0, |(_, n)| *n);
+                (question_results(index + 1, question, &summarize(question, &of_question), n, &search))
+            }
+        },
+    ))
+}
