@@ -779,6 +779,115 @@ pub fn summarize(question: &Question, counts: &[(String, String, i64)]) -> Summa
     }
 }
 
+/// A column of the one-row-per-response export: which question and which item of its answer it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// "q3", "q3_velo", "q3_autre": stable whatever the conditional paths of the responses.
+    pub name: String,
+    pub question_id: i64,
+    pub content: ColumnContent,
+    /// What the column holds, for the codebook.
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ColumnContent {
+    /// The value of the question's main answer (several joined by " | " never happens: multiple choices get one
+    /// column per choice).
+    Value,
+    /// 1 when this choice was ticked, 0 when the question was answered without it, empty when not answered.
+    Ticked(String),
+    /// The value of an item: a matrix row's point, a choice's rank, the "other" text.
+    Item(String),
+}
+
+/// The export's columns in the questionnaire's order.
+pub fn export_columns(questions: &[Question]) -> Vec<Column> {
+    let mut columns = Vec::new();
+    for (index, question) in questions.iter().enumerate() {
+        let base = format!("q{}", index + 1);
+        let column = |name: String, content: ColumnContent, label: String| Column {
+            name,
+            question_id: question.id,
+            content,
+            label,
+        };
+        match question.kind {
+            QuestionType::MultipleChoice => {
+                for choice in &question.settings.choices {
+                    columns.push(column(
+                        format!("{base}_{}", choice.code),
+                        ColumnContent::Ticked(choice.code.clone()),
+                        format!("{} — {}", question.label, choice.label),
+                    ));
+                }
+                if question.settings.allow_other {
+                    columns.push(column(
+                        format!("{base}_{OTHER}"),
+                        ColumnContent::Ticked(OTHER.into()),
+                        format!("{} — Autre", question.label),
+                    ));
+                }
+            }
+            QuestionType::Matrix => {
+                for row in &question.settings.rows {
+                    columns.push(column(
+                        format!("{base}_{}", row.code),
+                        ColumnContent::Item(row.code.clone()),
+                        format!("{} — {}", question.label, row.label),
+                    ));
+                }
+            }
+            QuestionType::Ranking => {
+                for choice in &question.settings.choices {
+                    columns.push(column(
+                        format!("{base}_{}", choice.code),
+                        ColumnContent::Item(choice.code.clone()),
+                        format!("{} — rang de « {} »", question.label, choice.label),
+                    ));
+                }
+            }
+            _ => columns.push(column(base.clone(), ColumnContent::Value, question.label.clone())),
+        }
+        if question.settings.allow_other {
+            columns.push(column(
+                format!("{base}_{OTHER}_precision"),
+                ColumnContent::Item(OTHER.into()),
+                format!("{} — précision de « Autre »", question.label),
+            ));
+        }
+    }
+    columns
+}
+
+/// The cells of one response under `columns`, from its answers in long form.
+pub fn export_row(columns: &[Column], answers: &[(i64, AnswerItem)]) -> Vec<String> {
+    columns
+        .iter()
+        .map(|column| {
+            let of_question = || answers.iter().filter(|(q, _)| *q == column.question_id).map(|(_, item)| item);
+            match &column.content {
+                ColumnContent::Value => {
+                    of_question().find(|(item, _)| item.is_empty()).map(|(_, v)| v.clone()).unwrap_or_default()
+                }
+                ColumnContent::Ticked(code) => {
+                    let mut main = of_question().filter(|(item, _)| item.is_empty()).peekable();
+                    if main.peek().is_none() {
+                        String::new()
+                    } else if main.any(|(_, v)| v == code) {
+                        "1".into()
+                    } else {
+                        "0".into()
+                    }
+                }
+                ColumnContent::Item(item) => {
+                    of_question().find(|(i, _)| i == item).map(|(_, v)| v.clone()).unwrap_or_default()
+                }
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1035,6 +1144,40 @@ mod tests {
         assert_eq!(
             summarize(&text, &counts(&[("", "b", 1), ("", "a", 1), ("", "c", 2)])),
             Summary::Texts(vec![("c".into(), 2), ("a".into(), 1), ("b".into(), 1)])
+        );
+    }
+
+    #[test]
+    fn the_export_has_stable_columns_and_one_row_per_response() {
+        let single = question(
+            10,
+            QuestionType::SingleChoice,
+            Settings { choices: choices(&["bus", "velo"]), allow_other: true, ..Settings::default() },
+        );
+        let multiple = question(
+            11,
+            QuestionType::MultipleChoice,
+            Settings { choices: choices(&["a", "b"]), ..Settings::default() },
+        );
+        let matrix = question(12, QuestionType::Matrix, Settings { rows: choices(&["x"]), ..Settings::default() });
+        let text = question(13, QuestionType::ShortText, Settings::default());
+        let columns = export_columns(&[single, multiple, matrix, text]);
+        let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, vec!["q1", "q1_autre_precision", "q2_a", "q2_b", "q3_x", "q4"]);
+        let answers = |rows: &[(i64, &str, &str)]| -> Vec<(i64, AnswerItem)> {
+            rows.iter().map(|(q, i, v)| (*q, (i.to_string(), v.to_string()))).collect()
+        };
+        assert_eq!(
+            export_row(
+                &columns,
+                &answers(&[(10, "", "autre"), (10, "autre", "trottinette"), (11, "", "b"), (12, "x", "4")])
+            ),
+            vec!["autre", "trottinette", "0", "1", "4", ""]
+        );
+        assert_eq!(
+            export_row(&columns, &answers(&[(13, "", "rien")])),
+            vec!["", "", "", "", "", "rien"],
+            "unanswered stays empty"
         );
     }
 

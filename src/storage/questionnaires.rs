@@ -292,3 +292,36 @@ pub fn respondents_per_question(conn: &mut DbConnection, questionnaire_id: i64) 
         .select((answers::question_id, diesel::dsl::count(answers::response_id).aggregate_distinct()))
         .load(conn)
 }
+
+/// A page of a questionnaire's responses after `after_id`, in id order: (id, channel, submitted at). The export
+/// reads them page by page so that its memory does not grow with the number of responses.
+pub fn responses_after(
+    conn: &mut DbConnection,
+    questionnaire_id: i64,
+    after_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<(i64, String, NaiveDateTime)>> {
+    responses::table
+        .filter(responses::questionnaire_id.eq(questionnaire_id))
+        .filter(responses::id.gt(after_id))
+        .order(responses::id.asc())
+        .select((responses::id, responses::channel, responses::submitted_at))
+        .limit(limit)
+        .load(conn)
+}
+
+/// The answers of the responses `from..=to` of a questionnaire, as (response, question, item, value), by response.
+pub fn answers_between(
+    conn: &mut DbConnection,
+    questionnaire_id: i64,
+    from: i64,
+    to: i64,
+) -> QueryResult<Vec<(i64, i64, String, String)>> {
+    answers::table
+        .inner_join(responses::table)
+        .filter(responses::questionnaire_id.eq(questionnaire_id))
+        .filter(answers::response_id.between(from, to))
+        .order(answers::response_id.asc())
+        .select((answers::response_id, answers::question_id, answers::item, answers::value))
+        .load(conn)
+}

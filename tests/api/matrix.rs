@@ -420,6 +420,20 @@ const CASES: &[Case] = &[
         expect: WORKING_SPACE,
     },
     Case {
+        method: "GET",
+        pattern: "/questionnaires/{id}/reponses.csv",
+        path: "/questionnaires/{questionnaire}/reponses.csv?separateur=pointvirgule",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "GET",
+        pattern: "/questionnaires/{id}/codes.csv",
+        path: "/questionnaires/{questionnaire}/codes.csv",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
         method: "POST",
         pattern: "/questionnaires/{id}/questions",
         path: "/questionnaires/{questionnaire}/questions",

@@ -115,6 +115,7 @@ on_both_backends!(
     answered_questions_stay_and_conditions_keep_their_order,
     concurrent_submissions_are_all_kept,
     results_count_each_answer_and_search_free_ones,
+    the_export_has_one_row_per_response_and_stable_columns,
 );
 
 async fn the_agency_builds_a_questionnaire_and_an_inhabitant_answers_it_anonymously(app: TestApp) {
@@ -405,4 +406,114 @@ async fn results_count_each_answer_and_search_free_ones(app: TestApp) {
         .assert_contains("Plus de bus le dimanche")
         .assert_lacks("Des pistes cyclables");
     logged_in(&app, "agent@grand-chatellerault.demo.encommun.fr").await.get(&results).await.assert_status(403);
+}
+
+/// Two responses through different conditional paths: the CSV has the same columns for both, cell by cell.
+async fn the_export_has_one_row_per_response_and_stable_columns(app: TestApp) {
+    app.load_demo();
+    let group = group_path(&app);
+    let admin = logged_in(&app, ADMIN).await;
+    let builder = create(&admin, &group, "").await;
+    let q = build(&app, &admin, &builder).await;
+    let survey = survey_of(&app, &builder);
+    let f = |n: usize| format!("q{}", q[n]);
+    let i = |n: usize, item: &str| format!("q{}-{item}", q[n]);
+    let first = vec![
+        (f(0), "oui"),
+        (f(2), "bus"),
+        (f(2), "autre"),
+        (i(2, "autre"), "trottinette"),
+        (f(3), "34"),
+        (f(4), "2"),
+        (i(5, "bus"), "4"),
+        (i(5, "train"), "1"),
+        (i(6, "prix"), "2"),
+        (i(6, "horaires"), "1"),
+        (i(6, "securite"), "3"),
+        (f(7), "12/11/2026"),
+        (f(8), "Quartier Kennedy, Blois"),
+    ];
+    let second = vec![(f(0), "non"), (f(1), "pas de permis")];
+    for answers in [first, second] {
+        let inhabitant = app.client();
+        let token = inhabitant.get(&survey).await.csrf_token();
+        let mut fields: Vec<(&str, &str)> = vec![("csrf_token", &token)];
+        fields.extend(answers.iter().map(|(k, v)| (k.as_str(), *v)));
+        inhabitant.post(&survey, &fields).await.assert_status(303);
+    }
+    let referent = logged_in(&app, REFERENT).await;
+    let csv = referent.get(&format!("{builder}/reponses.csv?separateur=pointvirgule")).await;
+    csv.assert_status(200);
+    assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
+    assert!(csv.body.starts_with('\u{feff}'), "a byte order mark for spreadsheet software");
+    let lines: Vec<Vec<&str>> =
+        csv.body.trim_start_matches('\u{feff}').lines().map(|l| l.split(';').collect()).collect();
+    assert_eq!(lines.len(), 3, "a header and one row per response:\n{}", csv.body);
+    assert_eq!(
+        lines[0],
+        vec![
+            "reponse",
+            "canal",
+            "date",
+            "q1",
+            "q2",
+            "q3_bus",
+            "q3_velo",
+            "q3_a_pied",
+            "q3_autre",
+            "q3_autre_precision",
+            "q4",
+            "q5",
+            "q6_bus",
+            "q6_train",
+            "q7_prix",
+            "q7_horaires",
+            "q7_securite",
+            "q8",
+            "q9",
+            "q10"
+        ]
+    );
+    let without_date = |row: &Vec<&str>| -> Vec<String> {
+        row.iter().enumerate().filter(|(n, _)| *n != 2).map(|(_, c)| c.to_string()).collect()
+    };
+    assert_eq!(
+        without_date(&lines[1])[1..],
+        [
+            "en ligne",
+            "oui",
+            "",
+            "1",
+            "0",
+            "0",
+            "1",
+            "trottinette",
+            "34",
+            "2",
+            "4",
+            "1",
+            "2",
+            "1",
+            "3",
+            "2026-11-12",
+            "Quartier Kennedy, Blois",
+            ""
+        ]
+    );
+    assert_eq!(
+        without_date(&lines[2])[1..],
+        ["en ligne", "non", "pas de permis", "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""]
+    );
+    // With commas, the place that holds one is quoted.
+    let csv = referent.get(&format!("{builder}/reponses.csv")).await;
+    csv.assert_contains(",\"Quartier Kennedy, Blois\",");
+    let codes = referent.get(&format!("{builder}/codes.csv?separateur=pointvirgule")).await;
+    codes.assert_status(200).assert_contains("q1;Avez-vous une voiture ?;Oui / non;réponse;oui;Oui").assert_contains(
+        "q3_velo;Comment vous déplacez-vous ? — Vélo;Choix multiple;1 si cochée, 0 sinon, vide sans réponse;;",
+    );
+    logged_in(&app, "agent@grand-chatellerault.demo.encommun.fr")
+        .await
+        .get(&format!("{builder}/reponses.csv"))
+        .await
+        .assert_status(403);
 }

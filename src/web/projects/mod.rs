@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod enrolment;
 pub mod events;
+pub mod export;
 pub mod inquiry;
 pub mod news;
 pub mod questionnaires;

@@ -173,6 +173,12 @@ pub async fn show(
             }
             h1 { "Résultats : " (questionnaire.title) }
             p class="lead" { strong { (responses) } " réponse" @if responses > 1 { "s" } " reçue" @if responses > 1 { "s" } "." }
+            p {
+                "Télécharger les réponses : "
+                a href={ (builder_path(id)) "/reponses.csv?separateur=pointvirgule" } { "CSV pour tableur français (séparateur ;)" } " · "
+                a href={ (builder_path(id)) "/reponses.csv" } { "CSV standard (séparateur ,)" } " · "
+                a href={ (builder_path(id)) "/codes.csv?separateur=pointvirgule" } { "dictionnaire des codes" }
+            }
             form class="search" method="get" action={ (builder_path(id)) "/resultats" } role="search" aria-label="Chercher dans les réponses libres" {
                 div class="field" {
                     label for="recherche" { "Chercher dans les réponses libres" }

@@ -1,0 +1,210 @@
+//! A questionnaire's responses as CSV, one row per response and one column per question (or per choice, matrix
+//! row, rank), in an order that does not depend on the responses' conditional paths; and its codebook. The CSV is
+//! streamed: responses are read a page at a time and written to the connection as they come, so memory stays flat
+//! however many there are.
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use actix_web::body::{BodySize, MessageBody};
+use actix_web::web::{self, Bytes};
+use actix_web::HttpResponse;
+use serde::Deserialize;
+use tokio::sync::mpsc;
+
+use super::inquiry::may_see;
+use super::project_and_access;
+use crate::domain::questionnaire::{export_columns, export_row, Column, ColumnContent, Question, QuestionType};
+use crate::storage::questionnaires::{self, Questionnaire};
+use crate::web::context::PageCtx;
+use crate::web::{AppError, AppState};
+
+/// Responses read per page of the export.
+const PAGE: i64 = 1000;
+
+#[derive(Deserialize)]
+pub struct ExportQuery {
+    /// "pointvirgule" for the `;` that French spreadsheet software expects; a comma otherwise.
+    separateur: Option<String>,
+}
+
+/// A body fed by a channel: the export's producer sends chunks, the connection takes them as it can. The bounded
+/// channel makes a slow client slow the producer down instead of piling chunks up in memory.
+struct ChannelBody(mpsc::Receiver<Bytes>);
+
+impl MessageBody for ChannelBody {
+    type Error = std::convert::Infallible;
+
+    fn size(&self) -> BodySize {
+        BodySize::Stream
+    }
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, Self::Error>>> {
+        self.0.poll_recv(cx).map(|chunk| chunk.map(Ok))
+    }
+}
+
+async fn readable(state: &AppState, ctx: &PageCtx, id: i64) -> Result<(Questionnaire, Vec<Question>), AppError> {
+    ctx.require_user()?;
+    let questionnaire =
+        state.db(move |conn| Ok(questionnaires::find_questionnaire(conn, id)?)).await?.ok_or(AppError::NotFound)?;
+    let (_, access) = project_and_access(state, ctx, questionnaire.project_id).await?;
+    if !may_see(&access, questionnaire.collectivity_id) {
+        return Err(AppError::Forbidden);
+    }
+    let questions = state.db(move |conn| Ok(questionnaires::questions_of(conn, id)?)).await?;
+    Ok((questionnaire, questions))
+}
+
+fn csv_writer(separator: u8) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new().delimiter(separator).from_writer(Vec::new())
+}
+
+/// What the writer holds so far, leaving an empty writer for the next chunk.
+fn take(writer: &mut csv::Writer<Vec<u8>>, separator: u8) -> Result<Bytes, AppError> {
+    let full = std::mem::replace(writer, csv_writer(separator));
+    let bytes = full.into_inner().map_err(|e| AppError::internal(anyhow::anyhow!(e.to_string())))?;
+    Ok(Bytes::from(bytes))
+}
+
+fn channel_label(code: &str) -> &'static str {
+    match code {
+        "interview" => "entretien",
+        "paper" => "papier",
+        _ => "en ligne",
+    }
+}
+
+/// Writes the whole export into `chunks`; stops quietly when the client has gone.
+fn produce(
+    conn: &mut crate::storage::DbConnection,
+    questionnaire_id: i64,
+    columns: &[Column],
+    separator: u8,
+    chunks: &mpsc::Sender<Bytes>,
+) -> Result<(), AppError> {
+    let mut writer = csv_writer(separator);
+    let mut header = vec!["reponse".to_owned(), "canal".to_owned(), "date".to_owned()];
+    header.extend(columns.iter().map(|c| c.name.clone()));
+    writer.write_record(&header).map_err(AppError::internal)?;
+    // The byte order mark tells spreadsheet software the file is UTF-8.
+    let mut first = b"\xEF\xBB\xBF".to_vec();
+    first.extend_from_slice(&take(&mut writer, separator)?);
+    if chunks.blocking_send(Bytes::from(first)).is_err() {
+        return Ok(());
+    }
+    let mut after = 0;
+    loop {
+        let page = questionnaires::responses_after(conn, questionnaire_id, after, PAGE)?;
+        let (Some(first), Some(last)) = (page.first(), page.last()) else { break };
+        let answers = questionnaires::answers_between(conn, questionnaire_id, first.0, last.0)?;
+        let mut rest = answers.as_slice();
+        for (id, channel, at) in &page {
+            let split = rest.iter().position(|(r, _, _, _)| r != id).unwrap_or(rest.len());
+            let (mine, others) = rest.split_at(split);
+            rest = others;
+            let items: Vec<(i64, (String, String))> =
+                mine.iter().map(|(_, q, item, value)| (*q, (item.clone(), value.clone()))).collect();
+            let mut row =
+                vec![id.to_string(), channel_label(channel).to_owned(), at.format("%Y-%m-%d %H:%M").to_string()];
+            row.extend(export_row(columns, &items));
+            writer.write_record(&row).map_err(AppError::internal)?;
+        }
+        if chunks.blocking_send(take(&mut writer, separator)?).is_err() {
+            return Ok(());
+        }
+        after = last.0;
+    }
+    Ok(())
+}
+
+fn file_name(questionnaire: &Questionnaire, what: &str) -> String {
+    format!("attachment; filename=\"questionnaire-{}-{what}.csv\"", questionnaire.id)
+}
+
+pub async fn responses_csv(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    query: web::Query<ExportQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (questionnaire, questions) = readable(&state, &ctx, id.into_inner()).await?;
+    let separator = if query.separateur.as_deref() == Some("pointvirgule") { b';' } else { b',' };
+    let columns = export_columns(&questions);
+    let (sender, receiver) = mpsc::channel::<Bytes>(4);
+    let pool = state.pool.clone();
+    let questionnaire_id = questionnaire.id;
+    // The producer holds one blocking thread and one connection for the length of the download.
+    actix_web::rt::spawn(web::block(move || {
+        let result = pool
+            .get()
+            .map_err(|e| AppError::internal(anyhow::anyhow!(e)))
+            .and_then(|mut conn| produce(&mut conn, questionnaire_id, &columns, separator, &sender));
+        if let Err(error) = result {
+            log::error!("export du questionnaire {questionnaire_id} interrompu : {error:?}");
+        }
+    }));
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(("Content-Disposition", file_name(&questionnaire, "reponses")))
+        .body(ChannelBody(receiver)))
+}
+
+/// The codebook: each column of the export with its question, its type and the codes of its answers.
+pub async fn codebook_csv(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    query: web::Query<ExportQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (questionnaire, questions) = readable(&state, &ctx, id.into_inner()).await?;
+    let separator = if query.separateur.as_deref() == Some("pointvirgule") { b';' } else { b',' };
+    let mut writer = csv_writer(separator);
+    writer.write_record(["colonne", "question", "type", "contenu", "code", "libellé"]).map_err(AppError::internal)?;
+    for column in export_columns(&questions) {
+        let Some(question) = questions.iter().find(|q| q.id == column.question_id) else { continue };
+        let content = match &column.content {
+            ColumnContent::Value => "réponse",
+            ColumnContent::Ticked(_) => "1 si cochée, 0 sinon, vide sans réponse",
+            ColumnContent::Item(item) if item == crate::domain::questionnaire::OTHER => "précision de « Autre »",
+            ColumnContent::Item(_) if question.kind == QuestionType::Ranking => "rang (1 = en premier)",
+            ColumnContent::Item(_) => "point de l’échelle",
+        };
+        let codes: Vec<(String, String)> = match (&column.content, question.kind) {
+            (ColumnContent::Value, QuestionType::SingleChoice) => {
+                let mut codes: Vec<(String, String)> =
+                    question.settings.choices.iter().map(|c| (c.code.clone(), c.label.clone())).collect();
+                if question.settings.allow_other {
+                    codes.push(("autre".into(), "Autre".into()));
+                }
+                codes
+            }
+            (ColumnContent::Value, QuestionType::YesNo) => {
+                vec![("oui".into(), "Oui".into()), ("non".into(), "Non".into())]
+            }
+            _ => Vec::new(),
+        };
+        let row = |code: &str, label: &str| {
+            [
+                column.name.clone(),
+                column.label.clone(),
+                question.kind.label().to_owned(),
+                content.to_owned(),
+                code.to_owned(),
+                label.to_owned(),
+            ]
+        };
+        if codes.is_empty() {
+            writer.write_record(row("", "")).map_err(AppError::internal)?;
+        }
+        for (code, label) in &codes {
+            writer.write_record(row(code, label)).map_err(AppError::internal)?;
+        }
+    }
+    let mut body = b"\xEF\xBB\xBF".to_vec();
+    body.extend_from_slice(&take(&mut writer, separator)?);
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(("Content-Disposition", file_name(&questionnaire, "codes")))
+        .body(body))
+}
