@@ -860,28 +860,26 @@ pub fn export_columns(questions: &[Question]) -> Vec<Column> {
     columns
 }
 
-/// The cells of one response under `columns`, from its answers in long form.
-pub fn export_row(columns: &[Column], answers: &[(i64, AnswerItem)]) -> Vec<String> {
+/// The cells of one response under `columns`, from its answers in long form as (question, item, value).
+pub fn export_row<'a>(columns: &[Column], answers: &[(i64, &'a str, &'a str)]) -> Vec<&'a str> {
     columns
         .iter()
         .map(|column| {
-            let of_question = || answers.iter().filter(|(q, _)| *q == column.question_id).map(|(_, item)| item);
+            let of_question = || answers.iter().filter(|(q, _, _)| *q == column.question_id);
             match &column.content {
-                ColumnContent::Value => {
-                    of_question().find(|(item, _)| item.is_empty()).map(|(_, v)| v.clone()).unwrap_or_default()
-                }
+                ColumnContent::Value => of_question().find(|(_, item, _)| item.is_empty()).map_or("", |(_, _, v)| v),
                 ColumnContent::Ticked(code) => {
-                    let mut main = of_question().filter(|(item, _)| item.is_empty()).peekable();
+                    let mut main = of_question().filter(|(_, item, _)| item.is_empty()).peekable();
                     if main.peek().is_none() {
-                        String::new()
-                    } else if main.any(|(_, v)| v == code) {
-                        "1".into()
+                        ""
+                    } else if main.any(|(_, _, v)| v == code) {
+                        "1"
                     } else {
-                        "0".into()
+                        "0"
                     }
                 }
-                ColumnContent::Item(item) => {
-                    of_question().find(|(i, _)| i == item).map(|(_, v)| v.clone()).unwrap_or_default()
+                ColumnContent::Item(wanted) => {
+                    of_question().find(|(_, item, _)| item == wanted).map_or("", |(_, _, v)| v)
                 }
             }
         })
@@ -1164,18 +1162,12 @@ mod tests {
         let columns = export_columns(&[single, multiple, matrix, text]);
         let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, vec!["q1", "q1_autre_precision", "q2_a", "q2_b", "q3_x", "q4"]);
-        let answers = |rows: &[(i64, &str, &str)]| -> Vec<(i64, AnswerItem)> {
-            rows.iter().map(|(q, i, v)| (*q, (i.to_string(), v.to_string()))).collect()
-        };
         assert_eq!(
-            export_row(
-                &columns,
-                &answers(&[(10, "", "autre"), (10, "autre", "trottinette"), (11, "", "b"), (12, "x", "4")])
-            ),
+            export_row(&columns, &[(10, "", "autre"), (10, "autre", "trottinette"), (11, "", "b"), (12, "x", "4")]),
             vec!["autre", "trottinette", "0", "1", "4", ""]
         );
         assert_eq!(
-            export_row(&columns, &answers(&[(13, "", "rien")])),
+            export_row(&columns, &[(13, "", "rien")]),
             vec!["", "", "", "", "", "rien"],
             "unanswered stays empty"
         );

@@ -20,7 +20,7 @@ use crate::web::context::PageCtx;
 use crate::web::{AppError, AppState};
 
 /// Responses read per page of the export.
-const PAGE: i64 = 1000;
+const PAGE: i64 = 2000;
 
 #[derive(Deserialize)]
 pub struct ExportQuery {
@@ -103,10 +103,10 @@ fn produce(
             let split = rest.iter().position(|(r, _, _, _)| r != id).unwrap_or(rest.len());
             let (mine, others) = rest.split_at(split);
             rest = others;
-            let items: Vec<(i64, (String, String))> =
-                mine.iter().map(|(_, q, item, value)| (*q, (item.clone(), value.clone()))).collect();
-            let mut row =
-                vec![id.to_string(), channel_label(channel).to_owned(), at.format("%Y-%m-%d %H:%M").to_string()];
+            let items: Vec<(i64, &str, &str)> =
+                mine.iter().map(|(_, q, item, value)| (*q, item.as_str(), value.as_str())).collect();
+            let (id, at) = (id.to_string(), at.format("%Y-%m-%d %H:%M").to_string());
+            let mut row = vec![id.as_str(), channel_label(channel), at.as_str()];
             row.extend(export_row(columns, &items));
             writer.write_record(&row).map_err(AppError::internal)?;
         }
