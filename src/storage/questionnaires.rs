@@ -310,17 +310,13 @@ pub fn responses_after(
         .load(conn)
 }
 
-/// The answers of the responses `from..=to` of a questionnaire, as (response, question, item, value), by response.
-pub fn answers_between(
+/// The answers of the given responses, as (response, question, item, value), by response.
+pub fn answers_of_responses(
     conn: &mut DbConnection,
-    questionnaire_id: i64,
-    from: i64,
-    to: i64,
+    response_ids: &[i64],
 ) -> QueryResult<Vec<(i64, i64, String, String)>> {
     answers::table
-        .inner_join(responses::table)
-        .filter(responses::questionnaire_id.eq(questionnaire_id))
-        .filter(answers::response_id.between(from, to))
+        .filter(answers::response_id.eq_any(response_ids))
         .order(answers::response_id.asc())
         .select((answers::response_id, answers::question_id, answers::item, answers::value))
         .load(conn)

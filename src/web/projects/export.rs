@@ -96,8 +96,9 @@ fn produce(
     let mut after = 0;
     loop {
         let page = questionnaires::responses_after(conn, questionnaire_id, after, PAGE)?;
-        let (Some(first), Some(last)) = (page.first(), page.last()) else { break };
-        let answers = questionnaires::answers_between(conn, questionnaire_id, first.0, last.0)?;
+        let Some(last) = page.last().map(|(id, _, _)| *id) else { break };
+        let ids: Vec<i64> = page.iter().map(|(id, _, _)| *id).collect();
+        let answers = questionnaires::answers_of_responses(conn, &ids)?;
         let mut rest = answers.as_slice();
         for (id, channel, at) in &page {
             let split = rest.iter().position(|(r, _, _, _)| r != id).unwrap_or(rest.len());
@@ -113,7 +114,7 @@ fn produce(
         if chunks.blocking_send(take(&mut writer, separator)?).is_err() {
             return Ok(());
         }
-        after = last.0;
+        after = last;
     }
     Ok(())
 }
