@@ -227,19 +227,31 @@ impl Channel {
     }
 }
 
-/// Records a response and its answers, all or nothing. Call it inside `storage::write_transaction`.
+/// Who recorded a response on behalf of an inhabitant, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recording {
+    pub interviewer_id: i64,
+    /// "face_to_face" or "phone" for an interview; None for a paper form.
+    pub interview_mode: Option<&'static str>,
+    pub place: Option<String>,
+}
+
+/// Records a response and its answers, all or nothing; `recording` is None online. Call it inside
+/// `storage::write_transaction`.
 pub fn record_response(
     conn: &mut DbConnection,
     questionnaire_id: i64,
     channel: Channel,
-    interviewer_id: Option<i64>,
+    recording: Option<&Recording>,
     items: &[(i64, AnswerItem)],
 ) -> QueryResult<i64> {
     let response_id: i64 = diesel::insert_into(responses::table)
         .values((
             responses::questionnaire_id.eq(questionnaire_id),
             responses::channel.eq(channel.code()),
-            responses::interviewer_id.eq(interviewer_id),
+            responses::interviewer_id.eq(recording.map(|r| r.interviewer_id)),
+            responses::interview_mode.eq(recording.and_then(|r| r.interview_mode)),
+            responses::place.eq(recording.and_then(|r| r.place.as_deref())),
             responses::submitted_at.eq(now()),
         ))
         .returning(responses::id)
@@ -320,4 +332,13 @@ pub fn answers_of_responses(
         .order(answers::response_id.asc())
         .select((answers::response_id, answers::question_id, answers::item, answers::value))
         .load(conn)
+}
+
+/// How many responses of a questionnaire this person recorded (interviews and paper forms).
+pub fn count_recorded_by(conn: &mut DbConnection, questionnaire_id: i64, user_id: i64) -> QueryResult<i64> {
+    responses::table
+        .filter(responses::questionnaire_id.eq(questionnaire_id))
+        .filter(responses::interviewer_id.eq(user_id))
+        .count()
+        .get_result(conn)
 }

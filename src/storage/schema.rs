@@ -410,6 +410,8 @@ diesel::table! {
         questionnaire_id -> BigInt,
         channel -> Text,
         interviewer_id -> Nullable<BigInt>,
+        interview_mode -> Nullable<Text>,
+        place -> Nullable<Text>,
         submitted_at -> Timestamp,
     }
 }

@@ -122,6 +122,8 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.get("/questionnaires/{id}", projects::questionnaires::show);
     r.get("/questionnaires/{id}/apercu", projects::questionnaires::preview);
     r.get("/questionnaires/{id}/resultats", projects::results::show);
+    r.get("/questionnaires/{id}/saisie", projects::interviews::form);
+    r.post("/questionnaires/{id}/saisie", projects::interviews::record);
     r.get("/questionnaires/{id}/reponses.csv", projects::export::responses_csv);
     r.get("/questionnaires/{id}/codes.csv", projects::export::codebook_csv);
     r.post("/questionnaires/{id}/questions", projects::questionnaires::add_question);

@@ -143,6 +143,11 @@ const FORMS: &[Form] = &[
             ("condition_values", "oui"),
         ],
     ),
+    (
+        "referente@agglopolys.demo.encommun.fr",
+        "/questionnaires/{questionnaire}/saisie",
+        &[("way", "phone"), ("place", "Marché"), ("q1", "34")],
+    ),
     // The questionnaire's first question is "{question}", a number.
     ("", "/q/jeton-expose", &[("q1", "12"), ("site_web", "")]),
     ("agence@demo.encommun.fr", "/projets/{project}/phase", &[("to", "provider_selection"), ("note", "Une note.")]),

@@ -433,6 +433,21 @@ const CASES: &[Case] = &[
         form: &[],
         expect: WORKING_SPACE,
     },
+    // Interviews and paper forms are recorded by the territory's people, its group, the provider and the agency.
+    Case {
+        method: "GET",
+        pattern: "/questionnaires/{id}/saisie",
+        path: "/questionnaires/{questionnaire}/saisie?way=phone&place=March%C3%A9",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "POST",
+        pattern: "/questionnaires/{id}/saisie",
+        path: "/questionnaires/{questionnaire}/saisie",
+        form: &[("way", "face_to_face"), ("place", "Salle des fêtes")],
+        expect: WORKING_SPACE,
+    },
     Case {
         method: "POST",
         pattern: "/questionnaires/{id}/questions",

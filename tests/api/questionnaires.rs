@@ -116,6 +116,7 @@ on_both_backends!(
     concurrent_submissions_are_all_kept,
     results_count_each_answer_and_search_free_ones,
     the_export_has_one_row_per_response_and_stable_columns,
+    the_group_records_interviews_and_paper_forms,
 );
 
 async fn the_agency_builds_a_questionnaire_and_an_inhabitant_answers_it_anonymously(app: TestApp) {
@@ -516,4 +517,67 @@ async fn the_export_has_one_row_per_response_and_stable_columns(app: TestApp) {
         .get(&format!("{builder}/reponses.csv"))
         .await
         .assert_status(403);
+}
+
+/// A referent of the territory records a phone interview, then a paper form: each response keeps who recorded it
+/// and how; the way and the place are kept from one entry to the next.
+async fn the_group_records_interviews_and_paper_forms(app: TestApp) {
+    app.load_demo();
+    let group = group_path(&app);
+    let admin = logged_in(&app, ADMIN).await;
+    let builder = create(&admin, &group, "").await;
+    add_question(&admin, &builder, &[("kind", "yes_no"), ("label", "Avez-vous une voiture ?"), ("required", "oui")])
+        .await
+        .assert_status(303);
+    let q = format!("q{}", questions_of_builder(&app, &builder)[0]);
+    let entry = format!("{builder}/saisie");
+    let referent = logged_in(&app, REFERENT).await;
+    referent.get(&group).await.assert_contains(&format!("href=\"{entry}\""));
+    let token = referent.get(&entry).await.assert_status(200).csrf_token();
+    // A forgotten answer: refused, what was typed kept.
+    let page = referent.post(&entry, &[("csrf_token", &token), ("way", "phone"), ("place", "Marché de Vienne")]).await;
+    page.assert_status(422)
+        .assert_contains("Cette question demande une réponse.")
+        .assert_contains(r#"value="Marché de Vienne""#);
+    let done = referent
+        .post(&entry, &[("csrf_token", &token), ("way", "phone"), ("place", "Marché de Vienne"), (&q, "non")])
+        .await;
+    let next = done.location.clone().unwrap();
+    assert!(next.starts_with(&format!("{entry}?way=phone&place=March")), "{next}");
+    referent
+        .get(&next)
+        .await
+        .assert_contains("vous en avez saisi 1 pour ce questionnaire")
+        .assert_contains(r#"value="Marché de Vienne""#);
+    referent
+        .post(&entry, &[("csrf_token", &token), ("way", "paper"), ("place", ""), (&q, "oui")])
+        .await
+        .assert_status(303);
+    referent.post(&entry, &[("csrf_token", &token), ("way", "par pigeon"), (&q, "oui")]).await.assert_status(422);
+    let stored = with_conn(&app, |conn| {
+        use diesel::prelude::*;
+        use encommun::storage::schema::responses;
+        responses::table
+            .filter(responses::questionnaire_id.eq(id_in(&builder)))
+            .select((
+                responses::channel,
+                responses::interview_mode,
+                responses::place,
+                responses::interviewer_id.is_not_null(),
+            ))
+            .order(responses::id)
+            .load::<(String, Option<String>, Option<String>, bool)>(conn)
+            .unwrap()
+    });
+    assert_eq!(
+        stored,
+        vec![
+            ("interview".into(), Some("phone".into()), Some("Marché de Vienne".into()), true),
+            ("paper".into(), None, None, true),
+        ]
+    );
+    let csv = referent.get(&format!("{builder}/reponses.csv")).await;
+    csv.assert_contains(",entretien,").assert_contains(",papier,");
+    // Outside the territory, no entry.
+    logged_in(&app, "agent@grand-chatellerault.demo.encommun.fr").await.get(&entry).await.assert_status(403);
 }

@@ -260,6 +260,17 @@ const PAGES = [
   { name: 'questionnaire-constructeur', as: ADMIN, path: () => questionnaire() },
   { name: 'questionnaire-apercu', as: ADMIN, path: async () => `${await questionnaire()}/apercu` },
   { name: 'questionnaire-resultats', as: REFERENT, path: async () => `${await questionnaire()}/resultats?recherche=bus` },
+  { name: 'questionnaire-saisie', as: REFERENT, path: async () => `${await questionnaire()}/saisie` },
+  {
+    name: 'questionnaire-saisie-erreurs',
+    as: REFERENT,
+    path: async () => `${await questionnaire()}/saisie`,
+    act: async (page) => {
+      await page.getByLabel('Votre âge').fill('200');
+      await page.getByRole('button', { name: 'Enregistrer et saisir la suivante' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
   {
     name: 'questionnaire-question-erreurs',
     as: ADMIN,

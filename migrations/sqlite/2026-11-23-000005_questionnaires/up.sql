@@ -42,7 +42,11 @@ CREATE TABLE responses (
     channel TEXT NOT NULL CHECK (channel IN ('online', 'interview', 'paper')),
     -- who recorded it, for interviews and paper forms; NULL online
     interviewer_id BIGINT REFERENCES users (id) ON DELETE SET NULL,
-    submitted_at TIMESTAMP NOT NULL
+    -- an interview: face to face or by phone, and where (a market, a hall, a doorstep…)
+    interview_mode TEXT CHECK (interview_mode IN ('face_to_face', 'phone')),
+    place TEXT,
+    submitted_at TIMESTAMP NOT NULL,
+    CHECK (channel = 'interview' OR interview_mode IS NULL)
 );
 CREATE INDEX responses_questionnaire ON responses (questionnaire_id, submitted_at);
 

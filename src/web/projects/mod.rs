@@ -6,6 +6,7 @@ pub mod enrolment;
 pub mod events;
 pub mod export;
 pub mod inquiry;
+pub mod interviews;
 pub mod news;
 pub mod questionnaires;
 pub mod results;

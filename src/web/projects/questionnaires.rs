@@ -62,7 +62,11 @@ pub fn section(
                                 @if questionnaire.is_open(today) { "ouvert aux réponses" } @else { "fermé aux réponses" }
                             }
                             p class="public-link" { "Lien à partager : " a href=(survey_path(questionnaire)) { (state.link(&survey_path(questionnaire))) } }
-                            p { a href={ (builder_path(questionnaire.id)) "/resultats" } { "Résultats" span class="visually-hidden" { " de « " (questionnaire.title) " »" } } }
+                            p {
+                                a href={ (builder_path(questionnaire.id)) "/saisie" } { "Saisir un entretien ou un questionnaire papier" span class="visually-hidden" { " pour « " (questionnaire.title) " »" } }
+                                " · "
+                                a href={ (builder_path(questionnaire.id)) "/resultats" } { "Résultats" span class="visually-hidden" { " de « " (questionnaire.title) " »" } }
+                            }
                         }
                     }
                 }
@@ -324,7 +328,7 @@ pub async fn preview(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64
         html! {
             p class="breadcrumb" { a href=(builder_path(q.id)) { (q.title) } " › Aperçu" }
             h1 { "Aperçu : " (q.title) }
-            p class="notice notice-warning" { "Aperçu : les répondants voient ces questions à l’adresse publique ; rien n’est envoyé d’ici." }
+            p class="notice notice-warning" { "Aperçu : les répondants voient ces questions à l’adresse publique ; rien n’est envoyé d’ici. Imprimée, cette page donne la version papier du questionnaire (en-tête et boutons disparaissent)." }
             div class="form survey" { (questions_fields(&builder.questions, &[], &FormErrors::default())) }
         },
     ))
