@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::{answers, questionnaires, questions, responses};
+use super::schema::{answers, questionnaires, questions, responses, users};
 use super::{now, DbConnection};
 use crate::domain::questionnaire::{
     AnswerItem, Condition, ConditionOp, NewQuestionnaire, Question, QuestionType, Settings,
@@ -218,6 +218,20 @@ pub enum Channel {
 }
 
 impl Channel {
+    pub const ALL: [Channel; 3] = [Channel::Online, Channel::Interview, Channel::Paper];
+
+    pub fn parse(code: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Channel::Online => "en ligne",
+            Channel::Interview => "entretien",
+            Channel::Paper => "papier",
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Channel::Online => "online",
@@ -284,25 +298,65 @@ pub fn answers_of_response(conn: &mut DbConnection, response_id: i64) -> QueryRe
     Ok(rows.into_iter().map(|(q, item, value)| (q, (item, value))).collect())
 }
 
-/// Every (question, item, value) of a questionnaire's answers with how many responses gave it: one grouped read
-/// for the results page.
-pub fn answer_counts(conn: &mut DbConnection, questionnaire_id: i64) -> QueryResult<Vec<(i64, String, String, i64)>> {
-    answers::table
+/// Every (question, item, value) of a questionnaire's answers with how many responses gave it, for the responses
+/// of one channel when given: one grouped read for the results page.
+pub fn answer_counts(
+    conn: &mut DbConnection,
+    questionnaire_id: i64,
+    channel: Option<Channel>,
+) -> QueryResult<Vec<(i64, String, String, i64)>> {
+    let mut query = answers::table
         .inner_join(responses::table)
         .filter(responses::questionnaire_id.eq(questionnaire_id))
         .group_by((answers::question_id, answers::item, answers::value))
         .select((answers::question_id, answers::item, answers::value, diesel::dsl::count_star()))
-        .load(conn)
+        .into_boxed();
+    if let Some(channel) = channel {
+        query = query.filter(responses::channel.eq(channel.code()));
+    }
+    query.load(conn)
 }
 
-/// How many responses answered each question of a questionnaire.
-pub fn respondents_per_question(conn: &mut DbConnection, questionnaire_id: i64) -> QueryResult<Vec<(i64, i64)>> {
-    answers::table
+/// How many responses answered each question of a questionnaire (of one channel when given).
+pub fn respondents_per_question(
+    conn: &mut DbConnection,
+    questionnaire_id: i64,
+    channel: Option<Channel>,
+) -> QueryResult<Vec<(i64, i64)>> {
+    let mut query = answers::table
         .inner_join(responses::table)
         .filter(responses::questionnaire_id.eq(questionnaire_id))
         .group_by(answers::question_id)
         .select((answers::question_id, diesel::dsl::count(answers::response_id).aggregate_distinct()))
-        .load(conn)
+        .into_boxed();
+    if let Some(channel) = channel {
+        query = query.filter(responses::channel.eq(channel.code()));
+    }
+    query.load(conn)
+}
+
+/// Who collected a questionnaire's responses: (channel, interviewer's name or None online, responses), most first.
+pub fn collection_breakdown(
+    conn: &mut DbConnection,
+    questionnaire_id: i64,
+) -> QueryResult<Vec<(String, Option<String>, i64)>> {
+    let grouped: Vec<(String, Option<i64>, i64)> = responses::table
+        .filter(responses::questionnaire_id.eq(questionnaire_id))
+        .group_by((responses::channel, responses::interviewer_id))
+        .select((responses::channel, responses::interviewer_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    let ids: Vec<i64> = grouped.iter().filter_map(|(_, id, _)| *id).collect();
+    let names: Vec<(i64, String)> =
+        users::table.filter(users::id.eq_any(&ids)).select((users::id, users::display_name)).load(conn)?;
+    let mut rows: Vec<(String, Option<String>, i64)> = grouped
+        .into_iter()
+        .map(|(channel, id, n)| {
+            let name = id.and_then(|id| names.iter().find(|(u, _)| *u == id).map(|(_, name)| name.clone()));
+            (channel, name, n)
+        })
+        .collect();
+    rows.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+    Ok(rows)
 }
 
 /// A page of a questionnaire's responses after `after_id`, in id order: (id, channel, submitted at). The export

@@ -578,6 +578,16 @@ async fn the_group_records_interviews_and_paper_forms(app: TestApp) {
     );
     let csv = referent.get(&format!("{builder}/reponses.csv")).await;
     csv.assert_contains(",entretien,").assert_contains(",papier,");
+    // The results say who collected what, and filter by the way of collecting.
+    let results = referent.get(&format!("{builder}/resultats")).await;
+    results
+        .assert_contains(r#"<th scope="row">entretien</th><td>Sophie Martin</td><td class="num">1</td>"#)
+        .assert_contains(r#"<th scope="row">papier</th><td>Sophie Martin</td><td class="num">1</td>"#);
+    let paper = referent.get(&format!("{builder}/resultats?canal=paper")).await;
+    paper
+        .assert_contains("Résultats de 1 réponse recueillie papier.")
+        .assert_contains(r#"<th scope="row">Oui</th><td class="num">1</td><td class="num">100 %</td>"#)
+        .assert_contains(r#"<th scope="row">Non</th><td class="num">0</td>"#);
     // Outside the territory, no entry.
     logged_in(&app, "agent@grand-chatellerault.demo.encommun.fr").await.get(&entry).await.assert_status(403);
 }

@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 use super::inquiry::may_see;
 use super::project_and_access;
 use crate::domain::questionnaire::{export_columns, export_row, Column, ColumnContent, Question, QuestionType};
-use crate::storage::questionnaires::{self, Questionnaire};
+use crate::storage::questionnaires::{self, Channel, Questionnaire};
 use crate::web::context::PageCtx;
 use crate::web::{AppError, AppState};
 
@@ -67,14 +67,6 @@ fn take(writer: &mut csv::Writer<Vec<u8>>, separator: u8) -> Result<Bytes, AppEr
     Ok(Bytes::from(bytes))
 }
 
-fn channel_label(code: &str) -> &'static str {
-    match code {
-        "interview" => "entretien",
-        "paper" => "papier",
-        _ => "en ligne",
-    }
-}
-
 /// Writes the whole export into `chunks`; stops quietly when the client has gone.
 fn produce(
     conn: &mut crate::storage::DbConnection,
@@ -107,7 +99,7 @@ fn produce(
             let items: Vec<(i64, &str, &str)> =
                 mine.iter().map(|(_, q, item, value)| (*q, item.as_str(), value.as_str())).collect();
             let (id, at) = (id.to_string(), at.format("%Y-%m-%d %H:%M").to_string());
-            let mut row = vec![id.as_str(), channel_label(channel), at.as_str()];
+            let mut row = vec![id.as_str(), Channel::parse(channel).unwrap_or(Channel::Online).label(), at.as_str()];
             row.extend(export_row(columns, &items));
             writer.write_record(&row).map_err(AppError::internal)?;
         }

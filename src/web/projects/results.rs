@@ -12,7 +12,7 @@ use super::questionnaires::builder_path;
 use crate::domain::questionnaire::{summarize, Question, Summary};
 use crate::domain::text::fold;
 use crate::storage::collectivities::territory_of_collectivity;
-use crate::storage::questionnaires;
+use crate::storage::questionnaires::{self, Channel};
 use crate::web::context::PageCtx;
 use crate::web::views::page;
 use crate::web::{AppError, AppState};
@@ -23,6 +23,8 @@ const TEXTS_SHOWN: usize = 100;
 #[derive(Deserialize)]
 pub struct ResultsQuery {
     recherche: Option<String>,
+    /// Only the responses of one channel: "online", "interview" or "paper".
+    canal: Option<String>,
 }
 
 /// A share as French read it: "42 %", "4,5 %".
@@ -149,18 +151,22 @@ pub async fn show(
         return Err(AppError::Forbidden);
     }
     let collectivity_id = questionnaire.collectivity_id;
-    let (territory, questions, counts, answered, responses) = state
+    let channel = query.canal.as_deref().and_then(Channel::parse);
+    let (territory, questions, counts, answered, breakdown) = state
         .db(move |conn| {
             let territory = territory_of_collectivity(conn, collectivity_id)?.ok_or(AppError::NotFound)?.name;
             Ok((
                 territory,
                 questionnaires::questions_of(conn, id)?,
-                questionnaires::answer_counts(conn, id)?,
-                questionnaires::respondents_per_question(conn, id)?,
-                questionnaires::count_responses(conn, id)?,
+                questionnaires::answer_counts(conn, id, channel)?,
+                questionnaires::respondents_per_question(conn, id, channel)?,
+                questionnaires::collection_breakdown(conn, id)?,
             ))
         })
         .await?;
+    let responses: i64 = breakdown.iter().map(|(_, _, n)| n).sum();
+    let shown: i64 =
+        breakdown.iter().filter(|(c, _, _)| channel.is_none_or(|ch| ch.code() == c)).map(|(_, _, n)| n).sum();
     let search = query.recherche.as_deref().unwrap_or("").trim().chars().take(100).collect::<String>();
     Ok(page(
         &ctx,
@@ -179,12 +185,40 @@ pub async fn show(
                 a href={ (builder_path(id)) "/reponses.csv" } { "CSV standard (séparateur ,)" } " · "
                 a href={ (builder_path(id)) "/codes.csv?separateur=pointvirgule" } { "dictionnaire des codes" }
             }
-            form class="search" method="get" action={ (builder_path(id)) "/resultats" } role="search" aria-label="Chercher dans les réponses libres" {
+            section aria-labelledby="collecte" {
+                h2 id="collecte" { "Qui a recueilli les réponses" }
+                div class="table-scroll" {
+                    table {
+                        caption class="visually-hidden" { "Réponses par manière de les recueillir et par enquêteur" }
+                        thead { tr { th scope="col" { "Manière" } th scope="col" { "Saisies par" } th scope="col" class="num" { "Réponses" } } }
+                        tbody {
+                            @for (code, interviewer, n) in &breakdown {
+                                tr {
+                                    th scope="row" { (Channel::parse(code).unwrap_or(Channel::Online).label()) }
+                                    td { (interviewer.as_deref().unwrap_or("les répondants eux-mêmes")) }
+                                    td class="num" { (n) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            form class="search" method="get" action={ (builder_path(id)) "/resultats" } role="search" aria-label="Filtrer les résultats" {
+                div class="field" {
+                    label for="canal" { "Réponses" }
+                    select id="canal" name="canal" {
+                        option value="" { "Toutes" }
+                        @for c in Channel::ALL { option value=(c.code()) selected[channel == Some(c)] { "Recueillies " (c.label()) } }
+                    }
+                }
                 div class="field" {
                     label for="recherche" { "Chercher dans les réponses libres" }
                     input id="recherche" name="recherche" type="search" value=(search);
                 }
-                button class="button" type="submit" { "Chercher" }
+                button class="button" type="submit" { "Afficher" }
+            }
+            @if let Some(c) = channel {
+                p role="status" { "Résultats de " (shown) " réponse" @if shown > 1 { "s" } " recueillie" @if shown > 1 { "s" } " " (c.label()) "." }
             }
             @for (index, question) in questions.iter().enumerate() {
                 @let of_question: Vec<(String, String, i64)> = counts.iter().filter(|(q, _, _, _)| *q == question.id).map(|(_, i, v, n)| (i.clone(), v.clone(), *n)).collect();
