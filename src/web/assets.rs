@@ -19,6 +19,11 @@ const ASSETS: &[Asset] = &[
         bytes: include_bytes!("../../assets/style.css"),
     },
     Asset { name: "favicon.svg", content_type: "image/svg+xml", bytes: include_bytes!("../../assets/favicon.svg") },
+    Asset {
+        name: "survey.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../../assets/survey.js"),
+    },
 ];
 
 fn fnv1a(bytes: &[u8]) -> u64 {

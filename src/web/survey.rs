@@ -98,6 +98,11 @@ fn question_field(
         @if let Some(message) = error { p class="field-error" id=(error_id) { span aria-hidden="true" { "⚠ " } (message) } }
     };
     let class = if error.is_some() { "field question field-invalid" } else { "field question" };
+    // For survey.js, which shows a conditional question only when it is asked (the server decides all the same).
+    let condition = question.condition.as_ref();
+    let data_on = condition.map(|c| c.question_id.to_string());
+    let data_op = condition.map(|c| c.op.code());
+    let data_values = condition.map(|c| serde_json::to_string(&c.values).unwrap_or_else(|_| "[]".into()));
     match question.kind {
         QuestionType::SingleChoice | QuestionType::MultipleChoice | QuestionType::YesNo | QuestionType::Scale => {
             let input_type = if question.kind == QuestionType::MultipleChoice { "checkbox" } else { "radio" };
@@ -127,7 +132,7 @@ fn question_field(
             }
             let other_field = item_field_name(question.id, OTHER);
             html! {
-                fieldset class=(class) aria-describedby=[described.as_deref()] {
+                fieldset class=(class) aria-describedby=[described.as_deref()] data-question=(question.id) data-condition-question=[data_on.as_deref()] data-condition-op=[data_op] data-condition-values=[data_values.as_deref()] {
                     legend { (title) }
                     (help)
                     @for (i, (value, label)) in options.iter().enumerate() {
@@ -149,7 +154,7 @@ fn question_field(
         QuestionType::Matrix => {
             let (min, max) = question.settings.scale();
             html! {
-                fieldset class=(class) aria-describedby=[described.as_deref()] {
+                fieldset class=(class) aria-describedby=[described.as_deref()] data-question=(question.id) data-condition-question=[data_on.as_deref()] data-condition-op=[data_op] data-condition-values=[data_values.as_deref()] {
                     legend { (title) }
                     (help)
                     @if !question.settings.min_label.is_empty() || !question.settings.max_label.is_empty() {
@@ -175,7 +180,7 @@ fn question_field(
         QuestionType::Ranking => {
             let n = question.settings.choices.len();
             html! {
-                fieldset class=(class) aria-describedby=[described.as_deref()] {
+                fieldset class=(class) aria-describedby=[described.as_deref()] data-question=(question.id) data-condition-question=[data_on.as_deref()] data-condition-op=[data_op] data-condition-values=[data_values.as_deref()] {
                     legend { (title) }
                     p class="hint" { "Donnez à chaque proposition un rang, de 1 (en premier) à " (n) "." }
                     (help)
@@ -212,7 +217,7 @@ fn question_field(
                 _ => ("text", None, None),
             };
             html! {
-                div class=(class) {
+                div class=(class) data-question=(question.id) data-condition-question=[data_on.as_deref()] data-condition-op=[data_op] data-condition-values=[data_values.as_deref()] {
                     label for=(name) { (title) }
                     @if let Some(hint) = hint { p class="hint" { (hint) } }
                     (help)
@@ -226,6 +231,11 @@ fn question_field(
             }
         }
     }
+}
+
+/// The script that shows conditional questions as people answer (progressive enhancement).
+pub fn survey_script() -> Markup {
+    html! { script src=(super::assets::url("survey.js")) defer {} }
 }
 
 fn closed_message(questionnaire: &Questionnaire) -> String {
@@ -264,6 +274,7 @@ fn survey_page(
                     (questions_fields(questions, form, errors))
                     button class="button" type="submit" { "Envoyer mes réponses" }
                 }
+                (survey_script())
             }
         },
     )

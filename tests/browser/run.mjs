@@ -326,6 +326,8 @@ async function questionnaire() {
     await page.getByText('Question ajoutée.').waitFor();
   };
   await add('yes_no', 'Avez-vous une voiture ?');
+  await page.getByLabel('Poser cette question seulement si la question').selectOption({ label: '1. Avez-vous une voiture ?' });
+  await add('short_text', 'Pourquoi n’en avez-vous pas ?', { 'Réponse(s) (facultatif)': 'non' });
   await add('multiple_choice', 'Comment vous déplacez-vous ?', { 'Propositions (questions à choix et classement) (facultatif)': 'Bus\nVélo\nÀ pied' });
   await add('scale', 'Êtes-vous satisfait des transports ?');
   await add('matrix', 'Fréquence', { 'Lignes du tableau (facultatif)': 'Bus\nTrain' });
@@ -484,6 +486,19 @@ test('an inhabitant answers a questionnaire without an account, without JavaScri
   await page.getByLabel('Votre âge').fill('42');
   await page.getByRole('button', { name: 'Envoyer mes réponses' }).click();
   await page.getByRole('heading', { name: 'Merci pour vos réponses' }).waitFor();
+  await context.close();
+});
+
+test('a conditional question appears when it is asked, with JavaScript', async () => {
+  const link = await publicLink();
+  const { context, page } = await session();
+  await page.goto(`${base}${link}`);
+  const why = page.getByLabel(/Pourquoi n’en avez-vous pas/);
+  assert.equal(await why.isVisible(), false, 'hidden until question 1 is answered');
+  await page.getByLabel('Non', { exact: true }).check();
+  await why.waitFor({ state: 'visible' });
+  await page.getByLabel('Oui', { exact: true }).check();
+  await why.waitFor({ state: 'hidden' });
   await context.close();
 });
 

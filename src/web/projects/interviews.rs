@@ -15,7 +15,7 @@ use crate::storage::questionnaires::{self, Channel, Questionnaire, Recording};
 use crate::web::context::PageCtx;
 use crate::web::error::url_encode;
 use crate::web::middleware::decode_form;
-use crate::web::survey::questions_fields;
+use crate::web::survey::{questions_fields, survey_script};
 use crate::web::views::{csrf_field, page, see_other, unprocessable, FormErrors};
 use crate::web::{AppError, AppState};
 
@@ -93,6 +93,7 @@ fn entry_page(
                 (questions_fields(questions, form, errors))
                 button class="button" type="submit" { "Enregistrer et saisir la suivante" }
             }
+            (survey_script())
         },
     )
 }

@@ -17,7 +17,7 @@ use crate::storage::collectivities::territory_of_collectivity;
 use crate::storage::projects::Project;
 use crate::storage::questionnaires::{self, Questionnaire, RemoveOutcome};
 use crate::web::context::PageCtx;
-use crate::web::survey::{questions_fields, survey_path};
+use crate::web::survey::{questions_fields, survey_path, survey_script};
 use crate::web::views::{csrf_field, date_fr, optional_textarea, page, see_other, unprocessable, Field, FormErrors};
 use crate::web::{AppError, AppState};
 
@@ -330,6 +330,7 @@ pub async fn preview(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64
             h1 { "Aperçu : " (q.title) }
             p class="notice notice-warning" { "Aperçu : les répondants voient ces questions à l’adresse publique ; rien n’est envoyé d’ici. Imprimée, cette page donne la version papier du questionnaire (en-tête et boutons disparaissent)." }
             div class="form survey" { (questions_fields(&builder.questions, &[], &FormErrors::default())) }
+            (survey_script())
         },
     ))
 }
