@@ -109,6 +109,18 @@ fn survey_of(app: &TestApp, builder: &str) -> String {
     with_conn(app, |conn| format!("/q/{}", find_questionnaire(conn, id_in(builder)).unwrap().unwrap().public_token))
 }
 
+/// The demo, and a questionnaire of Agglopolys's group with one required question of `kind`: (agency client,
+/// builder path, question id).
+async fn with_one_question(app: &TestApp, kind: &str, label: &str) -> (Client, String, i64) {
+    app.load_demo();
+    let group = group_path(app);
+    let admin = logged_in(app, ADMIN).await;
+    let builder = create(&admin, &group, "").await;
+    add_question(&admin, &builder, &[("kind", kind), ("label", label), ("required", "oui")]).await.assert_status(303);
+    let question = questions_of_builder(app, &builder)[0];
+    (admin, builder, question)
+}
+
 on_both_backends!(
     the_agency_builds_a_questionnaire_and_an_inhabitant_answers_it_anonymously,
     refused_robotic_and_late_answers_keep_nothing,
@@ -222,14 +234,8 @@ fn questionnaire_responses(conn: &mut encommun::storage::DbConnection, questionn
 }
 
 async fn refused_robotic_and_late_answers_keep_nothing(app: TestApp) {
-    app.load_demo();
+    let (admin, builder, q) = with_one_question(&app, "yes_no", "Avez-vous une voiture ?").await;
     let group = group_path(&app);
-    let admin = logged_in(&app, ADMIN).await;
-    let builder = create(&admin, &group, "").await;
-    add_question(&admin, &builder, &[("kind", "yes_no"), ("label", "Avez-vous une voiture ?"), ("required", "oui")])
-        .await
-        .assert_status(303);
-    let q = questions_of_builder(&app, &builder)[0];
     let survey = survey_of(&app, &builder);
     let robot = app.client();
     let token = robot.get(&survey).await.csrf_token();
@@ -301,14 +307,7 @@ async fn answered_questions_stay_and_conditions_keep_their_order(app: TestApp) {
 
 /// 100 people answer at the same moment: every response is kept, each with its answer.
 async fn concurrent_submissions_are_all_kept(app: TestApp) {
-    app.load_demo();
-    let group = group_path(&app);
-    let admin = logged_in(&app, ADMIN).await;
-    let builder = create(&admin, &group, "").await;
-    add_question(&admin, &builder, &[("kind", "number"), ("label", "Votre âge"), ("required", "oui")])
-        .await
-        .assert_status(303);
-    let q = questions_of_builder(&app, &builder)[0];
+    let (_, builder, q) = with_one_question(&app, "number", "Votre âge").await;
     let survey = survey_of(&app, &builder);
     let mut clients = Vec::new();
     for _ in 0..100 {
@@ -522,14 +521,9 @@ async fn the_export_has_one_row_per_response_and_stable_columns(app: TestApp) {
 /// A referent of the territory records a phone interview, then a paper form: each response keeps who recorded it
 /// and how; the way and the place are kept from one entry to the next.
 async fn the_group_records_interviews_and_paper_forms(app: TestApp) {
-    app.load_demo();
+    let (_, builder, q) = with_one_question(&app, "yes_no", "Avez-vous une voiture ?").await;
     let group = group_path(&app);
-    let admin = logged_in(&app, ADMIN).await;
-    let builder = create(&admin, &group, "").await;
-    add_question(&admin, &builder, &[("kind", "yes_no"), ("label", "Avez-vous une voiture ?"), ("required", "oui")])
-        .await
-        .assert_status(303);
-    let q = format!("q{}", questions_of_builder(&app, &builder)[0]);
+    let q = format!("q{q}");
     let entry = format!("{builder}/saisie");
     let referent = logged_in(&app, REFERENT).await;
     referent.get(&group).await.assert_contains(&format!("href=\"{entry}\""));
