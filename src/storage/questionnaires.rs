@@ -396,3 +396,34 @@ pub fn count_recorded_by(conn: &mut DbConnection, questionnaire_id: i64, user_id
         .count()
         .get_result(conn)
 }
+
+/// Copies a questionnaire and its questions (conditions pointing at the copies) to another territory of the same
+/// project; answers stay with the original. Call it inside `storage::write_transaction`.
+pub fn copy_questionnaire(
+    conn: &mut DbConnection,
+    source: &Questionnaire,
+    collectivity_id: i64,
+    public_token: &str,
+    user_id: i64,
+) -> QueryResult<i64> {
+    let header = NewQuestionnaire {
+        title: source.title.clone(),
+        introduction: source.introduction.clone(),
+        opens_on: source.opens_on,
+        closes_on: source.closes_on,
+    };
+    let copy = create_questionnaire(conn, source.project_id, collectivity_id, &header, public_token, user_id)?;
+    let mut new_ids: Vec<(i64, i64)> = Vec::new();
+    for mut question in questions_of(conn, source.id)? {
+        if let Some(condition) = question.condition.as_mut() {
+            // Conditions read earlier questions, already copied.
+            match new_ids.iter().find(|(old, _)| *old == condition.question_id) {
+                Some((_, new)) => condition.question_id = *new,
+                None => question.condition = None,
+            }
+        }
+        let old = question.id;
+        new_ids.push((old, add_question(conn, copy, &question)?));
+    }
+    Ok(copy)
+}

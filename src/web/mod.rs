@@ -127,6 +127,7 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.get("/questionnaires/{id}/reponses.csv", projects::export::responses_csv);
     r.get("/questionnaires/{id}/codes.csv", projects::export::codebook_csv);
     r.post("/questionnaires/{id}/questions", projects::questionnaires::add_question);
+    r.post("/questionnaires/{id}/copie", projects::questionnaires::copy);
     r.post("/questionnaires/{id}/questions/{question}/suppression", projects::questionnaires::remove_question);
     r.post("/questionnaires/{id}/questions/{question}/deplacement", projects::questionnaires::move_question);
     r.get("/q/{token}", survey::show);

@@ -148,6 +148,7 @@ const FORMS: &[Form] = &[
         "/questionnaires/{questionnaire}/saisie",
         &[("way", "phone"), ("place", "Marché"), ("q1", "34")],
     ),
+    ("agence@demo.encommun.fr", "/questionnaires/{questionnaire}/copie", &[("collectivity_id", "{agglopolys}")]),
     // The questionnaire's first question is "{question}", a number.
     ("", "/q/jeton-expose", &[("q1", "12"), ("site_web", "")]),
     ("agence@demo.encommun.fr", "/projets/{project}/phase", &[("to", "provider_selection"), ("note", "Une note.")]),

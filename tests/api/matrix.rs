@@ -448,6 +448,14 @@ const CASES: &[Case] = &[
         form: &[("way", "face_to_face"), ("place", "Salle des fêtes")],
         expect: WORKING_SPACE,
     },
+    // Refused copy (no such territory): nothing is created.
+    Case {
+        method: "POST",
+        pattern: "/questionnaires/{id}/copie",
+        path: "/questionnaires/{questionnaire}/copie",
+        form: &[("collectivity_id", "999999")],
+        expect: LEADS,
+    },
     Case {
         method: "POST",
         pattern: "/questionnaires/{id}/questions",

@@ -129,6 +129,7 @@ on_both_backends!(
     results_count_each_answer_and_search_free_ones,
     the_export_has_one_row_per_response_and_stable_columns,
     the_group_records_interviews_and_paper_forms,
+    a_questionnaire_is_duplicated_to_another_territory,
 );
 
 async fn the_agency_builds_a_questionnaire_and_an_inhabitant_answers_it_anonymously(app: TestApp) {
@@ -584,4 +585,48 @@ async fn the_group_records_interviews_and_paper_forms(app: TestApp) {
         .assert_contains(r#"<th scope="row">Non</th><td class="num">0</td>"#);
     // Outside the territory, no entry.
     logged_in(&app, "agent@grand-chatellerault.demo.encommun.fr").await.get(&entry).await.assert_status(403);
+}
+
+/// The agency copies a questionnaire to Grand Angoulême, the project's other participant: same questions, the
+/// condition pointing at the copy's own question, its own public link, no answers carried over.
+async fn a_questionnaire_is_duplicated_to_another_territory(app: TestApp) {
+    app.load_demo();
+    let group = group_path(&app);
+    let admin = logged_in(&app, ADMIN).await;
+    let builder = create(&admin, &group, "").await;
+    build(&app, &admin, &builder).await;
+    let angouleme = with_conn(&app, |conn| {
+        let territory = find_territory(conn, TerritoryKind::Epci, "200071827").unwrap().unwrap();
+        find_collectivity_of_territory(conn, territory.id).unwrap().unwrap().id.to_string()
+    });
+    let page = admin.get(&builder).await;
+    page.assert_contains("Dupliquer vers un autre territoire").assert_contains("CA du Grand Angoulême");
+    let copy = admin
+        .submit(&builder, &format!("{builder}/copie"), &[("collectivity_id", &angouleme)])
+        .await
+        .location
+        .clone()
+        .unwrap();
+    assert_ne!(copy, builder);
+    let (original, copied) = with_conn(&app, |conn| {
+        (questions_of(conn, id_in(&builder)).unwrap(), questions_of(conn, id_in(&copy)).unwrap())
+    });
+    assert_eq!(copied.len(), original.len());
+    assert_eq!(copied[1].condition.as_ref().unwrap().question_id, copied[0].id, "the condition reads the copy");
+    assert_eq!(
+        copied.iter().map(|q| &q.settings).collect::<Vec<_>>(),
+        original.iter().map(|q| &q.settings).collect::<Vec<_>>()
+    );
+    assert_ne!(survey_of(&app, &copy), survey_of(&app, &builder));
+    admin
+        .get(&copy)
+        .await
+        .assert_contains("Groupe d’enquête de CA du Grand Angoulême")
+        .assert_contains("<strong>0</strong> réponse");
+    // Only to another participant of the project.
+    let token = admin.csrf().await;
+    admin
+        .post(&format!("{builder}/copie"), &[("csrf_token", &token), ("collectivity_id", "999999")])
+        .await
+        .assert_status(400);
 }

@@ -14,7 +14,7 @@ use crate::domain::questionnaire::{
 use crate::security::random_token;
 use crate::storage;
 use crate::storage::collectivities::territory_of_collectivity;
-use crate::storage::projects::Project;
+use crate::storage::projects::{self, Project};
 use crate::storage::questionnaires::{self, Questionnaire, RemoveOutcome};
 use crate::web::context::PageCtx;
 use crate::web::survey::{questions_fields, survey_path, survey_script};
@@ -124,6 +124,8 @@ struct Builder {
     territory: String,
     questions: Vec<Question>,
     responses: i64,
+    /// The project's other participant territories, as (collectivity, name): where a copy may go.
+    other_territories: Vec<(i64, String)>,
 }
 
 async fn load_builder(state: &AppState, ctx: &PageCtx, id: i64) -> Result<Builder, AppError> {
@@ -140,7 +142,12 @@ async fn load_builder(state: &AppState, ctx: &PageCtx, id: i64) -> Result<Builde
                 territory_of_collectivity(conn, questionnaire.collectivity_id)?.ok_or(AppError::NotFound)?.name;
             let questions = questionnaires::questions_of(conn, questionnaire.id)?;
             let responses = questionnaires::count_responses(conn, questionnaire.id)?;
-            Ok(Builder { questionnaire, project, territory, questions, responses })
+            let other_territories = projects::enrolments_of_project(conn, project.id)?
+                .into_iter()
+                .filter(|(e, _)| e.is_active_participant() && e.collectivity_id != questionnaire.collectivity_id)
+                .map(|(e, t)| (e.collectivity_id, t.name))
+                .collect();
+            Ok(Builder { questionnaire, project, territory, questions, responses, other_territories })
         })
         .await
 }
@@ -276,6 +283,18 @@ fn builder_page(
                                 }
                             }
                         }
+                    }
+                }
+            }
+            @if !builder.other_territories.is_empty() {
+                section aria-labelledby="dupliquer" {
+                    h2 id="dupliquer" { "Dupliquer vers un autre territoire" }
+                    p { "Le même questionnaire, avec ses questions et ses conditions, pour le groupe d’enquête d’un autre territoire du projet. Les réponses restent ici." }
+                    form class="form inline-form" method="post" action={ (path) "/copie" } {
+                        (csrf_field(ctx))
+                        @let territories: Vec<(String, String)> = builder.other_territories.iter().map(|(id, name)| (id.to_string(), name.clone())).collect();
+                        (select("collectivity_id", "Territoire", &territories, "", None, &FormErrors::default()))
+                        button class="button" type="submit" { "Dupliquer" }
                     }
                 }
             }
@@ -439,4 +458,37 @@ pub async fn move_question(
         ctx.set_flash("Cette question ne peut pas passer avant la question dont dépend sa condition.");
     }
     Ok(see_other(&format!("{}#questions", builder_path(questionnaire_id))))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CopyForm {
+    collectivity_id: String,
+}
+
+pub async fn copy(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<CopyForm>,
+) -> Result<HttpResponse, AppError> {
+    let builder = load_builder(&state, &ctx, id.into_inner()).await?;
+    let user_id = ctx.require_user()?.id;
+    let (collectivity_id, name) = form
+        .collectivity_id
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|c| builder.other_territories.iter().find(|(id, _)| *id == c).cloned())
+        .ok_or_else(|| AppError::BadRequest("Choisissez un autre territoire participant du projet.".into()))?;
+    let (source, token) = (builder.questionnaire, random_token());
+    let copy = state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(questionnaires::copy_questionnaire(conn, &source, collectivity_id, &token, user_id)?)
+            })
+        })
+        .await?;
+    ctx.set_flash(&format!("Questionnaire dupliqué pour {name} : voici la copie, qui a son propre lien public."));
+    Ok(see_other(&builder_path(copy)))
 }
