@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::{answers, questionnaires, questions, responses, users};
+use super::schema::{answers, feedback_contacts, questionnaires, questions, responses, users};
 use super::{now, DbConnection};
 use crate::domain::questionnaire::{
     AnswerItem, Condition, ConditionOp, NewQuestionnaire, Question, QuestionType, Settings,
@@ -426,4 +426,35 @@ pub fn copy_questionnaire(
         new_ids.push((old, add_question(conn, copy, &question)?));
     }
     Ok(copy)
+}
+
+/// Keeps a respondent's address to tell them what came of the survey; only the day is recorded, so that the
+/// address cannot be matched with a response by its time. Asking twice keeps one. Call it inside
+/// `storage::write_transaction`.
+pub fn add_feedback_contact(conn: &mut DbConnection, questionnaire_id: i64, email: &str) -> QueryResult<()> {
+    // In a savepoint: on PostgreSQL a refused INSERT would otherwise abort the whole transaction.
+    let inserted = conn.transaction(|conn| {
+        diesel::insert_into(feedback_contacts::table)
+            .values((
+                feedback_contacts::questionnaire_id.eq(questionnaire_id),
+                feedback_contacts::email.eq(email),
+                feedback_contacts::created_at.eq(now().date()),
+            ))
+            .execute(conn)
+    });
+    match inserted {
+        Ok(_) | Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The addresses of those who asked to be told what came of the survey, alphabetically.
+pub fn feedback_contacts_of(conn: &mut DbConnection, questionnaire_id: i64) -> QueryResult<Vec<String>> {
+    feedback_contacts::table
+        .filter(feedback_contacts::questionnaire_id.eq(questionnaire_id))
+        .select(feedback_contacts::email)
+        .order(feedback_contacts::email.asc())
+        .load(conn)
 }

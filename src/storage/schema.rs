@@ -148,6 +148,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     questions,
     responses,
     answers,
+    feedback_contacts,
 );
 
 diesel::table! {
@@ -429,3 +430,11 @@ diesel::joinable!(questions -> questionnaires (questionnaire_id));
 diesel::joinable!(responses -> questionnaires (questionnaire_id));
 diesel::joinable!(answers -> responses (response_id));
 diesel::joinable!(answers -> questions (question_id));
+
+diesel::table! {
+    feedback_contacts (questionnaire_id, email) {
+        questionnaire_id -> BigInt,
+        email -> Text,
+        created_at -> Date,
+    }
+}

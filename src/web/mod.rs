@@ -133,6 +133,7 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.get("/q/{token}", survey::show);
     r.post("/q/{token}", survey::submit);
     r.get("/q/{token}/merci", survey::thanks);
+    r.post("/q/{token}/suivi", survey::feedback);
     r.get("/projets/{id}/evenements/nouveau", projects::events::new_form);
     r.post("/projets/{id}/evenements", projects::events::create);
     r.get("/projets/{id}/evenements/{event}", projects::events::show);

@@ -73,7 +73,7 @@ pub async fn privacy(ctx: PageCtx) -> maud::Markup {
             h2 { "Groupes d’enquête mixtes" }
             p { "Pour chaque membre d’un groupe d’enquête : un nom (un prénom ou un pseudonyme suffit pour un habitant), sa catégorie (élu, agent, habitant, scolaire, associatif, autre) et, s’il le souhaite, quelques mots de présentation. Son adresse électronique n’est demandée que s’il doit créer un compte, et ne sert qu’à cette invitation. Ces informations ne sont visibles que de sa collectivité, du prestataire et de l’agence ; retirer une personne du groupe efface ses informations et l’invitation en attente." }
             h2 { "Réponses aux questionnaires" }
-            p { "Les habitants répondent sans compte : ni nom, ni adresse, ni adresse IP ne sont enregistrés avec leurs réponses, seulement la date d’envoi." }
+            p { "Les habitants répondent sans compte : ni nom, ni adresse, ni adresse IP ne sont enregistrés avec leurs réponses, seulement la date d’envoi. Celui qui souhaite être tenu au courant de la suite peut laisser une adresse électronique : elle est gardée à part, sans lien avec ses réponses, n’est jamais exportée avec elles et ne sert qu’à lui écrire pour la restitution." }
             h2 { "Cookies" }
             p { "Un seul cookie, chiffré, strictement nécessaire : il maintient votre connexion et protège les formulaires contre la falsification. Il est supprimé à la déconnexion ou à la fermeture du navigateur, et la connexion expire au plus tard après 12 heures. Aucun consentement n’est demandé car aucun autre cookie n’est déposé." }
             h2 { "Sécurité" }

@@ -8,8 +8,9 @@ use maud::{html, Markup};
 use super::context::PageCtx;
 use super::markdown::Markdown;
 use super::middleware::decode_form;
-use super::views::{csrf_field, date_fr, page, see_other, unprocessable, FormErrors};
+use super::views::{csrf_field, date_fr, html_response, page, see_other, unprocessable, Field, FormErrors};
 use super::{AppError, AppState};
+use crate::domain::account::EmailAddress;
 use crate::domain::questionnaire::{
     field_name, item_field_name, validate_response, Question, QuestionType, Submitted, OTHER,
 };
@@ -330,15 +331,69 @@ pub async fn submit(
     Ok(see_other(&thanks))
 }
 
-pub async fn thanks(ctx: PageCtx, state: web::Data<AppState>, token: web::Path<String>) -> Result<Markup, AppError> {
-    let (questionnaire, _) = load(&state, token.into_inner()).await?;
-    Ok(page(
-        &ctx,
+fn thanks_page(ctx: &PageCtx, questionnaire: &Questionnaire, email: &str, errors: &FormErrors, kept: bool) -> Markup {
+    page(
+        ctx,
         "Merci",
         html! {
             h1 { "Merci pour vos réponses" }
             p { "Elles sont enregistrées, sans votre nom. Le groupe d’enquête les lira avec celles des autres habitants pour préparer la suite." }
-            p { a href=(survey_path(&questionnaire)) { "Répondre une nouvelle fois (pour une autre personne)" } }
+            @if kept {
+                p class="notice notice-success" role="status" { "C’est noté : vous serez tenu·e au courant à cette adresse, puis elle sera effacée." }
+            } @else {
+                section aria-labelledby="suite" {
+                    h2 id="suite" { "Savoir ce que deviendront vos réponses" }
+                    p { "Si vous le souhaitez, laissez une adresse électronique : le groupe d’enquête vous écrira pour vous montrer ce qui a été fait de la parole des habitants. Elle est gardée à part de vos réponses, qui restent anonymes, et ne sert qu’à cela." }
+                    (errors.summary())
+                    form class="form narrow" method="post" action={ (survey_path(questionnaire)) "/suivi" } novalidate {
+                        (csrf_field(ctx))
+                        (Field::new("email", "Adresse électronique").kind("email").value(email).autocomplete("email").render(errors))
+                        button class="button" type="submit" { "Être tenu·e au courant" }
+                    }
+                }
+            }
+            p { a href=(survey_path(questionnaire)) { "Répondre une nouvelle fois (pour une autre personne)" } }
         },
+    )
+}
+
+pub async fn thanks(ctx: PageCtx, state: web::Data<AppState>, token: web::Path<String>) -> Result<Markup, AppError> {
+    let (questionnaire, _) = load(&state, token.into_inner()).await?;
+    Ok(thanks_page(&ctx, &questionnaire, "", &FormErrors::default(), false))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct FeedbackForm {
+    email: String,
+}
+
+/// A respondent leaves their address to be told what came of the survey.
+pub async fn feedback(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    form: web::Form<FeedbackForm>,
+) -> Result<HttpResponse, AppError> {
+    let (questionnaire, _) = load(&state, token.into_inner()).await?;
+    let email = match EmailAddress::parse(&form.email) {
+        Ok(email) => email,
+        Err(message) => {
+            let mut errors = FormErrors::default();
+            errors.add("email", message);
+            return Ok(unprocessable(thanks_page(&ctx, &questionnaire, &form.email, &errors, false)));
+        }
+    };
+    let id = questionnaire.id;
+    state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(questionnaires::add_feedback_contact(conn, id, email.as_str())?)
+            })
+        })
+        .await?;
+    Ok(html_response(
+        actix_web::http::StatusCode::OK,
+        thanks_page(&ctx, &questionnaire, "", &FormErrors::default(), true),
     ))
 }

@@ -151,6 +151,7 @@ const FORMS: &[Form] = &[
     ("agence@demo.encommun.fr", "/questionnaires/{questionnaire}/copie", &[("collectivity_id", "{agglopolys}")]),
     // The questionnaire's first question is "{question}", a number.
     ("", "/q/jeton-expose", &[("q1", "12"), ("site_web", "")]),
+    ("", "/q/jeton-expose/suivi", &[("email", "habitant@exemple.fr")]),
     ("agence@demo.encommun.fr", "/projets/{project}/phase", &[("to", "provider_selection"), ("note", "Une note.")]),
     ("agence@demo.encommun.fr", "/projets/{project}/prestataire", &[("provider_id", "{provider}")]),
     (

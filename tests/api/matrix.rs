@@ -481,6 +481,13 @@ const CASES: &[Case] = &[
     Case { method: "GET", pattern: "/q/{token}", path: "/q/jeton-de-la-matrice", form: &[], expect: ALL },
     Case { method: "POST", pattern: "/q/{token}", path: "/q/jeton-de-la-matrice", form: &[], expect: ALL },
     Case { method: "GET", pattern: "/q/{token}/merci", path: "/q/jeton-de-la-matrice/merci", form: &[], expect: ALL },
+    Case {
+        method: "POST",
+        pattern: "/q/{token}/suivi",
+        path: "/q/jeton-de-la-matrice/suivi",
+        form: &[("email", "habitant@exemple.fr")],
+        expect: ALL,
+    },
     // Refused transition (a phase skipped): nothing changes for the cases below.
     Case {
         method: "POST",

@@ -130,6 +130,7 @@ on_both_backends!(
     the_export_has_one_row_per_response_and_stable_columns,
     the_group_records_interviews_and_paper_forms,
     a_questionnaire_is_duplicated_to_another_territory,
+    a_respondent_may_ask_to_be_told_what_came_of_it,
 );
 
 async fn the_agency_builds_a_questionnaire_and_an_inhabitant_answers_it_anonymously(app: TestApp) {
@@ -629,4 +630,39 @@ async fn a_questionnaire_is_duplicated_to_another_territory(app: TestApp) {
         .post(&format!("{builder}/copie"), &[("csrf_token", &token), ("collectivity_id", "999999")])
         .await
         .assert_status(400);
+}
+
+/// After answering, a respondent leaves an address; it is kept once, apart from the answers, shown to the group
+/// leaders and never in the export.
+async fn a_respondent_may_ask_to_be_told_what_came_of_it(app: TestApp) {
+    let (admin, builder, q) = with_one_question(&app, "yes_no", "Avez-vous une voiture ?").await;
+    let survey = survey_of(&app, &builder);
+    let inhabitant = app.client();
+    let token = inhabitant.get(&survey).await.csrf_token();
+    let field = format!("q{q}");
+    inhabitant
+        .post(&survey, &[("csrf_token", &token), (&field, "oui")])
+        .await
+        .assert_redirect(&format!("{survey}/merci"));
+    let thanks = inhabitant.get(&format!("{survey}/merci")).await;
+    thanks.assert_contains("Savoir ce que deviendront vos réponses");
+    let follow = format!("{survey}/suivi");
+    inhabitant
+        .post(&follow, &[("csrf_token", &token), ("email", "pas une adresse")])
+        .await
+        .assert_status(422)
+        .assert_contains(r#"value="pas une adresse""#);
+    for _ in 0..2 {
+        inhabitant
+            .post(&follow, &[("csrf_token", &token), ("email", "Habitante@Exemple.fr")])
+            .await
+            .assert_status(200)
+            .assert_contains("C’est noté");
+    }
+    admin
+        .get(&builder)
+        .await
+        .assert_contains("1 répondant à tenir au courant de la suite")
+        .assert_contains("habitante@exemple.fr");
+    admin.get(&format!("{builder}/reponses.csv")).await.assert_status(200).assert_lacks("habitante@exemple.fr");
 }

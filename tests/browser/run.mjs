@@ -281,6 +281,7 @@ const PAGES = [
     },
   },
   { name: 'questionnaire-public', path: () => publicLink() },
+  { name: 'questionnaire-merci', path: async () => `${await publicLink()}/merci` },
   {
     name: 'questionnaire-public-erreurs',
     path: () => publicLink(),

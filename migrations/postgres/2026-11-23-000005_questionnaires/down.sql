@@ -1,3 +1,4 @@
+DROP TABLE feedback_contacts;
 DROP TABLE answers;
 DROP TABLE responses;
 DROP TABLE questions;

@@ -58,3 +58,12 @@ CREATE TABLE answers (
     PRIMARY KEY (response_id, question_id, item, value)
 );
 CREATE INDEX answers_question ON answers (question_id, item, value);
+
+-- Respondents who asked to be told what came of the survey: their address alone, kept apart from the answers
+-- (nothing links it to a response) and never exported with them.
+CREATE TABLE feedback_contacts (
+    questionnaire_id BIGINT NOT NULL REFERENCES questionnaires (id) ON DELETE CASCADE,
+    email TEXT NOT NULL,
+    created_at DATE NOT NULL,
+    PRIMARY KEY (questionnaire_id, email)
+);

@@ -126,6 +126,8 @@ struct Builder {
     responses: i64,
     /// The project's other participant territories, as (collectivity, name): where a copy may go.
     other_territories: Vec<(i64, String)>,
+    /// Respondents' addresses, to tell them what came of the survey.
+    feedback: Vec<String>,
 }
 
 async fn load_builder(state: &AppState, ctx: &PageCtx, id: i64) -> Result<Builder, AppError> {
@@ -147,7 +149,8 @@ async fn load_builder(state: &AppState, ctx: &PageCtx, id: i64) -> Result<Builde
                 .filter(|(e, _)| e.is_active_participant() && e.collectivity_id != questionnaire.collectivity_id)
                 .map(|(e, t)| (e.collectivity_id, t.name))
                 .collect();
-            Ok(Builder { questionnaire, project, territory, questions, responses, other_territories })
+            let feedback = questionnaires::feedback_contacts_of(conn, questionnaire.id)?;
+            Ok(Builder { questionnaire, project, territory, questions, responses, other_territories, feedback })
         })
         .await
 }
@@ -241,6 +244,13 @@ fn builder_page(
                 }
             }
             p class="public-link" { "Lien public à partager : " a href=(survey_path(q)) { (state.link(&survey_path(q))) } " · " a href={ (path) "/apercu" } { "Aperçu" } " · " a href={ (path) "/resultats" } { "Résultats" } }
+            @if !builder.feedback.is_empty() {
+                details class="card" {
+                    summary { (builder.feedback.len()) " répondant" @if builder.feedback.len() > 1 { "s" } " à tenir au courant de la suite" }
+                    p class="hint" { "Adresses laissées après avoir répondu, gardées à part des réponses : écrivez-leur pour la restitution." }
+                    ul { @for email in &builder.feedback { li { (email) } } }
+                }
+            }
             section aria-labelledby="questions" {
                 h2 id="questions" { "Questions" }
                 @if builder.questions.is_empty() { p { "Aucune question pour l’instant : ajoutez la première ci-dessous." } }
