@@ -75,19 +75,6 @@ pub fn activity_of_project(
     query.order((activity_log::at.desc(), activity_log::id.desc())).limit(limit).load(conn)
 }
 
-/// What happened to a collectivity across projects, newest first (its dashboard).
-pub fn activity_of_collectivity(
-    conn: &mut DbConnection,
-    collectivity_id: i64,
-    limit: i64,
-) -> QueryResult<Vec<Activity>> {
-    activity_log::table
-        .filter(activity_log::collectivity_id.eq(collectivity_id))
-        .order((activity_log::at.desc(), activity_log::id.desc()))
-        .limit(limit)
-        .load(conn)
-}
-
 /// The version of public content: it changes with every activity entry.
 pub fn content_version(conn: &mut DbConnection) -> QueryResult<i64> {
     content_version::table.select(content_version::version).first(conn)

@@ -105,6 +105,19 @@ pub fn events_of_project(conn: &mut DbConnection, project_id: i64) -> QueryResul
         .load(conn)
 }
 
+/// The events of these projects that have not ended by `now`, soonest first.
+pub fn upcoming_events_of_projects(
+    conn: &mut DbConnection,
+    project_ids: &[i64],
+    now: NaiveDateTime,
+) -> QueryResult<Vec<Event>> {
+    events::table
+        .filter(events::project_id.eq_any(project_ids))
+        .filter(events::ends_at.ge(now))
+        .order((events::starts_at.asc(), events::id.asc()))
+        .load(conn)
+}
+
 /// Writes (or rewrites) the minutes. Call it inside `storage::write_transaction`.
 pub fn set_minutes(conn: &mut DbConnection, event: &Event, minutes: &str, user_id: i64) -> QueryResult<()> {
     let first = event.minutes.is_none();

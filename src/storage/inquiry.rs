@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::activity::{record_activity, NewActivity};
-use super::schema::inquiry_members;
+use super::schema::{collectivities, inquiry_members, projects, territories};
 use super::{now, DbConnection, DbError};
 use crate::domain::inquiry::{MemberCategory, NewMember};
 
@@ -133,6 +133,17 @@ pub fn categories_of_project(conn: &mut DbConnection, project_id: i64) -> QueryR
             (collectivity, MemberCategory::parse(&category).unwrap_or(MemberCategory::Autre))
         })
         .collect())
+}
+
+/// Every group the person sits in with an account, as (project, collectivity, project title, territory name).
+pub fn seats_of_user(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<(i64, i64, String, String)>> {
+    inquiry_members::table
+        .inner_join(projects::table)
+        .inner_join(collectivities::table.inner_join(territories::table))
+        .filter(inquiry_members::user_id.eq(user_id))
+        .select((inquiry_members::project_id, inquiry_members::collectivity_id, projects::title, territories::name))
+        .order((projects::title.asc(), territories::name.asc()))
+        .load(conn)
 }
 
 /// The groups of the project the person sits in with an account, as collectivity ids.

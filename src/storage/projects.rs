@@ -109,6 +109,11 @@ pub fn project_of_theme(conn: &mut DbConnection, theme_id: i64) -> QueryResult<O
     projects::table.filter(projects::theme_id.eq(theme_id)).first(conn).optional()
 }
 
+/// The projects opened on these themes.
+pub fn projects_of_themes(conn: &mut DbConnection, theme_ids: &[i64]) -> QueryResult<Vec<Project>> {
+    projects::table.filter(projects::theme_id.eq_any(theme_ids)).load(conn)
+}
+
 /// Every project, the most recently opened first.
 pub fn list_projects(conn: &mut DbConnection) -> QueryResult<Vec<Project>> {
     projects::table.order((projects::created_at.desc(), projects::id.desc())).load(conn)
@@ -336,6 +341,18 @@ pub fn enrolments_of_project(conn: &mut DbConnection, project_id: i64) -> QueryR
             enrolments::requested_at.asc(),
             enrolments::id.asc(),
         ))
+        .load(conn)
+}
+
+/// The active participants of a project as (collectivity, territory name), by name.
+pub fn participant_territories(conn: &mut DbConnection, project_id: i64) -> QueryResult<Vec<(i64, String)>> {
+    enrolments::table
+        .inner_join(collectivities::table.inner_join(territories::table))
+        .filter(enrolments::project_id.eq(project_id))
+        .filter(enrolments::role.eq(EnrolmentRole::Participant.code()))
+        .filter(enrolments::status.eq(EnrolmentStatus::Active.code()))
+        .select((enrolments::collectivity_id, territories::name))
+        .order(territories::name.asc())
         .load(conn)
 }
 

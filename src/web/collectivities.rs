@@ -31,6 +31,24 @@ pub struct SearchQuery {
     kind: Option<String>,
 }
 
+/// A form that names the collectivity someone acts for (withdrawing a position or an enrolment).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CollectivityForm {
+    pub collectivity_id: String,
+}
+
+/// The collectivity a form names, as (id, territory name), if it is among those the person acts for as referent;
+/// a refusal otherwise: acting for a collectivity is decided by membership, never by what the page offered.
+pub fn acting_for(referent_of: &[(Membership, Territory)], collectivity_id: &str) -> Result<(i64, String), AppError> {
+    let id = collectivity_id.trim().parse::<i64>().map_err(|_| AppError::Forbidden)?;
+    referent_of
+        .iter()
+        .find(|(m, _)| m.collectivity_id == id)
+        .map(|(m, t)| (m.collectivity_id, t.name.clone()))
+        .ok_or(AppError::Forbidden)
+}
+
 pub async fn search(
     ctx: PageCtx,
     state: web::Data<AppState>,

@@ -5,6 +5,7 @@ use maud::{html, Markup};
 
 use super::collectivities::territory_path;
 use super::context::PageCtx;
+use super::projects::inquiry::group_path;
 use super::projects::project_path;
 use super::views::{date_fr, page};
 use super::{AppError, AppState};
@@ -12,7 +13,8 @@ use crate::domain::project::{EnrolmentStatus, Phase};
 use crate::domain::theme::ThemeStatus;
 use crate::storage;
 use crate::storage::collectivities::{memberships_of_user, Membership};
-use crate::storage::events::{events_of_project, Event};
+use crate::storage::events::{upcoming_events_of_projects, Event};
+use crate::storage::inquiry;
 use crate::storage::invitations::pending_invitations_of_collectivity;
 use crate::storage::projects::{self, Enrolment, Project};
 use crate::storage::territories::Territory;
@@ -40,7 +42,7 @@ const UNPOSITIONED_SHOWN: usize = 5;
 
 pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, AppError> {
     let user_id = ctx.require_user()?.id;
-    let (statuses, provided) = state
+    let (statuses, provided, seats) = state
         .db(move |conn| {
             let open = themes::ranked_themes(conn, ThemeStatus::Open, 200, 0)?;
             let statuses = memberships_of_user(conn, user_id)?
@@ -59,27 +61,27 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
                         0
                     };
                     let enrolments = projects::enrolments_of_collectivity(conn, membership.collectivity_id)?;
-                    let mut to_enrol = Vec::new();
-                    for (position, _) in &positions {
-                        if let Some(project) = projects::project_of_theme(conn, position.theme_id)? {
-                            let enrolled = enrolments
-                                .iter()
-                                .any(|(e, p)| p.id == project.id && e.status() != EnrolmentStatus::Withdrawn);
-                            if !enrolled && project.phase() == Phase::Enrolment {
-                                to_enrol.push(project);
-                            }
-                        }
-                    }
-                    let now = storage::now();
-                    let mut upcoming = Vec::new();
-                    for (enrolment, project) in enrolments.iter().filter(|(e, _)| e.is_active_participant()) {
-                        for (event, _) in events_of_project(conn, enrolment.project_id)? {
-                            if event.ends_at >= now {
-                                upcoming.push((project.clone(), event));
-                            }
-                        }
-                    }
-                    upcoming.sort_by_key(|(_, e)| e.starts_at);
+                    // One read for the projects of its themes, one for the events of its projects.
+                    let theme_ids: Vec<i64> = positions.iter().map(|(p, _)| p.theme_id).collect();
+                    let to_enrol: Vec<Project> = projects::projects_of_themes(conn, &theme_ids)?
+                        .into_iter()
+                        .filter(|project| {
+                            project.phase() == Phase::Enrolment
+                                && !enrolments
+                                    .iter()
+                                    .any(|(e, p)| p.id == project.id && e.status() != EnrolmentStatus::Withdrawn)
+                        })
+                        .collect();
+                    let participating: Vec<&Project> =
+                        enrolments.iter().filter(|(e, _)| e.is_active_participant()).map(|(_, p)| p).collect();
+                    let ids: Vec<i64> = participating.iter().map(|p| p.id).collect();
+                    let upcoming: Vec<(Project, Event)> = upcoming_events_of_projects(conn, &ids, storage::now())?
+                        .into_iter()
+                        .filter_map(|event| {
+                            let project = participating.iter().find(|p| p.id == event.project_id)?;
+                            Some(((*project).clone(), event))
+                        })
+                        .collect();
                     Ok(CollectivityStatus {
                         membership,
                         territory,
@@ -92,7 +94,11 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
                     })
                 })
                 .collect::<Result<Vec<_>, AppError>>()?;
-            Ok((statuses, projects::projects_of_provider_member(conn, user_id)?))
+            Ok((
+                statuses,
+                projects::projects_of_provider_member(conn, user_id)?,
+                inquiry::seats_of_user(conn, user_id)?,
+            ))
         })
         .await?;
     Ok(page(
@@ -106,7 +112,17 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
                     ul { @for p in &provided { li { a href=(project_path(p.id)) { (p.title) } " — phase « " (p.phase().label()) " »" } } }
                 }
             }
-            @if statuses.is_empty() && provided.is_empty() {
+            @if !seats.is_empty() {
+                section aria-labelledby="groupes" {
+                    h2 id="groupes" { "Vos groupes d’enquête" }
+                    ul {
+                        @for (project_id, collectivity_id, project, territory) in &seats {
+                            li { a href=(group_path(*project_id, *collectivity_id)) { "Groupe d’enquête de " (territory) } " — " (project) }
+                        }
+                    }
+                }
+            }
+            @if statuses.is_empty() && provided.is_empty() && seats.is_empty() {
                 p { "Votre compte n’est rattaché à aucune collectivité. Le référent de votre collectivité ou l’agence peut vous inviter." }
             }
             @for status in &statuses {

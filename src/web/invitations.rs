@@ -243,7 +243,7 @@ pub async fn accept(
     };
     let invitation = open.invitation;
     let existing_id = open.existing_account.as_ref().map(|u| u.id);
-    let user = state
+    let (user, group) = state
         .db(move |conn| {
             storage::write_transaction(conn, |conn| {
                 if !invitations::accept_invitation(conn, invitation.id, storage::now())? {
@@ -270,19 +270,26 @@ pub async fn accept(
                 if let Some(provider_id) = invitation.provider_id {
                     providers::add_provider_member(conn, provider_id, user_id)?;
                 }
+                let mut group = None;
                 if let Some(member_id) = invitation.inquiry_member_id {
                     // Already seated in this group under another name: the invitation is used all the same.
                     if inquiry::link_account(conn, member_id, user_id)? == LinkOutcome::Gone {
                         return Err(AppError::Gone("Cette place dans le groupe d’enquête a été retirée.".into()));
                     }
+                    group = inquiry::find_member(conn, member_id)?.map(|m| (m.project_id, m.collectivity_id));
                 }
-                users::find_user(conn, user_id)?.ok_or(AppError::NotFound)
+                Ok((users::find_user(conn, user_id)?.ok_or(AppError::NotFound)?, group))
             })
         })
         .await?;
+    // Where the new member goes next: their inquiry group's page, or their account.
+    let landing = match group {
+        Some((project_id, collectivity_id)) => super::projects::inquiry::group_path(project_id, collectivity_id),
+        None => "/compte".to_owned(),
+    };
     if ctx.user.is_none() {
         ctx.log_in(&user)?;
     }
     ctx.set_flash(&format!("Bienvenue ! Vous avez rejoint la plateforme en tant que {}.", open.role));
-    Ok(see_other("/compte"))
+    Ok(see_other(&landing))
 }

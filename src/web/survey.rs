@@ -12,7 +12,7 @@ use super::views::{csrf_field, date_fr, html_response, page, see_other, unproces
 use super::{AppError, AppState};
 use crate::domain::account::EmailAddress;
 use crate::domain::questionnaire::{
-    field_name, item_field_name, validate_response, Question, QuestionType, Submitted, OTHER,
+    field_name, item_field_name, validate_response, ConditionOp, Question, QuestionType, Submitted, OTHER,
 };
 use crate::storage::questionnaires::{self, Channel, Questionnaire};
 use crate::storage::{self, now};
@@ -49,7 +49,7 @@ fn condition_note(questions: &[Question], question: &Question) -> Option<String>
     let values: Vec<String> = condition.values.iter().map(|v| format!("« {} »", answer_label(on, v))).collect();
     let number = number_of(questions, on.id)?;
     Some(match condition.op {
-        crate::domain::questionnaire::ConditionOp::Includes => {
+        ConditionOp::Includes => {
             format!("Seulement si vous avez coché {} à la question {number}.", values.join(", "))
         }
         _ => format!("Seulement si vous avez répondu {} à la question {number}.", values.join(" ou ")),

@@ -5,6 +5,7 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use super::collectivities::{acting_for, CollectivityForm};
 use super::context::PageCtx;
 use super::inspiration::{resource_cards, resources_of_theme, ResourcesWithThemes};
 use super::projects::project_path;
@@ -620,18 +621,12 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64>) 
     Ok(theme_page(&ctx, &view, None))
 }
 
-/// The collectivity the form names, if the person is its referent.
-/// The collectivity named by the form, if the person acts for it (as its referent); a refusal otherwise. Reads
-/// only the person's memberships: the theme itself is checked by the write, in its transaction.
+/// The collectivity named by the form, if the person acts for it as referent. Reads only the person's
+/// memberships: the theme itself is checked by the write, in its transaction.
 async fn acting_collectivity(state: &AppState, user: &User, collectivity_id: &str) -> Result<(i64, String), AppError> {
-    let id = collectivity_id.trim().parse::<i64>().map_err(|_| AppError::Forbidden)?;
     let user = user.clone();
     let referent = state.db(move |conn| referent_of(conn, Some(&user))).await?;
-    referent
-        .into_iter()
-        .find(|(m, _)| m.collectivity_id == id)
-        .map(|(m, t)| (m.collectivity_id, t.name))
-        .ok_or(AppError::Forbidden)
+    acting_for(&referent, collectivity_id)
 }
 
 pub async fn position(
@@ -674,17 +669,11 @@ pub async fn position(
     }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct WithdrawForm {
-    collectivity_id: String,
-}
-
 pub async fn withdraw(
     ctx: PageCtx,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    form: web::Form<WithdrawForm>,
+    form: web::Form<CollectivityForm>,
 ) -> Result<HttpResponse, AppError> {
     let user = ctx.require_user()?.clone();
     let id = id.into_inner();

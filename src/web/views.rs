@@ -308,6 +308,32 @@ pub fn checkbox_group(
     }
 }
 
+/// A labelled list of choices, with its hint and error tied to it.
+pub fn select(
+    name: &'static str,
+    label: &str,
+    options: &[(String, String)],
+    selected: &str,
+    hint: Option<&str>,
+    errors: &FormErrors,
+) -> Markup {
+    let error = errors.get(name);
+    let hint_id = format!("{name}-aide");
+    let error_id = format!("{name}-erreur");
+    let described: Vec<&str> =
+        [hint.map(|_| hint_id.as_str()), error.map(|_| error_id.as_str())].into_iter().flatten().collect();
+    html! {
+        div class={ "field" @if error.is_some() { " field-invalid" } } {
+            label for=(name) { (label) }
+            @if let Some(hint) = hint { p class="hint" id=(hint_id) { (hint) } }
+            @if let Some(message) = error { p class="field-error" id=(error_id) { span aria-hidden="true" { "⚠ " } (message) } }
+            select id=(name) name=(name) aria-invalid=[error.map(|_| "true")] aria-describedby=[(!described.is_empty()).then(|| described.join(" "))] {
+                @for (value, text) in options { option value=(value) selected[selected == value] { (text) } }
+            }
+        }
+    }
+}
+
 /// A plain text typed by a person, its blank-line-separated paragraphs kept.
 pub fn paragraphs(text: &str) -> Markup {
     html! { @for paragraph in text.split("\n\n").filter(|p| !p.trim().is_empty()) { p class="prose" { (paragraph.trim()) } } }

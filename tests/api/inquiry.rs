@@ -104,7 +104,12 @@ async fn a_referent_forms_a_mixed_group_and_invites_who_needs_an_account(app: Te
         ],
     )
     .await
-    .assert_redirect("/compte");
+    .assert_redirect(&group);
+    lina.get("/ma-collectivite")
+        .await
+        .assert_contains("Vos groupes d’enquête")
+        .assert_contains(&format!("href=\"{group}\""))
+        .assert_lacks("n’est rattaché à aucune collectivité");
     let page = lina.get(&group).await;
     page.assert_status(200).assert_contains("Membres (3)").assert_lacks("Ajouter une personne");
     lina.get(&format!("/projets/{project}")).await.assert_contains(&format!("href=\"{group}\""));

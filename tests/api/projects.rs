@@ -48,7 +48,7 @@ fn theme_id_titled(page: &Page, title: &str) -> String {
 }
 
 /// The agency opens a project on the demo's mobility theme with the given bounds; returns its path.
-async fn open_mobility_project(app: &TestApp, admin: &Client, min: &str, max: &str) -> String {
+async fn open_mobility_project(admin: &Client, min: &str, max: &str) -> String {
     let theme = theme_id_titled(&admin.get("/themes").await, MOBILITY);
     let page = admin
         .submit(
@@ -72,7 +72,6 @@ async fn open_mobility_project(app: &TestApp, admin: &Client, min: &str, max: &s
     page.assert_status(303);
     let path = page.location.clone().unwrap();
     assert!(path.starts_with("/projets/"), "{path}");
-    let _ = app;
     path
 }
 
@@ -145,7 +144,7 @@ async fn the_agency_opens_a_project_from_a_theme_and_positioned_collectivities_a
         .assert_contains(r#"value="Mob""#);
     assert_eq!(with_conn(&app, |conn| list_projects(conn).unwrap().len()), before);
 
-    let path = open_mobility_project(&app, &admin, "", "").await;
+    let path = open_mobility_project(&admin, "", "").await;
     let project = project_of(&app, &path);
     assert_eq!((project.min_participants, project.max_participants, project.phase()), (3, 5, Phase::Enrolment));
     let theme_row = with_conn(&app, |conn| find_theme(conn, project.theme_id).unwrap().unwrap());
@@ -174,7 +173,7 @@ async fn the_agency_opens_a_project_from_a_theme_and_positioned_collectivities_a
 async fn participants_are_capped_and_the_waiting_list_is_served_in_order(app: TestApp) {
     app.load_demo();
     let admin = logged_in(&app, ADMIN).await;
-    let path = open_mobility_project(&app, &admin, "1", "1").await;
+    let path = open_mobility_project(&admin, "1", "1").await;
     let project = project_of(&app, &path);
     let (agglopolys, chatellerault) = (collectivity(&app, AGGLOPOLYS), collectivity(&app, CHATELLERAULT));
     let sophie = logged_in(&app, AGGLOPOLYS_REFERENT).await;

@@ -5,12 +5,13 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::{project_and_access, project_path, render_page, Access, Submitted};
+use super::{project_and_access, project_path, render_page, Submitted};
 use crate::domain::project::{EnrolmentRequest, EnrolmentRole, EnrolmentStatus};
 use crate::storage::collectivities::Membership;
 use crate::storage::projects::{self, EnrolOutcome, Enrolment, Project, WithdrawOutcome};
 use crate::storage::territories::Territory;
 use crate::storage::{self, DbError};
+use crate::web::collectivities::{acting_for, CollectivityForm};
 use crate::web::context::PageCtx;
 use crate::web::views::{csrf_field, date_fr, see_other, unprocessable, FormErrors};
 use crate::web::{AppError, AppState};
@@ -100,17 +101,6 @@ pub struct EnrolForm {
     charter: Option<String>,
 }
 
-/// The collectivity the form names, if the person is its referent.
-fn acting_for(access: &Access, collectivity_id: &str) -> Result<(i64, String), AppError> {
-    let id = collectivity_id.trim().parse::<i64>().map_err(|_| AppError::Forbidden)?;
-    access
-        .referent_of
-        .iter()
-        .find(|(m, _)| m.collectivity_id == id)
-        .map(|(m, t)| (m.collectivity_id, t.name.clone()))
-        .ok_or(AppError::Forbidden)
-}
-
 pub async fn enrol(
     ctx: PageCtx,
     state: web::Data<AppState>,
@@ -120,7 +110,7 @@ pub async fn enrol(
     let user = ctx.require_user()?.clone();
     let id = id.into_inner();
     let (_, access) = project_and_access(&state, &ctx, id).await?;
-    let (collectivity_id, name) = acting_for(&access, &form.collectivity_id)?;
+    let (collectivity_id, name) = acting_for(&access.referent_of, &form.collectivity_id)?;
     let request = match EnrolmentRequest::parse(&form.role, form.charter.as_deref() == Some("oui")) {
         Ok(request) => request,
         Err(errors) => {
@@ -173,22 +163,16 @@ pub async fn enrol(
     Ok(see_other(&format!("{}#inscrits", project_path(id))))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct WithdrawForm {
-    collectivity_id: String,
-}
-
 pub async fn withdraw(
     ctx: PageCtx,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    form: web::Form<WithdrawForm>,
+    form: web::Form<CollectivityForm>,
 ) -> Result<HttpResponse, AppError> {
     let user = ctx.require_user()?.clone();
     let id = id.into_inner();
     let (_, access) = project_and_access(&state, &ctx, id).await?;
-    let (collectivity_id, name) = acting_for(&access, &form.collectivity_id)?;
+    let (collectivity_id, name) = acting_for(&access.referent_of, &form.collectivity_id)?;
     let taken_name = name.clone();
     let outcome = state
         .db(move |conn| {

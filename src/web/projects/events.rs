@@ -10,13 +10,16 @@ use serde::Deserialize;
 use super::calendar::{ics, CalendarEvent};
 use super::{project_and_access, project_path, Access};
 use crate::domain::project::{parse_minutes, EventInput, EventKind, NewEvent};
+use crate::storage;
 use crate::storage::collectivities::{members_of_collectivity, territory_of_collectivity};
 use crate::storage::events::{self, Event, Registration};
 use crate::storage::projects::{self, Project};
-use crate::storage::{self, DbConnection};
 use crate::web::context::PageCtx;
 use crate::web::markdown::Markdown;
-use crate::web::views::{csrf_field, date_fr, page, paragraphs, see_other, textarea, unprocessable, Field, FormErrors};
+use crate::web::views::{
+    csrf_field, date_fr, optional_textarea, page, paragraphs, see_other, select, textarea, unprocessable, Field,
+    FormErrors,
+};
 use crate::web::{AppError, AppState};
 
 fn event_path(project_id: i64, event_id: i64) -> String {
@@ -83,15 +86,6 @@ pub struct EventForm {
     collectivity_id: String,
 }
 
-/// The participant collectivities of a project, for the territory of a local seminar.
-fn participant_territories(conn: &mut DbConnection, project_id: i64) -> Result<Vec<(i64, String)>, AppError> {
-    Ok(projects::enrolments_of_project(conn, project_id)?
-        .into_iter()
-        .filter(|(e, _)| e.is_active_participant())
-        .map(|(e, t)| (e.collectivity_id, t.name))
-        .collect())
-}
-
 fn event_form_page(
     ctx: &PageCtx,
     project: &Project,
@@ -99,7 +93,10 @@ fn event_form_page(
     form: &EventForm,
     errors: &FormErrors,
 ) -> Markup {
-    let select_error = |name: &str| errors.get(name);
+    let kinds: Vec<(String, String)> =
+        EventKind::ALL.iter().map(|k| (k.code().to_owned(), k.label().to_owned())).collect();
+    let mut hosts = vec![(String::new(), "Inter-sites (tous les territoires)".to_owned())];
+    hosts.extend(territories.iter().map(|(id, name)| (id.to_string(), name.clone())));
     page(
         ctx,
         "Planifier un rendez-vous",
@@ -109,28 +106,14 @@ fn event_form_page(
             (errors.summary())
             form class="form" method="post" action={ (project_path(project.id)) "/evenements" } novalidate {
                 (csrf_field(ctx))
-                div class={ "field" @if select_error("kind").is_some() { " field-invalid" } } {
-                    label for="kind" { "Type de rendez-vous" }
-                    @if let Some(m) = select_error("kind") { p class="field-error" id="kind-erreur" { (m) } }
-                    select id="kind" name="kind" aria-describedby=[select_error("kind").map(|_| "kind-erreur")] {
-                        @for k in EventKind::ALL { option value=(k.code()) selected[form.kind == k.code()] { (k.label()) } }
-                    }
-                }
+                (select("kind", "Type de rendez-vous", &kinds, &form.kind, None, errors))
                 (Field::new("title", "Titre").value(&form.title).render(errors))
-                (textarea("description", "Présentation (facultatif)", &form.description, "Ordre du jour, public attendu, ce qu’il faut préparer.", errors))
+                (optional_textarea("description", "Présentation", &form.description, "Ordre du jour, public attendu, ce qu’il faut préparer.", errors))
                 (Field::new("starts_at", "Début").kind("datetime-local").value(&form.starts_at).hint("Heure de Paris. Format JJ/MM/AAAA HH:MM si votre navigateur ne propose pas de calendrier.").render(errors))
                 (Field::new("ends_at", "Fin").kind("datetime-local").value(&form.ends_at).render(errors))
                 (Field::new("place", "Lieu").value(&form.place).hint("Adresse ou salle ; laissez vide pour un rendez-vous uniquement en ligne.").optional().render(errors))
                 (Field::new("online_url", "Lien de visioconférence").kind("url").value(&form.online_url).hint("Communiqué aux seules personnes de l’espace de travail.").optional().render(errors))
-                div class={ "field" @if select_error("collectivity_id").is_some() { " field-invalid" } } {
-                    label for="collectivity_id" { "Territoire d’accueil" }
-                    p class="hint" id="collectivity_id-aide" { "Pour un séminaire local ; « inter-sites » sinon." }
-                    @if let Some(m) = select_error("collectivity_id") { p class="field-error" id="collectivity_id-erreur" { (m) } }
-                    select id="collectivity_id" name="collectivity_id" aria-describedby={ "collectivity_id-aide" @if select_error("collectivity_id").is_some() { " collectivity_id-erreur" } } {
-                        option value="" { "Inter-sites (tous les territoires)" }
-                        @for (id, name) in territories { option value=(id) selected[form.collectivity_id == id.to_string()] { (name) } }
-                    }
-                }
+                (select("collectivity_id", "Territoire d’accueil", &hosts, &form.collectivity_id, Some("Pour un séminaire local ; « inter-sites » sinon."), errors))
                 button class="button" type="submit" { "Planifier" }
             }
         },
@@ -150,7 +133,7 @@ async fn led_project(state: &AppState, ctx: &PageCtx, id: i64) -> Result<(Projec
 pub async fn new_form(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64>) -> Result<Markup, AppError> {
     let (project, _) = led_project(&state, &ctx, id.into_inner()).await?;
     let pid = project.id;
-    let territories = state.db(move |conn| participant_territories(conn, pid)).await?;
+    let territories = state.db(move |conn| Ok(projects::participant_territories(conn, pid)?)).await?;
     Ok(event_form_page(&ctx, &project, &territories, &EventForm::default(), &FormErrors::default()))
 }
 
@@ -163,7 +146,7 @@ pub async fn create(
     let (project, access) = led_project(&state, &ctx, id.into_inner()).await?;
     let user = access.require_user()?.clone();
     let pid = project.id;
-    let territories = state.db(move |conn| participant_territories(conn, pid)).await?;
+    let territories = state.db(move |conn| Ok(projects::participant_territories(conn, pid)?)).await?;
     let parsed = NewEvent::parse(&EventInput {
         kind: &form.kind,
         title: &form.title,

@@ -12,9 +12,8 @@ use actix_web::HttpResponse;
 use serde::Deserialize;
 use tokio::sync::mpsc;
 
-use super::inquiry::may_see;
-use super::project_and_access;
-use crate::domain::questionnaire::{export_columns, export_row, Column, ColumnContent, Question, QuestionType};
+use super::questionnaires::{questionnaire_and_access, Need};
+use crate::domain::questionnaire::{export_columns, export_row, Column, ColumnContent, Question, QuestionType, OTHER};
 use crate::storage::questionnaires::{self, Channel, Questionnaire};
 use crate::web::context::PageCtx;
 use crate::web::{AppError, AppState};
@@ -45,15 +44,18 @@ impl MessageBody for ChannelBody {
 }
 
 async fn readable(state: &AppState, ctx: &PageCtx, id: i64) -> Result<(Questionnaire, Vec<Question>), AppError> {
-    ctx.require_user()?;
-    let questionnaire =
-        state.db(move |conn| Ok(questionnaires::find_questionnaire(conn, id)?)).await?.ok_or(AppError::NotFound)?;
-    let (_, access) = project_and_access(state, ctx, questionnaire.project_id).await?;
-    if !may_see(&access, questionnaire.collectivity_id) {
-        return Err(AppError::Forbidden);
-    }
+    let (questionnaire, _, _) = questionnaire_and_access(state, ctx, id, Need::Group).await?;
     let questions = state.db(move |conn| Ok(questionnaires::questions_of(conn, id)?)).await?;
     Ok((questionnaire, questions))
+}
+
+/// The separator asked for: ";" for French spreadsheet software, "," otherwise.
+fn separator(query: &ExportQuery) -> u8 {
+    if query.separateur.as_deref() == Some("pointvirgule") {
+        b';'
+    } else {
+        b','
+    }
 }
 
 fn csv_writer(separator: u8) -> csv::Writer<Vec<u8>> {
@@ -122,7 +124,7 @@ pub async fn responses_csv(
     query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (questionnaire, questions) = readable(&state, &ctx, id.into_inner()).await?;
-    let separator = if query.separateur.as_deref() == Some("pointvirgule") { b';' } else { b',' };
+    let separator = separator(&query);
     let columns = export_columns(&questions);
     let (sender, receiver) = mpsc::channel::<Bytes>(4);
     let pool = state.pool.clone();
@@ -151,7 +153,7 @@ pub async fn codebook_csv(
     query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (questionnaire, questions) = readable(&state, &ctx, id.into_inner()).await?;
-    let separator = if query.separateur.as_deref() == Some("pointvirgule") { b';' } else { b',' };
+    let separator = separator(&query);
     let mut writer = csv_writer(separator);
     writer.write_record(["colonne", "question", "type", "contenu", "code", "libellé"]).map_err(AppError::internal)?;
     for column in export_columns(&questions) {
@@ -159,7 +161,7 @@ pub async fn codebook_csv(
         let content = match &column.content {
             ColumnContent::Value => "réponse",
             ColumnContent::Ticked(_) => "1 si cochée, 0 sinon, vide sans réponse",
-            ColumnContent::Item(item) if item == crate::domain::questionnaire::OTHER => "précision de « Autre »",
+            ColumnContent::Item(item) if item == OTHER => "précision de « Autre »",
             ColumnContent::Item(_) if question.kind == QuestionType::Ranking => "rang (1 = en premier)",
             ColumnContent::Item(_) => "point de l’échelle",
         };
@@ -168,7 +170,7 @@ pub async fn codebook_csv(
                 let mut codes: Vec<(String, String)> =
                     question.settings.choices.iter().map(|c| (c.code.clone(), c.label.clone())).collect();
                 if question.settings.allow_other {
-                    codes.push(("autre".into(), "Autre".into()));
+                    codes.push((OTHER.into(), "Autre".into()));
                 }
                 codes
             }

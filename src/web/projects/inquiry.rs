@@ -19,7 +19,7 @@ use crate::storage::questionnaires::{self, Questionnaire};
 use crate::storage::territories::Territory;
 use crate::web::context::PageCtx;
 use crate::web::invitations::{send_invitation, InvitationTarget};
-use crate::web::views::{csrf_field, page, see_other, unprocessable, Field, FormErrors};
+use crate::web::views::{csrf_field, page, see_other, select, unprocessable, Field, FormErrors};
 use crate::web::{AppError, AppState};
 
 pub fn group_path(project_id: i64, collectivity_id: i64) -> String {
@@ -238,19 +238,9 @@ fn group_page(
 }
 
 fn category_select(selected: &str, errors: &FormErrors) -> Markup {
-    let error = errors.get("category");
-    html! {
-        div class={ "field" @if error.is_some() { " field-invalid" } } {
-            label for="category" { "Catégorie" }
-            @if let Some(message) = error { p class="field-error" id="category-erreur" { span aria-hidden="true" { "⚠ " } (message) } }
-            select id="category" name="category" aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| "category-erreur")] {
-                option value="" { "Choisir…" }
-                @for category in MemberCategory::ALL {
-                    option value=(category.code()) selected[selected == category.code()] { (category.label()) }
-                }
-            }
-        }
-    }
+    let mut options = vec![(String::new(), "Choisir…".to_owned())];
+    options.extend(MemberCategory::ALL.iter().map(|c| (c.code().to_owned(), c.label().to_owned())));
+    select("category", "Catégorie", &options, selected, None, errors)
 }
 
 pub async fn show(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64, i64)>) -> Result<Markup, AppError> {

@@ -5,9 +5,8 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::inquiry::{group_path, may_see};
-use super::project_and_access;
-use super::questionnaires::builder_path;
+use super::inquiry::group_path;
+use super::questionnaires::{builder_path, questionnaire_and_access, Need};
 use crate::domain::questionnaire::{validate_response, Question, Submitted};
 use crate::domain::text::{bounded_text, clean_line};
 use crate::storage;
@@ -34,12 +33,7 @@ fn entry_path(id: i64) -> String {
 /// collectivity, its provider or the agency.
 async fn recordable(state: &AppState, ctx: &PageCtx, id: i64) -> Result<(Questionnaire, Vec<Question>, i64), AppError> {
     let user_id = ctx.require_user()?.id;
-    let questionnaire =
-        state.db(move |conn| Ok(questionnaires::find_questionnaire(conn, id)?)).await?.ok_or(AppError::NotFound)?;
-    let (_, access) = project_and_access(state, ctx, questionnaire.project_id).await?;
-    if !may_see(&access, questionnaire.collectivity_id) {
-        return Err(AppError::Forbidden);
-    }
+    let (questionnaire, _, _) = questionnaire_and_access(state, ctx, id, Need::Group).await?;
     let questions = state.db(move |conn| Ok(questionnaires::questions_of(conn, id)?)).await?;
     Ok((questionnaire, questions, user_id))
 }

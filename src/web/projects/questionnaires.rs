@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::inquiry::group_path;
+use super::inquiry::{group_path, may_see};
 use super::{project_and_access, project_path, Access};
 use crate::domain::questionnaire::{
     choices_text, parse_question, ConditionOp, NewQuestionnaire, Question, QuestionInput, QuestionType,
@@ -18,7 +18,9 @@ use crate::storage::projects::{self, Project};
 use crate::storage::questionnaires::{self, Questionnaire, RemoveOutcome};
 use crate::web::context::PageCtx;
 use crate::web::survey::{questions_fields, survey_path, survey_script};
-use crate::web::views::{csrf_field, date_fr, optional_textarea, page, see_other, unprocessable, Field, FormErrors};
+use crate::web::views::{
+    csrf_field, date_fr, optional_textarea, page, see_other, select, unprocessable, Field, FormErrors,
+};
 use crate::web::{AppError, AppState};
 
 pub fn builder_path(id: i64) -> String {
@@ -130,24 +132,48 @@ struct Builder {
     feedback: Vec<String>,
 }
 
-async fn load_builder(state: &AppState, ctx: &PageCtx, id: i64) -> Result<Builder, AppError> {
+/// What a person needs to be to reach a questionnaire's page.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// One who sees the territory's group: its people, its members with an account, the provider, the agency
+    /// (results, exports, interviews).
+    Group,
+    /// One who leads the project: the provider or the agency (the builder).
+    Lead,
+}
+
+/// A questionnaire with its project and the person's access to it, or a refusal.
+pub async fn questionnaire_and_access(
+    state: &AppState,
+    ctx: &PageCtx,
+    id: i64,
+    need: Need,
+) -> Result<(Questionnaire, Project, Access), AppError> {
     ctx.require_user()?;
     let questionnaire =
         state.db(move |conn| Ok(questionnaires::find_questionnaire(conn, id)?)).await?.ok_or(AppError::NotFound)?;
     let (project, access) = project_and_access(state, ctx, questionnaire.project_id).await?;
-    if !access.leads() {
+    let allowed = match need {
+        Need::Group => may_see(&access, questionnaire.collectivity_id),
+        Need::Lead => access.leads(),
+    };
+    if !allowed {
         return Err(AppError::Forbidden);
     }
+    Ok((questionnaire, project, access))
+}
+
+async fn load_builder(state: &AppState, ctx: &PageCtx, id: i64) -> Result<Builder, AppError> {
+    let (questionnaire, project, _) = questionnaire_and_access(state, ctx, id, Need::Lead).await?;
     state
         .db(move |conn| {
             let territory =
                 territory_of_collectivity(conn, questionnaire.collectivity_id)?.ok_or(AppError::NotFound)?.name;
             let questions = questionnaires::questions_of(conn, questionnaire.id)?;
             let responses = questionnaires::count_responses(conn, questionnaire.id)?;
-            let other_territories = projects::enrolments_of_project(conn, project.id)?
+            let other_territories = projects::participant_territories(conn, project.id)?
                 .into_iter()
-                .filter(|(e, _)| e.is_active_participant() && e.collectivity_id != questionnaire.collectivity_id)
-                .map(|(e, t)| (e.collectivity_id, t.name))
+                .filter(|(c, _)| *c != questionnaire.collectivity_id)
                 .collect();
             let feedback = questionnaires::feedback_contacts_of(conn, questionnaire.id)?;
             Ok(Builder { questionnaire, project, territory, questions, responses, other_territories, feedback })
@@ -173,31 +199,6 @@ pub struct QuestionForm {
     condition_question: String,
     condition_op: String,
     condition_values: String,
-}
-
-fn select(
-    name: &'static str,
-    label: &str,
-    options: &[(String, String)],
-    selected: &str,
-    hint: Option<&str>,
-    errors: &FormErrors,
-) -> Markup {
-    let error = errors.get(name);
-    let hint_id = format!("{name}-aide");
-    let error_id = format!("{name}-erreur");
-    let described: Vec<&str> =
-        [hint.map(|_| hint_id.as_str()), error.map(|_| error_id.as_str())].into_iter().flatten().collect();
-    html! {
-        div class={ "field" @if error.is_some() { " field-invalid" } } {
-            label for=(name) { (label) }
-            @if let Some(hint) = hint { p class="hint" id=(hint_id) { (hint) } }
-            @if let Some(message) = error { p class="field-error" id=(error_id) { span aria-hidden="true" { "⚠ " } (message) } }
-            select id=(name) name=(name) aria-invalid=[error.map(|_| "true")] aria-describedby=[(!described.is_empty()).then(|| described.join(" "))] {
-                @for (value, text) in options { option value=(value) selected[selected == value] { (text) } }
-            }
-        }
-    }
 }
 
 fn builder_page(

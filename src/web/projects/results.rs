@@ -6,9 +6,8 @@ use actix_web::web;
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::inquiry::{group_path, may_see};
-use super::project_and_access;
-use super::questionnaires::builder_path;
+use super::inquiry::group_path;
+use super::questionnaires::{builder_path, questionnaire_and_access, Need};
 use crate::domain::questionnaire::{summarize, Question, Summary};
 use crate::domain::text::fold;
 use crate::storage::collectivities::territory_of_collectivity;
@@ -142,14 +141,8 @@ pub async fn show(
     id: web::Path<i64>,
     query: web::Query<ResultsQuery>,
 ) -> Result<Markup, AppError> {
-    ctx.require_user()?;
     let id = id.into_inner();
-    let questionnaire =
-        state.db(move |conn| Ok(questionnaires::find_questionnaire(conn, id)?)).await?.ok_or(AppError::NotFound)?;
-    let (project, access) = project_and_access(&state, &ctx, questionnaire.project_id).await?;
-    if !may_see(&access, questionnaire.collectivity_id) {
-        return Err(AppError::Forbidden);
-    }
+    let (questionnaire, project, access) = questionnaire_and_access(&state, &ctx, id, Need::Group).await?;
     let collectivity_id = questionnaire.collectivity_id;
     let channel = query.canal.as_deref().and_then(Channel::parse);
     let (territory, questions, counts, answered, breakdown) = state

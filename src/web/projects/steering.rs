@@ -11,7 +11,7 @@ use crate::storage;
 use crate::storage::projects::{self, PhaseOutcome, PhaseTransition, Project};
 use crate::storage::providers::{self, Provider};
 use crate::web::context::PageCtx;
-use crate::web::views::{csrf_field, date_fr, see_other, textarea, unprocessable, FormErrors};
+use crate::web::views::{csrf_field, date_fr, see_other, select, textarea, unprocessable, FormErrors};
 use crate::web::{AppError, AppState};
 
 /// Every phase in order: those passed with their date and note, the current one, and what comes next.
@@ -60,6 +60,10 @@ pub fn admin_panel(ctx: &PageCtx, project: &Project, providers: &[Provider], sub
     if !moves.contains(&Phase::Closed) {
         moves.push(Phase::Closed);
     }
+    let phases: Vec<(String, String)> = moves.iter().map(|p| (p.code().to_owned(), p.label().to_owned())).collect();
+    let provider_choices: Vec<(String, String)> =
+        providers.iter().map(|p| (p.id.to_string(), p.name.clone())).collect();
+    let current_provider = project.provider_id.map(|id| id.to_string()).unwrap_or_default();
     html! {
         section class="card" aria-labelledby="pilotage" {
             h2 id="pilotage" { "Pilotage par l’agence" }
@@ -68,13 +72,7 @@ pub fn admin_panel(ctx: &PageCtx, project: &Project, providers: &[Provider], sub
                 (errors.summary())
                 form class="form" method="post" action={ (project_path(project.id)) "/phase" } novalidate {
                     (csrf_field(ctx))
-                    div class={ "field" @if errors.get("to").is_some() { " field-invalid" } } {
-                        label for="to" { "Nouvelle phase" }
-                        @if let Some(message) = errors.get("to") { p class="field-error" id="to-erreur" { span aria-hidden="true" { "⚠ " } (message) } }
-                        select id="to" name="to" aria-describedby=[errors.get("to").map(|_| "to-erreur")] aria-invalid=[errors.get("to").map(|_| "true")] {
-                            @for phase in &moves { option value=(phase.code()) selected[chosen == phase.code()] { (phase.label()) } }
-                        }
-                    }
+                    (select("to", "Nouvelle phase", &phases, chosen, None, errors))
                     (textarea("note", "Note de passage (publique)", note, "Ce qui a été fait, ce qui est décidé : elle apparaît sur la frise du projet.", errors))
                     button class="button" type="submit" { "Changer de phase" }
                 }
@@ -84,12 +82,7 @@ pub fn admin_panel(ctx: &PageCtx, project: &Project, providers: &[Provider], sub
                 } @else {
                     form class="form inline-form" method="post" action={ (project_path(project.id)) "/prestataire" } {
                         (csrf_field(ctx))
-                        div class="field" {
-                            label for="provider_id" { "Prestataire du projet" }
-                            select id="provider_id" name="provider_id" {
-                                @for p in providers { option value=(p.id) selected[project.provider_id == Some(p.id)] { (p.name) } }
-                            }
-                        }
+                        (select("provider_id", "Prestataire du projet", &provider_choices, &current_provider, None, &no_errors))
                         button class="button secondary" type="submit" { @if project.provider_id.is_some() { "Changer de prestataire" } @else { "Désigner" } }
                     }
                 }
