@@ -25,6 +25,8 @@ pub struct Config {
     pub workers: usize,
     pub db_pool_size: u32,
     pub mail: MailConfig,
+    /// Anonymous questionnaire responses accepted per network address and hour (0: no limit).
+    pub survey_submissions_per_hour: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -79,6 +81,7 @@ impl fmt::Debug for Config {
             .field("session_key", &self.session_key.as_ref().map(|_| "***"))
             .field("secure_cookies", &self.secure_cookies)
             .field("trust_proxy", &self.trust_proxy)
+            .field("survey_submissions_per_hour", &self.survey_submissions_per_hour)
             .field("workers", &self.workers)
             .field("db_pool_size", &self.db_pool_size)
             .field("mail", &self.mail)
@@ -99,6 +102,7 @@ struct FileConfig {
     trust_proxy: Option<bool>,
     workers: Option<usize>,
     db_pool_size: Option<u32>,
+    survey_submissions_per_hour: Option<u32>,
     mail_transport: Option<String>,
     mail_from: Option<String>,
     smtp_host: Option<String>,
@@ -174,6 +178,12 @@ impl Config {
             .unwrap_or(10)
             .max(1);
 
+        let survey_submissions_per_hour =
+            number("SURVEY_SUBMISSIONS_PER_HOUR", env("ENCOMMUN_SURVEY_SUBMISSIONS_PER_HOUR"))?
+                .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+                .or(file.survey_submissions_per_hour)
+                .unwrap_or(300);
+
         let from =
             pick("MAIL_FROM", file.mail_from).unwrap_or_else(|| "encommun <ne-pas-repondre@encommun.localhost>".into());
         let transport = match pick("MAIL_TRANSPORT", file.mail_transport).as_deref().unwrap_or("file") {
@@ -219,6 +229,7 @@ impl Config {
             workers,
             db_pool_size,
             mail: MailConfig { from, transport },
+            survey_submissions_per_hour,
         })
     }
 
@@ -238,6 +249,7 @@ impl Config {
                 from: "encommun <ne-pas-repondre@encommun.localhost>".into(),
                 transport: MailTransport::File(data_dir.join("mail")),
             },
+            survey_submissions_per_hour: 300,
         }
     }
 

@@ -10,3 +10,4 @@ pub mod security;
 pub mod startup;
 pub mod storage;
 pub mod web;
+pub mod xlsx;

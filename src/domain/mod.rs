@@ -9,3 +9,4 @@ pub mod questionnaire;
 pub mod territory;
 pub mod text;
 pub mod theme;
+pub mod xlsform;

@@ -26,10 +26,13 @@ pub enum QuestionType {
     LongText,
     Date,
     Place,
+    /// Not a question: the title (and presentation, in `help`) of a part of the questionnaire; the questions that
+    /// follow belong to it until the next section, and its condition applies to all of them.
+    Section,
 }
 
 impl QuestionType {
-    pub const ALL: [QuestionType; 11] = [
+    pub const ALL: [QuestionType; 12] = [
         QuestionType::SingleChoice,
         QuestionType::MultipleChoice,
         QuestionType::YesNo,
@@ -41,6 +44,7 @@ impl QuestionType {
         QuestionType::LongText,
         QuestionType::Date,
         QuestionType::Place,
+        QuestionType::Section,
     ];
 
     pub fn code(self) -> &'static str {
@@ -56,6 +60,7 @@ impl QuestionType {
             QuestionType::LongText => "long_text",
             QuestionType::Date => "date",
             QuestionType::Place => "place",
+            QuestionType::Section => "section",
         }
     }
 
@@ -79,7 +84,24 @@ impl QuestionType {
             QuestionType::LongText => "Texte long",
             QuestionType::Date => "Date",
             QuestionType::Place => "Lieu (commune, quartier ou point)",
+            QuestionType::Section => "Section : titre d’une partie, avec sa présentation",
         }
+    }
+
+    /// Whether it takes an answer (a section does not).
+    pub fn is_answerable(self) -> bool {
+        self != QuestionType::Section
+    }
+
+    /// Types a respondent-profile question may have: profile answers are counted against targets, so they are
+    /// chosen from a list.
+    pub fn may_be_profile(self) -> bool {
+        matches!(self, QuestionType::SingleChoice | QuestionType::MultipleChoice | QuestionType::YesNo)
+    }
+
+    /// Types whose answers a condition may read.
+    pub fn may_be_condition(self) -> bool {
+        matches!(self, QuestionType::SingleChoice | QuestionType::MultipleChoice | QuestionType::YesNo)
     }
 
     /// Types whose settings list choices.
@@ -184,6 +206,27 @@ pub struct Question {
     pub required: bool,
     pub settings: Settings,
     pub condition: Option<Condition>,
+    /// A respondent-profile question (age band, situations…): never required, asked at the end, kept only when
+    /// the respondent agrees to answer it (`PROFILE_CONSENT`).
+    pub profile: bool,
+}
+
+/// The box a respondent ticks to agree to answer the profile questions.
+pub const PROFILE_CONSENT: &str = "profil_accord";
+
+/// The numbers people see beside questions, in the questionnaire's order: answerable questions outside the profile
+/// are numbered 1, 2, 3…; sections and profile questions have none.
+pub fn numbers(questions: &[Question]) -> Vec<Option<usize>> {
+    let mut next = 0;
+    questions
+        .iter()
+        .map(|q| {
+            (q.kind.is_answerable() && !q.profile).then(|| {
+                next += 1;
+                next
+            })
+        })
+        .collect()
 }
 
 /// One (item, value) pair of an answer; see the module's documentation.
@@ -227,6 +270,7 @@ impl Question {
     pub fn answer(&self, form: &(impl Submitted + ?Sized)) -> Result<Vec<AnswerItem>, String> {
         let main = field_name(self.id);
         let items = match self.kind {
+            QuestionType::Section => Vec::new(),
             QuestionType::SingleChoice => {
                 let code = form.value_of(&main);
                 if code.is_empty() {
@@ -423,17 +467,26 @@ fn place(value: &str) -> Result<String, String> {
     bounded_text(&name, "Le lieu", 2, 200)
 }
 
-/// Validates a whole response in the questionnaire's order: each question shown by its condition is validated,
-/// each hidden one keeps no answer. Errors come by field name, in the order of the form.
+/// Validates a whole response in the questionnaire's order: each question shown by its condition (and its
+/// section's) is validated, each hidden one keeps no answer; profile questions are kept only with the respondent's
+/// consent. Errors come by field name, in the order of the form.
 pub fn validate_response(
     questions: &[Question],
     form: &(impl Submitted + ?Sized),
 ) -> Result<Vec<(i64, AnswerItem)>, FieldErrors> {
+    let consented = form.value_of(PROFILE_CONSENT) == "oui";
     let mut answers: HashMap<i64, Vec<AnswerItem>> = HashMap::new();
     let mut errors = Vec::new();
     let mut items = Vec::new();
+    let mut section_shown = true;
     for question in questions {
-        if !question.is_shown(&answers) {
+        if question.kind == QuestionType::Section {
+            section_shown = question.is_shown(&answers);
+            continue;
+        }
+        // Profile questions are asked apart, at the end, whatever section they were written in.
+        let asked = if question.profile { consented } else { section_shown && question.is_shown(&answers) };
+        if !asked {
             continue;
         }
         match question.answer(form) {
@@ -562,11 +615,19 @@ pub struct QuestionInput<'a> {
     pub condition_op: &'a str,
     /// Codes, one per line.
     pub condition_values: &'a str,
+    pub profile: bool,
 }
 
 /// A question to add, validated; `id` is 0 until stored.
 pub fn parse_question(input: &QuestionInput, earlier: &[Question]) -> Result<Question, Vec<(&'static str, String)>> {
-    let kind = QuestionType::parse(input.kind);
+    let kind = QuestionType::parse(input.kind).and_then(|kind| {
+        if input.profile && !kind.may_be_profile() {
+            Err("Une question de profil se répond par un choix (unique, multiple ou oui / non), pour être comptée."
+                .into())
+        } else {
+            Ok(kind)
+        }
+    });
     let label = bounded_text(input.label, "L’intitulé", 3, 500);
     let help = bounded_text(input.help, "L’aide", 0, 1000);
     let bound = |value: &str, what: &str| match value.trim() {
@@ -601,7 +662,15 @@ pub fn parse_question(input: &QuestionInput, earlier: &[Question]) -> Result<Que
     let max_label = label_of(input.max_label, "Le libellé de la fin");
     let condition = match input.condition_question.trim() {
         "" => Ok(None),
-        id => match id.parse::<i64>().ok().and_then(|id| earlier.iter().find(|q| q.id == id)) {
+        _ if input.profile => {
+            Err("Une question de profil est toujours proposée, à la fin : elle ne peut pas avoir de condition."
+                .to_owned())
+        }
+        id => match id
+            .parse::<i64>()
+            .ok()
+            .and_then(|id| earlier.iter().find(|q| q.id == id && q.kind.may_be_condition() && !q.profile))
+        {
             None => Err("La condition porte sur une question précédente : choisissez-la dans la liste.".to_owned()),
             Some(on) => {
                 let values: Vec<String> = input
@@ -646,7 +715,8 @@ pub fn parse_question(input: &QuestionInput, earlier: &[Question]) -> Result<Que
             kind,
             label,
             help,
-            required: input.required,
+            // A section takes no answer; a profile answer is always optional.
+            required: input.required && kind.is_answerable() && !input.profile,
             settings: Settings {
                 choices,
                 allow_other: input.allow_other && kind.has_choices() && kind != QuestionType::Ranking,
@@ -657,6 +727,7 @@ pub fn parse_question(input: &QuestionInput, earlier: &[Question]) -> Result<Que
                 rows,
             },
             condition,
+            profile: input.profile,
         }),
         (kind, label, help, min, max, choices, rows, min_label, max_label, condition) => {
             Err(super::text::errors_of(vec![
@@ -672,6 +743,157 @@ pub fn parse_question(input: &QuestionInput, earlier: &[Question]) -> Result<Que
                 ("condition_question", condition.err()),
             ]))
         }
+    }
+}
+
+/// Why changing `old` into `new` would orphan the answers `old` already has, if it would: its type, and the codes
+/// answers refer to (choices, matrix rows, the points of a scale, "other") must stay; wording, help, order,
+/// added choices and conditions may change.
+pub fn orphaning_change(old: &Question, new: &Question) -> Option<String> {
+    let missing = |before: &[Choice], after: &[Choice]| -> Vec<String> {
+        before.iter().filter(|b| !after.iter().any(|a| a.code == b.code)).map(|b| format!("« {} »", b.label)).collect()
+    };
+    if old.kind != new.kind {
+        return Some("Le type d’une question qui a des réponses ne peut pas changer : ses réponses n’auraient plus de sens. Créez une autre question.".into());
+    }
+    let choices = missing(&old.settings.choices, &new.settings.choices);
+    if !choices.is_empty() {
+        return Some(format!(
+            "Des réponses citent des propositions retirées ({}) : on peut en changer le libellé (gardez « code = … ») ou en ajouter, pas en retirer.",
+            choices.join(", ")
+        ));
+    }
+    let rows = missing(&old.settings.rows, &new.settings.rows);
+    if !rows.is_empty() {
+        return Some(format!(
+            "Des réponses portent sur des lignes retirées ({}) : elles ne peuvent pas être retirées.",
+            rows.join(", ")
+        ));
+    }
+    if old.settings.allow_other && !new.settings.allow_other {
+        return Some("Des réponses peuvent avoir choisi « Autre » : ce choix ne peut plus être retiré.".into());
+    }
+    if matches!(old.kind, QuestionType::Scale | QuestionType::Matrix) && old.settings.scale() != new.settings.scale() {
+        return Some("Les points de l’échelle ne peuvent plus changer : les réponses données s’y rapportent. Les libellés des extrémités, eux, peuvent changer.".into());
+    }
+    if old.profile != new.profile {
+        return Some("Une question qui a des réponses ne peut plus entrer dans le profil ni en sortir : les répondants n’ont pas consenti de la même manière.".into());
+    }
+    None
+}
+
+/// Why a change to `changed` would break the conditions of other questions that read its answers, if it would:
+/// a condition must keep finding the answers it names.
+pub fn conditions_broken_by(questions: &[Question], changed: &Question) -> Option<String> {
+    let offered: Vec<String> = match changed.kind {
+        QuestionType::YesNo => vec!["oui".into(), "non".into()],
+        kind if kind.may_be_condition() && !changed.profile => {
+            changed.settings.choices.iter().map(|c| c.code.clone()).collect()
+        }
+        _ => Vec::new(),
+    };
+    let readers: Vec<String> = questions
+        .iter()
+        .zip(numbers(questions))
+        .filter(|(q, _)| {
+            q.condition
+                .as_ref()
+                .is_some_and(|c| c.question_id == changed.id && c.values.iter().any(|v| !offered.contains(v)))
+        })
+        .map(|(q, n)| n.map_or_else(|| format!("« {} »", q.label), |n| format!("la question {n}")))
+        .collect();
+    (!readers.is_empty()).then(|| {
+        format!(
+            "La condition de {} lit une réponse que cette modification retire : changez d’abord cette condition.",
+            readers.join(", ")
+        )
+    })
+}
+
+/// The profile questions the builder proposes (age band, situations that make people hard to reach), after the
+/// publics the Territoires en commun method asks to reach first.
+pub fn standard_profile_questions() -> Vec<Question> {
+    let choice = |code: &str, label: &str| Choice { code: code.into(), label: label.into() };
+    let question = |kind, label: &str, choices: Vec<Choice>| Question {
+        id: 0,
+        kind,
+        label: label.into(),
+        help: String::new(),
+        required: false,
+        settings: Settings { choices, ..Settings::default() },
+        condition: None,
+        profile: true,
+    };
+    vec![
+        question(
+            QuestionType::SingleChoice,
+            "Votre âge",
+            vec![
+                choice("moins_de_18", "Moins de 18 ans"),
+                choice("18_24", "18 à 24 ans"),
+                choice("25_39", "25 à 39 ans"),
+                choice("40_59", "40 à 59 ans"),
+                choice("60_74", "60 à 74 ans"),
+                choice("75_et_plus", "75 ans et plus"),
+            ],
+        ),
+        question(
+            QuestionType::MultipleChoice,
+            "Votre situation (cochez ce qui vous concerne)",
+            vec![
+                choice("vit_seul", "Je vis seul·e"),
+                choice("sans_internet", "Je n’ai pas internet à la maison"),
+                choice("qpv", "J’habite un quartier prioritaire de la ville"),
+                choice("handicap", "Je vis avec un handicap"),
+                choice("sans_emploi", "Je cherche un emploi"),
+                choice("parent_seul", "J’élève seul·e mon ou mes enfants"),
+            ],
+        ),
+    ]
+}
+
+/// The answers a profile question offers, as (code, label): what coverage targets and result filters name.
+pub fn profile_values(question: &Question) -> Vec<(String, String)> {
+    match question.kind {
+        QuestionType::YesNo => vec![("oui".into(), "Oui".into()), ("non".into(), "Non".into())],
+        _ => question.settings.choices.iter().map(|c| (c.code.clone(), c.label.clone())).collect(),
+    }
+}
+
+/// The name of the coverage-target field of a profile answer.
+pub fn target_field_name(question_id: i64, value: &str) -> String {
+    format!("cible-{question_id}-{value}")
+}
+
+/// The coverage targets typed for the profile questions' answers: (question, value, respondents wanted), an
+/// empty field or 0 meaning none. Errors name the field.
+pub fn parse_targets(
+    questions: &[Question],
+    form: &(impl Submitted + ?Sized),
+) -> Result<Vec<(i64, String, i32)>, FieldErrors> {
+    let mut targets = Vec::new();
+    let mut errors = Vec::new();
+    for question in questions.iter().filter(|q| q.profile) {
+        for (code, label) in profile_values(question) {
+            let name = target_field_name(question.id, &code);
+            match form.value_of(&name) {
+                "" | "0" => {}
+                typed => match typed.parse::<i32>() {
+                    Ok(n) if (1..=100_000).contains(&n) => targets.push((question.id, code, n)),
+                    _ => errors.push((
+                        name,
+                        format!(
+                            "« {label} » : indiquez un nombre entier de répondants, de 1 à 100 000, ou laissez vide."
+                        ),
+                    )),
+                },
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(targets)
+    } else {
+        Err(errors)
     }
 }
 
@@ -770,7 +992,11 @@ pub fn summarize(question: &Question, counts: &[(String, String, i64)]) -> Summa
                 median,
             }
         }
-        QuestionType::ShortText | QuestionType::LongText | QuestionType::Date | QuestionType::Place => {
+        QuestionType::ShortText
+        | QuestionType::LongText
+        | QuestionType::Date
+        | QuestionType::Place
+        | QuestionType::Section => {
             let mut rows: Vec<(String, i64)> =
                 counts.iter().filter(|(item, _, _)| item.is_empty()).map(|(_, v, n)| (v.clone(), *n)).collect();
             rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -788,6 +1014,8 @@ pub struct Column {
     pub content: ColumnContent,
     /// What the column holds, for the codebook.
     pub label: String,
+    /// Whether its cells are numbers (ticks, points, ranks, number answers), for spreadsheets that type cells.
+    pub numeric: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -804,9 +1032,22 @@ pub enum ColumnContent {
 /// The export's columns in the questionnaire's order.
 pub fn export_columns(questions: &[Question]) -> Vec<Column> {
     let mut columns = Vec::new();
-    for (index, question) in questions.iter().enumerate() {
-        let base = format!("q{}", index + 1);
+    let mut profile_number = 0;
+    for (question, number) in questions.iter().zip(numbers(questions)) {
+        let base = match number {
+            Some(number) => format!("q{number}"),
+            None if question.profile => {
+                profile_number += 1;
+                format!("profil{profile_number}")
+            }
+            None => continue,
+        };
         let column = |name: String, content: ColumnContent, label: String| Column {
+            numeric: match &content {
+                ColumnContent::Ticked(_) => true,
+                ColumnContent::Item(item) => item != OTHER,
+                ColumnContent::Value => matches!(question.kind, QuestionType::Number | QuestionType::Scale),
+            },
             name,
             question_id: question.id,
             content,

@@ -4,7 +4,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::{answers, feedback_contacts, questionnaires, questions, responses, users};
+use super::schema::{
+    answers, coverage_targets, feedback_contacts, questionnaires, questions, responses, survey_invitations, users,
+};
 use super::{now, DbConnection};
 use crate::domain::questionnaire::{
     AnswerItem, Condition, ConditionOp, NewQuestionnaire, Question, QuestionType, Settings,
@@ -23,6 +25,8 @@ pub struct Questionnaire {
     pub created_by: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Answers only through single-use invitations (`survey_invitations`).
+    pub invitation_only: bool,
 }
 
 impl Questionnaire {
@@ -31,10 +35,11 @@ impl Questionnaire {
     }
 }
 
-type QuestionRow = (i64, i64, i32, String, String, String, bool, String, Option<i64>, Option<String>, String);
+type QuestionRow = (i64, i64, i32, String, String, String, bool, String, Option<i64>, Option<String>, String, bool);
 
 fn question_of(row: QuestionRow) -> Question {
-    let (id, _, _, kind, label, help, required, settings, condition_question, condition_op, condition_values) = row;
+    let (id, _, _, kind, label, help, required, settings, condition_question, condition_op, condition_values, profile) =
+        row;
     let condition = match (condition_question, condition_op.as_deref().map(ConditionOp::parse)) {
         (Some(question_id), Some(Ok(op))) => {
             Some(Condition { question_id, op, values: condition_values.lines().map(str::to_owned).collect() })
@@ -50,6 +55,7 @@ fn question_of(row: QuestionRow) -> Question {
         required,
         settings: serde_json::from_str::<Settings>(&settings).unwrap_or_default(),
         condition,
+        profile,
     }
 }
 
@@ -145,11 +151,42 @@ pub fn add_question(conn: &mut DbConnection, questionnaire_id: i64, question: &Q
                 .as_ref()
                 .map(|c| c.values.join("\n"))
                 .unwrap_or_default()),
+            questions::profile.eq(question.profile),
         ))
         .returning(questions::id)
         .get_result(conn)?;
     touch(conn, questionnaire_id)?;
     Ok(id)
+}
+
+/// Whether a question has answers: then changes that would orphan them are refused.
+pub fn is_answered(conn: &mut DbConnection, question_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(answers::table.filter(answers::question_id.eq(question_id)))).get_result(conn)
+}
+
+/// Replaces a question's content, keeping its place. The caller checked `domain::questionnaire::orphaning_change`
+/// against `is_answered` in the same transaction. Call it inside `storage::write_transaction`.
+pub fn update_question(conn: &mut DbConnection, questionnaire_id: i64, question: &Question) -> QueryResult<bool> {
+    let settings = serde_json::to_string(&question.settings).unwrap_or_else(|_| "{}".into());
+    let updated = diesel::update(
+        questions::table.filter(questions::id.eq(question.id)).filter(questions::questionnaire_id.eq(questionnaire_id)),
+    )
+    .set((
+        questions::kind.eq(question.kind.code()),
+        questions::label.eq(&question.label),
+        questions::help.eq(&question.help),
+        questions::required.eq(question.required),
+        questions::settings.eq(settings),
+        questions::condition_question_id.eq(question.condition.as_ref().map(|c| c.question_id)),
+        questions::condition_op.eq(question.condition.as_ref().map(|c| c.op.code())),
+        questions::condition_values.eq(question.condition.as_ref().map(|c| c.values.join("\n")).unwrap_or_default()),
+        questions::profile.eq(question.profile),
+    ))
+    .execute(conn)?;
+    if updated > 0 {
+        touch(conn, questionnaire_id)?;
+    }
+    Ok(updated > 0)
 }
 
 fn touch(conn: &mut DbConnection, questionnaire_id: i64) -> QueryResult<()> {
@@ -298,41 +335,73 @@ pub fn answers_of_response(conn: &mut DbConnection, response_id: i64) -> QueryRe
     Ok(rows.into_iter().map(|(q, item, value)| (q, (item, value))).collect())
 }
 
+/// Which responses the results count: all, or those of one channel, or those that gave one profile answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResponseFilter {
+    pub channel: Option<Channel>,
+    /// (profile question, value): responses whose answer to that question includes the value.
+    pub profile: Option<(i64, String)>,
+}
+
+diesel::alias!(answers as profile_answers: ProfileAnswers);
+
+/// Applies a `ResponseFilter` to a boxed query over answers joined with responses.
+macro_rules! filtered {
+    ($query:expr, $filter:expr) => {{
+        let mut query = $query;
+        if let Some(channel) = $filter.channel {
+            query = query.filter(responses::channel.eq(channel.code()));
+        }
+        if let Some((question_id, value)) = &$filter.profile {
+            query = query.filter(
+                responses::id.eq_any(
+                    profile_answers
+                        .filter(profile_answers.field(answers::question_id).eq(*question_id))
+                        .filter(profile_answers.field(answers::item).eq(""))
+                        .filter(profile_answers.field(answers::value).eq(value.clone()))
+                        .select(profile_answers.field(answers::response_id)),
+                ),
+            );
+        }
+        query
+    }};
+}
+
 /// Every (question, item, value) of a questionnaire's answers with how many responses gave it, for the responses
-/// of one channel when given: one grouped read for the results page.
+/// the filter keeps: one grouped read for the results page.
 pub fn answer_counts(
     conn: &mut DbConnection,
     questionnaire_id: i64,
-    channel: Option<Channel>,
+    filter: &ResponseFilter,
 ) -> QueryResult<Vec<(i64, String, String, i64)>> {
-    let mut query = answers::table
+    let query = answers::table
         .inner_join(responses::table)
         .filter(responses::questionnaire_id.eq(questionnaire_id))
         .group_by((answers::question_id, answers::item, answers::value))
         .select((answers::question_id, answers::item, answers::value, diesel::dsl::count_star()))
         .into_boxed();
-    if let Some(channel) = channel {
-        query = query.filter(responses::channel.eq(channel.code()));
-    }
-    query.load(conn)
+    filtered!(query, filter).load(conn)
 }
 
-/// How many responses answered each question of a questionnaire (of one channel when given).
+/// How many responses answered each question of a questionnaire (of those the filter keeps).
 pub fn respondents_per_question(
     conn: &mut DbConnection,
     questionnaire_id: i64,
-    channel: Option<Channel>,
+    filter: &ResponseFilter,
 ) -> QueryResult<Vec<(i64, i64)>> {
-    let mut query = answers::table
+    let query = answers::table
         .inner_join(responses::table)
         .filter(responses::questionnaire_id.eq(questionnaire_id))
         .group_by(answers::question_id)
         .select((answers::question_id, diesel::dsl::count(answers::response_id).aggregate_distinct()))
         .into_boxed();
-    if let Some(channel) = channel {
-        query = query.filter(responses::channel.eq(channel.code()));
-    }
-    query.load(conn)
+    filtered!(query, filter).load(conn)
+}
+
+/// How many responses the filter keeps.
+pub fn count_filtered(conn: &mut DbConnection, questionnaire_id: i64, filter: &ResponseFilter) -> QueryResult<i64> {
+    let query = responses::table.filter(responses::questionnaire_id.eq(questionnaire_id)).count().into_boxed();
+    filtered!(query, filter).get_result(conn)
 }
 
 /// Who collected a questionnaire's responses: (channel, interviewer's name or None online, responses), most first.
@@ -413,19 +482,26 @@ pub fn copy_questionnaire(
         closes_on: source.closes_on,
     };
     let copy = create_questionnaire(conn, source.project_id, collectivity_id, &header, public_token, user_id)?;
+    let questions = questions_of(conn, source.id)?;
+    add_questions(conn, copy, &questions)?;
+    Ok(copy)
+}
+
+/// Adds questions in their order, the conditions of each pointing at the stored ids of the earlier ones (a
+/// condition on a question not among them is dropped). Call it inside `storage::write_transaction`.
+pub fn add_questions(conn: &mut DbConnection, questionnaire_id: i64, questions: &[Question]) -> QueryResult<()> {
     let mut new_ids: Vec<(i64, i64)> = Vec::new();
-    for mut question in questions_of(conn, source.id)? {
+    for question in questions {
+        let mut question = question.clone();
         if let Some(condition) = question.condition.as_mut() {
-            // Conditions read earlier questions, already copied.
             match new_ids.iter().find(|(old, _)| *old == condition.question_id) {
                 Some((_, new)) => condition.question_id = *new,
                 None => question.condition = None,
             }
         }
-        let old = question.id;
-        new_ids.push((old, add_question(conn, copy, &question)?));
+        new_ids.push((question.id, add_question(conn, questionnaire_id, &question)?));
     }
-    Ok(copy)
+    Ok(())
 }
 
 /// Keeps a respondent's address to tell them what came of the survey; only the day is recorded, so that the
@@ -456,5 +532,134 @@ pub fn feedback_contacts_of(conn: &mut DbConnection, questionnaire_id: i64) -> Q
         .filter(feedback_contacts::questionnaire_id.eq(questionnaire_id))
         .select(feedback_contacts::email)
         .order(feedback_contacts::email.asc())
+        .load(conn)
+}
+
+/// The coverage targets of a questionnaire's profile questions: (question, value, respondents wanted).
+pub fn targets_of(conn: &mut DbConnection, questionnaire_id: i64) -> QueryResult<Vec<(i64, String, i32)>> {
+    coverage_targets::table
+        .inner_join(questions::table)
+        .filter(questions::questionnaire_id.eq(questionnaire_id))
+        .select((coverage_targets::question_id, coverage_targets::value, coverage_targets::target))
+        .order((questions::position.asc(), coverage_targets::value.asc()))
+        .load(conn)
+}
+
+/// Replaces the targets of a questionnaire's profile questions by `targets` (values checked by the caller).
+/// Call it inside `storage::write_transaction`.
+pub fn set_targets(conn: &mut DbConnection, questionnaire_id: i64, targets: &[(i64, String, i32)]) -> QueryResult<()> {
+    let own = questions::table.filter(questions::questionnaire_id.eq(questionnaire_id)).select(questions::id);
+    diesel::delete(coverage_targets::table.filter(coverage_targets::question_id.eq_any(own))).execute(conn)?;
+    for (question_id, value, target) in targets {
+        diesel::insert_into(coverage_targets::table)
+            .values((
+                coverage_targets::question_id.eq(question_id),
+                coverage_targets::value.eq(value),
+                coverage_targets::target.eq(target),
+            ))
+            .execute(conn)?;
+    }
+    touch(conn, questionnaire_id)
+}
+
+/// Who was reached, by profile answer: (question, value, channel, interviewer, responses), one grouped read.
+pub fn profile_reach(
+    conn: &mut DbConnection,
+    questionnaire_id: i64,
+) -> QueryResult<Vec<(i64, String, String, Option<i64>, i64)>> {
+    answers::table
+        .inner_join(responses::table)
+        .inner_join(questions::table)
+        .filter(responses::questionnaire_id.eq(questionnaire_id))
+        .filter(questions::profile.eq(true))
+        .filter(answers::item.eq(""))
+        .group_by((answers::question_id, answers::value, responses::channel, responses::interviewer_id))
+        .select((
+            answers::question_id,
+            answers::value,
+            responses::channel,
+            responses::interviewer_id,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)
+}
+
+/// The display names of the given people.
+pub fn names_of(conn: &mut DbConnection, user_ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    users::table.filter(users::id.eq_any(user_ids)).select((users::id, users::display_name)).load(conn)
+}
+
+/// Whether the questionnaire takes answers only through single-use invitations.
+pub fn set_invitation_only(conn: &mut DbConnection, questionnaire_id: i64, only: bool) -> QueryResult<()> {
+    diesel::update(questionnaires::table.find(questionnaire_id))
+        .set((questionnaires::invitation_only.eq(only), questionnaires::updated_at.eq(now())))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Stores new single-use invitations. Call it inside `storage::write_transaction`.
+pub fn create_invitations(conn: &mut DbConnection, questionnaire_id: i64, tokens: &[String]) -> QueryResult<()> {
+    let at = now();
+    for token in tokens {
+        diesel::insert_into(survey_invitations::table)
+            .values((
+                survey_invitations::token.eq(token),
+                survey_invitations::questionnaire_id.eq(questionnaire_id),
+                survey_invitations::created_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// A questionnaire's invitations, oldest first: (token, used at).
+pub fn invitations_of(
+    conn: &mut DbConnection,
+    questionnaire_id: i64,
+) -> QueryResult<Vec<(String, Option<NaiveDateTime>)>> {
+    survey_invitations::table
+        .filter(survey_invitations::questionnaire_id.eq(questionnaire_id))
+        .order((survey_invitations::created_at.asc(), survey_invitations::token.asc()))
+        .select((survey_invitations::token, survey_invitations::used_at))
+        .load(conn)
+}
+
+/// Whether an invitation exists for this questionnaire and has not been used.
+pub fn invitation_is_unused(conn: &mut DbConnection, questionnaire_id: i64, token: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        survey_invitations::table
+            .filter(survey_invitations::token.eq(token))
+            .filter(survey_invitations::questionnaire_id.eq(questionnaire_id))
+            .filter(survey_invitations::used_at.is_null()),
+    ))
+    .get_result(conn)
+}
+
+/// Uses an invitation, once: false when it is unknown or already used. The conditional update is what makes two
+/// simultaneous submissions with the same invitation record one response, not two. Call it inside the
+/// `storage::write_transaction` that records the response.
+pub fn use_invitation(conn: &mut DbConnection, questionnaire_id: i64, token: &str) -> QueryResult<bool> {
+    let used = diesel::update(
+        survey_invitations::table
+            .filter(survey_invitations::token.eq(token))
+            .filter(survey_invitations::questionnaire_id.eq(questionnaire_id))
+            .filter(survey_invitations::used_at.is_null()),
+    )
+    .set(survey_invitations::used_at.eq(now()))
+    .execute(conn)?;
+    Ok(used == 1)
+}
+
+/// The questionnaires of a project that bear this title, one per territory at most in practice (a questionnaire
+/// and its copies), oldest first: what the comparison across territories puts side by side.
+pub fn same_questionnaire_in_project(
+    conn: &mut DbConnection,
+    project_id: i64,
+    title: &str,
+) -> QueryResult<Vec<Questionnaire>> {
+    questionnaires::table
+        .filter(questionnaires::project_id.eq(project_id))
+        .filter(questionnaires::title.eq(title))
+        .order(questionnaires::id.asc())
         .load(conn)
 }

@@ -149,6 +149,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     responses,
     answers,
     feedback_contacts,
+    coverage_targets,
+    survey_invitations,
 );
 
 diesel::table! {
@@ -386,6 +388,7 @@ diesel::table! {
         created_by -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        invitation_only -> Bool,
     }
 }
 
@@ -402,6 +405,7 @@ diesel::table! {
         condition_question_id -> Nullable<BigInt>,
         condition_op -> Nullable<Text>,
         condition_values -> Text,
+        profile -> Bool,
     }
 }
 
@@ -432,9 +436,37 @@ diesel::joinable!(answers -> responses (response_id));
 diesel::joinable!(answers -> questions (question_id));
 
 diesel::table! {
+    coverage_targets (question_id, value) {
+        question_id -> BigInt,
+        value -> Text,
+        target -> Integer,
+    }
+}
+
+diesel::table! {
+    survey_invitations (token) {
+        token -> Text,
+        questionnaire_id -> BigInt,
+        created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(coverage_targets -> questions (question_id));
+diesel::joinable!(survey_invitations -> questionnaires (questionnaire_id));
+
+diesel::table! {
     feedback_contacts (questionnaire_id, email) {
         questionnaire_id -> BigInt,
         email -> Text,
         created_at -> Date,
     }
 }
+
+// Coverage counts profile answers by channel and interviewer in one grouped read.
+diesel::allow_columns_to_appear_in_same_group_by_clause!(
+    answers::question_id,
+    answers::value,
+    responses::channel,
+    responses::interviewer_id,
+);

@@ -14,12 +14,14 @@ pub mod error;
 pub mod home;
 pub mod inspiration;
 pub mod invitations;
+pub mod limits;
 pub mod markdown;
 pub mod middleware;
 pub mod pages;
 pub mod projects;
 pub mod survey;
 pub mod themes;
+pub mod upload;
 pub mod views;
 
 use std::sync::Arc;
@@ -39,6 +41,8 @@ pub struct AppState {
     pub territory_counts: cache::Cached<Vec<(String, i64)>>,
     /// Public pages as rendered for visitors without a session (see `middleware::public_page_cache`).
     pub public_pages: cache::PageCache,
+    /// Anonymous questionnaire responses per network address (see `limits`).
+    pub survey_limiter: Arc<limits::SubmissionLimiter>,
 }
 
 impl AppState {
@@ -119,15 +123,28 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/projets/{id}/groupes/{collectivity}/membres", projects::inquiry::add);
     r.post("/projets/{id}/groupes/{collectivity}/membres/{member}/retrait", projects::inquiry::remove);
     r.post("/projets/{id}/groupes/{collectivity}/questionnaires", projects::inquiry::create_questionnaire);
+    r.post("/projets/{id}/groupes/{collectivity}/questionnaires/import", projects::xlsform::import);
     r.get("/questionnaires/{id}", projects::questionnaires::show);
     r.get("/questionnaires/{id}/apercu", projects::questionnaires::preview);
     r.get("/questionnaires/{id}/resultats", projects::results::show);
+    r.get("/questionnaires/{id}/couverture", projects::coverage::show);
+    r.get("/questionnaires/{id}/comparaison", projects::comparison::show);
+    r.post("/questionnaires/{id}/couverture", projects::coverage::set_targets);
+    r.get("/questionnaires/{id}/invitations", projects::survey_invitations::show);
+    r.post("/questionnaires/{id}/invitations", projects::survey_invitations::make);
+    r.post("/questionnaires/{id}/invitations/mode", projects::survey_invitations::set_mode);
+    r.get("/questionnaires/{id}/invitations.csv", projects::survey_invitations::links_csv);
     r.get("/questionnaires/{id}/saisie", projects::interviews::form);
     r.post("/questionnaires/{id}/saisie", projects::interviews::record);
     r.get("/questionnaires/{id}/reponses.csv", projects::export::responses_csv);
+    r.get("/questionnaires/{id}/reponses.xlsx", projects::export::responses_xlsx);
     r.get("/questionnaires/{id}/codes.csv", projects::export::codebook_csv);
+    r.get("/questionnaires/{id}/xlsform.xlsx", projects::xlsform::export);
     r.post("/questionnaires/{id}/questions", projects::questionnaires::add_question);
     r.post("/questionnaires/{id}/copie", projects::questionnaires::copy);
+    r.get("/questionnaires/{id}/questions/{question}", projects::questionnaires::edit_question_form);
+    r.post("/questionnaires/{id}/questions/{question}", projects::questionnaires::edit_question);
+    r.post("/questionnaires/{id}/profil-type", projects::questionnaires::add_standard_profile);
     r.post("/questionnaires/{id}/questions/{question}/suppression", projects::questionnaires::remove_question);
     r.post("/questionnaires/{id}/questions/{question}/deplacement", projects::questionnaires::move_question);
     r.get("/q/{token}", survey::show);

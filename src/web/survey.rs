@@ -2,17 +2,21 @@
 //! The form works without JavaScript; conditions are evaluated on the server, which keeps no answer to a question
 //! its condition hides. A honeypot field turns away robots without bothering people.
 
-use actix_web::{web, HttpResponse};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
+use super::auth::client_address;
 use super::context::PageCtx;
+use super::error::url_encode;
 use super::markdown::Markdown;
 use super::middleware::decode_form;
 use super::views::{csrf_field, date_fr, html_response, page, see_other, unprocessable, Field, FormErrors};
 use super::{AppError, AppState};
 use crate::domain::account::EmailAddress;
 use crate::domain::questionnaire::{
-    field_name, item_field_name, validate_response, ConditionOp, Question, QuestionType, Submitted, OTHER,
+    field_name, item_field_name, numbers, validate_response, ConditionOp, Question, QuestionType, Submitted, OTHER,
+    PROFILE_CONSENT,
 };
 use crate::storage::questionnaires::{self, Channel, Questionnaire};
 use crate::storage::{self, now};
@@ -26,7 +30,8 @@ pub fn survey_path(questionnaire: &Questionnaire) -> String {
 
 /// "Question 3" for the condition notes: the number a person sees beside each question.
 fn number_of(questions: &[Question], id: i64) -> Option<usize> {
-    questions.iter().position(|q| q.id == id).map(|i| i + 1)
+    let index = questions.iter().position(|q| q.id == id)?;
+    numbers(questions).get(index).copied().flatten()
 }
 
 /// The label of an answer code of a question, as a respondent reads it.
@@ -56,17 +61,57 @@ fn condition_note(questions: &[Question], question: &Question) -> Option<String>
     })
 }
 
-/// The questions as form fields, with what was typed and the errors of a refused submission.
+/// The questions as form fields, with what was typed and the errors of a refused submission: each section with
+/// the questions under it, then the profile questions apart, behind the respondent's consent.
 pub fn questions_fields(questions: &[Question], form: &[(String, String)], errors: &FormErrors) -> Markup {
+    let numbered: Vec<(&Question, Option<usize>)> = questions.iter().zip(numbers(questions)).collect();
+    // Runs of questions: the ones before the first section, then each section with its questions.
+    let mut parts: Vec<(Option<&Question>, Vec<(&Question, Option<usize>)>)> = vec![(None, Vec::new())];
+    for (question, number) in numbered.iter().filter(|(q, _)| !q.profile) {
+        if question.kind == QuestionType::Section {
+            parts.push((Some(question), Vec::new()));
+        } else if let Some((_, members)) = parts.last_mut() {
+            members.push((question, *number));
+        }
+    }
+    let profile: Vec<&Question> = questions.iter().filter(|q| q.profile).collect();
+    let consented = form.value_of(PROFILE_CONSENT) == "oui";
     html! {
-        @for (index, question) in questions.iter().enumerate() {
-            (question_field(index + 1, questions, question, form, errors))
+        @for (section, members) in &parts {
+            @if let Some(section) = section {
+                @let title_id = format!("partie-{}", section.id);
+                @let note = condition_note(questions, section);
+                section class="survey-part" aria-labelledby=(title_id) data-question=(section.id) data-section
+                    data-condition-question=[section.condition.as_ref().map(|c| c.question_id.to_string())]
+                    data-condition-op=[section.condition.as_ref().map(|c| c.op.code())]
+                    data-condition-values=[section.condition.as_ref().map(|c| serde_json::to_string(&c.values).unwrap_or_else(|_| "[]".into()))] {
+                    h2 id=(title_id) { (section.label) }
+                    @if let Some(note) = &note { p class="hint" { em { (note) } } }
+                    @if !section.help.is_empty() { p { (section.help) } }
+                    @for (question, number) in members { (question_field(*number, questions, question, form, errors)) }
+                }
+            } @else {
+                @for (question, number) in members { (question_field(*number, questions, question, form, errors)) }
+            }
+        }
+        @if !profile.is_empty() {
+            section class="survey-part profile" aria-labelledby="profil" data-profile {
+                h2 id="profil" { "Votre profil (facultatif)" }
+                p { "Ces quelques questions servent seulement à vérifier que l’enquête entend tous les publics, et d’abord ceux qu’on entend le moins. Elles restent anonymes comme le reste ; vous pouvez ne pas y répondre." }
+                div class="choice" {
+                    input type="checkbox" id=(PROFILE_CONSENT) name=(PROFILE_CONSENT) value="oui" checked[consented];
+                    label for=(PROFILE_CONSENT) { "J’accepte de répondre aux questions de profil" }
+                }
+                div class="profile-questions" {
+                    @for question in &profile { (question_field(None, questions, question, form, errors)) }
+                }
+            }
         }
     }
 }
 
 fn question_field(
-    number: usize,
+    number: Option<usize>,
     questions: &[Question],
     question: &Question,
     form: &[(String, String)],
@@ -85,7 +130,7 @@ fn question_field(
     let described = (!described.is_empty()).then(|| described.join(" "));
     let chosen = |field: &str| form.values(field);
     let title = html! {
-        span class="question-number" { (number) ". " }
+        @if let Some(number) = number { span class="question-number" { (number) ". " } }
         (question.label)
         @if question.required { span class="required" { " (obligatoire)" } } @else { span class="optional" { " (facultatif)" } }
     };
@@ -199,6 +244,8 @@ fn question_field(
                 }
             }
         }
+        // Sections are drawn by `questions_fields` around their questions.
+        QuestionType::Section => html! {},
         QuestionType::Number
         | QuestionType::ShortText
         | QuestionType::LongText
@@ -247,14 +294,50 @@ fn closed_message(questionnaire: &Questionnaire) -> String {
     }
 }
 
+/// What the page says above the form when a submission was not taken.
+enum Refusal<'a> {
+    None,
+    Invalid(&'a FormErrors),
+    /// Too many responses from this address in the last hour.
+    Throttled(u32),
+}
+
+/// A single-use invitation as it stands.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Invitation {
+    /// The questionnaire needs none.
+    NotNeeded,
+    Valid,
+    Missing,
+    Used,
+}
+
+fn invitation_message(invitation: Invitation) -> Option<&'static str> {
+    match invitation {
+        Invitation::NotNeeded | Invitation::Valid => None,
+        Invitation::Missing => Some("Ce questionnaire se remplit sur invitation : ouvrez le lien personnel que vous avez reçu. Sans lui, il n’est pas possible de répondre."),
+        Invitation::Used => Some("Cette invitation a déjà servi : une réponse a été enregistrée avec elle. Merci de votre participation."),
+    }
+}
+
 fn survey_page(
     ctx: &PageCtx,
     questionnaire: &Questionnaire,
     questions: &[Question],
+    (invitation, token): (Invitation, &str),
     form: &[(String, String)],
-    errors: &FormErrors,
+    refusal: Refusal,
 ) -> Markup {
     let open = questionnaire.is_open(now().date());
+    let no_errors = FormErrors::default();
+    let errors = match refusal {
+        Refusal::Invalid(errors) => errors,
+        _ => &no_errors,
+    };
+    let action = match invitation {
+        Invitation::Valid => format!("{}?invitation={}", survey_path(questionnaire), url_encode(token)),
+        _ => survey_path(questionnaire),
+    };
     page(
         ctx,
         &questionnaire.title,
@@ -264,9 +347,16 @@ fn survey_page(
             p class="meta" { "Vos réponses sont anonymes : ni nom, ni adresse ne vous sont demandés. Les questions facultatives peuvent rester sans réponse." }
             @if !open {
                 p class="notice notice-warning" role="status" { (closed_message(questionnaire)) }
+            } @else if let Some(message) = invitation_message(invitation) {
+                p class="notice notice-warning" role="status" { (message) }
             } @else {
+                @if let Refusal::Throttled(limit) = refusal {
+                    div class="notice notice-error" role="alert" {
+                        p { "Beaucoup de réponses sont arrivées de ce réseau depuis une heure (plus de " (limit) "). Pour écarter les envois automatiques, elles sont mises en attente : patientez quelques minutes puis renvoyez. Vos réponses sont gardées ci-dessous." }
+                    }
+                }
                 (errors.summary())
-                form class="form survey" method="post" action=(survey_path(questionnaire)) novalidate {
+                form class="form survey" method="post" action=(action) novalidate {
                     (csrf_field(ctx))
                     div class="honeypot" aria-hidden="true" {
                         label for=(HONEYPOT) { "Ne pas remplir ce champ" }
@@ -281,31 +371,66 @@ fn survey_page(
     )
 }
 
-async fn load(state: &AppState, token: String) -> Result<(Questionnaire, Vec<Question>), AppError> {
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct InvitationQuery {
+    /// A single-use invitation's token, for questionnaires that take answers only through them.
+    invitation: String,
+}
+
+/// The questionnaire of a public link, its questions, and the state of the invitation given with it.
+async fn load(
+    state: &AppState,
+    token: String,
+    invitation: String,
+) -> Result<(Questionnaire, Vec<Question>, Invitation), AppError> {
     state
         .db(move |conn| {
             let questionnaire = questionnaires::find_by_token(conn, &token)?.ok_or(AppError::NotFound)?;
             let questions = questionnaires::questions_of(conn, questionnaire.id)?;
-            Ok((questionnaire, questions))
+            let invitation = if !questionnaire.invitation_only {
+                Invitation::NotNeeded
+            } else if invitation.is_empty() {
+                Invitation::Missing
+            } else if questionnaires::invitation_is_unused(conn, questionnaire.id, &invitation)? {
+                Invitation::Valid
+            } else if questionnaires::invitations_of(conn, questionnaire.id)?.iter().any(|(t, _)| *t == invitation) {
+                Invitation::Used
+            } else {
+                Invitation::Missing
+            };
+            Ok((questionnaire, questions, invitation))
         })
         .await
 }
 
-pub async fn show(ctx: PageCtx, state: web::Data<AppState>, token: web::Path<String>) -> Result<Markup, AppError> {
-    let (questionnaire, questions) = load(&state, token.into_inner()).await?;
-    Ok(survey_page(&ctx, &questionnaire, &questions, &[], &FormErrors::default()))
+pub async fn show(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    query: web::Query<InvitationQuery>,
+) -> Result<Markup, AppError> {
+    let query = query.into_inner();
+    let (questionnaire, questions, invitation) = load(&state, token.into_inner(), query.invitation.clone()).await?;
+    Ok(survey_page(&ctx, &questionnaire, &questions, (invitation, &query.invitation), &[], Refusal::None))
 }
 
 pub async fn submit(
     ctx: PageCtx,
+    req: HttpRequest,
     state: web::Data<AppState>,
     token: web::Path<String>,
+    query: web::Query<InvitationQuery>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let (questionnaire, questions) = load(&state, token.into_inner()).await?;
+    let invitation_token = query.into_inner().invitation;
+    let (questionnaire, questions, invitation) = load(&state, token.into_inner(), invitation_token.clone()).await?;
     let thanks = format!("{}/merci", survey_path(&questionnaire));
     if !questionnaire.is_open(now().date()) {
         return Err(AppError::Gone(closed_message(&questionnaire)));
+    }
+    if let Some(message) = invitation_message(invitation) {
+        return Err(AppError::Gone(message.to_owned()));
     }
     let form = decode_form(&body)
         .ok_or_else(|| AppError::BadRequest("Le formulaire contient des caractères invalides.".into()))?;
@@ -313,21 +438,34 @@ pub async fn submit(
         // A robot: thanked like anyone, nothing kept.
         return Ok(see_other(&thanks));
     }
+    let page_with = |refusal: Refusal| {
+        survey_page(&ctx, &questionnaire, &questions, (invitation, &invitation_token), &form, refusal)
+    };
     let items = match validate_response(&questions, form.as_slice()) {
         Ok(items) => items,
-        Err(errors) => {
-            let errors = FormErrors::from(errors);
-            return Ok(unprocessable(survey_page(&ctx, &questionnaire, &questions, &form, &errors)));
-        }
+        Err(errors) => return Ok(unprocessable(page_with(Refusal::Invalid(&FormErrors::from(errors))))),
     };
-    let id = questionnaire.id;
-    state
+    // Counted once the response is valid: a person correcting their answers is not held back.
+    if !state.survey_limiter.allow(&client_address(&req, &state), std::time::Instant::now()) {
+        let limit = state.survey_limiter.per_hour();
+        return Ok(html_response(StatusCode::TOO_MANY_REQUESTS, page_with(Refusal::Throttled(limit))));
+    }
+    let (id, invitation_only) = (questionnaire.id, questionnaire.invitation_only);
+    let recorded = state
         .db(move |conn| {
             storage::write_transaction(conn, |conn| {
-                Ok::<_, AppError>(questionnaires::record_response(conn, id, Channel::Online, None, &items)?)
+                // The invitation is spent in the transaction that records the response: both or neither.
+                if invitation_only && !questionnaires::use_invitation(conn, id, &invitation_token)? {
+                    return Ok::<_, AppError>(false);
+                }
+                questionnaires::record_response(conn, id, Channel::Online, None, &items)?;
+                Ok(true)
             })
         })
         .await?;
+    if !recorded {
+        return Err(AppError::Gone(invitation_message(Invitation::Used).unwrap_or_default().to_owned()));
+    }
     Ok(see_other(&thanks))
 }
 
@@ -358,7 +496,7 @@ fn thanks_page(ctx: &PageCtx, questionnaire: &Questionnaire, email: &str, errors
 }
 
 pub async fn thanks(ctx: PageCtx, state: web::Data<AppState>, token: web::Path<String>) -> Result<Markup, AppError> {
-    let (questionnaire, _) = load(&state, token.into_inner()).await?;
+    let (questionnaire, _, _) = load(&state, token.into_inner(), String::new()).await?;
     Ok(thanks_page(&ctx, &questionnaire, "", &FormErrors::default(), false))
 }
 
@@ -375,7 +513,7 @@ pub async fn feedback(
     token: web::Path<String>,
     form: web::Form<FeedbackForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (questionnaire, _) = load(&state, token.into_inner()).await?;
+    let (questionnaire, _, _) = load(&state, token.into_inner(), String::new()).await?;
     let email = match EmailAddress::parse(&form.email) {
         Ok(email) => email,
         Err(message) => {

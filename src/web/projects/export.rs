@@ -3,6 +3,7 @@
 //! streamed: responses are read a page at a time and written to the connection as they come, so memory stays flat
 //! however many there are.
 
+use std::io::Write;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -17,6 +18,7 @@ use crate::domain::questionnaire::{export_columns, export_row, Column, ColumnCon
 use crate::storage::questionnaires::{self, Channel, Questionnaire};
 use crate::web::context::PageCtx;
 use crate::web::{AppError, AppState};
+use crate::xlsx::{Cell, XlsxWriter};
 
 /// Responses read per page of the export.
 const PAGE: i64 = 2000;
@@ -69,24 +71,124 @@ fn take(writer: &mut csv::Writer<Vec<u8>>, separator: u8) -> Result<Bytes, AppEr
     Ok(Bytes::from(bytes))
 }
 
-/// Writes the whole export into `chunks`; stops quietly when the client has gone.
+/// Bytes written go to the connection in chunks of about `CHUNK` through the bounded channel; an error once the
+/// client has gone, which ends the export.
+struct ChannelWriter {
+    sender: mpsc::Sender<Bytes>,
+    buffer: Vec<u8>,
+}
+
+const CHUNK: usize = 64 * 1024;
+
+impl ChannelWriter {
+    fn send(&mut self) -> std::io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::replace(&mut self.buffer, Vec::with_capacity(CHUNK)));
+        self.sender
+            .blocking_send(chunk)
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "le client est parti"))
+    }
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(data);
+        if self.buffer.len() >= CHUNK {
+            self.send()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.send()
+    }
+}
+
+/// The file being written: CSV or an Excel workbook, row by row.
+enum Table {
+    Csv(csv::Writer<ChannelWriter>),
+    Xlsx(Box<XlsxWriter<ChannelWriter>>),
+}
+
+/// The format asked for.
+#[derive(Clone, Copy)]
+enum Format {
+    Csv(u8),
+    Xlsx,
+}
+
+impl Table {
+    fn open(format: Format, sender: mpsc::Sender<Bytes>) -> Result<Table, AppError> {
+        let mut out = ChannelWriter { sender, buffer: Vec::with_capacity(CHUNK) };
+        Ok(match format {
+            Format::Csv(separator) => {
+                // The byte order mark tells spreadsheet software the file is UTF-8.
+                out.write_all(b"\xEF\xBB\xBF").map_err(AppError::internal)?;
+                Table::Csv(csv::WriterBuilder::new().delimiter(separator).from_writer(out))
+            }
+            Format::Xlsx => {
+                let mut writer = XlsxWriter::new(out).map_err(AppError::internal)?;
+                writer.start_sheet("Réponses").map_err(AppError::internal)?;
+                Table::Xlsx(Box::new(writer))
+            }
+        })
+    }
+
+    /// Writes a row; `numeric` says which cells are numbers (the workbook types them).
+    fn row(&mut self, cells: &[&str], numeric: &[bool]) -> Result<(), AppError> {
+        match self {
+            Table::Csv(writer) => writer.write_record(cells).map_err(AppError::internal),
+            Table::Xlsx(writer) => {
+                let typed: Vec<Cell> = cells
+                    .iter()
+                    .zip(numeric.iter().chain(std::iter::repeat(&false)))
+                    .map(|(cell, numeric)| match (cell.is_empty(), numeric, cell.parse::<f64>()) {
+                        (true, _, _) => Cell::Empty,
+                        (false, true, Ok(n)) => Cell::Number(n),
+                        _ => Cell::Text(cell),
+                    })
+                    .collect();
+                writer.write_row(&typed).map_err(AppError::internal)
+            }
+        }
+    }
+
+    /// Sends what a page of responses produced, so that the client receives it as it comes.
+    fn flush(&mut self) -> Result<(), AppError> {
+        match self {
+            Table::Csv(writer) => writer.flush().map_err(AppError::internal),
+            // The workbook's compressor holds its own buffer; chunks leave as they fill.
+            Table::Xlsx(_) => Ok(()),
+        }
+    }
+
+    fn finish(self) -> Result<(), AppError> {
+        match self {
+            Table::Csv(writer) => {
+                let mut out = writer.into_inner().map_err(|e| AppError::internal(anyhow::anyhow!(e.to_string())))?;
+                out.flush().map_err(AppError::internal)
+            }
+            Table::Xlsx(writer) => writer.finish().map_err(AppError::internal)?.flush().map_err(AppError::internal),
+        }
+    }
+}
+
+/// Writes the whole export into `chunks`.
 fn produce(
     conn: &mut crate::storage::DbConnection,
     questionnaire_id: i64,
     columns: &[Column],
-    separator: u8,
-    chunks: &mpsc::Sender<Bytes>,
+    format: Format,
+    chunks: mpsc::Sender<Bytes>,
 ) -> Result<(), AppError> {
-    let mut writer = csv_writer(separator);
-    let mut header = vec!["reponse".to_owned(), "canal".to_owned(), "date".to_owned()];
-    header.extend(columns.iter().map(|c| c.name.clone()));
-    writer.write_record(&header).map_err(AppError::internal)?;
-    // The byte order mark tells spreadsheet software the file is UTF-8.
-    let mut first = b"\xEF\xBB\xBF".to_vec();
-    first.extend_from_slice(&take(&mut writer, separator)?);
-    if chunks.blocking_send(Bytes::from(first)).is_err() {
-        return Ok(());
-    }
+    let mut table = Table::open(format, chunks)?;
+    let mut header = vec!["reponse", "canal", "date"];
+    header.extend(columns.iter().map(|c| c.name.as_str()));
+    table.row(&header, &[])?;
+    let mut numeric = vec![true, false, false];
+    numeric.extend(columns.iter().map(|c| c.numeric));
     let mut after = 0;
     loop {
         let page = questionnaires::responses_after(conn, questionnaire_id, after, PAGE)?;
@@ -103,18 +205,51 @@ fn produce(
             let (id, at) = (id.to_string(), at.format("%Y-%m-%d %H:%M").to_string());
             let mut row = vec![id.as_str(), Channel::parse(channel).unwrap_or(Channel::Online).label(), at.as_str()];
             row.extend(export_row(columns, &items));
-            writer.write_record(&row).map_err(AppError::internal)?;
+            table.row(&row, &numeric)?;
         }
-        if chunks.blocking_send(take(&mut writer, separator)?).is_err() {
-            return Ok(());
-        }
+        table.flush()?;
         after = last;
     }
-    Ok(())
+    table.finish()
 }
 
-fn file_name(questionnaire: &Questionnaire, what: &str) -> String {
-    format!("attachment; filename=\"questionnaire-{}-{what}.csv\"", questionnaire.id)
+/// The media type of Excel workbooks.
+pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+pub fn file_name(questionnaire: &Questionnaire, what: &str, extension: &str) -> String {
+    format!("attachment; filename=\"questionnaire-{}-{what}.{extension}\"", questionnaire.id)
+}
+
+/// Streams the responses in `format`: the producer holds one blocking thread and one connection for the length
+/// of the download, and stops quietly when the client goes away.
+async fn stream_responses(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: i64,
+    format: Format,
+) -> Result<HttpResponse, AppError> {
+    let (questionnaire, questions) = readable(&state, &ctx, id).await?;
+    let columns = export_columns(&questions);
+    let (sender, receiver) = mpsc::channel::<Bytes>(4);
+    let pool = state.pool.clone();
+    let questionnaire_id = questionnaire.id;
+    actix_web::rt::spawn(web::block(move || {
+        let result = pool
+            .get()
+            .map_err(|e| AppError::internal(anyhow::anyhow!(e)))
+            .and_then(|mut conn| produce(&mut conn, questionnaire_id, &columns, format, sender));
+        if let Err(error) = result {
+            log::info!("export du questionnaire {questionnaire_id} interrompu : {error:?}");
+        }
+    }));
+    let (content_type, extension) = match format {
+        Format::Csv(_) => ("text/csv; charset=utf-8", "csv"),
+        Format::Xlsx => (XLSX_TYPE, "xlsx"),
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("Content-Disposition", file_name(&questionnaire, "reponses", extension)))
+        .body(ChannelBody(receiver)))
 }
 
 pub async fn responses_csv(
@@ -123,26 +258,15 @@ pub async fn responses_csv(
     id: web::Path<i64>,
     query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (questionnaire, questions) = readable(&state, &ctx, id.into_inner()).await?;
-    let separator = separator(&query);
-    let columns = export_columns(&questions);
-    let (sender, receiver) = mpsc::channel::<Bytes>(4);
-    let pool = state.pool.clone();
-    let questionnaire_id = questionnaire.id;
-    // The producer holds one blocking thread and one connection for the length of the download.
-    actix_web::rt::spawn(web::block(move || {
-        let result = pool
-            .get()
-            .map_err(|e| AppError::internal(anyhow::anyhow!(e)))
-            .and_then(|mut conn| produce(&mut conn, questionnaire_id, &columns, separator, &sender));
-        if let Err(error) = result {
-            log::error!("export du questionnaire {questionnaire_id} interrompu : {error:?}");
-        }
-    }));
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(("Content-Disposition", file_name(&questionnaire, "reponses")))
-        .body(ChannelBody(receiver)))
+    stream_responses(ctx, state, id.into_inner(), Format::Csv(separator(&query))).await
+}
+
+pub async fn responses_xlsx(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    stream_responses(ctx, state, id.into_inner(), Format::Xlsx).await
 }
 
 /// The codebook: each column of the export with its question, its type and the codes of its answers.
@@ -200,6 +324,6 @@ pub async fn codebook_csv(
     body.extend_from_slice(&take(&mut writer, separator)?);
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
-        .insert_header(("Content-Disposition", file_name(&questionnaire, "codes")))
+        .insert_header(("Content-Disposition", file_name(&questionnaire, "codes", "csv")))
         .body(body))
 }

@@ -44,6 +44,17 @@ pub struct EntryQuery {
     /// Kept from one entry to the next: the way and the place rarely change within a session of interviews.
     way: String,
     place: String,
+    /// "1" right after a response was recorded: the browser then forgets its draft.
+    enregistre: String,
+}
+
+/// How the entry page was reached: fresh (a draft may be restored), after a recorded response (the draft is
+/// forgotten), or with a refused submission (the server's copy of the answers is on the page).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Arrival {
+    Fresh,
+    Recorded,
+    Refused,
 }
 
 fn entry_page(
@@ -54,8 +65,11 @@ fn entry_page(
     place: &str,
     form: &[(String, String)],
     errors: &FormErrors,
+    arrival: Arrival,
 ) -> Markup {
     let way = if way.is_empty() { "face_to_face" } else { way };
+    // The draft is the interviewer's, on this device: kept in the browser if the connection drops mid-interview.
+    let draft = format!("saisie-{}-{}", questionnaire.id, ctx.user.as_ref().map_or(0, |u| u.id));
     page(
         ctx,
         &format!("Saisie — {}", questionnaire.title),
@@ -66,7 +80,8 @@ fn entry_page(
             h1 { "Saisir une réponse : " (questionnaire.title) }
             p { "Pour un entretien mené avec un habitant ou un questionnaire papier. Après l’enregistrement, le formulaire revient vide pour la réponse suivante ; la manière et le lieu sont gardés." }
             (errors.summary())
-            form class="form survey" method="post" action=(entry_path(questionnaire.id)) novalidate {
+            form class="form survey" method="post" action=(entry_path(questionnaire.id)) novalidate data-draft=(draft)
+                data-arrival=(match arrival { Arrival::Fresh => "fresh", Arrival::Recorded => "recorded", Arrival::Refused => "refused" }) {
                 (csrf_field(ctx))
                 fieldset class="field" {
                     legend { "Comment la réponse a été recueillie" }
@@ -99,7 +114,8 @@ pub async fn form(
     query: web::Query<EntryQuery>,
 ) -> Result<Markup, AppError> {
     let (questionnaire, questions, _) = recordable(&state, &ctx, id.into_inner()).await?;
-    Ok(entry_page(&ctx, &questionnaire, &questions, &query.way, &query.place, &[], &FormErrors::default()))
+    let arrival = if query.enregistre == "1" { Arrival::Recorded } else { Arrival::Fresh };
+    Ok(entry_page(&ctx, &questionnaire, &questions, &query.way, &query.place, &[], &FormErrors::default(), arrival))
 }
 
 pub async fn record(
@@ -134,7 +150,16 @@ pub async fn record(
                 errors.add(field, message);
             }
         }
-        return Ok(unprocessable(entry_page(&ctx, &questionnaire, &questions, &way, &place, &form, &errors)));
+        return Ok(unprocessable(entry_page(
+            &ctx,
+            &questionnaire,
+            &questions,
+            &way,
+            &place,
+            &form,
+            &errors,
+            Arrival::Refused,
+        )));
     };
     let recording = Recording {
         interviewer_id: user_id,
@@ -151,5 +176,10 @@ pub async fn record(
         })
         .await?;
     ctx.set_flash(&format!("Réponse enregistrée : vous en avez saisi {count} pour ce questionnaire."));
-    Ok(see_other(&format!("{}?way={}&place={}", entry_path(questionnaire_id), url_encode(&way), url_encode(&place))))
+    Ok(see_other(&format!(
+        "{}?way={}&place={}&enregistre=1",
+        entry_path(questionnaire_id),
+        url_encode(&way),
+        url_encode(&place)
+    )))
 }

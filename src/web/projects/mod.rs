@@ -2,6 +2,8 @@
 //! provider and the agency), the agency's selection of a theme into a project, and what each role may do there.
 
 pub mod calendar;
+pub mod comparison;
+pub mod coverage;
 pub mod enrolment;
 pub mod events;
 pub mod export;
@@ -11,6 +13,8 @@ pub mod news;
 pub mod questionnaires;
 pub mod results;
 pub mod steering;
+pub mod survey_invitations;
+pub mod xlsform;
 
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};

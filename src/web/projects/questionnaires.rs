@@ -9,7 +9,8 @@ use serde::Deserialize;
 use super::inquiry::{group_path, may_see};
 use super::{project_and_access, project_path, Access};
 use crate::domain::questionnaire::{
-    choices_text, parse_question, ConditionOp, NewQuestionnaire, Question, QuestionInput, QuestionType,
+    choices_text, conditions_broken_by, numbers, orphaning_change, parse_question, standard_profile_questions,
+    ConditionOp, NewQuestionnaire, Question, QuestionInput, QuestionType,
 };
 use crate::security::random_token;
 use crate::storage;
@@ -84,6 +85,7 @@ pub fn section(
                     (Field::new("closes_on", "Clôture").kind("date").value(&form.closes_on).hint("Laissez vide pour ne pas fixer de date.").optional().render(errors))
                     button class="button" type="submit" { "Créer le questionnaire" }
                 }
+                (super::xlsform::import_form(ctx, project.id, collectivity_id))
             }
         }
     }
@@ -199,6 +201,99 @@ pub struct QuestionForm {
     condition_question: String,
     condition_op: String,
     condition_values: String,
+    profile: Option<String>,
+}
+
+impl QuestionForm {
+    fn input(&self) -> QuestionInput<'_> {
+        QuestionInput {
+            kind: &self.kind,
+            label: &self.label,
+            help: &self.help,
+            required: self.required.is_some(),
+            choices: &self.choices,
+            allow_other: self.allow_other.is_some(),
+            min: &self.min,
+            max: &self.max,
+            min_label: &self.min_label,
+            max_label: &self.max_label,
+            rows: &self.rows,
+            condition_question: &self.condition_question,
+            condition_op: &self.condition_op,
+            condition_values: &self.condition_values,
+            profile: self.profile.is_some(),
+        }
+    }
+
+    /// The form filled with a stored question, to edit it.
+    fn of(question: &Question) -> QuestionForm {
+        let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+        let ticked = |b: bool| b.then(|| "oui".to_owned());
+        QuestionForm {
+            kind: question.kind.code().to_owned(),
+            label: question.label.clone(),
+            help: question.help.clone(),
+            required: ticked(question.required),
+            choices: choices_text(&question.settings.choices),
+            allow_other: ticked(question.settings.allow_other),
+            min: number(question.settings.min),
+            max: number(question.settings.max),
+            min_label: question.settings.min_label.clone(),
+            max_label: question.settings.max_label.clone(),
+            rows: choices_text(&question.settings.rows),
+            condition_question: number(question.condition.as_ref().map(|c| c.question_id)),
+            condition_op: question.condition.as_ref().map(|c| c.op.code().to_owned()).unwrap_or_default(),
+            condition_values: question.condition.as_ref().map(|c| c.values.join("\n")).unwrap_or_default(),
+            profile: ticked(question.profile),
+        }
+    }
+}
+
+/// The fields of a question, to add one or to edit it; `earlier` are the questions its condition may read.
+fn question_fields(ctx: &PageCtx, form: &QuestionForm, errors: &FormErrors, earlier: &[Question]) -> Markup {
+    let kinds: Vec<(String, String)> =
+        QuestionType::ALL.iter().map(|k| (k.code().to_owned(), k.label().to_owned())).collect();
+    let mut readable: Vec<(String, String)> = vec![(String::new(), "Toujours posée".to_owned())];
+    readable.extend(
+        earlier
+            .iter()
+            .zip(numbers(earlier))
+            .filter(|(q, _)| q.kind.may_be_condition() && !q.profile)
+            .map(|(q, n)| (q.id.to_string(), format!("{}. {}", n.unwrap_or(0), q.label))),
+    );
+    let ops: Vec<(String, String)> =
+        ConditionOp::ALL.iter().map(|o| (o.code().to_owned(), o.label().to_owned())).collect();
+    html! {
+        (csrf_field(ctx))
+        (select("kind", "Type de question", &kinds, if form.kind.is_empty() { "single_choice" } else { &form.kind }, None, errors))
+        (Field::new("label", "Intitulé").value(&form.label).hint("Pour une section, son titre.").render(errors))
+        (Field::new("help", "Aide").value(&form.help).hint("Une précision pour le répondant, ou la présentation d’une section.").optional().render(errors))
+        div class="choice" {
+            input type="checkbox" id="required" name="required" value="oui" checked[form.required.is_some()];
+            label for="required" { "Réponse obligatoire" }
+        }
+        div class="choice" {
+            input type="checkbox" id="profile" name="profile" value="oui" checked[form.profile.is_some()] aria-describedby="profile-aide";
+            label for="profile" { "Question de profil" }
+            p class="hint" id="profile-aide" { "Posée à la fin, seulement si le répondant l’accepte, jamais obligatoire ; elle sert à suivre la couverture des publics. Choix unique, multiple ou oui / non." }
+        }
+        (optional_textarea("choices", "Propositions (questions à choix et classement)", &form.choices, "Une par ligne. Pour garder un code stable : « code = libellé ».", errors))
+        div class="choice" {
+            input type="checkbox" id="allow_other" name="allow_other" value="oui" checked[form.allow_other.is_some()];
+            label for="allow_other" { "Ajouter « Autre, précisez »" }
+        }
+        (optional_textarea("rows", "Lignes du tableau", &form.rows, "Une par ligne ; chaque ligne se répond sur la même échelle.", errors))
+        (Field::new("min", "Minimum").value(&form.min).hint("Nombre de cases à cocher au moins, valeur la plus petite, ou premier point de l’échelle (1 par défaut).").optional().render(errors))
+        (Field::new("max", "Maximum").value(&form.max).hint("Nombre de cases au plus, valeur la plus grande, ou dernier point de l’échelle (5 par défaut).").optional().render(errors))
+        (Field::new("min_label", "Libellé du premier point").value(&form.min_label).hint("Par exemple « Pas du tout d’accord ».").optional().render(errors))
+        (Field::new("max_label", "Libellé du dernier point").value(&form.max_label).hint("Par exemple « Tout à fait d’accord ».").optional().render(errors))
+        fieldset class="field" {
+            legend { "Condition d’affichage" }
+            (select("condition_question", "Poser cette question (ou cette section) seulement si la question", &readable, &form.condition_question, None, errors))
+            (select("condition_op", "Condition", &ops, if form.condition_op.is_empty() { "equals" } else { &form.condition_op }, None, errors))
+            (optional_textarea("condition_values", "Réponse(s)", &form.condition_values, "Les codes des propositions (« oui » ou « non » pour une question oui / non), un par ligne.", errors))
+        }
+    }
 }
 
 fn builder_page(
@@ -210,21 +305,7 @@ fn builder_page(
 ) -> Markup {
     let q = &builder.questionnaire;
     let path = builder_path(q.id);
-    let kinds: Vec<(String, String)> =
-        QuestionType::ALL.iter().map(|k| (k.code().to_owned(), k.label().to_owned())).collect();
-    let mut earlier: Vec<(String, String)> = vec![(String::new(), "Toujours posée".to_owned())];
-    earlier.extend(
-        builder
-            .questions
-            .iter()
-            .enumerate()
-            .filter(|(_, q)| {
-                matches!(q.kind, QuestionType::SingleChoice | QuestionType::MultipleChoice | QuestionType::YesNo)
-            })
-            .map(|(i, q)| (q.id.to_string(), format!("{}. {}", i + 1, q.label))),
-    );
-    let ops: Vec<(String, String)> =
-        ConditionOp::ALL.iter().map(|o| (o.code().to_owned(), o.label().to_owned())).collect();
+    let numbers = numbers(&builder.questions);
     let today = storage::now().date();
     page(
         ctx,
@@ -244,7 +325,15 @@ fn builder_page(
                     @if let Some(close) = q.closes_on { " · jusqu’au " (date_fr(close)) }
                 }
             }
-            p class="public-link" { "Lien public à partager : " a href=(survey_path(q)) { (state.link(&survey_path(q))) } " · " a href={ (path) "/apercu" } { "Aperçu" } " · " a href={ (path) "/resultats" } { "Résultats" } }
+            p class="public-link" { "Lien public à partager : " a href=(survey_path(q)) { (state.link(&survey_path(q))) } }
+            @if q.invitation_only { p class="notice notice-warning" { "Réponses sur invitation seulement : le lien public seul ne suffit pas." } }
+            p {
+                a href={ (path) "/apercu" } { "Aperçu et version papier" } " · "
+                a href={ (path) "/resultats" } { "Résultats" } " · "
+                a href={ (path) "/couverture" } { "Couverture des publics" } " · "
+                a href={ (path) "/invitations" } { "Invitations à usage unique" } " · "
+                a href={ (path) "/xlsform.xlsx" } { "Exporter au format XLSForm" }
+            }
             @if !builder.feedback.is_empty() {
                 details class="card" {
                     summary { (builder.feedback.len()) " répondant" @if builder.feedback.len() > 1 { "s" } " à tenir au courant de la suite" }
@@ -256,27 +345,39 @@ fn builder_page(
                 h2 id="questions" { "Questions" }
                 @if builder.questions.is_empty() { p { "Aucune question pour l’instant : ajoutez la première ci-dessous." } }
                 ol class="questions" {
-                    @for (i, question) in builder.questions.iter().enumerate() {
-                        li class="card" {
-                            h3 { (question.label) }
+                    @for (i, (question, number)) in builder.questions.iter().zip(&numbers).enumerate() {
+                        @let name = match number {
+                            Some(n) => format!("la question {n}"),
+                            None if question.kind == QuestionType::Section => format!("la section « {} »", question.label),
+                            None => format!("la question de profil « {} »", question.label),
+                        };
+                        li class=(if question.kind == QuestionType::Section { "card section-card" } else { "card" }) {
+                            h3 {
+                                @if let Some(n) = number { (n) ". " }
+                                @if question.kind == QuestionType::Section { "Section : " }
+                                (question.label)
+                            }
                             p class="meta" {
-                                (question.kind.label())
+                                @if question.kind.is_answerable() { (question.kind.label()) } @else { "Les questions qui suivent en font partie" }
+                                @if question.profile { " · profil (facultative, avec accord)" }
                                 @if question.required { " · obligatoire" }
                                 @if question.kind.has_choices() { " · " (question.settings.choices.len()) " propositions" }
                                 @if question.settings.allow_other { " · avec « Autre »" }
                                 @if let Some(c) = &question.condition {
                                     " · posée si la question "
-                                    (builder.questions.iter().position(|q| q.id == c.question_id).map_or(0, |p| p + 1))
+                                    (builder.questions.iter().position(|q| q.id == c.question_id).and_then(|p| numbers[p]).unwrap_or(0))
                                     " " (c.op.label()) " " (c.values.join(", "))
                                 }
                             }
                             @if question.kind.has_choices() { p class="hint" { (choices_text(&question.settings.choices).replace('\n', " · ")) } }
                             div class="actions" {
+                                a href={ (path) "/questions/" (question.id) } { "Modifier" span class="visually-hidden" { " " (name) } }
+                                " · "
                                 @if i > 0 {
                                     form class="inline" method="post" action={ (path) "/questions/" (question.id) "/deplacement" } {
                                         (csrf_field(ctx))
                                         input type="hidden" name="direction" value="up";
-                                        button class="link-button" type="submit" { "Monter" span class="visually-hidden" { " la question " (i + 1) } }
+                                        button class="link-button" type="submit" { "Monter" span class="visually-hidden" { " " (name) } }
                                     }
                                     " · "
                                 }
@@ -284,16 +385,23 @@ fn builder_page(
                                     form class="inline" method="post" action={ (path) "/questions/" (question.id) "/deplacement" } {
                                         (csrf_field(ctx))
                                         input type="hidden" name="direction" value="down";
-                                        button class="link-button" type="submit" { "Descendre" span class="visually-hidden" { " la question " (i + 1) } }
+                                        button class="link-button" type="submit" { "Descendre" span class="visually-hidden" { " " (name) } }
                                     }
                                     " · "
                                 }
                                 form class="inline" method="post" action={ (path) "/questions/" (question.id) "/suppression" } {
                                     (csrf_field(ctx))
-                                    button class="link-button" type="submit" { "Supprimer" span class="visually-hidden" { " la question " (i + 1) } }
+                                    button class="link-button" type="submit" { "Supprimer" span class="visually-hidden" { " " (name) } }
                                 }
                             }
                         }
+                    }
+                }
+                @if !builder.questions.iter().any(|q| q.profile) {
+                    form class="inline-form" method="post" action={ (path) "/profil-type" } {
+                        (csrf_field(ctx))
+                        p class="hint" { "Le profil des répondants (âge, vie seul·e, sans internet, quartier prioritaire, handicap…) permet de voir quels publics l’enquête n’a pas encore atteints." }
+                        button class="button button-secondary" type="submit" { "Ajouter les questions de profil proposées" }
                     }
                 }
             }
@@ -313,30 +421,7 @@ fn builder_page(
                 h2 id="ajouter" { "Ajouter une question" }
                 (errors.summary())
                 form class="form" method="post" action={ (path) "/questions" } novalidate {
-                    (csrf_field(ctx))
-                    (select("kind", "Type de question", &kinds, if form.kind.is_empty() { "single_choice" } else { &form.kind }, None, errors))
-                    (Field::new("label", "Intitulé").value(&form.label).render(errors))
-                    (Field::new("help", "Aide").value(&form.help).hint("Une précision pour le répondant, s’il en faut une.").optional().render(errors))
-                    div class="choice" {
-                        input type="checkbox" id="required" name="required" value="oui" checked[form.required.is_some()];
-                        label for="required" { "Réponse obligatoire" }
-                    }
-                    (optional_textarea("choices", "Propositions (questions à choix et classement)", &form.choices, "Une par ligne. Pour garder un code stable : « code = libellé ».", errors))
-                    div class="choice" {
-                        input type="checkbox" id="allow_other" name="allow_other" value="oui" checked[form.allow_other.is_some()];
-                        label for="allow_other" { "Ajouter « Autre, précisez »" }
-                    }
-                    (optional_textarea("rows", "Lignes du tableau", &form.rows, "Une par ligne ; chaque ligne se répond sur la même échelle.", errors))
-                    (Field::new("min", "Minimum").value(&form.min).hint("Nombre de cases à cocher au moins, valeur la plus petite, ou premier point de l’échelle (1 par défaut).").optional().render(errors))
-                    (Field::new("max", "Maximum").value(&form.max).hint("Nombre de cases au plus, valeur la plus grande, ou dernier point de l’échelle (5 par défaut).").optional().render(errors))
-                    (Field::new("min_label", "Libellé du premier point").value(&form.min_label).hint("Par exemple « Pas du tout d’accord ».").optional().render(errors))
-                    (Field::new("max_label", "Libellé du dernier point").value(&form.max_label).hint("Par exemple « Tout à fait d’accord ».").optional().render(errors))
-                    fieldset class="field" {
-                        legend { "Condition d’affichage" }
-                        (select("condition_question", "Poser cette question seulement si la question", &earlier, &form.condition_question, None, errors))
-                        (select("condition_op", "Condition", &ops, if form.condition_op.is_empty() { "equals" } else { &form.condition_op }, None, errors))
-                        (optional_textarea("condition_values", "Réponse(s)", &form.condition_values, "Les codes des propositions (« oui » ou « non » pour une question oui / non), un par ligne.", errors))
-                    }
+                    (question_fields(ctx, form, errors, &builder.questions))
                     button class="button" type="submit" { "Ajouter la question" }
                 }
             }
@@ -372,25 +457,7 @@ pub async fn add_question(
     form: web::Form<QuestionForm>,
 ) -> Result<HttpResponse, AppError> {
     let builder = load_builder(&state, &ctx, id.into_inner()).await?;
-    let parsed = parse_question(
-        &QuestionInput {
-            kind: &form.kind,
-            label: &form.label,
-            help: &form.help,
-            required: form.required.is_some(),
-            choices: &form.choices,
-            allow_other: form.allow_other.is_some(),
-            min: &form.min,
-            max: &form.max,
-            min_label: &form.min_label,
-            max_label: &form.max_label,
-            rows: &form.rows,
-            condition_question: &form.condition_question,
-            condition_op: &form.condition_op,
-            condition_values: &form.condition_values,
-        },
-        &builder.questions,
-    );
+    let parsed = parse_question(&form.input(), &builder.questions);
     let question = match parsed {
         Ok(question) => question,
         Err(errors) => {
@@ -407,6 +474,106 @@ pub async fn add_question(
         .await?;
     ctx.set_flash("Question ajoutée.");
     Ok(see_other(&format!("{}#ajouter", builder_path(questionnaire_id))))
+}
+
+fn edit_page(ctx: &PageCtx, builder: &Builder, question_id: i64, form: &QuestionForm, errors: &FormErrors) -> Markup {
+    let q = &builder.questionnaire;
+    let index = builder.questions.iter().position(|x| x.id == question_id).unwrap_or(0);
+    page(
+        ctx,
+        &format!("Modifier une question — {}", q.title),
+        html! {
+            p class="breadcrumb" { a href=(builder_path(q.id)) { (q.title) } " › Modifier une question" }
+            h1 { "Modifier : " (builder.questions.get(index).map_or("", |x| x.label.as_str())) }
+            @if builder.responses > 0 {
+                p class="notice notice-warning" { "Ce questionnaire a déjà des réponses : on peut reformuler, préciser, ajouter des propositions ou changer leur libellé (gardez « code = … »), pas retirer ce à quoi des réponses se rapportent." }
+            }
+            (errors.summary())
+            form class="form" method="post" action={ (builder_path(q.id)) "/questions/" (question_id) } novalidate {
+                (question_fields(ctx, form, errors, &builder.questions[..index]))
+                button class="button" type="submit" { "Enregistrer la question" }
+            }
+        },
+    )
+}
+
+pub async fn edit_question_form(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<Markup, AppError> {
+    let (id, question_id) = path.into_inner();
+    let builder = load_builder(&state, &ctx, id).await?;
+    let question = builder.questions.iter().find(|q| q.id == question_id).ok_or(AppError::NotFound)?;
+    Ok(edit_page(&ctx, &builder, question_id, &QuestionForm::of(question), &FormErrors::default()))
+}
+
+/// Saves a question's new content, unless it would orphan answers or break another question's condition.
+pub async fn edit_question(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<QuestionForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, question_id) = path.into_inner();
+    let builder = load_builder(&state, &ctx, id).await?;
+    let index = builder.questions.iter().position(|q| q.id == question_id).ok_or(AppError::NotFound)?;
+    let refused = |errors: FormErrors| Ok(unprocessable(edit_page(&ctx, &builder, question_id, &form, &errors)));
+    let mut question = match parse_question(&form.input(), &builder.questions[..index]) {
+        Ok(question) => question,
+        Err(errors) => return refused(FormErrors::from(errors)),
+    };
+    question.id = question_id;
+    if let Some(message) = conditions_broken_by(&builder.questions, &question) {
+        return refused(FormErrors::from(vec![("choices", message)]));
+    }
+    let (questionnaire_id, old) = (builder.questionnaire.id, builder.questions[index].clone());
+    // Answers are checked in the transaction that writes: one recorded meanwhile is taken into account.
+    let outcome = state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                if questionnaires::is_answered(conn, question_id)? {
+                    if let Some(message) = orphaning_change(&old, &question) {
+                        return Ok::<_, AppError>(Err(message));
+                    }
+                }
+                Ok(Ok(questionnaires::update_question(conn, questionnaire_id, &question)?))
+            })
+        })
+        .await?;
+    match outcome {
+        Ok(true) => {
+            ctx.set_flash("Question enregistrée.");
+            Ok(see_other(&format!("{}#questions", builder_path(questionnaire_id))))
+        }
+        Ok(false) => Err(AppError::NotFound),
+        Err(message) => refused(FormErrors::from(vec![("kind", message)])),
+    }
+}
+
+/// Adds the proposed profile questions (age band, situations), for the coverage of publics.
+pub async fn add_standard_profile(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let builder = load_builder(&state, &ctx, id.into_inner()).await?;
+    let questionnaire_id = builder.questionnaire.id;
+    let existing: Vec<String> = builder.questions.iter().map(|q| q.label.clone()).collect();
+    state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                for question in standard_profile_questions().iter().filter(|q| !existing.contains(&q.label)) {
+                    questionnaires::add_question(conn, questionnaire_id, question)?;
+                }
+                Ok::<_, AppError>(())
+            })
+        })
+        .await?;
+    ctx.set_flash(
+        "Questions de profil ajoutées : fixez maintenant les publics à atteindre dans « Couverture des publics ».",
+    );
+    Ok(see_other(&format!("{}#questions", builder_path(questionnaire_id))))
 }
 
 pub async fn remove_question(

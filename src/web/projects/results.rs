@@ -8,10 +8,10 @@ use serde::Deserialize;
 
 use super::inquiry::group_path;
 use super::questionnaires::{builder_path, questionnaire_and_access, Need};
-use crate::domain::questionnaire::{summarize, Question, Summary};
+use crate::domain::questionnaire::{numbers, profile_values, summarize, Question, Summary};
 use crate::domain::text::fold;
 use crate::storage::collectivities::territory_of_collectivity;
-use crate::storage::questionnaires::{self, Channel};
+use crate::storage::questionnaires::{self, Channel, ResponseFilter};
 use crate::web::context::PageCtx;
 use crate::web::views::page;
 use crate::web::{AppError, AppState};
@@ -24,10 +24,19 @@ pub struct ResultsQuery {
     recherche: Option<String>,
     /// Only the responses of one channel: "online", "interview" or "paper".
     canal: Option<String>,
+    /// Only the responses that gave one profile answer: "{question id}:{value}".
+    profil: Option<String>,
+}
+
+/// The profile answer asked for, if it is one of the questionnaire's.
+fn profile_filter(questions: &[Question], asked: Option<&str>) -> Option<(i64, String)> {
+    let (id, value) = asked?.split_once(':')?;
+    let question = questions.iter().find(|q| q.profile && q.id.to_string() == id)?;
+    profile_values(question).into_iter().any(|(code, _)| code == value).then(|| (question.id, value.to_owned()))
 }
 
 /// A share as French read it: "42 %", "4,5 %".
-fn percent(part: i64, whole: i64) -> String {
+pub fn percent(part: i64, whole: i64) -> String {
     if whole == 0 {
         return "—".into();
     }
@@ -65,18 +74,18 @@ fn bar_chart(rows: &[(String, i64)]) -> Markup {
     }
 }
 
-fn question_results(number: usize, question: &Question, summary: &Summary, answered: i64, search: &str) -> Markup {
+fn question_results(number: &str, question: &Question, summary: &Summary, answered: i64, search: &str) -> Markup {
     let heading = format!("question-{}", question.id);
     html! {
         section class="result" aria-labelledby=(heading) {
-            h2 id=(heading) { (number) ". " (question.label) }
+            h2 id=(heading) { (number) (question.label) }
             p class="meta" { (answered) " répondant" @if answered > 1 { "s" } " à cette question" }
             @match summary {
                 Summary::Options(rows) => {
                     (bar_chart(rows))
                     div class="table-scroll" {
                         table {
-                            caption class="visually-hidden" { "Réponses à la question " (number) }
+                            caption class="visually-hidden" { "Réponses à « " (question.label) " »" }
                             thead { tr { th scope="col" { "Réponse" } th scope="col" class="num" { "Nombre" } th scope="col" class="num" { "Part des répondants" } } }
                             tbody {
                                 @for (label, n) in rows {
@@ -89,7 +98,7 @@ fn question_results(number: usize, question: &Question, summary: &Summary, answe
                 Summary::Matrix { points, rows } => {
                     div class="table-scroll" {
                         table {
-                            caption class="visually-hidden" { "Réponses à la question " (number) ", par ligne et par point de l’échelle" }
+                            caption class="visually-hidden" { "Réponses à « " (question.label) " », par ligne et par point de l’échelle" }
                             thead { tr { th scope="col" { "Ligne" } @for p in points { th scope="col" class="num" { (p) } } } }
                             tbody {
                                 @for (label, counts) in rows {
@@ -145,21 +154,31 @@ pub async fn show(
     let (questionnaire, project, access) = questionnaire_and_access(&state, &ctx, id, Need::Group).await?;
     let collectivity_id = questionnaire.collectivity_id;
     let channel = query.canal.as_deref().and_then(Channel::parse);
-    let (territory, questions, counts, answered, breakdown) = state
+    let asked_profile = query.profil.clone();
+    let (territory, questions, filter, counts, answered, breakdown, shown) = state
         .db(move |conn| {
             let territory = territory_of_collectivity(conn, collectivity_id)?.ok_or(AppError::NotFound)?.name;
+            let questions = questionnaires::questions_of(conn, id)?;
+            let filter = ResponseFilter { channel, profile: profile_filter(&questions, asked_profile.as_deref()) };
             Ok((
                 territory,
-                questionnaires::questions_of(conn, id)?,
-                questionnaires::answer_counts(conn, id, channel)?,
-                questionnaires::respondents_per_question(conn, id, channel)?,
+                questions,
+                filter.clone(),
+                questionnaires::answer_counts(conn, id, &filter)?,
+                questionnaires::respondents_per_question(conn, id, &filter)?,
                 questionnaires::collection_breakdown(conn, id)?,
+                questionnaires::count_filtered(conn, id, &filter)?,
             ))
         })
         .await?;
     let responses: i64 = breakdown.iter().map(|(_, _, n)| n).sum();
-    let shown: i64 =
-        breakdown.iter().filter(|(c, _, _)| channel.is_none_or(|ch| ch.code() == c)).map(|(_, _, n)| n).sum();
+    let profile_questions: Vec<&Question> = questions.iter().filter(|q| q.profile).collect();
+    let chosen_profile = filter.profile.as_ref().map(|(q, v)| format!("{q}:{v}"));
+    let profile_label = filter.profile.as_ref().and_then(|(q, v)| {
+        let question = questions.iter().find(|x| x.id == *q)?;
+        let label = profile_values(question).into_iter().find(|(code, _)| code == v)?.1;
+        Some(format!("{} : {label}", question.label))
+    });
     let search = query.recherche.as_deref().unwrap_or("").trim().chars().take(100).collect::<String>();
     Ok(page(
         &ctx,
@@ -176,7 +195,12 @@ pub async fn show(
                 "Télécharger les réponses : "
                 a href={ (builder_path(id)) "/reponses.csv?separateur=pointvirgule" } { "CSV pour tableur français (séparateur ;)" } " · "
                 a href={ (builder_path(id)) "/reponses.csv" } { "CSV standard (séparateur ,)" } " · "
+                a href={ (builder_path(id)) "/reponses.xlsx" } { "classeur Excel (.xlsx)" } " · "
                 a href={ (builder_path(id)) "/codes.csv?separateur=pointvirgule" } { "dictionnaire des codes" }
+            }
+            p {
+                a href={ (builder_path(id)) "/couverture" } { "Couverture des publics : qui l’enquête a-t-elle atteint ?" } " · "
+                a href={ (builder_path(id)) "/comparaison" } { "Comparer les territoires du projet" }
             }
             section aria-labelledby="collecte" {
                 h2 id="collecte" { "Qui a recueilli les réponses" }
@@ -204,19 +228,43 @@ pub async fn show(
                         @for c in Channel::ALL { option value=(c.code()) selected[channel == Some(c)] { "Recueillies " (c.label()) } }
                     }
                 }
+                @if !profile_questions.is_empty() {
+                    div class="field" {
+                        label for="profil" { "Profil des répondants" }
+                        select id="profil" name="profil" {
+                            option value="" { "Tous les profils" }
+                            @for question in &profile_questions {
+                                optgroup label=(question.label) {
+                                    @for (code, label) in profile_values(question) {
+                                        @let value = format!("{}:{code}", question.id);
+                                        option value=(value) selected[chosen_profile.as_deref() == Some(value.as_str())] { (label) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
                 div class="field" {
                     label for="recherche" { "Chercher dans les réponses libres" }
                     input id="recherche" name="recherche" type="search" value=(search);
                 }
                 button class="button" type="submit" { "Afficher" }
             }
-            @if let Some(c) = channel {
-                p role="status" { "Résultats de " (shown) " réponse" @if shown > 1 { "s" } " recueillie" @if shown > 1 { "s" } " " (c.label()) "." }
+            @if filter != ResponseFilter::default() {
+                p role="status" {
+                    "Résultats de " (shown) " réponse" @if shown > 1 { "s" }
+                    @if let Some(c) = channel { " recueillie" @if shown > 1 { "s" } " " (c.label()) }
+                    @if let Some(label) = &profile_label { " dont le profil indique « " (label) " »" }
+                    "."
+                }
             }
-            @for (index, question) in questions.iter().enumerate() {
-                @let of_question: Vec<(String, String, i64)> = counts.iter().filter(|(q, _, _, _)| *q == question.id).map(|(_, i, v, n)| (i.clone(), v.clone(), *n)).collect();
-                @let n = answered.iter().find(|(q, _)| *q == question.id).map_or(0, |(_, n)| *n);
-                (question_results(index + 1, question, &summarize(question, &of_question), n, &search))
+            @for (question, number) in questions.iter().zip(numbers(&questions)) {
+                @if question.kind.is_answerable() {
+                    @let of_question: Vec<(String, String, i64)> = counts.iter().filter(|(q, _, _, _)| *q == question.id).map(|(_, i, v, n)| (i.clone(), v.clone(), *n)).collect();
+                    @let n = answered.iter().find(|(q, _)| *q == question.id).map_or(0, |(_, n)| *n);
+                    @let prefix = number.map_or_else(|| "Profil — ".to_owned(), |n| format!("{n}. "));
+                    (question_results(&prefix, question, &summarize(question, &of_question), n, &search))
+                }
             }
         },
     ))
