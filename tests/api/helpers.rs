@@ -216,6 +216,8 @@ pub struct Page {
     pub location: Option<String>,
     pub headers: BTreeMap<String, String>,
     pub body: String,
+    /// The body as received, for downloads that are not text (workbooks).
+    pub bytes: Vec<u8>,
 }
 
 impl Page {
@@ -359,6 +361,7 @@ impl Client {
             location: headers.get("location").cloned(),
             headers,
             body: String::from_utf8_lossy(&body).into_owned(),
+            bytes: body.to_vec(),
         }
     }
 }

@@ -149,6 +149,13 @@ const FORMS: &[Form] = &[
         &[("way", "phone"), ("place", "Marché"), ("q1", "34")],
     ),
     ("agence@demo.encommun.fr", "/questionnaires/{questionnaire}/copie", &[("collectivity_id", "{agglopolys}")]),
+    (
+        "agence@demo.encommun.fr",
+        "/questionnaires/{questionnaire}/questions/{question}",
+        &[("kind", "number"), ("label", "Votre âge exact"), ("help", "En années"), ("min", "0"), ("max", "120")],
+    ),
+    ("agence@demo.encommun.fr", "/questionnaires/{questionnaire}/invitations", &[("count", "3")]),
+    ("agence@demo.encommun.fr", "/questionnaires/{questionnaire}/invitations/mode", &[("only", "non")]),
     // The questionnaire's first question is "{question}", a number.
     ("", "/q/jeton-expose", &[("q1", "12"), ("site_web", "")]),
     ("", "/q/jeton-expose/suivi", &[("email", "habitant@exemple.fr")]),
@@ -296,6 +303,8 @@ async fn every_form_survives_hostile_values(app: TestApp) {
     let group = format!("{project}/groupes/{}", fill("{agglopolys}"));
     let builder = format!("/questionnaires/{}", fill("{questionnaire}"));
     let event = format!("{project}/evenements/{}", fill("{event}"));
+    let questionnaire_pages: Vec<String> =
+        ["couverture", "invitations", "comparaison", "resultats"].iter().map(|p| format!("{builder}/{p}")).collect();
     for path in [
         "/",
         "/admin",
@@ -309,6 +318,10 @@ async fn every_form_survives_hostile_values(app: TestApp) {
         &project,
         &group,
         &builder,
+        &questionnaire_pages[0],
+        &questionnaire_pages[1],
+        &questionnaire_pages[2],
+        &questionnaire_pages[3],
         "/q/jeton-expose",
         &event,
     ] {

@@ -18,5 +18,6 @@ mod questionnaires;
 mod races;
 mod roles;
 mod shell;
+mod survey_features;
 mod territories;
 mod themes;

@@ -12,17 +12,17 @@ use encommun::storage::territories::find_territory;
 use crate::helpers::{with_conn, Client, Page, TestApp};
 use crate::on_both_backends;
 
-const ADMIN: &str = "agence@demo.encommun.fr";
-const REFERENT: &str = "referente@agglopolys.demo.encommun.fr";
+pub const ADMIN: &str = "agence@demo.encommun.fr";
+pub const REFERENT: &str = "referente@agglopolys.demo.encommun.fr";
 
-async fn logged_in(app: &TestApp, email: &str) -> Client {
+pub async fn logged_in(app: &TestApp, email: &str) -> Client {
     let client = app.client();
     client.login(email, DEMO_PASSWORD).await.assert_redirect("/");
     client
 }
 
 /// The group page of Agglopolys (participant of the demo project).
-fn group_path(app: &TestApp) -> String {
+pub fn group_path(app: &TestApp) -> String {
     with_conn(app, |conn| {
         let project = list_projects(conn).unwrap().remove(0).id;
         let territory = find_territory(conn, TerritoryKind::Epci, "200030385").unwrap().unwrap();
@@ -31,12 +31,12 @@ fn group_path(app: &TestApp) -> String {
     })
 }
 
-fn id_in(location: &str) -> i64 {
+pub fn id_in(location: &str) -> i64 {
     location.trim_start_matches("/questionnaires/").split(['#', '/']).next().unwrap().parse().unwrap()
 }
 
 /// Creates a questionnaire with `closes_on`; returns its builder path.
-async fn create(admin: &Client, group: &str, closes_on: &str) -> String {
+pub async fn create(admin: &Client, group: &str, closes_on: &str) -> String {
     let page = admin
         .submit(
             group,
@@ -53,7 +53,7 @@ async fn create(admin: &Client, group: &str, closes_on: &str) -> String {
     page.location.clone().unwrap()
 }
 
-async fn add_question(admin: &Client, builder: &str, fields: &[(&str, &str)]) -> Page {
+pub async fn add_question(admin: &Client, builder: &str, fields: &[(&str, &str)]) -> Page {
     admin.submit(builder, &format!("{builder}/questions"), fields).await
 }
 
@@ -101,11 +101,11 @@ async fn build(app: &TestApp, admin: &Client, builder: &str) -> Vec<i64> {
     questions_of_builder(app, builder)
 }
 
-fn questions_of_builder(app: &TestApp, builder: &str) -> Vec<i64> {
+pub fn questions_of_builder(app: &TestApp, builder: &str) -> Vec<i64> {
     with_conn(app, |conn| questions_of(conn, id_in(builder)).unwrap().into_iter().map(|q| q.id).collect())
 }
 
-fn survey_of(app: &TestApp, builder: &str) -> String {
+pub fn survey_of(app: &TestApp, builder: &str) -> String {
     with_conn(app, |conn| format!("/q/{}", find_questionnaire(conn, id_in(builder)).unwrap().unwrap().public_token))
 }
 

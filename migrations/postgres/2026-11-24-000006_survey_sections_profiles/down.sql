@@ -1,3 +1,7 @@
+DROP INDEX answers_question;
+CREATE INDEX answers_question ON answers (question_id, item, value);
+DROP INDEX answers_unique;
+ALTER TABLE answers ADD PRIMARY KEY (response_id, question_id, item, value);
 DROP TABLE survey_invitations;
 ALTER TABLE questionnaires DROP COLUMN invitation_only;
 DROP TABLE coverage_targets;

@@ -26,3 +26,10 @@ CREATE TABLE survey_invitations (
     used_at TIMESTAMP
 );
 CREATE INDEX survey_invitations_questionnaire ON survey_invitations (questionnaire_id, created_at);
+
+-- A long free answer (a page of the Grand Débat) does not fit in a B-tree entry (2,704 bytes at most): the
+-- answers' uniqueness and the per-question index hold a digest of the value, not the value.
+ALTER TABLE answers DROP CONSTRAINT answers_pkey;
+CREATE UNIQUE INDEX answers_unique ON answers (response_id, question_id, item, md5(value));
+DROP INDEX answers_question;
+CREATE INDEX answers_question ON answers (question_id, item, md5(value));
