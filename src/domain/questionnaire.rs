@@ -1144,6 +1144,7 @@ mod tests {
             required: false,
             settings,
             condition: None,
+            profile: false,
         }
     }
 
@@ -1331,6 +1332,82 @@ mod tests {
         assert_eq!(parse_question(&later, &earlier).unwrap_err()[0].0, "condition_question");
         let text = QuestionInput { kind: "short_text", choices: "ignorées", ..input };
         assert!(parse_question(&text, &earlier).unwrap().settings.choices.is_empty());
+    }
+
+    #[test]
+    fn sections_carry_their_condition_and_the_profile_needs_consent() {
+        let bus = question(1, QuestionType::YesNo, Settings::default());
+        let mut section = question(2, QuestionType::Section, Settings::default());
+        section.condition = Some(Condition { question_id: 1, op: ConditionOp::Equals, values: vec!["oui".into()] });
+        let mut line = question(3, QuestionType::ShortText, Settings::default());
+        line.required = true;
+        let mut age = question(
+            4,
+            QuestionType::SingleChoice,
+            Settings { choices: choices(&["jeune", "age"]), ..Settings::default() },
+        );
+        age.profile = true;
+        let after = question(5, QuestionType::Section, Settings::default());
+        let mut last = question(6, QuestionType::ShortText, Settings::default());
+        last.required = true;
+        let all = [bus, section, line, age, after, last];
+        assert_eq!(numbers(&all), [Some(1), None, Some(2), None, None, Some(3)]);
+        // Not taking the bus: the section's required question is not asked, the next section's is.
+        let no = form(&[("q1", "non"), ("q3", "gardé ?"), ("q4", "jeune"), ("q6", "fin")]);
+        assert_eq!(
+            validate_response(&all, no.as_slice()).unwrap(),
+            vec![(1, ("".into(), "non".into())), (6, ("".into(), "fin".into()))],
+            "the hidden section keeps nothing and the profile without consent neither"
+        );
+        let yes = form(&[("q1", "oui"), ("q4", "jeune"), ("q6", "fin"), (PROFILE_CONSENT, "oui")]);
+        assert_eq!(validate_response(&all, yes.as_slice()).unwrap_err()[0].0, "q3");
+        let yes = form(&[("q1", "oui"), ("q3", "ligne A"), ("q4", "jeune"), ("q6", "fin"), (PROFILE_CONSENT, "oui")]);
+        assert!(validate_response(&all, yes.as_slice()).unwrap().contains(&(4, ("".into(), "jeune".into()))));
+    }
+
+    #[test]
+    fn edits_that_would_orphan_answers_are_explained() {
+        let old =
+            question(1, QuestionType::SingleChoice, Settings { choices: choices(&["a", "b"]), ..Settings::default() });
+        let mut reworded = old.clone();
+        reworded.label = "Nouvelle formulation".into();
+        reworded.settings.choices[0].label = "Autre libellé".into();
+        reworded.settings.choices.push(Choice { code: "c".into(), label: "C".into() });
+        assert_eq!(orphaning_change(&old, &reworded), None);
+        let mut fewer = old.clone();
+        fewer.settings.choices.pop();
+        assert!(orphaning_change(&old, &fewer).unwrap().contains("« B »"));
+        let retyped = Question { kind: QuestionType::MultipleChoice, ..old.clone() };
+        assert!(orphaning_change(&old, &retyped).unwrap().contains("type"));
+        let scale = question(2, QuestionType::Scale, Settings::default());
+        let narrower = Question { settings: Settings { max: Some(4), ..Settings::default() }, ..scale.clone() };
+        assert!(orphaning_change(&scale, &narrower).is_some());
+        // A condition reading a removed choice is broken, answers or not.
+        let mut reader = question(3, QuestionType::ShortText, Settings::default());
+        reader.condition = Some(Condition { question_id: 1, op: ConditionOp::Equals, values: vec!["b".into()] });
+        assert!(conditions_broken_by(&[old.clone(), reader.clone()], &fewer).unwrap().contains("la question 2"));
+        assert_eq!(conditions_broken_by(&[old, reader], &reworded), None);
+    }
+
+    #[test]
+    fn coverage_targets_are_whole_numbers_per_profile_answer() {
+        let mut situation = question(
+            7,
+            QuestionType::MultipleChoice,
+            Settings { choices: choices(&["sans_internet", "vit_seul"]), ..Settings::default() },
+        );
+        situation.profile = true;
+        let typed = form(&[("cible-7-sans_internet", "30"), ("cible-7-vit_seul", "")]);
+        assert_eq!(
+            parse_targets(&[situation.clone()], typed.as_slice()).unwrap(),
+            vec![(7, "sans_internet".into(), 30)]
+        );
+        let wrong = form(&[("cible-7-sans_internet", "-3"), ("cible-7-vit_seul", "beaucoup")]);
+        let errors = parse_targets(&[situation], wrong.as_slice()).unwrap_err();
+        assert_eq!(
+            errors.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(),
+            ["cible-7-sans_internet", "cible-7-vit_seul"]
+        );
     }
 
     #[test]

@@ -406,4 +406,42 @@ mod tests {
         assert_eq!(parse_relevant("${a} = 'x' and ${b} = 'y'"), None);
         assert_eq!(parse_relevant("${a} = 'x' or ${b} = 'y'"), None);
     }
+
+    #[test]
+    fn an_exported_questionnaire_imports_back_the_same() {
+        let choice = |code: &str| Choice { code: code.into(), label: code.to_uppercase() };
+        let question = |id, kind, settings: Settings| Question {
+            id,
+            kind,
+            label: format!("Question numéro {id}"),
+            help: String::new(),
+            required: id == 1,
+            settings,
+            condition: None,
+            profile: false,
+        };
+        let mut questions = vec![
+            question(
+                1,
+                QuestionType::MultipleChoice,
+                Settings { choices: vec![choice("a"), choice("b")], allow_other: true, ..Settings::default() },
+            ),
+            question(2, QuestionType::Section, Settings::default()),
+            question(3, QuestionType::Scale, Settings { min: Some(0), max: Some(10), ..Settings::default() }),
+            question(4, QuestionType::LongText, Settings::default()),
+        ];
+        questions[1].condition =
+            Some(Condition { question_id: 1, op: ConditionOp::Includes, values: vec!["b".into()] });
+        let sheets: Vec<(String, Rows)> =
+            export("Titre exporté", "f", &questions).into_iter().map(|(n, r)| (n.to_owned(), r)).collect();
+        let back = import(&sheets, "secours").unwrap();
+        assert_eq!(back.title, "Titre exporté");
+        assert!(back.report.is_empty(), "{:?}", back.report);
+        let shape = |qs: &[Question]| -> Vec<(QuestionType, String, bool, bool)> {
+            qs.iter().map(|q| (q.kind, q.label.clone(), q.required, q.condition.is_some())).collect()
+        };
+        assert_eq!(shape(&back.questions), shape(&questions));
+        assert_eq!(back.questions[0].settings, questions[0].settings);
+        assert_eq!(back.questions[2].settings.scale(), (0, 10));
+    }
 }

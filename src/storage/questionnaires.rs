@@ -562,11 +562,11 @@ pub fn set_targets(conn: &mut DbConnection, questionnaire_id: i64, targets: &[(i
     touch(conn, questionnaire_id)
 }
 
-/// Who was reached, by profile answer: (question, value, channel, interviewer, responses), one grouped read.
-pub fn profile_reach(
-    conn: &mut DbConnection,
-    questionnaire_id: i64,
-) -> QueryResult<Vec<(i64, String, String, Option<i64>, i64)>> {
+/// Respondents with one profile answer, by way of collecting: (question, value, channel, interviewer, responses).
+pub type Reach = (i64, String, String, Option<i64>, i64);
+
+/// Who was reached, by profile answer, in one grouped read.
+pub fn profile_reach(conn: &mut DbConnection, questionnaire_id: i64) -> QueryResult<Vec<Reach>> {
     answers::table
         .inner_join(responses::table)
         .inner_join(questions::table)

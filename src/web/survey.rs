@@ -61,12 +61,15 @@ fn condition_note(questions: &[Question], question: &Question) -> Option<String>
     })
 }
 
+/// A part of a questionnaire: its section (None before the first one) and its questions with their numbers.
+type Part<'a> = (Option<&'a Question>, Vec<(&'a Question, Option<usize>)>);
+
 /// The questions as form fields, with what was typed and the errors of a refused submission: each section with
 /// the questions under it, then the profile questions apart, behind the respondent's consent.
 pub fn questions_fields(questions: &[Question], form: &[(String, String)], errors: &FormErrors) -> Markup {
     let numbered: Vec<(&Question, Option<usize>)> = questions.iter().zip(numbers(questions)).collect();
     // Runs of questions: the ones before the first section, then each section with its questions.
-    let mut parts: Vec<(Option<&Question>, Vec<(&Question, Option<usize>)>)> = vec![(None, Vec::new())];
+    let mut parts: Vec<Part> = vec![(None, Vec::new())];
     for (question, number) in numbered.iter().filter(|(q, _)| !q.profile) {
         if question.kind == QuestionType::Section {
             parts.push((Some(question), Vec::new()));

@@ -15,6 +15,10 @@ use crate::web::context::PageCtx;
 use crate::web::views::page;
 use crate::web::{AppError, AppState};
 
+/// A question's options with their counts, and how many answered it; None when the territory's questionnaire has
+/// no such question.
+type Options = Option<(Vec<(String, i64)>, i64)>;
+
 /// One territory's questionnaire with what the comparison needs of it.
 struct Column {
     questionnaire_id: i64,
@@ -27,7 +31,7 @@ struct Column {
 
 impl Column {
     /// The options of the question matching `question` here, with the number who answered it.
-    fn options(&self, question: &Question) -> Option<(Vec<(String, i64)>, i64)> {
+    fn options(&self, question: &Question) -> Options {
         let mine = self.questions.iter().find(|q| q.kind == question.kind && q.label == question.label)?;
         let counts: Vec<(String, String, i64)> = self
             .counts
@@ -89,7 +93,7 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64>) 
                     @for column in &columns { li { strong { (column.responses) } " réponse" @if column.responses > 1 { "s" } " — " (column.territory) } }
                 }
                 @for question in questions.iter().filter(|q| q.kind.may_be_condition() || q.kind == QuestionType::Scale) {
-                    @let per_territory: Vec<Option<(Vec<(String, i64)>, i64)>> = columns.iter().map(|c| c.options(question)).collect();
+                    @let per_territory: Vec<Options> = columns.iter().map(|c| c.options(question)).collect();
                     @if let Some(Some((labels, _))) = per_territory.iter().find(|o| o.is_some()) {
                         section class="result" aria-labelledby={ "comparaison-" (question.id) } {
                             h2 id={ "comparaison-" (question.id) } { (question.label) }

@@ -108,7 +108,7 @@ impl Write for ChannelWriter {
 
 /// The file being written: CSV or an Excel workbook, row by row.
 enum Table {
-    Csv(csv::Writer<ChannelWriter>),
+    Csv(Box<csv::Writer<ChannelWriter>>),
     Xlsx(Box<XlsxWriter<ChannelWriter>>),
 }
 
@@ -126,7 +126,7 @@ impl Table {
             Format::Csv(separator) => {
                 // The byte order mark tells spreadsheet software the file is UTF-8.
                 out.write_all(b"\xEF\xBB\xBF").map_err(AppError::internal)?;
-                Table::Csv(csv::WriterBuilder::new().delimiter(separator).from_writer(out))
+                Table::Csv(Box::new(csv::WriterBuilder::new().delimiter(separator).from_writer(out)))
             }
             Format::Xlsx => {
                 let mut writer = XlsxWriter::new(out).map_err(AppError::internal)?;

@@ -61,8 +61,7 @@ fn entry_page(
     ctx: &PageCtx,
     questionnaire: &Questionnaire,
     questions: &[Question],
-    way: &str,
-    place: &str,
+    (way, place): (&str, &str),
     form: &[(String, String)],
     errors: &FormErrors,
     arrival: Arrival,
@@ -115,7 +114,7 @@ pub async fn form(
 ) -> Result<Markup, AppError> {
     let (questionnaire, questions, _) = recordable(&state, &ctx, id.into_inner()).await?;
     let arrival = if query.enregistre == "1" { Arrival::Recorded } else { Arrival::Fresh };
-    Ok(entry_page(&ctx, &questionnaire, &questions, &query.way, &query.place, &[], &FormErrors::default(), arrival))
+    Ok(entry_page(&ctx, &questionnaire, &questions, (&query.way, &query.place), &[], &FormErrors::default(), arrival))
 }
 
 pub async fn record(
@@ -154,8 +153,7 @@ pub async fn record(
             &ctx,
             &questionnaire,
             &questions,
-            &way,
-            &place,
+            (&way, &place),
             &form,
             &errors,
             Arrival::Refused,
