@@ -827,7 +827,7 @@ pub fn standard_profile_questions() -> Vec<Question> {
     vec![
         question(
             QuestionType::SingleChoice,
-            "Votre âge",
+            "Votre tranche d’âge",
             vec![
                 choice("moins_de_18", "Moins de 18 ans"),
                 choice("18_24", "18 à 24 ans"),

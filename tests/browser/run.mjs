@@ -21,6 +21,7 @@ const ADMIN = 'agence@demo.encommun.fr';
 const REFERENT = 'referente@agglopolys.demo.encommun.fr';
 const PROVIDER = 'prestataire@demo.encommun.fr';
 const CHATELLERAULT = 'agent@grand-chatellerault.demo.encommun.fr';
+const XLSFORM = path.resolve(import.meta.dirname, '../../../shared/data/questionnaires/xlsform-civil-society-survey-de.xlsx');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 
 let server;
@@ -280,6 +281,28 @@ const PAGES = [
       await page.getByRole('alert').waitFor();
     },
   },
+  { name: 'questionnaire-couverture', as: REFERENT, path: async () => `${await questionnaire()}/couverture` },
+  { name: 'questionnaire-comparaison', as: REFERENT, path: async () => `${await questionnaire()}/comparaison` },
+  { name: 'questionnaire-invitations', as: ADMIN, path: async () => `${await questionnaire()}/invitations` },
+  {
+    name: 'questionnaire-modification',
+    as: ADMIN,
+    path: () => questionnaire(),
+    act: async (page) => {
+      await page.getByRole('link', { name: 'Modifier la question 1' }).click();
+      await page.getByRole('heading', { name: /^Modifier/ }).waitFor();
+    },
+  },
+  {
+    name: 'questionnaire-import',
+    as: ADMIN,
+    path: '/projets/1/groupes/1',
+    act: async (page) => {
+      await page.getByLabel('Fichier XLSForm').setInputFiles(XLSFORM);
+      await page.getByRole('button', { name: 'Importer' }).click();
+      await page.getByRole('heading', { name: /^Questionnaire importé/ }).waitFor();
+    },
+  },
   { name: 'questionnaire-public', path: () => publicLink() },
   { name: 'questionnaire-merci', path: async () => `${await publicLink()}/merci` },
   {
@@ -327,7 +350,7 @@ async function questionnaire() {
     await page.getByText('Question ajoutée.').waitFor();
   };
   await add('yes_no', 'Avez-vous une voiture ?');
-  await page.getByLabel('Poser cette question seulement si la question').selectOption({ label: '1. Avez-vous une voiture ?' });
+  await page.getByLabel('Poser cette question (ou cette section) seulement si la question').selectOption({ label: '1. Avez-vous une voiture ?' });
   await add('short_text', 'Pourquoi n’en avez-vous pas ?', { 'Réponse(s) (facultatif)': 'non' });
   await add('multiple_choice', 'Comment vous déplacez-vous ?', { 'Propositions (questions à choix et classement) (facultatif)': 'Bus\nVélo\nÀ pied' });
   await add('scale', 'Êtes-vous satisfait des transports ?');
@@ -336,7 +359,10 @@ async function questionnaire() {
   await add('number', 'Votre âge', { 'Maximum (facultatif)': '120' });
   await add('date', 'Votre dernier trajet');
   await add('place', 'Où habitez-vous ?');
+  await add('section', 'Pour finir', { 'Aide (facultatif)': 'Deux dernières questions.' });
   await add('long_text', 'Autre chose ?');
+  await page.getByRole('button', { name: 'Ajouter les questions de profil proposées' }).click();
+  await page.getByText('Questions de profil ajoutées').waitFor();
   await context.close();
   return builderPath;
 }
@@ -500,6 +526,33 @@ test('a conditional question appears when it is asked, with JavaScript', async (
   await why.waitFor({ state: 'visible' });
   await page.getByLabel('Oui', { exact: true }).check();
   await why.waitFor({ state: 'hidden' });
+  await context.close();
+});
+
+test('an interview survives a dropped connection and moves the coverage of publics', async () => {
+  const builder = await questionnaire();
+  const { context, page } = await session({ email: REFERENT });
+  // The group wants one respondent without internet at home.
+  await page.goto(`${base}${builder}/couverture`);
+  await page.getByLabel('Je n’ai pas internet à la maison').fill('1');
+  await page.getByRole('button', { name: 'Enregistrer les cibles' }).click();
+  await page.getByText('encore 1 répondant à trouver sur 1').waitFor();
+  // Half an interview, then the page is lost: it comes back from the browser's draft.
+  await page.goto(`${base}${builder}/saisie`);
+  await page.getByLabel('Votre âge').fill('67');
+  await page.getByLabel('J’accepte de répondre aux questions de profil').check();
+  await page.getByLabel('Je n’ai pas internet à la maison').check();
+  await page.reload();
+  await page.getByText('Saisie interrompue retrouvée').waitFor();
+  assert.equal(await page.getByLabel('Votre âge').inputValue(), '67');
+  assert.equal(await page.getByLabel('Je n’ai pas internet à la maison').isChecked(), true);
+  await page.getByRole('button', { name: 'Enregistrer et saisir la suivante' }).click();
+  await page.getByText('Réponse enregistrée').waitFor();
+  assert.equal(await page.getByLabel('Votre âge').inputValue(), '', 'the next interview starts empty');
+  await page.reload();
+  assert.equal(await page.getByText('Saisie interrompue retrouvée').count(), 0, 'the recorded draft is forgotten');
+  await page.goto(`${base}${builder}/couverture`);
+  await page.getByText('Toutes les cibles sont atteintes.').waitFor();
   await context.close();
 });
 
