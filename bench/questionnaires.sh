@@ -3,6 +3,8 @@
 # response is stored), and cold CSV exports of 10,000 responses × 10 questions and 50,000 × 20 (time, peak memory).
 # Usage: bash bench/questionnaires.sh   (DURATION=10 CONNECTIONS=32 PORT=18082)
 set -euo pipefail
+# No per-address limit here: the load comes from one address on purpose.
+export ENCOMMUN_SURVEY_SUBMISSIONS_PER_HOUR=0
 duration="${DURATION:-10}"
 connections="${CONNECTIONS:-32}"
 port="${PORT:-18082}"

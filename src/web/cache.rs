@@ -2,13 +2,16 @@
 //! - [`Cached`]: a value recomputed at most once per period, for figures that may lag a little (the number of
 //!   communes changes once a year);
 //! - [`PageCache`]: public pages as rendered for visitors without a session, served again while the database's
-//!   content version (raised by every activity entry, in its transaction) has not moved.
+//!   content version (raised by every activity entry, in its transaction) has not moved;
+//! - [`QuestionCache`]: questionnaires' parsed questions, while their questionnaire has not changed.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use actix_web::web::Bytes;
+
+use crate::domain::questionnaire::Question;
 
 pub struct Cached<T> {
     ttl: Duration,
@@ -100,5 +103,34 @@ mod tests {
         short.put("/", 1, Bytes::from_static(b"x"));
         std::thread::sleep(Duration::from_millis(20));
         assert_eq!(short.get("/", 1), None, "older than the ttl");
+    }
+}
+
+/// A questionnaire's questions, parsed, by questionnaire, each with the questionnaire's `updated_at` it was read
+/// at: every change to a question raises `updated_at` in the same transaction, so questions are served from
+/// memory only while the questionnaire row read for this request says they have not changed. Answering a
+/// questionnaire then reads one row instead of every question and its settings.
+pub struct QuestionCache {
+    max_entries: usize,
+    entries: Mutex<HashMap<i64, (chrono::NaiveDateTime, Arc<Vec<Question>>)>>,
+}
+
+impl QuestionCache {
+    pub fn new(max_entries: usize) -> Self {
+        QuestionCache { max_entries, entries: Mutex::new(HashMap::new()) }
+    }
+
+    pub fn get(&self, questionnaire_id: i64, updated_at: chrono::NaiveDateTime) -> Option<Arc<Vec<Question>>> {
+        let entries = self.entries.lock().ok()?;
+        entries.get(&questionnaire_id).filter(|(at, _)| *at == updated_at).map(|(_, questions)| questions.clone())
+    }
+
+    pub fn put(&self, questionnaire_id: i64, updated_at: chrono::NaiveDateTime, questions: Arc<Vec<Question>>) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= self.max_entries {
+                entries.clear();
+            }
+            entries.insert(questionnaire_id, (updated_at, questions));
+        }
     }
 }

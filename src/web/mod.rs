@@ -43,6 +43,8 @@ pub struct AppState {
     pub public_pages: cache::PageCache,
     /// Anonymous questionnaire responses per network address (see `limits`).
     pub survey_limiter: Arc<limits::SubmissionLimiter>,
+    /// Questionnaires' questions, for answering without reading them every time (see `cache::QuestionCache`).
+    pub questions: Arc<cache::QuestionCache>,
 }
 
 impl AppState {

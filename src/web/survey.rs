@@ -2,11 +2,14 @@
 //! The form works without JavaScript; conditions are evaluated on the server, which keeps no answer to a question
 //! its condition hides. A honeypot field turns away robots without bothering people.
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
 use super::auth::client_address;
+use super::cache::QuestionCache;
 use super::context::PageCtx;
 use super::error::url_encode;
 use super::markdown::Markdown;
@@ -15,8 +18,8 @@ use super::views::{csrf_field, date_fr, html_response, page, see_other, unproces
 use super::{AppError, AppState};
 use crate::domain::account::EmailAddress;
 use crate::domain::questionnaire::{
-    field_name, item_field_name, numbers, validate_response, ConditionOp, Question, QuestionType, Submitted, OTHER,
-    PROFILE_CONSENT,
+    field_name, item_field_name, numbers, validate_response, ConditionOp, FieldErrors, Question, QuestionType,
+    Submitted, OTHER, PROFILE_CONSENT,
 };
 use crate::storage::questionnaires::{self, Channel, Questionnaire};
 use crate::storage::{self, now};
@@ -374,37 +377,51 @@ fn survey_page(
     )
 }
 
+/// The questionnaire of a public link, its questions (from the instance's memory while they have not changed),
+/// and the state of the invitation given with it.
+fn load_with(
+    conn: &mut crate::storage::DbConnection,
+    cache: &QuestionCache,
+    token: &str,
+    invitation: &str,
+) -> Result<(Questionnaire, Arc<Vec<Question>>, Invitation), AppError> {
+    let questionnaire = questionnaires::find_by_token(conn, token)?.ok_or(AppError::NotFound)?;
+    let questions = match cache.get(questionnaire.id, questionnaire.updated_at) {
+        Some(questions) => questions,
+        None => {
+            let questions = Arc::new(questionnaires::questions_of(conn, questionnaire.id)?);
+            cache.put(questionnaire.id, questionnaire.updated_at, questions.clone());
+            questions
+        }
+    };
+    let invitation = if !questionnaire.invitation_only {
+        Invitation::NotNeeded
+    } else if invitation.is_empty() {
+        Invitation::Missing
+    } else if questionnaires::invitation_is_unused(conn, questionnaire.id, invitation)? {
+        Invitation::Valid
+    } else if questionnaires::invitations_of(conn, questionnaire.id)?.iter().any(|(t, _)| t == invitation) {
+        Invitation::Used
+    } else {
+        Invitation::Missing
+    };
+    Ok((questionnaire, questions, invitation))
+}
+
+async fn load(
+    state: &AppState,
+    token: String,
+    invitation: String,
+) -> Result<(Questionnaire, Arc<Vec<Question>>, Invitation), AppError> {
+    let cache = state.questions.clone();
+    state.db(move |conn| load_with(conn, &cache, &token, &invitation)).await
+}
+
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub struct InvitationQuery {
     /// A single-use invitation's token, for questionnaires that take answers only through them.
     invitation: String,
-}
-
-/// The questionnaire of a public link, its questions, and the state of the invitation given with it.
-async fn load(
-    state: &AppState,
-    token: String,
-    invitation: String,
-) -> Result<(Questionnaire, Vec<Question>, Invitation), AppError> {
-    state
-        .db(move |conn| {
-            let questionnaire = questionnaires::find_by_token(conn, &token)?.ok_or(AppError::NotFound)?;
-            let questions = questionnaires::questions_of(conn, questionnaire.id)?;
-            let invitation = if !questionnaire.invitation_only {
-                Invitation::NotNeeded
-            } else if invitation.is_empty() {
-                Invitation::Missing
-            } else if questionnaires::invitation_is_unused(conn, questionnaire.id, &invitation)? {
-                Invitation::Valid
-            } else if questionnaires::invitations_of(conn, questionnaire.id)?.iter().any(|(t, _)| *t == invitation) {
-                Invitation::Used
-            } else {
-                Invitation::Missing
-            };
-            Ok((questionnaire, questions, invitation))
-        })
-        .await
 }
 
 pub async fn show(
@@ -418,6 +435,17 @@ pub async fn show(
     Ok(survey_page(&ctx, &questionnaire, &questions, (invitation, &query.invitation), &[], Refusal::None))
 }
 
+/// What became of a submission.
+enum Outcome {
+    Recorded,
+    Closed,
+    /// The invitation is missing, unknown or already used.
+    Invitation(Invitation),
+    Robot,
+    Invalid(FieldErrors),
+    Throttled,
+}
+
 pub async fn submit(
     ctx: PageCtx,
     req: HttpRequest,
@@ -427,49 +455,59 @@ pub async fn submit(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let invitation_token = query.into_inner().invitation;
-    let (questionnaire, questions, invitation) = load(&state, token.into_inner(), invitation_token.clone()).await?;
-    let thanks = format!("{}/merci", survey_path(&questionnaire));
-    if !questionnaire.is_open(now().date()) {
-        return Err(AppError::Gone(closed_message(&questionnaire)));
-    }
-    if let Some(message) = invitation_message(invitation) {
-        return Err(AppError::Gone(message.to_owned()));
-    }
     let form = decode_form(&body)
         .ok_or_else(|| AppError::BadRequest("Le formulaire contient des caractères invalides.".into()))?;
-    if !form.value_of(HONEYPOT).is_empty() {
-        // A robot: thanked like anyone, nothing kept.
-        return Ok(see_other(&thanks));
-    }
+    let (cache, limiter, address) =
+        (state.questions.clone(), state.survey_limiter.clone(), client_address(&req, &state));
+    let (token, given) = (token.into_inner(), invitation_token.clone());
+    let answers = form.clone();
+    // Reading the questionnaire, checking the response and recording it in one trip to the database thread pool:
+    // this is the path every respondent takes.
+    let (questionnaire, questions, invitation, outcome) = state
+        .db(move |conn| {
+            let (questionnaire, questions, invitation) = load_with(conn, &cache, &token, &given)?;
+            let outcome = if !questionnaire.is_open(now().date()) {
+                Outcome::Closed
+            } else if invitation_message(invitation).is_some() {
+                Outcome::Invitation(invitation)
+            } else if !answers.value_of(HONEYPOT).is_empty() {
+                Outcome::Robot
+            } else {
+                match validate_response(&questions, answers.as_slice()) {
+                    Err(errors) => Outcome::Invalid(errors),
+                    // Counted once the response is valid: a person correcting their answers is not held back.
+                    Ok(_) if !limiter.allow(&address, std::time::Instant::now()) => Outcome::Throttled,
+                    Ok(items) => {
+                        let (id, only) = (questionnaire.id, questionnaire.invitation_only);
+                        storage::write_transaction(conn, |conn| {
+                            // The invitation is spent in the transaction that records the response: both or neither.
+                            if only && !questionnaires::use_invitation(conn, id, &given)? {
+                                return Ok::<_, AppError>(Outcome::Invitation(Invitation::Used));
+                            }
+                            questionnaires::record_response(conn, id, Channel::Online, None, &items)?;
+                            Ok(Outcome::Recorded)
+                        })?
+                    }
+                }
+            };
+            Ok((questionnaire, questions, invitation, outcome))
+        })
+        .await?;
+    let thanks = format!("{}/merci", survey_path(&questionnaire));
     let page_with = |refusal: Refusal| {
         survey_page(&ctx, &questionnaire, &questions, (invitation, &invitation_token), &form, refusal)
     };
-    let items = match validate_response(&questions, form.as_slice()) {
-        Ok(items) => items,
-        Err(errors) => return Ok(unprocessable(page_with(Refusal::Invalid(&FormErrors::from(errors))))),
-    };
-    // Counted once the response is valid: a person correcting their answers is not held back.
-    if !state.survey_limiter.allow(&client_address(&req, &state), std::time::Instant::now()) {
-        let limit = state.survey_limiter.per_hour();
-        return Ok(html_response(StatusCode::TOO_MANY_REQUESTS, page_with(Refusal::Throttled(limit))));
+    match outcome {
+        // A robot is thanked like anyone; nothing was kept.
+        Outcome::Recorded | Outcome::Robot => Ok(see_other(&thanks)),
+        Outcome::Closed => Err(AppError::Gone(closed_message(&questionnaire))),
+        Outcome::Invitation(state) => Err(AppError::Gone(invitation_message(state).unwrap_or_default().to_owned())),
+        Outcome::Invalid(errors) => Ok(unprocessable(page_with(Refusal::Invalid(&FormErrors::from(errors))))),
+        Outcome::Throttled => {
+            let limit = state.survey_limiter.per_hour();
+            Ok(html_response(StatusCode::TOO_MANY_REQUESTS, page_with(Refusal::Throttled(limit))))
+        }
     }
-    let (id, invitation_only) = (questionnaire.id, questionnaire.invitation_only);
-    let recorded = state
-        .db(move |conn| {
-            storage::write_transaction(conn, |conn| {
-                // The invitation is spent in the transaction that records the response: both or neither.
-                if invitation_only && !questionnaires::use_invitation(conn, id, &invitation_token)? {
-                    return Ok::<_, AppError>(false);
-                }
-                questionnaires::record_response(conn, id, Channel::Online, None, &items)?;
-                Ok(true)
-            })
-        })
-        .await?;
-    if !recorded {
-        return Err(AppError::Gone(invitation_message(Invitation::Used).unwrap_or_default().to_owned()));
-    }
-    Ok(see_other(&thanks))
 }
 
 fn thanks_page(ctx: &PageCtx, questionnaire: &Questionnaire, email: &str, errors: &FormErrors, kept: bool) -> Markup {
