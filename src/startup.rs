@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::mail::Mailer;
 use crate::security::{hex_decode, hex_encode, random_bytes};
 use crate::storage::{self, DbPool};
+use crate::storage::response_writer::ResponseWriter;
 use crate::web::cache::{Cached, PageCache, QuestionCache};
 use crate::web::limits::SubmissionLimiter;
 use crate::web::{middleware, routes, AppError, AppState};
@@ -50,6 +51,7 @@ impl Application {
             public_pages: PageCache::new(Duration::from_secs(60), 256),
             survey_limiter: Arc::new(SubmissionLimiter::new(config.survey_submissions_per_hour)),
             questions: Arc::new(QuestionCache::new(1000)),
+            responses: ResponseWriter::start(pool.clone()).context("démarrage du rédacteur des réponses")?,
         });
         // Blocking work (diesel, argon2) waits for a pooled connection anyway: more threads than connections would
         // only queue, and each idle thread costs memory.

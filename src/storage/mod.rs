@@ -17,6 +17,7 @@ pub mod posts;
 pub mod projects;
 pub mod providers;
 pub mod questionnaires;
+pub mod response_writer;
 pub mod schema;
 pub mod territories;
 pub mod themes;

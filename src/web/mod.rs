@@ -45,6 +45,8 @@ pub struct AppState {
     pub survey_limiter: Arc<limits::SubmissionLimiter>,
     /// Questionnaires' questions, for answering without reading them every time (see `cache::QuestionCache`).
     pub questions: Arc<cache::QuestionCache>,
+    /// Records online responses in shared transactions (see `storage::response_writer`).
+    pub responses: crate::storage::response_writer::ResponseWriter,
 }
 
 impl AppState {

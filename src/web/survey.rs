@@ -21,8 +21,9 @@ use crate::domain::questionnaire::{
     field_name, item_field_name, numbers, validate_response, ConditionOp, FieldErrors, Question, QuestionType,
     Submitted, OTHER, PROFILE_CONSENT,
 };
-use crate::storage::questionnaires::{self, Channel, Questionnaire};
 use crate::storage::{self, now};
+use crate::storage::questionnaires::{self, Questionnaire};
+use crate::storage::response_writer::{PendingResponse, Written};
 
 /// A field no person sees or fills; robots that fill every field give themselves away.
 const HONEYPOT: &str = "site_web";
@@ -461,38 +462,40 @@ pub async fn submit(
         (state.questions.clone(), state.survey_limiter.clone(), client_address(&req, &state));
     let (token, given) = (token.into_inner(), invitation_token.clone());
     let answers = form.clone();
-    // Reading the questionnaire, checking the response and recording it in one trip to the database thread pool:
-    // this is the path every respondent takes.
-    let (questionnaire, questions, invitation, outcome) = state
+    // Reading the questionnaire and checking the response in one trip to the database thread pool: this is the
+    // path every respondent takes.
+    let (questionnaire, questions, invitation, checked) = state
         .db(move |conn| {
             let (questionnaire, questions, invitation) = load_with(conn, &cache, &token, &given)?;
-            let outcome = if !questionnaire.is_open(now().date()) {
-                Outcome::Closed
+            let checked = if !questionnaire.is_open(now().date()) {
+                Err(Outcome::Closed)
             } else if invitation_message(invitation).is_some() {
-                Outcome::Invitation(invitation)
+                Err(Outcome::Invitation(invitation))
             } else if !answers.value_of(HONEYPOT).is_empty() {
-                Outcome::Robot
+                Err(Outcome::Robot)
             } else {
                 match validate_response(&questions, answers.as_slice()) {
-                    Err(errors) => Outcome::Invalid(errors),
+                    Err(errors) => Err(Outcome::Invalid(errors)),
                     // Counted once the response is valid: a person correcting their answers is not held back.
-                    Ok(_) if !limiter.allow(&address, std::time::Instant::now()) => Outcome::Throttled,
-                    Ok(items) => {
-                        let (id, only) = (questionnaire.id, questionnaire.invitation_only);
-                        storage::write_transaction(conn, |conn| {
-                            // The invitation is spent in the transaction that records the response: both or neither.
-                            if only && !questionnaires::use_invitation(conn, id, &given)? {
-                                return Ok::<_, AppError>(Outcome::Invitation(Invitation::Used));
-                            }
-                            questionnaires::record_response(conn, id, Channel::Online, None, &items)?;
-                            Ok(Outcome::Recorded)
-                        })?
-                    }
+                    Ok(_) if !limiter.allow(&address, std::time::Instant::now()) => Err(Outcome::Throttled),
+                    Ok(items) => Ok(items),
                 }
             };
-            Ok((questionnaire, questions, invitation, outcome))
+            Ok((questionnaire, questions, invitation, checked))
         })
         .await?;
+    let outcome = match checked {
+        Err(outcome) => outcome,
+        Ok(items) => {
+            // The invitation is spent in the transaction that records the response: both or neither.
+            let invitation = questionnaire.invitation_only.then(|| invitation_token.clone());
+            let pending = PendingResponse { questionnaire_id: questionnaire.id, invitation, items };
+            match state.responses.record(pending).await.map_err(|e| AppError::internal(anyhow::anyhow!(e)))? {
+                Written::Recorded => Outcome::Recorded,
+                Written::InvitationUsed => Outcome::Invitation(Invitation::Used),
+            }
+        }
+    };
     let thanks = format!("{}/merci", survey_path(&questionnaire));
     let page_with = |refusal: Refusal| {
         survey_page(&ctx, &questionnaire, &questions, (invitation, &invitation_token), &form, refusal)
