@@ -53,7 +53,10 @@ impl ResponseWriter {
     /// Records a response; returns once it is committed (or refused).
     pub async fn record(&self, response: PendingResponse) -> Result<Written, String> {
         let (reply, answer) = oneshot::channel();
-        self.sender.send(Job { response, reply }).await.map_err(|_| "le rédacteur des réponses est arrêté".to_owned())?;
+        self.sender
+            .send(Job { response, reply })
+            .await
+            .map_err(|_| "le rédacteur des réponses est arrêté".to_owned())?;
         answer.await.map_err(|_| "le rédacteur des réponses s’est arrêté".to_owned())?
     }
 }

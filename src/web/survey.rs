@@ -21,9 +21,9 @@ use crate::domain::questionnaire::{
     field_name, item_field_name, numbers, validate_response, ConditionOp, FieldErrors, Question, QuestionType,
     Submitted, OTHER, PROFILE_CONSENT,
 };
-use crate::storage::{self, now};
 use crate::storage::questionnaires::{self, Questionnaire};
 use crate::storage::response_writer::{PendingResponse, Written};
+use crate::storage::{self, now};
 
 /// A field no person sees or fills; robots that fill every field give themselves away.
 const HONEYPOT: &str = "site_web";
