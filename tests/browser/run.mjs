@@ -289,7 +289,7 @@ const PAGES = [
     as: ADMIN,
     path: () => questionnaire(),
     act: async (page) => {
-      await page.getByRole('link', { name: 'Modifier la question 1' }).click();
+      await page.getByRole('link', { name: 'Modifier la question 1', exact: true }).click();
       await page.getByRole('heading', { name: /^Modifier/ }).waitFor();
     },
   },
