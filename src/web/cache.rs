@@ -74,6 +74,38 @@ impl PageCache {
     }
 }
 
+/// A questionnaire's questions, parsed, by questionnaire, each with the questionnaire's `updated_at` it was read
+/// at: every change to a question raises `updated_at` in the same transaction, so questions are served from
+/// memory only while the questionnaire row read for this request says they have not changed. Answering a
+/// questionnaire then reads one row instead of every question and its settings.
+/// Questions with the questionnaire's `updated_at` they were read at.
+type Versioned = (chrono::NaiveDateTime, Arc<Vec<Question>>);
+
+pub struct QuestionCache {
+    max_entries: usize,
+    entries: Mutex<HashMap<i64, Versioned>>,
+}
+
+impl QuestionCache {
+    pub fn new(max_entries: usize) -> Self {
+        QuestionCache { max_entries, entries: Mutex::new(HashMap::new()) }
+    }
+
+    pub fn get(&self, questionnaire_id: i64, updated_at: chrono::NaiveDateTime) -> Option<Arc<Vec<Question>>> {
+        let entries = self.entries.lock().ok()?;
+        entries.get(&questionnaire_id).filter(|(at, _)| *at == updated_at).map(|(_, questions)| questions.clone())
+    }
+
+    pub fn put(&self, questionnaire_id: i64, updated_at: chrono::NaiveDateTime, questions: Arc<Vec<Question>>) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= self.max_entries {
+                entries.clear();
+            }
+            entries.insert(questionnaire_id, (updated_at, questions));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,33 +136,19 @@ mod tests {
         std::thread::sleep(Duration::from_millis(20));
         assert_eq!(short.get("/", 1), None, "older than the ttl");
     }
-}
 
-/// A questionnaire's questions, parsed, by questionnaire, each with the questionnaire's `updated_at` it was read
-/// at: every change to a question raises `updated_at` in the same transaction, so questions are served from
-/// memory only while the questionnaire row read for this request says they have not changed. Answering a
-/// questionnaire then reads one row instead of every question and its settings.
-pub struct QuestionCache {
-    max_entries: usize,
-    entries: Mutex<HashMap<i64, (chrono::NaiveDateTime, Arc<Vec<Question>>)>>,
-}
-
-impl QuestionCache {
-    pub fn new(max_entries: usize) -> Self {
-        QuestionCache { max_entries, entries: Mutex::new(HashMap::new()) }
-    }
-
-    pub fn get(&self, questionnaire_id: i64, updated_at: chrono::NaiveDateTime) -> Option<Arc<Vec<Question>>> {
-        let entries = self.entries.lock().ok()?;
-        entries.get(&questionnaire_id).filter(|(at, _)| *at == updated_at).map(|(_, questions)| questions.clone())
-    }
-
-    pub fn put(&self, questionnaire_id: i64, updated_at: chrono::NaiveDateTime, questions: Arc<Vec<Question>>) {
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= self.max_entries {
-                entries.clear();
-            }
-            entries.insert(questionnaire_id, (updated_at, questions));
-        }
+    #[test]
+    fn questions_are_served_while_their_questionnaire_has_not_changed() {
+        let cache = QuestionCache::new(2);
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).and_then(|d| d.and_hms_opt(10, 0, 0)).unwrap();
+        let later = day + chrono::TimeDelta::microseconds(1);
+        cache.put(1, day, Arc::new(Vec::new()));
+        assert!(cache.get(1, day).is_some());
+        assert!(cache.get(1, later).is_none(), "a change to the questionnaire misses");
+        assert!(cache.get(2, day).is_none());
+        cache.put(2, day, Arc::new(Vec::new()));
+        cache.put(3, day, Arc::new(Vec::new()));
+        assert!(cache.get(1, day).is_none(), "bounded: full, the map starts again");
+        assert!(cache.get(3, day).is_some());
     }
 }

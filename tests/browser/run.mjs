@@ -631,11 +631,16 @@ test('screenshots of the key pages at desktop and mobile widths', async () => {
     { name: 'inspiration', path: '/inspiration' },
     { name: 'ressource', path: '/inspiration/1' },
     { name: 'ressource-nouvelle', path: '/inspiration/nouvelle?theme=1', as: ADMIN },
+    { name: 'questionnaire-constructeur', path: () => questionnaire(), as: ADMIN },
+    { name: 'questionnaire-public', path: () => publicLink() },
+    { name: 'questionnaire-couverture', path: async () => `${await questionnaire()}/couverture`, as: REFERENT },
+    { name: 'questionnaire-resultats', path: async () => `${await questionnaire()}/resultats`, as: REFERENT },
   ];
   for (const [width, height, label] of [[1280, 800, 'bureau'], [390, 844, 'mobile']]) {
     for (const shot of shots) {
+      const target = typeof shot.path === 'function' ? await shot.path() : shot.path;
       const { context, page } = await session({ email: shot.as, viewport: { width, height } });
-      await page.goto(`${base}${shot.path}`);
+      await page.goto(`${base}${target}`);
       const file = path.join(ARTEFACTS, `${shot.name}-${label}.png`);
       await page.screenshot({ path: file, fullPage: true });
       const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
