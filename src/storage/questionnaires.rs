@@ -128,30 +128,49 @@ pub fn questions_of(conn: &mut DbConnection, questionnaire_id: i64) -> QueryResu
     Ok(rows.into_iter().map(question_of).collect())
 }
 
+/// What a question says, as stored: written the same way when it is added and when it is edited.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = questions, treat_none_as_null = true)]
+struct QuestionContent<'a> {
+    kind: &'static str,
+    label: &'a str,
+    help: &'a str,
+    required: bool,
+    settings: String,
+    condition_question_id: Option<i64>,
+    condition_op: Option<&'static str>,
+    condition_values: String,
+    profile: bool,
+}
+
+impl QuestionContent<'_> {
+    fn of(question: &Question) -> QuestionContent<'_> {
+        let condition = question.condition.as_ref();
+        QuestionContent {
+            kind: question.kind.code(),
+            label: &question.label,
+            help: &question.help,
+            required: question.required,
+            settings: serde_json::to_string(&question.settings).unwrap_or_else(|_| "{}".into()),
+            condition_question_id: condition.map(|c| c.question_id),
+            condition_op: condition.map(|c| c.op.code()),
+            condition_values: condition.map(|c| c.values.join("\n")).unwrap_or_default(),
+            profile: question.profile,
+        }
+    }
+}
+
 /// Adds a question at the end. Call it inside `storage::write_transaction` (the position is read, then written).
 pub fn add_question(conn: &mut DbConnection, questionnaire_id: i64, question: &Question) -> QueryResult<i64> {
     let last: Option<i32> = questions::table
         .filter(questions::questionnaire_id.eq(questionnaire_id))
         .select(diesel::dsl::max(questions::position))
         .first(conn)?;
-    let settings = serde_json::to_string(&question.settings).unwrap_or_else(|_| "{}".into());
     let id = diesel::insert_into(questions::table)
         .values((
             questions::questionnaire_id.eq(questionnaire_id),
             questions::position.eq(last.unwrap_or(0) + 1),
-            questions::kind.eq(question.kind.code()),
-            questions::label.eq(&question.label),
-            questions::help.eq(&question.help),
-            questions::required.eq(question.required),
-            questions::settings.eq(settings),
-            questions::condition_question_id.eq(question.condition.as_ref().map(|c| c.question_id)),
-            questions::condition_op.eq(question.condition.as_ref().map(|c| c.op.code())),
-            questions::condition_values.eq(question
-                .condition
-                .as_ref()
-                .map(|c| c.values.join("\n"))
-                .unwrap_or_default()),
-            questions::profile.eq(question.profile),
+            QuestionContent::of(question),
         ))
         .returning(questions::id)
         .get_result(conn)?;
@@ -167,21 +186,10 @@ pub fn is_answered(conn: &mut DbConnection, question_id: i64) -> QueryResult<boo
 /// Replaces a question's content, keeping its place. The caller checked `domain::questionnaire::orphaning_change`
 /// against `is_answered` in the same transaction. Call it inside `storage::write_transaction`.
 pub fn update_question(conn: &mut DbConnection, questionnaire_id: i64, question: &Question) -> QueryResult<bool> {
-    let settings = serde_json::to_string(&question.settings).unwrap_or_else(|_| "{}".into());
     let updated = diesel::update(
         questions::table.filter(questions::id.eq(question.id)).filter(questions::questionnaire_id.eq(questionnaire_id)),
     )
-    .set((
-        questions::kind.eq(question.kind.code()),
-        questions::label.eq(&question.label),
-        questions::help.eq(&question.help),
-        questions::required.eq(question.required),
-        questions::settings.eq(settings),
-        questions::condition_question_id.eq(question.condition.as_ref().map(|c| c.question_id)),
-        questions::condition_op.eq(question.condition.as_ref().map(|c| c.op.code())),
-        questions::condition_values.eq(question.condition.as_ref().map(|c| c.values.join("\n")).unwrap_or_default()),
-        questions::profile.eq(question.profile),
-    ))
+    .set(QuestionContent::of(question))
     .execute(conn)?;
     if updated > 0 {
         touch(conn, questionnaire_id)?;

@@ -553,6 +553,14 @@ test('an interview survives a dropped connection and moves the coverage of publi
   assert.equal(await page.getByText('Saisie interrompue retrouvée').count(), 0, 'the recorded draft is forgotten');
   await page.goto(`${base}${builder}/couverture`);
   await page.getByText('Toutes les cibles sont atteintes.').waitFor();
+  // The group downloads its responses for a spreadsheet.
+  await page.goto(`${base}${builder}/resultats`);
+  for (const [link, extension] of [['classeur Excel (.xlsx)', '.xlsx'], ['CSV pour tableur français (séparateur ;)', '.csv']]) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: link }).click()]);
+    assert.ok(download.suggestedFilename().endsWith(`-reponses${extension}`), download.suggestedFilename());
+    const file = await download.path();
+    assert.ok(statSync(file).size > 100, `${extension} export has content`);
+  }
   await context.close();
 });
 
