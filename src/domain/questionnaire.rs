@@ -810,9 +810,10 @@ pub fn conditions_broken_by(questions: &[Question], changed: &Question) -> Optio
     })
 }
 
-/// The profile questions the builder proposes (age band, situations that make people hard to reach), after the
+/// The profile questions the builder proposes (age band, situations that make people hard to reach, and the
+/// commune among `communes` — (INSEE code, name) of the territory's communes, when it has several), after the
 /// publics the Territoires en commun method asks to reach first.
-pub fn standard_profile_questions() -> Vec<Question> {
+pub fn standard_profile_questions(communes: &[(String, String)]) -> Vec<Question> {
     let choice = |code: &str, label: &str| Choice { code: code.into(), label: label.into() };
     let question = |kind, label: &str, choices: Vec<Choice>| Question {
         id: 0,
@@ -824,7 +825,7 @@ pub fn standard_profile_questions() -> Vec<Question> {
         condition: None,
         profile: true,
     };
-    vec![
+    let mut questions = vec![
         question(
             QuestionType::SingleChoice,
             "Votre tranche d’âge",
@@ -849,7 +850,12 @@ pub fn standard_profile_questions() -> Vec<Question> {
                 choice("parent_seul", "J’élève seul·e mon ou mes enfants"),
             ],
         ),
-    ]
+    ];
+    if (2..=100).contains(&communes.len()) {
+        let choices = communes.iter().map(|(code, name)| choice(code, name)).collect();
+        questions.push(question(QuestionType::SingleChoice, "Votre commune", choices));
+    }
+    questions
 }
 
 /// The answers a profile question offers, as (code, label): what coverage targets and result filters name.
@@ -1387,6 +1393,17 @@ mod tests {
         reader.condition = Some(Condition { question_id: 1, op: ConditionOp::Equals, values: vec!["b".into()] });
         assert!(conditions_broken_by(&[old.clone(), reader.clone()], &fewer).unwrap().contains("la question 2"));
         assert_eq!(conditions_broken_by(&[old, reader], &reworded), None);
+    }
+
+    #[test]
+    fn the_proposed_profile_names_the_communes_of_an_intercommunality() {
+        let communes = vec![("41018".to_owned(), "Blois".to_owned()), ("41269".to_owned(), "Vineuil".to_owned())];
+        let proposed = standard_profile_questions(&communes);
+        assert!(proposed.iter().all(|q| q.profile && !q.required && q.kind.may_be_profile()));
+        let commune = proposed.iter().find(|q| q.label == "Votre commune").unwrap();
+        assert_eq!(commune.settings.choices[1], Choice { code: "41269".into(), label: "Vineuil".into() });
+        // A single commune needs no question.
+        assert!(standard_profile_questions(&communes[..1]).iter().all(|q| q.label != "Votre commune"));
     }
 
     #[test]

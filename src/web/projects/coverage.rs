@@ -201,7 +201,7 @@ fn coverage_page(ctx: &PageCtx, coverage: &Coverage, form: Option<&[(String, Str
                     form class="form" method="post" action=(path) novalidate {
                         (csrf_field(ctx))
                         @for question in &coverage.profile {
-                            fieldset class="field" {
+                            fieldset class="field targets" {
                                 legend { (question.label) }
                                 @for (code, label) in profile_values(question) {
                                     @let name = target_field_name(question.id, &code);

@@ -12,11 +12,13 @@ use crate::domain::questionnaire::{
     choices_text, conditions_broken_by, numbers, orphaning_change, parse_question, standard_profile_questions,
     ConditionOp, NewQuestionnaire, Question, QuestionInput, QuestionType,
 };
+use crate::domain::territory::TerritoryKind;
 use crate::security::random_token;
 use crate::storage;
 use crate::storage::collectivities::territory_of_collectivity;
 use crate::storage::projects::{self, Project};
 use crate::storage::questionnaires::{self, Questionnaire, RemoveOutcome};
+use crate::storage::territories::communes_of_epci;
 use crate::web::context::PageCtx;
 use crate::web::survey::{questions_fields, survey_path, survey_script};
 use crate::web::views::{
@@ -560,10 +562,18 @@ pub async fn add_standard_profile(
     let builder = load_builder(&state, &ctx, id.into_inner()).await?;
     let questionnaire_id = builder.questionnaire.id;
     let existing: Vec<String> = builder.questions.iter().map(|q| q.label.clone()).collect();
+    let collectivity_id = builder.questionnaire.collectivity_id;
     state
         .db(move |conn| {
+            // An intercommunality's communes, for a "Votre commune" profile question.
+            let communes: Vec<(String, String)> = match territory_of_collectivity(conn, collectivity_id)? {
+                Some(territory) if territory.kind() == TerritoryKind::Epci => {
+                    communes_of_epci(conn, &territory.code)?.into_iter().map(|c| (c.code, c.name)).collect()
+                }
+                _ => Vec::new(),
+            };
             storage::write_transaction(conn, |conn| {
-                for question in standard_profile_questions().iter().filter(|q| !existing.contains(&q.label)) {
+                for question in standard_profile_questions(&communes).iter().filter(|q| !existing.contains(&q.label)) {
                     questionnaires::add_question(conn, questionnaire_id, question)?;
                 }
                 Ok::<_, AppError>(())
