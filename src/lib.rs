@@ -4,6 +4,7 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod geo;
 pub mod import;
 pub mod mail;
 pub mod security;
