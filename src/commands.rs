@@ -146,6 +146,40 @@ pub fn import_territories(config: &Config, files: &[PathBuf], skip_invalid: bool
     }
 }
 
+/// Imports territory outlines, file by file (each file all or nothing), and says what matched nothing.
+pub fn import_boundaries(config: &Config, files: &[PathBuf]) -> anyhow::Result<()> {
+    let pool = prepare_database(config)?;
+    let mut conn = pool.get()?;
+    for path in files {
+        let text = std::fs::read_to_string(path).with_context(|| format!("lecture de {}", path.display()))?;
+        let report = crate::import::boundaries::import_boundaries(&mut conn, &text)
+            .map_err(|message| anyhow::anyhow!("{} : {message} Rien n’a été importé de ce fichier.", path.display()))?;
+        if report.lambert93 {
+            println!("{} : coordonnées en Lambert-93, converties en WGS84.", path.display());
+        }
+        for (kind, count) in &report.stored {
+            println!("{} : contours enregistrés — {} : {count}", path.display(), kind.plural_label());
+        }
+        if !report.unknown.is_empty() {
+            println!(
+                "{} : {} code(s) sans territoire connu (communes fusionnées depuis ?) : {}",
+                path.display(),
+                report.unknown.len(),
+                report.unknown.join(", ")
+            );
+        }
+        if report.without_code + report.points > 0 {
+            println!(
+                "{} : ignorés — {} objet(s) sans code officiel, {} point(s)",
+                path.display(),
+                report.without_code,
+                report.points
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Reads a password for `create-admin`: from `ENCOMMUN_ADMIN_PASSWORD`, or typed twice on the terminal.
 pub fn read_new_password() -> anyhow::Result<String> {
     if let Ok(password) = std::env::var("ENCOMMUN_ADMIN_PASSWORD") {

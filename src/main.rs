@@ -67,6 +67,13 @@ enum Command {
         #[arg(long)]
         skip_invalid: bool,
     },
+    /// Importe les contours des territoires (GeoJSON en WGS84 ou Lambert-93), rapprochés par leur code officiel.
+    #[command(name = "import-boundaries", help_template = HELP)]
+    ImportBoundaries {
+        /// Fichiers GeoJSON, par exemple communes.geojson epci.geojson.
+        #[arg(required = true, value_name = "FICHIER")]
+        files: Vec<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -94,5 +101,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ImportTerritories { files, skip_invalid } => {
             commands::import_territories(&config, &files, skip_invalid)
         }
+        Command::ImportBoundaries { files } => commands::import_boundaries(&config, &files),
     }
 }

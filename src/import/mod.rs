@@ -1,4 +1,5 @@
 //! Imports of official files. Parsing is pure (file → validated rows + errors with their line); storing happens in
 //! one transaction, so a rejected import writes nothing.
 
+pub mod boundaries;
 pub mod territories;

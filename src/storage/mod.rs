@@ -6,6 +6,7 @@
 //! nowhere else.
 
 pub mod activity;
+pub mod boundaries;
 pub mod collectivities;
 pub mod events;
 pub mod inquiry;

@@ -470,3 +470,18 @@ diesel::allow_columns_to_appear_in_same_group_by_clause!(
     responses::channel,
     responses::interviewer_id,
 );
+
+diesel::table! {
+    territory_boundaries (territory_id) {
+        territory_id -> BigInt,
+        geometry -> Text,
+        min_lon -> Double,
+        min_lat -> Double,
+        max_lon -> Double,
+        max_lat -> Double,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(territory_boundaries -> territories (territory_id));
+diesel::allow_tables_to_appear_in_same_query!(territory_boundaries, territories);

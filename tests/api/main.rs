@@ -7,6 +7,7 @@ mod helpers;
 mod hostile;
 
 mod accounts;
+mod boundaries;
 mod inquiry;
 mod inspiration;
 mod invitations;

@@ -1,0 +1,100 @@
+//! Territory outlines from GeoJSON (communes, EPCI, départements), matched to territories by their official code:
+//! a code that matches nothing is reported (often a commune merged since the file was made), points are ignored,
+//! and the outlines are stored in one transaction — all or nothing.
+
+use crate::domain::territory::TerritoryKind;
+use crate::geo::geojson::{self, Crs, Geometry};
+use crate::storage::{self, boundaries, territories, DbConnection};
+
+/// Properties that hold a territory's official code in the files people have.
+const CODE_KEYS: [&str; 10] = [
+    "code",
+    "codgeo",
+    "insee",
+    "code_insee",
+    "INSEE_COM",
+    "siren",
+    "siren_epci",
+    "SIREN_EPCI",
+    "code_epci",
+    "CODE_DEPT",
+];
+
+/// What an import did.
+#[derive(Debug, Default, PartialEq)]
+pub struct BoundaryReport {
+    /// Outlines stored, per kind of territory.
+    pub stored: Vec<(TerritoryKind, usize)>,
+    /// Codes that match no territory (merged communes, a typo), in the file's order.
+    pub unknown: Vec<String>,
+    /// Features without a recognisable code, and points (not outlines).
+    pub without_code: usize,
+    pub points: usize,
+    pub lambert93: bool,
+}
+
+/// The kind of territory an official code names: 9 digits an EPCI (SIREN), 5 characters a commune (INSEE, with
+/// 2A / 2B for Corsica), 2 or 3 a département.
+pub fn kind_of_code(code: &str) -> Option<TerritoryKind> {
+    let digits = code.chars().all(|c| c.is_ascii_digit());
+    let corsica = code.starts_with("2A") || code.starts_with("2B");
+    match code.len() {
+        9 if digits => Some(TerritoryKind::Epci),
+        5 if digits || (corsica && code[2..].chars().all(|c| c.is_ascii_digit())) => Some(TerritoryKind::Commune),
+        2 | 3 if digits || (code.len() == 2 && corsica) => Some(TerritoryKind::Departement),
+        _ => None,
+    }
+}
+
+/// Reads a GeoJSON text and stores the outlines it gives.
+pub fn import_boundaries(conn: &mut DbConnection, text: &str) -> Result<BoundaryReport, String> {
+    let collection = geojson::read(text)?;
+    let mut report = BoundaryReport { lambert93: collection.crs == Crs::Lambert93, ..BoundaryReport::default() };
+    storage::write_transaction(conn, |conn| {
+        for feature in &collection.features {
+            let Geometry::Area(area) = &feature.geometry else {
+                report.points += 1;
+                continue;
+            };
+            let Some((kind, code)) =
+                feature.property(&CODE_KEYS).and_then(|code| Some((kind_of_code(&code)?, code)))
+            else {
+                report.without_code += 1;
+                continue;
+            };
+            match territories::find_territory(conn, kind, &code)? {
+                Some(territory) => {
+                    boundaries::set_boundary(conn, territory.id, area)?;
+                    match report.stored.iter_mut().find(|(k, _)| *k == kind) {
+                        Some((_, n)) => *n += 1,
+                        None => report.stored.push((kind, 1)),
+                    }
+                }
+                None => report.unknown.push(code),
+            }
+        }
+        if report.stored.is_empty() {
+            anyhow::bail!("Aucun contour ne correspond à un territoire connu : importez d’abord les territoires (import-territories), ou vérifiez que les objets portent leur code officiel (propriété « code »).");
+        }
+        Ok::<_, anyhow::Error>(())
+    })
+    .map_err(|e| e.to_string())?;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn official_codes_say_their_kind() {
+        assert_eq!(kind_of_code("86066"), Some(TerritoryKind::Commune));
+        assert_eq!(kind_of_code("2A004"), Some(TerritoryKind::Commune));
+        assert_eq!(kind_of_code("248600413"), Some(TerritoryKind::Epci));
+        assert_eq!(kind_of_code("41"), Some(TerritoryKind::Departement));
+        assert_eq!(kind_of_code("2B"), Some(TerritoryKind::Departement));
+        assert_eq!(kind_of_code("974"), Some(TerritoryKind::Departement));
+        assert_eq!(kind_of_code("Blois"), None);
+        assert_eq!(kind_of_code("8606"), None);
+    }
+}

@@ -1,0 +1,75 @@
+//! Territory outlines: every shared GeoJSON file imports against the official territories, stale codes (communes
+//! merged since 2018) are reported, a file of points only is refused whole, and points find their commune.
+
+use std::path::Path;
+
+use encommun::domain::territory::TerritoryKind;
+use encommun::geo::shapes::AreaIndex;
+use encommun::import::boundaries::import_boundaries;
+use encommun::import::territories::{import_files, parse_file, ImportOptions};
+use encommun::storage::boundaries::{areas_of_kind, count_boundaries_by_kind};
+use encommun::storage::territories::find_territory_by_id;
+
+use crate::helpers::{with_conn, TestApp};
+use crate::on_both_backends;
+
+on_both_backends!(every_shared_outline_file_imports_and_points_find_their_commune);
+
+fn shared(path: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(path)).unwrap()
+}
+
+async fn every_shared_outline_file_imports_and_points_find_their_commune(app: TestApp) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/territories");
+    let files: Vec<_> = ["regions.json", "departements.json", "epci-2026.json", "communes-2026.csv"]
+        .iter()
+        .map(|f| parse_file(&dir.join(f)).unwrap())
+        .collect();
+    with_conn(&app, |conn| {
+        import_files(conn, &files, &ImportOptions { skip_invalid: false }, &mut |_| {}, &mut |_| {}).unwrap();
+        // Nothing matches yet: a file of points only is refused, and nothing is written.
+        let points = import_boundaries(conn, &shared("anct/epci-points-lambert93.geojson")).unwrap_err();
+        assert!(points.contains("Aucun contour"), "{points}");
+        assert!(count_boundaries_by_kind(conn).unwrap().is_empty());
+
+        let report = import_boundaries(conn, &shared("boundaries/communes-86-cog2018.geojson")).unwrap();
+        assert_eq!(report.stored, [(TerritoryKind::Commune, 265)]);
+        assert_eq!(
+            report.unknown,
+            ["86021", "86056", "86166", "86277", "86043", "86067", "86188", "86231", "86278"],
+            "the 2018 communes merged since"
+        );
+        let report = import_boundaries(conn, &shared("boundaries/communes-6-departements.geojson")).unwrap();
+        assert_eq!(report.stored, [(TerritoryKind::Commune, 2136)]);
+        assert!(report.unknown.is_empty());
+        let report = import_boundaries(conn, &shared("boundaries/epci-6-departements-dissolved.geojson")).unwrap();
+        assert_eq!(report.stored, [(TerritoryKind::Epci, 67)]);
+        let report = import_boundaries(conn, &shared("boundaries/departements-simplifies.geojson")).unwrap();
+        assert_eq!(report.stored, [(TerritoryKind::Departement, 96)]);
+        // A single Feature, not a collection: Loir-et-Cher's finer outline replaces the simplified one.
+        let report = import_boundaries(conn, &shared("boundaries/departement-41-single-feature.geojson")).unwrap();
+        assert_eq!(report.stored, [(TerritoryKind::Departement, 1)]);
+
+        let mut counts = count_boundaries_by_kind(conn).unwrap();
+        counts.sort();
+        // Importing 86 twice (2018, then the current file) leaves one outline per commune.
+        assert_eq!(counts, [("commune".to_owned(), 2136), ("departement".to_owned(), 96), ("epci".to_owned(), 67)]);
+
+        // Town halls find their commune: Blois, Châtellerault, Cahors (coordinates of mairies-6-departements.csv).
+        let index = AreaIndex::new(areas_of_kind(conn, TerritoryKind::Commune).unwrap(), 0.05);
+        let halls_file = shared("places/mairies-6-departements.csv");
+        let mut halls = csv::Reader::from_reader(halls_file.as_bytes());
+        let mut found = 0;
+        for row in halls.records() {
+            let row = row.unwrap();
+            let (code, lon, lat) = (&row[0], row[10].parse::<f64>(), row[11].parse::<f64>());
+            let (Ok(lon), Ok(lat)) = (lon, lat) else { continue };
+            if ["41018", "86066", "46042"].contains(&code) {
+                let territory = index.locate(lon, lat).and_then(|id| find_territory_by_id(conn, *id).unwrap()).unwrap();
+                assert_eq!(territory.code, code);
+                found += 1;
+            }
+        }
+        assert_eq!(found, 3);
+    });
+}
