@@ -100,6 +100,10 @@ fn dashboard_page(ctx: &PageCtx, data: &Dashboard, submitted: Submitted) -> Mark
                     a href="/inspiration" { "la liste des ressources" } "."
                 }
             }
+            section aria-labelledby="contours" {
+                h2 id="contours" { "Contours des territoires" }
+                p { a href="/admin/contours" { "Importer les contours des communes, EPCI ou départements" } " (GeoJSON), pour les cartes des diagnostics." }
+            }
             section aria-labelledby="prestataires" {
                 h2 id="prestataires" { "Prestataires" }
                 @for (provider, members) in &data.providers {

@@ -6,6 +6,7 @@ pub mod account;
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod boundaries;
 pub mod cache;
 pub mod collectivities;
 pub mod context;
@@ -162,6 +163,8 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/projets/{id}/evenements/{event}/inscription", projects::events::registration);
     r.post("/projets/{id}/evenements/{event}/compte-rendu", projects::events::minutes);
     r.get("/admin", admin::dashboard);
+    r.get("/admin/contours", boundaries::show);
+    r.post("/admin/contours", boundaries::upload);
     r.post("/admin/prestataires", admin::create_provider);
     r.post("/admin/prestataires/{id}/invitations", admin::invite_provider_member);
 }

@@ -13,7 +13,46 @@ use encommun::storage::territories::find_territory_by_id;
 use crate::helpers::{with_conn, TestApp};
 use crate::on_both_backends;
 
-on_both_backends!(every_shared_outline_file_imports_and_points_find_their_commune);
+on_both_backends!(
+    every_shared_outline_file_imports_and_points_find_their_commune,
+    the_agency_uploads_outlines_and_reads_what_matched,
+);
+
+/// Posts `data` as the file of the upload form at `path`, as a browser would.
+async fn upload(client: &crate::helpers::Client, path: &str, data: &str) -> crate::helpers::Page {
+    let token = client.get(path).await.csrf_token();
+    let boundary = "----limite-du-test";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"contours.geojson\"\r\nContent-Type: application/geo+json\r\n\r\n{data}\r\n--{boundary}--\r\n"
+    );
+    client
+        .post_raw(
+            &format!("{path}?csrf_token={token}"),
+            &format!("multipart/form-data; boundary={boundary}"),
+            body.into_bytes(),
+        )
+        .await
+}
+
+async fn the_agency_uploads_outlines_and_reads_what_matched(app: TestApp) {
+    app.load_demo();
+    let admin = crate::questionnaires::logged_in(&app, crate::questionnaires::ADMIN).await;
+    admin
+        .get("/admin/contours")
+        .await
+        .assert_status(200)
+        .assert_contains("<strong>0</strong> départements avec un contour");
+    // The demo knows Loir-et-Cher: its outline, a single Feature, is stored.
+    let page = upload(&admin, "/admin/contours", &shared("boundaries/departement-41-single-feature.geojson")).await;
+    page.assert_status(200)
+        .assert_contains("1 contour(s) enregistré(s) — départements")
+        .assert_contains("<strong>1</strong> départements avec un contour");
+    // Lambert-93 points only: refused whole, in French.
+    let page = upload(&admin, "/admin/contours", &shared("anct/epci-points-lambert93.geojson")).await;
+    page.assert_status(422).assert_contains("Aucun contour ne correspond").assert_contains("Rien n’a été importé");
+    let page = upload(&admin, "/admin/contours", "{\"type\": \"Nimporte\"}").await;
+    page.assert_status(422).assert_contains("FeatureCollection ou une Feature");
+}
 
 fn shared(path: &str) -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(path)).unwrap()

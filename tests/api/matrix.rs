@@ -571,6 +571,9 @@ const CASES: &[Case] = &[
         form: &[],
         expect: LEADS,
     },
+    Case { method: "GET", pattern: "/admin/contours", path: "/admin/contours", form: &[], expect: AGENCY },
+    // Not a file upload: refused as input once the person is the agency.
+    Case { method: "POST", pattern: "/admin/contours", path: "/admin/contours", form: &[], expect: AGENCY },
     // Anyone answers a questionnaire by its public link, with or without an account.
     Case { method: "GET", pattern: "/q/{token}", path: "/q/jeton-de-la-matrice", form: &[], expect: ALL },
     Case { method: "POST", pattern: "/q/{token}", path: "/q/jeton-de-la-matrice", form: &[], expect: ALL },

@@ -22,6 +22,7 @@ const REFERENT = 'referente@agglopolys.demo.encommun.fr';
 const PROVIDER = 'prestataire@demo.encommun.fr';
 const CHATELLERAULT = 'agent@grand-chatellerault.demo.encommun.fr';
 const XLSFORM = path.resolve(import.meta.dirname, '../../../shared/data/questionnaires/xlsform-civil-society-survey-de.xlsx');
+const DEPARTEMENT_41 = path.resolve(import.meta.dirname, '../../../shared/data/boundaries/departement-41-single-feature.geojson');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 
 let server;
@@ -301,6 +302,17 @@ const PAGES = [
       await page.getByLabel('Fichier XLSForm').setInputFiles(XLSFORM);
       await page.getByRole('button', { name: 'Importer' }).click();
       await page.getByRole('heading', { name: /^Questionnaire importé/ }).waitFor();
+    },
+  },
+  { name: 'contours', as: ADMIN, path: '/admin/contours' },
+  {
+    name: 'contours-import',
+    as: ADMIN,
+    path: '/admin/contours',
+    act: async (page) => {
+      await page.getByLabel('Fichier GeoJSON').setInputFiles(DEPARTEMENT_41);
+      await page.getByRole('button', { name: 'Importer les contours' }).click();
+      await page.getByRole('status').waitFor();
     },
   },
   { name: 'questionnaire-public', path: () => publicLink() },

@@ -1,0 +1,99 @@
+//! The agency uploads territory outlines (GeoJSON, WGS84 or Lambert-93), as `encommun import-boundaries` does, and
+//! reads what was stored, what was converted and which codes matched no territory.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use maud::{html, Markup};
+
+use super::context::PageCtx;
+use super::upload;
+use super::views::{html_response, page};
+use super::{AppError, AppState};
+use crate::domain::territory::TerritoryKind;
+use crate::import::boundaries::{import_boundaries, BoundaryReport};
+use crate::storage::boundaries::count_boundaries_by_kind;
+
+/// Largest file accepted: the communes of a whole region, simplified, weigh tens of megabytes.
+const MAX_UPLOAD: usize = 64 * 1024 * 1024;
+const PATH: &str = "/admin/contours";
+
+fn boundaries_page(ctx: &PageCtx, counts: &[(String, i64)], outcome: Option<Result<&BoundaryReport, &str>>) -> Markup {
+    let count_of = |kind: TerritoryKind| counts.iter().find(|(k, _)| k == kind.code()).map_or(0, |(_, n)| *n);
+    page(
+        ctx,
+        "Contours des territoires",
+        html! {
+            p class="breadcrumb" { a href="/admin" { "Administration" } " › Contours des territoires" }
+            h1 { "Contours des territoires" }
+            p { "Les contours servent aux cartes des diagnostics et à situer les acteurs et les lieux dans leur commune. Ils sont rapprochés des territoires par leur code officiel (code INSEE de la commune, SIREN de l’EPCI, code du département)." }
+            ul class="stats" {
+                @for kind in [TerritoryKind::Commune, TerritoryKind::Epci, TerritoryKind::Departement] {
+                    li { strong { (count_of(kind)) } " " (kind.plural_label()) " avec un contour" }
+                }
+            }
+            @match outcome {
+                Some(Ok(report)) => {
+                    div class="notice notice-success" role="status" {
+                        @for (kind, n) in &report.stored { p { (n) " contour(s) enregistré(s) — " (kind.plural_label()) "." } }
+                        @if report.lambert93 { p { "Les coordonnées étaient en Lambert-93 : elles ont été converties en WGS84." } }
+                    }
+                    @if !report.unknown.is_empty() {
+                        div class="notice notice-warning" {
+                            p { (report.unknown.len()) " code(s) ne correspondent à aucun territoire (des communes fusionnées depuis la date du fichier, le plus souvent) : " (report.unknown.join(", ")) "." }
+                        }
+                    }
+                    @if report.without_code + report.points > 0 {
+                        p { "Ignorés : " (report.without_code) " objet(s) sans code officiel, " (report.points) " point(s)." }
+                    }
+                }
+                Some(Err(message)) => {
+                    div class="notice notice-error" role="alert" { p { (message) } p { "Rien n’a été importé de ce fichier." } }
+                }
+                None => {}
+            }
+            h2 { "Importer un fichier" }
+            form class="form" method="post" enctype="multipart/form-data" action={ (PATH) "?csrf_token=" (ctx.csrf_token()) } {
+                div class="field" {
+                    label for="fichier" { "Fichier GeoJSON (64 Mo au plus)" }
+                    p class="hint" id="fichier-aide" { "Une FeatureCollection ou une Feature ; polygones ou multipolygones ; en WGS84 (EPSG:4326) ou en Lambert-93 (EPSG:2154), reconnu et converti. Un contour déjà connu est remplacé." }
+                    input type="file" id="fichier" name="fichier" accept=".geojson,.json,application/geo+json,application/json" required aria-describedby="fichier-aide";
+                }
+                button class="button" type="submit" { "Importer les contours" }
+            }
+        },
+    )
+}
+
+pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, AppError> {
+    ctx.require_admin()?;
+    let counts = state.db(|conn| Ok(count_boundaries_by_kind(conn)?)).await?;
+    Ok(boundaries_page(&ctx, &counts, None))
+}
+
+pub async fn upload(
+    ctx: PageCtx,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    ctx.require_admin()?;
+    let body = upload::read_body(payload, MAX_UPLOAD).await?;
+    let parts = upload::parts(&req, &body)?;
+    let text = parts
+        .iter()
+        .find(|p| p.name == "fichier" && !p.data.is_empty())
+        .map(|p| p.text().ok_or("Le fichier n’est pas du texte UTF-8 : enregistrez-le en GeoJSON (UTF-8)."))
+        .unwrap_or(Err("Choisissez un fichier GeoJSON à importer."))
+        .map(str::to_owned);
+    let (outcome, counts) = state
+        .db(move |conn| {
+            let outcome = text.map_err(str::to_owned).and_then(|text| import_boundaries(conn, &text));
+            Ok((outcome, count_boundaries_by_kind(conn)?))
+        })
+        .await?;
+    let status = if outcome.is_ok() {
+        actix_web::http::StatusCode::OK
+    } else {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(html_response(status, boundaries_page(&ctx, &counts, Some(outcome.as_ref().map_err(String::as_str)))))
+}
