@@ -4,3 +4,4 @@
 pub mod geojson;
 pub mod projection;
 pub mod shapes;
+pub mod svg;

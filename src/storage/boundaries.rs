@@ -52,3 +52,12 @@ pub fn count_boundaries_by_kind(conn: &mut DbConnection) -> QueryResult<Vec<(Str
         .select((territories::kind, diesel::dsl::count_star()))
         .load(conn)
 }
+
+/// The outlines of the given territories that have one.
+pub fn areas_of_territories(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, Area)>> {
+    let rows: Vec<(i64, String)> = territory_boundaries::table
+        .filter(territory_boundaries::territory_id.eq_any(ids))
+        .select((territory_boundaries::territory_id, territory_boundaries::geometry))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(id, geometry)| Some((id, area_of(&geometry)?))).collect())
+}

@@ -50,6 +50,17 @@ async fn the_agency_uploads_outlines_and_reads_what_matched(app: TestApp) {
     // Lambert-93 points only: refused whole, in French.
     let page = upload(&admin, "/admin/contours", &shared("anct/epci-points-lambert93.geojson")).await;
     page.assert_status(422).assert_contains("Aucun contour ne correspond").assert_contains("Rien n’a été importé");
+    // Agglopolys's outline and Blois's: the group page of its inquiry group draws them, the commune listed.
+    upload(&admin, "/admin/contours", &shared("boundaries/epci-6-departements-dissolved.geojson"))
+        .await
+        .assert_status(200);
+    upload(&admin, "/admin/contours", &shared("boundaries/communes-6-departements.geojson")).await.assert_status(200);
+    let group = crate::questionnaires::group_path(&app);
+    let page = admin.get(&group).await;
+    page.assert_status(200)
+        .assert_contains("Carte de CA de Blois ''Agglopolys'' et de sa commune")
+        .assert_contains("class=\"map-outline\"")
+        .assert_contains("<li>Blois<span class=\"meta\"> (47219 hab.)</span></li>");
     let page = upload(&admin, "/admin/contours", "{\"type\": \"Nimporte\"}").await;
     page.assert_status(422).assert_contains("FeatureCollection ou une Feature");
 }

@@ -22,7 +22,7 @@ const REFERENT = 'referente@agglopolys.demo.encommun.fr';
 const PROVIDER = 'prestataire@demo.encommun.fr';
 const CHATELLERAULT = 'agent@grand-chatellerault.demo.encommun.fr';
 const XLSFORM = path.resolve(import.meta.dirname, '../../../shared/data/questionnaires/xlsform-civil-society-survey-de.xlsx');
-const DEPARTEMENT_41 = path.resolve(import.meta.dirname, '../../../shared/data/boundaries/departement-41-single-feature.geojson');
+const EPCI_OUTLINES = path.resolve(import.meta.dirname, '../../../shared/data/boundaries/epci-6-departements-dissolved.geojson');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 
 let server;
@@ -310,11 +310,13 @@ const PAGES = [
     as: ADMIN,
     path: '/admin/contours',
     act: async (page) => {
-      await page.getByLabel('Fichier GeoJSON').setInputFiles(DEPARTEMENT_41);
+      await page.getByLabel('Fichier GeoJSON').setInputFiles(EPCI_OUTLINES);
       await page.getByRole('button', { name: 'Importer les contours' }).click();
       await page.getByRole('status').waitFor();
     },
   },
+  // After that import, Agglopolys's group page shows its map.
+  { name: 'groupe-enquete-carte', as: REFERENT, path: '/projets/1/groupes/1' },
   { name: 'questionnaire-public', path: () => publicLink() },
   { name: 'questionnaire-merci', path: async () => `${await publicLink()}/merci` },
   {

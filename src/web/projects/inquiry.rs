@@ -8,6 +8,7 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use super::perimeter::{perimeter_section, Perimeter};
 use super::questionnaires::{builder_path, create_for_group, section as questionnaires_section, QuestionnaireForm};
 use super::{project_and_access, project_path, Access};
 use crate::domain::inquiry::{MemberCategory, Mixedness, NewMember};
@@ -106,6 +107,7 @@ pub fn groups_of_project(
 struct Group {
     project: Project,
     territory: String,
+    perimeter: Option<Perimeter>,
     members: Vec<InquiryMember>,
     questionnaires: Vec<(Questionnaire, i64)>,
 }
@@ -125,10 +127,11 @@ async fn load_group(state: &AppState, project: Project, collectivity_id: i64) ->
             if !enrolment.is_some_and(|e| e.is_active_participant()) {
                 return Err(AppError::NotFound);
             }
-            let territory = territory_of_collectivity(conn, collectivity_id)?.ok_or(AppError::NotFound)?.name;
+            let territory = territory_of_collectivity(conn, collectivity_id)?.ok_or(AppError::NotFound)?;
+            let perimeter = Perimeter::load(conn, &territory)?;
             let members = inquiry::members_of_group(conn, project.id, collectivity_id)?;
             let questionnaires = questionnaires::questionnaires_of_group(conn, project.id, collectivity_id)?;
-            Ok(Group { project, territory, members, questionnaires })
+            Ok(Group { project, territory: territory.name, perimeter, members, questionnaires })
         })
         .await
 }
@@ -170,6 +173,7 @@ fn group_page(
         html! {
             p class="breadcrumb" { a href=(project_path(project.id)) { (project.title) } " › Groupes d’enquête" }
             h1 { (title) }
+            @if let Some(perimeter) = &group.perimeter { (perimeter_section(perimeter)) }
             section aria-labelledby="mixite" {
                 h2 id="mixite" { "Mixité du groupe" }
                 (indicator(&mixedness))

@@ -10,6 +10,7 @@ pub mod export;
 pub mod inquiry;
 pub mod interviews;
 pub mod news;
+pub mod perimeter;
 pub mod questionnaires;
 pub mod results;
 pub mod steering;
