@@ -858,7 +858,8 @@ pub fn standard_profile_questions(communes: &[(String, String)]) -> Vec<Question
     questions
 }
 
-/// The answers a profile question offers, as (code, label): what coverage targets and result filters name.
+/// The answers a choice or yes / no question offers, as (code, label): what coverage targets, result filters,
+/// condition notes and the codebook name.
 pub fn profile_values(question: &Question) -> Vec<(String, String)> {
     match question.kind {
         QuestionType::YesNo => vec![("oui".into(), "Oui".into()), ("non".into(), "Non".into())],

@@ -423,8 +423,7 @@ pub fn collection_breakdown(
         .select((responses::channel, responses::interviewer_id, diesel::dsl::count_star()))
         .load(conn)?;
     let ids: Vec<i64> = grouped.iter().filter_map(|(_, id, _)| *id).collect();
-    let names: Vec<(i64, String)> =
-        users::table.filter(users::id.eq_any(&ids)).select((users::id, users::display_name)).load(conn)?;
+    let names = names_of(conn, &ids)?;
     let mut rows: Vec<(String, Option<String>, i64)> = grouped
         .into_iter()
         .map(|(channel, id, n)| {
@@ -632,15 +631,19 @@ pub fn invitations_of(
         .load(conn)
 }
 
-/// Whether an invitation exists for this questionnaire and has not been used.
-pub fn invitation_is_unused(conn: &mut DbConnection, questionnaire_id: i64, token: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        survey_invitations::table
-            .filter(survey_invitations::token.eq(token))
-            .filter(survey_invitations::questionnaire_id.eq(questionnaire_id))
-            .filter(survey_invitations::used_at.is_null()),
-    ))
-    .get_result(conn)
+/// An invitation of this questionnaire: None when there is no such invitation, else when it was used (None if
+/// not yet).
+pub fn find_invitation(
+    conn: &mut DbConnection,
+    questionnaire_id: i64,
+    token: &str,
+) -> QueryResult<Option<Option<NaiveDateTime>>> {
+    survey_invitations::table
+        .filter(survey_invitations::token.eq(token))
+        .filter(survey_invitations::questionnaire_id.eq(questionnaire_id))
+        .select(survey_invitations::used_at)
+        .first(conn)
+        .optional()
 }
 
 /// Uses an invitation, once: false when it is unknown or already used. The conditional update is what makes two

@@ -18,8 +18,8 @@ use super::views::{csrf_field, date_fr, html_response, page, see_other, unproces
 use super::{AppError, AppState};
 use crate::domain::account::EmailAddress;
 use crate::domain::questionnaire::{
-    field_name, item_field_name, numbers, validate_response, ConditionOp, FieldErrors, Question, QuestionType,
-    Submitted, OTHER, PROFILE_CONSENT,
+    field_name, item_field_name, numbers, profile_values, validate_response, ConditionOp, FieldErrors, Question,
+    QuestionType, Submitted, OTHER, PROFILE_CONSENT,
 };
 use crate::storage::questionnaires::{self, Questionnaire};
 use crate::storage::response_writer::{PendingResponse, Written};
@@ -40,15 +40,7 @@ fn number_of(questions: &[Question], id: i64) -> Option<usize> {
 
 /// The label of an answer code of a question, as a respondent reads it.
 fn answer_label(question: &Question, code: &str) -> String {
-    match question.kind {
-        QuestionType::YesNo => if code == "oui" { "Oui" } else { "Non" }.to_owned(),
-        _ => question
-            .settings
-            .choices
-            .iter()
-            .find(|c| c.code == code)
-            .map_or_else(|| code.to_owned(), |c| c.label.clone()),
-    }
+    profile_values(question).into_iter().find(|(c, _)| c == code).map_or_else(|| code.to_owned(), |(_, label)| label)
 }
 
 /// When a question is asked, in words: shown beside it, since without JavaScript every question is on the page.
@@ -395,16 +387,14 @@ fn load_with(
             questions
         }
     };
-    let invitation = if !questionnaire.invitation_only {
-        Invitation::NotNeeded
-    } else if invitation.is_empty() {
-        Invitation::Missing
-    } else if questionnaires::invitation_is_unused(conn, questionnaire.id, invitation)? {
-        Invitation::Valid
-    } else if questionnaires::invitations_of(conn, questionnaire.id)?.iter().any(|(t, _)| t == invitation) {
-        Invitation::Used
-    } else {
-        Invitation::Missing
+    let invitation = match (questionnaire.invitation_only, invitation) {
+        (false, _) => Invitation::NotNeeded,
+        (true, "") => Invitation::Missing,
+        (true, token) => match questionnaires::find_invitation(conn, questionnaire.id, token)? {
+            Some(None) => Invitation::Valid,
+            Some(Some(_)) => Invitation::Used,
+            None => Invitation::Missing,
+        },
     };
     Ok((questionnaire, questions, invitation))
 }
@@ -416,6 +406,11 @@ async fn load(
 ) -> Result<(Questionnaire, Arc<Vec<Question>>, Invitation), AppError> {
     let cache = state.questions.clone();
     state.db(move |conn| load_with(conn, &cache, &token, &invitation)).await
+}
+
+/// The questionnaire of a public link alone (the thanks and feedback pages need no questions).
+async fn questionnaire_of(state: &AppState, token: String) -> Result<Questionnaire, AppError> {
+    state.db(move |conn| questionnaires::find_by_token(conn, &token)?.ok_or(AppError::NotFound)).await
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -540,7 +535,7 @@ fn thanks_page(ctx: &PageCtx, questionnaire: &Questionnaire, email: &str, errors
 }
 
 pub async fn thanks(ctx: PageCtx, state: web::Data<AppState>, token: web::Path<String>) -> Result<Markup, AppError> {
-    let (questionnaire, _, _) = load(&state, token.into_inner(), String::new()).await?;
+    let questionnaire = questionnaire_of(&state, token.into_inner()).await?;
     Ok(thanks_page(&ctx, &questionnaire, "", &FormErrors::default(), false))
 }
 
@@ -557,7 +552,7 @@ pub async fn feedback(
     token: web::Path<String>,
     form: web::Form<FeedbackForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (questionnaire, _, _) = load(&state, token.into_inner(), String::new()).await?;
+    let questionnaire = questionnaire_of(&state, token.into_inner()).await?;
     let email = match EmailAddress::parse(&form.email) {
         Ok(email) => email,
         Err(message) => {

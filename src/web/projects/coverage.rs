@@ -50,13 +50,16 @@ struct Coverage {
 async fn load(state: &AppState, ctx: &PageCtx, id: i64) -> Result<Coverage, AppError> {
     let (questionnaire, _, access) = questionnaire_and_access(state, ctx, id, Need::Group).await?;
     let collectivity_id = questionnaire.collectivity_id;
-    let (territory, questions, targets, reach) = state
+    let (territory, questions, targets, reach, mut interviewers) = state
         .db(move |conn| {
+            let reach = questionnaires::profile_reach(conn, id)?;
+            let ids: Vec<i64> = reach.iter().filter_map(|(_, _, _, i, _)| *i).collect();
             Ok((
                 territory_of_collectivity(conn, collectivity_id)?.ok_or(AppError::NotFound)?.name,
                 questionnaires::questions_of(conn, id)?,
                 questionnaires::targets_of(conn, id)?,
-                questionnaires::profile_reach(conn, id)?,
+                reach,
+                questionnaires::names_of(conn, &ids)?,
             ))
         })
         .await?;
@@ -85,8 +88,6 @@ async fn load(state: &AppState, ctx: &PageCtx, id: i64) -> Result<Coverage, AppE
             });
         }
     }
-    let ids: Vec<i64> = reach.iter().filter_map(|(_, _, _, i, _)| *i).collect();
-    let mut interviewers = state.db(move |conn| Ok(questionnaires::names_of(conn, &ids)?)).await?;
     interviewers.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(Coverage { questionnaire, territory, profile, targets, lines, interviewers, leads: access.leads() })
 }

@@ -14,7 +14,9 @@ use serde::Deserialize;
 use tokio::sync::mpsc;
 
 use super::questionnaires::{questionnaire_and_access, Need};
-use crate::domain::questionnaire::{export_columns, export_row, Column, ColumnContent, Question, QuestionType, OTHER};
+use crate::domain::questionnaire::{
+    export_columns, export_row, profile_values, Column, ColumnContent, Question, QuestionType, OTHER,
+};
 use crate::storage::questionnaires::{self, Channel, Questionnaire};
 use crate::web::context::PageCtx;
 use crate::web::{AppError, AppState};
@@ -290,16 +292,12 @@ pub async fn codebook_csv(
             ColumnContent::Item(_) => "point de l’échelle",
         };
         let codes: Vec<(String, String)> = match (&column.content, question.kind) {
-            (ColumnContent::Value, QuestionType::SingleChoice) => {
-                let mut codes: Vec<(String, String)> =
-                    question.settings.choices.iter().map(|c| (c.code.clone(), c.label.clone())).collect();
+            (ColumnContent::Value, QuestionType::SingleChoice | QuestionType::YesNo) => {
+                let mut codes = profile_values(question);
                 if question.settings.allow_other {
                     codes.push((OTHER.into(), "Autre".into()));
                 }
                 codes
-            }
-            (ColumnContent::Value, QuestionType::YesNo) => {
-                vec![("oui".into(), "Oui".into()), ("non".into(), "Non".into())]
             }
             _ => Vec::new(),
         };
