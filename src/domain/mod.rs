@@ -2,8 +2,10 @@
 //! error messages are French because they are shown to users as they are.
 
 pub mod account;
+pub mod diagnostic;
 pub mod inquiry;
 pub mod inspiration;
+pub mod network;
 pub mod project;
 pub mod questionnaire;
 pub mod territory;

@@ -2,4 +2,5 @@
 //! one transaction, so a rejected import writes nothing.
 
 pub mod boundaries;
+pub mod places;
 pub mod territories;

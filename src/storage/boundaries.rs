@@ -61,3 +61,18 @@ pub fn areas_of_territories(conn: &mut DbConnection, ids: &[i64]) -> QueryResult
         .load(conn)?;
     Ok(rows.into_iter().filter_map(|(id, geometry)| Some((id, area_of(&geometry)?))).collect())
 }
+
+/// The commune whose outline holds the point, among those whose box does (read through the boxes, so only a few
+/// outlines are parsed).
+pub fn commune_at(conn: &mut DbConnection, lon: f64, lat: f64) -> QueryResult<Option<i64>> {
+    let rows: Vec<(i64, String)> = territory_boundaries::table
+        .inner_join(territories::table)
+        .filter(territories::kind.eq(TerritoryKind::Commune.code()))
+        .filter(territory_boundaries::min_lon.le(lon))
+        .filter(territory_boundaries::max_lon.ge(lon))
+        .filter(territory_boundaries::min_lat.le(lat))
+        .filter(territory_boundaries::max_lat.ge(lat))
+        .select((territory_boundaries::territory_id, territory_boundaries::geometry))
+        .load(conn)?;
+    Ok(rows.into_iter().find(|(_, geometry)| area_of(geometry).is_some_and(|a| a.contains(lon, lat))).map(|(id, _)| id))
+}

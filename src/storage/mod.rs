@@ -8,6 +8,7 @@
 pub mod activity;
 pub mod boundaries;
 pub mod collectivities;
+pub mod diagnostic;
 pub mod events;
 pub mod inquiry;
 pub mod inspiration;

@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::{
-    answers, coverage_targets, feedback_contacts, questionnaires, questions, responses, survey_invitations, users,
+    answers, coverage_targets, feedback_contacts, questionnaires, questions, responses, survey_invitations,
 };
 use super::{now, DbConnection};
 use crate::domain::questionnaire::{
@@ -423,7 +423,7 @@ pub fn collection_breakdown(
         .select((responses::channel, responses::interviewer_id, diesel::dsl::count_star()))
         .load(conn)?;
     let ids: Vec<i64> = grouped.iter().filter_map(|(_, id, _)| *id).collect();
-    let names = names_of(conn, &ids)?;
+    let names = super::users::names_of(conn, &ids)?;
     let mut rows: Vec<(String, Option<String>, i64)> = grouped
         .into_iter()
         .map(|(channel, id, n)| {
@@ -589,11 +589,6 @@ pub fn profile_reach(conn: &mut DbConnection, questionnaire_id: i64) -> QueryRes
             diesel::dsl::count_star(),
         ))
         .load(conn)
-}
-
-/// The display names of the given people.
-pub fn names_of(conn: &mut DbConnection, user_ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
-    users::table.filter(users::id.eq_any(user_ids)).select((users::id, users::display_name)).load(conn)
 }
 
 /// Whether the questionnaire takes answers only through single-use invitations.

@@ -485,3 +485,105 @@ diesel::table! {
 
 diesel::joinable!(territory_boundaries -> territories (territory_id));
 diesel::allow_tables_to_appear_in_same_query!(territory_boundaries, territories);
+
+diesel::table! {
+    actor_families (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        label -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    map_entries (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        collectivity_id -> BigInt,
+        kind -> Text,
+        name -> Text,
+        category -> Text,
+        domain -> Text,
+        description -> Text,
+        publics -> Text,
+        resources -> Text,
+        engagement -> Text,
+        contact -> Text,
+        links -> Text,
+        address -> Text,
+        opening_hours -> Text,
+        accessibility -> Text,
+        lon -> Nullable<Double>,
+        lat -> Nullable<Double>,
+        commune_id -> Nullable<BigInt>,
+        external_id -> Nullable<Text>,
+        status -> Text,
+        review_note -> Text,
+        created_by -> Nullable<BigInt>,
+        reviewed_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    map_relations (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        collectivity_id -> BigInt,
+        from_id -> BigInt,
+        to_id -> BigInt,
+        kind -> Text,
+        intensity -> Integer,
+        note -> Text,
+        status -> Text,
+        review_note -> Text,
+        created_by -> Nullable<BigInt>,
+        reviewed_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    map_sources (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        collectivity_id -> BigInt,
+        kind -> Text,
+        title -> Text,
+        happened_on -> Nullable<Date>,
+        people_met -> Text,
+        notes -> Text,
+        link -> Text,
+        status -> Text,
+        review_note -> Text,
+        created_by -> Nullable<BigInt>,
+        reviewed_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    source_mentions (source_id, entry_id) {
+        source_id -> BigInt,
+        entry_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    pending_imports (id) {
+        id -> BigInt,
+        token -> Text,
+        user_id -> BigInt,
+        project_id -> BigInt,
+        collectivity_id -> BigInt,
+        file_name -> Text,
+        content -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(source_mentions -> map_sources (source_id));
+diesel::joinable!(source_mentions -> map_entries (entry_id));
+diesel::allow_tables_to_appear_in_same_query!(source_mentions, map_sources, map_entries);
+diesel::allow_tables_to_appear_in_same_query!(map_entries, territories);

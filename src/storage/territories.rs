@@ -163,6 +163,11 @@ pub fn find_territory_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Opt
     territories::table.find(id).first(conn).optional()
 }
 
+/// The names of the given territories, as (id, name).
+pub fn names_of_territories(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    territories::table.filter(territories::id.eq_any(ids)).select((territories::id, territories::name)).load(conn)
+}
+
 /// Every territory of a kind, by name (for régions and départements: a few dozen).
 pub fn territories_of_kind(conn: &mut DbConnection, kind: TerritoryKind) -> QueryResult<Vec<Territory>> {
     territories::table.filter(territories::kind.eq(kind.code())).order(territories::name).load(conn)

@@ -68,3 +68,8 @@ pub fn update_password(conn: &mut DbConnection, id: i64, password_hash: &str) ->
         .returning(users::session_epoch)
         .get_result(conn)
 }
+
+/// The display names of the given people.
+pub fn names_of(conn: &mut DbConnection, user_ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    users::table.filter(users::id.eq_any(user_ids)).select((users::id, users::display_name)).load(conn)
+}

@@ -129,6 +129,40 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/projets/{id}/groupes/{collectivity}/membres/{member}/retrait", projects::inquiry::remove);
     r.post("/projets/{id}/groupes/{collectivity}/questionnaires", projects::inquiry::create_questionnaire);
     r.post("/projets/{id}/groupes/{collectivity}/questionnaires/import", projects::xlsform::import);
+    r.get("/projets/{id}/diagnostic", projects::diagnostic::overview::show);
+    r.post("/projets/{id}/diagnostic/familles", projects::diagnostic::overview::add_family);
+    r.get("/projets/{id}/diagnostic/moderation", projects::diagnostic::moderation::show);
+    r.post("/projets/{id}/diagnostic/moderation", projects::diagnostic::moderation::decide);
+    r.get("/projets/{id}/diagnostic/export.geojson", projects::diagnostic::export::project_geojson);
+    r.get("/projets/{id}/diagnostic/export.csv", projects::diagnostic::export::project_csv);
+    r.get("/projets/{id}/diagnostic/{collectivity}", projects::diagnostic::show);
+    r.get("/projets/{id}/diagnostic/{collectivity}/export.geojson", projects::diagnostic::export::territory_geojson);
+    r.get("/projets/{id}/diagnostic/{collectivity}/export.csv", projects::diagnostic::export::territory_csv);
+    r.get("/projets/{id}/diagnostic/{collectivity}/fiches/nouvelle", projects::diagnostic::sheets::new_form);
+    r.post("/projets/{id}/diagnostic/{collectivity}/fiches", projects::diagnostic::sheets::create);
+    r.get("/projets/{id}/diagnostic/{collectivity}/fiches/{entry}", projects::diagnostic::sheets::show);
+    r.get("/projets/{id}/diagnostic/{collectivity}/fiches/{entry}/modifier", projects::diagnostic::sheets::edit_form);
+    r.post("/projets/{id}/diagnostic/{collectivity}/fiches/{entry}/modifier", projects::diagnostic::sheets::update);
+    r.post("/projets/{id}/diagnostic/{collectivity}/fiches/{entry}/suppression", projects::diagnostic::sheets::delete);
+    r.post(
+        "/projets/{id}/diagnostic/{collectivity}/fiches/{entry}/relations",
+        projects::diagnostic::sheets::add_relation,
+    );
+    r.post(
+        "/projets/{id}/diagnostic/{collectivity}/fiches/{entry}/relations/{relation}/suppression",
+        projects::diagnostic::sheets::remove_relation,
+    );
+    r.get("/projets/{id}/diagnostic/{collectivity}/sources/nouvelle", projects::diagnostic::sources::new_form);
+    r.post("/projets/{id}/diagnostic/{collectivity}/sources", projects::diagnostic::sources::create);
+    r.get("/projets/{id}/diagnostic/{collectivity}/sources/{source}", projects::diagnostic::sources::show);
+    r.post(
+        "/projets/{id}/diagnostic/{collectivity}/sources/{source}/suppression",
+        projects::diagnostic::sources::delete,
+    );
+    r.get("/projets/{id}/diagnostic/{collectivity}/import", projects::diagnostic::import::form);
+    r.post("/projets/{id}/diagnostic/{collectivity}/import", projects::diagnostic::import::upload);
+    r.get("/projets/{id}/diagnostic/{collectivity}/import/{token}", projects::diagnostic::import::mapping_form);
+    r.post("/projets/{id}/diagnostic/{collectivity}/import/{token}", projects::diagnostic::import::confirm);
     r.get("/questionnaires/{id}", projects::questionnaires::show);
     r.get("/questionnaires/{id}/apercu", projects::questionnaires::preview);
     r.get("/questionnaires/{id}/resultats", projects::results::show);

@@ -8,6 +8,7 @@ mod hostile;
 
 mod accounts;
 mod boundaries;
+mod diagnostic;
 mod inquiry;
 mod inspiration;
 mod invitations;

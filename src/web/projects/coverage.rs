@@ -59,7 +59,7 @@ async fn load(state: &AppState, ctx: &PageCtx, id: i64) -> Result<Coverage, AppE
                 questionnaires::questions_of(conn, id)?,
                 questionnaires::targets_of(conn, id)?,
                 reach,
-                questionnaires::names_of(conn, &ids)?,
+                crate::storage::users::names_of(conn, &ids)?,
             ))
         })
         .await?;

@@ -8,6 +8,7 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use super::diagnostic::diagnostic_path;
 use super::perimeter::{perimeter_section, Perimeter};
 use super::questionnaires::{builder_path, create_for_group, section as questionnaires_section, QuestionnaireForm};
 use super::{project_and_access, project_path, Access};
@@ -173,6 +174,7 @@ fn group_page(
         html! {
             p class="breadcrumb" { a href=(project_path(project.id)) { (project.title) } " › Groupes d’enquête" }
             h1 { (title) }
+            p { a href=(diagnostic_path(project.id, collectivity_id)) { "Le diagnostic de " (group.territory) } " : acteurs, espaces et objets de l’engagement à cartographier avec le groupe." }
             @if let Some(perimeter) = &group.perimeter { (perimeter_section(perimeter)) }
             section aria-labelledby="mixite" {
                 h2 id="mixite" { "Mixité du groupe" }

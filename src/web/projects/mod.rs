@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod comparison;
 pub mod coverage;
+pub mod diagnostic;
 pub mod enrolment;
 pub mod events;
 pub mod export;
@@ -294,6 +295,13 @@ fn project_page(ctx: &PageCtx, view: &ProjectView, access: &Access, submitted: &
                 (paragraphs(&project.charter))
             }
             (inquiry::section(project, &view.groups, access))
+            @if access.in_working_space() || !access.inquiry_groups.is_empty() {
+                section aria-labelledby="diagnostic" {
+                    h2 id="diagnostic" { "Diagnostic des territoires" }
+                    p { "Acteurs, espaces et objets de l’engagement, leurs relations et les sources, territoire par territoire : cartes, réseaux et fiches d’identité." }
+                    p { a class="button" href=(diagnostic::overview::overview_path(project.id)) { "Ouvrir le diagnostic" } }
+                }
+            }
             (events::agenda(project, &view.events, access, now))
             (news::section(ctx, project, &view.posts, access, submitted))
             @if !view.activity.is_empty() {

@@ -5,7 +5,7 @@
 use maud::{html, Markup};
 
 use crate::domain::territory::TerritoryKind;
-use crate::geo::shapes::Area;
+use crate::geo::shapes::{Area, BBox};
 use crate::geo::svg::{path_data, Frame};
 use crate::storage::territories::{communes_of_epci, Territory};
 use crate::storage::{boundaries, DbConnection};
@@ -16,6 +16,15 @@ pub struct Perimeter {
     name: String,
     outline: Option<Area>,
     communes: Vec<(Territory, Option<Area>)>,
+}
+
+/// The communes of a territory: an intercommunality's members, a commune itself, none for a larger territory.
+pub fn communes_of_territory(conn: &mut DbConnection, territory: &Territory) -> Result<Vec<Territory>, AppError> {
+    Ok(match territory.kind() {
+        TerritoryKind::Epci => communes_of_epci(conn, &territory.code)?,
+        TerritoryKind::Commune => vec![territory.clone()],
+        _ => Vec::new(),
+    })
 }
 
 impl Perimeter {
@@ -34,13 +43,30 @@ impl Perimeter {
         let communes = communes.into_iter().map(|c| (take(c.id), c)).map(|(area, c)| (c, area)).collect();
         Ok(Some(Perimeter { name: territory.name.clone(), outline, communes }))
     }
+
+    /// The boxes of every outline drawn, to fit a frame around them.
+    pub fn boxes(&self) -> Vec<BBox> {
+        let mut boxes: Vec<BBox> = self.communes.iter().filter_map(|(_, a)| a.as_ref().map(|a| a.bbox)).collect();
+        boxes.extend(self.outline.as_ref().map(|a| a.bbox));
+        boxes
+    }
+
+    /// The communes' outlines, then the territory's over them, in a frame.
+    pub fn paths(&self, frame: &Frame) -> Markup {
+        html! {
+            @for (_, area) in &self.communes {
+                @if let Some(area) = area { path class="map-commune" fill-rule="evenodd" d=(path_data(area, frame)) {} }
+            }
+            @if let Some(outline) = &self.outline {
+                path class="map-outline" fill-rule="evenodd" d=(path_data(outline, frame)) {}
+            }
+        }
+    }
 }
 
 /// The map and the list of communes.
 pub fn perimeter_section(perimeter: &Perimeter) -> Markup {
-    let mut boxes: Vec<_> = perimeter.communes.iter().filter_map(|(_, a)| a.as_ref().map(|a| a.bbox)).collect();
-    boxes.extend(perimeter.outline.as_ref().map(|a| a.bbox));
-    let Some(frame) = Frame::fitting(&boxes, 600.0) else { return html! {} };
+    let Some(frame) = Frame::fitting(&perimeter.boxes(), 600.0) else { return html! {} };
     let view_box = format!("0 0 {:.0} {:.0}", frame.width, frame.height + frame.width * 0.04);
     let drawn = perimeter.communes.iter().filter(|(_, a)| a.is_some()).count();
     html! {
@@ -53,12 +79,7 @@ pub fn perimeter_section(perimeter: &Perimeter) -> Markup {
                         @if drawn == 1 { " et de sa commune (nommée ci-dessous)" }
                         @if drawn > 1 { " et de ses " (drawn) " communes (liste ci-dessous)" }
                     }
-                    @for (_, area) in &perimeter.communes {
-                        @if let Some(area) = area { path class="map-commune" fill-rule="evenodd" d=(path_data(area, &frame)) {} }
-                    }
-                    @if let Some(outline) = &perimeter.outline {
-                        path class="map-outline" fill-rule="evenodd" d=(path_data(outline, &frame)) {}
-                    }
+                    (perimeter.paths(&frame))
                 }
                 figcaption class="small" { "Contours : IGN Admin Express, INSEE — Licence Ouverte." }
             }

@@ -1,0 +1,633 @@
+//! The diagnostic of each participant territory: the project's extra actor families, the mapped entries (actors,
+//! engagement spaces and objects), their relations, the sources that speak of them, the moderation of what
+//! inquiry group members propose, and files waiting for their column mapping.
+
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use diesel::prelude::*;
+
+use super::activity::{record_activity, NewActivity};
+use super::schema::{actor_families, map_entries, map_relations, map_sources, pending_imports, source_mentions};
+use super::{now, DbConnection, DbError};
+use crate::domain::diagnostic::{
+    Domain, EntryKind, NewEntry, NewRelation, NewSource, RelationKind, SourceKind, Status,
+};
+
+#[derive(Debug, Clone, Queryable)]
+pub struct MapEntry {
+    pub id: i64,
+    pub project_id: i64,
+    pub collectivity_id: i64,
+    pub kind: String,
+    pub name: String,
+    pub category: String,
+    pub domain: String,
+    pub description: String,
+    pub publics: String,
+    pub resources: String,
+    pub engagement: String,
+    pub contact: String,
+    pub links: String,
+    pub address: String,
+    pub opening_hours: String,
+    pub accessibility: String,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub commune_id: Option<i64>,
+    pub external_id: Option<String>,
+    pub status: String,
+    pub review_note: String,
+    pub created_by: Option<i64>,
+    pub reviewed_by: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl MapEntry {
+    pub fn kind(&self) -> EntryKind {
+        EntryKind::parse(&self.kind).unwrap_or(EntryKind::Actor)
+    }
+
+    pub fn domain(&self) -> Domain {
+        Domain::parse(&self.domain).unwrap_or(Domain::Citizen)
+    }
+
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status)
+    }
+
+    pub fn location(&self) -> Option<(f64, f64)> {
+        Some((self.lon?, self.lat?))
+    }
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct MapRelation {
+    pub id: i64,
+    pub project_id: i64,
+    pub collectivity_id: i64,
+    pub from_id: i64,
+    pub to_id: i64,
+    pub kind: String,
+    pub intensity: i32,
+    pub note: String,
+    pub status: String,
+    pub review_note: String,
+    pub created_by: Option<i64>,
+    pub reviewed_by: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+impl MapRelation {
+    pub fn kind(&self) -> RelationKind {
+        RelationKind::parse(&self.kind).unwrap_or(RelationKind::Exchange)
+    }
+
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status)
+    }
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct MapSource {
+    pub id: i64,
+    pub project_id: i64,
+    pub collectivity_id: i64,
+    pub kind: String,
+    pub title: String,
+    pub happened_on: Option<NaiveDate>,
+    pub people_met: String,
+    pub notes: String,
+    pub link: String,
+    pub status: String,
+    pub review_note: String,
+    pub created_by: Option<i64>,
+    pub reviewed_by: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+impl MapSource {
+    pub fn kind(&self) -> SourceKind {
+        SourceKind::parse(&self.kind).unwrap_or(SourceKind::Observation)
+    }
+
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status)
+    }
+}
+
+/// Who wrote a contribution and whether it waits for moderation.
+#[derive(Debug, Clone, Copy)]
+pub struct Author {
+    pub user_id: i64,
+    /// The provider and the agency publish directly; everyone else proposes.
+    pub publishes: bool,
+}
+
+impl Author {
+    fn status(self) -> &'static str {
+        if self.publishes {
+            Status::Published.code()
+        } else {
+            Status::Proposed.code()
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Families
+
+/// The families the project added, as (id, label), by label.
+pub fn project_families(conn: &mut DbConnection, project_id: i64) -> QueryResult<Vec<(i64, String)>> {
+    actor_families::table
+        .filter(actor_families::project_id.eq(project_id))
+        .select((actor_families::id, actor_families::label))
+        .order(actor_families::label.asc())
+        .load(conn)
+}
+
+/// Adds a family to the project; None when the project has one of that name already.
+pub fn add_family(conn: &mut DbConnection, project_id: i64, label: &str) -> QueryResult<Option<i64>> {
+    let inserted = conn.transaction(|conn| {
+        diesel::insert_into(actor_families::table)
+            .values((
+                actor_families::project_id.eq(project_id),
+                actor_families::label.eq(label),
+                actor_families::created_at.eq(now()),
+            ))
+            .returning(actor_families::id)
+            .get_result::<i64>(conn)
+    });
+    match inserted {
+        Ok(id) => Ok(Some(id)),
+        Err(DbError::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Entries
+
+/// Where an entry sits: its project and participant territory (by collectivity).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub project_id: i64,
+    pub collectivity_id: i64,
+}
+
+/// Records a new sheet. Call it inside `storage::write_transaction`.
+pub fn insert_entry(
+    conn: &mut DbConnection,
+    place: Place,
+    entry: &NewEntry,
+    commune_id: Option<i64>,
+    external_id: Option<&str>,
+    author: Author,
+) -> QueryResult<i64> {
+    let at = now();
+    diesel::insert_into(map_entries::table)
+        .values((
+            map_entries::project_id.eq(place.project_id),
+            map_entries::collectivity_id.eq(place.collectivity_id),
+            map_entries::kind.eq(entry.kind.code()),
+            sheet_values(entry, commune_id),
+            map_entries::external_id.eq(external_id),
+            map_entries::status.eq(author.status()),
+            map_entries::created_by.eq(Some(author.user_id)),
+            map_entries::reviewed_by.eq(author.publishes.then_some(author.user_id)),
+            map_entries::created_at.eq(at),
+            map_entries::updated_at.eq(at),
+        ))
+        .returning(map_entries::id)
+        .get_result(conn)
+}
+
+type SheetValues = (
+    diesel::dsl::Eq<map_entries::name, String>,
+    diesel::dsl::Eq<map_entries::category, String>,
+    diesel::dsl::Eq<map_entries::domain, &'static str>,
+    diesel::dsl::Eq<map_entries::description, String>,
+    diesel::dsl::Eq<map_entries::publics, String>,
+    diesel::dsl::Eq<map_entries::resources, String>,
+    diesel::dsl::Eq<map_entries::engagement, String>,
+    diesel::dsl::Eq<map_entries::contact, String>,
+    diesel::dsl::Eq<map_entries::links, String>,
+    diesel::dsl::Eq<map_entries::address, String>,
+    diesel::dsl::Eq<map_entries::opening_hours, String>,
+    diesel::dsl::Eq<map_entries::accessibility, String>,
+    diesel::dsl::Eq<map_entries::lon, Option<f64>>,
+    diesel::dsl::Eq<map_entries::lat, Option<f64>>,
+    diesel::dsl::Eq<map_entries::commune_id, Option<i64>>,
+);
+
+/// The columns a sheet sets, for an insert or an update.
+fn sheet_values(entry: &NewEntry, commune_id: Option<i64>) -> SheetValues {
+    (
+        map_entries::name.eq(entry.name.clone()),
+        map_entries::category.eq(entry.category.clone()),
+        map_entries::domain.eq(entry.domain.code()),
+        map_entries::description.eq(entry.description.clone()),
+        map_entries::publics.eq(entry.publics.clone()),
+        map_entries::resources.eq(entry.resources.clone()),
+        map_entries::engagement.eq(entry.engagement.clone()),
+        map_entries::contact.eq(entry.contact.clone()),
+        map_entries::links.eq(entry.links.clone()),
+        map_entries::address.eq(entry.address.clone()),
+        map_entries::opening_hours.eq(entry.opening_hours.clone()),
+        map_entries::accessibility.eq(entry.accessibility.clone()),
+        map_entries::lon.eq(entry.location.map(|l| l.lon)),
+        map_entries::lat.eq(entry.location.map(|l| l.lat)),
+        map_entries::commune_id.eq(commune_id),
+    )
+}
+
+/// Rewrites a sheet (its kind stays). Call it inside `storage::write_transaction`.
+pub fn update_entry(conn: &mut DbConnection, id: i64, entry: &NewEntry, commune_id: Option<i64>) -> QueryResult<bool> {
+    let updated = diesel::update(map_entries::table.find(id))
+        .set((sheet_values(entry, commune_id), map_entries::updated_at.eq(now())))
+        .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Deletes a sheet with its relations and mentions (the database cascades them).
+pub fn delete_entry(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
+    Ok(diesel::delete(map_entries::table.find(id)).execute(conn)? == 1)
+}
+
+pub fn find_entry(conn: &mut DbConnection, id: i64) -> QueryResult<Option<MapEntry>> {
+    map_entries::table.find(id).first(conn).optional()
+}
+
+/// Every entry of a territory but the rejected ones, by kind and name.
+pub fn entries_of_territory(conn: &mut DbConnection, place: Place) -> QueryResult<Vec<MapEntry>> {
+    map_entries::table
+        .filter(map_entries::project_id.eq(place.project_id))
+        .filter(map_entries::collectivity_id.eq(place.collectivity_id))
+        .filter(map_entries::status.ne(Status::Rejected.code()))
+        .order((map_entries::kind.asc(), map_entries::name.asc(), map_entries::id.asc()))
+        .load(conn)
+}
+
+/// The published entries of every territory of a project, by territory, kind and name.
+pub fn published_entries_of_project(conn: &mut DbConnection, project_id: i64) -> QueryResult<Vec<MapEntry>> {
+    map_entries::table
+        .filter(map_entries::project_id.eq(project_id))
+        .filter(map_entries::status.eq(Status::Published.code()))
+        .order((map_entries::collectivity_id.asc(), map_entries::kind.asc(), map_entries::name.asc()))
+        .load(conn)
+}
+
+/// An imported row: its identifier in the file (if any), its sheet and its commune.
+#[derive(Debug)]
+pub struct ImportedRow {
+    pub external_id: Option<String>,
+    pub entry: NewEntry,
+    pub commune_id: Option<i64>,
+}
+
+/// Writes imported rows: a row whose identifier is already on the territory for that kind updates its sheet,
+/// any other is added, published (only the provider and the agency import). Returns (added, updated). Call it
+/// inside `storage::write_transaction`: a file is imported whole or not at all.
+pub fn import_entries(
+    conn: &mut DbConnection,
+    place: Place,
+    kind: EntryKind,
+    rows: &[ImportedRow],
+    user_id: i64,
+) -> QueryResult<(usize, usize)> {
+    let known: Vec<(i64, Option<String>)> = map_entries::table
+        .filter(map_entries::project_id.eq(place.project_id))
+        .filter(map_entries::collectivity_id.eq(place.collectivity_id))
+        .filter(map_entries::kind.eq(kind.code()))
+        .filter(map_entries::external_id.is_not_null())
+        .select((map_entries::id, map_entries::external_id))
+        .load(conn)?;
+    let known: std::collections::HashMap<String, i64> =
+        known.into_iter().filter_map(|(id, external)| Some((external?, id))).collect();
+    let author = Author { user_id, publishes: true };
+    let (mut added, mut updated) = (0, 0);
+    for row in rows {
+        match row.external_id.as_ref().and_then(|e| known.get(e)) {
+            Some(id) => {
+                update_entry(conn, *id, &row.entry, row.commune_id)?;
+                updated += 1;
+            }
+            None => {
+                insert_entry(conn, place, &row.entry, row.commune_id, row.external_id.as_deref(), author)?;
+                added += 1;
+            }
+        }
+    }
+    Ok((added, updated))
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Relations
+
+/// Records a relation; None when the same relation exists already (a double submission, or both ends entered it).
+pub fn add_relation(
+    conn: &mut DbConnection,
+    place: Place,
+    relation: &NewRelation,
+    author: Author,
+) -> QueryResult<Option<i64>> {
+    let inserted = conn.transaction(|conn| {
+        diesel::insert_into(map_relations::table)
+            .values((
+                map_relations::project_id.eq(place.project_id),
+                map_relations::collectivity_id.eq(place.collectivity_id),
+                map_relations::from_id.eq(relation.from_id),
+                map_relations::to_id.eq(relation.to_id),
+                map_relations::kind.eq(relation.kind.code()),
+                map_relations::intensity.eq(relation.intensity),
+                map_relations::note.eq(&relation.note),
+                map_relations::status.eq(author.status()),
+                map_relations::created_by.eq(Some(author.user_id)),
+                map_relations::reviewed_by.eq(author.publishes.then_some(author.user_id)),
+                map_relations::created_at.eq(now()),
+            ))
+            .returning(map_relations::id)
+            .get_result::<i64>(conn)
+    });
+    match inserted {
+        Ok(id) => Ok(Some(id)),
+        Err(DbError::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+pub fn find_relation(conn: &mut DbConnection, id: i64) -> QueryResult<Option<MapRelation>> {
+    map_relations::table.find(id).first(conn).optional()
+}
+
+pub fn delete_relation(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
+    Ok(diesel::delete(map_relations::table.find(id)).execute(conn)? == 1)
+}
+
+/// Every relation of a territory but the rejected ones.
+pub fn relations_of_territory(conn: &mut DbConnection, place: Place) -> QueryResult<Vec<MapRelation>> {
+    map_relations::table
+        .filter(map_relations::project_id.eq(place.project_id))
+        .filter(map_relations::collectivity_id.eq(place.collectivity_id))
+        .filter(map_relations::status.ne(Status::Rejected.code()))
+        .order(map_relations::id.asc())
+        .load(conn)
+}
+
+/// The published relations of every territory of a project.
+pub fn published_relations_of_project(conn: &mut DbConnection, project_id: i64) -> QueryResult<Vec<MapRelation>> {
+    map_relations::table
+        .filter(map_relations::project_id.eq(project_id))
+        .filter(map_relations::status.eq(Status::Published.code()))
+        .order(map_relations::id.asc())
+        .load(conn)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sources
+
+/// Records a source and the entries it speaks of (ids of the same territory, checked by the caller). Call it
+/// inside `storage::write_transaction`.
+pub fn add_source(
+    conn: &mut DbConnection,
+    place: Place,
+    source: &NewSource,
+    mentions: &[i64],
+    author: Author,
+) -> QueryResult<i64> {
+    let id = diesel::insert_into(map_sources::table)
+        .values((
+            map_sources::project_id.eq(place.project_id),
+            map_sources::collectivity_id.eq(place.collectivity_id),
+            map_sources::kind.eq(source.kind.code()),
+            map_sources::title.eq(&source.title),
+            map_sources::happened_on.eq(source.happened_on),
+            map_sources::people_met.eq(&source.people_met),
+            map_sources::notes.eq(&source.notes),
+            map_sources::link.eq(&source.link),
+            map_sources::status.eq(author.status()),
+            map_sources::created_by.eq(Some(author.user_id)),
+            map_sources::reviewed_by.eq(author.publishes.then_some(author.user_id)),
+            map_sources::created_at.eq(now()),
+        ))
+        .returning(map_sources::id)
+        .get_result::<i64>(conn)?;
+    // A source names a handful of sheets: one insert each keeps the query the same on both backends.
+    for entry_id in mentions {
+        diesel::insert_into(source_mentions::table)
+            .values((source_mentions::source_id.eq(id), source_mentions::entry_id.eq(*entry_id)))
+            .execute(conn)?;
+    }
+    Ok(id)
+}
+
+pub fn find_source(conn: &mut DbConnection, id: i64) -> QueryResult<Option<MapSource>> {
+    map_sources::table.find(id).first(conn).optional()
+}
+
+pub fn delete_source(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
+    Ok(diesel::delete(map_sources::table.find(id)).execute(conn)? == 1)
+}
+
+/// Every source of a territory but the rejected ones, most recent first.
+pub fn sources_of_territory(conn: &mut DbConnection, place: Place) -> QueryResult<Vec<MapSource>> {
+    map_sources::table
+        .filter(map_sources::project_id.eq(place.project_id))
+        .filter(map_sources::collectivity_id.eq(place.collectivity_id))
+        .filter(map_sources::status.ne(Status::Rejected.code()))
+        .order((map_sources::happened_on.desc(), map_sources::id.desc()))
+        .load(conn)
+}
+
+/// Which source speaks of which entry, on a territory, as (source, entry).
+pub fn mentions_of_territory(conn: &mut DbConnection, place: Place) -> QueryResult<Vec<(i64, i64)>> {
+    source_mentions::table
+        .inner_join(map_sources::table)
+        .filter(map_sources::project_id.eq(place.project_id))
+        .filter(map_sources::collectivity_id.eq(place.collectivity_id))
+        .select((source_mentions::source_id, source_mentions::entry_id))
+        .load(conn)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Moderation
+
+/// What waits for the provider's decision on a project.
+pub struct Pending {
+    pub entries: Vec<MapEntry>,
+    pub relations: Vec<MapRelation>,
+    pub sources: Vec<MapSource>,
+}
+
+impl Pending {
+    pub fn len(&self) -> usize {
+        self.entries.len() + self.relations.len() + self.sources.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+pub fn pending_of_project(conn: &mut DbConnection, project_id: i64) -> QueryResult<Pending> {
+    let proposed = Status::Proposed.code();
+    Ok(Pending {
+        entries: map_entries::table
+            .filter(map_entries::project_id.eq(project_id))
+            .filter(map_entries::status.eq(proposed))
+            .order(map_entries::id.asc())
+            .load(conn)?,
+        relations: map_relations::table
+            .filter(map_relations::project_id.eq(project_id))
+            .filter(map_relations::status.eq(proposed))
+            .order(map_relations::id.asc())
+            .load(conn)?,
+        sources: map_sources::table
+            .filter(map_sources::project_id.eq(project_id))
+            .filter(map_sources::status.eq(proposed))
+            .order(map_sources::id.asc())
+            .load(conn)?,
+    })
+}
+
+/// What a moderation decision is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reviewed {
+    Entry,
+    Relation,
+    Source,
+}
+
+/// Publishes or rejects a proposed contribution of the project. False when it is not (or no longer) proposed:
+/// two moderators deciding at once, the second one changes nothing. A publication is recorded in the project's
+/// activity (participants only).
+pub fn review(
+    conn: &mut DbConnection,
+    project_id: i64,
+    what: Reviewed,
+    id: i64,
+    publish: bool,
+    note: &str,
+    reviewer: i64,
+) -> QueryResult<bool> {
+    let status = if publish { Status::Published.code() } else { Status::Rejected.code() };
+    let proposed = Status::Proposed.code();
+    let changed = match what {
+        Reviewed::Entry => diesel::update(
+            map_entries::table
+                .filter(map_entries::id.eq(id))
+                .filter(map_entries::project_id.eq(project_id))
+                .filter(map_entries::status.eq(proposed)),
+        )
+        .set((
+            map_entries::status.eq(status),
+            map_entries::review_note.eq(note),
+            map_entries::reviewed_by.eq(Some(reviewer)),
+        ))
+        .execute(conn)?,
+        Reviewed::Relation => diesel::update(
+            map_relations::table
+                .filter(map_relations::id.eq(id))
+                .filter(map_relations::project_id.eq(project_id))
+                .filter(map_relations::status.eq(proposed)),
+        )
+        .set((
+            map_relations::status.eq(status),
+            map_relations::review_note.eq(note),
+            map_relations::reviewed_by.eq(Some(reviewer)),
+        ))
+        .execute(conn)?,
+        Reviewed::Source => diesel::update(
+            map_sources::table
+                .filter(map_sources::id.eq(id))
+                .filter(map_sources::project_id.eq(project_id))
+                .filter(map_sources::status.eq(proposed)),
+        )
+        .set((
+            map_sources::status.eq(status),
+            map_sources::review_note.eq(note),
+            map_sources::reviewed_by.eq(Some(reviewer)),
+        ))
+        .execute(conn)?,
+    };
+    if changed == 1 && publish {
+        record_activity(
+            conn,
+            NewActivity {
+                actor_id: Some(reviewer),
+                kind: "diagnostic_contribution_published",
+                theme_id: None,
+                collectivity_id: None,
+                project_id: Some(project_id),
+                is_public: false,
+                summary: "Une contribution d’un groupe d’enquête au diagnostic a été validée.".into(),
+            },
+        )?;
+    }
+    Ok(changed == 1)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Files waiting for their column mapping
+
+/// How long an uploaded file waits for its mapping.
+const PENDING_IMPORT_LIFETIME: TimeDelta = TimeDelta::hours(24);
+
+#[derive(Debug, Clone, Queryable)]
+pub struct PendingImport {
+    pub id: i64,
+    pub token: String,
+    pub user_id: i64,
+    pub project_id: i64,
+    pub collectivity_id: i64,
+    pub file_name: String,
+    pub content: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// Keeps an uploaded file for its mapping step, and forgets the files of earlier uploads left unfinished.
+pub fn keep_pending_import(
+    conn: &mut DbConnection,
+    token: &str,
+    user_id: i64,
+    place: Place,
+    file_name: &str,
+    content: &str,
+) -> QueryResult<()> {
+    let at = now();
+    diesel::delete(pending_imports::table.filter(pending_imports::created_at.lt(at - PENDING_IMPORT_LIFETIME)))
+        .execute(conn)?;
+    diesel::insert_into(pending_imports::table)
+        .values((
+            pending_imports::token.eq(token),
+            pending_imports::user_id.eq(user_id),
+            pending_imports::project_id.eq(place.project_id),
+            pending_imports::collectivity_id.eq(place.collectivity_id),
+            pending_imports::file_name.eq(file_name),
+            pending_imports::content.eq(content),
+            pending_imports::created_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The file a person uploaded for this territory under this token, if it is still kept.
+pub fn find_pending_import(
+    conn: &mut DbConnection,
+    token: &str,
+    user_id: i64,
+    place: Place,
+) -> QueryResult<Option<PendingImport>> {
+    pending_imports::table
+        .filter(pending_imports::token.eq(token))
+        .filter(pending_imports::user_id.eq(user_id))
+        .filter(pending_imports::project_id.eq(place.project_id))
+        .filter(pending_imports::collectivity_id.eq(place.collectivity_id))
+        .filter(pending_imports::created_at.ge(now() - PENDING_IMPORT_LIFETIME))
+        .first(conn)
+        .optional()
+}
+
+pub fn forget_pending_import(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
+    diesel::delete(pending_imports::table.find(id)).execute(conn)?;
+    Ok(())
+}

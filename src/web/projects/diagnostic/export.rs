@@ -1,0 +1,201 @@
+//! Exports of the published sheets, per territory and per project: GeoJSON (points in WGS84, for uMap, QGIS or
+//! GoGoCarto) and CSV (`;`-separated with a byte-order mark, as French spreadsheets expect). The CSV's column
+//! names are those the import recognises, so an export can seed another territory.
+
+use std::collections::{BTreeSet, HashMap};
+
+use actix_web::{web, HttpResponse};
+use serde_json::{json, Value};
+
+use super::{diagnostic_for, Categories};
+use crate::storage::diagnostic::{self, MapEntry};
+use crate::storage::projects;
+use crate::storage::territories::names_of_territories;
+use crate::web::context::PageCtx;
+use crate::web::projects::project_and_access;
+use crate::web::{AppError, AppState};
+
+/// What an export holds: the sheets, and the words that name their categories, territories and communes.
+struct Export {
+    entries: Vec<MapEntry>,
+    categories: Categories,
+    territories: HashMap<i64, String>,
+    communes: HashMap<i64, String>,
+    file_stem: String,
+}
+
+const COLUMNS: [&str; 19] = [
+    "identifiant",
+    "territoire",
+    "nature",
+    "nom",
+    "categorie",
+    "domaine",
+    "description",
+    "publics",
+    "ressources",
+    "engagement",
+    "contact",
+    "liens",
+    "adresse",
+    "horaires",
+    "accessibilite",
+    "nom_commune",
+    "latitude",
+    "longitude",
+    "mise_a_jour",
+];
+
+impl Export {
+    fn values(&self, e: &MapEntry) -> [String; 19] {
+        let name =
+            |map: &HashMap<i64, String>, id: Option<i64>| id.and_then(|id| map.get(&id)).cloned().unwrap_or_default();
+        [
+            e.id.to_string(),
+            name(&self.territories, Some(e.collectivity_id)),
+            e.kind().label().to_owned(),
+            e.name.clone(),
+            self.categories.label(e.kind(), &e.category),
+            e.domain().label().to_owned(),
+            e.description.clone(),
+            e.publics.clone(),
+            e.resources.clone(),
+            e.engagement.clone(),
+            e.contact.clone(),
+            e.links.clone(),
+            e.address.clone(),
+            e.opening_hours.clone(),
+            e.accessibility.clone(),
+            name(&self.communes, e.commune_id),
+            e.lat.map(|v| v.to_string()).unwrap_or_default(),
+            e.lon.map(|v| v.to_string()).unwrap_or_default(),
+            e.updated_at.format("%Y-%m-%d").to_string(),
+        ]
+    }
+
+    fn geojson(&self) -> HttpResponse {
+        let features: Vec<Value> = self
+            .entries
+            .iter()
+            .map(|e| {
+                let values = self.values(e);
+                let properties: serde_json::Map<String, Value> = COLUMNS
+                    .iter()
+                    .zip(values)
+                    .filter(|(c, _)| !matches!(**c, "latitude" | "longitude"))
+                    .map(|(c, v)| (c.to_string(), Value::String(v)))
+                    .collect();
+                let geometry = match e.location() {
+                    Some((lon, lat)) => json!({ "type": "Point", "coordinates": [lon, lat] }),
+                    None => Value::Null,
+                };
+                json!({ "type": "Feature", "properties": properties, "geometry": geometry })
+            })
+            .collect();
+        let body = json!({ "type": "FeatureCollection", "features": features }).to_string();
+        HttpResponse::Ok()
+            .content_type("application/geo+json")
+            .insert_header(("Content-Disposition", format!("attachment; filename=\"{}.geojson\"", self.file_stem)))
+            .body(body)
+    }
+
+    fn csv(&self) -> Result<HttpResponse, AppError> {
+        let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(b"\xEF\xBB\xBF".to_vec());
+        writer.write_record(COLUMNS).map_err(AppError::internal)?;
+        for entry in &self.entries {
+            writer.write_record(self.values(entry)).map_err(AppError::internal)?;
+        }
+        let body = writer.into_inner().map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?;
+        Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header(("Content-Disposition", format!("attachment; filename=\"{}.csv\"", self.file_stem)))
+            .body(body))
+    }
+}
+
+fn commune_names(
+    conn: &mut crate::storage::DbConnection,
+    entries: &[MapEntry],
+) -> Result<HashMap<i64, String>, AppError> {
+    let ids: Vec<i64> = entries.iter().filter_map(|e| e.commune_id).collect::<BTreeSet<_>>().into_iter().collect();
+    Ok(names_of_territories(conn, &ids)?.into_iter().collect())
+}
+
+async fn of_territory(
+    state: &AppState,
+    ctx: &PageCtx,
+    project_id: i64,
+    collectivity_id: i64,
+) -> Result<Export, AppError> {
+    let (d, _) = diagnostic_for(state, ctx, project_id, collectivity_id).await?;
+    let entries: Vec<MapEntry> = d.published().cloned().collect();
+    Ok(Export {
+        territories: HashMap::from([(collectivity_id, d.territory.name.clone())]),
+        communes: d.communes.clone(),
+        categories: d.categories.clone(),
+        file_stem: format!("diagnostic-projet-{project_id}-territoire-{collectivity_id}"),
+        entries,
+    })
+}
+
+async fn of_project(state: &AppState, ctx: &PageCtx, project_id: i64) -> Result<Export, AppError> {
+    ctx.require_user()?;
+    let (project, access) = project_and_access(state, ctx, project_id).await?;
+    if !access.in_working_space() {
+        return Err(AppError::Forbidden);
+    }
+    state
+        .db(move |conn| {
+            let territories = projects::enrolments_of_project(conn, project.id)?
+                .into_iter()
+                .filter(|(e, _)| e.is_active_participant())
+                .map(|(e, t)| (e.collectivity_id, t.name))
+                .collect::<HashMap<_, _>>();
+            let entries: Vec<MapEntry> = diagnostic::published_entries_of_project(conn, project.id)?
+                .into_iter()
+                .filter(|e| territories.contains_key(&e.collectivity_id))
+                .collect();
+            Ok(Export {
+                communes: commune_names(conn, &entries)?,
+                categories: Categories::load(conn, project.id)?,
+                file_stem: format!("diagnostic-projet-{}", project.id),
+                territories,
+                entries,
+            })
+        })
+        .await
+}
+
+pub async fn territory_geojson(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (project_id, collectivity_id) = path.into_inner();
+    Ok(of_territory(&state, &ctx, project_id, collectivity_id).await?.geojson())
+}
+
+pub async fn territory_csv(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (project_id, collectivity_id) = path.into_inner();
+    of_territory(&state, &ctx, project_id, collectivity_id).await?.csv()
+}
+
+pub async fn project_geojson(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    Ok(of_project(&state, &ctx, path.into_inner()).await?.geojson())
+}
+
+pub async fn project_csv(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    of_project(&state, &ctx, path.into_inner()).await?.csv()
+}

@@ -1,0 +1,404 @@
+//! Importing sheets from a file, in two steps: the upload (CSV or GeoJSON of points, kept a day), then the
+//! column mapping with a preview of each column, after which every row is checked and the file is written whole
+//! or not at all. Only the provider and the agency import; imported sheets are published.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use maud::{html, Markup};
+
+use super::{diagnostic_for, diagnostic_path, Diagnostic};
+use crate::domain::diagnostic::{Domain, EntryKind};
+use crate::domain::territory::TerritoryKind;
+use crate::geo::shapes::AreaIndex;
+use crate::import::places::{plan, read_table, suggest, Communes, Mapping, Table, Target};
+use crate::security::random_token;
+use crate::storage;
+use crate::storage::boundaries::areas_of_kind;
+use crate::storage::diagnostic::{self, PendingImport};
+use crate::storage::territories::territories_of_kind;
+use crate::web::context::PageCtx;
+use crate::web::middleware::decode_form;
+use crate::web::projects::perimeter::communes_of_territory;
+use crate::web::projects::{project_path, Access};
+use crate::web::upload;
+use crate::web::views::{csrf_field, html_response, page, see_other};
+use crate::web::{AppError, AppState};
+
+/// Largest file accepted: the national list of France services weighs 1.2 MB.
+const MAX_UPLOAD: usize = 10 * 1024 * 1024;
+/// Errors listed at most; the count says how many more.
+const ERRORS_SHOWN: usize = 50;
+
+fn import_path(d: &Diagnostic) -> String {
+    format!("{}/import", diagnostic_path(d.place.project_id, d.place.collectivity_id))
+}
+
+async fn for_leads(
+    state: &AppState,
+    ctx: &PageCtx,
+    project_id: i64,
+    collectivity_id: i64,
+) -> Result<(Diagnostic, Access), AppError> {
+    let (d, access) = diagnostic_for(state, ctx, project_id, collectivity_id).await?;
+    if !access.leads() {
+        return Err(AppError::Forbidden);
+    }
+    Ok((d, access))
+}
+
+fn upload_page(ctx: &PageCtx, d: &Diagnostic, error: Option<&str>) -> Markup {
+    let title = format!("Importer des fiches — {}", d.territory.name);
+    page(
+        ctx,
+        &title,
+        html! {
+            p class="breadcrumb" { a href=(project_path(d.project.id)) { (d.project.title) } " › " a href=(diagnostic_path(d.place.project_id, d.place.collectivity_id)) { "Diagnostic de " (d.territory.name) } }
+            h1 { (title) }
+            p { "Un tableau que vous avez déjà — annuaire des associations, liste des France services, des mairies, des équipements — devient des fiches. Vous choisirez ensuite ce que contient chaque colonne." }
+            @if let Some(message) = error {
+                div class="notice notice-error" role="alert" { p { (message) } p { "Rien n’a été importé." } }
+            }
+            form class="form" method="post" enctype="multipart/form-data" action={ (import_path(d)) "?csrf_token=" (ctx.csrf_token()) } {
+                fieldset class="field" {
+                    legend { "Les lignes du fichier sont des…" }
+                    @for (i, kind) in EntryKind::ALL.iter().enumerate() {
+                        div class="choice" {
+                            input type="radio" name="type" id={ "type-" (kind.slug()) } value=(kind.slug()) checked[i == 1];
+                            label for={ "type-" (kind.slug()) } { (kind.plural()) }
+                        }
+                    }
+                }
+                div class="field" {
+                    label for="fichier" { "Fichier CSV ou GeoJSON (10 Mo au plus)" }
+                    p class="hint" id="fichier-aide" { "CSV séparé par des virgules, des points-virgules ou des tabulations, en UTF-8 ou en Windows-1252 ; GeoJSON de points en WGS84 ou en Lambert-93. Réimporter le même fichier met à jour les fiches si une colonne sert d’identifiant." }
+                    input type="file" id="fichier" name="fichier" accept=".csv,.txt,.geojson,.json,text/csv,application/geo+json" required aria-describedby="fichier-aide";
+                }
+                button class="button" type="submit" { "Envoyer et choisir les colonnes" }
+            }
+        },
+    )
+}
+
+pub async fn form(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64, i64)>) -> Result<Markup, AppError> {
+    let (project_id, collectivity_id) = path.into_inner();
+    let (d, _) = for_leads(&state, &ctx, project_id, collectivity_id).await?;
+    Ok(upload_page(&ctx, &d, None))
+}
+
+/// Text from an uploaded file: UTF-8, or Windows-1252 as spreadsheets in French still save CSV.
+pub fn decode_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => bytes.iter().map(|b| windows_1252(*b)).collect(),
+    }
+}
+
+fn windows_1252(byte: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}', '\u{90}', '‘',
+        '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+    ];
+    match byte {
+        0x80..=0x9f => HIGH[(byte - 0x80) as usize],
+        _ => char::from(byte),
+    }
+}
+
+pub async fn upload(
+    ctx: PageCtx,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let (project_id, collectivity_id) = path.into_inner();
+    let (d, access) = for_leads(&state, &ctx, project_id, collectivity_id).await?;
+    let body = upload::read_body(payload, MAX_UPLOAD).await?;
+    let parts = upload::parts(&req, &body)?;
+    let kind = parts
+        .iter()
+        .find(|p| p.name == "type")
+        .and_then(|p| p.text())
+        .and_then(EntryKind::from_slug)
+        .unwrap_or(EntryKind::Space);
+    let Some(file) = parts.iter().find(|p| p.name == "fichier" && !p.data.is_empty()) else {
+        return Ok(html_response(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            upload_page(&ctx, &d, Some("Choisissez un fichier à importer.")),
+        ));
+    };
+    let text = decode_text(&file.data);
+    if let Err(message) = read_table(&text) {
+        return Ok(html_response(StatusCode::UNPROCESSABLE_ENTITY, upload_page(&ctx, &d, Some(&message))));
+    }
+    let token = random_token();
+    let (place, user_id) = (d.place, access.require_user()?.id);
+    let file_name: String = file.file_name.clone().unwrap_or_default().chars().take(200).collect();
+    let kept = token.clone();
+    state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(diagnostic::keep_pending_import(conn, &kept, user_id, place, &file_name, &text)?)
+            })
+        })
+        .await?;
+    Ok(see_other(&format!("{}/{token}?type={}", import_path(&d), kind.slug())))
+}
+
+/// The file kept under a token for this person and territory.
+async fn pending(
+    state: &AppState,
+    d: &Diagnostic,
+    access: &Access,
+    token: String,
+) -> Result<(PendingImport, Table), AppError> {
+    let (place, user_id) = (d.place, access.require_user()?.id);
+    let pending = state
+        .db(move |conn| Ok(diagnostic::find_pending_import(conn, &token, user_id, place)?))
+        .await?
+        .ok_or_else(|| {
+            AppError::Gone(
+                "Ce fichier n’est plus gardé (un jour au plus, ou déjà importé) : envoyez-le de nouveau.".into(),
+            )
+        })?;
+    let table = read_table(&pending.content).map_err(AppError::BadRequest)?;
+    Ok((pending, table))
+}
+
+/// What the mapping form sends back.
+struct MappingForm {
+    kind: EntryKind,
+    targets: Vec<String>,
+    category: String,
+    domain: String,
+    inside_only: bool,
+}
+
+impl MappingForm {
+    fn suggested(kind: EntryKind, table: &Table) -> MappingForm {
+        MappingForm {
+            kind,
+            targets: suggest(&table.headers).into_iter().map(|t| t.code().to_owned()).collect(),
+            category: String::new(),
+            domain: Domain::Citizen.code().to_owned(),
+            inside_only: true,
+        }
+    }
+
+    fn decode(body: &[u8], columns: usize) -> Result<MappingForm, AppError> {
+        let fields = decode_form(body)
+            .ok_or_else(|| AppError::BadRequest("Le formulaire contient des caractères invalides.".into()))?;
+        let mut form = MappingForm {
+            kind: EntryKind::Space,
+            targets: vec![String::new(); columns],
+            category: String::new(),
+            domain: String::new(),
+            inside_only: false,
+        };
+        for (key, value) in fields {
+            match key.as_str() {
+                "type" => form.kind = EntryKind::from_slug(&value).unwrap_or(EntryKind::Space),
+                "categorie" => form.category = value,
+                "domaine" => form.domain = value,
+                "dans_le_territoire" => form.inside_only = true,
+                column => {
+                    if let Some(i) = column.strip_prefix("colonne-").and_then(|i| i.parse::<usize>().ok()) {
+                        if i < columns {
+                            form.targets[i] = value;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(form)
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct KindQuery {
+    #[serde(rename = "type", default)]
+    kind: String,
+}
+
+pub async fn mapping_form(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64, String)>,
+    query: web::Query<KindQuery>,
+) -> Result<Markup, AppError> {
+    let (project_id, collectivity_id, token) = path.into_inner();
+    let (d, access) = for_leads(&state, &ctx, project_id, collectivity_id).await?;
+    let (pending, table) = pending(&state, &d, &access, token).await?;
+    let kind = EntryKind::from_slug(&query.kind).unwrap_or(EntryKind::Space);
+    Ok(mapping_page(&ctx, &d, &pending, &table, &MappingForm::suggested(kind, &table), &[]))
+}
+
+fn mapping_page(
+    ctx: &PageCtx,
+    d: &Diagnostic,
+    pending: &PendingImport,
+    table: &Table,
+    form: &MappingForm,
+    errors: &[String],
+) -> Markup {
+    let title = format!("Colonnes du fichier « {} »", pending.file_name);
+    let kind = form.kind;
+    let mut categories = vec![(String::new(), "Selon la colonne choisie ci-dessus".to_owned())];
+    categories.extend(d.categories.of(kind));
+    page(
+        ctx,
+        &title,
+        html! {
+            p class="breadcrumb" { a href=(project_path(d.project.id)) { (d.project.title) } " › " a href=(diagnostic_path(d.place.project_id, d.place.collectivity_id)) { "Diagnostic de " (d.territory.name) } }
+            h1 { (title) }
+            p { (table.rows.len()) " ligne" @if table.rows.len() > 1 { "s" } ", " (table.headers.len()) " colonnes. Dites ce que contient chaque colonne ; plusieurs colonnes peuvent remplir un même champ (les horaires de chaque jour, par exemple)." }
+            @if !errors.is_empty() {
+                div class="notice notice-error" role="alert" {
+                    h2 class="notice-title" {
+                        @if errors.len() == 1 { "Une ligne empêche l’import" } @else { (errors.len()) " lignes empêchent l’import" }
+                    }
+                    p { "Rien n’a été importé. Corrigez le fichier et envoyez-le de nouveau, ou changez le choix des colonnes." }
+                    ul { @for e in errors.iter().take(ERRORS_SHOWN) { li { (e) } } }
+                    @if errors.len() > ERRORS_SHOWN { p { "… et " (errors.len() - ERRORS_SHOWN) " autres." } }
+                }
+            }
+            form class="form" method="post" action={ (import_path(d)) "/" (pending.token) } {
+                (csrf_field(ctx))
+                input type="hidden" name="type" value=(kind.slug());
+                div class="table-scroll" {
+                    table class="mapping" {
+                        caption { "Les colonnes et leurs premières valeurs" }
+                        thead { tr { th scope="col" { "Colonne" } th scope="col" { "Premières valeurs" } th scope="col" { "Devient" } } }
+                        tbody {
+                            @for (i, header) in table.headers.iter().enumerate() {
+                                @let chosen = form.targets.get(i).map(String::as_str).unwrap_or("");
+                                tr {
+                                    th scope="row" { label for={ "colonne-" (i) } { (header) } }
+                                    td class="samples" {
+                                        @for (_, row) in table.rows.iter().filter(|(_, r)| r.get(i).is_some_and(|v| !v.is_empty())).take(3) {
+                                            span class="sample" { (sample(&row[i])) } " "
+                                        }
+                                    }
+                                    td {
+                                        select id={ "colonne-" (i) } name={ "colonne-" (i) } {
+                                            @for target in Target::ALL {
+                                                option value=(target.code()) selected[chosen == target.code()] { (target.label(kind)) }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                div class="field" {
+                    label for="categorie" { (kind.category_label()) " des lignes sans colonne qui le dise" }
+                    select id="categorie" name="categorie" {
+                        @for (code, label) in &categories { option value=(code) selected[form.category == *code] { (label) } }
+                    }
+                }
+                fieldset class="field" {
+                    legend { "Domaine des lignes sans colonne qui le dise" }
+                    @for domain in Domain::ALL {
+                        div class="choice" {
+                            input type="radio" name="domaine" id={ "domaine-" (domain.code()) } value=(domain.code()) checked[form.domain == domain.code()];
+                            label for={ "domaine-" (domain.code()) } { (domain.label()) }
+                        }
+                    }
+                }
+                div class="choice" {
+                    input type="checkbox" name="dans_le_territoire" id="dans_le_territoire" value="1" checked[form.inside_only];
+                    label for="dans_le_territoire" { "Ne garder que les lignes situées dans " (d.territory.name) " (par le code INSEE de la commune, ou par le point et les contours des communes)" }
+                }
+                button class="button" type="submit" { "Importer" }
+            }
+        },
+    )
+}
+
+/// A value shortened for the preview.
+fn sample(value: &str) -> String {
+    let one_line = value.replace('\n', " ⏎ ");
+    if one_line.chars().count() > 40 {
+        format!("{}…", one_line.chars().take(39).collect::<String>())
+    } else {
+        one_line
+    }
+}
+
+pub async fn confirm(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let (project_id, collectivity_id, token) = path.into_inner();
+    let (d, access) = for_leads(&state, &ctx, project_id, collectivity_id).await?;
+    let (pending, table) = pending(&state, &d, &access, token).await?;
+    let form = MappingForm::decode(&body, table.headers.len())?;
+    let refuse = |errors: Vec<String>| {
+        html_response(StatusCode::UNPROCESSABLE_ENTITY, mapping_page(&ctx, &d, &pending, &table, &form, &errors))
+    };
+    let targets: Option<Vec<Target>> = form.targets.iter().map(|t| Target::parse(t)).collect();
+    let Some(targets) = targets else { return Ok(refuse(vec!["Un choix de colonne est inconnu.".into()])) };
+    let has_category_column = targets.contains(&Target::Category);
+    if form.category.is_empty() && !has_category_column {
+        return Ok(refuse(vec![format!(
+            "Choisissez « {} » des lignes, ou la colonne qui le donne.",
+            form.kind.category_label().to_lowercase()
+        )]));
+    }
+    let mapping = Mapping {
+        kind: form.kind,
+        targets,
+        default_category: form.category.clone(),
+        default_domain: Domain::parse(&form.domain).unwrap_or(Domain::Citizen),
+        inside_only: form.inside_only,
+    };
+    if let Err(message) = mapping.check(&table.headers) {
+        return Ok(refuse(vec![message]));
+    }
+    let categories = d.categories.of(form.kind);
+    let (place, user_id, territory) = (d.place, access.require_user()?.id, d.territory.clone());
+    let pending_id = pending.id;
+    let table_for_plan = table.clone();
+    let outcome = state
+        .db(move |conn| {
+            let by_code: HashMap<String, i64> =
+                territories_of_kind(conn, TerritoryKind::Commune)?.into_iter().map(|t| (t.code, t.id)).collect();
+            let index = AreaIndex::new(areas_of_kind(conn, TerritoryKind::Commune)?, 0.05);
+            let of_territory: Vec<i64> = communes_of_territory(conn, &territory)?.iter().map(|c| c.id).collect();
+            let communes = Communes { by_code: &by_code, index: &index, of_territory: &of_territory };
+            let plan = plan(&table_for_plan, &mapping, &categories, &communes);
+            if !plan.errors.is_empty() {
+                return Ok(Err(plan.errors));
+            }
+            let written = storage::write_transaction(conn, |conn| {
+                let counts = diagnostic::import_entries(conn, place, mapping.kind, &plan.rows, user_id)?;
+                diagnostic::forget_pending_import(conn, pending_id)?;
+                Ok::<_, AppError>(counts)
+            })?;
+            Ok(Ok((written, plan.outside, plan.unplaced, plan.located)))
+        })
+        .await?;
+    match outcome {
+        Err(errors) => Ok(refuse(errors)),
+        Ok(((added, updated), outside, unplaced, located)) => {
+            let mut report = format!("Import terminé : {added} fiche(s) ajoutée(s), {updated} mise(s) à jour");
+            if located > 0 {
+                report.push_str(&format!(", {located} placée(s) dans leur commune d’après leur point"));
+            }
+            if outside > 0 {
+                report.push_str(&format!(" ; {outside} ligne(s) hors du territoire laissée(s) de côté"));
+            }
+            if unplaced > 0 {
+                report.push_str(&format!(" ; {unplaced} ligne(s) sans commune connue laissée(s) de côté"));
+            }
+            report.push('.');
+            ctx.set_flash(&report);
+            Ok(see_other(&diagnostic_path(project_id, collectivity_id)))
+        }
+    }
+}
