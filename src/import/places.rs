@@ -364,7 +364,11 @@ pub fn plan(table: &Table, mapping: &Mapping, categories: &[(String, String)], c
                 .map(|(label, value)| {
                     let value = readable_hours(value).unwrap_or_else(|| value.to_string());
                     // A one-line field (name, address) spread over lines in the file is put back on one line.
-                    let value = if labelled || separator == "\n" { value } else { value.split_whitespace().collect::<Vec<_>>().join(" ") };
+                    let value = if labelled || separator == "\n" {
+                        value
+                    } else {
+                        value.split_whitespace().collect::<Vec<_>>().join(" ")
+                    };
                     if labelled {
                         format!("{label} : {value}")
                     } else {

@@ -183,6 +183,49 @@ const FORMS: &[Form] = &[
         ],
     ),
     (
+        "agence@demo.encommun.fr",
+        "/projets/{project}/diagnostic/{agglopolys}/fiches",
+        &[
+            ("kind", "acteur"),
+            ("name", "Centre social"),
+            ("category", "equipements_publics"),
+            ("domain", "citizen"),
+            ("description", "Accueil des familles."),
+            ("contact", "Accueil : 02 54 00 00 00"),
+            ("lat", "47,59"),
+            ("lon", "1,33"),
+        ],
+    ),
+    (
+        "agence@demo.encommun.fr",
+        "/projets/{project}/diagnostic/{agglopolys}/fiches/{sheet}/modifier",
+        &[("kind", "espace"), ("name", "Marché couvert"), ("category", "marche"), ("opening_hours", "Samedi matin")],
+    ),
+    (
+        "agence@demo.encommun.fr",
+        "/projets/{project}/diagnostic/{agglopolys}/fiches/{actor}/relations",
+        &[("kind", "utilise"), ("to_id", "{sheet}"), ("intensity", "2"), ("note", "Chaque samedi")],
+    ),
+    (
+        "referente@agglopolys.demo.encommun.fr",
+        "/projets/{project}/diagnostic/{agglopolys}/sources",
+        &[
+            ("kind", "interview"),
+            ("title", "Entretien"),
+            ("happened_on", "2026-10-02"),
+            ("people_met", "2 habitantes"),
+            ("notes", "Notes anonymes."),
+            ("link", "https://exemple.fr/etude.pdf"),
+            ("mentions", "{sheet}"),
+        ],
+    ),
+    ("agence@demo.encommun.fr", "/projets/{project}/diagnostic/familles", &[("label", "Clubs sportifs")]),
+    (
+        "agence@demo.encommun.fr",
+        "/projets/{project}/diagnostic/moderation",
+        &[("what", "fiche"), ("id", "{sheet}"), ("decision", "refuser"), ("note", "Doublon")],
+    ),
+    (
         "",
         "/invitation/0123",
         &[("display_name", "X"), ("password", "abcdefghijkl"), ("password_confirmation", "abcdefghijkl")],
@@ -256,7 +299,25 @@ fn placeholders(app: &TestApp) -> Vec<(&'static str, String)> {
     )
     .unwrap();
     let question = encommun::storage::questionnaires::add_question(&mut conn, questionnaire, &number).unwrap();
+    // Two sheets of Agglopolys's diagnostic: a space, and an actor that uses it.
+    let place = encommun::storage::diagnostic::Place { project_id: project.id, collectivity_id: collectivity.id };
+    let author = encommun::storage::diagnostic::Author { user_id: admin.id, publishes: true };
+    let sheet = |kind, category: &str| {
+        let fields = encommun::domain::diagnostic::SheetFields {
+            name: format!("Fiche {category}"),
+            category: category.into(),
+            domain: "citizen".into(),
+            ..Default::default()
+        };
+        encommun::domain::diagnostic::NewEntry::parse(kind, &fields, &[category.to_owned()]).unwrap()
+    };
+    use encommun::domain::diagnostic::EntryKind;
+    use encommun::storage::diagnostic::insert_entry;
+    let space = insert_entry(&mut conn, place, &sheet(EntryKind::Space, "marche"), None, None, author).unwrap();
+    let actor = insert_entry(&mut conn, place, &sheet(EntryKind::Actor, "associations"), None, None, author).unwrap();
     vec![
+        ("{sheet}", space.to_string()),
+        ("{actor}", actor.to_string()),
         ("{questionnaire}", questionnaire.to_string()),
         ("{question}", question.to_string()),
         ("{theme}", id.to_string()),
@@ -303,6 +364,15 @@ async fn every_form_survives_hostile_values(app: TestApp) {
     let group = format!("{project}/groupes/{}", fill("{agglopolys}"));
     let builder = format!("/questionnaires/{}", fill("{questionnaire}"));
     let event = format!("{project}/evenements/{}", fill("{event}"));
+    let diagnostic = format!("{project}/diagnostic/{}", fill("{agglopolys}"));
+    let diagnostic_pages = [
+        format!("{project}/diagnostic"),
+        format!("{project}/diagnostic/moderation"),
+        diagnostic.clone(),
+        format!("{diagnostic}/fiches/{}", fill("{sheet}")),
+        format!("{diagnostic}/fiches/{}", fill("{actor}")),
+        format!("{diagnostic}/sources/nouvelle"),
+    ];
     let questionnaire_pages: Vec<String> =
         ["couverture", "invitations", "comparaison", "resultats"].iter().map(|p| format!("{builder}/{p}")).collect();
     for path in [
@@ -324,6 +394,12 @@ async fn every_form_survives_hostile_values(app: TestApp) {
         &questionnaire_pages[3],
         "/q/jeton-expose",
         &event,
+        &diagnostic_pages[0],
+        &diagnostic_pages[1],
+        &diagnostic_pages[2],
+        &diagnostic_pages[3],
+        &diagnostic_pages[4],
+        &diagnostic_pages[5],
     ] {
         let page = admin.get(path).await;
         page.assert_status(200);

@@ -4,6 +4,7 @@
 
 use encommun::demo::DEMO_PASSWORD;
 use encommun::domain::account::Function;
+use encommun::domain::diagnostic::{EntryKind, NewEntry, NewSource, SheetFields};
 use encommun::domain::inspiration::{NewResource, ResourceInput};
 use encommun::domain::project::{EnrolmentRole, EventInput, NewEvent, NewPost};
 use encommun::domain::questionnaire::NewQuestionnaire;
@@ -11,6 +12,7 @@ use encommun::domain::territory::TerritoryKind;
 use encommun::domain::theme::{NewTheme, ThemeStatus};
 use encommun::security::hash_password;
 use encommun::storage::collectivities::{find_collectivity_of_territory, upsert_membership};
+use encommun::storage::diagnostic::{add_source, insert_entry, Author, Place};
 use encommun::storage::events::insert_event;
 use encommun::storage::inspiration::{insert_resource, SaveOutcome};
 use encommun::storage::posts::insert_post;
@@ -397,6 +399,184 @@ const CASES: &[Case] = &[
         form: &[("title", "Questionnaire de la matrice")],
         expect: LEADS,
     },
+    // The diagnostic: the working space sees and contributes (participants propose); the provider and the agency
+    // lead (families, moderation, imports, edits). Missing sheets and sources are not found for those who may act.
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/diagnostic",
+        path: "/projets/{project}/diagnostic",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/diagnostic/familles",
+        path: "/projets/{project}/diagnostic/familles",
+        form: &[("label", "Famille de la matrice")],
+        expect: LEADS,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/diagnostic/moderation",
+        path: "/projets/{project}/diagnostic/moderation",
+        form: &[],
+        expect: LEADS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/diagnostic/moderation",
+        path: "/projets/{project}/diagnostic/moderation",
+        form: &[("what", "fiche"), ("id", "999999"), ("decision", "publier")],
+        expect: LEADS,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/diagnostic/export.geojson",
+        path: "/projets/{project}/diagnostic/export.geojson",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/diagnostic/export.csv",
+        path: "/projets/{project}/diagnostic/export.csv",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/diagnostic/{collectivity}",
+        path: "/projets/{project}/diagnostic/{chatellerault}",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/diagnostic/{collectivity}/export.geojson",
+        path: "/projets/{project}/diagnostic/{chatellerault}/export.geojson",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/diagnostic/{collectivity}/export.csv",
+        path: "/projets/{project}/diagnostic/{chatellerault}/export.csv",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/diagnostic/{collectivity}/fiches/nouvelle",
+        path: "/projets/{project}/diagnostic/{chatellerault}/fiches/nouvelle?type=espace",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/diagnostic/{collectivity}/fiches",
+        path: "/projets/{project}/diagnostic/{chatellerault}/fiches",
+        form: &[("kind", "acteur")],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/diagnostic/{collectivity}/fiches/{entry}",
+        path: "/projets/{project}/diagnostic/{chatellerault}/fiches/{sheet}",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/diagnostic/{collectivity}/fiches/{entry}/modifier",
+        path: "/projets/{project}/diagnostic/{chatellerault}/fiches/{sheet}/modifier",
+        form: &[],
+        expect: LEADS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/diagnostic/{collectivity}/fiches/{entry}/modifier",
+        path: "/projets/{project}/diagnostic/{chatellerault}/fiches/{sheet}/modifier",
+        form: &[("kind", "acteur"), ("name", "")],
+        expect: LEADS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/diagnostic/{collectivity}/fiches/{entry}/suppression",
+        path: "/projets/{project}/diagnostic/{chatellerault}/fiches/999999/suppression",
+        form: &[],
+        expect: [L, L, F, N, N, N, N],
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/diagnostic/{collectivity}/fiches/{entry}/relations",
+        path: "/projets/{project}/diagnostic/{chatellerault}/fiches/{sheet}/relations",
+        form: &[("kind", "partenariat"), ("to_id", ""), ("intensity", "2")],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/diagnostic/{collectivity}/fiches/{entry}/relations/{relation}/suppression",
+        path: "/projets/{project}/diagnostic/{chatellerault}/fiches/{sheet}/relations/999999/suppression",
+        form: &[],
+        expect: [L, L, F, F, F, N, N],
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/diagnostic/{collectivity}/sources/nouvelle",
+        path: "/projets/{project}/diagnostic/{chatellerault}/sources/nouvelle",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/diagnostic/{collectivity}/sources",
+        path: "/projets/{project}/diagnostic/{chatellerault}/sources",
+        form: &[("kind", "study")],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/diagnostic/{collectivity}/sources/{source}",
+        path: "/projets/{project}/diagnostic/{chatellerault}/sources/{source}",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/diagnostic/{collectivity}/sources/{source}/suppression",
+        path: "/projets/{project}/diagnostic/{chatellerault}/sources/999999/suppression",
+        form: &[],
+        expect: [L, L, F, F, F, N, N],
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/diagnostic/{collectivity}/import",
+        path: "/projets/{project}/diagnostic/{chatellerault}/import",
+        form: &[],
+        expect: LEADS,
+    },
+    // Not a file upload: refused as input once the person leads.
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/diagnostic/{collectivity}/import",
+        path: "/projets/{project}/diagnostic/{chatellerault}/import",
+        form: &[],
+        expect: LEADS,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/diagnostic/{collectivity}/import/{token}",
+        path: "/projets/{project}/diagnostic/{chatellerault}/import/jeton-inconnu",
+        form: &[],
+        expect: [L, L, F, F, F, G, G],
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/diagnostic/{collectivity}/import/{token}",
+        path: "/projets/{project}/diagnostic/{chatellerault}/import/jeton-inconnu",
+        form: &[],
+        expect: [L, L, F, F, F, G, G],
+    },
     Case {
         method: "GET",
         pattern: "/questionnaires/{id}",
@@ -708,6 +888,19 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
             Ok::<_, diesel::result::Error>((event, post, insert_post(conn, project.id, &private, admin.id)?))
         })
         .unwrap();
+        // A published sheet and source of Grand Châtellerault's diagnostic.
+        let place = Place { project_id: project.id, collectivity_id: chatellerault.id };
+        let author = Author { user_id: admin.id, publishes: true };
+        let fields = SheetFields {
+            name: "Acteur de la matrice".into(),
+            category: "elus".into(),
+            domain: "citizen".into(),
+            ..SheetFields::default()
+        };
+        let entry = NewEntry::parse(EntryKind::Actor, &fields, &["elus".into()]).unwrap();
+        let sheet = insert_entry(conn, place, &entry, None, None, author).unwrap();
+        let source = NewSource::parse("study", "Étude de la matrice", "", "", "", "").unwrap();
+        let source = add_source(conn, place, &source, &[sheet], author).unwrap();
         vec![
             ("{project}", project.id.to_string()),
             ("{questionnaire}", questionnaire.to_string()),
@@ -721,6 +914,8 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
             ("{proposed}", proposed.to_string()),
             ("{duplicate}", duplicate.to_string()),
             ("{chatellerault}", chatellerault.id.to_string()),
+            ("{sheet}", sheet.to_string()),
+            ("{source}", source.to_string()),
         ]
     })
 }

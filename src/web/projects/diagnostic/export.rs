@@ -103,7 +103,8 @@ impl Export {
         let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(b"\xEF\xBB\xBF".to_vec());
         writer.write_record(COLUMNS).map_err(AppError::internal)?;
         for entry in &self.entries {
-            writer.write_record(self.values(entry)).map_err(AppError::internal)?;
+            let values = self.values(entry);
+            writer.write_record(values.iter().map(|v| spreadsheet_safe(v).into_owned())).map_err(AppError::internal)?;
         }
         let body = writer.into_inner().map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?;
         Ok(HttpResponse::Ok()
@@ -113,12 +114,38 @@ impl Export {
     }
 }
 
+/// A cell a spreadsheet will not run as a formula: text starting with `=`, `@`, `+` or `-` (other than a number
+/// or a telephone number) gets a leading apostrophe, which spreadsheets hide.
+fn spreadsheet_safe(value: &str) -> std::borrow::Cow<'_, str> {
+    let numeric = |rest: &str| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit() || " .,".contains(c));
+    match value.chars().next() {
+        Some('=' | '@' | '\t' | '\r') => format!("'{value}").into(),
+        Some('+' | '-') if !numeric(&value[1..]) => format!("'{value}").into(),
+        _ => value.into(),
+    }
+}
+
 fn commune_names(
     conn: &mut crate::storage::DbConnection,
     entries: &[MapEntry],
 ) -> Result<HashMap<i64, String>, AppError> {
     let ids: Vec<i64> = entries.iter().filter_map(|e| e.commune_id).collect::<BTreeSet<_>>().into_iter().collect();
     Ok(names_of_territories(conn, &ids)?.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn formulas_are_neutralised_numbers_kept() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+        assert_eq!(spreadsheet_safe("-2+3"), "'-2+3");
+        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("-0.5703"), "-0.5703");
+        assert_eq!(spreadsheet_safe("+33 6 12 34 56 78"), "+33 6 12 34 56 78");
+        assert_eq!(spreadsheet_safe("Mairie"), "Mairie");
+    }
 }
 
 async fn of_territory(
