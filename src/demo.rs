@@ -4,12 +4,14 @@
 use chrono::TimeDelta;
 
 use crate::domain::account::Function;
+use crate::domain::diagnostic::{EntryKind, NewEntry, NewRelation, NewSource, SheetFields};
 use crate::domain::inquiry::{MemberCategory, NewMember};
 use crate::domain::inspiration::{parse_links, NewResource};
 use crate::domain::project::{EnrolmentRole, EventKind, NewEvent, NewPost, NewProject};
 use crate::domain::territory::{EpciType, NewTerritory, TerritoryKind};
 use crate::domain::theme::{Engagement, NewPosition, NewTheme, ThemeStatus};
 use crate::security::{hash_password, random_token, token_digest};
+use crate::storage::diagnostic::{self, Author, Place};
 use crate::storage::events::insert_event;
 use crate::storage::inquiry::add_member;
 use crate::storage::inspiration::insert_resource;
@@ -392,8 +394,183 @@ fn load_project(conn: &mut DbConnection, users: &[i64], collectivities: &[i64]) 
         let member = NewMember { display_name: name.into(), category, note: note.into(), email: None };
         add_member(conn, project_id, collectivities[4], &member, admin, "CA du Grand Angoulême")?;
     }
+    load_diagnostic(conn, Place { project_id, collectivity_id: collectivities[4] }, admin)?;
     Ok(())
 }
+
+/// Grand Angoulême's diagnostic under way: actors of both worlds, three France services (real, from ANCT's
+/// list), two engagement objects, their relations — with an isolated actor and a bridge between the worlds for
+/// the readings to tell — and two sources.
+fn load_diagnostic(conn: &mut DbConnection, place: Place, admin: i64) -> anyhow::Result<()> {
+    let author = Author { user_id: admin, publishes: true };
+    let mut ids = Vec::new();
+    for (kind, name, category, domain, description, location) in DEMO_SHEETS {
+        let fields = SheetFields {
+            name: name.to_string(),
+            category: category.to_string(),
+            domain: domain.to_string(),
+            description: description.to_string(),
+            lat: location.map(|(lat, _)| lat.to_string()).unwrap_or_default(),
+            lon: location.map(|(_, lon)| lon.to_string()).unwrap_or_default(),
+            ..SheetFields::default()
+        };
+        let entry = NewEntry::parse(*kind, &fields, &[category.to_string()]).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        ids.push(diagnostic::insert_entry(conn, place, &entry, None, None, author)?);
+    }
+    let sheet = |i: usize| (ids[i], DEMO_SHEETS[i].0);
+    for (from, to, kind, intensity) in DEMO_RELATIONS {
+        let relation = NewRelation::parse(sheet(*from), Some(sheet(*to)), kind, &intensity.to_string(), "")
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        diagnostic::add_relation(conn, place, &relation, author)?;
+    }
+    let study = NewSource::parse(
+        "study",
+        "Analyse des besoins sociaux de l’agglomération",
+        "",
+        "",
+        "Le recours à l’aide alimentaire a crû dans les quartiers prioritaires ; les familles monoparentales y sont surreprésentées.",
+        "",
+    )
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    diagnostic::add_source(conn, place, &study, &[ids[5]], author)?;
+    let interview = NewSource::parse(
+        "interview",
+        "Entretien collectif au centre social de la Grand Font",
+        "",
+        "2 animatrices, 5 habitantes du quartier",
+        "Les habitantes viennent au centre pour les démarches et restent pour le jardin. Une mère de famille : « on \
+         voudrait cuisiner ce qu’on fait pousser, mais il n’y a pas de cuisine ouverte ».",
+        "",
+    )
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    diagnostic::add_source(conn, place, &interview, &[ids[2], ids[3], ids[9]], author)?;
+    Ok(())
+}
+
+type DemoSheet = (EntryKind, &'static str, &'static str, &'static str, &'static str, Option<(f64, f64)>);
+
+const DEMO_SHEETS: &[DemoSheet] = &[
+    (
+        EntryKind::Actor,
+        "Élus de quartier de la Ville d’Angoulême",
+        "elus",
+        "citizen",
+        "Un élu référent par quartier, permanences mensuelles.",
+        None,
+    ),
+    (
+        EntryKind::Actor,
+        "Service démocratie locale de GrandAngoulême",
+        "services_collectivite",
+        "citizen",
+        "Anime les conseils citoyens et les budgets participatifs.",
+        None,
+    ),
+    (
+        EntryKind::Actor,
+        "Centre social, culturel et sportif de la Grand Font",
+        "equipements_publics",
+        "citizen",
+        "Accueil des familles, ateliers, accompagnement aux démarches.",
+        Some((45.653971, 0.173162)),
+    ),
+    (
+        EntryKind::Actor,
+        "Collectif des jardins partagés de la Grand Font",
+        "collectifs_habitants",
+        "citizen",
+        "Une trentaine de parcelles cultivées par des habitants du quartier.",
+        None,
+    ),
+    (
+        EntryKind::Actor,
+        "Épicerie sociale du quartier",
+        "associations",
+        "thematic",
+        "Produits à prix réduits pour les ménages orientés par les travailleurs sociaux.",
+        None,
+    ),
+    (
+        EntryKind::Actor,
+        "Restauration scolaire de la Ville",
+        "services_collectivite",
+        "thematic",
+        "Une cuisine centrale, des repas servis dans les écoles.",
+        None,
+    ),
+    (
+        EntryKind::Actor,
+        "Chambre d’agriculture de la Charente",
+        "chambres_consulaires",
+        "thematic",
+        "Accompagne les producteurs vers la restauration collective.",
+        None,
+    ),
+    (
+        EntryKind::Actor,
+        "Producteurs du marché Victor-Hugo",
+        "entreprises",
+        "thematic",
+        "Maraîchers et éleveurs de l’agglomération présents chaque matin.",
+        None,
+    ),
+    (
+        EntryKind::Space,
+        "France services Basseau",
+        "france_services",
+        "citizen",
+        "Accueil pour les démarches administratives.",
+        Some((45.6482142, 0.1179563)),
+    ),
+    (
+        EntryKind::Space,
+        "France services CSCS CAJ Grand Font",
+        "france_services",
+        "citizen",
+        "Accueil pour les démarches administratives, dans le centre social.",
+        Some((45.653971, 0.173162)),
+    ),
+    (
+        EntryKind::Space,
+        "France services d’Angoulême - Ma Campagne",
+        "france_services",
+        "citizen",
+        "Accueil pour les démarches administratives.",
+        Some((45.6298976, 0.1492027)),
+    ),
+    (
+        EntryKind::Object,
+        "Conseil citoyen de Basseau-Grande Garenne",
+        "conseil_citoyen",
+        "citizen",
+        "Habitants tirés au sort et acteurs locaux du quartier prioritaire.",
+        None,
+    ),
+    (
+        EntryKind::Object,
+        "Projet alimentaire territorial",
+        "autre_objet",
+        "thematic",
+        "La démarche de l’agglomération pour relocaliser l’alimentation.",
+        None,
+    ),
+];
+
+/// (from, to, kind, intensity), by index in [`DEMO_SHEETS`].
+const DEMO_RELATIONS: &[(usize, usize, &str, u8)] = &[
+    (0, 1, "partenariat", 3),
+    (1, 2, "echange", 2),
+    (2, 3, "partenariat", 2),
+    (2, 9, "anime", 3),
+    (3, 9, "utilise", 1),
+    (5, 7, "financement", 2),
+    (6, 7, "partenariat", 3),
+    (5, 6, "echange", 1),
+    (5, 1, "echange", 1),
+    (0, 12, "porte", 3),
+    (6, 12, "participe", 2),
+    (2, 11, "participe", 2),
+];
 
 /// Loads the demo; returns false when it was already there.
 pub fn load(conn: &mut DbConnection) -> anyhow::Result<bool> {

@@ -33,6 +33,11 @@ impl Frame {
         Some(Frame { width, height: span_y * scale / 0.96, bbox, scale, shrink })
     }
 
+    /// Picture units per kilometre (a degree of latitude is 111.32 km), for a scale bar.
+    pub fn units_per_km(&self) -> f64 {
+        self.scale / 111.32
+    }
+
     pub fn point(&self, lon: f64, lat: f64) -> (f64, f64) {
         let margin = self.width * 0.02;
         (margin + (lon - self.bbox.min_lon) * self.shrink * self.scale, margin + (self.bbox.max_lat - lat) * self.scale)

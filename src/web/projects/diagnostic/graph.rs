@@ -108,9 +108,21 @@ pub fn network_section(d: &Diagnostic) -> Markup {
 }
 
 fn draw(d: &Diagnostic, nodes: &[Node], edges: &[Edge], entries: &HashMap<i64, &MapEntry>) -> Markup {
-    let (width, height) = (800.0, 520.0);
-    let positions: HashMap<i64, (f64, f64)> =
-        layout(nodes, edges, width, height).into_iter().map(|(id, x, y)| (id, (x, y))).collect();
+    // Related nodes are laid out together; isolated ones wait in rows below, where they read as a list.
+    let linked: Vec<Node> =
+        nodes.iter().filter(|n| edges.iter().any(|e| e.from == n.id || e.to == n.id)).cloned().collect();
+    let isolated: Vec<&Node> = nodes.iter().filter(|n| !linked.iter().any(|l| l.id == n.id)).collect();
+    const PER_ROW: usize = 4;
+    let rows = isolated.len().div_ceil(PER_ROW);
+    let width = 800.0;
+    let graph_height = if linked.is_empty() { 0.0 } else { 480.0 };
+    let height = graph_height + rows as f64 * 28.0 + if rows > 0 { 30.0 } else { 0.0 };
+    let mut positions: HashMap<i64, (f64, f64)> =
+        layout(&linked, edges, width - 170.0, graph_height).into_iter().map(|(id, x, y)| (id, (x, y))).collect();
+    for (i, node) in isolated.iter().enumerate() {
+        let (row, column) = (i / PER_ROW, i % PER_ROW);
+        positions.insert(node.id, (40.0 + column as f64 * 190.0, graph_height + 40.0 + row as f64 * 28.0));
+    }
     let at = |id: i64| positions.get(&id).copied().unwrap_or((0.0, 0.0));
     let intensity: HashMap<(i64, i64), i32> =
         d.published_relations().map(|r| ((r.from_id, r.to_id), r.intensity)).collect();
@@ -123,6 +135,9 @@ fn draw(d: &Diagnostic, nodes: &[Node], edges: &[Edge], entries: &HashMap<i64, &
     html! {
         svg role="img" aria-labelledby="reseau-titre" viewBox={ "0 0 " (width) " " (height) } xmlns="http://www.w3.org/2000/svg" {
             title id="reseau-titre" { (title) }
+            @if !isolated.is_empty() {
+                text x="20" y=(format!("{:.0}", graph_height + 16.0)) class="node-label" { "Sans relation :" }
+            }
             g class="network-links" {
                 @for edge in edges {
                     @let ((x1, y1), (x2, y2)) = (at(edge.from), at(edge.to));

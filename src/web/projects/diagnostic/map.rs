@@ -59,12 +59,22 @@ pub fn draw_map(perimeter: Option<&Perimeter>, markers: &[Marker], title: &str, 
     let mut boxes: Vec<BBox> = perimeter.map(Perimeter::boxes).unwrap_or_default();
     if let Some(first) = markers.first() {
         let start = BBox { min_lon: first.lon, min_lat: first.lat, max_lon: first.lon, max_lat: first.lat };
-        boxes.push(markers.iter().fold(start, |b, m| BBox {
+        let points = markers.iter().fold(start, |b, m| BBox {
             min_lon: b.min_lon.min(m.lon),
             min_lat: b.min_lat.min(m.lat),
             max_lon: b.max_lon.max(m.lon),
             max_lat: b.max_lat.max(m.lat),
-        }));
+        });
+        // Without outlines around them, markers get a margin (a tenth of their spread, 500 m at least) so that
+        // none sits on the picture's edge and a single one is not a whole map.
+        let pad_lon = ((points.max_lon - points.min_lon) * 0.1).max(0.007);
+        let pad_lat = ((points.max_lat - points.min_lat) * 0.1).max(0.005);
+        boxes.push(BBox {
+            min_lon: points.min_lon - pad_lon,
+            min_lat: points.min_lat - pad_lat,
+            max_lon: points.max_lon + pad_lon,
+            max_lat: points.max_lat + pad_lat,
+        });
     }
     let frame = Frame::fitting(&boxes, width)?;
     let view_box = format!("0 0 {:.0} {:.0}", frame.width, frame.height + frame.width * 0.04);
@@ -86,13 +96,45 @@ pub fn draw_map(perimeter: Option<&Perimeter>, markers: &[Marker], title: &str, 
             maud::html! { (marker.name) }.into_string()
         ));
     }
+    // A few markers carry their name; beyond, names would cover the map (the table has them).
+    let labels: Vec<(f64, f64, &str)> = if markers.len() <= LABELLED {
+        markers.iter().map(|m| (frame.point(m.lon, m.lat), m.name)).map(|((x, y), n)| (x, y, n)).collect()
+    } else {
+        Vec::new()
+    };
+    let (bar_km, bar) = scale_bar(frame.units_per_km(), frame.width);
+    let bottom = frame.height + frame.width * 0.03;
     Some(html! {
         svg role="img" aria-labelledby="carte-diagnostic-titre" viewBox=(view_box) xmlns="http://www.w3.org/2000/svg" {
             title id="carte-diagnostic-titre" { (title) }
             @if let Some(perimeter) = perimeter { (perimeter.paths(&frame)) }
             g class="map-markers" { (PreEscaped(drawn)) }
+            @for (x, y, name) in &labels {
+                // Names of markers on the right half go to their left, so that they stay in the picture.
+                @if *x > frame.width / 2.0 {
+                    text class="node-label" text-anchor="end" x=(format!("{:.1}", x - size - 3.0)) y=(format!("{:.1}", y + 4.0)) { (name) }
+                } @else {
+                    text class="node-label" x=(format!("{:.1}", x + size + 3.0)) y=(format!("{:.1}", y + 4.0)) { (name) }
+                }
+            }
+            g class="map-scale" {
+                line x1="12" y1=(format!("{bottom:.0}")) x2=(format!("{:.1}", 12.0 + bar)) y2=(format!("{bottom:.0}")) {}
+                text x=(format!("{:.1}", 18.0 + bar)) y=(format!("{:.0}", bottom + 4.0)) { (if bar_km >= 1.0 { format!("{bar_km} km") } else { format!("{:.0} m", bar_km * 1000.0) }) }
+            }
         }
     })
+}
+
+/// Markers named on the map itself at most.
+const LABELLED: usize = 25;
+
+/// A scale bar of a round length (1, 2 or 5 times a power of ten kilometres) about a sixth of the picture wide:
+/// (its length in km, its length in picture units).
+fn scale_bar(units_per_km: f64, width: f64) -> (f64, f64) {
+    let target_km = width / 6.0 / units_per_km;
+    let power = 10f64.powf(target_km.log10().floor());
+    let km = [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * power).rfind(|km| *km <= target_km).unwrap_or(power);
+    (km, km * units_per_km)
 }
 
 /// The legend's symbol of a kind in a colour.
