@@ -22,6 +22,7 @@ const REFERENT = 'referente@agglopolys.demo.encommun.fr';
 const PROVIDER = 'prestataire@demo.encommun.fr';
 const CHATELLERAULT = 'agent@grand-chatellerault.demo.encommun.fr';
 const XLSFORM = path.resolve(import.meta.dirname, '../../../shared/data/questionnaires/xlsform-civil-society-survey-de.xlsx');
+const TOWN_HALLS = path.resolve(import.meta.dirname, '../../../shared/data/places/mairies-6-departements.csv');
 const EPCI_OUTLINES = path.resolve(import.meta.dirname, '../../../shared/data/boundaries/epci-6-departements-dissolved.geojson');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 
@@ -317,6 +318,40 @@ const PAGES = [
   },
   // After that import, Agglopolys's group page shows its map.
   { name: 'groupe-enquete-carte', as: REFERENT, path: '/projets/1/groupes/1' },
+  // The diagnostic: Grand Angoulême's (the demo's), then Agglopolys's once a file is imported into it.
+  { name: 'diagnostic', as: ADMIN, path: '/projets/1/diagnostic' },
+  { name: 'diagnostic-territoire', as: ADMIN, path: '/projets/1/diagnostic/5' },
+  { name: 'diagnostic-territoire-filtre', as: REFERENT, path: '/projets/1/diagnostic/5?type=actor&domaine=thematic' },
+  { name: 'diagnostic-fiche', as: ADMIN, path: '/projets/1/diagnostic/5/fiches/3' },
+  { name: 'diagnostic-source', as: REFERENT, path: '/projets/1/diagnostic/5/sources/2' },
+  { name: 'diagnostic-source-nouvelle', as: ADMIN, path: '/projets/1/diagnostic/5/sources/nouvelle' },
+  { name: 'diagnostic-fiche-nouvelle', as: REFERENT, path: '/projets/1/diagnostic/1/fiches/nouvelle?type=espace' },
+  {
+    name: 'diagnostic-fiche-erreurs',
+    as: REFERENT,
+    path: '/projets/1/diagnostic/1/fiches/nouvelle?type=acteur',
+    act: async (page) => {
+      await page.getByLabel('Latitude').fill('nord');
+      await page.getByRole('button', { name: 'Ajouter la fiche' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  { name: 'diagnostic-moderation', as: ADMIN, path: '/projets/1/diagnostic/moderation' },
+  { name: 'diagnostic-import', as: ADMIN, path: '/projets/1/diagnostic/1/import' },
+  {
+    name: 'diagnostic-import-colonnes',
+    as: ADMIN,
+    path: '/projets/1/diagnostic/1/import',
+    act: async (page) => {
+      await page.getByLabel('Fichier CSV ou GeoJSON').setInputFiles(TOWN_HALLS);
+      await page.getByRole('button', { name: 'Envoyer et choisir les colonnes' }).click();
+      await page.getByRole('heading', { name: /^Colonnes du fichier/ }).waitFor();
+      await page.getByLabel('Type des lignes sans colonne qui le dise').selectOption({ label: 'Mairie' });
+      await page.getByRole('button', { name: 'Importer' }).click();
+      await page.getByText(/^Import terminé/).waitFor();
+    },
+  },
+  { name: 'diagnostic-territoire-carte', as: REFERENT, path: '/projets/1/diagnostic/1' },
   { name: 'questionnaire-public', path: () => publicLink() },
   { name: 'questionnaire-merci', path: async () => `${await publicLink()}/merci` },
   {
@@ -514,6 +549,31 @@ test('a referent forms a mixed inquiry group, without JavaScript', async () => {
   await context.close();
 });
 
+test('a referent proposes a place for the diagnostic map and the agency publishes it, without JavaScript', async () => {
+  const referent = await session({ email: REFERENT, javaScript: false });
+  await referent.page.goto(`${base}/projets/1`);
+  await referent.page.getByRole('link', { name: 'Ouvrir le diagnostic' }).click();
+  await referent.page.getByRole('link', { name: /Agglopolys/ }).click();
+  await referent.page.getByRole('link', { name: 'Ajouter un espace d’engagement' }).click();
+  await referent.page.getByLabel('Nom').fill('Tiers-lieu de la gare');
+  await referent.page.getByLabel('Type').selectOption({ label: 'Tiers-lieu' });
+  await referent.page.getByLabel('Latitude').fill('47,5860');
+  await referent.page.getByLabel('Longitude').fill('1,3250');
+  await referent.page.getByRole('button', { name: 'Ajouter la fiche' }).click();
+  await referent.page.getByText('Fiche proposée').waitFor();
+  await referent.context.close();
+
+  const admin = await session({ email: ADMIN, javaScript: false });
+  await admin.page.goto(`${base}/projets/1/diagnostic`);
+  await admin.page.getByRole('link', { name: /Contributions à valider : [1-9]/ }).click();
+  await admin.page.getByRole('button', { name: 'Publier « Tiers-lieu de la gare »' }).click();
+  await admin.page.getByText('Contribution publiée.').waitFor();
+  await admin.page.goto(`${base}/projets/1/diagnostic/1?type=space`);
+  await admin.page.getByRole('link', { name: 'Tiers-lieu de la gare' }).waitFor();
+  assert.match(await admin.page.locator('svg[role=img] title').first().textContent(), /fiches? située/);
+  await admin.context.close();
+});
+
 test('an inhabitant answers a questionnaire without an account, without JavaScript', async () => {
   const link = await publicLink();
   const { context, page } = await session({ javaScript: false });
@@ -657,6 +717,9 @@ test('screenshots of the key pages at desktop and mobile widths', async () => {
     { name: 'questionnaire-public', path: () => publicLink() },
     { name: 'questionnaire-couverture', path: async () => `${await questionnaire()}/couverture`, as: REFERENT },
     { name: 'questionnaire-resultats', path: async () => `${await questionnaire()}/resultats`, as: REFERENT },
+    { name: 'diagnostic-territoire', path: '/projets/1/diagnostic/5', as: REFERENT },
+    { name: 'diagnostic-fiche', path: '/projets/1/diagnostic/5/fiches/3', as: REFERENT },
+    { name: 'diagnostic-comparaison', path: '/projets/1/diagnostic', as: ADMIN },
   ];
   for (const [width, height, label] of [[1280, 800, 'bureau'], [390, 844, 'mobile']]) {
     for (const shot of shots) {
