@@ -133,21 +133,6 @@ fn commune_names(
     Ok(names_of_territories(conn, &ids)?.into_iter().collect())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::spreadsheet_safe;
-
-    #[test]
-    fn formulas_are_neutralised_numbers_kept() {
-        assert_eq!(spreadsheet_safe("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
-        assert_eq!(spreadsheet_safe("-2+3"), "'-2+3");
-        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(spreadsheet_safe("-0.5703"), "-0.5703");
-        assert_eq!(spreadsheet_safe("+33 6 12 34 56 78"), "+33 6 12 34 56 78");
-        assert_eq!(spreadsheet_safe("Mairie"), "Mairie");
-    }
-}
-
 async fn of_territory(
     state: &AppState,
     ctx: &PageCtx,
@@ -225,4 +210,19 @@ pub async fn project_csv(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     of_project(&state, &ctx, path.into_inner()).await?.csv()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn formulas_are_neutralised_numbers_kept() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+        assert_eq!(spreadsheet_safe("-2+3"), "'-2+3");
+        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("-0.5703"), "-0.5703");
+        assert_eq!(spreadsheet_safe("+33 6 12 34 56 78"), "+33 6 12 34 56 78");
+        assert_eq!(spreadsheet_safe("Mairie"), "Mairie");
+    }
 }

@@ -14,6 +14,8 @@ use crate::storage::diagnostic::MapEntry;
 
 /// Beyond this many nodes the picture is unreadable: the readings and the table remain.
 const MAX_DRAWN: usize = 250;
+/// Isolated actors and bridges named at most in the readings.
+const LISTED: usize = 30;
 
 pub fn network_section(d: &Diagnostic) -> Markup {
     let relations: Vec<_> = d.published_relations().collect();
@@ -60,12 +62,15 @@ pub fn network_section(d: &Diagnostic) -> Markup {
                 dt { "Acteurs isolés" }
                 dd {
                     @if readings.isolated.is_empty() { "Aucun : chaque acteur a au moins une relation." }
-                    @else { ul { @for id in &readings.isolated { li { a href=(sheet_path(d.place, *id)) { (name(*id)) } } } } }
+                    @else {
+                        ul { @for id in readings.isolated.iter().take(LISTED) { li { a href=(sheet_path(d.place, *id)) { (name(*id)) } } } }
+                        @if readings.isolated.len() > LISTED { p { "… et " (readings.isolated.len() - LISTED) " autres (le tableau de la carte les nomme tous)." } }
+                    }
                 }
                 dt { "Passerelles entre engagement citoyen et coopération thématique" }
                 dd {
                     @if readings.bridges.is_empty() { "Aucun acteur ne coopère avec l’autre monde : c’est un enjeu relationnel." }
-                    @else { ul { @for (id, n) in &readings.bridges { li { a href=(sheet_path(d.place, *id)) { (name(*id)) } " : " (n) " coopération" @if *n > 1 { "s" } " avec l’autre domaine" } } } }
+                    @else { ul { @for (id, n) in readings.bridges.iter().take(LISTED) { li { a href=(sheet_path(d.place, *id)) { (name(*id)) } " : " (n) " coopération" @if *n > 1 { "s" } " avec l’autre domaine" } } } }
                 }
                 dt { "Familles qui ne coopèrent jamais" }
                 dd {

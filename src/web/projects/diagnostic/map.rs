@@ -111,7 +111,7 @@ pub fn draw_map(perimeter: Option<&Perimeter>, markers: &[Marker], title: &str, 
             g class="map-markers" { (PreEscaped(drawn)) }
             @for (x, y, name) in &labels {
                 // Names of markers on the right half go to their left, so that they stay in the picture.
-                @if *x > frame.width / 2.0 {
+                @if *x >= frame.width / 2.0 {
                     text class="node-label" text-anchor="end" x=(format!("{:.1}", x - size - 3.0)) y=(format!("{:.1}", y + 4.0)) { (name) }
                 } @else {
                     text class="node-label" x=(format!("{:.1}", x + size + 3.0)) y=(format!("{:.1}", y + 4.0)) { (name) }

@@ -280,7 +280,8 @@ fn sheet_page(
         rank: d.categories.rank(kind, &entry.category),
         name: &entry.name,
     });
-    let picture = marker.and_then(|m| {
+    // A lone marker says something only within the territory's outline.
+    let picture = marker.filter(|_| d.perimeter.is_some()).and_then(|m| {
         draw_map(d.perimeter.as_ref(), &[m], &format!("{} sur la carte de {}", entry.name, d.territory.name), 480.0)
     });
     let facts: Vec<(&str, &str)> = [
@@ -318,6 +319,15 @@ fn sheet_page(
                     dt { "Territoire" } dd { (d.territory.name) }
                     @if let Some(commune) = d.commune_name(entry) { dt { "Commune" } dd { (commune) } }
                     @if !entry.address.is_empty() { dt { "Adresse" } dd { (entry.address) } }
+                    @if let Some((lon, lat)) = entry.location() {
+                        dt { "Position" }
+                        dd {
+                            (format!("{lat:.5}, {lon:.5}").replace('.', ",").replacen(", ", " ; ", 1)) " "
+                            a class="no-print" href=(format!("https://www.openstreetmap.org/?mlat={lat:.6}&mlon={lon:.6}#map=17/{lat:.6}/{lon:.6}")) rel="noopener noreferrer" {
+                                "voir sur OpenStreetMap" span class="visually-hidden" { " (site externe)" }
+                            }
+                        }
+                    }
                     @for (label, value) in &facts { dt { (label) } dd { (paragraphs(value)) } }
                 }
                 @if let Some(picture) = picture { figure class="map map-small" { (picture) } }
