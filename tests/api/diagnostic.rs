@@ -4,11 +4,15 @@
 
 use std::path::Path;
 
+use encommun::domain::diagnostic::{EntryKind, NewEntry, NewRelation, SheetFields};
 use encommun::domain::territory::TerritoryKind;
 use encommun::import::boundaries::import_boundaries;
 use encommun::import::territories::{import_files, parse_file, ImportOptions};
 use encommun::storage::collectivities::find_collectivity_of_territory;
-use encommun::storage::diagnostic::{entries_of_territory, Place};
+use encommun::storage::diagnostic::{
+    add_relation, entries_of_territory, find_entry, insert_entry, relations_of_territory, review, Author, Place,
+    Reviewed,
+};
 use encommun::storage::projects::list_projects;
 use encommun::storage::territories::find_territory;
 
@@ -20,6 +24,7 @@ on_both_backends!(
     sheets_relations_and_sources_make_the_territory_diagnostic,
     what_participants_propose_waits_for_the_provider,
     real_files_import_through_a_column_mapping_whole_or_not_at_all,
+    a_relation_entered_at_once_from_both_ends_and_a_decision_taken_twice_settle_once,
 );
 
 const PROVIDER: &str = "prestataire@demo.encommun.fr";
@@ -263,7 +268,8 @@ async fn sheets_relations_and_sources_make_the_territory_diagnostic(app: TestApp
     csv.assert_status(200);
     let mut reader =
         csv::ReaderBuilder::new().delimiter(b';').from_reader(csv.body.trim_start_matches('\u{feff}').as_bytes());
-    assert_eq!(reader.records().count(), 6);
+    // The project's export: these 6, and the 13 sheets of Grand Angoulême's demo diagnostic.
+    assert_eq!(reader.records().count(), 6 + 13);
 
     // Deleting a sheet takes its relations with it.
     let token = admin.csrf().await;
@@ -375,6 +381,53 @@ async fn what_participants_propose_waits_for_the_provider(app: TestApp) {
         .await
         .assert_contains("Relations (1)")
         .assert_contains("Ville de Blois porte ou organise Conseil citoyen Blois Nord");
+    // A member of Agglopolys's inquiry group, with an account, proposes a source; it waits like the rest.
+    let group = format!("/projets/{}/groupes/{}", agglopolys.project_id, agglopolys.collectivity_id);
+    referent
+        .submit(
+            &group,
+            &format!("{group}/membres"),
+            &[("display_name", "Inès"), ("category", "habitant"), ("email", "ines@exemple.fr")],
+        )
+        .await
+        .assert_redirect(&group);
+    let link = app.emails_to("ines@exemple.fr")[0].link_containing("/invitation/");
+    let ines = app.client();
+    ines.submit(
+        &link,
+        &link,
+        &[
+            ("display_name", "Inès"),
+            ("password", "une phrase assez longue"),
+            ("password_confirmation", "une phrase assez longue"),
+        ],
+    )
+    .await
+    .assert_redirect(&group);
+    ines.get(&base)
+        .await
+        .assert_status(200)
+        .assert_contains("relu par le prestataire")
+        .assert_lacks("Importer un fichier");
+    let token = ines.get(&format!("{base}/sources/nouvelle")).await.csrf_token();
+    ines.post(
+        &format!("{base}/sources"),
+        &[
+            ("csrf_token", &token),
+            ("kind", "observation"),
+            ("title", "Le marché du samedi"),
+            ("notes", "Beaucoup de familles, peu de jeunes."),
+        ],
+    )
+    .await
+    .assert_status(303);
+    provider
+        .get(&queue)
+        .await
+        .assert_contains("Sources (1)")
+        .assert_contains("Le marché du samedi")
+        .assert_contains("proposée par Inès");
+    ines.get(&format!("{base}/import")).await.assert_status(403);
     // Someone outside the project sees nothing of it.
     let outsider = logged_in(&app, "elu@grand-cahors.demo.encommun.fr").await;
     outsider.get(&base).await.assert_status(403);
@@ -504,6 +557,33 @@ async fn real_files_import_through_a_column_mapping_whole_or_not_at_all(app: Tes
     assert_eq!(blois.opening_hours, "Du lundi au vendredi : 8 h 30 – 17 h 30\nSamedi : 9 h 00 – 11 h 45");
     assert_eq!(blois.category, "mairie");
 
+    // Point in polygon on known communes: the town halls of the six départements, placed by their point alone (the
+    // INSEE code kept as the identifier, not used to place them), land in the commune of that code.
+    let import_angouleme_halls = format!("{}/import", base(angouleme));
+    let page =
+        upload(&admin, &import_angouleme_halls, "espace", "mairies.csv", &shared("places/mairies-6-departements.csv"))
+            .await;
+    let mapping = page.location.clone().unwrap();
+    confirm(&admin, &mapping, &[("colonne-0", "identifiant"), ("categorie", "mairie")])
+        .await
+        .assert_redirect(&base(angouleme));
+    admin.get(&base(angouleme)).await.assert_contains("2135 fiche(s) ajoutée(s)");
+    let (placed, right) = with_conn(&app, |conn| {
+        let halls: Vec<_> =
+            entries_of_territory(conn, angouleme).unwrap().into_iter().filter(|e| e.category == "mairie").collect();
+        let mut right = 0;
+        for hall in &halls {
+            let Some(commune) = hall.commune_id else { continue };
+            let commune = encommun::storage::territories::find_territory_by_id(conn, commune).unwrap().unwrap();
+            right += usize::from(Some(commune.code) == hall.external_id);
+        }
+        (halls.len(), right)
+    });
+    assert_eq!(placed, 2135);
+    // The 135 others: the directory's point lies outside its own commune's (simplified) outline — 80 of them on the
+    // Pas-de-Calais coast and borders — as an independent ray-casting count over the same files also finds.
+    assert_eq!(right, 2000, "town halls in the commune of their code");
+
     // EPCI seats as GeoJSON points in Lambert-93: recognised, converted, and Agglopolys's own placed in its territory.
     let page = upload(&admin, &import, "acteur", "epci.geojson", &shared("anct/epci-points-lambert93.geojson")).await;
     let mapping = page.location.clone().unwrap();
@@ -549,4 +629,67 @@ async fn real_files_import_through_a_column_mapping_whole_or_not_at_all(app: Tes
         .assert_contains("n’a qu’une colonne");
     // The provider's exclusive: a participant cannot import.
     logged_in(&app, REFERENT).await.get(&import).await.assert_status(403);
+}
+
+/// Eight people add the same cooperation at once, half of them from each end: one relation. Eight moderators decide
+/// on the same proposal at once, half publishing, half refusing: one decision, the status of the one that won.
+async fn a_relation_entered_at_once_from_both_ends_and_a_decision_taken_twice_settle_once(app: TestApp) {
+    use std::sync::{Arc, Barrier};
+    app.load_demo();
+    let agglopolys = place(&app, AGGLOPOLYS);
+    let admin = with_conn(&app, |conn| encommun::storage::users::find_user_by_email(conn, ADMIN).unwrap().unwrap().id);
+    let publishes = Author { user_id: admin, publishes: true };
+    let proposes = Author { user_id: admin, publishes: false };
+    let sheet = |name: &str| {
+        let fields = SheetFields {
+            name: name.into(),
+            category: "associations".into(),
+            domain: "citizen".into(),
+            ..SheetFields::default()
+        };
+        NewEntry::parse(EntryKind::Actor, &fields, &["associations".into()]).unwrap()
+    };
+    let (a, b, proposal) = with_conn(&app, |conn| {
+        (
+            insert_entry(conn, agglopolys, &sheet("Association A"), None, None, publishes).unwrap(),
+            insert_entry(conn, agglopolys, &sheet("Association B"), None, None, publishes).unwrap(),
+            insert_entry(conn, agglopolys, &sheet("Association proposée"), None, None, proposes).unwrap(),
+        )
+    });
+    let racers = 8;
+    let barrier = Arc::new(Barrier::new(racers));
+    let handles: Vec<_> = (0..racers)
+        .map(|i| {
+            let url = app.config.database_url.clone();
+            let barrier = barrier.clone();
+            std::thread::spawn(move || {
+                let mut conn = encommun::storage::establish(&url).unwrap();
+                let (from, to) = if i % 2 == 0 { (a, b) } else { (b, a) };
+                let relation =
+                    NewRelation::parse((from, EntryKind::Actor), Some((to, EntryKind::Actor)), "partenariat", "2", "")
+                        .unwrap();
+                barrier.wait();
+                let added = encommun::storage::write_transaction(&mut conn, |conn| {
+                    add_relation(conn, agglopolys, &relation, publishes)
+                })
+                .unwrap();
+                barrier.wait();
+                let publish = i % 2 == 0;
+                let decided = encommun::storage::write_transaction(&mut conn, |conn| {
+                    review(conn, agglopolys.project_id, Reviewed::Entry, proposal, publish, "", admin)
+                })
+                .unwrap();
+                (added.is_some(), decided.then_some(publish))
+            })
+        })
+        .collect();
+    let outcomes: Vec<(bool, Option<bool>)> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    assert_eq!(outcomes.iter().filter(|(added, _)| *added).count(), 1, "{outcomes:?}");
+    let decisions: Vec<bool> = outcomes.iter().filter_map(|(_, d)| *d).collect();
+    assert_eq!(decisions.len(), 1, "{outcomes:?}");
+    with_conn(&app, |conn| {
+        assert_eq!(relations_of_territory(conn, agglopolys).unwrap().len(), 1);
+        let status = find_entry(conn, proposal).unwrap().unwrap().status;
+        assert_eq!(status, if decisions[0] { "published" } else { "rejected" });
+    });
 }
