@@ -418,115 +418,94 @@ impl NewEntry {
         fields: &SheetFields,
         categories: &[String],
     ) -> Result<NewEntry, Vec<(&'static str, String)>> {
-        let name = clean_line(&fields.name)
-            .ok_or_else(|| "Le nom contient des caractères non autorisés.".to_owned())
-            .and_then(|n| bounded_text(&n, "Le nom", 2, 200));
-        let category = if categories.contains(&fields.category) {
-            Ok(fields.category.clone())
-        } else {
-            Err(format!("Choisissez « {} » dans la liste.", kind.category_label().to_lowercase()))
-        };
+        let mut errors: Vec<(&'static str, String)> = Vec::new();
         let domain = match (Domain::parse(&fields.domain), kind) {
-            (Some(domain), _) => Ok(domain),
+            (Some(domain), _) => Some(domain),
             (None, EntryKind::Actor) => {
-                Err("Dites si l’acteur relève de l’engagement citoyen ou de la coopération thématique.".to_owned())
+                errors.push((
+                    "domain",
+                    "Dites si l’acteur relève de l’engagement citoyen ou de la coopération thématique.".into(),
+                ));
+                None
             }
-            (None, _) if fields.domain.trim().is_empty() => Ok(Domain::Citizen),
-            (None, _) => Err("Choisissez le domaine dans la liste.".to_owned()),
+            (None, _) if fields.domain.trim().is_empty() => Some(Domain::Citizen),
+            (None, _) => {
+                errors.push(("domain", "Choisissez le domaine dans la liste.".into()));
+                None
+            }
         };
-        let long = |text: &str, what: &str| bounded_text(text, what, 0, LONG_TEXT);
-        let line = |text: &str, what: &str| {
-            clean_line(text)
+        let location = Location::parse(&fields.lat, &fields.lon).unwrap_or_else(|message| {
+            errors.push(("lat", message));
+            None
+        });
+        // Each text checked, its error kept under its field; an empty text stands in until the errors are returned.
+        let mut text = |field: &'static str, checked: Result<String, String>| {
+            checked.unwrap_or_else(|message| {
+                errors.push((field, message));
+                String::new()
+            })
+        };
+        let line = |value: &str, what: &str| {
+            clean_line(value)
                 .ok_or_else(|| format!("{what} contient des caractères non autorisés."))
                 .and_then(|t| bounded_text(&t, what, 0, 300))
         };
-        let description = long(&fields.description, kind.description_label());
-        let publics = long(&fields.publics, "Les publics touchés");
-        let resources = long(&fields.resources, "Les ressources");
-        let engagement = long(&fields.engagement, "La façon d’associer les habitants");
-        let contact = long(&fields.contact, "Le contact");
-        let links = long(&fields.links, "Les liens");
-        let address = line(&fields.address, "L’adresse");
-        let opening_hours = long(&fields.opening_hours, "Les horaires");
-        let accessibility = long(&fields.accessibility, "L’accessibilité");
-        let location = Location::parse(&fields.lat, &fields.lon);
-        match (
+        let long = |value: &str, what: &str| bounded_text(value, what, 0, LONG_TEXT);
+        let name = text(
+            "name",
+            clean_line(&fields.name)
+                .ok_or_else(|| "Le nom contient des caractères non autorisés.".to_owned())
+                .and_then(|n| bounded_text(&n, "Le nom", 2, 200)),
+        );
+        let category = text(
+            "category",
+            if categories.contains(&fields.category) {
+                Ok(fields.category.clone())
+            } else {
+                Err(format!("Choisissez « {} » dans la liste.", kind.category_label().to_lowercase()))
+            },
+        );
+        let entry = NewEntry {
+            kind,
             name,
             category,
-            domain,
-            description,
-            publics,
-            resources,
-            engagement,
-            contact,
-            links,
-            address,
-            opening_hours,
-            accessibility,
+            domain: domain.unwrap_or(Domain::Citizen),
+            description: text("description", long(&fields.description, kind.description_label())),
+            publics: text("publics", long(&fields.publics, "Les publics touchés")),
+            resources: text("resources", long(&fields.resources, "Les ressources")),
+            engagement: text("engagement", long(&fields.engagement, "La façon d’associer les habitants")),
+            contact: text("contact", long(&fields.contact, "Le contact")),
+            links: text("links", long(&fields.links, "Les liens")),
+            address: text("address", line(&fields.address, "L’adresse")),
+            opening_hours: text("opening_hours", long(&fields.opening_hours, "Les horaires")),
+            accessibility: text("accessibility", long(&fields.accessibility, "L’accessibilité")),
             location,
-        ) {
-            (
-                Ok(name),
-                Ok(category),
-                Ok(domain),
-                Ok(description),
-                Ok(publics),
-                Ok(resources),
-                Ok(engagement),
-                Ok(contact),
-                Ok(links),
-                Ok(address),
-                Ok(opening_hours),
-                Ok(accessibility),
-                Ok(location),
-            ) => Ok(NewEntry {
-                kind,
-                name,
-                category,
-                domain,
-                description,
-                publics,
-                resources,
-                engagement,
-                contact,
-                links,
-                address,
-                opening_hours,
-                accessibility,
-                location,
-            }),
-            (
-                name,
-                category,
-                domain,
-                description,
-                publics,
-                resources,
-                engagement,
-                contact,
-                links,
-                address,
-                opening_hours,
-                accessibility,
-                location,
-            ) => Err(errors_of(vec![
-                ("name", name.err()),
-                ("category", category.err()),
-                ("domain", domain.err()),
-                ("description", description.err()),
-                ("publics", publics.err()),
-                ("resources", resources.err()),
-                ("engagement", engagement.err()),
-                ("contact", contact.err()),
-                ("links", links.err()),
-                ("address", address.err()),
-                ("opening_hours", opening_hours.err()),
-                ("accessibility", accessibility.err()),
-                ("lat", location.err()),
-            ])),
+        };
+        if errors.is_empty() {
+            return Ok(entry);
         }
+        // In the order of the form, as the error summary lists them.
+        errors.sort_by_key(|(field, _)| SHEET_FIELDS.iter().position(|f| f == field));
+        Err(errors)
     }
 }
+
+/// The sheet's fields in the order of its form.
+const SHEET_FIELDS: [&str; 13] = [
+    "name",
+    "category",
+    "domain",
+    "description",
+    "publics",
+    "resources",
+    "engagement",
+    "contact",
+    "links",
+    "address",
+    "opening_hours",
+    "accessibility",
+    "lat",
+];
 
 /// What a source is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

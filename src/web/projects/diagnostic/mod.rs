@@ -210,6 +210,20 @@ pub async fn diagnostic_for(
     Ok((diagnostic, access))
 }
 
+/// Loads a territory's diagnostic for a person who may contribute to it.
+pub async fn diagnostic_to_contribute(
+    state: &AppState,
+    ctx: &PageCtx,
+    project_id: i64,
+    collectivity_id: i64,
+) -> Result<(Diagnostic, Access), AppError> {
+    let (diagnostic, access) = diagnostic_for(state, ctx, project_id, collectivity_id).await?;
+    if !may_contribute(&access, collectivity_id) {
+        return Err(AppError::Forbidden);
+    }
+    Ok((diagnostic, access))
+}
+
 /// What the map and its table show: the kinds, domains and categories ticked (none ticked is all).
 #[derive(Debug, Default, Clone)]
 pub struct Filters {

@@ -6,7 +6,10 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::map::{draw_map, Marker};
-use super::{author, diagnostic_for, diagnostic_path, may_contribute, sheet_path, source_path, Diagnostic};
+use super::{
+    author, diagnostic_for, diagnostic_path, diagnostic_to_contribute, may_contribute, sheet_path, source_path,
+    Diagnostic,
+};
 use crate::domain::diagnostic::{
     intensity_label, Domain, EntryKind, NewEntry, NewRelation, RelationKind, SheetFields, Status, INTENSITIES,
 };
@@ -167,16 +170,13 @@ pub async fn new_form(
     query: web::Query<KindQuery>,
 ) -> Result<Markup, AppError> {
     let (project_id, collectivity_id) = path.into_inner();
-    let (d, access) = diagnostic_for(&state, &ctx, project_id, collectivity_id).await?;
-    if !may_contribute(&access, collectivity_id) {
-        return Err(AppError::Forbidden);
-    }
+    let (d, _) = diagnostic_to_contribute(&state, &ctx, project_id, collectivity_id).await?;
     let kind = EntryKind::from_slug(&query.kind).unwrap_or(EntryKind::Actor);
     let form = SheetForm { domain: Domain::Citizen.code().to_owned(), ..SheetForm::default() };
     Ok(form_page(&ctx, &d, kind, &form, &FormErrors::default(), None))
 }
 
-/// The commune of a point: the territory's own first, then any commune with an outline.
+/// The commune whose outline holds the sheet's point, if any.
 fn commune_of(conn: &mut storage::DbConnection, entry: &NewEntry) -> Result<Option<i64>, AppError> {
     match entry.location {
         Some(l) => Ok(commune_at(conn, l.lon, l.lat)?),
@@ -191,10 +191,7 @@ pub async fn create(
     form: web::Form<SheetForm>,
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id) = path.into_inner();
-    let (d, access) = diagnostic_for(&state, &ctx, project_id, collectivity_id).await?;
-    if !may_contribute(&access, collectivity_id) {
-        return Err(AppError::Forbidden);
-    }
+    let (d, access) = diagnostic_to_contribute(&state, &ctx, project_id, collectivity_id).await?;
     let kind =
         EntryKind::from_slug(&form.kind).ok_or_else(|| AppError::BadRequest("Nature de fiche inconnue.".into()))?;
     let entry = match NewEntry::parse(kind, &form.fields(), &d.categories.codes(kind)) {

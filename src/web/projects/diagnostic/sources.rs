@@ -4,7 +4,9 @@
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 
-use super::{author, diagnostic_for, diagnostic_path, may_contribute, sheet_path, source_path, written_on, Diagnostic};
+use super::{
+    author, diagnostic_for, diagnostic_path, diagnostic_to_contribute, sheet_path, source_path, written_on, Diagnostic,
+};
 use crate::domain::diagnostic::{NewSource, SourceKind, Status};
 use crate::storage;
 use crate::storage::diagnostic::{self, MapSource};
@@ -114,10 +116,7 @@ pub async fn new_form(
     path: web::Path<(i64, i64)>,
 ) -> Result<Markup, AppError> {
     let (project_id, collectivity_id) = path.into_inner();
-    let (d, access) = diagnostic_for(&state, &ctx, project_id, collectivity_id).await?;
-    if !may_contribute(&access, collectivity_id) {
-        return Err(AppError::Forbidden);
-    }
+    let (d, _) = diagnostic_to_contribute(&state, &ctx, project_id, collectivity_id).await?;
     Ok(form_page(&ctx, &d, &SourceForm::default(), &FormErrors::default()))
 }
 
@@ -128,10 +127,7 @@ pub async fn create(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id) = path.into_inner();
-    let (d, access) = diagnostic_for(&state, &ctx, project_id, collectivity_id).await?;
-    if !may_contribute(&access, collectivity_id) {
-        return Err(AppError::Forbidden);
-    }
+    let (d, access) = diagnostic_to_contribute(&state, &ctx, project_id, collectivity_id).await?;
     let form = SourceForm::decode(&body)?;
     let parsed =
         NewSource::parse(&form.kind, &form.title, &form.happened_on, &form.people_met, &form.notes, &form.link);
