@@ -24,6 +24,22 @@ const ASSETS: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../../assets/survey.js"),
     },
+    Asset {
+        name: "diagnostic-map.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../../assets/diagnostic-map.js"),
+    },
+    // Leaflet, vendored from npm (assets/vendor/update.sh), for the optional interactive map.
+    Asset {
+        name: "leaflet.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../../assets/vendor/leaflet.js"),
+    },
+    Asset {
+        name: "leaflet.css",
+        content_type: "text/css; charset=utf-8",
+        bytes: include_bytes!("../../assets/vendor/leaflet.css"),
+    },
 ];
 
 fn fnv1a(bytes: &[u8]) -> u64 {

@@ -16,14 +16,20 @@ use crate::storage::activity;
 pub const CSRF_FIELD: &str = "csrf_token";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
+/// The policy of every page: nothing from elsewhere, no inline script or style. `images_from` adds image sources
+/// for the one page that shows map tiles when asked (a page setting its own policy keeps it: the default headers
+/// only fill what a response lacks).
+pub fn content_security_policy(images_from: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{images_from}; font-src 'self'; \
+         connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    )
+}
+
 /// No inline script or style anywhere: the CSP can forbid them outright.
 pub fn security_headers(https: bool) -> DefaultHeaders {
     let headers = DefaultHeaders::new()
-        .add((
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
-             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
-        ))
+        .add((header::CONTENT_SECURITY_POLICY, content_security_policy("")))
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .add((header::REFERRER_POLICY, "same-origin"))
         .add((header::X_FRAME_OPTIONS, "DENY"))

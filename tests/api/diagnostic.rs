@@ -264,6 +264,15 @@ async fn sheets_relations_and_sources_make_the_territory_diagnostic(app: TestApp
     assert_eq!(hall_feature["geometry"]["coordinates"], serde_json::json!([1.33528, 47.588402]));
     assert_eq!(hall_feature["properties"]["nom_commune"], "Blois");
     assert_eq!(hall_feature["properties"]["categorie"], "Élus");
+    assert_eq!(
+        hall_feature["properties"]["marker-color"], "#E69F00",
+        "simplestyle colour of the family, as on the map"
+    );
+    // The export follows the map's filters.
+    let spaces = admin.get(&format!("{base}/export.geojson?type=space")).await;
+    let spaces: serde_json::Value = serde_json::from_str(&spaces.body).unwrap();
+    assert_eq!(spaces["features"].as_array().unwrap().len(), 1);
+    admin.get(&format!("{base}?type=space")).await.assert_contains(&format!("href=\"{base}/export.csv?type=space\""));
     let csv = admin.get(&format!("/projets/{}/diagnostic/export.csv", agglopolys.project_id)).await;
     csv.assert_status(200);
     let mut reader =

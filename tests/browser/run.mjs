@@ -321,6 +321,16 @@ const PAGES = [
   // The diagnostic: Grand Angoulême's (the demo's), then Agglopolys's once a file is imported into it.
   { name: 'diagnostic', as: ADMIN, path: '/projets/1/diagnostic' },
   { name: 'diagnostic-territoire', as: ADMIN, path: '/projets/1/diagnostic/5' },
+  {
+    name: 'diagnostic-carte-interactive',
+    as: ADMIN,
+    path: '/projets/1/diagnostic/5',
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Ouvrir la carte interactive (fond OpenStreetMap)' }).click();
+      await page.getByText('4 fiche(s) sur la carte interactive.').waitFor();
+      assert.equal(await page.locator('.interactive-map path.leaflet-interactive').count(), 4, 'a marker per located sheet');
+    },
+  },
   { name: 'diagnostic-territoire-filtre', as: REFERENT, path: '/projets/1/diagnostic/5?type=actor&domaine=thematic' },
   { name: 'diagnostic-fiche', as: ADMIN, path: '/projets/1/diagnostic/5/fiches/3' },
   { name: 'diagnostic-source', as: REFERENT, path: '/projets/1/diagnostic/5/sources/2' },

@@ -4,10 +4,11 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
-use super::{diagnostic_for, Categories};
+use super::map::colour;
+use super::{diagnostic_for, Categories, Filters};
 use crate::storage::diagnostic::{self, MapEntry};
 use crate::storage::projects;
 use crate::storage::territories::names_of_territories;
@@ -85,6 +86,10 @@ impl Export {
                     .filter(|(c, _)| !matches!(**c, "latitude" | "longitude"))
                     .map(|(c, v)| (c.to_string(), Value::String(v)))
                     .collect();
+                // simplestyle's colour, which uMap and the interactive map read.
+                let colour = colour(self.categories.rank(e.kind(), &e.category));
+                let mut properties = properties;
+                properties.insert("marker-color".into(), Value::String(colour.into()));
                 let geometry = match e.location() {
                     Some((lon, lat)) => json!({ "type": "Point", "coordinates": [lon, lat] }),
                     None => Value::Null,
@@ -133,14 +138,16 @@ fn commune_names(
     Ok(names_of_territories(conn, &ids)?.into_iter().collect())
 }
 
+/// The territory's published sheets, as the map's filters narrow them.
 async fn of_territory(
     state: &AppState,
     ctx: &PageCtx,
     project_id: i64,
     collectivity_id: i64,
+    filters: &Filters,
 ) -> Result<Export, AppError> {
     let (d, _) = diagnostic_for(state, ctx, project_id, collectivity_id).await?;
-    let entries: Vec<MapEntry> = d.published().cloned().collect();
+    let entries: Vec<MapEntry> = d.published().filter(|e| filters.keeps(e)).cloned().collect();
     Ok(Export {
         territories: HashMap::from([(collectivity_id, d.territory.name.clone())]),
         communes: d.communes.clone(),
@@ -182,18 +189,20 @@ pub async fn territory_geojson(
     ctx: PageCtx,
     state: web::Data<AppState>,
     path: web::Path<(i64, i64)>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id) = path.into_inner();
-    Ok(of_territory(&state, &ctx, project_id, collectivity_id).await?.geojson())
+    Ok(of_territory(&state, &ctx, project_id, collectivity_id, &Filters::from_query(&req)).await?.geojson())
 }
 
 pub async fn territory_csv(
     ctx: PageCtx,
     state: web::Data<AppState>,
     path: web::Path<(i64, i64)>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id) = path.into_inner();
-    of_territory(&state, &ctx, project_id, collectivity_id).await?.csv()
+    of_territory(&state, &ctx, project_id, collectivity_id, &Filters::from_query(&req)).await?.csv()
 }
 
 pub async fn project_geojson(

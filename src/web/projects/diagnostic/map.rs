@@ -9,6 +9,7 @@ use crate::domain::diagnostic::{Domain, EntryKind};
 use crate::geo::shapes::BBox;
 use crate::geo::svg::Frame;
 use crate::storage::diagnostic::MapEntry;
+use crate::web::assets;
 use crate::web::projects::perimeter::Perimeter;
 
 /// Colours of families and types, told apart by people with the common colour-vision deficiencies (Okabe–Ito
@@ -234,6 +235,17 @@ pub fn map_section(d: &Diagnostic, shown: &[&MapEntry], filters: &Filters, path:
                     }
                 } @else {
                     p { "Aucune fiche n’a de coordonnées : elles figurent dans le tableau." }
+                }
+                @if !markers.is_empty() {
+                    div class="no-print" data-interactive-map
+                        data-geojson={ (path) "/export.geojson" (filters.query()) }
+                        data-sheets={ (path) "/fiches" }
+                        data-leaflet-js=(assets::url("leaflet.js"))
+                        data-leaflet-css=(assets::url("leaflet.css")) {
+                        button class="button secondary" type="button" hidden { "Ouvrir la carte interactive (fond OpenStreetMap)" }
+                        p class="small" role="status" {}
+                    }
+                    script src=(assets::url("diagnostic-map.js")) defer {}
                 }
                 @if !legend.is_empty() {
                     h3 { "Légende" }

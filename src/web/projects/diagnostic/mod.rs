@@ -18,7 +18,7 @@ pub mod sources;
 
 use std::collections::HashMap;
 
-use actix_web::{web, HttpRequest};
+use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
 use super::perimeter::{communes_of_territory, Perimeter};
@@ -30,7 +30,7 @@ use crate::storage::projects::{self, Project};
 use crate::storage::territories::{names_of_territories, Territory};
 use crate::storage::DbConnection;
 use crate::web::context::PageCtx;
-use crate::web::middleware::decode_form;
+use crate::web::middleware::{content_security_policy, decode_form};
 use crate::web::views::{date_fr, page};
 use crate::web::{AppError, AppState};
 
@@ -254,6 +254,28 @@ impl Filters {
     pub fn is_empty(&self) -> bool {
         self.kinds.is_empty() && self.domains.is_empty() && self.categories.is_empty()
     }
+
+    /// The filters as a query string ("" when none), for links that keep them.
+    pub fn query(&self) -> String {
+        let encode = |value: &str| -> String {
+            value
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => char::from(b).to_string(),
+                    _ => format!("%{b:02X}"),
+                })
+                .collect()
+        };
+        let pairs: Vec<String> = [("type", &self.kinds), ("domaine", &self.domains), ("categorie", &self.categories)]
+            .iter()
+            .flat_map(|(key, values)| values.iter().map(move |v| format!("{key}={}", encode(v))))
+            .collect();
+        if pairs.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", pairs.join("&"))
+        }
+    }
 }
 
 pub async fn show(
@@ -261,11 +283,18 @@ pub async fn show(
     state: web::Data<AppState>,
     path: web::Path<(i64, i64)>,
     req: HttpRequest,
-) -> Result<Markup, AppError> {
+) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id) = path.into_inner();
     let (diagnostic, access) = diagnostic_for(&state, &ctx, project_id, collectivity_id).await?;
     let filters = Filters::from_query(&req);
-    Ok(territory_page(&ctx, &diagnostic, &access, &filters))
+    // The interactive map, when a person opens it, shows OpenStreetMap's tiles: this page alone allows them.
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_SECURITY_POLICY,
+            content_security_policy(" https://tile.openstreetmap.org"),
+        ))
+        .body(territory_page(&ctx, &diagnostic, &access, &filters).into_string()))
 }
 
 fn territory_page(ctx: &PageCtx, d: &Diagnostic, access: &Access, filters: &Filters) -> Markup {
@@ -313,8 +342,9 @@ fn territory_page(ctx: &PageCtx, d: &Diagnostic, access: &Access, filters: &Filt
             section aria-labelledby="exporter" class="no-print" {
                 h2 id="exporter" { "Exporter" }
                 p {
-                    a href={ (path) "/export.geojson" } { "Fiches publiées en GeoJSON" } " (pour uMap, QGIS…) · "
-                    a href={ (path) "/export.csv" } { "en CSV" } " (tableur)"
+                    @if filters.is_empty() { "Les fiches publiées " } @else { "Les fiches que montrent les filtres " }
+                    a href={ (path) "/export.geojson" (filters.query()) } { "en GeoJSON" } " (pour uMap, QGIS…) · "
+                    a href={ (path) "/export.csv" (filters.query()) } { "en CSV" } " (tableur)"
                 }
             }
         },
