@@ -566,6 +566,28 @@ pub fn review(
     Ok(changed == 1)
 }
 
+/// Records in the project's activity (participants only) what the diagnostic of a territory gained, for the
+/// project page and the digests.
+pub fn record_diagnostic_activity(
+    conn: &mut DbConnection,
+    place: Place,
+    actor_id: i64,
+    summary: String,
+) -> QueryResult<()> {
+    record_activity(
+        conn,
+        NewActivity {
+            actor_id: Some(actor_id),
+            kind: "diagnostic_published",
+            theme_id: None,
+            collectivity_id: Some(place.collectivity_id),
+            project_id: Some(place.project_id),
+            is_public: false,
+            summary,
+        },
+    )
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Files waiting for their column mapping
 

@@ -530,6 +530,11 @@ async fn real_files_import_through_a_column_mapping_whole_or_not_at_all(app: Tes
         pimms.opening_hours
     );
     assert_eq!(pimms.contact, "Mail : blois@pimmsmediation.fr\nTelephone : 02 54 45 34 54");
+    // The project's activity tells the participants.
+    admin
+        .get(&format!("/projets/{}", agglopolys.project_id))
+        .await
+        .assert_contains("6 fiche(s) importée(s), 0 mise(s) à jour (espaces d’engagement).");
     // The mapping page is spent once imported.
     admin.get(&mapping).await.assert_status(410);
 

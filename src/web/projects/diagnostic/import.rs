@@ -376,9 +376,15 @@ pub async fn confirm(
                 return Ok(Err(plan.errors));
             }
             let written = storage::write_transaction(conn, |conn| {
-                let counts = diagnostic::import_entries(conn, place, mapping.kind, &plan.rows, user_id)?;
+                let (added, updated) = diagnostic::import_entries(conn, place, mapping.kind, &plan.rows, user_id)?;
                 diagnostic::forget_pending_import(conn, pending_id)?;
-                Ok::<_, AppError>(counts)
+                let summary = format!(
+                    "Diagnostic de {} : {added} fiche(s) importée(s), {updated} mise(s) à jour ({}).",
+                    territory.name,
+                    mapping.kind.plural()
+                );
+                diagnostic::record_diagnostic_activity(conn, place, user_id, summary)?;
+                Ok::<_, AppError>((added, updated))
             })?;
             Ok(Ok((written, plan.outside, plan.unplaced, plan.located)))
         })

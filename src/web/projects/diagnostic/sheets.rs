@@ -94,7 +94,6 @@ fn may_edit(access: &Access, entry: &MapEntry) -> bool {
 /// Who sees a sheet: anyone who sees the diagnostic once it is published; before, its author and the moderators.
 fn may_read(access: &Access, entry: &MapEntry) -> bool {
     entry.status() == Status::Published
-        || may_edit(access, entry)
         || access.leads()
         || access.user.as_ref().is_some_and(|u| Some(u.id) == entry.created_by)
 }
@@ -198,12 +197,21 @@ pub async fn create(
         Ok(entry) => entry,
         Err(errors) => return Ok(unprocessable(form_page(&ctx, &d, kind, &form, &FormErrors::from(errors), None))),
     };
-    let (place, author) = (d.place, author(&access)?);
+    let (place, author, territory) = (d.place, author(&access)?, d.territory.name.clone());
     let id = state
         .db(move |conn| {
             storage::write_transaction(conn, |conn| {
                 let commune = commune_of(conn, &entry)?;
-                Ok::<_, AppError>(diagnostic::insert_entry(conn, place, &entry, commune, None, author)?)
+                let id = diagnostic::insert_entry(conn, place, &entry, commune, None, author)?;
+                if author.publishes {
+                    let summary = format!(
+                        "Diagnostic de {territory} : nouvelle fiche « {} » ({}).",
+                        entry.name,
+                        entry.kind.label().to_lowercase()
+                    );
+                    diagnostic::record_diagnostic_activity(conn, place, author.user_id, summary)?;
+                }
+                Ok::<_, AppError>(id)
             })
         })
         .await?;

@@ -144,11 +144,20 @@ pub async fn create(
             return Ok(unprocessable(form_page(&ctx, &d, &form, &errors)));
         }
     };
-    let (place, author) = (d.place, author(&access)?);
+    let (place, author, territory) = (d.place, author(&access)?, d.territory.name.clone());
     let id = state
         .db(move |conn| {
             storage::write_transaction(conn, |conn| {
-                Ok::<_, AppError>(diagnostic::add_source(conn, place, &source, &mentions, author)?)
+                let id = diagnostic::add_source(conn, place, &source, &mentions, author)?;
+                if author.publishes {
+                    let summary = format!(
+                        "Diagnostic de {territory} : nouvelle source « {} » ({}).",
+                        source.title,
+                        source.kind.label().to_lowercase()
+                    );
+                    diagnostic::record_diagnostic_activity(conn, place, author.user_id, summary)?;
+                }
+                Ok::<_, AppError>(id)
             })
         })
         .await?;
