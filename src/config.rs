@@ -27,6 +27,8 @@ pub struct Config {
     pub mail: MailConfig,
     /// Anonymous questionnaire responses accepted per network address and hour (0: no limit).
     pub survey_submissions_per_hour: u32,
+    /// Seconds between two rounds of the outbox worker (0: this instance does not send the outbox).
+    pub outbox_every_seconds: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -82,6 +84,7 @@ impl fmt::Debug for Config {
             .field("secure_cookies", &self.secure_cookies)
             .field("trust_proxy", &self.trust_proxy)
             .field("survey_submissions_per_hour", &self.survey_submissions_per_hour)
+            .field("outbox_every_seconds", &self.outbox_every_seconds)
             .field("workers", &self.workers)
             .field("db_pool_size", &self.db_pool_size)
             .field("mail", &self.mail)
@@ -103,6 +106,7 @@ struct FileConfig {
     workers: Option<usize>,
     db_pool_size: Option<u32>,
     survey_submissions_per_hour: Option<u32>,
+    outbox_every_seconds: Option<u64>,
     mail_transport: Option<String>,
     mail_from: Option<String>,
     smtp_host: Option<String>,
@@ -183,6 +187,9 @@ impl Config {
                 .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
                 .or(file.survey_submissions_per_hour)
                 .unwrap_or(300);
+        let outbox_every_seconds = number("OUTBOX_EVERY_SECONDS", env("ENCOMMUN_OUTBOX_EVERY_SECONDS"))?
+            .or(file.outbox_every_seconds)
+            .unwrap_or(10);
 
         let from =
             pick("MAIL_FROM", file.mail_from).unwrap_or_else(|| "encommun <ne-pas-repondre@encommun.localhost>".into());
@@ -230,6 +237,7 @@ impl Config {
             db_pool_size,
             mail: MailConfig { from, transport },
             survey_submissions_per_hour,
+            outbox_every_seconds,
         })
     }
 
@@ -250,6 +258,8 @@ impl Config {
                 transport: MailTransport::File(data_dir.join("mail")),
             },
             survey_submissions_per_hour: 300,
+            // Tests run the worker themselves, a round at a time.
+            outbox_every_seconds: 0,
         }
     }
 

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod domain;
 pub mod geo;
 pub mod import;
+pub mod jobs;
 pub mod mail;
 pub mod security;
 pub mod startup;

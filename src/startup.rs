@@ -15,6 +15,7 @@ use actix_web::{web, App, HttpResponse, HttpServer};
 use anyhow::Context;
 
 use crate::config::Config;
+use crate::jobs::outbox::OutboxWorker;
 use crate::mail::Mailer;
 use crate::security::{hex_decode, hex_encode, random_bytes};
 use crate::storage::response_writer::ResponseWriter;
@@ -27,6 +28,8 @@ pub struct Application {
     port: u16,
     server: Server,
     pub pool: DbPool,
+    /// The outbox worker and its period, started with the server.
+    outbox: Option<(OutboxWorker, Duration)>,
 }
 
 impl Application {
@@ -37,6 +40,9 @@ impl Application {
         let pool = prepare_database(&config)?;
         let key = session_key(&config)?;
         let mailer = Mailer::new(&config.mail)?;
+        let outbox = (config.outbox_every_seconds > 0).then(|| {
+            (OutboxWorker::new(pool.clone(), mailer.clone()), Duration::from_secs(config.outbox_every_seconds))
+        });
         let listener =
             TcpListener::bind(config.listen).with_context(|| format!("écoute sur {} impossible", config.listen))?;
         let port = listener.local_addr()?.port();
@@ -83,7 +89,7 @@ impl Application {
         .worker_max_blocking_threads(blocking_threads)
         .listen(listener)?
         .run();
-        Ok(Application { port, server, pool })
+        Ok(Application { port, server, pool, outbox })
     }
 
     pub fn port(&self) -> u16 {
@@ -91,6 +97,9 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        if let Some((worker, every)) = self.outbox {
+            actix_web::rt::spawn(worker.run(every));
+        }
         self.server.await
     }
 }

@@ -4,11 +4,13 @@
 pub mod messages;
 
 use anyhow::Context;
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::{MailConfig, MailTransport, SmtpTls};
+use crate::storage::outbox::OutboxMessage;
 
 /// A message ready to send, in both parts.
 pub struct Email {
@@ -58,12 +60,43 @@ impl Mailer {
     }
 
     pub async fn send(&self, email: Email) -> anyhow::Result<()> {
+        self.deliver(email, None).await
+    }
+
+    /// Sends a message of the outbox: its `Message-ID` comes from its idempotency key (a message sent twice after
+    /// a crash is recognisably the same), and a subscription's message carries the one-click unsubscribe headers
+    /// of RFC 8058.
+    pub async fn send_queued(&self, message: &OutboxMessage) -> anyhow::Result<()> {
+        let email = Email {
+            to: message.recipient.clone(),
+            subject: message.subject.clone(),
+            text: message.text_body.clone(),
+            html: message.html_body.clone(),
+        };
+        let domain = self.from.email.domain().to_owned();
+        let id = format!("<outbox-{}@{domain}>", &crate::security::token_digest(&message.idempotency_key)[..32]);
+        self.deliver(email, Some((id, message.unsubscribe_url.as_deref()))).await
+    }
+
+    async fn deliver(&self, email: Email, queued: Option<(String, Option<&str>)>) -> anyhow::Result<()> {
         let to: Mailbox =
             email.to.parse().with_context(|| format!("adresse destinataire « {} » invalide", email.to))?;
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(email.subject)
+        let mut builder = Message::builder().from(self.from.clone()).to(to).subject(email.subject);
+        if let Some((message_id, unsubscribe)) = queued {
+            builder = builder.message_id(Some(message_id));
+            if let Some(url) = unsubscribe {
+                builder = builder
+                    .raw_header(HeaderValue::new(
+                        HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                        format!("<{url}>"),
+                    ))
+                    .raw_header(HeaderValue::new(
+                        HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                        "List-Unsubscribe=One-Click".into(),
+                    ));
+            }
+        }
+        let message = builder
             .multipart(MultiPart::alternative_plain_html(email.text, email.html))
             .context("composition du courriel")?;
         match &self.transport {

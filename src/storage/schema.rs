@@ -587,3 +587,24 @@ diesel::joinable!(source_mentions -> map_sources (source_id));
 diesel::joinable!(source_mentions -> map_entries (entry_id));
 diesel::allow_tables_to_appear_in_same_query!(source_mentions, map_sources, map_entries);
 diesel::allow_tables_to_appear_in_same_query!(map_entries, territories);
+
+diesel::table! {
+    outbox_messages (id) {
+        id -> BigInt,
+        idempotency_key -> Text,
+        kind -> Text,
+        recipient -> Text,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Text,
+        unsubscribe_url -> Nullable<Text>,
+        state -> Text,
+        attempts -> Integer,
+        last_error -> Text,
+        next_attempt_at -> Timestamp,
+        claimed_by -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}

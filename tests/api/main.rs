@@ -13,6 +13,7 @@ mod inquiry;
 mod inspiration;
 mod invitations;
 mod matrix;
+mod outbox;
 mod page_cache;
 mod password_reset;
 mod projects;

@@ -1,0 +1,3 @@
+//! Work done beside the requests, on every instance: sending the outbox.
+
+pub mod outbox;

@@ -1,0 +1,77 @@
+//! The outbox worker: every few seconds, claims the due messages (a batch at a time, for a lease), sends each,
+//! records it sent, or records the failure for a later attempt. Several instances may run it on one database:
+//! claims keep them from sending the same message (see `storage::outbox` for the guarantee).
+
+use std::time::Duration;
+
+use chrono::TimeDelta;
+
+use crate::mail::Mailer;
+use crate::storage::outbox::{self, OutboxMessage};
+use crate::storage::DbPool;
+
+/// Attempts before a message is given up and shown to admins.
+pub const MAX_ATTEMPTS: i32 = 8;
+
+#[derive(Clone)]
+pub struct OutboxWorker {
+    pool: DbPool,
+    mailer: Mailer,
+    /// Who holds a claim: unique per worker, so that a worker records only its own sendings.
+    pub name: String,
+    pub batch: i64,
+    /// How long a claim lasts: longer than sending a batch takes.
+    pub lease: TimeDelta,
+}
+
+impl OutboxWorker {
+    pub fn new(pool: DbPool, mailer: Mailer) -> OutboxWorker {
+        let name = format!("{}-{}-{}", hostname(), std::process::id(), &crate::security::random_token()[..8]);
+        OutboxWorker { pool, mailer, name, batch: 50, lease: TimeDelta::minutes(5) }
+    }
+
+    /// Claims one batch and sends it; returns how many were sent.
+    pub async fn run_once(&self) -> anyhow::Result<usize> {
+        let (pool, name, batch, lease) = (self.pool.clone(), self.name.clone(), self.batch, self.lease);
+        let claimed: Vec<OutboxMessage> = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+            let mut conn = pool.get()?;
+            Ok(outbox::claim(&mut conn, &name, batch, lease)?)
+        })
+        .await??;
+        let mut sent = 0;
+        for message in claimed {
+            let outcome = self.mailer.send_queued(&message).await;
+            let (pool, name) = (self.pool.clone(), self.name.clone());
+            let recorded = tokio::task::spawn_blocking(move || -> anyhow::Result<bool> {
+                let mut conn = pool.get()?;
+                match outcome {
+                    Ok(()) => Ok(outbox::mark_sent(&mut conn, message.id, &name)?),
+                    Err(error) => {
+                        log::warn!("courriel {} non envoyé (essai {}) : {error:#}", message.id, message.attempts);
+                        outbox::mark_failed(&mut conn, &message, &name, &format!("{error:#}"), MAX_ATTEMPTS)?;
+                        Ok(false)
+                    }
+                }
+            })
+            .await??;
+            sent += usize::from(recorded);
+        }
+        Ok(sent)
+    }
+
+    /// Runs until the process stops, a batch every `every` (at once again while batches come full).
+    pub async fn run(self, every: Duration) {
+        loop {
+            match self.run_once().await {
+                Ok(n) if n as i64 >= self.batch => continue,
+                Ok(_) => {}
+                Err(error) => log::error!("envoi de la file des courriels : {error:#}"),
+            }
+            tokio::time::sleep(every).await;
+        }
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_owned()).unwrap_or_else(|_| "encommun".into())
+}

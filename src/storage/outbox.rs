@@ -1,0 +1,222 @@
+//! The outbox: messages queued in the transaction that decides to send them, claimed by workers for a lease,
+//! marked sent, or retried with a growing delay and given up after a limit.
+//!
+//! The guarantee: a message is queued once per idempotency key (unique constraint), claimed by one worker at a time
+//! (`FOR UPDATE SKIP LOCKED` on PostgreSQL, the write lock on SQLite), and marked sent only by the worker that holds
+//! its claim. A worker that dies before sending leaves a claim that expires: another worker sends the message. The
+//! one window for a duplicate is a worker dying after the mail server accepted the message and before recording
+//! it as sent; the message then goes again with the same `Message-ID` (derived from the key), which mail systems
+//! use to recognise it.
+
+use chrono::{NaiveDateTime, TimeDelta};
+use diesel::prelude::*;
+
+use super::schema::outbox_messages;
+use super::{now, write_transaction, DbConnection, DbError};
+
+#[derive(Debug, Clone, Queryable)]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub idempotency_key: String,
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub unsubscribe_url: Option<String>,
+    pub state: String,
+    pub attempts: i32,
+    pub last_error: String,
+    pub next_attempt_at: NaiveDateTime,
+    pub claimed_by: Option<String>,
+    pub claimed_until: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+/// A message to queue.
+#[derive(Debug, Clone)]
+pub struct NewOutboxMessage<'a> {
+    pub idempotency_key: &'a str,
+    pub kind: &'a str,
+    pub recipient: &'a str,
+    pub subject: &'a str,
+    pub text_body: &'a str,
+    pub html_body: &'a str,
+    pub unsubscribe_url: Option<&'a str>,
+}
+
+/// Queues a message; false when a message with its key was queued before (nothing is written).
+pub fn enqueue(conn: &mut DbConnection, message: &NewOutboxMessage) -> QueryResult<bool> {
+    let at = now();
+    // In a savepoint: on PostgreSQL a refused INSERT would otherwise abort the caller's transaction.
+    let inserted = conn.transaction(|conn| {
+        diesel::insert_into(outbox_messages::table)
+            .values((
+                outbox_messages::idempotency_key.eq(message.idempotency_key),
+                outbox_messages::kind.eq(message.kind),
+                outbox_messages::recipient.eq(message.recipient),
+                outbox_messages::subject.eq(message.subject),
+                outbox_messages::text_body.eq(message.text_body),
+                outbox_messages::html_body.eq(message.html_body),
+                outbox_messages::unsubscribe_url.eq(message.unsubscribe_url),
+                outbox_messages::state.eq("pending"),
+                outbox_messages::next_attempt_at.eq(at),
+                outbox_messages::created_at.eq(at),
+            ))
+            .execute(conn)
+    });
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(DbError::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Claims up to `limit` due messages for `worker` until `lease` from now: pending ones whose time has come, and
+/// those whose previous claim expired. Each claim counts as an attempt.
+pub fn claim(conn: &mut DbConnection, worker: &str, limit: i64, lease: TimeDelta) -> QueryResult<Vec<OutboxMessage>> {
+    let at = now();
+    let due = outbox_messages::state
+        .eq("pending")
+        .and(outbox_messages::next_attempt_at.le(at))
+        .or(outbox_messages::state.eq("sending").and(outbox_messages::claimed_until.lt(at)));
+    let ids: Vec<i64> = match conn {
+        // Rows another worker is claiming are skipped, not waited for.
+        DbConnection::Postgres(pg) => {
+            return pg.transaction(|pg| {
+                let ids: Vec<i64> = outbox_messages::table
+                    .filter(due)
+                    .order(outbox_messages::id.asc())
+                    .limit(limit)
+                    .select(outbox_messages::id)
+                    .for_update()
+                    .skip_locked()
+                    .load(pg)?;
+                diesel::update(outbox_messages::table.filter(outbox_messages::id.eq_any(&ids)))
+                    .set((
+                        outbox_messages::state.eq("sending"),
+                        outbox_messages::claimed_by.eq(Some(worker)),
+                        outbox_messages::claimed_until.eq(Some(at + lease)),
+                        outbox_messages::attempts.eq(outbox_messages::attempts + 1),
+                    ))
+                    .execute(pg)?;
+                outbox_messages::table
+                    .filter(outbox_messages::id.eq_any(&ids))
+                    .order(outbox_messages::id.asc())
+                    .load(pg)
+            });
+        }
+        // SQLite has one writer at a time: the write lock taken up front makes the claim whole.
+        DbConnection::Sqlite(_) => write_transaction(conn, |conn| {
+            let ids: Vec<i64> = outbox_messages::table
+                .filter(due)
+                .order(outbox_messages::id.asc())
+                .limit(limit)
+                .select(outbox_messages::id)
+                .load(conn)?;
+            diesel::update(outbox_messages::table.filter(outbox_messages::id.eq_any(&ids)))
+                .set((
+                    outbox_messages::state.eq("sending"),
+                    outbox_messages::claimed_by.eq(Some(worker)),
+                    outbox_messages::claimed_until.eq(Some(at + lease)),
+                    outbox_messages::attempts.eq(outbox_messages::attempts + 1),
+                ))
+                .execute(conn)?;
+            Ok::<_, DbError>(ids)
+        })?,
+    };
+    outbox_messages::table.filter(outbox_messages::id.eq_any(&ids)).order(outbox_messages::id.asc()).load(conn)
+}
+
+/// Records a message as sent, if `worker` still holds its claim; false otherwise (its lease ran out and another
+/// worker took it).
+pub fn mark_sent(conn: &mut DbConnection, id: i64, worker: &str) -> QueryResult<bool> {
+    let updated = diesel::update(
+        outbox_messages::table
+            .filter(outbox_messages::id.eq(id))
+            .filter(outbox_messages::state.eq("sending"))
+            .filter(outbox_messages::claimed_by.eq(worker)),
+    )
+    .set((
+        outbox_messages::state.eq("sent"),
+        outbox_messages::sent_at.eq(Some(now())),
+        outbox_messages::claimed_until.eq(None::<NaiveDateTime>),
+        outbox_messages::last_error.eq(""),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// How long to wait before the next attempt after `attempts` failed ones: 1, 2, 4… minutes, six hours at most.
+pub fn backoff(attempts: i32) -> TimeDelta {
+    let minutes = 1i64 << attempts.clamp(1, 10).saturating_sub(1);
+    TimeDelta::minutes(minutes.min(360))
+}
+
+/// Records a failed attempt: the message waits for its next attempt, or is given up after `max_attempts`.
+pub fn mark_failed(
+    conn: &mut DbConnection,
+    message: &OutboxMessage,
+    worker: &str,
+    error: &str,
+    max_attempts: i32,
+) -> QueryResult<()> {
+    let given_up = message.attempts >= max_attempts;
+    let error: String = error.chars().take(1000).collect();
+    diesel::update(
+        outbox_messages::table
+            .filter(outbox_messages::id.eq(message.id))
+            .filter(outbox_messages::claimed_by.eq(worker)),
+    )
+    .set((
+        outbox_messages::state.eq(if given_up { "failed" } else { "pending" }),
+        outbox_messages::last_error.eq(error),
+        outbox_messages::next_attempt_at.eq(now() + backoff(message.attempts)),
+        outbox_messages::claimed_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Puts a given-up message back in the queue, now (an admin's decision, once the cause is fixed).
+pub fn retry(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
+    let updated = diesel::update(
+        outbox_messages::table.filter(outbox_messages::id.eq(id)).filter(outbox_messages::state.eq("failed")),
+    )
+    .set((
+        outbox_messages::state.eq("pending"),
+        outbox_messages::next_attempt_at.eq(now()),
+        outbox_messages::attempts.eq(0),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// How many messages are in each state.
+pub fn counts_by_state(conn: &mut DbConnection) -> QueryResult<Vec<(String, i64)>> {
+    outbox_messages::table
+        .group_by(outbox_messages::state)
+        .select((outbox_messages::state, diesel::dsl::count_star()))
+        .load(conn)
+}
+
+/// The most recent messages, given-up ones first, for the administration.
+pub fn recent_messages(conn: &mut DbConnection, state: Option<&str>, limit: i64) -> QueryResult<Vec<OutboxMessage>> {
+    let mut query = outbox_messages::table.into_boxed();
+    if let Some(state) = state {
+        query = query.filter(outbox_messages::state.eq(state.to_owned()));
+    }
+    query.order(outbox_messages::id.desc()).limit(limit).load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+
+    #[test]
+    fn the_delay_doubles_up_to_six_hours() {
+        let minutes: Vec<i64> = [1, 2, 3, 4, 9, 10, 50].iter().map(|a| backoff(*a).num_minutes()).collect();
+        assert_eq!(minutes, vec![1, 2, 4, 8, 256, 360, 360]);
+    }
+}
