@@ -100,6 +100,10 @@ fn dashboard_page(ctx: &PageCtx, data: &Dashboard, submitted: Submitted) -> Mark
                     a href="/inspiration" { "la liste des ressources" } "."
                 }
             }
+            section aria-labelledby="courriels" {
+                h2 id="courriels" { "Courriels" }
+                p { a href="/admin/courriels" { "La file des courriels" } " : envoyés, en attente, abandonnés après plusieurs échecs." }
+            }
             section aria-labelledby="contours" {
                 h2 id="contours" { "Contours des territoires" }
                 p { a href="/admin/contours" { "Importer les contours des communes, EPCI ou départements" } " (GeoJSON), pour les cartes des diagnostics." }

@@ -18,6 +18,7 @@ pub mod invitations;
 pub mod limits;
 pub mod markdown;
 pub mod middleware;
+pub mod outbox;
 pub mod pages;
 pub mod projects;
 pub mod survey;
@@ -199,6 +200,8 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.get("/admin", admin::dashboard);
     r.get("/admin/contours", boundaries::show);
     r.post("/admin/contours", boundaries::upload);
+    r.get("/admin/courriels", outbox::show);
+    r.post("/admin/courriels/{id}/renvoi", outbox::resend);
     r.post("/admin/prestataires", admin::create_provider);
     r.post("/admin/prestataires/{id}/invitations", admin::invite_provider_member);
 }

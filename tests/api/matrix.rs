@@ -798,6 +798,20 @@ const CASES: &[Case] = &[
     },
     Case { method: "GET", pattern: "/admin", path: "/admin", form: &[], expect: AGENCY },
     Case {
+        method: "GET",
+        pattern: "/admin/courriels",
+        path: "/admin/courriels?etat=failed",
+        form: &[],
+        expect: AGENCY,
+    },
+    Case {
+        method: "POST",
+        pattern: "/admin/courriels/{id}/renvoi",
+        path: "/admin/courriels/999999/renvoi",
+        form: &[],
+        expect: AGENCY,
+    },
+    Case {
         method: "POST",
         pattern: "/admin/prestataires",
         path: "/admin/prestataires",

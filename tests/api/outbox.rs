@@ -156,6 +156,7 @@ async fn queued_messages_reach_a_real_smtp_server_once(app: TestApp) {
 }
 
 async fn a_refused_delivery_is_retried_then_given_up(app: TestApp) {
+    app.load_demo();
     // Nothing listens on this port: every attempt fails.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     with_conn(&app, |conn| assert!(enqueue(conn, &message("lettre-3:claire", "claire@exemple.fr", None)).unwrap()));
@@ -174,8 +175,18 @@ async fn a_refused_delivery_is_retried_then_given_up(app: TestApp) {
     let failed = with_conn(&app, |conn| recent_messages(conn, Some("failed"), 10).unwrap());
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].attempts, MAX_ATTEMPTS);
-    // Once the cause is fixed, an admin puts it back; a real server then takes it.
-    assert!(with_conn(&app, |conn| retry(conn, failed[0].id).unwrap()));
+    // The administration shows it with its error; once the cause is fixed, an admin puts it back.
+    let admin = crate::questionnaires::logged_in(&app, crate::questionnaires::ADMIN).await;
+    let page = admin.get("/admin/courriels?etat=failed").await;
+    page.assert_status(200)
+        .assert_contains("<strong>1</strong> abandonnés")
+        .assert_contains("claire@exemple.fr")
+        .assert_contains(&failed[0].last_error);
+    let resend = format!("/admin/courriels/{}/renvoi", failed[0].id);
+    admin.submit("/admin/courriels?etat=failed", &resend, &[]).await.assert_redirect("/admin/courriels?etat=failed");
+    admin.get("/admin/courriels").await.assert_contains("Le courriel est remis dans la file");
+    assert!(!with_conn(&app, |conn| retry(conn, failed[0].id).unwrap()), "already back in the queue");
+    // A real server then takes it.
     let Some(smtp) = SmtpSink::start() else { return };
     assert_eq!(OutboxWorker::new(app.pool.clone(), smtp.mailer()).run_once().await.unwrap(), 1);
     assert_eq!(smtp.received().len(), 1);

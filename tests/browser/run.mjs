@@ -306,6 +306,7 @@ const PAGES = [
     },
   },
   { name: 'contours', as: ADMIN, path: '/admin/contours' },
+  { name: 'courriels', as: ADMIN, path: '/admin/courriels' },
   {
     name: 'contours-import',
     as: ADMIN,
