@@ -40,8 +40,11 @@ impl Application {
         let pool = prepare_database(&config)?;
         let key = session_key(&config)?;
         let mailer = Mailer::new(&config.mail)?;
+        let link_key = Arc::new(link_key(&key));
         let outbox = (config.outbox_every_seconds > 0).then(|| {
-            (OutboxWorker::new(pool.clone(), mailer.clone()), Duration::from_secs(config.outbox_every_seconds))
+            let worker = OutboxWorker::new(pool.clone(), mailer.clone())
+                .queuing_digests(config.base_url.clone(), link_key.as_ref().clone());
+            (worker, Duration::from_secs(config.outbox_every_seconds))
         });
         let listener =
             TcpListener::bind(config.listen).with_context(|| format!("écoute sur {} impossible", config.listen))?;
@@ -58,6 +61,7 @@ impl Application {
             survey_limiter: Arc::new(SubmissionLimiter::new(config.survey_submissions_per_hour)),
             questions: Arc::new(QuestionCache::new(1000)),
             responses: ResponseWriter::start(pool.clone()).context("démarrage du rédacteur des réponses")?,
+            link_key,
         });
         // Blocking work (diesel, argon2) waits for a pooled connection anyway: more threads than connections would
         // only queue, and each idle thread costs memory.
@@ -121,6 +125,11 @@ pub fn prepare_database(config: &Config) -> anyhow::Result<DbPool> {
 }
 
 /// The configured key, or the one kept in the data folder (created on first start with owner-only permissions).
+/// The key signing links that act without a session: derived from the session key, never the key itself.
+pub fn link_key(session: &Key) -> Vec<u8> {
+    crate::security::sign(session.master(), "encommun : liens signés").into_bytes()
+}
+
 fn session_key(config: &Config) -> anyhow::Result<Key> {
     if let Some(bytes) = &config.session_key {
         return Key::try_from(bytes.as_slice()).context("clé de session invalide");

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod diagnostic;
+pub mod digest;
 pub mod inquiry;
 pub mod inspiration;
 pub mod network;

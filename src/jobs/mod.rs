@@ -1,3 +1,4 @@
-//! Work done beside the requests, on every instance: sending the outbox.
+//! Work done beside the requests, on every instance: queuing the digests that are due, sending the outbox.
 
+pub mod digests;
 pub mod outbox;

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use chrono::TimeDelta;
 
+use super::digests::{queue_due_digests, Links};
 use crate::mail::Mailer;
 use crate::storage::outbox::{self, OutboxMessage};
 use crate::storage::DbPool;
@@ -22,12 +23,32 @@ pub struct OutboxWorker {
     pub batch: i64,
     /// How long a claim lasts: longer than sending a batch takes.
     pub lease: TimeDelta,
+    /// When set, the worker also queues the digests that are due (links to `base_url`, signed with the key).
+    digests: Option<(String, Vec<u8>)>,
 }
 
 impl OutboxWorker {
     pub fn new(pool: DbPool, mailer: Mailer) -> OutboxWorker {
         let name = format!("{}-{}-{}", hostname(), std::process::id(), &crate::security::random_token()[..8]);
-        OutboxWorker { pool, mailer, name, batch: 50, lease: TimeDelta::minutes(5) }
+        OutboxWorker { pool, mailer, name, batch: 50, lease: TimeDelta::minutes(5), digests: None }
+    }
+
+    /// A worker that also queues the due digests, every minute.
+    pub fn queuing_digests(mut self, base_url: String, link_key: Vec<u8>) -> OutboxWorker {
+        self.digests = Some((base_url, link_key));
+        self
+    }
+
+    /// Queues the digests due now; returns how many.
+    pub async fn queue_digests(&self) -> anyhow::Result<usize> {
+        let Some((base_url, key)) = self.digests.clone() else { return Ok(0) };
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+            let mut conn = pool.get()?;
+            let links = Links { base_url: &base_url, key: &key };
+            Ok(queue_due_digests(&mut conn, crate::storage::now(), &links)?)
+        })
+        .await?
     }
 
     /// Claims one batch and sends it; returns how many were sent.
@@ -61,7 +82,14 @@ impl OutboxWorker {
 
     /// Runs until the process stops, a batch every `every` (at once again while batches come full).
     pub async fn run(self, every: Duration) {
+        let mut digests_queued_at: Option<std::time::Instant> = None;
         loop {
+            if digests_queued_at.is_none_or(|at| at.elapsed() >= Duration::from_secs(60)) {
+                if let Err(error) = self.queue_digests().await {
+                    log::error!("préparation des récapitulatifs : {error:#}");
+                }
+                digests_queued_at = Some(std::time::Instant::now());
+            }
             match self.run_once().await {
                 Ok(n) if n as i64 >= self.batch => continue,
                 Ok(_) => {}

@@ -22,6 +22,7 @@ pub mod providers;
 pub mod questionnaires;
 pub mod response_writer;
 pub mod schema;
+pub mod subscriptions;
 pub mod territories;
 pub mod themes;
 pub mod users;

@@ -608,3 +608,22 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    subscriptions (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        project_id -> BigInt,
+        frequency -> Text,
+        weekday -> Integer,
+        last_activity_id -> BigInt,
+        last_period -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(subscriptions -> projects (project_id));
+diesel::joinable!(subscriptions -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(subscriptions, projects);
+diesel::allow_tables_to_appear_in_same_query!(subscriptions, users);

@@ -63,6 +63,8 @@ fn account_page(
                     li { "Aucun rattachement pour l’instant." }
                 }
             }
+            h2 { "Mes courriels" }
+            p { a href="/abonnements" { "Mes abonnements" } " : les projets que vous suivez par courriel, et à quelle fréquence." }
             h2 id="nom" { "Changer de nom" }
             (name_errors.summary())
             form class="form narrow" method="post" action="/compte/nom" novalidate {

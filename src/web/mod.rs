@@ -21,6 +21,7 @@ pub mod middleware;
 pub mod outbox;
 pub mod pages;
 pub mod projects;
+pub mod subscriptions;
 pub mod survey;
 pub mod themes;
 pub mod upload;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub questions: Arc<cache::QuestionCache>,
     /// Records online responses in shared transactions (see `storage::response_writer`).
     pub responses: crate::storage::response_writer::ResponseWriter,
+    /// Signs links that act without a session (one-click unsubscribe), derived from the session key.
+    pub link_key: Arc<Vec<u8>>,
 }
 
 impl AppState {
@@ -200,6 +203,10 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.get("/admin", admin::dashboard);
     r.get("/admin/contours", boundaries::show);
     r.post("/admin/contours", boundaries::upload);
+    r.get("/abonnements", subscriptions::show);
+    r.post("/abonnements/{id}", subscriptions::change);
+    r.get("/desabonnement/{id}/{signature}", subscriptions::unsubscribe_form);
+    r.post("/desabonnement/{id}/{signature}", subscriptions::unsubscribe);
     r.get("/admin/courriels", outbox::show);
     r.post("/admin/courriels/{id}/renvoi", outbox::resend);
     r.post("/admin/prestataires", admin::create_provider);

@@ -9,6 +9,7 @@ mod hostile;
 mod accounts;
 mod boundaries;
 mod diagnostic;
+mod digests;
 mod inquiry;
 mod inspiration;
 mod invitations;

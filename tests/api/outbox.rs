@@ -24,7 +24,7 @@ on_both_backends!(
 );
 
 /// An SMTP server that keeps what it receives in a Maildir.
-struct SmtpSink {
+pub struct SmtpSink {
     process: Child,
     port: u16,
     dir: tempfile::TempDir,
@@ -32,7 +32,7 @@ struct SmtpSink {
 
 impl SmtpSink {
     /// None (the test says it is skipped) when Python or aiosmtpd is missing, except under `CI=true`.
-    fn start() -> Option<SmtpSink> {
+    pub fn start() -> Option<SmtpSink> {
         let available = Command::new("python3")
             .args(["-c", "import aiosmtpd"])
             .stdout(Stdio::null())
@@ -65,12 +65,12 @@ impl SmtpSink {
         panic!("aiosmtpd did not listen on {port}");
     }
 
-    fn mailer(&self) -> Mailer {
+    pub fn mailer(&self) -> Mailer {
         mailer_on(self.port)
     }
 
     /// Every message received, as raw text.
-    fn received(&self) -> Vec<String> {
+    pub fn received(&self) -> Vec<String> {
         let root: PathBuf = self.dir.path().join("boite");
         ["new", "cur"]
             .iter()
@@ -103,7 +103,7 @@ fn mailer_on(port: u16) -> Mailer {
 }
 
 /// The headers of a raw message (unfolded), by lowercase name.
-fn headers(raw: &str) -> BTreeMap<String, String> {
+pub fn headers(raw: &str) -> BTreeMap<String, String> {
     let head = raw.split("\n\n").next().unwrap().replace("\r\n", "\n").replace("\n ", " ").replace("\n\t", " ");
     head.lines()
         .filter_map(|line| line.split_once(':'))

@@ -307,6 +307,7 @@ const PAGES = [
   },
   { name: 'contours', as: ADMIN, path: '/admin/contours' },
   { name: 'courriels', as: ADMIN, path: '/admin/courriels' },
+  { name: 'abonnements', as: REFERENT, path: '/abonnements' },
   {
     name: 'contours-import',
     as: ADMIN,

@@ -1,0 +1,237 @@
+//! E-mail digests (DESIGN.md §1 step 6): how often a person hears of a project, when a digest is due (at a local
+//! hour, Europe/Paris), and what it says — the most important first, capped, with the rest counted and linked.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta, Timelike};
+
+/// How often a subscription sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Frequency {
+    Immediate,
+    Daily,
+    Weekly,
+    Off,
+}
+
+impl Frequency {
+    pub const ALL: [Frequency; 4] = [Frequency::Immediate, Frequency::Daily, Frequency::Weekly, Frequency::Off];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Frequency::Immediate => "immediate",
+            Frequency::Daily => "daily",
+            Frequency::Weekly => "weekly",
+            Frequency::Off => "off",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Frequency> {
+        Frequency::ALL.into_iter().find(|f| f.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Frequency::Immediate => "À chaque nouvelle",
+            Frequency::Daily => "Un récapitulatif par jour",
+            Frequency::Weekly => "Un récapitulatif par semaine",
+            Frequency::Off => "Aucun courriel",
+        }
+    }
+}
+
+pub const WEEKDAYS: [&str; 7] = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
+
+/// The last Sunday of a month, at 01:00 UTC: when Europe changes its clocks (March and October).
+fn last_sunday_one_utc(year: i32, month: u32) -> NaiveDateTime {
+    let first_of_next =
+        if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) }
+            .unwrap_or_default();
+    let last = first_of_next - TimeDelta::days(1);
+    let back = i64::from(last.weekday().num_days_from_sunday());
+    (last - TimeDelta::days(back)).and_hms_opt(1, 0, 0).unwrap_or_default()
+}
+
+/// Paris time of a UTC instant: UTC+2 from the last Sunday of March to the last Sunday of October (01:00 UTC),
+/// UTC+1 otherwise (the European rule, in force since 1996).
+pub fn paris_time(utc: NaiveDateTime) -> NaiveDateTime {
+    let summer = utc >= last_sunday_one_utc(utc.year(), 3) && utc < last_sunday_one_utc(utc.year(), 10);
+    utc + TimeDelta::hours(if summer { 2 } else { 1 })
+}
+
+/// The period a digest is due for at `now` (UTC), or None when it is not time: a daily digest is due from the
+/// sending hour of each day ("2026-11-24"), a weekly one from that hour on its weekday ("2026-W48"); an
+/// immediate one is always due ("maintenant": its messages are told apart by their last item).
+pub fn due_period(frequency: Frequency, weekday: u32, now: NaiveDateTime, send_hour: u32) -> Option<String> {
+    let local = paris_time(now);
+    match frequency {
+        Frequency::Off => None,
+        Frequency::Immediate => Some("maintenant".into()),
+        Frequency::Daily if local.hour() >= send_hour => Some(local.date().format("%Y-%m-%d").to_string()),
+        Frequency::Weekly
+            if local.hour() >= send_hour && local.weekday().number_from_monday() == weekday.clamp(1, 7) =>
+        {
+            let week = local.iso_week();
+            Some(format!("{}-W{:02}", week.year(), week.week()))
+        }
+        Frequency::Daily | Frequency::Weekly => None,
+    }
+}
+
+/// One thing that happened, as a digest tells it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub kind: String,
+    pub summary: String,
+    pub at: NaiveDateTime,
+}
+
+/// The kinds of activity told first, most important first; the others follow, most recent first.
+const FIRST: [&str; 6] =
+    ["phase_changed", "news_posted", "event_planned", "provider_assigned", "event_minutes", "diagnostic_published"];
+
+fn rank(kind: &str) -> usize {
+    FIRST.iter().position(|k| *k == kind).unwrap_or(FIRST.len())
+}
+
+/// A project's part of a digest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub title: String,
+    pub url: String,
+    pub items: Vec<Item>,
+}
+
+/// A digest ready to queue, both parts from the same sections.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DigestMail {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Items told at most in one digest; the rest is counted with a link to the project.
+pub const CAP: usize = 10;
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Composes a digest: sections in the order given, items most important first then most recent, at most
+/// [`CAP`] in all, "N autres" linking to the project for the rest. None when nothing happened.
+pub fn compose(name: &str, sections: &[Section], preferences_url: &str, unsubscribe_url: &str) -> Option<DigestMail> {
+    let total: usize = sections.iter().map(|s| s.items.len()).sum();
+    if total == 0 {
+        return None;
+    }
+    let mut budget = CAP;
+    let mut text = format!("Bonjour {name},\n\nVoici ce qui s’est passé dans les projets que vous suivez.\n");
+    let mut html = format!(
+        "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Quoi de neuf</title></head><body>\
+         <p>Bonjour {},</p><p>Voici ce qui s’est passé dans les projets que vous suivez.</p>",
+        escape(name)
+    );
+    for section in sections.iter().filter(|s| !s.items.is_empty()) {
+        let mut items = section.items.clone();
+        items.sort_by(|a, b| rank(&a.kind).cmp(&rank(&b.kind)).then(b.at.cmp(&a.at)));
+        let told = items.len().min(budget);
+        budget -= told;
+        text.push_str(&format!("\n{}\n{}\n", section.title, "=".repeat(section.title.chars().count())));
+        html.push_str(&format!("<h2><a href=\"{}\">{}</a></h2><ul>", escape(&section.url), escape(&section.title)));
+        for item in &items[..told] {
+            let day = item.at.format("%d/%m");
+            text.push_str(&format!("- {day} : {}\n", item.summary));
+            html.push_str(&format!("<li>{day} : {}</li>", escape(&item.summary)));
+        }
+        html.push_str("</ul>");
+        let rest = items.len() - told;
+        if rest > 0 {
+            let more = if rest == 1 { "1 autre nouvelle".to_owned() } else { format!("{rest} autres nouvelles") };
+            text.push_str(&format!("… et {more} : {}\n", section.url));
+            html.push_str(&format!(
+                "<p><a href=\"{}\">… et {more} sur la page du projet</a></p>",
+                escape(&section.url)
+            ));
+        }
+    }
+    text.push_str(&format!(
+        "\nChoisir la fréquence de ces courriels : {preferences_url}\nNe plus les recevoir : {unsubscribe_url}\n"
+    ));
+    html.push_str(&format!(
+        "<hr><p><a href=\"{}\">Choisir la fréquence de ces courriels</a> · <a href=\"{}\">Ne plus les recevoir</a></p></body></html>",
+        escape(preferences_url),
+        escape(unsubscribe_url)
+    ));
+    let subject = if total == 1 {
+        format!("Du nouveau : {}", sections.iter().find(|s| !s.items.is_empty()).map_or("", |s| s.title.as_str()))
+    } else {
+        format!("{total} nouvelles de vos projets")
+    };
+    Some(DigestMail { subject, text, html })
+}
+
+/// The name of a weekday (1 = Monday).
+pub fn weekday_name(weekday: u32) -> &'static str {
+    WEEKDAYS[(weekday.clamp(1, 7) - 1) as usize]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn paris_time_follows_summer_time() {
+        // 2026: clocks go forward on Sunday 29 March at 01:00 UTC, back on Sunday 25 October at 01:00 UTC.
+        assert_eq!(paris_time(at("2026-03-29 00:59")), at("2026-03-29 01:59"));
+        assert_eq!(paris_time(at("2026-03-29 01:00")), at("2026-03-29 03:00"));
+        assert_eq!(paris_time(at("2026-10-25 00:59")), at("2026-10-25 02:59"));
+        assert_eq!(paris_time(at("2026-10-25 01:00")), at("2026-10-25 02:00"));
+        assert_eq!(paris_time(at("2026-11-24 07:00")), at("2026-11-24 08:00"));
+    }
+
+    #[test]
+    fn digests_are_due_from_their_local_hour() {
+        // Tuesday 24 November 2026, 08:00 in Paris is 07:00 UTC.
+        assert_eq!(due_period(Frequency::Daily, 1, at("2026-11-24 06:59"), 8), None);
+        assert_eq!(due_period(Frequency::Daily, 1, at("2026-11-24 07:00"), 8).as_deref(), Some("2026-11-24"));
+        assert_eq!(due_period(Frequency::Weekly, 2, at("2026-11-24 07:00"), 8).as_deref(), Some("2026-W48"));
+        assert_eq!(due_period(Frequency::Weekly, 1, at("2026-11-24 07:00"), 8), None, "Monday's is not due on Tuesday");
+        assert_eq!(due_period(Frequency::Off, 2, at("2026-11-24 07:00"), 8), None);
+        // In summer, 08:00 in Paris is 06:00 UTC.
+        assert_eq!(due_period(Frequency::Daily, 1, at("2026-07-01 06:00"), 8).as_deref(), Some("2026-07-01"));
+    }
+
+    fn item(kind: &str, summary: &str, day: u32) -> Item {
+        Item { kind: kind.into(), summary: summary.into(), at: at(&format!("2026-11-{day:02} 10:00")) }
+    }
+
+    #[test]
+    fn a_digest_tells_the_important_first_caps_and_counts_the_rest() {
+        let mut items: Vec<Item> = (1..=12).map(|d| item("enrolled", &format!("Inscription {d}"), d)).collect();
+        items.push(item("phase_changed", "Le projet passe au diagnostic", 2));
+        let sections = vec![
+            Section { title: "Alimentation durable".into(), url: "http://x/projets/1".into(), items },
+            Section {
+                title: "Mobilités <rurales>".into(),
+                url: "http://x/projets/2".into(),
+                items: vec![item("news_posted", "Une actualité", 3)],
+            },
+        ];
+        let mail = compose("Sophie", &sections, "http://x/abonnements", "http://x/desabonnement/1/sig").unwrap();
+        assert_eq!(mail.subject, "14 nouvelles de vos projets");
+        let first = mail.text.find("Le projet passe au diagnostic").unwrap();
+        assert!(first < mail.text.find("Inscription 12").unwrap(), "the phase change comes first");
+        assert!(
+            mail.text.find("Inscription 12").unwrap() < mail.text.find("Inscription 11").unwrap(),
+            "then the most recent"
+        );
+        assert!(mail.text.contains("… et 3 autres nouvelles : http://x/projets/1"));
+        assert!(!mail.text.contains("Une actualité"), "the cap is for the whole digest");
+        assert!(mail.text.contains("… et 1 autre nouvelle : http://x/projets/2"));
+        assert!(mail.html.contains("Mobilités &lt;rurales&gt;") && !mail.html.contains("<rurales>"));
+        assert!(mail.text.contains("Ne plus les recevoir : http://x/desabonnement/1/sig"));
+        assert_eq!(compose("Sophie", &[], "p", "u"), None, "nothing happened, nothing is sent");
+    }
+}
