@@ -219,6 +219,11 @@ const FORMS: &[Form] = &[
             ("mentions", "{sheet}"),
         ],
     ),
+    (
+        "referente@agglopolys.demo.encommun.fr",
+        "/abonnements/{subscription}",
+        &[("frequency", "weekly"), ("weekday", "3")],
+    ),
     ("agence@demo.encommun.fr", "/projets/{project}/diagnostic/familles", &[("label", "Clubs sportifs")]),
     (
         "agence@demo.encommun.fr",
@@ -315,7 +320,11 @@ fn placeholders(app: &TestApp) -> Vec<(&'static str, String)> {
     use encommun::storage::diagnostic::insert_entry;
     let space = insert_entry(&mut conn, place, &sheet(EntryKind::Space, "marche"), None, None, author).unwrap();
     let actor = insert_entry(&mut conn, place, &sheet(EntryKind::Actor, "associations"), None, None, author).unwrap();
+    encommun::storage::subscriptions::subscribe_members(&mut conn).unwrap();
+    let subscription =
+        encommun::storage::subscriptions::subscriptions_of_user(&mut conn, sophie.id).unwrap().remove(0).0.id;
     vec![
+        ("{subscription}", subscription.to_string()),
         ("{sheet}", space.to_string()),
         ("{actor}", actor.to_string()),
         ("{questionnaire}", questionnaire.to_string()),
@@ -400,6 +409,8 @@ async fn every_form_survives_hostile_values(app: TestApp) {
         &diagnostic_pages[3],
         &diagnostic_pages[4],
         &diagnostic_pages[5],
+        "/abonnements",
+        "/admin/courriels",
     ] {
         let page = admin.get(path).await;
         page.assert_status(200);
