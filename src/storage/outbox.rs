@@ -73,6 +73,23 @@ pub fn enqueue(conn: &mut DbConnection, message: &NewOutboxMessage) -> QueryResu
     }
 }
 
+type Claimed<'a> = (
+    diesel::dsl::Eq<outbox_messages::state, &'static str>,
+    diesel::dsl::Eq<outbox_messages::claimed_by, Option<&'a str>>,
+    diesel::dsl::Eq<outbox_messages::claimed_until, Option<NaiveDateTime>>,
+    diesel::dsl::Eq<outbox_messages::attempts, diesel::dsl::Add<outbox_messages::attempts, i32>>,
+);
+
+/// What a claim writes: the state, who holds it and until when, one more attempt.
+fn claimed(worker: &str, until: NaiveDateTime) -> Claimed<'_> {
+    (
+        outbox_messages::state.eq("sending"),
+        outbox_messages::claimed_by.eq(Some(worker)),
+        outbox_messages::claimed_until.eq(Some(until)),
+        outbox_messages::attempts.eq(outbox_messages::attempts + 1),
+    )
+}
+
 /// Claims up to `limit` due messages for `worker` until `lease` from now: pending ones whose time has come, and
 /// those whose previous claim expired. Each claim counts as an attempt.
 pub fn claim(conn: &mut DbConnection, worker: &str, limit: i64, lease: TimeDelta) -> QueryResult<Vec<OutboxMessage>> {
@@ -94,12 +111,7 @@ pub fn claim(conn: &mut DbConnection, worker: &str, limit: i64, lease: TimeDelta
                     .skip_locked()
                     .load(pg)?;
                 diesel::update(outbox_messages::table.filter(outbox_messages::id.eq_any(&ids)))
-                    .set((
-                        outbox_messages::state.eq("sending"),
-                        outbox_messages::claimed_by.eq(Some(worker)),
-                        outbox_messages::claimed_until.eq(Some(at + lease)),
-                        outbox_messages::attempts.eq(outbox_messages::attempts + 1),
-                    ))
+                    .set(claimed(worker, at + lease))
                     .execute(pg)?;
                 outbox_messages::table
                     .filter(outbox_messages::id.eq_any(&ids))
@@ -116,12 +128,7 @@ pub fn claim(conn: &mut DbConnection, worker: &str, limit: i64, lease: TimeDelta
                 .select(outbox_messages::id)
                 .load(conn)?;
             diesel::update(outbox_messages::table.filter(outbox_messages::id.eq_any(&ids)))
-                .set((
-                    outbox_messages::state.eq("sending"),
-                    outbox_messages::claimed_by.eq(Some(worker)),
-                    outbox_messages::claimed_until.eq(Some(at + lease)),
-                    outbox_messages::attempts.eq(outbox_messages::attempts + 1),
-                ))
+                .set(claimed(worker, at + lease))
                 .execute(conn)?;
             Ok::<_, DbError>(ids)
         })?,

@@ -10,6 +10,7 @@ import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } f
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createHmac } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import axe from 'axe-core';
 
@@ -110,6 +111,14 @@ function linkFromMail(to, fragment) {
     if (link) return new URL(link).pathname;
   }
   throw new Error(`no e-mail to ${to} with a link containing ${fragment}`);
+}
+
+// A digest's unsubscribe link, signed as the server signs it (storage: the session key in the data folder).
+function unsubscribeLink(subscription) {
+  const session = Buffer.from(readFileSync(path.join(dataDir, 'session.key'), 'utf8').trim(), 'hex');
+  const linkKey = createHmac('sha256', session).update('encommun : liens signés').digest('hex');
+  const signature = createHmac('sha256', Buffer.from(linkKey)).update(`desabonnement:${subscription}`).digest('hex');
+  return `/desabonnement/${subscription}/${signature}`;
 }
 
 async function audit(page) {
@@ -308,6 +317,8 @@ const PAGES = [
   { name: 'contours', as: ADMIN, path: '/admin/contours' },
   { name: 'courriels', as: ADMIN, path: '/admin/courriels' },
   { name: 'abonnements', as: REFERENT, path: '/abonnements' },
+  // The page opened from a digest's link, without logging in (subscription 1 exists once « Mes abonnements » was read).
+  { name: 'desabonnement', path: () => unsubscribeLink(1) },
   {
     name: 'contours-import',
     as: ADMIN,
