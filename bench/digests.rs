@@ -53,7 +53,7 @@ fn main() {
     })
     .unwrap();
     let key = vec![7u8; 64];
-    let links = Links { base_url: "https://encommun.example", key: &key };
+    let links = Links { base_url: "https://encommun.example", key: &key, send_hour: 8 };
     // Tomorrow at 12:00 UTC: past 08:00 in Paris, the news settled.
     let at = (now().date() + TimeDelta::days(1)).and_hms_opt(12, 0, 0).unwrap();
     let started = Instant::now();

@@ -29,6 +29,8 @@ pub struct Config {
     pub survey_submissions_per_hour: u32,
     /// Seconds between two rounds of the outbox worker (0: this instance does not send the outbox).
     pub outbox_every_seconds: u64,
+    /// Local hour (Europe/Paris, 0–23) from which daily and weekly digests go.
+    pub digest_hour: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -85,6 +87,7 @@ impl fmt::Debug for Config {
             .field("trust_proxy", &self.trust_proxy)
             .field("survey_submissions_per_hour", &self.survey_submissions_per_hour)
             .field("outbox_every_seconds", &self.outbox_every_seconds)
+            .field("digest_hour", &self.digest_hour)
             .field("workers", &self.workers)
             .field("db_pool_size", &self.db_pool_size)
             .field("mail", &self.mail)
@@ -107,6 +110,7 @@ struct FileConfig {
     db_pool_size: Option<u32>,
     survey_submissions_per_hour: Option<u32>,
     outbox_every_seconds: Option<u64>,
+    digest_hour: Option<u32>,
     mail_transport: Option<String>,
     mail_from: Option<String>,
     smtp_host: Option<String>,
@@ -190,6 +194,13 @@ impl Config {
         let outbox_every_seconds = number("OUTBOX_EVERY_SECONDS", env("ENCOMMUN_OUTBOX_EVERY_SECONDS"))?
             .or(file.outbox_every_seconds)
             .unwrap_or(10);
+        let digest_hour = number("DIGEST_HOUR", env("ENCOMMUN_DIGEST_HOUR"))?
+            .map(|h| u32::try_from(h).unwrap_or(u32::MAX))
+            .or(file.digest_hour)
+            .unwrap_or(8);
+        if digest_hour > 23 {
+            bail!("ENCOMMUN_DIGEST_HOUR : une heure de 0 à 23 est attendue ({digest_hour})");
+        }
 
         let from =
             pick("MAIL_FROM", file.mail_from).unwrap_or_else(|| "encommun <ne-pas-repondre@encommun.localhost>".into());
@@ -238,6 +249,7 @@ impl Config {
             mail: MailConfig { from, transport },
             survey_submissions_per_hour,
             outbox_every_seconds,
+            digest_hour,
         })
     }
 
@@ -260,6 +272,7 @@ impl Config {
             survey_submissions_per_hour: 300,
             // Tests run the worker themselves, a round at a time.
             outbox_every_seconds: 0,
+            digest_hour: 8,
         }
     }
 

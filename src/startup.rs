@@ -42,8 +42,11 @@ impl Application {
         let mailer = Mailer::new(&config.mail)?;
         let link_key = Arc::new(link_key(&key));
         let outbox = (config.outbox_every_seconds > 0).then(|| {
-            let worker = OutboxWorker::new(pool.clone(), mailer.clone())
-                .queuing_digests(config.base_url.clone(), link_key.as_ref().clone());
+            let worker = OutboxWorker::new(pool.clone(), mailer.clone()).queuing_digests(
+                config.base_url.clone(),
+                link_key.as_ref().clone(),
+                config.digest_hour,
+            );
             (worker, Duration::from_secs(config.outbox_every_seconds))
         });
         let listener =

@@ -12,16 +12,14 @@ use crate::storage::projects::participant_collectivities_of;
 use crate::storage::subscriptions::{active_subscriptions, advance, news_since, subscribe_members, Subscription};
 use crate::storage::{write_transaction, DbConnection, QueryResult};
 
-/// Local hour (Europe/Paris) at which daily and weekly digests go.
-pub const SEND_HOUR: u32 = 8;
-
 /// Entries younger than this are left for the next digest: their transaction may not be visible to all yet.
 const SETTLING: TimeDelta = TimeDelta::minutes(2);
 
-/// Where links point and how they are signed.
+/// Where links point, how they are signed, and the local hour (Europe/Paris) daily and weekly digests go from.
 pub struct Links<'a> {
     pub base_url: &'a str,
     pub key: &'a [u8],
+    pub send_hour: u32,
 }
 
 impl Links<'_> {
@@ -41,7 +39,7 @@ pub fn queue_due_digests(conn: &mut DbConnection, now: NaiveDateTime, links: &Li
     let mut queued = 0;
     for (subscription, name, email, title) in active_subscriptions(conn)? {
         let frequency = subscription.frequency();
-        let Some(period) = due_period(frequency, subscription.weekday as u32, now, SEND_HOUR) else { continue };
+        let Some(period) = due_period(frequency, subscription.weekday as u32, now, links.send_hour) else { continue };
         if frequency != Frequency::Immediate && subscription.last_period == period {
             continue;
         }

@@ -23,8 +23,9 @@ pub struct OutboxWorker {
     pub batch: i64,
     /// How long a claim lasts: longer than sending a batch takes.
     pub lease: TimeDelta,
-    /// When set, the worker also queues the digests that are due (links to `base_url`, signed with the key).
-    digests: Option<(String, Vec<u8>)>,
+    /// When set, the worker also queues the digests that are due (links to `base_url`, signed with the key, from
+    /// the local hour).
+    digests: Option<(String, Vec<u8>, u32)>,
 }
 
 impl OutboxWorker {
@@ -34,18 +35,18 @@ impl OutboxWorker {
     }
 
     /// A worker that also queues the due digests, every minute.
-    pub fn queuing_digests(mut self, base_url: String, link_key: Vec<u8>) -> OutboxWorker {
-        self.digests = Some((base_url, link_key));
+    pub fn queuing_digests(mut self, base_url: String, link_key: Vec<u8>, send_hour: u32) -> OutboxWorker {
+        self.digests = Some((base_url, link_key, send_hour));
         self
     }
 
     /// Queues the digests due now; returns how many.
     pub async fn queue_digests(&self) -> anyhow::Result<usize> {
-        let Some((base_url, key)) = self.digests.clone() else { return Ok(0) };
+        let Some((base_url, key, send_hour)) = self.digests.clone() else { return Ok(0) };
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
             let mut conn = pool.get()?;
-            let links = Links { base_url: &base_url, key: &key };
+            let links = Links { base_url: &base_url, key: &key, send_hour };
             Ok(queue_due_digests(&mut conn, crate::storage::now(), &links)?)
         })
         .await?

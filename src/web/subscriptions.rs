@@ -11,7 +11,6 @@ use super::context::PageCtx;
 use super::views::{csrf_field, page, see_other};
 use super::{AppError, AppState};
 use crate::domain::digest::{weekday_name, Frequency, WEEKDAYS};
-use crate::jobs::digests::SEND_HOUR;
 use crate::security::verify_signature;
 use crate::storage::subscriptions::{find_subscription, set_frequency, subscribe_members, subscriptions_of_user};
 use crate::storage::write_transaction;
@@ -32,7 +31,7 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
         "Mes abonnements",
         html! {
             h1 { "Mes abonnements" }
-            p { "Les projets que vous suivez par courriel : les nouvelles (changements de phase, actualités, rendez-vous, diagnostic…) arrivent en un récapitulatif, au plus " (crate::domain::digest::CAP) " par courriel, jamais deux fois la même, et rien quand rien ne s’est passé. Les récapitulatifs partent à " (SEND_HOUR) " h (heure de Paris)." }
+            p { "Les projets que vous suivez par courriel : les nouvelles (changements de phase, actualités, rendez-vous, diagnostic…) arrivent en un récapitulatif, au plus " (crate::domain::digest::CAP) " par courriel, jamais deux fois la même, et rien quand rien ne s’est passé. Les récapitulatifs partent à " (state.config.digest_hour) " h (heure de Paris)." }
             @if subscriptions.is_empty() {
                 p { "Vous ne suivez aucun projet : les membres des collectivités inscrites à un projet le suivent d’office." }
             }

@@ -16,7 +16,10 @@ use crate::on_both_backends;
 use crate::outbox::{headers, SmtpSink};
 use crate::questionnaires::{logged_in, ADMIN, REFERENT};
 
-on_both_backends!(a_member_gets_one_digest_per_period_and_unsubscribes_in_one_click);
+on_both_backends!(
+    a_member_gets_one_digest_per_period_and_unsubscribes_in_one_click,
+    two_instances_preparing_the_digests_of_a_thousand_subscribers_at_once_queue_one_each,
+);
 
 fn link_key() -> Vec<u8> {
     let session = encommun::security::hex_decode(SESSION_KEY).unwrap();
@@ -48,7 +51,7 @@ async fn a_member_gets_one_digest_per_period_and_unsubscribes_in_one_click(app: 
     referent.get("/abonnements").await.assert_contains("Enregistré : un récapitulatif par jour.");
 
     let key = link_key();
-    let links = Links { base_url: &app.address, key: &key };
+    let links = Links { base_url: &app.address, key: &key, send_hour: 8 };
     let today = encommun::storage::now().date();
     // 12:00 UTC is past 08:00 in Paris, summer or winter.
     let at = |days: i64| (today + TimeDelta::days(days)).and_hms_opt(12, 0, 0).unwrap();
@@ -99,4 +102,63 @@ async fn a_member_gets_one_digest_per_period_and_unsubscribes_in_one_click(app: 
     });
     assert_eq!(with_conn(&app, |conn| queue_due_digests(conn, at(4), &links).unwrap()), 0, "unsubscribed");
     referent.get("/abonnements").await.assert_contains("value=\"off\" checked");
+}
+
+/// Two instances prepare the same period's digests at the same moment, for a thousand subscribers: a thousand
+/// digests (and the demo referent's), not one more.
+async fn two_instances_preparing_the_digests_of_a_thousand_subscribers_at_once_queue_one_each(app: TestApp) {
+    use encommun::domain::account::Function;
+    use encommun::storage::collectivities::upsert_membership;
+    use encommun::storage::users::{insert_user, NewUser};
+    use std::sync::{Arc, Barrier};
+    app.load_demo();
+    let (project, collectivity, admin) = with_conn(&app, |conn| {
+        let project = list_projects(conn).unwrap().remove(0);
+        let collectivity =
+            encommun::storage::projects::enrolments_of_project(conn, project.id).unwrap()[0].0.collectivity_id;
+        (project, collectivity, find_user_by_email(conn, ADMIN).unwrap().unwrap().id)
+    });
+    with_conn(&app, |conn| {
+        encommun::storage::write_transaction(conn, |conn| {
+            for n in 0..1000 {
+                let user =
+                    insert_user(conn, &NewUser::new(&format!("abonne-{n}@exemple.fr"), &format!("Abonné {n}"), "-"))?;
+                upsert_membership(conn, user, collectivity, Function::Agent, false)?;
+            }
+            encommun::storage::subscriptions::subscribe_members(conn)?;
+            diesel::RunQueryDsl::execute(diesel::sql_query("UPDATE subscriptions SET frequency = 'daily'"), conn)?;
+            let post = NewPost::parse(
+                "Une nouvelle pour tous",
+                "Une actualité pour les participantes du projet.",
+                "participants",
+            )
+            .unwrap();
+            insert_post(conn, project.id, &post, admin)?;
+            Ok::<_, diesel::result::Error>(())
+        })
+        .unwrap()
+    });
+    let key = link_key();
+    let at = (encommun::storage::now().date() + TimeDelta::days(1)).and_hms_opt(12, 0, 0).unwrap();
+    let barrier = Arc::new(Barrier::new(2));
+    let instances: Vec<_> = (0..2)
+        .map(|_| {
+            let (url, barrier, key, address) =
+                (app.config.database_url.clone(), barrier.clone(), key.clone(), app.address.clone());
+            std::thread::spawn(move || {
+                let mut conn = encommun::storage::establish(&url).unwrap();
+                let links = Links { base_url: &address, key: &key, send_hour: 8 };
+                barrier.wait();
+                queue_due_digests(&mut conn, at, &links).unwrap()
+            })
+        })
+        .collect();
+    let queued: usize = instances.into_iter().map(|i| i.join().unwrap()).sum();
+    assert_eq!(queued, 1001, "the thousand subscribers and the referent, once each");
+    let digests = with_conn(&app, |conn| {
+        use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
+        use encommun::storage::schema::outbox_messages;
+        outbox_messages::table.filter(outbox_messages::kind.eq("digest")).count().get_result::<i64>(conn).unwrap()
+    });
+    assert_eq!(digests, 1001);
 }
