@@ -606,6 +606,12 @@ pub struct PendingImport {
     pub created_at: NaiveDateTime,
 }
 
+/// Deletes the uploaded files left unfinished for longer than a day; returns how many (the worker calls it).
+pub fn forget_stale_imports(conn: &mut DbConnection) -> QueryResult<usize> {
+    diesel::delete(pending_imports::table.filter(pending_imports::created_at.lt(now() - PENDING_IMPORT_LIFETIME)))
+        .execute(conn)
+}
+
 /// Keeps an uploaded file for its mapping step, and forgets the files of earlier uploads left unfinished.
 pub fn keep_pending_import(
     conn: &mut DbConnection,
@@ -616,8 +622,7 @@ pub fn keep_pending_import(
     content: &str,
 ) -> QueryResult<()> {
     let at = now();
-    diesel::delete(pending_imports::table.filter(pending_imports::created_at.lt(at - PENDING_IMPORT_LIFETIME)))
-        .execute(conn)?;
+    forget_stale_imports(conn)?;
     diesel::insert_into(pending_imports::table)
         .values((
             pending_imports::token.eq(token),

@@ -641,6 +641,14 @@ async fn real_files_import_through_a_column_mapping_whole_or_not_at_all(app: Tes
         .await
         .assert_status(422)
         .assert_contains("n’a qu’une colonne");
+    // A file left at its mapping step is deleted after a day.
+    with_conn(&app, |conn| {
+        use diesel::RunQueryDsl;
+        assert_eq!(encommun::storage::diagnostic::forget_stale_imports(conn).unwrap(), 0, "the bad file waits a day");
+        diesel::sql_query("UPDATE pending_imports SET created_at = '2000-01-01 00:00:00'").execute(conn).unwrap();
+        assert_eq!(encommun::storage::diagnostic::forget_stale_imports(conn).unwrap(), 1);
+    });
+    admin.get(&mapping).await.assert_status(410);
     // The provider's exclusive: a participant cannot import.
     logged_in(&app, REFERENT).await.get(&import).await.assert_status(403);
 }
