@@ -105,18 +105,17 @@ pub fn set_frequency(
     frequency: Frequency,
     weekday: i32,
 ) -> QueryResult<bool> {
-    let mut target = subscriptions::table.filter(subscriptions::id.eq(id)).into_boxed();
-    if let Some(user_id) = user_id {
-        target = target.filter(subscriptions::user_id.eq(user_id));
-    }
-    let ids: Vec<i64> = target.select(subscriptions::id).load(conn)?;
-    let updated = diesel::update(subscriptions::table.filter(subscriptions::id.eq_any(ids)))
-        .set((
-            subscriptions::frequency.eq(frequency.code()),
-            subscriptions::weekday.eq(weekday.clamp(1, 7)),
-            subscriptions::updated_at.eq(now()),
-        ))
-        .execute(conn)?;
+    let values = (
+        subscriptions::frequency.eq(frequency.code()),
+        subscriptions::weekday.eq(weekday.clamp(1, 7)),
+        subscriptions::updated_at.eq(now()),
+    );
+    let updated = match user_id {
+        Some(user_id) => diesel::update(subscriptions::table.find(id).filter(subscriptions::user_id.eq(user_id)))
+            .set(values)
+            .execute(conn)?,
+        None => diesel::update(subscriptions::table.find(id)).set(values).execute(conn)?,
+    };
     Ok(updated == 1)
 }
 

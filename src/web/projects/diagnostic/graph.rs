@@ -2,7 +2,7 @@
 //! `domain::network::layout` (the same picture for the same relations), links thicker as the relation is
 //! stronger, tensions dashed; the readings in words; and the table of relations.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use maud::{html, Markup};
 
@@ -25,7 +25,7 @@ pub fn network_section(d: &Diagnostic) -> Markup {
         .filter(|r| published.contains_key(&r.from_id) && published.contains_key(&r.to_id))
         .map(|r| Edge { from: r.from_id, to: r.to_id, kind: r.kind() })
         .collect();
-    let linked: Vec<i64> = edges.iter().flat_map(|e| [e.from, e.to]).collect();
+    let linked: HashSet<i64> = edges.iter().flat_map(|e| [e.from, e.to]).collect();
     // Every actor (isolated ones are a reading), and the spaces and objects some actor is linked to.
     let mut nodes: Vec<Node> = d
         .published()
@@ -114,9 +114,8 @@ pub fn network_section(d: &Diagnostic) -> Markup {
 
 fn draw(d: &Diagnostic, nodes: &[Node], edges: &[Edge], entries: &HashMap<i64, &MapEntry>) -> Markup {
     // Related nodes are laid out together; isolated ones wait in rows below, where they read as a list.
-    let linked: Vec<Node> =
-        nodes.iter().filter(|n| edges.iter().any(|e| e.from == n.id || e.to == n.id)).cloned().collect();
-    let isolated: Vec<&Node> = nodes.iter().filter(|n| !linked.iter().any(|l| l.id == n.id)).collect();
+    let ends: HashSet<i64> = edges.iter().flat_map(|e| [e.from, e.to]).collect();
+    let (linked, isolated): (Vec<Node>, Vec<Node>) = nodes.iter().cloned().partition(|n| ends.contains(&n.id));
     const PER_ROW: usize = 4;
     let rows = isolated.len().div_ceil(PER_ROW);
     let width = 800.0;

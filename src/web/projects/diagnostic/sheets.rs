@@ -488,16 +488,25 @@ pub async fn remove_relation(
     Ok(see_other(&sheet_path(place, entry_id)))
 }
 
+/// A sheet the person may change or delete, with its territory's diagnostic.
+async fn editable_sheet(
+    state: &AppState,
+    ctx: &PageCtx,
+    (project_id, collectivity_id, entry_id): (i64, i64, i64),
+) -> Result<(Diagnostic, MapEntry), AppError> {
+    let (d, access, entry) = sheet_of(state, ctx, project_id, collectivity_id, entry_id).await?;
+    if !may_edit(&access, &entry) {
+        return Err(AppError::Forbidden);
+    }
+    Ok((d, entry))
+}
+
 pub async fn edit_form(
     ctx: PageCtx,
     state: web::Data<AppState>,
     path: web::Path<(i64, i64, i64)>,
 ) -> Result<Markup, AppError> {
-    let (project_id, collectivity_id, entry_id) = path.into_inner();
-    let (d, access, entry) = sheet_of(&state, &ctx, project_id, collectivity_id, entry_id).await?;
-    if !may_edit(&access, &entry) {
-        return Err(AppError::Forbidden);
-    }
+    let (d, entry) = editable_sheet(&state, &ctx, path.into_inner()).await?;
     Ok(form_page(&ctx, &d, entry.kind(), &SheetForm::of(&entry), &FormErrors::default(), Some(entry.id)))
 }
 
@@ -507,11 +516,8 @@ pub async fn update(
     path: web::Path<(i64, i64, i64)>,
     form: web::Form<SheetForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (project_id, collectivity_id, entry_id) = path.into_inner();
-    let (d, access, entry) = sheet_of(&state, &ctx, project_id, collectivity_id, entry_id).await?;
-    if !may_edit(&access, &entry) {
-        return Err(AppError::Forbidden);
-    }
+    let (d, entry) = editable_sheet(&state, &ctx, path.into_inner()).await?;
+    let entry_id = entry.id;
     let kind = entry.kind();
     let checked = match NewEntry::parse(kind, &form.fields(), &d.categories.codes(kind)) {
         Ok(checked) => checked,
@@ -536,11 +542,8 @@ pub async fn delete(
     state: web::Data<AppState>,
     path: web::Path<(i64, i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    let (project_id, collectivity_id, entry_id) = path.into_inner();
-    let (d, access, entry) = sheet_of(&state, &ctx, project_id, collectivity_id, entry_id).await?;
-    if !may_edit(&access, &entry) {
-        return Err(AppError::Forbidden);
-    }
+    let (d, entry) = editable_sheet(&state, &ctx, path.into_inner()).await?;
+    let entry_id = entry.id;
     state
         .db(move |conn| {
             storage::write_transaction(conn, |conn| Ok::<_, AppError>(diagnostic::delete_entry(conn, entry_id)?))

@@ -219,8 +219,11 @@ pub async fn delete(
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id, source_id) = path.into_inner();
     let (d, access) = diagnostic_for(&state, &ctx, project_id, collectivity_id).await?;
-    if !access.leads() || !d.sources.iter().any(|s| s.id == source_id) {
-        return Err(if access.leads() { AppError::NotFound } else { AppError::Forbidden });
+    if !access.leads() {
+        return Err(AppError::Forbidden);
+    }
+    if !d.sources.iter().any(|s| s.id == source_id) {
+        return Err(AppError::NotFound);
     }
     state
         .db(move |conn| {
