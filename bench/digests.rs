@@ -1,5 +1,6 @@
-//! Bench (bench/digests.sh): SUBSCRIBERS members of the demo project's first participant, each subscribed daily,
-//! fifteen news items, then one round of `queue_due_digests` — composing and queueing every digest in the outbox,
+//! Bench (bench/digests.sh): SUBSCRIBERS members of the demo project's first participant, each subscribed daily to
+//! the project (when joining) and to its theme, fifteen news items in the project and one on the theme — so that
+//! each digest groups two sections — then one round of `queue_due_digests` — composing and queueing every digest in the outbox,
 //! as the worker does at 08:00 — timed; then a second round (nothing left to queue) timed too.
 //! Usage: digests DATABASE_URL [SUBSCRIBERS]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // reason: a bench fixture stops at the first failure
@@ -11,10 +12,11 @@ use diesel::RunQueryDsl;
 use encommun::domain::account::Function;
 use encommun::domain::project::NewPost;
 use encommun::jobs::digests::{queue_due_digests, Links};
+use encommun::storage::activity::{record_activity, NewActivity};
 use encommun::storage::collectivities::upsert_membership;
 use encommun::storage::posts::insert_post;
 use encommun::storage::projects::{enrolments_of_project, list_projects};
-use encommun::storage::subscriptions::subscribe_members;
+use encommun::storage::subscriptions::{subscribe_user, Target};
 use encommun::storage::users::{find_user_by_email, insert_user, NewUser};
 use encommun::storage::{establish, now, write_transaction, DatabaseUrl};
 
@@ -32,8 +34,8 @@ fn main() {
             let user =
                 insert_user(conn, &NewUser::new(&format!("abonne-{n}@exemple.fr"), &format!("Abonné {n}"), "-"))?;
             upsert_membership(conn, user, collectivity, Function::Agent, false)?;
+            subscribe_user(conn, user, Target::Theme(project.theme_id))?;
         }
-        subscribe_members(conn)?;
         diesel::sql_query("UPDATE subscriptions SET frequency = 'daily'").execute(conn)?;
         Ok::<_, diesel::result::Error>(())
     })
@@ -49,6 +51,16 @@ fn main() {
             .unwrap();
             insert_post(conn, project.id, &post, admin)?;
         }
+        let news = NewActivity {
+            actor_id: Some(admin),
+            kind: "theme_selected",
+            theme_id: Some(project.theme_id),
+            collectivity_id: None,
+            project_id: None,
+            is_public: true,
+            summary: "Le thème est retenu.".into(),
+        };
+        record_activity(conn, news)?;
         Ok::<_, diesel::result::Error>(())
     })
     .unwrap();

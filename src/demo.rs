@@ -622,6 +622,8 @@ pub fn load(conn: &mut DbConnection) -> anyhow::Result<bool> {
                 inquiry_member_id: None,
             },
         )?;
+        // The demo's history was written at once: it is nobody's news.
+        storage::subscriptions::catch_up_all(conn)?;
         Ok(())
     })?;
     Ok(true)

@@ -115,19 +115,33 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// The links every digest carries: its web version, the subscriber's preferences, and stopping every digest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MailLinks {
+    pub web_version: String,
+    pub preferences: String,
+    pub unsubscribe: String,
+}
+
 /// Composes a digest: sections in the order given, items most important first then most recent, at most
-/// [`CAP`] in all, "N autres" linking to the project for the rest. None when nothing happened.
-pub fn compose(name: &str, sections: &[Section], preferences_url: &str, unsubscribe_url: &str) -> Option<DigestMail> {
+/// [`CAP`] in all, "N autres" linking to the project for the rest. `name` is empty for an address without an
+/// account; `with_calendar` says events are attached. None when nothing happened.
+pub fn compose(name: &str, sections: &[Section], links: &MailLinks, with_calendar: bool) -> Option<DigestMail> {
     let total: usize = sections.iter().map(|s| s.items.len()).sum();
     if total == 0 {
         return None;
     }
+    let hello = if name.is_empty() { "Bonjour,".to_owned() } else { format!("Bonjour {name},") };
     let mut budget = CAP;
-    let mut text = format!("Bonjour {name},\n\nVoici ce qui s’est passé dans les projets que vous suivez.\n");
+    let mut text = format!(
+        "{hello}\n\nVoici ce qui s’est passé dans ce que vous suivez.\nLire ce courriel dans le navigateur : {}\n",
+        links.web_version
+    );
     let mut html = format!(
         "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Quoi de neuf</title></head><body>\
-         <p>Bonjour {},</p><p>Voici ce qui s’est passé dans les projets que vous suivez.</p>",
-        escape(name)
+         <p>{}</p><p>Voici ce qui s’est passé dans ce que vous suivez. <a href=\"{}\">Lire ce courriel dans le navigateur</a></p>",
+        escape(&hello),
+        escape(&links.web_version)
     );
     for section in sections.iter().filter(|s| !s.items.is_empty()) {
         let mut items = section.items.clone();
@@ -146,24 +160,27 @@ pub fn compose(name: &str, sections: &[Section], preferences_url: &str, unsubscr
         if rest > 0 {
             let more = if rest == 1 { "1 autre nouvelle".to_owned() } else { format!("{rest} autres nouvelles") };
             text.push_str(&format!("… et {more} : {}\n", section.url));
-            html.push_str(&format!(
-                "<p><a href=\"{}\">… et {more} sur la page du projet</a></p>",
-                escape(&section.url)
-            ));
+            html.push_str(&format!("<p><a href=\"{}\">… et {more} sur sa page</a></p>", escape(&section.url)));
         }
     }
+    if with_calendar {
+        let note = "Les rendez-vous annoncés sont joints à ce courriel (fichier rendez-vous.ics) : ouvrez-le pour les ajouter à votre agenda.";
+        text.push_str(&format!("\n{note}\n"));
+        html.push_str(&format!("<p>{note}</p>"));
+    }
     text.push_str(&format!(
-        "\nChoisir la fréquence de ces courriels : {preferences_url}\nNe plus les recevoir : {unsubscribe_url}\n"
+        "\nChoisir ce que vous suivez et à quelle fréquence : {}\nNe plus recevoir aucun récapitulatif : {}\n",
+        links.preferences, links.unsubscribe
     ));
     html.push_str(&format!(
-        "<hr><p><a href=\"{}\">Choisir la fréquence de ces courriels</a> · <a href=\"{}\">Ne plus les recevoir</a></p></body></html>",
-        escape(preferences_url),
-        escape(unsubscribe_url)
+        "<hr><p><a href=\"{}\">Choisir ce que vous suivez et à quelle fréquence</a> · <a href=\"{}\">Ne plus recevoir aucun récapitulatif</a></p></body></html>",
+        escape(&links.preferences),
+        escape(&links.unsubscribe)
     ));
     let subject = if total == 1 {
         format!("Du nouveau : {}", sections.iter().find(|s| !s.items.is_empty()).map_or("", |s| s.title.as_str()))
     } else {
-        format!("{total} nouvelles de vos projets")
+        format!("{total} nouvelles de ce que vous suivez")
     };
     Some(DigestMail { subject, text, html })
 }
@@ -219,8 +236,16 @@ mod tests {
                 items: vec![item("news_posted", "Une actualité", 3)],
             },
         ];
-        let mail = compose("Sophie", &sections, "http://x/abonnements", "http://x/desabonnement/1/sig").unwrap();
-        assert_eq!(mail.subject, "14 nouvelles de vos projets");
+        let links = MailLinks {
+            web_version: "http://x/courriels/k/sig".into(),
+            preferences: "http://x/abonnements/gerer/1/sig".into(),
+            unsubscribe: "http://x/desabonnement/1/sig".into(),
+        };
+        let mail = compose("Sophie", &sections, &links, true).unwrap();
+        assert_eq!(mail.subject, "14 nouvelles de ce que vous suivez");
+        assert!(mail.text.starts_with("Bonjour Sophie,\n"));
+        assert!(mail.text.contains("Lire ce courriel dans le navigateur : http://x/courriels/k/sig"));
+        assert!(mail.text.contains("fichier rendez-vous.ics"));
         let first = mail.text.find("Le projet passe au diagnostic").unwrap();
         assert!(first < mail.text.find("Inscription 12").unwrap(), "the phase change comes first");
         assert!(
@@ -231,7 +256,11 @@ mod tests {
         assert!(!mail.text.contains("Une actualité"), "the cap is for the whole digest");
         assert!(mail.text.contains("… et 1 autre nouvelle : http://x/projets/2"));
         assert!(mail.html.contains("Mobilités &lt;rurales&gt;") && !mail.html.contains("<rurales>"));
-        assert!(mail.text.contains("Ne plus les recevoir : http://x/desabonnement/1/sig"));
-        assert_eq!(compose("Sophie", &[], "p", "u"), None, "nothing happened, nothing is sent");
+        assert!(mail.text.contains("Ne plus recevoir aucun récapitulatif : http://x/desabonnement/1/sig"));
+        assert!(mail.html.contains("href=\"http://x/abonnements/gerer/1/sig\""));
+        let anonymous = compose("", &sections[1..], &links, false).unwrap();
+        assert!(anonymous.text.starts_with("Bonjour,\n") && !anonymous.text.contains(".ics"));
+        assert_eq!(anonymous.subject, "Du nouveau : Mobilités <rurales>");
+        assert_eq!(compose("Sophie", &[], &links, false), None, "nothing happened, nothing is sent");
     }
 }

@@ -1,15 +1,25 @@
-//! Queuing digests: for every subscription due for a period, what happened in its project since the last item it
-//! told becomes one message in the outbox, under the key `digest:<subscription>:<period>` — so that, whatever
-//! the number of instances doing this at once, a person receives one digest per period at most, and no item twice.
-//! Nothing is queued when nothing happened.
+//! Queuing digests, one subscriber at a time: their subscriptions due today (the daily ones, and the weekly ones
+//! on their day) become one message grouping what happened in each project and theme since the last item each
+//! told, under the key `digest:s<subscriber>:<local date>`; their immediate subscriptions, one message per run
+//! with news, under `digest:s<subscriber>:i<horizon>`. The subscriber is locked while their messages are prepared
+//! and their subscriptions are read afresh under that lock, so that whatever the number of instances doing this at
+//! once, a person receives one digest per day at most, and no item twice. Nothing is queued when nothing happened.
+//! Events announced travel as an iCalendar attachment.
+
+use std::collections::HashSet;
 
 use chrono::{NaiveDateTime, TimeDelta};
 
-use crate::domain::digest::{compose, due_period, Frequency, Item, Section};
-use crate::security::sign;
+use crate::domain::calendar::{event_uid, ics, location, CalendarEvent};
+use crate::domain::digest::{compose, due_period, paris_time, Frequency, Item, MailLinks, Section};
+use crate::mail::links::Signed;
+use crate::storage::events::events_by_ids;
 use crate::storage::outbox::{enqueue, NewOutboxMessage};
 use crate::storage::projects::participant_collectivities_of;
-use crate::storage::subscriptions::{active_subscriptions, advance, news_since, subscribe_members, Subscription};
+use crate::storage::subscriptions::{
+    active_subscriptions, activity_horizon, advance, lock_subscriber, news_since, recipient, target_title, Subscriber,
+    Subscription, Target,
+};
 use crate::storage::{write_transaction, DbConnection, QueryResult};
 
 /// Entries younger than this are left for the next digest: their transaction may not be visible to all yet.
@@ -23,73 +33,158 @@ pub struct Links<'a> {
 }
 
 impl Links<'_> {
-    pub fn unsubscribe(&self, subscription_id: i64) -> String {
-        format!("{}{}", self.base_url, unsubscribe_path(self.key, subscription_id))
+    pub fn url(&self, signed: Signed) -> String {
+        format!("{}{}", self.base_url, signed.path(self.key))
     }
 }
 
-/// The signed path that stops a subscription without logging in.
-pub fn unsubscribe_path(key: &[u8], subscription_id: i64) -> String {
-    format!("/desabonnement/{subscription_id}/{}", sign(key, &format!("desabonnement:{subscription_id}")))
+/// The period a subscription is due for at `now`, unless it was considered for it already or, immediate, has
+/// nothing up to `horizon` left to tell.
+fn due(subscription: &Subscription, now: NaiveDateTime, horizon: i64, send_hour: u32) -> Option<String> {
+    let period = due_period(subscription.frequency(), subscription.weekday as u32, now, send_hour)?;
+    match subscription.frequency() {
+        Frequency::Immediate => (subscription.last_activity_id < horizon).then_some(period),
+        _ => (subscription.last_period != period).then_some(period),
+    }
 }
 
 /// Queues every digest due at `now` (UTC); returns how many were queued.
 pub fn queue_due_digests(conn: &mut DbConnection, now: NaiveDateTime, links: &Links) -> QueryResult<usize> {
-    subscribe_members(conn)?;
+    let horizon = activity_horizon(conn, now - SETTLING)?;
+    // A first look without locks picks the subscribers with something due; each is then decided under its lock.
+    let candidates: Vec<i64> = {
+        let mut seen = HashSet::new();
+        active_subscriptions(conn)?
+            .iter()
+            .filter(|s| due(s, now, horizon, links.send_hour).is_some())
+            .map(|s| s.subscriber_id)
+            .filter(|id| seen.insert(*id))
+            .collect()
+    };
     let mut queued = 0;
-    for (subscription, name, email, title) in active_subscriptions(conn)? {
-        let frequency = subscription.frequency();
-        let Some(period) = due_period(frequency, subscription.weekday as u32, now, links.send_hour) else { continue };
-        if frequency != Frequency::Immediate && subscription.last_period == period {
-            continue;
-        }
-        queued += usize::from(write_transaction(conn, |conn| {
-            queue_one(conn, &subscription, &period, now, (&name, &email, &title), links)
-        })?);
+    for subscriber_id in candidates {
+        queued += write_transaction(conn, |conn| queue_for_subscriber(conn, subscriber_id, now, horizon, links))?;
     }
     Ok(queued)
 }
 
-fn queue_one(
+fn queue_for_subscriber(
     conn: &mut DbConnection,
-    subscription: &Subscription,
-    period: &str,
+    subscriber_id: i64,
     now: NaiveDateTime,
-    (name, email, title): (&str, &str, &str),
+    horizon: i64,
+    links: &Links,
+) -> QueryResult<usize> {
+    let Some((subscriber, subscriptions)) = lock_subscriber(conn, subscriber_id, now)? else { return Ok(0) };
+    let due: Vec<(Subscription, String)> = subscriptions
+        .into_iter()
+        .filter_map(|s| due(&s, now, horizon, links.send_hour).map(|period| (s, period)))
+        .collect();
+    let (immediate, periodic): (Vec<_>, Vec<_>) =
+        due.into_iter().partition(|(s, _)| s.frequency() == Frequency::Immediate);
+    let today = paris_time(now).date().format("%Y-%m-%d");
+    let mut queued = 0;
+    for (group, key) in [
+        (periodic, format!("digest:s{subscriber_id}:{today}")),
+        (immediate, format!("digest:s{subscriber_id}:i{horizon}")),
+    ] {
+        if !group.is_empty() {
+            queued += usize::from(queue_group(conn, &subscriber, &group, &key, horizon, links)?);
+        }
+    }
+    Ok(queued)
+}
+
+/// One message for these subscriptions of one subscriber, under `key`. When a message with that key went already
+/// (a subscription switched to daily after today's digest), the news wait for the next one.
+fn queue_group(
+    conn: &mut DbConnection,
+    subscriber: &Subscriber,
+    group: &[(Subscription, String)],
+    key: &str,
+    horizon: i64,
     links: &Links,
 ) -> QueryResult<bool> {
-    let project_id = subscription.project_id;
-    // Participants' people read what only the working space sees; observers read what is public.
-    let with_private = !participant_collectivities_of(conn, project_id, subscription.user_id)?.is_empty();
-    let news = news_since(conn, project_id, subscription.last_activity_id, now - SETTLING, with_private)?;
-    let Some(told) = news.iter().map(|a| a.id).max() else {
-        advance(conn, subscription.id, subscription.last_activity_id, period)?;
-        return Ok(false);
+    let mut sections = Vec::new();
+    let mut event_ids = Vec::new();
+    for (subscription, _) in group {
+        let target = subscription.target();
+        // A participant collectivity's people read what only the working space sees; others what is public.
+        let with_private = match (target, subscriber.user_id) {
+            (Target::Project(project), Some(user)) => !participant_collectivities_of(conn, project, user)?.is_empty(),
+            _ => false,
+        };
+        let news = news_since(conn, target, subscription.last_activity_id, horizon, with_private)?;
+        if news.is_empty() {
+            continue;
+        }
+        event_ids.extend(news.iter().filter_map(|a| a.event_id));
+        sections.push(Section {
+            title: target_title(conn, target)?,
+            url: format!("{}{}", links.base_url, target.path()),
+            items: news.into_iter().map(|a| Item { kind: a.kind, summary: a.summary, at: a.at }).collect(),
+        });
+    }
+    let calendar = calendar_of(conn, &event_ids, links.base_url)?;
+    let mail_links = MailLinks {
+        web_version: links.url(Signed::WebVersion(key)),
+        preferences: links.url(Signed::Preferences(subscriber.id)),
+        unsubscribe: links.url(Signed::Unsubscribe(subscriber.id)),
     };
-    let url = format!("{}/projets/{project_id}", links.base_url);
-    let items = news.into_iter().map(|a| Item { kind: a.kind, summary: a.summary, at: a.at }).collect();
-    let section = Section { title: title.to_owned(), url, items };
-    let unsubscribe = links.unsubscribe(subscription.id);
-    let preferences = format!("{}/abonnements", links.base_url);
-    let Some(mail) = compose(name, &[section], &preferences, &unsubscribe) else { return Ok(false) };
-    // An immediate subscription sends once per last item told; the others once per period.
-    let key = if subscription.frequency() == Frequency::Immediate {
-        format!("digest:{}:a{told}", subscription.id)
-    } else {
-        format!("digest:{}:{period}", subscription.id)
+    let (name, email) = recipient(conn, subscriber)?;
+    let queued = match compose(&name, &sections, &mail_links, calendar.is_some()) {
+        Some(mail) => enqueue(
+            conn,
+            &NewOutboxMessage {
+                idempotency_key: key,
+                kind: "digest",
+                recipient: &email,
+                subject: &mail.subject,
+                text_body: &mail.text,
+                html_body: &mail.html,
+                unsubscribe_url: Some(&mail_links.unsubscribe),
+                calendar: calendar.as_deref(),
+            },
+        )?,
+        None => false,
     };
-    let queued = enqueue(
-        conn,
-        &NewOutboxMessage {
-            idempotency_key: &key,
-            kind: "digest",
-            recipient: email,
-            subject: &mail.subject,
-            text_body: &mail.text,
-            html_body: &mail.html,
-            unsubscribe_url: Some(&unsubscribe),
-        },
-    )?;
-    advance(conn, subscription.id, told, period)?;
+    let nothing_to_tell = sections.is_empty();
+    for (subscription, period) in group {
+        let told = if queued || nothing_to_tell { horizon } else { subscription.last_activity_id };
+        advance(conn, subscription.id, told, period)?;
+    }
     Ok(queued)
+}
+
+/// The iCalendar file of the events these entries announced (those still planned), or None.
+fn calendar_of(conn: &mut DbConnection, event_ids: &[i64], base_url: &str) -> QueryResult<Option<String>> {
+    if event_ids.is_empty() {
+        return Ok(None);
+    }
+    let events = events_by_ids(conn, event_ids)?;
+    if events.is_empty() {
+        return Ok(None);
+    }
+    let located: Vec<(String, Option<String>, String)> = events
+        .iter()
+        .map(|e| {
+            let url = format!("{base_url}/projets/{}/evenements/{}", e.project_id, e.id);
+            (url, location(e.place.as_deref(), e.online_url.as_deref()), event_uid(e.id, base_url))
+        })
+        .collect();
+    let calendar: Vec<CalendarEvent> = events
+        .iter()
+        .zip(&located)
+        .map(|(e, (url, location, uid))| CalendarEvent {
+            uid: uid.clone(),
+            title: &e.title,
+            description: &e.description,
+            location: location.as_deref(),
+            url,
+            starts_at: e.starts_at,
+            ends_at: e.ends_at,
+            stamp: e.updated_at,
+        })
+        .collect();
+    Ok(Some(ics(&calendar)))
 }

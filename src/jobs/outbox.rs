@@ -40,14 +40,18 @@ impl OutboxWorker {
         self
     }
 
-    /// Queues the digests due now, and deletes the import files left unfinished for a day; returns how many
-    /// digests were queued.
+    /// Queues the digests due now, deletes the import files left unfinished for a day and the subscriptions
+    /// nobody confirmed within a week; returns how many digests were queued.
     pub async fn queue_digests(&self) -> anyhow::Result<usize> {
         let Some((base_url, key, send_hour)) = self.digests.clone() else { return Ok(0) };
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
             let mut conn = pool.get()?;
             crate::storage::diagnostic::forget_stale_imports(&mut conn)?;
+            let week_ago = crate::storage::now() - TimeDelta::days(7);
+            crate::storage::write_transaction(&mut conn, |conn| {
+                crate::storage::subscriptions::purge_unconfirmed(conn, week_ago)
+            })?;
             let links = Links { base_url: &base_url, key: &key, send_hour };
             Ok(queue_due_digests(&mut conn, crate::storage::now(), &links)?)
         })

@@ -60,3 +60,25 @@ pub fn invitation(to: &str, inviter: &str, role: &str, link: &str, valid_days: i
     );
     Email { to: to.to_owned(), subject, text, html }
 }
+
+/// The double opt-in: someone asked, with this address, to follow `title`; nothing is sent until they confirm.
+pub fn subscription_confirmation(to: &str, title: &str, link: &str) -> Email {
+    let subject = format!("Confirmez votre abonnement : {title}");
+    let text = format!(
+        "Bonjour,\n\nQuelqu’un, sans doute vous, a demandé à recevoir par courriel les nouvelles de « {title} » sur \
+         encommun.\nPour confirmer, ouvrez ce lien puis cliquez sur « Confirmer » :\n\n{link}\n\n\
+         Si vous n’êtes pas à l’origine de cette demande, ignorez ce message : sans confirmation, vous ne recevrez \
+         rien et votre adresse sera effacée dans sept jours.\n"
+    );
+    let html = html_page(
+        &subject,
+        html! {
+            p { "Bonjour," }
+            p { "Quelqu’un, sans doute vous, a demandé à recevoir par courriel les nouvelles de « " (title) " » sur encommun." }
+            p { a href=(link) { "Confirmer mon abonnement" } }
+            p { "Adresse complète : " (link) }
+            p { "Si vous n’êtes pas à l’origine de cette demande, ignorez ce message : sans confirmation, vous ne recevrez rien et votre adresse sera effacée dans sept jours." }
+        },
+    );
+    Email { to: to.to_owned(), subject, text, html }
+}

@@ -1,11 +1,13 @@
 //! Outgoing e-mail: every message is built in `messages` (subject, plain text and HTML from one place) and sent
 //! through the configured transport: a folder of `.eml` files by default, SMTP in production.
 
+pub mod links;
 pub mod messages;
 
 use anyhow::Context;
+use lettre::message::header::ContentType;
 use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -18,6 +20,13 @@ pub struct Email {
     pub subject: String,
     pub text: String,
     pub html: String,
+}
+
+/// What an outbox message adds to an e-mail.
+struct Queued<'a> {
+    message_id: String,
+    unsubscribe: Option<&'a str>,
+    calendar: Option<&'a str>,
 }
 
 #[derive(Clone)]
@@ -75,15 +84,22 @@ impl Mailer {
         };
         let domain = self.from.email.domain().to_owned();
         let id = format!("<outbox-{}@{domain}>", &crate::security::token_digest(&message.idempotency_key)[..32]);
-        self.deliver(email, Some((id, message.unsubscribe_url.as_deref()))).await
+        let queued = Queued {
+            message_id: id,
+            unsubscribe: message.unsubscribe_url.as_deref(),
+            calendar: message.calendar.as_deref(),
+        };
+        self.deliver(email, Some(queued)).await
     }
 
-    async fn deliver(&self, email: Email, queued: Option<(String, Option<&str>)>) -> anyhow::Result<()> {
+    async fn deliver(&self, email: Email, queued: Option<Queued<'_>>) -> anyhow::Result<()> {
         let to: Mailbox =
             email.to.parse().with_context(|| format!("adresse destinataire « {} » invalide", email.to))?;
         let mut builder = Message::builder().from(self.from.clone()).to(to).subject(email.subject);
-        if let Some((message_id, unsubscribe)) = queued {
+        let mut calendar = None;
+        if let Some(Queued { message_id, unsubscribe, calendar: ics }) = queued {
             builder = builder.message_id(Some(message_id));
+            calendar = ics;
             if let Some(url) = unsubscribe {
                 builder = builder
                     .raw_header(HeaderValue::new(
@@ -96,9 +112,16 @@ impl Mailer {
                     ));
             }
         }
-        let message = builder
-            .multipart(MultiPart::alternative_plain_html(email.text, email.html))
-            .context("composition du courriel")?;
+        let body = MultiPart::alternative_plain_html(email.text, email.html);
+        // Events travel as an attachment calendars open ("rendez-vous.ics").
+        let body = match calendar {
+            Some(ics) => MultiPart::mixed().multipart(body).singlepart(
+                Attachment::new("rendez-vous.ics".into())
+                    .body(ics.to_owned(), ContentType::parse("text/calendar; charset=utf-8")?),
+            ),
+            None => body,
+        };
+        let message = builder.multipart(body).context("composition du courriel")?;
         match &self.transport {
             Transport::File(t) => {
                 t.send(message).await.context("écriture du courriel")?;

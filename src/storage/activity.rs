@@ -18,6 +18,8 @@ pub struct Activity {
     pub summary: String,
     pub project_id: Option<i64>,
     pub is_public: bool,
+    /// The event the entry announces, for the digests' calendar attachments.
+    pub event_id: Option<i64>,
 }
 
 /// What an entry is about; `kind` names the event ("theme_proposed", "position_taken", "enrolled"…).
@@ -34,6 +36,15 @@ pub struct NewActivity<'a> {
 /// Records what happened and raises the version of public content in the same transaction, so that no instance
 /// serves a page rendered before this change once it is committed (see `web::cache::PageCache`).
 pub fn record_activity(conn: &mut DbConnection, activity: NewActivity) -> QueryResult<()> {
+    record(conn, activity, None)
+}
+
+/// Records an entry that announces an event (digests attach it as an iCalendar file).
+pub fn record_event_activity(conn: &mut DbConnection, activity: NewActivity, event_id: i64) -> QueryResult<()> {
+    record(conn, activity, Some(event_id))
+}
+
+fn record(conn: &mut DbConnection, activity: NewActivity, event_id: Option<i64>) -> QueryResult<()> {
     diesel::update(content_version::table)
         .set(content_version::version.eq(content_version::version + 1))
         .execute(conn)?;
@@ -47,6 +58,7 @@ pub fn record_activity(conn: &mut DbConnection, activity: NewActivity) -> QueryR
             activity_log::project_id.eq(activity.project_id),
             activity_log::is_public.eq(activity.is_public),
             activity_log::summary.eq(activity.summary),
+            activity_log::event_id.eq(event_id),
         ))
         .execute(conn)?;
     Ok(())

@@ -152,6 +152,8 @@ pub fn upsert_membership(
                     memberships::created_at.eq(now()),
                 ))
                 .execute(conn)?;
+            // A new member follows, by e-mail, the projects their collectivity is enrolled in.
+            super::subscriptions::subscribe_new_member(conn, user_id, collectivity_id)?;
         }
     }
     Ok(())

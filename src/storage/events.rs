@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::activity::{record_activity, NewActivity};
+use super::activity::{record_activity, record_event_activity, NewActivity};
 use super::schema::{collectivities, event_registrations, events, territories, users};
 use super::{now, DbConnection, DbError};
 use crate::domain::project::{EventKind, NewEvent};
@@ -68,7 +68,7 @@ pub fn insert_event(
         ))
         .returning(events::id)
         .get_result(conn)?;
-    record_activity(
+    record_event_activity(
         conn,
         NewActivity {
             actor_id: Some(user_id),
@@ -84,12 +84,18 @@ pub fn insert_event(
                 event.starts_at.format("%d/%m/%Y à %H:%M")
             ),
         },
+        id,
     )?;
     Ok(id)
 }
 
 pub fn find_event(conn: &mut DbConnection, project_id: i64, id: i64) -> QueryResult<Option<Event>> {
     events::table.find(id).filter(events::project_id.eq(project_id)).first(conn).optional()
+}
+
+/// These events (those that still exist), soonest first.
+pub fn events_by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Event>> {
+    events::table.filter(events::id.eq_any(ids)).order((events::starts_at.asc(), events::id.asc())).load(conn)
 }
 
 /// A project's events in date order, with the name of the hosting territory of local ones.

@@ -32,6 +32,8 @@ pub struct OutboxMessage {
     pub claimed_until: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    /// An iCalendar file attached to the message (a digest's events).
+    pub calendar: Option<String>,
 }
 
 /// A message to queue.
@@ -44,6 +46,7 @@ pub struct NewOutboxMessage<'a> {
     pub text_body: &'a str,
     pub html_body: &'a str,
     pub unsubscribe_url: Option<&'a str>,
+    pub calendar: Option<&'a str>,
 }
 
 /// Queues a message; false when a message with its key was queued before (nothing is written).
@@ -60,6 +63,7 @@ pub fn enqueue(conn: &mut DbConnection, message: &NewOutboxMessage) -> QueryResu
                 outbox_messages::text_body.eq(message.text_body),
                 outbox_messages::html_body.eq(message.html_body),
                 outbox_messages::unsubscribe_url.eq(message.unsubscribe_url),
+                outbox_messages::calendar.eq(message.calendar),
                 outbox_messages::state.eq("pending"),
                 outbox_messages::next_attempt_at.eq(at),
                 outbox_messages::created_at.eq(at),
@@ -88,6 +92,11 @@ fn claimed(worker: &str, until: NaiveDateTime) -> Claimed<'_> {
         outbox_messages::claimed_until.eq(Some(until)),
         outbox_messages::attempts.eq(outbox_messages::attempts + 1),
     )
+}
+
+/// The message queued under this key.
+pub fn find_by_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<OutboxMessage>> {
+    outbox_messages::table.filter(outbox_messages::idempotency_key.eq(key)).first(conn).optional()
 }
 
 /// Claims up to `limit` due messages for `worker` until `lease` from now: pending ones whose time has come, and

@@ -465,6 +465,8 @@ pub fn enrol(
             ("enrolled_observer", format!("{collectivity_name} suit le projet « {} » comme observatrice.", project.title))
         }
     };
+    // Its members hear of the project by e-mail from now on (weekly, until they choose otherwise).
+    super::subscriptions::subscribe_collectivity_members(conn, collectivity_id, project_id)?;
     record_activity(
         conn,
         NewActivity {

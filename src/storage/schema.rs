@@ -209,6 +209,7 @@ diesel::table! {
         summary -> Text,
         project_id -> Nullable<BigInt>,
         is_public -> Bool,
+        event_id -> Nullable<BigInt>,
     }
 }
 
@@ -606,24 +607,44 @@ diesel::table! {
         claimed_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        calendar -> Nullable<Text>,
     }
 }
 
 diesel::table! {
     subscriptions (id) {
         id -> BigInt,
-        user_id -> BigInt,
-        project_id -> BigInt,
+        project_id -> Nullable<BigInt>,
         frequency -> Text,
         weekday -> Integer,
         last_activity_id -> BigInt,
         last_period -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        subscriber_id -> BigInt,
+        theme_id -> Nullable<BigInt>,
+        confirmed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    subscribers (id) {
+        id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        email -> Nullable<Text>,
+        digests_prepared_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
     }
 }
 
 diesel::joinable!(subscriptions -> projects (project_id));
-diesel::joinable!(subscriptions -> users (user_id));
+diesel::joinable!(subscriptions -> themes (theme_id));
+diesel::joinable!(subscriptions -> subscribers (subscriber_id));
+diesel::joinable!(subscribers -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(subscriptions, projects);
+diesel::allow_tables_to_appear_in_same_query!(subscriptions, themes);
+diesel::allow_tables_to_appear_in_same_query!(subscriptions, subscribers);
 diesel::allow_tables_to_appear_in_same_query!(subscriptions, users);
+diesel::allow_tables_to_appear_in_same_query!(subscribers, users);
+diesel::allow_tables_to_appear_in_same_query!(subscribers, projects);
+diesel::allow_tables_to_appear_in_same_query!(subscribers, themes);

@@ -205,8 +205,17 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/admin/contours", boundaries::upload);
     r.get("/abonnements", subscriptions::show);
     r.post("/abonnements/{id}", subscriptions::change);
+    r.get("/abonnements/gerer/{id}/{signature}", subscriptions::preferences);
+    r.post("/abonnements/gerer/{id}/{signature}/{subscription}", subscriptions::change_signed);
     r.get("/desabonnement/{id}/{signature}", subscriptions::unsubscribe_form);
     r.post("/desabonnement/{id}/{signature}", subscriptions::unsubscribe);
+    r.get("/projets/{id}/suivre", subscriptions::follow_project_form);
+    r.post("/projets/{id}/suivre", subscriptions::follow_project);
+    r.get("/themes/{id}/suivre", subscriptions::follow_theme_form);
+    r.post("/themes/{id}/suivre", subscriptions::follow_theme);
+    r.get("/confirmation-abonnement/{id}/{signature}", subscriptions::confirmation_form);
+    r.post("/confirmation-abonnement/{id}/{signature}", subscriptions::confirmation);
+    r.get("/courriels/{key}/{signature}", subscriptions::web_version);
     r.get("/admin/courriels", outbox::show);
     r.post("/admin/courriels/{id}/renvoi", outbox::resend);
     r.post("/admin/prestataires", admin::create_provider);

@@ -1,65 +1,84 @@
-//! A person's e-mail subscriptions: how often each project's digest comes (immediately, daily, weekly on a chosen
-//! day, never), reachable from every digest; and the one-click unsubscribe link of every digest, which works
-//! without logging in (its signature is the proof) and answers the `List-Unsubscribe-Post` of mail clients
-//! (RFC 8058).
+//! Following projects and themes by e-mail. A person chooses, per subscription, how often its news come
+//! (immediately, daily, weekly on a chosen day, never): on « Mes abonnements » when logged in, or on the page every
+//! digest links to, signed, without logging in. Anyone may follow a public project or theme with an e-mail address:
+//! nothing is sent until the address confirms (double opt-in). Every digest's one-click link stops them all
+//! (RFC 8058 `List-Unsubscribe-Post` too), and its web version reads in the browser.
 
 use actix_web::{web, HttpResponse};
-use maud::{html, Markup};
+use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
 
 use super::context::PageCtx;
-use super::views::{csrf_field, page, see_other};
+use super::views::{csrf_field, page, see_other, unprocessable, Field, FormErrors};
 use super::{AppError, AppState};
+use crate::domain::account::EmailAddress;
 use crate::domain::digest::{weekday_name, Frequency, WEEKDAYS};
-use crate::security::verify_signature;
-use crate::storage::subscriptions::{find_subscription, set_frequency, subscribe_members, subscriptions_of_user};
-use crate::storage::write_transaction;
+use crate::mail::links::Signed;
+use crate::mail::messages::subscription_confirmation;
+use crate::storage::outbox::{enqueue, find_by_key, NewOutboxMessage};
+use crate::storage::subscriptions::{
+    confirm, find_subscriber, find_subscription, public_title, request_subscription, set_frequency, stop_all,
+    subscribe_user, subscriber_of_user, subscriptions_of_subscriber, subscriptions_of_user, target_title, Request,
+    Subscriber, Subscription, Target,
+};
+use crate::storage::{now, write_transaction};
 
 const PATH: &str = "/abonnements";
 
+fn introduction(state: &AppState) -> Markup {
+    html! {
+        p { "Les nouvelles (changements de phase, actualités, rendez-vous avec leur fichier d’agenda, diagnostic, thèmes…) arrivent en un seul récapitulatif par jour au plus, qui regroupe tout ce que vous suivez : " (crate::domain::digest::CAP) " nouvelles au plus par courriel, jamais deux fois la même, et rien quand rien ne s’est passé. Les récapitulatifs partent à " (state.config.digest_hour) " h (heure de Paris)." }
+    }
+}
+
+/// One form per subscription; each posts to `action(subscription)`.
+fn subscription_forms(
+    ctx: &PageCtx,
+    subscriptions: &[(Subscription, String)],
+    action: impl Fn(i64) -> String,
+) -> Markup {
+    html! {
+        @for (subscription, title) in subscriptions {
+            @let legend_id = format!("abonnement-{}", subscription.id);
+            form class="card form" method="post" action=(action(subscription.id)) {
+                (csrf_field(ctx))
+                fieldset class="field" aria-labelledby=(legend_id) {
+                    legend id=(legend_id) { a href=(subscription.target().path()) { (title) } }
+                    @for frequency in Frequency::ALL {
+                        @let id = format!("frequence-{}-{}", subscription.id, frequency.code());
+                        div class="choice" {
+                            input type="radio" name="frequency" id=(id) value=(frequency.code()) checked[subscription.frequency() == frequency];
+                            label for=(id) { (frequency.label()) }
+                        }
+                    }
+                }
+                div class="field" {
+                    label for={ "jour-" (subscription.id) } { "Jour du récapitulatif hebdomadaire" }
+                    select id={ "jour-" (subscription.id) } name="weekday" {
+                        @for (i, day) in WEEKDAYS.iter().enumerate() {
+                            option value=(i + 1) selected[subscription.weekday == i as i32 + 1] { (day) }
+                        }
+                    }
+                }
+                button class="button" type="submit" { "Enregistrer" span class="visually-hidden" { " pour " (title) } }
+            }
+        }
+    }
+}
+
 pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, AppError> {
     let user_id = ctx.require_user()?.id;
-    // Members of enrolled collectivities find their default subscriptions here even before the first digest.
-    let subscriptions = state
-        .db(move |conn| {
-            write_transaction(conn, |conn| Ok::<_, AppError>(subscribe_members(conn)?))?;
-            Ok(subscriptions_of_user(conn, user_id)?)
-        })
-        .await?;
+    let subscriptions = state.db(move |conn| Ok(subscriptions_of_user(conn, user_id)?)).await?;
     Ok(page(
         &ctx,
         "Mes abonnements",
         html! {
             h1 { "Mes abonnements" }
-            p { "Les projets que vous suivez par courriel : les nouvelles (changements de phase, actualités, rendez-vous, diagnostic…) arrivent en un récapitulatif, au plus " (crate::domain::digest::CAP) " par courriel, jamais deux fois la même, et rien quand rien ne s’est passé. Les récapitulatifs partent à " (state.config.digest_hour) " h (heure de Paris)." }
+            (introduction(&state))
             @if subscriptions.is_empty() {
-                p { "Vous ne suivez aucun projet : les membres des collectivités inscrites à un projet le suivent d’office." }
+                p { "Vous ne suivez rien par courriel. Les membres des collectivités inscrites à un projet le suivent d’office ; chaque page de projet et de thème propose aussi de le suivre." }
             }
-            @for (subscription, title) in &subscriptions {
-                @let legend_id = format!("abonnement-{}", subscription.id);
-                form class="card form" method="post" action={ (PATH) "/" (subscription.id) } {
-                    (csrf_field(&ctx))
-                    fieldset class="field" aria-labelledby=(legend_id) {
-                        legend id=(legend_id) { (title) }
-                        @for frequency in Frequency::ALL {
-                            @let id = format!("frequence-{}-{}", subscription.id, frequency.code());
-                            div class="choice" {
-                                input type="radio" name="frequency" id=(id) value=(frequency.code()) checked[subscription.frequency() == frequency];
-                                label for=(id) { (frequency.label()) }
-                            }
-                        }
-                    }
-                    div class="field" {
-                        label for={ "jour-" (subscription.id) } { "Jour du récapitulatif hebdomadaire" }
-                        select id={ "jour-" (subscription.id) } name="weekday" {
-                            @for (i, day) in WEEKDAYS.iter().enumerate() {
-                                option value=(i + 1) selected[subscription.weekday == i as i32 + 1] { (day) }
-                            }
-                        }
-                    }
-                    button class="button" type="submit" { "Enregistrer" span class="visually-hidden" { " pour " (title) } }
-                }
-            }
+            (subscription_forms(&ctx, &subscriptions, |id| format!("{PATH}/{id}")))
         },
     ))
 }
@@ -72,21 +91,28 @@ pub struct ChangeForm {
     weekday: String,
 }
 
-pub async fn change(
-    ctx: PageCtx,
-    state: web::Data<AppState>,
-    id: web::Path<i64>,
-    form: web::Form<ChangeForm>,
-) -> Result<HttpResponse, AppError> {
-    let user_id = ctx.require_user()?.id;
-    let frequency = Frequency::parse(&form.frequency)
-        .ok_or_else(|| AppError::BadRequest("Choisissez la fréquence des courriels.".into()))?;
-    let weekday = form.weekday.parse::<i32>().ok().filter(|d| (1..=7).contains(d)).unwrap_or(1);
-    let id = id.into_inner();
+impl ChangeForm {
+    fn parse(&self) -> Result<(Frequency, i32), AppError> {
+        let frequency = Frequency::parse(&self.frequency)
+            .ok_or_else(|| AppError::BadRequest("Choisissez la fréquence des courriels.".into()))?;
+        Ok((frequency, self.weekday.parse::<i32>().ok().filter(|d| (1..=7).contains(d)).unwrap_or(1)))
+    }
+}
+
+/// Changes one of a subscriber's subscriptions and says what was recorded.
+async fn change_subscription(
+    ctx: &PageCtx,
+    state: &AppState,
+    subscriber: impl FnOnce(&mut crate::storage::DbConnection) -> Result<i64, AppError> + Send + 'static,
+    id: i64,
+    form: &ChangeForm,
+) -> Result<(), AppError> {
+    let (frequency, weekday) = form.parse()?;
     let changed = state
         .db(move |conn| {
             write_transaction(conn, |conn| {
-                Ok::<_, AppError>(set_frequency(conn, id, Some(user_id), frequency, weekday)?)
+                let subscriber = subscriber(conn)?;
+                Ok::<_, AppError>(set_frequency(conn, id, subscriber, frequency, weekday)?)
             })
         })
         .await?;
@@ -95,21 +121,74 @@ pub async fn change(
     }
     ctx.set_flash(&match frequency {
         Frequency::Weekly => format!("Enregistré : un récapitulatif chaque {}.", weekday_name(weekday as u32)),
-        Frequency::Off => "Enregistré : vous ne recevrez plus de courriels de ce projet.".into(),
+        Frequency::Off => "Enregistré : vous ne recevrez plus de courriels sur ce sujet.".into(),
         other => format!("Enregistré : {}.", other.label().to_lowercase()),
     });
+    Ok(())
+}
+
+pub async fn change(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<ChangeForm>,
+) -> Result<HttpResponse, AppError> {
+    let user_id = ctx.require_user()?.id;
+    change_subscription(&ctx, &state, move |conn| Ok(subscriber_of_user(conn, user_id)?), id.into_inner(), &form)
+        .await?;
     Ok(see_other(PATH))
 }
 
-/// The subscription a signed link names, or a French "link not valid".
-async fn signed(state: &AppState, id: i64, signature: &str) -> Result<(), AppError> {
-    let valid = verify_signature(&state.link_key, &format!("desabonnement:{id}"), signature);
-    let exists = valid && state.db(move |conn| Ok(find_subscription(conn, id)?)).await?.is_some();
-    if exists {
-        Ok(())
+/// The subscriber a signed link names, or a French "link not valid".
+async fn signed_subscriber(
+    state: &AppState,
+    link: fn(i64) -> Signed<'static>,
+    id: i64,
+    signature: &str,
+) -> Result<Subscriber, AppError> {
+    let subscriber = if link(id).verify(&state.link_key, signature) {
+        state.db(move |conn| Ok(find_subscriber(conn, id)?)).await?
     } else {
-        Err(AppError::Gone("Ce lien de désabonnement n’est pas valide : utilisez celui du dernier courriel reçu, ou la page « Mes abonnements ».".into()))
-    }
+        None
+    };
+    subscriber.ok_or_else(|| {
+        AppError::Gone("Ce lien n’est pas valide : utilisez celui du dernier courriel reçu, ou la page « Mes abonnements » une fois connecté.".into())
+    })
+}
+
+pub async fn preferences(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String)>,
+) -> Result<Markup, AppError> {
+    let (id, signature) = path.into_inner();
+    signed_subscriber(&state, Signed::Preferences, id, &signature).await?;
+    let subscriptions = state.db(move |conn| Ok(subscriptions_of_subscriber(conn, id)?)).await?;
+    let here = Signed::Preferences(id).path(&state.link_key);
+    Ok(page(
+        &ctx,
+        "Vos abonnements",
+        html! {
+            h1 { "Vos abonnements" }
+            (introduction(&state))
+            p { "Cette page s’ouvre depuis vos courriels, sans connexion : ne transférez pas ces courriels." }
+            @if subscriptions.is_empty() { p { "Vous ne suivez plus rien par courriel." } }
+            (subscription_forms(&ctx, &subscriptions, |subscription| format!("{here}/{subscription}")))
+            p { a href=(Signed::Unsubscribe(id).path(&state.link_key)) { "Ne plus recevoir aucun récapitulatif" } }
+        },
+    ))
+}
+
+pub async fn change_signed(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String, i64)>,
+    form: web::Form<ChangeForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, signature, subscription) = path.into_inner();
+    signed_subscriber(&state, Signed::Preferences, id, &signature).await?;
+    change_subscription(&ctx, &state, move |_| Ok(id), subscription, &form).await?;
+    Ok(see_other(&Signed::Preferences(id).path(&state.link_key)))
 }
 
 pub async fn unsubscribe_form(
@@ -118,41 +197,260 @@ pub async fn unsubscribe_form(
     path: web::Path<(i64, String)>,
 ) -> Result<Markup, AppError> {
     let (id, signature) = path.into_inner();
-    signed(&state, id, &signature).await?;
+    signed_subscriber(&state, Signed::Unsubscribe, id, &signature).await?;
     Ok(page(
         &ctx,
         "Se désabonner",
         html! {
             h1 { "Se désabonner" }
-            p { "Vous ne recevrez plus les récapitulatifs de ce projet. Vous pourrez vous réabonner depuis « Mes abonnements »." }
+            p { "Vous ne recevrez plus aucun récapitulatif : ni des projets, ni des thèmes que vous suivez." }
             // Signed link: no session needed, hence no form token (the signature is the proof).
             form method="post" action={ "/desabonnement/" (id) "/" (signature) } {
                 button class="button" type="submit" { "Ne plus recevoir ces courriels" }
             }
+            p { "Pour ne changer qu’un abonnement ou sa fréquence : " a href=(Signed::Preferences(id).path(&state.link_key)) { "vos abonnements" } "." }
         },
     ))
 }
 
-/// Stops a subscription: from the page's button, or from a mail client's one-click `POST` (RFC 8058).
+/// Stops every digest of a subscriber: from the page's button, or from a mail client's one-click `POST`
+/// (RFC 8058).
 pub async fn unsubscribe(
     ctx: PageCtx,
     state: web::Data<AppState>,
     path: web::Path<(i64, String)>,
 ) -> Result<Markup, AppError> {
     let (id, signature) = path.into_inner();
-    signed(&state, id, &signature).await?;
-    state
-        .db(move |conn| {
-            write_transaction(conn, |conn| Ok::<_, AppError>(set_frequency(conn, id, None, Frequency::Off, 1)?))
-        })
-        .await?;
+    let subscriber = signed_subscriber(&state, Signed::Unsubscribe, id, &signature).await?;
+    let has_account = subscriber.user_id.is_some();
+    state.db(move |conn| write_transaction(conn, |conn| Ok::<_, AppError>(stop_all(conn, &subscriber)?))).await?;
     Ok(page(
         &ctx,
         "Désabonnement enregistré",
         html! {
             h1 { "Désabonnement enregistré" }
-            p role="status" { "C’est fait : vous ne recevrez plus les récapitulatifs de ce projet." }
-            p { a href=(PATH) { "Mes abonnements" } " (connexion nécessaire) pour changer d’avis ou choisir une autre fréquence." }
+            @if has_account {
+                p role="status" { "C’est fait : vous ne recevrez plus aucun récapitulatif." }
+                p { a href=(PATH) { "Mes abonnements" } " (connexion nécessaire) pour changer d’avis ou choisir une autre fréquence." }
+            } @else {
+                p role="status" { "C’est fait : vous ne recevrez plus aucun récapitulatif, et votre adresse est effacée de la plateforme." }
+                p { "Pour suivre à nouveau un projet ou un thème, utilisez le lien « Suivre par courriel » de sa page." }
+            }
+        },
+    ))
+}
+
+fn follow_page(ctx: &PageCtx, target: Target, title: &str, email: &str, errors: &FormErrors) -> Markup {
+    let path = format!("{}/suivre", target.path());
+    page(
+        ctx,
+        &format!("Suivre par courriel — {title}"),
+        html! {
+            p class="breadcrumb" { a href=(target.path()) { (title) } " › Suivre par courriel" }
+            h1 { "Suivre par courriel : " (title) }
+            p { "Vous recevrez ses nouvelles (changements de phase, actualités, rendez-vous, décisions) en un récapitulatif par semaine, le lundi ; vous pourrez choisir une autre fréquence ou arrêter depuis chaque courriel." }
+            (errors.summary())
+            form class="form" method="post" action=(path) novalidate {
+                (csrf_field(ctx))
+                @if let Some(user) = &ctx.user {
+                    p { "Les courriels iront à votre adresse : " strong { (user.email) } "." }
+                } @else {
+                    (Field::new("email", "Votre adresse électronique").kind("email").autocomplete("email").value(email)
+                        .hint("Vous recevrez d’abord un courriel pour confirmer : rien n’est envoyé sans cette confirmation.").render(errors))
+                    p class="hint" { "Votre adresse ne sert qu’à ces courriels ; elle est effacée quand vous vous désabonnez, ou au bout de sept jours sans confirmation. " a href="/donnees-personnelles" { "Données personnelles" } }
+                }
+                button class="button" type="submit" { "Suivre par courriel" }
+            }
+        },
+    )
+}
+
+pub async fn follow_project_form(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<Markup, AppError> {
+    follow_form(ctx, state, Target::Project(id.into_inner())).await
+}
+
+pub async fn follow_theme_form(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<Markup, AppError> {
+    follow_form(ctx, state, Target::Theme(id.into_inner())).await
+}
+
+async fn follow_form(ctx: PageCtx, state: web::Data<AppState>, target: Target) -> Result<Markup, AppError> {
+    let title = state.db(move |conn| public_title(conn, target)?.ok_or(AppError::NotFound)).await?;
+    Ok(follow_page(&ctx, target, &title, "", &FormErrors::default()))
+}
+
+#[derive(Deserialize)]
+pub struct FollowForm {
+    #[serde(default)]
+    email: String,
+}
+
+pub async fn follow_project(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<FollowForm>,
+) -> Result<HttpResponse, AppError> {
+    follow(ctx, state, Target::Project(id.into_inner()), form.into_inner()).await
+}
+
+pub async fn follow_theme(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<FollowForm>,
+) -> Result<HttpResponse, AppError> {
+    follow(ctx, state, Target::Theme(id.into_inner()), form.into_inner()).await
+}
+
+/// A logged-in person follows at once (their address is known); an address gets a confirmation message first.
+async fn follow(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    target: Target,
+    form: FollowForm,
+) -> Result<HttpResponse, AppError> {
+    let title = state.db(move |conn| public_title(conn, target)?.ok_or(AppError::NotFound)).await?;
+    if let Some(user) = &ctx.user {
+        let user_id = user.id;
+        state
+            .db(move |conn| write_transaction(conn, |conn| Ok::<_, AppError>(subscribe_user(conn, user_id, target)?)))
+            .await?;
+        ctx.set_flash(&format!("Vous suivez « {title} » par courriel : choisissez ici la fréquence."));
+        return Ok(see_other(PATH));
+    }
+    let email = match EmailAddress::parse(&form.email) {
+        Ok(email) => email,
+        Err(message) => {
+            let mut errors = FormErrors::default();
+            errors.add("email", message);
+            return Ok(unprocessable(follow_page(&ctx, target, &title, &form.email, &errors)));
+        }
+    };
+    let (key, base_url) = (state.link_key.clone(), state.config.base_url.clone());
+    let mail_title = title.clone();
+    state
+        .db(move |conn| {
+            write_transaction(conn, |conn| {
+                // Whether the address already follows it is not told: the page is the same for everyone.
+                if let Request::Pending(subscription) = request_subscription(conn, email.as_str(), target)? {
+                    let link = format!("{base_url}{}", Signed::Confirmation(subscription).path(&key));
+                    let mail = subscription_confirmation(email.as_str(), &mail_title, &link);
+                    // One confirmation message per subscription and day, however often the form is sent.
+                    let idempotency_key = format!("confirmation:{subscription}:{}", now().date());
+                    enqueue(
+                        conn,
+                        &NewOutboxMessage {
+                            idempotency_key: &idempotency_key,
+                            kind: "confirmation",
+                            recipient: &mail.to,
+                            subject: &mail.subject,
+                            text_body: &mail.text,
+                            html_body: &mail.html,
+                            unsubscribe_url: None,
+                            calendar: None,
+                        },
+                    )?;
+                }
+                Ok::<_, AppError>(())
+            })
+        })
+        .await?;
+    ctx.set_flash(&format!(
+        "Presque fini : un courriel vient d’être envoyé à {}. Ouvrez-le et confirmez pour suivre « {title} ».",
+        form.email.trim()
+    ));
+    Ok(see_other(&target.path()))
+}
+
+/// The subscription a confirmation link names, with the title of what it follows.
+async fn signed_confirmation(state: &AppState, id: i64, signature: &str) -> Result<(Subscription, String), AppError> {
+    let found = if Signed::Confirmation(id).verify(&state.link_key, signature) {
+        state
+            .db(move |conn| {
+                let Some(subscription) = find_subscription(conn, id)? else { return Ok(None) };
+                let title = target_title(conn, subscription.target())?;
+                Ok(Some((subscription, title)))
+            })
+            .await?
+    } else {
+        None
+    };
+    found.ok_or_else(|| {
+        AppError::Gone("Ce lien de confirmation n’est pas valide ou a expiré (sept jours) : demandez à nouveau à suivre depuis la page du projet ou du thème.".into())
+    })
+}
+
+pub async fn confirmation_form(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String)>,
+) -> Result<Markup, AppError> {
+    let (id, signature) = path.into_inner();
+    let (_, title) = signed_confirmation(&state, id, &signature).await?;
+    // Confirming takes a click: mail scanners that open links do not subscribe anyone.
+    Ok(page(
+        &ctx,
+        "Confirmer l’abonnement",
+        html! {
+            h1 { "Confirmer l’abonnement" }
+            p { "Recevoir par courriel les nouvelles de « " (title) " »." }
+            form method="post" action={ "/confirmation-abonnement/" (id) "/" (signature) } {
+                (csrf_field(&ctx))
+                button class="button" type="submit" { "Confirmer" }
+            }
+        },
+    ))
+}
+
+pub async fn confirmation(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String)>,
+) -> Result<Markup, AppError> {
+    let (id, signature) = path.into_inner();
+    let (subscription, title) = signed_confirmation(&state, id, &signature).await?;
+    state.db(move |conn| write_transaction(conn, |conn| Ok::<_, AppError>(confirm(conn, id)?))).await?;
+    let preferences = Signed::Preferences(subscription.subscriber_id).path(&state.link_key);
+    Ok(page(
+        &ctx,
+        "Abonnement confirmé",
+        html! {
+            h1 { "Abonnement confirmé" }
+            p role="status" { "C’est fait : vous suivez « " (title) " ». Le premier récapitulatif partira le lundi qui suit ses prochaines nouvelles." }
+            p { a href=(preferences) { "Choisir une autre fréquence" } " · " a href=(subscription.target().path()) { (title) } }
+        },
+    ))
+}
+
+/// A queued message as a web page: the "read in the browser" link of digests.
+pub async fn web_version(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<Markup, AppError> {
+    let (key, signature) = path.into_inner();
+    if !Signed::WebVersion(&key).verify(&state.link_key, &signature) {
+        return Err(AppError::Gone("Ce lien n’est pas valide : utilisez celui du courriel reçu.".into()));
+    }
+    let message = state.db(move |conn| Ok(find_by_key(conn, &key)?)).await?.ok_or(AppError::NotFound)?;
+    // The body was written by `domain::digest::compose`, every text in it escaped.
+    let body = message.html_body.split_once("<body>").map_or("", |(_, rest)| rest);
+    let body = body.split_once("</body>").map_or(body, |(inside, _)| inside);
+    Ok(page(
+        &ctx,
+        &message.subject,
+        html! {
+            h1 { (message.subject) }
+            p class="meta" { "Courriel préparé le " (message.created_at.format("%d/%m/%Y")) }
+            div class="mail-web-version" { (PreEscaped(body)) }
         },
     ))
 }

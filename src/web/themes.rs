@@ -408,6 +408,9 @@ fn theme_page(ctx: &PageCtx, view: &ThemeView, form: Option<(&PositionForm, &For
                 "Proposé par " (view.proposer.as_deref().unwrap_or("l’agence")) " le " (date_fr(theme.created_at))
                 " · " strong { (theme.status().label()) }
             }
+            @if theme.status() != ThemeStatus::Proposed {
+                p { a href={ (theme_path(theme.id)) "/suivre" } { "Suivre ce thème par courriel" } }
+            }
             @if let Some((target, title)) = &view.merged_into {
                 div class="notice notice-success" role="status" {
                     p { "Ce thème a été fusionné dans " a href=(theme_path(*target)) { "« " (title) " »" } " : ses positionnements l’y ont suivi." }

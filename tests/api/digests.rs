@@ -1,15 +1,23 @@
-//! Digests: members of enrolled collectivities are subscribed by default and choose how often; a digest is
-//! queued once per period, tells each item once, is not sent when nothing happened, reaches a real SMTP server
-//! with both parts and the one-click unsubscribe headers, and its link unsubscribes without logging in.
+//! Digests: members of enrolled collectivities are subscribed by default, anyone may follow a public project or
+//! theme once their address is confirmed, and everyone chooses how often; a person receives one digest a day
+//! grouping what they follow, each item once, nothing when nothing happened, with the events as a calendar file;
+//! it reaches a real SMTP server with both parts and the one-click unsubscribe headers, and its links (web version,
+//! preferences, unsubscribe) work without logging in.
 
 use chrono::TimeDelta;
-use encommun::domain::project::NewPost;
+use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
+use encommun::domain::project::{EventInput, NewEvent, NewPost};
 use encommun::jobs::digests::{queue_due_digests, Links};
 use encommun::jobs::outbox::OutboxWorker;
+use encommun::storage::activity::{record_activity, NewActivity};
+use encommun::storage::events::insert_event;
+use encommun::storage::outbox::OutboxMessage;
 use encommun::storage::posts::insert_post;
 use encommun::storage::projects::list_projects;
+use encommun::storage::schema::{outbox_messages, subscribers, subscriptions};
 use encommun::storage::subscriptions::subscriptions_of_user;
 use encommun::storage::users::find_user_by_email;
+use encommun::storage::DbConnection;
 
 use crate::helpers::{with_conn, TestApp, SESSION_KEY};
 use crate::on_both_backends;
@@ -17,7 +25,8 @@ use crate::outbox::{headers, SmtpSink};
 use crate::questionnaires::{logged_in, ADMIN, REFERENT};
 
 on_both_backends!(
-    a_member_gets_one_digest_per_period_and_unsubscribes_in_one_click,
+    a_member_gets_one_digest_a_day_for_all_she_follows_with_its_events_and_unsubscribes_in_one_click,
+    anyone_follows_a_public_theme_once_their_address_is_confirmed,
     two_instances_preparing_the_digests_of_a_thousand_subscribers_at_once_queue_one_each,
 );
 
@@ -26,13 +35,50 @@ fn link_key() -> Vec<u8> {
     encommun::startup::link_key(&actix_web::cookie::Key::from(&session))
 }
 
-async fn a_member_gets_one_digest_per_period_and_unsubscribes_in_one_click(app: TestApp) {
+/// Noon UTC, `days` from today: past 08:00 in Paris, summer or winter.
+fn noon(days: i64) -> chrono::NaiveDateTime {
+    (encommun::storage::now().date() + TimeDelta::days(days)).and_hms_opt(12, 0, 0).unwrap()
+}
+
+/// The queued messages of a kind, oldest first.
+fn queued(app: &TestApp, kind: &str) -> Vec<OutboxMessage> {
+    with_conn(app, |conn| {
+        outbox_messages::table
+            .filter(outbox_messages::kind.eq(kind))
+            .order(outbox_messages::id.asc())
+            .load(conn)
+            .unwrap()
+    })
+}
+
+/// The URL after `label` in a plain-text part.
+fn link_after(text: &str, label: &str) -> String {
+    let start = text.find(label).unwrap_or_else(|| panic!("« {label} » absent de :\n{text}")) + label.len();
+    text[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+/// Public news of a theme, as its pages record them.
+fn theme_news(conn: &mut DbConnection, theme_id: i64, summary: &str) {
+    let news = NewActivity {
+        actor_id: None,
+        kind: "theme_selected",
+        theme_id: Some(theme_id),
+        collectivity_id: None,
+        project_id: None,
+        is_public: true,
+        summary: summary.into(),
+    };
+    record_activity(conn, news).unwrap();
+}
+
+async fn a_member_gets_one_digest_a_day_for_all_she_follows_with_its_events_and_unsubscribes_in_one_click(
+    app: TestApp,
+) {
     app.load_demo();
     let Some(smtp) = SmtpSink::start() else { return };
     let referent = logged_in(&app, REFERENT).await;
-    // Subscribed by default, weekly, to the project her collectivity takes part in.
-    let page = referent.get("/abonnements").await;
-    page.assert_status(200).assert_contains("Alimentation durable");
+    // Subscribed, weekly, when her collectivity enrolled in the project.
+    referent.get("/abonnements").await.assert_status(200).assert_contains("Alimentation durable");
     let (sophie, admin, project) = with_conn(&app, |conn| {
         (
             find_user_by_email(conn, REFERENT).unwrap().unwrap().id,
@@ -40,53 +86,102 @@ async fn a_member_gets_one_digest_per_period_and_unsubscribes_in_one_click(app: 
             list_projects(conn).unwrap().remove(0),
         )
     });
-    let subscription = with_conn(&app, |conn| subscriptions_of_user(conn, sophie).unwrap().remove(0).0);
-    assert_eq!((subscription.frequency.as_str(), subscription.project_id), ("weekly", project.id));
-    // She chooses a daily digest.
-    let change = format!("/abonnements/{}", subscription.id);
-    referent
-        .submit("/abonnements", &change, &[("frequency", "daily"), ("weekday", "1")])
-        .await
-        .assert_redirect("/abonnements");
+    // She also follows the project's theme, from its page: her account's address needs no confirmation.
+    let follow = format!("/themes/{}/suivre", project.theme_id);
+    referent.get(&format!("/themes/{}", project.theme_id)).await.assert_contains(&follow);
+    referent.submit(&follow, &follow, &[]).await.assert_redirect("/abonnements");
+    let subscriptions: Vec<_> =
+        with_conn(&app, |conn| subscriptions_of_user(conn, sophie).unwrap().into_iter().map(|(s, _)| s).collect());
+    assert_eq!(subscriptions.len(), 2);
+    assert_eq!((subscriptions[0].project_id, subscriptions[1].theme_id), (Some(project.id), Some(project.theme_id)));
+    assert!(subscriptions.iter().all(|s| s.frequency == "weekly" && s.confirmed_at.is_some()));
+    // She chooses a daily digest for both.
+    for subscription in &subscriptions {
+        let change = format!("/abonnements/{}", subscription.id);
+        referent
+            .submit("/abonnements", &change, &[("frequency", "daily"), ("weekday", "1")])
+            .await
+            .assert_redirect("/abonnements");
+    }
     referent.get("/abonnements").await.assert_contains("Enregistré : un récapitulatif par jour.");
 
     let key = link_key();
     let links = Links { base_url: &app.address, key: &key, send_hour: 8 };
-    let today = encommun::storage::now().date();
-    // 12:00 UTC is past 08:00 in Paris, summer or winter.
-    let at = |days: i64| (today + TimeDelta::days(days)).and_hms_opt(12, 0, 0).unwrap();
     // Nothing happened since she was subscribed: nothing is queued.
-    assert_eq!(with_conn(&app, |conn| queue_due_digests(conn, at(1), &links).unwrap()), 0);
-    // News for participants, then the next day's digests: one for her, once, however often they are prepared.
+    assert_eq!(with_conn(&app, |conn| queue_due_digests(conn, noon(1), &links).unwrap()), 0);
+    // News for participants, an event, and a decision on the theme: the next day, one digest tells all three,
+    // once, however often digests are prepared.
     with_conn(&app, |conn| {
-        let post = NewPost::parse(
-            "Séminaire : le programme",
-            "Le programme du séminaire de lancement est en ligne.",
-            "participants",
-        )
-        .unwrap();
+        let post =
+            NewPost::parse("Séminaire : le programme", "Le programme du séminaire est en ligne.", "participants")
+                .unwrap();
         insert_post(conn, project.id, &post, admin).unwrap();
+        let event = NewEvent::parse(&EventInput {
+            kind: "meeting",
+            title: "Atelier des référents",
+            description: "Préparer l’enquête.",
+            starts_at: "2027-02-04T14:00",
+            ends_at: "2027-02-04T16:30",
+            place: "Hôtel d’agglomération, Blois",
+            online_url: "",
+            collectivity_id: "",
+        })
+        .unwrap();
+        insert_event(conn, project.id, &event, admin, &project.title).unwrap();
+        theme_news(conn, project.theme_id, "Le thème est retenu par l’agence.");
     });
-    assert_eq!(with_conn(&app, |conn| queue_due_digests(conn, at(2), &links).unwrap()), 1);
-    assert_eq!(with_conn(&app, |conn| queue_due_digests(conn, at(2), &links).unwrap()), 0, "one per period");
+    assert_eq!(with_conn(&app, |conn| queue_due_digests(conn, noon(2), &links).unwrap()), 1);
+    assert_eq!(with_conn(&app, |conn| queue_due_digests(conn, noon(2), &links).unwrap()), 0, "one a day");
     assert_eq!(OutboxWorker::new(app.pool.clone(), smtp.mailer()).run_once().await.unwrap(), 1);
     let received = smtp.received();
     assert_eq!(received.len(), 1);
-    let mail = &received[0];
-    let head = headers(mail);
+    let raw = &received[0];
+    let head = headers(raw);
     assert!(head["to"].contains(REFERENT));
-    assert_eq!(head["subject"], format!("Du nouveau : {}", project.title));
-    assert!(mail.contains("Content-Type: text/plain") && mail.contains("Content-Type: text/html"));
+    assert_eq!(head["subject"], "3 nouvelles de ce que vous suivez");
+    for part in ["text/plain", "text/html", "text/calendar"] {
+        assert!(raw.contains(&format!("Content-Type: {part}")), "{part} absent");
+    }
+    assert!(raw.contains("rendez-vous.ics"));
+    let digest = queued(&app, "digest").remove(0);
+    assert!(digest.text_body.contains(&project.title) && digest.text_body.contains("Le thème est retenu"));
+    assert!(
+        digest.text_body.contains("Séminaire : le programme") && digest.text_body.contains("Atelier des référents")
+    );
+    let calendar = digest.calendar.unwrap();
+    assert!(
+        calendar.contains("SUMMARY:Atelier des référents")
+            && calendar.contains("DTSTART;TZID=Europe/Paris:20270204T140000")
+    );
     let unsubscribe = head["list-unsubscribe"].trim_matches(['<', '>']).to_owned();
-    assert!(unsubscribe.starts_with(&format!("{}/desabonnement/{}/", app.address, subscription.id)), "{unsubscribe}");
-    assert_eq!(head["list-unsubscribe-post"], "List-Unsubscribe=One-Click");
+    assert_eq!(link_after(&digest.text_body, "Ne plus recevoir aucun récapitulatif : "), unsubscribe);
     // The next day: the same news is not told again, and nothing new means no e-mail.
-    assert_eq!(with_conn(&app, |conn| queue_due_digests(conn, at(3), &links).unwrap()), 0);
+    assert_eq!(with_conn(&app, |conn| queue_due_digests(conn, noon(3), &links).unwrap()), 0);
+
+    // Its links work without logging in: the web version, then the preferences, where she stops the theme.
+    let stranger = app.client();
+    let web_version = link_after(&digest.text_body, "Lire ce courriel dans le navigateur : ");
+    stranger
+        .get(web_version.trim_start_matches(&app.address))
+        .await
+        .assert_status(200)
+        .assert_contains("Atelier des référents")
+        .assert_contains("Le thème est retenu");
+    let preferences = link_after(&digest.text_body, "Choisir ce que vous suivez et à quelle fréquence : ");
+    let preferences = preferences.trim_start_matches(&app.address).to_owned();
+    stranger.get(&preferences).await.assert_status(200).assert_contains(&project.title);
+    let theme_subscription = format!("{preferences}/{}", subscriptions[1].id);
+    stranger
+        .submit(&preferences, &theme_subscription, &[("frequency", "off"), ("weekday", "1")])
+        .await
+        .assert_redirect(&preferences);
+    stranger.get(&format!("{preferences}x")).await.assert_status(410);
+    assert_eq!(with_conn(&app, |conn| subscriptions_of_user(conn, sophie).unwrap()[1].0.frequency.clone()), "off");
 
     // A mail client's one-click unsubscribe: a POST without session or form token.
     let path = unsubscribe.trim_start_matches(&app.address).to_owned();
-    let forged = format!("/desabonnement/{}/{}", subscription.id, "0".repeat(64));
-    let stranger = app.client();
+    let subscriber = subscriptions[0].subscriber_id;
+    let forged = format!("/desabonnement/{subscriber}/{}", "0".repeat(64));
     stranger.get(&forged).await.assert_status(410);
     stranger.post(&forged, &[("List-Unsubscribe", "One-Click")]).await.assert_status(410);
     stranger.get(&path).await.assert_status(200).assert_contains("Ne plus recevoir ces courriels");
@@ -94,14 +189,103 @@ async fn a_member_gets_one_digest_per_period_and_unsubscribes_in_one_click(app: 
         .post(&path, &[("List-Unsubscribe", "One-Click")])
         .await
         .assert_status(200)
-        .assert_contains("vous ne recevrez plus les récapitulatifs de ce projet");
+        .assert_contains("vous ne recevrez plus aucun récapitulatif");
     with_conn(&app, |conn| {
         let post = NewPost::parse("Une autre nouvelle", "Encore une actualité pour les participantes.", "participants")
             .unwrap();
         insert_post(conn, project.id, &post, admin).unwrap();
     });
-    assert_eq!(with_conn(&app, |conn| queue_due_digests(conn, at(4), &links).unwrap()), 0, "unsubscribed");
+    assert_eq!(with_conn(&app, |conn| queue_due_digests(conn, noon(4), &links).unwrap()), 0, "unsubscribed");
     referent.get("/abonnements").await.assert_contains("value=\"off\" checked");
+}
+
+async fn anyone_follows_a_public_theme_once_their_address_is_confirmed(app: TestApp) {
+    app.load_demo();
+    let Some(smtp) = SmtpSink::start() else { return };
+    let theme = with_conn(&app, |conn| list_projects(conn).unwrap().remove(0).theme_id);
+    let follow = format!("/themes/{theme}/suivre");
+    let visitor = app.client();
+    visitor.get(&format!("/themes/{theme}")).await.assert_contains(&follow);
+    visitor.get(&follow).await.assert_status(200).assert_contains("Votre adresse électronique");
+    // A bad address: the field says why, nothing is written.
+    visitor
+        .submit(&follow, &follow, &[("email", "camille.exemple.fr")])
+        .await
+        .assert_status(422)
+        .assert_contains("L’adresse électronique n’est pas valide");
+    let addresses = |app: &TestApp| {
+        with_conn(app, |conn| {
+            subscribers::table.filter(subscribers::email.is_not_null()).count().get_result::<i64>(conn).unwrap()
+        })
+    };
+    assert_eq!(addresses(&app), 0);
+    // Sent twice the same day: one confirmation message.
+    for _ in 0..2 {
+        visitor
+            .submit(&follow, &follow, &[("email", " Camille@Exemple.fr ")])
+            .await
+            .assert_redirect(&format!("/themes/{theme}"));
+    }
+    visitor.get(&format!("/themes/{theme}")).await.assert_contains("Presque fini");
+    let confirmations = queued(&app, "confirmation");
+    assert_eq!(confirmations.len(), 1);
+    // Until confirmed, nothing is sent to that address.
+    let key = link_key();
+    let links = Links { base_url: &app.address, key: &key, send_hour: 8 };
+    with_conn(&app, |conn| theme_news(conn, theme, "Avant la confirmation."));
+    with_conn(&app, |conn| queue_due_digests(conn, noon(8), &links).unwrap());
+    assert!(queued(&app, "digest").iter().all(|m| m.recipient != "camille@exemple.fr"));
+
+    assert_eq!(OutboxWorker::new(app.pool.clone(), smtp.mailer()).run_once().await.unwrap(), 1);
+    let head = headers(&smtp.received()[0]);
+    assert!(head["to"].contains("camille@exemple.fr"));
+    assert!(confirmations[0].subject.starts_with("Confirmez votre abonnement : Thème : "));
+    let link = link_after(&confirmations[0].text_body, "cliquez sur « Confirmer » :");
+    // Links carry the configured base URL.
+    let link = link[link.find("/confirmation-abonnement/").unwrap()..].to_owned();
+    // Opening the link (as a mail scanner would) does not confirm; the button does.
+    let reader = app.client();
+    reader.get(&link).await.assert_status(200).assert_contains("Confirmer");
+    let confirmed = |app: &TestApp| {
+        with_conn(app, |conn| {
+            subscriptions::table
+                .filter(subscriptions::confirmed_at.is_not_null())
+                .filter(subscriptions::theme_id.eq(theme))
+                .count()
+                .get_result::<i64>(conn)
+                .unwrap()
+        })
+    };
+    assert_eq!(confirmed(&app), 0);
+    reader.submit(&link, &link, &[]).await.assert_status(200).assert_contains("Abonnement confirmé");
+    assert_eq!(confirmed(&app), 1);
+    reader.get(&format!("{link}0")).await.assert_status(410);
+
+    // What happened before the confirmation is not told; what happens after is, the next Monday.
+    with_conn(&app, |conn| theme_news(conn, theme, "Après la confirmation."));
+    let monday = (1..=7).map(|d| noon(d + 8)).find(|at| chrono::Datelike::weekday(at) == chrono::Weekday::Mon).unwrap();
+    with_conn(&app, |conn| queue_due_digests(conn, monday, &links).unwrap());
+    let digest = queued(&app, "digest").into_iter().find(|m| m.recipient == "camille@exemple.fr").unwrap();
+    assert!(digest.text_body.starts_with("Bonjour,\n"));
+    assert!(
+        digest.text_body.contains("Après la confirmation.") && !digest.text_body.contains("Avant la confirmation.")
+    );
+
+    // Unsubscribing forgets the address.
+    let unsubscribe = digest.unsubscribe_url.unwrap();
+    app.client()
+        .post(unsubscribe.trim_start_matches(&app.address), &[("List-Unsubscribe", "One-Click")])
+        .await
+        .assert_contains("votre adresse est effacée");
+    assert_eq!(addresses(&app), 0);
+    // An address nobody confirms is deleted after a week.
+    visitor.submit(&follow, &follow, &[("email", "dominique@exemple.fr")]).await.assert_status(303);
+    assert_eq!(addresses(&app), 1);
+    with_conn(&app, |conn| {
+        assert_eq!(encommun::storage::subscriptions::purge_unconfirmed(conn, noon(-1)).unwrap(), 0, "not yet");
+        assert_eq!(encommun::storage::subscriptions::purge_unconfirmed(conn, noon(1)).unwrap(), 1);
+    });
+    assert_eq!(addresses(&app), 0);
 }
 
 /// Two instances prepare the same period's digests at the same moment, for a thousand subscribers: a thousand
@@ -123,9 +307,9 @@ async fn two_instances_preparing_the_digests_of_a_thousand_subscribers_at_once_q
             for n in 0..1000 {
                 let user =
                     insert_user(conn, &NewUser::new(&format!("abonne-{n}@exemple.fr"), &format!("Abonné {n}"), "-"))?;
+                // Joining subscribes them to the projects their collectivity is enrolled in.
                 upsert_membership(conn, user, collectivity, Function::Agent, false)?;
             }
-            encommun::storage::subscriptions::subscribe_members(conn)?;
             diesel::RunQueryDsl::execute(diesel::sql_query("UPDATE subscriptions SET frequency = 'daily'"), conn)?;
             let post = NewPost::parse(
                 "Une nouvelle pour tous",
@@ -156,8 +340,6 @@ async fn two_instances_preparing_the_digests_of_a_thousand_subscribers_at_once_q
     let queued: usize = instances.into_iter().map(|i| i.join().unwrap()).sum();
     assert_eq!(queued, 1001, "the thousand subscribers and the referent, once each");
     let digests = with_conn(&app, |conn| {
-        use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
-        use encommun::storage::schema::outbox_messages;
         outbox_messages::table.filter(outbox_messages::kind.eq("digest")).count().get_result::<i64>(conn).unwrap()
     });
     assert_eq!(digests, 1001);

@@ -120,6 +120,7 @@ fn message<'a>(key: &'a str, to: &'a str, unsubscribe: Option<&'a str>) -> NewOu
         text_body: "Trois nouvelles cette semaine.",
         html_body: "<p>Trois nouvelles cette semaine.</p>",
         unsubscribe_url: unsubscribe,
+        calendar: None,
     }
 }
 

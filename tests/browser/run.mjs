@@ -113,12 +113,12 @@ function linkFromMail(to, fragment) {
   throw new Error(`no e-mail to ${to} with a link containing ${fragment}`);
 }
 
-// A digest's unsubscribe link, signed as the server signs it (storage: the session key in the data folder).
-function unsubscribeLink(subscription) {
+// A link of a digest, signed as the server signs it (mail::links; the session key in the data folder).
+function signedLink(purpose, prefix, id) {
   const session = Buffer.from(readFileSync(path.join(dataDir, 'session.key'), 'utf8').trim(), 'hex');
   const linkKey = createHmac('sha256', session).update('encommun : liens signés').digest('hex');
-  const signature = createHmac('sha256', Buffer.from(linkKey)).update(`desabonnement:${subscription}`).digest('hex');
-  return `/desabonnement/${subscription}/${signature}`;
+  const signature = createHmac('sha256', Buffer.from(linkKey)).update(`${purpose}:${id}`).digest('hex');
+  return `${prefix}/${id}/${signature}`;
 }
 
 async function audit(page) {
@@ -317,8 +317,29 @@ const PAGES = [
   { name: 'contours', as: ADMIN, path: '/admin/contours' },
   { name: 'courriels', as: ADMIN, path: '/admin/courriels' },
   { name: 'abonnements', as: REFERENT, path: '/abonnements' },
-  // The page opened from a digest's link, without logging in (subscription 1 exists once « Mes abonnements » was read).
-  { name: 'desabonnement', path: () => unsubscribeLink(1) },
+  // The pages opened from a digest's links, without logging in (subscriber 1: the demo's referent, subscribed when
+  // Agglopolys enrolled).
+  { name: 'desabonnement', path: () => signedLink('desabonnement', '/desabonnement', 1) },
+  { name: 'abonnements-lien', path: () => signedLink('abonnements', '/abonnements/gerer', 1) },
+  { name: 'suivre-projet', path: '/projets/1/suivre' },
+  {
+    name: 'suivre-projet-erreur',
+    path: '/projets/1/suivre',
+    act: async (page) => {
+      await page.getByLabel('Votre adresse électronique').fill('pas-une-adresse');
+      await page.getByRole('button', { name: 'Suivre par courriel' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  {
+    name: 'suivre-theme-envoye',
+    path: '/themes/1/suivre',
+    act: async (page) => {
+      await page.getByLabel('Votre adresse électronique').fill('curieuse@exemple.fr');
+      await page.getByRole('button', { name: 'Suivre par courriel' }).click();
+      await page.getByText('Presque fini').waitFor();
+    },
+  },
   {
     name: 'contours-import',
     as: ADMIN,

@@ -7,8 +7,8 @@ use chrono::NaiveDateTime;
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::calendar::{ics, CalendarEvent};
 use super::{project_and_access, project_path, Access};
+use crate::domain::calendar::{event_uid, ics, location, CalendarEvent};
 use crate::domain::project::{parse_minutes, EventInput, EventKind, NewEvent};
 use crate::storage;
 use crate::storage::collectivities::{members_of_collectivity, territory_of_collectivity};
@@ -421,15 +421,10 @@ pub async fn ics_file(
     let (view, _) = load_event(&state, &ctx, project_id, event_id).await?;
     let event = &view.event;
     let url = state.link(&event_path(project_id, event_id));
-    let host = state.config.base_url.split("://").nth(1).unwrap_or("encommun").trim_end_matches('/').to_owned();
-    let location = match (&event.place, &event.online_url) {
-        (Some(place), Some(url)) => Some(format!("{place} — {url}")),
-        (Some(place), None) => Some(place.clone()),
-        (None, url) => url.clone(),
-    };
+    let location = location(event.place.as_deref(), event.online_url.as_deref());
     let description = format!("{}\n\nProjet : {}", event.description, view.project.title);
     let body = ics(&[CalendarEvent {
-        uid: format!("evenement-{}@{host}", event.id),
+        uid: event_uid(event.id, &state.config.base_url),
         title: &event.title,
         description: description.trim(),
         location: location.as_deref(),

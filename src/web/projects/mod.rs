@@ -1,7 +1,6 @@
 //! Shared projects: the index, a project's page (a public part, and the working space of its participants,
 //! provider and the agency), the agency's selection of a theme into a project, and what each role may do there.
 
-pub mod calendar;
 pub mod comparison;
 pub mod coverage;
 pub mod diagnostic;
@@ -262,6 +261,7 @@ fn project_page(ctx: &PageCtx, view: &ProjectView, access: &Access, submitted: &
                 " · thème " a href={ "/themes/" (view.theme.id) } { "« " (view.theme.title) " »" }
                 @if let Some(provider) = &view.provider { " · accompagné par " (provider.name) }
             }
+            p { a href={ "/projets/" (project.id) "/suivre" } { "Suivre ce projet par courriel" } }
             @if access.in_working_space() {
                 p class="notice notice-success" { "Vous faites partie de l’espace de travail du projet : vous voyez aussi ce qui est réservé aux participantes." }
             }

@@ -23,6 +23,21 @@ pub struct CalendarEvent<'a> {
     pub stamp: NaiveDateTime,
 }
 
+/// The stable UID of a platform event: "evenement-12@host".
+pub fn event_uid(event_id: i64, base_url: &str) -> String {
+    let host = base_url.split("://").nth(1).unwrap_or("encommun").trim_end_matches('/');
+    format!("evenement-{event_id}@{host}")
+}
+
+/// Where an event takes place, as calendars show it: the place, the online link, or both.
+pub fn location(place: Option<&str>, online_url: Option<&str>) -> Option<String> {
+    match (place, online_url) {
+        (Some(place), Some(url)) => Some(format!("{place} — {url}")),
+        (Some(place), None) => Some(place.to_owned()),
+        (None, url) => url.map(str::to_owned),
+    }
+}
+
 /// Escapes a TEXT value: backslash, semicolon, comma and line breaks.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
