@@ -82,3 +82,53 @@ pub fn subscription_confirmation(to: &str, title: &str, link: &str) -> Email {
     );
     Email { to: to.to_owned(), subject, text, html }
 }
+
+/// A project's newsletter, as one recipient receives it. `links` are the recipient's preferences and one-click
+/// unsubscribe (None for a test sent to its author).
+pub struct NewsletterMail<'a> {
+    pub project_title: &'a str,
+    pub letter: &'a crate::domain::newsletter::NewNewsletter,
+    pub archive_url: &'a str,
+    pub links: Option<(&'a str, &'a str)>,
+    pub test: bool,
+}
+
+/// Both parts from the same rubrics: the Markdown as written in the text part, rendered (sanitised) in the HTML.
+pub fn newsletter(to: &str, mail: &NewsletterMail) -> Email {
+    use crate::domain::markdown::Markdown;
+    let letter = mail.letter;
+    let subject = format!("{}{} — {}", if mail.test { "[Essai] " } else { "" }, letter.title, mail.project_title);
+    let mut text = format!(
+        "{}\nLettre du projet « {} »\nLire en ligne : {}\n",
+        letter.title, mail.project_title, mail.archive_url
+    );
+    for (rubric, body) in letter.written() {
+        let label = rubric.label().to_uppercase();
+        text.push_str(&format!("\n{label}\n{}\n\n{body}\n", "-".repeat(label.chars().count())));
+    }
+    let footer = "Vous recevez cette lettre parce que vous suivez ce projet, vous ou votre collectivité.";
+    text.push_str(&format!("\n--\n{footer}\n"));
+    if let Some((preferences, unsubscribe)) = mail.links {
+        text.push_str(&format!("Choisir ce que vous suivez : {preferences}\nNe plus rien recevoir : {unsubscribe}\n"));
+    }
+    let html = html_page(
+        &subject,
+        html! {
+            p style="font-size: 14px; color: #555;" {
+                "Lettre du projet « " (mail.project_title) " » · " a href=(mail.archive_url) { "Lire en ligne" }
+            }
+            h1 { (letter.title) }
+            @for (rubric, body) in letter.written() {
+                h2 { (rubric.label()) }
+                (Markdown(body))
+            }
+            p style="font-size: 14px; color: #555;" {
+                (footer)
+                @if let Some((preferences, unsubscribe)) = mail.links {
+                    " " a href=(preferences) { "Choisir ce que vous suivez" } " · " a href=(unsubscribe) { "Ne plus rien recevoir" }
+                }
+            }
+        },
+    );
+    Email { to: to.to_owned(), subject, text, html }
+}

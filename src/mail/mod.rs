@@ -22,6 +22,30 @@ pub struct Email {
     pub html: String,
 }
 
+/// Queues an e-mail in the outbox, in the caller's transaction, under its idempotency key (see `storage::outbox`);
+/// false when a message with that key was queued before.
+pub fn queue(
+    conn: &mut crate::storage::DbConnection,
+    key: &str,
+    kind: &str,
+    email: &Email,
+    unsubscribe: Option<&str>,
+) -> crate::storage::QueryResult<bool> {
+    crate::storage::outbox::enqueue(
+        conn,
+        &crate::storage::outbox::NewOutboxMessage {
+            idempotency_key: key,
+            kind,
+            recipient: &email.to,
+            subject: &email.subject,
+            text_body: &email.text,
+            html_body: &email.html,
+            unsubscribe_url: unsubscribe,
+            calendar: None,
+        },
+    )
+}
+
 /// What an outbox message adds to an e-mail.
 struct Queued<'a> {
     message_id: String,

@@ -14,6 +14,7 @@ pub mod inquiry;
 pub mod inspiration;
 pub mod invitations;
 pub mod login_failures;
+pub mod newsletters;
 pub mod outbox;
 pub mod password_resets;
 pub mod posts;

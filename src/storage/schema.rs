@@ -648,3 +648,30 @@ diesel::allow_tables_to_appear_in_same_query!(subscriptions, users);
 diesel::allow_tables_to_appear_in_same_query!(subscribers, users);
 diesel::allow_tables_to_appear_in_same_query!(subscribers, projects);
 diesel::allow_tables_to_appear_in_same_query!(subscribers, themes);
+
+diesel::table! {
+    newsletters (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        title -> Text,
+        edito -> Text,
+        theory -> Text,
+        practice -> Text,
+        territories -> Text,
+        in_progress -> Text,
+        upcoming -> Text,
+        inspiration -> Text,
+        to_participants -> Bool,
+        to_observers -> Bool,
+        to_followers -> Bool,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        sent_by -> Nullable<BigInt>,
+        recipients -> Integer,
+    }
+}
+
+diesel::joinable!(newsletters -> projects (project_id));
+diesel::allow_tables_to_appear_in_same_query!(newsletters, projects);

@@ -35,7 +35,8 @@ impl Subscription {
     pub fn target(&self) -> Target {
         match (self.project_id, self.theme_id) {
             (Some(project), _) => Target::Project(project),
-            (None, theme) => Target::Theme(theme.unwrap_or_default()),
+            (None, Some(theme)) => Target::Theme(theme),
+            (None, None) => Target::AllThemes,
         }
     }
 }
@@ -45,6 +46,8 @@ impl Subscription {
 pub enum Target {
     Project(i64),
     Theme(i64),
+    /// The themes as a whole: new ones open for positioning, merged, archived, selected into a project.
+    AllThemes,
 }
 
 impl Target {
@@ -53,9 +56,25 @@ impl Target {
         match self {
             Target::Project(id) => format!("/projets/{id}"),
             Target::Theme(id) => format!("/themes/{id}"),
+            Target::AllThemes => "/themes".into(),
+        }
+    }
+
+    fn columns(self) -> (Option<i64>, Option<i64>) {
+        match self {
+            Target::Project(id) => (Some(id), None),
+            Target::Theme(id) => (None, Some(id)),
+            Target::AllThemes => (None, None),
         }
     }
 }
+
+/// The title of the themes as a whole, in lists of subscriptions and digests.
+pub const ALL_THEMES: &str = "Les thèmes : nouveaux thèmes et sélections";
+
+/// What the themes as a whole tell: themes opening, merged, archived, selected — not each position taken.
+const ALL_THEMES_KINDS: [&str; 5] =
+    ["theme_proposed", "theme_opened", "theme_merged", "theme_archived", "project_opened"];
 
 #[derive(Debug, Clone, Queryable)]
 pub struct Subscriber {
@@ -125,10 +144,7 @@ fn latest_activity(conn: &mut DbConnection) -> QueryResult<i64> {
 fn add_subscription(conn: &mut DbConnection, subscriber_id: i64, target: Target, confirmed: bool) -> QueryResult<bool> {
     let latest = latest_activity(conn)?;
     let at = now();
-    let (project_id, theme_id) = match target {
-        Target::Project(id) => (Some(id), None),
-        Target::Theme(id) => (None, Some(id)),
-    };
+    let (project_id, theme_id) = target.columns();
     insert_once(conn, |conn| {
         diesel::insert_into(subscriptions::table)
             .values((
@@ -169,9 +185,10 @@ pub fn subscribe_collectivity_members(
     Ok(())
 }
 
-/// Subscribes a new member of a collectivity to the projects it is enrolled in. Call it in the membership's
-/// transaction.
+/// Subscribes a new member of a collectivity to the themes as a whole and to the projects it is enrolled in. Call
+/// it in the membership's transaction.
 pub fn subscribe_new_member(conn: &mut DbConnection, user_id: i64, collectivity_id: i64) -> QueryResult<()> {
+    subscribe_user(conn, user_id, Target::AllThemes)?;
     let projects: Vec<i64> = enrolments::table
         .filter(enrolments::collectivity_id.eq(collectivity_id))
         .filter(enrolments::status.ne(EnrolmentStatus::Withdrawn.code()))
@@ -218,6 +235,9 @@ fn subscriptions_of_target(
     match target {
         Target::Project(id) => query.filter(subscriptions::project_id.eq(id)),
         Target::Theme(id) => query.filter(subscriptions::theme_id.eq(id)),
+        Target::AllThemes => {
+            query.filter(subscriptions::project_id.is_null()).filter(subscriptions::theme_id.is_null())
+        }
     }
 }
 
@@ -273,6 +293,7 @@ pub fn target_title(conn: &mut DbConnection, target: Target) -> QueryResult<Stri
         Target::Theme(id) => {
             Ok(format!("Thème : {}", themes::table.find(id).select(themes::title).first::<String>(conn)?))
         }
+        Target::AllThemes => Ok(ALL_THEMES.into()),
     }
 }
 
@@ -288,10 +309,22 @@ pub fn public_title(conn: &mut DbConnection, target: Target) -> QueryResult<Opti
             .first::<String>(conn)
             .optional()?
             .map(|title| format!("Thème : {title}"))),
+        Target::AllThemes => Ok(Some(ALL_THEMES.into())),
     }
 }
 
-/// A subscriber's confirmed subscriptions with the title of what each follows, projects first.
+/// Projects, then themes, then the themes as a whole: the order of the preferences page and of digests' sections.
+#[allow(clippy::type_complexity)] // reason: diesel's expression types, spelled once here
+fn display_order() -> (
+    diesel::dsl::IsNull<subscriptions::project_id>,
+    diesel::dsl::IsNull<subscriptions::theme_id>,
+    diesel::dsl::Asc<subscriptions::id>,
+) {
+    (subscriptions::project_id.is_null(), subscriptions::theme_id.is_null(), subscriptions::id.asc())
+}
+
+/// A subscriber's confirmed subscriptions with the title of what each follows: projects, themes, then the themes
+/// as a whole.
 pub fn subscriptions_of_subscriber(
     conn: &mut DbConnection,
     subscriber_id: i64,
@@ -302,12 +335,12 @@ pub fn subscriptions_of_subscriber(
         .filter(subscriptions::subscriber_id.eq(subscriber_id))
         .filter(subscriptions::confirmed_at.is_not_null())
         .select((subscriptions::all_columns, projects::title.nullable(), themes::title.nullable()))
-        .order((subscriptions::theme_id.is_not_null(), subscriptions::id.asc()))
+        .order(display_order())
         .load(conn)?;
     Ok(rows
         .into_iter()
         .map(|(s, project, theme)| {
-            let title = project.or_else(|| theme.map(|t| format!("Thème : {t}"))).unwrap_or_default();
+            let title = project.or_else(|| theme.map(|t| format!("Thème : {t}"))).unwrap_or_else(|| ALL_THEMES.into());
             (s, title)
         })
         .collect())
@@ -380,7 +413,7 @@ pub fn lock_subscriber(
         .filter(subscriptions::subscriber_id.eq(id))
         .filter(subscriptions::frequency.ne(Frequency::Off.code()))
         .filter(subscriptions::confirmed_at.is_not_null())
-        .order(subscriptions::id.asc())
+        .order(display_order())
         .load(conn)?;
     Ok(Some((subscriber, subscriptions)))
 }
@@ -396,7 +429,8 @@ pub fn activity_horizon(conn: &mut DbConnection, before: NaiveDateTime) -> Query
 }
 
 /// What happened to a target after entry `after` up to entry `upto`, oldest first; `with_private` adds what only a
-/// project's working space sees (a theme's activity is public).
+/// project's working space sees (what themes tell is public). The themes as a whole tell their openings, merges,
+/// archivings and selections, and a proposal only once it is published.
 pub fn news_since(
     conn: &mut DbConnection,
     target: Target,
@@ -409,8 +443,14 @@ pub fn news_since(
     query = match target {
         Target::Project(id) => query.filter(activity_log::project_id.eq(id)),
         Target::Theme(id) => query.filter(activity_log::theme_id.eq(id)),
+        Target::AllThemes => {
+            let published = themes::table
+                .filter(themes::status.ne(crate::domain::theme::ThemeStatus::Proposed.code()))
+                .select(themes::id.nullable());
+            query.filter(activity_log::kind.eq_any(ALL_THEMES_KINDS)).filter(activity_log::theme_id.eq_any(published))
+        }
     };
-    if !with_private || matches!(target, Target::Theme(_)) {
+    if !with_private || !matches!(target, Target::Project(_)) {
         query = query.filter(activity_log::is_public.eq(true));
     }
     query.order(activity_log::id.asc()).load(conn)

@@ -5,13 +5,13 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::context::PageCtx;
-use super::markdown::Markdown;
 use super::middleware::decode_form;
 use super::views::{
     checkbox_group, csrf_field, date_fr, optional_textarea, page, see_other, textarea, unprocessable, Field, FormErrors,
 };
 use super::{AppError, AppState};
 use crate::domain::inspiration::{links_text, NewResource, ResourceInput};
+use crate::domain::markdown::Markdown;
 use crate::storage::inspiration::{self, Resource, SaveOutcome};
 use crate::storage::{self, DbConnection};
 

@@ -15,7 +15,8 @@ use crate::domain::account::EmailAddress;
 use crate::domain::digest::{weekday_name, Frequency, WEEKDAYS};
 use crate::mail::links::Signed;
 use crate::mail::messages::subscription_confirmation;
-use crate::storage::outbox::{enqueue, find_by_key, NewOutboxMessage};
+use crate::mail::queue;
+use crate::storage::outbox::find_by_key;
 use crate::storage::subscriptions::{
     confirm, find_subscriber, find_subscription, public_title, request_subscription, set_frequency, stop_all,
     subscribe_user, subscriber_of_user, subscriptions_of_subscriber, subscriptions_of_user, target_title, Request,
@@ -248,7 +249,11 @@ fn follow_page(ctx: &PageCtx, target: Target, title: &str, email: &str, errors: 
         html! {
             p class="breadcrumb" { a href=(target.path()) { (title) } " › Suivre par courriel" }
             h1 { "Suivre par courriel : " (title) }
-            p { "Vous recevrez ses nouvelles (changements de phase, actualités, rendez-vous, décisions) en un récapitulatif par semaine, le lundi ; vous pourrez choisir une autre fréquence ou arrêter depuis chaque courriel." }
+            p {
+                @if target == Target::AllThemes { "Vous recevrez les nouveaux thèmes ouverts aux positionnements et ceux retenus pour un projet" }
+                @else { "Vous recevrez ses nouvelles (changements de phase, actualités, rendez-vous, décisions)" }
+                " en un récapitulatif par semaine, le lundi ; vous pourrez choisir une autre fréquence ou arrêter depuis chaque courriel."
+            }
             (errors.summary())
             form class="form" method="post" action=(path) novalidate {
                 (csrf_field(ctx))
@@ -281,6 +286,10 @@ pub async fn follow_theme_form(
     follow_form(ctx, state, Target::Theme(id.into_inner())).await
 }
 
+pub async fn follow_themes_form(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, AppError> {
+    follow_form(ctx, state, Target::AllThemes).await
+}
+
 async fn follow_form(ctx: PageCtx, state: web::Data<AppState>, target: Target) -> Result<Markup, AppError> {
     let title = state.db(move |conn| public_title(conn, target)?.ok_or(AppError::NotFound)).await?;
     Ok(follow_page(&ctx, target, &title, "", &FormErrors::default()))
@@ -308,6 +317,14 @@ pub async fn follow_theme(
     form: web::Form<FollowForm>,
 ) -> Result<HttpResponse, AppError> {
     follow(ctx, state, Target::Theme(id.into_inner()), form.into_inner()).await
+}
+
+pub async fn follow_themes(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    form: web::Form<FollowForm>,
+) -> Result<HttpResponse, AppError> {
+    follow(ctx, state, Target::AllThemes, form.into_inner()).await
 }
 
 /// A logged-in person follows at once (their address is known); an address gets a confirmation message first.
@@ -345,19 +362,7 @@ async fn follow(
                     let mail = subscription_confirmation(email.as_str(), &mail_title, &link);
                     // One confirmation message per subscription and day, however often the form is sent.
                     let idempotency_key = format!("confirmation:{subscription}:{}", now().date());
-                    enqueue(
-                        conn,
-                        &NewOutboxMessage {
-                            idempotency_key: &idempotency_key,
-                            kind: "confirmation",
-                            recipient: &mail.to,
-                            subject: &mail.subject,
-                            text_body: &mail.text,
-                            html_body: &mail.html,
-                            unsubscribe_url: None,
-                            calendar: None,
-                        },
-                    )?;
+                    queue(conn, &idempotency_key, "confirmation", &mail, None)?;
                 }
                 Ok::<_, AppError>(())
             })

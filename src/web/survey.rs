@@ -12,11 +12,11 @@ use super::auth::client_address;
 use super::cache::QuestionCache;
 use super::context::PageCtx;
 use super::error::url_encode;
-use super::markdown::Markdown;
 use super::middleware::decode_form;
 use super::views::{csrf_field, date_fr, html_response, page, see_other, unprocessable, Field, FormErrors};
 use super::{AppError, AppState};
 use crate::domain::account::EmailAddress;
+use crate::domain::markdown::Markdown;
 use crate::domain::questionnaire::{
     field_name, item_field_name, numbers, profile_values, validate_response, ConditionOp, FieldErrors, Question,
     QuestionType, Submitted, OTHER, PROFILE_CONSENT,

@@ -115,6 +115,7 @@ pub async fn index(
                 "Les collectivités proposent des thèmes qu’elles jugent prioritaires et s’y positionnent selon leurs enjeux. "
                 "Les plus partagés peuvent devenir des projets partagés."
             }
+            p { a href="/themes/suivre" { "Suivre les nouveaux thèmes par courriel" } }
             @if can_propose { p { a class="button" href="/themes/nouveau" { "Proposer un thème" } } }
             @if is_admin && waiting > 0 {
                 div class="notice notice-success" role="status" {

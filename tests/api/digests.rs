@@ -92,10 +92,12 @@ async fn a_member_gets_one_digest_a_day_for_all_she_follows_with_its_events_and_
     referent.submit(&follow, &follow, &[]).await.assert_redirect("/abonnements");
     let subscriptions: Vec<_> =
         with_conn(&app, |conn| subscriptions_of_user(conn, sophie).unwrap().into_iter().map(|(s, _)| s).collect());
-    assert_eq!(subscriptions.len(), 2);
+    // Besides the themes as a whole, which members follow from the day they join.
+    assert_eq!(subscriptions.len(), 3);
     assert_eq!((subscriptions[0].project_id, subscriptions[1].theme_id), (Some(project.id), Some(project.theme_id)));
+    assert_eq!((subscriptions[2].project_id, subscriptions[2].theme_id), (None, None));
     assert!(subscriptions.iter().all(|s| s.frequency == "weekly" && s.confirmed_at.is_some()));
-    // She chooses a daily digest for both.
+    // She chooses a daily digest for all three.
     for subscription in &subscriptions {
         let change = format!("/abonnements/{}", subscription.id);
         referent
@@ -109,8 +111,8 @@ async fn a_member_gets_one_digest_a_day_for_all_she_follows_with_its_events_and_
     let links = Links { base_url: &app.address, key: &key, send_hour: 8 };
     // Nothing happened since she was subscribed: nothing is queued.
     assert_eq!(with_conn(&app, |conn| queue_due_digests(conn, noon(1), &links).unwrap()), 0);
-    // News for participants, an event, and a decision on the theme: the next day, one digest tells all three,
-    // once, however often digests are prepared.
+    // News for participants, an event, and two decisions on the theme (one of which the themes as a whole tell
+    // too): the next day, one digest tells all five, once, however often digests are prepared.
     with_conn(&app, |conn| {
         let post =
             NewPost::parse("Séminaire : le programme", "Le programme du séminaire est en ligne.", "participants")
@@ -129,6 +131,16 @@ async fn a_member_gets_one_digest_a_day_for_all_she_follows_with_its_events_and_
         .unwrap();
         insert_event(conn, project.id, &event, admin, &project.title).unwrap();
         theme_news(conn, project.theme_id, "Le thème est retenu par l’agence.");
+        let opened = NewActivity {
+            actor_id: None,
+            kind: "theme_opened",
+            theme_id: Some(project.theme_id),
+            collectivity_id: None,
+            project_id: None,
+            is_public: true,
+            summary: "L’agence ouvre le thème aux positionnements.".into(),
+        };
+        record_activity(conn, opened).unwrap();
     });
     assert_eq!(with_conn(&app, |conn| queue_due_digests(conn, noon(2), &links).unwrap()), 1);
     assert_eq!(with_conn(&app, |conn| queue_due_digests(conn, noon(2), &links).unwrap()), 0, "one a day");
@@ -138,13 +150,16 @@ async fn a_member_gets_one_digest_a_day_for_all_she_follows_with_its_events_and_
     let raw = &received[0];
     let head = headers(raw);
     assert!(head["to"].contains(REFERENT));
-    assert_eq!(head["subject"], "3 nouvelles de ce que vous suivez");
+    assert_eq!(head["subject"], "5 nouvelles de ce que vous suivez");
     for part in ["text/plain", "text/html", "text/calendar"] {
         assert!(raw.contains(&format!("Content-Type: {part}")), "{part} absent");
     }
     assert!(raw.contains("rendez-vous.ics"));
     let digest = queued(&app, "digest").remove(0);
     assert!(digest.text_body.contains(&project.title) && digest.text_body.contains("Le thème est retenu"));
+    let all_themes = digest.text_body.find(encommun::storage::subscriptions::ALL_THEMES).unwrap();
+    assert!(digest.text_body[all_themes..].contains("L’agence ouvre le thème"), "the themes as a whole, last");
+    assert!(!digest.text_body[all_themes..].contains("Le thème est retenu"), "not every event of a theme");
     assert!(
         digest.text_body.contains("Séminaire : le programme") && digest.text_body.contains("Atelier des référents")
     );

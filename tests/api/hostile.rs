@@ -230,6 +230,26 @@ const FORMS: &[Form] = &[
         "/projets/{project}/diagnostic/moderation",
         &[("what", "fiche"), ("id", "{sheet}"), ("decision", "refuser"), ("note", "Doublon")],
     ),
+    ("", "/projets/{project}/suivre", &[("email", "curieuse@exemple.fr")]),
+    ("", "/themes/{theme}/suivre", &[("email", "curieux@exemple.fr")]),
+    ("", "/themes/suivre", &[("email", "veilleur@exemple.fr")]),
+    (
+        "agence@demo.encommun.fr",
+        "/projets/{project}/lettres",
+        &[
+            ("title", "Lettre exposée"),
+            ("edito", "Un édito."),
+            ("theory", "Une notion."),
+            ("practice", "Une méthode."),
+            ("territories", "Des nouvelles."),
+            ("in_progress", "Des chantiers."),
+            ("upcoming", "Des rendez-vous."),
+            ("inspiration", "Une idée."),
+            ("to_participants", "on"),
+            ("to_observers", "on"),
+            ("to_followers", "on"),
+        ],
+    ),
     (
         "",
         "/invitation/0123",
@@ -373,6 +393,7 @@ async fn every_form_survives_hostile_values(app: TestApp) {
     let builder = format!("/questionnaires/{}", fill("{questionnaire}"));
     let event = format!("{project}/evenements/{}", fill("{event}"));
     let diagnostic = format!("{project}/diagnostic/{}", fill("{agglopolys}"));
+    let (letters, follow) = (format!("{project}/lettres"), format!("{theme}/suivre"));
     let diagnostic_pages = [
         format!("{project}/diagnostic"),
         format!("{project}/diagnostic/moderation"),
@@ -410,6 +431,8 @@ async fn every_form_survives_hostile_values(app: TestApp) {
         &diagnostic_pages[5],
         "/abonnements",
         "/admin/courriels",
+        &letters,
+        &follow,
     ] {
         let page = admin.get(path).await;
         page.assert_status(200);

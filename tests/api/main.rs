@@ -14,6 +14,7 @@ mod inquiry;
 mod inspiration;
 mod invitations;
 mod matrix;
+mod newsletters;
 mod outbox;
 mod page_cache;
 mod password_reset;

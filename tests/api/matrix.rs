@@ -6,6 +6,7 @@ use encommun::demo::DEMO_PASSWORD;
 use encommun::domain::account::Function;
 use encommun::domain::diagnostic::{EntryKind, NewEntry, NewSource, SheetFields};
 use encommun::domain::inspiration::{NewResource, ResourceInput};
+use encommun::domain::newsletter::{Audience, NewNewsletter};
 use encommun::domain::project::{EnrolmentRole, EventInput, NewEvent, NewPost};
 use encommun::domain::questionnaire::NewQuestionnaire;
 use encommun::domain::territory::TerritoryKind;
@@ -15,6 +16,7 @@ use encommun::storage::collectivities::{find_collectivity_of_territory, upsert_m
 use encommun::storage::diagnostic::{add_source, insert_entry, Author, Place};
 use encommun::storage::events::insert_event;
 use encommun::storage::inspiration::{insert_resource, SaveOutcome};
+use encommun::storage::newsletters;
 use encommun::storage::posts::insert_post;
 use encommun::storage::projects::{assign_provider, enrol, list_projects};
 use encommun::storage::providers::list_providers;
@@ -866,6 +868,14 @@ const CASES: &[Case] = &[
         expect: ALL,
     },
     Case { method: "GET", pattern: "/themes/{id}/suivre", path: "/themes/{theme}/suivre", form: &[], expect: ALL },
+    Case { method: "GET", pattern: "/themes/suivre", path: "/themes/suivre", form: &[], expect: ALL },
+    Case {
+        method: "POST",
+        pattern: "/themes/suivre",
+        path: "/themes/suivre",
+        form: &[("email", "veilleuse@exemple.fr")],
+        expect: ALL,
+    },
     // A proposal waiting for the agency is not public: nobody follows it.
     Case {
         method: "GET",
@@ -880,6 +890,71 @@ const CASES: &[Case] = &[
         path: "/themes/{theme}/suivre",
         form: &[("email", "curieux@exemple.fr")],
         expect: ALL,
+    },
+    // Newsletters: the agency and the provider write them; a draft is theirs alone, a sent one is public.
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/lettres",
+        path: "/projets/{project}/lettres",
+        form: &[],
+        expect: ALL,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/lettres/nouvelle",
+        path: "/projets/{project}/lettres/nouvelle",
+        form: &[],
+        expect: LEADS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/lettres",
+        path: "/projets/{project}/lettres",
+        form: &[("title", "Lettre"), ("edito", "Un édito."), ("to_participants", "on")],
+        expect: LEADS,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/lettres/{letter}",
+        path: "/projets/{project}/lettres/{letter}",
+        form: &[],
+        expect: [N, N, N, N, N, A, A],
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/lettres/{letter}",
+        path: "/projets/{project}/lettres/{sent_letter}",
+        form: &[],
+        expect: ALL,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/lettres/{letter}/modifier",
+        path: "/projets/{project}/lettres/{letter}/modifier",
+        form: &[],
+        expect: LEADS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/lettres/{letter}",
+        path: "/projets/{project}/lettres/{letter}",
+        form: &[("title", "Lettre modifiée"), ("edito", "Un autre édito."), ("to_observers", "on")],
+        expect: LEADS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/lettres/{letter}/essai",
+        path: "/projets/{project}/lettres/{letter}/essai",
+        form: &[],
+        expect: LEADS,
+    },
+    // The provider sends it; the agency, after, is told it went already.
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/lettres/{letter}/envoi",
+        path: "/projets/{project}/lettres/{letter_to_send}/envoi",
+        form: &[],
+        expect: [L, L, F, F, F, A, G],
     },
     Case {
         method: "GET",
@@ -999,7 +1074,19 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
         let sheet = insert_entry(conn, place, &entry, None, None, author).unwrap();
         let source = NewSource::parse("study", "Étude de la matrice", "", "", "", "").unwrap();
         let source = add_source(conn, place, &source, &[sheet], author).unwrap();
+        // Newsletters: two drafts (one to edit, one to send) and one sent.
+        let audience = Audience { participants: true, observers: true, followers: true };
+        let draft =
+            NewNewsletter::parse("Lettre de la matrice", ["Un édito.", "", "", "", "", "", ""], audience).unwrap();
+        let letter = newsletters::insert_draft(conn, project.id, &draft, admin.id).unwrap();
+        let letter_to_send = newsletters::insert_draft(conn, project.id, &draft, admin.id).unwrap();
+        let sent_letter = newsletters::insert_draft(conn, project.id, &draft, admin.id).unwrap();
+        let sent = newsletters::find_newsletter(conn, project.id, sent_letter).unwrap().unwrap();
+        assert!(newsletters::mark_sent(conn, &sent, admin.id, 0, &project.title).unwrap());
         vec![
+            ("{letter_to_send}", letter_to_send.to_string()),
+            ("{sent_letter}", sent_letter.to_string()),
+            ("{letter}", letter.to_string()),
             ("{project}", project.id.to_string()),
             ("{questionnaire}", questionnaire.to_string()),
             ("{event}", event.to_string()),

@@ -322,6 +322,7 @@ const PAGES = [
   { name: 'desabonnement', path: () => signedLink('desabonnement', '/desabonnement', 1) },
   { name: 'abonnements-lien', path: () => signedLink('abonnements', '/abonnements/gerer', 1) },
   { name: 'suivre-projet', path: '/projets/1/suivre' },
+  { name: 'suivre-themes', as: REFERENT, path: '/themes/suivre' },
   {
     name: 'suivre-projet-erreur',
     path: '/projets/1/suivre',
@@ -329,6 +330,31 @@ const PAGES = [
       await page.getByLabel('Votre adresse électronique').fill('pas-une-adresse');
       await page.getByRole('button', { name: 'Suivre par courriel' }).click();
       await page.getByRole('alert').waitFor();
+    },
+  },
+  { name: 'lettres', as: ADMIN, path: '/projets/1/lettres' },
+  { name: 'lettre-nouvelle', as: ADMIN, path: '/projets/1/lettres/nouvelle' },
+  {
+    name: 'lettre-erreurs',
+    as: ADMIN,
+    path: '/projets/1/lettres/nouvelle',
+    act: async (page) => {
+      await page.getByLabel('Les membres des collectivités participantes').uncheck();
+      await page.getByLabel('Les membres des collectivités observatrices').uncheck();
+      await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  {
+    name: 'lettre-apercu',
+    as: ADMIN,
+    path: '/projets/1/lettres/nouvelle',
+    act: async (page) => {
+      await page.getByLabel('Titre de la lettre').fill('Lettre n° 1');
+      await page.getByLabel('Édito').fill('Bonjour à toutes et à tous : **premier** numéro.');
+      await page.getByLabel('À suivre').fill('- Séminaire le 4 février\n- Restitution en mars');
+      await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+      await page.getByRole('button', { name: /^Envoyer à/ }).waitFor();
     },
   },
   {

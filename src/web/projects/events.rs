@@ -9,13 +9,13 @@ use serde::Deserialize;
 
 use super::{project_and_access, project_path, Access};
 use crate::domain::calendar::{event_uid, ics, location, CalendarEvent};
+use crate::domain::markdown::Markdown;
 use crate::domain::project::{parse_minutes, EventInput, EventKind, NewEvent};
 use crate::storage;
 use crate::storage::collectivities::{members_of_collectivity, territory_of_collectivity};
 use crate::storage::events::{self, Event, Registration};
 use crate::storage::projects::{self, Project};
 use crate::web::context::PageCtx;
-use crate::web::markdown::Markdown;
 use crate::web::views::{
     csrf_field, date_fr, optional_textarea, page, paragraphs, see_other, select, textarea, unprocessable, Field,
     FormErrors,

@@ -10,6 +10,7 @@ pub mod export;
 pub mod inquiry;
 pub mod interviews;
 pub mod news;
+pub mod newsletters;
 pub mod perimeter;
 pub mod questionnaires;
 pub mod results;
@@ -261,7 +262,7 @@ fn project_page(ctx: &PageCtx, view: &ProjectView, access: &Access, submitted: &
                 " · thème " a href={ "/themes/" (view.theme.id) } { "« " (view.theme.title) " »" }
                 @if let Some(provider) = &view.provider { " · accompagné par " (provider.name) }
             }
-            p { a href={ "/projets/" (project.id) "/suivre" } { "Suivre ce projet par courriel" } }
+            p { a href={ "/projets/" (project.id) "/suivre" } { "Suivre ce projet par courriel" } " · " a href={ "/projets/" (project.id) "/lettres" } { "Lettres du projet" } }
             @if access.in_working_space() {
                 p class="notice notice-success" { "Vous faites partie de l’espace de travail du projet : vous voyez aussi ce qui est réservé aux participantes." }
             }

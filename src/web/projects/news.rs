@@ -5,12 +5,12 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::{project_and_access, project_path, render_page, Access, Submitted};
+use crate::domain::markdown::Markdown;
 use crate::domain::project::NewPost;
 use crate::storage;
 use crate::storage::posts::{self, Post};
 use crate::storage::projects::Project;
 use crate::web::context::PageCtx;
-use crate::web::markdown::Markdown;
 use crate::web::views::{
     csrf_field, date_fr, page, radio_group, see_other, textarea, unprocessable, Field, FormErrors,
 };

@@ -403,7 +403,7 @@ fn builder_page(
                     form class="inline-form" method="post" action={ (path) "/profil-type" } {
                         (csrf_field(ctx))
                         p class="hint" { "Le profil des répondants (âge, vie seul·e, sans internet, quartier prioritaire, handicap…) permet de voir quels publics l’enquête n’a pas encore atteints." }
-                        button class="button button-secondary" type="submit" { "Ajouter les questions de profil proposées" }
+                        button class="button secondary" type="submit" { "Ajouter les questions de profil proposées" }
                     }
                 }
             }

@@ -58,7 +58,7 @@ fn invitations_page(
                 form class="inline-form" method="post" action={ (path) "/mode" } {
                     (csrf_field(ctx))
                     input type="hidden" name="only" value=(if questionnaire.invitation_only { "non" } else { "oui" });
-                    button class="button button-secondary" type="submit" {
+                    button class="button secondary" type="submit" {
                         @if questionnaire.invitation_only { "Ouvrir à toute personne qui a le lien public" } @else { "Réserver aux invitations" }
                     }
                 }
