@@ -1,7 +1,8 @@
 //! Bench (bench/digests.sh): SUBSCRIBERS members of the demo project's first participant, each subscribed daily to
 //! the project (when joining) and to its theme, fifteen news items in the project and one on the theme — so that
 //! each digest groups two sections — then one round of `queue_due_digests` — composing and queueing every digest in the outbox,
-//! as the worker does at 08:00 — timed; then a second round (nothing left to queue) timed too.
+//! as the worker does at 08:00 — timed; then a second round (nothing left to queue) timed too; then a newsletter
+//! sent to the project's participants: every message composed and queued in one transaction, timed.
 //! Usage: digests DATABASE_URL [SUBSCRIBERS]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // reason: a bench fixture stops at the first failure
 
@@ -10,10 +11,13 @@ use std::time::Instant;
 use chrono::TimeDelta;
 use diesel::RunQueryDsl;
 use encommun::domain::account::Function;
+use encommun::domain::newsletter::{Audience, NewNewsletter};
 use encommun::domain::project::NewPost;
 use encommun::jobs::digests::{queue_due_digests, Links};
+use encommun::mail::newsletters::{send_newsletter, LetterLinks};
 use encommun::storage::activity::{record_activity, NewActivity};
 use encommun::storage::collectivities::upsert_membership;
+use encommun::storage::newsletters::{find_newsletter, insert_draft};
 use encommun::storage::posts::insert_post;
 use encommun::storage::projects::{enrolments_of_project, list_projects};
 use encommun::storage::subscriptions::{subscribe_user, Target};
@@ -74,6 +78,19 @@ fn main() {
     let started = Instant::now();
     let again = queue_due_digests(&mut conn, at, &links).unwrap();
     let second = started.elapsed();
+    let audience = Audience { participants: true, observers: false, followers: false };
+    let rubrics = ["Un édito de **quelques** lignes.", "", "Une méthode :\n- un\n- deux", "", "", "Le séminaire.", ""];
+    let letter = NewNewsletter::parse("Lettre n° 1", rubrics, audience).unwrap();
+    let letter_id = write_transaction(&mut conn, |conn| insert_draft(conn, project.id, &letter, admin)).unwrap();
+    let letter = find_newsletter(&mut conn, project.id, letter_id).unwrap().unwrap();
+    let letter_links =
+        LetterLinks { base_url: "https://encommun.example", key: &key, archive_url: "https://encommun.example/lettre" };
+    let started = Instant::now();
+    let sending =
+        write_transaction(&mut conn, |conn| send_newsletter(conn, &letter, &project.title, admin, &letter_links))
+            .unwrap();
+    let newsletter = started.elapsed();
+    println!("lettre : {sending:?} en {:.2} s", newsletter.as_secs_f64());
     println!(
         "{subscribers} abonnés ({} s pour les créer) : {queued} récapitulatifs composés et mis en file en {:.2} s ; second passage : {again} en {:.2} s",
         seeding.as_secs(),

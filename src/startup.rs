@@ -62,6 +62,7 @@ impl Application {
             // About 25 kB a page: a few megabytes at most.
             public_pages: PageCache::new(Duration::from_secs(60), 256),
             survey_limiter: Arc::new(SubmissionLimiter::new(config.survey_submissions_per_hour)),
+            follow_limiter: SubmissionLimiter::new(crate::web::subscriptions::FOLLOW_REQUESTS_PER_HOUR),
             questions: Arc::new(QuestionCache::new(1000)),
             responses: ResponseWriter::start(pool.clone()).context("démarrage du rédacteur des réponses")?,
             link_key,

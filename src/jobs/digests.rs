@@ -3,7 +3,8 @@
 //! told, under the key `digest:s<subscriber>:<local date>`; their immediate subscriptions, one message per run
 //! with news, under `digest:s<subscriber>:i<horizon>`. The subscriber is locked while their messages are prepared
 //! and their subscriptions are read afresh under that lock, so that whatever the number of instances doing this at
-//! once, a person receives one digest per day at most, and no item twice. Nothing is queued when nothing happened.
+//! once, a person receives one digest per day at most, and no item twice (an item about several things they
+//! follow is told by the most precise one). Nothing is queued when nothing happened.
 //! Events announced travel as an iCalendar attachment.
 
 use std::collections::HashSet;
@@ -13,6 +14,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 use crate::domain::calendar::{event_uid, ics, location, CalendarEvent};
 use crate::domain::digest::{compose, due_period, paris_time, Frequency, Item, MailLinks, Section};
 use crate::mail::links::Signed;
+use crate::storage::activity::Activity;
 use crate::storage::events::events_by_ids;
 use crate::storage::outbox::{enqueue, NewOutboxMessage};
 use crate::storage::projects::participant_collectivities_of;
@@ -76,6 +78,7 @@ fn queue_for_subscriber(
     links: &Links,
 ) -> QueryResult<usize> {
     let Some((subscriber, subscriptions)) = lock_subscriber(conn, subscriber_id, now)? else { return Ok(0) };
+    let followed = Followed::of(&subscriptions);
     let due: Vec<(Subscription, String)> = subscriptions
         .into_iter()
         .filter_map(|s| due(&s, now, horizon, links.send_hour).map(|period| (s, period)))
@@ -89,17 +92,43 @@ fn queue_for_subscriber(
         (immediate, format!("digest:s{subscriber_id}:i{horizon}")),
     ] {
         if !group.is_empty() {
-            queued += usize::from(queue_group(conn, &subscriber, &group, &key, horizon, links)?);
+            queued += usize::from(queue_group(conn, (&subscriber, &followed), &group, &key, horizon, links)?);
         }
     }
     Ok(queued)
+}
+
+/// What a subscriber follows, so that an entry about several things they follow (a project opened on a theme) is
+/// told once, by the most precise of their subscriptions: the project's, else the theme's, else the themes'.
+struct Followed {
+    projects: HashSet<i64>,
+    themes: HashSet<i64>,
+}
+
+impl Followed {
+    fn of(subscriptions: &[Subscription]) -> Followed {
+        Followed {
+            projects: subscriptions.iter().filter_map(|s| s.project_id).collect(),
+            themes: subscriptions.iter().filter_map(|s| s.theme_id).collect(),
+        }
+    }
+
+    /// Whether `target`'s section tells `entry`, rather than a more precise subscription.
+    fn tells(&self, target: Target, entry: &Activity) -> bool {
+        let in_project = entry.project_id.is_some_and(|p| self.projects.contains(&p));
+        match target {
+            Target::Project(_) => true,
+            Target::Theme(_) => !in_project,
+            Target::AllThemes => !in_project && !entry.theme_id.is_some_and(|t| self.themes.contains(&t)),
+        }
+    }
 }
 
 /// One message for these subscriptions of one subscriber, under `key`. When a message with that key went already
 /// (a subscription switched to daily after today's digest), the news wait for the next one.
 fn queue_group(
     conn: &mut DbConnection,
-    subscriber: &Subscriber,
+    (subscriber, followed): (&Subscriber, &Followed),
     group: &[(Subscription, String)],
     key: &str,
     horizon: i64,
@@ -114,7 +143,8 @@ fn queue_group(
             (Target::Project(project), Some(user)) => !participant_collectivities_of(conn, project, user)?.is_empty(),
             _ => false,
         };
-        let news = news_since(conn, target, subscription.last_activity_id, horizon, with_private)?;
+        let mut news = news_since(conn, target, subscription.last_activity_id, horizon, with_private)?;
+        news.retain(|entry| followed.tells(target, entry));
         if news.is_empty() {
             continue;
         }
@@ -187,4 +217,39 @@ fn calendar_of(conn: &mut DbConnection, event_ids: &[i64], base_url: &str) -> Qu
         })
         .collect();
     Ok(Some(ics(&calendar)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(project_id: Option<i64>, theme_id: Option<i64>) -> Activity {
+        Activity {
+            id: 1,
+            at: NaiveDateTime::default(),
+            actor_id: None,
+            kind: "project_opened".into(),
+            theme_id,
+            collectivity_id: None,
+            summary: String::new(),
+            project_id,
+            is_public: true,
+            event_id: None,
+        }
+    }
+
+    #[test]
+    fn an_entry_is_told_by_the_most_precise_subscription() {
+        let followed = Followed { projects: HashSet::from([7]), themes: HashSet::from([3]) };
+        // A project opened on a theme: the project's section tells it, not the theme's nor the themes'.
+        let opened = entry(Some(7), Some(3));
+        assert!(followed.tells(Target::Project(7), &opened));
+        assert!(!followed.tells(Target::Theme(3), &opened));
+        assert!(!followed.tells(Target::AllThemes, &opened));
+        // A theme followed: its section, not the themes'.
+        assert!(followed.tells(Target::Theme(3), &entry(None, Some(3))));
+        assert!(!followed.tells(Target::AllThemes, &entry(None, Some(3))));
+        // A project not followed, on a theme not followed: the themes as a whole tell it.
+        assert!(followed.tells(Target::AllThemes, &entry(Some(8), Some(4))));
+    }
 }

@@ -3,6 +3,7 @@
 
 pub mod links;
 pub mod messages;
+pub mod newsletters;
 
 use anyhow::Context;
 use lettre::message::header::ContentType;

@@ -45,6 +45,8 @@ pub struct AppState {
     pub public_pages: cache::PageCache,
     /// Anonymous questionnaire responses per network address (see `limits`).
     pub survey_limiter: Arc<limits::SubmissionLimiter>,
+    /// Requests to follow a project or theme with an e-mail address, per network address.
+    pub follow_limiter: limits::SubmissionLimiter,
     /// Questionnaires' questions, for answering without reading them every time (see `cache::QuestionCache`).
     pub questions: Arc<cache::QuestionCache>,
     /// Records online responses in shared transactions (see `storage::response_writer`).

@@ -4,12 +4,16 @@
 //! nothing is sent until the address confirms (double opt-in). Every digest's one-click link stops them all
 //! (RFC 8058 `List-Unsubscribe-Post` too), and its web version reads in the browser.
 
-use actix_web::{web, HttpResponse};
+use std::time::Instant;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
 
+use super::auth::client_address;
 use super::context::PageCtx;
-use super::views::{csrf_field, page, see_other, unprocessable, Field, FormErrors};
+use super::views::{csrf_field, html_response, page, see_other, Field, FormErrors};
 use super::{AppError, AppState};
 use crate::domain::account::EmailAddress;
 use crate::domain::digest::{weekday_name, Frequency, WEEKDAYS};
@@ -25,6 +29,10 @@ use crate::storage::subscriptions::{
 use crate::storage::{now, write_transaction};
 
 const PATH: &str = "/abonnements";
+
+/// Requests to follow with an address, per network address and hour: enough for a family or a town hall's shared
+/// computer, too few to flood someone's mailbox with confirmation messages.
+pub const FOLLOW_REQUESTS_PER_HOUR: u32 = 10;
 
 fn introduction(state: &AppState) -> Markup {
     html! {
@@ -303,33 +311,37 @@ pub struct FollowForm {
 
 pub async fn follow_project(
     ctx: PageCtx,
+    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     form: web::Form<FollowForm>,
 ) -> Result<HttpResponse, AppError> {
-    follow(ctx, state, Target::Project(id.into_inner()), form.into_inner()).await
+    follow(ctx, &req, state, Target::Project(id.into_inner()), form.into_inner()).await
 }
 
 pub async fn follow_theme(
     ctx: PageCtx,
+    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     form: web::Form<FollowForm>,
 ) -> Result<HttpResponse, AppError> {
-    follow(ctx, state, Target::Theme(id.into_inner()), form.into_inner()).await
+    follow(ctx, &req, state, Target::Theme(id.into_inner()), form.into_inner()).await
 }
 
 pub async fn follow_themes(
     ctx: PageCtx,
+    req: HttpRequest,
     state: web::Data<AppState>,
     form: web::Form<FollowForm>,
 ) -> Result<HttpResponse, AppError> {
-    follow(ctx, state, Target::AllThemes, form.into_inner()).await
+    follow(ctx, &req, state, Target::AllThemes, form.into_inner()).await
 }
 
 /// A logged-in person follows at once (their address is known); an address gets a confirmation message first.
 async fn follow(
     ctx: PageCtx,
+    req: &HttpRequest,
     state: web::Data<AppState>,
     target: Target,
     form: FollowForm,
@@ -343,14 +355,19 @@ async fn follow(
         ctx.set_flash(&format!("Vous suivez « {title} » par courriel : choisissez ici la fréquence."));
         return Ok(see_other(PATH));
     }
+    let refused = |status: StatusCode, message: String| {
+        let mut errors = FormErrors::default();
+        errors.add("email", message);
+        html_response(status, follow_page(&ctx, target, &title, &form.email, &errors))
+    };
     let email = match EmailAddress::parse(&form.email) {
         Ok(email) => email,
-        Err(message) => {
-            let mut errors = FormErrors::default();
-            errors.add("email", message);
-            return Ok(unprocessable(follow_page(&ctx, target, &title, &form.email, &errors)));
-        }
+        Err(message) => return Ok(refused(StatusCode::UNPROCESSABLE_ENTITY, message)),
     };
+    if !state.follow_limiter.allow(&client_address(req, &state), Instant::now()) {
+        let message = "Trop de demandes d’abonnement depuis votre connexion : réessayez dans une heure.";
+        return Ok(refused(StatusCode::TOO_MANY_REQUESTS, message.into()));
+    }
     let (key, base_url) = (state.link_key.clone(), state.config.base_url.clone());
     let mail_title = title.clone();
     state

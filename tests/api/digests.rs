@@ -111,8 +111,8 @@ async fn a_member_gets_one_digest_a_day_for_all_she_follows_with_its_events_and_
     let links = Links { base_url: &app.address, key: &key, send_hour: 8 };
     // Nothing happened since she was subscribed: nothing is queued.
     assert_eq!(with_conn(&app, |conn| queue_due_digests(conn, noon(1), &links).unwrap()), 0);
-    // News for participants, an event, and two decisions on the theme (one of which the themes as a whole tell
-    // too): the next day, one digest tells all five, once, however often digests are prepared.
+    // News for participants, an event, two decisions on the project's theme, and another theme opened: the next
+    // day, one digest tells all five, once each, however often digests are prepared.
     with_conn(&app, |conn| {
         let post =
             NewPost::parse("Séminaire : le programme", "Le programme du séminaire est en ligne.", "participants")
@@ -131,16 +131,23 @@ async fn a_member_gets_one_digest_a_day_for_all_she_follows_with_its_events_and_
         .unwrap();
         insert_event(conn, project.id, &event, admin, &project.title).unwrap();
         theme_news(conn, project.theme_id, "Le thème est retenu par l’agence.");
-        let opened = NewActivity {
+        let opened = |theme: i64, summary: &str| NewActivity {
             actor_id: None,
             kind: "theme_opened",
-            theme_id: Some(project.theme_id),
+            theme_id: Some(theme),
             collectivity_id: None,
             project_id: None,
             is_public: true,
-            summary: "L’agence ouvre le thème aux positionnements.".into(),
+            summary: summary.into(),
         };
-        record_activity(conn, opened).unwrap();
+        record_activity(conn, opened(project.theme_id, "L’agence rouvre le thème du projet.")).unwrap();
+        let other: i64 = encommun::storage::schema::themes::table
+            .filter(encommun::storage::schema::themes::id.ne(project.theme_id))
+            .filter(encommun::storage::schema::themes::status.eq("open"))
+            .select(encommun::storage::schema::themes::id)
+            .first(conn)
+            .unwrap();
+        record_activity(conn, opened(other, "L’agence ouvre un autre thème.")).unwrap();
     });
     assert_eq!(with_conn(&app, |conn| queue_due_digests(conn, noon(2), &links).unwrap()), 1);
     assert_eq!(with_conn(&app, |conn| queue_due_digests(conn, noon(2), &links).unwrap()), 0, "one a day");
@@ -158,8 +165,10 @@ async fn a_member_gets_one_digest_a_day_for_all_she_follows_with_its_events_and_
     let digest = queued(&app, "digest").remove(0);
     assert!(digest.text_body.contains(&project.title) && digest.text_body.contains("Le thème est retenu"));
     let all_themes = digest.text_body.find(encommun::storage::subscriptions::ALL_THEMES).unwrap();
-    assert!(digest.text_body[all_themes..].contains("L’agence ouvre le thème"), "the themes as a whole, last");
-    assert!(!digest.text_body[all_themes..].contains("Le thème est retenu"), "not every event of a theme");
+    assert!(digest.text_body[all_themes..].contains("L’agence ouvre un autre thème"), "the themes as a whole, last");
+    // An entry about the theme she follows is told by that theme's section alone.
+    assert_eq!(digest.text_body.matches("L’agence rouvre le thème du projet.").count(), 1);
+    assert!(!digest.text_body[all_themes..].contains("rouvre"));
     assert!(
         digest.text_body.contains("Séminaire : le programme") && digest.text_body.contains("Atelier des référents")
     );
@@ -301,6 +310,16 @@ async fn anyone_follows_a_public_theme_once_their_address_is_confirmed(app: Test
         assert_eq!(encommun::storage::subscriptions::purge_unconfirmed(conn, noon(1)).unwrap(), 1);
     });
     assert_eq!(addresses(&app), 0);
+    // Past ten requests an hour from one connection, the form asks to wait: nobody's mailbox gets flooded.
+    for n in 0..7 {
+        let email = format!("personne{n}@exemple.fr");
+        visitor.submit(&follow, &follow, &[("email", &email)]).await.assert_status(303);
+    }
+    visitor
+        .submit(&follow, &follow, &[("email", "encore@exemple.fr")])
+        .await
+        .assert_status(429)
+        .assert_contains("réessayez dans une heure");
 }
 
 /// Two instances prepare the same period's digests at the same moment, for a thousand subscribers: a thousand

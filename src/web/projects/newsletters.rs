@@ -9,8 +9,8 @@ use serde::Deserialize;
 use super::{project_and_access, project_path, Access};
 use crate::domain::markdown::Markdown;
 use crate::domain::newsletter::{Audience, NewNewsletter, Rubric};
-use crate::mail::links::Signed;
 use crate::mail::messages::{newsletter, NewsletterMail};
+use crate::mail::newsletters::{send_newsletter, LetterLinks, Sending};
 use crate::mail::queue;
 use crate::storage;
 use crate::storage::newsletters::{self, Newsletter};
@@ -348,8 +348,7 @@ pub async fn test_send(
     Ok(see_other(&letter_path(project_id, id)))
 }
 
-/// Sends the newsletter to its audience: marked sent and every message queued in one transaction, so that it
-/// goes once however many people press the button, and to everyone or no one.
+/// Sends the newsletter to its audience (`mail::newsletters`): once, to everyone or to no one.
 pub async fn send(
     ctx: PageCtx,
     state: web::Data<AppState>,
@@ -360,41 +359,26 @@ pub async fn send(
     let user_id = ctx.require_user()?.id;
     let (base_url, key) = (state.config.base_url.clone(), state.link_key.clone());
     let archive = state.link(&letter_path(project_id, id));
-    let sent = state
+    let sending = state
         .db(move |conn| {
+            let links = LetterLinks { base_url: &base_url, key: &key, archive_url: &archive };
             storage::write_transaction(conn, |conn| {
-                let content = letter.content();
-                let recipients = newsletters::recipients(conn, project_id, content.audience)?;
-                if recipients.is_empty() {
-                    return Err(AppError::BadRequest(
-                        "Personne ne recevrait cette lettre : choisissez d’autres destinataires.".into(),
-                    ));
-                }
-                if !newsletters::mark_sent(conn, &letter, user_id, recipients.len(), &project.title)? {
-                    return Ok(None);
-                }
-                for recipient in &recipients {
-                    let preferences = format!("{base_url}{}", Signed::Preferences(recipient.subscriber_id).path(&key));
-                    let unsubscribe = format!("{base_url}{}", Signed::Unsubscribe(recipient.subscriber_id).path(&key));
-                    let mail = newsletter(
-                        &recipient.email,
-                        &NewsletterMail {
-                            project_title: &project.title,
-                            letter: &content,
-                            archive_url: &archive,
-                            links: Some((&preferences, &unsubscribe)),
-                            test: false,
-                        },
-                    );
-                    let key = format!("newsletter:{id}:s{}", recipient.subscriber_id);
-                    queue(conn, &key, "newsletter", &mail, Some(&unsubscribe))?;
-                }
-                Ok(Some(recipients.len()))
+                Ok::<_, AppError>(send_newsletter(conn, &letter, &project.title, user_id, &links)?)
             })
         })
         .await?;
-    let Some(count) = sent else {
-        return Err(AppError::Gone("Cette lettre est déjà partie : elle n’a pas été envoyée une seconde fois.".into()));
+    let count = match sending {
+        Sending::Sent(count) => count,
+        Sending::AlreadySent => {
+            return Err(AppError::Gone(
+                "Cette lettre est déjà partie : elle n’a pas été envoyée une seconde fois.".into(),
+            ))
+        }
+        Sending::Nobody => {
+            return Err(AppError::BadRequest(
+                "Personne ne recevrait cette lettre : choisissez d’autres destinataires.".into(),
+            ))
+        }
     };
     ctx.set_flash(&format!(
         "Lettre envoyée à {count} personne{} : elle part dans les minutes qui viennent, et rejoint les archives.",
