@@ -7,7 +7,7 @@
 //! follow is told by the most precise one). Nothing is queued when nothing happened.
 //! Events announced travel as an iCalendar attachment.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDateTime, TimeDelta};
 
@@ -23,6 +23,8 @@ use crate::storage::subscriptions::{
     Subscription, Target,
 };
 use crate::storage::{write_transaction, DbConnection, QueryResult};
+
+const SUBSCRIBERS_PER_TRANSACTION: usize = 100;
 
 /// Entries younger than this are left for the next digest: their transaction may not be visible to all yet.
 const SETTLING: TimeDelta = TimeDelta::minutes(2);
@@ -63,19 +65,43 @@ pub fn queue_due_digests(conn: &mut DbConnection, now: NaiveDateTime, links: &Li
             .filter(|id| seen.insert(*id))
             .collect()
     };
+    let mut titles = Titles::default();
     let mut queued = 0;
-    for subscriber_id in candidates {
-        queued += write_transaction(conn, |conn| queue_for_subscriber(conn, subscriber_id, now, horizon, links))?;
+    // A hundred subscribers a transaction: locks taken in the same (ascending) order by every instance, and one
+    // commit for many digests.
+    for chunk in candidates.chunks(SUBSCRIBERS_PER_TRANSACTION) {
+        queued += write_transaction(conn, |conn| {
+            chunk.iter().try_fold(0, |queued, subscriber_id| {
+                Ok::<_, diesel::result::Error>(
+                    queued + queue_for_subscriber(conn, *subscriber_id, (now, horizon), links, &mut titles)?,
+                )
+            })
+        })?;
     }
     Ok(queued)
+}
+
+/// The titles of what is followed, read once per round (thousands of digests share a few projects and themes).
+#[derive(Default)]
+struct Titles(HashMap<Target, String>);
+
+impl Titles {
+    fn of(&mut self, conn: &mut DbConnection, target: Target) -> QueryResult<String> {
+        if let Some(title) = self.0.get(&target) {
+            return Ok(title.clone());
+        }
+        let title = target_title(conn, target)?;
+        self.0.insert(target, title.clone());
+        Ok(title)
+    }
 }
 
 fn queue_for_subscriber(
     conn: &mut DbConnection,
     subscriber_id: i64,
-    now: NaiveDateTime,
-    horizon: i64,
+    (now, horizon): (NaiveDateTime, i64),
     links: &Links,
+    titles: &mut Titles,
 ) -> QueryResult<usize> {
     let Some((subscriber, subscriptions)) = lock_subscriber(conn, subscriber_id, now)? else { return Ok(0) };
     let followed = Followed::of(&subscriptions);
@@ -92,7 +118,8 @@ fn queue_for_subscriber(
         (immediate, format!("digest:s{subscriber_id}:i{horizon}")),
     ] {
         if !group.is_empty() {
-            queued += usize::from(queue_group(conn, (&subscriber, &followed), &group, &key, horizon, links)?);
+            let group = Group { subscriptions: &group, key: &key, horizon };
+            queued += usize::from(queue_group(conn, (&subscriber, &followed), &group, links, titles)?);
         }
     }
     Ok(queued)
@@ -124,15 +151,21 @@ impl Followed {
     }
 }
 
+/// Subscriptions told in one message: under its key, up to the round's horizon.
+struct Group<'a> {
+    subscriptions: &'a [(Subscription, String)],
+    key: &'a str,
+    horizon: i64,
+}
+
 /// One message for these subscriptions of one subscriber, under `key`. When a message with that key went already
 /// (a subscription switched to daily after today's digest), the news wait for the next one.
 fn queue_group(
     conn: &mut DbConnection,
     (subscriber, followed): (&Subscriber, &Followed),
-    group: &[(Subscription, String)],
-    key: &str,
-    horizon: i64,
+    &Group { subscriptions: group, key, horizon }: &Group,
     links: &Links,
+    titles: &mut Titles,
 ) -> QueryResult<bool> {
     let mut sections = Vec::new();
     let mut event_ids = Vec::new();
@@ -150,7 +183,7 @@ fn queue_group(
         }
         event_ids.extend(news.iter().filter_map(|a| a.event_id));
         sections.push(Section {
-            title: target_title(conn, target)?,
+            title: titles.of(conn, target)?,
             url: format!("{}{}", links.base_url, target.path()),
             items: news.into_iter().map(|a| Item { kind: a.kind, summary: a.summary, at: a.at }).collect(),
         });

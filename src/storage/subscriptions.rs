@@ -42,7 +42,7 @@ impl Subscription {
 }
 
 /// What a subscription follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Target {
     Project(i64),
     Theme(i64),
