@@ -21,13 +21,13 @@ use encommun::storage::DbConnection;
 
 use crate::helpers::{with_conn, TestApp, SESSION_KEY};
 use crate::on_both_backends;
-use crate::outbox::{headers, SmtpSink};
+use crate::outbox::{drain, headers, SmtpSink};
 use crate::questionnaires::{logged_in, ADMIN, REFERENT};
 
 on_both_backends!(
     a_member_gets_one_digest_a_day_for_all_she_follows_with_its_events_and_unsubscribes_in_one_click,
     anyone_follows_a_public_theme_once_their_address_is_confirmed,
-    two_instances_preparing_the_digests_of_a_thousand_subscribers_at_once_queue_one_each,
+    a_thousand_subscribers_get_one_digest_each_from_two_instances_and_a_dying_worker,
 );
 
 fn link_key() -> Vec<u8> {
@@ -323,8 +323,9 @@ async fn anyone_follows_a_public_theme_once_their_address_is_confirmed(app: Test
 }
 
 /// Two instances prepare the same period's digests at the same moment, for a thousand subscribers: a thousand
-/// digests (and the demo referent's), not one more.
-async fn two_instances_preparing_the_digests_of_a_thousand_subscribers_at_once_queue_one_each(app: TestApp) {
+/// digests (and the demo referent's), not one more; then two workers send them while a third dies holding some:
+/// each subscriber receives exactly one.
+async fn a_thousand_subscribers_get_one_digest_each_from_two_instances_and_a_dying_worker(app: TestApp) {
     use encommun::domain::account::Function;
     use encommun::storage::collectivities::upsert_membership;
     use encommun::storage::users::{insert_user, NewUser};
@@ -377,4 +378,18 @@ async fn two_instances_preparing_the_digests_of_a_thousand_subscribers_at_once_q
         outbox_messages::table.filter(outbox_messages::kind.eq("digest")).count().get_result::<i64>(conn).unwrap()
     });
     assert_eq!(digests, 1001);
+
+    // Then two workers send them while a third dies holding fifty: each subscriber receives one digest.
+    let Some(smtp) = SmtpSink::start() else { return };
+    let dead = with_conn(&app, |conn| {
+        encommun::storage::outbox::claim(conn, "instance-morte", 50, TimeDelta::seconds(1)).unwrap()
+    });
+    assert_eq!(dead.len(), 50);
+    let (first, second) =
+        (OutboxWorker::new(app.pool.clone(), smtp.mailer()), OutboxWorker::new(app.pool.clone(), smtp.mailer()));
+    let (a, b) = tokio::join!(drain(&app, first), drain(&app, second));
+    assert_eq!(a + b, 1001, "every digest sent once between the two ({a} + {b})");
+    let received = smtp.received();
+    let recipients: std::collections::BTreeSet<String> = received.iter().map(|m| headers(m)["to"].clone()).collect();
+    assert_eq!((received.len(), recipients.len()), (1001, 1001), "one digest per subscriber, none twice");
 }

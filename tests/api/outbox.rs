@@ -124,6 +124,27 @@ fn message<'a>(key: &'a str, to: &'a str, unsubscribe: Option<&'a str>) -> NewOu
     }
 }
 
+/// Runs a worker until nothing is left unsent (a minute at most); returns how many it sent.
+pub async fn drain(app: &TestApp, worker: OutboxWorker) -> usize {
+    let (mut sent, started) = (0, std::time::Instant::now());
+    loop {
+        let n = worker.run_once().await.unwrap();
+        sent += n;
+        if n == 0 {
+            let unsent: i64 = counts_by_state(&mut app.pool.get().unwrap())
+                .unwrap()
+                .into_iter()
+                .filter(|(state, _)| state != "sent")
+                .map(|(_, n)| n)
+                .sum();
+            if unsent == 0 || started.elapsed() > Duration::from_secs(60) {
+                return sent;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
 fn worker(app: &TestApp, mailer: Mailer) -> OutboxWorker {
     OutboxWorker::new(app.pool.clone(), mailer)
 }
@@ -220,30 +241,7 @@ async fn two_workers_deliver_a_thousand_messages_exactly_once_even_when_one_dies
     let (mut first, mut second) = (worker(&app, smtp.mailer()), worker(&app, smtp.mailer()));
     first.batch = 40;
     second.batch = 40;
-    let pool = app.pool.clone();
-    let drain = |worker: OutboxWorker| {
-        let pool = pool.clone();
-        async move {
-            let (mut sent, started) = (0, std::time::Instant::now());
-            loop {
-                let n = worker.run_once().await.unwrap();
-                sent += n;
-                if n == 0 {
-                    let unsent: i64 = counts_by_state(&mut pool.get().unwrap())
-                        .unwrap()
-                        .into_iter()
-                        .filter(|(state, _)| state != "sent")
-                        .map(|(_, n)| n)
-                        .sum();
-                    if unsent == 0 || started.elapsed() > Duration::from_secs(60) {
-                        return sent;
-                    }
-                    actix_web::rt::time::sleep(Duration::from_millis(200)).await;
-                }
-            }
-        }
-    };
-    let (a, b) = tokio::join!(drain(first.clone()), drain(second.clone()));
+    let (a, b) = tokio::join!(drain(&app, first.clone()), drain(&app, second.clone()));
     assert_eq!(a + b, 1000, "every message sent once between the two ({a} + {b})");
     assert!(a > 0 && b > 0, "both workers took part ({a} + {b})");
     // The dead worker's late acknowledgement changes nothing: its claim was taken over.
