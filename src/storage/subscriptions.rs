@@ -168,6 +168,22 @@ pub fn subscribe_user(conn: &mut DbConnection, user_id: i64, target: Target) -> 
     add_subscription(conn, subscriber, target, true)
 }
 
+/// A user asks to follow: subscribed weekly, or a subscription they had turned off turned back on (weekly).
+pub fn follow_with_account(conn: &mut DbConnection, user_id: i64, target: Target) -> QueryResult<()> {
+    if !subscribe_user(conn, user_id, target)? {
+        let subscriber = subscriber_of_user(conn, user_id)?;
+        let ids: Vec<i64> = subscriptions_of_target(subscriber, target).select(subscriptions::id).load(conn)?;
+        diesel::update(
+            subscriptions::table
+                .filter(subscriptions::id.eq_any(ids))
+                .filter(subscriptions::frequency.eq(Frequency::Off.code())),
+        )
+        .set((subscriptions::frequency.eq(Frequency::Weekly.code()), subscriptions::updated_at.eq(now())))
+        .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Subscribes every member of a collectivity that has just enrolled in a project. Call it in the enrolment's
 /// transaction.
 pub fn subscribe_collectivity_members(
@@ -217,9 +233,14 @@ pub enum Request {
 }
 
 /// Someone asks, with an e-mail address, to follow a public project or theme: a subscription waiting for the
-/// confirmation the address will receive (double opt-in).
+/// confirmation the address will receive (double opt-in), on the account of that address if there is one.
 pub fn request_subscription(conn: &mut DbConnection, email: &str, target: Target) -> QueryResult<Request> {
-    let subscriber = subscriber_of(conn, Identity::Email(email))?;
+    // An address that is an account's joins that account's subscriptions (one digest for the person).
+    let account: Option<i64> = users::table.filter(users::email.eq(email)).select(users::id).first(conn).optional()?;
+    let subscriber = match account {
+        Some(user_id) => subscriber_of(conn, Identity::User(user_id))?,
+        None => subscriber_of(conn, Identity::Email(email))?,
+    };
     add_subscription(conn, subscriber, target, false)?;
     let (id, confirmed): (i64, Option<NaiveDateTime>) = subscriptions_of_target(subscriber, target)
         .select((subscriptions::id, subscriptions::confirmed_at))

@@ -22,9 +22,9 @@ use crate::mail::messages::subscription_confirmation;
 use crate::mail::queue;
 use crate::storage::outbox::find_by_key;
 use crate::storage::subscriptions::{
-    confirm, find_subscriber, find_subscription, public_title, request_subscription, set_frequency, stop_all,
-    subscribe_user, subscriber_of_user, subscriptions_of_subscriber, subscriptions_of_user, target_title, Request,
-    Subscriber, Subscription, Target,
+    confirm, find_subscriber, find_subscription, follow_with_account, public_title, request_subscription,
+    set_frequency, stop_all, subscriber_of_user, subscriptions_of_subscriber, subscriptions_of_user, target_title,
+    Request, Subscriber, Subscription, Target,
 };
 use crate::storage::{now, write_transaction};
 
@@ -350,7 +350,9 @@ async fn follow(
     if let Some(user) = &ctx.user {
         let user_id = user.id;
         state
-            .db(move |conn| write_transaction(conn, |conn| Ok::<_, AppError>(subscribe_user(conn, user_id, target)?)))
+            .db(move |conn| {
+                write_transaction(conn, |conn| Ok::<_, AppError>(follow_with_account(conn, user_id, target)?))
+            })
             .await?;
         ctx.set_flash(&format!("Vous suivez « {title} » par courriel : choisissez ici la fréquence."));
         return Ok(see_other(PATH));

@@ -1,0 +1,1 @@
+-- AUTOINCREMENT is kept: harmless, and ids must never come back.
