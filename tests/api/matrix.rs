@@ -953,7 +953,7 @@ const CASES: &[Case] = &[
         method: "POST",
         pattern: "/projets/{id}/lettres/{letter}/envoi",
         path: "/projets/{project}/lettres/{letter_to_send}/envoi",
-        form: &[],
+        form: &[("confirm", "oui")],
         expect: [L, L, F, F, F, A, G],
     },
     Case {

@@ -98,7 +98,13 @@ async fn the_agency_writes_tests_and_sends_a_newsletter_once_to_the_audience_it_
     visitor.get(&letter).await.assert_status(404);
     visitor.get(&letters).await.assert_status(200).assert_lacks("Lettre n° 1");
     let referent = logged_in(&app, REFERENT).await;
-    referent.submit(&letters, &format!("{letter}/envoi"), &[]).await.assert_status(403);
+    referent.submit(&letters, &format!("{letter}/envoi"), &[("confirm", "oui")]).await.assert_status(403);
+    // Sending asks to tick the confirmation.
+    admin
+        .submit(&letter, &format!("{letter}/envoi"), &[])
+        .await
+        .assert_status(400)
+        .assert_contains("Cochez la case qui confirme l’envoi");
 
     // A test to oneself, once per version of the draft.
     let test = format!("{letter}/essai");
@@ -125,7 +131,8 @@ async fn the_agency_writes_tests_and_sends_a_newsletter_once_to_the_audience_it_
     let second = logged_in(&app, ADMIN).await;
     let send = format!("{letter}/envoi");
     let (token_1, token_2) = (admin.get(&letter).await.csrf_token(), second.get(&letter).await.csrf_token());
-    let (fields_1, fields_2) = ([("csrf_token", token_1.as_str())], [("csrf_token", token_2.as_str())]);
+    let fields_1 = [("csrf_token", token_1.as_str()), ("confirm", "oui")];
+    let fields_2 = [("csrf_token", token_2.as_str()), ("confirm", "oui")];
     let (r1, r2) = tokio::join!(admin.post(&send, &fields_1), second.post(&send, &fields_2));
     let mut statuses = [r1.status, r2.status];
     statuses.sort();

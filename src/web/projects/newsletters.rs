@@ -228,7 +228,12 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64
         html! {
             p class="breadcrumb" { a href=(project_path(project.id)) { (project.title) } " › " a href=(letters_path(project.id)) { "Lettres" } }
             @match letter.sent_at {
-                Some(at) => { p class="meta" { "Lettre parue le " (date_fr(at)) } }
+                Some(at) => {
+                    p class="meta" {
+                        "Lettre parue le " (date_fr(at))
+                        @if access.leads() { " · envoyée à " (recipients) " personne" @if recipients > 1 { "s" } }
+                    }
+                }
                 None => {
                     div class="notice" {
                         p { strong { "Brouillon" } " — aperçu de la lettre telle qu’elle partira, à " (audience.describe()) " : " strong { (recipients) " personne" @if recipients > 1 { "s" } } " aujourd’hui." }
@@ -237,8 +242,12 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64
                             (csrf_field(&ctx))
                             button class="button secondary" type="submit" { "M’envoyer un essai" }
                         }
-                        form method="post" action={ (path) "/envoi" } {
+                        form class="form" method="post" action={ (path) "/envoi" } {
                             (csrf_field(&ctx))
+                            div class="choice" {
+                                input type="checkbox" name="confirm" id="confirm" value="oui" required;
+                                label for="confirm" { "Je l’ai relue : elle partira une seule fois et ne pourra plus être modifiée." }
+                            }
                             button class="button" type="submit" disabled[recipients == 0] { "Envoyer à " (recipients) " personne" @if recipients > 1 { "s" } }
                         }
                     }
@@ -349,12 +358,22 @@ pub async fn test_send(
 }
 
 /// Sends the newsletter to its audience (`mail::newsletters`): once, to everyone or to no one.
+#[derive(Deserialize)]
+pub struct SendForm {
+    #[serde(default)]
+    confirm: String,
+}
+
 pub async fn send(
     ctx: PageCtx,
     state: web::Data<AppState>,
     path: web::Path<(i64, i64)>,
+    form: web::Form<SendForm>,
 ) -> Result<HttpResponse, AppError> {
     let (project_id, id) = path.into_inner();
+    if form.confirm != "oui" {
+        return Err(AppError::BadRequest("Cochez la case qui confirme l’envoi : la lettre n’est pas partie.".into()));
+    }
     let (project, letter) = editable(&state, &ctx, project_id, id).await?;
     let user_id = ctx.require_user()?.id;
     let (base_url, key) = (state.config.base_url.clone(), state.link_key.clone());
