@@ -1,7 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::users;
+use super::schema::{subscribers, users};
 use super::{now, DbConnection};
 
 #[derive(Debug, Clone, Queryable)]
@@ -32,8 +32,14 @@ impl<'a> NewUser<'a> {
     }
 }
 
+/// Creates an account. Whatever its address followed by e-mail before becomes the account's (one person, one
+/// digest). Call it inside `storage::write_transaction`.
 pub fn insert_user(conn: &mut DbConnection, user: &NewUser) -> QueryResult<i64> {
-    diesel::insert_into(users::table).values(user).returning(users::id).get_result(conn)
+    let id = diesel::insert_into(users::table).values(user).returning(users::id).get_result(conn)?;
+    diesel::update(subscribers::table.filter(subscribers::email.eq(user.email)))
+        .set((subscribers::user_id.eq(Some(id)), subscribers::email.eq(None::<String>)))
+        .execute(conn)?;
+    Ok(id)
 }
 
 pub fn find_user(conn: &mut DbConnection, id: i64) -> QueryResult<Option<User>> {

@@ -15,8 +15,8 @@ use encommun::storage::outbox::OutboxMessage;
 use encommun::storage::posts::insert_post;
 use encommun::storage::projects::list_projects;
 use encommun::storage::schema::{outbox_messages, subscribers, subscriptions};
-use encommun::storage::subscriptions::subscriptions_of_user;
-use encommun::storage::users::find_user_by_email;
+use encommun::storage::subscriptions::{confirm, request_subscription, subscriptions_of_user, Request, Target};
+use encommun::storage::users::{find_user_by_email, insert_user, NewUser};
 use encommun::storage::DbConnection;
 
 use crate::helpers::{with_conn, TestApp, SESSION_KEY};
@@ -320,8 +320,25 @@ async fn anyone_follows_a_public_theme_once_their_address_is_confirmed(app: Test
     visitor.submit(&follow, &follow, &[("email", REFERENT)]).await.assert_status(303);
     assert_eq!(addresses(&app), 0);
     assert_eq!(queued(&app, "confirmation").last().unwrap().recipient, REFERENT);
+    // An address that creates an account later brings what it follows to that account.
+    visitor.submit(&follow, &follow, &[("email", "eve@exemple.fr")]).await.assert_status(303);
+    let eve = with_conn(&app, |conn| {
+        let Request::Pending(subscription) =
+            request_subscription(conn, "eve@exemple.fr", Target::Theme(theme)).unwrap()
+        else {
+            panic!("waiting for its confirmation")
+        };
+        assert!(confirm(conn, subscription).unwrap());
+        encommun::storage::write_transaction(conn, |conn| {
+            insert_user(conn, &NewUser::new("eve@exemple.fr", "Ève", "-"))
+        })
+        .unwrap()
+    });
+    assert_eq!(addresses(&app), 0);
+    let followed = with_conn(&app, |conn| subscriptions_of_user(conn, eve).unwrap());
+    assert_eq!((followed.len(), followed[0].0.theme_id), (1, Some(theme)));
     // Past ten requests an hour from one connection, the form asks to wait: nobody's mailbox gets flooded.
-    for n in 0..6 {
+    for n in 0..5 {
         let email = format!("personne{n}@exemple.fr");
         visitor.submit(&follow, &follow, &[("email", &email)]).await.assert_status(303);
     }
@@ -338,7 +355,6 @@ async fn anyone_follows_a_public_theme_once_their_address_is_confirmed(app: Test
 async fn a_thousand_subscribers_get_one_digest_each_from_two_instances_and_a_dying_worker(app: TestApp) {
     use encommun::domain::account::Function;
     use encommun::storage::collectivities::upsert_membership;
-    use encommun::storage::users::{insert_user, NewUser};
     use std::sync::{Arc, Barrier};
     app.load_demo();
     let (project, collectivity, admin) = with_conn(&app, |conn| {
