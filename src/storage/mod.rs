@@ -181,6 +181,20 @@ type MultiTransactionManager = <DbConnection as Connection>::TransactionManager;
 /// the busy timeout.
 static SQLITE_WRITERS: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// Runs an insert in a savepoint (on PostgreSQL a refused statement would otherwise abort the caller's
+/// transaction); false when a unique constraint refused it — it was there already, or another request got there
+/// first.
+pub fn insert_once(
+    conn: &mut DbConnection,
+    insert: impl FnOnce(&mut DbConnection) -> QueryResult<usize>,
+) -> QueryResult<bool> {
+    match conn.transaction(insert) {
+        Ok(_) => Ok(true),
+        Err(DbError::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 /// Runs `f` in a transaction that takes the write lock at its start.
 ///
 /// On SQLite a plain `BEGIN` is deferred: two transactions that read and then write can deadlock, and SQLite answers

@@ -12,7 +12,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
 use super::schema::outbox_messages;
-use super::{now, write_transaction, DbConnection, DbError};
+use super::{insert_once, now, write_transaction, DbConnection, DbError};
 
 #[derive(Debug, Clone, Queryable)]
 pub struct OutboxMessage {
@@ -52,8 +52,7 @@ pub struct NewOutboxMessage<'a> {
 /// Queues a message; false when a message with its key was queued before (nothing is written).
 pub fn enqueue(conn: &mut DbConnection, message: &NewOutboxMessage) -> QueryResult<bool> {
     let at = now();
-    // In a savepoint: on PostgreSQL a refused INSERT would otherwise abort the caller's transaction.
-    let inserted = conn.transaction(|conn| {
+    insert_once(conn, |conn| {
         diesel::insert_into(outbox_messages::table)
             .values((
                 outbox_messages::idempotency_key.eq(message.idempotency_key),
@@ -69,12 +68,7 @@ pub fn enqueue(conn: &mut DbConnection, message: &NewOutboxMessage) -> QueryResu
                 outbox_messages::created_at.eq(at),
             ))
             .execute(conn)
-    });
-    match inserted {
-        Ok(_) => Ok(true),
-        Err(DbError::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
-        Err(e) => Err(e),
-    }
+    })
 }
 
 type Claimed<'a> = (

@@ -4,11 +4,10 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DbError};
 
 use super::activity::Activity;
 use super::schema::{activity_log, enrolments, memberships, projects, subscribers, subscriptions, themes, users};
-use super::{now, DbConnection};
+use super::{insert_once, now, DbConnection, DbError};
 use crate::domain::digest::Frequency;
 use crate::domain::project::EnrolmentStatus;
 
@@ -83,18 +82,6 @@ pub struct Subscriber {
     pub email: Option<String>,
     pub digests_prepared_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
-}
-
-/// Runs an insert in a savepoint; false when a unique constraint refused it (another request got there first).
-fn insert_once(
-    conn: &mut DbConnection,
-    insert: impl FnOnce(&mut DbConnection) -> QueryResult<usize>,
-) -> QueryResult<bool> {
-    match conn.transaction(insert) {
-        Ok(_) => Ok(true),
-        Err(DbError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
-        Err(e) => Err(e),
-    }
 }
 
 /// Who a subscriber is: an account, or an address without one.
@@ -307,15 +294,13 @@ pub fn recipient(conn: &mut DbConnection, subscriber: &Subscriber) -> QueryResul
     }
 }
 
-/// The title of what a subscription follows: the project's, or « Thème : … ».
+/// The title of what a subscription follows (subscriptions follow only what is public).
 pub fn target_title(conn: &mut DbConnection, target: Target) -> QueryResult<String> {
-    match target {
-        Target::Project(id) => projects::table.find(id).select(projects::title).first(conn),
-        Target::Theme(id) => {
-            Ok(format!("Thème : {}", themes::table.find(id).select(themes::title).first::<String>(conn)?))
-        }
-        Target::AllThemes => Ok(ALL_THEMES.into()),
-    }
+    public_title(conn, target)?.ok_or(DbError::NotFound)
+}
+
+fn theme_title(title: &str) -> String {
+    format!("Thème : {title}")
 }
 
 /// The title of what anyone may follow: a project, or a theme once published (a proposal waiting for the
@@ -329,7 +314,7 @@ pub fn public_title(conn: &mut DbConnection, target: Target) -> QueryResult<Opti
             .select(themes::title)
             .first::<String>(conn)
             .optional()?
-            .map(|title| format!("Thème : {title}"))),
+            .map(|title| theme_title(&title))),
         Target::AllThemes => Ok(Some(ALL_THEMES.into())),
     }
 }
@@ -361,7 +346,7 @@ pub fn subscriptions_of_subscriber(
     Ok(rows
         .into_iter()
         .map(|(s, project, theme)| {
-            let title = project.or_else(|| theme.map(|t| format!("Thème : {t}"))).unwrap_or_else(|| ALL_THEMES.into());
+            let title = project.or_else(|| theme.map(|t| theme_title(&t))).unwrap_or_else(|| ALL_THEMES.into());
             (s, title)
         })
         .collect())
@@ -408,13 +393,17 @@ pub fn stop_all(conn: &mut DbConnection, subscriber: &Subscriber) -> QueryResult
     Ok(())
 }
 
-/// Every confirmed subscription that may send, by subscriber.
-pub fn active_subscriptions(conn: &mut DbConnection) -> QueryResult<Vec<Subscription>> {
+/// The subscriptions that may send: confirmed, not off.
+fn sending() -> subscriptions::BoxedQuery<'static, super::MultiBackend> {
     subscriptions::table
         .filter(subscriptions::frequency.ne(Frequency::Off.code()))
         .filter(subscriptions::confirmed_at.is_not_null())
-        .order((subscriptions::subscriber_id.asc(), subscriptions::id.asc()))
-        .load(conn)
+        .into_boxed()
+}
+
+/// Every subscription that may send, by subscriber.
+pub fn active_subscriptions(conn: &mut DbConnection) -> QueryResult<Vec<Subscription>> {
+    sending().order((subscriptions::subscriber_id.asc(), subscriptions::id.asc())).load(conn)
 }
 
 /// Takes a subscriber for the rest of the transaction (a row lock on PostgreSQL, the write lock on SQLite) and
@@ -430,12 +419,7 @@ pub fn lock_subscriber(
         return Ok(None);
     }
     let subscriber = subscribers::table.find(id).first(conn)?;
-    let subscriptions = subscriptions::table
-        .filter(subscriptions::subscriber_id.eq(id))
-        .filter(subscriptions::frequency.ne(Frequency::Off.code()))
-        .filter(subscriptions::confirmed_at.is_not_null())
-        .order(display_order())
-        .load(conn)?;
+    let subscriptions = sending().filter(subscriptions::subscriber_id.eq(id)).order(display_order()).load(conn)?;
     Ok(Some((subscriber, subscriptions)))
 }
 
