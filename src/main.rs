@@ -44,7 +44,8 @@ enum Command {
     /// Applique les migrations de la base de données puis s’arrête.
     #[command(help_template = HELP)]
     Migrate,
-    /// Charge les données de démonstration (SQLite dans le dossier de données) et sert la plateforme.
+    /// Charge les données de démonstration dans la base configurée (SQLite du dossier de données par défaut) et sert
+    /// la plateforme.
     #[command(help_template = HELP)]
     Demo,
     /// Crée un compte administrateur de l’agence (mot de passe : ENCOMMUN_ADMIN_PASSWORD, sinon demandé).

@@ -198,6 +198,84 @@ impl EnrolmentStatus {
     }
 }
 
+/// Where a collectivity stands in a project. The waiting list is for participant seats; an observer that asks for
+/// one keeps observing while it waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    NotEnrolled,
+    Observer,
+    Participant,
+    Waiting { observing: bool },
+}
+
+impl Standing {
+    pub fn of(role: EnrolmentRole, status: EnrolmentStatus, observes_while_waiting: bool) -> Standing {
+        match (status, role) {
+            (EnrolmentStatus::Withdrawn, _) => Standing::NotEnrolled,
+            (EnrolmentStatus::Waitlisted, _) => Standing::Waiting { observing: observes_while_waiting },
+            (EnrolmentStatus::Active, EnrolmentRole::Observer) => Standing::Observer,
+            (EnrolmentStatus::Active, EnrolmentRole::Participant) => Standing::Participant,
+        }
+    }
+
+    /// Observers follow the project, whether or not they wait for a seat.
+    pub fn observes(self) -> bool {
+        matches!(self, Standing::Observer | Standing::Waiting { observing: true })
+    }
+}
+
+/// What a referent meant by leaving: the request carries it, so that a page loaded before the collectivity's
+/// standing changed (promoted from the waiting list meanwhile) cannot undo what the referent did not see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Withdrawal {
+    LeaveWaitingList,
+    GiveUpSeat,
+    StopObserving,
+}
+
+/// What a withdrawal does given where the collectivity stands now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WithdrawalDecision {
+    /// Write it: the collectivity then stands there.
+    Proceed(Standing),
+    /// The effect already holds (a double click, two tabs): nothing to write.
+    AlreadyDone,
+    /// The standing changed since the page was loaded: nothing is written, the page says what happened.
+    Changed(Standing),
+}
+
+impl Withdrawal {
+    pub fn code(self) -> &'static str {
+        match self {
+            Withdrawal::LeaveWaitingList => "leave_waiting_list",
+            Withdrawal::GiveUpSeat => "give_up_seat",
+            Withdrawal::StopObserving => "stop_observing",
+        }
+    }
+
+    pub fn parse(code: &str) -> Result<Self, String> {
+        [Withdrawal::LeaveWaitingList, Withdrawal::GiveUpSeat, Withdrawal::StopObserving]
+            .into_iter()
+            .find(|w| w.code() == code)
+            .ok_or_else(|| "Dites ce que votre collectivité quitte : la liste d’attente, sa place ou le suivi.".into())
+    }
+
+    /// The one place that says, for each intent, which standing it applies to and what it leaves behind.
+    pub fn decide(self, now: Standing) -> WithdrawalDecision {
+        use Standing::*;
+        use WithdrawalDecision::*;
+        match (self, now) {
+            (Withdrawal::LeaveWaitingList, Waiting { observing: true }) => Proceed(Observer),
+            (Withdrawal::LeaveWaitingList, Waiting { observing: false }) => Proceed(NotEnrolled),
+            (Withdrawal::LeaveWaitingList, NotEnrolled | Observer) => AlreadyDone,
+            (Withdrawal::GiveUpSeat, Participant) => Proceed(NotEnrolled),
+            (Withdrawal::StopObserving, Observer) => Proceed(NotEnrolled),
+            (Withdrawal::GiveUpSeat | Withdrawal::StopObserving, NotEnrolled) => AlreadyDone,
+            (_, now) => Changed(now),
+        }
+    }
+}
+
 /// A request to enrol, validated: a participant must have accepted the charter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EnrolmentRequest {
@@ -544,6 +622,27 @@ mod tests {
         assert!(!Phase::Diagnostic.accepts_enrolment(EnrolmentRole::Participant));
         assert!(Phase::Diagnostic.accepts_enrolment(EnrolmentRole::Observer));
         assert!(!Phase::Closed.accepts_enrolment(EnrolmentRole::Observer));
+    }
+
+    #[test]
+    fn a_withdrawal_applies_only_to_the_standing_it_was_meant_for() {
+        use Standing::*;
+        use WithdrawalDecision::*;
+        let waiting_observer = Waiting { observing: true };
+        assert_eq!(Withdrawal::LeaveWaitingList.decide(waiting_observer), Proceed(Observer), "stays an observer");
+        assert_eq!(Withdrawal::LeaveWaitingList.decide(Waiting { observing: false }), Proceed(NotEnrolled));
+        assert_eq!(Withdrawal::LeaveWaitingList.decide(Participant), Changed(Participant), "promoted meanwhile");
+        assert_eq!(Withdrawal::LeaveWaitingList.decide(NotEnrolled), AlreadyDone);
+        assert_eq!(Withdrawal::GiveUpSeat.decide(Participant), Proceed(NotEnrolled));
+        assert_eq!(Withdrawal::GiveUpSeat.decide(NotEnrolled), AlreadyDone, "a double click");
+        assert_eq!(Withdrawal::GiveUpSeat.decide(waiting_observer), Changed(waiting_observer));
+        assert_eq!(Withdrawal::StopObserving.decide(Observer), Proceed(NotEnrolled));
+        assert_eq!(Withdrawal::StopObserving.decide(Participant), Changed(Participant));
+        assert_eq!(Withdrawal::parse("give_up_seat"), Ok(Withdrawal::GiveUpSeat));
+        assert!(Withdrawal::parse("").is_err());
+        assert!(Standing::of(EnrolmentRole::Participant, EnrolmentStatus::Waitlisted, true).observes());
+        assert!(!Standing::of(EnrolmentRole::Participant, EnrolmentStatus::Waitlisted, false).observes());
+        assert!(!Standing::of(EnrolmentRole::Observer, EnrolmentStatus::Withdrawn, false).observes());
     }
 
     fn project_input<'a>(min: &'a str, max: &'a str, start: &'a str, end: &'a str) -> ProjectInput<'a> {

@@ -61,6 +61,26 @@ pub fn invitation(to: &str, inviter: &str, role: &str, link: &str, valid_days: i
     Email { to: to.to_owned(), subject, text, html }
 }
 
+/// A freed seat went to the collectivity that waited for it: its referents hear of it at once.
+pub fn seat_obtained(to: &str, name: &str, collectivity: &str, project: &str, link: &str) -> Email {
+    let subject = format!("Une place de participante pour {collectivity} : {project}");
+    let text = format!(
+        "Bonjour {name},\n\nUne place de participante s’est libérée dans le projet « {project} » : {collectivity}, \
+         qui attendait en liste d’attente, la prend. Elle est désormais participante et sa charte est signée.\n\n\
+         Si elle ne souhaite plus participer, la page du projet permet de libérer cette place :\n\n{link}\n"
+    );
+    let html = html_page(
+        &subject,
+        html! {
+            p { "Bonjour " (name) "," }
+            p { "Une place de participante s’est libérée dans le projet « " (project) " » : " (collectivity) ", qui attendait en liste d’attente, la prend. Elle est désormais participante et sa charte est signée." }
+            p { a href=(link) { "Voir le projet" } }
+            p { "Si elle ne souhaite plus participer, la page du projet permet de libérer cette place. Adresse complète : " (link) }
+        },
+    );
+    Email { to: to.to_owned(), subject, text, html }
+}
+
 /// The double opt-in: someone asked, with this address, to follow `title`; nothing is sent until they confirm.
 pub fn subscription_confirmation(to: &str, title: &str, link: &str) -> Email {
     let subject = format!("Confirmez votre abonnement : {title}");

@@ -11,7 +11,7 @@ use super::schema::{enrolments, memberships, newsletters, subscribers, subscript
 use super::{now, DbConnection};
 use crate::domain::digest::Frequency;
 use crate::domain::newsletter::{Audience, NewNewsletter};
-use crate::domain::project::{EnrolmentRole, EnrolmentStatus};
+use crate::domain::project::{EnrolmentRole, EnrolmentStatus, Standing};
 
 #[derive(Debug, Clone, Queryable)]
 pub struct Newsletter {
@@ -157,19 +157,22 @@ struct Follower {
 /// The people a project's newsletter goes to: everyone following the project by e-mail (not off), sorted into
 /// members of its active participant collectivities, of its active observer collectivities, and the others.
 pub fn recipients(conn: &mut DbConnection, project_id: i64, audience: Audience) -> QueryResult<Vec<Recipient>> {
-    let members_of = |conn: &mut DbConnection, role: EnrolmentRole| -> QueryResult<HashSet<i64>> {
-        Ok(enrolments::table
-            .inner_join(memberships::table.on(memberships::collectivity_id.eq(enrolments::collectivity_id)))
-            .filter(enrolments::project_id.eq(project_id))
-            .filter(enrolments::role.eq(role.code()))
-            .filter(enrolments::status.eq(EnrolmentStatus::Active.code()))
-            .select(memberships::user_id)
-            .load::<i64>(conn)?
-            .into_iter()
-            .collect())
-    };
-    let participants = members_of(conn, EnrolmentRole::Participant)?;
-    let observers = members_of(conn, EnrolmentRole::Observer)?;
+    let mut participants = HashSet::new();
+    let mut observers = HashSet::new();
+    let members: Vec<(i64, String, String, bool)> = enrolments::table
+        .inner_join(memberships::table.on(memberships::collectivity_id.eq(enrolments::collectivity_id)))
+        .filter(enrolments::project_id.eq(project_id))
+        .select((memberships::user_id, enrolments::role, enrolments::status, enrolments::observes_while_waiting))
+        .load(conn)?;
+    for (user, role, status, observes_while_waiting) in members {
+        let (Ok(role), Some(status)) = (EnrolmentRole::parse(&role), EnrolmentStatus::parse(&status)) else { continue };
+        // An observer waiting for a seat goes on observing.
+        match Standing::of(role, status, observes_while_waiting) {
+            Standing::Participant => participants.insert(user),
+            standing if standing.observes() => observers.insert(user),
+            _ => false,
+        };
+    }
     let followers: Vec<Follower> = subscriptions::table
         .inner_join(subscribers::table.left_join(users::table))
         .filter(subscriptions::project_id.eq(project_id))

@@ -17,7 +17,9 @@ use super::schema::{
 };
 use super::territories::Territory;
 use super::{now, DbConnection, DbError};
-use crate::domain::project::{EnrolmentRole, EnrolmentStatus, NewProject, Phase, PhaseFacts};
+use crate::domain::project::{
+    EnrolmentRole, EnrolmentStatus, NewProject, Phase, PhaseFacts, Standing, Withdrawal, WithdrawalDecision,
+};
 use crate::domain::theme::ThemeStatus;
 
 #[derive(Debug, Clone, Queryable)]
@@ -68,6 +70,7 @@ pub struct Enrolment {
     pub enrolled_by: i64,
     pub requested_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub observes_while_waiting: bool,
 }
 
 impl Enrolment {
@@ -80,7 +83,11 @@ impl Enrolment {
     }
 
     pub fn is_active_participant(&self) -> bool {
-        self.role() == EnrolmentRole::Participant && self.status() == EnrolmentStatus::Active
+        self.standing() == Standing::Participant
+    }
+
+    pub fn standing(&self) -> Standing {
+        Standing::of(self.role(), self.status(), self.observes_while_waiting)
     }
 }
 
@@ -377,7 +384,7 @@ pub enum EnrolOutcome {
         rank: i64,
     },
     /// Already enrolled (or waiting) in that role or a wider one: nothing was written.
-    AlreadyEnrolled(EnrolmentRole, EnrolmentStatus),
+    AlreadyEnrolled(Standing),
     /// The project's phase no longer takes this kind of enrolment.
     PhaseClosed(Phase),
 }
@@ -401,10 +408,11 @@ pub fn enrol(
         return Ok(EnrolOutcome::PhaseClosed(project.phase()));
     }
     let existing = find_enrolment(conn, project_id, collectivity_id)?;
+    let was_observer = existing.as_ref().is_some_and(|e| e.standing() == Standing::Observer);
     if let Some(e) = &existing {
-        let upgrade = e.role() == EnrolmentRole::Observer && role == EnrolmentRole::Participant;
-        if e.status() != EnrolmentStatus::Withdrawn && !upgrade {
-            return Ok(EnrolOutcome::AlreadyEnrolled(e.role(), e.status()));
+        let upgrade = was_observer && role == EnrolmentRole::Participant;
+        if e.standing() != Standing::NotEnrolled && !upgrade {
+            return Ok(EnrolOutcome::AlreadyEnrolled(e.standing()));
         }
     }
     let status = match role {
@@ -422,6 +430,8 @@ pub fn enrol(
             }
         }
     };
+    // An observer waiting for a seat goes on observing until it gets one.
+    let observes_while_waiting = was_observer && status == EnrolmentStatus::Waitlisted;
     let at = now();
     let charter = (role == EnrolmentRole::Participant).then_some(at);
     match existing {
@@ -429,6 +439,7 @@ pub fn enrol(
             diesel::update(enrolments::table.find(e.id))
                 .set((
                     enrolments::role.eq(role.code()),
+                    enrolments::observes_while_waiting.eq(observes_while_waiting),
                     enrolments::status.eq(status.code()),
                     enrolments::charter_accepted_at.eq(charter),
                     enrolments::enrolled_by.eq(user_id),
@@ -448,6 +459,7 @@ pub fn enrol(
                     enrolments::enrolled_by.eq(user_id),
                     enrolments::requested_at.eq(at),
                     enrolments::updated_at.eq(at),
+                    enrolments::observes_while_waiting.eq(observes_while_waiting),
                 ))
                 .execute(conn)?;
         }
@@ -455,7 +467,11 @@ pub fn enrol(
     let (kind, summary) = match (role, status) {
         (EnrolmentRole::Participant, EnrolmentStatus::Waitlisted) => (
             "enrolment_waitlisted",
-            format!("{collectivity_name} demande à participer au projet « {} » : places complètes, elle est en liste d’attente.", project.title),
+            format!(
+                "{collectivity_name} demande à participer au projet « {} » : places complètes, elle est en liste d’attente{}.",
+                project.title,
+                if was_observer { " et reste observatrice" } else { "" }
+            ),
         ),
         (EnrolmentRole::Participant, _) => (
             "enrolled_participant",
@@ -503,21 +519,39 @@ fn waiting_list(conn: &mut DbConnection, project_id: i64) -> QueryResult<Vec<Enr
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum WithdrawOutcome {
-    /// Withdrawn; the collectivity promoted from the waiting list to the freed seat, if any.
+    /// Written: the collectivity now stands there; the one promoted from the waiting list to the freed seat, if any.
     Withdrawn {
-        promoted: Option<String>,
+        now: Standing,
+        promoted: Option<Promotion>,
     },
-    NotEnrolled,
+    /// What was asked already holds (a double click): nothing was written.
+    AlreadyDone,
+    /// The collectivity's standing changed since the page was loaded: nothing was written.
+    Changed {
+        now: Standing,
+        rank: i64,
+    },
     ProjectClosed,
 }
 
-/// Withdraws the collectivity's enrolment (or its place in the waiting list). A participant's seat goes to the
-/// first collectivity waiting, in the same transaction. Call it inside `storage::write_transaction`.
+/// A collectivity that took a freed seat.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Promotion {
+    pub enrolment_id: i64,
+    pub collectivity_id: i64,
+    pub name: String,
+    pub at: NaiveDateTime,
+}
+
+/// Withdraws what the referent meant (`Withdrawal::decide`): a place in the waiting list (an observer keeps
+/// observing), a participant seat, or the following as observer. A freed seat goes to the first collectivity
+/// waiting, in the same transaction. Call it inside `storage::write_transaction`.
 pub fn withdraw(
     conn: &mut DbConnection,
     project_id: i64,
     collectivity_id: i64,
     user_id: i64,
+    withdrawal: Withdrawal,
     collectivity_name: &str,
 ) -> QueryResult<WithdrawOutcome> {
     if !lock_project(conn, project_id)? {
@@ -527,15 +561,43 @@ pub fn withdraw(
     if project.phase() == Phase::Closed {
         return Ok(WithdrawOutcome::ProjectClosed);
     }
-    let Some(enrolment) =
-        find_enrolment(conn, project_id, collectivity_id)?.filter(|e| e.status() != EnrolmentStatus::Withdrawn)
-    else {
-        return Ok(WithdrawOutcome::NotEnrolled);
+    let enrolment = find_enrolment(conn, project_id, collectivity_id)?;
+    let standing = enrolment.as_ref().map_or(Standing::NotEnrolled, Enrolment::standing);
+    let (enrolment, after) = match (withdrawal.decide(standing), enrolment) {
+        (WithdrawalDecision::Proceed(after), Some(enrolment)) => (enrolment, after),
+        (WithdrawalDecision::Changed(now), _) => {
+            return Ok(WithdrawOutcome::Changed { now, rank: waiting_rank(conn, project_id, collectivity_id)? })
+        }
+        _ => return Ok(WithdrawOutcome::AlreadyDone),
     };
     let at = now();
+    let (role, status) = match after {
+        Standing::Observer => (EnrolmentRole::Observer, EnrolmentStatus::Active),
+        _ => (enrolment.role(), EnrolmentStatus::Withdrawn),
+    };
     diesel::update(enrolments::table.find(enrolment.id))
-        .set((enrolments::status.eq(EnrolmentStatus::Withdrawn.code()), enrolments::updated_at.eq(at)))
+        .set((
+            enrolments::role.eq(role.code()),
+            enrolments::status.eq(status.code()),
+            enrolments::observes_while_waiting.eq(false),
+            enrolments::updated_at.eq(at),
+        ))
         .execute(conn)?;
+    let summary = match withdrawal {
+        Withdrawal::LeaveWaitingList if after == Standing::Observer => format!(
+            "{collectivity_name} quitte la liste d’attente du projet « {} » et reste observatrice.",
+            project.title
+        ),
+        Withdrawal::LeaveWaitingList => {
+            format!("{collectivity_name} quitte la liste d’attente du projet « {} ».", project.title)
+        }
+        Withdrawal::GiveUpSeat => {
+            format!("{collectivity_name} libère sa place de participante au projet « {} ».", project.title)
+        }
+        Withdrawal::StopObserving => {
+            format!("{collectivity_name} ne suit plus le projet « {} » comme observatrice.", project.title)
+        }
+    };
     record_activity(
         conn,
         NewActivity {
@@ -545,48 +607,55 @@ pub fn withdraw(
             collectivity_id: Some(collectivity_id),
             project_id: Some(project_id),
             is_public: true,
-            summary: format!("{collectivity_name} se retire du projet « {} ».", project.title),
+            summary,
         },
     )?;
-    let mut promoted = None;
-    if enrolment.is_active_participant() {
-        let next = waiting_list(conn, project_id)?.into_iter().next();
-        match next {
-            Some(next) => {
-                // The seat passes directly: the count of active participants does not change.
-                diesel::update(enrolments::table.find(next.id))
-                    .set((enrolments::status.eq(EnrolmentStatus::Active.code()), enrolments::updated_at.eq(at)))
-                    .execute(conn)?;
-                let name: String = collectivities::table
-                    .inner_join(territories::table)
-                    .filter(collectivities::id.eq(next.collectivity_id))
-                    .select(territories::name)
-                    .first(conn)?;
-                record_activity(
-                    conn,
-                    NewActivity {
-                        actor_id: Some(user_id),
-                        kind: "waitlist_promoted",
-                        theme_id: None,
-                        collectivity_id: Some(next.collectivity_id),
-                        project_id: Some(project_id),
-                        is_public: true,
-                        summary: format!(
-                            "Une place se libère : {name} quitte la liste d’attente et devient participante au projet « {} ».",
-                            project.title
-                        ),
-                    },
-                )?;
-                promoted = Some(name);
-            }
-            None => {
-                diesel::update(projects::table.find(project_id))
-                    .set(projects::active_participants.eq(projects::active_participants - 1))
-                    .execute(conn)?;
-            }
-        }
-    }
-    Ok(WithdrawOutcome::Withdrawn { promoted })
+    let promoted = if enrolment.is_active_participant() { pass_seat_on(conn, &project, user_id, at)? } else { None };
+    Ok(WithdrawOutcome::Withdrawn { now: after, promoted })
+}
+
+/// A participant seat was freed: the first collectivity waiting takes it (the count of active participants does not
+/// change), or the count goes down when nobody waits.
+fn pass_seat_on(
+    conn: &mut DbConnection,
+    project: &Project,
+    user_id: i64,
+    at: NaiveDateTime,
+) -> QueryResult<Option<Promotion>> {
+    let Some(next) = waiting_list(conn, project.id)?.into_iter().next() else {
+        diesel::update(projects::table.find(project.id))
+            .set(projects::active_participants.eq(projects::active_participants - 1))
+            .execute(conn)?;
+        return Ok(None);
+    };
+    diesel::update(enrolments::table.find(next.id))
+        .set((
+            enrolments::status.eq(EnrolmentStatus::Active.code()),
+            enrolments::observes_while_waiting.eq(false),
+            enrolments::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    let name: String = collectivities::table
+        .inner_join(territories::table)
+        .filter(collectivities::id.eq(next.collectivity_id))
+        .select(territories::name)
+        .first(conn)?;
+    record_activity(
+        conn,
+        NewActivity {
+            actor_id: Some(user_id),
+            kind: "waitlist_promoted",
+            theme_id: None,
+            collectivity_id: Some(next.collectivity_id),
+            project_id: Some(project.id),
+            is_public: true,
+            summary: format!(
+                "Une place se libère : {name} quitte la liste d’attente et devient participante au projet « {} ».",
+                project.title
+            ),
+        },
+    )?;
+    Ok(Some(Promotion { enrolment_id: next.id, collectivity_id: next.collectivity_id, name, at }))
 }
 
 /// Counts the project's enrolments by role and status, from the enrolments themselves (tests compare it with the
@@ -608,13 +677,19 @@ pub fn count_enrolments(
 /// Observers and waiting participants of every project, as (project, observers, waiting): one grouped read for
 /// the projects index.
 pub fn observer_and_waiting_counts(conn: &mut DbConnection) -> QueryResult<Vec<(i64, i64, i64)>> {
-    let rows: Vec<(i64, String, String, i64)> = enrolments::table
+    let rows: Vec<(i64, String, String, bool, i64)> = enrolments::table
         .filter(enrolments::status.ne(EnrolmentStatus::Withdrawn.code()))
-        .group_by((enrolments::project_id, enrolments::role, enrolments::status))
-        .select((enrolments::project_id, enrolments::role, enrolments::status, diesel::dsl::count_star()))
+        .group_by((enrolments::project_id, enrolments::role, enrolments::status, enrolments::observes_while_waiting))
+        .select((
+            enrolments::project_id,
+            enrolments::role,
+            enrolments::status,
+            enrolments::observes_while_waiting,
+            diesel::dsl::count_star(),
+        ))
         .load(conn)?;
     let mut counts: Vec<(i64, i64, i64)> = Vec::new();
-    for (project_id, role, status, n) in rows {
+    for (project_id, role, status, observes_while_waiting, n) in rows {
         let index = match counts.iter().position(|(p, _, _)| *p == project_id) {
             Some(i) => i,
             None => {
@@ -622,10 +697,13 @@ pub fn observer_and_waiting_counts(conn: &mut DbConnection) -> QueryResult<Vec<(
                 counts.len() - 1
             }
         };
-        match (EnrolmentRole::parse(&role), EnrolmentStatus::parse(&status)) {
-            (Ok(EnrolmentRole::Observer), Some(EnrolmentStatus::Active)) => counts[index].1 += n,
-            (Ok(EnrolmentRole::Participant), Some(EnrolmentStatus::Waitlisted)) => counts[index].2 += n,
-            _ => {}
+        let (Ok(role), Some(status)) = (EnrolmentRole::parse(&role), EnrolmentStatus::parse(&status)) else { continue };
+        let standing = Standing::of(role, status, observes_while_waiting);
+        if standing.observes() {
+            counts[index].1 += n;
+        }
+        if matches!(standing, Standing::Waiting { .. }) {
+            counts[index].2 += n;
         }
     }
     Ok(counts)

@@ -267,6 +267,7 @@ diesel::table! {
         enrolled_by -> BigInt,
         requested_at -> Timestamp,
         updated_at -> Timestamp,
+        observes_while_waiting -> Bool,
     }
 }
 

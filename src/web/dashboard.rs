@@ -7,9 +7,9 @@ use super::collectivities::territory_path;
 use super::context::PageCtx;
 use super::projects::inquiry::group_path;
 use super::projects::project_path;
-use super::views::{date_fr, page};
+use super::views::{date_fr, moment_fr, page, rank_fr};
 use super::{AppError, AppState};
-use crate::domain::project::{EnrolmentStatus, Phase};
+use crate::domain::project::{Phase, Standing};
 use crate::domain::theme::ThemeStatus;
 use crate::storage;
 use crate::storage::collectivities::{memberships_of_user, Membership};
@@ -30,7 +30,8 @@ struct CollectivityStatus {
     /// Open themes it has not positioned itself on yet, most shared first.
     unpositioned: Vec<Theme>,
     pending_invitations: i64,
-    enrolments: Vec<(Enrolment, Project)>,
+    /// Its enrolments with their projects, and their rank while they wait for a seat.
+    enrolments: Vec<(Enrolment, Project, Option<i64>)>,
     /// Projects open for enrolment on themes it positioned itself on, where it is not enrolled.
     to_enrol: Vec<Project>,
     /// Coming events of the projects it participates in.
@@ -60,7 +61,18 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
                     } else {
                         0
                     };
-                    let enrolments = projects::enrolments_of_collectivity(conn, membership.collectivity_id)?;
+                    let enrolments = projects::enrolments_of_collectivity(conn, membership.collectivity_id)?
+                        .into_iter()
+                        .map(|(e, p)| {
+                            let rank = match e.standing() {
+                                Standing::Waiting { .. } => {
+                                    Some(projects::waiting_rank(conn, p.id, e.collectivity_id)?)
+                                }
+                                _ => None,
+                            };
+                            Ok((e, p, rank))
+                        })
+                        .collect::<Result<Vec<_>, AppError>>()?;
                     // One read for the projects of its themes, one for the events of its projects.
                     let theme_ids: Vec<i64> = positions.iter().map(|(p, _)| p.theme_id).collect();
                     let to_enrol: Vec<Project> = projects::projects_of_themes(conn, &theme_ids)?
@@ -69,11 +81,11 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
                             project.phase() == Phase::Enrolment
                                 && !enrolments
                                     .iter()
-                                    .any(|(e, p)| p.id == project.id && e.status() != EnrolmentStatus::Withdrawn)
+                                    .any(|(e, p, _)| p.id == project.id && e.standing() != Standing::NotEnrolled)
                         })
                         .collect();
                     let participating: Vec<&Project> =
-                        enrolments.iter().filter(|(e, _)| e.is_active_participant()).map(|(_, p)| p).collect();
+                        enrolments.iter().filter(|(e, _, _)| e.is_active_participant()).map(|(_, p, _)| p).collect();
                     let ids: Vec<i64> = participating.iter().map(|p| p.id).collect();
                     let upcoming: Vec<(Project, Event)> = upcoming_events_of_projects(conn, &ids, storage::now())?
                         .into_iter()
@@ -171,11 +183,16 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
                                 caption class="visually-hidden" { "Projets partagés de " (status.territory.name) }
                                 thead { tr { th scope="col" { "Projet" } th scope="col" { "Inscription" } th scope="col" { "État" } th scope="col" { "Phase du projet" } } }
                                 tbody {
-                                    @for (enrolment, project) in &status.enrolments {
+                                    @for (enrolment, project, rank) in &status.enrolments {
                                         tr {
                                             th scope="row" { a href=(project_path(project.id)) { (project.title) } }
                                             td { (enrolment.role().label()) }
-                                            td { (enrolment.status().label()) }
+                                            td {
+                                                @if let Some(rank) = rank {
+                                                    (rank_fr(*rank)) " sur la liste d’attente, depuis le " (moment_fr(enrolment.requested_at))
+                                                    @if enrolment.standing().observes() { " (observatrice en attendant)" }
+                                                } @else { (enrolment.status().label()) }
+                                            }
                                             td { (project.phase().label()) }
                                         }
                                     }

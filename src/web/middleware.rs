@@ -52,37 +52,44 @@ pub fn security_headers(https: bool) -> DefaultHeaders {
 ///   read here): otherwise a French 403.
 pub async fn request_guard(
     mut req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    match check_request(&mut req).await {
+        Ok(()) => Ok(next.call(req).await?.map_into_boxed_body()),
+        // A response rather than an error, so that the access log records the refusal like any other (the logger
+        // does not see errors returned by the middleware it wraps).
+        Err(refusal) => Ok(req.error_response(refusal)),
+    }
+}
+
+async fn check_request(req: &mut ServiceRequest) -> Result<(), AppError> {
     let invalid = || AppError::BadRequest(INVALID_ENCODING.into());
     let query = decode_form(req.query_string().as_bytes()).ok_or_else(invalid)?;
     if percent_decode(req.uri().path().as_bytes()).is_none() {
-        return Err(invalid().into());
+        return Err(invalid());
     }
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        return next.call(req).await;
+        return Ok(());
     }
     // A signed unsubscribe link is posted by mail clients without any session (RFC 8058): its signature, checked
     // by the handler, is the proof a form token would otherwise give.
     if req.match_pattern().as_deref() == Some(UNSUBSCRIBE_PATTERN) {
-        return next.call(req).await;
+        return Ok(());
     }
     let expected = req.get_session().get::<String>(SESSION_CSRF).ok().flatten();
     let mut given = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
     given = given.or_else(|| field(&query, CSRF_FIELD));
     if req.content_type() == "application/x-www-form-urlencoded" {
         let Ok(body) = req.extract::<Bytes>().await else {
-            return Err(AppError::BadRequest("Le formulaire envoyé est trop volumineux ou incomplet.".into()).into());
+            return Err(AppError::BadRequest("Le formulaire envoyé est trop volumineux ou incomplet.".into()));
         };
         let fields = decode_form(&body).ok_or_else(invalid)?;
         given = given.or_else(|| field(&fields, CSRF_FIELD));
         req.set_payload(Payload::from(body));
     }
     match (expected, given) {
-        (Some(expected), Some(given)) if constant_time_eq(expected.as_bytes(), given.as_bytes()) => {
-            next.call(req).await
-        }
-        _ => Err(AppError::Csrf.into()),
+        (Some(expected), Some(given)) if constant_time_eq(expected.as_bytes(), given.as_bytes()) => Ok(()),
+        _ => Err(AppError::Csrf),
     }
 }
 

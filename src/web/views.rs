@@ -200,11 +200,22 @@ pub struct Field<'a> {
     pub hint: Option<&'a str>,
     pub autocomplete: Option<&'static str>,
     pub required: bool,
+    /// For a number: the bounds the server accepts, said to the browser too.
+    pub range: Option<(i64, i64)>,
 }
 
 impl<'a> Field<'a> {
     pub fn new(name: &'static str, label: &'a str) -> Self {
-        Field { name, label, input_type: "text", value: "", hint: None, autocomplete: None, required: true }
+        Field {
+            name,
+            label,
+            input_type: "text",
+            value: "",
+            hint: None,
+            autocomplete: None,
+            required: true,
+            range: None,
+        }
     }
     pub fn kind(mut self, input_type: &'static str) -> Self {
         self.input_type = input_type;
@@ -226,6 +237,11 @@ impl<'a> Field<'a> {
         self.required = false;
         self
     }
+    pub fn number(mut self, min: i64, max: i64) -> Self {
+        self.input_type = "number";
+        self.range = Some((min, max));
+        self
+    }
 
     pub fn render(&self, errors: &FormErrors) -> Markup {
         let error = errors.get(self.name);
@@ -245,6 +261,8 @@ impl<'a> Field<'a> {
                 @if let Some(message) = error { p class="field-error" id=(error_id) { span aria-hidden="true" { "⚠ " } (message) } }
                 input id=(self.name) name=(self.name) type=(self.input_type) value=(value)
                     required[self.required]
+                    min=[self.range.map(|r| r.0)]
+                    max=[self.range.map(|r| r.1)]
                     autocomplete=[self.autocomplete]
                     aria-invalid=[error.map(|_| "true")]
                     aria-describedby=[(!described.is_empty()).then(|| described.join(" "))];
@@ -357,6 +375,21 @@ pub fn date_fr(date: impl chrono::Datelike) -> String {
     ];
     let month = MONTHS.get(date.month0() as usize).copied().unwrap_or("");
     format!("{} {} {}", date.day(), month, date.year())
+}
+
+/// "3 décembre 2026 à 9 h 41", Paris time, from a UTC instant as the database stores it.
+pub fn moment_fr(utc: chrono::NaiveDateTime) -> String {
+    let local = crate::domain::digest::paris_time(utc);
+    format!("{} à {}", date_fr(local), local.format("%-H h %M"))
+}
+
+/// A place in a list, feminine as "collectivité" is: "1ʳᵉ", "2ᵉ", "3ᵉ".
+pub fn rank_fr(rank: i64) -> String {
+    if rank == 1 {
+        "1ʳᵉ".to_owned()
+    } else {
+        format!("{rank}ᵉ")
+    }
 }
 
 pub fn number_fr(n: i64) -> String {

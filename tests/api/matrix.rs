@@ -795,7 +795,7 @@ const CASES: &[Case] = &[
         method: "POST",
         pattern: "/projets/{id}/retrait",
         path: "/projets/{project}/retrait",
-        form: &[("collectivity_id", "{chatellerault}")],
+        form: &[("collectivity_id", "{chatellerault}"), ("intent", "give_up_seat"), ("confirm", "oui")],
         expect: POSITIONS,
     },
     Case { method: "GET", pattern: "/admin", path: "/admin", form: &[], expect: AGENCY },
@@ -1176,6 +1176,8 @@ async fn state_changing_routes_require_a_csrf_token(app: TestApp) {
             let page = admin.post(&path, &fields).await;
             assert_eq!(page.status, 403, "{path} accepted without a valid token");
             page.assert_contains("Formulaire expiré");
+            // A response like any other refusal: through the outer middleware (security headers, the access log).
+            assert_eq!(page.headers.get("x-content-type-options").map(String::as_str), Some("nosniff"), "{path}");
         }
     }
     // Still logged in: none of the above went through.

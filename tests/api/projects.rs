@@ -1,11 +1,16 @@
 //! Shared projects: selection of a theme into a project, enrolment with its cap and waiting list, guarded phases,
 //! provider, events, news and the activity log, through the web as each role uses them.
 
+use diesel::prelude::*;
 use encommun::demo::DEMO_PASSWORD;
-use encommun::domain::project::{EnrolmentRole, EnrolmentStatus, Phase};
+use encommun::domain::project::{EnrolmentRole, EnrolmentStatus, Phase, Standing};
 use encommun::domain::territory::TerritoryKind;
 use encommun::storage::collectivities::find_collectivity_of_territory;
-use encommun::storage::projects::{count_enrolments, enrol, find_project, list_projects, phase_history, Project};
+use encommun::storage::projects::{
+    count_enrolments, enrol, find_enrolment, find_project, list_projects, observer_and_waiting_counts, phase_history,
+    Project,
+};
+use encommun::storage::schema::outbox_messages;
 use encommun::storage::territories::find_territory;
 use encommun::storage::themes::find_theme;
 use encommun::storage::users::find_user_by_email;
@@ -105,6 +110,7 @@ fn assert_counts(app: &TestApp, project_id: i64, participants: i64, waiting: i64
 on_both_backends!(
     the_agency_opens_a_project_from_a_theme_and_positioned_collectivities_are_invited,
     participants_are_capped_and_the_waiting_list_is_served_in_order,
+    a_stale_or_repeated_click_changes_only_what_it_meant,
     enrolment_mistakes_are_refused_and_nothing_is_written,
     phases_follow_the_state_machine_and_their_guards,
     events_take_registrations_minutes_and_go_to_calendars,
@@ -144,6 +150,8 @@ async fn the_agency_opens_a_project_from_a_theme_and_positioned_collectivities_a
         .assert_contains(r#"value="Mob""#);
     assert_eq!(with_conn(&app, |conn| list_projects(conn).unwrap().len()), before);
 
+    let form = admin.get(&format!("/projets/nouveau?theme={theme}")).await;
+    form.assert_contains(r#"name="min_participants" type="number" value="3" required min="1" max="100""#);
     let path = open_mobility_project(&admin, "", "").await;
     let project = project_of(&app, &path);
     assert_eq!((project.min_participants, project.max_participants, project.phase()), (3, 5, Phase::Enrolment));
@@ -152,7 +160,7 @@ async fn the_agency_opens_a_project_from_a_theme_and_positioned_collectivities_a
     // The three positioned collectivities are invited; the project page and index show it.
     let page = admin.get(&path).await;
     page.assert_status(200)
-        .assert_contains("Projet ouvert. 3 collectivité(s)")
+        .assert_contains("Projet ouvert. Les 3 collectivités positionnées sur le thème sont invitées à s’inscrire.")
         .assert_contains("CA Grand Châtellerault, positionnée sur le thème, est invitée à s’inscrire")
         .assert_contains("Inscriptions</strong> — <span class=\"step-state\">en cours</span>");
     app.client().get("/projets").await.assert_contains("Mobilités rurales en commun");
@@ -196,17 +204,18 @@ async fn participants_are_capped_and_the_waiting_list_is_served_in_order(app: Te
     });
     let page = app.client().get(&path).await;
     let (first, second) = (
-        page.body.find("<li>CA Grand Châtellerault — depuis").unwrap(),
-        page.body.find("<li>CA du Grand Angoulême — depuis").unwrap(),
+        page.body.find("<li>CA Grand Châtellerault — 1ʳᵉ, depuis le ").unwrap(),
+        page.body.find("<li>CA du Grand Angoulême — 2ᵉ, depuis le ").unwrap(),
     );
     assert!(first < second, "the waiting list is in arrival order");
 
     // Agglopolys withdraws: the first waiting takes the seat, in the same transaction.
     let token = sophie.get(&path).await.csrf_token();
-    sophie
-        .post(&format!("{path}/retrait"), &[("csrf_token", &token), ("collectivity_id", &agglopolys.to_string())])
-        .await
-        .assert_status(303);
+    let agglopolys_id = agglopolys.to_string();
+    let give_up = [("csrf_token", token.as_str()), ("collectivity_id", &agglopolys_id), ("intent", "give_up_seat")];
+    sophie.post(&format!("{path}/retrait"), &give_up).await.assert_status(422).assert_contains("cochez la case");
+    assert_counts(&app, project.id, 1, 2);
+    sophie.post(&format!("{path}/retrait"), &[&give_up[..], &[("confirm", "oui")]].concat()).await.assert_status(303);
     sophie.get(&path).await.assert_contains("CA Grand Châtellerault, première de la liste d’attente, prend sa place.");
     assert_counts(&app, project.id, 1, 1);
     let page = app.client().get(&path).await;
@@ -214,8 +223,140 @@ async fn participants_are_capped_and_the_waiting_list_is_served_in_order(app: Te
     // An observer may later ask to participate: full, so it waits behind Angoulême.
     enrol_via_web(&sophie, &path, agglopolys, "observer", false).await.assert_status(303);
     enrol_via_web(&sophie, &path, agglopolys, "participant", true).await.assert_status(303);
-    sophie.get(&path).await.assert_contains("au rang 2");
+    let page = sophie.get(&path).await;
+    page.assert_contains("au rang 2")
+        .assert_contains("2ᵉ sur la liste d’attente")
+        .assert_contains("reste observatrice");
     assert_counts(&app, project.id, 1, 2);
+    // It stays an observer while it waits: counted, told its newsletters as one.
+    let standing = |app: &TestApp, collectivity: i64| {
+        with_conn(app, |conn| find_enrolment(conn, project.id, collectivity).unwrap().unwrap().standing())
+    };
+    assert_eq!(standing(&app, agglopolys), Standing::Waiting { observing: true });
+    let counts = with_conn(&app, |conn| observer_and_waiting_counts(conn).unwrap());
+    assert!(counts.contains(&(project.id, 1, 2)), "one observer, two waiting: {counts:?}");
+    page.assert_contains("<strong>1</strong> observatrices");
+}
+
+/// What a referent meant is what happens: a page loaded before the collectivity's standing changed leaves nothing it
+/// did not show, a repeated request shows where things stand, and the referents of a promoted collectivity are told
+/// at once, once.
+async fn a_stale_or_repeated_click_changes_only_what_it_meant(app: TestApp) {
+    app.load_demo();
+    let admin = logged_in(&app, ADMIN).await;
+    let path = open_mobility_project(&admin, "1", "1").await;
+    let project = project_of(&app, &path);
+    let (agglopolys, chatellerault) = (collectivity(&app, AGGLOPOLYS), collectivity(&app, CHATELLERAULT));
+    let sophie = logged_in(&app, AGGLOPOLYS_REFERENT).await;
+    let karim = logged_in(&app, CHATELLERAULT_REFERENT).await;
+    enrol_via_web(&sophie, &path, agglopolys, "participant", true).await.assert_status(303);
+    enrol_via_web(&karim, &path, chatellerault, "participant", true).await.assert_status(303);
+    // The rank is on Karim's panel as long as it lasts, with the time of the request.
+    let stale = karim.get(&path).await;
+    stale
+        .assert_contains("1ʳᵉ sur la liste d’attente")
+        .assert_contains(" h ")
+        .assert_contains("Quitter la liste d’attente");
+    karim.get("/ma-collectivite").await.assert_contains("1ʳᵉ sur la liste d’attente, depuis le ");
+    // A double click on « Inscrire »: no error page, the current state.
+    enrol_via_web(&karim, &path, chatellerault, "participant", true).await.assert_redirect(&format!("{path}#inscrits"));
+    karim
+        .get(&path)
+        .await
+        .assert_contains("CA Grand Châtellerault est déjà en liste d’attente : rien n’a été modifié.");
+
+    // Sophie gives her seat up: Karim's collectivity is promoted, and its referents get an e-mail at once.
+    let (agglopolys_id, chatellerault_id) = (agglopolys.to_string(), chatellerault.to_string());
+    let token = sophie.get(&path).await.csrf_token();
+    let give_up = [
+        ("csrf_token", token.as_str()),
+        ("collectivity_id", &agglopolys_id),
+        ("intent", "give_up_seat"),
+        ("confirm", "oui"),
+    ];
+    sophie.post(&format!("{path}/retrait"), &give_up).await.assert_status(303);
+    assert_counts(&app, project.id, 1, 0);
+    let seat_mails = || {
+        with_conn(&app, |conn| {
+            outbox_messages::table
+                .filter(outbox_messages::kind.eq("seat_obtained"))
+                .select((outbox_messages::recipient, outbox_messages::subject, outbox_messages::text_body))
+                .load::<(String, String, String)>(conn)
+                .unwrap()
+        })
+    };
+    let mails = seat_mails();
+    assert_eq!(mails.len(), 1, "one message per referent: {mails:?}");
+    assert_eq!(mails[0].0, CHATELLERAULT_REFERENT);
+    assert!(mails[0].1.starts_with("Une place de participante pour CA Grand Châtellerault"), "{}", mails[0].1);
+    assert!(mails[0].2.contains(&format!("{path}#inscription-{chatellerault}")), "{}", mails[0].2);
+    // The same request again (a double click): nothing changes, nothing is sent again, no error page.
+    sophie
+        .post(&format!("{path}/retrait"), &give_up)
+        .await
+        .assert_redirect(&format!("{path}#inscription-{agglopolys}"));
+    sophie.get(&path).await.assert_contains("n’est déjà plus participante : rien n’a été modifié.");
+    assert_eq!(seat_mails().len(), 1);
+
+    // Karim clicks « Quitter la liste d’attente » on the page he loaded before: his new seat stays.
+    let activity = || {
+        with_conn(&app, |conn| {
+            encommun::storage::activity::activity_of_project(conn, project.id, true, 1000).unwrap().len()
+        })
+    };
+    let before = activity();
+    karim
+        .post(
+            &format!("{path}/retrait"),
+            &[
+                ("csrf_token", stale.csrf_token().as_str()),
+                ("collectivity_id", &chatellerault_id),
+                ("intent", "leave_waiting_list"),
+            ],
+        )
+        .await
+        .assert_redirect(&format!("{path}#inscription-{chatellerault}"));
+    karim
+        .get(&path)
+        .await
+        .assert_contains("Votre collectivité vient d’obtenir une place de participante : rien n’a été retiré.")
+        .assert_contains("Retirer CA Grand Châtellerault du projet");
+    assert_counts(&app, project.id, 1, 0);
+    assert_eq!(activity(), before, "nothing was written");
+    // A request that names no intent is refused plainly.
+    karim
+        .post(
+            &format!("{path}/retrait"),
+            &[("csrf_token", stale.csrf_token().as_str()), ("collectivity_id", &chatellerault_id)],
+        )
+        .await
+        .assert_status(400)
+        .assert_contains("Dites ce que votre collectivité quitte");
+
+    // An observer leaving the waiting list stays an observer; stopping observing withdraws.
+    enrol_via_web(&sophie, &path, agglopolys, "observer", false).await.assert_status(303);
+    enrol_via_web(&sophie, &path, agglopolys, "participant", true).await.assert_status(303);
+    let token = sophie.get(&path).await.csrf_token();
+    let leave = |intent: &'static str| {
+        let (sophie, path, token, id) = (&sophie, path.clone(), token.clone(), agglopolys_id.clone());
+        async move {
+            sophie
+                .post(
+                    &format!("{path}/retrait"),
+                    &[("csrf_token", token.as_str()), ("collectivity_id", id.as_str()), ("intent", intent)],
+                )
+                .await
+        }
+    };
+    leave("leave_waiting_list").await.assert_status(303);
+    sophie.get(&path).await.assert_contains("quitte la liste d’attente et reste observatrice");
+    let standing = with_conn(&app, |conn| find_enrolment(conn, project.id, agglopolys).unwrap().unwrap().standing());
+    assert_eq!(standing, Standing::Observer);
+    leave("leave_waiting_list").await.assert_status(303);
+    sophie.get(&path).await.assert_contains("n’est déjà plus en liste d’attente");
+    leave("stop_observing").await.assert_status(303);
+    let standing = with_conn(&app, |conn| find_enrolment(conn, project.id, agglopolys).unwrap().unwrap().standing());
+    assert_eq!(standing, Standing::NotEnrolled);
 }
 
 async fn enrolment_mistakes_are_refused_and_nothing_is_written(app: TestApp) {
@@ -242,17 +383,18 @@ async fn enrolment_mistakes_are_refused_and_nothing_is_written(app: TestApp) {
     enrol_via_web(&logged_in(&app, CAHORS_MEMBER).await, &path, cahors, "observer", false).await.assert_status(403);
     // Enrolling twice.
     let sophie = logged_in(&app, AGGLOPOLYS_REFERENT).await;
-    enrol_via_web(&sophie, &path, agglopolys, "participant", true)
-        .await
-        .assert_status(400)
-        .assert_contains("CA de Blois ''Agglopolys'' est déjà inscrite (participante) : rien n’a été modifié.");
-    // Withdrawing what is not there.
+    enrol_via_web(&sophie, &path, agglopolys, "participant", true).await.assert_status(303);
+    sophie.get(&path).await.assert_contains("est déjà inscrite comme participante : rien n’a été modifié.");
+    // Withdrawing what is not there: already so, nothing to do.
     let token = karim.get(&path).await.csrf_token();
     karim
-        .post(&format!("{path}/retrait"), &[("csrf_token", &token), ("collectivity_id", &chatellerault.to_string())])
+        .post(
+            &format!("{path}/retrait"),
+            &[("csrf_token", &token), ("collectivity_id", &chatellerault.to_string()), ("intent", "stop_observing")],
+        )
         .await
-        .assert_status(400)
-        .assert_contains("n’est pas inscrite à ce projet");
+        .assert_status(303);
+    karim.get(&path).await.assert_contains("ne suit déjà plus le projet : rien n’a été modifié.");
     assert_counts(&app, project.id, 2, 0);
     let activity_after = with_conn(&app, |conn| {
         encommun::storage::activity::activity_of_project(conn, project.id, true, 1000).unwrap().len()

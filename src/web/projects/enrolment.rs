@@ -1,22 +1,25 @@
 //! Enrolment of a collectivity by its referent: as participant (signing the charter; a seat or the waiting list)
-//! or observer, and withdrawal (a freed seat goes to the first collectivity waiting).
+//! or observer, and leaving what the referent meant to leave (a freed seat goes to the first collectivity waiting,
+//! whose referents are told by e-mail at once).
 
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::{project_and_access, project_path, render_page, Submitted};
-use crate::domain::project::{EnrolmentRequest, EnrolmentRole, EnrolmentStatus};
-use crate::storage::collectivities::Membership;
-use crate::storage::projects::{self, EnrolOutcome, Enrolment, Project, WithdrawOutcome};
+use crate::domain::project::{EnrolmentRequest, EnrolmentRole, Phase, Standing, Withdrawal};
+use crate::mail::{self, messages};
+use crate::storage::collectivities::{self, Membership};
+use crate::storage::projects::{self, EnrolOutcome, Enrolment, Project, Promotion, WithdrawOutcome};
 use crate::storage::territories::Territory;
 use crate::storage::{self, DbError};
-use crate::web::collectivities::{acting_for, CollectivityForm};
+use crate::web::collectivities::acting_for;
 use crate::web::context::PageCtx;
-use crate::web::views::{csrf_field, date_fr, see_other, unprocessable, FormErrors};
+use crate::web::views::{csrf_field, moment_fr, rank_fr, see_other, unprocessable, FormErrors};
 use crate::web::{AppError, AppState};
 
-/// What a referent sees for one of their collectivities: where it stands, and the forms to enrol or withdraw.
+/// What a referent sees for one of their collectivities: where it stands (its rank while it waits), and the forms
+/// to enrol or leave, each saying what it leaves.
 pub fn panel(
     ctx: &PageCtx,
     project: &Project,
@@ -27,28 +30,35 @@ pub fn panel(
 ) -> Markup {
     let cid = membership.collectivity_id;
     let current = enrolments.iter().find(|(e, _)| e.collectivity_id == cid).map(|(e, _)| e);
-    let current = current.filter(|e| e.status() != EnrolmentStatus::Withdrawn);
+    let standing = current.map_or(Standing::NotEnrolled, Enrolment::standing);
+    let rank = super::waiting_list(enrolments).iter().position(|(e, _)| e.collectivity_id == cid).map(|i| i as i64 + 1);
     let no_errors = FormErrors::default();
     let (errors, chosen) = match submitted {
         Submitted::Enrolment { collectivity_id, role, errors } if *collectivity_id == cid => (*errors, *role),
+        Submitted::Withdrawal { collectivity_id, errors } if *collectivity_id == cid => (*errors, ""),
         _ => (&no_errors, ""),
     };
     let phase = project.phase();
     let can_participate = phase.accepts_enrolment(EnrolmentRole::Participant)
-        && current.is_none_or(|e| e.role() == EnrolmentRole::Observer);
-    let can_observe = phase.accepts_enrolment(EnrolmentRole::Observer) && current.is_none();
+        && matches!(standing, Standing::NotEnrolled | Standing::Observer);
+    let can_observe = phase.accepts_enrolment(EnrolmentRole::Observer) && standing == Standing::NotEnrolled;
     let heading = format!("inscription-{cid}");
     let charter_id = format!("charter-{cid}");
     let charter_error = errors.get("charter");
+    let leave_path = format!("{}/retrait", project_path(project.id));
     html! {
         section class="card" aria-labelledby=(heading) {
             h3 id=(heading) { "L’inscription de " (territory.name) }
-            @match current {
-                Some(e) if e.status() == EnrolmentStatus::Waitlisted => {
-                    p { "En liste d’attente comme participante depuis le " (date_fr(e.requested_at)) "." }
+            @match (standing, current) {
+                (Standing::Waiting { observing }, Some(e)) => {
+                    p {
+                        strong { (rank_fr(rank.unwrap_or(1))) " sur la liste d’attente" }
+                        " pour une place de participante, depuis le " (moment_fr(e.requested_at)) "."
+                        @if observing { " En attendant, votre collectivité reste observatrice." }
+                    }
                 }
-                Some(e) => { p { (e.role().label()) " depuis le " (date_fr(e.requested_at)) "." } }
-                None => { p { "Votre collectivité n’est pas inscrite à ce projet." } }
+                (Standing::Participant | Standing::Observer, Some(e)) => { p { (e.role().label()) " depuis le " (moment_fr(e.requested_at)) "." } }
+                _ => { p { "Votre collectivité n’est pas inscrite à ce projet." } }
             }
             (errors.summary())
             @if can_participate {
@@ -58,7 +68,10 @@ pub fn panel(
                     input type="hidden" name="role" value="participant";
                     p {
                         @if project.seats_left() > 0 { (project.seats_left()) " place" @if project.seats_left() > 1 { "s" } " de participante restante" @if project.seats_left() > 1 { "s" } "." }
-                        @else { "Les places de participantes sont prises : votre demande sera inscrite en liste d’attente, dans l’ordre d’arrivée." }
+                        @else {
+                            "Les places de participantes sont prises : votre demande sera inscrite en liste d’attente, dans l’ordre d’arrivée."
+                            @if standing == Standing::Observer { " Votre collectivité reste observatrice en attendant." }
+                        }
                     }
                     div class={ "field" @if charter_error.is_some() { " field-invalid" } } {
                         @if let Some(message) = charter_error { p class="field-error" id={ (charter_id) "-erreur" } { span aria-hidden="true" { "⚠ " } (message) } }
@@ -79,16 +92,50 @@ pub fn panel(
                     button class="button secondary" type="submit" { "Suivre comme observatrice" }
                 }
             }
-            @if current.is_some() && phase != crate::domain::project::Phase::Closed {
-                form class="inline" method="post" action={ (project_path(project.id)) "/retrait" } {
-                    (csrf_field(ctx))
-                    input type="hidden" name="collectivity_id" value=(cid);
-                    button class="button secondary" type="submit" {
-                        @if current.is_some_and(|e| e.status() == EnrolmentStatus::Waitlisted) { "Quitter la liste d’attente" }
-                        @else { "Retirer " (territory.name) " du projet" }
+            @if phase != Phase::Closed {
+                @match standing {
+                    Standing::Waiting { observing } => {
+                        (leave_form(ctx, &leave_path, cid, Withdrawal::LeaveWaitingList, html! {
+                            button class="button secondary" type="submit" {
+                                "Quitter la liste d’attente" @if observing { " (rester observatrice)" }
+                            }
+                        }))
                     }
+                    Standing::Participant => {
+                        @let confirm_id = format!("confirm-{cid}");
+                        @let confirm_error = errors.get("confirm");
+                        (leave_form(ctx, &leave_path, cid, Withdrawal::GiveUpSeat, html! {
+                            div class={ "field" @if confirm_error.is_some() { " field-invalid" } } {
+                                @if let Some(message) = confirm_error { p class="field-error" id={ (confirm_id) "-erreur" } { span aria-hidden="true" { "⚠ " } (message) } }
+                                div class="choice" {
+                                    input type="checkbox" id=(confirm_id) name="confirm" value="oui"
+                                        aria-invalid=[confirm_error.map(|_| "true")] aria-describedby=[confirm_error.map(|_| format!("{confirm_id}-erreur"))];
+                                    label for=(confirm_id) { (territory.name) " renonce à sa place de participante : elle ira à la première collectivité de la liste d’attente" }
+                                }
+                            }
+                            button class="button secondary" type="submit" { "Retirer " (territory.name) " du projet" }
+                        }))
+                    }
+                    Standing::Observer => {
+                        (leave_form(ctx, &leave_path, cid, Withdrawal::StopObserving, html! {
+                            button class="button secondary" type="submit" { "Ne plus suivre le projet comme observatrice" }
+                        }))
+                    }
+                    Standing::NotEnrolled => {}
                 }
             }
+        }
+    }
+}
+
+/// A form that leaves something, naming what in the request so that a stale page cannot leave something else.
+fn leave_form(ctx: &PageCtx, action: &str, collectivity_id: i64, withdrawal: Withdrawal, body: Markup) -> Markup {
+    html! {
+        form class="form" method="post" action=(action) novalidate {
+            (csrf_field(ctx))
+            input type="hidden" name="collectivity_id" value=(collectivity_id);
+            input type="hidden" name="intent" value=(withdrawal.code());
+            (body)
         }
     }
 }
@@ -129,7 +176,7 @@ pub async fn enrol(
                 // Two submissions at once: the unique (project, collectivity) let one through.
                 Err(DbError::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
                     let existing = projects::find_enrolment(conn, id, collectivity_id)?.ok_or(AppError::NotFound)?;
-                    Ok(EnrolOutcome::AlreadyEnrolled(existing.role(), existing.status()))
+                    Ok(EnrolOutcome::AlreadyEnrolled(existing.standing()))
                 }
                 other => Ok(other?),
             }
@@ -146,13 +193,15 @@ pub async fn enrol(
             "Les places de participantes sont prises : {name} est en liste d’attente, au rang {rank}. Elle prendra la \
              première place libérée."
         )),
-        EnrolOutcome::AlreadyEnrolled(role, status) => {
-            let what = match status {
-                EnrolmentStatus::Waitlisted => "déjà en liste d’attente".to_owned(),
-                _ => format!("déjà inscrite ({})", role.label().to_lowercase()),
-            };
-            return Err(AppError::BadRequest(format!("{name} est {what} : rien n’a été modifié.")));
-        }
+        // A double click, or two referents at once: what was asked holds; the page shows where things stand.
+        EnrolOutcome::AlreadyEnrolled(standing) => ctx.set_flash(&format!(
+            "{name} {} : rien n’a été modifié.",
+            match standing {
+                Standing::Waiting { .. } => "est déjà en liste d’attente",
+                Standing::Participant => "est déjà inscrite comme participante",
+                _ => "suit déjà le projet comme observatrice",
+            }
+        )),
         EnrolOutcome::PhaseClosed(phase) => {
             return Err(AppError::BadRequest(format!(
                 "Le projet est en phase « {} » : cette inscription n’est plus possible, rien n’a été enregistré.",
@@ -163,35 +212,105 @@ pub async fn enrol(
     Ok(see_other(&format!("{}#inscrits", project_path(id))))
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct WithdrawForm {
+    collectivity_id: String,
+    intent: String,
+    confirm: Option<String>,
+}
+
 pub async fn withdraw(
     ctx: PageCtx,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    form: web::Form<CollectivityForm>,
+    form: web::Form<WithdrawForm>,
 ) -> Result<HttpResponse, AppError> {
     let user = ctx.require_user()?.clone();
     let id = id.into_inner();
     let (_, access) = project_and_access(&state, &ctx, id).await?;
     let (collectivity_id, name) = acting_for(&access.referent_of, &form.collectivity_id)?;
-    let taken_name = name.clone();
+    let withdrawal = Withdrawal::parse(&form.intent).map_err(AppError::BadRequest)?;
+    if withdrawal == Withdrawal::GiveUpSeat && form.confirm.as_deref() != Some("oui") {
+        let mut errors = FormErrors::default();
+        errors.add(
+            "confirm",
+            format!("Pour retirer {name} du projet, cochez la case qui confirme qu’elle renonce à sa place."),
+        );
+        let submitted = Submitted::Withdrawal { collectivity_id, errors: &errors };
+        return Ok(unprocessable(render_page(&ctx, &state, id, submitted).await?));
+    }
+    let (taken_name, base_url) = (name.clone(), state.config.base_url.clone());
     let outcome = state
         .db(move |conn| {
             storage::write_transaction(conn, |conn| {
-                Ok::<_, AppError>(projects::withdraw(conn, id, collectivity_id, user.id, &taken_name)?)
+                let outcome = projects::withdraw(conn, id, collectivity_id, user.id, withdrawal, &taken_name)?;
+                if let WithdrawOutcome::Withdrawn { promoted: Some(promotion), .. } = &outcome {
+                    tell_promoted_referents(conn, id, promotion, &base_url)?;
+                }
+                Ok::<_, AppError>(outcome)
             })
         })
         .await?;
-    match outcome {
-        WithdrawOutcome::Withdrawn { promoted: Some(next) } => ctx.set_flash(&format!(
-            "{name} s’est retirée du projet. {next}, première de la liste d’attente, prend sa place."
-        )),
-        WithdrawOutcome::Withdrawn { promoted: None } => ctx.set_flash(&format!("{name} s’est retirée du projet.")),
-        WithdrawOutcome::NotEnrolled => {
-            return Err(AppError::BadRequest(format!("{name} n’est pas inscrite à ce projet : rien n’a été modifié.")))
+    ctx.set_flash(&match outcome {
+        WithdrawOutcome::Withdrawn { now: Standing::Observer, .. } => {
+            format!("{name} quitte la liste d’attente et reste observatrice du projet.")
         }
+        WithdrawOutcome::Withdrawn { promoted, .. } => match withdrawal {
+            Withdrawal::LeaveWaitingList => format!("{name} quitte la liste d’attente."),
+            Withdrawal::StopObserving => format!("{name} ne suit plus le projet comme observatrice."),
+            Withdrawal::GiveUpSeat => match promoted {
+                Some(next) => format!(
+                    "{name} s’est retirée du projet. {}, première de la liste d’attente, prend sa place.",
+                    next.name
+                ),
+                None => format!("{name} s’est retirée du projet."),
+            },
+        },
+        WithdrawOutcome::AlreadyDone => match withdrawal {
+            Withdrawal::LeaveWaitingList => {
+                format!("{name} n’est déjà plus en liste d’attente : rien n’a été modifié.")
+            }
+            Withdrawal::GiveUpSeat => format!("{name} n’est déjà plus participante : rien n’a été modifié."),
+            Withdrawal::StopObserving => format!("{name} ne suit déjà plus le projet : rien n’a été modifié."),
+        },
+        WithdrawOutcome::Changed { now, rank } => match now {
+            Standing::Participant => format!(
+                "Votre collectivité vient d’obtenir une place de participante : rien n’a été retiré. Si {name} \
+                 renonce à cette place, dites-le ci-dessous."
+            ),
+            Standing::Waiting { .. } => {
+                format!("{name} est en liste d’attente ({} sur la liste) : rien n’a été modifié.", rank_fr(rank))
+            }
+            Standing::Observer => format!("{name} suit le projet comme observatrice : rien n’a été modifié."),
+            Standing::NotEnrolled => format!("{name} n’est pas inscrite à ce projet : rien n’a été modifié."),
+        },
         WithdrawOutcome::ProjectClosed => {
             return Err(AppError::BadRequest("Le projet est clos : les inscriptions ne changent plus.".into()))
         }
+    });
+    Ok(see_other(&format!("{}#inscription-{collectivity_id}", project_path(id))))
+}
+
+/// The referents of a collectivity promoted from the waiting list hear of it at once, in the transaction of the
+/// promotion: one message each per promotion, whoever retries.
+fn tell_promoted_referents(
+    conn: &mut storage::DbConnection,
+    project_id: i64,
+    promotion: &Promotion,
+    base_url: &str,
+) -> Result<(), AppError> {
+    let project = projects::find_project(conn, project_id)?.ok_or(AppError::NotFound)?;
+    let link = format!("{base_url}{}#inscription-{}", project_path(project_id), promotion.collectivity_id);
+    for (membership, referent) in collectivities::members_of_collectivity(conn, promotion.collectivity_id)? {
+        if !membership.is_referent {
+            continue;
+        }
+        let mail =
+            messages::seat_obtained(&referent.email, &referent.display_name, &promotion.name, &project.title, &link);
+        let at = promotion.at.and_utc().timestamp_micros();
+        let key = format!("seat:e{}:{at}:u{}", promotion.enrolment_id, referent.id);
+        mail::queue(conn, &key, "seat_obtained", &mail, None)?;
     }
-    Ok(see_other(&format!("{}#inscrits", project_path(id))))
+    Ok(())
 }

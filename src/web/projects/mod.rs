@@ -23,11 +23,13 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::context::PageCtx;
-use super::views::{csrf_field, date_fr, page, paragraphs, see_other, textarea, unprocessable, Field, FormErrors};
+use super::views::{
+    csrf_field, date_fr, moment_fr, page, paragraphs, rank_fr, see_other, textarea, unprocessable, Field, FormErrors,
+};
 use super::{AppError, AppState};
 use crate::domain::inquiry::Mixedness;
 use crate::domain::project::{
-    EnrolmentRole, EnrolmentStatus, NewProject, ProjectInput, DEFAULT_MAX_PARTICIPANTS, DEFAULT_MIN_PARTICIPANTS,
+    NewProject, ProjectInput, Standing, DEFAULT_MAX_PARTICIPANTS, DEFAULT_MIN_PARTICIPANTS, MAX_PARTICIPANTS_LIMIT,
 };
 use crate::domain::theme::ThemeStatus;
 use crate::storage::activity::{activity_of_project, Activity};
@@ -213,10 +215,19 @@ fn load_view(conn: &mut DbConnection, project: Project, access: &Access) -> Resu
     })
 }
 
+/// The project's waiting list, first to be promoted first (`storage::projects::waiting_list`'s order).
+pub fn waiting_list(enrolments: &[(Enrolment, Territory)]) -> Vec<&(Enrolment, Territory)> {
+    let mut waiting: Vec<&(Enrolment, Territory)> =
+        enrolments.iter().filter(|(e, _)| matches!(e.standing(), Standing::Waiting { .. })).collect();
+    waiting.sort_by_key(|(e, _)| (e.requested_at, e.id));
+    waiting
+}
+
 /// Forms of the page sent back with their errors: which one, and what was typed.
 pub enum Submitted<'a> {
     None,
     Enrolment { collectivity_id: i64, role: &'a str, errors: &'a FormErrors },
+    Withdrawal { collectivity_id: i64, errors: &'a FormErrors },
     Phase { to: &'a str, note: &'a str, errors: &'a FormErrors },
     Post { form: &'a news::PostForm, errors: &'a FormErrors },
 }
@@ -244,11 +255,10 @@ pub async fn render_page(
 
 fn project_page(ctx: &PageCtx, view: &ProjectView, access: &Access, submitted: &Submitted) -> Markup {
     let project = &view.project;
-    let active = |role: EnrolmentRole| {
-        view.enrolments.iter().filter(move |(e, _)| e.role() == role && e.status() == EnrolmentStatus::Active)
-    };
-    let waiting: Vec<&(Enrolment, Territory)> =
-        view.enrolments.iter().filter(|(e, _)| e.status() == EnrolmentStatus::Waitlisted).collect();
+    let participants = view.enrolments.iter().filter(|(e, _)| e.standing() == Standing::Participant);
+    let observers: Vec<&(Enrolment, Territory)> =
+        view.enrolments.iter().filter(|(e, _)| e.standing().observes()).collect();
+    let waiting = waiting_list(&view.enrolments);
     let now = storage::now();
     page(
         ctx,
@@ -274,19 +284,23 @@ fn project_page(ctx: &PageCtx, view: &ProjectView, access: &Access, submitted: &
                 ul class="stats" {
                     li { strong { (project.active_participants) " / " (project.max_participants) } " participantes (au moins " (project.min_participants) ")" }
                     li { strong { (waiting.len()) } " en liste d’attente" }
-                    li { strong { (active(EnrolmentRole::Observer).count()) } " observatrices" }
+                    li { strong { (observers.len()) } " observatrices" }
                 }
                 h3 { "Participantes" }
                 @if project.active_participants == 0 { p { "Aucune pour l’instant." } }
-                @else { ul { @for (e, t) in active(EnrolmentRole::Participant) { li { a href={ "/territoires/" (t.kind) "/" (t.code) } { (t.name) } " — charte signée le " (date_fr(e.charter_accepted_at.unwrap_or(e.requested_at))) } } } }
+                @else { ul { @for (e, t) in participants { li { a href={ "/territoires/" (t.kind) "/" (t.code) } { (t.name) } " — charte signée le " (date_fr(e.charter_accepted_at.unwrap_or(e.requested_at))) } } } }
                 @if !waiting.is_empty() {
                     h3 { "Liste d’attente" }
                     p { "Dans l’ordre d’arrivée : au retrait d’une participante, la première en attente prend sa place." }
-                    ol { @for (e, t) in &waiting { li { (t.name) " — depuis le " (date_fr(e.requested_at)) } } }
+                    ol {
+                        @for (rank, (e, t)) in waiting.iter().enumerate() {
+                            li { (t.name) " — " (rank_fr(rank as i64 + 1)) ", depuis le " (moment_fr(e.requested_at)) @if e.standing().observes() { " (observatrice en attendant)" } }
+                        }
+                    }
                 }
                 h3 { "Observatrices" }
-                @if active(EnrolmentRole::Observer).count() == 0 { p { "Aucune pour l’instant." } }
-                @else { ul { @for (_, t) in active(EnrolmentRole::Observer) { li { (t.name) } } } }
+                @if observers.is_empty() { p { "Aucune pour l’instant." } }
+                @else { ul { @for (e, t) in &observers { li { (t.name) @if e.standing() != Standing::Observer { " (en liste d’attente pour participer)" } } } } }
                 @for (membership, territory) in &access.referent_of {
                     (enrolment::panel(ctx, project, membership, territory, &view.enrolments, submitted))
                 }
@@ -358,8 +372,8 @@ fn selection_page(ctx: &PageCtx, theme: &Theme, form: &ProjectForm, errors: &For
                 (Field::new("title", "Titre du projet").value(&form.title).render(errors))
                 (textarea("description", "Description", &form.description, "Ce que les territoires feront ensemble, pour qui, et ce qui en sortira.", errors))
                 (textarea("charter", "Charte du projet", &form.charter, CHARTER_HINT, errors))
-                (Field::new("min_participants", "Nombre minimum de participantes").kind("number").value(if form.min_participants.is_empty() { &min_default } else { &form.min_participants }).hint("3 dans Territoires en commun ; le diagnostic ne peut pas commencer en deçà.").render(errors))
-                (Field::new("max_participants", "Nombre maximum de participantes").kind("number").value(if form.max_participants.is_empty() { &max_default } else { &form.max_participants }).hint("Au-delà, les demandes attendent en liste d’attente.").render(errors))
+                (Field::new("min_participants", "Nombre minimum de participantes").number(1, MAX_PARTICIPANTS_LIMIT.into()).value(if form.min_participants.is_empty() { &min_default } else { &form.min_participants }).hint("3 dans Territoires en commun ; le diagnostic ne peut pas commencer en deçà.").render(errors))
+                (Field::new("max_participants", "Nombre maximum de participantes").number(1, MAX_PARTICIPANTS_LIMIT.into()).value(if form.max_participants.is_empty() { &max_default } else { &form.max_participants }).hint("Au-delà, les demandes attendent en liste d’attente.").render(errors))
                 (Field::new("starts_on", "Début du projet").kind("date").value(&form.starts_on).hint("Format JJ/MM/AAAA si votre navigateur ne propose pas de calendrier.").render(errors))
                 (Field::new("ends_on", "Fin prévue").kind("date").value(&form.ends_on).render(errors))
                 button class="button" type="submit" { "Ouvrir le projet et les inscriptions" }
@@ -422,9 +436,15 @@ pub async fn open(
         .await?;
     match outcome {
         OpenOutcome::Opened { project_id, invited } => {
-            ctx.set_flash(&format!(
-                "Projet ouvert. {invited} collectivité(s) positionnée(s) sur le thème sont invitées à s’inscrire."
-            ));
+            ctx.set_flash(&match invited {
+                0 => "Projet ouvert. Aucune collectivité n’est positionnée sur le thème : invitez-en depuis la page \
+                      du projet, ou attendez leurs inscriptions."
+                    .to_owned(),
+                1 => "Projet ouvert. La collectivité positionnée sur le thème est invitée à s’inscrire.".to_owned(),
+                n => format!(
+                    "Projet ouvert. Les {n} collectivités positionnées sur le thème sont invitées à s’inscrire."
+                ),
+            });
             Ok(see_other(&project_path(project_id)))
         }
         OpenOutcome::ThemeNotOpen => Err(AppError::BadRequest(

@@ -1,0 +1,1 @@
+ALTER TABLE enrolments DROP COLUMN observes_while_waiting;
