@@ -5,18 +5,16 @@
 //! Usage: diagnostic DATABASE_URL SHARED_DATA_DIR [MARKERS]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // reason: a bench fixture stops at the first failure
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use encommun::domain::diagnostic::{Domain, EntryKind, NewEntry, SheetFields, FAMILIES, SPACE_TYPES};
 use encommun::domain::territory::TerritoryKind;
-use encommun::geo::shapes::AreaIndex;
 use encommun::import::places::{plan, read_table, suggest, Communes, Mapping};
-use encommun::storage::boundaries::areas_of_kind;
+use encommun::storage::boundaries::Gazetteer;
 use encommun::storage::collectivities::find_collectivity_of_territory;
 use encommun::storage::diagnostic::{import_entries, insert_entry, Author, Place};
 use encommun::storage::projects::list_projects;
-use encommun::storage::territories::{find_territory, territories_of_kind};
+use encommun::storage::territories::find_territory;
 use encommun::storage::users::find_user_by_email;
 use encommun::storage::{establish, write_transaction, DatabaseUrl, DbConnection};
 use encommun::web::projects::diagnostic::map::{draw_map, Marker};
@@ -50,16 +48,11 @@ fn main() {
             default_domain: Domain::Citizen,
             inside_only: false,
         };
-        let by_code: HashMap<String, i64> = territories_of_kind(&mut conn, TerritoryKind::Commune)
-            .unwrap()
-            .into_iter()
-            .map(|t| (t.code, t.id))
-            .collect();
-        let index = AreaIndex::new(areas_of_kind(&mut conn, TerritoryKind::Commune).unwrap(), 0.05);
+        let gazetteer = Gazetteer::load(&mut conn).unwrap();
         let lookups = started.elapsed() - read;
         let categories: Vec<(String, String)> =
             SPACE_TYPES.iter().map(|(c, l)| (c.to_string(), l.to_string())).collect();
-        let communes = Communes { by_code: &by_code, index: &index, of_territory: &[] };
+        let communes = Communes { gazetteer: &gazetteer, of_territory: &[], territory_id: 0 };
         let checked = plan(&table, &mapping, &categories, &communes);
         assert!(checked.errors.is_empty(), "{:?}", &checked.errors[..3.min(checked.errors.len())]);
         let planned = started.elapsed() - read - lookups;
@@ -120,7 +113,7 @@ fn main() {
                 ..SheetFields::default()
             };
             let entry = NewEntry::parse(kind, &fields, &[category.to_string()]).unwrap();
-            insert_entry(conn, agglopolys, &entry, None, None, author)?;
+            insert_entry(conn, agglopolys, &entry, &Default::default(), None, author)?;
             seeded.push((lon, lat, kind, n % 12, fields.name));
         }
         Ok::<_, diesel::result::Error>(())

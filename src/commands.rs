@@ -131,6 +131,12 @@ pub fn import_territories(config: &Config, files: &[PathBuf], skip_invalid: bool
             for (kind, count) in &report.counts {
                 println!("Importés ou mis à jour — {} : {count}", kind.plural_label());
             }
+            if report.commune_codes > 0 {
+                println!(
+                    "Codes menant à une commune actuelle (communes fusionnées, déléguées, associées, arrondissements) : {}",
+                    report.commune_codes
+                );
+            }
             Ok(())
         }
         Err(ImportError::InvalidRows(errors)) => {

@@ -415,7 +415,11 @@ fn load_diagnostic(conn: &mut DbConnection, place: Place, admin: i64) -> anyhow:
             ..SheetFields::default()
         };
         let entry = NewEntry::parse(*kind, &fields, &[category.to_string()]).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        ids.push(diagnostic::insert_entry(conn, place, &entry, None, None, author)?);
+        let placement = match entry.location {
+            Some(l) => crate::storage::boundaries::placement_at(conn, l.lon, l.lat)?,
+            None => Default::default(),
+        };
+        ids.push(diagnostic::insert_entry(conn, place, &entry, &placement, None, author)?);
     }
     let sheet = |i: usize| (ids[i], DEMO_SHEETS[i].0);
     for (from, to, kind, intensity) in DEMO_RELATIONS {

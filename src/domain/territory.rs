@@ -1,4 +1,4 @@
-//! Territories: communes, EPCI, départements and régions, identified by their official codes.
+//! Territories: communes, EPCI, EPT, départements and régions, identified by their official codes.
 
 use super::text::{clean_line, fold};
 
@@ -7,17 +7,26 @@ pub enum TerritoryKind {
     Region,
     Departement,
     Epci,
+    /// Établissement public territorial: the eleven territories of the Métropole du Grand Paris (Plaine Commune…),
+    /// which group its communes below the métropole, as an EPCI does elsewhere.
+    Ept,
     Commune,
 }
 
 impl TerritoryKind {
-    pub const ALL: [TerritoryKind; 4] =
-        [TerritoryKind::Commune, TerritoryKind::Epci, TerritoryKind::Departement, TerritoryKind::Region];
+    pub const ALL: [TerritoryKind; 5] = [
+        TerritoryKind::Commune,
+        TerritoryKind::Epci,
+        TerritoryKind::Ept,
+        TerritoryKind::Departement,
+        TerritoryKind::Region,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
             TerritoryKind::Commune => "commune",
             TerritoryKind::Epci => "epci",
+            TerritoryKind::Ept => "ept",
             TerritoryKind::Departement => "departement",
             TerritoryKind::Region => "region",
         }
@@ -31,6 +40,7 @@ impl TerritoryKind {
         match self {
             TerritoryKind::Commune => "Commune",
             TerritoryKind::Epci => "Intercommunalité",
+            TerritoryKind::Ept => "Établissement public territorial",
             TerritoryKind::Departement => "Département",
             TerritoryKind::Region => "Région",
         }
@@ -40,6 +50,7 @@ impl TerritoryKind {
         match self {
             TerritoryKind::Commune => "communes",
             TerritoryKind::Epci => "intercommunalités",
+            TerritoryKind::Ept => "établissements publics territoriaux",
             TerritoryKind::Departement => "départements",
             TerritoryKind::Region => "régions",
         }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use crate::domain::diagnostic::{Domain, EntryKind, NewEntry, SheetFields};
 use crate::domain::text::fold;
 use crate::geo::geojson::{self, Geometry};
-use crate::geo::shapes::AreaIndex;
+use crate::storage::boundaries::{Gazetteer, Placement};
 use crate::storage::diagnostic::ImportedRow;
 
 /// A file read as a table: its column names and its rows with the line each starts on.
@@ -310,14 +310,13 @@ impl Mapping {
     }
 }
 
-/// Where the rows' communes are looked up.
+/// Where the rows are placed, and what "inside the territory" means.
 pub struct Communes<'a> {
-    /// Official code → territory id, of every known commune.
-    pub by_code: &'a HashMap<String, i64>,
-    /// The outlines of the communes that have one.
-    pub index: &'a AreaIndex<i64>,
+    pub gazetteer: &'a Gazetteer,
     /// The territory's own communes.
     pub of_territory: &'a [i64],
+    /// The territory itself: a place known only by the EPCI outline it lies in is inside when that EPCI is it.
+    pub territory_id: i64,
 }
 
 /// What checking a whole file gives.
@@ -330,7 +329,7 @@ pub struct Plan {
     pub outside: usize,
     /// Rows left out because their commune could not be told (no code, no outline around the point).
     pub unplaced: usize,
-    /// Rows placed in their commune by their point.
+    /// Rows placed by their point (in their commune, or their EPCI or département where communes have no outline).
     pub located: usize,
 }
 
@@ -436,7 +435,9 @@ pub fn plan(table: &Table, mapping: &Mapping, categories: &[(String, String)], c
             }
         }
         let code = single(Target::CommuneCode);
-        // A row's commune: by its INSEE code when a column gives one, else by its point in the communes' outlines.
+        // A row's commune: by its INSEE code when a column gives one (a code of a commune merged since, déléguée,
+        // associée or an arrondissement leads to the current commune); else, and when the code names no commune
+        // the platform holds, by its point in the finest outline around it.
         let by_code = if code.is_empty() {
             None
         } else {
@@ -447,31 +448,32 @@ pub fn plan(table: &Table, mapping: &Mapping, categories: &[(String, String)], c
                 )));
                 continue;
             }
-            // A well-formed code of a commune the platform does not hold is not one of the territory's.
-            Some(communes.by_code.get(&code).copied())
+            communes.gazetteer.commune_by_code.get(&code).copied()
         };
-        let commune_id = match by_code {
-            Some(found) => found,
-            None => {
-                let located = entry.location.and_then(|l| communes.index.locate(l.lon, l.lat).copied());
-                plan.located += usize::from(located.is_some());
-                located
+        let placement = match (by_code, entry.location) {
+            (Some(commune), _) => communes.gazetteer.of_commune(commune),
+            (None, Some(l)) => {
+                let placement = communes.gazetteer.at(l.lon, l.lat);
+                plan.located += usize::from(placement != Placement::default());
+                placement
             }
+            (None, None) => Placement::default(),
         };
         if mapping.inside_only {
-            match (commune_id, by_code) {
-                (Some(c), _) if communes.of_territory.contains(&c) => {}
-                (Some(_), _) | (None, Some(None)) => {
-                    plan.outside += 1;
-                    continue;
-                }
-                (None, _) => {
+            let inside = match placement.commune_id {
+                Some(c) => communes.of_territory.contains(&c),
+                None => placement.epci_id == Some(communes.territory_id),
+            };
+            if !inside {
+                if placement == Placement::default() {
                     plan.unplaced += 1;
-                    continue;
+                } else {
+                    plan.outside += 1;
                 }
+                continue;
             }
         }
-        plan.rows.push(ImportedRow { external_id, entry, commune_id });
+        plan.rows.push(ImportedRow { external_id, entry, placement });
     }
     plan
 }

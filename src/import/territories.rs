@@ -11,7 +11,10 @@ use crate::domain::territory::{
     parse_area_code, parse_insee_code, parse_population, parse_postcodes, parse_siren, parse_territory_name, EpciType,
     NewTerritory, TerritoryKind,
 };
-use crate::storage::{self, territories::upsert_territories, DbConnection};
+use crate::storage::territories::{
+    replace_commune_codes, set_ept_members, upsert_territories, CommuneCode, CommuneCodeKind,
+};
+use crate::storage::{self, DbConnection};
 
 /// Where a bad row is: "ligne 12" of a CSV, "entrée 12" of a JSON array.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +52,16 @@ pub struct ParsedFile {
     pub kind: TerritoryKind,
     pub rows: Vec<NewTerritory>,
     pub errors: Vec<RowError>,
+    /// For an EPT file: each EPT's code and its member communes' codes.
+    pub members: Vec<(String, Vec<String>)>,
+    /// For the COG's file of every kind of commune code: the codes that lead to a current commune.
+    pub commune_codes: Vec<CommuneCode>,
+}
+
+impl ParsedFile {
+    fn new(kind: TerritoryKind) -> ParsedFile {
+        ParsedFile { kind, rows: Vec::new(), errors: Vec::new(), members: Vec::new(), commune_codes: Vec::new() }
+    }
 }
 
 /// Reads one file, recognising its kind from its content.
@@ -104,7 +117,7 @@ fn parse_communes_csv(name: &str, bytes: &[u8]) -> Result<ParsedFile, FileError>
             None => {}
         }
     }
-    let mut parsed = ParsedFile { kind: TerritoryKind::Commune, rows: Vec::new(), errors: Vec::new() };
+    let mut parsed = ParsedFile::new(TerritoryKind::Commune);
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut record = csv::ByteRecord::new();
     loop {
@@ -193,7 +206,8 @@ struct JsonEntry {
     region: Option<String>,
     #[serde(rename = "populationMunicipale")]
     population: Option<serde_json::Value>,
-    membres: Option<Vec<String>>,
+    /// Codes (EPCI file) or objects with a `code` (EPT file).
+    membres: Option<Vec<serde_json::Value>>,
 }
 
 fn parse_json(name: &str, bytes: &[u8]) -> Result<ParsedFile, FileError> {
@@ -202,7 +216,13 @@ fn parse_json(name: &str, bytes: &[u8]) -> Result<ParsedFile, FileError> {
         .map_err(|e| file_error(format!("JSON invalide ligne {}, colonne {} ({e})", e.line(), e.column())))?;
     // The kind is recognised from the keys of the first entry: EPCI have members, départements a région.
     let first = entries.first().ok_or_else(|| file_error("liste vide".into()))?;
-    let kind = if first.get("membres").is_some() {
+    let declared = first.get("type").and_then(|t| t.as_str()).unwrap_or("");
+    if COMMUNE_CODE_TYPES.contains(&declared) {
+        return Ok(parse_commune_codes(name, entries));
+    }
+    let kind = if declared == "EPT" {
+        TerritoryKind::Ept
+    } else if first.get("membres").is_some() {
         TerritoryKind::Epci
     } else if first.get("region").is_some() {
         TerritoryKind::Departement
@@ -213,7 +233,7 @@ fn parse_json(name: &str, bytes: &[u8]) -> Result<ParsedFile, FileError> {
             "ce n’est pas un fichier de territoires reconnu (entrées avec « code » et « nom » attendues)".into(),
         ));
     };
-    let mut parsed = ParsedFile { kind, rows: Vec::new(), errors: Vec::new() };
+    let mut parsed = ParsedFile::new(kind);
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (i, value) in entries.into_iter().enumerate() {
         let entry_number = i + 1;
@@ -225,11 +245,15 @@ fn parse_json(name: &str, bytes: &[u8]) -> Result<ParsedFile, FileError> {
                 continue;
             }
         };
-        match territory_from_json(kind, entry) {
-            Ok(territory) => {
+        let members = entry.membres.clone().unwrap_or_default();
+        match territory_from_json(kind, entry).and_then(|t| Ok((member_codes(&members)?, t))) {
+            Ok((members, territory)) => {
                 if let Some(first) = seen.insert(territory.code.clone(), entry_number) {
                     parsed.errors.push(error(format!("code {} en double (déjà entrée n° {first})", territory.code)));
                 } else {
+                    if kind == TerritoryKind::Ept {
+                        parsed.members.push((territory.code.clone(), members));
+                    }
                     parsed.rows.push(territory);
                 }
             }
@@ -237,6 +261,92 @@ fn parse_json(name: &str, bytes: &[u8]) -> Result<ParsedFile, FileError> {
         }
     }
     Ok(parsed)
+}
+
+/// The INSEE codes of a JSON entry's members: strings (EPCI file) or objects with a `code` (EPT file).
+fn member_codes(members: &[serde_json::Value]) -> Result<Vec<String>, String> {
+    members
+        .iter()
+        .map(|member| {
+            let code = member.as_str().or_else(|| member.get("code").and_then(|c| c.as_str())).unwrap_or("");
+            parse_insee_code(code).map_err(|e| format!("membre : {e}"))
+        })
+        .collect()
+}
+
+/// The kinds of entry of the COG's file of every commune code (`communes-…-tous-types.json`).
+const COMMUNE_CODE_TYPES: [&str; 4] =
+    ["commune-actuelle", "commune-deleguee", "commune-associee", "arrondissement-municipal"];
+
+#[derive(Deserialize)]
+struct CodeEntry {
+    code: String,
+    nom: String,
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(rename = "anciensCodes", default)]
+    former_codes: Vec<String>,
+    #[serde(rename = "chefLieu")]
+    chef_lieu: Option<String>,
+    commune: Option<String>,
+}
+
+/// The codes a real file may carry for a commune that are not its current code: of communes merged into it since
+/// (Pierrefitte-sur-Seine, 93059, is Saint-Denis, 93066), of its communes déléguées and associées, of its
+/// arrondissements municipaux. The current communes themselves come from the communes file.
+fn parse_commune_codes(name: &str, entries: Vec<serde_json::Value>) -> ParsedFile {
+    let mut parsed = ParsedFile::new(TerritoryKind::Commune);
+    let mut current: HashMap<String, String> = HashMap::new();
+    let mut others: Vec<CodeEntry> = Vec::new();
+    for (i, value) in entries.into_iter().enumerate() {
+        let entry: CodeEntry = match serde_json::from_value(value) {
+            Ok(e) => e,
+            Err(e) => {
+                parsed.errors.push(RowError {
+                    file: name.into(),
+                    position: Position::Entry(i + 1),
+                    message: format!("entrée mal formée ({e})"),
+                });
+                continue;
+            }
+        };
+        if entry.kind == "commune-actuelle" {
+            current.insert(entry.code.clone(), entry.nom.clone());
+        }
+        others.push(entry);
+    }
+    let mut codes: HashMap<String, CommuneCode> = HashMap::new();
+    let mut add = |code: &str, commune_code: &str, kind: CommuneCodeKind, name: &str| {
+        // A commune déléguée often keeps the code of its commune nouvelle: that code is the current commune's.
+        if current.contains_key(code) || !current.contains_key(commune_code) {
+            return;
+        }
+        codes.entry(code.to_owned()).or_insert_with(|| CommuneCode {
+            code: code.to_owned(),
+            commune_code: commune_code.to_owned(),
+            kind,
+            name: name.to_owned(),
+        });
+    };
+    for entry in &others {
+        match (entry.kind.as_str(), entry.commune.as_deref().or(entry.chef_lieu.as_deref())) {
+            ("arrondissement-municipal", Some(commune)) => {
+                add(&entry.code, commune, CommuneCodeKind::District, &entry.nom)
+            }
+            ("commune-deleguee", Some(commune)) => add(&entry.code, commune, CommuneCodeKind::Delegated, &entry.nom),
+            ("commune-associee", Some(commune)) => add(&entry.code, commune, CommuneCodeKind::Associated, &entry.nom),
+            _ => {}
+        }
+    }
+    for entry in others.iter().filter(|e| e.kind == "commune-actuelle") {
+        for former in &entry.former_codes {
+            add(former, &entry.code, CommuneCodeKind::Merged, "");
+        }
+    }
+    let mut codes: Vec<CommuneCode> = codes.into_values().collect();
+    codes.sort_by(|a, b| a.code.cmp(&b.code));
+    parsed.commune_codes = codes;
+    parsed
 }
 
 /// One JSON entry. An EPCI's member codes are checked; membership itself comes from the communes file (`epci_siren`).
@@ -269,9 +379,15 @@ fn territory_from_json(kind: TerritoryKind, entry: JsonEntry) -> Result<NewTerri
                 Some(serde_json::Value::Number(n)) => parse_population(&n.to_string())?,
                 Some(other) => return Err(format!("population « {other} » : nombre attendu")),
             };
-            for member in entry.membres.unwrap_or_default() {
-                parse_insee_code(&member).map_err(|e| format!("membre : {e}"))?;
-            }
+        }
+        TerritoryKind::Ept => {
+            territory.code = parse_siren(&code)?;
+            territory.siren = Some(territory.code.clone());
+            territory.population = match entry.population {
+                None | Some(serde_json::Value::Null) => None,
+                Some(serde_json::Value::Number(n)) => parse_population(&n.to_string())?,
+                Some(other) => return Err(format!("population « {other} » : nombre attendu")),
+            };
         }
         TerritoryKind::Departement => {
             territory.code = parse_area_code(&code, "département")?;
@@ -294,6 +410,8 @@ pub struct ImportOptions {
 pub struct ImportReport {
     pub counts: BTreeMap<TerritoryKind, usize>,
     pub skipped: Vec<RowError>,
+    /// Codes of communes merged since, déléguées, associées and arrondissements, leading to current communes.
+    pub commune_codes: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -328,10 +446,17 @@ pub fn import_files(
             upsert_territories(conn, chunk, at)?;
             on_progress(chunk.len());
         }
+        for (ept, members) in files.iter().flat_map(|f| &f.members) {
+            set_ept_members(conn, ept, members)?;
+        }
+        if let Some(file) = files.iter().find(|f| !f.commune_codes.is_empty()) {
+            replace_commune_codes(conn, &file.commune_codes, at)?;
+        }
         Ok(())
     })?;
     storage::territories::refresh_statistics(conn)?;
-    let mut report = ImportReport { skipped: errors, ..ImportReport::default() };
+    let commune_codes = files.iter().map(|f| f.commune_codes.len()).sum();
+    let mut report = ImportReport { skipped: errors, commune_codes, ..ImportReport::default() };
     for row in &rows {
         *report.counts.entry(row.kind).or_default() += 1;
     }

@@ -2,11 +2,15 @@
 //! engagement spaces and objects), their relations, the sources that speak of them, the moderation of what
 //! inquiry group members propose, and files waiting for their column mapping.
 
+use std::collections::BTreeSet;
+
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
 use super::activity::{record_activity, NewActivity};
+use super::boundaries::Placement;
 use super::schema::{actor_families, map_entries, map_relations, map_sources, pending_imports, source_mentions};
+use super::territories::PlaceNames;
 use super::{now, DbConnection, DbError};
 use crate::domain::diagnostic::{
     Domain, EntryKind, NewEntry, NewRelation, NewSource, RelationKind, SourceKind, Status,
@@ -40,6 +44,8 @@ pub struct MapEntry {
     pub reviewed_by: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub epci_id: Option<i64>,
+    pub departement_code: Option<String>,
 }
 
 impl MapEntry {
@@ -179,7 +185,7 @@ pub fn insert_entry(
     conn: &mut DbConnection,
     place: Place,
     entry: &NewEntry,
-    commune_id: Option<i64>,
+    placement: &Placement,
     external_id: Option<&str>,
     author: Author,
 ) -> QueryResult<i64> {
@@ -189,7 +195,7 @@ pub fn insert_entry(
             map_entries::project_id.eq(place.project_id),
             map_entries::collectivity_id.eq(place.collectivity_id),
             map_entries::kind.eq(entry.kind.code()),
-            sheet_values(entry, commune_id),
+            sheet_values(entry, placement),
             map_entries::external_id.eq(external_id),
             map_entries::status.eq(author.status()),
             map_entries::created_by.eq(Some(author.user_id)),
@@ -217,10 +223,12 @@ type SheetValues = (
     diesel::dsl::Eq<map_entries::lon, Option<f64>>,
     diesel::dsl::Eq<map_entries::lat, Option<f64>>,
     diesel::dsl::Eq<map_entries::commune_id, Option<i64>>,
+    diesel::dsl::Eq<map_entries::epci_id, Option<i64>>,
+    diesel::dsl::Eq<map_entries::departement_code, Option<String>>,
 );
 
 /// The columns a sheet sets, for an insert or an update.
-fn sheet_values(entry: &NewEntry, commune_id: Option<i64>) -> SheetValues {
+fn sheet_values(entry: &NewEntry, placement: &Placement) -> SheetValues {
     (
         map_entries::name.eq(entry.name.clone()),
         map_entries::category.eq(entry.category.clone()),
@@ -236,16 +244,25 @@ fn sheet_values(entry: &NewEntry, commune_id: Option<i64>) -> SheetValues {
         map_entries::accessibility.eq(entry.accessibility.clone()),
         map_entries::lon.eq(entry.location.map(|l| l.lon)),
         map_entries::lat.eq(entry.location.map(|l| l.lat)),
-        map_entries::commune_id.eq(commune_id),
+        map_entries::commune_id.eq(placement.commune_id),
+        map_entries::epci_id.eq(placement.epci_id),
+        map_entries::departement_code.eq(placement.departement_code.clone()),
     )
 }
 
 /// Rewrites a sheet (its kind stays). Call it inside `storage::write_transaction`.
-pub fn update_entry(conn: &mut DbConnection, id: i64, entry: &NewEntry, commune_id: Option<i64>) -> QueryResult<bool> {
+pub fn update_entry(conn: &mut DbConnection, id: i64, entry: &NewEntry, placement: &Placement) -> QueryResult<bool> {
     let updated = diesel::update(map_entries::table.find(id))
-        .set((sheet_values(entry, commune_id), map_entries::updated_at.eq(now())))
+        .set((sheet_values(entry, placement), map_entries::updated_at.eq(now())))
         .execute(conn)?;
     Ok(updated == 1)
+}
+
+/// The names and codes of the communes, EPCI and départements the entries lie in.
+pub fn place_names(conn: &mut DbConnection, entries: &[MapEntry]) -> QueryResult<PlaceNames> {
+    let ids: BTreeSet<i64> = entries.iter().flat_map(|e| [e.commune_id, e.epci_id]).flatten().collect();
+    let departements: BTreeSet<String> = entries.iter().filter_map(|e| e.departement_code.clone()).collect();
+    PlaceNames::load(conn, &ids.into_iter().collect::<Vec<_>>(), &departements.into_iter().collect::<Vec<_>>())
 }
 
 /// Deletes a sheet with its relations and mentions (the database cascades them).
@@ -276,12 +293,12 @@ pub fn published_entries_of_project(conn: &mut DbConnection, project_id: i64) ->
         .load(conn)
 }
 
-/// An imported row: its identifier in the file (if any), its sheet and its commune.
+/// An imported row: its identifier in the file (if any), its sheet and where it lies.
 #[derive(Debug)]
 pub struct ImportedRow {
     pub external_id: Option<String>,
     pub entry: NewEntry,
-    pub commune_id: Option<i64>,
+    pub placement: Placement,
 }
 
 /// Writes imported rows: a row whose identifier is already on the territory for that kind updates its sheet,
@@ -308,11 +325,11 @@ pub fn import_entries(
     for row in rows {
         match row.external_id.as_ref().and_then(|e| known.get(e)) {
             Some(id) => {
-                update_entry(conn, *id, &row.entry, row.commune_id)?;
+                update_entry(conn, *id, &row.entry, &row.placement)?;
                 updated += 1;
             }
             None => {
-                insert_entry(conn, place, &row.entry, row.commune_id, row.external_id.as_deref(), author)?;
+                insert_entry(conn, place, &row.entry, &row.placement, row.external_id.as_deref(), author)?;
                 added += 1;
             }
         }

@@ -16,6 +16,17 @@ diesel::table! {
         postcodes -> Text,
         population -> Nullable<BigInt>,
         updated_at -> Timestamp,
+        ept_code -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    commune_codes (code) {
+        code -> Text,
+        commune_code -> Text,
+        kind -> Text,
+        name -> Text,
+        updated_at -> Timestamp,
     }
 }
 
@@ -120,6 +131,7 @@ diesel::joinable!(password_resets -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     territories,
+    commune_codes,
     territory_words,
     users,
     collectivities,
@@ -525,6 +537,8 @@ diesel::table! {
         reviewed_by -> Nullable<BigInt>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        epci_id -> Nullable<BigInt>,
+        departement_code -> Nullable<Text>,
     }
 }
 

@@ -1,9 +1,11 @@
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::upsert::excluded;
 
-use super::schema::{territories, territory_words};
+use super::schema::{commune_codes, territories, territory_words};
 use super::DbConnection;
 use crate::domain::territory::{prefix_upper_bound, NewTerritory, TerritoryKind};
 
@@ -22,6 +24,8 @@ pub struct Territory {
     pub postcodes: String,
     pub population: Option<i64>,
     pub updated_at: NaiveDateTime,
+    /// For a commune of the Métropole du Grand Paris, the code of its EPT.
+    pub ept_code: Option<String>,
 }
 
 impl Territory {
@@ -168,6 +172,49 @@ pub fn names_of_territories(conn: &mut DbConnection, ids: &[i64]) -> QueryResult
     territories::table.filter(territories::id.eq_any(ids)).select((territories::id, territories::name)).load(conn)
 }
 
+/// The codes and names of the communes, EPCI and départements that places (diagnostic sheets) lie in.
+#[derive(Debug, Clone, Default)]
+pub struct PlaceNames {
+    territories: HashMap<i64, (String, String)>,
+    departements: HashMap<String, String>,
+}
+
+impl PlaceNames {
+    pub fn load(conn: &mut DbConnection, ids: &[i64], departement_codes: &[String]) -> QueryResult<PlaceNames> {
+        let territories: Vec<(i64, String, String)> = territories::table
+            .filter(territories::id.eq_any(ids))
+            .select((territories::id, territories::code, territories::name))
+            .load(conn)?;
+        let departements: Vec<(String, String)> = territories::table
+            .filter(territories::kind.eq(TerritoryKind::Departement.code()))
+            .filter(territories::code.eq_any(departement_codes))
+            .select((territories::code, territories::name))
+            .load(conn)?;
+        Ok(PlaceNames {
+            territories: territories.into_iter().map(|(id, code, name)| (id, (code, name))).collect(),
+            departements: departements.into_iter().collect(),
+        })
+    }
+
+    pub fn name(&self, id: Option<i64>) -> Option<&str> {
+        id.and_then(|id| self.territories.get(&id)).map(|(_, name)| name.as_str())
+    }
+
+    /// The official code: INSEE for a commune, SIREN for an EPCI.
+    pub fn code(&self, id: Option<i64>) -> Option<&str> {
+        id.and_then(|id| self.territories.get(&id)).map(|(code, _)| code.as_str())
+    }
+
+    pub fn departement(&self, code: Option<&str>) -> Option<&str> {
+        code.and_then(|c| self.departements.get(c)).map(String::as_str)
+    }
+}
+
+/// The codes that are not a current commune's, each with the code of the current commune it leads to.
+pub fn commune_code_aliases(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
+    commune_codes::table.select((commune_codes::code, commune_codes::commune_code)).load(conn)
+}
+
 /// Every territory of a kind, by name (for régions and départements: a few dozen).
 pub fn territories_of_kind(conn: &mut DbConnection, kind: TerritoryKind) -> QueryResult<Vec<Territory>> {
     territories::table.filter(territories::kind.eq(kind.code())).order(territories::name).load(conn)
@@ -184,6 +231,99 @@ pub fn communes_of_epci(conn: &mut DbConnection, siren: &str) -> QueryResult<Vec
         .filter(territories::epci_code.eq(siren))
         .order((territories::population.is_null(), territories::population.desc(), territories::name))
         .load(conn)
+}
+
+/// The member communes of an établissement public territorial, most populated first.
+pub fn communes_of_ept(conn: &mut DbConnection, siren: &str) -> QueryResult<Vec<Territory>> {
+    territories::table
+        .filter(territories::kind.eq(TerritoryKind::Commune.code()))
+        .filter(territories::ept_code.eq(siren))
+        .order((territories::population.is_null(), territories::population.desc(), territories::name))
+        .load(conn)
+}
+
+/// Makes these communes (by INSEE code) the members of the EPT, and gives the EPT the département and région of
+/// most of them. Call it after the communes and the EPT are stored, in the import's transaction.
+pub fn set_ept_members(conn: &mut DbConnection, ept_code: &str, members: &[String]) -> QueryResult<()> {
+    diesel::update(territories::table.filter(territories::ept_code.eq(ept_code)))
+        .set(territories::ept_code.eq(None::<String>))
+        .execute(conn)?;
+    diesel::update(
+        territories::table
+            .filter(territories::kind.eq(TerritoryKind::Commune.code()))
+            .filter(territories::code.eq_any(members)),
+    )
+    .set(territories::ept_code.eq(ept_code))
+    .execute(conn)?;
+    let areas: Vec<(Option<String>, Option<String>)> = territories::table
+        .filter(territories::ept_code.eq(ept_code))
+        .select((territories::departement_code, territories::region_code))
+        .load(conn)?;
+    let mut counts: HashMap<(Option<String>, Option<String>), usize> = HashMap::new();
+    for area in areas {
+        *counts.entry(area).or_default() += 1;
+    }
+    if let Some(((departement, region), _)) =
+        counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+    {
+        diesel::update(
+            territories::table
+                .filter(territories::kind.eq(TerritoryKind::Ept.code()))
+                .filter(territories::code.eq(ept_code)),
+        )
+        .set((territories::departement_code.eq(departement), territories::region_code.eq(region)))
+        .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// A code that is not a current commune's, and the current commune it leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommuneCode {
+    pub code: String,
+    pub commune_code: String,
+    pub kind: CommuneCodeKind,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommuneCodeKind {
+    /// The code of a commune merged since into the current one.
+    Merged,
+    /// A commune déléguée of a commune nouvelle.
+    Delegated,
+    /// A commune associée.
+    Associated,
+    /// An arrondissement municipal of Paris, Lyon or Marseille.
+    District,
+}
+
+impl CommuneCodeKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            CommuneCodeKind::Merged => "merged",
+            CommuneCodeKind::Delegated => "delegated",
+            CommuneCodeKind::Associated => "associated",
+            CommuneCodeKind::District => "district",
+        }
+    }
+}
+
+/// Replaces the codes that lead to current communes with these. Call it inside the import's transaction.
+pub fn replace_commune_codes(conn: &mut DbConnection, codes: &[CommuneCode], at: NaiveDateTime) -> QueryResult<()> {
+    diesel::delete(commune_codes::table).execute(conn)?;
+    for code in codes {
+        diesel::insert_into(commune_codes::table)
+            .values((
+                commune_codes::code.eq(&code.code),
+                commune_codes::commune_code.eq(&code.commune_code),
+                commune_codes::kind.eq(code.kind.code()),
+                commune_codes::name.eq(&code.name),
+                commune_codes::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// A search: folded words that must all match, plus an optional kind.

@@ -14,7 +14,7 @@ use encommun::storage::diagnostic::{
     Reviewed,
 };
 use encommun::storage::projects::list_projects;
-use encommun::storage::territories::find_territory;
+use encommun::storage::territories::{find_territory, find_territory_by_id};
 
 use crate::helpers::{with_conn, Client, Page, TestApp};
 use crate::on_both_backends;
@@ -168,7 +168,7 @@ async fn sheets_relations_and_sources_make_the_territory_diagnostic(app: TestApp
     let page = admin.get(&hall).await;
     page.assert_status(200)
         .assert_contains("Mairie de Blois")
-        .assert_contains("<dt>Commune</dt><dd>Blois</dd>")
+        .assert_contains("<dt>Commune</dt><dd>Blois (41018)</dd>")
         .assert_contains("Acteur · Élus · Engagement citoyen")
         .assert_contains("role=\"img\"");
 
@@ -488,10 +488,17 @@ async fn confirm(client: &Client, mapping: &str, extra: &[(&str, &str)]) -> Page
 async fn real_files_import_through_a_column_mapping_whole_or_not_at_all(app: TestApp) {
     app.load_demo();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/territories");
-    let files: Vec<_> = ["regions.json", "departements.json", "epci-2026.json", "communes-2026.csv"]
-        .iter()
-        .map(|f| parse_file(&dir.join(f)).unwrap())
-        .collect();
+    let files: Vec<_> = [
+        "regions.json",
+        "departements.json",
+        "epci-2026.json",
+        "communes-2026.csv",
+        "ept-2026.json",
+        "communes-2026-tous-types.json",
+    ]
+    .iter()
+    .map(|f| parse_file(&dir.join(f)).unwrap())
+    .collect();
     with_conn(&app, |conn| {
         import_files(conn, &files, &ImportOptions { skip_invalid: false }, &mut |_| {}, &mut |_| {}).unwrap();
         import_boundaries(conn, &shared("boundaries/communes-6-departements.geojson")).unwrap();
@@ -523,6 +530,9 @@ async fn real_files_import_through_a_column_mapping_whole_or_not_at_all(app: Tes
     let pimms = entries.iter().find(|e| e.external_id.as_deref() == Some("250")).unwrap();
     assert_eq!(pimms.name, "France services Pimms Médiation de Blois");
     assert_eq!(pimms.address, "133 Rue Michel Bégon, 41000, Blois");
+    let agglopolys_territory =
+        with_conn(&app, |conn| find_territory(conn, TerritoryKind::Epci, AGGLOPOLYS).unwrap().unwrap().id);
+    assert_eq!((pimms.epci_id, pimms.departement_code.as_deref()), (Some(agglopolys_territory), Some("41")));
     assert_eq!((pimms.lat, pimms.lon), (Some(47.59411), Some(1.309648)));
     assert!(
         pimms.opening_hours.starts_with("Lundi : 13:30 - 17:30\nMardi : 09:00 - 12:00 / 13:30 - 17:30"),
@@ -549,10 +559,26 @@ async fn real_files_import_through_a_column_mapping_whole_or_not_at_all(app: Tes
         confirm(&admin, &mapping, &[("categorie", "france_services")]).await.assert_redirect(&base(angouleme));
         admin.get(&base(angouleme)).await.assert_contains(expected);
     }
-    let multi_line = with_conn(&app, |conn| entries_of_territory(conn, angouleme).unwrap())
+    let national: Vec<_> = with_conn(&app, |conn| entries_of_territory(conn, angouleme).unwrap())
         .into_iter()
-        .find(|e| e.external_id.as_deref() == Some("426"))
-        .unwrap();
+        .filter(|e| e.external_id.is_some())
+        .collect();
+    assert_eq!(national.len(), 2845);
+    // Every one in its current commune, the 32 whose code is an arrondissement's, a commune déléguée's or that of
+    // a commune merged since included.
+    assert!(national.iter().all(|e| e.commune_id.is_some() && e.departement_code.is_some()));
+    let commune_of = |id_fs: &str| {
+        let entry = national.iter().find(|e| e.external_id.as_deref() == Some(id_fs)).unwrap();
+        with_conn(&app, |conn| find_territory_by_id(conn, entry.commune_id.unwrap()).unwrap().unwrap().code)
+    };
+    assert_eq!(commune_of("435"), "75056", "Paris 12e");
+    assert_eq!(commune_of("280"), "49126", "Orée d’Anjou, code of a commune déléguée");
+    // Exports carry the codes a join needs, and the file's own identifier.
+    let csv = admin.get(&format!("{}/export.csv", base(angouleme))).await;
+    csv.assert_contains("code_insee;nom_commune;siren_epci;nom_epci;departement")
+        .assert_contains(";250;")
+        .assert_contains(";41018;Blois;200030385;CA de Blois");
+    let multi_line = national.into_iter().find(|e| e.external_id.as_deref() == Some("426")).unwrap();
     assert!(multi_line
         .description
         .starts_with("Sur rendez-vous les mardis, mercredis et jeudis matins au Lude \n\n\nPermanences"));
@@ -673,9 +699,10 @@ async fn a_relation_entered_at_once_from_both_ends_and_a_decision_taken_twice_se
     };
     let (a, b, proposal) = with_conn(&app, |conn| {
         (
-            insert_entry(conn, agglopolys, &sheet("Association A"), None, None, publishes).unwrap(),
-            insert_entry(conn, agglopolys, &sheet("Association B"), None, None, publishes).unwrap(),
-            insert_entry(conn, agglopolys, &sheet("Association proposée"), None, None, proposes).unwrap(),
+            insert_entry(conn, agglopolys, &sheet("Association A"), &Default::default(), None, publishes).unwrap(),
+            insert_entry(conn, agglopolys, &sheet("Association B"), &Default::default(), None, publishes).unwrap(),
+            insert_entry(conn, agglopolys, &sheet("Association proposée"), &Default::default(), None, proposes)
+                .unwrap(),
         )
     });
     let racers = 8;

@@ -338,8 +338,11 @@ fn placeholders(app: &TestApp) -> Vec<(&'static str, String)> {
     };
     use encommun::domain::diagnostic::EntryKind;
     use encommun::storage::diagnostic::insert_entry;
-    let space = insert_entry(&mut conn, place, &sheet(EntryKind::Space, "marche"), None, None, author).unwrap();
-    let actor = insert_entry(&mut conn, place, &sheet(EntryKind::Actor, "associations"), None, None, author).unwrap();
+    let space =
+        insert_entry(&mut conn, place, &sheet(EntryKind::Space, "marche"), &Default::default(), None, author).unwrap();
+    let actor =
+        insert_entry(&mut conn, place, &sheet(EntryKind::Actor, "associations"), &Default::default(), None, author)
+            .unwrap();
     let subscription =
         encommun::storage::subscriptions::subscriptions_of_user(&mut conn, sophie.id).unwrap().remove(0).0.id;
     vec![

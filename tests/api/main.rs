@@ -10,6 +10,7 @@ mod accounts;
 mod boundaries;
 mod diagnostic;
 mod digests;
+mod geography;
 mod inquiry;
 mod inspiration;
 mod invitations;

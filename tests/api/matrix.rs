@@ -1071,7 +1071,7 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
             ..SheetFields::default()
         };
         let entry = NewEntry::parse(EntryKind::Actor, &fields, &["elus".into()]).unwrap();
-        let sheet = insert_entry(conn, place, &entry, None, None, author).unwrap();
+        let sheet = insert_entry(conn, place, &entry, &Default::default(), None, author).unwrap();
         let source = NewSource::parse("study", "Étude de la matrice", "", "", "", "").unwrap();
         let source = add_source(conn, place, &source, &[sheet], author).unwrap();
         // Newsletters: two drafts (one to edit, one to send) and one sent.

@@ -7,7 +7,7 @@ use maud::{html, Markup};
 use crate::domain::territory::TerritoryKind;
 use crate::geo::shapes::{Area, BBox};
 use crate::geo::svg::{path_data, Frame};
-use crate::storage::territories::{communes_of_epci, Territory};
+use crate::storage::territories::{communes_of_epci, communes_of_ept, Territory};
 use crate::storage::{boundaries, DbConnection};
 use crate::web::AppError;
 
@@ -18,20 +18,24 @@ pub struct Perimeter {
     communes: Vec<(Territory, Option<Area>)>,
 }
 
-/// The communes of a territory: an intercommunality's members, a commune itself, none for a larger territory.
+/// The communes of a territory: an intercommunality's or an EPT's members, a commune itself, none for a larger
+/// territory.
 pub fn communes_of_territory(conn: &mut DbConnection, territory: &Territory) -> Result<Vec<Territory>, AppError> {
     Ok(match territory.kind() {
         TerritoryKind::Epci => communes_of_epci(conn, &territory.code)?,
+        TerritoryKind::Ept => communes_of_ept(conn, &territory.code)?,
         TerritoryKind::Commune => vec![territory.clone()],
-        _ => Vec::new(),
+        TerritoryKind::Departement | TerritoryKind::Region => Vec::new(),
     })
 }
 
 impl Perimeter {
     /// The perimeter of a territory, or None when no outline of it or of its communes is known.
     pub fn load(conn: &mut DbConnection, territory: &Territory) -> Result<Option<Perimeter>, AppError> {
-        let communes =
-            if territory.kind() == TerritoryKind::Epci { communes_of_epci(conn, &territory.code)? } else { Vec::new() };
+        let communes = match territory.kind() {
+            TerritoryKind::Commune => Vec::new(),
+            _ => communes_of_territory(conn, territory)?,
+        };
         let mut ids: Vec<i64> = communes.iter().map(|c| c.id).collect();
         ids.push(territory.id);
         let mut areas = boundaries::areas_of_territories(conn, &ids)?;

@@ -2,7 +2,7 @@
 //! GoGoCarto) and CSV (`;`-separated with a byte-order mark, as French spreadsheets expect). The CSV's column
 //! names are those the import recognises, so an export can seed another territory.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
@@ -11,22 +11,26 @@ use super::map::colour;
 use super::{diagnostic_for, Categories, Filters};
 use crate::storage::diagnostic::{self, MapEntry};
 use crate::storage::projects;
-use crate::storage::territories::names_of_territories;
+use crate::storage::territories::PlaceNames;
 use crate::web::context::PageCtx;
 use crate::web::projects::project_and_access;
 use crate::web::{AppError, AppState};
 
-/// What an export holds: the sheets, and the words that name their categories, territories and communes.
+/// What an export holds: the sheets, and the words that name their categories, territories and places.
 struct Export {
     entries: Vec<MapEntry>,
     categories: Categories,
     territories: HashMap<i64, String>,
-    communes: HashMap<i64, String>,
+    places: PlaceNames,
     file_stem: String,
 }
 
-const COLUMNS: [&str; 19] = [
+/// The columns: those the import recognises (an export can seed another territory, and its `code_insee` places
+/// each row again), the codes a join needs (the commune's INSEE code, the EPCI's SIREN), and `id_source`, the
+/// identifier of the file a sheet was imported from.
+const COLUMNS: [&str; 24] = [
     "identifiant",
+    "id_source",
     "territoire",
     "nature",
     "nom",
@@ -41,19 +45,23 @@ const COLUMNS: [&str; 19] = [
     "adresse",
     "horaires",
     "accessibilite",
+    "code_insee",
     "nom_commune",
+    "siren_epci",
+    "nom_epci",
+    "departement",
     "latitude",
     "longitude",
     "mise_a_jour",
 ];
 
 impl Export {
-    fn values(&self, e: &MapEntry) -> [String; 19] {
-        let name =
-            |map: &HashMap<i64, String>, id: Option<i64>| id.and_then(|id| map.get(&id)).cloned().unwrap_or_default();
+    fn values(&self, e: &MapEntry) -> [String; 24] {
+        let text = |value: Option<&str>| value.unwrap_or_default().to_owned();
         [
             e.id.to_string(),
-            name(&self.territories, Some(e.collectivity_id)),
+            e.external_id.clone().unwrap_or_default(),
+            self.territories.get(&e.collectivity_id).cloned().unwrap_or_default(),
             e.kind().label().to_owned(),
             e.name.clone(),
             self.categories.label(e.kind(), &e.category),
@@ -67,7 +75,11 @@ impl Export {
             e.address.clone(),
             e.opening_hours.clone(),
             e.accessibility.clone(),
-            name(&self.communes, e.commune_id),
+            text(self.places.code(e.commune_id)),
+            text(self.places.name(e.commune_id)),
+            text(self.places.code(e.epci_id)),
+            text(self.places.name(e.epci_id)),
+            text(e.departement_code.as_deref()),
             e.lat.map(|v| v.to_string()).unwrap_or_default(),
             e.lon.map(|v| v.to_string()).unwrap_or_default(),
             e.updated_at.format("%Y-%m-%d").to_string(),
@@ -130,14 +142,6 @@ fn spreadsheet_safe(value: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn commune_names(
-    conn: &mut crate::storage::DbConnection,
-    entries: &[MapEntry],
-) -> Result<HashMap<i64, String>, AppError> {
-    let ids: Vec<i64> = entries.iter().filter_map(|e| e.commune_id).collect::<BTreeSet<_>>().into_iter().collect();
-    Ok(names_of_territories(conn, &ids)?.into_iter().collect())
-}
-
 /// The territory's published sheets, as the map's filters narrow them.
 async fn of_territory(
     state: &AppState,
@@ -150,7 +154,7 @@ async fn of_territory(
     let entries: Vec<MapEntry> = d.published().filter(|e| filters.keeps(e)).cloned().collect();
     Ok(Export {
         territories: HashMap::from([(collectivity_id, d.territory.name.clone())]),
-        communes: d.communes.clone(),
+        places: d.places.clone(),
         categories: d.categories.clone(),
         file_stem: format!("diagnostic-projet-{project_id}-territoire-{collectivity_id}"),
         entries,
@@ -175,7 +179,7 @@ async fn of_project(state: &AppState, ctx: &PageCtx, project_id: i64) -> Result<
                 .filter(|e| territories.contains_key(&e.collectivity_id))
                 .collect();
             Ok(Export {
-                communes: commune_names(conn, &entries)?,
+                places: diagnostic::place_names(conn, &entries)?,
                 categories: Categories::load(conn, project.id)?,
                 file_stem: format!("diagnostic-projet-{}", project.id),
                 territories,

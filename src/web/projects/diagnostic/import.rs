@@ -2,22 +2,17 @@
 //! column mapping with a preview of each column, after which every row is checked and the file is written whole
 //! or not at all. Only the provider and the agency import; imported sheets are published.
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
 use super::{diagnostic_for, diagnostic_path, Diagnostic};
 use crate::domain::diagnostic::{Domain, EntryKind};
-use crate::domain::territory::TerritoryKind;
-use crate::geo::shapes::AreaIndex;
 use crate::import::places::{plan, read_table, suggest, Communes, Mapping, Table, Target};
 use crate::security::random_token;
 use crate::storage;
-use crate::storage::boundaries::areas_of_kind;
+use crate::storage::boundaries::Gazetteer;
 use crate::storage::diagnostic::{self, PendingImport};
-use crate::storage::territories::territories_of_kind;
 use crate::web::context::PageCtx;
 use crate::web::middleware::decode_form;
 use crate::web::projects::perimeter::communes_of_territory;
@@ -366,11 +361,9 @@ pub async fn confirm(
     let table_for_plan = table.clone();
     let outcome = state
         .db(move |conn| {
-            let by_code: HashMap<String, i64> =
-                territories_of_kind(conn, TerritoryKind::Commune)?.into_iter().map(|t| (t.code, t.id)).collect();
-            let index = AreaIndex::new(areas_of_kind(conn, TerritoryKind::Commune)?, 0.05);
+            let gazetteer = Gazetteer::load(conn)?;
             let of_territory: Vec<i64> = communes_of_territory(conn, &territory)?.iter().map(|c| c.id).collect();
-            let communes = Communes { by_code: &by_code, index: &index, of_territory: &of_territory };
+            let communes = Communes { gazetteer: &gazetteer, of_territory: &of_territory, territory_id: territory.id };
             let plan = plan(&table_for_plan, &mapping, &categories, &communes);
             if !plan.errors.is_empty() {
                 return Ok(Err(plan.errors));

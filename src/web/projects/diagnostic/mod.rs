@@ -16,18 +16,16 @@ pub mod overview;
 pub mod sheets;
 pub mod sources;
 
-use std::collections::HashMap;
-
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
-use super::perimeter::{communes_of_territory, Perimeter};
+use super::perimeter::Perimeter;
 use super::{project_and_access, project_path, Access};
 use crate::domain::diagnostic::{project_family_code, Domain, EntryKind, Status, FAMILIES};
 use crate::storage::collectivities::territory_of_collectivity;
 use crate::storage::diagnostic::{self, Author, MapEntry, MapRelation, MapSource, Place};
 use crate::storage::projects::{self, Project};
-use crate::storage::territories::{names_of_territories, Territory};
+use crate::storage::territories::{PlaceNames, Territory};
 use crate::storage::DbConnection;
 use crate::web::context::PageCtx;
 use crate::web::middleware::{content_security_policy, decode_form};
@@ -117,8 +115,8 @@ pub struct Diagnostic {
     pub place: Place,
     pub territory: Territory,
     pub perimeter: Option<Perimeter>,
-    /// The territory's communes, by id, for the commune of each sheet.
-    pub communes: HashMap<i64, String>,
+    /// The names and codes of the communes, EPCI and départements the sheets lie in.
+    pub places: PlaceNames,
     pub categories: Categories,
     /// Every entry but the rejected ones; the page shows the published ones, and a person's own proposals.
     pub entries: Vec<MapEntry>,
@@ -142,7 +140,7 @@ impl Diagnostic {
     }
 
     pub fn commune_name(&self, entry: &MapEntry) -> Option<&str> {
-        entry.commune_id.and_then(|id| self.communes.get(&id)).map(String::as_str)
+        self.places.name(entry.commune_id)
     }
 
     pub fn category_label(&self, entry: &MapEntry) -> String {
@@ -171,15 +169,8 @@ pub fn load_diagnostic(
     let place = Place { project_id: project.id, collectivity_id };
     let territory = territory_of_participant(conn, project.id, collectivity_id)?;
     let perimeter = Perimeter::load(conn, &territory)?;
-    let mut communes: HashMap<i64, String> =
-        communes_of_territory(conn, &territory)?.into_iter().map(|c| (c.id, c.name)).collect();
     let entries = diagnostic::entries_of_territory(conn, place)?;
-    // Imported sheets may lie in communes beyond the territory: name those too.
-    let beyond: Vec<i64> =
-        entries.iter().filter_map(|e| e.commune_id).filter(|id| !communes.contains_key(id)).collect();
-    if !beyond.is_empty() {
-        communes.extend(names_of_territories(conn, &beyond)?);
-    }
+    let places = diagnostic::place_names(conn, &entries)?;
     Ok(Diagnostic {
         categories: Categories::load(conn, project.id)?,
         relations: diagnostic::relations_of_territory(conn, place)?,
@@ -190,7 +181,7 @@ pub fn load_diagnostic(
         place,
         territory,
         perimeter,
-        communes,
+        places,
     })
 }
 

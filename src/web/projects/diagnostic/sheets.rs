@@ -14,7 +14,7 @@ use crate::domain::diagnostic::{
     intensity_label, Domain, EntryKind, NewEntry, NewRelation, RelationKind, SheetFields, Status, INTENSITIES,
 };
 use crate::storage;
-use crate::storage::boundaries::commune_at;
+use crate::storage::boundaries::{placement_at, Placement};
 use crate::storage::diagnostic::{self, MapEntry};
 use crate::web::context::PageCtx;
 use crate::web::projects::{project_path, Access};
@@ -175,11 +175,11 @@ pub async fn new_form(
     Ok(form_page(&ctx, &d, kind, &form, &FormErrors::default(), None))
 }
 
-/// The commune whose outline holds the sheet's point, if any.
-fn commune_of(conn: &mut storage::DbConnection, entry: &NewEntry) -> Result<Option<i64>, AppError> {
+/// Where the sheet's point lies (commune, EPCI, département), by the finest outline that holds it.
+fn placement_of(conn: &mut storage::DbConnection, entry: &NewEntry) -> Result<Placement, AppError> {
     match entry.location {
-        Some(l) => Ok(commune_at(conn, l.lon, l.lat)?),
-        None => Ok(None),
+        Some(l) => Ok(placement_at(conn, l.lon, l.lat)?),
+        None => Ok(Placement::default()),
     }
 }
 
@@ -201,8 +201,8 @@ pub async fn create(
     let id = state
         .db(move |conn| {
             storage::write_transaction(conn, |conn| {
-                let commune = commune_of(conn, &entry)?;
-                let id = diagnostic::insert_entry(conn, place, &entry, commune, None, author)?;
+                let placement = placement_of(conn, &entry)?;
+                let id = diagnostic::insert_entry(conn, place, &entry, &placement, None, author)?;
                 if author.publishes {
                     let summary = format!(
                         "Diagnostic de {territory} : nouvelle fiche « {} » ({}).",
@@ -322,7 +322,11 @@ fn sheet_page(
                 }
                 dl class="facts" {
                     dt { "Territoire" } dd { (d.territory.name) }
-                    @if let Some(commune) = d.commune_name(entry) { dt { "Commune" } dd { (commune) } }
+                    @if let Some(commune) = d.places.name(entry.commune_id) { dt { "Commune" } dd { (commune) " (" (d.places.code(entry.commune_id).unwrap_or_default()) ")" } }
+                    @if let Some(epci) = d.places.name(entry.epci_id) { dt { "Intercommunalité" } dd { (epci) } }
+                    @if let Some(code) = &entry.departement_code {
+                        dt { "Département" } dd { (d.places.departement(Some(code)).unwrap_or_default()) " (" (code) ")" }
+                    }
                     @if !entry.address.is_empty() { dt { "Adresse" } dd { (entry.address) } }
                     @if let Some((lon, lat)) = entry.location() {
                         dt { "Position" }
@@ -528,8 +532,8 @@ pub async fn update(
     state
         .db(move |conn| {
             storage::write_transaction(conn, |conn| {
-                let commune = commune_of(conn, &checked)?;
-                Ok::<_, AppError>(diagnostic::update_entry(conn, entry_id, &checked, commune)?)
+                let placement = placement_of(conn, &checked)?;
+                Ok::<_, AppError>(diagnostic::update_entry(conn, entry_id, &checked, &placement)?)
             })
         })
         .await?;
