@@ -2,8 +2,6 @@
 //! network's readings, sources with anonymised notes, moderation of what participants propose, imports of the
 //! real France services and town hall files with a column mapping, GeoJSON points in Lambert-93, and exports.
 
-use std::path::Path;
-
 use encommun::domain::diagnostic::{EntryKind, NewEntry, NewRelation, SheetFields};
 use encommun::domain::territory::TerritoryKind;
 use encommun::import::boundaries::import_boundaries;
@@ -16,7 +14,7 @@ use encommun::storage::diagnostic::{
 use encommun::storage::projects::list_projects;
 use encommun::storage::territories::find_territory;
 
-use crate::helpers::{with_conn, Client, Page, TestApp};
+use crate::helpers::{shared_data, with_conn, Client, Page, TestApp, TERRITORY_FILES};
 use crate::on_both_backends;
 use crate::questionnaires::{logged_in, ADMIN, REFERENT};
 
@@ -28,10 +26,6 @@ on_both_backends!(
 );
 
 const PROVIDER: &str = "prestataire@demo.encommun.fr";
-
-fn shared(path: &str) -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(path)).unwrap()
-}
 
 /// The demo project and the collectivity of one of its participants (by SIREN).
 fn place(app: &TestApp, siren: &str) -> Place {
@@ -85,10 +79,13 @@ async fn assign_provider(app: &TestApp, admin: &Client, project_id: i64) {
 }
 
 async fn sheets_relations_and_sources_make_the_territory_diagnostic(app: TestApp) {
+    let outlines = ["boundaries/communes-6-departements.geojson", "boundaries/epci-6-departements-dissolved.geojson"];
+    let Some(data) = shared_data(&outlines) else { return };
     app.load_demo();
     with_conn(&app, |conn| {
-        import_boundaries(conn, &shared("boundaries/communes-6-departements.geojson")).unwrap();
-        import_boundaries(conn, &shared("boundaries/epci-6-departements-dissolved.geojson")).unwrap();
+        for file in outlines {
+            import_boundaries(conn, &data.text(file)).unwrap();
+        }
     });
     let admin = logged_in(&app, ADMIN).await;
     let agglopolys = place(&app, AGGLOPOLYS);
@@ -486,12 +483,16 @@ async fn confirm(client: &Client, mapping: &str, extra: &[(&str, &str)]) -> Page
 }
 
 async fn real_files_import_through_a_column_mapping_whole_or_not_at_all(app: TestApp) {
+    let places = [
+        "boundaries/communes-6-departements.geojson",
+        "places/france-services-2024-08-01.csv",
+        "places/mairies-6-departements.csv",
+        "anct/epci-points-lambert93.geojson",
+    ];
+    let Some(data) = shared_data(&[&TERRITORY_FILES[..], &places].concat()) else { return };
+    let shared = |file: &str| data.text(file);
     app.load_demo();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/territories");
-    let files: Vec<_> = ["regions.json", "departements.json", "epci-2026.json", "communes-2026.csv"]
-        .iter()
-        .map(|f| parse_file(&dir.join(f)).unwrap())
-        .collect();
+    let files: Vec<_> = TERRITORY_FILES.iter().map(|f| parse_file(&data.path(f)).unwrap()).collect();
     with_conn(&app, |conn| {
         import_files(conn, &files, &ImportOptions { skip_invalid: false }, &mut |_| {}, &mut |_| {}).unwrap();
         import_boundaries(conn, &shared("boundaries/communes-6-departements.geojson")).unwrap();

@@ -6,7 +6,7 @@ use encommun::domain::territory::TerritoryKind;
 use encommun::import::territories::{import_files, parse_file, ImportError, ImportOptions, ImportReport};
 use encommun::storage::territories::{count_territories_by_kind, search_territories, TerritorySearch};
 
-use crate::helpers::{with_conn, TestApp};
+use crate::helpers::{shared_data, with_conn, TestApp, TERRITORY_FILES};
 use crate::on_both_backends;
 
 fn fixture(name: &str) -> PathBuf {
@@ -15,21 +15,8 @@ fn fixture(name: &str) -> PathBuf {
 
 /// The real files of shared/data, when this checkout has them beside it.
 fn official_files() -> Option<Vec<PathBuf>> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/territories");
-    let files: Vec<PathBuf> = ["regions.json", "departements.json", "epci-2026.json", "communes-2026.csv"]
-        .iter()
-        .map(|f| dir.join(f))
-        .collect();
-    if files.iter().all(|f| f.exists()) {
-        Some(files)
-    } else {
-        assert!(
-            std::env::var("CI").map_or(true, |v| v != "true"),
-            "under CI, ../shared/data must be beside the checkout"
-        );
-        eprintln!("official territory files absent ({}): test skipped", dir.display());
-        None
-    }
+    let data = shared_data(&TERRITORY_FILES)?;
+    Some(TERRITORY_FILES.iter().map(|f| data.path(f)).collect())
 }
 
 fn import(app: &TestApp, files: &[PathBuf], skip_invalid: bool) -> Result<ImportReport, ImportError> {
