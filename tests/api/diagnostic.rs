@@ -23,6 +23,7 @@ on_both_backends!(
     what_participants_propose_waits_for_the_provider,
     real_files_import_through_a_column_mapping_whole_or_not_at_all,
     a_relation_entered_at_once_from_both_ends_and_a_decision_taken_twice_settle_once,
+    an_upload_names_the_line_of_its_bad_row_with_either_line_ending,
 );
 
 const PROVIDER: &str = "prestataire@demo.encommun.fr";
@@ -652,6 +653,21 @@ async fn real_files_import_through_a_column_mapping_whole_or_not_at_all(app: Tes
     admin.get(&mapping).await.assert_status(410);
     // The provider's exclusive: a participant cannot import.
     logged_in(&app, REFERENT).await.get(&import).await.assert_status(403);
+}
+
+/// The official communes file's first 100 lines and a bad row at line 101, with Windows or Unix line endings, with
+/// a final line ending or without: the upload refuses the file at line 101.
+async fn an_upload_names_the_line_of_its_bad_row_with_either_line_ending(app: TestApp) {
+    app.load_demo();
+    let admin = logged_in(&app, ADMIN).await;
+    let import = format!("{}/import", base(place(&app, AGGLOPOLYS)));
+    for (ending, final_ending) in [("\r\n", true), ("\r\n", false), ("\n", true), ("\n", false)] {
+        let Some(head) = crate::territories::communes_head_with_a_bad_line_101(ending, final_ending) else { return };
+        upload(&admin, &import, "espace", "communes.csv", &head)
+            .await
+            .assert_status(422)
+            .assert_contains("Ligne 101 : 13 valeurs pour 12 colonnes");
+    }
 }
 
 /// Eight people add the same cooperation at once, half of them from each end: one relation. Eight moderators decide

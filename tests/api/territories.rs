@@ -44,6 +44,7 @@ on_both_backends!(
     a_file_with_bad_rows_imports_nothing_and_says_why,
     skip_invalid_imports_the_good_rows,
     search_is_accent_and_case_insensitive_by_name_code_and_postcode,
+    the_official_file_s_line_101_is_named_101_with_either_line_ending,
 );
 
 async fn the_official_files_import_completely_and_idempotently(app: TestApp) {
@@ -71,6 +72,37 @@ async fn the_official_files_import_completely_and_idempotently(app: TestApp) {
     page.assert_status(200).assert_contains("Vienne (86)").assert_contains("47 communes membres");
     let page = app.client().get("/collectivites?q=CHATELLERAULT").await;
     page.assert_status(200).assert_contains("Communauté d’agglomération").assert_contains(">Châtellerault</a>");
+}
+
+/// The official communes file's first 100 lines (its header and 99 communes), then at line 101 a row with one value
+/// too many, all ended by `ending` except, when `final_ending` is false, the last. The file itself ends its lines with
+/// CRLF, as most spreadsheets export.
+pub fn communes_head_with_a_bad_line_101(ending: &str, final_ending: bool) -> Option<String> {
+    let file = "territories/communes-2026.csv";
+    let text = shared_data(&[file])?.text(file);
+    assert!(text.contains("\r\n"), "the official file ends its lines with CRLF");
+    let lines: Vec<&str> = text.lines().take(100).collect();
+    let bad = format!("{},en trop", lines[99]);
+    let mut head = [&lines[..], &[bad.as_str()]].concat().join(ending);
+    if final_ending {
+        head.push_str(ending);
+    }
+    Some(head)
+}
+
+async fn the_official_file_s_line_101_is_named_101_with_either_line_ending(app: TestApp) {
+    for (ending, final_ending) in [("\r\n", true), ("\r\n", false), ("\n", true), ("\n", false)] {
+        let Some(head) = communes_head_with_a_bad_line_101(ending, final_ending) else { return };
+        let parsed = encommun::import::territories::parse_bytes("communes-2026.csv", head.as_bytes()).unwrap();
+        assert_eq!(parsed.rows.len(), 99);
+        let error =
+            with_conn(&app, |conn| import_files(conn, &[parsed], &ImportOptions::default(), &mut |_| {}, &mut |_| {}))
+                .expect_err("a bad row refuses the file");
+        let ImportError::InvalidRows(rows) = error else { panic!("unexpected error {error}") };
+        let messages: Vec<String> = rows.iter().map(ToString::to_string).collect();
+        assert_eq!(messages, ["communes-2026.csv, ligne 101 : 13 champs au lieu de 12"], "{ending:?} {final_ending}");
+    }
+    assert!(counts(&app).is_empty(), "nothing imported");
 }
 
 async fn broken_files_are_refused_whole(app: TestApp) {
