@@ -65,7 +65,7 @@ async fn the_agency_uploads_outlines_and_reads_what_matched(app: TestApp) {
     let group = crate::questionnaires::group_path(&app);
     let page = admin.get(&group).await;
     page.assert_status(200)
-        .assert_contains("Carte de CA de Blois ''Agglopolys'' et de sa commune")
+        .assert_contains("Carte de CA de Blois «\u{202f}Agglopolys\u{202f}» et de sa commune")
         .assert_contains("class=\"map-outline\"")
         .assert_contains("<li>Blois<span class=\"meta\"> (47219 hab.)</span></li>");
     let page = upload(&admin, "/admin/contours", "{\"type\": \"Nimporte\"}").await;

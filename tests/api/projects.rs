@@ -242,10 +242,9 @@ async fn enrolment_mistakes_are_refused_and_nothing_is_written(app: TestApp) {
     enrol_via_web(&logged_in(&app, CAHORS_MEMBER).await, &path, cahors, "observer", false).await.assert_status(403);
     // Enrolling twice.
     let sophie = logged_in(&app, AGGLOPOLYS_REFERENT).await;
-    enrol_via_web(&sophie, &path, agglopolys, "participant", true)
-        .await
-        .assert_status(400)
-        .assert_contains("CA de Blois ''Agglopolys'' est déjà inscrite (participante) : rien n’a été modifié.");
+    enrol_via_web(&sophie, &path, agglopolys, "participant", true).await.assert_status(400).assert_contains(
+        "CA de Blois «\u{202f}Agglopolys\u{202f}» est déjà inscrite (participante) : rien n’a été modifié.",
+    );
     // Withdrawing what is not there.
     let token = karim.get(&path).await.csrf_token();
     karim

@@ -67,6 +67,9 @@ async fn the_official_files_import_completely_and_idempotently(app: TestApp) {
     assert!(found.contains(&"Châtellerault".to_owned()), "{found:?}");
     assert_eq!(search(&app, "86066"), vec!["Châtellerault"]);
     assert_eq!(search(&app, "248600413"), vec!["CA Grand Châtellerault"]);
+    // Official names quote with two apostrophes or ASCII quotes: stored with French guillemets.
+    assert_eq!(search(&app, "200030385"), vec!["CA de Blois «\u{202f}Agglopolys\u{202f}»"]);
+    assert_eq!(search(&app, "agglopolys"), vec!["CA de Blois «\u{202f}Agglopolys\u{202f}»"]);
     // An EPCI gets the département most of its communes are in.
     let page = app.client().get("/territoires/epci/248600413").await;
     page.assert_status(200).assert_contains("Vienne (86)").assert_contains("47 communes membres");

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::{project_and_access, project_path, render_page, Submitted};
 use crate::domain::project::{EnrolmentRequest, EnrolmentRole, EnrolmentStatus};
+use crate::domain::text::de;
 use crate::storage::collectivities::Membership;
 use crate::storage::projects::{self, EnrolOutcome, Enrolment, Project, WithdrawOutcome};
 use crate::storage::territories::Territory;
@@ -42,7 +43,7 @@ pub fn panel(
     let charter_error = errors.get("charter");
     html! {
         section class="card" aria-labelledby=(heading) {
-            h3 id=(heading) { "L’inscription de " (territory.name) }
+            h3 id=(heading) { "L’inscription " (de(&territory.name)) }
             @match current {
                 Some(e) if e.status() == EnrolmentStatus::Waitlisted => {
                     p { "En liste d’attente comme participante depuis le " (date_fr(e.requested_at)) "." }
