@@ -2,8 +2,8 @@
 //! not: there `cargo test` must still pass, so a test that needs these files says it was skipped — except under
 //! `CI=true`, where skipping would hide the proof, and a missing file fails the test.
 //!
-//! One file, included both by the library's unit tests (`src/lib.rs`) and by the integration tests
-//! (`tests/api/helpers.rs`), so that every reader of shared data skips and fails the same way.
+//! One file, included by the library's unit tests (`src/lib.rs`), the API tests (`tests/api/main.rs`) and the
+//! browser suite's runner (`tests/browser.rs`), so that every reader of shared data skips and fails the same way.
 
 use std::path::{Path, PathBuf};
 
