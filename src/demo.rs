@@ -151,7 +151,7 @@ const TERRITORIES: &[DemoTerritory] = &[
     departement("46", "Lot", "76"),
     departement("68", "Haut-Rhin", "44"),
     departement("93", "Seine-Saint-Denis", "11"),
-    epci("200030385", "CA de Blois ''Agglopolys''", EpciType::Ca, "41", "24", 106_574),
+    epci("200030385", "CA de Blois «\u{202f}Agglopolys\u{202f}»", EpciType::Ca, "41", "24", 106_574),
     epci("248600413", "CA Grand Châtellerault", EpciType::Ca, "86", "75", 82_964),
     epci("200023737", "CA du Grand Cahors", EpciType::Ca, "46", "76", 42_094),
     epci("246800726", "CA Colmar Agglomération", EpciType::Ca, "68", "44", 113_600),

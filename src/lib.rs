@@ -13,3 +13,8 @@ pub mod startup;
 pub mod storage;
 pub mod web;
 pub mod xlsx;
+
+// The integration tests' reader of ../shared/data, shared so that unit tests skip the same way on a fresh clone.
+#[cfg(test)]
+#[path = "../tests/support/shared_data.rs"]
+mod shared_data;

@@ -1,6 +1,6 @@
 //! Territories: communes, EPCI, EPT, départements and régions, identified by their official codes.
 
-use super::text::{clean_line, fold};
+use super::text::{clean_line, fold, french_quotes};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TerritoryKind {
@@ -186,8 +186,9 @@ pub fn parse_population(input: &str) -> Result<Option<i64>, String> {
     }
 }
 
+/// An official name, its ASCII quotes made French (« CA de Blois « Agglopolys » »), once, as it is stored.
 pub fn parse_territory_name(input: &str) -> Result<String, String> {
-    let name = clean_line(input).ok_or("nom contenant des caractères de contrôle")?;
+    let name = french_quotes(&clean_line(input).ok_or("nom contenant des caractères de contrôle")?);
     match name.chars().count() {
         0 => Err("nom manquant".into()),
         n if n > 200 => Err("nom trop long (200 caractères au plus)".into()),
@@ -245,6 +246,15 @@ pub fn prefix_upper_bound(prefix: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn official_names_keep_their_quotes_in_french() {
+        assert_eq!(
+            parse_territory_name("  CA de Blois ''Agglopolys''  ").as_deref(),
+            Ok("CA de Blois «\u{202f}Agglopolys\u{202f}»")
+        );
+        assert_eq!(parse_territory_name("Blois").as_deref(), Ok("Blois"));
+    }
 
     #[test]
     fn insee_codes() {

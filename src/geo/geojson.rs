@@ -156,21 +156,20 @@ pub fn read(text: &str) -> Result<Collection, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn shared(path: &str) -> String {
-        std::fs::read_to_string(format!("{}/../shared/data/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-    }
+    use crate::shared_data::shared_data;
 
     #[test]
     fn every_shared_boundary_file_reads_in_wgs84() {
-        for (path, count) in [
+        let files = [
             ("boundaries/communes-6-departements.geojson", 2136),
             ("boundaries/epci-6-departements-dissolved.geojson", 67),
             ("boundaries/departements-simplifies.geojson", 96),
             ("boundaries/departement-41-single-feature.geojson", 1),
             ("boundaries/communes-86-cog2018.geojson", 274),
-        ] {
-            let collection = read(&shared(path)).unwrap();
+        ];
+        let Some(data) = shared_data(&files.map(|(path, _)| path)) else { return };
+        for (path, count) in files {
+            let collection = read(&data.text(path)).unwrap();
             assert_eq!(collection.crs, Crs::Wgs84, "{path}");
             assert_eq!(collection.features.len(), count, "{path}");
             assert!(collection.features.iter().all(|f| matches!(f.geometry, Geometry::Area(_))), "{path}");
@@ -179,6 +178,12 @@ mod tests {
 
     #[test]
     fn lambert93_points_are_recognised_and_land_in_their_epci() {
+        let Some(data) =
+            shared_data(&["anct/epci-points-lambert93.geojson", "boundaries/epci-6-departements-dissolved.geojson"])
+        else {
+            return;
+        };
+        let shared = |path: &str| data.text(path);
         let points = read(&shared("anct/epci-points-lambert93.geojson")).unwrap();
         assert_eq!(points.crs, Crs::Lambert93);
         assert_eq!(points.features.len(), 1255);

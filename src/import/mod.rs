@@ -2,5 +2,6 @@
 //! one transaction, so a rejected import writes nothing.
 
 pub mod boundaries;
+pub mod csv_lines;
 pub mod places;
 pub mod territories;

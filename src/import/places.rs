@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use crate::domain::diagnostic::{Domain, EntryKind, NewEntry, SheetFields};
 use crate::domain::text::fold;
 use crate::geo::geojson::{self, Geometry};
+use crate::import::csv_lines::CsvLines;
 use crate::storage::boundaries::{Gazetteer, Placement};
 use crate::storage::diagnostic::ImportedRow;
 
@@ -48,12 +49,19 @@ fn read_csv(text: &str) -> Result<Table, String> {
         return Err(format!("Ligne 1 : la colonne {} n’a pas de nom.", blank + 1));
     }
     let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            format!("Ligne {line} : ligne illisible ({e}).")
-        })?;
-        let line = record.position().map_or(0, |p| p.line());
+    let mut lines = CsvLines::new(text.as_bytes());
+    loop {
+        let before = reader.position().clone();
+        let mut record = csv::StringRecord::new();
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = lines.line_of(e.position().unwrap_or(&before));
+                return Err(format!("Ligne {line} : ligne illisible ({e})."));
+            }
+        }
+        let line = lines.line_of(record.position().unwrap_or(&before));
         if record.iter().all(|v| v.trim().is_empty()) {
             continue;
         }
@@ -564,6 +572,21 @@ mod tests {
         assert!(read_table("id;nom\n1;a;b\n").unwrap_err().starts_with("Ligne 2 : 3 valeurs pour 2 colonnes"));
         assert!(read_table("seule colonne\nx\n").is_err());
         assert!(read_table("a,b\n").unwrap_err().contains("aucune ligne"));
+    }
+
+    #[test]
+    fn names_the_same_lines_whatever_the_line_endings() {
+        let rows = ["id;nom;commentaire", "1;Tiers-lieu;\"sur", "deux lignes\"", "", "2;Marché;ok", "3;Halle;a;b"];
+        for ending in ["\n", "\r\n"] {
+            for last in [ending, ""] {
+                let text = format!("{}{last}", rows.join(ending));
+                let error = read_table(&text).unwrap_err();
+                assert!(error.starts_with("Ligne 6 : 4 valeurs pour 3 colonnes"), "{ending:?}, {last:?}: {error}");
+                let good = format!("{}{last}", rows[..5].join(ending));
+                let lines: Vec<u64> = read_table(&good).unwrap().rows.iter().map(|(line, _)| *line).collect();
+                assert_eq!(lines, [2, 5], "{ending:?}, final ending {last:?}");
+            }
+        }
     }
 
     #[test]

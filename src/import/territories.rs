@@ -11,6 +11,7 @@ use crate::domain::territory::{
     parse_area_code, parse_insee_code, parse_population, parse_postcodes, parse_siren, parse_territory_name, EpciType,
     NewTerritory, TerritoryKind,
 };
+use crate::import::csv_lines::CsvLines;
 use crate::storage::territories::{
     replace_commune_codes, set_ept_members, upsert_territories, CommuneCode, CommuneCodeKind,
 };
@@ -120,21 +121,22 @@ fn parse_communes_csv(name: &str, bytes: &[u8]) -> Result<ParsedFile, FileError>
     let mut parsed = ParsedFile::new(TerritoryKind::Commune);
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut record = csv::ByteRecord::new();
+    let mut lines = CsvLines::new(bytes);
     loop {
-        let line = reader.position().line() + 1;
+        let before = reader.position().clone();
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
                 parsed.errors.push(RowError {
                     file: name.into(),
-                    position: Position::Line(line),
+                    position: Position::Line(lines.line_of(e.position().unwrap_or(&before))),
                     message: format!("ligne illisible ({e})"),
                 });
                 continue;
             }
         }
-        let line = record.position().map_or(line, |p| p.line());
+        let line = lines.line_of(record.position().unwrap_or(&before));
         let error = |message: String| RowError { file: name.into(), position: Position::Line(line), message };
         if record.len() != headers.len() {
             parsed.errors.push(error(format!("{} champs au lieu de {}", record.len(), headers.len())));
@@ -522,6 +524,28 @@ mod tests {
         assert!(lines[2].contains("ligne 4 : nom manquant"), "{}", lines[2]);
         assert!(lines[3].contains("ligne 5 : 3 champs au lieu de 12"), "{}", lines[3]);
         assert!(lines[4].contains("ligne 6 : type d’EPCI inconnu"), "{}", lines[4]);
+        Ok(())
+    }
+
+    #[test]
+    fn names_the_same_lines_whatever_the_line_endings() -> Result<(), FileError> {
+        let rows = [
+            HEADER.trim_end(),
+            "86066,Châtellerault,86,Vienne,75,NA,31003,86100,,,,",
+            "86067,Bad,86,Vienne,75,NA,-3,86100,,,,",
+            "",
+            "86068,Dangé,86,Vienne,75,NA,3,86100,,,,",
+            "8606,Sans zéro,86,Vienne,75,NA,1,86100,,,,",
+        ];
+        for ending in ["\n", "\r\n"] {
+            for last in [ending, ""] {
+                let csv = format!("{}{last}", rows.join(ending));
+                let parsed = parse_bytes("communes.csv", csv.as_bytes())?;
+                let lines: Vec<_> = parsed.errors.iter().map(|e| e.position).collect();
+                assert_eq!(lines, [Position::Line(3), Position::Line(6)], "{ending:?}, final ending {last:?}");
+                assert_eq!(parsed.rows.len(), 2);
+            }
+        }
         Ok(())
     }
 

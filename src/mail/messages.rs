@@ -4,6 +4,7 @@
 use maud::{html, Markup, DOCTYPE};
 
 use super::Email;
+use crate::domain::text::que;
 
 fn html_page(title: &str, body: Markup) -> String {
     html! {
@@ -44,15 +45,16 @@ pub fn password_reset(to: &str, name: &str, link: &str, valid_minutes: i64) -> E
 pub fn invitation(to: &str, inviter: &str, role: &str, link: &str, valid_days: i64) -> Email {
     let subject = format!("{inviter} vous invite sur encommun");
     let text = format!(
-        "Bonjour,\n\n{inviter} vous invite à rejoindre la plateforme encommun en tant que {role}.\n\
+        "Bonjour,\n\n{inviter} vous invite à rejoindre la plateforme encommun en tant {}.\n\
          Pour accepter, ouvrez ce lien (valable {valid_days} jours) :\n\n{link}\n\n\
-         Si vous ne connaissez pas cette personne, ignorez ce message.\n"
+         Si vous ne connaissez pas cette personne, ignorez ce message.\n",
+        que(role)
     );
     let html = html_page(
         &subject,
         html! {
             p { "Bonjour," }
-            p { (inviter) " vous invite à rejoindre la plateforme encommun en tant que " (role) "." }
+            p { (inviter) " vous invite à rejoindre la plateforme encommun en tant " (que(role)) "." }
             p { a href=(link) { "Accepter l’invitation" } }
             p { "Ce lien est valable " (valid_days) " jours. Adresse complète : " (link) }
             p { "Si vous ne connaissez pas cette personne, ignorez ce message." }

@@ -8,6 +8,7 @@ use super::activity::{record_activity, NewActivity};
 use super::schema::{collectivities, inquiry_members, projects, territories};
 use super::{now, DbConnection, DbError};
 use crate::domain::inquiry::{MemberCategory, NewMember};
+use crate::domain::text::de;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct InquiryMember {
@@ -81,7 +82,8 @@ pub fn add_member(
             project_id: Some(project_id),
             is_public: false,
             summary: format!(
-                "Le groupe d’enquête de {territory_name} accueille une personne de plus ({}).",
+                "Le groupe d’enquête {} accueille une personne de plus ({}).",
+                de(territory_name),
                 member.category.label().to_lowercase()
             ),
         },

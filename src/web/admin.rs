@@ -10,7 +10,7 @@ use super::projects::project_path;
 use super::views::{csrf_field, date_fr, page, see_other, unprocessable, Field, FormErrors};
 use super::{AppError, AppState};
 use crate::domain::account::EmailAddress;
-use crate::domain::text::clean_line;
+use crate::domain::text::{clean_line, de};
 use crate::storage::invitations::{pending_invitations, Invitation};
 use crate::storage::projects::{self, Project};
 use crate::storage::providers::{self, Provider};
@@ -120,7 +120,7 @@ fn dashboard_page(ctx: &PageCtx, data: &Dashboard, submitted: Submitted) -> Mark
                         form class="form inline-form" method="post" action={ "/admin/prestataires/" (provider.id) "/invitations" } novalidate {
                             (csrf_field(ctx))
                             div class={ "field" @if errors.get("email").is_some() { " field-invalid" } } {
-                                label for=(field_id) { "Inviter un membre de " (provider.name) " (adresse électronique)" }
+                                label for=(field_id) { "Inviter un membre " (de(&provider.name)) " (adresse électronique)" }
                                 @if let Some(message) = errors.get("email") { p class="field-error" id={ (field_id) "-erreur" } { (message) } }
                                 input id=(field_id) name="email" type="email" value=(value) required aria-invalid=[errors.get("email").map(|_| "true")] aria-describedby=[errors.get("email").map(|_| format!("{field_id}-erreur"))];
                             }

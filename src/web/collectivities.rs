@@ -10,7 +10,7 @@ use super::views::{csrf_field, date_fr, number_fr, page, radio_group, see_other,
 use super::{AppError, AppState};
 use crate::domain::account::{EmailAddress, Function};
 use crate::domain::territory::{EpciType, TerritoryKind};
-use crate::domain::text::fold;
+use crate::domain::text::{de, fold};
 use crate::storage::collectivities::{self, Collectivity, Membership};
 use crate::storage::invitations::{pending_invitations_of_collectivity, Invitation};
 use crate::storage::territories::{self, Territory, TerritorySearch};
@@ -353,7 +353,7 @@ pub async fn invite(
             })
             .await?;
         if already {
-            errors.add("email", format!("{} est déjà membre de {}.", email, view.territory.name));
+            errors.add("email", format!("{} est déjà membre {}.", email, de(&view.territory.name)));
         }
     }
     let (Some(email), Some(function), true) = (email, function, errors.is_empty()) else {

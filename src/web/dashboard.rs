@@ -10,6 +10,7 @@ use super::projects::project_path;
 use super::views::{date_fr, moment_fr, page, rank_fr};
 use super::{AppError, AppState};
 use crate::domain::project::{Phase, Standing};
+use crate::domain::text::de;
 use crate::domain::theme::ThemeStatus;
 use crate::storage;
 use crate::storage::collectivities::{memberships_of_user, Membership};
@@ -129,7 +130,7 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
                     h2 id="groupes" { "Vos groupes d’enquête" }
                     ul {
                         @for (project_id, collectivity_id, project, territory) in &seats {
-                            li { a href=(group_path(*project_id, *collectivity_id)) { "Groupe d’enquête de " (territory) } " — " (project) }
+                            li { a href=(group_path(*project_id, *collectivity_id)) { "Groupe d’enquête " (de(territory)) } " — " (project) }
                         }
                     }
                 }
@@ -180,7 +181,7 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
                     } @else {
                         div class="table-scroll" {
                             table {
-                                caption class="visually-hidden" { "Projets partagés de " (status.territory.name) }
+                                caption class="visually-hidden" { "Projets partagés " (de(&status.territory.name)) }
                                 thead { tr { th scope="col" { "Projet" } th scope="col" { "Inscription" } th scope="col" { "État" } th scope="col" { "Phase du projet" } } }
                                 tbody {
                                     @for (enrolment, project, rank) in &status.enrolments {
@@ -206,7 +207,7 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
                     } @else {
                         div class="table-scroll" {
                             table {
-                                caption class="visually-hidden" { "Positionnements de " (status.territory.name) }
+                                caption class="visually-hidden" { "Positionnements " (de(&status.territory.name)) }
                                 thead { tr { th scope="col" { "Thème" } th scope="col" { "Engagement envisagé" } th scope="col" { "État du thème" } th scope="col" { "Dernière modification" } } }
                                 tbody {
                                     @for (position, theme) in &status.positions {

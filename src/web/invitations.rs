@@ -11,6 +11,7 @@ use super::context::PageCtx;
 use super::views::{csrf_field, page, see_other, unprocessable, Field, FormErrors};
 use super::{AppError, AppState};
 use crate::domain::account::{DisplayName, EmailAddress, Function, NewPassword, PASSWORD_MIN_CHARS};
+use crate::domain::text::{de, que, que_before};
 use crate::mail::messages;
 use crate::security::{hash_password, random_token, token_digest};
 use crate::storage::inquiry::{self, LinkOutcome};
@@ -48,10 +49,10 @@ impl InvitationTarget {
                     Function::Agent => "agent",
                 };
                 let referent = if *referent { " référent·e" } else { "" };
-                format!("{function}{referent} de {name}")
+                format!("{function}{referent} {}", de(name))
             }
             InvitationTarget::Provider { name, .. } => format!("membre du prestataire {name}"),
-            InvitationTarget::InquiryMember { name, .. } => format!("membre du groupe d’enquête mixte de {name}"),
+            InvitationTarget::InquiryMember { name, .. } => format!("membre du groupe d’enquête mixte {}", de(name)),
         }
     }
 }
@@ -167,7 +168,7 @@ fn invitation_page(ctx: &PageCtx, token: &str, open: &OpenInvitation, name: &str
         "Invitation",
         html! {
             h1 { "Rejoindre encommun" }
-            p class="lead" { "Vous êtes invité·e à rejoindre la plateforme en tant que " strong { (open.role) } "." }
+            p class="lead" { "Vous êtes invité·e à rejoindre la plateforme en tant " (que_before(&open.role)) strong { (open.role) } "." }
             @match (&open.existing_account, &ctx.user) {
                 (Some(account), Some(me)) if account.id == me.id => {
                     form method="post" action=(action) {
@@ -290,6 +291,6 @@ pub async fn accept(
     if ctx.user.is_none() {
         ctx.log_in(&user)?;
     }
-    ctx.set_flash(&format!("Bienvenue ! Vous avez rejoint la plateforme en tant que {}.", open.role));
+    ctx.set_flash(&format!("Bienvenue ! Vous avez rejoint la plateforme en tant {}.", que(&open.role)));
     Ok(see_other(&landing))
 }

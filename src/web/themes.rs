@@ -14,6 +14,7 @@ use super::views::{
 };
 use super::{AppError, AppState};
 use crate::domain::territory::TerritoryKind;
+use crate::domain::text::de;
 use crate::domain::theme::{Engagement, NewPosition, NewTheme, ThemeStatus};
 use crate::storage::activity::{activity_of_theme, record_activity, Activity, NewActivity};
 use crate::storage::collectivities::{memberships_of_user, territory_of_collectivity, Membership};
@@ -595,7 +596,7 @@ fn position_form(
     let heading_id = format!("position-{}", membership.collectivity_id);
     html! {
         section class="card" aria-labelledby=(heading_id) {
-            h3 id=(heading_id) { "Le positionnement de " (territory.name) }
+            h3 id=(heading_id) { "Le positionnement " (de(&territory.name)) }
             @if !open {
                 p { @if current.is_some() { "Le thème n’est plus ouvert : ce positionnement ne peut plus être modifié." } @else { "Le thème n’est pas ouvert aux positionnements." } }
             } @else {

@@ -1,8 +1,6 @@
 //! Territory outlines: every shared GeoJSON file imports against the official territories, stale codes (communes
 //! merged since 2018) are reported, a file of points only is refused whole, and points find their commune.
 
-use std::path::Path;
-
 use encommun::domain::territory::TerritoryKind;
 use encommun::geo::shapes::AreaIndex;
 use encommun::import::boundaries::import_boundaries;
@@ -10,7 +8,7 @@ use encommun::import::territories::{import_files, parse_file, ImportOptions};
 use encommun::storage::boundaries::{areas_of_kind, count_boundaries_by_kind};
 use encommun::storage::territories::find_territory_by_id;
 
-use crate::helpers::{with_conn, TestApp};
+use crate::helpers::{shared_data, with_conn, TestApp, TERRITORY_FILES};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -35,6 +33,15 @@ async fn upload(client: &crate::helpers::Client, path: &str, data: &str) -> crat
 }
 
 async fn the_agency_uploads_outlines_and_reads_what_matched(app: TestApp) {
+    let Some(data) = shared_data(&[
+        "boundaries/departement-41-single-feature.geojson",
+        "anct/epci-points-lambert93.geojson",
+        "boundaries/epci-6-departements-dissolved.geojson",
+        "boundaries/communes-6-departements.geojson",
+    ]) else {
+        return;
+    };
+    let shared = |file: &str| data.text(file);
     app.load_demo();
     let admin = crate::questionnaires::logged_in(&app, crate::questionnaires::ADMIN).await;
     admin
@@ -58,23 +65,26 @@ async fn the_agency_uploads_outlines_and_reads_what_matched(app: TestApp) {
     let group = crate::questionnaires::group_path(&app);
     let page = admin.get(&group).await;
     page.assert_status(200)
-        .assert_contains("Carte de CA de Blois ''Agglopolys'' et de sa commune")
+        .assert_contains("Carte de CA de Blois «\u{202f}Agglopolys\u{202f}» et de sa commune")
         .assert_contains("class=\"map-outline\"")
         .assert_contains("<li>Blois<span class=\"meta\"> (47219 hab.)</span></li>");
     let page = upload(&admin, "/admin/contours", "{\"type\": \"Nimporte\"}").await;
     page.assert_status(422).assert_contains("FeatureCollection ou une Feature");
 }
 
-fn shared(path: &str) -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(path)).unwrap()
-}
-
 async fn every_shared_outline_file_imports_and_points_find_their_commune(app: TestApp) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/territories");
-    let files: Vec<_> = ["regions.json", "departements.json", "epci-2026.json", "communes-2026.csv"]
-        .iter()
-        .map(|f| parse_file(&dir.join(f)).unwrap())
-        .collect();
+    let outlines = [
+        "anct/epci-points-lambert93.geojson",
+        "boundaries/communes-86-cog2018.geojson",
+        "boundaries/communes-6-departements.geojson",
+        "boundaries/epci-6-departements-dissolved.geojson",
+        "boundaries/departements-simplifies.geojson",
+        "boundaries/departement-41-single-feature.geojson",
+        "places/mairies-6-departements.csv",
+    ];
+    let Some(data) = shared_data(&[&TERRITORY_FILES[..], &outlines].concat()) else { return };
+    let shared = |file: &str| data.text(file);
+    let files: Vec<_> = TERRITORY_FILES.iter().map(|f| parse_file(&data.path(f)).unwrap()).collect();
     with_conn(&app, |conn| {
         import_files(conn, &files, &ImportOptions { skip_invalid: false }, &mut |_| {}, &mut |_| {}).unwrap();
         // Nothing matches yet: a file of points only is refused, and nothing is written.

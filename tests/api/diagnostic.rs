@@ -2,8 +2,6 @@
 //! network's readings, sources with anonymised notes, moderation of what participants propose, imports of the
 //! real France services and town hall files with a column mapping, GeoJSON points in Lambert-93, and exports.
 
-use std::path::Path;
-
 use encommun::domain::diagnostic::{EntryKind, NewEntry, NewRelation, SheetFields};
 use encommun::domain::territory::TerritoryKind;
 use encommun::import::boundaries::import_boundaries;
@@ -16,7 +14,7 @@ use encommun::storage::diagnostic::{
 use encommun::storage::projects::list_projects;
 use encommun::storage::territories::{find_territory, find_territory_by_id};
 
-use crate::helpers::{with_conn, Client, Page, TestApp};
+use crate::helpers::{shared_data, with_conn, Client, Page, TestApp, NATIONAL_FILES};
 use crate::on_both_backends;
 use crate::questionnaires::{logged_in, ADMIN, REFERENT};
 
@@ -25,13 +23,10 @@ on_both_backends!(
     what_participants_propose_waits_for_the_provider,
     real_files_import_through_a_column_mapping_whole_or_not_at_all,
     a_relation_entered_at_once_from_both_ends_and_a_decision_taken_twice_settle_once,
+    an_upload_names_the_line_of_its_bad_row_with_either_line_ending,
 );
 
 const PROVIDER: &str = "prestataire@demo.encommun.fr";
-
-fn shared(path: &str) -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(path)).unwrap()
-}
 
 /// The demo project and the collectivity of one of its participants (by SIREN).
 fn place(app: &TestApp, siren: &str) -> Place {
@@ -85,10 +80,13 @@ async fn assign_provider(app: &TestApp, admin: &Client, project_id: i64) {
 }
 
 async fn sheets_relations_and_sources_make_the_territory_diagnostic(app: TestApp) {
+    let outlines = ["boundaries/communes-6-departements.geojson", "boundaries/epci-6-departements-dissolved.geojson"];
+    let Some(data) = shared_data(&outlines) else { return };
     app.load_demo();
     with_conn(&app, |conn| {
-        import_boundaries(conn, &shared("boundaries/communes-6-departements.geojson")).unwrap();
-        import_boundaries(conn, &shared("boundaries/epci-6-departements-dissolved.geojson")).unwrap();
+        for file in outlines {
+            import_boundaries(conn, &data.text(file)).unwrap();
+        }
     });
     let admin = logged_in(&app, ADMIN).await;
     let agglopolys = place(&app, AGGLOPOLYS);
@@ -486,19 +484,16 @@ async fn confirm(client: &Client, mapping: &str, extra: &[(&str, &str)]) -> Page
 }
 
 async fn real_files_import_through_a_column_mapping_whole_or_not_at_all(app: TestApp) {
+    let places = [
+        "boundaries/communes-6-departements.geojson",
+        "places/france-services-2024-08-01.csv",
+        "places/mairies-6-departements.csv",
+        "anct/epci-points-lambert93.geojson",
+    ];
+    let Some(data) = shared_data(&[&NATIONAL_FILES[..], &places].concat()) else { return };
+    let shared = |file: &str| data.text(file);
     app.load_demo();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/territories");
-    let files: Vec<_> = [
-        "regions.json",
-        "departements.json",
-        "epci-2026.json",
-        "communes-2026.csv",
-        "ept-2026.json",
-        "communes-2026-tous-types.json",
-    ]
-    .iter()
-    .map(|f| parse_file(&dir.join(f)).unwrap())
-    .collect();
+    let files: Vec<_> = NATIONAL_FILES.iter().map(|f| parse_file(&data.path(f)).unwrap()).collect();
     with_conn(&app, |conn| {
         import_files(conn, &files, &ImportOptions { skip_invalid: false }, &mut |_| {}, &mut |_| {}).unwrap();
         import_boundaries(conn, &shared("boundaries/communes-6-departements.geojson")).unwrap();
@@ -677,6 +672,21 @@ async fn real_files_import_through_a_column_mapping_whole_or_not_at_all(app: Tes
     admin.get(&mapping).await.assert_status(410);
     // The provider's exclusive: a participant cannot import.
     logged_in(&app, REFERENT).await.get(&import).await.assert_status(403);
+}
+
+/// The official communes file's first 100 lines and a bad row at line 101, with Windows or Unix line endings, with
+/// a final line ending or without: the upload refuses the file at line 101.
+async fn an_upload_names_the_line_of_its_bad_row_with_either_line_ending(app: TestApp) {
+    app.load_demo();
+    let admin = logged_in(&app, ADMIN).await;
+    let import = format!("{}/import", base(place(&app, AGGLOPOLYS)));
+    for (ending, final_ending) in [("\r\n", true), ("\r\n", false), ("\n", true), ("\n", false)] {
+        let Some(head) = crate::territories::communes_head_with_a_bad_line_101(ending, final_ending) else { return };
+        upload(&admin, &import, "espace", "communes.csv", &head)
+            .await
+            .assert_status(422)
+            .assert_contains("Ligne 101 : 13 valeurs pour 12 colonnes");
+    }
 }
 
 /// Eight people add the same cooperation at once, half of them from each end: one relation. Eight moderators decide

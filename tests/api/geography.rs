@@ -1,50 +1,34 @@
 //! National geography: établissements publics territoriaux, every kind of code a real file carries for a commune,
 //! and places placed in the finest outline known when they carry no code.
 
-use std::path::{Path, PathBuf};
-
 use encommun::domain::territory::TerritoryKind;
 use encommun::import::boundaries::import_boundaries;
 use encommun::import::territories::{import_files, parse_file, ImportOptions, ImportReport};
 use encommun::storage::boundaries::{Gazetteer, Placement};
 use encommun::storage::territories::{communes_of_ept, find_territory};
 
-use crate::helpers::{with_conn, TestApp};
+use crate::helpers::{shared_data, with_conn, TestApp, NATIONAL_FILES};
 use crate::on_both_backends;
+use crate::shared_data::SharedData;
 
 on_both_backends!(epts_and_every_kind_of_commune_code_are_imported, a_point_is_placed_in_the_finest_outline_known);
 
-/// The official files of shared/data beside the checkout, or None (the test says it is skipped; under CI it fails).
-fn shared_data() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
-    if dir.join("territories/communes-2026-tous-types.json").exists() {
-        return Some(dir);
-    }
-    assert!(std::env::var("CI").map_or(true, |v| v != "true"), "under CI, ../shared/data must be beside the checkout");
-    eprintln!("shared data absent ({}): test skipped", dir.display());
-    None
-}
+const OUTLINES: [&str; 3] = [
+    "boundaries/epci-6-departements-dissolved.geojson",
+    "boundaries/departements-simplifies.geojson",
+    "boundaries/communes-6-departements.geojson",
+];
 
 /// Every territory file: régions, départements, EPCI, communes, EPT and the codes of every kind of commune.
-pub fn import_national_territories(app: &TestApp, dir: &Path) -> ImportReport {
-    let files: Vec<_> = [
-        "regions.json",
-        "departements.json",
-        "epci-2026.json",
-        "communes-2026.csv",
-        "ept-2026.json",
-        "communes-2026-tous-types.json",
-    ]
-    .iter()
-    .map(|f| parse_file(&dir.join("territories").join(f)).unwrap())
-    .collect();
+fn import_national_territories(app: &TestApp, data: &SharedData) -> ImportReport {
+    let files: Vec<_> = NATIONAL_FILES.iter().map(|f| parse_file(&data.path(f)).unwrap()).collect();
     with_conn(app, |conn| import_files(conn, &files, &ImportOptions::default(), &mut |_| {}, &mut |_| {}).unwrap())
 }
 
 async fn epts_and_every_kind_of_commune_code_are_imported(app: TestApp) {
-    let Some(dir) = shared_data() else { return };
+    let Some(data) = shared_data(&NATIONAL_FILES) else { return };
     for _ in 0..2 {
-        let report = import_national_territories(&app, &dir);
+        let report = import_national_territories(&app, &data);
         assert_eq!(report.counts.get(&TerritoryKind::Ept), Some(&11));
         // The file's codes of communes merged since, déléguées, associées and arrondissements that are not a current
         // commune's own code (an independent count over the same file).
@@ -70,9 +54,9 @@ async fn epts_and_every_kind_of_commune_code_are_imported(app: TestApp) {
 }
 
 async fn a_point_is_placed_in_the_finest_outline_known(app: TestApp) {
-    let Some(dir) = shared_data() else { return };
-    import_national_territories(&app, &dir);
-    let read = |file: &str| std::fs::read_to_string(dir.join("boundaries").join(file)).unwrap();
+    let Some(data) = shared_data(&[&NATIONAL_FILES[..], &OUTLINES].concat()) else { return };
+    import_national_territories(&app, &data);
+    let read = |file: &str| data.text(&format!("boundaries/{file}"));
     with_conn(&app, |conn| {
         import_boundaries(conn, &read("epci-6-departements-dissolved.geojson")).unwrap();
         import_boundaries(conn, &read("departements-simplifies.geojson")).unwrap();

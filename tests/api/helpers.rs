@@ -12,6 +12,27 @@ use encommun::config::Config;
 use encommun::startup::Application;
 use encommun::storage::{DatabaseUrl, DbConnection, DbPool};
 
+pub use crate::shared_data::shared_data;
+
+/// The official territory files of shared/data, in the order they import (a région before its départements…).
+pub const TERRITORY_FILES: [&str; 4] = [
+    "territories/regions.json",
+    "territories/departements.json",
+    "territories/epci-2026.json",
+    "territories/communes-2026.csv",
+];
+
+/// The same, with the établissements publics territoriaux and the COG's codes of every kind of commune (communes
+/// merged since, déléguées, associées, arrondissements).
+pub const NATIONAL_FILES: [&str; 6] = [
+    "territories/regions.json",
+    "territories/departements.json",
+    "territories/epci-2026.json",
+    "territories/communes-2026.csv",
+    "territories/ept-2026.json",
+    "territories/communes-2026-tous-types.json",
+];
+
 #[derive(Clone, Debug)]
 pub enum Backend {
     Sqlite,

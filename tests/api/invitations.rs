@@ -2,7 +2,9 @@
 
 use encommun::demo::DEMO_PASSWORD;
 
-use crate::helpers::TestApp;
+use encommun::import::territories::{import_files, parse_bytes, ImportOptions};
+
+use crate::helpers::{with_conn, TestApp};
 use crate::on_both_backends;
 
 const COLMAR: &str = "/territoires/epci/246800726";
@@ -13,6 +15,7 @@ on_both_backends!(
     a_bad_invitation_form_is_explained_and_kept,
     inviting_for_a_new_territory_registers_the_collectivity,
     the_agency_invites_provider_members,
+    an_invitation_elides_before_a_vowel,
 );
 
 async fn an_invitation_creates_the_account_and_membership_once(app: TestApp) {
@@ -209,4 +212,55 @@ async fn the_agency_invites_provider_members(app: TestApp) {
         .await
         .assert_redirect("/compte");
     member.get("/compte").await.assert_contains("Membre du prestataire");
+}
+
+/// « de » and « que » before a vowel, in the e-mail, the invitation's page, the welcome and a form's error: « en
+/// tant qu’agent référent·e d’Aiffres », « qu’élu·e d’Échiré ».
+async fn an_invitation_elides_before_a_vowel(app: TestApp) {
+    app.load_demo();
+    let communes = "code_insee,nom,departement,departement_nom,region,region_nom,population,codes_postaux,siren_commune,epci_siren,epci_nom,epci_type\n\
+        79003,Aiffres,79,Deux-Sèvres,75,Nouvelle-Aquitaine,5419,79230,217900034,,,\n\
+        79109,Échiré,79,Deux-Sèvres,75,Nouvelle-Aquitaine,3549,79410,217901099,,,\n";
+    let parsed = parse_bytes("communes.csv", communes.as_bytes()).unwrap();
+    with_conn(&app, |conn| import_files(conn, &[parsed], &ImportOptions::default(), &mut |_| {}, &mut |_| {})).unwrap();
+    let admin = app.client();
+    admin.login("agence@demo.encommun.fr", DEMO_PASSWORD).await;
+    let (aiffres, echire) = ("/territoires/commune/79003", "/territoires/commune/79109");
+    let invite = |territory: &'static str, email: &'static str, function: &'static str| {
+        let admin = &admin;
+        async move {
+            admin
+                .submit(
+                    territory,
+                    &format!("{territory}/invitations"),
+                    &[("email", email), ("function", function), ("referent", "oui")],
+                )
+                .await
+        }
+    };
+    invite(aiffres, "agent@aiffres.example", "agent").await.assert_redirect(aiffres);
+    let email = app.emails_to("agent@aiffres.example").remove(0);
+    assert!(email.body.contains("en tant qu’agent référent·e d’Aiffres."), "{}", email.body);
+    let path = email.link_containing("/invitation/");
+    let invitee = app.client();
+    invitee.get(&path).await.assert_contains("en tant qu’<strong>agent référent·e d’Aiffres</strong>.");
+    let password = "les lavoirs du Niortais";
+    invitee
+        .submit(
+            &path,
+            &path,
+            &[("display_name", "Inès Morin"), ("password", password), ("password_confirmation", password)],
+        )
+        .await
+        .assert_redirect("/compte");
+    invitee.get("/compte").await.assert_contains("en tant qu’agent référent·e d’Aiffres.");
+    invite(aiffres, "agent@aiffres.example", "agent")
+        .await
+        .assert_status(422)
+        .assert_contains("agent@aiffres.example est déjà membre d’Aiffres.");
+
+    invite(echire, "maire@echire.example", "elu").await.assert_redirect(echire);
+    let email = app.emails_to("maire@echire.example").remove(0);
+    assert!(email.body.contains("en tant qu’élu·e référent·e d’Échiré."), "{}", email.body);
+    assert!(!email.body.contains(" de É") && !email.body.contains("que é"), "{}", email.body);
 }

@@ -3,6 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // reason: a failing test should stop at the failing line
 
 mod helpers;
+// Also included by the library's unit tests: one reader of ../shared/data for both.
+#[path = "../support/shared_data.rs"]
+mod shared_data;
 
 mod hostile;
 

@@ -384,7 +384,9 @@ async fn enrolment_mistakes_are_refused_and_nothing_is_written(app: TestApp) {
     // Enrolling twice.
     let sophie = logged_in(&app, AGGLOPOLYS_REFERENT).await;
     enrol_via_web(&sophie, &path, agglopolys, "participant", true).await.assert_status(303);
-    sophie.get(&path).await.assert_contains("est déjà inscrite comme participante : rien n’a été modifié.");
+    sophie.get(&path).await.assert_contains(
+        "CA de Blois «\u{202f}Agglopolys\u{202f}» est déjà inscrite comme participante : rien n’a été modifié.",
+    );
     // Withdrawing what is not there: already so, nothing to do.
     let token = karim.get(&path).await.csrf_token();
     karim

@@ -15,7 +15,7 @@ use encommun::storage::users::find_user_by_email;
 use encommun::storage::write_transaction;
 use encommun::xlsx::read_workbook;
 
-use crate::helpers::{with_conn, Client, TestApp};
+use crate::helpers::{shared_data, with_conn, Client, TestApp};
 use crate::on_both_backends;
 use crate::questionnaires::{
     add_question, create, group_path, id_in, logged_in, questions_of_builder, survey_of, ADMIN, REFERENT,
@@ -213,10 +213,6 @@ fn multipart(file_name: &str, data: &[u8]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-fn shared_file(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/../shared/data/questionnaires/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-}
-
 async fn import(app: &TestApp, admin: &Client, file_name: &str, data: &[u8]) -> crate::helpers::Page {
     let group = group_path(app);
     let token = admin.get(&group).await.csrf_token();
@@ -235,6 +231,12 @@ fn latest_questionnaire(app: &TestApp) -> (i64, Vec<Question>) {
 }
 
 async fn xlsform_files_are_imported_and_exported(app: TestApp) {
+    let Some(data) =
+        shared_data(&["questionnaires/xlsform-civil-society-survey-de.xlsx", "questionnaires/xlsform-all-types.xlsx"])
+    else {
+        return;
+    };
+    let shared_file = |name: &str| data.bytes(&format!("questionnaires/{name}"));
     app.load_demo();
     let admin = logged_in(&app, ADMIN).await;
     // The German survey of civil-society organisations: 8 titled groups, 14 conditions, of which one uses "and" and
@@ -328,6 +330,11 @@ async fn the_workbook_export_holds_the_same_cells_as_the_csv(app: TestApp) {
 }
 
 async fn the_grand_debat_answers_are_counted_per_question(app: TestApp) {
+    let (answers_file, labels_file) = (
+        "questionnaires/grand-debat-2019-answers-sample.json",
+        "questionnaires/grand-debat-2019-answer-question-labels.json",
+    );
+    let Some(data) = shared_data(&[answers_file, labels_file]) else { return };
     app.load_demo();
     #[derive(serde::Deserialize)]
     struct Answer {
@@ -337,14 +344,8 @@ async fn the_grand_debat_answers_are_counted_per_question(app: TestApp) {
         #[serde(rename = "authorId")]
         author: String,
     }
-    let dir = format!("{}/../shared/data/questionnaires", env!("CARGO_MANIFEST_DIR"));
-    let answers: Vec<Answer> =
-        serde_json::from_str(&std::fs::read_to_string(format!("{dir}/grand-debat-2019-answers-sample.json")).unwrap())
-            .unwrap();
-    let labels: HashMap<String, (String, i64)> = serde_json::from_str(
-        &std::fs::read_to_string(format!("{dir}/grand-debat-2019-answer-question-labels.json")).unwrap(),
-    )
-    .unwrap();
+    let answers: Vec<Answer> = serde_json::from_str(&data.text(answers_file)).unwrap();
+    let labels: HashMap<String, (String, i64)> = serde_json::from_str(&data.text(labels_file)).unwrap();
     assert_eq!(answers.len(), 2204);
     // One long-text question per question answered, in a stable order.
     let mut keys: Vec<&String> = labels.keys().filter(|k| answers.iter().any(|a| &a.question == *k)).collect();

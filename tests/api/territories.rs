@@ -6,7 +6,7 @@ use encommun::domain::territory::TerritoryKind;
 use encommun::import::territories::{import_files, parse_file, ImportError, ImportOptions, ImportReport};
 use encommun::storage::territories::{count_territories_by_kind, search_territories, TerritorySearch};
 
-use crate::helpers::{with_conn, TestApp};
+use crate::helpers::{shared_data, with_conn, TestApp, TERRITORY_FILES};
 use crate::on_both_backends;
 
 fn fixture(name: &str) -> PathBuf {
@@ -15,21 +15,8 @@ fn fixture(name: &str) -> PathBuf {
 
 /// The real files of shared/data, when this checkout has them beside it.
 fn official_files() -> Option<Vec<PathBuf>> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/territories");
-    let files: Vec<PathBuf> = ["regions.json", "departements.json", "epci-2026.json", "communes-2026.csv"]
-        .iter()
-        .map(|f| dir.join(f))
-        .collect();
-    if files.iter().all(|f| f.exists()) {
-        Some(files)
-    } else {
-        assert!(
-            std::env::var("CI").map_or(true, |v| v != "true"),
-            "under CI, ../shared/data must be beside the checkout"
-        );
-        eprintln!("official territory files absent ({}): test skipped", dir.display());
-        None
-    }
+    let data = shared_data(&TERRITORY_FILES)?;
+    Some(TERRITORY_FILES.iter().map(|f| data.path(f)).collect())
 }
 
 fn import(app: &TestApp, files: &[PathBuf], skip_invalid: bool) -> Result<ImportReport, ImportError> {
@@ -57,6 +44,7 @@ on_both_backends!(
     a_file_with_bad_rows_imports_nothing_and_says_why,
     skip_invalid_imports_the_good_rows,
     search_is_accent_and_case_insensitive_by_name_code_and_postcode,
+    the_official_file_s_line_101_is_named_101_with_either_line_ending,
 );
 
 async fn the_official_files_import_completely_and_idempotently(app: TestApp) {
@@ -79,11 +67,45 @@ async fn the_official_files_import_completely_and_idempotently(app: TestApp) {
     assert!(found.contains(&"Châtellerault".to_owned()), "{found:?}");
     assert_eq!(search(&app, "86066"), vec!["Châtellerault"]);
     assert_eq!(search(&app, "248600413"), vec!["CA Grand Châtellerault"]);
+    // Official names quote with two apostrophes or ASCII quotes: stored with French guillemets.
+    assert_eq!(search(&app, "200030385"), vec!["CA de Blois «\u{202f}Agglopolys\u{202f}»"]);
+    assert_eq!(search(&app, "agglopolys"), vec!["CA de Blois «\u{202f}Agglopolys\u{202f}»"]);
     // An EPCI gets the département most of its communes are in.
     let page = app.client().get("/territoires/epci/248600413").await;
     page.assert_status(200).assert_contains("Vienne (86)").assert_contains("47 communes membres");
     let page = app.client().get("/collectivites?q=CHATELLERAULT").await;
     page.assert_status(200).assert_contains("Communauté d’agglomération").assert_contains(">Châtellerault</a>");
+}
+
+/// The official communes file's first 100 lines (its header and 99 communes), then at line 101 a row with one value
+/// too many, all ended by `ending` except, when `final_ending` is false, the last. The file itself ends its lines with
+/// CRLF, as most spreadsheets export.
+pub fn communes_head_with_a_bad_line_101(ending: &str, final_ending: bool) -> Option<String> {
+    let file = "territories/communes-2026.csv";
+    let text = shared_data(&[file])?.text(file);
+    assert!(text.contains("\r\n"), "the official file ends its lines with CRLF");
+    let lines: Vec<&str> = text.lines().take(100).collect();
+    let bad = format!("{},en trop", lines[99]);
+    let mut head = [&lines[..], &[bad.as_str()]].concat().join(ending);
+    if final_ending {
+        head.push_str(ending);
+    }
+    Some(head)
+}
+
+async fn the_official_file_s_line_101_is_named_101_with_either_line_ending(app: TestApp) {
+    for (ending, final_ending) in [("\r\n", true), ("\r\n", false), ("\n", true), ("\n", false)] {
+        let Some(head) = communes_head_with_a_bad_line_101(ending, final_ending) else { return };
+        let parsed = encommun::import::territories::parse_bytes("communes-2026.csv", head.as_bytes()).unwrap();
+        assert_eq!(parsed.rows.len(), 99);
+        let error =
+            with_conn(&app, |conn| import_files(conn, &[parsed], &ImportOptions::default(), &mut |_| {}, &mut |_| {}))
+                .expect_err("a bad row refuses the file");
+        let ImportError::InvalidRows(rows) = error else { panic!("unexpected error {error}") };
+        let messages: Vec<String> = rows.iter().map(ToString::to_string).collect();
+        assert_eq!(messages, ["communes-2026.csv, ligne 101 : 13 champs au lieu de 12"], "{ending:?} {final_ending}");
+    }
+    assert!(counts(&app).is_empty(), "nothing imported");
 }
 
 async fn broken_files_are_refused_whole(app: TestApp) {

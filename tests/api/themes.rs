@@ -297,7 +297,7 @@ async fn positions_are_counted_changed_and_withdrawn_with_history(app: TestApp) 
     let public = app.client().get(&theme).await;
     public.assert_contains("1 collectivité positionnée").assert_contains("<strong>0</strong> pour observer");
     public
-        .assert_contains("CA de Blois ''Agglopolys'' : se positionne (participer)")
+        .assert_contains("CA de Blois «\u{202f}Agglopolys\u{202f}» : se positionne (participer)")
         .assert_contains("modifie son positionnement (observer)")
         .assert_contains("retire son positionnement");
     blois

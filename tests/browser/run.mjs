@@ -22,9 +22,9 @@ const ADMIN = 'agence@demo.encommun.fr';
 const REFERENT = 'referente@agglopolys.demo.encommun.fr';
 const PROVIDER = 'prestataire@demo.encommun.fr';
 const CHATELLERAULT = 'agent@grand-chatellerault.demo.encommun.fr';
-const XLSFORM = path.resolve(import.meta.dirname, '../../../shared/data/questionnaires/xlsform-civil-society-survey-de.xlsx');
-const TOWN_HALLS = path.resolve(import.meta.dirname, '../../../shared/data/places/mairies-6-departements.csv');
-const EPCI_OUTLINES = path.resolve(import.meta.dirname, '../../../shared/data/boundaries/epci-6-departements-dissolved.geojson');
+const XLSFORM = process.env.ENCOMMUN_XLSFORM || path.resolve(import.meta.dirname, '../../../shared/data/questionnaires/xlsform-civil-society-survey-de.xlsx');
+const TOWN_HALLS = process.env.ENCOMMUN_TOWN_HALLS || path.resolve(import.meta.dirname, '../../../shared/data/places/mairies-6-departements.csv');
+const EPCI_OUTLINES = process.env.ENCOMMUN_EPCI_OUTLINES || path.resolve(import.meta.dirname, '../../../shared/data/boundaries/epci-6-departements-dissolved.geojson');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 
 let server;

@@ -11,6 +11,7 @@ use super::inquiry::group_path;
 use super::questionnaires::{builder_path, questionnaire_and_access, Need};
 use super::results::percent;
 use crate::domain::questionnaire::{parse_targets, profile_values, target_field_name, Question, Submitted};
+use crate::domain::text::de;
 use crate::storage;
 use crate::storage::collectivities::territory_of_collectivity;
 use crate::storage::questionnaires::{self, Channel, Questionnaire};
@@ -115,7 +116,7 @@ fn coverage_page(ctx: &PageCtx, coverage: &Coverage, form: Option<&[(String, Str
         &format!("Couverture des publics — {}", q.title),
         html! {
             p class="breadcrumb" {
-                a href=(group_path(q.project_id, q.collectivity_id)) { "Groupe d’enquête de " (coverage.territory) } " › "
+                a href=(group_path(q.project_id, q.collectivity_id)) { "Groupe d’enquête " (de(&coverage.territory)) } " › "
                 @if coverage.leads { a href=(builder_path(q.id)) { (q.title) } } @else { (q.title) }
                 " › Couverture des publics"
             }

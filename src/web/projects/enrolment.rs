@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::{project_and_access, project_path, render_page, Submitted};
 use crate::domain::project::{EnrolmentRequest, EnrolmentRole, Phase, Standing, Withdrawal};
+use crate::domain::text::de;
 use crate::mail::{self, messages};
 use crate::storage::collectivities::{self, Membership};
 use crate::storage::projects::{self, EnrolOutcome, Enrolment, Project, Promotion, WithdrawOutcome};
@@ -48,7 +49,7 @@ pub fn panel(
     let leave_path = format!("{}/retrait", project_path(project.id));
     html! {
         section class="card" aria-labelledby=(heading) {
-            h3 id=(heading) { "L’inscription de " (territory.name) }
+            h3 id=(heading) { "L’inscription " (de(&territory.name)) }
             @match (standing, current) {
                 (Standing::Waiting { observing }, Some(e)) => {
                     p {

@@ -11,6 +11,7 @@ use super::{project_and_access, project_path, Access};
 use crate::domain::calendar::{event_uid, ics, location, CalendarEvent};
 use crate::domain::markdown::Markdown;
 use crate::domain::project::{parse_minutes, EventInput, EventKind, NewEvent};
+use crate::domain::text::de;
 use crate::storage;
 use crate::storage::collectivities::{members_of_collectivity, territory_of_collectivity};
 use crate::storage::events::{self, Event, Registration};
@@ -283,7 +284,7 @@ fn event_page(ctx: &PageCtx, view: &EventView, access: &Access, minutes: Option<
                         (csrf_field(ctx))
                         input type="hidden" name="collectivity_id" value=(collectivity_id);
                         div class="field" {
-                            label for=(field) { "Personne de " (name) }
+                            label for=(field) { "Personne " (de(name)) }
                             select id=(field) name="user_id" {
                                 @for (id, person) in people { option value=(id) { (person) @if view.registrations.iter().any(|r| r.user_id == *id) { " (inscrite)" } } }
                             }

@@ -13,6 +13,7 @@ use super::perimeter::{perimeter_section, Perimeter};
 use super::questionnaires::{builder_path, create_for_group, section as questionnaires_section, QuestionnaireForm};
 use super::{project_and_access, project_path, Access};
 use crate::domain::inquiry::{MemberCategory, Mixedness, NewMember};
+use crate::domain::text::de;
 use crate::storage;
 use crate::storage::collectivities::territory_of_collectivity;
 use crate::storage::inquiry::{self, AddOutcome, InquiryMember};
@@ -167,14 +168,14 @@ fn group_page(
     let project = &group.project;
     let path = group_path(project.id, collectivity_id);
     let mixedness = Mixedness::of(&group.members.iter().map(InquiryMember::category).collect::<Vec<_>>());
-    let title = format!("Groupe d’enquête de {}", group.territory);
+    let title = format!("Groupe d’enquête {}", de(&group.territory));
     page(
         ctx,
         &title,
         html! {
             p class="breadcrumb" { a href=(project_path(project.id)) { (project.title) } " › Groupes d’enquête" }
             h1 { (title) }
-            p { a href=(diagnostic_path(project.id, collectivity_id)) { "Le diagnostic de " (group.territory) } " : acteurs, espaces et objets de l’engagement à cartographier avec le groupe." }
+            p { a href=(diagnostic_path(project.id, collectivity_id)) { "Le diagnostic " (de(&group.territory)) } " : acteurs, espaces et objets de l’engagement à cartographier avec le groupe." }
             @if let Some(perimeter) = &group.perimeter { (perimeter_section(perimeter)) }
             section aria-labelledby="mixite" {
                 h2 id="mixite" { "Mixité du groupe" }
@@ -187,7 +188,7 @@ fn group_page(
                 } @else {
                     div class="table-scroll" {
                         table {
-                            caption class="visually-hidden" { "Membres du groupe d’enquête de " (group.territory) }
+                            caption class="visually-hidden" { "Membres du groupe d’enquête " (de(&group.territory)) }
                             thead {
                                 tr {
                                     th scope="col" { "Nom" }

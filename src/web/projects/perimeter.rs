@@ -5,6 +5,7 @@
 use maud::{html, Markup};
 
 use crate::domain::territory::TerritoryKind;
+use crate::domain::text::de;
 use crate::geo::shapes::{Area, BBox};
 use crate::geo::svg::{path_data, Frame};
 use crate::storage::territories::{communes_of_epci, communes_of_ept, Territory};
@@ -79,7 +80,7 @@ pub fn perimeter_section(perimeter: &Perimeter) -> Markup {
             figure class="map" {
                 svg role="img" aria-labelledby="carte-titre" viewBox=(view_box) xmlns="http://www.w3.org/2000/svg" {
                     title id="carte-titre" {
-                        "Carte de " (perimeter.name)
+                        "Carte " (de(&perimeter.name))
                         @if drawn == 1 { " et de sa commune (nommée ci-dessous)" }
                         @if drawn > 1 { " et de ses " (drawn) " communes (liste ci-dessous)" }
                     }

@@ -13,6 +13,7 @@ use crate::domain::questionnaire::{
     ConditionOp, NewQuestionnaire, Question, QuestionInput, QuestionType,
 };
 use crate::domain::territory::TerritoryKind;
+use crate::domain::text::de;
 use crate::security::random_token;
 use crate::storage;
 use crate::storage::collectivities::territory_of_collectivity;
@@ -315,7 +316,7 @@ fn builder_page(
         html! {
             p class="breadcrumb" {
                 a href=(project_path(builder.project.id)) { (builder.project.title) } " › "
-                a href=(group_path(builder.project.id, q.collectivity_id)) { "Groupe d’enquête de " (builder.territory) } " › Questionnaire"
+                a href=(group_path(builder.project.id, q.collectivity_id)) { "Groupe d’enquête " (de(&builder.territory)) } " › Questionnaire"
             }
             h1 { (q.title) }
             ul class="stats" {

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::inquiry::group_path;
 use super::questionnaires::{builder_path, questionnaire_and_access, Need};
 use crate::domain::questionnaire::{numbers, profile_values, summarize, Question, Summary};
-use crate::domain::text::fold;
+use crate::domain::text::{de, fold};
 use crate::storage::collectivities::territory_of_collectivity;
 use crate::storage::questionnaires::{self, Channel, ResponseFilter};
 use crate::web::context::PageCtx;
@@ -185,7 +185,7 @@ pub async fn show(
         &format!("Résultats — {}", questionnaire.title),
         html! {
             p class="breadcrumb" {
-                a href=(group_path(project.id, collectivity_id)) { "Groupe d’enquête de " (territory) } " › "
+                a href=(group_path(project.id, collectivity_id)) { "Groupe d’enquête " (de(&territory)) } " › "
                 @if access.leads() { a href=(builder_path(id)) { (questionnaire.title) } } @else { (questionnaire.title) }
                 " › Résultats"
             }

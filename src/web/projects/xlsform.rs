@@ -9,6 +9,7 @@ use super::inquiry::group_path;
 use super::questionnaires::{builder_path, questionnaire_and_access, Need};
 use super::{project_and_access, project_path};
 use crate::domain::questionnaire::QuestionType;
+use crate::domain::text::de;
 use crate::domain::xlsform::{self, Import};
 use crate::security::random_token;
 use crate::storage;
@@ -131,7 +132,7 @@ pub async fn import(
             html! {
                 p class="breadcrumb" {
                     a href=(project_path(project.id)) { (project.title) } " › "
-                    a href=(group_path(project_id, collectivity_id)) { "Groupe d’enquête de " (territory) } " › Import"
+                    a href=(group_path(project_id, collectivity_id)) { "Groupe d’enquête " (de(&territory)) } " › Import"
                 }
                 h1 { "Questionnaire importé : " (import.title) }
                 p class="notice notice-success" role="status" {

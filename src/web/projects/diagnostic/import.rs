@@ -8,6 +8,7 @@ use maud::{html, Markup};
 
 use super::{diagnostic_for, diagnostic_path, Diagnostic};
 use crate::domain::diagnostic::{Domain, EntryKind};
+use crate::domain::text::de;
 use crate::import::places::{plan, read_table, suggest, Communes, Mapping, Table, Target};
 use crate::security::random_token;
 use crate::storage;
@@ -49,7 +50,7 @@ fn upload_page(ctx: &PageCtx, d: &Diagnostic, error: Option<&str>) -> Markup {
         ctx,
         &title,
         html! {
-            p class="breadcrumb" { a href=(project_path(d.project.id)) { (d.project.title) } " › " a href=(diagnostic_path(d.place.project_id, d.place.collectivity_id)) { "Diagnostic de " (d.territory.name) } }
+            p class="breadcrumb" { a href=(project_path(d.project.id)) { (d.project.title) } " › " a href=(diagnostic_path(d.place.project_id, d.place.collectivity_id)) { "Diagnostic " (de(&d.territory.name)) } }
             h1 { (title) }
             p { "Un tableau que vous avez déjà — annuaire des associations, liste des France services, des mairies, des équipements — devient des fiches. Vous choisirez ensuite ce que contient chaque colonne." }
             @if let Some(message) = error {
@@ -246,7 +247,7 @@ fn mapping_page(
         ctx,
         &title,
         html! {
-            p class="breadcrumb" { a href=(project_path(d.project.id)) { (d.project.title) } " › " a href=(diagnostic_path(d.place.project_id, d.place.collectivity_id)) { "Diagnostic de " (d.territory.name) } }
+            p class="breadcrumb" { a href=(project_path(d.project.id)) { (d.project.title) } " › " a href=(diagnostic_path(d.place.project_id, d.place.collectivity_id)) { "Diagnostic " (de(&d.territory.name)) } }
             h1 { (title) }
             p { (table.rows.len()) " ligne" @if table.rows.len() > 1 { "s" } ", " (table.headers.len()) " colonnes. Dites ce que contient chaque colonne ; plusieurs colonnes peuvent remplir un même champ (les horaires de chaque jour, par exemple)." }
             @if !errors.is_empty() {
@@ -372,8 +373,8 @@ pub async fn confirm(
                 let (added, updated) = diagnostic::import_entries(conn, place, mapping.kind, &plan.rows, user_id)?;
                 diagnostic::forget_pending_import(conn, pending_id)?;
                 let summary = format!(
-                    "Diagnostic de {} : {added} fiche(s) importée(s), {updated} mise(s) à jour ({}).",
-                    territory.name,
+                    "Diagnostic {} : {added} fiche(s) importée(s), {updated} mise(s) à jour ({}).",
+                    de(&territory.name),
                     mapping.kind.plural()
                 );
                 diagnostic::record_diagnostic_activity(conn, place, user_id, summary)?;

@@ -6,6 +6,7 @@ use maud::{html, Markup, PreEscaped};
 
 use super::{sheet_path, Diagnostic, Filters};
 use crate::domain::diagnostic::{Domain, EntryKind};
+use crate::domain::text::de;
 use crate::geo::shapes::BBox;
 use crate::geo::svg::Frame;
 use crate::storage::diagnostic::MapEntry;
@@ -157,8 +158,8 @@ pub fn map_section(d: &Diagnostic, shown: &[&MapEntry], filters: &Filters, path:
         })
         .collect();
     let title = format!(
-        "Carte du diagnostic de {} : {} fiche{} située{} sur {} (tableau ci-dessous)",
-        d.territory.name,
+        "Carte du diagnostic {} : {} fiche{} située{} sur {} (tableau ci-dessous)",
+        de(&d.territory.name),
         markers.len(),
         if markers.len() > 1 { "s" } else { "" },
         if markers.len() > 1 { "s" } else { "" },

@@ -22,6 +22,7 @@ use maud::{html, Markup};
 use super::perimeter::Perimeter;
 use super::{project_and_access, project_path, Access};
 use crate::domain::diagnostic::{project_family_code, Domain, EntryKind, Status, FAMILIES};
+use crate::domain::text::de;
 use crate::storage::collectivities::territory_of_collectivity;
 use crate::storage::diagnostic::{self, Author, MapEntry, MapRelation, MapSource, Place};
 use crate::storage::projects::{self, Project};
@@ -290,7 +291,7 @@ pub async fn show(
 
 fn territory_page(ctx: &PageCtx, d: &Diagnostic, access: &Access, filters: &Filters) -> Markup {
     let path = diagnostic_path(d.place.project_id, d.place.collectivity_id);
-    let title = format!("Diagnostic de {}", d.territory.name);
+    let title = format!("Diagnostic {}", de(&d.territory.name));
     let shown: Vec<&MapEntry> = d.published().filter(|e| filters.keeps(e)).collect();
     let user_id = access.user.as_ref().map(|u| u.id);
     let own_proposals: Vec<&MapEntry> = d

@@ -13,6 +13,7 @@ use super::{
 use crate::domain::diagnostic::{
     intensity_label, Domain, EntryKind, NewEntry, NewRelation, RelationKind, SheetFields, Status, INTENSITIES,
 };
+use crate::domain::text::de;
 use crate::storage;
 use crate::storage::boundaries::{placement_at, Placement};
 use crate::storage::diagnostic::{self, MapEntry};
@@ -122,7 +123,7 @@ fn form_page(
         ctx,
         &title,
         html! {
-            p class="breadcrumb" { a href=(project_path(d.project.id)) { (d.project.title) } " › " a href=(base) { "Diagnostic de " (d.territory.name) } }
+            p class="breadcrumb" { a href=(project_path(d.project.id)) { (d.project.title) } " › " a href=(base) { "Diagnostic " (de(&d.territory.name)) } }
             h1 { (title) }
             (errors.summary())
             form class="form" method="post" action=(action) novalidate {
@@ -205,7 +206,8 @@ pub async fn create(
                 let id = diagnostic::insert_entry(conn, place, &entry, &placement, None, author)?;
                 if author.publishes {
                     let summary = format!(
-                        "Diagnostic de {territory} : nouvelle fiche « {} » ({}).",
+                        "Diagnostic {} : nouvelle fiche « {} » ({}).",
+                        de(&territory),
                         entry.name,
                         entry.kind.label().to_lowercase()
                     );
@@ -287,7 +289,7 @@ fn sheet_page(
     });
     // A lone marker says something only within the territory's outline.
     let picture = marker.filter(|_| d.perimeter.is_some()).and_then(|m| {
-        draw_map(d.perimeter.as_ref(), &[m], &format!("{} sur la carte de {}", entry.name, d.territory.name), 480.0)
+        draw_map(d.perimeter.as_ref(), &[m], &format!("{} sur la carte {}", entry.name, de(&d.territory.name)), 480.0)
     });
     let facts: Vec<(&str, &str)> = [
         (kind.description_label(), entry.description.as_str()),
@@ -309,7 +311,7 @@ fn sheet_page(
         html! {
             p class="breadcrumb" {
                 a href=(project_path(d.project.id)) { (d.project.title) } " › "
-                a href=(diagnostic_path(d.place.project_id, d.place.collectivity_id)) { "Diagnostic de " (d.territory.name) }
+                a href=(diagnostic_path(d.place.project_id, d.place.collectivity_id)) { "Diagnostic " (de(&d.territory.name)) }
             }
             article class="sheet" {
                 p class="kicker" { (kind.label()) " · " (d.category_label(entry)) " · " (entry.domain().label()) }

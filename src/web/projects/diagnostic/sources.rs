@@ -8,6 +8,7 @@ use super::{
     author, diagnostic_for, diagnostic_path, diagnostic_to_contribute, sheet_path, source_path, written_on, Diagnostic,
 };
 use crate::domain::diagnostic::{NewSource, SourceKind, Status};
+use crate::domain::text::de;
 use crate::storage;
 use crate::storage::diagnostic::{self, MapSource};
 use crate::web::context::PageCtx;
@@ -90,7 +91,7 @@ fn form_page(ctx: &PageCtx, d: &Diagnostic, form: &SourceForm, errors: &FormErro
         ctx,
         &title,
         html! {
-            p class="breadcrumb" { a href=(project_path(d.project.id)) { (d.project.title) } " › " a href=(base) { "Diagnostic de " (d.territory.name) } }
+            p class="breadcrumb" { a href=(project_path(d.project.id)) { (d.project.title) } " › " a href=(base) { "Diagnostic " (de(&d.territory.name)) } }
             h1 { (title) }
             (errors.summary())
             form class="form" method="post" action={ (base) "/sources" } novalidate {
@@ -151,7 +152,8 @@ pub async fn create(
                 let id = diagnostic::add_source(conn, place, &source, &mentions, author)?;
                 if author.publishes {
                     let summary = format!(
-                        "Diagnostic de {territory} : nouvelle source « {} » ({}).",
+                        "Diagnostic {} : nouvelle source « {} » ({}).",
+                        de(&territory),
                         source.title,
                         source.kind.label().to_lowercase()
                     );
@@ -186,7 +188,7 @@ pub async fn show(
         &ctx,
         &source.title,
         html! {
-            p class="breadcrumb" { a href=(project_path(d.project.id)) { (d.project.title) } " › " a href=(base) { "Diagnostic de " (d.territory.name) } }
+            p class="breadcrumb" { a href=(project_path(d.project.id)) { (d.project.title) } " › " a href=(base) { "Diagnostic " (de(&d.territory.name)) } }
             article class="sheet" {
                 p class="kicker" { (source.kind().label()) @if let Some(day) = source.happened_on { " · " (date_fr(day)) } }
                 h1 { (source.title) }
