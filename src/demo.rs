@@ -18,7 +18,7 @@ use crate::storage::inspiration::insert_resource;
 use crate::storage::invitations::{insert_invitation, NewInvitation};
 use crate::storage::posts::insert_post;
 use crate::storage::projects::{enrol, open_project, OpenOutcome};
-use crate::storage::territories::{find_territory, upsert_territories};
+use crate::storage::territories::{find_territory, set_ept_members, upsert_territories};
 use crate::storage::themes::{insert_theme, take_position};
 use crate::storage::users::{find_user_by_email, insert_user, set_agency_admin, NewUser};
 use crate::storage::{self, collectivities, providers, DbConnection};
@@ -116,6 +116,26 @@ const fn epci(
     }
 }
 
+const fn ept(
+    code: &'static str,
+    name: &'static str,
+    dep: &'static str,
+    reg: &'static str,
+    population: i64,
+) -> DemoTerritory {
+    DemoTerritory {
+        kind: TerritoryKind::Ept,
+        code,
+        name,
+        epci_type: None,
+        departement: Some(dep),
+        region: Some(reg),
+        epci: None,
+        postcodes: "",
+        population: Some(population),
+    }
+}
+
 const fn commune(
     code: &'static str,
     name: &'static str,
@@ -162,8 +182,12 @@ const TERRITORIES: &[DemoTerritory] = &[
     commune("46042", "Cahors", "46", "76", "200023737", "46000", 20_050),
     commune("68066", "Colmar", "68", "44", "246800726", "68000", 66_970),
     commune("16015", "Angoulême", "16", "75", "200071827", "16000", 41_908),
+    ept("200057867", "Plaine Commune", "93", "11", 453_671),
     commune("93066", "Saint-Denis", "93", "11", "200054781", "93200 93210 93380", 149_077),
 ];
+
+/// The demo's établissement public territorial and its member communes (Saint-Denis, in the demo).
+const EPT_MEMBERS: (&str, &[&str]) = ("200057867", &["93066"]);
 
 /// Which collectivities are on the platform in the demo.
 const REGISTERED: &[(TerritoryKind, &str)] = &[
@@ -172,7 +196,7 @@ const REGISTERED: &[(TerritoryKind, &str)] = &[
     (TerritoryKind::Epci, "200023737"),
     (TerritoryKind::Epci, "246800726"),
     (TerritoryKind::Epci, "200071827"),
-    (TerritoryKind::Commune, "93066"),
+    (TerritoryKind::Ept, "200057867"),
 ];
 
 const PROVIDER: &str = "Coopérative Territoires & Participation";
@@ -186,7 +210,7 @@ fn new_territory(t: &DemoTerritory) -> NewTerritory {
         departement_code: t.departement.map(Into::into),
         region_code: t.region.map(Into::into),
         epci_code: t.epci.map(Into::into),
-        siren: if t.kind == TerritoryKind::Epci { Some(t.code.into()) } else { None },
+        siren: if matches!(t.kind, TerritoryKind::Epci | TerritoryKind::Ept) { Some(t.code.into()) } else { None },
         postcodes: if t.postcodes.is_empty() { String::new() } else { format!(" {} ", t.postcodes) },
         population: t.population,
     }
@@ -591,6 +615,10 @@ pub fn load(conn: &mut DbConnection) -> anyhow::Result<bool> {
             .filter(|t| find_territory(conn, t.kind, &t.code).ok().flatten().is_none())
             .collect();
         upsert_territories(conn, &missing, now)?;
+        if missing.iter().any(|t| t.kind == TerritoryKind::Ept) {
+            let (ept, members) = EPT_MEMBERS;
+            set_ept_members(conn, ept, &members.iter().map(|m| m.to_string()).collect::<Vec<_>>())?;
+        }
         let mut collectivity_ids = Vec::new();
         for (kind, code) in REGISTERED {
             let territory =

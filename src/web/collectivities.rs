@@ -1,5 +1,6 @@
 //! Finding collectivities among all territories, a territory's page, and inviting its members.
 
+use super::projects::perimeter::{communes_of_territory, perimeter_section, Perimeter};
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -152,7 +153,11 @@ struct TerritoryView {
     departement: Option<Territory>,
     region: Option<Territory>,
     epci: Option<Territory>,
+    /// For a commune of the Métropole du Grand Paris, its établissement public territorial.
+    ept: Option<Territory>,
     member_communes: Vec<Territory>,
+    /// Its outline and its members', when imported.
+    perimeter: Option<Perimeter>,
     collectivity: Option<Collectivity>,
     members: Vec<(Membership, User)>,
     /// The most recent pending invitations, and how many there are in all.
@@ -183,8 +188,12 @@ fn load_view(
     let departement = find(conn, TerritoryKind::Departement, &territory.departement_code)?;
     let region = find(conn, TerritoryKind::Region, &territory.region_code)?;
     let epci = find(conn, TerritoryKind::Epci, &territory.epci_code)?;
-    let member_communes =
-        if kind == TerritoryKind::Epci { territories::communes_of_epci(conn, &territory.code)? } else { Vec::new() };
+    let ept = find(conn, TerritoryKind::Ept, &territory.ept_code)?;
+    let member_communes = match kind {
+        TerritoryKind::Epci | TerritoryKind::Ept => communes_of_territory(conn, &territory)?,
+        _ => Vec::new(),
+    };
+    let perimeter = Perimeter::load(conn, &territory)?;
     let collectivity = collectivities::find_collectivity_of_territory(conn, territory.id)?;
     let membership = match (&collectivity, viewer) {
         (Some(c), Some(u)) => collectivities::find_membership(conn, u.id, c.id)?,
@@ -210,6 +219,8 @@ fn load_view(
         region,
         epci,
         member_communes,
+        ept,
+        perimeter,
         collectivity,
         members,
         pending,
@@ -238,13 +249,14 @@ fn territory_page(ctx: &PageCtx, view: &TerritoryView, form: &InviteForm, errors
             h1 { (t.name) }
             dl class="facts" {
                 dt { "Type" } dd { (kind_label(t)) }
-                dt { @if t.kind() == TerritoryKind::Commune { "Code INSEE" } @else if t.kind() == TerritoryKind::Epci { "SIREN" } @else { "Code" } } dd { (t.code) }
+                dt { @match t.kind() { TerritoryKind::Commune => { "Code INSEE" } TerritoryKind::Epci | TerritoryKind::Ept => { "SIREN" } _ => { "Code" } } } dd { (t.code) }
                 @if let (TerritoryKind::Commune, Some(siren)) = (t.kind(), &t.siren) { dt { "SIREN" } dd { (siren) } }
                 @if !t.postcodes.trim().is_empty() { dt { "Codes postaux" } dd { (t.postcode_list().collect::<Vec<_>>().join(", ")) } }
                 @if let Some(population) = t.population { dt { "Population" } dd { (number_fr(population)) " habitants" } }
                 @if let Some(d) = &view.departement { dt { "Département" } dd { a href=(territory_path(d)) { (d.name) " (" (d.code) ")" } } }
                 @if let Some(r) = &view.region { dt { "Région" } dd { a href=(territory_path(r)) { (r.name) } } }
                 @if let Some(e) = &view.epci { dt { "Intercommunalité" } dd { a href=(territory_path(e)) { (e.name) } } }
+                @if let Some(e) = &view.ept { dt { "Établissement public territorial" } dd { a href=(territory_path(e)) { (e.name) } } }
                 dt { "Sur la plateforme" }
                 dd {
                     @match &view.collectivity {
@@ -295,6 +307,7 @@ fn territory_page(ctx: &PageCtx, view: &TerritoryView, form: &InviteForm, errors
                     }
                 }
             }
+            @if let Some(perimeter) = &view.perimeter { (perimeter_section(perimeter)) }
             @if !view.member_communes.is_empty() {
                 section aria-labelledby="communes" {
                     h2 id="communes" {

@@ -11,7 +11,11 @@ use crate::helpers::{shared_data, with_conn, TestApp, NATIONAL_FILES};
 use crate::on_both_backends;
 use crate::shared_data::SharedData;
 
-on_both_backends!(epts_and_every_kind_of_commune_code_are_imported, a_point_is_placed_in_the_finest_outline_known);
+on_both_backends!(
+    epts_and_every_kind_of_commune_code_are_imported,
+    a_point_is_placed_in_the_finest_outline_known,
+    an_ept_acts_for_its_communes_and_a_territory_page_draws_its_outline,
+);
 
 const OUTLINES: [&str; 3] = [
     "boundaries/epci-6-departements-dissolved.geojson",
@@ -83,4 +87,28 @@ async fn a_point_is_placed_in_the_finest_outline_known(app: TestApp) {
         import_boundaries(conn, &read("communes-6-departements.geojson")).unwrap();
         assert_eq!(Gazetteer::load(conn).unwrap().at(1.309648, 47.59411).commune_id, Some(blois));
     });
+}
+
+async fn an_ept_acts_for_its_communes_and_a_territory_page_draws_its_outline(app: TestApp) {
+    app.load_demo();
+    // The demo's Plaine Commune is an EPT on the platform, with Saint-Denis among its communes.
+    let page = app.client().get("/territoires/ept/200057867").await;
+    page.assert_status(200)
+        .assert_contains("<h1>Plaine Commune</h1>")
+        .assert_contains("Établissement public territorial")
+        .assert_contains("<dt>Sur la plateforme</dt><dd>Oui")
+        .assert_contains(">Saint-Denis</a>")
+        .assert_lacks("class=\"map-outline\"");
+    app.client().get("/territoires/commune/93066").await.assert_contains(
+        "<dt>Établissement public territorial</dt><dd><a href=\"/territoires/ept/200057867\">Plaine Commune</a>",
+    );
+    let Some(data) = shared_data(&[OUTLINES[2]]) else { return };
+    with_conn(&app, |conn| import_boundaries(conn, &data.text(OUTLINES[2])).unwrap());
+    // Once outlines are known, the public page draws them: Saint-Denis's for Plaine Commune, Blois's for itself.
+    app.client()
+        .get("/territoires/ept/200057867")
+        .await
+        .assert_contains("Carte de Plaine Commune et de sa commune")
+        .assert_contains("class=\"map-commune\"");
+    app.client().get("/territoires/commune/41018").await.assert_contains("class=\"map-outline\"");
 }
