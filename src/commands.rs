@@ -167,12 +167,20 @@ pub fn import_boundaries(config: &Config, files: &[PathBuf]) -> anyhow::Result<(
             println!("{} : contours enregistrés — {} : {count}", path.display(), kind.plural_label());
         }
         if !report.unknown.is_empty() {
+            let codes: Vec<&str> = report.unknown.iter().map(|(_, code)| code.as_str()).collect();
+            println!("{} : {} code(s) inconnus de la plateforme : {}", path.display(), codes.len(), codes.join(", "));
+        }
+        if !report.self_intersecting.is_empty() {
+            let codes: Vec<&str> = report.self_intersecting.iter().map(|(_, code)| code.as_str()).collect();
             println!(
-                "{} : {} code(s) sans territoire connu (communes fusionnées depuis ?) : {}",
+                "{} : {} contour(s) invalide(s), dont le bord se croise (enregistrés, à vérifier) : {}",
                 path.display(),
-                report.unknown.len(),
-                report.unknown.join(", ")
+                codes.len(),
+                codes.join(", ")
             );
+        }
+        for (kind, count, names) in &report.without_outline {
+            println!("{} {} toujours sans contour, dont : {}", count, kind.plural_label(), names.join(", "));
         }
         if report.without_code + report.points > 0 {
             println!(

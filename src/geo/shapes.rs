@@ -71,6 +71,64 @@ impl Area {
     }
 }
 
+/// Whether two edges of the ring cross (a "bow tie"): such a ring has no inside for the even-odd rule in places,
+/// and GIS tools call the polygon invalid. Edges are bucketed on a grid of about √n × √n cells over the ring's
+/// box, so only edges sharing a cell are compared. Adjacent edges (which share a point) do not count; nor do
+/// edges that only touch.
+pub fn ring_crosses_itself(ring: &[(f64, f64)]) -> bool {
+    let n = ring.len().saturating_sub(1);
+    if n < 4 {
+        return false;
+    }
+    let (mut min_x, mut min_y, mut max_x, mut max_y) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for &(x, y) in ring {
+        (min_x, min_y, max_x, max_y) = (min_x.min(x), min_y.min(y), max_x.max(x), max_y.max(y));
+    }
+    let side = (n as f64).sqrt().ceil().max(1.0);
+    let (cell_x, cell_y) = (((max_x - min_x) / side).max(f64::EPSILON), ((max_y - min_y) / side).max(f64::EPSILON));
+    let cell = |x: f64, y: f64| (((x - min_x) / cell_x) as i64, ((y - min_y) / cell_y) as i64);
+    let mut cells: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+    for i in 0..n {
+        let ((ax, ay), (bx, by)) = (ring[i], ring[i + 1]);
+        let (c0, c1) = (cell(ax.min(bx), ay.min(by)), cell(ax.max(bx), ay.max(by)));
+        for x in c0.0..=c1.0 {
+            for y in c0.1..=c1.1 {
+                cells.entry((x, y)).or_default().push(i);
+            }
+        }
+    }
+    let orient = |(ax, ay): (f64, f64), (bx, by): (f64, f64), (cx, cy): (f64, f64)| {
+        let v = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+        if v > 0.0 {
+            1
+        } else if v < 0.0 {
+            -1
+        } else {
+            0
+        }
+    };
+    let cross = |i: usize, j: usize| {
+        let (a, b, c, d) = (ring[i], ring[i + 1], ring[j], ring[j + 1]);
+        let (o1, o2, o3, o4) = (orient(a, b, c), orient(a, b, d), orient(c, d, a), orient(c, d, b));
+        o1 * o2 < 0 && o3 * o4 < 0
+    };
+    cells.values().any(|edges| {
+        edges.iter().enumerate().any(|(k, &i)| {
+            edges[k + 1..].iter().any(|&j| {
+                let adjacent = i.abs_diff(j) == 1 || (i.min(j) == 0 && i.max(j) == n - 1);
+                !adjacent && cross(i, j)
+            })
+        })
+    })
+}
+
+impl Area {
+    /// Whether any ring of the area crosses itself.
+    pub fn is_self_intersecting(&self) -> bool {
+        self.polygons.iter().flat_map(|p| &p.rings).any(|ring| ring_crosses_itself(ring))
+    }
+}
+
 /// Areas on a grid of square cells: each cell lists the areas whose box touches it, so a point is tested against
 /// the few areas of its cell.
 pub struct AreaIndex<K> {
@@ -134,5 +192,23 @@ mod tests {
         assert_eq!(index.locate(2.0, 2.0), Some(&"b"));
         assert_eq!(index.locate(0.5, 3.5), Some(&"a"));
         assert_eq!(index.locate(-1.0, 0.0), None);
+    }
+
+    #[test]
+    fn a_bow_tie_crosses_itself_a_square_does_not() {
+        assert!(!ring_crosses_itself(&square(0.0, 0.0, 4.0)));
+        let bow_tie = vec![(0.0, 0.0), (2.0, 2.0), (2.0, 0.0), (0.0, 2.0), (0.0, 0.0)];
+        assert!(ring_crosses_itself(&bow_tie));
+        // A long ring (a circle of 2,000 points) with one spike folded back across it.
+        let mut circle: Ring = (0..2000)
+            .map(|i| {
+                let a = f64::from(i) * std::f64::consts::TAU / 2000.0;
+                (a.cos(), a.sin())
+            })
+            .collect();
+        circle.push(circle[0]);
+        assert!(!ring_crosses_itself(&circle));
+        circle[500] = (0.0, -2.0);
+        assert!(ring_crosses_itself(&circle));
     }
 }

@@ -20,13 +20,23 @@ const CODE_KEYS: [&str; 10] = [
     "CODE_DEPT",
 ];
 
+/// How many territories left without an outline the report names (the others are counted).
+const WITHOUT_OUTLINE_NAMED: i64 = 30;
+
 /// What an import did.
 #[derive(Debug, Default, PartialEq)]
 pub struct BoundaryReport {
     /// Outlines stored, per kind of territory.
     pub stored: Vec<(TerritoryKind, usize)>,
-    /// Codes that match no territory (merged communes, a typo), in the file's order.
-    pub unknown: Vec<String>,
+    /// Codes that match no territory (communes merged since, a typo), in the file's order, with the kind their
+    /// shape says.
+    pub unknown: Vec<(TerritoryKind, String)>,
+    /// Outlines whose rings cross themselves (stored all the same: a point is still placed by the even-odd rule,
+    /// but the file deserves a look), as (kind, code).
+    pub self_intersecting: Vec<(TerritoryKind, String)>,
+    /// After the import, per kind of territory the file gave: how many of the platform's territories of that kind
+    /// still have no outline, and the names of the first of them.
+    pub without_outline: Vec<(TerritoryKind, i64, Vec<String>)>,
     /// Features without a recognisable code, and points (not outlines).
     pub without_code: usize,
     pub points: usize,
@@ -65,12 +75,21 @@ pub fn import_boundaries(conn: &mut DbConnection, text: &str) -> Result<Boundary
             match territories::find_territory(conn, kind, &code)? {
                 Some(territory) => {
                     boundaries::set_boundary(conn, territory.id, area)?;
+                    if area.is_self_intersecting() {
+                        report.self_intersecting.push((kind, code));
+                    }
                     match report.stored.iter_mut().find(|(k, _)| *k == kind) {
                         Some((_, n)) => *n += 1,
                         None => report.stored.push((kind, 1)),
                     }
                 }
-                None => report.unknown.push(code),
+                None => report.unknown.push((kind, code)),
+            }
+        }
+        for (kind, _) in &report.stored {
+            let (count, names) = boundaries::territories_without_outline(conn, *kind, WITHOUT_OUTLINE_NAMED)?;
+            if count > 0 {
+                report.without_outline.push((*kind, count, names));
             }
         }
         if report.stored.is_empty() {

@@ -46,6 +46,23 @@ pub fn areas_of_kind(conn: &mut DbConnection, kind: TerritoryKind) -> QueryResul
     Ok(rows.into_iter().filter_map(|(id, geometry)| Some((id, area_of(&geometry)?))).collect())
 }
 
+/// How many territories of a kind have no outline, and the names of the first `named` of them (by name).
+pub fn territories_without_outline(
+    conn: &mut DbConnection,
+    kind: TerritoryKind,
+    named: i64,
+) -> QueryResult<(i64, Vec<String>)> {
+    let without = || {
+        territories::table
+            .left_join(territory_boundaries::table)
+            .filter(territories::kind.eq(kind.code()))
+            .filter(territory_boundaries::territory_id.is_null())
+    };
+    let count = without().count().get_result(conn)?;
+    let names = without().select(territories::name).order(territories::name).limit(named).load(conn)?;
+    Ok((count, names))
+}
+
 /// How many territories of each kind have an outline.
 pub fn count_boundaries_by_kind(conn: &mut DbConnection) -> QueryResult<Vec<(String, i64)>> {
     territory_boundaries::table

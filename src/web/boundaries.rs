@@ -36,9 +36,30 @@ fn boundaries_page(ctx: &PageCtx, counts: &[(String, i64)], outcome: Option<Resu
                         @for (kind, n) in &report.stored { p { (n) " contour(s) enregistré(s) — " (kind.plural_label()) "." } }
                         @if report.lambert93 { p { "Les coordonnées étaient en Lambert-93 : elles ont été converties en WGS84." } }
                     }
-                    @if !report.unknown.is_empty() {
+                    @for (kind, codes) in unknown_by_kind(report) {
                         div class="notice notice-warning" {
-                            p { (report.unknown.len()) " code(s) ne correspondent à aucun territoire (des communes fusionnées depuis la date du fichier, le plus souvent) : " (report.unknown.join(", ")) "." }
+                            p {
+                                (codes.len()) " code(s) " (kind_words(kind)) " inconnus de la plateforme"
+                                @if kind == TerritoryKind::Commune { " (des communes fusionnées depuis la date du fichier, le plus souvent)" }
+                                " : " (codes.join(", ")) "."
+                            }
+                        }
+                    }
+                    @if !report.self_intersecting.is_empty() {
+                        div class="notice notice-warning" {
+                            p {
+                                (report.self_intersecting.len()) " contour(s) invalide(s) : leur bord se croise lui-même (ils sont enregistrés ; le fichier mérite d’être vérifié, par exemple dans QGIS) — "
+                                (report.self_intersecting.iter().map(|(_, code)| code.as_str()).collect::<Vec<_>>().join(", ")) "."
+                            }
+                        }
+                    }
+                    @for (kind, count, names) in &report.without_outline {
+                        div class="notice" {
+                            p {
+                                (count) " " (kind.plural_label()) " de la plateforme n’ont pas encore de contour"
+                                @if (names.len() as i64) < *count { ", dont " } @else { " : " }
+                                (names.join(", ")) "."
+                            }
                         }
                     }
                     @if report.without_code + report.points > 0 {
@@ -61,6 +82,27 @@ fn boundaries_page(ctx: &PageCtx, counts: &[(String, i64)], outcome: Option<Resu
             }
         },
     )
+}
+
+/// Unknown codes grouped by the kind of territory their shape says, in the file's order.
+fn unknown_by_kind(report: &BoundaryReport) -> Vec<(TerritoryKind, Vec<&str>)> {
+    let mut groups: Vec<(TerritoryKind, Vec<&str>)> = Vec::new();
+    for (kind, code) in &report.unknown {
+        match groups.iter_mut().find(|(k, _)| k == kind) {
+            Some((_, codes)) => codes.push(code),
+            None => groups.push((*kind, vec![code])),
+        }
+    }
+    groups
+}
+
+fn kind_words(kind: TerritoryKind) -> &'static str {
+    match kind {
+        TerritoryKind::Commune => "de communes",
+        TerritoryKind::Epci | TerritoryKind::Ept => "d’intercommunalités",
+        TerritoryKind::Departement => "de départements",
+        TerritoryKind::Region => "de régions",
+    }
 }
 
 pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, AppError> {

@@ -14,6 +14,7 @@ use crate::on_both_backends;
 on_both_backends!(
     every_shared_outline_file_imports_and_points_find_their_commune,
     the_agency_uploads_outlines_and_reads_what_matched,
+    invalid_outlines_and_unknown_epci_codes_are_reported,
 );
 
 /// Posts `data` as the file of the upload form at `path`, as a browser would.
@@ -94,16 +95,24 @@ async fn every_shared_outline_file_imports_and_points_find_their_commune(app: Te
 
         let report = import_boundaries(conn, &shared("boundaries/communes-86-cog2018.geojson")).unwrap();
         assert_eq!(report.stored, [(TerritoryKind::Commune, 265)]);
+        let unknown: Vec<&str> = report.unknown.iter().map(|(_, code)| code.as_str()).collect();
         assert_eq!(
-            report.unknown,
+            unknown,
             ["86021", "86056", "86166", "86277", "86043", "86067", "86188", "86231", "86278"],
             "the 2018 communes merged since"
         );
+        assert!(report.unknown.iter().all(|(kind, _)| *kind == TerritoryKind::Commune));
         let report = import_boundaries(conn, &shared("boundaries/communes-6-departements.geojson")).unwrap();
         assert_eq!(report.stored, [(TerritoryKind::Commune, 2136)]);
         assert!(report.unknown.is_empty());
+        // Valid rings, as shapely's `is_simple` also finds for every ring of these files.
+        assert!(report.self_intersecting.is_empty());
+        assert_eq!(report.without_outline[0].1, 34_969 - 2136, "the communes still without an outline are counted");
         let report = import_boundaries(conn, &shared("boundaries/epci-6-departements-dissolved.geojson")).unwrap();
         assert_eq!(report.stored, [(TerritoryKind::Epci, 67)]);
+        let (kind, count, names) = &report.without_outline[0];
+        assert_eq!((*kind, *count, names.len()), (TerritoryKind::Epci, 1255 - 67, 30));
+        assert!(names.windows(2).all(|w| w[0] <= w[1]), "named in order");
         let report = import_boundaries(conn, &shared("boundaries/departements-simplifies.geojson")).unwrap();
         assert_eq!(report.stored, [(TerritoryKind::Departement, 96)]);
         // A single Feature, not a collection: Loir-et-Cher's finer outline replaces the simplified one.
@@ -132,4 +141,21 @@ async fn every_shared_outline_file_imports_and_points_find_their_commune(app: Te
         }
         assert_eq!(found, 3);
     });
+}
+
+/// A ring crossing itself is stored but reported, and a code of no known EPCI is said to be one.
+async fn invalid_outlines_and_unknown_epci_codes_are_reported(app: TestApp) {
+    app.load_demo();
+    let file = r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"code":"41018"},"geometry":{"type":"Polygon","coordinates":[[[1.30,47.58],[1.34,47.61],[1.34,47.58],[1.30,47.61],[1.30,47.58]]]}},
+        {"type":"Feature","properties":{"code":"200000172"},"geometry":{"type":"Polygon","coordinates":[[[1.0,47.0],[1.1,47.0],[1.1,47.1],[1.0,47.0]]]}}
+    ]}"#;
+    let admin = crate::questionnaires::logged_in(&app, crate::questionnaires::ADMIN).await;
+    upload(&admin, "/admin/contours", file)
+        .await
+        .assert_status(200)
+        .assert_contains("1 contour(s) invalide(s) : leur bord se croise lui-même")
+        .assert_contains("41018.")
+        .assert_contains("1 code(s) d’intercommunalités inconnus de la plateforme : 200000172.")
+        .assert_lacks("communes fusionnées");
 }
