@@ -1,11 +1,17 @@
 //! National geography: établissements publics territoriaux, every kind of code a real file carries for a commune,
 //! and places placed in the finest outline known when they carry no code.
 
+use encommun::domain::diagnostic::{EntryKind, NewEntry, SheetFields};
 use encommun::domain::territory::TerritoryKind;
 use encommun::import::boundaries::import_boundaries;
 use encommun::import::territories::{import_files, parse_file, ImportOptions, ImportReport};
 use encommun::storage::boundaries::{Gazetteer, Placement};
+use encommun::storage::collectivities::find_collectivity_of_territory;
+use encommun::storage::diagnostic::{import_entries, ImportedRow, Place};
+use encommun::storage::projects::list_projects;
 use encommun::storage::territories::{communes_of_ept, find_territory};
+use encommun::storage::users::find_user_by_email;
+use encommun::storage::write_transaction;
 
 use crate::helpers::{shared_data, with_conn, TestApp, NATIONAL_FILES};
 use crate::on_both_backends;
@@ -15,6 +21,7 @@ on_both_backends!(
     epts_and_every_kind_of_commune_code_are_imported,
     a_point_is_placed_in_the_finest_outline_known,
     an_ept_acts_for_its_communes_and_a_territory_page_draws_its_outline,
+    a_map_frames_its_territory_and_lists_the_places_beyond_apart,
 );
 
 const OUTLINES: [&str; 3] = [
@@ -111,4 +118,46 @@ async fn an_ept_acts_for_its_communes_and_a_territory_page_draws_its_outline(app
         .assert_contains("Carte de Plaine Commune et de sa commune")
         .assert_contains("class=\"map-commune\"");
     app.client().get("/territoires/commune/41018").await.assert_contains("class=\"map-outline\"");
+}
+
+async fn a_map_frames_its_territory_and_lists_the_places_beyond_apart(app: TestApp) {
+    let Some(data) = shared_data(&[OUTLINES[2]]) else { return };
+    app.load_demo();
+    let path = with_conn(&app, |conn| {
+        import_boundaries(conn, &data.text(OUTLINES[2])).unwrap();
+        let project_id = list_projects(conn).unwrap().remove(0).id;
+        let territory = find_territory(conn, TerritoryKind::Epci, "200030385").unwrap().unwrap();
+        let collectivity_id = find_collectivity_of_territory(conn, territory.id).unwrap().unwrap().id;
+        let place = Place { project_id, collectivity_id };
+        // Two places in Blois, three in Paris.
+        let points = [(1.3096, 47.5941), (1.3350, 47.5860), (2.35, 48.85), (2.30, 48.87), (2.40, 48.84)];
+        let rows: Vec<ImportedRow> = points
+            .iter()
+            .enumerate()
+            .map(|(i, (lon, lat))| {
+                let fields = SheetFields {
+                    name: format!("Lieu {i}"),
+                    category: "mairie".into(),
+                    domain: "citizen".into(),
+                    lat: lat.to_string(),
+                    lon: lon.to_string(),
+                    ..SheetFields::default()
+                };
+                let entry = NewEntry::parse(EntryKind::Space, &fields, &["mairie".into()]).unwrap();
+                ImportedRow { external_id: Some(i.to_string()), entry, placement: Placement::default() }
+            })
+            .collect();
+        let admin = find_user_by_email(conn, "agence@demo.encommun.fr").unwrap().unwrap().id;
+        write_transaction(conn, |conn| import_entries(conn, place, EntryKind::Space, &rows, admin)).unwrap();
+        (
+            place,
+            format!("/projets/{}/diagnostic/{}?type=space&categorie=mairie", place.project_id, place.collectivity_id),
+        )
+    });
+    let _ = place;
+    let admin = crate::questionnaires::logged_in(&app, crate::questionnaires::ADMIN).await;
+    let page = admin.get(&path).await;
+    page.assert_status(200).assert_contains("3 fiches hors du territoire").assert_contains(">Lieu 3</a>");
+    let markers = page.body.split("<g class=\"map-markers\">").nth(1).unwrap().split("</g>").next().unwrap();
+    assert_eq!(markers.matches("<path ").count(), 2, "only the places of Agglopolys are drawn: {markers}");
 }

@@ -49,6 +49,14 @@ impl Perimeter {
         Ok(Some(Perimeter { name: territory.name.clone(), outline, communes }))
     }
 
+    /// Whether a point lies within the territory's outline, or one of its communes' when its own is not known.
+    pub fn holds(&self, lon: f64, lat: f64) -> bool {
+        match &self.outline {
+            Some(outline) => outline.contains(lon, lat),
+            None => self.communes.iter().filter_map(|(_, a)| a.as_ref()).any(|a| a.contains(lon, lat)),
+        }
+    }
+
     /// The boxes of every outline drawn, to fit a frame around them.
     pub fn boxes(&self) -> Vec<BBox> {
         let mut boxes: Vec<BBox> = self.communes.iter().filter_map(|(_, a)| a.as_ref().map(|a| a.bbox)).collect();

@@ -12,6 +12,7 @@ use crate::geo::svg::Frame;
 use crate::storage::diagnostic::MapEntry;
 use crate::web::assets;
 use crate::web::projects::perimeter::Perimeter;
+use crate::web::views::number_fr;
 
 /// Colours of families and types, told apart by people with the common colour-vision deficiencies (Okabe–Ito
 /// first), each outlined in near-black so that markers stand out at 3:1 on the map's light fill.
@@ -127,6 +128,9 @@ pub fn draw_map(perimeter: Option<&Perimeter>, markers: &[Marker], title: &str, 
     })
 }
 
+/// Sheets beyond the territory named under the map at most (the table and the exports have them all).
+const BEYOND_LISTED: usize = 50;
+
 /// Markers named on the map itself at most.
 const LABELLED: usize = 25;
 
@@ -149,7 +153,13 @@ fn symbol(kind: EntryKind, fill: &str) -> Markup {
 }
 
 pub fn map_section(d: &Diagnostic, shown: &[&MapEntry], filters: &Filters, path: &str) -> Markup {
-    let located: Vec<&&MapEntry> = shown.iter().filter(|e| e.location().is_some()).collect();
+    // The map frames its territory: a place beyond its outline (an import of a national file) is counted and listed
+    // apart, never shrinks the territory to a few pixels.
+    let (located, beyond): (Vec<&&MapEntry>, Vec<&&MapEntry>) =
+        shown.iter().filter(|e| e.location().is_some()).partition(|e| match (&d.perimeter, e.location()) {
+            (Some(perimeter), Some((lon, lat))) => perimeter.holds(lon, lat),
+            _ => true,
+        });
     let markers: Vec<Marker> = located
         .iter()
         .filter_map(|e| {
@@ -231,7 +241,20 @@ pub fn map_section(d: &Diagnostic, shown: &[&MapEntry], filters: &Filters, path:
                         (picture)
                         figcaption class="small" {
                             @if d.perimeter.is_some() { "Contours : IGN Admin Express, INSEE — Licence Ouverte. " }
-                            @if markers.len() < shown.len() { (shown.len() - markers.len()) " fiche(s) sans coordonnées ne figurent que dans le tableau." }
+                            @let unlocated = shown.len() - markers.len() - beyond.len();
+                            @if unlocated > 0 { (number_fr(unlocated as i64)) " fiche(s) sans coordonnées ne figurent que dans le tableau." }
+                        }
+                    }
+                    @if !beyond.is_empty() {
+                        details class="beyond" {
+                            summary { (number_fr(beyond.len() as i64)) " fiche" @if beyond.len() > 1 { "s" } " hors du territoire" }
+                            p class="small" { "Leur position est hors du contour " (de(&d.territory.name)) " : elles ne sont pas sur la carte, qui garde l’échelle du territoire." }
+                            ul class="columns" {
+                                @for entry in beyond.iter().take(BEYOND_LISTED) {
+                                    li { a href=(sheet_path(d.place, entry.id)) { (entry.name) } @if let Some(c) = d.commune_name(entry) { span class="meta" { " (" (c) ")" } } }
+                                }
+                            }
+                            @if beyond.len() > BEYOND_LISTED { p class="small" { "… et " (number_fr((beyond.len() - BEYOND_LISTED) as i64)) " autres, dans le tableau et les exports." } }
                         }
                     }
                 } @else {
