@@ -149,12 +149,8 @@ async fn a_map_frames_its_territory_and_lists_the_places_beyond_apart(app: TestA
             .collect();
         let admin = find_user_by_email(conn, "agence@demo.encommun.fr").unwrap().unwrap().id;
         write_transaction(conn, |conn| import_entries(conn, place, EntryKind::Space, &rows, admin)).unwrap();
-        (
-            place,
-            format!("/projets/{}/diagnostic/{}?type=space&categorie=mairie", place.project_id, place.collectivity_id),
-        )
+        format!("/projets/{}/diagnostic/{}?type=space&categorie=mairie", place.project_id, place.collectivity_id)
     });
-    let _ = place;
     let admin = crate::questionnaires::logged_in(&app, crate::questionnaires::ADMIN).await;
     let page = admin.get(&path).await;
     page.assert_status(200).assert_contains("3 fiches hors du territoire").assert_contains(">Lieu 3</a>");
