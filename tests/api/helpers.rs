@@ -288,6 +288,17 @@ impl Client {
         self.page(response).await
     }
 
+    /// A GET with headers of the caller's choosing (`Accept-Encoding`…); the body is kept as received.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Page {
+        let mut request =
+            self.http.get(format!("{}{path}", self.base)).insert_header(("Cookie", self.cookie_header()));
+        for header in headers {
+            request = request.insert_header(*header);
+        }
+        let response = request.send().await.expect("GET answered");
+        self.page(response).await
+    }
+
     pub async fn head(&self, path: &str) -> Page {
         let request = self.http.head(format!("{}{path}", self.base)).insert_header(("Cookie", self.cookie_header()));
         let response = request.send().await.expect("HEAD answered");

@@ -83,3 +83,43 @@ async fn anonymous_visitors_get_no_cookie_on_public_pages() {
     client.get("/collectivites?q=blois").await.assert_status(200);
     assert!(!client.has_session(), "no cookie before a form needs one");
 }
+
+/// The body of a response, gzip-decoded.
+fn gunzip(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(bytes).read_to_string(&mut text).expect("valid gzip");
+    text
+}
+
+#[actix_web::test]
+async fn pages_come_compressed_to_browsers_that_accept_it() {
+    let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite).await;
+    app.load_demo();
+    let client = app.client();
+    // A public page twice (rendered, then from the page cache), and a page with a session.
+    for path in ["/themes", "/themes"] {
+        let plain = client.get(path).await;
+        plain.assert_status(200);
+        assert!(!plain.headers.contains_key("content-encoding"), "no Accept-Encoding, no encoding");
+        let gzipped = client.get_with(path, &[("Accept-Encoding", "gzip")]).await;
+        gzipped.assert_status(200);
+        assert_eq!(gzipped.headers.get("content-encoding").map(String::as_str), Some("gzip"));
+        assert!(gzipped.headers["vary"].to_lowercase().contains("accept-encoding"));
+        assert!(gzipped.bytes.len() * 2 < plain.bytes.len(), "{} → {} bytes", plain.bytes.len(), gzipped.bytes.len());
+        assert_eq!(gunzip(&gzipped.bytes), plain.body, "the same page once decoded");
+        let brotli = client.get_with(path, &[("Accept-Encoding", "gzip, deflate, br, zstd")]).await;
+        assert_eq!(brotli.headers.get("content-encoding").map(String::as_str), Some("br"), "a browser's preference");
+    }
+    client.login("agence@demo.encommun.fr", "encommun-demo-2026").await.assert_status(303);
+    let plain = client.get("/admin").await;
+    let gzipped = client.get_with("/admin", &[("Accept-Encoding", "gzip;q=1, identity;q=0.5")]).await;
+    assert_eq!(gzipped.headers.get("content-encoding").map(String::as_str), Some("gzip"));
+    // The page carries the session's form token and nothing else varies between the two requests.
+    assert_eq!(gunzip(&gzipped.bytes), plain.body);
+    // What is small or compressed already goes as it is; an encoding we do not offer is no error.
+    let health = client.get_with("/healthz", &[("Accept-Encoding", "gzip")]).await;
+    assert!(!health.headers.contains_key("content-encoding"));
+    let unknown = client.get_with("/themes", &[("Accept-Encoding", "compress")]).await;
+    unknown.assert_status(200).assert_contains("<h1>");
+}
