@@ -81,7 +81,11 @@ fn worth_compressing(content_type: Option<&HeaderValue>, size: &BodySize) -> boo
     let textual = essence.starts_with("text/")
         || matches!(
             essence.as_str(),
-            "application/json" | "application/geo+json" | "application/javascript" | "application/xml" | "image/svg+xml"
+            "application/json"
+                | "application/geo+json"
+                | "application/javascript"
+                | "application/xml"
+                | "image/svg+xml"
         );
     let big_enough = match size {
         BodySize::Sized(bytes) => *bytes >= COMPRESS_FROM_BYTES,

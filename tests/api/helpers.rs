@@ -290,8 +290,7 @@ impl Client {
 
     /// A GET with headers of the caller's choosing (`Accept-Encoding`…); the body is kept as received.
     pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Page {
-        let mut request =
-            self.http.get(format!("{}{path}", self.base)).insert_header(("Cookie", self.cookie_header()));
+        let mut request = self.http.get(format!("{}{path}", self.base)).insert_header(("Cookie", self.cookie_header()));
         for header in headers {
             request = request.insert_header(*header);
         }

@@ -23,7 +23,10 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::context::PageCtx;
-use super::views::{csrf_field, date_fr, page, paragraphs, see_other, textarea, unprocessable, Field, FormErrors};
+use super::views::{
+    csrf_field, date_fr, page, page_with_errors, paragraphs, scroll_table, see_other, textarea, unprocessable, Field,
+    FormErrors,
+};
 use super::{AppError, AppState};
 use crate::domain::inquiry::Mixedness;
 use crate::domain::project::{
@@ -143,7 +146,7 @@ pub async fn index(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, A
             @if rows.is_empty() {
                 p { "Aucun projet partagé pour l’instant." }
             } @else {
-                div class="table-scroll" {
+                (scroll_table("Projets partagés", html! {
                     table {
                         caption { "Projets partagés, du plus récent au plus ancien" }
                         thead {
@@ -169,7 +172,7 @@ pub async fn index(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, A
                             }
                         }
                     }
-                }
+                }))
             }
         },
     ))
@@ -340,9 +343,10 @@ const CHARTER_HINT: &str =
 fn selection_page(ctx: &PageCtx, theme: &Theme, form: &ProjectForm, errors: &FormErrors) -> Markup {
     let min_default = DEFAULT_MIN_PARTICIPANTS.to_string();
     let max_default = DEFAULT_MAX_PARTICIPANTS.to_string();
-    page(
+    page_with_errors(
         ctx,
         "Ouvrir un projet partagé",
+        errors,
         html! {
             p class="breadcrumb" { a href={ "/themes/" (theme.id) } { (theme.title) } " › Ouvrir un projet" }
             h1 { "Ouvrir un projet partagé" }
