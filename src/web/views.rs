@@ -102,7 +102,7 @@ fn frame(title: &str, user: Option<(&str, bool, String)>, flash: Option<&str>, p
                 footer class="site-footer" {
                     div class="wrap" {
                         ul class="footer-links" {
-                            li { a href="/accessibilite" { "Accessibilité : partiellement conforme" } }
+                            li { a href="/accessibilite" { "Accessibilité : " (super::pages::COMPLIANCE) } }
                             li { a href="/mentions-legales" { "Mentions légales" } }
                             li { a href="/donnees-personnelles" { "Données personnelles" } }
                         }

@@ -83,6 +83,11 @@ pub struct TestApp {
 pub const SESSION_KEY: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// The application with settings of the test's choosing.
+pub async fn spawn_app_with(backend: Backend, settings: impl FnOnce(&mut Config)) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temporary data folder");
     let (database_url, database) = match &backend {
         Backend::Sqlite => {
@@ -95,6 +100,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     };
     let mut config = Config::for_data_dir(data_dir.path(), database_url);
     config.session_key = encommun::security::hex_decode(SESSION_KEY);
+    settings(&mut config);
     start(config, backend, data_dir, database)
 }
 

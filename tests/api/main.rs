@@ -17,6 +17,7 @@ mod matrix;
 mod newsletters;
 mod outbox;
 mod page_cache;
+mod pages;
 mod password_reset;
 mod projects;
 mod questionnaires;
