@@ -141,5 +141,5 @@ fn main() {
         size as f64 / 1024.0,
         seeding.as_secs_f64()
     );
-    println!("{} {}", agglopolys.project_id, agglopolys.collectivity_id);
+    println!("{} {} {}", agglopolys.project_id, agglopolys.collectivity_id, angouleme.collectivity_id);
 }

@@ -18,7 +18,7 @@ kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
 "$bin" import-boundaries "$shared/boundaries/communes-6-departements.geojson" "$shared/boundaries/epci-6-departements-dissolved.geojson" >/dev/null
 output="$("$fixture" "$db" "$shared" "$markers")"
 echo "$output" | head -n -1
-read -r project collectivity < <(echo "$output" | tail -n 1)
+read -r project collectivity angouleme < <(echo "$output" | tail -n 1)
 
 start_server
 open_session
@@ -31,3 +31,14 @@ median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 4p)
 size=$(du -k "$data/page.html" | cut -f1)
 filtered=$(curl -fs -o "$data/filtered.html" -w '%{time_total}' -H "Cookie: $cookie" "$page?type=space&domaine=citizen")
 echo "page du territoire ($markers fiches + les autres) : médiane ${median} s sur 7, ${size} Ko ; filtrée (espaces, engagement citoyen) ${filtered} s, $(du -k "$data/filtered.html" | cut -f1) Ko ; mémoire du serveur $(rss) Mo (pic $(rss VmHWM) Mo)"
+
+# Page weight: the territory holding the 2,845 France services (Grand Angoulême, where they were imported), as sent
+# with each encoding a browser may accept (the binary compresses: web::middleware::compress), and its table's page 2.
+fs_page="$base/projets/$project/diagnostic/$angouleme"
+weigh() { curl -fs -o /dev/null -w '%{size_download}' -H "Cookie: $cookie" "${@:2}" "$1"; }
+kb() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1024 }'; }
+plain=$(weigh "$fs_page")
+gzipped=$(weigh "$fs_page" -H 'Accept-Encoding: gzip')
+brotli=$(weigh "$fs_page" -H 'Accept-Encoding: br')
+second=$(weigh "$fs_page?page=2" -H 'Accept-Encoding: gzip, deflate, br, zstd')
+echo "page des 2 845 France services : $(kb "$plain") Ko sans compression, $(kb "$gzipped") Ko en gzip, $(kb "$brotli") Ko en brotli ; page 2 du tableau $(kb "$second") Ko (brotli)"

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use serde::Deserialize;
 
+use crate::domain::account::EmailAddress;
 use crate::storage::DatabaseUrl;
 
 #[derive(Clone)]
@@ -31,6 +32,8 @@ pub struct Config {
     pub outbox_every_seconds: u64,
     /// Local hour (Europe/Paris, 0–23) from which daily and weekly digests go.
     pub digest_hour: u32,
+    /// Where people write about an accessibility defect (the accessibility statement gives it).
+    pub accessibility_contact: Option<EmailAddress>,
 }
 
 #[derive(Clone, Debug)]
@@ -88,6 +91,7 @@ impl fmt::Debug for Config {
             .field("survey_submissions_per_hour", &self.survey_submissions_per_hour)
             .field("outbox_every_seconds", &self.outbox_every_seconds)
             .field("digest_hour", &self.digest_hour)
+            .field("accessibility_contact", &self.accessibility_contact.as_ref().map(EmailAddress::as_str))
             .field("workers", &self.workers)
             .field("db_pool_size", &self.db_pool_size)
             .field("mail", &self.mail)
@@ -111,6 +115,7 @@ struct FileConfig {
     survey_submissions_per_hour: Option<u32>,
     outbox_every_seconds: Option<u64>,
     digest_hour: Option<u32>,
+    accessibility_contact: Option<String>,
     mail_transport: Option<String>,
     mail_from: Option<String>,
     smtp_host: Option<String>,
@@ -202,6 +207,13 @@ impl Config {
             bail!("ENCOMMUN_DIGEST_HOUR : une heure de 0 à 23 est attendue ({digest_hour})");
         }
 
+        let accessibility_contact = pick("ACCESSIBILITY_CONTACT", file.accessibility_contact)
+            .map(|address| {
+                EmailAddress::parse(&address)
+                    .map_err(|e| anyhow::anyhow!("ENCOMMUN_ACCESSIBILITY_CONTACT : {e} (« {address} »)"))
+            })
+            .transpose()?;
+
         let from =
             pick("MAIL_FROM", file.mail_from).unwrap_or_else(|| "encommun <ne-pas-repondre@encommun.localhost>".into());
         let transport = match pick("MAIL_TRANSPORT", file.mail_transport).as_deref().unwrap_or("file") {
@@ -250,6 +262,7 @@ impl Config {
             survey_submissions_per_hour,
             outbox_every_seconds,
             digest_hour,
+            accessibility_contact,
         })
     }
 
@@ -273,6 +286,7 @@ impl Config {
             // Tests run the worker themselves, a round at a time.
             outbox_every_seconds: 0,
             digest_hour: 8,
+            accessibility_contact: None,
         }
     }
 
@@ -331,6 +345,20 @@ mod tests {
         let key = resolve("", &[("ENCOMMUN_SESSION_KEY", "abcd")]).err().map(|e| format!("{e:#}"));
         assert!(key.is_some_and(|m| m.contains("64 octets")));
         assert!(resolve("inconnu = 1", &[]).is_err(), "unknown keys are refused");
+        let contact =
+            resolve("", &[("ENCOMMUN_ACCESSIBILITY_CONTACT", "accessibilité")]).err().map(|e| format!("{e:#}"));
+        assert!(contact.is_some_and(|m| m.contains("ENCOMMUN_ACCESSIBILITY_CONTACT")));
+    }
+
+    #[test]
+    fn the_accessibility_contact_is_an_address_from_the_file_or_the_environment() -> anyhow::Result<()> {
+        assert_eq!(resolve("", &[])?.accessibility_contact, None);
+        let file = resolve("accessibility_contact = \"Accessibilite@Agence.fr\"", &[])?;
+        assert_eq!(file.accessibility_contact.as_ref().map(EmailAddress::as_str), Some("accessibilite@agence.fr"));
+        let env =
+            resolve("accessibility_contact = \"a@agence.fr\"", &[("ENCOMMUN_ACCESSIBILITY_CONTACT", "b@agence.fr")])?;
+        assert_eq!(env.accessibility_contact.as_ref().map(EmailAddress::as_str), Some("b@agence.fr"));
+        Ok(())
     }
 
     #[test]

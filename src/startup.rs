@@ -86,10 +86,12 @@ impl Application {
                 .configure(routes)
                 .default_service(web::to(|| async { HttpResponse::from_error(AppError::NotFound) }))
                 // Middleware wraps from the inside out: the page cache and the request guard need the session, the page
-                // cache sees only requests the guard let through, the headers go on all.
+                // cache sees only requests the guard let through, compression applies to pages kept or rendered, the
+                // headers go on all.
                 .wrap(from_fn(middleware::public_page_cache))
                 .wrap(from_fn(middleware::request_guard))
                 .wrap(session)
+                .wrap(from_fn(middleware::compress))
                 .wrap(middleware::security_headers(config.secure_cookies))
                 .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
         })

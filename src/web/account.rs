@@ -5,7 +5,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::context::PageCtx;
-use super::views::{csrf_field, page, see_other, unprocessable, Field, FormErrors};
+use super::views::{csrf_field, page_with_errors, see_other, unprocessable, Field, FormErrors};
 use super::{AppError, AppState};
 use crate::domain::account::{DisplayName, NewPassword, PASSWORD_MIN_CHARS};
 use crate::security::{hash_password, verify_password};
@@ -39,9 +39,12 @@ fn account_page(
 ) -> Markup {
     let Some(user) = &ctx.user else { return html! {} };
     let hint = format!("Au moins {PASSWORD_MIN_CHARS} caractères.");
-    page(
+    // One of the page's two forms at most was refused.
+    let refused = if name_errors.is_empty() { password_errors } else { name_errors };
+    page_with_errors(
         ctx,
         "Mon compte",
+        refused,
         html! {
             h1 { "Mon compte" }
             dl class="facts" {

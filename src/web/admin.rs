@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::context::PageCtx;
 use super::invitations::{send_invitation, InvitationTarget};
 use super::projects::project_path;
-use super::views::{csrf_field, date_fr, page, see_other, unprocessable, Field, FormErrors};
+use super::views::{csrf_field, date_fr, page_with_errors, scroll_table, see_other, unprocessable, Field, FormErrors};
 use super::{AppError, AppState};
 use crate::domain::account::EmailAddress;
 use crate::domain::text::{clean_line, de};
@@ -73,9 +73,10 @@ fn dashboard_page(ctx: &PageCtx, data: &Dashboard, submitted: Submitted) -> Mark
         Submitted::Provider(form, errors) => (form.name.as_str(), *errors),
         _ => ("", &no_errors),
     };
-    page(
+    page_with_errors(
         ctx,
         "Administration",
+        provider_errors,
         html! {
             h1 { "Administration" }
             p { (data.collectivities) " collectivités sur la plateforme, " (data.users.len()) " comptes, " (data.pending_total) " invitations en attente. "
@@ -138,7 +139,7 @@ fn dashboard_page(ctx: &PageCtx, data: &Dashboard, submitted: Submitted) -> Mark
             }
             section aria-labelledby="comptes" {
                 h2 id="comptes" { "Comptes" }
-                div class="table-scroll" {
+                (scroll_table("Comptes de la plateforme", html! {
                     table {
                         caption class="visually-hidden" { "Comptes de la plateforme" }
                         thead { tr { th scope="col" { "Nom" } th scope="col" { "Adresse" } th scope="col" { "Agence" } th scope="col" { "Créé le" } } }
@@ -148,7 +149,7 @@ fn dashboard_page(ctx: &PageCtx, data: &Dashboard, submitted: Submitted) -> Mark
                             }
                         }
                     }
-                }
+                }))
             }
             section aria-labelledby="attente" {
                 h2 id="attente" { "Invitations en attente" }

@@ -7,7 +7,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::context::PageCtx;
-use super::views::{csrf_field, html_response, page, see_other, unprocessable, Field, FormErrors};
+use super::views::{csrf_field, html_response, page, page_with_errors, see_other, unprocessable, Field, FormErrors};
 use super::{AppError, AppState};
 use crate::domain::account::{EmailAddress, NewPassword, PASSWORD_MIN_CHARS};
 use crate::mail::messages;
@@ -22,6 +22,8 @@ pub const FAILURE_WINDOW_MINUTES: i64 = 15;
 const FAILURE_RETENTION_HOURS: i64 = 24;
 const RESET_VALID_MINUTES: i64 = 60;
 const MAX_RESETS_PER_HOUR: i64 = 3;
+
+const WRONG_CREDENTIALS: &str = "Adresse électronique ou mot de passe incorrect.";
 
 /// Only paths of this site are followed after login (no open redirect).
 fn safe_next(next: Option<&str>) -> &str {
@@ -50,9 +52,10 @@ pub struct LoginForm {
 }
 
 fn login_page(ctx: &PageCtx, email: &str, next: &str, errors: &FormErrors, throttled: bool) -> Markup {
-    page(
+    page_with_errors(
         ctx,
         "Connexion",
+        errors,
         html! {
             h1 { "Connexion" }
             @if throttled {
@@ -98,8 +101,19 @@ pub async fn login(
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let email = form.email.trim().to_lowercase();
     let next = safe_next(form.suivant.as_deref()).to_owned();
+    // An empty field is missing, not wrong: said so, and no attempt is counted.
+    let mut missing = FormErrors::default();
+    if form.email.trim().is_empty() {
+        missing.add("email", "Indiquez votre adresse électronique : ce champ est obligatoire.");
+    }
+    if form.password.is_empty() {
+        missing.add("password", "Indiquez votre mot de passe : ce champ est obligatoire.");
+    }
+    if !missing.is_empty() {
+        return Ok(unprocessable(login_page(&ctx, form.email.trim(), &next, &missing, false)));
+    }
+    let email = form.email.trim().to_lowercase();
     let account_key = format!("compte:{email}");
     let address_key = format!("ip:{}", client_address(&req, &state));
     let password = form.password;
@@ -136,8 +150,10 @@ pub async fn login(
             Ok(see_other(&next))
         }
         LoginOutcome::Failed => {
+            // Which of the two is wrong is not said (that would tell who has an account): both are marked.
             let mut errors = FormErrors::default();
-            errors.add("email", "Adresse électronique ou mot de passe incorrect.");
+            errors.add("email", WRONG_CREDENTIALS);
+            errors.add("password", WRONG_CREDENTIALS);
             Ok(unprocessable(login_page(&ctx, email, &next, &errors, false)))
         }
         LoginOutcome::Throttled => Ok(html_response(
@@ -158,9 +174,10 @@ pub struct ForgottenForm {
 }
 
 fn forgotten_page(ctx: &PageCtx, email: &str, errors: &FormErrors) -> Markup {
-    page(
+    page_with_errors(
         ctx,
         "Mot de passe oublié",
+        errors,
         html! {
             h1 { "Mot de passe oublié" }
             p { "Indiquez l’adresse électronique de votre compte : nous vous enverrons un lien pour choisir un nouveau mot de passe." }
@@ -230,9 +247,10 @@ pub struct ResetForm {
 
 fn reset_page(ctx: &PageCtx, token: &str, errors: &FormErrors) -> Markup {
     let hint = format!("Au moins {PASSWORD_MIN_CHARS} caractères. Une phrase facile à retenir convient très bien.");
-    page(
+    page_with_errors(
         ctx,
         "Nouveau mot de passe",
+        errors,
         html! {
             h1 { "Choisir un nouveau mot de passe" }
             (errors.summary())

@@ -7,7 +7,10 @@ use serde::Deserialize;
 
 use super::context::PageCtx;
 use super::invitations::{send_invitation, InvitationTarget};
-use super::views::{csrf_field, date_fr, number_fr, page, radio_group, see_other, unprocessable, Field, FormErrors};
+use super::views::{
+    csrf_field, date_fr, number_fr, page, page_with_errors, radio_group, scroll_table, see_other, unprocessable, Field,
+    FormErrors,
+};
 use super::{AppError, AppState};
 use crate::domain::account::{EmailAddress, Function};
 use crate::domain::territory::{EpciType, TerritoryKind};
@@ -119,7 +122,7 @@ pub async fn search(
 
 fn territory_table(rows: &[Territory], registered: &[i64]) -> Markup {
     html! {
-        div class="table-scroll" {
+        (scroll_table("Collectivités trouvées", html! {
             table {
                 caption class="visually-hidden" { "Collectivités trouvées" }
                 thead { tr { th scope="col" { "Nom" } th scope="col" { "Type" } th scope="col" { "Code" } th scope="col" { "Département" } th scope="col" { "Population" } th scope="col" { "Sur la plateforme" } } }
@@ -136,7 +139,7 @@ fn territory_table(rows: &[Territory], registered: &[i64]) -> Markup {
                     }
                 }
             }
-        }
+        }))
     }
 }
 
@@ -241,9 +244,10 @@ pub struct InviteForm {
 
 fn territory_page(ctx: &PageCtx, view: &TerritoryView, form: &InviteForm, errors: &FormErrors) -> Markup {
     let t = &view.territory;
-    page(
+    page_with_errors(
         ctx,
         &t.name,
+        errors,
         html! {
             p class="breadcrumb" { a href="/collectivites" { "Collectivités" } " › " (t.kind().label()) }
             h1 { (t.name) }

@@ -7,7 +7,7 @@ use super::collectivities::territory_path;
 use super::context::PageCtx;
 use super::projects::inquiry::group_path;
 use super::projects::project_path;
-use super::views::{date_fr, moment_fr, page, rank_fr};
+use super::views::{date_fr, moment_fr, page, rank_fr, scroll_table};
 use super::{AppError, AppState};
 use crate::domain::project::{Phase, Standing};
 use crate::domain::text::de;
@@ -179,7 +179,7 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
                     @if status.enrolments.is_empty() {
                         p { "Inscrite à aucun projet pour l’instant." }
                     } @else {
-                        div class="table-scroll" {
+                        (scroll_table(&format!("Projets partagés de {}", status.territory.name), html! {
                             table {
                                 caption class="visually-hidden" { "Projets partagés " (de(&status.territory.name)) }
                                 thead { tr { th scope="col" { "Projet" } th scope="col" { "Inscription" } th scope="col" { "État" } th scope="col" { "Phase du projet" } } }
@@ -199,13 +199,13 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
                                     }
                                 }
                             }
-                        }
+                        }))
                     }
                     h3 { "Ses positionnements" }
                     @if status.positions.is_empty() {
                         p { "Aucun pour l’instant." }
                     } @else {
-                        div class="table-scroll" {
+                        (scroll_table(&format!("Positionnements de {}", status.territory.name), html! {
                             table {
                                 caption class="visually-hidden" { "Positionnements " (de(&status.territory.name)) }
                                 thead { tr { th scope="col" { "Thème" } th scope="col" { "Engagement envisagé" } th scope="col" { "État du thème" } th scope="col" { "Dernière modification" } } }
@@ -220,7 +220,7 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
                                     }
                                 }
                             }
-                        }
+                        }))
                     }
                 }
             }

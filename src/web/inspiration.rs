@@ -7,7 +7,8 @@ use serde::Deserialize;
 use super::context::PageCtx;
 use super::middleware::decode_form;
 use super::views::{
-    checkbox_group, csrf_field, date_fr, optional_textarea, page, see_other, textarea, unprocessable, Field, FormErrors,
+    checkbox_group, csrf_field, date_fr, optional_textarea, page, page_with_errors, see_other, textarea, unprocessable,
+    Field, FormErrors,
 };
 use super::{AppError, AppState};
 use crate::domain::inspiration::{links_text, NewResource, ResourceInput};
@@ -219,9 +220,10 @@ fn form_page(
     let title = if editing.is_some() { "Modifier une ressource" } else { "Publier une ressource d’inspiration" };
     let action = editing.map_or("/inspiration".to_owned(), |r| resource_path(r.id));
     let choices: Vec<(String, String)> = themes.iter().map(|(id, t)| (id.to_string(), t.clone())).collect();
-    page(
+    page_with_errors(
         ctx,
         title,
+        errors,
         html! {
             p class="breadcrumb" {
                 a href="/inspiration" { "Inspiration" }

@@ -8,7 +8,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::context::PageCtx;
-use super::views::{csrf_field, page, see_other, unprocessable, Field, FormErrors};
+use super::views::{csrf_field, page_with_errors, see_other, unprocessable, Field, FormErrors};
 use super::{AppError, AppState};
 use crate::domain::account::{DisplayName, EmailAddress, Function, NewPassword, PASSWORD_MIN_CHARS};
 use crate::domain::text::{de, que, que_before};
@@ -163,9 +163,10 @@ fn invitation_page(ctx: &PageCtx, token: &str, open: &OpenInvitation, name: &str
     let email = &open.invitation.email;
     let hint = format!("Au moins {PASSWORD_MIN_CHARS} caractères. Une phrase facile à retenir convient très bien.");
     let action = format!("/invitation/{token}");
-    page(
+    page_with_errors(
         ctx,
         "Invitation",
+        errors,
         html! {
             h1 { "Rejoindre encommun" }
             p class="lead" { "Vous êtes invité·e à rejoindre la plateforme en tant " (que_before(&open.role)) strong { (open.role) } "." }

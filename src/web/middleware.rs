@@ -1,8 +1,10 @@
-//! Middleware applied to every request: security headers, the CSRF check, and the public page cache.
+//! Middleware applied to every request: security headers, compression, the CSRF check, and the public page cache.
 
+use actix_http::encoding::Encoder;
 use actix_session::{SessionExt, SessionStatus};
-use actix_web::body::{to_bytes, BoxBody, MessageBody};
+use actix_web::body::{to_bytes, BodySize, BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{AcceptEncoding, ContentEncoding, Encoding, HeaderValue};
 use actix_web::http::{header, Method, StatusCode};
 use actix_web::middleware::{DefaultHeaders, Next};
 use actix_web::web::{self, Bytes};
@@ -42,6 +44,55 @@ pub fn security_headers(https: bool) -> DefaultHeaders {
     } else {
         headers
     }
+}
+
+/// Encodings offered, the client's preference deciding (browsers name brotli first); identity when it names none.
+const ENCODINGS: [Encoding; 3] = [Encoding::brotli(), Encoding::gzip(), Encoding::identity()];
+
+/// Below this, a compressed body saves less than its headers and the work cost (nginx's `gzip_min_length` idea).
+const COMPRESS_FROM_BYTES: u64 = 1024;
+
+/// Compresses what is worth it: pages, CSS and scripts, CSV and GeoJSON exports, SVG; never what is compressed
+/// already (workbooks are zip files, images) nor tiny bodies. The public page cache sits inside, so it keeps
+/// pages as rendered and each visitor gets the encoding their browser accepts. Unlike actix-web's `Compress`, a
+/// client accepting none of our encodings gets the page as it is rather than a 406.
+pub async fn compress(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let encoding = match req.get_header::<AcceptEncoding>().and_then(|accepted| accepted.negotiate(ENCODINGS.iter())) {
+        Some(Encoding::Known(encoding)) => encoding,
+        _ => ContentEncoding::Identity,
+    };
+    let response = next.call(req).await?;
+    Ok(response.map_body(|head, body| {
+        let compressible = worth_compressing(head.headers.get(header::CONTENT_TYPE), &body.size());
+        if compressible {
+            // Caches in between keep one copy per encoding.
+            head.headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
+        Encoder::response(if compressible { encoding } else { ContentEncoding::Identity }, head, body)
+    }))
+}
+
+fn worth_compressing(content_type: Option<&HeaderValue>, size: &BodySize) -> bool {
+    let Some(content_type) = content_type.and_then(|v| v.to_str().ok()) else { return false };
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let textual = essence.starts_with("text/")
+        || matches!(
+            essence.as_str(),
+            "application/json"
+                | "application/geo+json"
+                | "application/javascript"
+                | "application/xml"
+                | "image/svg+xml"
+        );
+    let big_enough = match size {
+        BodySize::Sized(bytes) => *bytes >= COMPRESS_FROM_BYTES,
+        BodySize::Stream => true,
+        BodySize::None => false,
+    };
+    textual && big_enough
 }
 
 /// Guards every request before it reaches a handler:
@@ -180,6 +231,22 @@ fn percent_decode(bytes: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_text_of_some_size_is_compressed() {
+        let big = BodySize::Sized(20_000);
+        let worth = |content_type: &'static str, size: &BodySize| {
+            worth_compressing(Some(&HeaderValue::from_static(content_type)), size)
+        };
+        assert!(worth("text/html; charset=utf-8", &big));
+        assert!(worth("text/csv; charset=utf-8", &BodySize::Stream), "streamed exports");
+        assert!(worth("application/geo+json", &big));
+        assert!(worth("image/svg+xml", &big));
+        assert!(!worth("text/html; charset=utf-8", &BodySize::Sized(300)), "too small to gain");
+        assert!(!worth("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &big), "a zip already");
+        assert!(!worth("image/png", &big));
+        assert!(!worth_compressing(None, &big));
+    }
 
     #[test]
     fn forms_decode_strictly() {

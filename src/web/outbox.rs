@@ -6,7 +6,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::context::PageCtx;
-use super::views::{csrf_field, page, see_other};
+use super::views::{csrf_field, page, scroll_table, see_other};
 use super::{AppError, AppState};
 use crate::storage::outbox::{counts_by_state, recent_messages, retry, OutboxMessage};
 use crate::storage::write_transaction;
@@ -50,7 +50,7 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>, query: web::Query<St
             @if messages.is_empty() {
                 p { "Aucun courriel." }
             } @else {
-                div class="table-scroll" {
+                (scroll_table("Les courriels", html! {
                     table {
                         caption { @match chosen { Some(s) => { (state_label(s)) }, None => { "Les derniers courriels" } } " (" (SHOWN) " au plus, du plus récent au plus ancien)" }
                         thead { tr {
@@ -63,7 +63,7 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>, query: web::Query<St
                         } }
                         tbody { @for message in &messages { (row(&ctx, message)) } }
                     }
-                }
+                }))
             }
         },
     ))

@@ -21,26 +21,85 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-pub async fn accessibility(ctx: PageCtx) -> maud::Markup {
+/// The state of compliance the footer and the statement give. Without a complete RGAA audit, the RGAA's rule is
+/// to declare a service « non conforme », whatever the automated checks say; this changes with an audit.
+pub const COMPLIANCE: &str = "non conforme";
+
+/// The day the accessibility statement was last written; it changes with what the statement says.
+const STATEMENT_DATE: &str = "3 décembre 2026";
+
+/// The page types the browser suite audits at each change (tests/browser/run.mjs), named as their users know them.
+const PAGES_TESTED: [&str; 16] = [
+    "l’accueil",
+    "la connexion et le mot de passe oublié (avec leurs erreurs)",
+    "la recherche des collectivités et la page d’un territoire",
+    "les thèmes, un thème et le positionnement d’une collectivité",
+    "les projets, la page d’un projet et son pilotage",
+    "les rendez-vous et les actualités d’un projet",
+    "un groupe d’enquête mixte",
+    "le constructeur de questionnaire et son aperçu",
+    "un questionnaire public, ses erreurs et son remerciement",
+    "la saisie d’entretien, les résultats, la couverture des publics et la comparaison",
+    "le diagnostic d’un territoire, sa carte, une fiche, une source, l’import d’un fichier",
+    "les ressources d’inspiration",
+    "les abonnements et les lettres d’un projet",
+    "« Ma collectivité » et « Mon compte »",
+    "l’administration, les contours et la file des courriels",
+    "la présente déclaration, les mentions légales et les données personnelles",
+];
+
+/// The accessibility statement, on the model of the RGAA 4.1 (its headings in its order).
+pub async fn accessibility(ctx: PageCtx, state: web::Data<AppState>) -> maud::Markup {
+    let contact = state.config.accessibility_contact.as_ref();
     page(
         &ctx,
         "Déclaration d’accessibilité",
         html! {
             h1 { "Déclaration d’accessibilité" }
-            p { "L’équipe d’encommun s’engage à rendre la plateforme accessible conformément à l’article 47 de la loi n° 2005-102 du 11 février 2005, selon le référentiel général d’amélioration de l’accessibilité (RGAA) 4.1." }
+            p { "L’organisme qui édite cette instance d’encommun s’engage à rendre ses services numériques accessibles, conformément à l’article 47 de la loi n° 2005-102 du 11 février 2005." }
+            p { "Cette déclaration d’accessibilité s’applique à la plateforme encommun (" (state.config.base_url) ")." }
             h2 { "État de conformité" }
-            p { "La plateforme est " strong { "partiellement conforme" } " au RGAA 4.1 : aucun audit complet n’a encore été réalisé par un tiers. Chaque type de page est vérifié automatiquement dans un vrai navigateur à chaque modification du code, et les parcours principaux sont testés au clavier seul." }
-            h2 { "Ce qui est fait" }
+            p { "La plateforme encommun est " strong { (COMPLIANCE) } " avec le référentiel général d’amélioration de l’accessibilité (RGAA), version 4.1 : aucun audit complet de conformité n’a encore été réalisé, et le RGAA demande alors de la déclarer non conforme." }
+            h2 { "Résultats des tests" }
+            p { "En attendant un audit, chaque type de page est vérifié automatiquement, à chaque modification du code, dans un vrai navigateur : aucune erreur relevée par l’outil axe-core (critères WCAG 2.1 A et AA), sur un écran d’ordinateur (1 280 pixels) comme sur un téléphone (390 pixels), et aucun défilement horizontal de la page à 320 pixels de large. Les parcours principaux (se connecter, chercher une collectivité, se positionner sur un thème, s’inscrire à un projet, répondre à un questionnaire, proposer un lieu pour la carte) sont aussi faits au clavier seul et sans JavaScript." }
+            h2 { "Contenus non accessibles" }
+            h3 { "Non-conformités" }
             ul {
-                li { "Un lien d’évitement « Aller au contenu » en tête de chaque page." }
-                li { "Des formulaires dont chaque champ a une étiquette visible ; les erreurs sont annoncées, listées en haut du formulaire et reliées à leur champ ; ce que vous avez saisi est conservé." }
-                li { "Des contrastes de couleurs d’au moins 4,5:1, aucune information donnée par la couleur seule." }
-                li { "Toutes les pages fonctionnent sans JavaScript, s’agrandissent jusqu’à 200 % et s’adaptent aux petits écrans." }
+                li { "Ces vérifications automatiques ne couvrent qu’une partie des critères du RGAA : la pertinence des alternatives, l’ordre de lecture ou la compréhension des messages demandent un audit humain, qui n’a pas encore eu lieu." }
+                li { "Les graphiques des résultats de questionnaires et les cartes dessinées par la plateforme sont des images : leurs chiffres et leurs noms sont donnés dans un tableau placé à côté, et non sur l’image elle-même." }
             }
+            h3 { "Dérogations pour charge disproportionnée" }
+            p { "Aucune." }
+            h3 { "Contenus non soumis à l’obligation d’accessibilité" }
+            ul {
+                li { "La carte interactive du diagnostic, sur fond OpenStreetMap, que l’on ouvre si on le souhaite (carte en ligne, article 3 du décret n° 2019-768) : la carte dessinée par la plateforme, sa légende et le tableau des fiches donnent les mêmes informations." }
+                li { "Les fichiers déposés par les utilisateurs (tableaux importés, documents joints) : contenus de tiers, que la plateforme ne produit pas." }
+            }
+            h2 { "Établissement de cette déclaration" }
+            p { "Cette déclaration a été établie le " (STATEMENT_DATE) "." }
+            h3 { "Technologies utilisées" }
+            ul { li { "HTML" } li { "CSS" } li { "SVG" } li { "JavaScript, facultatif : chaque page fonctionne sans lui" } }
+            h3 { "Environnement de test" }
+            p { "Chromium (version de Debian) piloté par Playwright, aux largeurs de 1 280, 390 et 320 pixels, avec et sans JavaScript, au clavier seul." }
+            h3 { "Outils pour évaluer l’accessibilité" }
+            ul { li { "axe-core (Deque), règles WCAG 2.0 et 2.1 de niveaux A et AA, et bonnes pratiques" } }
+            h3 { "Pages ayant fait l’objet de la vérification" }
+            ul { @for tested in PAGES_TESTED { li { (tested) } } }
             h2 { "Retour d’information et contact" }
-            p { "Si vous n’arrivez pas à accéder à un contenu ou à un service, contactez l’administrateur de la plateforme pour être orienté vers une alternative accessible ou obtenir le contenu sous une autre forme." }
+            p { "Si vous n’arrivez pas à accéder à un contenu ou à un service, vous pouvez nous le dire pour être orienté vers une alternative accessible ou obtenir le contenu sous une autre forme." }
+            @if let Some(address) = contact {
+                p { "Écrivez à " a href={ "mailto:" (address) } { (address) } "." }
+            } @else {
+                p { "Écrivez à l’agence ou au référent de votre collectivité, qui transmettra à l’équipe de la plateforme." }
+            }
             h2 { "Voies de recours" }
-            p { "Si vous avez signalé un défaut d’accessibilité sans obtenir de réponse satisfaisante, vous pouvez écrire au Défenseur des droits (formulaire en ligne, délégué de votre région, ou courrier gratuit : Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07)." }
+            p { "Si vous avez signalé au responsable de la plateforme un défaut d’accessibilité qui vous empêche d’accéder à un contenu ou à un service, et n’avez pas obtenu de réponse satisfaisante, vous êtes en droit de faire parvenir vos doléances ou une demande de saisine au Défenseur des droits :" }
+            ul {
+                li { "écrire un message au Défenseur des droits (formulaire en ligne : " a href="https://formulaire.defenseurdesdroits.fr/" { "formulaire.defenseurdesdroits.fr" } ") ;" }
+                li { "contacter le délégué du Défenseur des droits dans votre région (" a href="https://www.defenseurdesdroits.fr/saisir/delegues" { "liste des délégués" } ") ;" }
+                li { "appeler le 09 69 39 00 00 ;" }
+                li { "envoyer un courrier par la poste, gratuit, sans mettre de timbre : Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07." }
+            }
         },
     )
 }

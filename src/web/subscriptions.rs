@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::auth::client_address;
 use super::context::PageCtx;
-use super::views::{csrf_field, html_response, page, see_other, Field, FormErrors};
+use super::views::{csrf_field, html_response, page, page_with_errors, see_other, Field, FormErrors};
 use super::{AppError, AppState};
 use crate::domain::account::EmailAddress;
 use crate::domain::digest::{weekday_name, Frequency, WEEKDAYS};
@@ -251,9 +251,10 @@ pub async fn unsubscribe(
 
 fn follow_page(ctx: &PageCtx, target: Target, title: &str, email: &str, errors: &FormErrors) -> Markup {
     let path = format!("{}/suivre", target.path());
-    page(
+    page_with_errors(
         ctx,
         &format!("Suivre par courriel — {title}"),
+        errors,
         html! {
             p class="breadcrumb" { a href=(target.path()) { (title) } " › Suivre par courriel" }
             h1 { "Suivre par courriel : " (title) }

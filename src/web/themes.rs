@@ -10,7 +10,8 @@ use super::context::PageCtx;
 use super::inspiration::{resource_cards, resources_of_theme, ResourcesWithThemes};
 use super::projects::project_path;
 use super::views::{
-    csrf_field, date_fr, page, paragraphs, radio_group, see_other, textarea, unprocessable, Field, FormErrors, Pager,
+    csrf_field, date_fr, page, page_with_errors, paragraphs, radio_group, scroll_table, see_other, textarea,
+    unprocessable, Field, FormErrors, Pager,
 };
 use super::{AppError, AppState};
 use crate::domain::territory::TerritoryKind;
@@ -155,7 +156,7 @@ pub async fn index(
             @if listed.is_empty() {
                 p { "Aucun thème dans cette catégorie pour l’instant." }
             } @else {
-                div class="table-scroll" {
+                (scroll_table(tab_label(status), html! {
                     table {
                         caption { (tab_label(status)) ", du plus partagé au moins partagé" }
                         thead {
@@ -181,7 +182,7 @@ pub async fn index(
                             }
                         }
                     }
-                }
+                }))
                 (pager.render(page_link))
             }
         },
@@ -214,9 +215,10 @@ fn proposal_page(
     errors: &FormErrors,
 ) -> Markup {
     let is_admin = ctx.user.as_ref().is_some_and(|u| u.is_agency_admin);
-    page(
+    page_with_errors(
         ctx,
         "Proposer un thème",
+        errors,
         html! {
             h1 { "Proposer un thème" }
             p {
@@ -400,9 +402,11 @@ pub struct PositionForm {
 fn theme_page(ctx: &PageCtx, view: &ThemeView, form: Option<(&PositionForm, &FormErrors)>) -> Markup {
     let theme = &view.theme;
     let open = theme.status().accepts_positions();
-    page(
+    let no_errors = FormErrors::default();
+    page_with_errors(
         ctx,
         &theme.title,
+        form.map_or(&no_errors, |(_, errors)| errors),
         html! {
             p class="breadcrumb" { a href="/themes" { "Thèmes" } " › " (theme.status().label()) }
             h1 { (theme.title) }
@@ -517,7 +521,7 @@ fn breakdown(view: &ThemeView) -> Markup {
     });
     let table = |caption: &str, first: &str, rows: &[(String, Counts)]| {
         html! {
-            div class="table-scroll" {
+            (scroll_table(caption, html! {
                 table {
                     caption { (caption) }
                     thead { tr { th scope="col" { (first) } th scope="col" class="num" { "Positionnées" } th scope="col" class="num" { "Participer" } th scope="col" class="num" { "Observer" } th scope="col" class="num" { "Intéressées" } } }
@@ -527,7 +531,7 @@ fn breakdown(view: &ThemeView) -> Markup {
                         }
                     }
                 }
-            }
+            }))
         }
     };
     html! {

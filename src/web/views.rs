@@ -15,6 +15,17 @@ pub fn page(ctx: &PageCtx, title: &str, body: Markup) -> Markup {
     frame(title, header_user, ctx.flash(), &ctx.path, body)
 }
 
+/// A page holding a form. Once the form is refused, its title starts with « Erreur : » — the first thing a screen
+/// reader says of the new page — and [`FormErrors::summary`] takes the focus: every form gets both by passing its
+/// errors here.
+pub fn page_with_errors(ctx: &PageCtx, title: &str, errors: &FormErrors, body: Markup) -> Markup {
+    if errors.is_empty() {
+        page(ctx, title, body)
+    } else {
+        page(ctx, &format!("Erreur : {title}"), body)
+    }
+}
+
 /// The page shown for errors: no session at hand, so no personal menu.
 pub fn error_page(title: &str, message: &str) -> Markup {
     frame(
@@ -52,26 +63,31 @@ fn frame(title: &str, user: Option<(&str, bool, String)>, flash: Option<&str>, p
                     div class="wrap header-inner" {
                         a class="brand" href="/" { span class="brand-mark" aria-hidden="true" { "◆" } " encommun" }
                         nav aria-label="Navigation principale" {
-                            ul class="nav" {
-                                li { a href="/" aria-current=[current("/")] { "Accueil" } }
-                                li { a href="/themes" aria-current=[current("/themes")] { "Thèmes" } }
-                                li { a href="/projets" aria-current=[current("/projets")] { "Projets" } }
-                                li { a href="/inspiration" aria-current=[current("/inspiration")] { "Inspiration" } }
-                                li { a href="/collectivites" aria-current=[current("/collectivites")] { "Collectivités" } }
-                                @if let Some((_, true, _)) = &user {
-                                    li { a href="/admin" aria-current=[current("/admin")] { "Administration" } }
-                                }
-                                @if let Some((name, _, csrf)) = &user {
-                                    li { a href="/ma-collectivite" aria-current=[current("/ma-collectivite")] { "Ma collectivité" } }
-                                    li { a href="/compte" aria-current=[current("/compte")] { "Mon compte" span class="visually-hidden" { " (" (name) ")" } } }
-                                    li {
-                                        form class="inline" method="post" action="/deconnexion" {
-                                            input type="hidden" name=(CSRF_FIELD) value=(csrf);
-                                            button class="link-button" type="submit" { "Se déconnecter" }
-                                        }
+                            // On a telephone the menu folds into a disclosure that needs no script; wide screens
+                            // show it open, its button hidden (style.css).
+                            details class="site-menu" {
+                                summary { "Menu" }
+                                ul class="nav" {
+                                    li { a href="/" aria-current=[current("/")] { "Accueil" } }
+                                    li { a href="/themes" aria-current=[current("/themes")] { "Thèmes" } }
+                                    li { a href="/projets" aria-current=[current("/projets")] { "Projets" } }
+                                    li { a href="/inspiration" aria-current=[current("/inspiration")] { "Inspiration" } }
+                                    li { a href="/collectivites" aria-current=[current("/collectivites")] { "Collectivités" } }
+                                    @if let Some((_, true, _)) = &user {
+                                        li { a href="/admin" aria-current=[current("/admin")] { "Administration" } }
                                     }
-                                } @else {
-                                    li { a href="/connexion" aria-current=[current("/connexion")] { "Se connecter" } }
+                                    @if let Some((name, _, csrf)) = &user {
+                                        li { a href="/ma-collectivite" aria-current=[current("/ma-collectivite")] { "Ma collectivité" } }
+                                        li { a href="/compte" aria-current=[current("/compte")] { "Mon compte" span class="visually-hidden" { " (" (name) ")" } } }
+                                        li {
+                                            form class="inline" method="post" action="/deconnexion" {
+                                                input type="hidden" name=(CSRF_FIELD) value=(csrf);
+                                                button class="link-button" type="submit" { "Se déconnecter" }
+                                            }
+                                        }
+                                    } @else {
+                                        li { a href="/connexion" aria-current=[current("/connexion")] { "Se connecter" } }
+                                    }
                                 }
                             }
                         }
@@ -86,7 +102,7 @@ fn frame(title: &str, user: Option<(&str, bool, String)>, flash: Option<&str>, p
                 footer class="site-footer" {
                     div class="wrap" {
                         ul class="footer-links" {
-                            li { a href="/accessibilite" { "Accessibilité : partiellement conforme" } }
+                            li { a href="/accessibilite" { "Accessibilité : " (super::pages::COMPLIANCE) } }
                             li { a href="/mentions-legales" { "Mentions légales" } }
                             li { a href="/donnees-personnelles" { "Données personnelles" } }
                         }
@@ -145,17 +161,25 @@ impl FormErrors {
         }
     }
 
-    /// Shown above the form, so a screen-reader user hears what is wrong and can jump to each field.
+    /// Shown above the form, so a screen-reader user hears what is wrong and can jump to each field. It takes the
+    /// focus when the page opens (`autofocus`, no script needed), and is `#erreurs` for links. A message shared by
+    /// several fields (« Adresse électronique ou mot de passe incorrect. ») is listed once, leading to the first.
     pub fn summary(&self) -> Markup {
+        let mut listed: Vec<&(String, String)> = Vec::new();
+        for error in &self.0 {
+            if !listed.iter().any(|(_, message)| *message == error.1) {
+                listed.push(error);
+            }
+        }
         html! {
-            @if !self.0.is_empty() {
-                div class="notice notice-error" role="alert" {
+            @if !listed.is_empty() {
+                div id="erreurs" class="notice notice-error" role="alert" tabindex="-1" autofocus {
                     h2 class="notice-title" {
-                        @if self.0.len() == 1 { "Le formulaire contient une erreur" }
-                        @else { "Le formulaire contient " (self.0.len()) " erreurs" }
+                        @if listed.len() == 1 { "Le formulaire contient une erreur" }
+                        @else { "Le formulaire contient " (listed.len()) " erreurs" }
                     }
                     ul {
-                        @for (field, message) in &self.0 {
+                        @for (field, message) in &listed {
                             li { a href={ "#" (field) } { (message) } }
                         }
                     }
@@ -408,12 +432,21 @@ pub fn number_fr(n: i64) -> String {
     }
 }
 
+/// A table in a region of its own, which scrolls sideways when the table is wider than the screen: focusable, so
+/// the keyboard scrolls it too, and named, so a screen reader says what the region holds (axe's
+/// `scrollable-region-focusable`). Its shadows (style.css) show there is more to either side. Every table goes
+/// through it.
+pub fn scroll_table(label: &str, table: Markup) -> Markup {
+    html! { div class="table-scroll" role="region" aria-label=(label) tabindex="0" { (table) } }
+}
+
 /// The page of a long list being shown (from 1), out of how many.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pager {
     pub page: i64,
     pub pages: i64,
     pub per_page: i64,
+    pub total: i64,
 }
 
 impl Pager {
@@ -421,21 +454,45 @@ impl Pager {
     pub fn new(requested: Option<&str>, total: i64, per_page: i64) -> Pager {
         let pages = ((total + per_page - 1) / per_page).max(1);
         let page = requested.and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1).clamp(1, pages);
-        Pager { page, pages, per_page }
+        Pager { page, pages, per_page, total }
     }
 
     pub fn offset(&self) -> i64 {
         (self.page - 1) * self.per_page
     }
 
-    /// Previous and next links, and where the reader is; nothing when everything fits on one page.
+    /// The rows of this page among `rows`.
+    pub fn slice<'a, T>(&self, rows: &'a [T]) -> &'a [T] {
+        let start = (self.offset() as usize).min(rows.len());
+        let end = (start + self.per_page as usize).min(rows.len());
+        &rows[start..end]
+    }
+
+    /// « 101–200 sur 2 845 »: which rows are shown.
+    pub fn range(&self) -> String {
+        if self.total == 0 {
+            return "0 sur 0".to_owned();
+        }
+        let first = self.offset() + 1;
+        let last = (self.offset() + self.per_page).min(self.total);
+        format!("{}–{} sur {}", number_fr(first), number_fr(last), number_fr(self.total))
+    }
+
+    /// Links to the first, previous, next and last pages (plain links: no script), and where the reader is;
+    /// nothing when everything fits on one page.
     pub fn render(&self, link: impl Fn(i64) -> String) -> Markup {
         html! {
             @if self.pages > 1 {
                 nav class="pager" aria-label="Pagination" {
-                    @if self.page > 1 { a href=(link(self.page - 1)) rel="prev" { "← Page précédente" } }
-                    span aria-current="page" { "Page " (self.page) " sur " (self.pages) }
-                    @if self.page < self.pages { a href=(link(self.page + 1)) rel="next" { "Page suivante →" } }
+                    @if self.page > 1 {
+                        @if self.page > 2 { a href=(link(1)) { "« Première page" } }
+                        a href=(link(self.page - 1)) rel="prev" { "← Page précédente" }
+                    }
+                    span aria-current="page" { "Page " (self.page) " sur " (self.pages) " (" (self.range()) ")" }
+                    @if self.page < self.pages {
+                        a href=(link(self.page + 1)) rel="next" { "Page suivante →" }
+                        @if self.page + 1 < self.pages { a href=(link(self.pages)) { "Dernière page »" } }
+                    }
                 }
             }
         }
@@ -463,14 +520,54 @@ mod tests {
 
     #[test]
     fn pages_stay_within_range() {
-        assert_eq!(Pager::new(None, 250, 100), Pager { page: 1, pages: 3, per_page: 100 });
+        assert_eq!(Pager::new(None, 250, 100), Pager { page: 1, pages: 3, per_page: 100, total: 250 });
         assert_eq!(Pager::new(Some("3"), 250, 100).offset(), 200);
         assert_eq!(Pager::new(Some("9"), 250, 100).page, 3);
         assert_eq!(Pager::new(Some("-2"), 250, 100).page, 1);
-        assert_eq!(Pager::new(Some("abc"), 0, 100), Pager { page: 1, pages: 1, per_page: 100 });
+        assert_eq!(Pager::new(Some("abc"), 0, 100), Pager { page: 1, pages: 1, per_page: 100, total: 0 });
         assert!(Pager::new(None, 100, 100).render(|p| p.to_string()).into_string().is_empty());
         let html = Pager::new(Some("2"), 250, 100).render(|p| format!("/themes?page={p}")).into_string();
         assert!(html.contains(r#"href="/themes?page=1""#) && html.contains(r#"href="/themes?page=3""#), "{html}");
+        assert!(html.contains("101–200 sur 250"), "{html}");
+    }
+
+    #[test]
+    fn a_page_says_which_rows_it_shows_and_links_to_the_ends() {
+        let sheets: Vec<i64> = (1..=2845).collect();
+        let first = Pager::new(None, 2845, 100);
+        assert_eq!(first.range(), "1–100 sur 2\u{202f}845");
+        assert_eq!(first.slice(&sheets), &sheets[..100]);
+        let last = Pager::new(Some("29"), 2845, 100);
+        assert_eq!(last.range(), "2\u{202f}801–2\u{202f}845 sur 2\u{202f}845");
+        assert_eq!(last.slice(&sheets).len(), 45);
+        let middle = Pager::new(Some("10"), 2845, 100).render(|p| format!("?page={p}#fiches")).into_string();
+        for link in ["?page=1#fiches", "?page=9#fiches", "?page=11#fiches", "?page=29#fiches"] {
+            assert!(middle.contains(&format!("href=\"{link}\"")), "{link} in {middle}");
+        }
+        assert!(middle.contains("Page 10 sur 29 (901–1\u{202f}000 sur 2\u{202f}845)"), "{middle}");
+        let second = Pager::new(Some("2"), 2845, 100).render(|p| format!("?page={p}")).into_string();
+        assert!(!second.contains("Première page"), "the previous page is the first: one link is enough");
+        assert_eq!(Pager::new(None, 0, 100).range(), "0 sur 0");
+    }
+
+    #[test]
+    fn a_refused_form_titles_its_page_and_its_summary_takes_the_focus() {
+        let mut errors = FormErrors::default();
+        errors.add("email", "Adresse électronique ou mot de passe incorrect.");
+        errors.add("password", "Adresse électronique ou mot de passe incorrect.");
+        let summary = errors.summary().into_string();
+        assert!(summary.contains(r#"id="erreurs""#) && summary.contains(r#"tabindex="-1""#), "{summary}");
+        assert!(summary.contains("autofocus"), "{summary}");
+        assert_eq!(summary.matches("incorrect").count(), 1, "one message for both fields: {summary}");
+        assert!(summary.contains("une erreur"));
+        assert!(FormErrors::default().summary().into_string().is_empty());
+    }
+
+    #[test]
+    fn a_wide_table_is_a_named_focusable_region() {
+        let html = scroll_table("Les fiches", html! { table {} }).into_string();
+        assert!(html.contains(r#"role="region""#) && html.contains(r#"aria-label="Les fiches""#), "{html}");
+        assert!(html.contains(r#"tabindex="0""#), "{html}");
     }
 
     #[test]

@@ -104,6 +104,11 @@ pub struct TestApp {
 pub const SESSION_KEY: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// The application with settings of the test's choosing.
+pub async fn spawn_app_with(backend: Backend, settings: impl FnOnce(&mut Config)) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temporary data folder");
     let (database_url, database) = match &backend {
         Backend::Sqlite => {
@@ -116,6 +121,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     };
     let mut config = Config::for_data_dir(data_dir.path(), database_url);
     config.session_key = encommun::security::hex_decode(SESSION_KEY);
+    settings(&mut config);
     start(config, backend, data_dir, database)
 }
 
@@ -305,6 +311,16 @@ impl Client {
 
     pub async fn get(&self, path: &str) -> Page {
         let request = self.http.get(format!("{}{path}", self.base)).insert_header(("Cookie", self.cookie_header()));
+        let response = request.send().await.expect("GET answered");
+        self.page(response).await
+    }
+
+    /// A GET with headers of the caller's choosing (`Accept-Encoding`…); the body is kept as received.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Page {
+        let mut request = self.http.get(format!("{}{path}", self.base)).insert_header(("Cookie", self.cookie_header()));
+        for header in headers {
+            request = request.insert_header(*header);
+        }
         let response = request.send().await.expect("GET answered");
         self.page(response).await
     }

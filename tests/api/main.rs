@@ -21,6 +21,7 @@ mod matrix;
 mod newsletters;
 mod outbox;
 mod page_cache;
+mod pages;
 mod password_reset;
 mod projects;
 mod questionnaires;

@@ -510,7 +510,15 @@ async function openTheme(title) {
   return path;
 }
 
-test('every page type passes the axe-core audit with zero violations', async () => {
+// Widths every page is audited at: a desktop, a telephone (390 px); and the narrowest reflow WCAG asks for (320 px,
+// 1.4.10): nothing may make the page scroll sideways there — wide tables scroll inside their own region.
+const WIDTHS = [
+  { label: 'bureau', width: 1280, height: 800 },
+  { label: 'mobile', width: 390, height: 844 },
+];
+const REFLOW_WIDTH = 320;
+
+test('every page type passes the axe-core audit with zero violations, on a desktop and a telephone, and reflows at 320 px', async () => {
   const failures = [];
   for (const spec of PAGES) {
     const { context, page } = await session({ email: spec.as });
@@ -518,14 +526,79 @@ test('every page type passes the axe-core audit with zero violations', async () 
     const response = await page.goto(`${base}${target}`);
     assert.equal(response.status(), spec.status ?? 200, `${spec.name}: status`);
     if (spec.act) await spec.act(page);
-    const { violations } = await audit(page);
-    const summary = violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    console.log(`${violations.length === 0 ? '✓' : '✗'} ${spec.name} ${target}${summary.length ? `\n    ${summary.join('\n    ')}` : ''}`);
-    if (violations.length) failures.push(`${spec.name}: ${summary.join('; ')}`);
+    // The same page, in the state its action left it, laid out again at each width.
+    for (const { label, width, height } of WIDTHS) {
+      await page.setViewportSize({ width, height });
+      const { violations } = await audit(page);
+      const summary = violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      console.log(`${violations.length === 0 ? '✓' : '✗'} ${spec.name} (${label}) ${target}${summary.length ? `\n    ${summary.join('\n    ')}` : ''}`);
+      if (violations.length) failures.push(`${spec.name} (${label}): ${summary.join('; ')}`);
+    }
+    await page.setViewportSize({ width: REFLOW_WIDTH, height: 640 });
+    const wider = await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      if (document.documentElement.scrollWidth <= width) return null;
+      // What sticks out, for the report: the outermost elements whose right edge passes the viewport.
+      const out = [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > width + 1);
+      const outermost = out.filter((el) => !out.includes(el.parentElement)).slice(0, 3);
+      return `${document.documentElement.scrollWidth}px: ${outermost.map((el) => `${el.tagName.toLowerCase()}.${el.className}`).join(', ')}`;
+    });
+    if (wider) {
+      console.log(`✗ ${spec.name} (${REFLOW_WIDTH} px) scrolls sideways, ${wider}`);
+      failures.push(`${spec.name} (${REFLOW_WIDTH} px): ${wider}`);
+    }
     await context.close();
   }
-  console.log(`axe-core ${axe.version}, ${PAGES.length} pages audited (${AXE_TAGS.join(', ')})`);
+  console.log(`axe-core ${axe.version}, ${PAGES.length} pages audited at ${WIDTHS.map((w) => `${w.width}`).join(' and ')} px, reflow at ${REFLOW_WIDTH} px (${AXE_TAGS.join(', ')})`);
   assert.deepEqual(failures, []);
+});
+
+test('a refused login puts the focus on its error summary and says so in the title, without JavaScript', async () => {
+  const { context, page } = await session({ javaScript: false });
+  await page.goto(`${base}/connexion`);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('alert').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'erreurs', 'focus on the summary');
+  assert.match(await page.title(), /^Erreur : Connexion/);
+  assert.match(await page.locator('#erreurs').innerText(), /obligatoire/);
+  await page.getByLabel('Adresse électronique').fill(ADMIN);
+  await page.getByLabel('Mot de passe', { exact: true }).fill('pas le bon');
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByText('Adresse électronique ou mot de passe incorrect.').first().waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'erreurs');
+  assert.equal(await page.getByLabel('Mot de passe', { exact: true }).getAttribute('aria-invalid'), 'true', 'the password is marked too');
+  await context.close();
+});
+
+test('on a telephone the menu folds into a disclosure that opens without JavaScript', async () => {
+  const { context, page } = await session({ email: REFERENT, javaScript: false, viewport: { width: 390, height: 844 } });
+  await page.goto(`${base}/projets`);
+  const account = page.getByRole('link', { name: /^Mon compte/ });
+  assert.equal(await account.isVisible(), false, 'folded');
+  const header = await page.locator('.site-header').boundingBox();
+  assert.ok(header.height < 90, `the header is one line (${header.height}px)`);
+  await page.getByText('Menu', { exact: true }).click();
+  await account.click();
+  await page.getByRole('heading', { name: 'Mon compte' }).waitFor();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  assert.equal(await page.getByRole('link', { name: 'Ma collectivité' }).isVisible(), true, 'a wide screen shows the menu');
+  assert.equal(await page.getByText('Menu', { exact: true }).isVisible(), false);
+  await context.close();
+});
+
+test('map and network labels are legible at 390 px or left to the legend and table', async () => {
+  const { context, page } = await session({ email: ADMIN, viewport: { width: 390, height: 844 } });
+  await page.goto(`${base}/projets/1/diagnostic/5`);
+  const sizes = await page.evaluate(() =>
+    [...document.querySelectorAll('svg[role=img] text')]
+      .filter((t) => t.getBoundingClientRect().width > 0 && getComputedStyle(t).display !== 'none')
+      // The font size in the picture's units times the picture's scale on screen.
+      .map((t) => ({ text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a })),
+  );
+  const small = sizes.filter((s) => s.px < 12);
+  assert.ok(sizes.length > 0, 'the scale bar at least is written');
+  assert.deepEqual(small, [], 'no label rendered under 12 px');
+  await context.close();
 });
 
 test('every page works without JavaScript', async () => {

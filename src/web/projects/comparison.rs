@@ -12,7 +12,7 @@ use crate::domain::questionnaire::{summarize, Question, QuestionType, Summary};
 use crate::storage::projects;
 use crate::storage::questionnaires::{self, ResponseFilter};
 use crate::web::context::PageCtx;
-use crate::web::views::page;
+use crate::web::views::{page, scroll_table};
 use crate::web::{AppError, AppState};
 
 /// A question's options with their counts, and how many answered it; None when the territory's questionnaire has
@@ -97,7 +97,7 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64>) 
                     @if let Some(Some((labels, _))) = per_territory.iter().find(|o| o.is_some()) {
                         section class="result" aria-labelledby={ "comparaison-" (question.id) } {
                             h2 id={ "comparaison-" (question.id) } { (question.label) }
-                            div class="table-scroll" {
+                            (scroll_table(&format!("Part des répondants par réponse et par territoire : {}", question.label), html! {
                                 table {
                                     caption class="visually-hidden" { "Part des répondants par réponse et par territoire : " (question.label) }
                                     thead {
@@ -125,7 +125,7 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64>) 
                                         }
                                     }
                                 }
-                            }
+                            }))
                         }
                     }
                 }

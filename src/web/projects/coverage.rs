@@ -17,7 +17,7 @@ use crate::storage::collectivities::territory_of_collectivity;
 use crate::storage::questionnaires::{self, Channel, Questionnaire};
 use crate::web::context::PageCtx;
 use crate::web::middleware::decode_form;
-use crate::web::views::{csrf_field, page, see_other, unprocessable, FormErrors};
+use crate::web::views::{csrf_field, page, scroll_table, see_other, unprocessable, FormErrors};
 use crate::web::{AppError, AppState};
 
 /// One profile answer with its target and who reached it.
@@ -141,7 +141,7 @@ fn coverage_page(ctx: &PageCtx, coverage: &Coverage, form: Option<&[(String, Str
                 }
                 section aria-labelledby="par-canal" {
                     h2 id="par-canal" { "Atteint par manière de recueillir" }
-                    div class="table-scroll" {
+                    (scroll_table("Répondants par réponse de profil, cible et manière de recueillir", html! {
                         table {
                             caption class="visually-hidden" { "Répondants par réponse de profil, cible et manière de recueillir" }
                             thead {
@@ -165,13 +165,13 @@ fn coverage_page(ctx: &PageCtx, coverage: &Coverage, form: Option<&[(String, Str
                                 }
                             }
                         }
-                    }
+                    }))
                 }
                 @if !targeted.is_empty() {
                     section aria-labelledby="par-enqueteur" {
                         h2 id="par-enqueteur" { "Atteint par enquêteur" }
                         p class="hint" { "Les publics ciblés, par personne qui a recueilli les réponses : de quoi répartir les prochains entretiens." }
-                        div class="table-scroll" {
+                        (scroll_table("Répondants des publics ciblés par enquêteur", html! {
                             table {
                                 caption class="visually-hidden" { "Répondants des publics ciblés par enquêteur" }
                                 thead {
@@ -193,7 +193,7 @@ fn coverage_page(ctx: &PageCtx, coverage: &Coverage, form: Option<&[(String, Str
                                     }
                                 }
                             }
-                        }
+                        }))
                     }
                 }
                 section aria-labelledby="cibles" {

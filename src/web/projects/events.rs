@@ -18,8 +18,8 @@ use crate::storage::events::{self, Event, Registration};
 use crate::storage::projects::{self, Project};
 use crate::web::context::PageCtx;
 use crate::web::views::{
-    csrf_field, date_fr, optional_textarea, page, paragraphs, see_other, select, textarea, unprocessable, Field,
-    FormErrors,
+    csrf_field, date_fr, optional_textarea, page_with_errors, paragraphs, see_other, select, textarea, unprocessable,
+    Field, FormErrors,
 };
 use crate::web::{AppError, AppState};
 
@@ -98,9 +98,10 @@ fn event_form_page(
         EventKind::ALL.iter().map(|k| (k.code().to_owned(), k.label().to_owned())).collect();
     let mut hosts = vec![(String::new(), "Inter-sites (tous les territoires)".to_owned())];
     hosts.extend(territories.iter().map(|(id, name)| (id.to_string(), name.clone())));
-    page(
+    page_with_errors(
         ctx,
         "Planifier un rendez-vous",
+        errors,
         html! {
             p class="breadcrumb" { a href=(project_path(project.id)) { (project.title) } " › Planifier un rendez-vous" }
             h1 { "Planifier un rendez-vous" }
@@ -257,9 +258,10 @@ fn event_page(ctx: &PageCtx, view: &EventView, access: &Access, minutes: Option<
     let started = event.starts_at <= storage::now();
     let no_errors = FormErrors::default();
     let (minutes_text, minutes_errors) = minutes.unwrap_or((event.minutes.as_deref().unwrap_or(""), &no_errors));
-    page(
+    page_with_errors(
         ctx,
         &event.title,
+        minutes_errors,
         html! {
             p class="breadcrumb" { a href=(project_path(project.id)) { (project.title) } " › Rendez-vous" }
             h1 { (event.title) }

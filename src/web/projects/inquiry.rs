@@ -22,7 +22,7 @@ use crate::storage::questionnaires::{self, Questionnaire};
 use crate::storage::territories::Territory;
 use crate::web::context::PageCtx;
 use crate::web::invitations::{send_invitation, InvitationTarget};
-use crate::web::views::{csrf_field, page, see_other, select, unprocessable, Field, FormErrors};
+use crate::web::views::{csrf_field, page, scroll_table, see_other, select, unprocessable, Field, FormErrors};
 use crate::web::{AppError, AppState};
 
 pub fn group_path(project_id: i64, collectivity_id: i64) -> String {
@@ -186,7 +186,7 @@ fn group_page(
                 @if group.members.is_empty() {
                     p { "Le groupe n’a pas encore de membres." }
                 } @else {
-                    div class="table-scroll" {
+                    (scroll_table(&format!("Membres du groupe d’enquête de {}", group.territory), html! {
                         table {
                             caption class="visually-hidden" { "Membres du groupe d’enquête " (de(&group.territory)) }
                             thead {
@@ -221,7 +221,7 @@ fn group_page(
                                 }
                             }
                         }
-                    }
+                    }))
                 }
             }
             (questionnaires_section(ctx, state, project, collectivity_id, &group.questionnaires, access, (questionnaire_form, questionnaire_errors)))

@@ -24,7 +24,8 @@ use serde::Deserialize;
 
 use super::context::PageCtx;
 use super::views::{
-    csrf_field, date_fr, moment_fr, page, paragraphs, rank_fr, see_other, textarea, unprocessable, Field, FormErrors,
+    csrf_field, date_fr, moment_fr, page, page_with_errors, paragraphs, rank_fr, scroll_table, see_other, textarea,
+    unprocessable, Field, FormErrors,
 };
 use super::{AppError, AppState};
 use crate::domain::inquiry::Mixedness;
@@ -145,7 +146,7 @@ pub async fn index(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, A
             @if rows.is_empty() {
                 p { "Aucun projet partagé pour l’instant." }
             } @else {
-                div class="table-scroll" {
+                (scroll_table("Projets partagés", html! {
                     table {
                         caption { "Projets partagés, du plus récent au plus ancien" }
                         thead {
@@ -171,7 +172,7 @@ pub async fn index(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, A
                             }
                         }
                     }
-                }
+                }))
             }
         },
     ))
@@ -354,9 +355,10 @@ const CHARTER_HINT: &str =
 fn selection_page(ctx: &PageCtx, theme: &Theme, form: &ProjectForm, errors: &FormErrors) -> Markup {
     let min_default = DEFAULT_MIN_PARTICIPANTS.to_string();
     let max_default = DEFAULT_MAX_PARTICIPANTS.to_string();
-    page(
+    page_with_errors(
         ctx,
         "Ouvrir un projet partagé",
+        errors,
         html! {
             p class="breadcrumb" { a href={ "/themes/" (theme.id) } { (theme.title) } " › Ouvrir un projet" }
             h1 { "Ouvrir un projet partagé" }

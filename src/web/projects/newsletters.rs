@@ -16,7 +16,9 @@ use crate::storage;
 use crate::storage::newsletters::{self, Newsletter};
 use crate::storage::projects::Project;
 use crate::web::context::PageCtx;
-use crate::web::views::{csrf_field, date_fr, optional_textarea, page, see_other, unprocessable, Field, FormErrors};
+use crate::web::views::{
+    csrf_field, date_fr, optional_textarea, page, page_with_errors, see_other, unprocessable, Field, FormErrors,
+};
 use crate::web::{AppError, AppState};
 
 fn letters_path(project_id: i64) -> String {
@@ -129,9 +131,10 @@ fn form_page(ctx: &PageCtx, project: &Project, editing: Option<i64>, form: &Lett
         None => ("Écrire une lettre", letters_path(project.id)),
     };
     let audience_error = errors.get("to_participants");
-    page(
+    page_with_errors(
         ctx,
         title,
+        errors,
         html! {
             p class="breadcrumb" { a href=(project_path(project.id)) { (project.title) } " › " a href=(letters_path(project.id)) { "Lettres" } }
             h1 { (title) }

@@ -13,7 +13,7 @@ use crate::domain::text::{de, fold};
 use crate::storage::collectivities::territory_of_collectivity;
 use crate::storage::questionnaires::{self, Channel, ResponseFilter};
 use crate::web::context::PageCtx;
-use crate::web::views::page;
+use crate::web::views::{page, scroll_table};
 use crate::web::{AppError, AppState};
 
 /// Free answers shown per question; a search narrows them.
@@ -83,7 +83,7 @@ fn question_results(number: &str, question: &Question, summary: &Summary, answer
             @match summary {
                 Summary::Options(rows) => {
                     (bar_chart(rows))
-                    div class="table-scroll" {
+                    (scroll_table(&format!("Réponses à « {} »", question.label), html! {
                         table {
                             caption class="visually-hidden" { "Réponses à « " (question.label) " »" }
                             thead { tr { th scope="col" { "Réponse" } th scope="col" class="num" { "Nombre" } th scope="col" class="num" { "Part des répondants" } } }
@@ -93,10 +93,10 @@ fn question_results(number: &str, question: &Question, summary: &Summary, answer
                                 }
                             }
                         }
-                    }
+                    }))
                 }
                 Summary::Matrix { points, rows } => {
-                    div class="table-scroll" {
+                    (scroll_table(&format!("Réponses à « {} », par ligne et par point de l’échelle", question.label), html! {
                         table {
                             caption class="visually-hidden" { "Réponses à « " (question.label) " », par ligne et par point de l’échelle" }
                             thead { tr { th scope="col" { "Ligne" } @for p in points { th scope="col" class="num" { (p) } } } }
@@ -106,16 +106,16 @@ fn question_results(number: &str, question: &Question, summary: &Summary, answer
                                 }
                             }
                         }
-                    }
+                    }))
                 }
                 Summary::Ranking(rows) => {
-                    div class="table-scroll" {
+                    (scroll_table("Rang moyen de chaque proposition", html! {
                         table {
                             caption class="visually-hidden" { "Rang moyen de chaque proposition (1 = en premier)" }
                             thead { tr { th scope="col" { "Proposition" } th scope="col" class="num" { "Rang moyen" } } }
                             tbody { @for (label, mean) in rows { tr { th scope="row" { (label) } td class="num" { (decimal(*mean)) } } } }
                         }
-                    }
+                    }))
                 }
                 Summary::Numbers { count, min, max, mean, median } => {
                     @if *count > 0 {
@@ -204,7 +204,7 @@ pub async fn show(
             }
             section aria-labelledby="collecte" {
                 h2 id="collecte" { "Qui a recueilli les réponses" }
-                div class="table-scroll" {
+                (scroll_table("Réponses par manière de les recueillir et par enquêteur", html! {
                     table {
                         caption class="visually-hidden" { "Réponses par manière de les recueillir et par enquêteur" }
                         thead { tr { th scope="col" { "Manière" } th scope="col" { "Saisies par" } th scope="col" class="num" { "Réponses" } } }
@@ -218,7 +218,7 @@ pub async fn show(
                             }
                         }
                     }
-                }
+                }))
             }
             form class="search" method="get" action={ (builder_path(id)) "/resultats" } role="search" aria-label="Filtrer les résultats" {
                 div class="field" {

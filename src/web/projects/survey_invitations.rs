@@ -13,7 +13,7 @@ use crate::storage::questionnaires::{self, Questionnaire};
 use crate::web::context::PageCtx;
 use crate::web::error::url_encode;
 use crate::web::survey::survey_path;
-use crate::web::views::{csrf_field, page, see_other, unprocessable, Field, FormErrors};
+use crate::web::views::{csrf_field, page_with_errors, see_other, unprocessable, Field, FormErrors};
 use crate::web::{AppError, AppState};
 
 /// Invitations made at once, at most.
@@ -42,9 +42,10 @@ fn invitations_page(
 ) -> Markup {
     let path = invitations_path(questionnaire.id);
     let used = invitations.iter().filter(|(_, at)| at.is_some()).count();
-    page(
+    page_with_errors(
         ctx,
         &format!("Invitations — {}", questionnaire.title),
+        errors,
         html! {
             p class="breadcrumb" { a href=(builder_path(questionnaire.id)) { (questionnaire.title) } " › Invitations" }
             h1 { "Invitations à usage unique" }

@@ -11,6 +11,7 @@ use super::{sheet_path, Diagnostic};
 use crate::domain::diagnostic::{intensity_label, EntryKind, RelationKind};
 use crate::domain::network::{layout, Edge, Node, Readings};
 use crate::storage::diagnostic::MapEntry;
+use crate::web::views::scroll_table;
 
 /// Beyond this many nodes the picture is unreadable: the readings and the table remain.
 const MAX_DRAWN: usize = 250;
@@ -84,7 +85,7 @@ pub fn network_section(d: &Diagnostic) -> Markup {
                 }
             }
             @if !relations.is_empty() {
-                div class="table-scroll" {
+                (scroll_table("Les relations", html! {
                     table {
                         caption { "Les relations (" (relations.len()) ")" }
                         thead { tr {
@@ -106,7 +107,7 @@ pub fn network_section(d: &Diagnostic) -> Markup {
                             }
                         }
                     }
-                }
+                }))
             }
         }
     }

@@ -19,7 +19,7 @@ use crate::web::middleware::decode_form;
 use crate::web::projects::perimeter::communes_of_territory;
 use crate::web::projects::{project_path, Access};
 use crate::web::upload;
-use crate::web::views::{csrf_field, html_response, page, see_other};
+use crate::web::views::{csrf_field, html_response, page, scroll_table, see_other};
 use crate::web::{AppError, AppState};
 
 /// Largest file accepted: the national list of France services weighs 1.2 MB.
@@ -263,7 +263,7 @@ fn mapping_page(
             form class="form" method="post" action={ (import_path(d)) "/" (pending.token) } {
                 (csrf_field(ctx))
                 input type="hidden" name="type" value=(kind.slug());
-                div class="table-scroll" {
+                (scroll_table("Les colonnes et leurs premières valeurs", html! {
                     table class="mapping" {
                         caption { "Les colonnes et leurs premières valeurs" }
                         thead { tr { th scope="col" { "Colonne" } th scope="col" { "Premières valeurs" } th scope="col" { "Devient" } } }
@@ -288,7 +288,7 @@ fn mapping_page(
                             }
                         }
                     }
-                }
+                }))
                 div class="field" {
                     label for="categorie" { (kind.category_label()) " des lignes sans colonne qui le dise" }
                     select id="categorie" name="categorie" {

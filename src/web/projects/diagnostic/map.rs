@@ -12,7 +12,7 @@ use crate::geo::svg::Frame;
 use crate::storage::diagnostic::MapEntry;
 use crate::web::assets;
 use crate::web::projects::perimeter::Perimeter;
-use crate::web::views::number_fr;
+use crate::web::views::{number_fr, scroll_table, Pager};
 
 /// Colours of families and types, told apart by people with the common colour-vision deficiencies (Okabe–Ito
 /// first), each outlined in near-black so that markers stand out at 3:1 on the map's light fill.
@@ -220,7 +220,7 @@ pub fn map_section(d: &Diagnostic, shown: &[&MapEntry], filters: &Filters, path:
                             }
                         }
                     }
-                    fieldset class="filter-group" {
+                    fieldset class="filter-group filter-long" {
                         legend { "Familles et types" }
                         @for (kind, code) in &present {
                             div class="choice" {
@@ -279,18 +279,29 @@ pub fn map_section(d: &Diagnostic, shown: &[&MapEntry], filters: &Filters, path:
                         }
                     }
                 }
-                (table(d, shown))
+                (table(d, shown, filters, path))
             }
         }
     }
 }
 
-/// The table alternative of the map: every sheet shown, with where it is.
-fn table(d: &Diagnostic, shown: &[&MapEntry]) -> Markup {
+/// Rows of the sheets' table per page: a territory may hold thousands of imported sheets.
+pub const SHEETS_PER_PAGE: i64 = 100;
+
+/// The table alternative of the map: the sheets shown, with where they are, a page at a time.
+fn table(d: &Diagnostic, shown: &[&MapEntry], filters: &Filters, path: &str) -> Markup {
+    let pager = Pager::new(filters.page.as_deref(), shown.len() as i64, SHEETS_PER_PAGE);
+    let query = filters.query();
+    let link = |page: i64| format!("{path}{query}{}page={page}#fiches", if query.is_empty() { "?" } else { "&" });
     html! {
-        div class="table-scroll" {
+        h3 id="fiches" { "Les fiches" }
+        (scroll_table("Les fiches de la carte", html! {
             table {
-                caption { "Les fiches de la carte (" (shown.len()) ")" }
+                caption {
+                    "Les fiches de la carte ("
+                    @if pager.pages > 1 { (pager.range()) } @else { (shown.len()) }
+                    ")"
+                }
                 thead { tr {
                     th scope="col" { "Nom" }
                     th scope="col" { "Nature" }
@@ -300,7 +311,7 @@ fn table(d: &Diagnostic, shown: &[&MapEntry]) -> Markup {
                     th scope="col" { "Adresse" }
                 } }
                 tbody {
-                    @for entry in shown {
+                    @for entry in pager.slice(shown) {
                         tr {
                             th scope="row" { a href=(sheet_path(d.place, entry.id)) { (entry.name) } }
                             td { (entry.kind().label()) }
@@ -312,6 +323,7 @@ fn table(d: &Diagnostic, shown: &[&MapEntry]) -> Markup {
                     }
                 }
             }
-        }
+        }))
+        (pager.render(link))
     }
 }

@@ -30,7 +30,7 @@ use crate::storage::territories::{PlaceNames, Territory};
 use crate::storage::DbConnection;
 use crate::web::context::PageCtx;
 use crate::web::middleware::{content_security_policy, decode_form};
-use crate::web::views::{date_fr, page};
+use crate::web::views::{date_fr, page, scroll_table};
 use crate::web::{AppError, AppState};
 
 pub fn diagnostic_path(project_id: i64, collectivity_id: i64) -> String {
@@ -216,12 +216,14 @@ pub async fn diagnostic_to_contribute(
     Ok((diagnostic, access))
 }
 
-/// What the map and its table show: the kinds, domains and categories ticked (none ticked is all).
+/// What the map and its table show: the kinds, domains and categories ticked (none ticked is all), and the page
+/// of the table (the map, its counts and the exports keep every sheet).
 #[derive(Debug, Default, Clone)]
 pub struct Filters {
     pub kinds: Vec<String>,
     pub domains: Vec<String>,
     pub categories: Vec<String>,
+    pub page: Option<String>,
 }
 
 impl Filters {
@@ -232,6 +234,7 @@ impl Filters {
                 "type" => filters.kinds.push(value),
                 "domaine" => filters.domains.push(value),
                 "categorie" => filters.categories.push(value),
+                "page" => filters.page = Some(value),
                 _ => {}
             }
         }
@@ -247,7 +250,8 @@ impl Filters {
         self.kinds.is_empty() && self.domains.is_empty() && self.categories.is_empty()
     }
 
-    /// The filters as a query string ("" when none), for links that keep them.
+    /// The filters as a query string ("" when none), for links that keep them; the page is left out (a change of
+    /// filters starts again from the first page, an export has every page).
     pub fn query(&self) -> String {
         let encode = |value: &str| -> String {
             value
@@ -361,7 +365,7 @@ fn counts_section(d: &Diagnostic) -> Markup {
                 li { strong { (d.sources.iter().filter(|s| s.status() == Status::Published).count()) } " sources" }
             }
             @if !actors.is_empty() {
-                div class="table-scroll" {
+                (scroll_table("Acteurs par famille et par domaine", html! {
                     table {
                         caption { "Acteurs par famille et par domaine" }
                         thead { tr {
@@ -383,7 +387,7 @@ fn counts_section(d: &Diagnostic) -> Markup {
                             }
                         }
                     }
-                }
+                }))
             }
         }
     }

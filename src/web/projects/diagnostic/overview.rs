@@ -17,7 +17,7 @@ use crate::storage::diagnostic::{self, MapEntry};
 use crate::storage::projects::{self, Project};
 use crate::web::context::PageCtx;
 use crate::web::projects::{project_and_access, project_path, Access};
-use crate::web::views::{csrf_field, page, see_other, unprocessable, Field, FormErrors};
+use crate::web::views::{csrf_field, page_with_errors, scroll_table, see_other, unprocessable, Field, FormErrors};
 use crate::web::{AppError, AppState};
 
 pub fn overview_path(project_id: i64) -> String {
@@ -94,9 +94,10 @@ fn overview_page(ctx: &PageCtx, o: &Overview, access: &Access, family: &str, err
             *m.entry((e.collectivity_id, e.category.as_str())).or_default() += 1;
             m
         });
-    page(
+    page_with_errors(
         ctx,
         "Diagnostic",
+        errors,
         html! {
             p class="breadcrumb" { a href=(project_path(project_id)) { (o.project.title) } " › Diagnostic" }
             h1 { "Diagnostic des territoires" }
@@ -109,7 +110,7 @@ fn overview_page(ctx: &PageCtx, o: &Overview, access: &Access, family: &str, err
             @if visible.is_empty() {
                 p { "Aucun territoire participant pour l’instant." }
             } @else {
-                div class="table-scroll" {
+                (scroll_table("Le diagnostic par territoire", html! {
                     table {
                         caption { "Le diagnostic par territoire" }
                         thead { tr {
@@ -127,10 +128,10 @@ fn overview_page(ctx: &PageCtx, o: &Overview, access: &Access, family: &str, err
                             }
                         }
                     }
-                }
+                }))
                 @if visible.len() > 1 && !families.is_empty() {
                     h2 { "Comparer les territoires" }
-                    div class="table-scroll" {
+                    (scroll_table("Acteurs par famille et par territoire", html! {
                         table {
                             caption { "Acteurs par famille et par territoire" }
                             thead { tr {
@@ -154,7 +155,7 @@ fn overview_page(ctx: &PageCtx, o: &Overview, access: &Access, family: &str, err
                                 }
                             }
                         }
-                    }
+                    }))
                 }
                 @if access.in_working_space() {
                     p { "Exporter tout le projet : " a href={ (overview_path(project_id)) "/export.geojson" } { "GeoJSON" } " · " a href={ (overview_path(project_id)) "/export.csv" } { "CSV" } }

@@ -20,7 +20,8 @@ use crate::storage::diagnostic::{self, MapEntry};
 use crate::web::context::PageCtx;
 use crate::web::projects::{project_path, Access};
 use crate::web::views::{
-    csrf_field, optional_textarea, page, paragraphs, radio_group, see_other, select, unprocessable, Field, FormErrors,
+    csrf_field, optional_textarea, page, page_with_errors, paragraphs, radio_group, see_other, select, unprocessable,
+    Field, FormErrors,
 };
 use crate::web::{AppError, AppState};
 
@@ -119,9 +120,10 @@ fn form_page(
     let mut categories = vec![(String::new(), "Choisir…".to_owned())];
     categories.extend(d.categories.of(kind));
     let domains: Vec<(&str, &str)> = Domain::ALL.iter().map(|d| (d.code(), d.label())).collect();
-    page(
+    page_with_errors(
         ctx,
         &title,
+        errors,
         html! {
             p class="breadcrumb" { a href=(project_path(d.project.id)) { (d.project.title) } " › " a href=(base) { "Diagnostic " (de(&d.territory.name)) } }
             h1 { (title) }
@@ -289,7 +291,7 @@ fn sheet_page(
     });
     // A lone marker says something only within the territory's outline.
     let picture = marker.filter(|_| d.perimeter.is_some()).and_then(|m| {
-        draw_map(d.perimeter.as_ref(), &[m], &format!("{} sur la carte {}", entry.name, de(&d.territory.name)), 480.0)
+        draw_map(d.perimeter.as_ref(), &[m], &format!("{} sur la carte {}", entry.name, de(&d.territory.name)), 320.0)
     });
     let facts: Vec<(&str, &str)> = [
         (kind.description_label(), entry.description.as_str()),

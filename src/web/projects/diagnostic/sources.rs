@@ -15,8 +15,8 @@ use crate::web::context::PageCtx;
 use crate::web::middleware::decode_form;
 use crate::web::projects::project_path;
 use crate::web::views::{
-    checkbox_group, csrf_field, date_fr, optional_textarea, page, paragraphs, see_other, select, unprocessable, Field,
-    FormErrors,
+    checkbox_group, csrf_field, date_fr, optional_textarea, page, page_with_errors, paragraphs, see_other, select,
+    unprocessable, Field, FormErrors,
 };
 use crate::web::{AppError, AppState};
 
@@ -87,9 +87,10 @@ fn form_page(ctx: &PageCtx, d: &Diagnostic, form: &SourceForm, errors: &FormErro
         .published()
         .map(|e| (e.id.to_string(), format!("{} ({})", e.name, e.kind().label().to_lowercase())))
         .collect();
-    page(
+    page_with_errors(
         ctx,
         &title,
+        errors,
         html! {
             p class="breadcrumb" { a href=(project_path(d.project.id)) { (d.project.title) } " › " a href=(base) { "Diagnostic " (de(&d.territory.name)) } }
             h1 { (title) }
