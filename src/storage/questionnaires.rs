@@ -197,11 +197,13 @@ pub fn update_question(conn: &mut DbConnection, questionnaire_id: i64, question:
     Ok(updated > 0)
 }
 
+/// Marks a questionnaire changed: its questions are read again (`web::cache::QuestionCache`) and its public page
+/// is rendered again (`web::cache::PageCache`) from the first request after the commit.
 fn touch(conn: &mut DbConnection, questionnaire_id: i64) -> QueryResult<()> {
     diesel::update(questionnaires::table.find(questionnaire_id))
         .set(questionnaires::updated_at.eq(now()))
         .execute(conn)?;
-    Ok(())
+    super::activity::public_content_changed(conn)
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -594,9 +596,9 @@ pub fn profile_reach(conn: &mut DbConnection, questionnaire_id: i64) -> QueryRes
 /// Whether the questionnaire takes answers only through single-use invitations.
 pub fn set_invitation_only(conn: &mut DbConnection, questionnaire_id: i64, only: bool) -> QueryResult<()> {
     diesel::update(questionnaires::table.find(questionnaire_id))
-        .set((questionnaires::invitation_only.eq(only), questionnaires::updated_at.eq(now())))
+        .set(questionnaires::invitation_only.eq(only))
         .execute(conn)?;
-    Ok(())
+    touch(conn, questionnaire_id)
 }
 
 /// Stores new single-use invitations. Call it inside `storage::write_transaction`.

@@ -646,7 +646,15 @@ async fn a_respondent_may_ask_to_be_told_what_came_of_it(app: TestApp) {
         .assert_redirect(&format!("{survey}/merci"));
     let thanks = inhabitant.get(&format!("{survey}/merci")).await;
     thanks.assert_contains("Savoir ce que deviendront vos réponses");
+    // The address form has its own token: the answers' one does not open it.
     let follow = format!("{survey}/suivi");
+    inhabitant
+        .post(&follow, &[("csrf_token", &token), ("email", "habitante@exemple.fr")])
+        .await
+        .assert_status(422)
+        .assert_contains("n’a pas pu être vérifié")
+        .assert_contains(r#"value="habitante@exemple.fr""#);
+    let token = thanks.csrf_token();
     inhabitant
         .post(&follow, &[("csrf_token", &token), ("email", "pas une adresse")])
         .await

@@ -15,6 +15,8 @@ use encommun::storage::users::find_user_by_email;
 use encommun::storage::write_transaction;
 use encommun::xlsx::read_workbook;
 
+use encommun::web::survey::{FormPurpose, FormToken, TokenCheck, FORM_TOKEN_HOURS};
+
 use crate::helpers::{with_conn, Client, TestApp};
 use crate::on_both_backends;
 use crate::questionnaires::{
@@ -28,6 +30,8 @@ on_both_backends!(
     xlsform_files_are_imported_and_exported,
     the_workbook_export_holds_the_same_cells_as_the_csv,
     the_grand_debat_answers_are_counted_per_question,
+    a_questionnaire_is_answered_without_any_cookie,
+    refused_form_tokens_keep_the_answers,
 );
 
 /// The demo and an empty questionnaire of Agglopolys's group: (agency client, builder path).
@@ -415,4 +419,84 @@ async fn the_grand_debat_answers_are_counted_per_question(app: TestApp) {
         .await
         .assert_status(200)
         .assert_contains("contenant « proportionnelle »");
+}
+
+/// No `Set-Cookie` on a page.
+#[track_caller]
+fn sets_no_cookie(page: &crate::helpers::Page) {
+    assert!(!page.headers.contains_key("set-cookie"), "a cookie was set: {:?}", page.headers.get("set-cookie"));
+}
+
+async fn a_questionnaire_is_answered_without_any_cookie(app: TestApp) {
+    let (admin, builder) = empty_questionnaire(&app).await;
+    add_question(&admin, &builder, &[("kind", "yes_no"), ("label", "Prenez-vous le bus ?"), ("required", "oui")])
+        .await
+        .assert_status(303);
+    let question = format!("q{}", questions_of_builder(&app, &builder)[0]);
+    let survey = survey_of(&app, &builder);
+    // A browser that refuses cookies: this client never sends one, and none is ever set.
+    let visitor = app.client();
+    let first = visitor.get(&survey).await;
+    first.assert_status(200).assert_contains("Prenez-vous le bus ?");
+    sets_no_cookie(&first);
+    // The same page for everyone: the second visitor is served from the instance's memory.
+    let again = app.client().get(&survey).await;
+    again.assert_status(200);
+    assert_eq!(again.headers.get("x-encommun-cache").map(String::as_str), Some("hit"));
+    sets_no_cookie(&again);
+    let token = again.csrf_token();
+    let sent = visitor.post(&survey, &[("csrf_token", &token), (&question, "oui")]).await;
+    sent.assert_redirect(&format!("{survey}/merci"));
+    sets_no_cookie(&sent);
+    assert!(!visitor.has_session());
+    assert_eq!(with_conn(&app, |conn| count_responses(conn, id_in(&builder)).unwrap()), 1);
+    let thanks = visitor.get(&format!("{survey}/merci")).await;
+    thanks.assert_status(200);
+    sets_no_cookie(&thanks);
+    let kept = visitor
+        .post(&format!("{survey}/suivi"), &[("csrf_token", &thanks.csrf_token()), ("email", "bus@exemple.fr")])
+        .await;
+    kept.assert_status(200).assert_contains("C’est noté");
+    sets_no_cookie(&kept);
+    // A question added to the questionnaire shows at once, cache or not.
+    add_question(&admin, &builder, &[("kind", "short_text"), ("label", "Quelle ligne ?")]).await.assert_status(303);
+    app.client().get(&survey).await.assert_contains("Quelle ligne ?");
+}
+
+async fn refused_form_tokens_keep_the_answers(app: TestApp) {
+    let (admin, builder) = empty_questionnaire(&app).await;
+    let fields =
+        [("kind", "single_choice"), ("label", "Votre quartier"), ("choices", "Centre\nVienne"), ("required", "oui")];
+    add_question(&admin, &builder, &fields).await.assert_status(303);
+    let question = format!("q{}", questions_of_builder(&app, &builder)[0]);
+    let survey = survey_of(&app, &builder);
+    let other = create(&admin, &group_path(&app), "").await;
+    add_question(&admin, &other, &[("kind", "short_text"), ("label", "Une idée ?")]).await.assert_status(303);
+    let other_token = app.client().get(&survey_of(&app, &other)).await.csrf_token();
+    let id = id_in(&builder);
+    let key = encommun::startup::link_key(&actix_web::cookie::Key::from(
+        &encommun::security::hex_decode(crate::helpers::SESSION_KEY).unwrap(),
+    ));
+    let hour = FormToken::hour(chrono::Utc::now());
+    let expired = FormToken::issue(&key, FormPurpose::Answers, id, hour - FORM_TOKEN_HOURS - 1);
+    let feedback = FormToken::issue(&key, FormPurpose::Feedback, id, hour);
+    let visitor = app.client();
+    for (token, says) in [
+        ("", "n’a pas pu être vérifié"),
+        ("493000.0000", "n’a pas pu être vérifié"),
+        (other_token.as_str(), "n’a pas pu être vérifié"),
+        (feedback.as_str(), "n’a pas pu être vérifié"),
+        (expired.as_str(), "ouvert depuis plus d’une journée"),
+    ] {
+        let page = visitor.post(&survey, &[("csrf_token", token), (&question, "vienne")]).await;
+        page.assert_status(422).assert_contains(says);
+        // The answer is kept on the page, with a fresh token that works.
+        page.assert_contains(r#"value="vienne" checked"#);
+        let fresh = page.csrf_token();
+        assert_eq!(FormToken::check(&key, FormPurpose::Answers, id, &fresh, hour), TokenCheck::Valid, "{token:?}");
+        sets_no_cookie(&page);
+    }
+    assert_eq!(with_conn(&app, |conn| count_responses(conn, id).unwrap()), 0, "nothing kept from a refused token");
+    answer(&visitor, &survey, &[(&question, "vienne")]).await.assert_redirect(&format!("{survey}/merci"));
+    assert_eq!(with_conn(&app, |conn| count_responses(conn, id).unwrap()), 1);
 }
