@@ -27,11 +27,14 @@ pub struct Questionnaire {
     pub updated_at: NaiveDateTime,
     /// Answers only through single-use invitations (`survey_invitations`).
     pub invitation_only: bool,
+    /// Not published yet: it takes no answer online (`publish_questionnaire`).
+    pub draft: bool,
 }
 
 impl Questionnaire {
+    /// Whether it takes answers online on `today`: published, and between its dates.
     pub fn is_open(&self, today: NaiveDate) -> bool {
-        NewQuestionnaire::is_open(self.opens_on, self.closes_on, today)
+        !self.draft && NewQuestionnaire::is_open(self.opens_on, self.closes_on, today)
     }
 }
 
@@ -80,9 +83,30 @@ pub fn create_questionnaire(
             questionnaires::created_by.eq(user_id),
             questionnaires::created_at.eq(at),
             questionnaires::updated_at.eq(at),
+            questionnaires::draft.eq(true),
         ))
         .returning(questionnaires::id)
         .get_result(conn)
+}
+
+/// Publishes a draft, if it has a question to answer: false when it has none (or was published already). The
+/// condition is in the `UPDATE`, so a question removed meanwhile is taken into account.
+pub fn publish_questionnaire(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
+    let answerable = questions::table
+        .filter(questions::questionnaire_id.eq(id))
+        .filter(questions::kind.ne(QuestionType::Section.code()));
+    let published = diesel::update(
+        questionnaires::table
+            .filter(questionnaires::id.eq(id))
+            .filter(questionnaires::draft.eq(true))
+            .filter(diesel::dsl::exists(answerable)),
+    )
+    .set(questionnaires::draft.eq(false))
+    .execute(conn)?;
+    if published > 0 {
+        touch(conn, id)?;
+    }
+    Ok(published > 0)
 }
 
 pub fn find_questionnaire(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Questionnaire>> {

@@ -390,6 +390,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         invitation_only -> Bool,
+        draft -> Bool,
     }
 }
 

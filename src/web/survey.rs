@@ -24,8 +24,8 @@ use super::{AppError, AppState};
 use crate::domain::account::EmailAddress;
 use crate::domain::markdown::Markdown;
 use crate::domain::questionnaire::{
-    field_name, item_field_name, numbers, profile_values, validate_response, ConditionOp, FieldErrors, Question,
-    QuestionType, Submitted, OTHER, PROFILE_CONSENT,
+    field_name, item_field_name, limits, numbers, profile_values, takes_answers, validate_response, ConditionOp,
+    FieldErrors, Question, QuestionType, Submitted, OTHER, PROFILE_CONSENT,
 };
 use crate::security::{sign, verify_signature};
 use crate::storage::questionnaires::{self, Questionnaire};
@@ -127,23 +127,45 @@ fn number_of(questions: &[Question], id: i64) -> Option<usize> {
     numbers(questions).get(index).copied().flatten()
 }
 
+/// A question's number where the page refers to it: survey.js numbers the questions shown consecutively, and
+/// renumbers these references with them.
+fn number_ref(id: i64, number: usize) -> Markup {
+    html! { span class="question-ref" data-ref=(id) { (number) } }
+}
+
 /// The label of an answer code of a question, as a respondent reads it.
 fn answer_label(question: &Question, code: &str) -> String {
     profile_values(question).into_iter().find(|(c, _)| c == code).map_or_else(|| code.to_owned(), |(_, label)| label)
 }
 
 /// When a question is asked, in words: shown beside it, since without JavaScript every question is on the page.
-fn condition_note(questions: &[Question], question: &Question) -> Option<String> {
+fn condition_note(questions: &[Question], question: &Question) -> Option<Markup> {
     let condition = question.condition.as_ref()?;
     let on = questions.iter().find(|q| q.id == condition.question_id)?;
     let values: Vec<String> = condition.values.iter().map(|v| format!("« {} »", answer_label(on, v))).collect();
-    let number = number_of(questions, on.id)?;
+    let number = number_ref(on.id, number_of(questions, on.id)?);
     Some(match condition.op {
         ConditionOp::Includes => {
-            format!("Seulement si vous avez coché {} à la question {number}.", values.join(", "))
+            html! { "Seulement si vous avez coché " (values.join(", ")) " à la question " (number) "." }
         }
-        _ => format!("Seulement si vous avez répondu {} à la question {number}.", values.join(" ou ")),
+        _ => html! { "Seulement si vous avez répondu " (values.join(" ou ")) " à la question " (number) "." },
     })
+}
+
+/// How the error summary names a question's field: « Question 3 », or a profile question by its wording.
+pub fn question_name(questions: &[Question]) -> impl Fn(&str) -> Option<Markup> + '_ {
+    move |field| {
+        let question = questions.iter().find(|q| field_name(q.id) == field)?;
+        Some(match number_of(questions, question.id) {
+            Some(number) => html! { "Question " (number_ref(question.id, number)) },
+            None => html! { "« " (question.label) " »" },
+        })
+    }
+}
+
+/// The error summary of a questionnaire's form, naming each question.
+pub fn answers_summary(questions: &[Question], errors: &FormErrors) -> Markup {
+    errors.summary_naming(question_name(questions))
 }
 
 /// A part of a questionnaire: its section (None before the first one) and its questions with their numbers.
@@ -165,6 +187,8 @@ pub fn questions_fields(questions: &[Question], form: &[(String, String)], error
     let profile: Vec<&Question> = questions.iter().filter(|q| q.profile).collect();
     let consented = form.value_of(PROFILE_CONSENT) == "oui";
     html! {
+        // survey.js says here which questions appear or go as people answer.
+        div class="visually-hidden" aria-live="polite" data-announce {}
         @for (section, members) in &parts {
             @if let Some(section) = section {
                 @let title_id = format!("partie-{}", section.id);
@@ -187,9 +211,10 @@ pub fn questions_fields(questions: &[Question], form: &[(String, String)], error
                 h2 id="profil" { "Votre profil (facultatif)" }
                 p { "Ces quelques questions servent seulement à vérifier que l’enquête entend tous les publics, et d’abord ceux qu’on entend le moins. Elles restent anonymes comme le reste ; vous pouvez ne pas y répondre." }
                 div class="choice" {
-                    input type="checkbox" id=(PROFILE_CONSENT) name=(PROFILE_CONSENT) value="oui" checked[consented];
+                    input type="checkbox" id=(PROFILE_CONSENT) name=(PROFILE_CONSENT) value="oui" checked[consented] aria-describedby="profil-accord-aide";
                     label for=(PROFILE_CONSENT) { "J’accepte de répondre aux questions de profil" }
                 }
+                p class="hint" id="profil-accord-aide" { "Sans cette case cochée, les réponses aux questions de profil ne sont pas enregistrées, même si vous les remplissez." }
                 div class="profile-questions" {
                     @for question in &profile { (question_field(None, questions, question, form, errors)) }
                 }
@@ -210,22 +235,22 @@ fn question_field(
     let help_id = format!("{name}-aide");
     let error_id = format!("{name}-erreur");
     let note = condition_note(questions, question);
+    let limit = limits(question);
+    let has_help = !question.help.is_empty() || note.is_some() || limit.is_some();
     let described: Vec<String> =
-        [(!question.help.is_empty() || note.is_some()).then(|| help_id.clone()), error.map(|_| error_id.clone())]
-            .into_iter()
-            .flatten()
-            .collect();
+        [has_help.then(|| help_id.clone()), error.map(|_| error_id.clone())].into_iter().flatten().collect();
     let described = (!described.is_empty()).then(|| described.join(" "));
     let chosen = |field: &str| form.values(field);
     let title = html! {
-        @if let Some(number) = number { span class="question-number" { (number) ". " } }
+        @if let Some(number) = number { span class="question-number" data-number=(question.id) { (number) } ". " }
         (question.label)
         @if question.required { span class="required" { " (obligatoire)" } } @else { span class="optional" { " (facultatif)" } }
     };
     let help = html! {
-        @if !question.help.is_empty() || note.is_some() {
+        @if has_help {
             p class="hint" id=(help_id) {
-                @if let Some(note) = &note { em { (note) } @if !question.help.is_empty() { " " } }
+                @if let Some(note) = &note { em { (note) } " " }
+                @if let Some(limit) = &limit { (limit) " " }
                 (question.help)
             }
         }
@@ -264,9 +289,17 @@ fn question_field(
             if question.settings.allow_other {
                 options.push((OTHER.into(), "Autre".into()));
             }
+            // The text of « Autre » is its own field: an id of its own, a name that says which question it
+            // completes (the "-autre" id is the « Autre » box's).
             let other_field = item_field_name(question.id, OTHER);
+            let other_id = format!("{other_field}-precision");
+            // Multiple choice bounds, for survey.js (the server checks them, and the hint says them).
+            let (data_min, data_max) = match question.kind {
+                QuestionType::MultipleChoice => (question.settings.min, question.settings.max),
+                _ => (None, None),
+            };
             html! {
-                fieldset class=(class) aria-describedby=[described.as_deref()] data-question=(question.id) data-condition-question=[data_on.as_deref()] data-condition-op=[data_op] data-condition-values=[data_values.as_deref()] {
+                fieldset class=(class) aria-describedby=[described.as_deref()] data-question=(question.id) data-condition-question=[data_on.as_deref()] data-condition-op=[data_op] data-condition-values=[data_values.as_deref()] data-min=[data_min] data-max=[data_max] {
                     legend { (title) }
                     (help)
                     @for (i, (value, label)) in options.iter().enumerate() {
@@ -278,8 +311,8 @@ fn question_field(
                     }
                     @if question.settings.allow_other {
                         div class="field other" {
-                            label for=(other_field) { "Si « Autre », précisez" }
-                            input type="text" id=(other_field) name=(other_field) value=(form.value_of(&other_field));
+                            label for=(other_id) { "Autre, précisez :" span class="visually-hidden" { " " (question.label) } }
+                            input type="text" id=(other_id) name=(other_field) value=(form.value_of(&other_field));
                         }
                     }
                 }
@@ -291,9 +324,6 @@ fn question_field(
                 fieldset class=(class) aria-describedby=[described.as_deref()] data-question=(question.id) data-condition-question=[data_on.as_deref()] data-condition-op=[data_op] data-condition-values=[data_values.as_deref()] {
                     legend { (title) }
                     (help)
-                    @if !question.settings.min_label.is_empty() || !question.settings.max_label.is_empty() {
-                        p class="hint" { (min) " : " (question.settings.min_label) " … " (max) " : " (question.settings.max_label) }
-                    }
                     @for (r, row) in question.settings.rows.iter().enumerate() {
                         @let row_field = item_field_name(question.id, &row.code);
                         fieldset class="matrix-row" {
@@ -303,7 +333,11 @@ fn question_field(
                                 @let value = n.to_string();
                                 span class="choice inline-choice" {
                                     input type="radio" name=(row_field) id=(id) value=(value) checked[form.value_of(&row_field) == value];
-                                    label for=(id) { (n) }
+                                    label for=(id) {
+                                        (n)
+                                        @if n == min && !question.settings.min_label.is_empty() { span class="visually-hidden" { " (" (question.settings.min_label) ")" } }
+                                        @if n == max && !question.settings.max_label.is_empty() { span class="visually-hidden" { " (" (question.settings.max_label) ")" } }
+                                    }
                                 }
                             }
                         }
@@ -316,7 +350,6 @@ fn question_field(
             html! {
                 fieldset class=(class) aria-describedby=[described.as_deref()] data-question=(question.id) data-condition-question=[data_on.as_deref()] data-condition-op=[data_op] data-condition-values=[data_values.as_deref()] {
                     legend { (title) }
-                    p class="hint" { "Donnez à chaque proposition un rang, de 1 (en premier) à " (n) "." }
                     (help)
                     @for (i, choice) in question.settings.choices.iter().enumerate() {
                         @let field = item_field_name(question.id, &choice.code);
@@ -340,6 +373,8 @@ fn question_field(
         | QuestionType::Date
         | QuestionType::Place => {
             let value = form.values(&name).first().copied().unwrap_or("");
+            // A number stays a text field: a decimal comma is typed as people write it, and what was typed comes
+            // back as typed when refused; its bounds are said in the hint and given to survey.js.
             let (input_type, mode, hint) = match question.kind {
                 QuestionType::Number => ("text", Some("decimal"), None),
                 QuestionType::Date => {
@@ -352,6 +387,10 @@ fn question_field(
                 ),
                 _ => ("text", None, None),
             };
+            let (data_min, data_max) = match question.kind {
+                QuestionType::Number => (question.settings.min, question.settings.max),
+                _ => (None, None),
+            };
             html! {
                 div class=(class) data-question=(question.id) data-condition-question=[data_on.as_deref()] data-condition-op=[data_op] data-condition-values=[data_values.as_deref()] {
                     label for=(name) { (title) }
@@ -361,6 +400,7 @@ fn question_field(
                         textarea id=(name) name=(name) rows="5" aria-invalid=[error.map(|_| "true")] aria-describedby=[described.as_deref()] { (value) }
                     } @else {
                         input id=(name) name=(name) type=(input_type) value=(value) inputmode=[mode]
+                            data-min=[data_min] data-max=[data_max]
                             aria-invalid=[error.map(|_| "true")] aria-describedby=[described.as_deref()];
                     }
                 }
@@ -374,7 +414,15 @@ pub fn survey_script() -> Markup {
     html! { script src=(super::assets::url("survey.js")) defer {} }
 }
 
+/// Whether the questionnaire takes an answer online today.
+fn is_open(questionnaire: &Questionnaire, questions: &[Question]) -> bool {
+    questionnaire.is_open(now().date()) && takes_answers(questions)
+}
+
 fn closed_message(questionnaire: &Questionnaire) -> String {
+    if questionnaire.draft {
+        return "Ce questionnaire est en préparation : il ne prend pas encore de réponses.".to_owned();
+    }
     match (questionnaire.opens_on, questionnaire.closes_on) {
         (Some(open), _) if open > now().date() => format!("Ce questionnaire ouvrira le {}.", date_fr(open)),
         (_, Some(close)) => format!("Ce questionnaire est clos depuis le {}. Merci de votre intérêt.", date_fr(close)),
@@ -418,7 +466,7 @@ fn survey_page(
     (form, form_token): (&[(String, String)], &str),
     refusal: Refusal,
 ) -> Markup {
-    let open = questionnaire.is_open(now().date());
+    let open = is_open(questionnaire, questions);
     let no_errors = FormErrors::default();
     let errors = match refusal {
         Refusal::Invalid(errors) => errors,
@@ -430,7 +478,7 @@ fn survey_page(
     };
     page(
         ctx,
-        &questionnaire.title,
+        &errors.title(&questionnaire.title),
         html! {
             h1 { (questionnaire.title) }
             @if !questionnaire.introduction.is_empty() { div class="markdown" { (Markdown(&questionnaire.introduction)) } }
@@ -448,7 +496,7 @@ fn survey_page(
                 @if let Refusal::Token(check) = refusal {
                     div class="notice notice-warning" role="alert" { p { (token_message(check)) } }
                 }
-                (errors.summary())
+                (answers_summary(questions, errors))
                 form class="form survey" method="post" action=(action) novalidate {
                     (token_field(form_token))
                     div class="honeypot" aria-hidden="true" {
@@ -572,7 +620,7 @@ pub async fn submit(
     let (questionnaire, questions, invitation, checked) = state
         .db(move |conn| {
             let (questionnaire, questions, invitation) = load_with(conn, &cache, &token, &given)?;
-            let checked = if !questionnaire.is_open(now().date()) {
+            let checked = if !is_open(&questionnaire, &questions) {
                 Err(Outcome::Closed)
             } else if invitation_message(invitation).is_some() {
                 Err(Outcome::Invitation(invitation))

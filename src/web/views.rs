@@ -147,20 +147,36 @@ impl FormErrors {
 
     /// Shown above the form, so a screen-reader user hears what is wrong and can jump to each field.
     pub fn summary(&self) -> Markup {
+        self.summary_naming(|_| None::<Markup>)
+    }
+
+    /// The summary, each message after the name of what it is about (« Question 3 — … ») when `name_of` gives
+    /// one: for fields whose label does not say it in a list (a questionnaire's questions). The page opens on it
+    /// (`autofocus`, without JavaScript), so that a keyboard or screen-reader user starts from what is wrong.
+    pub fn summary_naming(&self, name_of: impl Fn(&str) -> Option<Markup>) -> Markup {
         html! {
             @if !self.0.is_empty() {
-                div class="notice notice-error" role="alert" {
+                div class="notice notice-error" role="alert" id="erreurs" tabindex="-1" autofocus {
                     h2 class="notice-title" {
                         @if self.0.len() == 1 { "Le formulaire contient une erreur" }
                         @else { "Le formulaire contient " (self.0.len()) " erreurs" }
                     }
                     ul {
                         @for (field, message) in &self.0 {
-                            li { a href={ "#" (field) } { (message) } }
+                            li { a href={ "#" (field) } { @if let Some(name) = name_of(field) { (name) " — " } (message) } }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// The page's title, which says first that the form was refused.
+    pub fn title(&self, title: &str) -> String {
+        if self.0.is_empty() {
+            title.to_owned()
+        } else {
+            format!("Erreur : {title}")
         }
     }
 }

@@ -6,7 +6,9 @@ use encommun::demo::DEMO_PASSWORD;
 use encommun::domain::territory::TerritoryKind;
 use encommun::storage::collectivities::find_collectivity_of_territory;
 use encommun::storage::projects::list_projects;
-use encommun::storage::questionnaires::{answers_of_response, count_responses, find_questionnaire, questions_of};
+use encommun::storage::questionnaires::{
+    answers_of_response, count_responses, find_questionnaire, publish_questionnaire, questions_of,
+};
 use encommun::storage::territories::find_territory;
 
 use crate::helpers::{with_conn, Client, Page, TestApp};
@@ -60,7 +62,12 @@ pub async fn add_question(admin: &Client, builder: &str, fields: &[(&str, &str)]
 /// The questions of the tests, through the builder; returns their ids in order.
 async fn build(app: &TestApp, admin: &Client, builder: &str) -> Vec<i64> {
     let car = [("kind", "yes_no"), ("label", "Avez-vous une voiture ?"), ("required", "oui")];
-    add_question(admin, builder, &car).await.assert_redirect(&format!("{builder}#ajouter"));
+    let added = add_question(admin, builder, &car).await;
+    added.assert_status(303);
+    let location = added.location.clone().unwrap_or_default();
+    assert!(location.starts_with(&format!("{builder}?ajoutee=")) && location.ends_with("#ajouter"), "{location}");
+    // The confirmation is beside the form that adds the next question, where the person is.
+    admin.get(&location).await.assert_contains("Question ajoutée. « Avez-vous une voiture ? » est la question 1.");
     let first = questions_of_builder(app, builder)[0];
     let first = first.to_string();
     let why = [
@@ -105,8 +112,13 @@ pub fn questions_of_builder(app: &TestApp, builder: &str) -> Vec<i64> {
     with_conn(app, |conn| questions_of(conn, id_in(builder)).unwrap().into_iter().map(|q| q.id).collect())
 }
 
+/// The public link of a questionnaire, published first as the builder's button does (`publication.rs` tries the
+/// button itself).
 pub fn survey_of(app: &TestApp, builder: &str) -> String {
-    with_conn(app, |conn| format!("/q/{}", find_questionnaire(conn, id_in(builder)).unwrap().unwrap().public_token))
+    with_conn(app, |conn| {
+        publish_questionnaire(conn, id_in(builder)).unwrap();
+        format!("/q/{}", find_questionnaire(conn, id_in(builder)).unwrap().unwrap().public_token)
+    })
 }
 
 /// The demo, and a questionnaire of Agglopolys's group with one required question of `kind`: (agency client,
@@ -157,11 +169,29 @@ async fn the_agency_builds_a_questionnaire_and_an_inhabitant_answers_it_anonymou
     let form = inhabitant.get(&survey).await;
     form.assert_status(200)
         .assert_contains("Le groupe d’enquête de <strong>Blois</strong> vous interroge.")
-        .assert_contains("Seulement si vous avez répondu « Non » à la question 1.");
+        .assert_contains(&format!(
+            r#"Seulement si vous avez répondu « Non » à la question <span class="question-ref" data-ref="{}">1</span>."#,
+            q[0]
+        ));
     let (car, why, modes, age, scale, matrix, ranking, date, place, more) =
         (q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8], q[9]);
     let f = |id: i64| format!("q{id}");
     let i = |id: i64, item: &str| format!("q{id}-{item}");
+    // Limits are said before answering, not learnt from an error.
+    form.assert_contains("Cochez-en 2 au plus.")
+        .assert_contains("Un nombre de 0 à 120.")
+        .assert_contains("De 1 (Pas du tout) à 5 (Tout à fait).")
+        .assert_contains("Classez les propositions que vous voulez");
+    // « Autre »: the box reads « Autre », its text field has an id and a name of its own, tied to the question.
+    form.assert_contains(&format!(r#"<input type="checkbox" name="q{modes}" id="q{modes}-autre" value="autre"><label for="q{modes}-autre">Autre</label>"#))
+        .assert_contains(&format!(
+            r#"<label for="q{modes}-autre-precision">Autre, précisez :<span class="visually-hidden"> Comment vous déplacez-vous ?</span></label><input type="text" id="q{modes}-autre-precision" name="q{modes}-autre""#
+        ));
+    let ids: Vec<&str> = form.body.split(" id=\"").skip(1).filter_map(|rest| rest.split('"').next()).collect();
+    let mut unique = ids.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "every id once: {ids:?}");
     // Mistakes: the required follow-up is empty, three modes ticked, an age of 130.
     let mistaken = [
         (f(car), "non".to_owned()),
@@ -174,9 +204,14 @@ async fn the_agency_builds_a_questionnaire_and_an_inhabitant_answers_it_anonymou
     let mut fields: Vec<(&str, &str)> = vec![("csrf_token", &token)];
     fields.extend(mistaken.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let page = inhabitant.post(&survey, &fields).await;
+    // The page opens on the summary, which names each question and leads to it; the title says it was refused.
     page.assert_status(422)
+        .assert_contains("<title>Erreur : Se déplacer au quotidien — encommun</title>")
+        .assert_contains(r#"id="erreurs" tabindex="-1" autofocus"#)
         .assert_contains("Le formulaire contient 3 erreurs")
-        .assert_contains("Cette question demande une réponse.")
+        .assert_contains(&format!(
+            r##"<a href="#q{why}">Question <span class="question-ref" data-ref="{why}">2</span> — Cette question demande une réponse.</a>"##
+        ))
         .assert_contains("Cochez au plus 2 réponses (3 cochées).")
         .assert_contains("Le nombre doit être au plus 120.")
         .assert_contains(r#"value="130""#);
@@ -250,6 +285,7 @@ async fn refused_robotic_and_late_answers_keep_nothing(app: TestApp) {
     assert_eq!(with_conn(&app, |conn| count_responses(conn, id_in(&builder)).unwrap()), 0);
     // A questionnaire closed yesterday says so and takes nothing.
     let late = create(&admin, &group, "2020-01-31").await;
+    add_question(&admin, &late, &[("kind", "yes_no"), ("label", "Trop tard ?")]).await.assert_status(303);
     let late_survey = survey_of(&app, &late);
     robot
         .get(&late_survey)
