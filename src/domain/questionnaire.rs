@@ -1063,6 +1063,14 @@ pub fn summarize(question: &Question, counts: &[(String, String, i64)]) -> Summa
     }
 }
 
+/// The texts given with « Autre » in a question's grouped answers, most frequent first.
+pub fn other_texts(counts: &[(String, String, i64)]) -> Vec<(String, i64)> {
+    let mut texts: Vec<(String, i64)> =
+        counts.iter().filter(|(item, _, _)| item == OTHER).map(|(_, text, n)| (text.clone(), *n)).collect();
+    texts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    texts
+}
+
 /// A column of the one-row-per-response export: which question and which item of its answer it holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Column {
@@ -1074,6 +1082,51 @@ pub struct Column {
     pub label: String,
     /// Whether its cells are numbers (ticks, points, ranks, number answers), for spreadsheets that type cells.
     pub numeric: bool,
+    /// The codes its cells may hold and what they mean, as (code, label): choices, « oui » / « non », and the
+    /// ends of a scale; for the codebook, and for an export with labels instead of codes.
+    pub codes: Vec<(String, String)>,
+}
+
+impl Column {
+    /// A cell as people read it: the label of its code when it has one.
+    pub fn labelled<'a>(&'a self, cell: &'a str) -> &'a str {
+        match self.content {
+            ColumnContent::Value => self.codes.iter().find(|(code, _)| code == cell).map_or(cell, |(_, label)| label),
+            _ => cell,
+        }
+    }
+}
+
+/// The ends of a scale or matrix as codes: (point, its words), for the codebook.
+fn scale_ends(question: &Question) -> Vec<(String, String)> {
+    let (min, max) = question.settings.scale();
+    [(min, &question.settings.min_label), (max, &question.settings.max_label)]
+        .into_iter()
+        .filter(|(_, label)| !label.is_empty())
+        .map(|(n, label)| (n.to_string(), label.clone()))
+        .collect()
+}
+
+/// When a question is asked, for the codebook: its own condition and its section's, « q1 = non », or None when
+/// it is always asked.
+pub fn asked_when(questions: &[Question], question: &Question) -> Option<String> {
+    let index = questions.iter().position(|q| q.id == question.id)?;
+    let section = if question.profile {
+        None
+    } else {
+        questions[..index].iter().rev().find(|q| q.kind == QuestionType::Section).and_then(|s| s.condition.as_ref())
+    };
+    let numbered: Vec<(i64, Option<usize>)> = questions.iter().map(|q| q.id).zip(numbers(questions)).collect();
+    let said: Vec<String> = [section, question.condition.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            let on = numbered.iter().find(|(id, _)| *id == c.question_id).and_then(|(_, n)| *n);
+            let name = on.map_or_else(|| "une question".to_owned(), |n| format!("q{n}"));
+            format!("{name} {} {}", c.op.label(), c.values.join(", "))
+        })
+        .collect();
+    (!said.is_empty()).then(|| said.join(" et "))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1105,6 +1158,18 @@ pub fn export_columns(questions: &[Question]) -> Vec<Column> {
                 ColumnContent::Ticked(_) => true,
                 ColumnContent::Item(item) => item != OTHER,
                 ColumnContent::Value => matches!(question.kind, QuestionType::Number | QuestionType::Scale),
+            },
+            codes: match (&content, question.kind) {
+                (ColumnContent::Value, QuestionType::SingleChoice | QuestionType::YesNo) => {
+                    let mut codes = profile_values(question);
+                    if question.settings.allow_other {
+                        codes.push((OTHER.into(), "Autre".into()));
+                    }
+                    codes
+                }
+                (ColumnContent::Value, QuestionType::Scale) => scale_ends(question),
+                (ColumnContent::Item(item), QuestionType::Matrix) if item != OTHER => scale_ends(question),
+                _ => Vec::new(),
             },
             name,
             question_id: question.id,
@@ -1600,6 +1665,41 @@ mod tests {
             vec!["", "", "", "", "", "rien"],
             "unanswered stays empty"
         );
+        // Labels instead of codes, when asked.
+        assert_eq!(columns[0].labelled("velo"), "VELO");
+        assert_eq!(columns[0].labelled("autre"), "Autre");
+        assert_eq!(columns[2].labelled("1"), "1", "a tick stays a tick");
+    }
+
+    #[test]
+    fn the_codebook_says_the_ends_of_scales_and_when_questions_are_asked() {
+        let car = question(1, QuestionType::YesNo, Settings::default());
+        let scale = Question {
+            condition: Some(Condition { question_id: 1, op: ConditionOp::Equals, values: vec!["non".into()] }),
+            ..question(
+                2,
+                QuestionType::Scale,
+                Settings { min_label: "Pas du tout".into(), max_label: "Tout à fait".into(), ..Settings::default() },
+            )
+        };
+        let mut section = question(3, QuestionType::Section, Settings::default());
+        section.condition = Some(Condition { question_id: 1, op: ConditionOp::Equals, values: vec!["oui".into()] });
+        let matrix = question(
+            4,
+            QuestionType::Matrix,
+            Settings { rows: choices(&["bus"]), max: Some(4), max_label: "Souvent".into(), ..Settings::default() },
+        );
+        let all = [car, scale, section, matrix];
+        let columns = export_columns(&all);
+        assert_eq!(columns[0].codes, [("oui".to_owned(), "Oui".to_owned()), ("non".to_owned(), "Non".to_owned())]);
+        assert_eq!(
+            columns[1].codes,
+            [("1".to_owned(), "Pas du tout".to_owned()), ("5".to_owned(), "Tout à fait".to_owned())]
+        );
+        assert_eq!(columns[2].codes, [("4".to_owned(), "Souvent".to_owned())]);
+        assert_eq!(asked_when(&all, &all[0]), None);
+        assert_eq!(asked_when(&all, &all[1]).as_deref(), Some("q1 est égale à non"));
+        assert_eq!(asked_when(&all, &all[3]).as_deref(), Some("q1 est égale à oui"), "its section's condition");
     }
 
     #[test]

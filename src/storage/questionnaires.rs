@@ -303,6 +303,15 @@ impl Channel {
         }
     }
 
+    /// How responses were collected, after « recueillies »: « par entretien ».
+    pub fn collected(self) -> &'static str {
+        match self {
+            Channel::Online => "en ligne",
+            Channel::Interview => "par entretien",
+            Channel::Paper => "sur papier",
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Channel::Online => "online",
@@ -461,19 +470,38 @@ pub fn collection_breakdown(
     Ok(rows)
 }
 
-/// A page of a questionnaire's responses after `after_id`, in id order: (id, channel, submitted at). The export
-/// reads them page by page so that its memory does not grow with the number of responses.
+/// A response as the export lists it: how it was collected, where, and by whom.
+#[derive(Debug, Clone, Queryable)]
+pub struct ResponseHeader {
+    pub id: i64,
+    pub channel: String,
+    pub interviewer_id: Option<i64>,
+    /// "face_to_face" or "phone" for an interview.
+    pub interview_mode: Option<String>,
+    pub place: Option<String>,
+    pub submitted_at: NaiveDateTime,
+}
+
+/// A page of a questionnaire's responses after `after_id`, in id order. The export reads them page by page so
+/// that its memory does not grow with the number of responses.
 pub fn responses_after(
     conn: &mut DbConnection,
     questionnaire_id: i64,
     after_id: i64,
     limit: i64,
-) -> QueryResult<Vec<(i64, String, NaiveDateTime)>> {
+) -> QueryResult<Vec<ResponseHeader>> {
     responses::table
         .filter(responses::questionnaire_id.eq(questionnaire_id))
         .filter(responses::id.gt(after_id))
         .order(responses::id.asc())
-        .select((responses::id, responses::channel, responses::submitted_at))
+        .select((
+            responses::id,
+            responses::channel,
+            responses::interviewer_id,
+            responses::interview_mode,
+            responses::place,
+            responses::submitted_at,
+        ))
         .limit(limit)
         .load(conn)
 }

@@ -261,6 +261,13 @@ async fn the_agency_builds_a_questionnaire_and_an_inhabitant_answers_it_anonymou
     .map(|(q, (item, value))| (q, (item.to_owned(), value.to_owned())))
     .collect();
     assert_eq!(stored, expected);
+    // The results show the « Autre » texts, the date in words, the place as written.
+    admin
+        .get(&format!("{builder}/resultats"))
+        .await
+        .assert_contains("<h3>Précisions données avec « Autre »</h3><ul class=\"free-answers\"><li>trottinette</li>")
+        .assert_contains("<li>12 novembre 2026</li>")
+        .assert_contains("<li>Quartier Kennedy, Blois</li>");
     referent.get(&group).await.assert_contains("1 réponse ·");
 }
 
@@ -438,7 +445,12 @@ async fn results_count_each_answer_and_search_free_ones(app: TestApp) {
         .assert_contains("Moyenne <strong>30</strong>")
         .assert_contains(r#"<th scope="row">Prix</th><td class="num">1,33</td>"#)
         .assert_contains("trop cher")
-        .assert_contains("<svg class=\"chart\" aria-hidden=\"true\"");
+        // The chart's words are the page's text (legible and wrapped on a phone); scales say their ends.
+        .assert_contains(r#"<div class="chart" aria-hidden="true"><div class="chart-row">Oui : <strong>2</strong>"#)
+        .assert_contains(r#"<th scope="row">1 (Pas du tout)</th>"#)
+        .assert_contains(r#"<option value="interview">Recueillies par entretien</option>"#)
+        // Tables scroll sideways by keyboard on a phone.
+        .assert_contains(r#"<div class="table-scroll" tabindex="0" role="region" aria-label="Réponses à « Avez-vous une voiture ? »">"#);
     let page = referent.get(&format!("{results}?recherche=BUS")).await;
     page.assert_contains("2 réponses contenant « BUS »")
         .assert_contains("Plus de bus le dimanche")
@@ -492,6 +504,9 @@ async fn the_export_has_one_row_per_response_and_stable_columns(app: TestApp) {
         vec![
             "reponse",
             "canal",
+            "mode_entretien",
+            "lieu_entretien",
+            "saisie_par",
             "date",
             "q1",
             "q2",
@@ -512,8 +527,10 @@ async fn the_export_has_one_row_per_response_and_stable_columns(app: TestApp) {
             "q10"
         ]
     );
+    // Online: no interview mode, place nor recorder; the date aside, the cells are known.
+    assert!(lines[1][2..5].iter().all(|cell| cell.is_empty()), "{:?}", lines[1]);
     let without_date = |row: &Vec<&str>| -> Vec<String> {
-        row.iter().enumerate().filter(|(n, _)| *n != 2).map(|(_, c)| c.to_string()).collect()
+        row.iter().enumerate().filter(|(n, _)| !(2..=5).contains(n)).map(|(_, c)| c.to_string()).collect()
     };
     assert_eq!(
         without_date(&lines[1])[1..],
@@ -546,9 +563,16 @@ async fn the_export_has_one_row_per_response_and_stable_columns(app: TestApp) {
     let csv = referent.get(&format!("{builder}/reponses.csv")).await;
     csv.assert_contains(",\"Quartier Kennedy, Blois\",");
     let codes = referent.get(&format!("{builder}/codes.csv?separateur=pointvirgule")).await;
-    codes.assert_status(200).assert_contains("q1;Avez-vous une voiture ?;Oui / non;réponse;oui;Oui").assert_contains(
-        "q3_velo;Comment vous déplacez-vous ? — Vélo;Choix multiple;1 si cochée, 0 sinon, vide sans réponse;;",
-    );
+    codes
+        .assert_status(200)
+        .assert_contains("q1;Avez-vous une voiture ?;Oui / non;réponse;;oui;Oui")
+        .assert_contains(
+            "q3_velo;Comment vous déplacez-vous ? — Vélo;Choix multiple;1 si cochée, 0 sinon, vide sans réponse;;;",
+        )
+        // When a question is asked, and the words at the ends of a scale.
+        .assert_contains("q2;Pourquoi n’en avez-vous pas ?;Texte court;réponse;q1 est égale à non;;")
+        .assert_contains("réponse;;1;Pas du tout")
+        .assert_contains("mode_entretien;;;face à face ou téléphone, pour un entretien");
     logged_in(&app, "agent@grand-chatellerault.demo.encommun.fr")
         .await
         .get(&format!("{builder}/reponses.csv"))
@@ -608,8 +632,13 @@ async fn the_group_records_interviews_and_paper_forms(app: TestApp) {
             ("paper".into(), None, None, true),
         ]
     );
+    // The export says how each was collected, where, and who recorded it; with labels if asked.
     let csv = referent.get(&format!("{builder}/reponses.csv")).await;
-    csv.assert_contains(",entretien,").assert_contains(",papier,");
+    csv.assert_contains(",entretien,téléphone,Marché de Vienne,Sophie Martin,")
+        .assert_contains(",papier,,,Sophie Martin,")
+        .assert_contains(",non\n")
+        .assert_lacks(",Non\n");
+    referent.get(&format!("{builder}/reponses.csv?libelles=oui")).await.assert_contains(",Non\n");
     // The results say who collected what, and filter by the way of collecting.
     let results = referent.get(&format!("{builder}/resultats")).await;
     results
@@ -617,7 +646,7 @@ async fn the_group_records_interviews_and_paper_forms(app: TestApp) {
         .assert_contains(r#"<th scope="row">papier</th><td>Sophie Martin</td><td class="num">1</td>"#);
     let paper = referent.get(&format!("{builder}/resultats?canal=paper")).await;
     paper
-        .assert_contains("Résultats de 1 réponse recueillie papier.")
+        .assert_contains("Résultats de 1 réponse recueillie sur papier.")
         .assert_contains(r#"<th scope="row">Oui</th><td class="num">1</td><td class="num">100 %</td>"#)
         .assert_contains(r#"<th scope="row">Non</th><td class="num">0</td>"#);
     // Outside the territory, no entry.

@@ -341,8 +341,8 @@ async fn the_workbook_export_holds_the_same_cells_as_the_csv(app: TestApp) {
         }
     }
     // The postcode stays text (its leading zero), the formula-looking answer is plain text.
-    assert_eq!(sheet.rows[1][5], "01000");
-    assert_eq!(sheet.rows[2][5], "=1+1 <b>");
+    assert_eq!(sheet.rows[1][8], "01000");
+    assert_eq!(sheet.rows[2][8], "=1+1 <b>");
 }
 
 async fn the_grand_debat_answers_are_counted_per_question(app: TestApp) {

@@ -140,7 +140,7 @@ fn coverage_page(ctx: &PageCtx, coverage: &Coverage, form: Option<&[(String, Str
                 }
                 section aria-labelledby="par-canal" {
                     h2 id="par-canal" { "Atteint par manière de recueillir" }
-                    div class="table-scroll" {
+                    div class="table-scroll" tabindex="0" role="region" aria-label="Répondants par réponse de profil, cible et manière de recueillir" {
                         table {
                             caption class="visually-hidden" { "Répondants par réponse de profil, cible et manière de recueillir" }
                             thead {
@@ -149,7 +149,7 @@ fn coverage_page(ctx: &PageCtx, coverage: &Coverage, form: Option<&[(String, Str
                                     th scope="col" class="num" { "Cible" }
                                     th scope="col" class="num" { "Atteint" }
                                     th scope="col" class="num" { "Part de la cible" }
-                                    @for channel in Channel::ALL { th scope="col" class="num" { "Dont " (channel.label()) } }
+                                    @for channel in Channel::ALL { th scope="col" class="num" { "Dont " (channel.collected()) } }
                                 }
                             }
                             tbody {
@@ -170,7 +170,7 @@ fn coverage_page(ctx: &PageCtx, coverage: &Coverage, form: Option<&[(String, Str
                     section aria-labelledby="par-enqueteur" {
                         h2 id="par-enqueteur" { "Atteint par enquêteur" }
                         p class="hint" { "Les publics ciblés, par personne qui a recueilli les réponses : de quoi répartir les prochains entretiens." }
-                        div class="table-scroll" {
+                        div class="table-scroll" tabindex="0" role="region" aria-label="Répondants des publics ciblés par enquêteur" {
                             table {
                                 caption class="visually-hidden" { "Répondants des publics ciblés par enquêteur" }
                                 thead {
