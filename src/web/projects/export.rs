@@ -211,7 +211,8 @@ fn produce(
     header.extend(columns.iter().map(|c| c.name.as_str()));
     table.row(&header, &[])?;
     let mut numeric = vec![true, false, false, false, false, false];
-    numeric.extend(columns.iter().map(|c| c.numeric && !(labels && !c.codes.is_empty())));
+    // A column given as labels holds words where its codes were numbers (a scale's ends).
+    numeric.extend(columns.iter().map(|c| c.numeric && (!labels || c.codes.is_empty())));
     let mut after = 0;
     loop {
         let page = questionnaires::responses_after(conn, questionnaire_id, after, PAGE)?;
