@@ -9,6 +9,33 @@
   const blocks = Array.from(form.querySelectorAll('[data-question]'));
   const consent = form.querySelector('#profil_accord');
   const profileQuestions = form.querySelector('.profile-questions');
+  const announcer = form.querySelector('[data-announce]');
+  let settled = false;
+
+  // What a block is called when it appears or goes: its legend, label or title, as read on the page.
+  function nameOf(block) {
+    const title = block.querySelector('legend, label, h2');
+    return title ? title.textContent.replace(/\s+/g, ' ').trim() : '';
+  }
+
+  // Questions shown are numbered 1, 2, 3… without a gap, and so are the references to them (condition notes, the
+  // error summary): the numbers follow what is asked. Without JavaScript every question is shown and the server's
+  // numbers are these.
+  function renumber() {
+    const numbers = new Map();
+    let next = 0;
+    for (const span of form.querySelectorAll('.question-number[data-number]')) {
+      const block = span.closest('[data-question]');
+      const hidden = block && (block.hidden || (block.closest('[data-section]') || {}).hidden);
+      if (hidden) continue;
+      next += 1;
+      span.textContent = String(next);
+      numbers.set(span.dataset.number, next);
+    }
+    for (const ref of document.querySelectorAll('.question-ref[data-ref]')) {
+      if (numbers.has(ref.dataset.ref)) ref.textContent = String(numbers.get(ref.dataset.ref));
+    }
+  }
 
   // The values a question's main field gives: the ticked boxes, or the typed text.
   function valuesOf(id) {
@@ -21,6 +48,8 @@
 
   function update() {
     const answered = new Map();
+    const appeared = [];
+    const gone = [];
     for (const block of blocks) {
       const on = block.dataset.conditionQuestion;
       // Blocks come in document order: a section is settled before the questions inside it.
@@ -33,12 +62,23 @@
           ? chosen.some((c) => values.includes(c))
           : values.length > 0 && chosen.includes(values[0]);
       }
+      if (block.hidden === shown) (shown ? appeared : gone).push(nameOf(block));
       block.hidden = !shown;
       // A hidden question counts as unanswered for the questions that depend on it, as on the server.
       const values = shown && !('section' in block.dataset) ? valuesOf(block.dataset.question) : [];
       if (values.length > 0) answered.set(block.dataset.question, values);
     }
     if (consent && profileQuestions) profileQuestions.hidden = !consent.checked;
+    renumber();
+    // Said once the page is settled: a question that appears below the one being answered is announced, and so is
+    // one that goes (the first pass, on load, only applies the conditions).
+    if (settled && announcer && (appeared.length || gone.length)) {
+      const said = [];
+      if (appeared.length) said.push((appeared.length > 1 ? 'Questions ajoutées : ' : 'Question ajoutée : ') + appeared.join(' ; ') + '.');
+      if (gone.length) said.push((gone.length > 1 ? 'Questions retirées : ' : 'Question retirée : ') + gone.join(' ; ') + '.');
+      announcer.textContent = said.join(' ');
+    }
+    settled = true;
   }
 
   // Interviewer mode: the entry is kept in this browser as it is typed, so that an interview survives a dropped

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Questionnaires under load: online submissions through the web (wrk, then a check that every acknowledged
-# response is stored), and cold CSV exports of 10,000 responses × 10 questions and 50,000 × 20 (time, peak memory).
+# Questionnaires under load: the public form page as visitors without a cookie get it (wrk -t1, from the page
+# cache), online submissions through the web without a cookie (wrk, then a check that every acknowledged response
+# is stored), and cold CSV exports of 10,000 responses × 10 questions and 50,000 × 20 (time, peak memory).
 # Usage: bash bench/questionnaires.sh   (DURATION=10 CONNECTIONS=32 PORT=18082)
 set -euo pipefail
 # No per-address limit here: the load comes from one address on purpose.
@@ -30,11 +31,19 @@ small_time=$(export_time "$small_id"); small_rows=$(($(wc -l < "$data/export.csv
 large_time=$(export_time "$large_id"); large_rows=$(($(wc -l < "$data/export.csv") - 1)); large_size=$(du -h "$data/export.csv" | cut -f1)
 export_peak=$(rss VmHWM)
 
-# Online submissions: an inhabitant's session (form token) answering the ten questions again and again.
-jar="$data/inhabitant"
-page=$(curl -fs -b "$jar" -c "$jar" "$base/q/$live_token")
-csrf=$(grep -o 'name="csrf_token" value="[0-9a-f]*"' <<<"$page" | head -1 | cut -d'"' -f4)
-session="encommun=$(awk '$6 == "encommun" { print $7 }' "$jar")"
+# The form page, as a poster's QR code sends a town to it: no cookie, one thread of wrk as in issue 14.
+headers=$(curl -fs -D - -o /dev/null "$base/q/$live_token")
+if grep -qi '^set-cookie' <<<"$headers"; then echo "la page du questionnaire dépose un cookie" >&2; exit 1; fi
+form_out=$(wrk -t1 -c"$connections" -d"${duration}s" --latency "$base/q/$live_token")
+form_rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$form_out")
+form_p50=$(awk '$1 == "50%" { print $2 }' <<<"$form_out")
+form_p99=$(awk '$1 == "99%" { print $2 }' <<<"$form_out")
+form_errors=$(awk '/Non-2xx or 3xx responses:/ { n += $5 } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$form_out")
+
+# Online submissions: an inhabitant without a cookie answering the ten questions again and again, with the page's
+# signed form token.
+page=$(curl -fs "$base/q/$live_token")
+csrf=$(grep -o 'name="csrf_token" value="[0-9a-f.]*"' <<<"$page" | head -1 | cut -d'"' -f4)
 fields=$(grep -o 'name="q[0-9]*"' <<<"$page" | cut -d'"' -f2 | sort -u -t q -k2 -n)
 body="csrf_token=$csrf"
 n=0
@@ -49,7 +58,6 @@ cat > "$data/answer.lua" <<LUA
 wrk.method = "POST"
 wrk.body = "$body"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["Cookie"] = "$session"
 LUA
 before=$(sqlite3 "$db" "SELECT COUNT(*) FROM responses WHERE questionnaire_id = $live_id")
 out=$(wrk -t2 -c"$connections" -d"${duration}s" --latency -s "$data/answer.lua" "$base/q/$live_token")
@@ -64,11 +72,12 @@ loaded_rss=$(rss)
 
 echo "| mesure | résultat |"
 echo "|---|---|"
-echo "| réponses en ligne par le web (303, 10 questions) | $rps réponses/s, p50 $p50, p99 $p99, erreurs $errors |"
+echo "| page du questionnaire, sans cookie (wrk -t1) | $form_rps requêtes/s, p50 $form_p50, p99 $form_p99, erreurs $form_errors |"
+echo "| réponses en ligne par le web, sans cookie (303, 10 questions) | $rps réponses/s, p50 $p50, p99 $p99, erreurs $errors |"
 echo "| réponses reçues / enregistrées | $sent complétées par wrk, $((after - before)) en base |"
 echo "| export CSV à froid, 10 000 réponses × 10 questions | $small_time s ($small_rows lignes) |"
 echo "| export CSV à froid, 50 000 réponses × 20 questions | $large_time s ($large_rows lignes, $large_size) |"
 echo "| écriture directe (préparation, 1 000 par transaction) | $small_rate et $large_rate réponses/s |"
 echo "| mémoire (RSS) | au repos $idle_rss Mio ; pic pendant les exports $export_peak Mio ; après la charge $loaded_rss Mio |"
 echo
-echo "wrk -t2 -c$connections -d${duration}s ; machine : $(nproc) cœurs, $(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2 }') ; $(date -u +%Y-%m-%d)."
+echo "wrk -t1 (page) et -t2 (réponses) -c$connections -d${duration}s ; machine : $(nproc) cœurs, $(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2 }') ; $(date -u +%Y-%m-%d)."

@@ -8,7 +8,9 @@ use std::time::Instant;
 
 use encommun::domain::questionnaire::{parse_question, validate_response, NewQuestionnaire, Question, QuestionInput};
 use encommun::storage::projects::{enrolments_of_project, list_projects};
-use encommun::storage::questionnaires::{add_question, create_questionnaire, questions_of, record_response, Channel};
+use encommun::storage::questionnaires::{
+    add_question, create_questionnaire, publish_questionnaire, questions_of, record_response, Channel,
+};
 use encommun::storage::users::find_user_by_email;
 use encommun::storage::{establish, write_transaction, DatabaseUrl};
 
@@ -38,6 +40,7 @@ fn main() {
         let input = QuestionInput { kind, label: &format!("Question {}", n + 1), choices, ..QuestionInput::default() };
         add_question(&mut conn, id, &parse_question(&input, &[]).unwrap()).unwrap();
     }
+    assert!(publish_questionnaire(&mut conn, id).unwrap());
     let questions: Vec<Question> = questions_of(&mut conn, id).unwrap();
     let started = Instant::now();
     for batch in 0..responses.div_ceil(1000) {

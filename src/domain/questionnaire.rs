@@ -229,6 +229,12 @@ pub fn numbers(questions: &[Question]) -> Vec<Option<usize>> {
         .collect()
 }
 
+/// Whether a questionnaire with these questions can take a response: it needs one question to answer (sections
+/// alone ask nothing), or a response would be empty by construction.
+pub fn takes_answers(questions: &[Question]) -> bool {
+    questions.iter().any(|q| q.kind.is_answerable())
+}
+
 /// One (item, value) pair of an answer; see the module's documentation.
 pub type AnswerItem = (String, String);
 
@@ -405,7 +411,8 @@ impl Question {
         }
     }
 
-    /// A ranking gives each choice a distinct rank from 1; all of them, or none.
+    /// A ranking gives distinct ranks from 1: to every choice when it is required; to the ones the respondent
+    /// chooses when it is not (1, 2, 3… without a gap, the others left unranked), as [`limits`] says on the form.
     fn ranking(&self, form: &(impl Submitted + ?Sized)) -> Result<Vec<AnswerItem>, String> {
         let n = self.settings.choices.len() as i64;
         let mut items = Vec::new();
@@ -418,14 +425,17 @@ impl Question {
                 },
             }
         }
-        if !items.is_empty() && items.len() as i64 != n {
+        if self.required && !items.is_empty() && items.len() as i64 != n {
             return Err(format!("Classez toutes les propositions, de 1 à {n}."));
         }
-        let mut ranks: Vec<&str> = items.iter().map(|(_, r)| r.as_str()).collect();
+        let mut ranks: Vec<i64> = items.iter().filter_map(|(_, r)| r.parse().ok()).collect();
         ranks.sort_unstable();
         ranks.dedup();
         if ranks.len() != items.len() {
             return Err("Chaque rang ne sert qu’une fois.".into());
+        }
+        if ranks.iter().zip(1..).any(|(rank, expected)| *rank != expected) {
+            return Err("Classez à partir de 1, sans sauter de rang (1, 2, 3…) ; les autres propositions peuvent rester sans rang.".into());
         }
         Ok(items)
     }
@@ -441,6 +451,42 @@ impl Question {
             }
             ConditionOp::AmongValues => chosen.iter().any(|c| condition.values.iter().any(|v| v == c)),
         }
+    }
+}
+
+/// What an answer must respect, said before answering (« Cochez-en 2 au plus. »): the form shows it under the
+/// question and the builder lists it, so that nobody learns a limit from an error.
+pub fn limits(question: &Question) -> Option<String> {
+    let settings = &question.settings;
+    match question.kind {
+        QuestionType::MultipleChoice => match (settings.min, settings.max) {
+            (Some(min), Some(max)) if min == max => Some(format!("Cochez-en {min}.")),
+            (Some(min), Some(max)) => Some(format!("Cochez-en de {min} à {max}.")),
+            (Some(min), None) => Some(format!("Cochez-en au moins {min}.")),
+            (None, Some(max)) => Some(format!("Cochez-en {max} au plus.")),
+            (None, None) => None,
+        },
+        QuestionType::Number => match (settings.min, settings.max) {
+            (Some(min), Some(max)) => Some(format!("Un nombre de {min} à {max}.")),
+            (Some(min), None) => Some(format!("Un nombre supérieur ou égal à {min}.")),
+            (None, Some(max)) => Some(format!("Un nombre inférieur ou égal à {max}.")),
+            (None, None) => None,
+        },
+        QuestionType::Scale | QuestionType::Matrix => {
+            let (min, max) = settings.scale();
+            let end = |n: i64, label: &str| if label.is_empty() { n.to_string() } else { format!("{n} ({label})") };
+            Some(format!("De {} à {}.", end(min, &settings.min_label), end(max, &settings.max_label)))
+        }
+        QuestionType::Ranking => {
+            let n = settings.choices.len();
+            Some(if question.required {
+                format!("Donnez à chaque proposition un rang, de 1 (en premier) à {n}.")
+            } else {
+                "Classez les propositions que vous voulez, à partir de 1 (en premier) ; les autres peuvent rester sans rang."
+                    .to_owned()
+            })
+        }
+        _ => None,
     }
 }
 
@@ -810,9 +856,10 @@ pub fn conditions_broken_by(questions: &[Question], changed: &Question) -> Optio
     })
 }
 
-/// The profile questions the builder proposes (age band, situations that make people hard to reach, and the
-/// commune among `communes` — (INSEE code, name) of the territory's communes, when it has several), after the
-/// publics the Territoires en commun method asks to reach first.
+/// The profile questions the builder proposes (age band, situations that make people hard to reach, and, for an
+/// intercommunality, the commune among `communes` — (INSEE code, name) of its communes as far as they are known,
+/// with « Autre » for a commune the list lacks), after the publics the Territoires en commun method asks to reach
+/// first. A commune's questionnaire gets no commune question: `communes` is empty.
 pub fn standard_profile_questions(communes: &[(String, String)]) -> Vec<Question> {
     let choice = |code: &str, label: &str| Choice { code: code.into(), label: label.into() };
     let question = |kind, label: &str, choices: Vec<Choice>| Question {
@@ -851,9 +898,13 @@ pub fn standard_profile_questions(communes: &[(String, String)]) -> Vec<Question
             ],
         ),
     ];
-    if (2..=100).contains(&communes.len()) {
-        let choices = communes.iter().map(|(code, name)| choice(code, name)).collect();
-        questions.push(question(QuestionType::SingleChoice, "Votre commune", choices));
+    if !communes.is_empty() {
+        let mut communes: Vec<&(String, String)> = communes.iter().collect();
+        communes.sort_by(|a, b| super::text::fold(&a.1).cmp(&super::text::fold(&b.1)).then(a.0.cmp(&b.0)));
+        let choices = communes.into_iter().map(|(code, name)| choice(code, name)).collect();
+        let mut commune = question(QuestionType::SingleChoice, "Votre commune", choices);
+        commune.settings.allow_other = true;
+        questions.push(commune);
     }
     questions
 }
@@ -1012,6 +1063,14 @@ pub fn summarize(question: &Question, counts: &[(String, String, i64)]) -> Summa
     }
 }
 
+/// The texts given with « Autre » in a question's grouped answers, most frequent first.
+pub fn other_texts(counts: &[(String, String, i64)]) -> Vec<(String, i64)> {
+    let mut texts: Vec<(String, i64)> =
+        counts.iter().filter(|(item, _, _)| item == OTHER).map(|(_, text, n)| (text.clone(), *n)).collect();
+    texts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    texts
+}
+
 /// A column of the one-row-per-response export: which question and which item of its answer it holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Column {
@@ -1023,6 +1082,51 @@ pub struct Column {
     pub label: String,
     /// Whether its cells are numbers (ticks, points, ranks, number answers), for spreadsheets that type cells.
     pub numeric: bool,
+    /// The codes its cells may hold and what they mean, as (code, label): choices, « oui » / « non », and the
+    /// ends of a scale; for the codebook, and for an export with labels instead of codes.
+    pub codes: Vec<(String, String)>,
+}
+
+impl Column {
+    /// A cell as people read it: the label of its code when it has one.
+    pub fn labelled<'a>(&'a self, cell: &'a str) -> &'a str {
+        match self.content {
+            ColumnContent::Value => self.codes.iter().find(|(code, _)| code == cell).map_or(cell, |(_, label)| label),
+            _ => cell,
+        }
+    }
+}
+
+/// The ends of a scale or matrix as codes: (point, its words), for the codebook.
+fn scale_ends(question: &Question) -> Vec<(String, String)> {
+    let (min, max) = question.settings.scale();
+    [(min, &question.settings.min_label), (max, &question.settings.max_label)]
+        .into_iter()
+        .filter(|(_, label)| !label.is_empty())
+        .map(|(n, label)| (n.to_string(), label.clone()))
+        .collect()
+}
+
+/// When a question is asked, for the codebook: its own condition and its section's, « q1 = non », or None when
+/// it is always asked.
+pub fn asked_when(questions: &[Question], question: &Question) -> Option<String> {
+    let index = questions.iter().position(|q| q.id == question.id)?;
+    let section = if question.profile {
+        None
+    } else {
+        questions[..index].iter().rev().find(|q| q.kind == QuestionType::Section).and_then(|s| s.condition.as_ref())
+    };
+    let numbered: Vec<(i64, Option<usize>)> = questions.iter().map(|q| q.id).zip(numbers(questions)).collect();
+    let said: Vec<String> = [section, question.condition.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            let on = numbered.iter().find(|(id, _)| *id == c.question_id).and_then(|(_, n)| *n);
+            let name = on.map_or_else(|| "une question".to_owned(), |n| format!("q{n}"));
+            format!("{name} {} {}", c.op.label(), c.values.join(", "))
+        })
+        .collect();
+    (!said.is_empty()).then(|| said.join(" et "))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1054,6 +1158,18 @@ pub fn export_columns(questions: &[Question]) -> Vec<Column> {
                 ColumnContent::Ticked(_) => true,
                 ColumnContent::Item(item) => item != OTHER,
                 ColumnContent::Value => matches!(question.kind, QuestionType::Number | QuestionType::Scale),
+            },
+            codes: match (&content, question.kind) {
+                (ColumnContent::Value, QuestionType::SingleChoice | QuestionType::YesNo) => {
+                    let mut codes = profile_values(question);
+                    if question.settings.allow_other {
+                        codes.push((OTHER.into(), "Autre".into()));
+                    }
+                    codes
+                }
+                (ColumnContent::Value, QuestionType::Scale) => scale_ends(question),
+                (ColumnContent::Item(item), QuestionType::Matrix) if item != OTHER => scale_ends(question),
+                _ => Vec::new(),
             },
             name,
             question_id: question.id,
@@ -1243,8 +1359,43 @@ mod tests {
             .answer(form(&[("q10-a", "1"), ("q10-b", "1"), ("q10-c", "3")]).as_slice())
             .unwrap_err()
             .contains("une fois"));
-        assert!(ranking.answer(form(&[("q10-a", "1")]).as_slice()).unwrap_err().contains("toutes"));
         assert!(ranking.answer(form(&[("q10-a", "4"), ("q10-b", "1"), ("q10-c", "3")]).as_slice()).is_err());
+        // Optional, it may be partly filled: the first ranks, the others left unranked.
+        assert_eq!(
+            ranking.answer(form(&[("q10-c", "1"), ("q10-a", "2")]).as_slice()).unwrap(),
+            vec![("a".into(), "2".into()), ("c".into(), "1".into())]
+        );
+        assert!(ranking.answer(form(&[("q10-a", "2")]).as_slice()).unwrap_err().contains("à partir de 1"));
+        assert!(limits(&ranking).unwrap().contains("les autres peuvent rester sans rang"));
+        // Required, every choice needs its rank.
+        let required = Question { required: true, ..ranking };
+        assert!(required.answer(form(&[("q10-a", "1")]).as_slice()).unwrap_err().contains("toutes"));
+        assert!(limits(&required).unwrap().contains("de 1 (en premier) à 3"));
+    }
+
+    #[test]
+    fn limits_are_said_before_answering() {
+        let multiple = |min, max| {
+            question(
+                1,
+                QuestionType::MultipleChoice,
+                Settings { min, max, choices: choices(&["a", "b", "c"]), ..Settings::default() },
+            )
+        };
+        assert_eq!(limits(&multiple(None, Some(2))).as_deref(), Some("Cochez-en 2 au plus."));
+        assert_eq!(limits(&multiple(Some(2), Some(2))).as_deref(), Some("Cochez-en 2."));
+        assert_eq!(limits(&multiple(Some(1), Some(3))).as_deref(), Some("Cochez-en de 1 à 3."));
+        assert_eq!(limits(&multiple(None, None)), None);
+        let number =
+            question(2, QuestionType::Number, Settings { min: Some(0), max: Some(120), ..Settings::default() });
+        assert_eq!(limits(&number).as_deref(), Some("Un nombre de 0 à 120."));
+        let scale = question(
+            3,
+            QuestionType::Scale,
+            Settings { min_label: "Pas du tout".into(), max_label: "Tout à fait".into(), ..Settings::default() },
+        );
+        assert_eq!(limits(&scale).as_deref(), Some("De 1 (Pas du tout) à 5 (Tout à fait)."));
+        assert_eq!(limits(&question(4, QuestionType::ShortText, Settings::default())), None);
     }
 
     #[test]
@@ -1403,8 +1554,15 @@ mod tests {
         assert!(proposed.iter().all(|q| q.profile && !q.required && q.kind.may_be_profile()));
         let commune = proposed.iter().find(|q| q.label == "Votre commune").unwrap();
         assert_eq!(commune.settings.choices[1], Choice { code: "41269".into(), label: "Vineuil".into() });
-        // A single commune needs no question.
-        assert!(standard_profile_questions(&communes[..1]).iter().all(|q| q.label != "Votre commune"));
+        assert!(commune.settings.allow_other, "a commune the list lacks");
+        // An intercommunality whose communes are not all known yet still gets the question; a commune does not.
+        assert!(standard_profile_questions(&communes[..1]).iter().any(|q| q.label == "Votre commune"));
+        assert!(standard_profile_questions(&[]).iter().all(|q| q.label != "Votre commune"));
+        // In alphabetical order, whatever the order given.
+        let many = vec![("2".to_owned(), "Vineuil".to_owned()), ("1".to_owned(), "Ávila".to_owned())];
+        let labels: Vec<String> =
+            standard_profile_questions(&many)[2].settings.choices.iter().map(|c| c.label.clone()).collect();
+        assert_eq!(labels, ["Ávila", "Vineuil"]);
     }
 
     #[test]
@@ -1507,6 +1665,41 @@ mod tests {
             vec!["", "", "", "", "", "rien"],
             "unanswered stays empty"
         );
+        // Labels instead of codes, when asked.
+        assert_eq!(columns[0].labelled("velo"), "VELO");
+        assert_eq!(columns[0].labelled("autre"), "Autre");
+        assert_eq!(columns[2].labelled("1"), "1", "a tick stays a tick");
+    }
+
+    #[test]
+    fn the_codebook_says_the_ends_of_scales_and_when_questions_are_asked() {
+        let car = question(1, QuestionType::YesNo, Settings::default());
+        let scale = Question {
+            condition: Some(Condition { question_id: 1, op: ConditionOp::Equals, values: vec!["non".into()] }),
+            ..question(
+                2,
+                QuestionType::Scale,
+                Settings { min_label: "Pas du tout".into(), max_label: "Tout à fait".into(), ..Settings::default() },
+            )
+        };
+        let mut section = question(3, QuestionType::Section, Settings::default());
+        section.condition = Some(Condition { question_id: 1, op: ConditionOp::Equals, values: vec!["oui".into()] });
+        let matrix = question(
+            4,
+            QuestionType::Matrix,
+            Settings { rows: choices(&["bus"]), max: Some(4), max_label: "Souvent".into(), ..Settings::default() },
+        );
+        let all = [car, scale, section, matrix];
+        let columns = export_columns(&all);
+        assert_eq!(columns[0].codes, [("oui".to_owned(), "Oui".to_owned()), ("non".to_owned(), "Non".to_owned())]);
+        assert_eq!(
+            columns[1].codes,
+            [("1".to_owned(), "Pas du tout".to_owned()), ("5".to_owned(), "Tout à fait".to_owned())]
+        );
+        assert_eq!(columns[2].codes, [("4".to_owned(), "Souvent".to_owned())]);
+        assert_eq!(asked_when(&all, &all[0]), None);
+        assert_eq!(asked_when(&all, &all[1]).as_deref(), Some("q1 est égale à non"));
+        assert_eq!(asked_when(&all, &all[3]).as_deref(), Some("q1 est égale à oui"), "its section's condition");
     }
 
     #[test]

@@ -44,10 +44,17 @@ pub fn record_event_activity(conn: &mut DbConnection, activity: NewActivity, eve
     record(conn, activity, Some(event_id))
 }
 
-fn record(conn: &mut DbConnection, activity: NewActivity, event_id: Option<i64>) -> QueryResult<()> {
+/// Raises the version of public content without an activity entry, for a change that shows on a public page but
+/// is no news (a question of a public questionnaire reworded). Call it in the transaction of the change.
+pub fn public_content_changed(conn: &mut DbConnection) -> QueryResult<()> {
     diesel::update(content_version::table)
         .set(content_version::version.eq(content_version::version + 1))
         .execute(conn)?;
+    Ok(())
+}
+
+fn record(conn: &mut DbConnection, activity: NewActivity, event_id: Option<i64>) -> QueryResult<()> {
+    public_content_changed(conn)?;
     diesel::insert_into(activity_log::table)
         .values((
             activity_log::at.eq(now()),

@@ -27,11 +27,14 @@ pub struct Questionnaire {
     pub updated_at: NaiveDateTime,
     /// Answers only through single-use invitations (`survey_invitations`).
     pub invitation_only: bool,
+    /// Not published yet: it takes no answer online (`publish_questionnaire`).
+    pub draft: bool,
 }
 
 impl Questionnaire {
+    /// Whether it takes answers online on `today`: published, and between its dates.
     pub fn is_open(&self, today: NaiveDate) -> bool {
-        NewQuestionnaire::is_open(self.opens_on, self.closes_on, today)
+        !self.draft && NewQuestionnaire::is_open(self.opens_on, self.closes_on, today)
     }
 }
 
@@ -80,9 +83,30 @@ pub fn create_questionnaire(
             questionnaires::created_by.eq(user_id),
             questionnaires::created_at.eq(at),
             questionnaires::updated_at.eq(at),
+            questionnaires::draft.eq(true),
         ))
         .returning(questionnaires::id)
         .get_result(conn)
+}
+
+/// Publishes a draft, if it has a question to answer: false when it has none (or was published already). The
+/// condition is in the `UPDATE`, so a question removed meanwhile is taken into account.
+pub fn publish_questionnaire(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
+    let answerable = questions::table
+        .filter(questions::questionnaire_id.eq(id))
+        .filter(questions::kind.ne(QuestionType::Section.code()));
+    let published = diesel::update(
+        questionnaires::table
+            .filter(questionnaires::id.eq(id))
+            .filter(questionnaires::draft.eq(true))
+            .filter(diesel::dsl::exists(answerable)),
+    )
+    .set(questionnaires::draft.eq(false))
+    .execute(conn)?;
+    if published > 0 {
+        touch(conn, id)?;
+    }
+    Ok(published > 0)
 }
 
 pub fn find_questionnaire(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Questionnaire>> {
@@ -197,11 +221,13 @@ pub fn update_question(conn: &mut DbConnection, questionnaire_id: i64, question:
     Ok(updated > 0)
 }
 
+/// Marks a questionnaire changed: its questions are read again (`web::cache::QuestionCache`) and its public page
+/// is rendered again (`web::cache::PageCache`) from the first request after the commit.
 fn touch(conn: &mut DbConnection, questionnaire_id: i64) -> QueryResult<()> {
     diesel::update(questionnaires::table.find(questionnaire_id))
         .set(questionnaires::updated_at.eq(now()))
         .execute(conn)?;
-    Ok(())
+    super::activity::public_content_changed(conn)
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -274,6 +300,15 @@ impl Channel {
             Channel::Online => "en ligne",
             Channel::Interview => "entretien",
             Channel::Paper => "papier",
+        }
+    }
+
+    /// How responses were collected, after « recueillies »: « par entretien ».
+    pub fn collected(self) -> &'static str {
+        match self {
+            Channel::Online => "en ligne",
+            Channel::Interview => "par entretien",
+            Channel::Paper => "sur papier",
         }
     }
 
@@ -435,19 +470,38 @@ pub fn collection_breakdown(
     Ok(rows)
 }
 
-/// A page of a questionnaire's responses after `after_id`, in id order: (id, channel, submitted at). The export
-/// reads them page by page so that its memory does not grow with the number of responses.
+/// A response as the export lists it: how it was collected, where, and by whom.
+#[derive(Debug, Clone, Queryable)]
+pub struct ResponseHeader {
+    pub id: i64,
+    pub channel: String,
+    pub interviewer_id: Option<i64>,
+    /// "face_to_face" or "phone" for an interview.
+    pub interview_mode: Option<String>,
+    pub place: Option<String>,
+    pub submitted_at: NaiveDateTime,
+}
+
+/// A page of a questionnaire's responses after `after_id`, in id order. The export reads them page by page so
+/// that its memory does not grow with the number of responses.
 pub fn responses_after(
     conn: &mut DbConnection,
     questionnaire_id: i64,
     after_id: i64,
     limit: i64,
-) -> QueryResult<Vec<(i64, String, NaiveDateTime)>> {
+) -> QueryResult<Vec<ResponseHeader>> {
     responses::table
         .filter(responses::questionnaire_id.eq(questionnaire_id))
         .filter(responses::id.gt(after_id))
         .order(responses::id.asc())
-        .select((responses::id, responses::channel, responses::submitted_at))
+        .select((
+            responses::id,
+            responses::channel,
+            responses::interviewer_id,
+            responses::interview_mode,
+            responses::place,
+            responses::submitted_at,
+        ))
         .limit(limit)
         .load(conn)
 }
@@ -594,9 +648,9 @@ pub fn profile_reach(conn: &mut DbConnection, questionnaire_id: i64) -> QueryRes
 /// Whether the questionnaire takes answers only through single-use invitations.
 pub fn set_invitation_only(conn: &mut DbConnection, questionnaire_id: i64, only: bool) -> QueryResult<()> {
     diesel::update(questionnaires::table.find(questionnaire_id))
-        .set((questionnaires::invitation_only.eq(only), questionnaires::updated_at.eq(now())))
+        .set(questionnaires::invitation_only.eq(only))
         .execute(conn)?;
-    Ok(())
+    touch(conn, questionnaire_id)
 }
 
 /// Stores new single-use invitations. Call it inside `storage::write_transaction`.

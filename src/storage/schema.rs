@@ -403,6 +403,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         invitation_only -> Bool,
+        draft -> Bool,
     }
 }
 

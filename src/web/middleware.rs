@@ -16,8 +16,12 @@ use crate::security::constant_time_eq;
 use crate::storage::activity;
 
 pub const CSRF_FIELD: &str = "csrf_token";
-/// The one route posted without a form token: the signed unsubscribe link.
+/// The signed unsubscribe link, posted without any form token.
 pub const UNSUBSCRIBE_PATTERN: &str = "/desabonnement/{id}/{signature}";
+/// The routes whose POST carries no session token: a signature checked by their handler is the proof. The
+/// unsubscribe link is posted by mail clients without any session (RFC 8058); the public questionnaire and its
+/// feedback form are answered without a cookie, with a signed form token (`web::survey::FormToken`).
+pub const SIGNED_PATTERNS: [&str; 3] = [UNSUBSCRIBE_PATTERN, "/q/{token}", "/q/{token}/suivi"];
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// The policy of every page: nothing from elsewhere, no inline script or style. `images_from` adds image sources
@@ -122,9 +126,7 @@ async fn check_request(req: &mut ServiceRequest) -> Result<(), AppError> {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return Ok(());
     }
-    // A signed unsubscribe link is posted by mail clients without any session (RFC 8058): its signature, checked
-    // by the handler, is the proof a form token would otherwise give.
-    if req.match_pattern().as_deref() == Some(UNSUBSCRIBE_PATTERN) {
+    if req.match_pattern().is_some_and(|p| SIGNED_PATTERNS.contains(&p.as_str())) {
         return Ok(());
     }
     let expected = req.get_session().get::<String>(SESSION_CSRF).ok().flatten();
@@ -147,14 +149,16 @@ async fn check_request(req: &mut ServiceRequest) -> Result<(), AppError> {
 /// Says a page came from the instance's memory (operations and tests read it).
 pub const CACHE_HEADER: &str = "x-encommun-cache";
 
-/// The public pages kept in memory for visitors without a session: the ones a programme's whole audience reads.
-const CACHED_PAGES: [&str; 6] =
-    ["/themes", "/themes/{id}", "/inspiration", "/inspiration/{id}", "/projets", "/projets/{id}"];
+/// The public pages kept in memory for visitors without a session: the ones a programme's whole audience reads,
+/// and the public questionnaire a poster's QR code sends a whole town to (its form token is the same for every
+/// visitor of an hour, see `web::survey::FormToken`; a page kept at most `ttl` carries a token valid a day).
+const CACHED_PAGES: [&str; 7] =
+    ["/themes", "/themes/{id}", "/inspiration", "/inspiration/{id}", "/projets", "/projets/{id}", "/q/{token}"];
 
 /// Serves public pages from [`PageCache`](super::cache::PageCache) to visitors without a session, as long as
 /// the content version has not moved; renders and keeps them otherwise. A request with a session (logged in, a
 /// flash message, a form token) always reaches its handler, and so does a page whose rendering touched the
-/// session. Costs one indexed read per request: the version.
+/// session or that its handler marked `Cache-Control: private`. Costs one indexed read per request: the version.
 pub async fn public_page_cache(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -175,7 +179,13 @@ pub async fn public_page_cache(
     }
     let response = next.call(req).await?;
     let untouched = response.request().get_session().status() == SessionStatus::Unchanged;
-    if response.status() != StatusCode::OK || !untouched {
+    // A handler marks a page that belongs to one person (a personal link) `private`: it is not kept.
+    let personal = response
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("private") || v.contains("no-store"));
+    if response.status() != StatusCode::OK || !untouched || personal {
         return Ok(response.map_into_boxed_body());
     }
     let (request, response) = response.into_parts();

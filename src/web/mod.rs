@@ -196,6 +196,7 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.get("/questionnaires/{id}/xlsform.xlsx", projects::xlsform::export);
     r.post("/questionnaires/{id}/questions", projects::questionnaires::add_question);
     r.post("/questionnaires/{id}/copie", projects::questionnaires::copy);
+    r.post("/questionnaires/{id}/publication", projects::questionnaires::publish);
     r.get("/questionnaires/{id}/questions/{question}", projects::questionnaires::edit_question_form);
     r.post("/questionnaires/{id}/questions/{question}", projects::questionnaires::edit_question);
     r.post("/questionnaires/{id}/profil-type", projects::questionnaires::add_standard_profile);

@@ -142,6 +142,7 @@ pub async fn privacy(ctx: PageCtx) -> maud::Markup {
             p { "Les lettres d’un projet vont à celles et ceux qui le suivent par courriel, selon les destinataires choisis par l’agence ou le prestataire (participantes, observatrices, abonnés) ; le lien « Ne plus rien recevoir » de chaque lettre les arrête comme les récapitulatifs." }
             h2 { "Cookies" }
             p { "Un seul cookie, chiffré, strictement nécessaire : il maintient votre connexion et protège les formulaires contre la falsification. Il est supprimé à la déconnexion ou à la fermeture du navigateur, et la connexion expire au plus tard après 12 heures. Aucun consentement n’est demandé car aucun autre cookie n’est déposé." }
+            p { "Répondre à un questionnaire ne dépose aucun cookie, pas même celui-ci : un navigateur qui les refuse peut répondre. Le formulaire porte à la place un jeton signé par la plateforme, valable une journée, qui prouve qu’il vient bien d’elle ; il est le même pour tous les répondants d’une même heure et ne permet pas de vous reconnaître." }
             h2 { "Sécurité" }
             p { "Les tentatives de connexion échouées sont conservées 24 heures, avec l’adresse IP, pour bloquer les essais de mots de passe en série." }
             h2 { "Vos droits" }

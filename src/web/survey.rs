@@ -1,10 +1,15 @@
 //! Answering a questionnaire online, without an account: the public link `/q/{token}`, anonymous by default.
 //! The form works without JavaScript; conditions are evaluated on the server, which keeps no answer to a question
 //! its condition hides. A honeypot field turns away robots without bothering people.
+//!
+//! These pages set no cookie, so that a browser refusing cookies can answer: their form token is not the
+//! session's but a [`FormToken`], signed and bound to the questionnaire and the hour it was issued, which the
+//! handlers check (the CSRF middleware lets these routes through, as `middleware::SIGNED_PATTERNS` lists). Being
+//! the same for everyone during an hour, the form page is served from the visitors' page cache.
 
 use std::sync::Arc;
 
-use actix_web::http::StatusCode;
+use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
@@ -13,20 +18,104 @@ use super::cache::QuestionCache;
 use super::context::PageCtx;
 use super::error::url_encode;
 use super::middleware::decode_form;
-use super::views::{csrf_field, date_fr, html_response, page, see_other, unprocessable, Field, FormErrors};
+use super::middleware::CSRF_FIELD;
+use super::views::{date_fr, html_response, page, see_other, unprocessable, Field, FormErrors};
 use super::{AppError, AppState};
 use crate::domain::account::EmailAddress;
 use crate::domain::markdown::Markdown;
 use crate::domain::questionnaire::{
-    field_name, item_field_name, numbers, profile_values, validate_response, ConditionOp, FieldErrors, Question,
-    QuestionType, Submitted, OTHER, PROFILE_CONSENT,
+    field_name, item_field_name, limits, numbers, profile_values, takes_answers, validate_response, ConditionOp,
+    FieldErrors, Question, QuestionType, Submitted, OTHER, PROFILE_CONSENT,
 };
+use crate::security::{sign, verify_signature};
 use crate::storage::questionnaires::{self, Questionnaire};
 use crate::storage::response_writer::{PendingResponse, Written};
 use crate::storage::{self, now};
 
 /// A field no person sees or fills; robots that fill every field give themselves away.
 const HONEYPOT: &str = "site_web";
+
+/// How long a form token is accepted after it was issued: a person may leave the form open for an afternoon.
+pub const FORM_TOKEN_HOURS: i64 = 24;
+
+/// What a form token lets one send: the answers, or an address to be told what came of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormPurpose {
+    Answers,
+    Feedback,
+}
+
+/// The form token of the public questionnaire pages: `{hour}.{HMAC(link key, purpose:questionnaire:hour)}`, the
+/// hour counted since the Unix epoch. It proves that the form was served by the platform for this questionnaire
+/// less than [`FORM_TOKEN_HOURS`] ago, without any cookie. It is the same for every visitor of the same hour, so
+/// the cached page stays valid; what it does not prove — that a given person sends once — is what the limit per
+/// address and the honeypot bound, as before (a replay within its life is another response from that address).
+pub struct FormToken;
+
+/// What a form token given back is worth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenCheck {
+    Valid,
+    /// Signed by the platform for this questionnaire, but too old: the form comes back with a fresh one.
+    Expired,
+    /// Not signed by the platform, for another questionnaire or purpose, or malformed.
+    Invalid,
+}
+
+impl FormToken {
+    fn message(purpose: FormPurpose, questionnaire_id: i64, hour: i64) -> String {
+        let purpose = match purpose {
+            FormPurpose::Answers => "questionnaire-reponses",
+            FormPurpose::Feedback => "questionnaire-suivi",
+        };
+        format!("{purpose}:{questionnaire_id}:{hour}")
+    }
+
+    /// The hour of `at`, as the token counts it.
+    pub fn hour(at: chrono::DateTime<chrono::Utc>) -> i64 {
+        at.timestamp().div_euclid(3600)
+    }
+
+    pub fn issue(key: &[u8], purpose: FormPurpose, questionnaire_id: i64, hour: i64) -> String {
+        format!("{hour}.{}", sign(key, &FormToken::message(purpose, questionnaire_id, hour)))
+    }
+
+    pub fn check(key: &[u8], purpose: FormPurpose, questionnaire_id: i64, given: &str, now_hour: i64) -> TokenCheck {
+        let Some((hour, signature)) = given.trim().split_once('.') else { return TokenCheck::Invalid };
+        let Ok(hour) = hour.parse::<i64>() else { return TokenCheck::Invalid };
+        if !verify_signature(key, &FormToken::message(purpose, questionnaire_id, hour), signature) {
+            return TokenCheck::Invalid;
+        }
+        // An hour ahead is tolerated: instances whose clocks differ a little share the key.
+        match now_hour - hour {
+            age if age < -1 => TokenCheck::Invalid,
+            age if age >= FORM_TOKEN_HOURS => TokenCheck::Expired,
+            _ => TokenCheck::Valid,
+        }
+    }
+
+    /// A token for a form served now.
+    fn now(state: &AppState, purpose: FormPurpose, questionnaire_id: i64) -> String {
+        FormToken::issue(&state.link_key, purpose, questionnaire_id, FormToken::hour(chrono::Utc::now()))
+    }
+
+    fn check_now(state: &AppState, purpose: FormPurpose, questionnaire_id: i64, given: &str) -> TokenCheck {
+        FormToken::check(&state.link_key, purpose, questionnaire_id, given, FormToken::hour(chrono::Utc::now()))
+    }
+}
+
+/// The hidden field carrying a page's form token, where other forms carry the session's.
+fn token_field(token: &str) -> Markup {
+    html! { input type="hidden" name=(CSRF_FIELD) value=(token); }
+}
+
+/// What the page says when a form token was refused: the answers are on the page again, with a fresh token.
+fn token_message(check: TokenCheck) -> &'static str {
+    match check {
+        TokenCheck::Expired => "Ce formulaire était ouvert depuis plus d’une journée : par sécurité, il a été renouvelé. Vos réponses sont gardées ci-dessous ; vérifiez-les et renvoyez-les.",
+        _ => "Ce formulaire n’a pas pu être vérifié (il ne vient pas de cette page ou a été modifié). Vos réponses sont gardées ci-dessous ; vérifiez-les et renvoyez-les.",
+    }
+}
 
 pub fn survey_path(questionnaire: &Questionnaire) -> String {
     format!("/q/{}", questionnaire.public_token)
@@ -38,23 +127,45 @@ fn number_of(questions: &[Question], id: i64) -> Option<usize> {
     numbers(questions).get(index).copied().flatten()
 }
 
+/// A question's number where the page refers to it: survey.js numbers the questions shown consecutively, and
+/// renumbers these references with them.
+fn number_ref(id: i64, number: usize) -> Markup {
+    html! { span class="question-ref" data-ref=(id) { (number) } }
+}
+
 /// The label of an answer code of a question, as a respondent reads it.
 fn answer_label(question: &Question, code: &str) -> String {
     profile_values(question).into_iter().find(|(c, _)| c == code).map_or_else(|| code.to_owned(), |(_, label)| label)
 }
 
 /// When a question is asked, in words: shown beside it, since without JavaScript every question is on the page.
-fn condition_note(questions: &[Question], question: &Question) -> Option<String> {
+fn condition_note(questions: &[Question], question: &Question) -> Option<Markup> {
     let condition = question.condition.as_ref()?;
     let on = questions.iter().find(|q| q.id == condition.question_id)?;
     let values: Vec<String> = condition.values.iter().map(|v| format!("« {} »", answer_label(on, v))).collect();
-    let number = number_of(questions, on.id)?;
+    let number = number_ref(on.id, number_of(questions, on.id)?);
     Some(match condition.op {
         ConditionOp::Includes => {
-            format!("Seulement si vous avez coché {} à la question {number}.", values.join(", "))
+            html! { "Seulement si vous avez coché " (values.join(", ")) " à la question " (number) "." }
         }
-        _ => format!("Seulement si vous avez répondu {} à la question {number}.", values.join(" ou ")),
+        _ => html! { "Seulement si vous avez répondu " (values.join(" ou ")) " à la question " (number) "." },
     })
+}
+
+/// How the error summary names a question's field: « Question 3 », or a profile question by its wording.
+pub fn question_name(questions: &[Question]) -> impl Fn(&str) -> Option<Markup> + '_ {
+    move |field| {
+        let question = questions.iter().find(|q| field_name(q.id) == field)?;
+        Some(match number_of(questions, question.id) {
+            Some(number) => html! { "Question " (number_ref(question.id, number)) },
+            None => html! { "« " (question.label) " »" },
+        })
+    }
+}
+
+/// The error summary of a questionnaire's form, naming each question.
+pub fn answers_summary(questions: &[Question], errors: &FormErrors) -> Markup {
+    errors.summary_naming(question_name(questions))
 }
 
 /// A part of a questionnaire: its section (None before the first one) and its questions with their numbers.
@@ -76,6 +187,8 @@ pub fn questions_fields(questions: &[Question], form: &[(String, String)], error
     let profile: Vec<&Question> = questions.iter().filter(|q| q.profile).collect();
     let consented = form.value_of(PROFILE_CONSENT) == "oui";
     html! {
+        // survey.js says here which questions appear or go as people answer.
+        div class="visually-hidden" aria-live="polite" data-announce {}
         @for (section, members) in &parts {
             @if let Some(section) = section {
                 @let title_id = format!("partie-{}", section.id);
@@ -98,9 +211,10 @@ pub fn questions_fields(questions: &[Question], form: &[(String, String)], error
                 h2 id="profil" { "Votre profil (facultatif)" }
                 p { "Ces quelques questions servent seulement à vérifier que l’enquête entend tous les publics, et d’abord ceux qu’on entend le moins. Elles restent anonymes comme le reste ; vous pouvez ne pas y répondre." }
                 div class="choice" {
-                    input type="checkbox" id=(PROFILE_CONSENT) name=(PROFILE_CONSENT) value="oui" checked[consented];
+                    input type="checkbox" id=(PROFILE_CONSENT) name=(PROFILE_CONSENT) value="oui" checked[consented] aria-describedby="profil-accord-aide";
                     label for=(PROFILE_CONSENT) { "J’accepte de répondre aux questions de profil" }
                 }
+                p class="hint" id="profil-accord-aide" { "Sans cette case cochée, les réponses aux questions de profil ne sont pas enregistrées, même si vous les remplissez." }
                 div class="profile-questions" {
                     @for question in &profile { (question_field(None, questions, question, form, errors)) }
                 }
@@ -121,22 +235,22 @@ fn question_field(
     let help_id = format!("{name}-aide");
     let error_id = format!("{name}-erreur");
     let note = condition_note(questions, question);
+    let limit = limits(question);
+    let has_help = !question.help.is_empty() || note.is_some() || limit.is_some();
     let described: Vec<String> =
-        [(!question.help.is_empty() || note.is_some()).then(|| help_id.clone()), error.map(|_| error_id.clone())]
-            .into_iter()
-            .flatten()
-            .collect();
+        [has_help.then(|| help_id.clone()), error.map(|_| error_id.clone())].into_iter().flatten().collect();
     let described = (!described.is_empty()).then(|| described.join(" "));
     let chosen = |field: &str| form.values(field);
     let title = html! {
-        @if let Some(number) = number { span class="question-number" { (number) ". " } }
+        @if let Some(number) = number { span class="question-number" data-number=(question.id) { (number) } ". " }
         (question.label)
         @if question.required { span class="required" { " (obligatoire)" } } @else { span class="optional" { " (facultatif)" } }
     };
     let help = html! {
-        @if !question.help.is_empty() || note.is_some() {
+        @if has_help {
             p class="hint" id=(help_id) {
-                @if let Some(note) = &note { em { (note) } @if !question.help.is_empty() { " " } }
+                @if let Some(note) = &note { em { (note) } " " }
+                @if let Some(limit) = &limit { (limit) " " }
                 (question.help)
             }
         }
@@ -175,9 +289,17 @@ fn question_field(
             if question.settings.allow_other {
                 options.push((OTHER.into(), "Autre".into()));
             }
+            // The text of « Autre » is its own field: an id of its own, a name that says which question it
+            // completes (the "-autre" id is the « Autre » box's).
             let other_field = item_field_name(question.id, OTHER);
+            let other_id = format!("{other_field}-precision");
+            // Multiple choice bounds, for survey.js (the server checks them, and the hint says them).
+            let (data_min, data_max) = match question.kind {
+                QuestionType::MultipleChoice => (question.settings.min, question.settings.max),
+                _ => (None, None),
+            };
             html! {
-                fieldset class=(class) aria-describedby=[described.as_deref()] data-question=(question.id) data-condition-question=[data_on.as_deref()] data-condition-op=[data_op] data-condition-values=[data_values.as_deref()] {
+                fieldset class=(class) aria-describedby=[described.as_deref()] data-question=(question.id) data-condition-question=[data_on.as_deref()] data-condition-op=[data_op] data-condition-values=[data_values.as_deref()] data-min=[data_min] data-max=[data_max] {
                     legend { (title) }
                     (help)
                     @for (i, (value, label)) in options.iter().enumerate() {
@@ -189,8 +311,8 @@ fn question_field(
                     }
                     @if question.settings.allow_other {
                         div class="field other" {
-                            label for=(other_field) { "Si « Autre », précisez" }
-                            input type="text" id=(other_field) name=(other_field) value=(form.value_of(&other_field));
+                            label for=(other_id) { "Autre, précisez :" span class="visually-hidden" { " " (question.label) } }
+                            input type="text" id=(other_id) name=(other_field) value=(form.value_of(&other_field));
                         }
                     }
                 }
@@ -202,9 +324,6 @@ fn question_field(
                 fieldset class=(class) aria-describedby=[described.as_deref()] data-question=(question.id) data-condition-question=[data_on.as_deref()] data-condition-op=[data_op] data-condition-values=[data_values.as_deref()] {
                     legend { (title) }
                     (help)
-                    @if !question.settings.min_label.is_empty() || !question.settings.max_label.is_empty() {
-                        p class="hint" { (min) " : " (question.settings.min_label) " … " (max) " : " (question.settings.max_label) }
-                    }
                     @for (r, row) in question.settings.rows.iter().enumerate() {
                         @let row_field = item_field_name(question.id, &row.code);
                         fieldset class="matrix-row" {
@@ -214,7 +333,11 @@ fn question_field(
                                 @let value = n.to_string();
                                 span class="choice inline-choice" {
                                     input type="radio" name=(row_field) id=(id) value=(value) checked[form.value_of(&row_field) == value];
-                                    label for=(id) { (n) }
+                                    label for=(id) {
+                                        (n)
+                                        @if n == min && !question.settings.min_label.is_empty() { span class="visually-hidden" { " (" (question.settings.min_label) ")" } }
+                                        @if n == max && !question.settings.max_label.is_empty() { span class="visually-hidden" { " (" (question.settings.max_label) ")" } }
+                                    }
                                 }
                             }
                         }
@@ -227,7 +350,6 @@ fn question_field(
             html! {
                 fieldset class=(class) aria-describedby=[described.as_deref()] data-question=(question.id) data-condition-question=[data_on.as_deref()] data-condition-op=[data_op] data-condition-values=[data_values.as_deref()] {
                     legend { (title) }
-                    p class="hint" { "Donnez à chaque proposition un rang, de 1 (en premier) à " (n) "." }
                     (help)
                     @for (i, choice) in question.settings.choices.iter().enumerate() {
                         @let field = item_field_name(question.id, &choice.code);
@@ -251,6 +373,8 @@ fn question_field(
         | QuestionType::Date
         | QuestionType::Place => {
             let value = form.values(&name).first().copied().unwrap_or("");
+            // A number stays a text field: a decimal comma is typed as people write it, and what was typed comes
+            // back as typed when refused; its bounds are said in the hint and given to survey.js.
             let (input_type, mode, hint) = match question.kind {
                 QuestionType::Number => ("text", Some("decimal"), None),
                 QuestionType::Date => {
@@ -263,6 +387,10 @@ fn question_field(
                 ),
                 _ => ("text", None, None),
             };
+            let (data_min, data_max) = match question.kind {
+                QuestionType::Number => (question.settings.min, question.settings.max),
+                _ => (None, None),
+            };
             html! {
                 div class=(class) data-question=(question.id) data-condition-question=[data_on.as_deref()] data-condition-op=[data_op] data-condition-values=[data_values.as_deref()] {
                     label for=(name) { (title) }
@@ -272,6 +400,7 @@ fn question_field(
                         textarea id=(name) name=(name) rows="5" aria-invalid=[error.map(|_| "true")] aria-describedby=[described.as_deref()] { (value) }
                     } @else {
                         input id=(name) name=(name) type=(input_type) value=(value) inputmode=[mode]
+                            data-min=[data_min] data-max=[data_max]
                             aria-invalid=[error.map(|_| "true")] aria-describedby=[described.as_deref()];
                     }
                 }
@@ -285,7 +414,15 @@ pub fn survey_script() -> Markup {
     html! { script src=(super::assets::url("survey.js")) defer {} }
 }
 
+/// Whether the questionnaire takes an answer online today.
+fn is_open(questionnaire: &Questionnaire, questions: &[Question]) -> bool {
+    questionnaire.is_open(now().date()) && takes_answers(questions)
+}
+
 fn closed_message(questionnaire: &Questionnaire) -> String {
+    if questionnaire.draft {
+        return "Ce questionnaire est en préparation : il ne prend pas encore de réponses.".to_owned();
+    }
     match (questionnaire.opens_on, questionnaire.closes_on) {
         (Some(open), _) if open > now().date() => format!("Ce questionnaire ouvrira le {}.", date_fr(open)),
         (_, Some(close)) => format!("Ce questionnaire est clos depuis le {}. Merci de votre intérêt.", date_fr(close)),
@@ -299,6 +436,8 @@ enum Refusal<'a> {
     Invalid(&'a FormErrors),
     /// Too many responses from this address in the last hour.
     Throttled(u32),
+    /// The form token was refused (see [`FormToken`]).
+    Token(TokenCheck),
 }
 
 /// A single-use invitation as it stands.
@@ -324,10 +463,10 @@ fn survey_page(
     questionnaire: &Questionnaire,
     questions: &[Question],
     (invitation, token): (Invitation, &str),
-    form: &[(String, String)],
+    (form, form_token): (&[(String, String)], &str),
     refusal: Refusal,
 ) -> Markup {
-    let open = questionnaire.is_open(now().date());
+    let open = is_open(questionnaire, questions);
     let no_errors = FormErrors::default();
     let errors = match refusal {
         Refusal::Invalid(errors) => errors,
@@ -339,7 +478,7 @@ fn survey_page(
     };
     page(
         ctx,
-        &questionnaire.title,
+        &errors.title(&questionnaire.title),
         html! {
             h1 { (questionnaire.title) }
             @if !questionnaire.introduction.is_empty() { div class="markdown" { (Markdown(&questionnaire.introduction)) } }
@@ -354,9 +493,12 @@ fn survey_page(
                         p { "Beaucoup de réponses sont arrivées de ce réseau depuis une heure (plus de " (limit) "). Pour écarter les envois automatiques, elles sont mises en attente : patientez quelques minutes puis renvoyez. Vos réponses sont gardées ci-dessous." }
                     }
                 }
-                (errors.summary())
+                @if let Refusal::Token(check) = refusal {
+                    div class="notice notice-warning" role="alert" { p { (token_message(check)) } }
+                }
+                (answers_summary(questions, errors))
                 form class="form survey" method="post" action=(action) novalidate {
-                    (csrf_field(ctx))
+                    (token_field(form_token))
                     div class="honeypot" aria-hidden="true" {
                         label for=(HONEYPOT) { "Ne pas remplir ce champ" }
                         input type="text" id=(HONEYPOT) name=(HONEYPOT) tabindex="-1" autocomplete="off";
@@ -425,10 +567,24 @@ pub async fn show(
     state: web::Data<AppState>,
     token: web::Path<String>,
     query: web::Query<InvitationQuery>,
-) -> Result<Markup, AppError> {
+) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let (questionnaire, questions, invitation) = load(&state, token.into_inner(), query.invitation.clone()).await?;
-    Ok(survey_page(&ctx, &questionnaire, &questions, (invitation, &query.invitation), &[], Refusal::None))
+    let form_token = FormToken::now(&state, FormPurpose::Answers, questionnaire.id);
+    let markup = survey_page(
+        &ctx,
+        &questionnaire,
+        &questions,
+        (invitation, &query.invitation),
+        (&[], &form_token),
+        Refusal::None,
+    );
+    let mut response = html_response(StatusCode::OK, markup);
+    if !query.invitation.is_empty() {
+        // A personal link: neither the page cache nor a shared proxy keeps it.
+        response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-store"));
+    }
+    Ok(response)
 }
 
 /// What became of a submission.
@@ -440,6 +596,7 @@ enum Outcome {
     Robot,
     Invalid(FieldErrors),
     Throttled,
+    Token(TokenCheck),
 }
 
 pub async fn submit(
@@ -457,17 +614,26 @@ pub async fn submit(
         (state.questions.clone(), state.survey_limiter.clone(), client_address(&req, &state));
     let (token, given) = (token.into_inner(), invitation_token.clone());
     let answers = form.clone();
+    let (key, form_token) = (state.link_key.clone(), form.value_of(CSRF_FIELD).to_owned());
     // Reading the questionnaire and checking the response in one trip to the database thread pool: this is the
     // path every respondent takes.
     let (questionnaire, questions, invitation, checked) = state
         .db(move |conn| {
             let (questionnaire, questions, invitation) = load_with(conn, &cache, &token, &given)?;
-            let checked = if !questionnaire.is_open(now().date()) {
+            let checked = if !is_open(&questionnaire, &questions) {
                 Err(Outcome::Closed)
             } else if invitation_message(invitation).is_some() {
                 Err(Outcome::Invitation(invitation))
             } else if !answers.value_of(HONEYPOT).is_empty() {
                 Err(Outcome::Robot)
+            } else if let check @ (TokenCheck::Expired | TokenCheck::Invalid) = FormToken::check(
+                &key,
+                FormPurpose::Answers,
+                questionnaire.id,
+                &form_token,
+                FormToken::hour(chrono::Utc::now()),
+            ) {
+                Err(Outcome::Token(check))
             } else {
                 match validate_response(&questions, answers.as_slice()) {
                     Err(errors) => Err(Outcome::Invalid(errors)),
@@ -492,8 +658,9 @@ pub async fn submit(
         }
     };
     let thanks = format!("{}/merci", survey_path(&questionnaire));
+    let fresh_token = FormToken::now(&state, FormPurpose::Answers, questionnaire.id);
     let page_with = |refusal: Refusal| {
-        survey_page(&ctx, &questionnaire, &questions, (invitation, &invitation_token), &form, refusal)
+        survey_page(&ctx, &questionnaire, &questions, (invitation, &invitation_token), (&form, &fresh_token), refusal)
     };
     match outcome {
         // A robot is thanked like anyone; nothing was kept.
@@ -501,6 +668,7 @@ pub async fn submit(
         Outcome::Closed => Err(AppError::Gone(closed_message(&questionnaire))),
         Outcome::Invitation(state) => Err(AppError::Gone(invitation_message(state).unwrap_or_default().to_owned())),
         Outcome::Invalid(errors) => Ok(unprocessable(page_with(Refusal::Invalid(&FormErrors::from(errors))))),
+        Outcome::Token(check) => Ok(unprocessable(page_with(Refusal::Token(check)))),
         Outcome::Throttled => {
             let limit = state.survey_limiter.per_hour();
             Ok(html_response(StatusCode::TOO_MANY_REQUESTS, page_with(Refusal::Throttled(limit))))
@@ -508,26 +676,33 @@ pub async fn submit(
     }
 }
 
-fn thanks_page(ctx: &PageCtx, questionnaire: &Questionnaire, email: &str, errors: &FormErrors, kept: bool) -> Markup {
+/// The thanks page; `form_token` is `None` once the address was kept (no form any more).
+fn thanks_page(
+    ctx: &PageCtx,
+    questionnaire: &Questionnaire,
+    email: &str,
+    errors: &FormErrors,
+    form_token: Option<&str>,
+) -> Markup {
     page(
         ctx,
         "Merci",
         html! {
             h1 { "Merci pour vos réponses" }
             p { "Elles sont enregistrées, sans votre nom. Le groupe d’enquête les lira avec celles des autres habitants pour préparer la suite." }
-            @if kept {
-                p class="notice notice-success" role="status" { "C’est noté : vous serez tenu·e au courant à cette adresse, puis elle sera effacée." }
-            } @else {
+            @if let Some(form_token) = form_token {
                 section aria-labelledby="suite" {
                     h2 id="suite" { "Savoir ce que deviendront vos réponses" }
                     p { "Si vous le souhaitez, laissez une adresse électronique : le groupe d’enquête vous écrira pour vous montrer ce qui a été fait de la parole des habitants. Elle est gardée à part de vos réponses, qui restent anonymes, et ne sert qu’à cela." }
                     (errors.summary())
                     form class="form narrow" method="post" action={ (survey_path(questionnaire)) "/suivi" } novalidate {
-                        (csrf_field(ctx))
+                        (token_field(form_token))
                         (Field::new("email", "Adresse électronique").kind("email").value(email).autocomplete("email").render(errors))
                         button class="button" type="submit" { "Être tenu·e au courant" }
                     }
                 }
+            } @else {
+                p class="notice notice-success" role="status" { "C’est noté : vous serez tenu·e au courant à cette adresse, puis elle sera effacée." }
             }
             p { a href=(survey_path(questionnaire)) { "Répondre une nouvelle fois (pour une autre personne)" } }
         },
@@ -536,13 +711,15 @@ fn thanks_page(ctx: &PageCtx, questionnaire: &Questionnaire, email: &str, errors
 
 pub async fn thanks(ctx: PageCtx, state: web::Data<AppState>, token: web::Path<String>) -> Result<Markup, AppError> {
     let questionnaire = questionnaire_of(&state, token.into_inner()).await?;
-    Ok(thanks_page(&ctx, &questionnaire, "", &FormErrors::default(), false))
+    let form_token = FormToken::now(&state, FormPurpose::Feedback, questionnaire.id);
+    Ok(thanks_page(&ctx, &questionnaire, "", &FormErrors::default(), Some(&form_token)))
 }
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub struct FeedbackForm {
     email: String,
+    csrf_token: String,
 }
 
 /// A respondent leaves their address to be told what came of the survey.
@@ -553,12 +730,18 @@ pub async fn feedback(
     form: web::Form<FeedbackForm>,
 ) -> Result<HttpResponse, AppError> {
     let questionnaire = questionnaire_of(&state, token.into_inner()).await?;
+    let fresh_token = FormToken::now(&state, FormPurpose::Feedback, questionnaire.id);
+    let mut errors = FormErrors::default();
+    let check = FormToken::check_now(&state, FormPurpose::Feedback, questionnaire.id, &form.csrf_token);
+    if check != TokenCheck::Valid {
+        errors.add("email", token_message(check));
+    }
     let email = match EmailAddress::parse(&form.email) {
-        Ok(email) => email,
+        Ok(email) if errors.is_empty() => email,
+        Ok(_) => return Ok(unprocessable(thanks_page(&ctx, &questionnaire, &form.email, &errors, Some(&fresh_token)))),
         Err(message) => {
-            let mut errors = FormErrors::default();
             errors.add("email", message);
-            return Ok(unprocessable(thanks_page(&ctx, &questionnaire, &form.email, &errors, false)));
+            return Ok(unprocessable(thanks_page(&ctx, &questionnaire, &form.email, &errors, Some(&fresh_token))));
         }
     };
     let id = questionnaire.id;
@@ -571,6 +754,36 @@ pub async fn feedback(
         .await?;
     Ok(html_response(
         actix_web::http::StatusCode::OK,
-        thanks_page(&ctx, &questionnaire, "", &FormErrors::default(), true),
+        thanks_page(&ctx, &questionnaire, "", &FormErrors::default(), None),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_form_token_opens_its_questionnaire_for_a_day() {
+        let key = b"cle de test";
+        let hour = 493_000;
+        let token = FormToken::issue(key, FormPurpose::Answers, 7, hour);
+        let check = |given: &str, id, purpose, now| FormToken::check(key, purpose, id, given, now);
+        assert_eq!(check(&token, 7, FormPurpose::Answers, hour), TokenCheck::Valid);
+        assert_eq!(check(&token, 7, FormPurpose::Answers, hour + FORM_TOKEN_HOURS - 1), TokenCheck::Valid);
+        assert_eq!(check(&token, 7, FormPurpose::Answers, hour + FORM_TOKEN_HOURS), TokenCheck::Expired);
+        assert_eq!(check(&token, 7, FormPurpose::Answers, hour - 1), TokenCheck::Valid, "a clock an hour behind");
+        assert_eq!(check(&token, 7, FormPurpose::Answers, hour - 2), TokenCheck::Invalid, "from the future");
+        assert_eq!(check(&token, 8, FormPurpose::Answers, hour), TokenCheck::Invalid, "another questionnaire");
+        assert_eq!(check(&token, 7, FormPurpose::Feedback, hour), TokenCheck::Invalid, "another purpose");
+        assert_eq!(FormToken::check(b"autre cle", FormPurpose::Answers, 7, &token, hour), TokenCheck::Invalid);
+        // The hour is signed: moving it forward to look younger breaks the signature.
+        let (_, signature) = token.split_once('.').unwrap();
+        assert_eq!(
+            check(&format!("{}.{signature}", hour + 5), 7, FormPurpose::Answers, hour + 30),
+            TokenCheck::Invalid
+        );
+        for forged in ["", "abc", "12.", ".12", "x.y", "493000"] {
+            assert_eq!(check(forged, 7, FormPurpose::Answers, hour), TokenCheck::Invalid, "{forged:?}");
+        }
+    }
 }

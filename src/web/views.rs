@@ -165,6 +165,12 @@ impl FormErrors {
     /// focus when the page opens (`autofocus`, no script needed), and is `#erreurs` for links. A message shared by
     /// several fields (« Adresse électronique ou mot de passe incorrect. ») is listed once, leading to the first.
     pub fn summary(&self) -> Markup {
+        self.summary_naming(|_| None::<Markup>)
+    }
+
+    /// The summary, each message after the name of what it is about (« Question 3 — … ») when `name_of` gives
+    /// one: for fields whose label does not say it in a list (a questionnaire's questions).
+    pub fn summary_naming(&self, name_of: impl Fn(&str) -> Option<Markup>) -> Markup {
         let mut listed: Vec<&(String, String)> = Vec::new();
         for error in &self.0 {
             if !listed.iter().any(|(_, message)| *message == error.1) {
@@ -180,11 +186,20 @@ impl FormErrors {
                     }
                     ul {
                         @for (field, message) in &listed {
-                            li { a href={ "#" (field) } { (message) } }
+                            li { a href={ "#" (field) } { @if let Some(name) = name_of(field) { (name) " — " } (message) } }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// The page's title, which says first that the form was refused.
+    pub fn title(&self, title: &str) -> String {
+        if self.0.is_empty() {
+            title.to_owned()
+        } else {
+            format!("Erreur : {title}")
         }
     }
 }

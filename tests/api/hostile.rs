@@ -324,6 +324,7 @@ fn placeholders(app: &TestApp) -> Vec<(&'static str, String)> {
     )
     .unwrap();
     let question = encommun::storage::questionnaires::add_question(&mut conn, questionnaire, &number).unwrap();
+    assert!(encommun::storage::questionnaires::publish_questionnaire(&mut conn, questionnaire).unwrap());
     // Two sheets of Agglopolys's diagnostic: a space, and an actor that uses it.
     let place = encommun::storage::diagnostic::Place { project_id: project.id, collectivity_id: collectivity.id };
     let author = encommun::storage::diagnostic::Author { user_id: admin.id, publishes: true };

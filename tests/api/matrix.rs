@@ -9,6 +9,7 @@ use encommun::domain::inspiration::{NewResource, ResourceInput};
 use encommun::domain::newsletter::{Audience, NewNewsletter};
 use encommun::domain::project::{EnrolmentRole, EventInput, NewEvent, NewPost};
 use encommun::domain::questionnaire::NewQuestionnaire;
+use encommun::domain::questionnaire::{parse_question, QuestionInput};
 use encommun::domain::territory::TerritoryKind;
 use encommun::domain::theme::{NewTheme, ThemeStatus};
 use encommun::security::hash_password;
@@ -20,7 +21,7 @@ use encommun::storage::newsletters;
 use encommun::storage::posts::insert_post;
 use encommun::storage::projects::{assign_provider, enrol, list_projects};
 use encommun::storage::providers::list_providers;
-use encommun::storage::questionnaires::create_questionnaire;
+use encommun::storage::questionnaires::{add_question, create_questionnaire, publish_questionnaire};
 use encommun::storage::territories::find_territory;
 use encommun::storage::themes::insert_theme;
 use encommun::storage::users::{find_user_by_email, insert_user, NewUser};
@@ -630,6 +631,14 @@ const CASES: &[Case] = &[
         form: &[("way", "face_to_face"), ("place", "Salle des fêtes")],
         expect: WORKING_SPACE,
     },
+    // Published in the preparation already: said so, nothing changes.
+    Case {
+        method: "POST",
+        pattern: "/questionnaires/{id}/publication",
+        path: "/questionnaires/{questionnaire}/publication",
+        form: &[],
+        expect: LEADS,
+    },
     // Refused copy (no such territory): nothing is created.
     Case {
         method: "POST",
@@ -1051,6 +1060,10 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
         let questionnaire =
             create_questionnaire(conn, project.id, chatellerault.id, &questionnaire, "jeton-de-la-matrice", admin.id)
                 .unwrap();
+        // Published, so that its public link takes answers: it needs a question.
+        let question = QuestionInput { kind: "yes_no", label: "Une question de la matrice ?", ..Default::default() };
+        add_question(conn, questionnaire, &parse_question(&question, &[]).unwrap()).unwrap();
+        assert!(publish_questionnaire(conn, questionnaire).unwrap());
         let (event, post, private_post) = write_transaction(conn, |conn| {
             enrol(conn, project.id, chatellerault.id, admin.id, EnrolmentRole::Participant, "CA Grand Châtellerault")?;
             assign_provider(conn, project.id, provider, "Coopérative", admin.id)?;
@@ -1163,9 +1176,11 @@ async fn state_changing_routes_require_a_csrf_token(app: TestApp) {
     let placeholders = prepare(&app);
     let admin = client_for(&app, Role::AgencyAdmin).await;
     admin.get("/compte").await.csrf_token();
-    // Mail clients post the signed unsubscribe link without any session (RFC 8058): its signature is the proof.
-    let signed = encommun::web::middleware::UNSUBSCRIBE_PATTERN;
-    for case in CASES.iter().filter(|c| c.method != "GET" && c.pattern != signed) {
+    // Mail clients post the signed unsubscribe link without any session (RFC 8058), inhabitants answer a
+    // questionnaire without a cookie: a signature checked by the handler is the proof (survey_features.rs tries
+    // forged ones).
+    let signed = encommun::web::middleware::SIGNED_PATTERNS;
+    for case in CASES.iter().filter(|c| c.method != "GET" && !signed.contains(&c.pattern)) {
         let path = fill(case.path, &placeholders);
         let form: Vec<(&str, String)> = case.form.iter().map(|(k, v)| (*k, fill(v, &placeholders))).collect();
         for token in [None, Some("jeton-forgé")] {

@@ -6,7 +6,9 @@ use encommun::demo::DEMO_PASSWORD;
 use encommun::domain::territory::TerritoryKind;
 use encommun::storage::collectivities::find_collectivity_of_territory;
 use encommun::storage::projects::list_projects;
-use encommun::storage::questionnaires::{answers_of_response, count_responses, find_questionnaire, questions_of};
+use encommun::storage::questionnaires::{
+    answers_of_response, count_responses, find_questionnaire, publish_questionnaire, questions_of,
+};
 use encommun::storage::territories::find_territory;
 
 use crate::helpers::{with_conn, Client, Page, TestApp};
@@ -60,7 +62,12 @@ pub async fn add_question(admin: &Client, builder: &str, fields: &[(&str, &str)]
 /// The questions of the tests, through the builder; returns their ids in order.
 async fn build(app: &TestApp, admin: &Client, builder: &str) -> Vec<i64> {
     let car = [("kind", "yes_no"), ("label", "Avez-vous une voiture ?"), ("required", "oui")];
-    add_question(admin, builder, &car).await.assert_redirect(&format!("{builder}#ajouter"));
+    let added = add_question(admin, builder, &car).await;
+    added.assert_status(303);
+    let location = added.location.clone().unwrap_or_default();
+    assert!(location.starts_with(&format!("{builder}?ajoutee=")) && location.ends_with("#ajouter"), "{location}");
+    // The confirmation is beside the form that adds the next question, where the person is.
+    admin.get(&location).await.assert_contains("Question ajoutée. « Avez-vous une voiture ? » est la question 1.");
     let first = questions_of_builder(app, builder)[0];
     let first = first.to_string();
     let why = [
@@ -105,8 +112,13 @@ pub fn questions_of_builder(app: &TestApp, builder: &str) -> Vec<i64> {
     with_conn(app, |conn| questions_of(conn, id_in(builder)).unwrap().into_iter().map(|q| q.id).collect())
 }
 
+/// The public link of a questionnaire, published first as the builder's button does (`publication.rs` tries the
+/// button itself).
 pub fn survey_of(app: &TestApp, builder: &str) -> String {
-    with_conn(app, |conn| format!("/q/{}", find_questionnaire(conn, id_in(builder)).unwrap().unwrap().public_token))
+    with_conn(app, |conn| {
+        publish_questionnaire(conn, id_in(builder)).unwrap();
+        format!("/q/{}", find_questionnaire(conn, id_in(builder)).unwrap().unwrap().public_token)
+    })
 }
 
 /// The demo, and a questionnaire of Agglopolys's group with one required question of `kind`: (agency client,
@@ -157,11 +169,29 @@ async fn the_agency_builds_a_questionnaire_and_an_inhabitant_answers_it_anonymou
     let form = inhabitant.get(&survey).await;
     form.assert_status(200)
         .assert_contains("Le groupe d’enquête de <strong>Blois</strong> vous interroge.")
-        .assert_contains("Seulement si vous avez répondu « Non » à la question 1.");
+        .assert_contains(&format!(
+            r#"Seulement si vous avez répondu « Non » à la question <span class="question-ref" data-ref="{}">1</span>."#,
+            q[0]
+        ));
     let (car, why, modes, age, scale, matrix, ranking, date, place, more) =
         (q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8], q[9]);
     let f = |id: i64| format!("q{id}");
     let i = |id: i64, item: &str| format!("q{id}-{item}");
+    // Limits are said before answering, not learnt from an error.
+    form.assert_contains("Cochez-en 2 au plus.")
+        .assert_contains("Un nombre de 0 à 120.")
+        .assert_contains("De 1 (Pas du tout) à 5 (Tout à fait).")
+        .assert_contains("Classez les propositions que vous voulez");
+    // « Autre »: the box reads « Autre », its text field has an id and a name of its own, tied to the question.
+    form.assert_contains(&format!(r#"<input type="checkbox" name="q{modes}" id="q{modes}-autre" value="autre"><label for="q{modes}-autre">Autre</label>"#))
+        .assert_contains(&format!(
+            r#"<label for="q{modes}-autre-precision">Autre, précisez :<span class="visually-hidden"> Comment vous déplacez-vous ?</span></label><input type="text" id="q{modes}-autre-precision" name="q{modes}-autre""#
+        ));
+    let ids: Vec<&str> = form.body.split(" id=\"").skip(1).filter_map(|rest| rest.split('"').next()).collect();
+    let mut unique = ids.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "every id once: {ids:?}");
     // Mistakes: the required follow-up is empty, three modes ticked, an age of 130.
     let mistaken = [
         (f(car), "non".to_owned()),
@@ -174,9 +204,14 @@ async fn the_agency_builds_a_questionnaire_and_an_inhabitant_answers_it_anonymou
     let mut fields: Vec<(&str, &str)> = vec![("csrf_token", &token)];
     fields.extend(mistaken.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let page = inhabitant.post(&survey, &fields).await;
+    // The page opens on the summary, which names each question and leads to it; the title says it was refused.
     page.assert_status(422)
+        .assert_contains("<title>Erreur : Se déplacer au quotidien — encommun</title>")
+        .assert_contains(r#"id="erreurs" tabindex="-1" autofocus"#)
         .assert_contains("Le formulaire contient 3 erreurs")
-        .assert_contains("Cette question demande une réponse.")
+        .assert_contains(&format!(
+            r##"<a href="#q{why}">Question <span class="question-ref" data-ref="{why}">2</span> — Cette question demande une réponse.</a>"##
+        ))
         .assert_contains("Cochez au plus 2 réponses (3 cochées).")
         .assert_contains("Le nombre doit être au plus 120.")
         .assert_contains(r#"value="130""#);
@@ -226,6 +261,13 @@ async fn the_agency_builds_a_questionnaire_and_an_inhabitant_answers_it_anonymou
     .map(|(q, (item, value))| (q, (item.to_owned(), value.to_owned())))
     .collect();
     assert_eq!(stored, expected);
+    // The results show the « Autre » texts, the date in words, the place as written.
+    admin
+        .get(&format!("{builder}/resultats"))
+        .await
+        .assert_contains("<h3>Précisions données avec « Autre »</h3><ul class=\"free-answers\"><li>trottinette</li>")
+        .assert_contains("<li>12 novembre 2026</li>")
+        .assert_contains("<li>Quartier Kennedy, Blois</li>");
     referent.get(&group).await.assert_contains("1 réponse ·");
 }
 
@@ -250,6 +292,7 @@ async fn refused_robotic_and_late_answers_keep_nothing(app: TestApp) {
     assert_eq!(with_conn(&app, |conn| count_responses(conn, id_in(&builder)).unwrap()), 0);
     // A questionnaire closed yesterday says so and takes nothing.
     let late = create(&admin, &group, "2020-01-31").await;
+    add_question(&admin, &late, &[("kind", "yes_no"), ("label", "Trop tard ?")]).await.assert_status(303);
     let late_survey = survey_of(&app, &late);
     robot
         .get(&late_survey)
@@ -402,7 +445,12 @@ async fn results_count_each_answer_and_search_free_ones(app: TestApp) {
         .assert_contains("Moyenne <strong>30</strong>")
         .assert_contains(r#"<th scope="row">Prix</th><td class="num">1,33</td>"#)
         .assert_contains("trop cher")
-        .assert_contains("<svg class=\"chart\" aria-hidden=\"true\"");
+        // The chart's words are the page's text (legible and wrapped on a phone); scales say their ends.
+        .assert_contains(r#"<div class="chart" aria-hidden="true"><div class="chart-row">Oui : <strong>2</strong>"#)
+        .assert_contains(r#"<th scope="row">1 (Pas du tout)</th>"#)
+        .assert_contains(r#"<option value="interview">Recueillies par entretien</option>"#)
+        // Tables scroll sideways by keyboard on a phone.
+        .assert_contains(r#"<div class="table-scroll" tabindex="0" role="region" aria-label="Réponses à « Avez-vous une voiture ? »">"#);
     let page = referent.get(&format!("{results}?recherche=BUS")).await;
     page.assert_contains("2 réponses contenant « BUS »")
         .assert_contains("Plus de bus le dimanche")
@@ -456,6 +504,9 @@ async fn the_export_has_one_row_per_response_and_stable_columns(app: TestApp) {
         vec![
             "reponse",
             "canal",
+            "mode_entretien",
+            "lieu_entretien",
+            "saisie_par",
             "date",
             "q1",
             "q2",
@@ -476,8 +527,10 @@ async fn the_export_has_one_row_per_response_and_stable_columns(app: TestApp) {
             "q10"
         ]
     );
+    // Online: no interview mode, place nor recorder; the date aside, the cells are known.
+    assert!(lines[1][2..5].iter().all(|cell| cell.is_empty()), "{:?}", lines[1]);
     let without_date = |row: &Vec<&str>| -> Vec<String> {
-        row.iter().enumerate().filter(|(n, _)| *n != 2).map(|(_, c)| c.to_string()).collect()
+        row.iter().enumerate().filter(|(n, _)| !(2..=5).contains(n)).map(|(_, c)| c.to_string()).collect()
     };
     assert_eq!(
         without_date(&lines[1])[1..],
@@ -510,9 +563,16 @@ async fn the_export_has_one_row_per_response_and_stable_columns(app: TestApp) {
     let csv = referent.get(&format!("{builder}/reponses.csv")).await;
     csv.assert_contains(",\"Quartier Kennedy, Blois\",");
     let codes = referent.get(&format!("{builder}/codes.csv?separateur=pointvirgule")).await;
-    codes.assert_status(200).assert_contains("q1;Avez-vous une voiture ?;Oui / non;réponse;oui;Oui").assert_contains(
-        "q3_velo;Comment vous déplacez-vous ? — Vélo;Choix multiple;1 si cochée, 0 sinon, vide sans réponse;;",
-    );
+    codes
+        .assert_status(200)
+        .assert_contains("q1;Avez-vous une voiture ?;Oui / non;réponse;;oui;Oui")
+        .assert_contains(
+            "q3_velo;Comment vous déplacez-vous ? — Vélo;Choix multiple;1 si cochée, 0 sinon, vide sans réponse;;;",
+        )
+        // When a question is asked, and the words at the ends of a scale.
+        .assert_contains("q2;Pourquoi n’en avez-vous pas ?;Texte court;réponse;q1 est égale à non;;")
+        .assert_contains("réponse;;1;Pas du tout")
+        .assert_contains("mode_entretien;;;face à face ou téléphone, pour un entretien");
     logged_in(&app, "agent@grand-chatellerault.demo.encommun.fr")
         .await
         .get(&format!("{builder}/reponses.csv"))
@@ -572,8 +632,13 @@ async fn the_group_records_interviews_and_paper_forms(app: TestApp) {
             ("paper".into(), None, None, true),
         ]
     );
+    // The export says how each was collected, where, and who recorded it; with labels if asked.
     let csv = referent.get(&format!("{builder}/reponses.csv")).await;
-    csv.assert_contains(",entretien,").assert_contains(",papier,");
+    csv.assert_contains(",entretien,téléphone,Marché de Vienne,Sophie Martin,")
+        .assert_contains(",papier,,,Sophie Martin,")
+        .assert_contains(",non\n")
+        .assert_lacks(",Non\n");
+    referent.get(&format!("{builder}/reponses.csv?libelles=oui")).await.assert_contains(",Non\n");
     // The results say who collected what, and filter by the way of collecting.
     let results = referent.get(&format!("{builder}/resultats")).await;
     results
@@ -581,7 +646,7 @@ async fn the_group_records_interviews_and_paper_forms(app: TestApp) {
         .assert_contains(r#"<th scope="row">papier</th><td>Sophie Martin</td><td class="num">1</td>"#);
     let paper = referent.get(&format!("{builder}/resultats?canal=paper")).await;
     paper
-        .assert_contains("Résultats de 1 réponse recueillie papier.")
+        .assert_contains("Résultats de 1 réponse recueillie sur papier.")
         .assert_contains(r#"<th scope="row">Oui</th><td class="num">1</td><td class="num">100 %</td>"#)
         .assert_contains(r#"<th scope="row">Non</th><td class="num">0</td>"#);
     // Outside the territory, no entry.
@@ -646,7 +711,15 @@ async fn a_respondent_may_ask_to_be_told_what_came_of_it(app: TestApp) {
         .assert_redirect(&format!("{survey}/merci"));
     let thanks = inhabitant.get(&format!("{survey}/merci")).await;
     thanks.assert_contains("Savoir ce que deviendront vos réponses");
+    // The address form has its own token: the answers' one does not open it.
     let follow = format!("{survey}/suivi");
+    inhabitant
+        .post(&follow, &[("csrf_token", &token), ("email", "habitante@exemple.fr")])
+        .await
+        .assert_status(422)
+        .assert_contains("n’a pas pu être vérifié")
+        .assert_contains(r#"value="habitante@exemple.fr""#);
+    let token = thanks.csrf_token();
     inhabitant
         .post(&follow, &[("csrf_token", &token), ("email", "pas une adresse")])
         .await

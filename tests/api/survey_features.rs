@@ -8,12 +8,14 @@ use std::future::Future;
 use encommun::domain::questionnaire::{NewQuestionnaire, Question, QuestionType, Settings};
 use encommun::storage::projects::list_projects;
 use encommun::storage::questionnaires::{
-    add_questions, answer_counts, count_responses, create_questionnaire, invitations_of, questions_of, record_response,
-    Channel, ResponseFilter,
+    add_questions, answer_counts, count_responses, create_questionnaire, find_questionnaire, invitations_of,
+    questions_of, record_response, Channel, ResponseFilter,
 };
 use encommun::storage::users::find_user_by_email;
 use encommun::storage::write_transaction;
 use encommun::xlsx::read_workbook;
+
+use encommun::web::survey::{FormPurpose, FormToken, TokenCheck, FORM_TOKEN_HOURS};
 
 use crate::helpers::{shared_data, with_conn, Client, TestApp};
 use crate::on_both_backends;
@@ -28,6 +30,10 @@ on_both_backends!(
     xlsform_files_are_imported_and_exported,
     the_workbook_export_holds_the_same_cells_as_the_csv,
     the_grand_debat_answers_are_counted_per_question,
+    a_questionnaire_is_answered_without_any_cookie,
+    a_questionnaire_takes_answers_once_published_with_a_question,
+    an_optional_ranking_may_be_partly_filled,
+    refused_form_tokens_keep_the_answers,
 );
 
 /// The demo and an empty questionnaire of Agglopolys's group: (agency client, builder path).
@@ -109,6 +115,12 @@ async fn the_profile_is_kept_only_with_consent_and_coverage_counts_it(app: TestA
         .assert_status(303);
     admin.submit(&builder, &format!("{builder}/profil-type"), &[]).await.assert_status(303);
     let questions = with_conn(&app, |conn| questions_of(conn, id_in(&builder)).unwrap());
+    // Agglopolys is an intercommunality: its communes are asked, with « Autre » for one its list lacks.
+    let profile: Vec<&str> = questions.iter().filter(|q| q.profile).map(|q| q.label.as_str()).collect();
+    assert_eq!(profile, ["Votre tranche d’âge", "Votre situation (cochez ce qui vous concerne)", "Votre commune"]);
+    let commune = questions.iter().find(|q| q.label == "Votre commune").unwrap();
+    assert_eq!(commune.settings.choices[0].label, "Blois");
+    assert!(commune.settings.allow_other);
     let situation = questions.iter().find(|q| q.profile && q.kind == QuestionType::MultipleChoice).unwrap().id;
     let market = questions[0].id;
     // The group wants 2 respondents without internet at home.
@@ -121,6 +133,12 @@ async fn the_profile_is_kept_only_with_consent_and_coverage_counts_it(app: TestA
     let survey = survey_of(&app, &builder);
     let (q_market, q_situation) = (format!("q{market}"), format!("q{situation}"));
     let visitor = app.client();
+    // The page says, before sending, that profile answers need the box ticked.
+    visitor
+        .get(&survey)
+        .await
+        .assert_contains(r#"aria-describedby="profil-accord-aide""#)
+        .assert_contains("Sans cette case cochée, les réponses aux questions de profil ne sont pas enregistrées");
     // Without consent, the profile answer is not kept; with it, it is.
     answer(&visitor, &survey, &[(&q_market, "oui"), (&q_situation, "sans_internet")]).await.assert_status(303);
     let with_consent = [(q_market.as_str(), "non"), (q_situation.as_str(), "sans_internet"), ("profil_accord", "oui")];
@@ -325,8 +343,8 @@ async fn the_workbook_export_holds_the_same_cells_as_the_csv(app: TestApp) {
         }
     }
     // The postcode stays text (its leading zero), the formula-looking answer is plain text.
-    assert_eq!(sheet.rows[1][5], "01000");
-    assert_eq!(sheet.rows[2][5], "=1+1 <b>");
+    assert_eq!(sheet.rows[1][8], "01000");
+    assert_eq!(sheet.rows[2][8], "=1+1 <b>");
 }
 
 async fn the_grand_debat_answers_are_counted_per_question(app: TestApp) {
@@ -416,4 +434,141 @@ async fn the_grand_debat_answers_are_counted_per_question(app: TestApp) {
         .await
         .assert_status(200)
         .assert_contains("contenant « proportionnelle »");
+}
+
+/// No `Set-Cookie` on a page.
+#[track_caller]
+fn sets_no_cookie(page: &crate::helpers::Page) {
+    assert!(!page.headers.contains_key("set-cookie"), "a cookie was set: {:?}", page.headers.get("set-cookie"));
+}
+
+async fn a_questionnaire_is_answered_without_any_cookie(app: TestApp) {
+    let (admin, builder) = empty_questionnaire(&app).await;
+    add_question(&admin, &builder, &[("kind", "yes_no"), ("label", "Prenez-vous le bus ?"), ("required", "oui")])
+        .await
+        .assert_status(303);
+    let question = format!("q{}", questions_of_builder(&app, &builder)[0]);
+    let survey = survey_of(&app, &builder);
+    // A browser that refuses cookies: this client never sends one, and none is ever set.
+    let visitor = app.client();
+    let first = visitor.get(&survey).await;
+    first.assert_status(200).assert_contains("Prenez-vous le bus ?");
+    sets_no_cookie(&first);
+    // The same page for everyone: the second visitor is served from the instance's memory.
+    let again = app.client().get(&survey).await;
+    again.assert_status(200);
+    assert_eq!(again.headers.get("x-encommun-cache").map(String::as_str), Some("hit"));
+    sets_no_cookie(&again);
+    let token = again.csrf_token();
+    let sent = visitor.post(&survey, &[("csrf_token", &token), (&question, "oui")]).await;
+    sent.assert_redirect(&format!("{survey}/merci"));
+    sets_no_cookie(&sent);
+    assert!(!visitor.has_session());
+    assert_eq!(with_conn(&app, |conn| count_responses(conn, id_in(&builder)).unwrap()), 1);
+    let thanks = visitor.get(&format!("{survey}/merci")).await;
+    thanks.assert_status(200);
+    sets_no_cookie(&thanks);
+    let kept = visitor
+        .post(&format!("{survey}/suivi"), &[("csrf_token", &thanks.csrf_token()), ("email", "bus@exemple.fr")])
+        .await;
+    kept.assert_status(200).assert_contains("C’est noté");
+    sets_no_cookie(&kept);
+    // A question added to the questionnaire shows at once, cache or not.
+    add_question(&admin, &builder, &[("kind", "short_text"), ("label", "Quelle ligne ?")]).await.assert_status(303);
+    app.client().get(&survey).await.assert_contains("Quelle ligne ?");
+}
+
+async fn refused_form_tokens_keep_the_answers(app: TestApp) {
+    let (admin, builder) = empty_questionnaire(&app).await;
+    let fields =
+        [("kind", "single_choice"), ("label", "Votre quartier"), ("choices", "Centre\nVienne"), ("required", "oui")];
+    add_question(&admin, &builder, &fields).await.assert_status(303);
+    let question = format!("q{}", questions_of_builder(&app, &builder)[0]);
+    let survey = survey_of(&app, &builder);
+    let other = create(&admin, &group_path(&app), "").await;
+    add_question(&admin, &other, &[("kind", "short_text"), ("label", "Une idée ?")]).await.assert_status(303);
+    let other_token = app.client().get(&survey_of(&app, &other)).await.csrf_token();
+    let id = id_in(&builder);
+    let key = encommun::startup::link_key(&actix_web::cookie::Key::from(
+        &encommun::security::hex_decode(crate::helpers::SESSION_KEY).unwrap(),
+    ));
+    let hour = FormToken::hour(chrono::Utc::now());
+    let expired = FormToken::issue(&key, FormPurpose::Answers, id, hour - FORM_TOKEN_HOURS - 1);
+    let feedback = FormToken::issue(&key, FormPurpose::Feedback, id, hour);
+    let visitor = app.client();
+    for (token, says) in [
+        ("", "n’a pas pu être vérifié"),
+        ("493000.0000", "n’a pas pu être vérifié"),
+        (other_token.as_str(), "n’a pas pu être vérifié"),
+        (feedback.as_str(), "n’a pas pu être vérifié"),
+        (expired.as_str(), "ouvert depuis plus d’une journée"),
+    ] {
+        let page = visitor.post(&survey, &[("csrf_token", token), (&question, "vienne")]).await;
+        page.assert_status(422).assert_contains(says);
+        // The answer is kept on the page, with a fresh token that works.
+        page.assert_contains(r#"value="vienne" checked"#);
+        let fresh = page.csrf_token();
+        assert_eq!(FormToken::check(&key, FormPurpose::Answers, id, &fresh, hour), TokenCheck::Valid, "{token:?}");
+        sets_no_cookie(&page);
+    }
+    assert_eq!(with_conn(&app, |conn| count_responses(conn, id).unwrap()), 0, "nothing kept from a refused token");
+    answer(&visitor, &survey, &[(&question, "vienne")]).await.assert_redirect(&format!("{survey}/merci"));
+    assert_eq!(with_conn(&app, |conn| count_responses(conn, id).unwrap()), 1);
+}
+
+async fn a_questionnaire_takes_answers_once_published_with_a_question(app: TestApp) {
+    let (admin, builder) = empty_questionnaire(&app).await;
+    let id = id_in(&builder);
+    let survey = with_conn(&app, |conn| format!("/q/{}", find_questionnaire(conn, id).unwrap().unwrap().public_token));
+    // A new questionnaire is a draft: its link says so and takes nothing, not even an empty response.
+    admin
+        .get(&builder)
+        .await
+        .assert_contains("<strong>Brouillon</strong>")
+        .assert_contains("Il se publie dès qu’il a au moins une question.");
+    let visitor = app.client();
+    let page = visitor.get(&survey).await;
+    page.assert_status(200).assert_contains("en préparation").assert_lacks("Envoyer mes réponses");
+    visitor.post(&survey, &[]).await.assert_status(410);
+    // Without a question (a section asks nothing), publishing is refused.
+    let publish = format!("{builder}/publication");
+    add_question(&admin, &builder, &[("kind", "section"), ("label", "Première partie")]).await.assert_status(303);
+    admin.submit(&builder, &publish, &[]).await.assert_redirect(&builder);
+    admin.get(&builder).await.assert_contains("ajoutez-en au moins une pour le publier").assert_contains("Brouillon");
+    // Nor does an interview record anything for it.
+    let referent = logged_in(&app, REFERENT).await;
+    let entry = format!("{builder}/saisie");
+    referent.submit(&entry, &entry, &[("way", "phone")]).await.assert_status(422).assert_contains("rien à saisir");
+    assert_eq!(with_conn(&app, |conn| count_responses(conn, id).unwrap()), 0);
+    // With a question, it is published, and its link takes answers.
+    add_question(&admin, &builder, &[("kind", "yes_no"), ("label", "Venez-vous au marché ?")]).await.assert_status(303);
+    admin.submit(&builder, &publish, &[]).await.assert_redirect(&builder);
+    admin.get(&builder).await.assert_contains("Questionnaire publié").assert_contains("<strong>Ouvert</strong>");
+    let question = format!("q{}", questions_of_builder(&app, &builder)[1]);
+    answer(&visitor, &survey, &[(&question, "oui")]).await.assert_redirect(&format!("{survey}/merci"));
+    assert_eq!(with_conn(&app, |conn| count_responses(conn, id).unwrap()), 1);
+    // Publishing again changes nothing.
+    admin.submit(&builder, &publish, &[]).await.assert_redirect(&builder);
+    admin.get(&builder).await.assert_contains("déjà publié");
+}
+
+async fn an_optional_ranking_may_be_partly_filled(app: TestApp) {
+    let (admin, builder) = empty_questionnaire(&app).await;
+    let ranking = [("kind", "ranking"), ("label", "Vos priorités"), ("choices", "Prix\nHoraires\nSécurité")];
+    add_question(&admin, &builder, &ranking).await.assert_status(303);
+    let q = questions_of_builder(&app, &builder)[0];
+    let survey = survey_of(&app, &builder);
+    let visitor = app.client();
+    let (first, second) = (format!("q{q}-horaires"), format!("q{q}-prix"));
+    // Only the first choice ranked: kept as given.
+    answer(&visitor, &survey, &[(&first, "1")]).await.assert_redirect(&format!("{survey}/merci"));
+    // A gap is explained; the answers stay on the page.
+    let page = answer(&visitor, &survey, &[(&first, "1"), (&second, "3")]).await;
+    page.assert_status(422).assert_contains("sans sauter de rang");
+    answer(&visitor, &survey, &[(&first, "1"), (&second, "2")]).await.assert_status(303);
+    with_conn(&app, |conn| {
+        let all = answer_counts(conn, id_in(&builder), &ResponseFilter::default()).unwrap();
+        let ranks: Vec<(String, String, i64)> = all.into_iter().map(|(_, item, value, n)| (item, value, n)).collect();
+        assert_eq!(ranks, [("horaires".to_owned(), "1".to_owned(), 2), ("prix".to_owned(), "2".to_owned(), 1)]);
+    });
 }

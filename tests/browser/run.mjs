@@ -482,6 +482,8 @@ async function questionnaire() {
   await add('long_text', 'Autre chose ?');
   await page.getByRole('button', { name: 'Ajouter les questions de profil proposées' }).click();
   await page.getByText('Questions de profil ajoutées').waitFor();
+  await page.getByRole('button', { name: 'Publier le questionnaire' }).click();
+  await page.getByText('Questionnaire publié').waitFor();
   await context.close();
   return builderPath;
 }

@@ -150,7 +150,7 @@ fn coverage_page(ctx: &PageCtx, coverage: &Coverage, form: Option<&[(String, Str
                                     th scope="col" class="num" { "Cible" }
                                     th scope="col" class="num" { "Atteint" }
                                     th scope="col" class="num" { "Part de la cible" }
-                                    @for channel in Channel::ALL { th scope="col" class="num" { "Dont " (channel.label()) } }
+                                    @for channel in Channel::ALL { th scope="col" class="num" { "Dont " (channel.collected()) } }
                                 }
                             }
                             tbody {

@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 
 use super::questionnaires::{questionnaire_and_access, Need};
 use crate::domain::questionnaire::{
-    export_columns, export_row, profile_values, Column, ColumnContent, Question, QuestionType, OTHER,
+    asked_when, export_columns, export_row, Column, ColumnContent, Question, QuestionType, OTHER,
 };
 use crate::storage::questionnaires::{self, Channel, Questionnaire};
 use crate::web::context::PageCtx;
@@ -29,6 +29,23 @@ const PAGE: i64 = 2000;
 pub struct ExportQuery {
     /// "pointvirgule" for the `;` that French spreadsheet software expects; a comma otherwise.
     separateur: Option<String>,
+    /// "oui" for the labels of the answers (« Vélo ») instead of their codes (« velo »).
+    libelles: Option<String>,
+}
+
+impl ExportQuery {
+    fn labels(&self) -> bool {
+        self.libelles.as_deref() == Some("oui")
+    }
+}
+
+/// How an interview was held, as the export says it.
+fn interview_mode(code: &str) -> &'static str {
+    match code {
+        "face_to_face" => "face à face",
+        "phone" => "téléphone",
+        _ => "",
+    }
 }
 
 /// A body fed by a channel: the export's producer sends chunks, the connection takes them as it can. The bounded
@@ -177,36 +194,59 @@ impl Table {
     }
 }
 
-/// Writes the whole export into `chunks`.
+/// The columns every export starts with, before the questions': the response, how, where and by whom it was
+/// collected (interview mode, place, who recorded it), and when.
+const RESPONSE_COLUMNS: [&str; 6] = ["reponse", "canal", "mode_entretien", "lieu_entretien", "saisie_par", "date"];
+
+/// Writes the whole export into `chunks`; `labels` puts the answers' labels where their codes would be.
 fn produce(
     conn: &mut crate::storage::DbConnection,
     questionnaire_id: i64,
     columns: &[Column],
-    format: Format,
+    (format, labels): (Format, bool),
     chunks: mpsc::Sender<Bytes>,
 ) -> Result<(), AppError> {
     let mut table = Table::open(format, chunks)?;
-    let mut header = vec!["reponse", "canal", "date"];
+    let mut header = RESPONSE_COLUMNS.to_vec();
     header.extend(columns.iter().map(|c| c.name.as_str()));
     table.row(&header, &[])?;
-    let mut numeric = vec![true, false, false];
-    numeric.extend(columns.iter().map(|c| c.numeric));
+    let mut numeric = vec![true, false, false, false, false, false];
+    // A column given as labels holds words where its codes were numbers (a scale's ends).
+    numeric.extend(columns.iter().map(|c| c.numeric && (!labels || c.codes.is_empty())));
     let mut after = 0;
     loop {
         let page = questionnaires::responses_after(conn, questionnaire_id, after, PAGE)?;
-        let Some(last) = page.last().map(|(id, _, _)| *id) else { break };
-        let ids: Vec<i64> = page.iter().map(|(id, _, _)| *id).collect();
+        let Some(last) = page.last().map(|r| r.id) else { break };
+        let ids: Vec<i64> = page.iter().map(|r| r.id).collect();
         let answers = questionnaires::answers_of_responses(conn, &ids)?;
+        let interviewers: Vec<i64> = page.iter().filter_map(|r| r.interviewer_id).collect();
+        let names = crate::storage::users::names_of(conn, &interviewers)?;
         let mut rest = answers.as_slice();
-        for (id, channel, at) in &page {
-            let split = rest.iter().position(|(r, _, _, _)| r != id).unwrap_or(rest.len());
+        for response in &page {
+            let split = rest.iter().position(|(r, _, _, _)| *r != response.id).unwrap_or(rest.len());
             let (mine, others) = rest.split_at(split);
             rest = others;
             let items: Vec<(i64, &str, &str)> =
                 mine.iter().map(|(_, q, item, value)| (*q, item.as_str(), value.as_str())).collect();
-            let (id, at) = (id.to_string(), at.format("%Y-%m-%d %H:%M").to_string());
-            let mut row = vec![id.as_str(), Channel::parse(channel).unwrap_or(Channel::Online).label(), at.as_str()];
-            row.extend(export_row(columns, &items));
+            let (id, at) = (response.id.to_string(), response.submitted_at.format("%Y-%m-%d %H:%M").to_string());
+            let recorder = response
+                .interviewer_id
+                .and_then(|u| names.iter().find(|(id, _)| *id == u))
+                .map_or("", |(_, name)| name.as_str());
+            let mut row = vec![
+                id.as_str(),
+                Channel::parse(&response.channel).unwrap_or(Channel::Online).label(),
+                response.interview_mode.as_deref().map_or("", interview_mode),
+                response.place.as_deref().unwrap_or(""),
+                recorder,
+                at.as_str(),
+            ];
+            let cells = export_row(columns, &items);
+            if labels {
+                row.extend(columns.iter().zip(cells).map(|(column, cell)| column.labelled(cell)));
+            } else {
+                row.extend(cells);
+            }
             table.row(&row, &numeric)?;
         }
         table.flush()?;
@@ -228,7 +268,7 @@ async fn stream_responses(
     ctx: PageCtx,
     state: web::Data<AppState>,
     id: i64,
-    format: Format,
+    (format, labels): (Format, bool),
 ) -> Result<HttpResponse, AppError> {
     let (questionnaire, questions) = readable(&state, &ctx, id).await?;
     let columns = export_columns(&questions);
@@ -239,7 +279,7 @@ async fn stream_responses(
         let result = pool
             .get()
             .map_err(|e| AppError::internal(anyhow::anyhow!(e)))
-            .and_then(|mut conn| produce(&mut conn, questionnaire_id, &columns, format, sender));
+            .and_then(|mut conn| produce(&mut conn, questionnaire_id, &columns, (format, labels), sender));
         if let Err(error) = result {
             log::info!("export du questionnaire {questionnaire_id} interrompu : {error:?}");
         }
@@ -260,15 +300,16 @@ pub async fn responses_csv(
     id: web::Path<i64>,
     query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, AppError> {
-    stream_responses(ctx, state, id.into_inner(), Format::Csv(separator(&query))).await
+    stream_responses(ctx, state, id.into_inner(), (Format::Csv(separator(&query)), query.labels())).await
 }
 
 pub async fn responses_xlsx(
     ctx: PageCtx,
     state: web::Data<AppState>,
     id: web::Path<i64>,
+    query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, AppError> {
-    stream_responses(ctx, state, id.into_inner(), Format::Xlsx).await
+    stream_responses(ctx, state, id.into_inner(), (Format::Xlsx, query.labels())).await
 }
 
 /// The codebook: each column of the export with its question, its type and the codes of its answers.
@@ -281,7 +322,20 @@ pub async fn codebook_csv(
     let (questionnaire, questions) = readable(&state, &ctx, id.into_inner()).await?;
     let separator = separator(&query);
     let mut writer = csv_writer(separator);
-    writer.write_record(["colonne", "question", "type", "contenu", "code", "libellé"]).map_err(AppError::internal)?;
+    writer
+        .write_record(["colonne", "question", "type", "contenu", "posée si", "code", "libellé"])
+        .map_err(AppError::internal)?;
+    let described = [
+        ("reponse", "numéro de la réponse"),
+        ("canal", "en ligne, entretien ou papier"),
+        ("mode_entretien", "face à face ou téléphone, pour un entretien"),
+        ("lieu_entretien", "lieu de l’entretien, s’il a été indiqué"),
+        ("saisie_par", "personne qui a saisi l’entretien ou le questionnaire papier"),
+        ("date", "date et heure d’enregistrement"),
+    ];
+    for (name, content) in described {
+        writer.write_record([name, "", "", content, "", "", ""]).map_err(AppError::internal)?;
+    }
     for column in export_columns(&questions) {
         let Some(question) = questions.iter().find(|q| q.id == column.question_id) else { continue };
         let content = match &column.content {
@@ -291,30 +345,22 @@ pub async fn codebook_csv(
             ColumnContent::Item(_) if question.kind == QuestionType::Ranking => "rang (1 = en premier)",
             ColumnContent::Item(_) => "point de l’échelle",
         };
-        let codes: Vec<(String, String)> = match (&column.content, question.kind) {
-            (ColumnContent::Value, QuestionType::SingleChoice | QuestionType::YesNo) => {
-                let mut codes = profile_values(question);
-                if question.settings.allow_other {
-                    codes.push((OTHER.into(), "Autre".into()));
-                }
-                codes
-            }
-            _ => Vec::new(),
-        };
+        let asked = asked_when(&questions, question).unwrap_or_default();
         let row = |code: &str, label: &str| {
             [
                 column.name.clone(),
                 column.label.clone(),
                 question.kind.label().to_owned(),
                 content.to_owned(),
+                asked.clone(),
                 code.to_owned(),
                 label.to_owned(),
             ]
         };
-        if codes.is_empty() {
+        if column.codes.is_empty() {
             writer.write_record(row("", "")).map_err(AppError::internal)?;
         }
-        for (code, label) in &codes {
+        for (code, label) in &column.codes {
             writer.write_record(row(code, label)).map_err(AppError::internal)?;
         }
     }

@@ -7,14 +7,14 @@ use serde::Deserialize;
 
 use super::inquiry::group_path;
 use super::questionnaires::{builder_path, questionnaire_and_access, Need};
-use crate::domain::questionnaire::{validate_response, Question, Submitted};
+use crate::domain::questionnaire::{takes_answers, validate_response, Question, Submitted};
 use crate::domain::text::{bounded_text, clean_line};
 use crate::storage;
 use crate::storage::questionnaires::{self, Channel, Questionnaire, Recording};
 use crate::web::context::PageCtx;
 use crate::web::error::url_encode;
 use crate::web::middleware::decode_form;
-use crate::web::survey::{questions_fields, survey_script};
+use crate::web::survey::{answers_summary, questions_fields, survey_script};
 use crate::web::views::{csrf_field, page, see_other, unprocessable, FormErrors};
 use crate::web::{AppError, AppState};
 
@@ -71,14 +71,14 @@ fn entry_page(
     let draft = format!("saisie-{}-{}", questionnaire.id, ctx.user.as_ref().map_or(0, |u| u.id));
     page(
         ctx,
-        &format!("Saisie — {}", questionnaire.title),
+        &errors.title(&format!("Saisie — {}", questionnaire.title)),
         html! {
             p class="breadcrumb" {
                 a href=(group_path(questionnaire.project_id, questionnaire.collectivity_id)) { "Groupe d’enquête" } " › " (questionnaire.title) " › Saisie"
             }
             h1 { "Saisir une réponse : " (questionnaire.title) }
             p { "Pour un entretien mené avec un habitant ou un questionnaire papier. Après l’enregistrement, le formulaire revient vide pour la réponse suivante ; la manière et le lieu sont gardés." }
-            (errors.summary())
+            (answers_summary(questions, errors))
             form class="form survey" method="post" action=(entry_path(questionnaire.id)) novalidate data-draft=(draft)
                 data-arrival=(match arrival { Arrival::Fresh => "fresh", Arrival::Recorded => "recorded", Arrival::Refused => "refused" }) {
                 (csrf_field(ctx))
@@ -142,8 +142,12 @@ pub async fn record(
         None => Err("Le lieu contient des caractères non autorisés.".to_owned()),
     };
     let place_checked = errors.check("place", place_checked);
+    if !takes_answers(&questions) {
+        errors.add("way", "Ce questionnaire n’a pas encore de question : il n’y a rien à saisir.");
+    }
     let answers = validate_response(&questions, form.as_slice());
-    let (Some(channel), Some(place_checked), Ok(items)) = (channel, place_checked, &answers) else {
+    let (Some(channel), Some(place_checked), Ok(items), true) = (channel, place_checked, &answers, errors.is_empty())
+    else {
         if let Err(field_errors) = answers {
             for (field, message) in field_errors {
                 errors.add(field, message);

@@ -9,8 +9,8 @@ use serde::Deserialize;
 use super::inquiry::{group_path, may_see};
 use super::{project_and_access, project_path, Access};
 use crate::domain::questionnaire::{
-    choices_text, conditions_broken_by, numbers, orphaning_change, parse_question, standard_profile_questions,
-    ConditionOp, NewQuestionnaire, Question, QuestionInput, QuestionType,
+    choices_text, conditions_broken_by, limits, numbers, orphaning_change, parse_question, standard_profile_questions,
+    takes_answers, ConditionOp, NewQuestionnaire, Question, QuestionInput, QuestionType,
 };
 use crate::domain::territory::TerritoryKind;
 use crate::domain::text::de;
@@ -65,7 +65,8 @@ pub fn section(
                             }
                             p class="meta" {
                                 (responses) " réponse" @if *responses > 1 { "s" } " · "
-                                @if questionnaire.is_open(today) { "ouvert aux réponses" } @else { "fermé aux réponses" }
+                                @if questionnaire.draft { "brouillon" }
+                                @else if questionnaire.is_open(today) { "ouvert aux réponses" } @else { "fermé aux réponses" }
                             }
                             p class="public-link" { "Lien à partager : " a href=(survey_path(questionnaire)) { (state.link(&survey_path(questionnaire))) } }
                             p {
@@ -299,20 +300,25 @@ fn question_fields(ctx: &PageCtx, form: &QuestionForm, errors: &FormErrors, earl
     }
 }
 
+/// The builder; `added` is the question just added, said beside the form that adds the next one.
 fn builder_page(
     ctx: &PageCtx,
     state: &AppState,
     builder: &Builder,
-    form: &QuestionForm,
-    errors: &FormErrors,
+    (form, errors): (&QuestionForm, &FormErrors),
+    added: Option<i64>,
 ) -> Markup {
     let q = &builder.questionnaire;
     let path = builder_path(q.id);
     let numbers = numbers(&builder.questions);
     let today = storage::now().date();
+    let added = added.and_then(|id| {
+        let index = builder.questions.iter().position(|q| q.id == id)?;
+        Some((&builder.questions[index], numbers[index]))
+    });
     page(
         ctx,
-        &q.title,
+        &errors.title(&q.title),
         html! {
             p class="breadcrumb" {
                 a href=(project_path(builder.project.id)) { (builder.project.title) } " › "
@@ -323,9 +329,24 @@ fn builder_page(
                 li { strong { (builder.questions.len()) } " question" @if builder.questions.len() > 1 { "s" } }
                 li { strong { (builder.responses) } " réponse" @if builder.responses > 1 { "s" } }
                 li {
-                    @if q.is_open(today) { strong { "Ouvert" } " aux réponses" } @else { strong { "Fermé" } " aux réponses" }
+                    @if q.draft { strong { "Brouillon" } " : pas encore de réponses" }
+                    @else if q.is_open(today) { strong { "Ouvert" } " aux réponses" } @else { strong { "Fermé" } " aux réponses" }
                     @if let Some(open) = q.opens_on { " · du " (date_fr(open)) }
                     @if let Some(close) = q.closes_on { " · jusqu’au " (date_fr(close)) }
+                }
+            }
+            p { a href="#ajouter" { "Ajouter une question" } }
+            @if q.draft {
+                div class="notice notice-warning" {
+                    p { "Ce questionnaire est un brouillon : son lien public ne prend pas encore de réponses. Publiez-le quand ses questions sont prêtes." }
+                    @if takes_answers(&builder.questions) {
+                        form class="inline-form" method="post" action={ (path) "/publication" } {
+                            (csrf_field(ctx))
+                            button class="button" type="submit" { "Publier le questionnaire" }
+                        }
+                    } @else {
+                        p { "Il se publie dès qu’il a au moins une question." }
+                    }
                 }
             }
             p class="public-link" { "Lien public à partager : " a href=(survey_path(q)) { (state.link(&survey_path(q))) } }
@@ -373,6 +394,8 @@ fn builder_page(
                                 }
                             }
                             @if question.kind.has_choices() { p class="hint" { (choices_text(&question.settings.choices).replace('\n', " · ")) } }
+                            @if question.kind == QuestionType::Matrix { p class="hint" { "Lignes : " (choices_text(&question.settings.rows).replace('\n', " · ")) } }
+                            @if let Some(limit) = limits(question) { p class="hint" { (limit) } }
                             div class="actions" {
                                 a href={ (path) "/questions/" (question.id) } { "Modifier" span class="visually-hidden" { " " (name) } }
                                 " · "
@@ -422,6 +445,13 @@ fn builder_page(
             }
             section aria-labelledby="ajouter" {
                 h2 id="ajouter" { "Ajouter une question" }
+                @if let Some((question, number)) = added {
+                    p class="notice notice-success" role="status" {
+                        "Question ajoutée. "
+                        @if let Some(n) = number { "« " (question.label) " » est la question " (n) "." }
+                        @else { "« " (question.label) " » est ajoutée." }
+                    }
+                }
                 (errors.summary())
                 form class="form" method="post" action={ (path) "/questions" } novalidate {
                     (question_fields(ctx, form, errors, &builder.questions))
@@ -432,9 +462,44 @@ fn builder_page(
     )
 }
 
-pub async fn show(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64>) -> Result<Markup, AppError> {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct BuilderQuery {
+    /// The question just added, to say so beside the form.
+    ajoutee: Option<i64>,
+}
+
+pub async fn show(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    query: web::Query<BuilderQuery>,
+) -> Result<Markup, AppError> {
     let builder = load_builder(&state, &ctx, id.into_inner()).await?;
-    Ok(builder_page(&ctx, &state, &builder, &QuestionForm::default(), &FormErrors::default()))
+    Ok(builder_page(&ctx, &state, &builder, (&QuestionForm::default(), &FormErrors::default()), query.ajoutee))
+}
+
+/// Publishes a draft that has a question to answer: from then on its public link takes answers.
+pub async fn publish(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let builder = load_builder(&state, &ctx, id.into_inner()).await?;
+    let questionnaire_id = builder.questionnaire.id;
+    if !builder.questionnaire.draft {
+        ctx.set_flash("Ce questionnaire est déjà publié.");
+        return Ok(see_other(&builder_path(questionnaire_id)));
+    }
+    let published = state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(questionnaires::publish_questionnaire(conn, questionnaire_id)?)
+            })
+        })
+        .await?;
+    ctx.set_flash(if published {
+        "Questionnaire publié : son lien public prend maintenant les réponses."
+    } else {
+        "Ce questionnaire n’a pas encore de question : ajoutez-en au moins une pour le publier."
+    });
+    Ok(see_other(&builder_path(questionnaire_id)))
 }
 
 pub async fn preview(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64>) -> Result<Markup, AppError> {
@@ -464,19 +529,19 @@ pub async fn add_question(
     let question = match parsed {
         Ok(question) => question,
         Err(errors) => {
-            return Ok(unprocessable(builder_page(&ctx, &state, &builder, &form, &FormErrors::from(errors))))
+            return Ok(unprocessable(builder_page(&ctx, &state, &builder, (&form, &FormErrors::from(errors)), None)))
         }
     };
     let questionnaire_id = builder.questionnaire.id;
-    state
+    let added = state
         .db(move |conn| {
             storage::write_transaction(conn, |conn| {
                 Ok::<_, AppError>(questionnaires::add_question(conn, questionnaire_id, &question)?)
             })
         })
         .await?;
-    ctx.set_flash("Question ajoutée.");
-    Ok(see_other(&format!("{}#ajouter", builder_path(questionnaire_id))))
+    // Said beside the form that adds the next one, where the person is, rather than at the top of the page.
+    Ok(see_other(&format!("{}?ajoutee={added}#ajouter", builder_path(questionnaire_id))))
 }
 
 fn edit_page(ctx: &PageCtx, builder: &Builder, question_id: i64, form: &QuestionForm, errors: &FormErrors) -> Markup {
@@ -484,7 +549,7 @@ fn edit_page(ctx: &PageCtx, builder: &Builder, question_id: i64, form: &Question
     let index = builder.questions.iter().position(|x| x.id == question_id).unwrap_or(0);
     page(
         ctx,
-        &format!("Modifier une question — {}", q.title),
+        &errors.title(&format!("Modifier une question — {}", q.title)),
         html! {
             p class="breadcrumb" { a href=(builder_path(q.id)) { (q.title) } " › Modifier une question" }
             h1 { "Modifier : " (builder.questions.get(index).map_or("", |x| x.label.as_str())) }
@@ -567,6 +632,7 @@ pub async fn add_standard_profile(
     state
         .db(move |conn| {
             // An intercommunality's communes, for a "Votre commune" profile question.
+            // The communes known of the intercommunality (none for a commune's questionnaire).
             let communes: Vec<(String, String)> = match territory_of_collectivity(conn, collectivity_id)? {
                 Some(territory) if territory.kind() == TerritoryKind::Epci => {
                     communes_of_epci(conn, &territory.code)?.into_iter().map(|c| (c.code, c.name)).collect()
