@@ -207,7 +207,7 @@ async fn the_agency_builds_a_questionnaire_and_an_inhabitant_answers_it_anonymou
     // The page opens on the summary, which names each question and leads to it; the title says it was refused.
     page.assert_status(422)
         .assert_contains("<title>Erreur : Se déplacer au quotidien — encommun</title>")
-        .assert_contains(r#"id="erreurs" tabindex="-1" autofocus"#)
+        .assert_contains(r#"role="alert" tabindex="-1" autofocus"#)
         .assert_contains("Le formulaire contient 3 erreurs")
         .assert_contains(&format!(
             r##"<a href="#q{why}">Question <span class="question-ref" data-ref="{why}">2</span> — Cette question demande une réponse.</a>"##
@@ -450,7 +450,7 @@ async fn results_count_each_answer_and_search_free_ones(app: TestApp) {
         .assert_contains(r#"<th scope="row">1 (Pas du tout)</th>"#)
         .assert_contains(r#"<option value="interview">Recueillies par entretien</option>"#)
         // Tables scroll sideways by keyboard on a phone.
-        .assert_contains(r#"<div class="table-scroll" tabindex="0" role="region" aria-label="Réponses à « Avez-vous une voiture ? »">"#);
+        .assert_contains(r#"<div class="table-scroll" role="region" aria-label="Réponses à « Avez-vous une voiture ? »" tabindex="0">"#);
     let page = referent.get(&format!("{results}?recherche=BUS")).await;
     page.assert_contains("2 réponses contenant « BUS »")
         .assert_contains("Plus de bus le dimanche")
