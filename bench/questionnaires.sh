@@ -39,6 +39,8 @@ form_rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$form_out")
 form_p50=$(awk '$1 == "50%" { print $2 }' <<<"$form_out")
 form_p99=$(awk '$1 == "99%" { print $2 }' <<<"$form_out")
 form_errors=$(awk '/Non-2xx or 3xx responses:/ { n += $5 } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$form_out")
+# Side by side, in the same conditions: the themes index, another public page served from the same cache.
+themes_rps=$(wrk -t1 -c"$connections" -d"${duration}s" "$base/themes" | awk '/^Requests\/sec:/ { print $2 }')
 
 # Online submissions: an inhabitant without a cookie answering the ten questions again and again, with the page's
 # signed form token.
@@ -73,6 +75,7 @@ loaded_rss=$(rss)
 echo "| mesure | résultat |"
 echo "|---|---|"
 echo "| page du questionnaire, sans cookie (wrk -t1) | $form_rps requêtes/s, p50 $form_p50, p99 $form_p99, erreurs $form_errors |"
+echo "| à côté : /themes, du même cache (wrk -t1) | $themes_rps requêtes/s |"
 echo "| réponses en ligne par le web, sans cookie (303, 10 questions) | $rps réponses/s, p50 $p50, p99 $p99, erreurs $errors |"
 echo "| réponses reçues / enregistrées | $sent complétées par wrk, $((after - before)) en base |"
 echo "| export CSV à froid, 10 000 réponses × 10 questions | $small_time s ($small_rows lignes) |"
@@ -80,4 +83,4 @@ echo "| export CSV à froid, 50 000 réponses × 20 questions | $large_time s ($
 echo "| écriture directe (préparation, 1 000 par transaction) | $small_rate et $large_rate réponses/s |"
 echo "| mémoire (RSS) | au repos $idle_rss Mio ; pic pendant les exports $export_peak Mio ; après la charge $loaded_rss Mio |"
 echo
-echo "wrk -t1 (page) et -t2 (réponses) -c$connections -d${duration}s ; machine : $(nproc) cœurs, $(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2 }') ; $(date -u +%Y-%m-%d)."
+echo "wrk -t1 (page) et -t2 (réponses) -c$connections -d${duration}s ; machine : $(nproc) cœurs, $(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2 }'), charge $(cut -d' ' -f1-3 /proc/loadavg) ; $(date -u +%Y-%m-%d)."
