@@ -19,8 +19,8 @@ use crate::storage;
 use crate::storage::collectivities::territory_of_collectivity;
 use crate::storage::projects::{self, Project};
 use crate::storage::questionnaires::{self, Questionnaire, RemoveOutcome};
-use crate::storage::territories::communes_of_epci;
 use crate::web::context::PageCtx;
+use crate::web::projects::perimeter::communes_of_territory;
 use crate::web::survey::{questions_fields, survey_path, survey_script};
 use crate::web::views::{
     csrf_field, date_fr, optional_textarea, page, see_other, select, unprocessable, Field, FormErrors,
@@ -631,11 +631,11 @@ pub async fn add_standard_profile(
     let collectivity_id = builder.questionnaire.collectivity_id;
     state
         .db(move |conn| {
-            // An intercommunality's communes, for a "Votre commune" profile question.
-            // The communes known of the intercommunality (none for a commune's questionnaire).
+            // The communes known of an intercommunality or an EPT, for a "Votre commune" profile question (none for
+            // a commune's questionnaire).
             let communes: Vec<(String, String)> = match territory_of_collectivity(conn, collectivity_id)? {
-                Some(territory) if territory.kind() == TerritoryKind::Epci => {
-                    communes_of_epci(conn, &territory.code)?.into_iter().map(|c| (c.code, c.name)).collect()
+                Some(territory) if matches!(territory.kind(), TerritoryKind::Epci | TerritoryKind::Ept) => {
+                    communes_of_territory(conn, &territory)?.into_iter().map(|c| (c.code, c.name)).collect()
                 }
                 _ => Vec::new(),
             };
