@@ -178,14 +178,32 @@ async fn the_agency_opens_a_project_from_a_theme_and_positioned_collectivities_a
     again.assert_status(400).assert_contains("seul un thème ouvert aux positionnements");
 }
 
-async fn participants_are_capped_and_the_waiting_list_is_served_in_order(app: TestApp) {
+/// A mobility project of one seat, and the referents of Agglopolys (Sophie) and Grand Châtellerault (Karim).
+struct OneSeat {
+    path: String,
+    project: Project,
+    agglopolys: i64,
+    chatellerault: i64,
+    sophie: Client,
+    karim: Client,
+}
+
+async fn one_seat(app: &TestApp) -> OneSeat {
     app.load_demo();
-    let admin = logged_in(&app, ADMIN).await;
+    let admin = logged_in(app, ADMIN).await;
     let path = open_mobility_project(&admin, "1", "1").await;
-    let project = project_of(&app, &path);
-    let (agglopolys, chatellerault) = (collectivity(&app, AGGLOPOLYS), collectivity(&app, CHATELLERAULT));
-    let sophie = logged_in(&app, AGGLOPOLYS_REFERENT).await;
-    let karim = logged_in(&app, CHATELLERAULT_REFERENT).await;
+    OneSeat {
+        project: project_of(app, &path),
+        agglopolys: collectivity(app, AGGLOPOLYS),
+        chatellerault: collectivity(app, CHATELLERAULT),
+        sophie: logged_in(app, AGGLOPOLYS_REFERENT).await,
+        karim: logged_in(app, CHATELLERAULT_REFERENT).await,
+        path,
+    }
+}
+
+async fn participants_are_capped_and_the_waiting_list_is_served_in_order(app: TestApp) {
+    let OneSeat { path, project, agglopolys, chatellerault, sophie, karim } = one_seat(&app).await;
 
     enrol_via_web(&sophie, &path, agglopolys, "participant", true).await.assert_redirect(&format!("{path}#inscrits"));
     sophie.get(&path).await.assert_contains("est inscrite comme participante ; la charte est signée.");
@@ -242,13 +260,7 @@ async fn participants_are_capped_and_the_waiting_list_is_served_in_order(app: Te
 /// did not show, a repeated request shows where things stand, and the referents of a promoted collectivity are told
 /// at once, once.
 async fn a_stale_or_repeated_click_changes_only_what_it_meant(app: TestApp) {
-    app.load_demo();
-    let admin = logged_in(&app, ADMIN).await;
-    let path = open_mobility_project(&admin, "1", "1").await;
-    let project = project_of(&app, &path);
-    let (agglopolys, chatellerault) = (collectivity(&app, AGGLOPOLYS), collectivity(&app, CHATELLERAULT));
-    let sophie = logged_in(&app, AGGLOPOLYS_REFERENT).await;
-    let karim = logged_in(&app, CHATELLERAULT_REFERENT).await;
+    let OneSeat { path, project, agglopolys, chatellerault, sophie, karim } = one_seat(&app).await;
     enrol_via_web(&sophie, &path, agglopolys, "participant", true).await.assert_status(303);
     enrol_via_web(&karim, &path, chatellerault, "participant", true).await.assert_status(303);
     // The rank is on Karim's panel as long as it lasts, with the time of the request.
