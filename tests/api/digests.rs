@@ -219,7 +219,12 @@ async fn a_member_gets_one_digest_a_day_for_all_she_follows_with_its_events_and_
             .unwrap();
         insert_post(conn, project.id, &post, admin).unwrap();
     });
-    assert_eq!(with_conn(&app, |conn| queue_due_digests(conn, noon(4), &links).unwrap()), 0, "unsubscribed");
+    // Others may be due that day (weekly digests go on the weekday they chose, and day 4 may be it): the referent
+    // is not among them.
+    let to_referent = || queued(&app, "digest").iter().filter(|m| m.recipient == REFERENT).count();
+    let before = to_referent();
+    with_conn(&app, |conn| queue_due_digests(conn, noon(4), &links).unwrap());
+    assert_eq!(to_referent(), before, "unsubscribed");
     referent.get("/abonnements").await.assert_contains("value=\"off\" checked");
     // Following the theme again from its page turns it back on.
     referent.submit(&follow, &follow, &[]).await.assert_redirect("/abonnements");
