@@ -167,11 +167,6 @@ pub fn find_territory_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Opt
     territories::table.find(id).first(conn).optional()
 }
 
-/// The names of the given territories, as (id, name).
-pub fn names_of_territories(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
-    territories::table.filter(territories::id.eq_any(ids)).select((territories::id, territories::name)).load(conn)
-}
-
 /// The codes and names of the communes, EPCI and départements that places (diagnostic sheets) lie in.
 #[derive(Debug, Clone, Default)]
 pub struct PlaceNames {
