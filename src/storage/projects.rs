@@ -540,6 +540,7 @@ pub struct Promotion {
     pub enrolment_id: i64,
     pub collectivity_id: i64,
     pub name: String,
+    pub project_title: String,
     pub at: NaiveDateTime,
 }
 
@@ -655,7 +656,13 @@ fn pass_seat_on(
             ),
         },
     )?;
-    Ok(Some(Promotion { enrolment_id: next.id, collectivity_id: next.collectivity_id, name, at }))
+    Ok(Some(Promotion {
+        enrolment_id: next.id,
+        collectivity_id: next.collectivity_id,
+        name,
+        project_title: project.title.clone(),
+        at,
+    }))
 }
 
 /// Counts the project's enrolments by role and status, from the enrolments themselves (tests compare it with the

@@ -301,14 +301,18 @@ fn tell_promoted_referents(
     promotion: &Promotion,
     base_url: &str,
 ) -> Result<(), AppError> {
-    let project = projects::find_project(conn, project_id)?.ok_or(AppError::NotFound)?;
     let link = format!("{base_url}{}#inscription-{}", project_path(project_id), promotion.collectivity_id);
     for (membership, referent) in collectivities::members_of_collectivity(conn, promotion.collectivity_id)? {
         if !membership.is_referent {
             continue;
         }
-        let mail =
-            messages::seat_obtained(&referent.email, &referent.display_name, &promotion.name, &project.title, &link);
+        let mail = messages::seat_obtained(
+            &referent.email,
+            &referent.display_name,
+            &promotion.name,
+            &promotion.project_title,
+            &link,
+        );
         let at = promotion.at.and_utc().timestamp_micros();
         let key = format!("seat:e{}:{at}:u{}", promotion.enrolment_id, referent.id);
         mail::queue(conn, &key, "seat_obtained", &mail, None)?;
