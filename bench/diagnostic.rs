@@ -32,7 +32,12 @@ fn main() {
     let markers: usize = args.next().map_or(5_000, |n| n.parse().expect("MARKERS"));
     let mut conn = establish(&DatabaseUrl::parse(&url)).unwrap();
     let admin = find_user_by_email(&mut conn, "agence@demo.encommun.fr").unwrap().expect("the demo is loaded").id;
-    let project = list_projects(&mut conn).unwrap().remove(0).id;
+    let project = list_projects(&mut conn)
+        .unwrap()
+        .into_iter()
+        .find(|p| p.title == encommun::demo::ENROLMENT_PROJECT)
+        .expect("the demo is loaded")
+        .id;
 
     // (1) France services, as the web imports them.
     let angouleme = place_of(&mut conn, project, "200071827");

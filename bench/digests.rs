@@ -30,7 +30,11 @@ fn main() {
     let subscribers: usize = args.next().map_or(10_000, |n| n.parse().expect("SUBSCRIBERS"));
     let mut conn = establish(&DatabaseUrl::parse(&url)).unwrap();
     let admin = find_user_by_email(&mut conn, "agence@demo.encommun.fr").unwrap().expect("the demo is loaded").id;
-    let project = list_projects(&mut conn).unwrap().remove(0);
+    let project = list_projects(&mut conn)
+        .unwrap()
+        .into_iter()
+        .find(|p| p.title == encommun::demo::ENROLMENT_PROJECT)
+        .expect("the demo is loaded");
     let collectivity = enrolments_of_project(&mut conn, project.id).unwrap()[0].0.collectivity_id;
     let started = Instant::now();
     write_transaction(&mut conn, |conn| {

@@ -30,7 +30,12 @@ fn main() {
     let responses: usize = args.next().and_then(|n| n.parse().ok()).expect("RESPONSES");
     let mut conn = establish(&DatabaseUrl::parse(&url)).unwrap();
     let admin = find_user_by_email(&mut conn, "agence@demo.encommun.fr").unwrap().expect("the demo is loaded").id;
-    let project = list_projects(&mut conn).unwrap().remove(0).id;
+    let project = list_projects(&mut conn)
+        .unwrap()
+        .into_iter()
+        .find(|p| p.title == encommun::demo::ENROLMENT_PROJECT)
+        .expect("the demo is loaded")
+        .id;
     let collectivity = enrolments_of_project(&mut conn, project).unwrap()[0].0.collectivity_id;
     let header = NewQuestionnaire::parse(&format!("Mesure {count} × {responses}"), "", "", "").unwrap();
     let token = format!("mesure-{count}-{responses}");

@@ -37,6 +37,7 @@ pub async fn demo(config: Config) -> anyhow::Result<()> {
     let pool = prepare_database(&config)?;
     let mut conn = pool.get()?;
     let loaded = demo::load(&mut conn)?;
+    let survey = demo::survey_path(&mut conn)?;
     drop(conn);
     drop(pool);
     println!();
@@ -58,6 +59,10 @@ pub async fn demo(config: Config) -> anyhow::Result<()> {
     println!("  Comptes (mot de passe commun : {}) :", demo::DEMO_PASSWORD);
     for account in demo::DEMO_ACCOUNTS {
         println!("    {:<46} {}", account.email, account.role);
+        println!("    {:<46} à essayer : {}", "", account.try_first);
+    }
+    if let Some(path) = survey {
+        println!("  Sans compte, répondez au questionnaire public : {}{path}", config.base_url);
     }
     println!("  Ouvrez {} dans votre navigateur (Ctrl+C pour arrêter).", config.base_url);
     println!();

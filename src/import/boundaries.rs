@@ -3,8 +3,9 @@
 //! and the outlines are stored in one transaction — all or nothing.
 
 use crate::domain::territory::TerritoryKind;
-use crate::geo::geojson::{self, Crs, Geometry};
-use crate::storage::{self, boundaries, territories, DbConnection};
+use crate::geo::geojson::{self, Collection, Crs, Geometry};
+use crate::storage::territories::Territory;
+use crate::storage::{self, boundaries, territories, DbConnection, QueryResult};
 
 /// Properties that hold a territory's official code in the files people have.
 const CODE_KEYS: [&str; 10] = [
@@ -56,49 +57,60 @@ pub fn kind_of_code(code: &str) -> Option<TerritoryKind> {
     }
 }
 
-/// Reads a GeoJSON text and stores the outlines it gives.
+/// Reads a GeoJSON text and stores the outlines it gives, all or nothing.
 pub fn import_boundaries(conn: &mut DbConnection, text: &str) -> Result<BoundaryReport, String> {
     let collection = geojson::read(text)?;
+    storage::write_transaction(conn, |conn| store_outlines(conn, &collection)).map_err(|e| e.to_string())
+}
+
+/// Stores the outlines of a read collection; errors when none matches a known territory. Call it inside
+/// `storage::write_transaction`.
+pub fn store_outlines(conn: &mut DbConnection, collection: &Collection) -> anyhow::Result<BoundaryReport> {
     let mut report = BoundaryReport { lambert93: collection.crs == Crs::Lambert93, ..BoundaryReport::default() };
-    storage::write_transaction(conn, |conn| {
-        for feature in &collection.features {
-            let Geometry::Area(area) = &feature.geometry else {
-                report.points += 1;
-                continue;
-            };
-            let Some((kind, code)) =
-                feature.property(&CODE_KEYS).and_then(|code| Some((kind_of_code(&code)?, code)))
-            else {
-                report.without_code += 1;
-                continue;
-            };
-            match territories::find_territory(conn, kind, &code)? {
-                Some(territory) => {
-                    boundaries::set_boundary(conn, territory.id, area)?;
-                    if area.is_self_intersecting() {
-                        report.self_intersecting.push((kind, code));
-                    }
-                    match report.stored.iter_mut().find(|(k, _)| *k == kind) {
-                        Some((_, n)) => *n += 1,
-                        None => report.stored.push((kind, 1)),
-                    }
+    for feature in &collection.features {
+        let Geometry::Area(area) = &feature.geometry else {
+            report.points += 1;
+            continue;
+        };
+        let Some((kind, code)) = feature.property(&CODE_KEYS).and_then(|code| Some((kind_of_code(&code)?, code)))
+        else {
+            report.without_code += 1;
+            continue;
+        };
+        match territory_of_code(conn, &code)? {
+            Some(territory) => {
+                let kind = territory.kind();
+                boundaries::set_boundary(conn, territory.id, area)?;
+                if area.is_self_intersecting() {
+                    report.self_intersecting.push((kind, code));
                 }
-                None => report.unknown.push((kind, code)),
+                match report.stored.iter_mut().find(|(k, _)| *k == kind) {
+                    Some((_, n)) => *n += 1,
+                    None => report.stored.push((kind, 1)),
+                }
             }
+            None => report.unknown.push((kind, code)),
         }
-        for (kind, _) in &report.stored {
-            let (count, names) = boundaries::territories_without_outline(conn, *kind, WITHOUT_OUTLINE_NAMED)?;
-            if count > 0 {
-                report.without_outline.push((*kind, count, names));
-            }
+    }
+    for (kind, _) in &report.stored {
+        let (count, names) = boundaries::territories_without_outline(conn, *kind, WITHOUT_OUTLINE_NAMED)?;
+        if count > 0 {
+            report.without_outline.push((*kind, count, names));
         }
-        if report.stored.is_empty() {
-            anyhow::bail!("Aucun contour ne correspond à un territoire connu : importez d’abord les territoires (import-territories), ou vérifiez que les objets portent leur code officiel (propriété « code »).");
-        }
-        Ok::<_, anyhow::Error>(())
-    })
-    .map_err(|e| e.to_string())?;
+    }
+    if report.stored.is_empty() {
+        anyhow::bail!("Aucun contour ne correspond à un territoire connu : importez d’abord les territoires (import-territories), ou vérifiez que les objets portent leur code officiel (propriété « code »).");
+    }
     Ok(report)
+}
+
+/// The territory an official code names; a SIREN is an EPCI's or, in the Métropole du Grand Paris, an EPT's.
+pub fn territory_of_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<Territory>> {
+    let Some(kind) = kind_of_code(code) else { return Ok(None) };
+    match territories::find_territory(conn, kind, code)? {
+        None if kind == TerritoryKind::Epci => territories::find_territory(conn, TerritoryKind::Ept, code),
+        found => Ok(found),
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use maud::{html, Markup};
 
 use super::collectivities::territory_path;
 use super::context::PageCtx;
+use super::projects::diagnostic::diagnostic_path;
 use super::projects::inquiry::group_path;
 use super::projects::project_path;
 use super::views::{date_fr, moment_fr, page, rank_fr, scroll_table};
@@ -42,9 +43,16 @@ struct CollectivityStatus {
 /// The most shared open themes a referent is invited to position on; the others are one link away.
 const UNPOSITIONED_SHOWN: usize = 5;
 
+/// What the agency leads: every project, and the themes proposed that wait for its moderation.
+struct AgencyWork {
+    projects: Vec<Project>,
+    proposed_themes: usize,
+}
+
 pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, AppError> {
-    let user_id = ctx.require_user()?.id;
-    let (statuses, provided, seats) = state
+    let user = ctx.require_user()?;
+    let (user_id, is_agency_admin) = (user.id, user.is_agency_admin);
+    let (statuses, provided, seats, agency) = state
         .db(move |conn| {
             let open = themes::ranked_themes(conn, ThemeStatus::Open, 200, 0)?;
             let statuses = memberships_of_user(conn, user_id)?
@@ -107,10 +115,19 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
                     })
                 })
                 .collect::<Result<Vec<_>, AppError>>()?;
+            let agency = if is_agency_admin {
+                Some(AgencyWork {
+                    projects: projects::list_projects(conn)?,
+                    proposed_themes: themes::ranked_themes(conn, ThemeStatus::Proposed, 200, 0)?.len(),
+                })
+            } else {
+                None
+            };
             Ok((
                 statuses,
                 projects::projects_of_provider_member(conn, user_id)?,
                 inquiry::seats_of_user(conn, user_id)?,
+                agency,
             ))
         })
         .await?;
@@ -119,6 +136,18 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
         "Ma collectivité",
         html! {
             h1 { "Ma collectivité" }
+            @if let Some(agency) = &agency {
+                section aria-labelledby="agence" {
+                    h2 id="agence" { "Ce que pilote l’agence" }
+                    ul {
+                        @if agency.proposed_themes > 0 {
+                            li { a href="/themes?statut=proposed" { (agency.proposed_themes) " thème" @if agency.proposed_themes > 1 { "s proposés attendent" } @else { " proposé attend" } " votre modération" } }
+                        }
+                        @for p in &agency.projects { li { a href=(project_path(p.id)) { (p.title) } " — phase « " (p.phase().label()) " »" } }
+                        li { a href="/admin" { "Administration" } " : comptes, territoires, contours, envois de courriels." }
+                    }
+                }
+            }
             @if !provided.is_empty() {
                 section aria-labelledby="accompagnes" {
                     h2 id="accompagnes" { "Les projets que vous accompagnez" }
@@ -135,7 +164,7 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
                     }
                 }
             }
-            @if statuses.is_empty() && provided.is_empty() && seats.is_empty() {
+            @if statuses.is_empty() && provided.is_empty() && seats.is_empty() && agency.is_none() {
                 p { "Votre compte n’est rattaché à aucune collectivité. Le référent de votre collectivité ou l’agence peut vous inviter." }
             }
             @for status in &statuses {
@@ -154,6 +183,13 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
                                 "Le projet partagé " a href={ (project_path(project.id)) "#inscrits" } { "« " (project.title) " »" } " est ouvert : "
                                 @if status.membership.is_referent { "inscrivez votre collectivité comme participante ou observatrice" } @else { "le référent peut y inscrire votre collectivité" }
                                 " (" (project.seats_left()) " place" @if project.seats_left() > 1 { "s" } " de participante)."
+                            }
+                        }
+                        @for (_, project, _) in status.enrolments.iter().filter(|(e, p, _)| e.is_active_participant() && p.phase() >= Phase::Diagnostic) {
+                            li {
+                                "« " (project.title) " » : "
+                                a href=(diagnostic_path(project.id, status.membership.collectivity_id)) { "le diagnostic de votre territoire" }
+                                " et " a href=(group_path(project.id, status.membership.collectivity_id)) { "son groupe d’enquête" } "."
                             }
                         }
                         @for (project, event) in &status.upcoming {

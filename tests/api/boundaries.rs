@@ -45,16 +45,17 @@ async fn the_agency_uploads_outlines_and_reads_what_matched(app: TestApp) {
     let shared = |file: &str| data.text(file);
     app.load_demo();
     let admin = crate::questionnaires::logged_in(&app, crate::questionnaires::ADMIN).await;
+    // The demo ships the simplified outlines of its six départements.
     admin
         .get("/admin/contours")
         .await
         .assert_status(200)
-        .assert_contains("<strong>0</strong> départements avec un contour");
-    // The demo knows Loir-et-Cher: its outline, a single Feature, is stored.
+        .assert_contains("<strong>6</strong> départements avec un contour");
+    // The demo knows Loir-et-Cher: its outline, a single Feature, replaces the demo's.
     let page = upload(&admin, "/admin/contours", &shared("boundaries/departement-41-single-feature.geojson")).await;
     page.assert_status(200)
         .assert_contains("1 contour(s) enregistré(s) — départements")
-        .assert_contains("<strong>1</strong> départements avec un contour");
+        .assert_contains("<strong>6</strong> départements avec un contour");
     // Lambert-93 points only: refused whole, in French.
     let page = upload(&admin, "/admin/contours", &shared("anct/epci-points-lambert93.geojson")).await;
     page.assert_status(422).assert_contains("Aucun contour ne correspond").assert_contains("Rien n’a été importé");

@@ -11,10 +11,9 @@ use encommun::storage::diagnostic::{
     add_relation, entries_of_territory, find_entry, insert_entry, relations_of_territory, review, Author, Place,
     Reviewed,
 };
-use encommun::storage::projects::list_projects;
 use encommun::storage::territories::{find_territory, find_territory_by_id};
 
-use crate::helpers::{shared_data, with_conn, Client, Page, TestApp, NATIONAL_FILES};
+use crate::helpers::{enrolment_project, shared_data, with_conn, Client, Page, TestApp, NATIONAL_FILES};
 use crate::on_both_backends;
 use crate::questionnaires::{logged_in, ADMIN, REFERENT};
 
@@ -31,7 +30,7 @@ const PROVIDER: &str = "prestataire@demo.encommun.fr";
 /// The demo project and the collectivity of one of its participants (by SIREN).
 fn place(app: &TestApp, siren: &str) -> Place {
     with_conn(app, |conn| {
-        let project_id = list_projects(conn).unwrap().remove(0).id;
+        let project_id = enrolment_project(conn).id;
         let territory = find_territory(conn, TerritoryKind::Epci, siren).unwrap().unwrap();
         let collectivity_id = find_collectivity_of_territory(conn, territory.id).unwrap().unwrap().id;
         Place { project_id, collectivity_id }

@@ -13,13 +13,12 @@ use encommun::storage::activity::{record_activity, NewActivity};
 use encommun::storage::events::insert_event;
 use encommun::storage::outbox::OutboxMessage;
 use encommun::storage::posts::insert_post;
-use encommun::storage::projects::list_projects;
 use encommun::storage::schema::{outbox_messages, subscribers, subscriptions};
 use encommun::storage::subscriptions::{confirm, request_subscription, subscriptions_of_user, Request, Target};
 use encommun::storage::users::{find_user_by_email, insert_user, NewUser};
 use encommun::storage::DbConnection;
 
-use crate::helpers::{with_conn, TestApp, SESSION_KEY};
+use crate::helpers::{enrolment_project, with_conn, TestApp, SESSION_KEY};
 use crate::on_both_backends;
 use crate::outbox::{drain, headers, SmtpSink};
 use crate::questionnaires::{logged_in, ADMIN, REFERENT};
@@ -83,7 +82,7 @@ async fn a_member_gets_one_digest_a_day_for_all_she_follows_with_its_events_and_
         (
             find_user_by_email(conn, REFERENT).unwrap().unwrap().id,
             find_user_by_email(conn, ADMIN).unwrap().unwrap().id,
-            list_projects(conn).unwrap().remove(0),
+            enrolment_project(conn),
         )
     });
     // She also follows the project's theme, from its page: her account's address needs no confirmation.
@@ -237,7 +236,7 @@ async fn a_member_gets_one_digest_a_day_for_all_she_follows_with_its_events_and_
 async fn anyone_follows_a_public_theme_once_their_address_is_confirmed(app: TestApp) {
     app.load_demo();
     let Some(smtp) = SmtpSink::start() else { return };
-    let theme = with_conn(&app, |conn| list_projects(conn).unwrap().remove(0).theme_id);
+    let theme = with_conn(&app, |conn| enrolment_project(conn).theme_id);
     let follow = format!("/themes/{theme}/suivre");
     let visitor = app.client();
     visitor.get(&format!("/themes/{theme}")).await.assert_contains(&follow);
@@ -363,7 +362,7 @@ async fn a_thousand_subscribers_get_one_digest_each_from_two_instances_and_a_dyi
     use std::sync::{Arc, Barrier};
     app.load_demo();
     let (project, collectivity, admin) = with_conn(&app, |conn| {
-        let project = list_projects(conn).unwrap().remove(0);
+        let project = enrolment_project(conn);
         let collectivity =
             encommun::storage::projects::enrolments_of_project(conn, project.id).unwrap()[0].0.collectivity_id;
         (project, collectivity, find_user_by_email(conn, ADMIN).unwrap().unwrap().id)

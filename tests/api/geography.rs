@@ -8,12 +8,11 @@ use encommun::import::territories::{import_files, parse_file, ImportOptions, Imp
 use encommun::storage::boundaries::{Gazetteer, Placement};
 use encommun::storage::collectivities::find_collectivity_of_territory;
 use encommun::storage::diagnostic::{import_entries, ImportedRow, Place};
-use encommun::storage::projects::list_projects;
 use encommun::storage::territories::{communes_of_ept, find_territory};
 use encommun::storage::users::find_user_by_email;
 use encommun::storage::write_transaction;
 
-use crate::helpers::{shared_data, with_conn, TestApp, NATIONAL_FILES};
+use crate::helpers::{enrolment_project, shared_data, with_conn, TestApp, NATIONAL_FILES};
 use crate::on_both_backends;
 use crate::shared_data::SharedData;
 
@@ -125,7 +124,7 @@ async fn a_map_frames_its_territory_and_lists_the_places_beyond_apart(app: TestA
     app.load_demo();
     let path = with_conn(&app, |conn| {
         import_boundaries(conn, &data.text(OUTLINES[2])).unwrap();
-        let project_id = list_projects(conn).unwrap().remove(0).id;
+        let project_id = enrolment_project(conn).id;
         let territory = find_territory(conn, TerritoryKind::Epci, "200030385").unwrap().unwrap();
         let collectivity_id = find_collectivity_of_territory(conn, territory.id).unwrap().unwrap().id;
         let place = Place { project_id, collectivity_id };

@@ -186,6 +186,12 @@ pub fn with_conn<T>(app: &TestApp, f: impl FnOnce(&mut DbConnection) -> T) -> T 
     f(&mut app.conn())
 }
 
+/// The demo's project in enrolment (« Alimentation durable »).
+pub fn enrolment_project(conn: &mut DbConnection) -> encommun::storage::projects::Project {
+    let projects = encommun::storage::projects::list_projects(conn).unwrap();
+    projects.into_iter().find(|p| p.title == encommun::demo::ENROLMENT_PROJECT).expect("the demo is loaded")
+}
+
 pub struct Email {
     pub to: String,
     pub subject: String,

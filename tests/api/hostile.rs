@@ -3,7 +3,7 @@
 
 use encommun::demo::DEMO_PASSWORD;
 
-use crate::helpers::{Client, TestApp};
+use crate::helpers::{enrolment_project, Client, TestApp};
 use crate::on_both_backends;
 
 const SCRIPT: &str = "<script>alert('encommun')</script>";
@@ -290,7 +290,7 @@ fn placeholders(app: &TestApp) -> Vec<(&'static str, String)> {
         encommun::storage::territories::find_territory(&mut conn, TerritoryKind::Epci, "200030385").unwrap().unwrap();
     let collectivity =
         encommun::storage::collectivities::find_collectivity_of_territory(&mut conn, territory.id).unwrap().unwrap();
-    let project = encommun::storage::projects::list_projects(&mut conn).unwrap().remove(0);
+    let project = enrolment_project(&mut conn);
     let event = encommun::domain::project::NewEvent::parse(&encommun::domain::project::EventInput {
         kind: "meeting",
         title: "Réunion passée",

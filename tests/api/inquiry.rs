@@ -5,10 +5,9 @@ use encommun::demo::DEMO_PASSWORD;
 use encommun::domain::territory::TerritoryKind;
 use encommun::storage::collectivities::find_collectivity_of_territory;
 use encommun::storage::inquiry::members_of_group;
-use encommun::storage::projects::list_projects;
 use encommun::storage::territories::find_territory;
 
-use crate::helpers::{with_conn, Client, TestApp};
+use crate::helpers::{enrolment_project, with_conn, Client, TestApp};
 use crate::on_both_backends;
 
 const ADMIN: &str = "agence@demo.encommun.fr";
@@ -25,7 +24,7 @@ async fn logged_in(app: &TestApp, email: &str) -> Client {
 /// The demo project and the collectivity ids of Agglopolys (participant) and Grand Châtellerault (not enrolled).
 fn fixtures(app: &TestApp) -> (i64, i64, i64) {
     with_conn(app, |conn| {
-        let project = list_projects(conn).unwrap().remove(0).id;
+        let project = enrolment_project(conn).id;
         let mut collectivity = |code: &str| {
             let territory = find_territory(conn, TerritoryKind::Epci, code).unwrap().unwrap();
             find_collectivity_of_territory(conn, territory.id).unwrap().unwrap().id

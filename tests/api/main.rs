@@ -11,6 +11,7 @@ mod hostile;
 
 mod accounts;
 mod boundaries;
+mod demo;
 mod diagnostic;
 mod digests;
 mod geography;

@@ -19,7 +19,7 @@ use encommun::storage::events::insert_event;
 use encommun::storage::inspiration::{insert_resource, SaveOutcome};
 use encommun::storage::newsletters;
 use encommun::storage::posts::insert_post;
-use encommun::storage::projects::{assign_provider, enrol, list_projects};
+use encommun::storage::projects::{assign_provider, enrol};
 use encommun::storage::providers::list_providers;
 use encommun::storage::questionnaires::{add_question, create_questionnaire, publish_questionnaire};
 use encommun::storage::territories::find_territory;
@@ -27,7 +27,7 @@ use encommun::storage::themes::insert_theme;
 use encommun::storage::users::{find_user_by_email, insert_user, NewUser};
 use encommun::storage::write_transaction;
 
-use crate::helpers::{with_conn, Client, TestApp};
+use crate::helpers::{enrolment_project, with_conn, Client, TestApp};
 use crate::on_both_backends;
 
 /// The roles of DESIGN.md §2, relative to the collectivity the routes act on (Grand Châtellerault).
@@ -1043,7 +1043,7 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
         };
         // The demo's project, with Grand Châtellerault participating, the demo provider assigned, an event already
         // held, and news for everyone and for participants.
-        let project = list_projects(conn).unwrap().into_iter().next().unwrap();
+        let project = enrolment_project(conn);
         let provider = list_providers(conn).unwrap()[0].id;
         let event = NewEvent::parse(&EventInput {
             kind: "meeting",

@@ -9,14 +9,14 @@ use encommun::domain::project::EnrolmentRole;
 use encommun::jobs::outbox::OutboxWorker;
 use encommun::storage::collectivities::upsert_membership;
 use encommun::storage::outbox::OutboxMessage;
-use encommun::storage::projects::{enrolments_of_project, list_projects};
+use encommun::storage::projects::enrolments_of_project;
 use encommun::storage::schema::{newsletters, outbox_messages};
 use encommun::storage::subscriptions::{
     confirm, request_subscription, set_frequency, subscriber_of_user, subscriptions_of_user, Request, Target,
 };
 use encommun::storage::users::{insert_user, NewUser};
 
-use crate::helpers::{with_conn, TestApp};
+use crate::helpers::{enrolment_project, with_conn, TestApp};
 use crate::on_both_backends;
 use crate::outbox::{headers, SmtpSink};
 use crate::questionnaires::{logged_in, ADMIN, REFERENT};
@@ -36,7 +36,7 @@ fn newsletter_messages(app: &TestApp) -> Vec<OutboxMessage> {
 async fn the_agency_writes_tests_and_sends_a_newsletter_once_to_the_audience_it_chose(app: TestApp) {
     app.load_demo();
     let Some(smtp) = SmtpSink::start() else { return };
-    let project = with_conn(&app, |conn| list_projects(conn).unwrap().remove(0));
+    let project = with_conn(&app, enrolment_project);
     // Besides the referent of Agglopolys (participant): a member of Colmar (observer), a member of Agglopolys who
     // turned the project's e-mails off, and an address following the project, confirmed.
     with_conn(&app, |conn| {

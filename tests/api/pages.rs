@@ -5,10 +5,9 @@ use encommun::domain::diagnostic::{EntryKind, NewEntry, SheetFields};
 use encommun::domain::territory::TerritoryKind;
 use encommun::storage::collectivities::find_collectivity_of_territory;
 use encommun::storage::diagnostic::{insert_entry, Author, Place};
-use encommun::storage::projects::list_projects;
 use encommun::storage::territories::find_territory;
 
-use crate::helpers::{with_conn, TestApp};
+use crate::helpers::{enrolment_project, with_conn, TestApp};
 use crate::on_both_backends;
 use crate::questionnaires::{logged_in, ADMIN};
 
@@ -60,7 +59,7 @@ async fn pages_come_compressed_to_browsers_that_accept_it() {
 /// 250 published sheets in Agglopolys's diagnostic, located or not; returns its page's path.
 fn many_sheets(app: &TestApp) -> String {
     with_conn(app, |conn| {
-        let project_id = list_projects(conn).unwrap().remove(0).id;
+        let project_id = enrolment_project(conn).id;
         let territory = find_territory(conn, TerritoryKind::Epci, "200030385").unwrap().unwrap();
         let collectivity_id = find_collectivity_of_territory(conn, territory.id).unwrap().unwrap().id;
         let place = Place { project_id, collectivity_id };

@@ -5,13 +5,12 @@
 use encommun::demo::DEMO_PASSWORD;
 use encommun::domain::territory::TerritoryKind;
 use encommun::storage::collectivities::find_collectivity_of_territory;
-use encommun::storage::projects::list_projects;
 use encommun::storage::questionnaires::{
     answers_of_response, count_responses, find_questionnaire, publish_questionnaire, questions_of,
 };
 use encommun::storage::territories::find_territory;
 
-use crate::helpers::{with_conn, Client, Page, TestApp};
+use crate::helpers::{enrolment_project, with_conn, Client, Page, TestApp};
 use crate::on_both_backends;
 
 pub const ADMIN: &str = "agence@demo.encommun.fr";
@@ -26,7 +25,7 @@ pub async fn logged_in(app: &TestApp, email: &str) -> Client {
 /// The group page of Agglopolys (participant of the demo project).
 pub fn group_path(app: &TestApp) -> String {
     with_conn(app, |conn| {
-        let project = list_projects(conn).unwrap().remove(0).id;
+        let project = enrolment_project(conn).id;
         let territory = find_territory(conn, TerritoryKind::Epci, "200030385").unwrap().unwrap();
         let collectivity = find_collectivity_of_territory(conn, territory.id).unwrap().unwrap().id;
         format!("/projets/{project}/groupes/{collectivity}")

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::future::Future;
 
 use encommun::domain::questionnaire::{NewQuestionnaire, Question, QuestionType, Settings};
-use encommun::storage::projects::list_projects;
 use encommun::storage::questionnaires::{
     add_questions, answer_counts, count_responses, create_questionnaire, find_questionnaire, invitations_of,
     questions_of, record_response, Channel, ResponseFilter,
@@ -17,7 +16,7 @@ use encommun::xlsx::read_workbook;
 
 use encommun::web::survey::{FormPurpose, FormToken, TokenCheck, FORM_TOKEN_HOURS};
 
-use crate::helpers::{shared_data, with_conn, Client, TestApp};
+use crate::helpers::{enrolment_project, shared_data, with_conn, Client, TestApp};
 use crate::on_both_backends;
 use crate::questionnaires::{
     add_question, create, group_path, id_in, logged_in, questions_of_builder, survey_of, ADMIN, REFERENT,
@@ -392,7 +391,7 @@ async fn the_grand_debat_answers_are_counted_per_question(app: TestApp) {
         }
     }
     let (id, stored) = with_conn(&app, |conn| {
-        let project = list_projects(conn).unwrap().remove(0).id;
+        let project = enrolment_project(conn).id;
         let admin = find_user_by_email(conn, ADMIN).unwrap().unwrap().id;
         let collectivity = encommun::storage::projects::participant_territories(conn, project).unwrap()[0].0;
         write_transaction(conn, |conn| {

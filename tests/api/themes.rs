@@ -127,8 +127,19 @@ async fn the_dashboard_shows_positions_and_what_to_do_next(app: TestApp) {
         .await
         .assert_contains("Les positionnements se prennent par le référent")
         .assert_lacks("Se positionner sur");
-    // No collectivity: said plainly.
-    logged_in(&app, ADMIN).await.get("/ma-collectivite").await.assert_contains("n’est rattaché à aucune collectivité");
+    // The agency, without a collectivity, finds what it leads: the proposal to moderate, every project.
+    logged_in(&app, ADMIN)
+        .await
+        .get("/ma-collectivite")
+        .await
+        .assert_contains("Ce que pilote l’agence")
+        .assert_contains("1 thème proposé attend votre modération")
+        .assert_contains(
+            "Alimentation durable : des territoires qui se nourrissent ensemble</a> — phase « Inscriptions »",
+        )
+        .assert_lacks("n’est rattaché à aucune collectivité");
+    // A participant in diagnostic is led to its territory's diagnostic and inquiry group.
+    referent.get("/ma-collectivite").await.assert_contains("le diagnostic de votre territoire");
 }
 
 async fn the_index_filters_by_region_and_kind_and_the_page_breaks_down(app: TestApp) {

@@ -22,6 +22,7 @@ const ADMIN = 'agence@demo.encommun.fr';
 const REFERENT = 'referente@agglopolys.demo.encommun.fr';
 const PROVIDER = 'prestataire@demo.encommun.fr';
 const CHATELLERAULT = 'agent@grand-chatellerault.demo.encommun.fr';
+const OBSERVER = 'elu@grand-cahors.demo.encommun.fr';
 const XLSFORM = process.env.ENCOMMUN_XLSFORM || path.resolve(import.meta.dirname, '../../../shared/data/questionnaires/xlsform-civil-society-survey-de.xlsx');
 const TOWN_HALLS = process.env.ENCOMMUN_TOWN_HALLS || path.resolve(import.meta.dirname, '../../../shared/data/places/mairies-6-departements.csv');
 const EPCI_OUTLINES = process.env.ENCOMMUN_EPCI_OUTLINES || path.resolve(import.meta.dirname, '../../../shared/data/boundaries/epci-6-departements-dissolved.geojson');
@@ -433,6 +434,23 @@ const PAGES = [
       await page.getByRole('alert').waitFor();
     },
   },
+  // The demo's project in diagnostic (project 2, « Accès aux droits »): Grand Châtellerault's (collectivity 2)
+  // published questionnaire 1 with its generated answers, Agglopolys's draft 2, a sent letter, outlines on the map.
+  { name: 'projet-diagnostic', as: PROVIDER, path: '/projets/2' },
+  { name: 'projet-diagnostic-visiteur', path: '/projets/2' },
+  { name: 'ma-collectivite-agence', as: ADMIN, path: '/ma-collectivite' },
+  { name: 'ma-collectivite-prestataire', as: PROVIDER, path: '/ma-collectivite' },
+  { name: 'ma-collectivite-observatrice', as: OBSERVER, path: '/ma-collectivite' },
+  { name: 'ma-collectivite-diagnostic', as: CHATELLERAULT, path: '/ma-collectivite' },
+  { name: 'enquete-groupe', as: CHATELLERAULT, path: '/projets/2/groupes/2' },
+  { name: 'enquete-constructeur', as: CHATELLERAULT, path: '/questionnaires/1' },
+  { name: 'enquete-resultats', as: CHATELLERAULT, path: '/questionnaires/1/resultats' },
+  { name: 'enquete-couverture', as: PROVIDER, path: '/questionnaires/1/couverture' },
+  { name: 'enquete-brouillon', as: REFERENT, path: '/questionnaires/2' },
+  { name: 'enquete-publique', path: () => publicLinkOf('/questionnaires/1', CHATELLERAULT) },
+  { name: 'lettres-archive', path: '/projets/2/lettres' },
+  { name: 'lettre-parue', as: OBSERVER, path: '/projets/2/lettres/1' },
+  { name: 'diagnostic-contours', as: PROVIDER, path: '/projets/2/diagnostic/2' },
   { name: 'inspiration', path: '/inspiration' },
   { name: 'inspiration-filtree', path: '/inspiration?theme=1' },
   { name: 'ressource', path: '/inspiration/1' },
@@ -490,8 +508,12 @@ async function questionnaire() {
 
 /** The public link of that questionnaire. */
 async function publicLink() {
-  const builder = await questionnaire();
-  const { context, page } = await session({ email: ADMIN });
+  return publicLinkOf(await questionnaire(), ADMIN);
+}
+
+/** The public link of a published questionnaire, as its builder shows it to `email`. */
+async function publicLinkOf(builder, email) {
+  const { context, page } = await session({ email });
   await page.goto(`${base}${builder}`);
   const href = await page.getByRole('link', { name: /\/q\// }).getAttribute('href');
   await context.close();
@@ -865,6 +887,8 @@ test('screenshots of the key pages at desktop and mobile widths', async () => {
     { name: 'diagnostic-territoire', path: '/projets/1/diagnostic/5', as: REFERENT },
     { name: 'diagnostic-fiche', path: '/projets/1/diagnostic/5/fiches/3', as: REFERENT },
     { name: 'diagnostic-comparaison', path: '/projets/1/diagnostic', as: ADMIN },
+    { name: 'enquete-resultats', path: '/questionnaires/1/resultats', as: CHATELLERAULT },
+    { name: 'diagnostic-contours', path: '/projets/2/diagnostic/2', as: PROVIDER },
   ];
   for (const [width, height, label] of [[1280, 800, 'bureau'], [390, 844, 'mobile']]) {
     for (const shot of shots) {

@@ -1,5 +1,10 @@
 //! Demo data shipped with the binary: a few real collectivities of the "Territoires en commun" programmes (official
-//! codes of 2026), one account per role and a pending invitation. Loading is idempotent.
+//! codes of 2026) and their outlines, one account per role, a pending invitation, a project in enrolment and one in
+//! diagnostic (`access`) with its survey (`survey`). Loading is idempotent. Every feature adds itself here, so that
+//! a newcomer sees it and the browser suite audits its pages.
+
+mod access;
+mod survey;
 
 use chrono::TimeDelta;
 
@@ -10,7 +15,10 @@ use crate::domain::inspiration::{parse_links, NewResource};
 use crate::domain::project::{EnrolmentRole, EventKind, NewEvent, NewPost, NewProject};
 use crate::domain::territory::{EpciType, NewTerritory, TerritoryKind};
 use crate::domain::theme::{Engagement, NewPosition, NewTheme, ThemeStatus};
+use crate::geo::geojson;
+use crate::import::boundaries::{store_outlines, territory_of_code};
 use crate::security::{hash_password, random_token, token_digest};
+use crate::storage::boundaries::areas_of_territories;
 use crate::storage::diagnostic::{self, Author, Place};
 use crate::storage::events::insert_event;
 use crate::storage::inquiry::add_member;
@@ -25,33 +33,51 @@ use crate::storage::{self, collectivities, providers, DbConnection};
 
 pub const DEMO_PASSWORD: &str = "encommun-demo-2026";
 
+/// The titles of the demo's projects: one in enrolment, one in diagnostic.
+pub const ENROLMENT_PROJECT: &str = "Alimentation durable : des territoires qui se nourrissent ensemble";
+pub const DIAGNOSTIC_PROJECT: &str = access::TITLE;
+
 pub struct DemoAccount {
     pub email: &'static str,
     pub name: &'static str,
     pub role: &'static str,
+    /// What to try first with this account, as the demo prints it.
+    pub try_first: &'static str,
 }
 
 pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
-    DemoAccount { email: "agence@demo.encommun.fr", name: "Claire Dubois", role: "administratrice de l’agence" },
+    DemoAccount {
+        email: "agence@demo.encommun.fr",
+        name: "Claire Dubois",
+        role: "administratrice de l’agence",
+        try_first: "modérer le thème proposé, faire avancer « Alimentation durable », \
+            importer des territoires et des contours dans « Administration »",
+    },
     DemoAccount {
         email: "referente@agglopolys.demo.encommun.fr",
         name: "Sophie Martin",
         role: "élue référente d’Agglopolys",
+        try_first: "« Ma collectivité » : le groupe d’enquête d’Agglopolys et son questionnaire en brouillon, \
+            se positionner sur un thème",
     },
     DemoAccount {
         email: "agent@grand-chatellerault.demo.encommun.fr",
         name: "Karim Benali",
         role: "agent référent de Grand Châtellerault",
+        try_first: "le questionnaire « Vos démarches du quotidien » : ses résultats, la couverture des publics, \
+            saisir un entretien",
     },
     DemoAccount {
         email: "elu@grand-cahors.demo.encommun.fr",
         name: "Jean Lacombe",
         role: "élu (membre) du Grand Cahors",
+        try_first: "suivre en observateur le projet « Accès aux droits » et lire sa lettre parue",
     },
     DemoAccount {
         email: "prestataire@demo.encommun.fr",
         name: "Amandine Roux",
         role: "membre du prestataire Coopérative Territoires & Participation",
+        try_first: "le diagnostic de Grand Châtellerault (carte, réseau, sources), écrire la prochaine lettre",
     },
 ];
 
@@ -179,6 +205,12 @@ const TERRITORIES: &[DemoTerritory] = &[
     epci("200054781", "Métropole du Grand Paris", EpciType::Metro, "75", "11", 7_076_019),
     commune("41018", "Blois", "41", "24", "200030385", "41000", 47_219),
     commune("86066", "Châtellerault", "86", "75", "248600413", "86100", 31_003),
+    commune("86174", "Naintré", "86", "75", "248600413", "86530", 5_964),
+    commune("86092", "Dangé-Saint-Romain", "86", "75", "248600413", "86220", 2_959),
+    commune("86272", "Thuré", "86", "75", "248600413", "86540", 2_765),
+    commune("86128", "Lencloître", "86", "75", "248600413", "86140", 2_483),
+    commune("86207", "La Roche-Posay", "86", "75", "248600413", "86270", 1_566),
+    commune("86193", "Pleumartin", "86", "75", "248600413", "86450", 1_214),
     commune("46042", "Cahors", "46", "76", "200023737", "46000", 20_050),
     commune("68066", "Colmar", "68", "44", "246800726", "68000", 66_970),
     commune("16015", "Angoulême", "16", "75", "200071827", "16000", 41_908),
@@ -367,7 +399,7 @@ fn load_project(conn: &mut DbConnection, users: &[i64], collectivities: &[i64]) 
     }
     let today = storage::now().date();
     let project = NewProject {
-        title: "Alimentation durable : des territoires qui se nourrissent ensemble".into(),
+        title: ENROLMENT_PROJECT.into(),
         description: "Trois à cinq territoires conçoivent avec leurs habitants une politique alimentaire locale : \
             approvisionnement des cantines, accès des ménages modestes à des produits frais, place des producteurs."
             .into(),
@@ -427,8 +459,41 @@ fn load_project(conn: &mut DbConnection, users: &[i64], collectivities: &[i64]) 
 /// the readings to tell — and two sources.
 fn load_diagnostic(conn: &mut DbConnection, place: Place, admin: i64) -> anyhow::Result<()> {
     let author = Author { user_id: admin, publishes: true };
+    let ids = insert_sheets(conn, place, author, DEMO_SHEETS)?;
+    relate(conn, place, author, &ids, DEMO_RELATIONS)?;
+    let study = NewSource::parse(
+        "study",
+        "Analyse des besoins sociaux de l’agglomération",
+        "",
+        "",
+        "Le recours à l’aide alimentaire a crû dans les quartiers prioritaires ; les familles monoparentales y sont surreprésentées.",
+        "",
+    )
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    diagnostic::add_source(conn, place, &study, &[ids[5].0], author)?;
+    let interview = NewSource::parse(
+        "interview",
+        "Entretien collectif au centre social de la Grand Font",
+        "",
+        "2 animatrices, 5 habitantes du quartier",
+        "Les habitantes viennent au centre pour les démarches et restent pour le jardin. Une mère de famille : « on \
+         voudrait cuisiner ce qu’on fait pousser, mais il n’y a pas de cuisine ouverte ».",
+        "",
+    )
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    diagnostic::add_source(conn, place, &interview, &[ids[2].0, ids[3].0, ids[9].0], author)?;
+    Ok(())
+}
+
+/// Stores sheets of a diagnostic, each placed on the outlines that hold its point; returns (id, kind) in order.
+fn insert_sheets(
+    conn: &mut DbConnection,
+    place: Place,
+    author: Author,
+    sheets: &[DemoSheet],
+) -> anyhow::Result<Vec<(i64, EntryKind)>> {
     let mut ids = Vec::new();
-    for (kind, name, category, domain, description, location) in DEMO_SHEETS {
+    for (kind, name, category, domain, description, location) in sheets {
         let fields = SheetFields {
             name: name.to_string(),
             category: category.to_string(),
@@ -443,39 +508,50 @@ fn load_diagnostic(conn: &mut DbConnection, place: Place, admin: i64) -> anyhow:
             Some(l) => crate::storage::boundaries::placement_at(conn, l.lon, l.lat)?,
             None => Default::default(),
         };
-        ids.push(diagnostic::insert_entry(conn, place, &entry, &placement, None, author)?);
+        ids.push((diagnostic::insert_entry(conn, place, &entry, &placement, None, author)?, *kind));
     }
-    let sheet = |i: usize| (ids[i], DEMO_SHEETS[i].0);
-    for (from, to, kind, intensity) in DEMO_RELATIONS {
-        let relation = NewRelation::parse(sheet(*from), Some(sheet(*to)), kind, &intensity.to_string(), "")
+    Ok(ids)
+}
+
+/// Relates sheets stored by [`insert_sheets`]: (from, to, kind, intensity) by index.
+fn relate(
+    conn: &mut DbConnection,
+    place: Place,
+    author: Author,
+    sheets: &[(i64, EntryKind)],
+    relations: &[(usize, usize, &str, u8)],
+) -> anyhow::Result<()> {
+    for (from, to, kind, intensity) in relations {
+        let relation = NewRelation::parse(sheets[*from], Some(sheets[*to]), kind, &intensity.to_string(), "")
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         diagnostic::add_relation(conn, place, &relation, author)?;
     }
-    let study = NewSource::parse(
-        "study",
-        "Analyse des besoins sociaux de l’agglomération",
-        "",
-        "",
-        "Le recours à l’aide alimentaire a crû dans les quartiers prioritaires ; les familles monoparentales y sont surreprésentées.",
-        "",
-    )
-    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    diagnostic::add_source(conn, place, &study, &[ids[5]], author)?;
-    let interview = NewSource::parse(
-        "interview",
-        "Entretien collectif au centre social de la Grand Font",
-        "",
-        "2 animatrices, 5 habitantes du quartier",
-        "Les habitantes viennent au centre pour les démarches et restent pour le jardin. Une mère de famille : « on \
-         voudrait cuisiner ce qu’on fait pousser, mais il n’y a pas de cuisine ouverte ».",
-        "",
-    )
-    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    diagnostic::add_source(conn, place, &interview, &[ids[2], ids[3], ids[9]], author)?;
     Ok(())
 }
 
-type DemoSheet = (EntryKind, &'static str, &'static str, &'static str, &'static str, Option<(f64, f64)>);
+/// Outlines of the demo's territories, simplified (`tools/demo-outlines.py` derived them from open data).
+const OUTLINES: &str = include_str!("outlines.geojson");
+
+/// Stores the shipped outlines of territories that have none: a real import is never overwritten.
+fn load_outlines(conn: &mut DbConnection) -> anyhow::Result<()> {
+    let mut collection = geojson::read(OUTLINES).map_err(anyhow::Error::msg)?;
+    let mut missing = Vec::new();
+    for feature in collection.features.drain(..) {
+        let code = feature.property(&["code"]).unwrap_or_default();
+        if let Some(territory) = territory_of_code(conn, &code)? {
+            if areas_of_territories(conn, &[territory.id])?.is_empty() {
+                missing.push(feature);
+            }
+        }
+    }
+    if !missing.is_empty() {
+        collection.features = missing;
+        store_outlines(conn, &collection)?;
+    }
+    Ok(())
+}
+
+pub(super) type DemoSheet = (EntryKind, &'static str, &'static str, &'static str, &'static str, Option<(f64, f64)>);
 
 const DEMO_SHEETS: &[DemoSheet] = &[
     (
@@ -619,6 +695,7 @@ pub fn load(conn: &mut DbConnection) -> anyhow::Result<bool> {
             let (ept, members) = EPT_MEMBERS;
             set_ept_members(conn, ept, &members.iter().map(|m| m.to_string()).collect::<Vec<_>>())?;
         }
+        load_outlines(conn)?;
         let mut collectivity_ids = Vec::new();
         for (kind, code) in REGISTERED {
             let territory =
@@ -638,6 +715,17 @@ pub fn load(conn: &mut DbConnection) -> anyhow::Result<bool> {
         let (mobility, youth) = load_themes(conn, &user_ids, &collectivity_ids)?;
         load_inspiration(conn, user_ids[0], mobility, youth)?;
         load_project(conn, &user_ids, &collectivity_ids)?;
+        let cast = access::Cast {
+            admin: user_ids[0],
+            agglopolys_referent: user_ids[1],
+            chatellerault_referent: user_ids[2],
+            provider_member: user_ids[4],
+            provider_id,
+            agglopolys: collectivity_ids[0],
+            chatellerault: collectivity_ids[1],
+            cahors: collectivity_ids[2],
+        };
+        access::load(conn, &cast)?;
         // A pending invitation, as the agency would have sent it to Colmar; its link is not known to anyone.
         insert_invitation(
             conn,
@@ -659,4 +747,20 @@ pub fn load(conn: &mut DbConnection) -> anyhow::Result<bool> {
         Ok(())
     })?;
     Ok(true)
+}
+
+/// The public path of the demo's published questionnaire (`/q/…`), for the demo's welcome; None when the demo is
+/// not loaded.
+pub fn survey_path(conn: &mut DbConnection) -> anyhow::Result<Option<String>> {
+    let Some(project) = storage::projects::list_projects(conn)?.into_iter().find(|p| p.title == DIAGNOSTIC_PROJECT)
+    else {
+        return Ok(None);
+    };
+    for (collectivity_id, _) in storage::projects::participant_territories(conn, project.id)? {
+        let questionnaires = storage::questionnaires::questionnaires_of_group(conn, project.id, collectivity_id)?;
+        if let Some((questionnaire, _)) = questionnaires.into_iter().find(|(q, _)| q.title == survey::TITLE) {
+            return Ok(Some(format!("/q/{}", questionnaire.public_token)));
+        }
+    }
+    Ok(None)
 }

@@ -1,0 +1,94 @@
+//! The demo a newcomer meets: every part of the platform has something in it, every demo account's « Ma
+//! collectivité » leads somewhere, and the generated survey gives the same figures at every load.
+
+use encommun::demo::{self, DEMO_ACCOUNTS, DEMO_PASSWORD, DIAGNOSTIC_PROJECT};
+use encommun::domain::project::Phase;
+use encommun::domain::territory::TerritoryKind;
+use encommun::storage::collectivities::find_collectivity_of_territory;
+use encommun::storage::diagnostic::{entries_of_territory, Place};
+use encommun::storage::projects::list_projects;
+use encommun::storage::questionnaires::{collection_breakdown, count_responses, questionnaires_of_group, targets_of};
+use encommun::storage::territories::find_territory;
+
+use crate::helpers::{with_conn, TestApp};
+use crate::on_both_backends;
+
+on_both_backends!(the_demo_shows_a_project_in_diagnostic_with_its_survey, every_demo_account_has_somewhere_to_go);
+
+async fn the_demo_shows_a_project_in_diagnostic_with_its_survey(app: TestApp) {
+    app.load_demo();
+    assert!(!with_conn(&app, |conn| demo::load(conn).unwrap()), "a second load changes nothing");
+    let (project, questionnaires, sheets) = with_conn(&app, |conn| {
+        let project = list_projects(conn).unwrap().into_iter().find(|p| p.title == DIAGNOSTIC_PROJECT).unwrap();
+        let territory = find_territory(conn, TerritoryKind::Epci, "248600413").unwrap().unwrap();
+        let chatellerault = find_collectivity_of_territory(conn, territory.id).unwrap().unwrap().id;
+        let questionnaires = questionnaires_of_group(conn, project.id, chatellerault).unwrap();
+        let sheets =
+            entries_of_territory(conn, Place { project_id: project.id, collectivity_id: chatellerault }).unwrap();
+        (project, questionnaires, sheets)
+    });
+    assert_eq!(project.phase(), Phase::Diagnostic);
+    assert!(project.provider_id.is_some(), "the demo provider accompanies it");
+    let (survey, responses) = &questionnaires[0];
+    assert!(!survey.draft);
+    assert_eq!(*responses, 320);
+    // Fixed figures: the generator is seeded, so both backends and every load give these.
+    let (breakdown, targets) =
+        with_conn(&app, |conn| (collection_breakdown(conn, survey.id).unwrap(), targets_of(conn, survey.id).unwrap()));
+    let by_channel = |channel: &str| breakdown.iter().filter(|(c, _, _)| c == channel).map(|(_, _, n)| n).sum::<i64>();
+    assert_eq!(
+        (by_channel("online"), by_channel("interview"), by_channel("paper")),
+        (199, 88, 33),
+        "responses by channel: {breakdown:?}"
+    );
+    assert_eq!(targets.len(), 7);
+    assert_eq!(with_conn(&app, |conn| count_responses(conn, survey.id).unwrap()), 320);
+    // Its sheets are placed on the shipped outlines: the France services of Naintré in Naintré.
+    let naintre = sheets.iter().find(|s| s.name == "France services La Poste de Naintré").unwrap();
+    let commune = with_conn(&app, |conn| find_territory(conn, TerritoryKind::Commune, "86174").unwrap().unwrap());
+    assert_eq!(naintre.commune_id, Some(commune.id));
+
+    let karim = app.client();
+    karim.login(DEMO_ACCOUNTS[2].email, DEMO_PASSWORD).await.assert_status(303);
+    karim
+        .get(&format!("/questionnaires/{}/resultats", survey.id))
+        .await
+        .assert_status(200)
+        .assert_contains("<strong>320</strong> réponses reçues");
+    karim
+        .get(&format!("/questionnaires/{}/couverture", survey.id))
+        .await
+        .assert_status(200)
+        .assert_contains("Je n’ai pas internet à la maison");
+    // The public link answers without an account, and the letter stands in the public archive.
+    let visitor = app.client();
+    visitor.get(&format!("/q/{}", survey.public_token)).await.assert_status(200).assert_contains(demo_title());
+    visitor
+        .get(&format!("/projets/{}/lettres", project.id))
+        .await
+        .assert_status(200)
+        .assert_contains("Lettre n° 1 — les diagnostics commencent");
+    // The territory page draws the shipped outline.
+    visitor.get("/territoires/epci/248600413").await.assert_status(200).assert_contains("<path");
+}
+
+fn demo_title() -> &'static str {
+    "Vos démarches du quotidien"
+}
+
+async fn every_demo_account_has_somewhere_to_go(app: TestApp) {
+    app.load_demo();
+    for account in DEMO_ACCOUNTS {
+        let client = app.client();
+        client.login(account.email, DEMO_PASSWORD).await.assert_status(303);
+        let page = client.get("/ma-collectivite").await;
+        page.assert_status(200);
+        assert!(
+            page.body.contains("href=\"/projets/"),
+            "« Ma collectivité » of {} leads to a project:\n{}",
+            account.email,
+            page.body
+        );
+        assert!(!page.body.contains("rattaché à aucune collectivité"), "{}", account.email);
+    }
+}
