@@ -57,8 +57,8 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         email: "referente@agglopolys.demo.encommun.fr",
         name: "Sophie Martin",
         role: "élue référente d’Agglopolys",
-        try_first: "« Ma collectivité » : le groupe d’enquête d’Agglopolys et son questionnaire en brouillon, \
-            se positionner sur un thème",
+        try_first: "« Ma collectivité » : le diagnostic et le groupe d’enquête d’Agglopolys, proposer \
+            un thème, se positionner sur un thème",
     },
     DemoAccount {
         email: "agent@grand-chatellerault.demo.encommun.fr",
@@ -77,7 +77,8 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         email: "prestataire@demo.encommun.fr",
         name: "Amandine Roux",
         role: "membre du prestataire Coopérative Territoires & Participation",
-        try_first: "le diagnostic de Grand Châtellerault (carte, réseau, sources), écrire la prochaine lettre",
+        try_first: "le diagnostic de Grand Châtellerault (carte, réseau, sources), le questionnaire en \
+            brouillon d’Agglopolys, écrire la prochaine lettre",
     },
 ];
 
