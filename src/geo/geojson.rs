@@ -72,7 +72,11 @@ struct Member<'a> {
 
 impl<'a> Member<'a> {
     /// The object a member holds; an empty one when it holds something else (as `Value::get` gives nothing).
+    /// An array is not read as an object (serde would take its items as the members in order).
     fn of(raw: &'a RawValue) -> Member<'a> {
+        if !raw.get().trim_start().starts_with('{') {
+            return Member::default();
+        }
         serde_json::from_str(raw.get()).unwrap_or_default()
     }
 
@@ -291,5 +295,17 @@ mod tests {
         let odd = r#"{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[123456789,1]}}"#;
         assert!(read(odd).unwrap_err().contains("Système de coordonnées non reconnu"));
         assert!(read("pas du json").unwrap_err().contains("ligne 1"));
+        assert!(read("[1, 2]").unwrap_err().contains("FeatureCollection ou une Feature"));
+        let array =
+            r#"{"type":"FeatureCollection","features":[["Feature",null,{},{"type":"Point","coordinates":[1,45]}]]}"#;
+        assert!(read(array).unwrap_err().contains("Objet n° 1 : il n’a pas de géométrie"), "a feature is an object");
+        let polygon = r#"{"type":"Feature","properties":{"code":41},"geometry":{"type":"Polygon","coordinates":[[[1,47],[2,47],[2,48,120],[1,47]]]}}"#;
+        let read_polygon = read(polygon).unwrap();
+        assert_eq!(read_polygon.features[0].property(&["code"]).as_deref(), Some("41"));
+        assert!(
+            matches!(&read_polygon.features[0].geometry, Geometry::Area(a) if a.polygons[0].rings[0][2] == (2.0, 48.0))
+        );
+        let short = polygon.replace("[2,48,120],", "");
+        assert!(read(&short).unwrap_err().contains("chaque anneau demande au moins 4 points"));
     }
 }
