@@ -1,10 +1,11 @@
 # Shared by the benchmark scripts: build the release binary, start `encommun demo` on a temporary SQLite
-# database, open a logged-in session. Source it after setting `port`.
+# database, open a logged-in session. Source it after setting `port`. `BENCH_BIN=/path/to/encommun` runs another
+# build instead (a copy of the binary before a change, to measure both in the same conditions).
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 base="http://127.0.0.1:$port"
-bin="${CARGO_TARGET_DIR:-$root/target}/release/encommun"
+bin="${BENCH_BIN:-${CARGO_TARGET_DIR:-$root/target}/release/encommun}"
 command -v wrk >/dev/null || { echo "wrk manque : apt-get install wrk" >&2; exit 1; }
-(cd "$root" && cargo build --release --locked --quiet)
+[ -n "${BENCH_BIN:-}" ] || (cd "$root" && cargo build --release --locked --quiet)
 
 data="$(mktemp -d)"
 server_pid=""

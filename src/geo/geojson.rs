@@ -2,6 +2,11 @@
 //! MultiPolygons, in WGS84 degrees or in Lambert-93 metres (named by the file's `crs`, or recognised from the
 //! coordinates themselves), always returned in WGS84. Anything else is refused with the feature's number.
 
+use std::fmt;
+
+use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::projection::{lambert93_to_wgs84, looks_like_degrees, looks_like_lambert93};
@@ -45,21 +50,89 @@ pub struct Collection {
     pub crs: Crs,
 }
 
+/// The members of a GeoJSON object (a collection, a feature or a geometry) this reader uses. The bulky ones stay
+/// unparsed, borrowed from the text, until their turn: coordinates are read straight into numbers, never into a
+/// `Value` tree, which for a national file of outlines weighs ten times the file in small allocations (issue 14:
+/// the server kept each upload's tree in its allocator's arenas, 120 MB after the first).
+#[derive(Deserialize, Default)]
+struct Member<'a> {
+    #[serde(rename = "type", default)]
+    kind: Option<Value>,
+    #[serde(borrow, default)]
+    features: Option<&'a RawValue>,
+    #[serde(default)]
+    properties: Option<Value>,
+    #[serde(borrow, default)]
+    geometry: Option<&'a RawValue>,
+    #[serde(default)]
+    crs: Option<Value>,
+    #[serde(borrow, default)]
+    coordinates: Option<&'a RawValue>,
+}
+
+impl<'a> Member<'a> {
+    /// The object a member holds; an empty one when it holds something else (as `Value::get` gives nothing).
+    /// An array is not read as an object (serde would take its items as the members in order).
+    fn of(raw: &'a RawValue) -> Member<'a> {
+        if !raw.get().trim_start().starts_with('{') {
+            return Member::default();
+        }
+        serde_json::from_str(raw.get()).unwrap_or_default()
+    }
+
+    fn kind(&self) -> Option<&str> {
+        self.kind.as_ref().and_then(Value::as_str)
+    }
+}
+
+/// A position: longitude and latitude (or x and y), any further number (an altitude) ignored.
+struct Position(f64, f64);
+
+impl<'de> Deserialize<'de> for Position {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PositionVisitor;
+        impl<'de> Visitor<'de> for PositionVisitor {
+            type Value = Position;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a position [x, y]")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Position, A::Error> {
+                let missing = || de::Error::invalid_length(1, &self);
+                let x = seq.next_element::<f64>()?.ok_or_else(missing)?;
+                let y = seq.next_element::<f64>()?.ok_or_else(missing)?;
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Position(x, y))
+            }
+        }
+        deserializer.deserialize_seq(PositionVisitor)
+    }
+}
+
+fn ring(positions: Vec<Position>) -> Option<Ring> {
+    let ring: Ring = positions.into_iter().map(|Position(x, y)| (x, y)).collect();
+    (ring.len() >= 4).then_some(ring)
+}
+
+fn polygon(rings: Vec<Vec<Position>>) -> Option<Polygon> {
+    let rings: Option<Vec<Ring>> = rings.into_iter().map(ring).collect();
+    rings.filter(|r| !r.is_empty()).map(|rings| Polygon { rings })
+}
+
+/// The polygons of a Polygon's or a MultiPolygon's coordinates, read without an intermediate tree.
+fn polygons(kind: &str, coordinates: &RawValue) -> Option<Vec<Polygon>> {
+    if kind == "Polygon" {
+        polygon(serde_json::from_str(coordinates.get()).ok()?).map(|p| vec![p])
+    } else {
+        let all: Vec<Vec<Vec<Position>>> = serde_json::from_str(coordinates.get()).ok()?;
+        all.into_iter().map(polygon).collect()
+    }
+}
+
 fn pair(value: &Value) -> Option<(f64, f64)> {
     match value.as_array()?.as_slice() {
         [x, y, ..] => Some((x.as_f64()?, y.as_f64()?)),
         _ => None,
     }
-}
-
-fn ring(value: &Value) -> Option<Ring> {
-    let points: Option<Ring> = value.as_array()?.iter().map(pair).collect();
-    points.filter(|p| p.len() >= 4)
-}
-
-fn polygon(value: &Value) -> Option<Polygon> {
-    let rings: Option<Vec<Ring>> = value.as_array()?.iter().map(ring).collect();
-    rings.filter(|r| !r.is_empty()).map(|rings| Polygon { rings })
 }
 
 /// The first coordinate of a geometry, to recognise its system.
@@ -69,24 +142,31 @@ fn first_pair(value: &Value) -> Option<(f64, f64)> {
 
 /// Reads a GeoJSON text. `Err` says what is wrong, naming the feature (counted from 1).
 pub fn read(text: &str) -> Result<Collection, String> {
-    let root: Value = serde_json::from_str(text)
+    // Checks the whole text first, so that a syntax error is named by its line whatever its place.
+    let root: &RawValue = serde_json::from_str(text)
         .map_err(|e| format!("Le fichier n’est pas du GeoJSON lisible (ligne {}) : {e}.", e.line()))?;
-    let features: Vec<&Value> = match root.get("type").and_then(Value::as_str) {
-        Some("FeatureCollection") => root
-            .get("features")
-            .and_then(Value::as_array)
-            .ok_or("La collection n’a pas de liste « features ».")?
-            .iter()
-            .collect(),
-        Some("Feature") => vec![&root],
+    let root = Member::of(root);
+    let named = root.crs.as_ref().and_then(|crs| crs.pointer("/properties/name")?.as_str()).unwrap_or("").to_owned();
+    let features: Vec<Member> = match root.kind() {
+        Some("FeatureCollection") => {
+            let list: Vec<&RawValue> = root
+                .features
+                .and_then(|list| serde_json::from_str(list.get()).ok())
+                .ok_or("La collection n’a pas de liste « features ».")?;
+            list.into_iter().map(Member::of).collect()
+        }
+        Some("Feature") => vec![root],
         _ => return Err("Le fichier doit être une FeatureCollection ou une Feature GeoJSON.".into()),
     };
-    let named = root.pointer("/crs/properties/name").and_then(Value::as_str).unwrap_or("");
+    let geometries: Vec<Option<Member>> = features.iter().map(|f| f.geometry.map(Member::of)).collect();
     let crs = if named.contains("2154") {
         Crs::Lambert93
     } else if named.is_empty() || named.contains("CRS84") || named.contains("4326") {
-        // Without a name, the coordinates tell: degrees, or metres of Lambert-93.
-        match features.iter().find_map(|f| first_pair(f.get("geometry")?.get("coordinates")?)) {
+        // Without a name, the coordinates tell: degrees, or metres of Lambert-93. Only the first geometry that
+        // has a position is read into a tree.
+        let first =
+            geometries.iter().flatten().find_map(|g| first_pair(&serde_json::from_str(g.coordinates?.get()).ok()?));
+        match first {
             Some((x, y)) if looks_like_degrees(x, y) => Crs::Wgs84,
             Some((x, y)) if named.is_empty() && looks_like_lambert93(x, y) => Crs::Lambert93,
             Some((x, y)) => {
@@ -106,26 +186,24 @@ pub fn read(text: &str) -> Result<Collection, String> {
         Crs::Lambert93 => lambert93_to_wgs84(x, y),
     };
     let mut read = Vec::with_capacity(features.len());
-    for (index, feature) in features.iter().enumerate() {
+    for (index, (feature, geometry)) in features.into_iter().zip(geometries).enumerate() {
         let number = index + 1;
         let bad = |why: &str| format!("Objet n° {number} : {why}.");
-        let properties = feature.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
-        let geometry =
-            feature.get("geometry").filter(|g| !g.is_null()).ok_or_else(|| bad("il n’a pas de géométrie"))?;
-        let coordinates = geometry.get("coordinates").ok_or_else(|| bad("sa géométrie n’a pas de coordonnées"))?;
-        let geometry = match geometry.get("type").and_then(Value::as_str) {
+        let properties = match feature.properties {
+            Some(Value::Object(properties)) => properties,
+            _ => Map::new(),
+        };
+        let geometry = geometry.ok_or_else(|| bad("il n’a pas de géométrie"))?;
+        let coordinates = geometry.coordinates.ok_or_else(|| bad("sa géométrie n’a pas de coordonnées"))?;
+        let geometry = match geometry.kind() {
             Some("Point") => {
-                let point = pair(coordinates).map(convert).ok_or_else(|| bad("point illisible"))?;
-                Geometry::Point(point.0, point.1)
+                let Position(x, y) = serde_json::from_str(coordinates.get()).map_err(|_| bad("point illisible"))?;
+                let (lon, lat) = convert((x, y));
+                Geometry::Point(lon, lat)
             }
             Some(kind @ ("Polygon" | "MultiPolygon")) => {
-                let polygons: Option<Vec<Polygon>> = if kind == "Polygon" {
-                    polygon(coordinates).map(|p| vec![p])
-                } else {
-                    coordinates.as_array().and_then(|all| all.iter().map(polygon).collect())
-                };
-                let mut polygons =
-                    polygons.ok_or_else(|| bad("contour illisible (chaque anneau demande au moins 4 points)"))?;
+                let mut polygons = polygons(kind, coordinates)
+                    .ok_or_else(|| bad("contour illisible (chaque anneau demande au moins 4 points)"))?;
                 for ring in polygons.iter_mut().flat_map(|p| p.rings.iter_mut()) {
                     for point in ring.iter_mut() {
                         *point = convert(*point);
@@ -217,5 +295,17 @@ mod tests {
         let odd = r#"{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[123456789,1]}}"#;
         assert!(read(odd).unwrap_err().contains("Système de coordonnées non reconnu"));
         assert!(read("pas du json").unwrap_err().contains("ligne 1"));
+        assert!(read("[1, 2]").unwrap_err().contains("FeatureCollection ou une Feature"));
+        let array =
+            r#"{"type":"FeatureCollection","features":[["Feature",null,{},{"type":"Point","coordinates":[1,45]}]]}"#;
+        assert!(read(array).unwrap_err().contains("Objet n° 1 : il n’a pas de géométrie"), "a feature is an object");
+        let polygon = r#"{"type":"Feature","properties":{"code":41},"geometry":{"type":"Polygon","coordinates":[[[1,47],[2,47],[2,48,120],[1,47]]]}}"#;
+        let read_polygon = read(polygon).unwrap();
+        assert_eq!(read_polygon.features[0].property(&["code"]).as_deref(), Some("41"));
+        assert!(
+            matches!(&read_polygon.features[0].geometry, Geometry::Area(a) if a.polygons[0].rings[0][2] == (2.0, 48.0))
+        );
+        let short = polygon.replace("[2,48,120],", "");
+        assert!(read(&short).unwrap_err().contains("chaque anneau demande au moins 4 points"));
     }
 }

@@ -120,15 +120,20 @@ pub async fn upload(
     ctx.require_admin()?;
     let body = upload::read_body(payload, MAX_UPLOAD).await?;
     let parts = upload::parts(&req, &body)?;
-    let text = parts
-        .iter()
+    // The file's bytes go to the import as they are: neither the part nor its text is copied.
+    let file = parts
+        .into_iter()
         .find(|p| p.name == "fichier" && !p.data.is_empty())
-        .map(|p| p.text().ok_or("Le fichier n’est pas du texte UTF-8 : enregistrez-le en GeoJSON (UTF-8)."))
-        .unwrap_or(Err("Choisissez un fichier GeoJSON à importer."))
-        .map(str::to_owned);
+        .map(|p| p.data)
+        .ok_or("Choisissez un fichier GeoJSON à importer.");
     let (outcome, counts) = state
         .db(move |conn| {
-            let outcome = text.map_err(str::to_owned).and_then(|text| import_boundaries(conn, &text));
+            let outcome = file.map_err(str::to_owned).and_then(|data| {
+                let text = std::str::from_utf8(&data).map_err(|_| {
+                    "Le fichier n’est pas du texte UTF-8 : enregistrez-le en GeoJSON (UTF-8).".to_owned()
+                })?;
+                import_boundaries(conn, text)
+            });
             Ok((outcome, count_boundaries_by_kind(conn)?))
         })
         .await?;

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use actix_web::http::header::ContentEncoding;
 use actix_web::web::Bytes;
 
 use crate::domain::questionnaire::Question;
@@ -52,6 +53,17 @@ struct CachedPage {
     version: i64,
     at: Instant,
     body: Bytes,
+    /// The body compressed, per encoding asked for since it was rendered: a page read by a whole town is
+    /// compressed once, not at every request (each a trip to the blocking threads, in actix's encoder).
+    encoded: Vec<(ContentEncoding, Bytes)>,
+}
+
+/// A page found in the cache.
+pub enum Hit {
+    /// In the encoding asked for.
+    Ready(Bytes),
+    /// As rendered: the encoding asked for is still to be made (and given back with `put_encoded`).
+    ToEncode(Bytes),
 }
 
 impl PageCache {
@@ -59,10 +71,32 @@ impl PageCache {
         PageCache { ttl, max_entries, pages: Mutex::new(HashMap::new()) }
     }
 
-    pub fn get(&self, url: &str, version: i64) -> Option<Bytes> {
+    /// The page of `url` if it was rendered at `version`, in `encoding` if it was made already.
+    pub fn get(&self, url: &str, version: i64, encoding: ContentEncoding) -> Option<Hit> {
         let pages = self.pages.lock().ok()?;
-        let page = pages.get(url)?;
-        (page.version == version && page.at.elapsed() < self.ttl).then(|| page.body.clone())
+        let page = pages.get(url).filter(|page| page.version == version && page.at.elapsed() < self.ttl)?;
+        if encoding == ContentEncoding::Identity {
+            return Some(Hit::Ready(page.body.clone()));
+        }
+        Some(match page.encoded.iter().find(|(e, _)| *e == encoding) {
+            Some((_, body)) => Hit::Ready(body.clone()),
+            None => Hit::ToEncode(page.body.clone()),
+        })
+    }
+
+    /// Keeps a page's body in an encoding, if the page is still the one of `version`.
+    pub fn put_encoded(&self, url: &str, version: i64, encoding: ContentEncoding, body: Bytes) {
+        let Ok(mut pages) = self.pages.lock() else { return };
+        if let Some(page) = pages.get_mut(url).filter(|page| page.version == version) {
+            if !page.encoded.iter().any(|(e, _)| *e == encoding) {
+                page.encoded.push((encoding, body));
+            }
+        }
+    }
+
+    /// Whether a page of this URL is kept, whatever its version: its route was found cacheable when it was put.
+    pub fn holds(&self, url: &str) -> bool {
+        self.pages.lock().is_ok_and(|pages| pages.contains_key(url))
     }
 
     pub fn put(&self, url: &str, version: i64, body: Bytes) {
@@ -70,7 +104,7 @@ impl PageCache {
         if pages.len() >= self.max_entries && !pages.contains_key(url) {
             pages.clear();
         }
-        pages.insert(url.to_owned(), CachedPage { version, at: Instant::now(), body });
+        pages.insert(url.to_owned(), CachedPage { version, at: Instant::now(), body, encoded: Vec::new() });
     }
 }
 
@@ -120,21 +154,46 @@ mod tests {
         assert_eq!(cache.fresh(), None);
     }
 
+    fn plain(hit: Option<Hit>) -> Option<Bytes> {
+        match hit? {
+            Hit::Ready(body) => Some(body),
+            Hit::ToEncode(_) => None,
+        }
+    }
+
     #[test]
     fn a_page_is_served_for_its_version_only_and_memory_stays_bounded() {
         let cache = PageCache::new(Duration::from_secs(60), 2);
+        let get = |url: &str, version| plain(cache.get(url, version, ContentEncoding::Identity));
         cache.put("/themes", 4, Bytes::from_static(b"a"));
-        assert_eq!(cache.get("/themes", 4), Some(Bytes::from_static(b"a")));
-        assert_eq!(cache.get("/themes", 5), None, "the content changed since");
-        assert_eq!(cache.get("/themes?page=2", 4), None);
+        assert_eq!(get("/themes", 4), Some(Bytes::from_static(b"a")));
+        assert_eq!(get("/themes", 5), None, "the content changed since");
+        assert!(cache.holds("/themes"), "kept all the same, for the next version");
+        assert!(!cache.holds("/themes?page=2"));
+        assert_eq!(get("/themes?page=2", 4), None);
         cache.put("/themes/1", 4, Bytes::from_static(b"b"));
         cache.put("/themes/2", 4, Bytes::from_static(b"c"));
-        assert_eq!(cache.get("/themes", 4), None, "full: the map was dropped");
-        assert_eq!(cache.get("/themes/2", 4), Some(Bytes::from_static(b"c")));
+        assert_eq!(get("/themes", 4), None, "full: the map was dropped");
+        assert_eq!(get("/themes/2", 4), Some(Bytes::from_static(b"c")));
         let short = PageCache::new(Duration::from_millis(10), 8);
         short.put("/", 1, Bytes::from_static(b"x"));
         std::thread::sleep(Duration::from_millis(20));
-        assert_eq!(short.get("/", 1), None, "older than the ttl");
+        assert!(short.get("/", 1, ContentEncoding::Identity).is_none(), "older than the ttl");
+    }
+
+    #[test]
+    fn a_page_is_compressed_once_per_version_and_encoding() {
+        let cache = PageCache::new(Duration::from_secs(60), 8);
+        cache.put("/q/abc", 4, Bytes::from_static(b"page"));
+        let Some(Hit::ToEncode(body)) = cache.get("/q/abc", 4, ContentEncoding::Brotli) else { panic!("to encode") };
+        assert_eq!(body, Bytes::from_static(b"page"));
+        cache.put_encoded("/q/abc", 4, ContentEncoding::Brotli, Bytes::from_static(b"br"));
+        cache.put_encoded("/q/abc", 5, ContentEncoding::Gzip, Bytes::from_static(b"gz"));
+        assert_eq!(plain(cache.get("/q/abc", 4, ContentEncoding::Brotli)), Some(Bytes::from_static(b"br")));
+        assert!(matches!(cache.get("/q/abc", 4, ContentEncoding::Gzip), Some(Hit::ToEncode(_))), "another version's");
+        assert_eq!(plain(cache.get("/q/abc", 4, ContentEncoding::Identity)), Some(Bytes::from_static(b"page")));
+        cache.put("/q/abc", 5, Bytes::from_static(b"new page"));
+        assert!(matches!(cache.get("/q/abc", 5, ContentEncoding::Brotli), Some(Hit::ToEncode(_))), "rendered again");
     }
 
     #[test]

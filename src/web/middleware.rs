@@ -1,6 +1,7 @@
 //! Middleware applied to every request: security headers, compression, the CSRF check, and the public page cache.
 
 use actix_http::encoding::Encoder;
+use actix_http::ResponseHead;
 use actix_session::{SessionExt, SessionStatus};
 use actix_web::body::{to_bytes, BodySize, BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
@@ -10,6 +11,7 @@ use actix_web::middleware::{DefaultHeaders, Next};
 use actix_web::web::{self, Bytes};
 use actix_web::{Error, HttpMessage, HttpResponse};
 
+use super::cache::Hit;
 use super::context::SESSION_CSRF;
 use super::{AppError, AppState};
 use crate::security::constant_time_eq;
@@ -64,10 +66,7 @@ pub async fn compress(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let encoding = match req.get_header::<AcceptEncoding>().and_then(|accepted| accepted.negotiate(ENCODINGS.iter())) {
-        Some(Encoding::Known(encoding)) => encoding,
-        _ => ContentEncoding::Identity,
-    };
+    let encoding = negotiated_encoding(&req);
     let response = next.call(req).await?;
     Ok(response.map_body(|head, body| {
         let compressible = worth_compressing(head.headers.get(header::CONTENT_TYPE), &body.size());
@@ -77,6 +76,22 @@ pub async fn compress(
         }
         Encoder::response(if compressible { encoding } else { ContentEncoding::Identity }, head, body)
     }))
+}
+
+/// The encoding of the response: the client's preference among [`ENCODINGS`].
+fn negotiated_encoding(req: &ServiceRequest) -> ContentEncoding {
+    match req.get_header::<AcceptEncoding>().and_then(|accepted| accepted.negotiate(ENCODINGS.iter())) {
+        Some(Encoding::Known(encoding)) => encoding,
+        _ => ContentEncoding::Identity,
+    }
+}
+
+/// A body compressed by the encoder [`compress`] uses, with its settings.
+async fn encode(encoding: ContentEncoding, body: Bytes) -> Result<Bytes, AppError> {
+    let mut head = ResponseHead::new(StatusCode::OK);
+    to_bytes(Encoder::response(encoding, &mut head, body))
+        .await
+        .map_err(|e| AppError::internal(anyhow::anyhow!("compression d’une page gardée : {e}")))
 }
 
 fn worth_compressing(content_type: Option<&HeaderValue>, size: &BodySize) -> bool {
@@ -163,19 +178,38 @@ pub async fn public_page_cache(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    let cacheable = req.method() == Method::GET
-        && req.match_pattern().is_some_and(|p| CACHED_PAGES.contains(&p.as_str()))
-        && req.get_session().entries().is_empty();
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    let (true, Some(state)) = (cacheable, state) else {
+    let (true, Some(state)) = (req.method() == Method::GET && req.get_session().entries().is_empty(), state) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let url = req.uri().to_string();
+    // Finding a path's route runs the route table in order, a regular expression per route with a parameter:
+    // about a hundred before `/q/{token}`, which made that page a third slower than `/themes` (issue 14). A URL
+    // is kept only once its route was found among `CACHED_PAGES`, so a URL the cache holds needs no second look.
+    let cacheable =
+        state.public_pages.holds(&url) || req.match_pattern().is_some_and(|p| CACHED_PAGES.contains(&p.as_str()));
+    if !cacheable {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
     let version = state.db(|conn| Ok(activity::content_version(conn)?)).await?;
-    if let Some(body) = state.public_pages.get(&url, version) {
-        let response =
-            HttpResponse::Ok().content_type("text/html; charset=utf-8").insert_header((CACHE_HEADER, "hit")).body(body);
-        return Ok(req.into_response(response));
+    let encoding = negotiated_encoding(&req);
+    if let Some(hit) = state.public_pages.get(&url, version, encoding) {
+        // Compressed here once per page, version and encoding; `compress` leaves a body with its encoding alone.
+        let (body, encoding) = match hit {
+            Hit::Ready(body) => (body, encoding),
+            Hit::ToEncode(body) if (body.len() as u64) < COMPRESS_FROM_BYTES => (body, ContentEncoding::Identity),
+            Hit::ToEncode(body) => {
+                let encoded = encode(encoding, body).await?;
+                state.public_pages.put_encoded(&url, version, encoding, encoded.clone());
+                (encoded, encoding)
+            }
+        };
+        let mut response = HttpResponse::Ok();
+        response.content_type("text/html; charset=utf-8").insert_header((CACHE_HEADER, "hit"));
+        if encoding != ContentEncoding::Identity {
+            response.insert_header((header::CONTENT_ENCODING, HeaderValue::from_static(encoding.as_str())));
+        }
+        return Ok(req.into_response(response.body(body)));
     }
     let response = next.call(req).await?;
     let untouched = response.request().get_session().status() == SessionStatus::Unchanged;

@@ -11,7 +11,8 @@ pub struct Part {
     pub name: String,
     /// The file's name as the browser gave it, for file fields.
     pub file_name: Option<String>,
-    pub data: Vec<u8>,
+    /// A slice of the body, not a copy: an uploaded file is held once, however many hands it passes through.
+    pub data: web::Bytes,
 }
 
 impl Part {
@@ -34,7 +35,7 @@ pub async fn read_body(payload: web::Payload, limit: usize) -> Result<web::Bytes
 }
 
 /// The parts of a `multipart/form-data` body.
-pub fn parts(req: &HttpRequest, body: &[u8]) -> Result<Vec<Part>, AppError> {
+pub fn parts(req: &HttpRequest, body: &web::Bytes) -> Result<Vec<Part>, AppError> {
     let malformed =
         || AppError::BadRequest("Le formulaire envoyé est incomplet : choisissez le fichier et renvoyez.".into());
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -49,7 +50,7 @@ pub fn parts(req: &HttpRequest, body: &[u8]) -> Result<Vec<Part>, AppError> {
         .ok_or_else(malformed)?;
     let delimiter = format!("--{boundary}").into_bytes();
     let mut parts = Vec::new();
-    let mut rest = body;
+    let mut rest = &body[..];
     let start = find(rest, &delimiter).ok_or_else(malformed)?;
     rest = &rest[start + delimiter.len()..];
     loop {
@@ -76,7 +77,7 @@ pub fn parts(req: &HttpRequest, body: &[u8]) -> Result<Vec<Part>, AppError> {
         parts.push(Part {
             name: parameter("name").ok_or_else(malformed)?,
             file_name: parameter("filename"),
-            data: rest[..end].to_vec(),
+            data: body.slice_ref(&rest[..end]),
         });
         rest = &rest[end + closing.len()..];
     }

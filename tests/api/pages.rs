@@ -43,6 +43,11 @@ async fn pages_come_compressed_to_browsers_that_accept_it() {
         let brotli = client.get_with(path, &[("Accept-Encoding", "gzip, deflate, br, zstd")]).await;
         assert_eq!(brotli.headers.get("content-encoding").map(String::as_str), Some("br"), "a browser's preference");
     }
+    // From memory, a kept page comes in the encoding asked for too (compressed once, then kept with the page).
+    let kept = client.get_with("/themes", &[("Accept-Encoding", "br")]).await;
+    assert_eq!(kept.headers.get("x-encommun-cache").map(String::as_str), Some("hit"));
+    assert_eq!(kept.headers.get("content-encoding").map(String::as_str), Some("br"));
+    assert_eq!(client.get_with("/themes", &[("Accept-Encoding", "br")]).await.bytes, kept.bytes);
     client.login("agence@demo.encommun.fr", "encommun-demo-2026").await.assert_status(303);
     let plain = client.get("/admin").await;
     let gzipped = client.get_with("/admin", &[("Accept-Encoding", "gzip;q=1, identity;q=0.5")]).await;
