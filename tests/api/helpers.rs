@@ -297,7 +297,9 @@ impl Client {
     pub fn new(base: &str) -> Client {
         Client {
             base: base.to_owned(),
-            http: awc::Client::builder().disable_redirects().finish(),
+            // Generous: a test checks what a request does, not how fast (benchmarks do); a whole real file
+            // imported on a debug build of a shared machine may take more than awc's default 5 s.
+            http: awc::Client::builder().disable_redirects().timeout(std::time::Duration::from_secs(60)).finish(),
             cookies: RefCell::new(BTreeMap::new()),
         }
     }

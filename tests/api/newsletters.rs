@@ -71,7 +71,11 @@ async fn the_agency_writes_tests_and_sends_a_newsletter_once_to_the_audience_it_
         .assert_contains("Donnez un titre à la lettre.")
         .assert_contains("Écrivez au moins une rubrique")
         .assert_contains("Choisissez à qui envoyer la lettre.");
-    let count = |app: &TestApp| with_conn(app, |conn| newsletters::table.count().get_result::<i64>(conn).unwrap());
+    let count = |app: &TestApp| {
+        with_conn(app, |conn| {
+            newsletters::table.filter(newsletters::project_id.eq(project.id)).count().get_result::<i64>(conn).unwrap()
+        })
+    };
     assert_eq!(count(&app), 0);
     let fields = [
         ("title", "Lettre n° 1"),
