@@ -1,6 +1,7 @@
 //! E-mail digests (DESIGN.md §1 step 6): how often a person hears of a project, when a digest is due (at a local
 //! hour, Europe/Paris), and what it says — the most important first, capped, with the rest counted and linked.
 
+use crate::domain::activity::ActivityKind;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta, Timelike};
 
 /// How often a subscription sends.
@@ -79,17 +80,10 @@ pub fn due_period(frequency: Frequency, weekday: u32, now: NaiveDateTime, send_h
 /// One thing that happened, as a digest tells it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
-    pub kind: String,
+    /// None for a kind this version does not know: told after the others.
+    pub kind: Option<ActivityKind>,
     pub summary: String,
     pub at: NaiveDateTime,
-}
-
-/// The kinds of activity told first, most important first; the others follow, most recent first.
-const FIRST: [&str; 6] =
-    ["phase_changed", "news_posted", "event_planned", "provider_assigned", "event_minutes", "diagnostic_published"];
-
-fn rank(kind: &str) -> usize {
-    FIRST.iter().position(|k| *k == kind).unwrap_or(FIRST.len())
 }
 
 /// A project's part of a digest.
@@ -106,6 +100,10 @@ pub struct DigestMail {
     pub subject: String,
     pub text: String,
     pub html: String,
+}
+
+fn rank(kind: Option<ActivityKind>) -> u8 {
+    kind.map_or(u8::MAX, ActivityKind::digest_rank)
 }
 
 /// Items told at most in one digest; the rest is counted with a link to the project.
@@ -145,7 +143,7 @@ pub fn compose(name: &str, sections: &[Section], links: &MailLinks, with_calenda
     );
     for section in sections.iter().filter(|s| !s.items.is_empty()) {
         let mut items = section.items.clone();
-        items.sort_by(|a, b| rank(&a.kind).cmp(&rank(&b.kind)).then(b.at.cmp(&a.at)));
+        items.sort_by(|a, b| rank(a.kind).cmp(&rank(b.kind)).then(b.at.cmp(&a.at)));
         let told = items.len().min(budget);
         budget -= told;
         text.push_str(&format!("\n{}\n{}\n", section.title, "=".repeat(section.title.chars().count())));
@@ -220,20 +218,21 @@ mod tests {
         assert_eq!(due_period(Frequency::Daily, 1, at("2026-07-01 06:00"), 8).as_deref(), Some("2026-07-01"));
     }
 
-    fn item(kind: &str, summary: &str, day: u32) -> Item {
-        Item { kind: kind.into(), summary: summary.into(), at: at(&format!("2026-11-{day:02} 10:00")) }
+    fn item(kind: ActivityKind, summary: &str, day: u32) -> Item {
+        Item { kind: Some(kind), summary: summary.into(), at: at(&format!("2026-11-{day:02} 10:00")) }
     }
 
     #[test]
     fn a_digest_tells_the_important_first_caps_and_counts_the_rest() {
-        let mut items: Vec<Item> = (1..=12).map(|d| item("enrolled", &format!("Inscription {d}"), d)).collect();
-        items.push(item("phase_changed", "Le projet passe au diagnostic", 2));
+        let mut items: Vec<Item> =
+            (1..=12).map(|d| item(ActivityKind::EnrolledParticipant, &format!("Inscription {d}"), d)).collect();
+        items.push(item(ActivityKind::PhaseChanged, "Le projet passe au diagnostic", 2));
         let sections = vec![
             Section { title: "Alimentation durable".into(), url: "http://x/projets/1".into(), items },
             Section {
                 title: "Mobilités <rurales>".into(),
                 url: "http://x/projets/2".into(),
-                items: vec![item("news_posted", "Une actualité", 3)],
+                items: vec![item(ActivityKind::NewsPosted, "Une actualité", 3)],
             },
         ];
         let links = MailLinks {

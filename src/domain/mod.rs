@@ -2,6 +2,7 @@
 //! error messages are French because they are shown to users as they are.
 
 pub mod account;
+pub mod activity;
 pub mod calendar;
 pub mod diagnostic;
 pub mod digest;

@@ -185,7 +185,7 @@ fn queue_group(
         sections.push(Section {
             title: titles.of(conn, target)?,
             url: format!("{}{}", links.base_url, target.path()),
-            items: news.into_iter().map(|a| Item { kind: a.kind, summary: a.summary, at: a.at }).collect(),
+            items: news.into_iter().map(|a| Item { kind: a.kind(), summary: a.summary, at: a.at }).collect(),
         });
     }
     let calendar = calendar_of(conn, &event_ids, links.base_url)?;
