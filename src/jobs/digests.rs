@@ -22,7 +22,7 @@ use crate::storage::subscriptions::{
     active_subscriptions, activity_horizon, advance, lock_subscriber, news_since, recipient, target_title, Subscriber,
     Subscription, Target,
 };
-use crate::storage::{write_transaction, DbConnection, QueryResult};
+use crate::storage::{write_transaction, DbConnection, DbError, QueryResult};
 
 const SUBSCRIBERS_PER_TRANSACTION: usize = 100;
 
@@ -72,7 +72,7 @@ pub fn queue_due_digests(conn: &mut DbConnection, now: NaiveDateTime, links: &Li
     for chunk in candidates.chunks(SUBSCRIBERS_PER_TRANSACTION) {
         queued += write_transaction(conn, |conn| {
             chunk.iter().try_fold(0, |queued, subscriber_id| {
-                Ok::<_, diesel::result::Error>(
+                Ok::<_, DbError>(
                     queued + queue_for_subscriber(conn, *subscriber_id, (now, horizon), links, &mut titles)?,
                 )
             })
