@@ -2,7 +2,8 @@
 //! hour, Europe/Paris), and what it says — the most important first, capped, with the rest counted and linked.
 
 use crate::domain::activity::ActivityKind;
-use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta, Timelike};
+use crate::domain::paris::paris_time;
+use chrono::{Datelike, NaiveDateTime, Timelike};
 
 /// How often a subscription sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,23 +41,6 @@ impl Frequency {
 }
 
 pub const WEEKDAYS: [&str; 7] = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
-
-/// The last Sunday of a month, at 01:00 UTC: when Europe changes its clocks (March and October).
-fn last_sunday_one_utc(year: i32, month: u32) -> NaiveDateTime {
-    let first_of_next =
-        if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) }
-            .unwrap_or_default();
-    let last = first_of_next - TimeDelta::days(1);
-    let back = i64::from(last.weekday().num_days_from_sunday());
-    (last - TimeDelta::days(back)).and_hms_opt(1, 0, 0).unwrap_or_default()
-}
-
-/// Paris time of a UTC instant: UTC+2 from the last Sunday of March to the last Sunday of October (01:00 UTC),
-/// UTC+1 otherwise (the European rule, in force since 1996).
-pub fn paris_time(utc: NaiveDateTime) -> NaiveDateTime {
-    let summer = utc >= last_sunday_one_utc(utc.year(), 3) && utc < last_sunday_one_utc(utc.year(), 10);
-    utc + TimeDelta::hours(if summer { 2 } else { 1 })
-}
 
 /// The period a digest is due for at `now` (UTC), or None when it is not time: a daily digest is due from the
 /// sending hour of each day ("2026-11-24"), a weekly one from that hour on its weekday ("2026-W48"); an
@@ -194,16 +178,6 @@ mod tests {
 
     fn at(text: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
-    }
-
-    #[test]
-    fn paris_time_follows_summer_time() {
-        // 2026: clocks go forward on Sunday 29 March at 01:00 UTC, back on Sunday 25 October at 01:00 UTC.
-        assert_eq!(paris_time(at("2026-03-29 00:59")), at("2026-03-29 01:59"));
-        assert_eq!(paris_time(at("2026-03-29 01:00")), at("2026-03-29 03:00"));
-        assert_eq!(paris_time(at("2026-10-25 00:59")), at("2026-10-25 02:59"));
-        assert_eq!(paris_time(at("2026-10-25 01:00")), at("2026-10-25 02:00"));
-        assert_eq!(paris_time(at("2026-11-24 07:00")), at("2026-11-24 08:00"));
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod inspiration;
 pub mod markdown;
 pub mod network;
 pub mod newsletter;
+pub mod paris;
 pub mod project;
 pub mod questionnaire;
 pub mod territory;

@@ -12,7 +12,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{NaiveDateTime, TimeDelta};
 
 use crate::domain::calendar::{event_uid, ics, location, CalendarEvent};
-use crate::domain::digest::{compose, due_period, paris_time, Frequency, Item, MailLinks, Section};
+use crate::domain::digest::{compose, due_period, Frequency, Item, MailLinks, Section};
+use crate::domain::paris::paris_time;
 use crate::mail::links::Signed;
 use crate::storage::activity::Activity;
 use crate::storage::events::events_by_ids;
