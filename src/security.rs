@@ -80,7 +80,7 @@ pub fn random_bytes<const N: usize>() -> anyhow::Result<[u8; N]> {
 
 /// 256 random bits, hex-encoded: for links sent by e-mail and CSRF tokens.
 pub fn random_token() -> String {
-    // The system generator failing is not recoverable for a web server; fall back to nothing would be unsafe.
+    // A web server cannot go on without the system's random generator: no fallback value would be safe.
     #[allow(clippy::expect_used)] // reason: no safe way to continue without randomness
     let bytes = random_bytes::<32>().expect("générateur aléatoire du système indisponible");
     hex_encode(&bytes)

@@ -439,10 +439,6 @@ pub fn add_source(
     Ok(id)
 }
 
-pub fn find_source(conn: &mut DbConnection, id: i64) -> QueryResult<Option<MapSource>> {
-    map_sources::table.find(id).first(conn).optional()
-}
-
 pub fn delete_source(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
     Ok(diesel::delete(map_sources::table.find(id)).execute(conn)? == 1)
 }
