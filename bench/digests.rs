@@ -11,6 +11,7 @@ use std::time::Instant;
 use chrono::TimeDelta;
 use diesel::RunQueryDsl;
 use encommun::domain::account::Function;
+use encommun::domain::activity::ActivityKind;
 use encommun::domain::newsletter::{Audience, NewNewsletter};
 use encommun::domain::project::NewPost;
 use encommun::jobs::digests::{queue_due_digests, Links};
@@ -61,7 +62,7 @@ fn main() {
         }
         let news = NewActivity {
             actor_id: Some(admin),
-            kind: "theme_selected",
+            kind: ActivityKind::PositionTaken,
             theme_id: Some(project.theme_id),
             collectivity_id: None,
             project_id: None,

@@ -4,6 +4,7 @@ use anyhow::Context;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use std::sync::{mpsc, Arc, Mutex, OnceLock, PoisonError};
 
@@ -80,7 +81,7 @@ pub fn random_bytes<const N: usize>() -> anyhow::Result<[u8; N]> {
 
 /// 256 random bits, hex-encoded: for links sent by e-mail and CSRF tokens.
 pub fn random_token() -> String {
-    // The system generator failing is not recoverable for a web server; fall back to nothing would be unsafe.
+    // A web server cannot go on without the system's random generator: no fallback value would be safe.
     #[allow(clippy::expect_used)] // reason: no safe way to continue without randomness
     let bytes = random_bytes::<32>().expect("générateur aléatoire du système indisponible");
     hex_encode(&bytes)
@@ -94,23 +95,22 @@ pub fn token_digest(token: &str) -> String {
 /// HMAC-SHA-256 of `message` under `key` (RFC 2104), in hexadecimal: links that act without a session (one-click
 /// unsubscribe) carry it, so that only the platform can make them.
 pub fn sign(key: &[u8], message: &str) -> String {
-    const BLOCK: usize = 64;
-    let mut block = [0u8; BLOCK];
-    if key.len() > BLOCK {
-        block[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let pad = |byte: u8| block.iter().map(|b| b ^ byte).collect::<Vec<u8>>();
-    let inner = Sha256::new().chain_update(pad(0x36)).chain_update(message.as_bytes()).finalize();
-    hex_encode(&Sha256::new().chain_update(pad(0x5c)).chain_update(inner).finalize())
+    hex_encode(&mac(key, message).finalize().into_bytes())
 }
 
-/// Whether `signature` is [`sign`]'s for this key and message, compared in constant time.
+/// Whether `signature` is [`sign`]'s for this key and message, checked in constant time by the `hmac` crate.
 pub fn verify_signature(key: &[u8], message: &str, signature: &str) -> bool {
-    constant_time_eq(sign(key, message).as_bytes(), signature.as_bytes())
+    hex_decode(signature).is_some_and(|bytes| mac(key, message).verify_slice(&bytes).is_ok())
 }
 
+fn mac(key: &[u8], message: &str) -> Hmac<Sha256> {
+    #[allow(clippy::expect_used)] // reason: HMAC takes a key of any length (RFC 2104 hashes a long one)
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC accepte toute longueur de clé");
+    mac.update(message.as_bytes());
+    mac
+}
+
+/// Equality of two secrets (CSRF tokens) that takes the same time wherever they differ.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
@@ -174,6 +174,14 @@ mod tests {
             &sign(b"Jefe", "what do ya want for nothing?")
         ));
         assert!(!verify_signature(b"Jefe", "autre chose", &sign(b"Jefe", "what do ya want for nothing?")));
+        let signature = sign(b"Jefe", "what do ya want for nothing?");
+        assert!(!verify_signature(b"Jefe", "what do ya want for nothing?", &signature[..32]), "truncated");
+        assert!(!verify_signature(b"Jefe", "what do ya want for nothing?", "zz"), "not hexadecimal");
+        // RFC 4231, test case 6: a key longer than the block is hashed first.
+        assert_eq!(
+            sign(&[0xaa; 131], "Test Using Larger Than Block-Size Key - Hash Key First"),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
     }
 
     #[test]

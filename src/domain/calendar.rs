@@ -3,12 +3,7 @@
 
 use chrono::NaiveDateTime;
 
-/// Europe/Paris since 1996: CET, CEST from the last Sunday of March to the last Sunday of October.
-const PARIS: &str = "BEGIN:VTIMEZONE\r\nTZID:Europe/Paris\r\n\
-BEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nDTSTART:19700329T020000\r\n\
-RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\n\
-BEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nDTSTART:19701025T030000\r\n\
-RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n";
+use crate::domain::paris::{vtimezone, TZID};
 
 pub struct CalendarEvent<'a> {
     /// Unique and stable: "evenement-12@host".
@@ -72,13 +67,13 @@ fn fold(line: &str) -> String {
 
 pub fn ics(events: &[CalendarEvent]) -> String {
     let mut out = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//encommun//projets partagés//FR\r\nCALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n");
-    out.push_str(PARIS);
+    out.push_str(&vtimezone());
     for event in events {
         out.push_str("BEGIN:VEVENT\r\n");
         out.push_str(&fold(&format!("UID:{}", event.uid)));
         out.push_str(&format!("DTSTAMP:{}\r\n", event.stamp.format("%Y%m%dT%H%M%SZ")));
-        out.push_str(&format!("DTSTART;TZID=Europe/Paris:{}\r\n", event.starts_at.format("%Y%m%dT%H%M%S")));
-        out.push_str(&format!("DTEND;TZID=Europe/Paris:{}\r\n", event.ends_at.format("%Y%m%dT%H%M%S")));
+        out.push_str(&format!("DTSTART;TZID={TZID}:{}\r\n", event.starts_at.format("%Y%m%dT%H%M%S")));
+        out.push_str(&format!("DTEND;TZID={TZID}:{}\r\n", event.ends_at.format("%Y%m%dT%H%M%S")));
         out.push_str(&fold(&format!("SUMMARY:{}", escape(event.title))));
         if !event.description.is_empty() {
             out.push_str(&fold(&format!("DESCRIPTION:{}", escape(event.description))));

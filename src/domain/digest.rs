@@ -1,7 +1,9 @@
 //! E-mail digests (DESIGN.md §1 step 6): how often a person hears of a project, when a digest is due (at a local
 //! hour, Europe/Paris), and what it says — the most important first, capped, with the rest counted and linked.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta, Timelike};
+use crate::domain::activity::ActivityKind;
+use crate::domain::paris::paris_time;
+use chrono::{Datelike, NaiveDateTime, Timelike};
 
 /// How often a subscription sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,23 +42,6 @@ impl Frequency {
 
 pub const WEEKDAYS: [&str; 7] = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
 
-/// The last Sunday of a month, at 01:00 UTC: when Europe changes its clocks (March and October).
-fn last_sunday_one_utc(year: i32, month: u32) -> NaiveDateTime {
-    let first_of_next =
-        if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) }
-            .unwrap_or_default();
-    let last = first_of_next - TimeDelta::days(1);
-    let back = i64::from(last.weekday().num_days_from_sunday());
-    (last - TimeDelta::days(back)).and_hms_opt(1, 0, 0).unwrap_or_default()
-}
-
-/// Paris time of a UTC instant: UTC+2 from the last Sunday of March to the last Sunday of October (01:00 UTC),
-/// UTC+1 otherwise (the European rule, in force since 1996).
-pub fn paris_time(utc: NaiveDateTime) -> NaiveDateTime {
-    let summer = utc >= last_sunday_one_utc(utc.year(), 3) && utc < last_sunday_one_utc(utc.year(), 10);
-    utc + TimeDelta::hours(if summer { 2 } else { 1 })
-}
-
 /// The period a digest is due for at `now` (UTC), or None when it is not time: a daily digest is due from the
 /// sending hour of each day ("2026-11-24"), a weekly one from that hour on its weekday ("2026-W48"); an
 /// immediate one is always due ("maintenant": its messages are told apart by their last item).
@@ -79,17 +64,10 @@ pub fn due_period(frequency: Frequency, weekday: u32, now: NaiveDateTime, send_h
 /// One thing that happened, as a digest tells it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
-    pub kind: String,
+    /// None for a kind this version does not know: told after the others.
+    pub kind: Option<ActivityKind>,
     pub summary: String,
     pub at: NaiveDateTime,
-}
-
-/// The kinds of activity told first, most important first; the others follow, most recent first.
-const FIRST: [&str; 6] =
-    ["phase_changed", "news_posted", "event_planned", "provider_assigned", "event_minutes", "diagnostic_published"];
-
-fn rank(kind: &str) -> usize {
-    FIRST.iter().position(|k| *k == kind).unwrap_or(FIRST.len())
 }
 
 /// A project's part of a digest.
@@ -106,6 +84,10 @@ pub struct DigestMail {
     pub subject: String,
     pub text: String,
     pub html: String,
+}
+
+fn rank(kind: Option<ActivityKind>) -> u8 {
+    kind.map_or(u8::MAX, ActivityKind::digest_rank)
 }
 
 /// Items told at most in one digest; the rest is counted with a link to the project.
@@ -145,7 +127,7 @@ pub fn compose(name: &str, sections: &[Section], links: &MailLinks, with_calenda
     );
     for section in sections.iter().filter(|s| !s.items.is_empty()) {
         let mut items = section.items.clone();
-        items.sort_by(|a, b| rank(&a.kind).cmp(&rank(&b.kind)).then(b.at.cmp(&a.at)));
+        items.sort_by(|a, b| rank(a.kind).cmp(&rank(b.kind)).then(b.at.cmp(&a.at)));
         let told = items.len().min(budget);
         budget -= told;
         text.push_str(&format!("\n{}\n{}\n", section.title, "=".repeat(section.title.chars().count())));
@@ -199,16 +181,6 @@ mod tests {
     }
 
     #[test]
-    fn paris_time_follows_summer_time() {
-        // 2026: clocks go forward on Sunday 29 March at 01:00 UTC, back on Sunday 25 October at 01:00 UTC.
-        assert_eq!(paris_time(at("2026-03-29 00:59")), at("2026-03-29 01:59"));
-        assert_eq!(paris_time(at("2026-03-29 01:00")), at("2026-03-29 03:00"));
-        assert_eq!(paris_time(at("2026-10-25 00:59")), at("2026-10-25 02:59"));
-        assert_eq!(paris_time(at("2026-10-25 01:00")), at("2026-10-25 02:00"));
-        assert_eq!(paris_time(at("2026-11-24 07:00")), at("2026-11-24 08:00"));
-    }
-
-    #[test]
     fn digests_are_due_from_their_local_hour() {
         // Tuesday 24 November 2026, 08:00 in Paris is 07:00 UTC.
         assert_eq!(due_period(Frequency::Daily, 1, at("2026-11-24 06:59"), 8), None);
@@ -220,20 +192,21 @@ mod tests {
         assert_eq!(due_period(Frequency::Daily, 1, at("2026-07-01 06:00"), 8).as_deref(), Some("2026-07-01"));
     }
 
-    fn item(kind: &str, summary: &str, day: u32) -> Item {
-        Item { kind: kind.into(), summary: summary.into(), at: at(&format!("2026-11-{day:02} 10:00")) }
+    fn item(kind: ActivityKind, summary: &str, day: u32) -> Item {
+        Item { kind: Some(kind), summary: summary.into(), at: at(&format!("2026-11-{day:02} 10:00")) }
     }
 
     #[test]
     fn a_digest_tells_the_important_first_caps_and_counts_the_rest() {
-        let mut items: Vec<Item> = (1..=12).map(|d| item("enrolled", &format!("Inscription {d}"), d)).collect();
-        items.push(item("phase_changed", "Le projet passe au diagnostic", 2));
+        let mut items: Vec<Item> =
+            (1..=12).map(|d| item(ActivityKind::EnrolledParticipant, &format!("Inscription {d}"), d)).collect();
+        items.push(item(ActivityKind::PhaseChanged, "Le projet passe au diagnostic", 2));
         let sections = vec![
             Section { title: "Alimentation durable".into(), url: "http://x/projets/1".into(), items },
             Section {
                 title: "Mobilités <rurales>".into(),
                 url: "http://x/projets/2".into(),
-                items: vec![item("news_posted", "Une actualité", 3)],
+                items: vec![item(ActivityKind::NewsPosted, "Une actualité", 3)],
             },
         ];
         let links = MailLinks {

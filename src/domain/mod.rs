@@ -2,6 +2,7 @@
 //! error messages are French because they are shown to users as they are.
 
 pub mod account;
+pub mod activity;
 pub mod calendar;
 pub mod diagnostic;
 pub mod digest;
@@ -10,6 +11,7 @@ pub mod inspiration;
 pub mod markdown;
 pub mod network;
 pub mod newsletter;
+pub mod paris;
 pub mod project;
 pub mod questionnaire;
 pub mod territory;

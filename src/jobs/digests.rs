@@ -12,7 +12,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{NaiveDateTime, TimeDelta};
 
 use crate::domain::calendar::{event_uid, ics, location, CalendarEvent};
-use crate::domain::digest::{compose, due_period, paris_time, Frequency, Item, MailLinks, Section};
+use crate::domain::digest::{compose, due_period, Frequency, Item, MailLinks, Section};
+use crate::domain::paris::paris_time;
 use crate::mail::links::Signed;
 use crate::storage::activity::Activity;
 use crate::storage::events::events_by_ids;
@@ -22,7 +23,7 @@ use crate::storage::subscriptions::{
     active_subscriptions, activity_horizon, advance, lock_subscriber, news_since, recipient, target_title, Subscriber,
     Subscription, Target,
 };
-use crate::storage::{write_transaction, DbConnection, QueryResult};
+use crate::storage::{write_transaction, DbConnection, DbError, QueryResult};
 
 const SUBSCRIBERS_PER_TRANSACTION: usize = 100;
 
@@ -72,7 +73,7 @@ pub fn queue_due_digests(conn: &mut DbConnection, now: NaiveDateTime, links: &Li
     for chunk in candidates.chunks(SUBSCRIBERS_PER_TRANSACTION) {
         queued += write_transaction(conn, |conn| {
             chunk.iter().try_fold(0, |queued, subscriber_id| {
-                Ok::<_, diesel::result::Error>(
+                Ok::<_, DbError>(
                     queued + queue_for_subscriber(conn, *subscriber_id, (now, horizon), links, &mut titles)?,
                 )
             })
@@ -185,7 +186,7 @@ fn queue_group(
         sections.push(Section {
             title: titles.of(conn, target)?,
             url: format!("{}{}", links.base_url, target.path()),
-            items: news.into_iter().map(|a| Item { kind: a.kind, summary: a.summary, at: a.at }).collect(),
+            items: news.into_iter().map(|a| Item { kind: a.kind(), summary: a.summary, at: a.at }).collect(),
         });
     }
     let calendar = calendar_of(conn, &event_ids, links.base_url)?;

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use super::schema::{activity_log, content_version};
 use super::{now, DbConnection};
+use crate::domain::activity::ActivityKind;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct Activity {
@@ -22,10 +23,17 @@ pub struct Activity {
     pub event_id: Option<i64>,
 }
 
-/// What an entry is about; `kind` names the event ("theme_proposed", "position_taken", "enrolled"…).
-pub struct NewActivity<'a> {
+impl Activity {
+    /// Its kind; None for a code this version does not know (written by a newer one).
+    pub fn kind(&self) -> Option<ActivityKind> {
+        ActivityKind::parse(&self.kind)
+    }
+}
+
+/// What an entry is about. `is_public` is honoured only for a kind that may be public.
+pub struct NewActivity {
     pub actor_id: Option<i64>,
-    pub kind: &'a str,
+    pub kind: ActivityKind,
     pub theme_id: Option<i64>,
     pub collectivity_id: Option<i64>,
     pub project_id: Option<i64>,
@@ -54,16 +62,17 @@ pub fn public_content_changed(conn: &mut DbConnection) -> QueryResult<()> {
 }
 
 fn record(conn: &mut DbConnection, activity: NewActivity, event_id: Option<i64>) -> QueryResult<()> {
+    debug_assert!(!activity.is_public || activity.kind.may_be_public(), "{:?} is never public", activity.kind);
     public_content_changed(conn)?;
     diesel::insert_into(activity_log::table)
         .values((
             activity_log::at.eq(now()),
             activity_log::actor_id.eq(activity.actor_id),
-            activity_log::kind.eq(activity.kind),
+            activity_log::kind.eq(activity.kind.code()),
             activity_log::theme_id.eq(activity.theme_id),
             activity_log::collectivity_id.eq(activity.collectivity_id),
             activity_log::project_id.eq(activity.project_id),
-            activity_log::is_public.eq(activity.is_public),
+            activity_log::is_public.eq(activity.is_public && activity.kind.may_be_public()),
             activity_log::summary.eq(activity.summary),
             activity_log::event_id.eq(event_id),
         ))

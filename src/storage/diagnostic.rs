@@ -12,9 +12,11 @@ use super::boundaries::Placement;
 use super::schema::{actor_families, map_entries, map_relations, map_sources, pending_imports, source_mentions};
 use super::territories::PlaceNames;
 use super::{now, DbConnection, DbError};
+use crate::domain::activity::ActivityKind;
 use crate::domain::diagnostic::{
     Domain, EntryKind, NewEntry, NewRelation, NewSource, RelationKind, SourceKind, Status,
 };
+use crate::domain::text::de;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct MapEntry {
@@ -437,10 +439,6 @@ pub fn add_source(
     Ok(id)
 }
 
-pub fn find_source(conn: &mut DbConnection, id: i64) -> QueryResult<Option<MapSource>> {
-    map_sources::table.find(id).first(conn).optional()
-}
-
 pub fn delete_source(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
     Ok(diesel::delete(map_sources::table.find(id)).execute(conn)? == 1)
 }
@@ -571,7 +569,7 @@ pub fn review(
             conn,
             NewActivity {
                 actor_id: Some(reviewer),
-                kind: "diagnostic_contribution_published",
+                kind: ActivityKind::DiagnosticContributionPublished,
                 theme_id: None,
                 collectivity_id: None,
                 project_id: Some(project_id),
@@ -583,9 +581,78 @@ pub fn review(
     Ok(changed == 1)
 }
 
+/// Records a sheet written on the diagnostic's pages of `territory` (its name); a published one is told in the
+/// project's activity (participants only). Call it inside `storage::write_transaction`.
+pub fn contribute_entry(
+    conn: &mut DbConnection,
+    place: Place,
+    territory: &str,
+    entry: &NewEntry,
+    placement: &Placement,
+    author: Author,
+) -> QueryResult<i64> {
+    let id = insert_entry(conn, place, entry, placement, None, author)?;
+    if author.publishes {
+        let summary = format!(
+            "Diagnostic {} : nouvelle fiche « {} » ({}).",
+            de(territory),
+            entry.name,
+            entry.kind.label().to_lowercase()
+        );
+        record_diagnostic_activity(conn, place, author.user_id, summary)?;
+    }
+    Ok(id)
+}
+
+/// Records a source written on the diagnostic's pages of `territory` (its name), as [`add_source`]; a published
+/// one is told in the project's activity (participants only). Call it inside `storage::write_transaction`.
+pub fn contribute_source(
+    conn: &mut DbConnection,
+    place: Place,
+    territory: &str,
+    source: &NewSource,
+    mentions: &[i64],
+    author: Author,
+) -> QueryResult<i64> {
+    let id = add_source(conn, place, source, mentions, author)?;
+    if author.publishes {
+        let summary = format!(
+            "Diagnostic {} : nouvelle source « {} » ({}).",
+            de(territory),
+            source.title,
+            source.kind.label().to_lowercase()
+        );
+        record_diagnostic_activity(conn, place, author.user_id, summary)?;
+    }
+    Ok(id)
+}
+
+/// Imports a file waiting for its mapping into the diagnostic of `territory` (its name), as [`import_entries`],
+/// forgets the waiting file and tells the import in the project's activity. Returns (added, updated). Call it
+/// inside `storage::write_transaction`.
+pub fn import_pending(
+    conn: &mut DbConnection,
+    place: Place,
+    territory: &str,
+    pending_id: i64,
+    kind: EntryKind,
+    rows: &[ImportedRow],
+    user_id: i64,
+) -> QueryResult<(usize, usize)> {
+    let (added, updated) = import_entries(conn, place, kind, rows, user_id)?;
+    forget_pending_import(conn, pending_id)?;
+    let summary = format!(
+        "Diagnostic {} : {added} fiche(s) importée(s), {updated} mise(s) à jour ({}).",
+        de(territory),
+        kind.plural()
+    );
+    record_diagnostic_activity(conn, place, user_id, summary)?;
+    Ok((added, updated))
+}
+
 /// Records in the project's activity (participants only) what the diagnostic of a territory gained, for the
 /// project page and the digests.
-pub fn record_diagnostic_activity(
+fn record_diagnostic_activity(
     conn: &mut DbConnection,
     place: Place,
     actor_id: i64,
@@ -595,7 +662,7 @@ pub fn record_diagnostic_activity(
         conn,
         NewActivity {
             actor_id: Some(actor_id),
-            kind: "diagnostic_published",
+            kind: ActivityKind::DiagnosticPublished,
             theme_id: None,
             collectivity_id: Some(place.collectivity_id),
             project_id: Some(place.project_id),

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::activity::{record_activity, record_event_activity, NewActivity};
 use super::schema::{collectivities, event_registrations, events, territories, users};
 use super::{now, DbConnection, DbError};
+use crate::domain::activity::ActivityKind;
 use crate::domain::project::{EventKind, NewEvent};
 
 #[derive(Debug, Clone, Queryable)]
@@ -72,7 +73,7 @@ pub fn insert_event(
         conn,
         NewActivity {
             actor_id: Some(user_id),
-            kind: "event_planned",
+            kind: ActivityKind::EventPlanned,
             theme_id: None,
             collectivity_id: event.collectivity_id,
             project_id: Some(project_id),
@@ -134,7 +135,7 @@ pub fn set_minutes(conn: &mut DbConnection, event: &Event, minutes: &str, user_i
         conn,
         NewActivity {
             actor_id: Some(user_id),
-            kind: "event_minutes",
+            kind: ActivityKind::EventMinutes,
             theme_id: None,
             collectivity_id: event.collectivity_id,
             project_id: Some(event.project_id),

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::activity::{record_activity, NewActivity};
 use super::schema::{collectivities, inquiry_members, projects, territories};
 use super::{now, DbConnection, DbError};
+use crate::domain::activity::ActivityKind;
 use crate::domain::inquiry::{MemberCategory, NewMember};
 use crate::domain::text::de;
 
@@ -76,7 +77,7 @@ pub fn add_member(
         conn,
         NewActivity {
             actor_id: Some(added_by),
-            kind: "inquiry_member_added",
+            kind: ActivityKind::InquiryMemberAdded,
             theme_id: None,
             collectivity_id: Some(collectivity_id),
             project_id: Some(project_id),

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::activity::{record_activity, NewActivity};
 use super::schema::{inspiration_resource_themes, inspiration_resources, themes};
 use super::{now, DbConnection};
+use crate::domain::activity::ActivityKind;
 use crate::domain::inspiration::{links_text, parse_links, Link, NewResource};
 use crate::domain::theme::ThemeStatus;
 
@@ -96,7 +97,7 @@ pub fn insert_resource(conn: &mut DbConnection, resource: &NewResource, user_id:
             conn,
             NewActivity {
                 actor_id: Some(user_id),
-                kind: "inspiration_published",
+                kind: ActivityKind::InspirationPublished,
                 theme_id: Some(*theme_id),
                 collectivity_id: None,
                 project_id: None,
@@ -135,7 +136,7 @@ pub fn update_resource(
         conn,
         NewActivity {
             actor_id: Some(user_id),
-            kind: "inspiration_updated",
+            kind: ActivityKind::InspirationUpdated,
             theme_id: None,
             collectivity_id: None,
             project_id: None,
@@ -157,7 +158,7 @@ pub fn delete_resource(conn: &mut DbConnection, id: i64, user_id: i64) -> QueryR
         conn,
         NewActivity {
             actor_id: Some(user_id),
-            kind: "inspiration_deleted",
+            kind: ActivityKind::InspirationDeleted,
             theme_id: None,
             collectivity_id: None,
             project_id: None,

@@ -1,3 +1,6 @@
+//! Invitations to join a collectivity, sent by e-mail: only the digest of their token is stored, and accepting
+//! one is a conditional `UPDATE`, so a link works once.
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 

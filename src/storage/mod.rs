@@ -181,6 +181,22 @@ type MultiTransactionManager = <DbConnection as Connection>::TransactionManager;
 /// the busy timeout.
 static SQLITE_WRITERS: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// Whether the database refused a write because of a unique constraint: the row was there already, or another
+/// request wrote it first.
+pub fn is_unique_violation(error: &DbError) -> bool {
+    matches!(error, DbError::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))
+}
+
+/// Whether a query that needed a row found none.
+pub fn is_not_found(error: &DbError) -> bool {
+    matches!(error, DbError::NotFound)
+}
+
+/// Checks that the database answers (the health check).
+pub fn ping(conn: &mut DbConnection) -> QueryResult<()> {
+    conn.batch_execute("SELECT 1")
+}
+
 /// Runs an insert in a savepoint (on PostgreSQL a refused statement would otherwise abort the caller's
 /// transaction); false when a unique constraint refused it — it was there already, or another request got there
 /// first.
@@ -190,7 +206,7 @@ pub fn insert_once(
 ) -> QueryResult<bool> {
     match conn.transaction(insert) {
         Ok(_) => Ok(true),
-        Err(DbError::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
+        Err(e) if is_unique_violation(&e) => Ok(false),
         Err(e) => Err(e),
     }
 }

@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use super::activity::{record_activity, NewActivity};
 use super::schema::{enrolments, memberships, newsletters, subscribers, subscriptions, users};
 use super::{now, DbConnection};
+use crate::domain::activity::ActivityKind;
 use crate::domain::digest::Frequency;
 use crate::domain::newsletter::{Audience, NewNewsletter};
 use crate::domain::project::{EnrolmentRole, EnrolmentStatus, Standing};
@@ -226,7 +227,7 @@ pub fn mark_sent(
         conn,
         NewActivity {
             actor_id: Some(user_id),
-            kind: "newsletter_sent",
+            kind: ActivityKind::NewsletterSent,
             theme_id: None,
             collectivity_id: None,
             project_id: Some(letter.project_id),

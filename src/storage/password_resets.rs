@@ -1,3 +1,6 @@
+//! Password resets: the digest of the e-mailed token, its expiry, and its single use (a conditional `UPDATE`);
+//! counting recent requests limits how many one account may ask for.
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 

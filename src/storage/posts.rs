@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::activity::{record_activity, NewActivity};
 use super::schema::{posts, users};
 use super::{now, DbConnection};
+use crate::domain::activity::ActivityKind;
 use crate::domain::project::NewPost;
 
 #[derive(Debug, Clone, Queryable)]
@@ -36,7 +37,7 @@ pub fn insert_post(conn: &mut DbConnection, project_id: i64, post: &NewPost, aut
         conn,
         NewActivity {
             actor_id: Some(author_id),
-            kind: "news_posted",
+            kind: ActivityKind::NewsPosted,
             theme_id: None,
             collectivity_id: None,
             project_id: Some(project_id),

@@ -17,6 +17,7 @@ use super::schema::{
 };
 use super::territories::Territory;
 use super::{now, DbConnection, DbError};
+use crate::domain::activity::ActivityKind;
 use crate::domain::project::{
     EnrolmentRole, EnrolmentStatus, NewProject, Phase, PhaseFacts, Standing, Withdrawal, WithdrawalDecision,
 };
@@ -181,7 +182,7 @@ pub fn open_project(
         conn,
         NewActivity {
             actor_id: Some(user_id),
-            kind: "project_opened",
+            kind: ActivityKind::ProjectOpened,
             theme_id: Some(theme_id),
             collectivity_id: None,
             project_id: Some(project_id),
@@ -203,7 +204,7 @@ pub fn open_project(
             conn,
             NewActivity {
                 actor_id: Some(user_id),
-                kind: "enrolment_invited",
+                kind: ActivityKind::EnrolmentInvited,
                 theme_id: Some(theme_id),
                 collectivity_id: Some(*collectivity_id),
                 project_id: Some(project_id),
@@ -280,7 +281,7 @@ pub fn change_phase(
         conn,
         NewActivity {
             actor_id: Some(user_id),
-            kind: "phase_changed",
+            kind: ActivityKind::PhaseChanged,
             theme_id: None,
             collectivity_id: None,
             project_id: Some(project_id),
@@ -312,7 +313,7 @@ pub fn assign_provider(
         conn,
         NewActivity {
             actor_id: Some(user_id),
-            kind: "provider_assigned",
+            kind: ActivityKind::ProviderAssigned,
             theme_id: None,
             collectivity_id: None,
             project_id: Some(project_id),
@@ -466,7 +467,7 @@ pub fn enrol(
     }
     let (kind, summary) = match (role, status) {
         (EnrolmentRole::Participant, EnrolmentStatus::Waitlisted) => (
-            "enrolment_waitlisted",
+            ActivityKind::EnrolmentWaitlisted,
             format!(
                 "{collectivity_name} demande à participer au projet « {} » : places complètes, elle est en liste d’attente{}.",
                 project.title,
@@ -474,11 +475,11 @@ pub fn enrol(
             ),
         ),
         (EnrolmentRole::Participant, _) => (
-            "enrolled_participant",
+            ActivityKind::EnrolledParticipant,
             format!("{collectivity_name} s’inscrit comme participante au projet « {} » et signe sa charte.", project.title),
         ),
         (EnrolmentRole::Observer, _) => {
-            ("enrolled_observer", format!("{collectivity_name} suit le projet « {} » comme observatrice.", project.title))
+            (ActivityKind::EnrolledObserver, format!("{collectivity_name} suit le projet « {} » comme observatrice.", project.title))
         }
     };
     // Its members hear of the project by e-mail from now on (weekly, until they choose otherwise).
@@ -603,7 +604,7 @@ pub fn withdraw(
         conn,
         NewActivity {
             actor_id: Some(user_id),
-            kind: "enrolment_withdrawn",
+            kind: ActivityKind::EnrolmentWithdrawn,
             theme_id: None,
             collectivity_id: Some(collectivity_id),
             project_id: Some(project_id),
@@ -645,7 +646,7 @@ fn pass_seat_on(
         conn,
         NewActivity {
             actor_id: Some(user_id),
-            kind: "waitlist_promoted",
+            kind: ActivityKind::WaitlistPromoted,
             theme_id: None,
             collectivity_id: Some(next.collectivity_id),
             project_id: Some(project.id),

@@ -1,3 +1,5 @@
+//! Providers (the firms a project may be assigned to) and their members.
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use super::activity::Activity;
 use super::schema::{activity_log, enrolments, memberships, projects, subscribers, subscriptions, themes, users};
 use super::{insert_once, now, DbConnection, DbError};
+use crate::domain::activity::ActivityKind;
 use crate::domain::digest::Frequency;
 use crate::domain::project::EnrolmentStatus;
 
@@ -72,8 +73,13 @@ impl Target {
 pub const ALL_THEMES: &str = "Les thèmes : nouveaux thèmes et sélections";
 
 /// What the themes as a whole tell: themes opening, merged, archived, selected — not each position taken.
-const ALL_THEMES_KINDS: [&str; 5] =
-    ["theme_proposed", "theme_opened", "theme_merged", "theme_archived", "project_opened"];
+const ALL_THEMES_KINDS: [ActivityKind; 5] = [
+    ActivityKind::ThemeProposed,
+    ActivityKind::ThemeOpened,
+    ActivityKind::ThemeMerged,
+    ActivityKind::ThemeArchived,
+    ActivityKind::ProjectOpened,
+];
 
 #[derive(Debug, Clone, Queryable)]
 pub struct Subscriber {
@@ -452,7 +458,9 @@ pub fn news_since(
             let published = themes::table
                 .filter(themes::status.ne(crate::domain::theme::ThemeStatus::Proposed.code()))
                 .select(themes::id.nullable());
-            query.filter(activity_log::kind.eq_any(ALL_THEMES_KINDS)).filter(activity_log::theme_id.eq_any(published))
+            query
+                .filter(activity_log::kind.eq_any(ALL_THEMES_KINDS.map(ActivityKind::code)))
+                .filter(activity_log::theme_id.eq_any(published))
         }
     };
     if !with_private || !matches!(target, Target::Project(_)) {

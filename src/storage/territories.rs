@@ -1,3 +1,6 @@
+//! Territories from the official files (communes, EPCI, EPT, départements, régions), their search words and
+//! statistics, and the codes a commune has carried (merged since, déléguée, associée, arrondissement).
+
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;

@@ -8,6 +8,7 @@ use super::activity::{record_activity, NewActivity};
 use super::schema::{collectivities, territories, theme_area_counts, theme_position_history, theme_positions, themes};
 use super::territories::Territory;
 use super::{now, DbConnection, DbError};
+use crate::domain::activity::ActivityKind;
 use crate::domain::theme::{Engagement, NewPosition, NewTheme, ThemeStatus};
 
 #[derive(Debug, Clone, Queryable)]
@@ -87,6 +88,32 @@ pub fn insert_theme(
         ))
         .returning(themes::id)
         .get_result(conn)
+}
+
+/// Records a theme proposed by a person (for a collectivity, `proposer`: its id and name; else for the agency) and
+/// tells it in the activity log. Call it inside `storage::write_transaction`.
+pub fn propose_theme(
+    conn: &mut DbConnection,
+    theme: &NewTheme,
+    proposed_by: i64,
+    proposer: Option<(i64, &str)>,
+    status: ThemeStatus,
+) -> QueryResult<i64> {
+    let id = insert_theme(conn, theme, proposed_by, proposer.map(|(id, _)| id), status)?;
+    let who = proposer.map_or("L’agence", |(_, name)| name);
+    record_activity(
+        conn,
+        NewActivity {
+            actor_id: Some(proposed_by),
+            kind: ActivityKind::ThemeProposed,
+            theme_id: Some(id),
+            collectivity_id: proposer.map(|(id, _)| id),
+            project_id: None,
+            is_public: true,
+            summary: format!("{who} propose le thème « {} ».", theme.title),
+        },
+    )?;
+    Ok(id)
 }
 
 pub fn find_theme(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Theme>> {
@@ -199,9 +226,11 @@ pub fn count_themes(conn: &mut DbConnection, status: ThemeStatus) -> QueryResult
 }
 
 /// Moves a theme from `from` to `to`; false if its status changed meanwhile (the UPDATE is the arbiter).
-pub fn change_status(conn: &mut DbConnection, id: i64, from: ThemeStatus, to: ThemeStatus) -> QueryResult<bool> {
+/// Opens or archives `theme` if its status is still the one read, and tells it in the activity log; false when
+/// the status changed in between (nothing is written). The caller checks `may_become`.
+pub fn change_status(conn: &mut DbConnection, theme: &Theme, to: ThemeStatus, actor_id: i64) -> QueryResult<bool> {
     let at = now();
-    let target = themes::table.find(id).filter(themes::status.eq(from.code()));
+    let target = themes::table.find(theme.id).filter(themes::status.eq(theme.status().code()));
     let updated = if to == ThemeStatus::Open {
         diesel::update(target)
             .set((themes::status.eq(to.code()), themes::opened_at.eq(Some(at)), themes::updated_at.eq(at)))
@@ -209,7 +238,27 @@ pub fn change_status(conn: &mut DbConnection, id: i64, from: ThemeStatus, to: Th
     } else {
         diesel::update(target).set((themes::status.eq(to.code()), themes::updated_at.eq(at))).execute(conn)?
     };
-    Ok(updated == 1)
+    if updated != 1 {
+        return Ok(false);
+    }
+    let (kind, verb) = if to == ThemeStatus::Open {
+        (ActivityKind::ThemeOpened, "ouvre aux positionnements")
+    } else {
+        (ActivityKind::ThemeArchived, "archive")
+    };
+    record_activity(
+        conn,
+        NewActivity {
+            actor_id: Some(actor_id),
+            kind,
+            theme_id: Some(theme.id),
+            collectivity_id: None,
+            project_id: None,
+            is_public: true,
+            summary: format!("L’agence {verb} le thème « {} ».", theme.title),
+        },
+    )?;
+    Ok(true)
 }
 
 pub fn positions_of_theme(conn: &mut DbConnection, theme_id: i64) -> QueryResult<Vec<(Position, Territory)>> {
@@ -425,7 +474,11 @@ pub fn take_position(
         conn,
         NewActivity {
             actor_id: Some(user_id),
-            kind: if outcome == PositionOutcome::Taken { "position_taken" } else { "position_changed" },
+            kind: if outcome == PositionOutcome::Taken {
+                ActivityKind::PositionTaken
+            } else {
+                ActivityKind::PositionChanged
+            },
             theme_id: Some(theme_id),
             collectivity_id: Some(collectivity_id),
             project_id: None,
@@ -466,7 +519,7 @@ pub fn withdraw_position(
         conn,
         NewActivity {
             actor_id: Some(user_id),
-            kind: "position_withdrawn",
+            kind: ActivityKind::PositionWithdrawn,
             theme_id: Some(theme_id),
             collectivity_id: Some(collectivity_id),
             project_id: None,
@@ -522,10 +575,11 @@ pub struct MergeOutcome {
     pub kept_on_target: usize,
 }
 
-/// Merges a duplicate into `target_id`: positions follow (a collectivity already positioned on the target keeps
-/// that position), counts are recomputed, the duplicate is archived and points to the target. Call it inside
-/// `storage::write_transaction`; the caller checks the statuses.
-pub fn merge_theme(conn: &mut DbConnection, source_id: i64, target_id: i64, user_id: i64) -> QueryResult<MergeOutcome> {
+/// Merges a duplicate into `target`: positions follow (a collectivity already positioned on the target keeps
+/// that position), counts are recomputed, the duplicate is archived and points to the target, and the activity
+/// log tells it. Call it inside `storage::write_transaction`; the caller checks the statuses.
+pub fn merge_theme(conn: &mut DbConnection, source: &Theme, target: &Theme, user_id: i64) -> QueryResult<MergeOutcome> {
+    let (source_id, target_id) = (source.id, target.id);
     let on_target: Vec<i64> = theme_positions::table
         .filter(theme_positions::theme_id.eq(target_id))
         .select(theme_positions::collectivity_id)
@@ -560,5 +614,20 @@ pub fn merge_theme(conn: &mut DbConnection, source_id: i64, target_id: i64, user
         .execute(conn)?;
     recount(conn, source_id)?;
     recount(conn, target_id)?;
+    record_activity(
+        conn,
+        NewActivity {
+            actor_id: Some(user_id),
+            kind: ActivityKind::ThemeMerged,
+            theme_id: Some(target_id),
+            collectivity_id: None,
+            project_id: None,
+            is_public: true,
+            summary: format!(
+                "L’agence fusionne « {} » dans « {} » : {} positionnement(s) suivent.",
+                source.title, target.title, outcome.moved
+            ),
+        },
+    )?;
     Ok(outcome)
 }

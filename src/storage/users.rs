@@ -1,3 +1,5 @@
+//! Accounts: who they are, their password hash, the agency flag and the epoch that signs their sessions out.
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 

@@ -5,6 +5,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 
 use super::views;
+use crate::storage::{self, DbError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -32,11 +33,12 @@ impl AppError {
     }
 }
 
-impl From<diesel::result::Error> for AppError {
-    fn from(error: diesel::result::Error) -> Self {
-        match error {
-            diesel::result::Error::NotFound => AppError::NotFound,
-            other => AppError::Internal(other.into()),
+impl From<DbError> for AppError {
+    fn from(error: DbError) -> Self {
+        if storage::is_not_found(&error) {
+            AppError::NotFound
+        } else {
+            AppError::Internal(error.into())
         }
     }
 }

@@ -1,3 +1,6 @@
+//! The home page: the collectivities registered (the latest first), the people, the most positioned open themes,
+//! and the territories' counts (kept a while in `web::cache::Cached`: they may lag).
+
 use actix_web::web;
 use maud::{html, Markup};
 

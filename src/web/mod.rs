@@ -81,12 +81,15 @@ impl AppState {
 /// table builds the application and lists itself (the authorisation matrix test walks that list, so a new route
 /// cannot escape it).
 pub fn route_table<R: Routes>(r: &mut R) {
+    // Public pages, the health check and assets
     r.get("/", home::home);
     r.get("/healthz", pages::health);
     r.get("/assets/{name}", assets::asset);
     r.get("/accessibilite", pages::accessibility);
     r.get("/mentions-legales", pages::legal_notice);
     r.get("/donnees-personnelles", pages::privacy);
+
+    // Accounts: signing in, passwords, one's account and collectivity
     r.get("/connexion", auth::login_form);
     r.post("/connexion", auth::login);
     r.post("/deconnexion", auth::logout);
@@ -95,14 +98,18 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.get("/mot-de-passe/nouveau/{token}", auth::reset_form);
     r.post("/mot-de-passe/nouveau/{token}", auth::reset);
     r.get("/compte", account::show);
-    r.get("/ma-collectivite", dashboard::show);
     r.post("/compte/nom", account::change_name);
     r.post("/compte/mot-de-passe", account::change_password);
+    r.get("/ma-collectivite", dashboard::show);
+
+    // Collectivities and invitations to join them
     r.get("/collectivites", collectivities::search);
     r.get("/territoires/{kind}/{code}", collectivities::show);
     r.post("/territoires/{kind}/{code}/invitations", collectivities::invite);
     r.get("/invitation/{token}", invitations::show);
     r.post("/invitation/{token}", invitations::accept);
+
+    // Themes ("/themes/suivre" before "/themes/{id}", which would take it)
     r.get("/themes", themes::index);
     r.get("/themes/nouveau", themes::proposal_form);
     r.get("/themes/suivre", subscriptions::follow_themes_form);
@@ -114,6 +121,8 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/themes/{id}/statut", themes::change_status);
     r.post("/themes/{id}/fusion", themes::merge);
     r.get("/themes/{id}/positionnements.csv", themes::positions_csv);
+
+    // Inspiration
     r.get("/inspiration", inspiration::index);
     r.get("/inspiration/nouvelle", inspiration::new_form);
     r.post("/inspiration", inspiration::create);
@@ -121,6 +130,8 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.get("/inspiration/{id}/modifier", inspiration::edit_form);
     r.post("/inspiration/{id}", inspiration::update);
     r.post("/inspiration/{id}/suppression", inspiration::delete);
+
+    // Projects: page, enrolment, steering, news, newsletters, events
     r.get("/projets", projects::index);
     r.get("/projets/nouveau", projects::selection_form);
     r.post("/projets", projects::open);
@@ -139,11 +150,21 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/projets/{id}/lettres/{letter}", projects::newsletters::update);
     r.post("/projets/{id}/lettres/{letter}/essai", projects::newsletters::test_send);
     r.post("/projets/{id}/lettres/{letter}/envoi", projects::newsletters::send);
+    r.get("/projets/{id}/evenements/nouveau", projects::events::new_form);
+    r.post("/projets/{id}/evenements", projects::events::create);
+    r.get("/projets/{id}/evenements/{event}", projects::events::show);
+    r.get("/projets/{id}/evenements/{event}/calendrier.ics", projects::events::ics_file);
+    r.post("/projets/{id}/evenements/{event}/inscription", projects::events::registration);
+    r.post("/projets/{id}/evenements/{event}/compte-rendu", projects::events::minutes);
+
+    // Inquiry groups
     r.get("/projets/{id}/groupes/{collectivity}", projects::inquiry::show);
     r.post("/projets/{id}/groupes/{collectivity}/membres", projects::inquiry::add);
     r.post("/projets/{id}/groupes/{collectivity}/membres/{member}/retrait", projects::inquiry::remove);
     r.post("/projets/{id}/groupes/{collectivity}/questionnaires", projects::inquiry::create_questionnaire);
     r.post("/projets/{id}/groupes/{collectivity}/questionnaires/import", projects::xlsform::import);
+
+    // The diagnostic (fixed segments before "{collectivity}", which would take them)
     r.get("/projets/{id}/diagnostic", projects::diagnostic::overview::show);
     r.post("/projets/{id}/diagnostic/familles", projects::diagnostic::overview::add_family);
     r.get("/projets/{id}/diagnostic/moderation", projects::diagnostic::moderation::show);
@@ -178,6 +199,8 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/projets/{id}/diagnostic/{collectivity}/import", projects::diagnostic::import::upload);
     r.get("/projets/{id}/diagnostic/{collectivity}/import/{token}", projects::diagnostic::import::mapping_form);
     r.post("/projets/{id}/diagnostic/{collectivity}/import/{token}", projects::diagnostic::import::confirm);
+
+    // Questionnaires: builder, results, coverage, comparison, invitations, entry, exports
     r.get("/questionnaires/{id}", projects::questionnaires::show);
     r.get("/questionnaires/{id}/apercu", projects::questionnaires::preview);
     r.get("/questionnaires/{id}/resultats", projects::results::show);
@@ -202,19 +225,14 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/questionnaires/{id}/profil-type", projects::questionnaires::add_standard_profile);
     r.post("/questionnaires/{id}/questions/{question}/suppression", projects::questionnaires::remove_question);
     r.post("/questionnaires/{id}/questions/{question}/deplacement", projects::questionnaires::move_question);
+
+    // Answering by the public link
     r.get("/q/{token}", survey::show);
     r.post("/q/{token}", survey::submit);
     r.get("/q/{token}/merci", survey::thanks);
     r.post("/q/{token}/suivi", survey::feedback);
-    r.get("/projets/{id}/evenements/nouveau", projects::events::new_form);
-    r.post("/projets/{id}/evenements", projects::events::create);
-    r.get("/projets/{id}/evenements/{event}", projects::events::show);
-    r.get("/projets/{id}/evenements/{event}/calendrier.ics", projects::events::ics_file);
-    r.post("/projets/{id}/evenements/{event}/inscription", projects::events::registration);
-    r.post("/projets/{id}/evenements/{event}/compte-rendu", projects::events::minutes);
-    r.get("/admin", admin::dashboard);
-    r.get("/admin/contours", boundaries::show);
-    r.post("/admin/contours", boundaries::upload);
+
+    // Following by e-mail, and the pages signed links open
     r.get("/abonnements", subscriptions::show);
     r.post("/abonnements/{id}", subscriptions::change);
     r.get("/abonnements/gerer/{id}/{signature}", subscriptions::preferences);
@@ -228,6 +246,11 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.get("/confirmation-abonnement/{id}/{signature}", subscriptions::confirmation_form);
     r.post("/confirmation-abonnement/{id}/{signature}", subscriptions::confirmation);
     r.get("/courriels/{key}/{signature}", subscriptions::web_version);
+
+    // Administration
+    r.get("/admin", admin::dashboard);
+    r.get("/admin/contours", boundaries::show);
+    r.post("/admin/contours", boundaries::upload);
     r.get("/admin/courriels", outbox::show);
     r.post("/admin/courriels/{id}/renvoi", outbox::resend);
     r.post("/admin/prestataires", admin::create_provider);

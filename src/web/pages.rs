@@ -1,7 +1,6 @@
 //! Fixed pages (accessibility statement, legal notice, privacy) and the health check.
 
 use actix_web::{web, HttpResponse};
-use diesel::connection::SimpleConnection;
 use maud::html;
 
 use super::context::PageCtx;
@@ -10,7 +9,7 @@ use super::AppState;
 
 /// 200 "ok" when the database answers; 503 otherwise, so a load balancer takes the instance out.
 pub async fn health(state: web::Data<AppState>) -> HttpResponse {
-    match state.db(|conn| Ok(conn.batch_execute("SELECT 1")?)).await {
+    match state.db(|conn| Ok(crate::storage::ping(conn)?)).await {
         Ok(()) => HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("ok"),
         Err(e) => {
             log::warn!("contrôle de santé : base injoignable : {e:?}");

@@ -17,7 +17,7 @@ use super::{AppError, AppState};
 use crate::domain::territory::TerritoryKind;
 use crate::domain::text::de;
 use crate::domain::theme::{Engagement, NewPosition, NewTheme, ThemeStatus};
-use crate::storage::activity::{activity_of_theme, record_activity, Activity, NewActivity};
+use crate::storage::activity::{activity_of_theme, Activity};
 use crate::storage::collectivities::{memberships_of_user, territory_of_collectivity, Membership};
 use crate::storage::projects::{project_of_theme, Project};
 use crate::storage::territories;
@@ -291,21 +291,8 @@ pub async fn propose(
     let id = state
         .db(move |conn| {
             storage::write_transaction(conn, |conn| {
-                let id = themes::insert_theme(conn, &theme, user.id, collectivity.as_ref().map(|(id, _)| *id), status)?;
-                let who = collectivity.as_ref().map_or("L’agence", |(_, name)| name.as_str());
-                record_activity(
-                    conn,
-                    NewActivity {
-                        actor_id: Some(user.id),
-                        kind: "theme_proposed",
-                        theme_id: Some(id),
-                        collectivity_id: collectivity.as_ref().map(|(id, _)| *id),
-                        project_id: None,
-                        is_public: true,
-                        summary: format!("{who} propose le thème « {} ».", theme.title),
-                    },
-                )?;
-                Ok::<_, AppError>(id)
+                let proposer = collectivity.as_ref().map(|(id, name)| (*id, name.as_str()));
+                Ok::<_, AppError>(themes::propose_theme(conn, &theme, user.id, proposer, status)?)
             })
         })
         .await?;
@@ -730,22 +717,9 @@ pub async fn change_status(
             storage::write_transaction(conn, |conn| {
                 let theme = themes::find_theme(conn, id)?.ok_or(AppError::NotFound)?;
                 theme.status().may_become(to).map_err(AppError::BadRequest)?;
-                if !themes::change_status(conn, id, theme.status(), to)? {
+                if !themes::change_status(conn, &theme, to, admin.id)? {
                     return Err(AppError::BadRequest("Le thème a changé entre-temps : rechargez la page.".into()));
                 }
-                let verb = if to == ThemeStatus::Open { "ouvre aux positionnements" } else { "archive" };
-                record_activity(
-                    conn,
-                    NewActivity {
-                        actor_id: Some(admin.id),
-                        kind: if to == ThemeStatus::Open { "theme_opened" } else { "theme_archived" },
-                        theme_id: Some(id),
-                        collectivity_id: None,
-                        project_id: None,
-                        is_public: true,
-                        summary: format!("L’agence {verb} le thème « {} ».", theme.title),
-                    },
-                )?;
                 Ok(())
             })
         })
@@ -783,23 +757,7 @@ pub async fn merge(
                     .status()
                     .may_merge_into(target.status(), source.id == target.id)
                     .map_err(AppError::BadRequest)?;
-                let outcome = themes::merge_theme(conn, source.id, target.id, admin.id)?;
-                record_activity(
-                    conn,
-                    NewActivity {
-                        actor_id: Some(admin.id),
-                        kind: "theme_merged",
-                        theme_id: Some(target.id),
-                        collectivity_id: None,
-                        project_id: None,
-                        is_public: true,
-                        summary: format!(
-                            "L’agence fusionne « {} » dans « {} » : {} positionnement(s) suivent.",
-                            source.title, target.title, outcome.moved
-                        ),
-                    },
-                )?;
-                Ok::<_, AppError>(outcome)
+                Ok::<_, AppError>(themes::merge_theme(conn, &source, &target, admin.id)?)
             })
         })
         .await?;

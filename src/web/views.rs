@@ -418,7 +418,7 @@ pub fn date_fr(date: impl chrono::Datelike) -> String {
 
 /// "3 décembre 2026 à 9 h 41", Paris time, from a UTC instant as the database stores it.
 pub fn moment_fr(utc: chrono::NaiveDateTime) -> String {
-    let local = crate::domain::digest::paris_time(utc);
+    let local = crate::domain::paris::paris_time(utc);
     format!("{} à {}", date_fr(local), local.format("%-H h %M"))
 }
 

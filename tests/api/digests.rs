@@ -6,6 +6,7 @@
 
 use chrono::TimeDelta;
 use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
+use encommun::domain::activity::ActivityKind;
 use encommun::domain::project::{EventInput, NewEvent, NewPost};
 use encommun::jobs::digests::{queue_due_digests, Links};
 use encommun::jobs::outbox::OutboxWorker;
@@ -56,11 +57,11 @@ fn link_after(text: &str, label: &str) -> String {
     text[start..].split_whitespace().next().unwrap().to_owned()
 }
 
-/// Public news of a theme, as its pages record them.
+/// Public news of a theme that the themes as a whole do not tell (a position, as its page records it).
 fn theme_news(conn: &mut DbConnection, theme_id: i64, summary: &str) {
     let news = NewActivity {
         actor_id: None,
-        kind: "theme_selected",
+        kind: ActivityKind::PositionTaken,
         theme_id: Some(theme_id),
         collectivity_id: None,
         project_id: None,
@@ -137,7 +138,7 @@ async fn a_member_gets_one_digest_a_day_for_all_she_follows_with_its_events_and_
         theme_news(conn, project.theme_id, "Le thème est retenu par l’agence.");
         let opened = |theme: i64, summary: &str| NewActivity {
             actor_id: None,
-            kind: "theme_opened",
+            kind: ActivityKind::ThemeOpened,
             theme_id: Some(theme),
             collectivity_id: None,
             project_id: None,

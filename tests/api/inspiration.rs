@@ -6,7 +6,7 @@ use encommun::domain::theme::{NewTheme, ThemeStatus};
 use encommun::storage::activity::activity_of_theme;
 use encommun::storage::inspiration::list_resources;
 use encommun::storage::inspiration::themes_of_resources;
-use encommun::storage::themes::{insert_theme, merge_theme};
+use encommun::storage::themes::{find_theme, insert_theme, merge_theme};
 use encommun::storage::users::find_user_by_email;
 use encommun::storage::write_transaction;
 
@@ -236,7 +236,9 @@ async fn resources_follow_a_merged_theme(app: TestApp) {
             .find(|(_, _, title)| title.starts_with("Mobilités"))
             .unwrap()
             .1;
-        write_transaction(conn, |conn| merge_theme(conn, mobility, target, admin)).unwrap();
+        let (mobility, target) =
+            (find_theme(conn, mobility).unwrap().unwrap(), find_theme(conn, target).unwrap().unwrap());
+        write_transaction(conn, |conn| merge_theme(conn, &mobility, &target, admin)).unwrap();
         let ids: Vec<i64> = resources.iter().map(|r| r.id).collect();
         let mut titles: Vec<String> =
             themes_of_resources(conn, &ids).unwrap().into_iter().map(|(_, _, title)| title).collect();

@@ -10,10 +10,10 @@ use super::{project_and_access, project_path, render_page, Submitted};
 use crate::domain::project::{EnrolmentRequest, EnrolmentRole, Phase, Standing, Withdrawal};
 use crate::domain::text::de;
 use crate::mail::{self, messages};
+use crate::storage;
 use crate::storage::collectivities::{self, Membership};
 use crate::storage::projects::{self, EnrolOutcome, Enrolment, Project, Promotion, WithdrawOutcome};
 use crate::storage::territories::Territory;
-use crate::storage::{self, DbError};
 use crate::web::collectivities::acting_for;
 use crate::web::context::PageCtx;
 use crate::web::views::{csrf_field, moment_fr, rank_fr, see_other, unprocessable, FormErrors};
@@ -175,7 +175,7 @@ pub async fn enrol(
             });
             match result {
                 // Two submissions at once: the unique (project, collectivity) let one through.
-                Err(DbError::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+                Err(e) if storage::is_unique_violation(&e) => {
                     let existing = projects::find_enrolment(conn, id, collectivity_id)?.ok_or(AppError::NotFound)?;
                     Ok(EnrolOutcome::AlreadyEnrolled(existing.standing()))
                 }

@@ -370,15 +370,16 @@ pub async fn confirm(
                 return Ok(Err(plan.errors));
             }
             let written = storage::write_transaction(conn, |conn| {
-                let (added, updated) = diagnostic::import_entries(conn, place, mapping.kind, &plan.rows, user_id)?;
-                diagnostic::forget_pending_import(conn, pending_id)?;
-                let summary = format!(
-                    "Diagnostic {} : {added} fiche(s) importée(s), {updated} mise(s) à jour ({}).",
-                    de(&territory.name),
-                    mapping.kind.plural()
-                );
-                diagnostic::record_diagnostic_activity(conn, place, user_id, summary)?;
-                Ok::<_, AppError>((added, updated))
+                let territory = territory.name.as_str();
+                Ok::<_, AppError>(diagnostic::import_pending(
+                    conn,
+                    place,
+                    territory,
+                    pending_id,
+                    mapping.kind,
+                    &plan.rows,
+                    user_id,
+                )?)
             })?;
             Ok(Ok((written, plan.outside, plan.unplaced, plan.located)))
         })

@@ -205,17 +205,7 @@ pub async fn create(
         .db(move |conn| {
             storage::write_transaction(conn, |conn| {
                 let placement = placement_of(conn, &entry)?;
-                let id = diagnostic::insert_entry(conn, place, &entry, &placement, None, author)?;
-                if author.publishes {
-                    let summary = format!(
-                        "Diagnostic {} : nouvelle fiche « {} » ({}).",
-                        de(&territory),
-                        entry.name,
-                        entry.kind.label().to_lowercase()
-                    );
-                    diagnostic::record_diagnostic_activity(conn, place, author.user_id, summary)?;
-                }
-                Ok::<_, AppError>(id)
+                Ok::<_, AppError>(diagnostic::contribute_entry(conn, place, &territory, &entry, &placement, author)?)
             })
         })
         .await?;

@@ -150,17 +150,7 @@ pub async fn create(
     let id = state
         .db(move |conn| {
             storage::write_transaction(conn, |conn| {
-                let id = diagnostic::add_source(conn, place, &source, &mentions, author)?;
-                if author.publishes {
-                    let summary = format!(
-                        "Diagnostic {} : nouvelle source « {} » ({}).",
-                        de(&territory),
-                        source.title,
-                        source.kind.label().to_lowercase()
-                    );
-                    diagnostic::record_diagnostic_activity(conn, place, author.user_id, summary)?;
-                }
-                Ok::<_, AppError>(id)
+                Ok::<_, AppError>(diagnostic::contribute_source(conn, place, &territory, &source, &mentions, author)?)
             })
         })
         .await?;
