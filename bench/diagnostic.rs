@@ -13,7 +13,6 @@ use encommun::import::places::{plan, read_table, suggest, Communes, Mapping};
 use encommun::storage::boundaries::Gazetteer;
 use encommun::storage::collectivities::find_collectivity_of_territory;
 use encommun::storage::diagnostic::{import_entries, insert_entry, Author, Place};
-use encommun::storage::projects::list_projects;
 use encommun::storage::territories::find_territory;
 use encommun::storage::users::find_user_by_email;
 use encommun::storage::{establish, write_transaction, DatabaseUrl, DbConnection};
@@ -32,12 +31,8 @@ fn main() {
     let markers: usize = args.next().map_or(5_000, |n| n.parse().expect("MARKERS"));
     let mut conn = establish(&DatabaseUrl::parse(&url)).unwrap();
     let admin = find_user_by_email(&mut conn, "agence@demo.encommun.fr").unwrap().expect("the demo is loaded").id;
-    let project = list_projects(&mut conn)
-        .unwrap()
-        .into_iter()
-        .find(|p| p.title == encommun::demo::ENROLMENT_PROJECT)
-        .expect("the demo is loaded")
-        .id;
+    let project =
+        encommun::demo::project(&mut conn, encommun::demo::ENROLMENT_PROJECT).unwrap().expect("the demo is loaded").id;
 
     // (1) France services, as the web imports them.
     let angouleme = place_of(&mut conn, project, "200071827");

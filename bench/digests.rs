@@ -20,7 +20,7 @@ use encommun::storage::activity::{record_activity, NewActivity};
 use encommun::storage::collectivities::upsert_membership;
 use encommun::storage::newsletters::{find_newsletter, insert_draft};
 use encommun::storage::posts::insert_post;
-use encommun::storage::projects::{enrolments_of_project, list_projects};
+use encommun::storage::projects::enrolments_of_project;
 use encommun::storage::subscriptions::{subscribe_user, Target};
 use encommun::storage::users::{find_user_by_email, insert_user, NewUser};
 use encommun::storage::{establish, now, write_transaction, DatabaseUrl};
@@ -31,11 +31,8 @@ fn main() {
     let subscribers: usize = args.next().map_or(10_000, |n| n.parse().expect("SUBSCRIBERS"));
     let mut conn = establish(&DatabaseUrl::parse(&url)).unwrap();
     let admin = find_user_by_email(&mut conn, "agence@demo.encommun.fr").unwrap().expect("the demo is loaded").id;
-    let project = list_projects(&mut conn)
-        .unwrap()
-        .into_iter()
-        .find(|p| p.title == encommun::demo::ENROLMENT_PROJECT)
-        .expect("the demo is loaded");
+    let project =
+        encommun::demo::project(&mut conn, encommun::demo::ENROLMENT_PROJECT).unwrap().expect("the demo is loaded");
     let collectivity = enrolments_of_project(&mut conn, project.id).unwrap()[0].0.collectivity_id;
     let started = Instant::now();
     write_transaction(&mut conn, |conn| {

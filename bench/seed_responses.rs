@@ -7,7 +7,7 @@
 use std::time::Instant;
 
 use encommun::domain::questionnaire::{parse_question, validate_response, NewQuestionnaire, Question, QuestionInput};
-use encommun::storage::projects::{enrolments_of_project, list_projects};
+use encommun::storage::projects::enrolments_of_project;
 use encommun::storage::questionnaires::{
     add_question, create_questionnaire, publish_questionnaire, questions_of, record_response, Channel,
 };
@@ -30,12 +30,8 @@ fn main() {
     let responses: usize = args.next().and_then(|n| n.parse().ok()).expect("RESPONSES");
     let mut conn = establish(&DatabaseUrl::parse(&url)).unwrap();
     let admin = find_user_by_email(&mut conn, "agence@demo.encommun.fr").unwrap().expect("the demo is loaded").id;
-    let project = list_projects(&mut conn)
-        .unwrap()
-        .into_iter()
-        .find(|p| p.title == encommun::demo::ENROLMENT_PROJECT)
-        .expect("the demo is loaded")
-        .id;
+    let project =
+        encommun::demo::project(&mut conn, encommun::demo::ENROLMENT_PROJECT).unwrap().expect("the demo is loaded").id;
     let collectivity = enrolments_of_project(&mut conn, project).unwrap()[0].0.collectivity_id;
     let header = NewQuestionnaire::parse(&format!("Mesure {count} × {responses}"), "", "", "").unwrap();
     let token = format!("mesure-{count}-{responses}");

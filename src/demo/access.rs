@@ -4,13 +4,13 @@
 
 use chrono::TimeDelta;
 
-use super::{insert_sheets, relate, DemoSheet};
-use crate::domain::diagnostic::{EntryKind, NewSource};
+use super::{add_sources, insert_sheets, relate, DemoSheet, DemoSource};
+use crate::domain::diagnostic::EntryKind;
 use crate::domain::inquiry::{MemberCategory, NewMember};
 use crate::domain::newsletter::{Audience, NewNewsletter};
 use crate::domain::project::{EnrolmentRole, EventKind, NewEvent, NewPost, NewProject, Phase};
 use crate::domain::theme::{Engagement, NewPosition, NewTheme, ThemeStatus};
-use crate::storage::diagnostic::{self, Author, Place};
+use crate::storage::diagnostic::{Author, Place};
 use crate::storage::events::insert_event;
 use crate::storage::inquiry::{add_member, link_account, AddOutcome};
 use crate::storage::newsletters::{find_newsletter, insert_draft, mark_sent, recipients};
@@ -203,28 +203,7 @@ fn load_diagnostic(conn: &mut DbConnection, place: Place, provider_member: i64) 
     let author = Author { user_id: provider_member, publishes: true };
     let ids = insert_sheets(conn, place, author, SHEETS)?;
     relate(conn, place, author, &ids, RELATIONS)?;
-    let observation = NewSource::parse(
-        "observation",
-        "Une matinée à l’accueil de France services Plaine d’Ozon",
-        "",
-        "2 conseillères France services, 14 personnes accueillies",
-        "La moitié des personnes viennent pour la CAF ou l’assurance maladie ; plusieurs sont accompagnées par un \
-        enfant ou un voisin. Une personne âgée : « sans ma fille, je n’aurais jamais su que j’y avais droit ».",
-        "",
-    )
-    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    diagnostic::add_source(conn, place, &observation, &[ids[0].0, ids[5].0], author)?;
-    let study = NewSource::parse(
-        "study",
-        "Baromètre du numérique et non-recours en Vienne",
-        "",
-        "",
-        "Près d’un habitant sur cinq des communes rurales de l’agglomération n’a pas d’accès à internet à domicile \
-        ou ne s’en sert pas pour ses démarches.",
-        "",
-    )
-    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    diagnostic::add_source(conn, place, &study, &[ids[6].0], author)?;
+    add_sources(conn, place, author, &ids, SOURCES)?;
     Ok(())
 }
 
@@ -324,6 +303,26 @@ const RELATIONS: &[(usize, usize, &str, u8)] = &[
     (5, 8, "echange", 1),
     (5, 9, "porte", 2),
     (6, 9, "participe", 1),
+];
+
+/// (kind, title, people met, notes, sheets mentioned by index in [`SHEETS`]).
+const SOURCES: &[DemoSource] = &[
+    (
+        "observation",
+        "Une matinée à l’accueil de France services Plaine d’Ozon",
+        "2 conseillères France services, 14 personnes accueillies",
+        "La moitié des personnes viennent pour la CAF ou l’assurance maladie ; plusieurs sont accompagnées par un \
+        enfant ou un voisin. Une personne âgée : « sans ma fille, je n’aurais jamais su que j’y avais droit ».",
+        &[0, 5],
+    ),
+    (
+        "study",
+        "Baromètre du numérique et non-recours en Vienne",
+        "",
+        "Près d’un habitant sur cinq des communes rurales de l’agglomération n’a pas d’accès à internet à domicile \
+        ou ne s’en sert pas pour ses démarches.",
+        &[6],
+    ),
 ];
 
 /// The project's first letter, sent to participants, observers and followers; its messages were not queued (the

@@ -462,27 +462,7 @@ fn load_diagnostic(conn: &mut DbConnection, place: Place, admin: i64) -> anyhow:
     let author = Author { user_id: admin, publishes: true };
     let ids = insert_sheets(conn, place, author, DEMO_SHEETS)?;
     relate(conn, place, author, &ids, DEMO_RELATIONS)?;
-    let study = NewSource::parse(
-        "study",
-        "Analyse des besoins sociaux de l’agglomération",
-        "",
-        "",
-        "Le recours à l’aide alimentaire a crû dans les quartiers prioritaires ; les familles monoparentales y sont surreprésentées.",
-        "",
-    )
-    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    diagnostic::add_source(conn, place, &study, &[ids[5].0], author)?;
-    let interview = NewSource::parse(
-        "interview",
-        "Entretien collectif au centre social de la Grand Font",
-        "",
-        "2 animatrices, 5 habitantes du quartier",
-        "Les habitantes viennent au centre pour les démarches et restent pour le jardin. Une mère de famille : « on \
-         voudrait cuisiner ce qu’on fait pousser, mais il n’y a pas de cuisine ouverte ».",
-        "",
-    )
-    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    diagnostic::add_source(conn, place, &interview, &[ids[2].0, ids[3].0, ids[9].0], author)?;
+    add_sources(conn, place, author, &ids, DEMO_SOURCES)?;
     Ok(())
 }
 
@@ -526,6 +506,24 @@ fn relate(
         let relation = NewRelation::parse(sheets[*from], Some(sheets[*to]), kind, &intensity.to_string(), "")
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         diagnostic::add_relation(conn, place, &relation, author)?;
+    }
+    Ok(())
+}
+
+pub(super) type DemoSource = (&'static str, &'static str, &'static str, &'static str, &'static [usize]);
+
+/// Adds sources to a diagnostic, mentioning sheets stored by [`insert_sheets`] (by index).
+fn add_sources(
+    conn: &mut DbConnection,
+    place: Place,
+    author: Author,
+    sheets: &[(i64, EntryKind)],
+    sources: &[DemoSource],
+) -> anyhow::Result<()> {
+    for (kind, title, people_met, notes, mentions) in sources {
+        let source = NewSource::parse(kind, title, "", people_met, notes, "").map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let mentions: Vec<i64> = mentions.iter().map(|i| sheets[*i].0).collect();
+        diagnostic::add_source(conn, place, &source, &mentions, author)?;
     }
     Ok(())
 }
@@ -677,6 +675,26 @@ const DEMO_RELATIONS: &[(usize, usize, &str, u8)] = &[
     (2, 11, "participe", 2),
 ];
 
+/// (kind, title, people met, notes, sheets mentioned by index in [`DEMO_SHEETS`]).
+const DEMO_SOURCES: &[DemoSource] = &[
+    (
+        "study",
+        "Analyse des besoins sociaux de l’agglomération",
+        "",
+        "Le recours à l’aide alimentaire a crû dans les quartiers prioritaires ; les familles monoparentales y sont \
+        surreprésentées.",
+        &[5],
+    ),
+    (
+        "interview",
+        "Entretien collectif au centre social de la Grand Font",
+        "2 animatrices, 5 habitantes du quartier",
+        "Les habitantes viennent au centre pour les démarches et restent pour le jardin. Une mère de famille : « on \
+        voudrait cuisiner ce qu’on fait pousser, mais il n’y a pas de cuisine ouverte ».",
+        &[2, 3, 9],
+    ),
+];
+
 /// Loads the demo; returns false when it was already there.
 pub fn load(conn: &mut DbConnection) -> anyhow::Result<bool> {
     if find_user_by_email(conn, DEMO_ACCOUNTS[0].email)?.is_some() {
@@ -750,13 +768,16 @@ pub fn load(conn: &mut DbConnection) -> anyhow::Result<bool> {
     Ok(true)
 }
 
+/// The demo's project of this title ([`ENROLMENT_PROJECT`] or [`DIAGNOSTIC_PROJECT`]); None when the demo is not
+/// loaded. Tests and benchmarks name the project they work on rather than take the first of the list.
+pub fn project(conn: &mut DbConnection, title: &str) -> storage::QueryResult<Option<storage::projects::Project>> {
+    Ok(storage::projects::list_projects(conn)?.into_iter().find(|p| p.title == title))
+}
+
 /// The public path of the demo's published questionnaire (`/q/…`), for the demo's welcome; None when the demo is
 /// not loaded.
 pub fn survey_path(conn: &mut DbConnection) -> anyhow::Result<Option<String>> {
-    let Some(project) = storage::projects::list_projects(conn)?.into_iter().find(|p| p.title == DIAGNOSTIC_PROJECT)
-    else {
-        return Ok(None);
-    };
+    let Some(project) = project(conn, DIAGNOSTIC_PROJECT)? else { return Ok(None) };
     for (collectivity_id, _) in storage::projects::participant_territories(conn, project.id)? {
         let questionnaires = storage::questionnaires::questionnaires_of_group(conn, project.id, collectivity_id)?;
         if let Some((questionnaire, _)) = questionnaires.into_iter().find(|(q, _)| q.title == survey::TITLE) {

@@ -59,98 +59,103 @@ impl Dice {
     }
 }
 
-/// The questions, in order; a condition names an earlier question by its index here.
-struct Draft {
-    kind: &'static str,
-    label: &'static str,
-    help: &'static str,
-    required: bool,
-    choices: &'static str,
-    allow_other: bool,
-    bounds: (&'static str, &'static str),
-    ends: (&'static str, &'static str),
-    rows: &'static str,
-    condition: Option<(usize, &'static str)>,
+/// The questions, in order, as the builder's form gives them, each with its condition: the index of an earlier
+/// question here (its id is known once it is stored) and the answer that shows it.
+fn question_inputs() -> [(QuestionInput<'static>, Option<(usize, &'static str)>); 8] {
+    [
+        (
+            QuestionInput {
+                kind: "single_choice",
+                label: "Comment faites-vous le plus souvent vos démarches administratives ?",
+                required: true,
+                choices: "seul_en_ligne = En ligne, seul·e\naide_proche = En ligne, avec l’aide d’un proche\n\
+                    guichet = Au guichet (mairie, France services, CAF…)\ntelephone = Par téléphone\n\
+                    pas_faites = Je ne les fais pas, ou plus",
+                allow_other: true,
+                ..QuestionInput::default()
+            },
+            None,
+        ),
+        (
+            QuestionInput {
+                kind: "multiple_choice",
+                label: "Quelles démarches vous ont posé difficulté ces douze derniers mois ?",
+                help: "Trois au plus.",
+                choices: "caf = Allocations familiales, logement (CAF)\nsante = Santé, carte Vitale (assurance maladie)\n\
+                    impots = Impôts\nemploi = Emploi (France Travail)\nretraite = Retraite\nvehicule = Carte grise, permis\n\
+                    aucune = Aucune",
+                max: "3",
+                ..QuestionInput::default()
+            },
+            None,
+        ),
+        (
+            QuestionInput {
+                kind: "yes_no",
+                label: "Connaissez-vous l’espace France services le plus proche de chez vous ?",
+                required: true,
+                ..QuestionInput::default()
+            },
+            None,
+        ),
+        (
+            QuestionInput {
+                kind: "single_choice",
+                label: "Y êtes-vous déjà allé·e ?",
+                choices: "plusieurs = Oui, plusieurs fois\nune_fois = Oui, une fois\njamais = Non, jamais",
+                ..QuestionInput::default()
+            },
+            Some((2, "oui")),
+        ),
+        (
+            QuestionInput {
+                kind: "scale",
+                label: "Êtes-vous à l’aise pour faire une démarche en ligne, seul·e ?",
+                required: true,
+                min: "1",
+                max: "5",
+                min_label: "Pas du tout",
+                max_label: "Tout à fait",
+                ..QuestionInput::default()
+            },
+            None,
+        ),
+        (
+            QuestionInput {
+                kind: "number",
+                label: "Combien de minutes vous faut-il pour rejoindre le guichet le plus proche ?",
+                help: "Mairie, France services ou agence : en minutes, par votre moyen habituel.",
+                min: "0",
+                max: "240",
+                ..QuestionInput::default()
+            },
+            None,
+        ),
+        (
+            QuestionInput {
+                kind: "matrix",
+                label: "Ces façons d’être accompagné·e vous conviendraient-elles ?",
+                rows: "mairie = Un rendez-vous dans ma mairie\nitinerant = Une permanence itinérante près de chez moi\n\
+                    telephone = Un accompagnement par téléphone\ndomicile = Une visite à domicile",
+                min: "1",
+                max: "4",
+                min_label: "Pas du tout",
+                max_label: "Tout à fait",
+                ..QuestionInput::default()
+            },
+            None,
+        ),
+        (
+            QuestionInput {
+                kind: "long_text",
+                label: "Qu’est-ce qui vous faciliterait les démarches ?",
+                help: "Facultatif : en quelques mots, ce qui changerait les choses pour vous.",
+                ..QuestionInput::default()
+            },
+            None,
+        ),
+    ]
 }
-
-const BLANK: Draft = Draft {
-    kind: "",
-    label: "",
-    help: "",
-    required: false,
-    choices: "",
-    allow_other: false,
-    bounds: ("", ""),
-    ends: ("", ""),
-    rows: "",
-    condition: None,
-};
-
-const QUESTIONS: [Draft; 8] = [
-    Draft {
-        kind: "single_choice",
-        label: "Comment faites-vous le plus souvent vos démarches administratives ?",
-        required: true,
-        choices: "seul_en_ligne = En ligne, seul·e\naide_proche = En ligne, avec l’aide d’un proche\n\
-            guichet = Au guichet (mairie, France services, CAF…)\ntelephone = Par téléphone\n\
-            pas_faites = Je ne les fais pas, ou plus",
-        allow_other: true,
-        ..BLANK
-    },
-    Draft {
-        kind: "multiple_choice",
-        label: "Quelles démarches vous ont posé difficulté ces douze derniers mois ?",
-        help: "Trois au plus.",
-        choices: "caf = Allocations familiales, logement (CAF)\nsante = Santé, carte Vitale (assurance maladie)\n\
-            impots = Impôts\nemploi = Emploi (France Travail)\nretraite = Retraite\nvehicule = Carte grise, permis\n\
-            aucune = Aucune",
-        bounds: ("", "3"),
-        ..BLANK
-    },
-    Draft {
-        kind: "yes_no",
-        label: "Connaissez-vous l’espace France services le plus proche de chez vous ?",
-        required: true,
-        ..BLANK
-    },
-    Draft {
-        kind: "single_choice",
-        label: "Y êtes-vous déjà allé·e ?",
-        choices: "plusieurs = Oui, plusieurs fois\nune_fois = Oui, une fois\njamais = Non, jamais",
-        condition: Some((2, "oui")),
-        ..BLANK
-    },
-    Draft {
-        kind: "scale",
-        label: "Êtes-vous à l’aise pour faire une démarche en ligne, seul·e ?",
-        required: true,
-        bounds: ("1", "5"),
-        ends: ("Pas du tout", "Tout à fait"),
-        ..BLANK
-    },
-    Draft {
-        kind: "number",
-        label: "Combien de minutes vous faut-il pour rejoindre le guichet le plus proche ?",
-        help: "Mairie, France services ou agence : en minutes, par votre moyen habituel.",
-        bounds: ("0", "240"),
-        ..BLANK
-    },
-    Draft {
-        kind: "matrix",
-        label: "Ces façons d’être accompagné·e vous conviendraient-elles ?",
-        rows: "mairie = Un rendez-vous dans ma mairie\nitinerant = Une permanence itinérante près de chez moi\n\
-            telephone = Un accompagnement par téléphone\ndomicile = Une visite à domicile",
-        bounds: ("1", "4"),
-        ends: ("Pas du tout", "Tout à fait"),
-        ..BLANK
-    },
-    Draft {
-        kind: "long_text",
-        label: "Qu’est-ce qui vous faciliterait les démarches ?",
-        help: "Facultatif : en quelques mots, ce qui changerait les choses pour vous.",
-        ..BLANK
-    },
-];
 
 /// What respondents wrote, anonymous, in their words.
 const SUGGESTIONS: [&str; 12] = [
@@ -192,27 +197,16 @@ pub fn load(conn: &mut DbConnection, project_id: i64, cast: &Cast) -> anyhow::Re
         cast.chatellerault_referent,
     )?;
     let mut questions: Vec<Question> = Vec::new();
-    for draft in &QUESTIONS {
-        let condition_question = draft.condition.map(|(index, _)| questions[index].id.to_string()).unwrap_or_default();
+    for (input, condition) in question_inputs() {
+        let condition_question = condition.map(|(index, _)| questions[index].id.to_string()).unwrap_or_default();
         let input = QuestionInput {
-            kind: draft.kind,
-            label: draft.label,
-            help: draft.help,
-            required: draft.required,
-            choices: draft.choices,
-            allow_other: draft.allow_other,
-            min: draft.bounds.0,
-            max: draft.bounds.1,
-            min_label: draft.ends.0,
-            max_label: draft.ends.1,
-            rows: draft.rows,
             condition_question: &condition_question,
             condition_op: "equals",
-            condition_values: draft.condition.map(|(_, value)| value).unwrap_or_default(),
-            profile: false,
+            condition_values: condition.map_or("", |(_, value)| value),
+            ..input
         };
         let mut question =
-            parse_question(&input, &questions).map_err(|e| anyhow::anyhow!("{} : {e:?}", draft.label))?;
+            parse_question(&input, &questions).map_err(|e| anyhow::anyhow!("{} : {e:?}", input.label))?;
         question.id = add_question(conn, id, &question)?;
         questions.push(question);
     }

@@ -225,7 +225,6 @@ pub fn count_themes(conn: &mut DbConnection, status: ThemeStatus) -> QueryResult
     themes::table.filter(themes::status.eq(status.code())).count().get_result(conn)
 }
 
-/// Moves a theme from `from` to `to`; false if its status changed meanwhile (the UPDATE is the arbiter).
 /// Opens or archives `theme` if its status is still the one read, and tells it in the activity log; false when
 /// the status changed in between (nothing is written). The caller checks `may_become`.
 pub fn change_status(conn: &mut DbConnection, theme: &Theme, to: ThemeStatus, actor_id: i64) -> QueryResult<bool> {

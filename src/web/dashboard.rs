@@ -46,7 +46,7 @@ const UNPOSITIONED_SHOWN: usize = 5;
 /// What the agency leads: every project, and the themes proposed that wait for its moderation.
 struct AgencyWork {
     projects: Vec<Project>,
-    proposed_themes: usize,
+    proposed_themes: i64,
 }
 
 pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, AppError> {
@@ -118,7 +118,7 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, Ap
             let agency = if is_agency_admin {
                 Some(AgencyWork {
                     projects: projects::list_projects(conn)?,
-                    proposed_themes: themes::ranked_themes(conn, ThemeStatus::Proposed, 200, 0)?.len(),
+                    proposed_themes: themes::count_themes(conn, ThemeStatus::Proposed)?,
                 })
             } else {
                 None

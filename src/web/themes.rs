@@ -712,19 +712,31 @@ pub async fn change_status(
     let id = id.into_inner();
     let to = ThemeStatus::parse(&form.status)
         .ok_or_else(|| AppError::BadRequest(format!("Statut inconnu « {} ».", form.status)))?;
-    state
+    let changed = state
         .db(move |conn| {
             storage::write_transaction(conn, |conn| {
                 let theme = themes::find_theme(conn, id)?.ok_or(AppError::NotFound)?;
-                theme.status().may_become(to).map_err(AppError::BadRequest)?;
-                if !themes::change_status(conn, &theme, to, admin.id)? {
-                    return Err(AppError::BadRequest("Le thème a changé entre-temps : rechargez la page.".into()));
+                // A double click, or two moderators at once: the status asked for already holds.
+                if theme.status() == to {
+                    return Ok(false);
                 }
-                Ok(())
+                theme.status().may_become(to).map_err(AppError::BadRequest)?;
+                if themes::change_status(conn, &theme, to, admin.id)? {
+                    return Ok(true);
+                }
+                match themes::find_theme(conn, id)? {
+                    Some(now) if now.status() == to => Ok(false),
+                    _ => Err(AppError::BadRequest("Le thème a changé entre-temps : rechargez la page.".into())),
+                }
             })
         })
         .await?;
-    ctx.set_flash(if to == ThemeStatus::Open { "Thème publié." } else { "Thème archivé." });
+    ctx.set_flash(match (to == ThemeStatus::Open, changed) {
+        (true, true) => "Thème publié.",
+        (false, true) => "Thème archivé.",
+        (true, false) => "Ce thème est déjà publié.",
+        (false, false) => "Ce thème est déjà archivé.",
+    });
     Ok(see_other(&theme_path(id)))
 }
 

@@ -6,7 +6,6 @@ use encommun::domain::project::Phase;
 use encommun::domain::territory::TerritoryKind;
 use encommun::storage::collectivities::find_collectivity_of_territory;
 use encommun::storage::diagnostic::{entries_of_territory, Place};
-use encommun::storage::projects::list_projects;
 use encommun::storage::questionnaires::{collection_breakdown, count_responses, questionnaires_of_group, targets_of};
 use encommun::storage::territories::find_territory;
 
@@ -19,7 +18,7 @@ async fn the_demo_shows_a_project_in_diagnostic_with_its_survey(app: TestApp) {
     app.load_demo();
     assert!(!with_conn(&app, |conn| demo::load(conn).unwrap()), "a second load changes nothing");
     let (project, questionnaires, sheets) = with_conn(&app, |conn| {
-        let project = list_projects(conn).unwrap().into_iter().find(|p| p.title == DIAGNOSTIC_PROJECT).unwrap();
+        let project = demo::project(conn, DIAGNOSTIC_PROJECT).unwrap().unwrap();
         let territory = find_territory(conn, TerritoryKind::Epci, "248600413").unwrap().unwrap();
         let chatellerault = find_collectivity_of_territory(conn, territory.id).unwrap().unwrap().id;
         let questionnaires = questionnaires_of_group(conn, project.id, chatellerault).unwrap();
@@ -30,6 +29,7 @@ async fn the_demo_shows_a_project_in_diagnostic_with_its_survey(app: TestApp) {
     assert_eq!(project.phase(), Phase::Diagnostic);
     assert!(project.provider_id.is_some(), "the demo provider accompanies it");
     let (survey, responses) = &questionnaires[0];
+    assert_eq!(survey.title, "Vos démarches du quotidien");
     assert!(!survey.draft);
     assert_eq!(*responses, 320);
     // Fixed figures: the generator is seeded, so both backends and every load give these.
@@ -62,7 +62,7 @@ async fn the_demo_shows_a_project_in_diagnostic_with_its_survey(app: TestApp) {
         .assert_contains("Je n’ai pas internet à la maison");
     // The public link answers without an account, and the letter stands in the public archive.
     let visitor = app.client();
-    visitor.get(&format!("/q/{}", survey.public_token)).await.assert_status(200).assert_contains(demo_title());
+    visitor.get(&format!("/q/{}", survey.public_token)).await.assert_status(200).assert_contains(&survey.title);
     visitor
         .get(&format!("/projets/{}/lettres", project.id))
         .await
@@ -70,10 +70,6 @@ async fn the_demo_shows_a_project_in_diagnostic_with_its_survey(app: TestApp) {
         .assert_contains("Lettre n° 1 — les diagnostics commencent");
     // The territory page draws the shipped outline.
     visitor.get("/territoires/epci/248600413").await.assert_status(200).assert_contains("<path");
-}
-
-fn demo_title() -> &'static str {
-    "Vos démarches du quotidien"
 }
 
 async fn every_demo_account_has_somewhere_to_go(app: TestApp) {

@@ -188,8 +188,7 @@ pub fn with_conn<T>(app: &TestApp, f: impl FnOnce(&mut DbConnection) -> T) -> T 
 
 /// The demo's project in enrolment (« Alimentation durable »).
 pub fn enrolment_project(conn: &mut DbConnection) -> encommun::storage::projects::Project {
-    let projects = encommun::storage::projects::list_projects(conn).unwrap();
-    projects.into_iter().find(|p| p.title == encommun::demo::ENROLMENT_PROJECT).expect("the demo is loaded")
+    encommun::demo::project(conn, encommun::demo::ENROLMENT_PROJECT).unwrap().expect("the demo is loaded")
 }
 
 pub struct Email {

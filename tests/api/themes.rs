@@ -254,6 +254,9 @@ async fn a_referent_proposes_and_the_agency_publishes(app: TestApp) {
     let token = admin.get(&path).await.assert_contains("Modération").csrf_token();
     admin.post(&format!("{path}/statut"), &[("csrf_token", &token), ("status", "selected")]).await.assert_status(400);
     admin.post(&format!("{path}/statut"), &[("csrf_token", &token), ("status", "open")]).await.assert_redirect(&path);
+    // A double click publishes once and says so, without an error.
+    admin.post(&format!("{path}/statut"), &[("csrf_token", &token), ("status", "open")]).await.assert_redirect(&path);
+    admin.get(&path).await.assert_contains("Ce thème est déjà publié.");
     app.client().get(&path).await.assert_status(200).assert_contains("Ouvert aux positionnements");
     app.client().get("/themes").await.assert_contains("Mobilités rurales");
     // The activity log tells the story.
