@@ -20,7 +20,7 @@ use crate::mail::Mailer;
 use crate::security::{hex_decode, hex_encode, random_bytes};
 use crate::storage::response_writer::ResponseWriter;
 use crate::storage::{self, DbPool};
-use crate::web::cache::{Cached, PageCache, QuestionCache};
+use crate::web::cache::{Cached, PageCache, QuestionCache, SharedRead};
 use crate::web::limits::SubmissionLimiter;
 use crate::web::{middleware, routes, AppError, AppState};
 
@@ -61,6 +61,7 @@ impl Application {
             territory_counts: Cached::new(Duration::from_secs(300)),
             // About 25 kB a page: a few megabytes at most.
             public_pages: PageCache::new(Duration::from_secs(60), 256),
+            content_version: SharedRead::new(),
             survey_limiter: Arc::new(SubmissionLimiter::new(config.survey_submissions_per_hour)),
             follow_limiter: SubmissionLimiter::new(crate::web::subscriptions::FOLLOW_REQUESTS_PER_HOUR),
             questions: Arc::new(QuestionCache::new(1000)),

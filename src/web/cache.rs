@@ -3,10 +3,12 @@
 //!   communes changes once a year);
 //! - [`PageCache`]: public pages as rendered for visitors without a session, served again while the database's
 //!   content version (raised by every activity entry, in its transaction) has not moved;
-//! - [`QuestionCache`]: questionnaires' parsed questions, while their questionnaire has not changed.
+//! - [`QuestionCache`]: questionnaires' parsed questions, while their questionnaire has not changed;
+//! - [`SharedRead`]: one database read answering every request that arrived before it started.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::future::Future;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use actix_web::http::header::ContentEncoding;
@@ -140,6 +142,49 @@ impl QuestionCache {
     }
 }
 
+/// A value read from the database, the read shared by the requests waiting for it: a request is answered by a read
+/// that *started after it arrived*, so the value is as fresh as if each request read it (a commit made before a
+/// request arrived is seen). One read runs at a time; the requests arriving meanwhile gather in one batch, whose
+/// read starts when the running one ends and answers them all at once. The page cache reads the content version
+/// this way: under load, a page a whole town reads costs one trip to the database per batch, not per visitor.
+pub struct SharedRead<T> {
+    /// The batch whose read has not started yet: every arriving request joins it.
+    gathering: Mutex<Option<Arc<tokio::sync::OnceCell<T>>>>,
+    /// Held while a read runs.
+    running: tokio::sync::Mutex<()>,
+}
+
+impl<T: Clone> SharedRead<T> {
+    pub fn new() -> Self {
+        SharedRead { gathering: Mutex::new(None), running: tokio::sync::Mutex::new(()) }
+    }
+
+    /// The value, from a read started after this call began: `read` runs only if this request leads its batch.
+    pub async fn get<E, F: Future<Output = Result<T, E>>>(&self, read: impl FnOnce() -> F) -> Result<T, E> {
+        let batch =
+            self.gathering.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert_with(Default::default).clone();
+        let value = batch
+            .get_or_try_init(|| async {
+                let _running = self.running.lock().await;
+                // The batch closes as its read starts: a request arriving from now on waits for the next one.
+                let mut gathering = self.gathering.lock().unwrap_or_else(PoisonError::into_inner);
+                if gathering.as_ref().is_some_and(|open| Arc::ptr_eq(open, &batch)) {
+                    *gathering = None;
+                }
+                drop(gathering);
+                read().await
+            })
+            .await?;
+        Ok(value.clone())
+    }
+}
+
+impl<T: Clone> Default for SharedRead<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,5 +254,44 @@ mod tests {
         cache.put(3, day, Arc::new(Vec::new()));
         assert!(cache.get(1, day).is_none(), "bounded: full, the map starts again");
         assert!(cache.get(3, day).is_some());
+    }
+
+    #[tokio::test]
+    async fn a_shared_read_answers_only_the_requests_that_arrived_before_it_started() {
+        use std::cell::Cell;
+        use tokio::sync::oneshot;
+
+        let shared = SharedRead::new();
+        let reads = Cell::new(0);
+        let read = |value: i64| {
+            let reads = &reads;
+            move || async move {
+                reads.set(reads.get() + 1);
+                Ok::<_, ()>(value)
+            }
+        };
+        assert_eq!(shared.get(read(1)).await, Ok(1));
+        assert_eq!(shared.get(read(2)).await, Ok(2), "a read that ended before arrival is not reused");
+        assert_eq!(reads.get(), 2);
+
+        // A read in progress when a request arrives: that request waits for the next read, which it shares with
+        // every request that arrived while the first one ran.
+        let (release, released) = oneshot::channel::<()>();
+        let running = shared.get(|| async move {
+            released.await.map_err(|_| ())?;
+            Ok::<_, ()>(10)
+        });
+        let arriving = async {
+            tokio::task::yield_now().await;
+            let release_later = async {
+                tokio::task::yield_now().await;
+                let _ = release.send(());
+            };
+            tokio::join!(shared.get(read(11)), shared.get(read(12)), release_later)
+        };
+        let (running, (first, second, ())) = tokio::join!(running, arriving);
+        assert_eq!(running, Ok(10));
+        assert_eq!((first, second), (Ok(11), Ok(11)), "one read after the running one answers both");
+        assert_eq!(reads.get(), 3);
     }
 }

@@ -173,7 +173,8 @@ const CACHED_PAGES: [&str; 7] =
 /// Serves public pages from [`PageCache`](super::cache::PageCache) to visitors without a session, as long as
 /// the content version has not moved; renders and keeps them otherwise. A request with a session (logged in, a
 /// flash message, a form token) always reaches its handler, and so does a page whose rendering touched the
-/// session or that its handler marked `Cache-Control: private`. Costs one indexed read per request: the version.
+/// session or that its handler marked `Cache-Control: private`. Costs one indexed read, the version, shared by the
+/// requests that arrived before it started (see [`SharedRead`](super::cache::SharedRead)).
 pub async fn public_page_cache(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -191,7 +192,7 @@ pub async fn public_page_cache(
     if !cacheable {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
-    let version = state.db(|conn| Ok(activity::content_version(conn)?)).await?;
+    let version = state.content_version.get(|| state.db(|conn| Ok(activity::content_version(conn)?))).await?;
     let encoding = negotiated_encoding(&req);
     if let Some(hit) = state.public_pages.get(&url, version, encoding) {
         // Compressed here once per page, version and encoding; `compress` leaves a body with its encoding alone.

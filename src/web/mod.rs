@@ -43,6 +43,8 @@ pub struct AppState {
     pub territory_counts: cache::Cached<Vec<(String, i64)>>,
     /// Public pages as rendered for visitors without a session (see `middleware::public_page_cache`).
     pub public_pages: cache::PageCache,
+    /// The content version the page cache compares with, one read shared by the visitors waiting for it.
+    pub content_version: cache::SharedRead<i64>,
     /// Anonymous questionnaire responses per network address (see `limits`).
     pub survey_limiter: Arc<limits::SubmissionLimiter>,
     /// Requests to follow a project or theme with an e-mail address, per network address.
