@@ -1,5 +1,5 @@
-//! The diagnostic of a participant territory (DESIGN.md §1 step 4): the actors, the engagement spaces and the
-//! engagement objects found there, the relations between them and the sources that speak of them; what each
+//! The diagnostic of a participant territory (docs/product.md § Lifecycle, step 4): the actors, the engagement spaces
+//! and the engagement objects found there, the relations between them and the sources that speak of them; what each
 //! may hold, in which words, and what a contribution must satisfy.
 
 use chrono::NaiveDate;

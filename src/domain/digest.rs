@@ -1,5 +1,6 @@
-//! E-mail digests (DESIGN.md §1 step 6): how often a person hears of a project, when a digest is due (at a local
-//! hour, Europe/Paris), and what it says — the most important first, capped, with the rest counted and linked.
+//! E-mail digests (docs/product.md § Lifecycle, step 6): how often a person hears of a project, when a digest is due
+//! (at a local hour, Europe/Paris), and what it tells — the most important first, capped, with the rest counted. The
+//! words and the markup are `mail::messages::digest`'s, like every other message's.
 
 use crate::domain::activity::ActivityKind;
 use crate::domain::paris::paris_time;
@@ -78,14 +79,6 @@ pub struct Section {
     pub items: Vec<Item>,
 }
 
-/// A digest ready to queue, both parts from the same sections.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DigestMail {
-    pub subject: String,
-    pub text: String,
-    pub html: String,
-}
-
 fn rank(kind: Option<ActivityKind>) -> u8 {
     kind.map_or(u8::MAX, ActivityKind::digest_rank)
 }
@@ -93,78 +86,48 @@ fn rank(kind: Option<ActivityKind>) -> u8 {
 /// Items told at most in one digest; the rest is counted with a link to the project.
 pub const CAP: usize = 10;
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+/// What a digest tells, in the order it tells it; `mail::messages::digest` writes it in both parts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Digest {
+    /// The sections with something to tell, in the order given.
+    pub sections: Vec<ToldSection>,
+    /// Every item of every section, told or only counted.
+    pub total: usize,
 }
 
-/// The links every digest carries: its web version, the subscriber's preferences, and stopping every digest.
+/// A section as the digest tells it: its most important items, and how many more its page holds.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MailLinks {
-    pub web_version: String,
-    pub preferences: String,
-    pub unsubscribe: String,
+pub struct ToldSection {
+    pub title: String,
+    pub url: String,
+    /// Most important first, then most recent.
+    pub told: Vec<Item>,
+    /// Items left out by the cap, for the link to the section's page.
+    pub untold: usize,
 }
 
 /// Composes a digest: sections in the order given, items most important first then most recent, at most
-/// [`CAP`] in all, "N autres" linking to the project for the rest. `name` is empty for an address without an
-/// account; `with_calendar` says events are attached. None when nothing happened.
-pub fn compose(name: &str, sections: &[Section], links: &MailLinks, with_calendar: bool) -> Option<DigestMail> {
+/// [`CAP`] in all, the rest counted per section. None when nothing happened.
+pub fn compose(sections: &[Section]) -> Option<Digest> {
     let total: usize = sections.iter().map(|s| s.items.len()).sum();
     if total == 0 {
         return None;
     }
-    let hello = if name.is_empty() { "Bonjour,".to_owned() } else { format!("Bonjour {name},") };
     let mut budget = CAP;
-    let mut text = format!(
-        "{hello}\n\nVoici ce qui s’est passé dans ce que vous suivez.\nLire ce courriel dans le navigateur : {}\n",
-        links.web_version
-    );
-    let mut html = format!(
-        "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Quoi de neuf</title></head><body>\
-         <p>{}</p><p>Voici ce qui s’est passé dans ce que vous suivez. <a href=\"{}\">Lire ce courriel dans le navigateur</a></p>",
-        escape(&hello),
-        escape(&links.web_version)
-    );
-    for section in sections.iter().filter(|s| !s.items.is_empty()) {
-        let mut items = section.items.clone();
-        items.sort_by(|a, b| rank(a.kind).cmp(&rank(b.kind)).then(b.at.cmp(&a.at)));
-        let told = items.len().min(budget);
-        budget -= told;
-        text.push_str(&format!("\n{}\n{}\n", section.title, "=".repeat(section.title.chars().count())));
-        html.push_str(&format!("<h2><a href=\"{}\">{}</a></h2><ul>", escape(&section.url), escape(&section.title)));
-        for item in &items[..told] {
-            let day = item.at.format("%d/%m");
-            text.push_str(&format!("- {day} : {}\n", item.summary));
-            html.push_str(&format!("<li>{day} : {}</li>", escape(&item.summary)));
-        }
-        html.push_str("</ul>");
-        let rest = items.len() - told;
-        if rest > 0 {
-            let more = if rest == 1 { "1 autre nouvelle".to_owned() } else { format!("{rest} autres nouvelles") };
-            text.push_str(&format!("… et {more} : {}\n", section.url));
-            html.push_str(&format!("<p><a href=\"{}\">… et {more} sur sa page</a></p>", escape(&section.url)));
-        }
-    }
-    if with_calendar {
-        let note = "Les rendez-vous annoncés sont joints à ce courriel (fichier rendez-vous.ics) : ouvrez-le pour les ajouter à votre agenda.";
-        text.push_str(&format!("\n{note}\n"));
-        html.push_str(&format!("<p>{note}</p>"));
-    }
-    text.push_str(&format!(
-        "\nChoisir ce que vous suivez et à quelle fréquence : {}\nNe plus recevoir aucun récapitulatif : {}\n",
-        links.preferences, links.unsubscribe
-    ));
-    html.push_str(&format!(
-        "<hr><p><a href=\"{}\">Choisir ce que vous suivez et à quelle fréquence</a> · <a href=\"{}\">Ne plus recevoir aucun récapitulatif</a></p></body></html>",
-        escape(&links.preferences),
-        escape(&links.unsubscribe)
-    ));
-    let subject = if total == 1 {
-        format!("Du nouveau : {}", sections.iter().find(|s| !s.items.is_empty()).map_or("", |s| s.title.as_str()))
-    } else {
-        format!("{total} nouvelles de ce que vous suivez")
-    };
-    Some(DigestMail { subject, text, html })
+    let sections = sections
+        .iter()
+        .filter(|s| !s.items.is_empty())
+        .map(|section| {
+            let mut items = section.items.clone();
+            items.sort_by(|a, b| rank(a.kind).cmp(&rank(b.kind)).then(b.at.cmp(&a.at)));
+            let told = items.len().min(budget);
+            budget -= told;
+            let untold = items.len() - told;
+            items.truncate(told);
+            ToldSection { title: section.title.clone(), url: section.url.clone(), told: items, untold }
+        })
+        .collect();
+    Some(Digest { sections, total })
 }
 
 /// The name of a weekday (1 = Monday).
@@ -173,7 +136,7 @@ pub fn weekday_name(weekday: u32) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn at(text: &str) -> NaiveDateTime {
@@ -196,44 +159,39 @@ mod tests {
         Item { kind: Some(kind), summary: summary.into(), at: at(&format!("2026-11-{day:02} 10:00")) }
     }
 
-    #[test]
-    fn a_digest_tells_the_important_first_caps_and_counts_the_rest() {
+    /// Two projects' news: twelve enrolments and a phase change in the first, a news item in the second, whose
+    /// title an HTML part must escape.
+    pub(crate) fn two_projects() -> Vec<Section> {
         let mut items: Vec<Item> =
             (1..=12).map(|d| item(ActivityKind::EnrolledParticipant, &format!("Inscription {d}"), d)).collect();
         items.push(item(ActivityKind::PhaseChanged, "Le projet passe au diagnostic", 2));
-        let sections = vec![
+        vec![
             Section { title: "Alimentation durable".into(), url: "http://x/projets/1".into(), items },
             Section {
                 title: "Mobilités <rurales>".into(),
                 url: "http://x/projets/2".into(),
                 items: vec![item(ActivityKind::NewsPosted, "Une actualité", 3)],
             },
-        ];
-        let links = MailLinks {
-            web_version: "http://x/courriels/k/sig".into(),
-            preferences: "http://x/abonnements/gerer/1/sig".into(),
-            unsubscribe: "http://x/desabonnement/1/sig".into(),
-        };
-        let mail = compose("Sophie", &sections, &links, true).unwrap();
-        assert_eq!(mail.subject, "14 nouvelles de ce que vous suivez");
-        assert!(mail.text.starts_with("Bonjour Sophie,\n"));
-        assert!(mail.text.contains("Lire ce courriel dans le navigateur : http://x/courriels/k/sig"));
-        assert!(mail.text.contains("fichier rendez-vous.ics"));
-        let first = mail.text.find("Le projet passe au diagnostic").unwrap();
-        assert!(first < mail.text.find("Inscription 12").unwrap(), "the phase change comes first");
-        assert!(
-            mail.text.find("Inscription 12").unwrap() < mail.text.find("Inscription 11").unwrap(),
-            "then the most recent"
+        ]
+    }
+
+    #[test]
+    fn a_digest_tells_the_important_first_caps_and_counts_the_rest() {
+        let mut sections = two_projects();
+        sections.insert(1, Section { title: "Rien de neuf".into(), url: "http://x/projets/3".into(), items: vec![] });
+        let digest = compose(&sections).unwrap();
+        assert_eq!(digest.total, 14);
+        let titles: Vec<&str> = digest.sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["Alimentation durable", "Mobilités <rurales>"], "in the order given, none empty");
+        let first = &digest.sections[0];
+        let summaries: Vec<&str> = first.told.iter().map(|i| i.summary.as_str()).collect();
+        assert_eq!(summaries[..3], ["Le projet passe au diagnostic", "Inscription 12", "Inscription 11"]);
+        assert_eq!((first.told.len(), first.untold), (10, 3));
+        assert_eq!(
+            (digest.sections[1].told.len(), digest.sections[1].untold),
+            (0, 1),
+            "the cap is for the whole digest"
         );
-        assert!(mail.text.contains("… et 3 autres nouvelles : http://x/projets/1"));
-        assert!(!mail.text.contains("Une actualité"), "the cap is for the whole digest");
-        assert!(mail.text.contains("… et 1 autre nouvelle : http://x/projets/2"));
-        assert!(mail.html.contains("Mobilités &lt;rurales&gt;") && !mail.html.contains("<rurales>"));
-        assert!(mail.text.contains("Ne plus recevoir aucun récapitulatif : http://x/desabonnement/1/sig"));
-        assert!(mail.html.contains("href=\"http://x/abonnements/gerer/1/sig\""));
-        let anonymous = compose("", &sections[1..], &links, false).unwrap();
-        assert!(anonymous.text.starts_with("Bonjour,\n") && !anonymous.text.contains(".ics"));
-        assert_eq!(anonymous.subject, "Du nouveau : Mobilités <rurales>");
-        assert_eq!(compose("Sophie", &[], &links, false), None, "nothing happened, nothing is sent");
+        assert_eq!(compose(&[]), None, "nothing happened, nothing is sent");
     }
 }

@@ -1,5 +1,5 @@
-//! Mixed inquiry groups (DESIGN.md §1, step 4): on each participant territory, elected officials, agents,
-//! inhabitants, schoolchildren and associations survey inhabitants together. Their mixedness is the point: the
+//! Mixed inquiry groups (docs/product.md § Lifecycle, step 4): on each participant territory, elected officials,
+//! agents, inhabitants, schoolchildren and associations survey inhabitants together. Their mixedness is the point: the
 //! indicator says which categories are there and warns when inhabitants are missing or fewer than three
 //! categories are represented.
 

@@ -1,5 +1,5 @@
-//! Inspiration material the agency publishes per theme (DESIGN.md §1, step 1): a summary, a Markdown body, links,
-//! and the themes it feeds.
+//! Inspiration material the agency publishes per theme (docs/product.md § Lifecycle, step 1): a summary, a Markdown
+//! body, links, and the themes it feeds.
 
 use super::project::parse_url;
 use super::text::{bounded_text, clean_line, errors_of};

@@ -1,4 +1,4 @@
-//! Shared projects (DESIGN.md §1, steps 2–6): their phases as a state machine with guarded transitions,
+//! Shared projects (docs/product.md § Lifecycle, steps 2–6): their phases as a state machine with guarded transitions,
 //! enrolment as participant or observer, events and news.
 
 use chrono::{NaiveDate, NaiveDateTime};

@@ -1,5 +1,5 @@
-//! Questionnaires that inquiry groups run with inhabitants (DESIGN.md §1, step 4): the types of question and their
-//! settings, what makes an answer valid, and conditional display. The server evaluates all of it whatever the
+//! Questionnaires that inquiry groups run with inhabitants (docs/product.md § Lifecycle, step 4): the types of question
+//! and their settings, what makes an answer valid, and conditional display. The server evaluates all of it whatever the
 //! browser did: a question hidden by its condition keeps no answer, a shown one is validated.
 //!
 //! Answers are kept in long form, as (item, value) pairs of one question: `("", code)` for each chosen choice,

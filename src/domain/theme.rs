@@ -1,4 +1,4 @@
-//! Themes and the positions collectivities take on them (DESIGN.md §1, step 1).
+//! Themes and the positions collectivities take on them (docs/product.md § Lifecycle, step 1).
 
 use super::text::{bounded_text, clean_line};
 

@@ -12,9 +12,10 @@ use std::collections::{HashMap, HashSet};
 use chrono::{NaiveDateTime, TimeDelta};
 
 use crate::domain::calendar::{event_uid, ics, location, CalendarEvent};
-use crate::domain::digest::{compose, due_period, Frequency, Item, MailLinks, Section};
+use crate::domain::digest::{compose, due_period, Frequency, Item, Section};
 use crate::domain::paris::paris_time;
 use crate::mail::links::Signed;
+use crate::mail::messages::{digest, DigestLinks, DigestMail};
 use crate::storage::activity::Activity;
 use crate::storage::events::events_by_ids;
 use crate::storage::outbox::{enqueue, NewOutboxMessage};
@@ -190,26 +191,30 @@ fn queue_group(
         });
     }
     let calendar = calendar_of(conn, &event_ids, links.base_url)?;
-    let mail_links = MailLinks {
+    let mail_links = DigestLinks {
         web_version: links.url(Signed::WebVersion(key)),
         preferences: links.url(Signed::Preferences(subscriber.id)),
         unsubscribe: links.url(Signed::Unsubscribe(subscriber.id)),
     };
     let (name, email) = recipient(conn, subscriber)?;
-    let queued = match compose(&name, &sections, &mail_links, calendar.is_some()) {
-        Some(mail) => enqueue(
-            conn,
-            &NewOutboxMessage {
-                idempotency_key: key,
-                kind: "digest",
-                recipient: &email,
-                subject: &mail.subject,
-                text_body: &mail.text,
-                html_body: &mail.html,
-                unsubscribe_url: Some(&mail_links.unsubscribe),
-                calendar: calendar.as_deref(),
-            },
-        )?,
+    let queued = match compose(&sections) {
+        Some(told) => {
+            let with_calendar = calendar.is_some();
+            let mail = digest(&email, &DigestMail { name: &name, digest: &told, links: &mail_links, with_calendar });
+            enqueue(
+                conn,
+                &NewOutboxMessage {
+                    idempotency_key: key,
+                    kind: "digest",
+                    recipient: &mail.to,
+                    subject: &mail.subject,
+                    text_body: &mail.text,
+                    html_body: &mail.html,
+                    unsubscribe_url: Some(&mail_links.unsubscribe),
+                    calendar: calendar.as_deref(),
+                },
+            )?
+        }
         None => false,
     };
     let nothing_to_tell = sections.is_empty();

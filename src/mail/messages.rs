@@ -4,8 +4,18 @@
 use maud::{html, Markup, DOCTYPE};
 
 use super::Email;
+use crate::domain::digest::{Digest, Item, ToldSection};
 use crate::domain::text::que;
 
+/// Who sends every message, under a rule: the end of the HTML layout.
+fn signature() -> Markup {
+    html! {
+        hr;
+        p style="font-size: 14px; color: #555;" { "encommun — plateforme des projets partagés entre territoires." }
+    }
+}
+
+/// The layout of every message's HTML part.
 fn html_page(title: &str, body: Markup) -> String {
     html! {
         (DOCTYPE)
@@ -13,12 +23,19 @@ fn html_page(title: &str, body: Markup) -> String {
             head { meta charset="utf-8"; title { (title) } }
             body style="font-family: Arial, sans-serif; font-size: 16px; line-height: 1.5; color: #1e1e1e; max-width: 40em;" {
                 (body)
-                hr;
-                p style="font-size: 14px; color: #555;" { "encommun — plateforme des projets partagés entre territoires." }
+                (signature())
             }
         }
     }
     .into_string()
+}
+
+/// What a message's HTML part says, without the layout around it: the web version of a digest shows it in a page
+/// (whose CSP would refuse the layout's inline styles). Messages queued before a change of layout keep their body.
+pub fn content_of(html: &str) -> &str {
+    let body = html.split_once("<body").and_then(|(_, rest)| rest.split_once('>')).map_or("", |(_, inside)| inside);
+    let body = body.split_once("</body>").map_or(body, |(inside, _)| inside);
+    body.strip_suffix(signature().into_string().as_str()).unwrap_or(body)
 }
 
 pub fn password_reset(to: &str, name: &str, link: &str, valid_minutes: i64) -> Email {
@@ -153,4 +170,157 @@ pub fn newsletter(to: &str, mail: &NewsletterMail) -> Email {
         },
     );
     Email { to: to.to_owned(), subject, text, html }
+}
+
+/// The links every digest carries: its web version, the subscriber's preferences, and stopping every digest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DigestLinks {
+    pub web_version: String,
+    pub preferences: String,
+    pub unsubscribe: String,
+}
+
+/// A digest, as one subscriber receives it. `name` is empty for an address without an account; `with_calendar`
+/// says the events it announces are attached.
+pub struct DigestMail<'a> {
+    pub name: &'a str,
+    pub digest: &'a Digest,
+    pub links: &'a DigestLinks,
+    pub with_calendar: bool,
+}
+
+const CALENDAR_NOTE: &str =
+    "Les rendez-vous annoncés sont joints à ce courriel (fichier rendez-vous.ics) : ouvrez-le pour les ajouter à votre agenda.";
+
+fn day(item: &Item) -> String {
+    item.at.format("%d/%m").to_string()
+}
+
+/// "1 autre nouvelle", "3 autres nouvelles": what the cap left out of a section, or None.
+fn untold(section: &ToldSection) -> Option<String> {
+    match section.untold {
+        0 => None,
+        1 => Some("1 autre nouvelle".to_owned()),
+        n => Some(format!("{n} autres nouvelles")),
+    }
+}
+
+/// Both parts from the same sections, in the order `domain::digest::compose` chose, each item's summary as
+/// written in the text part and escaped in the HTML.
+pub fn digest(to: &str, mail: &DigestMail) -> Email {
+    let (digest, links) = (mail.digest, mail.links);
+    let subject = match digest.total {
+        1 => format!("Du nouveau : {}", digest.sections.first().map_or("", |s| s.title.as_str())),
+        total => format!("{total} nouvelles de ce que vous suivez"),
+    };
+    let hello = if mail.name.is_empty() { "Bonjour,".to_owned() } else { format!("Bonjour {},", mail.name) };
+    let intro = "Voici ce qui s’est passé dans ce que vous suivez.";
+    let mut text = format!("{hello}\n\n{intro}\nLire ce courriel dans le navigateur : {}\n", links.web_version);
+    for section in &digest.sections {
+        text.push_str(&format!("\n{}\n{}\n", section.title, "=".repeat(section.title.chars().count())));
+        for item in &section.told {
+            text.push_str(&format!("- {} : {}\n", day(item), item.summary));
+        }
+        if let Some(more) = untold(section) {
+            text.push_str(&format!("… et {more} : {}\n", section.url));
+        }
+    }
+    if mail.with_calendar {
+        text.push_str(&format!("\n{CALENDAR_NOTE}\n"));
+    }
+    text.push_str(&format!(
+        "\nChoisir ce que vous suivez et à quelle fréquence : {}\nNe plus recevoir aucun récapitulatif : {}\n",
+        links.preferences, links.unsubscribe
+    ));
+    let html = html_page(
+        &subject,
+        html! {
+            p { (hello) }
+            p { (intro) " " a href=(links.web_version) { "Lire ce courriel dans le navigateur" } }
+            @for section in &digest.sections {
+                h2 { a href=(section.url) { (section.title) } }
+                @if !section.told.is_empty() {
+                    ul { @for item in &section.told { li { (day(item)) " : " (item.summary) } } }
+                }
+                @if let Some(more) = untold(section) { p { a href=(section.url) { "… et " (more) " sur sa page" } } }
+            }
+            @if mail.with_calendar { p { (CALENDAR_NOTE) } }
+            p {
+                a href=(links.preferences) { "Choisir ce que vous suivez et à quelle fréquence" }
+                " · " a href=(links.unsubscribe) { "Ne plus recevoir aucun récapitulatif" }
+            }
+        },
+    );
+    Email { to: to.to_owned(), subject, text, html }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::activity::ActivityKind;
+    use crate::domain::digest::{compose, tests::two_projects, Section};
+
+    fn links() -> DigestLinks {
+        DigestLinks {
+            web_version: "http://x/courriels/k/sig".into(),
+            preferences: "http://x/abonnements/gerer/1/sig".into(),
+            unsubscribe: "http://x/desabonnement/1/sig".into(),
+        }
+    }
+
+    fn digest_to(name: &str, sections: &[Section], with_calendar: bool) -> Email {
+        let digest = compose(sections).unwrap();
+        super::digest("sophie@exemple.fr", &DigestMail { name, digest: &digest, links: &links(), with_calendar })
+    }
+
+    #[test]
+    fn a_digest_tells_the_important_first_caps_and_counts_the_rest() {
+        let sections = two_projects();
+        let mail = digest_to("Sophie", &sections, true);
+        assert_eq!(mail.subject, "14 nouvelles de ce que vous suivez");
+        assert!(mail.text.starts_with("Bonjour Sophie,\n"));
+        assert!(mail.text.contains("Lire ce courriel dans le navigateur : http://x/courriels/k/sig"));
+        assert!(mail.text.contains("fichier rendez-vous.ics"));
+        let first = mail.text.find("Le projet passe au diagnostic").unwrap();
+        assert!(first < mail.text.find("Inscription 12").unwrap(), "the phase change comes first");
+        assert!(
+            mail.text.find("Inscription 12").unwrap() < mail.text.find("Inscription 11").unwrap(),
+            "then the most recent"
+        );
+        assert!(mail.text.contains("… et 3 autres nouvelles : http://x/projets/1"));
+        assert!(!mail.text.contains("Une actualité"), "the cap is for the whole digest");
+        assert!(mail.text.contains("… et 1 autre nouvelle : http://x/projets/2"));
+        assert!(mail.html.contains("Mobilités &lt;rurales&gt;") && !mail.html.contains("<rurales>"));
+        assert!(mail.text.contains("Ne plus recevoir aucun récapitulatif : http://x/desabonnement/1/sig"));
+        assert!(mail.html.contains("href=\"http://x/abonnements/gerer/1/sig\""));
+        let anonymous = digest_to("", &sections[1..], false);
+        assert!(anonymous.text.starts_with("Bonjour,\n") && !anonymous.text.contains(".ics"));
+        assert_eq!(anonymous.subject, "Du nouveau : Mobilités <rurales>");
+    }
+
+    #[test]
+    fn an_item_is_escaped_in_the_html_part_and_verbatim_in_the_text() {
+        let summary = r#"Atelier <« Eau & climat »> : "venez" l'après-midi"#;
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).and_then(|d| d.and_hms_opt(10, 0, 0)).unwrap();
+        let item = Item { kind: Some(ActivityKind::NewsPosted), summary: summary.into(), at };
+        let section = Section { title: "Eau".into(), url: "http://x/projets/1".into(), items: vec![item] };
+        let mail = digest_to("Sophie", &[section], false);
+        assert!(mail.text.contains(&format!("- 24/11 : {summary}\n")), "{}", mail.text);
+        let escaped = "Atelier &lt;« Eau &amp; climat »&gt; : &quot;venez&quot; l'après-midi";
+        assert!(mail.html.contains(&format!("<li>24/11 : {escaped}</li>")), "{}", mail.html);
+        assert!(!mail.html.contains(summary) && !mail.html.contains("<«"));
+    }
+
+    #[test]
+    fn the_web_version_reads_a_message_without_its_layout() {
+        let mail = digest_to("Sophie", &two_projects(), false);
+        let content = content_of(&mail.html);
+        assert!(content.starts_with("<p>Bonjour Sophie,</p>") && content.contains("Inscription 12"), "{content}");
+        assert!(!content.contains("encommun — plateforme") && !content.contains("style="), "{content}");
+        // A digest queued before the layout was shared.
+        assert_eq!(
+            content_of("<html><body><p>Bonjour,</p><hr><p>Liens</p></body></html>"),
+            "<p>Bonjour,</p><hr><p>Liens</p>"
+        );
+    }
 }

@@ -60,7 +60,8 @@ fn themes_are_attachable(conn: &mut DbConnection, theme_ids: &[i64]) -> QueryRes
 fn attach(conn: &mut DbConnection, resource_id: i64, theme_ids: &[i64]) -> QueryResult<()> {
     diesel::delete(inspiration_resource_themes::table.filter(inspiration_resource_themes::resource_id.eq(resource_id)))
         .execute(conn)?;
-    // One row at a time: diesel's MultiConnection has no batch insert on SQLite (DESIGN.md §4).
+    // One row at a time: diesel's MultiConnection has no batch insert on SQLite
+    // (docs/product.md § Architecture decisions).
     for theme_id in theme_ids {
         diesel::insert_into(inspiration_resource_themes::table)
             .values((

@@ -350,7 +350,8 @@ pub fn record_response(
         ))
         .returning(responses::id)
         .get_result(conn)?;
-    // One row at a time: diesel's MultiConnection has no batch insert on SQLite (DESIGN.md §4).
+    // One row at a time: diesel's MultiConnection has no batch insert on SQLite
+    // (docs/product.md § Architecture decisions).
     for (question_id, (item, value)) in items {
         diesel::insert_into(answers::table)
             .values((

@@ -9,29 +9,45 @@ use super::views::{number_fr, page};
 use super::{AppError, AppState};
 use crate::domain::territory::TerritoryKind;
 use crate::domain::theme::ThemeStatus;
-use crate::storage::{collectivities, territories, themes, users};
+use crate::storage::collectivities::Collectivity;
+use crate::storage::territories::Territory;
+use crate::storage::themes::Theme;
+use crate::storage::{collectivities, territories, themes, users, DbConnection};
 
 /// How many of the latest collectivities the home page shows; the others are on /collectivites.
 const RECENT_COLLECTIVITIES: i64 = 12;
 
+/// What the home page counts and lists.
+struct HomeFigures {
+    /// Collectivities registered, and the latest of them with their number of members.
+    registered_count: i64,
+    registered: Vec<(Collectivity, Territory, i64)>,
+    /// Territories per kind code, as `web::cache::Cached` keeps them.
+    territory_counts: Vec<(String, i64)>,
+    people: i64,
+    top_themes: Vec<Theme>,
+}
+
+/// `cached_counts` are the territories' counts when the cache still holds them.
+fn load_figures(conn: &mut DbConnection, cached_counts: Option<Vec<(String, i64)>>) -> Result<HomeFigures, AppError> {
+    let territory_counts = match cached_counts {
+        Some(counts) => counts,
+        None => territories::count_territories_by_kind(conn)?,
+    };
+    Ok(HomeFigures {
+        registered_count: collectivities::count_collectivities(conn)?,
+        registered: collectivities::recently_registered(conn, RECENT_COLLECTIVITIES)?,
+        territory_counts,
+        people: users::count_users(conn)?,
+        top_themes: themes::ranked_themes(conn, ThemeStatus::Open, 3, 0)?,
+    })
+}
+
 pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, AppError> {
     let cached_counts = state.territory_counts.fresh();
     let counted_now = cached_counts.is_none();
-    let (registered_count, registered, territory_counts, people, top_themes) = state
-        .db(move |conn| {
-            let counts = match cached_counts {
-                Some(counts) => counts,
-                None => territories::count_territories_by_kind(conn)?,
-            };
-            Ok((
-                collectivities::count_collectivities(conn)?,
-                collectivities::recently_registered(conn, RECENT_COLLECTIVITIES)?,
-                counts,
-                users::count_users(conn)?,
-                themes::ranked_themes(conn, ThemeStatus::Open, 3, 0)?,
-            ))
-        })
-        .await?;
+    let HomeFigures { registered_count, registered, territory_counts, people, top_themes } =
+        state.db(move |conn| load_figures(conn, cached_counts)).await?;
     if counted_now {
         state.territory_counts.store(territory_counts.clone());
     }

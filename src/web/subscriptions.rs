@@ -18,7 +18,7 @@ use super::{AppError, AppState};
 use crate::domain::account::EmailAddress;
 use crate::domain::digest::{weekday_name, Frequency, WEEKDAYS};
 use crate::mail::links::Signed;
-use crate::mail::messages::subscription_confirmation;
+use crate::mail::messages::{content_of, subscription_confirmation};
 use crate::mail::queue;
 use crate::storage::outbox::find_by_key;
 use crate::storage::subscriptions::{
@@ -466,9 +466,8 @@ pub async fn web_version(
         return Err(AppError::Gone("Ce lien n’est pas valide : utilisez celui du courriel reçu.".into()));
     }
     let message = state.db(move |conn| Ok(find_by_key(conn, &key)?)).await?.ok_or(AppError::NotFound)?;
-    // The body was written by `domain::digest::compose`, every text in it escaped.
-    let body = message.html_body.split_once("<body>").map_or("", |(_, rest)| rest);
-    let body = body.split_once("</body>").map_or(body, |(inside, _)| inside);
+    // The body was written by `mail::messages`, every text in it escaped.
+    let body = content_of(&message.html_body);
     Ok(page(
         &ctx,
         &message.subject,

@@ -193,10 +193,11 @@ pub fn questions_fields(questions: &[Question], form: &[(String, String)], error
             @if let Some(section) = section {
                 @let title_id = format!("partie-{}", section.id);
                 @let note = condition_note(questions, section);
+                @let condition = ConditionData::of(section);
                 section class="survey-part" aria-labelledby=(title_id) data-question=(section.id) data-section
-                    data-condition-question=[section.condition.as_ref().map(|c| c.question_id.to_string())]
-                    data-condition-op=[section.condition.as_ref().map(|c| c.op.code())]
-                    data-condition-values=[section.condition.as_ref().map(|c| serde_json::to_string(&c.values).unwrap_or_else(|_| "[]".into()))] {
+                    data-condition-question=[condition.question.as_deref()]
+                    data-condition-op=[condition.op]
+                    data-condition-values=[condition.values.as_deref()] {
                     h2 id=(title_id) { (section.label) }
                     @if let Some(note) = &note { p class="hint" { em { (note) } } }
                     @if !section.help.is_empty() { p { (section.help) } }
@@ -223,6 +224,108 @@ pub fn questions_fields(questions: &[Question], form: &[(String, String)], error
     }
 }
 
+/// A question's condition as survey.js reads it, to show the question (or section) only when it is asked; the
+/// server decides all the same.
+struct ConditionData {
+    question: Option<String>,
+    op: Option<&'static str>,
+    values: Option<String>,
+}
+
+impl ConditionData {
+    fn of(question: &Question) -> ConditionData {
+        let condition = question.condition.as_ref();
+        ConditionData {
+            question: condition.map(|c| c.question_id.to_string()),
+            op: condition.map(|c| c.op.code()),
+            values: condition.map(|c| serde_json::to_string(&c.values).unwrap_or_else(|_| "[]".into())),
+        }
+    }
+}
+
+/// What every question's field shares, whatever its type: its name, its title (number, label, whether it is
+/// required), its hint and error tied to the inputs by `aria-describedby`, and its condition.
+struct FieldFrame<'a> {
+    question: &'a Question,
+    name: String,
+    class: &'static str,
+    title: Markup,
+    help: Markup,
+    described: Option<String>,
+    invalid: bool,
+    condition: ConditionData,
+}
+
+impl<'a> FieldFrame<'a> {
+    fn new(number: Option<usize>, questions: &[Question], question: &'a Question, errors: &FormErrors) -> Self {
+        let name = field_name(question.id);
+        let error = errors.get(&name);
+        let help_id = format!("{name}-aide");
+        let error_id = format!("{name}-erreur");
+        let note = condition_note(questions, question);
+        let limit = limits(question);
+        let has_help = !question.help.is_empty() || note.is_some() || limit.is_some();
+        let described: Vec<String> =
+            [has_help.then(|| help_id.clone()), error.map(|_| error_id.clone())].into_iter().flatten().collect();
+        let title = html! {
+            @if let Some(number) = number { span class="question-number" data-number=(question.id) { (number) } ". " }
+            (question.label)
+            @if question.required { span class="required" { " (obligatoire)" } } @else { span class="optional" { " (facultatif)" } }
+        };
+        let help = html! {
+            @if has_help {
+                p class="hint" id=(help_id) {
+                    @if let Some(note) = &note { em { (note) } " " }
+                    @if let Some(limit) = &limit { (limit) " " }
+                    (question.help)
+                }
+            }
+            @if let Some(message) = error { p class="field-error" id=(error_id) { span aria-hidden="true" { "⚠ " } (message) } }
+        };
+        FieldFrame {
+            question,
+            class: if error.is_some() { "field question field-invalid" } else { "field question" },
+            described: (!described.is_empty()).then(|| described.join(" ")),
+            invalid: error.is_some(),
+            condition: ConditionData::of(question),
+            name,
+            title,
+            help,
+        }
+    }
+
+    /// A question answered by several inputs: a fieldset whose legend is the title. `bounds` are a multiple
+    /// choice's, for survey.js (the server checks them, and the hint says them).
+    fn fieldset(&self, bounds: (Option<i64>, Option<i64>), inputs: Markup) -> Markup {
+        let condition = &self.condition;
+        html! {
+            fieldset class=(self.class) aria-describedby=[self.described.as_deref()] data-question=(self.question.id) data-condition-question=[condition.question.as_deref()] data-condition-op=[condition.op] data-condition-values=[condition.values.as_deref()] data-min=[bounds.0] data-max=[bounds.1] {
+                legend { (self.title) }
+                (self.help)
+                (inputs)
+            }
+        }
+    }
+
+    /// A question answered by one input, which the title labels; `hint` says how to write the answer.
+    fn labelled(&self, hint: Option<&str>, input: Markup) -> Markup {
+        let condition = &self.condition;
+        html! {
+            div class=(self.class) data-question=(self.question.id) data-condition-question=[condition.question.as_deref()] data-condition-op=[condition.op] data-condition-values=[condition.values.as_deref()] {
+                label for=(self.name) { (self.title) }
+                @if let Some(hint) = hint { p class="hint" { (hint) } }
+                (self.help)
+                (input)
+            }
+        }
+    }
+
+    /// `aria-invalid` of an input whose answer was refused.
+    fn aria_invalid(&self) -> Option<&'static str> {
+        self.invalid.then_some("true")
+    }
+}
+
 fn question_field(
     number: Option<usize>,
     questions: &[Question],
@@ -230,183 +333,182 @@ fn question_field(
     form: &[(String, String)],
     errors: &FormErrors,
 ) -> Markup {
-    let name = field_name(question.id);
-    let error = errors.get(&name);
-    let help_id = format!("{name}-aide");
-    let error_id = format!("{name}-erreur");
-    let note = condition_note(questions, question);
-    let limit = limits(question);
-    let has_help = !question.help.is_empty() || note.is_some() || limit.is_some();
-    let described: Vec<String> =
-        [has_help.then(|| help_id.clone()), error.map(|_| error_id.clone())].into_iter().flatten().collect();
-    let described = (!described.is_empty()).then(|| described.join(" "));
-    let chosen = |field: &str| form.values(field);
-    let title = html! {
-        @if let Some(number) = number { span class="question-number" data-number=(question.id) { (number) } ". " }
-        (question.label)
-        @if question.required { span class="required" { " (obligatoire)" } } @else { span class="optional" { " (facultatif)" } }
-    };
-    let help = html! {
-        @if has_help {
-            p class="hint" id=(help_id) {
-                @if let Some(note) = &note { em { (note) } " " }
-                @if let Some(limit) = &limit { (limit) " " }
-                (question.help)
-            }
-        }
-        @if let Some(message) = error { p class="field-error" id=(error_id) { span aria-hidden="true" { "⚠ " } (message) } }
-    };
-    let class = if error.is_some() { "field question field-invalid" } else { "field question" };
-    // For survey.js, which shows a conditional question only when it is asked (the server decides all the same).
-    let condition = question.condition.as_ref();
-    let data_on = condition.map(|c| c.question_id.to_string());
-    let data_op = condition.map(|c| c.op.code());
-    let data_values = condition.map(|c| serde_json::to_string(&c.values).unwrap_or_else(|_| "[]".into()));
+    let frame = FieldFrame::new(number, questions, question, errors);
+    let choices = || question.settings.choices.iter().map(|c| (c.code.clone(), c.label.clone())).collect();
     match question.kind {
-        QuestionType::SingleChoice | QuestionType::MultipleChoice | QuestionType::YesNo | QuestionType::Scale => {
-            let input_type = if question.kind == QuestionType::MultipleChoice { "checkbox" } else { "radio" };
-            let mut options: Vec<(String, String)> = match question.kind {
-                QuestionType::YesNo => vec![("oui".into(), "Oui".into()), ("non".into(), "Non".into())],
-                QuestionType::Scale => {
-                    let (min, max) = question.settings.scale();
-                    (min..=max)
-                        .map(|n| {
-                            let label = match n {
-                                n if n == min && !question.settings.min_label.is_empty() => {
-                                    format!("{n} — {}", question.settings.min_label)
-                                }
-                                n if n == max && !question.settings.max_label.is_empty() => {
-                                    format!("{n} — {}", question.settings.max_label)
-                                }
-                                n => n.to_string(),
-                            };
-                            (n.to_string(), label)
-                        })
-                        .collect()
-                }
-                _ => question.settings.choices.iter().map(|c| (c.code.clone(), c.label.clone())).collect(),
-            };
-            if question.settings.allow_other {
-                options.push((OTHER.into(), "Autre".into()));
-            }
-            // The text of « Autre » is its own field: an id of its own, a name that says which question it
-            // completes (the "-autre" id is the « Autre » box's).
-            let other_field = item_field_name(question.id, OTHER);
-            let other_id = format!("{other_field}-precision");
-            // Multiple choice bounds, for survey.js (the server checks them, and the hint says them).
-            let (data_min, data_max) = match question.kind {
-                QuestionType::MultipleChoice => (question.settings.min, question.settings.max),
-                _ => (None, None),
-            };
-            html! {
-                fieldset class=(class) aria-describedby=[described.as_deref()] data-question=(question.id) data-condition-question=[data_on.as_deref()] data-condition-op=[data_op] data-condition-values=[data_values.as_deref()] data-min=[data_min] data-max=[data_max] {
-                    legend { (title) }
-                    (help)
-                    @for (i, (value, label)) in options.iter().enumerate() {
-                        @let id = if i == 0 { name.clone() } else { format!("{name}-{value}") };
-                        div class="choice" {
-                            input type=(input_type) name=(name) id=(id) value=(value) checked[chosen(&name).contains(&value.as_str())];
-                            label for=(id) { (label) }
-                        }
-                    }
-                    @if question.settings.allow_other {
-                        div class="field other" {
-                            label for=(other_id) { "Autre, précisez :" span class="visually-hidden" { " " (question.label) } }
-                            input type="text" id=(other_id) name=(other_field) value=(form.value_of(&other_field));
-                        }
-                    }
-                }
-            }
+        QuestionType::SingleChoice => choice_field(&frame, form, "radio", choices(), (None, None)),
+        QuestionType::MultipleChoice => {
+            choice_field(&frame, form, "checkbox", choices(), (question.settings.min, question.settings.max))
         }
-        QuestionType::Matrix => {
-            let (min, max) = question.settings.scale();
-            html! {
-                fieldset class=(class) aria-describedby=[described.as_deref()] data-question=(question.id) data-condition-question=[data_on.as_deref()] data-condition-op=[data_op] data-condition-values=[data_values.as_deref()] {
-                    legend { (title) }
-                    (help)
-                    @for (r, row) in question.settings.rows.iter().enumerate() {
-                        @let row_field = item_field_name(question.id, &row.code);
-                        fieldset class="matrix-row" {
-                            legend { (row.label) }
-                            @for n in min..=max {
-                                @let id = if r == 0 && n == min { name.clone() } else { format!("{row_field}-{n}") };
-                                @let value = n.to_string();
-                                span class="choice inline-choice" {
-                                    input type="radio" name=(row_field) id=(id) value=(value) checked[form.value_of(&row_field) == value];
-                                    label for=(id) {
-                                        (n)
-                                        @if n == min && !question.settings.min_label.is_empty() { span class="visually-hidden" { " (" (question.settings.min_label) ")" } }
-                                        @if n == max && !question.settings.max_label.is_empty() { span class="visually-hidden" { " (" (question.settings.max_label) ")" } }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+        QuestionType::YesNo => {
+            let options = vec![("oui".into(), "Oui".into()), ("non".into(), "Non".into())];
+            choice_field(&frame, form, "radio", options, (None, None))
         }
-        QuestionType::Ranking => {
-            let n = question.settings.choices.len();
-            html! {
-                fieldset class=(class) aria-describedby=[described.as_deref()] data-question=(question.id) data-condition-question=[data_on.as_deref()] data-condition-op=[data_op] data-condition-values=[data_values.as_deref()] {
-                    legend { (title) }
-                    (help)
-                    @for (i, choice) in question.settings.choices.iter().enumerate() {
-                        @let field = item_field_name(question.id, &choice.code);
-                        @let id = if i == 0 { name.clone() } else { field.clone() };
-                        div class="field ranking" {
-                            label for=(id) { (choice.label) }
-                            select id=(id) name=(field) {
-                                option value="" { "—" }
-                                @for rank in 1..=n { option value=(rank) selected[form.value_of(&field) == rank.to_string()] { (rank) } }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        QuestionType::Scale => choice_field(&frame, form, "radio", scale_points(question), (None, None)),
+        QuestionType::Matrix => matrix_field(&frame, form),
+        QuestionType::Ranking => ranking_field(&frame, form),
         // Sections are drawn by `questions_fields` around their questions.
         QuestionType::Section => html! {},
-        QuestionType::Number
-        | QuestionType::ShortText
-        | QuestionType::LongText
-        | QuestionType::Date
-        | QuestionType::Place => {
-            let value = form.values(&name).first().copied().unwrap_or("");
-            // A number stays a text field: a decimal comma is typed as people write it, and what was typed comes
-            // back as typed when refused; its bounds are said in the hint and given to survey.js.
-            let (input_type, mode, hint) = match question.kind {
-                QuestionType::Number => ("text", Some("decimal"), None),
-                QuestionType::Date => {
-                    ("date", None, Some("Format JJ/MM/AAAA si votre navigateur ne propose pas de calendrier."))
+        // A number stays a text field: a decimal comma is typed as people write it, and what was typed comes back
+        // as typed when refused; its bounds are said in the hint and given to survey.js.
+        QuestionType::Number => {
+            let bounds = (question.settings.min, question.settings.max);
+            input_field(&frame, form, TextInput { kind: "text", mode: Some("decimal"), hint: None, bounds })
+        }
+        QuestionType::ShortText => input_field(&frame, form, TextInput::plain("text", None)),
+        QuestionType::LongText => long_text_field(&frame, form),
+        QuestionType::Date => input_field(&frame, form, TextInput::plain("date", Some(DATE_HINT))),
+        QuestionType::Place => input_field(&frame, form, TextInput::plain("text", Some(PLACE_HINT))),
+    }
+}
+
+const DATE_HINT: &str = "Format JJ/MM/AAAA si votre navigateur ne propose pas de calendrier.";
+const PLACE_HINT: &str = "Une commune, un quartier, une adresse, ou des coordonnées « latitude, longitude ».";
+
+/// The points of a scale as (value, label), the ends with their words.
+fn scale_points(question: &Question) -> Vec<(String, String)> {
+    let settings = &question.settings;
+    let (min, max) = settings.scale();
+    (min..=max)
+        .map(|n| {
+            let label = match n {
+                n if n == min && !settings.min_label.is_empty() => format!("{n} — {}", settings.min_label),
+                n if n == max && !settings.max_label.is_empty() => format!("{n} — {}", settings.max_label),
+                n => n.to_string(),
+            };
+            (n.to_string(), label)
+        })
+        .collect()
+}
+
+/// Single or multiple choice, yes or no, a scale: one box per option (`input_type` radio or checkbox), and
+/// « Autre » with its text when the question allows it.
+fn choice_field(
+    frame: &FieldFrame,
+    form: &[(String, String)],
+    input_type: &str,
+    mut options: Vec<(String, String)>,
+    bounds: (Option<i64>, Option<i64>),
+) -> Markup {
+    let (question, name) = (frame.question, &frame.name);
+    if question.settings.allow_other {
+        options.push((OTHER.into(), "Autre".into()));
+    }
+    // The text of « Autre » is its own field: an id of its own, a name that says which question it completes
+    // (the "-autre" id is the « Autre » box's).
+    let other_field = item_field_name(question.id, OTHER);
+    let other_id = format!("{other_field}-precision");
+    let chosen = form.values(name);
+    frame.fieldset(
+        bounds,
+        html! {
+            @for (i, (value, label)) in options.iter().enumerate() {
+                @let id = if i == 0 { name.clone() } else { format!("{name}-{value}") };
+                div class="choice" {
+                    input type=(input_type) name=(name) id=(id) value=(value) checked[chosen.contains(&value.as_str())];
+                    label for=(id) { (label) }
                 }
-                QuestionType::Place => (
-                    "text",
-                    None,
-                    Some("Une commune, un quartier, une adresse, ou des coordonnées « latitude, longitude »."),
-                ),
-                _ => ("text", None, None),
-            };
-            let (data_min, data_max) = match question.kind {
-                QuestionType::Number => (question.settings.min, question.settings.max),
-                _ => (None, None),
-            };
-            html! {
-                div class=(class) data-question=(question.id) data-condition-question=[data_on.as_deref()] data-condition-op=[data_op] data-condition-values=[data_values.as_deref()] {
-                    label for=(name) { (title) }
-                    @if let Some(hint) = hint { p class="hint" { (hint) } }
-                    (help)
-                    @if question.kind == QuestionType::LongText {
-                        textarea id=(name) name=(name) rows="5" aria-invalid=[error.map(|_| "true")] aria-describedby=[described.as_deref()] { (value) }
-                    } @else {
-                        input id=(name) name=(name) type=(input_type) value=(value) inputmode=[mode]
-                            data-min=[data_min] data-max=[data_max]
-                            aria-invalid=[error.map(|_| "true")] aria-describedby=[described.as_deref()];
+            }
+            @if question.settings.allow_other {
+                div class="field other" {
+                    label for=(other_id) { "Autre, précisez :" span class="visually-hidden" { " " (question.label) } }
+                    input type="text" id=(other_id) name=(other_field) value=(form.value_of(&other_field));
+                }
+            }
+        },
+    )
+}
+
+/// A matrix: a row of radio buttons per statement, the scale's end words read out to screen readers.
+fn matrix_field(frame: &FieldFrame, form: &[(String, String)]) -> Markup {
+    let question = frame.question;
+    let settings = &question.settings;
+    let (min, max) = settings.scale();
+    frame.fieldset(
+        (None, None),
+        html! {
+            @for (r, row) in settings.rows.iter().enumerate() {
+                @let row_field = item_field_name(question.id, &row.code);
+                fieldset class="matrix-row" {
+                    legend { (row.label) }
+                    @for n in min..=max {
+                        @let id = if r == 0 && n == min { frame.name.clone() } else { format!("{row_field}-{n}") };
+                        @let value = n.to_string();
+                        span class="choice inline-choice" {
+                            input type="radio" name=(row_field) id=(id) value=(value) checked[form.value_of(&row_field) == value];
+                            label for=(id) {
+                                (n)
+                                @if n == min && !settings.min_label.is_empty() { span class="visually-hidden" { " (" (settings.min_label) ")" } }
+                                @if n == max && !settings.max_label.is_empty() { span class="visually-hidden" { " (" (settings.max_label) ")" } }
+                            }
+                        }
                     }
                 }
             }
-        }
+        },
+    )
+}
+
+/// A ranking: a rank to choose for each choice.
+fn ranking_field(frame: &FieldFrame, form: &[(String, String)]) -> Markup {
+    let question = frame.question;
+    let n = question.settings.choices.len();
+    frame.fieldset(
+        (None, None),
+        html! {
+            @for (i, choice) in question.settings.choices.iter().enumerate() {
+                @let field = item_field_name(question.id, &choice.code);
+                @let id = if i == 0 { frame.name.clone() } else { field.clone() };
+                div class="field ranking" {
+                    label for=(id) { (choice.label) }
+                    select id=(id) name=(field) {
+                        option value="" { "—" }
+                        @for rank in 1..=n { option value=(rank) selected[form.value_of(&field) == rank.to_string()] { (rank) } }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// How a one-line answer is typed: the input's type and `inputmode`, how to write it, a number's bounds.
+struct TextInput {
+    kind: &'static str,
+    mode: Option<&'static str>,
+    hint: Option<&'static str>,
+    bounds: (Option<i64>, Option<i64>),
+}
+
+impl TextInput {
+    fn plain(kind: &'static str, hint: Option<&'static str>) -> TextInput {
+        TextInput { kind, mode: None, hint, bounds: (None, None) }
     }
+}
+
+/// A number, a short text, a date or a place: one input.
+fn input_field(frame: &FieldFrame, form: &[(String, String)], input: TextInput) -> Markup {
+    let name = &frame.name;
+    let value = form.values(name).first().copied().unwrap_or("");
+    frame.labelled(
+        input.hint,
+        html! {
+            input id=(name) name=(name) type=(input.kind) value=(value) inputmode=[input.mode]
+                data-min=[input.bounds.0] data-max=[input.bounds.1]
+                aria-invalid=[frame.aria_invalid()] aria-describedby=[frame.described.as_deref()];
+        },
+    )
+}
+
+/// A long text: a text area.
+fn long_text_field(frame: &FieldFrame, form: &[(String, String)]) -> Markup {
+    let name = &frame.name;
+    let value = form.values(name).first().copied().unwrap_or("");
+    frame.labelled(
+        None,
+        html! {
+            textarea id=(name) name=(name) rows="5" aria-invalid=[frame.aria_invalid()] aria-describedby=[frame.described.as_deref()] { (value) }
+        },
+    )
 }
 
 /// The script that shows conditional questions as people answer (progressive enhancement).

@@ -30,7 +30,7 @@ use encommun::storage::write_transaction;
 use crate::helpers::{enrolment_project, with_conn, Client, TestApp};
 use crate::on_both_backends;
 
-/// The roles of DESIGN.md §2, relative to the collectivity the routes act on (Grand Châtellerault).
+/// The roles of docs/product.md § Roles, relative to the collectivity the routes act on (Grand Châtellerault).
 #[derive(Clone, Copy, Debug)]
 enum Role {
     Anonymous,

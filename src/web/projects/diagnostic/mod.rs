@@ -1,6 +1,6 @@
-//! The diagnostic of each participant territory (DESIGN.md §1 step 4): its page (counts, map, network, sources),
-//! identity sheets, sources, the moderation of inquiry group members' contributions, imports and exports, and the
-//! project's view across its territories.
+//! The diagnostic of each participant territory (docs/product.md § Lifecycle, step 4): its page (counts, map, network,
+//! sources), identity sheets, sources, the moderation of inquiry group members' contributions, imports and exports, and
+//! the project's view across its territories.
 //!
 //! Who sees a territory's diagnostic: the project's working space (the agency, the provider, every participant
 //! collectivity — territories learn from each other) and the members of that territory's inquiry group. Who
