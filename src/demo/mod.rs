@@ -467,7 +467,7 @@ fn load_diagnostic(conn: &mut DbConnection, place: Place, admin: i64) -> anyhow:
 }
 
 /// Stores sheets of a diagnostic, each placed on the outlines that hold its point; returns (id, kind) in order.
-fn insert_sheets(
+pub fn insert_sheets(
     conn: &mut DbConnection,
     place: Place,
     author: Author,
@@ -510,20 +510,39 @@ fn relate(
     Ok(())
 }
 
-pub(super) type DemoSource = (&'static str, &'static str, &'static str, &'static str, &'static [usize]);
+/// A source: (kind, title, people met, notes, sheets mentioned by index).
+pub type DemoSource = (&'static str, &'static str, &'static str, &'static str, &'static [usize]);
 
-/// Adds sources to a diagnostic, mentioning sheets stored by [`insert_sheets`] (by index).
-fn add_sources(
+/// Adds sources to a diagnostic, mentioning sheets stored by [`insert_sheets`] (by index); returns their ids in
+/// order.
+pub fn add_sources(
     conn: &mut DbConnection,
     place: Place,
     author: Author,
     sheets: &[(i64, EntryKind)],
     sources: &[DemoSource],
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<i64>> {
+    let mut ids = Vec::new();
     for (kind, title, people_met, notes, mentions) in sources {
         let source = NewSource::parse(kind, title, "", people_met, notes, "").map_err(|e| anyhow::anyhow!("{e:?}"))?;
         let mentions: Vec<i64> = mentions.iter().map(|i| sheets[*i].0).collect();
-        diagnostic::add_source(conn, place, &source, &mentions, author)?;
+        ids.push(diagnostic::add_source(conn, place, &source, &mentions, author)?);
+    }
+    Ok(ids)
+}
+
+/// Stores the demo's territories (five régions, their départements, six intercommunalities, their communes;
+/// codes of 2026) that are missing: a real import is never overwritten. Tests build on them too.
+pub fn load_territories(conn: &mut DbConnection) -> anyhow::Result<()> {
+    let missing: Vec<NewTerritory> = TERRITORIES
+        .iter()
+        .map(new_territory)
+        .filter(|t| find_territory(conn, t.kind, &t.code).ok().flatten().is_none())
+        .collect();
+    upsert_territories(conn, &missing, storage::now())?;
+    if missing.iter().any(|t| t.kind == TerritoryKind::Ept) {
+        let (ept, members) = EPT_MEMBERS;
+        set_ept_members(conn, ept, &members.iter().map(|m| m.to_string()).collect::<Vec<_>>())?;
     }
     Ok(())
 }
@@ -532,7 +551,7 @@ fn add_sources(
 const OUTLINES: &str = include_str!("outlines.geojson");
 
 /// Stores the shipped outlines of territories that have none: a real import is never overwritten.
-fn load_outlines(conn: &mut DbConnection) -> anyhow::Result<()> {
+pub fn load_outlines(conn: &mut DbConnection) -> anyhow::Result<()> {
     let mut collection = geojson::read(OUTLINES).map_err(anyhow::Error::msg)?;
     let mut missing = Vec::new();
     for feature in collection.features.drain(..) {
@@ -550,7 +569,8 @@ fn load_outlines(conn: &mut DbConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub(super) type DemoSheet = (EntryKind, &'static str, &'static str, &'static str, &'static str, Option<(f64, f64)>);
+/// A sheet: (kind, name, category, domain, description, (lat, lon)).
+pub type DemoSheet = (EntryKind, &'static str, &'static str, &'static str, &'static str, Option<(f64, f64)>);
 
 const DEMO_SHEETS: &[DemoSheet] = &[
     (
@@ -703,17 +723,7 @@ pub fn load(conn: &mut DbConnection) -> anyhow::Result<bool> {
     let password_hash = hash_password(DEMO_PASSWORD)?;
     storage::write_transaction(conn, |conn| -> anyhow::Result<()> {
         let now = storage::now();
-        // The demo territories never overwrite a real import: only missing ones are added.
-        let missing: Vec<NewTerritory> = TERRITORIES
-            .iter()
-            .map(new_territory)
-            .filter(|t| find_territory(conn, t.kind, &t.code).ok().flatten().is_none())
-            .collect();
-        upsert_territories(conn, &missing, now)?;
-        if missing.iter().any(|t| t.kind == TerritoryKind::Ept) {
-            let (ept, members) = EPT_MEMBERS;
-            set_ept_members(conn, ept, &members.iter().map(|m| m.to_string()).collect::<Vec<_>>())?;
-        }
+        load_territories(conn)?;
         load_outlines(conn)?;
         let mut collectivity_ids = Vec::new();
         for (kind, code) in REGISTERED {

@@ -1,12 +1,19 @@
 //! Logging in and out, CSRF, rate limits, sessions, the account page.
 
-use encommun::demo::DEMO_PASSWORD;
-
-use crate::helpers::TestApp;
+use crate::fixtures::{self, PASSWORD};
+use crate::helpers::{with_conn, TestApp};
 use crate::on_both_backends;
 
-const ADMIN: &str = "agence@demo.encommun.fr";
-const PROVIDER: &str = "prestataire@demo.encommun.fr";
+const ADMIN: &str = "agence@exemple.fr";
+const PROVIDER: &str = "prestataire@exemple.fr";
+
+/// Two accounts: the agency's administrator and a member of a provider (whose name needs escaping).
+fn accounts(app: &TestApp) {
+    with_conn(app, |conn| {
+        fixtures::agency_admin(conn, ADMIN, "Claire Dubois");
+        fixtures::provider(conn, "Études & Territoires").member(conn, PROVIDER, "Amandine Roux");
+    });
+}
 
 on_both_backends!(
     login_opens_a_session_and_logout_closes_it,
@@ -21,9 +28,9 @@ on_both_backends!(
 );
 
 async fn login_opens_a_session_and_logout_closes_it(app: TestApp) {
-    app.load_demo();
+    accounts(&app);
     let client = app.client();
-    client.login(ADMIN, DEMO_PASSWORD).await.assert_redirect("/");
+    client.login(ADMIN, PASSWORD).await.assert_redirect("/");
     client.get("/admin").await.assert_status(200).assert_contains("<h1>Administration</h1>");
     client.get("/").await.assert_contains("Se déconnecter").assert_lacks(">Se connecter<");
     let token = client.get("/compte").await.csrf_token();
@@ -32,9 +39,9 @@ async fn login_opens_a_session_and_logout_closes_it(app: TestApp) {
 }
 
 async fn wrong_credentials_are_refused_with_a_french_message(app: TestApp) {
-    app.load_demo();
+    accounts(&app);
     let client = app.client();
-    for (email, password) in [(ADMIN, "pas-le-bon-mot-de-passe"), ("personne@nulle-part.fr", DEMO_PASSWORD)] {
+    for (email, password) in [(ADMIN, "pas-le-bon-mot-de-passe"), ("personne@nulle-part.fr", PASSWORD)] {
         let page = client.login(email, password).await;
         page.assert_status(422).assert_contains("Adresse électronique ou mot de passe incorrect.");
         assert!(page.body.contains(&format!(r#"value="{email}""#)), "the address is kept");
@@ -45,52 +52,51 @@ async fn wrong_credentials_are_refused_with_a_french_message(app: TestApp) {
 }
 
 async fn requests_without_a_valid_csrf_token_are_refused(app: TestApp) {
-    app.load_demo();
+    accounts(&app);
     let client = app.client();
     client.get("/connexion").await;
-    let without = client.post("/connexion", &[("email", ADMIN), ("password", DEMO_PASSWORD)]).await;
+    let without = client.post("/connexion", &[("email", ADMIN), ("password", PASSWORD)]).await;
     without.assert_status(403).assert_contains("Formulaire expiré");
-    let forged =
-        client.post("/connexion", &[("csrf_token", "0000"), ("email", ADMIN), ("password", DEMO_PASSWORD)]).await;
+    let forged = client.post("/connexion", &[("csrf_token", "0000"), ("email", ADMIN), ("password", PASSWORD)]).await;
     forged.assert_status(403);
     // A token from another visitor's session is worth nothing either.
     let other = app.client();
     let foreign_token = other.get("/connexion").await.csrf_token();
     client
-        .post("/connexion", &[("csrf_token", &foreign_token), ("email", ADMIN), ("password", DEMO_PASSWORD)])
+        .post("/connexion", &[("csrf_token", &foreign_token), ("email", ADMIN), ("password", PASSWORD)])
         .await
         .assert_status(403);
     // Logged in, state-changing requests still need it.
-    client.login(ADMIN, DEMO_PASSWORD).await.assert_redirect("/");
+    client.login(ADMIN, PASSWORD).await.assert_redirect("/");
     client.post("/compte/nom", &[("display_name", "Pirate")]).await.assert_status(403);
     client.post("/deconnexion", &[]).await.assert_status(403);
     client.get("/compte").await.assert_status(200).assert_contains("Claire Dubois");
 }
 
 async fn failed_logins_are_limited_per_account(app: TestApp) {
-    app.load_demo();
+    accounts(&app);
     let client = app.client();
     for _ in 0..encommun::web::auth::MAX_FAILURES_PER_ACCOUNT {
         client.login(ADMIN, "mauvais-mot-de-passe").await.assert_status(422);
     }
     // Even the right password is refused for a while, with an explanation.
-    client.login(ADMIN, DEMO_PASSWORD).await.assert_status(429).assert_contains("Trop de tentatives");
+    client.login(ADMIN, PASSWORD).await.assert_status(429).assert_contains("Trop de tentatives");
     client.get("/admin").await.assert_status(303);
     // Another account from the same computer is not locked out.
-    app.client().login(PROVIDER, DEMO_PASSWORD).await.assert_redirect("/");
+    app.client().login(PROVIDER, PASSWORD).await.assert_redirect("/");
 }
 
 async fn failed_logins_are_limited_per_address(app: TestApp) {
-    app.load_demo();
+    accounts(&app);
     let client = app.client();
     for i in 0..encommun::web::auth::MAX_FAILURES_PER_ADDRESS {
         client.login(&format!("essai{i}@exemple.fr"), "mauvais-mot-de-passe").await.assert_status(422);
     }
-    client.login(PROVIDER, DEMO_PASSWORD).await.assert_status(429);
+    client.login(PROVIDER, PASSWORD).await.assert_status(429);
 }
 
 async fn pages_behind_login_redirect_and_come_back(app: TestApp) {
-    app.load_demo();
+    accounts(&app);
     let client = app.client();
     let redirect = client.get("/compte").await;
     redirect.assert_redirect("/connexion?suivant=/compte");
@@ -100,34 +106,31 @@ async fn pages_behind_login_redirect_and_come_back(app: TestApp) {
     client
         .post(
             "/connexion",
-            &[("csrf_token", &token), ("email", PROVIDER), ("password", DEMO_PASSWORD), ("suivant", "/compte")],
+            &[("csrf_token", &token), ("email", PROVIDER), ("password", PASSWORD), ("suivant", "/compte")],
         )
         .await
         .assert_redirect("/compte");
 }
 
 async fn login_never_redirects_off_site(app: TestApp) {
-    app.load_demo();
+    accounts(&app);
     for next in ["//evil.example/", "https://evil.example/", "/\\evil.example"] {
         let client = app.client();
         let token = client.get("/connexion").await.csrf_token();
         client
-            .post(
-                "/connexion",
-                &[("csrf_token", &token), ("email", ADMIN), ("password", DEMO_PASSWORD), ("suivant", next)],
-            )
+            .post("/connexion", &[("csrf_token", &token), ("email", ADMIN), ("password", PASSWORD), ("suivant", next)])
             .await
             .assert_redirect("/");
     }
 }
 
 async fn account_page_changes_name_and_password(app: TestApp) {
-    app.load_demo();
+    accounts(&app);
     let client = app.client();
     let elsewhere = app.client();
-    client.login(PROVIDER, DEMO_PASSWORD).await.assert_redirect("/");
-    elsewhere.login(PROVIDER, DEMO_PASSWORD).await.assert_redirect("/");
-    client.get("/compte").await.assert_contains("Membre du prestataire Coopérative Territoires &amp; Participation");
+    client.login(PROVIDER, PASSWORD).await.assert_redirect("/");
+    elsewhere.login(PROVIDER, PASSWORD).await.assert_redirect("/");
+    client.get("/compte").await.assert_contains("Membre du prestataire Études &amp; Territoires");
 
     client
         .submit("/compte", "/compte/nom", &[("display_name", "   ")])
@@ -156,22 +159,22 @@ async fn account_page_changes_name_and_password(app: TestApp) {
         .submit(
             "/compte",
             "/compte/mot-de-passe",
-            &[("current_password", DEMO_PASSWORD), ("password", new_password), ("password_confirmation", new_password)],
+            &[("current_password", PASSWORD), ("password", new_password), ("password_confirmation", new_password)],
         )
         .await
         .assert_redirect("/compte");
     client.get("/compte").await.assert_status(200);
     // The other session was opened with the old password: it is over.
     elsewhere.get("/compte").await.assert_status(303);
-    app.client().login(PROVIDER, DEMO_PASSWORD).await.assert_status(422);
+    app.client().login(PROVIDER, PASSWORD).await.assert_status(422);
     app.client().login(PROVIDER, new_password).await.assert_redirect("/");
 }
 
 async fn a_session_works_on_every_instance(app: TestApp) {
-    app.load_demo();
+    accounts(&app);
     let other = app.second_instance();
     let on_a = app.client();
-    on_a.login(ADMIN, DEMO_PASSWORD).await.assert_redirect("/");
+    on_a.login(ADMIN, PASSWORD).await.assert_redirect("/");
     // The same browser, sent to the other instance by the load balancer.
     let on_b = crate::helpers::Client::new(&other.address);
     on_b.adopt_cookies(&on_a);

@@ -8,6 +8,7 @@ use encommun::import::territories::{import_files, parse_file, ImportOptions};
 use encommun::storage::boundaries::{areas_of_kind, count_boundaries_by_kind};
 use encommun::storage::territories::find_territory_by_id;
 
+use crate::fixtures;
 use crate::helpers::{shared_data, with_conn, TestApp, TERRITORY_FILES};
 use crate::on_both_backends;
 
@@ -146,12 +147,17 @@ async fn every_shared_outline_file_imports_and_points_find_their_commune(app: Te
 
 /// A ring crossing itself is stored but reported, and a code of no known EPCI is said to be one.
 async fn invalid_outlines_and_unknown_epci_codes_are_reported(app: TestApp) {
-    app.load_demo();
+    with_conn(&app, |conn| {
+        fixtures::territories(conn);
+        fixtures::outlines(conn);
+        fixtures::agency_admin(conn, "agence@exemple.fr", "Claire Dubois");
+    });
     let file = r#"{"type":"FeatureCollection","features":[
         {"type":"Feature","properties":{"code":"41018"},"geometry":{"type":"Polygon","coordinates":[[[1.30,47.58],[1.34,47.61],[1.34,47.58],[1.30,47.61],[1.30,47.58]]]}},
         {"type":"Feature","properties":{"code":"200000172"},"geometry":{"type":"Polygon","coordinates":[[[1.0,47.0],[1.1,47.0],[1.1,47.1],[1.0,47.0]]]}}
     ]}"#;
-    let admin = crate::questionnaires::logged_in(&app, crate::questionnaires::ADMIN).await;
+    let admin = app.client();
+    admin.login("agence@exemple.fr", fixtures::PASSWORD).await.assert_redirect("/");
     upload(&admin, "/admin/contours", file)
         .await
         .assert_status(200)

@@ -2,20 +2,20 @@
 //! network's readings, sources with anonymised notes, moderation of what participants propose, imports of the
 //! real France services and town hall files with a column mapping, GeoJSON points in Lambert-93, and exports.
 
+use encommun::domain::account::Function;
 use encommun::domain::diagnostic::{EntryKind, NewEntry, NewRelation, SheetFields};
 use encommun::domain::territory::TerritoryKind;
 use encommun::import::boundaries::import_boundaries;
 use encommun::import::territories::{import_files, parse_file, ImportOptions};
-use encommun::storage::collectivities::find_collectivity_of_territory;
 use encommun::storage::diagnostic::{
     add_relation, entries_of_territory, find_entry, insert_entry, relations_of_territory, review, Author, Place,
     Reviewed,
 };
 use encommun::storage::territories::{find_territory, find_territory_by_id};
 
-use crate::helpers::{enrolment_project, shared_data, with_conn, Client, Page, TestApp, NATIONAL_FILES};
+use crate::fixtures::{self, logged_in};
+use crate::helpers::{shared_data, with_conn, Client, Page, TestApp, NATIONAL_FILES};
 use crate::on_both_backends;
-use crate::questionnaires::{logged_in, ADMIN, REFERENT};
 
 on_both_backends!(
     sheets_relations_and_sources_make_the_territory_diagnostic,
@@ -25,14 +25,43 @@ on_both_backends!(
     an_upload_names_the_line_of_its_bad_row_with_either_line_ending,
 );
 
-const PROVIDER: &str = "prestataire@demo.encommun.fr";
+const ADMIN: &str = "agence@exemple.fr";
+const REFERENT: &str = "referente@agglopolys.exemple.fr";
+const PROVIDER: &str = "prestataire@exemple.fr";
+const CAHORS_MEMBER: &str = "elu@grand-cahors.exemple.fr";
 
-/// The demo project and the collectivity of one of its participants (by SIREN).
+/// Grand Angoulême's diagnostic before the tests add theirs.
+const ANGOULEME_SHEETS: &[encommun::demo::DemoSheet] = &[
+    (EntryKind::Actor, "Service démocratie locale", "services_collectivite", "citizen", "", None),
+    (EntryKind::Actor, "Épicerie sociale du quartier", "associations", "thematic", "", None),
+    (EntryKind::Space, "France services Basseau", "france_services", "citizen", "", Some((45.6482142, 0.1179563))),
+];
+
+/// A project in enrolment in which Agglopolys (its referent an elected member) and Grand Angoulême (with a
+/// diagnostic of three sheets) participate; a provider not assigned yet, a member of Grand Cahors (not enrolled),
+/// the agency.
+fn project(app: &TestApp) {
+    with_conn(app, |conn| {
+        fixtures::territories(conn);
+        fixtures::outlines(conn);
+        let admin = fixtures::agency_admin(conn, ADMIN, "Claire Dubois");
+        let agglopolys = fixtures::collectivity(conn, TerritoryKind::Epci, AGGLOPOLYS);
+        agglopolys.person(conn, REFERENT, "Sophie Martin", Function::Elu, true);
+        let angouleme = fixtures::collectivity(conn, TerritoryKind::Epci, ANGOULEME);
+        fixtures::collectivity(conn, TerritoryKind::Epci, "200023737").member(conn, CAHORS_MEMBER, "Jean Lacombe");
+        fixtures::provider(conn, "Coopérative des essais").member(conn, PROVIDER, "Amandine Roux");
+        let project = fixtures::project(conn, &admin).participant(&agglopolys).participant(&angouleme).create();
+        fixtures::diagnostic(conn, &project, &angouleme, &admin).sheets(ANGOULEME_SHEETS).create();
+    });
+}
+
+/// The project and the collectivity of one of its participants (by SIREN).
 fn place(app: &TestApp, siren: &str) -> Place {
     with_conn(app, |conn| {
-        let project_id = enrolment_project(conn).id;
+        let project_id = encommun::storage::projects::list_projects(conn).unwrap()[0].id;
         let territory = find_territory(conn, TerritoryKind::Epci, siren).unwrap().unwrap();
-        let collectivity_id = find_collectivity_of_territory(conn, territory.id).unwrap().unwrap().id;
+        let collectivity_id =
+            encommun::storage::collectivities::find_collectivity_of_territory(conn, territory.id).unwrap().unwrap().id;
         Place { project_id, collectivity_id }
     })
 }
@@ -68,7 +97,7 @@ async fn relate(client: &Client, sheet: &str, kind: &str, to: &str, intensity: &
         .await
 }
 
-/// The agency assigns the demo's provider to the project.
+/// The agency assigns the provider to the project.
 async fn assign_provider(app: &TestApp, admin: &Client, project_id: i64) {
     let provider_id = with_conn(app, |conn| encommun::storage::providers::list_providers(conn).unwrap()[0].id);
     let path = format!("/projets/{project_id}");
@@ -81,7 +110,7 @@ async fn assign_provider(app: &TestApp, admin: &Client, project_id: i64) {
 async fn sheets_relations_and_sources_make_the_territory_diagnostic(app: TestApp) {
     let outlines = ["boundaries/communes-6-departements.geojson", "boundaries/epci-6-departements-dissolved.geojson"];
     let Some(data) = shared_data(&outlines) else { return };
-    app.load_demo();
+    project(&app);
     with_conn(&app, |conn| {
         for file in outlines {
             import_boundaries(conn, &data.text(file)).unwrap();
@@ -274,8 +303,8 @@ async fn sheets_relations_and_sources_make_the_territory_diagnostic(app: TestApp
     csv.assert_status(200);
     let mut reader =
         csv::ReaderBuilder::new().delimiter(b';').from_reader(csv.body.trim_start_matches('\u{feff}').as_bytes());
-    // The project's export: these 6, and the 13 sheets of Grand Angoulême's demo diagnostic.
-    assert_eq!(reader.records().count(), 6 + 13);
+    // The project's export: these 6, and the sheets of Grand Angoulême's diagnostic.
+    assert_eq!(reader.records().count(), 6 + ANGOULEME_SHEETS.len());
 
     // Deleting a sheet takes its relations with it.
     let token = admin.csrf().await;
@@ -312,7 +341,7 @@ async fn sheets_relations_and_sources_make_the_territory_diagnostic(app: TestApp
 }
 
 async fn what_participants_propose_waits_for_the_provider(app: TestApp) {
-    app.load_demo();
+    project(&app);
     let admin = logged_in(&app, ADMIN).await;
     let agglopolys = place(&app, AGGLOPOLYS);
     assign_provider(&app, &admin, agglopolys.project_id).await;
@@ -435,7 +464,7 @@ async fn what_participants_propose_waits_for_the_provider(app: TestApp) {
         .assert_contains("proposée par Inès");
     ines.get(&format!("{base}/import")).await.assert_status(403);
     // Someone outside the project sees nothing of it.
-    let outsider = logged_in(&app, "elu@grand-cahors.demo.encommun.fr").await;
+    let outsider = logged_in(&app, CAHORS_MEMBER).await;
     outsider.get(&base).await.assert_status(403);
     outsider.get(&actor).await.assert_status(403);
 }
@@ -491,7 +520,7 @@ async fn real_files_import_through_a_column_mapping_whole_or_not_at_all(app: Tes
     ];
     let Some(data) = shared_data(&[&NATIONAL_FILES[..], &places].concat()) else { return };
     let shared = |file: &str| data.text(file);
-    app.load_demo();
+    project(&app);
     let files: Vec<_> = NATIONAL_FILES.iter().map(|f| parse_file(&data.path(f)).unwrap()).collect();
     with_conn(&app, |conn| {
         import_files(conn, &files, &ImportOptions { skip_invalid: false }, &mut |_| {}, &mut |_| {}).unwrap();
@@ -676,7 +705,7 @@ async fn real_files_import_through_a_column_mapping_whole_or_not_at_all(app: Tes
 /// The official communes file's first 100 lines and a bad row at line 101, with Windows or Unix line endings, with
 /// a final line ending or without: the upload refuses the file at line 101.
 async fn an_upload_names_the_line_of_its_bad_row_with_either_line_ending(app: TestApp) {
-    app.load_demo();
+    project(&app);
     let admin = logged_in(&app, ADMIN).await;
     let import = format!("{}/import", base(place(&app, AGGLOPOLYS)));
     for (ending, final_ending) in [("\r\n", true), ("\r\n", false), ("\n", true), ("\n", false)] {
@@ -692,7 +721,7 @@ async fn an_upload_names_the_line_of_its_bad_row_with_either_line_ending(app: Te
 /// on the same proposal at once, half publishing, half refusing: one decision, the status of the one that won.
 async fn a_relation_entered_at_once_from_both_ends_and_a_decision_taken_twice_settle_once(app: TestApp) {
     use std::sync::{Arc, Barrier};
-    app.load_demo();
+    project(&app);
     let agglopolys = place(&app, AGGLOPOLYS);
     let admin = with_conn(&app, |conn| encommun::storage::users::find_user_by_email(conn, ADMIN).unwrap().unwrap().id);
     let publishes = Author { user_id: admin, publishes: true };

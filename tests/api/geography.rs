@@ -6,13 +6,12 @@ use encommun::domain::territory::TerritoryKind;
 use encommun::import::boundaries::import_boundaries;
 use encommun::import::territories::{import_files, parse_file, ImportOptions, ImportReport};
 use encommun::storage::boundaries::{Gazetteer, Placement};
-use encommun::storage::collectivities::find_collectivity_of_territory;
 use encommun::storage::diagnostic::{import_entries, ImportedRow, Place};
 use encommun::storage::territories::{communes_of_ept, find_territory};
-use encommun::storage::users::find_user_by_email;
 use encommun::storage::write_transaction;
 
-use crate::helpers::{enrolment_project, shared_data, with_conn, TestApp, NATIONAL_FILES};
+use crate::fixtures::{self, PASSWORD};
+use crate::helpers::{shared_data, with_conn, TestApp, NATIONAL_FILES};
 use crate::on_both_backends;
 use crate::shared_data::SharedData;
 
@@ -22,6 +21,8 @@ on_both_backends!(
     an_ept_acts_for_its_communes_and_a_territory_page_draws_its_outline,
     a_map_frames_its_territory_and_lists_the_places_beyond_apart,
 );
+
+const ADMIN: &str = "agence@exemple.fr";
 
 const OUTLINES: [&str; 3] = [
     "boundaries/epci-6-departements-dissolved.geojson",
@@ -96,8 +97,12 @@ async fn a_point_is_placed_in_the_finest_outline_known(app: TestApp) {
 }
 
 async fn an_ept_acts_for_its_communes_and_a_territory_page_draws_its_outline(app: TestApp) {
-    app.load_demo();
-    // The demo's Plaine Commune is an EPT on the platform, with Saint-Denis among its communes.
+    // Plaine Commune is an EPT on the platform, with Saint-Denis among its communes.
+    with_conn(&app, |conn| {
+        fixtures::territories(conn);
+        fixtures::outlines(conn);
+        fixtures::collectivity(conn, TerritoryKind::Ept, "200057867");
+    });
     let page = app.client().get("/territoires/ept/200057867").await;
     page.assert_status(200)
         .assert_contains("<h1>Plaine Commune</h1>")
@@ -121,13 +126,14 @@ async fn an_ept_acts_for_its_communes_and_a_territory_page_draws_its_outline(app
 
 async fn a_map_frames_its_territory_and_lists_the_places_beyond_apart(app: TestApp) {
     let Some(data) = shared_data(&[OUTLINES[2]]) else { return };
-    app.load_demo();
     let path = with_conn(&app, |conn| {
+        fixtures::territories(conn);
+        fixtures::outlines(conn);
         import_boundaries(conn, &data.text(OUTLINES[2])).unwrap();
-        let project_id = enrolment_project(conn).id;
-        let territory = find_territory(conn, TerritoryKind::Epci, "200030385").unwrap().unwrap();
-        let collectivity_id = find_collectivity_of_territory(conn, territory.id).unwrap().unwrap().id;
-        let place = Place { project_id, collectivity_id };
+        let admin = fixtures::agency_admin(conn, ADMIN, "Claire Dubois");
+        let agglopolys = fixtures::collectivity(conn, TerritoryKind::Epci, "200030385");
+        let project_id = fixtures::project(conn, &admin).participant(&agglopolys).create().id;
+        let place = Place { project_id, collectivity_id: agglopolys.id };
         // Two places in Blois, three in Paris.
         let points = [(1.3096, 47.5941), (1.3350, 47.5860), (2.35, 48.85), (2.30, 48.87), (2.40, 48.84)];
         let rows: Vec<ImportedRow> = points
@@ -146,11 +152,11 @@ async fn a_map_frames_its_territory_and_lists_the_places_beyond_apart(app: TestA
                 ImportedRow { external_id: Some(i.to_string()), entry, placement: Placement::default() }
             })
             .collect();
-        let admin = find_user_by_email(conn, "agence@demo.encommun.fr").unwrap().unwrap().id;
-        write_transaction(conn, |conn| import_entries(conn, place, EntryKind::Space, &rows, admin)).unwrap();
+        write_transaction(conn, |conn| import_entries(conn, place, EntryKind::Space, &rows, admin.id)).unwrap();
         format!("/projets/{}/diagnostic/{}?type=space&categorie=mairie", place.project_id, place.collectivity_id)
     });
-    let admin = crate::questionnaires::logged_in(&app, crate::questionnaires::ADMIN).await;
+    let admin = app.client();
+    admin.login(ADMIN, PASSWORD).await.assert_redirect("/");
     let page = admin.get(&path).await;
     page.assert_status(200).assert_contains("3 fiches hors du territoire").assert_contains(">Lieu 3</a>");
     let markers = page.body.split("<g class=\"map-markers\">").nth(1).unwrap().split("</g>").next().unwrap();

@@ -1,35 +1,32 @@
 //! Mixed inquiry groups: each participant territory forms its group (members with a category, with or without an
 //! account), sees how mixed it is, invites those who need an account, and removes people with their data.
 
-use encommun::demo::DEMO_PASSWORD;
 use encommun::domain::territory::TerritoryKind;
-use encommun::storage::collectivities::find_collectivity_of_territory;
 use encommun::storage::inquiry::members_of_group;
-use encommun::storage::territories::find_territory;
 
-use crate::helpers::{enrolment_project, with_conn, Client, TestApp};
+use crate::fixtures::{self, logged_in};
+use crate::helpers::{with_conn, Client, TestApp};
 use crate::on_both_backends;
 
-const ADMIN: &str = "agence@demo.encommun.fr";
-const AGGLOPOLYS_REFERENT: &str = "referente@agglopolys.demo.encommun.fr";
-const CHATELLERAULT_REFERENT: &str = "agent@grand-chatellerault.demo.encommun.fr";
-const PROVIDER: &str = "prestataire@demo.encommun.fr";
+const ADMIN: &str = "agence@exemple.fr";
+const AGGLOPOLYS_REFERENT: &str = "referente@agglopolys.exemple.fr";
+const CHATELLERAULT_REFERENT: &str = "agent@grand-chatellerault.exemple.fr";
+const PROVIDER: &str = "prestataire@exemple.fr";
 
-async fn logged_in(app: &TestApp, email: &str) -> Client {
-    let client = app.client();
-    client.login(email, DEMO_PASSWORD).await.assert_redirect("/");
-    client
-}
-
-/// The demo project and the collectivity ids of Agglopolys (participant) and Grand Châtellerault (not enrolled).
-fn fixtures(app: &TestApp) -> (i64, i64, i64) {
+/// A project in enrolment in which Agglopolys participates and Grand Châtellerault does not, each with its
+/// referent; the agency; a provider not assigned to the project. Returns the ids of the project, Agglopolys and
+/// Grand Châtellerault.
+fn project(app: &TestApp) -> (i64, i64, i64) {
     with_conn(app, |conn| {
-        let project = enrolment_project(conn).id;
-        let mut collectivity = |code: &str| {
-            let territory = find_territory(conn, TerritoryKind::Epci, code).unwrap().unwrap();
-            find_collectivity_of_territory(conn, territory.id).unwrap().unwrap().id
-        };
-        (project, collectivity("200030385"), collectivity("248600413"))
+        fixtures::territories(conn);
+        let admin = fixtures::agency_admin(conn, ADMIN, "Claire Dubois");
+        let agglopolys = fixtures::collectivity(conn, TerritoryKind::Epci, "200030385");
+        agglopolys.referent(conn, AGGLOPOLYS_REFERENT, "Sophie Martin");
+        let chatellerault = fixtures::collectivity(conn, TerritoryKind::Epci, "248600413");
+        chatellerault.referent(conn, CHATELLERAULT_REFERENT, "Karim Benali");
+        fixtures::provider(conn, "Coopérative des essais").member(conn, PROVIDER, "Amandine Roux");
+        let project = fixtures::project(conn, &admin).participant(&agglopolys).create();
+        (project.id, agglopolys.id, chatellerault.id)
     })
 }
 
@@ -44,8 +41,7 @@ on_both_backends!(
 );
 
 async fn a_referent_forms_a_mixed_group_and_invites_who_needs_an_account(app: TestApp) {
-    app.load_demo();
-    let (project, agglopolys, _) = fixtures(&app);
+    let (project, agglopolys, _) = project(&app);
     let group = format!("/projets/{project}/groupes/{agglopolys}");
     let referent = logged_in(&app, AGGLOPOLYS_REFERENT).await;
     // The project page links to the group, which starts empty and says what it lacks.
@@ -126,10 +122,9 @@ async fn a_referent_forms_a_mixed_group_and_invites_who_needs_an_account(app: Te
 }
 
 async fn mistakes_are_explained_and_nothing_is_written(app: TestApp) {
-    app.load_demo();
-    let (project, agglopolys, _) = fixtures(&app);
+    let (project, agglopolys, _) = project(&app);
     let group = format!("/projets/{project}/groupes/{agglopolys}");
-    // The demo's provider is not assigned to the project yet: the agency forms the group.
+    // The provider is not assigned to the project: the agency forms the group.
     logged_in(&app, PROVIDER).await.get(&group).await.assert_status(403);
     let admin = logged_in(&app, ADMIN).await;
     let page = add(&admin, &group, &[("display_name", "X"), ("category", "maire"), ("email", "pas une adresse")]).await;
@@ -151,8 +146,7 @@ async fn mistakes_are_explained_and_nothing_is_written(app: TestApp) {
 }
 
 async fn only_the_territory_and_those_who_lead_see_and_form_a_group(app: TestApp) {
-    app.load_demo();
-    let (project, agglopolys, chatellerault) = fixtures(&app);
+    let (project, agglopolys, chatellerault) = project(&app);
     let group = format!("/projets/{project}/groupes/{agglopolys}");
     // Grand Châtellerault is not enrolled: it has no group, and its referent cannot see or form Agglopolys's.
     let admin = logged_in(&app, ADMIN).await;

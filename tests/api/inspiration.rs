@@ -1,7 +1,8 @@
 //! Inspiration resources: the agency publishes, edits and removes them; everyone reads them, on their own pages
 //! and on the pages of the themes they feed.
 
-use encommun::demo::DEMO_PASSWORD;
+use encommun::domain::account::Function;
+use encommun::domain::territory::TerritoryKind;
 use encommun::domain::theme::{NewTheme, ThemeStatus};
 use encommun::storage::activity::activity_of_theme;
 use encommun::storage::inspiration::list_resources;
@@ -10,16 +11,35 @@ use encommun::storage::themes::{find_theme, insert_theme, merge_theme};
 use encommun::storage::users::find_user_by_email;
 use encommun::storage::write_transaction;
 
-use crate::helpers::{with_conn, Client, TestApp};
+use crate::fixtures::{self, logged_in};
+use crate::helpers::{with_conn, TestApp};
 use crate::on_both_backends;
 
-const ADMIN: &str = "agence@demo.encommun.fr";
-const REFERENT: &str = "referente@agglopolys.demo.encommun.fr";
+const ADMIN: &str = "agence@exemple.fr";
+const REFERENT: &str = "referente@agglopolys.exemple.fr";
+const MOBILITY: &str = "Mobilités du quotidien en milieu rural";
+const YOUTH: &str = "Engagement des jeunes dans la vie locale";
+const TRANSPORT: &str = "Transport solidaire : des bénévoles au volant";
+const YOUNG_INQUIRERS: &str = "Associer les jeunes au diagnostic de leur territoire";
 
-async fn logged_in(app: &TestApp, email: &str) -> Client {
-    let client = app.client();
-    client.login(email, DEMO_PASSWORD).await.assert_redirect("/");
-    client
+/// The agency, Agglopolys's referent, two open themes (mobility, youth) and two resources: one on mobility, one on
+/// both.
+fn library(app: &TestApp) {
+    with_conn(app, |conn| {
+        fixtures::territories(conn);
+        let admin = fixtures::agency_admin(conn, ADMIN, "Claire Dubois");
+        fixtures::collectivity(conn, TerritoryKind::Epci, "200030385").person(
+            conn,
+            REFERENT,
+            "Sophie Martin",
+            Function::Elu,
+            true,
+        );
+        let mobility = fixtures::theme(conn, &admin, MOBILITY).create();
+        let youth = fixtures::theme(conn, &admin, YOUTH).create();
+        fixtures::resource(conn, &admin, TRANSPORT, &[mobility]);
+        fixtures::resource(conn, &admin, YOUNG_INQUIRERS, &[youth, mobility]);
+    });
 }
 
 /// Two themes of the agency's: one open, one still a proposal (not attachable).
@@ -52,7 +72,7 @@ on_both_backends!(
 );
 
 async fn the_agency_publishes_a_resource_that_everyone_reads_on_its_themes(app: TestApp) {
-    app.load_demo();
+    library(&app);
     let (theme, _) = themes(&app);
     let theme = theme.to_string();
     let admin = logged_in(&app, ADMIN).await;
@@ -125,11 +145,11 @@ async fn the_agency_publishes_a_resource_that_everyone_reads_on_its_themes(app: 
         )
         .await
         .assert_status(403);
-    assert_eq!(resource_count(&app), 3, "the demo's two and the agency's one");
+    assert_eq!(resource_count(&app), 3, "the library's two and the agency's one");
 }
 
 async fn a_refused_resource_keeps_the_input_and_writes_nothing(app: TestApp) {
-    app.load_demo();
+    library(&app);
     let (open, proposed) = themes(&app);
     let admin = logged_in(&app, ADMIN).await;
     let before = resource_count(&app);
@@ -174,15 +194,11 @@ async fn a_refused_resource_keeps_the_input_and_writes_nothing(app: TestApp) {
 }
 
 async fn the_agency_edits_and_deletes_a_resource(app: TestApp) {
-    app.load_demo();
+    library(&app);
     let (theme, _) = themes(&app);
     let admin = logged_in(&app, ADMIN).await;
     let resource = with_conn(&app, |conn| {
-        list_resources(conn, None, 10)
-            .unwrap()
-            .into_iter()
-            .find(|r| r.title.starts_with("Transport solidaire"))
-            .unwrap()
+        list_resources(conn, None, 10).unwrap().into_iter().find(|r| r.title == TRANSPORT).unwrap()
     });
     let path = format!("/inspiration/{}", resource.id);
     let edit = admin.get(&format!("{path}/modifier")).await;
@@ -206,7 +222,7 @@ async fn the_agency_edits_and_deletes_a_resource(app: TestApp) {
     let page = admin.get(&path).await;
     page.assert_contains("Transport solidaire, édition revue")
         .assert_contains("Habitat inclusif")
-        .assert_lacks("Mobilités du quotidien en milieu rural</a></li>");
+        .assert_lacks(&format!("{MOBILITY}</a></li>"));
     admin.get(&format!("/themes/{theme}")).await.assert_contains("Transport solidaire, édition revue");
     // Deleting asks for confirmation; nothing happens without it.
     let token = admin.csrf().await;
@@ -222,18 +238,18 @@ async fn the_agency_edits_and_deletes_a_resource(app: TestApp) {
 }
 
 async fn resources_follow_a_merged_theme(app: TestApp) {
-    app.load_demo();
+    library(&app);
     let (target, _) = themes(&app);
     let titles = with_conn(&app, |conn| {
         let admin = find_user_by_email(conn, ADMIN).unwrap().unwrap().id;
         let resources = list_resources(conn, None, 10).unwrap();
-        // The youth resource feeds both demo themes; merging the mobility theme into the new one moves both
-        // resources there, without repeating a link.
-        let youth = resources.iter().find(|r| r.title.starts_with("Associer les jeunes")).unwrap();
+        // The youth resource feeds both themes; merging the mobility theme into the new one moves both resources
+        // there, without repeating a link.
+        let youth = resources.iter().find(|r| r.title == YOUNG_INQUIRERS).unwrap();
         let mobility = themes_of_resources(conn, &[youth.id])
             .unwrap()
             .into_iter()
-            .find(|(_, _, title)| title.starts_with("Mobilités"))
+            .find(|(_, _, title)| title == MOBILITY)
             .unwrap()
             .1;
         let (mobility, target) =
@@ -245,5 +261,5 @@ async fn resources_follow_a_merged_theme(app: TestApp) {
         titles.sort();
         titles
     });
-    assert_eq!(titles, ["Engagement des jeunes dans la vie locale", "Habitat inclusif", "Habitat inclusif"]);
+    assert_eq!(titles, [YOUTH, "Habitat inclusif", "Habitat inclusif"]);
 }

@@ -1,11 +1,29 @@
 //! Invitations by e-mail: the link creates the account or attaches an existing one, once.
 
-use encommun::demo::DEMO_PASSWORD;
-
+use encommun::domain::territory::TerritoryKind;
 use encommun::import::territories::{import_files, parse_bytes, ImportOptions};
 
+use crate::fixtures::{self, PASSWORD};
 use crate::helpers::{with_conn, TestApp};
 use crate::on_both_backends;
+
+const ADMIN: &str = "agence@exemple.fr";
+const CHATELLERAULT_REFERENT: &str = "agent@grand-chatellerault.exemple.fr";
+const CAHORS_MEMBER: &str = "elu@grand-cahors.exemple.fr";
+const PROVIDER: &str = "Coopérative des essais";
+
+/// The territories, the agency, Grand Châtellerault with its referent, Grand Cahors with a member (two
+/// collectivities on the platform) and a provider.
+fn people(app: &TestApp) {
+    with_conn(app, |conn| {
+        fixtures::territories(conn);
+        fixtures::agency_admin(conn, ADMIN, "Claire Dubois");
+        let chatellerault = fixtures::collectivity(conn, TerritoryKind::Epci, "248600413");
+        chatellerault.referent(conn, CHATELLERAULT_REFERENT, "Karim Benali");
+        fixtures::collectivity(conn, TerritoryKind::Epci, "200023737").member(conn, CAHORS_MEMBER, "Jean Lacombe");
+        fixtures::provider(conn, PROVIDER);
+    });
+}
 
 const COLMAR: &str = "/territoires/epci/246800726";
 
@@ -19,9 +37,9 @@ on_both_backends!(
 );
 
 async fn an_invitation_creates_the_account_and_membership_once(app: TestApp) {
-    app.load_demo();
+    people(&app);
     let admin = app.client();
-    admin.login("agence@demo.encommun.fr", DEMO_PASSWORD).await;
+    admin.login(ADMIN, PASSWORD).await;
     admin
         .submit(
             COLMAR,
@@ -84,19 +102,19 @@ async fn an_invitation_creates_the_account_and_membership_once(app: TestApp) {
 }
 
 async fn an_existing_account_accepts_after_logging_in(app: TestApp) {
-    app.load_demo();
+    people(&app);
     let referent = app.client();
-    referent.login("agent@grand-chatellerault.demo.encommun.fr", DEMO_PASSWORD).await;
+    referent.login(CHATELLERAULT_REFERENT, PASSWORD).await;
     let chatellerault = "/territoires/epci/248600413";
     referent
         .submit(
             chatellerault,
             &format!("{chatellerault}/invitations"),
-            &[("email", "elu@grand-cahors.demo.encommun.fr"), ("function", "elu")],
+            &[("email", CAHORS_MEMBER), ("function", "elu")],
         )
         .await
         .assert_redirect(chatellerault);
-    let path = app.emails_to("elu@grand-cahors.demo.encommun.fr")[0].link_containing("/invitation/");
+    let path = app.emails_to(CAHORS_MEMBER)[0].link_containing("/invitation/");
 
     let invitee = app.client();
     invitee.get(&path).await.assert_contains("Un compte existe déjà").assert_lacks("Créez votre compte");
@@ -105,15 +123,15 @@ async fn an_existing_account_accepts_after_logging_in(app: TestApp) {
     let token = referent.get(&path).await.csrf_token();
     referent.post(&path, &[("csrf_token", &token)]).await.assert_status(403);
 
-    invitee.login("elu@grand-cahors.demo.encommun.fr", DEMO_PASSWORD).await;
+    invitee.login(CAHORS_MEMBER, PASSWORD).await;
     invitee.submit(&path, &path, &[]).await.assert_redirect("/compte");
     invitee.get("/compte").await.assert_contains("CA Grand Châtellerault").assert_contains("CA du Grand Cahors");
 }
 
 async fn a_bad_invitation_form_is_explained_and_kept(app: TestApp) {
-    app.load_demo();
+    people(&app);
     let admin = app.client();
-    admin.login("agence@demo.encommun.fr", DEMO_PASSWORD).await;
+    admin.login(ADMIN, PASSWORD).await;
     let page = admin
         .submit(
             COLMAR,
@@ -131,7 +149,7 @@ async fn a_bad_invitation_form_is_explained_and_kept(app: TestApp) {
         .submit(
             "/territoires/epci/248600413",
             "/territoires/epci/248600413/invitations",
-            &[("email", "agent@grand-chatellerault.demo.encommun.fr"), ("function", "agent")],
+            &[("email", CHATELLERAULT_REFERENT), ("function", "agent")],
         )
         .await;
     already.assert_status(422).assert_contains("est déjà membre de CA Grand Châtellerault");
@@ -150,10 +168,10 @@ async fn a_bad_invitation_form_is_explained_and_kept(app: TestApp) {
 }
 
 async fn inviting_for_a_new_territory_registers_the_collectivity(app: TestApp) {
-    app.load_demo();
+    people(&app);
     let blois = "/territoires/commune/41018";
     let admin = app.client();
-    admin.login("agence@demo.encommun.fr", DEMO_PASSWORD).await;
+    admin.login(ADMIN, PASSWORD).await;
     admin.get(blois).await.assert_contains("Pas encore");
     admin
         .submit(
@@ -164,20 +182,21 @@ async fn inviting_for_a_new_territory_registers_the_collectivity(app: TestApp) {
         .await
         .assert_redirect(blois);
     admin.get(blois).await.assert_contains("Oui, depuis le");
-    app.client().get("/").await.assert_contains("<strong>7</strong> collectivités engagées");
+    // Grand Châtellerault, Grand Cahors and now Blois.
+    app.client().get("/").await.assert_contains("<strong>3</strong> collectivités engagées");
 }
 
 async fn the_agency_invites_provider_members(app: TestApp) {
-    app.load_demo();
+    people(&app);
     let admin = app.client();
-    admin.login("agence@demo.encommun.fr", DEMO_PASSWORD).await;
+    admin.login(ADMIN, PASSWORD).await;
     admin
         .submit("/admin", "/admin/prestataires", &[("name", "")])
         .await
         .assert_status(422)
         .assert_contains("Indiquez le nom du prestataire");
     admin
-        .submit("/admin", "/admin/prestataires", &[("name", "Coopérative Territoires & Participation")])
+        .submit("/admin", "/admin/prestataires", &[("name", PROVIDER)])
         .await
         .assert_status(422)
         .assert_contains("déjà enregistré");
@@ -217,14 +236,14 @@ async fn the_agency_invites_provider_members(app: TestApp) {
 /// « de » and « que » before a vowel, in the e-mail, the invitation's page, the welcome and a form's error: « en
 /// tant qu’agent référent·e d’Aiffres », « qu’élu·e d’Échiré ».
 async fn an_invitation_elides_before_a_vowel(app: TestApp) {
-    app.load_demo();
+    people(&app);
     let communes = "code_insee,nom,departement,departement_nom,region,region_nom,population,codes_postaux,siren_commune,epci_siren,epci_nom,epci_type\n\
         79003,Aiffres,79,Deux-Sèvres,75,Nouvelle-Aquitaine,5419,79230,217900034,,,\n\
         79109,Échiré,79,Deux-Sèvres,75,Nouvelle-Aquitaine,3549,79410,217901099,,,\n";
     let parsed = parse_bytes("communes.csv", communes.as_bytes()).unwrap();
     with_conn(&app, |conn| import_files(conn, &[parsed], &ImportOptions::default(), &mut |_| {}, &mut |_| {})).unwrap();
     let admin = app.client();
-    admin.login("agence@demo.encommun.fr", DEMO_PASSWORD).await;
+    admin.login(ADMIN, PASSWORD).await;
     let (aiffres, echire) = ("/territoires/commune/79003", "/territoires/commune/79109");
     let invite = |territory: &'static str, email: &'static str, function: &'static str| {
         let admin = &admin;

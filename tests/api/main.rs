@@ -2,6 +2,7 @@
 //! touch storage run on SQLite and PostgreSQL (`on_both_backends!`).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // reason: a failing test should stop at the failing line
 
+mod fixtures;
 mod helpers;
 // Also included by the library's unit tests: one reader of ../shared/data for both.
 #[path = "../support/shared_data.rs"]

@@ -2,32 +2,18 @@
 //! list comes from the application itself (`encommun::web::route_list`), so a route added without declaring its
 //! expectations fails `every_route_is_declared`.
 
-use encommun::demo::DEMO_PASSWORD;
-use encommun::domain::account::Function;
-use encommun::domain::diagnostic::{EntryKind, NewEntry, NewSource, SheetFields};
-use encommun::domain::inspiration::{NewResource, ResourceInput};
+use encommun::domain::diagnostic::EntryKind;
 use encommun::domain::newsletter::{Audience, NewNewsletter};
-use encommun::domain::project::{EnrolmentRole, EventInput, NewEvent, NewPost};
-use encommun::domain::questionnaire::NewQuestionnaire;
-use encommun::domain::questionnaire::{parse_question, QuestionInput};
+use encommun::domain::project::{EventInput, NewEvent, NewPost};
+use encommun::domain::questionnaire::QuestionInput;
 use encommun::domain::territory::TerritoryKind;
-use encommun::domain::theme::{NewTheme, ThemeStatus};
-use encommun::security::hash_password;
-use encommun::storage::collectivities::{find_collectivity_of_territory, upsert_membership};
-use encommun::storage::diagnostic::{add_source, insert_entry, Author, Place};
 use encommun::storage::events::insert_event;
-use encommun::storage::inspiration::{insert_resource, SaveOutcome};
 use encommun::storage::newsletters;
 use encommun::storage::posts::insert_post;
-use encommun::storage::projects::{assign_provider, enrol};
-use encommun::storage::providers::list_providers;
-use encommun::storage::questionnaires::{add_question, create_questionnaire, publish_questionnaire};
-use encommun::storage::territories::find_territory;
-use encommun::storage::themes::insert_theme;
-use encommun::storage::users::{find_user_by_email, insert_user, NewUser};
 use encommun::storage::write_transaction;
 
-use crate::helpers::{enrolment_project, with_conn, Client, TestApp};
+use crate::fixtures;
+use crate::helpers::{with_conn, Client, TestApp};
 use crate::on_both_backends;
 
 /// The roles of docs/product.md § Roles, relative to the collectivity the routes act on (Grand Châtellerault).
@@ -53,17 +39,21 @@ const ROLES: [Role; 7] = [
     Role::AgencyAdmin,
 ];
 
-const MEMBER_EMAIL: &str = "membre@grand-chatellerault.demo.encommun.fr";
+const ADMIN_EMAIL: &str = "agence@exemple.fr";
+const REFERENT_EMAIL: &str = "referent@grand-chatellerault.exemple.fr";
+const MEMBER_EMAIL: &str = "membre@grand-chatellerault.exemple.fr";
+const OTHER_MEMBER_EMAIL: &str = "elu@grand-cahors.exemple.fr";
+const PROVIDER_EMAIL: &str = "prestataire@exemple.fr";
 
 impl Role {
     fn email(self) -> Option<&'static str> {
         match self {
             Role::Anonymous | Role::Inhabitant => None,
-            Role::MemberOfAnotherCollectivity => Some("elu@grand-cahors.demo.encommun.fr"),
+            Role::MemberOfAnotherCollectivity => Some(OTHER_MEMBER_EMAIL),
             Role::Member => Some(MEMBER_EMAIL),
-            Role::Referent => Some("agent@grand-chatellerault.demo.encommun.fr"),
-            Role::Provider => Some("prestataire@demo.encommun.fr"),
-            Role::AgencyAdmin => Some("agence@demo.encommun.fr"),
+            Role::Referent => Some(REFERENT_EMAIL),
+            Role::Provider => Some(PROVIDER_EMAIL),
+            Role::AgencyAdmin => Some(ADMIN_EMAIL),
         }
     }
 }
@@ -1006,45 +996,31 @@ fn every_route_is_declared() {
     assert!(unknown.is_empty(), "declared routes that the application does not have: {unknown:?}");
 }
 
-/// The demo, a plain member of Grand Châtellerault, an open theme and a proposal by Cahors; returns the
-/// placeholders of the cases with their values.
+/// Grand Châtellerault with its referent and a plain member, Grand Cahors with a member, the agency, a provider,
+/// open themes and a proposal for Cahors, and a project in enrolment in which Grand Châtellerault participates;
+/// returns the placeholders of the cases with their values.
 fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
-    app.load_demo();
     with_conn(app, |conn| {
-        let collectivity_of = |conn: &mut _, kind, code| {
-            let territory = find_territory(conn, kind, code).unwrap().unwrap();
-            find_collectivity_of_territory(conn, territory.id).unwrap().unwrap()
-        };
-        let chatellerault = collectivity_of(conn, TerritoryKind::Epci, "248600413");
-        let cahors = collectivity_of(conn, TerritoryKind::Epci, "200023737");
-        let hash = hash_password(DEMO_PASSWORD).unwrap();
-        let member = insert_user(conn, &NewUser::new(MEMBER_EMAIL, "Marc Membre", &hash)).unwrap();
-        upsert_membership(conn, member, chatellerault.id, Function::Agent, false).unwrap();
-        let admin = find_user_by_email(conn, "agence@demo.encommun.fr").unwrap().unwrap();
-        let theme = NewTheme::parse(
-            "Thème ouvert de la matrice",
-            "Un problème décrit en plus de vingt caractères.",
-            "Une raison décrite en plus de vingt caractères.",
-        )
-        .unwrap();
-        let open = insert_theme(conn, &theme, admin.id, None, ThemeStatus::Open).unwrap();
-        let proposed = insert_theme(conn, &theme, admin.id, Some(cahors.id), ThemeStatus::Proposed).unwrap();
-        let duplicate = insert_theme(conn, &theme, admin.id, None, ThemeStatus::Open).unwrap();
-        let resource = NewResource::parse(&ResourceInput {
-            title: "Ressource de la matrice",
-            summary: "Un résumé de plus de vingt caractères.",
-            body: "",
-            links: "",
-            theme_ids: &[open.to_string()],
-        })
-        .unwrap();
-        let SaveOutcome::Saved(resource) = insert_resource(conn, &resource, admin.id).unwrap() else {
-            panic!("the matrix's resource was not saved")
-        };
-        // The demo's project, with Grand Châtellerault participating, the demo provider assigned, an event already
+        fixtures::territories(conn);
+        let admin = fixtures::agency_admin(conn, ADMIN_EMAIL, "Claire Agence");
+        let chatellerault = fixtures::collectivity(conn, TerritoryKind::Epci, "248600413");
+        chatellerault.referent(conn, REFERENT_EMAIL, "Karim Référent");
+        let member = chatellerault.member(conn, MEMBER_EMAIL, "Marc Membre").id;
+        let cahors = fixtures::collectivity(conn, TerritoryKind::Epci, "200023737");
+        cahors.member(conn, OTHER_MEMBER_EMAIL, "Jean Ailleurs");
+        let provider = fixtures::provider(conn, "Coopérative de la matrice");
+        provider.member(conn, PROVIDER_EMAIL, "Amandine Prestataire");
+        let open = fixtures::theme(conn, &admin, "Thème ouvert de la matrice").create();
+        let proposed = fixtures::theme(conn, &admin, "Thème proposé de la matrice").proposed_by(&cahors).create();
+        let duplicate = fixtures::theme(conn, &admin, "Doublon de la matrice").create();
+        let resource = fixtures::resource(conn, &admin, "Ressource de la matrice", &[open]);
+        // A project in enrolment, with Grand Châtellerault participating, the provider assigned, an event already
         // held, and news for everyone and for participants.
-        let project = enrolment_project(conn);
-        let provider = list_providers(conn).unwrap()[0].id;
+        let project = fixtures::project(conn, &admin)
+            .title("Projet de la matrice")
+            .participant(&chatellerault)
+            .provider(&provider)
+            .create();
         let event = NewEvent::parse(&EventInput {
             kind: "meeting",
             title: "Réunion passée",
@@ -1056,17 +1032,14 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
             collectivity_id: "",
         })
         .unwrap();
-        let questionnaire = NewQuestionnaire::parse("Questionnaire de la matrice", "", "", "").unwrap();
-        let questionnaire =
-            create_questionnaire(conn, project.id, chatellerault.id, &questionnaire, "jeton-de-la-matrice", admin.id)
-                .unwrap();
         // Published, so that its public link takes answers: it needs a question.
-        let question = QuestionInput { kind: "yes_no", label: "Une question de la matrice ?", ..Default::default() };
-        add_question(conn, questionnaire, &parse_question(&question, &[]).unwrap()).unwrap();
-        assert!(publish_questionnaire(conn, questionnaire).unwrap());
+        let questionnaire = fixtures::questionnaire(conn, &project, &chatellerault, &admin)
+            .title("Questionnaire de la matrice")
+            .token("jeton-de-la-matrice")
+            .question(QuestionInput { kind: "yes_no", label: "Une question de la matrice ?", ..Default::default() })
+            .published()
+            .create();
         let (event, post, private_post) = write_transaction(conn, |conn| {
-            enrol(conn, project.id, chatellerault.id, admin.id, EnrolmentRole::Participant, "CA Grand Châtellerault")?;
-            assign_provider(conn, project.id, provider, "Coopérative", admin.id)?;
             let event = insert_event(conn, project.id, &event, admin.id, &project.title)?;
             let public = NewPost::parse("Publique", "Une actualité pour tout le monde.", "public").unwrap();
             let private = NewPost::parse("Interne", "Une actualité pour les participantes.", "participants").unwrap();
@@ -1075,18 +1048,11 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
         })
         .unwrap();
         // A published sheet and source of Grand Châtellerault's diagnostic.
-        let place = Place { project_id: project.id, collectivity_id: chatellerault.id };
-        let author = Author { user_id: admin.id, publishes: true };
-        let fields = SheetFields {
-            name: "Acteur de la matrice".into(),
-            category: "elus".into(),
-            domain: "citizen".into(),
-            ..SheetFields::default()
-        };
-        let entry = NewEntry::parse(EntryKind::Actor, &fields, &["elus".into()]).unwrap();
-        let sheet = insert_entry(conn, place, &entry, &Default::default(), None, author).unwrap();
-        let source = NewSource::parse("study", "Étude de la matrice", "", "", "", "").unwrap();
-        let source = add_source(conn, place, &source, &[sheet], author).unwrap();
+        let diagnostic = fixtures::diagnostic(conn, &project, &chatellerault, &admin)
+            .sheets(&[(EntryKind::Actor, "Acteur de la matrice", "elus", "citizen", "", None)])
+            .sources(&[("study", "Étude de la matrice", "", "", &[0])])
+            .create();
+        let (sheet, source) = (diagnostic.sheets[0].0, diagnostic.sources[0]);
         // Newsletters: two drafts (one to edit, one to send) and one sent.
         let audience = Audience { participants: true, observers: true, followers: true };
         let draft =
@@ -1106,7 +1072,7 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
             ("{private_post}", private_post.to_string()),
             ("{post}", post.to_string()),
             ("{member}", member.to_string()),
-            ("{provider}", list_providers(conn).unwrap()[0].id.to_string()),
+            ("{provider}", provider.id.to_string()),
             ("{theme}", open.to_string()),
             ("{resource}", resource.to_string()),
             ("{proposed}", proposed.to_string()),
@@ -1125,7 +1091,7 @@ fn fill(text: &str, placeholders: &[(&'static str, String)]) -> String {
 async fn client_for(app: &TestApp, role: Role) -> Client {
     let client = app.client();
     if let Some(email) = role.email() {
-        client.login(email, DEMO_PASSWORD).await.assert_redirect("/");
+        client.login(email, fixtures::PASSWORD).await.assert_redirect("/");
     }
     client
 }

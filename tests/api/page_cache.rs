@@ -1,33 +1,46 @@
 //! Public pages kept in memory for visitors without a session: served again only while nothing was recorded in
 //! the activity log, on any instance sharing the database; never for a logged-in person.
 
-use encommun::demo::DEMO_PASSWORD;
+use encommun::domain::account::Function;
+use encommun::domain::territory::TerritoryKind;
+use encommun::domain::theme::Engagement;
 use encommun::web::middleware::CACHE_HEADER;
 
-use crate::helpers::{Client, Page, TestApp};
+use crate::fixtures::{self, logged_in};
+use crate::helpers::{with_conn, Page, TestApp};
 use crate::on_both_backends;
 
-const REFERENT: &str = "referente@agglopolys.demo.encommun.fr";
+const REFERENT: &str = "referente@agglopolys.exemple.fr";
+const YOUTH: &str = "Engagement des jeunes dans la vie locale";
+
+/// Agglopolys's referent, and the youth theme on which two other collectivities have positioned themselves.
+fn youth_and_positions(app: &TestApp) {
+    with_conn(app, |conn| {
+        fixtures::territories(conn);
+        let admin = fixtures::agency_admin(conn, "agence@exemple.fr", "Claire Dubois");
+        let agglopolys = fixtures::collectivity(conn, TerritoryKind::Epci, "200030385");
+        agglopolys.person(conn, REFERENT, "Sophie Martin", Function::Elu, true);
+        let youth = fixtures::theme(conn, &admin, YOUTH).create();
+        for code in ["248600413", "200071827"] {
+            let collectivity = fixtures::collectivity(conn, TerritoryKind::Epci, code);
+            fixtures::position(conn, youth, &collectivity, &admin, Engagement::Participate);
+        }
+    });
+}
 
 fn from_memory(page: &Page) -> bool {
     page.headers.get(CACHE_HEADER).is_some_and(|v| v == "hit")
 }
 
-async fn logged_in(app: &TestApp, email: &str) -> Client {
-    let client = app.client();
-    client.login(email, DEMO_PASSWORD).await.assert_redirect("/");
-    client
-}
-
 fn youth_theme(page: &Page) -> String {
-    let end = page.body.find("\">Engagement des jeunes dans la vie locale</a>").unwrap();
+    let end = page.body.find(&format!("\">{YOUTH}</a>")).unwrap();
     page.body[..end].rsplit("href=\"").next().unwrap().to_owned()
 }
 
 on_both_backends!(a_change_on_one_instance_is_seen_at_once_on_the_other);
 
 async fn a_change_on_one_instance_is_seen_at_once_on_the_other(app: TestApp) {
-    app.load_demo();
+    youth_and_positions(&app);
     let other = app.second_instance();
     let visitor_here = app.client();
     let visitor_there = other.client();

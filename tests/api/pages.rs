@@ -3,13 +3,18 @@
 
 use encommun::domain::diagnostic::{EntryKind, NewEntry, SheetFields};
 use encommun::domain::territory::TerritoryKind;
-use encommun::storage::collectivities::find_collectivity_of_territory;
 use encommun::storage::diagnostic::{insert_entry, Author, Place};
-use encommun::storage::territories::find_territory;
 
-use crate::helpers::{enrolment_project, with_conn, TestApp};
+use crate::fixtures::{self, logged_in, Account, PASSWORD};
+use crate::helpers::{with_conn, TestApp};
 use crate::on_both_backends;
-use crate::questionnaires::{logged_in, ADMIN};
+
+const ADMIN: &str = "agence@exemple.fr";
+
+/// The agency's administrator.
+fn admin(app: &TestApp) -> Account {
+    with_conn(app, |conn| fixtures::agency_admin(conn, ADMIN, "Claire Dubois"))
+}
 
 on_both_backends!(
     a_territory_of_thousands_of_sheets_lists_them_a_page_at_a_time,
@@ -27,7 +32,13 @@ fn gunzip(bytes: &[u8]) -> String {
 #[actix_web::test]
 async fn pages_come_compressed_to_browsers_that_accept_it() {
     let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite).await;
-    app.load_demo();
+    // The agency and a few themes, so that the index is a page worth compressing.
+    with_conn(&app, |conn| {
+        let admin = fixtures::agency_admin(conn, ADMIN, "Claire Dubois");
+        for title in ["Mobilités du quotidien en milieu rural", "Engagement des jeunes", "Tiers-lieux et services"] {
+            fixtures::theme(conn, &admin, title).create();
+        }
+    });
     let client = app.client();
     // A public page twice (rendered, then from the page cache), and a page with a session.
     for path in ["/themes", "/themes"] {
@@ -48,7 +59,7 @@ async fn pages_come_compressed_to_browsers_that_accept_it() {
     assert_eq!(kept.headers.get("x-encommun-cache").map(String::as_str), Some("hit"));
     assert_eq!(kept.headers.get("content-encoding").map(String::as_str), Some("br"));
     assert_eq!(client.get_with("/themes", &[("Accept-Encoding", "br")]).await.bytes, kept.bytes);
-    client.login("agence@demo.encommun.fr", "encommun-demo-2026").await.assert_status(303);
+    client.login(ADMIN, PASSWORD).await.assert_status(303);
     let plain = client.get("/admin").await;
     let gzipped = client.get_with("/admin", &[("Accept-Encoding", "gzip;q=1, identity;q=0.5")]).await;
     assert_eq!(gzipped.headers.get("content-encoding").map(String::as_str), Some("gzip"));
@@ -61,14 +72,17 @@ async fn pages_come_compressed_to_browsers_that_accept_it() {
     unknown.assert_status(200).assert_contains("<h1>");
 }
 
-/// 250 published sheets in Agglopolys's diagnostic, located or not; returns its page's path.
+/// 250 published sheets in Agglopolys's diagnostic (a project it participates in), located or not; returns its
+/// page's path.
 fn many_sheets(app: &TestApp) -> String {
+    let admin = admin(app);
     with_conn(app, |conn| {
-        let project_id = enrolment_project(conn).id;
-        let territory = find_territory(conn, TerritoryKind::Epci, "200030385").unwrap().unwrap();
-        let collectivity_id = find_collectivity_of_territory(conn, territory.id).unwrap().unwrap().id;
+        fixtures::territories(conn);
+        let agglopolys = fixtures::collectivity(conn, TerritoryKind::Epci, "200030385");
+        let project_id = fixtures::project(conn, &admin).participant(&agglopolys).create().id;
+        let collectivity_id = agglopolys.id;
         let place = Place { project_id, collectivity_id };
-        let admin = encommun::storage::users::find_user_by_email(conn, ADMIN).unwrap().unwrap().id;
+        let admin = admin.id;
         encommun::storage::write_transaction(conn, |conn| {
             for i in 1..=250 {
                 let fields = SheetFields {
@@ -100,7 +114,6 @@ fn many_sheets(app: &TestApp) -> String {
 /// The table of a territory's sheets shows a hundred at a time, with plain links to the others; the map, its
 /// counts and the exports keep every sheet.
 async fn a_territory_of_thousands_of_sheets_lists_them_a_page_at_a_time(app: TestApp) {
-    app.load_demo();
     let path = many_sheets(&app);
     let admin = logged_in(&app, ADMIN).await;
     let first = admin.get(&path).await;
@@ -132,7 +145,7 @@ async fn a_territory_of_thousands_of_sheets_lists_them_a_page_at_a_time(app: Tes
 /// An empty field is missing, not wrong; a wrong pair marks both fields; the title says « Erreur » and the summary
 /// is where the focus goes.
 async fn a_refused_login_says_why_in_its_title(app: TestApp) {
-    app.load_demo();
+    admin(&app);
     let client = app.client();
     let empty = client.submit("/connexion", "/connexion", &[("email", ""), ("password", "")]).await;
     empty

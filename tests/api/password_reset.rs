@@ -1,11 +1,14 @@
 //! Choosing a new password through an e-mailed, single-use, expiring link.
 
-use encommun::demo::DEMO_PASSWORD;
-
-use crate::helpers::TestApp;
+use crate::fixtures::{self, PASSWORD};
+use crate::helpers::{with_conn, TestApp};
 use crate::on_both_backends;
 
-const EMAIL: &str = "referente@agglopolys.demo.encommun.fr";
+const EMAIL: &str = "referente@agglopolys.exemple.fr";
+
+fn an_account(app: &TestApp) {
+    with_conn(app, |conn| fixtures::account(conn, EMAIL, "Sophie Martin"));
+}
 
 on_both_backends!(
     a_reset_link_works_once,
@@ -14,10 +17,10 @@ on_both_backends!(
 );
 
 async fn a_reset_link_works_once(app: TestApp) {
-    app.load_demo();
+    an_account(&app);
     let client = app.client();
     client
-        .submit("/mot-de-passe-oublie", "/mot-de-passe-oublie", &[("email", "Referente@Agglopolys.demo.encommun.fr ")])
+        .submit("/mot-de-passe-oublie", "/mot-de-passe-oublie", &[("email", "Referente@Agglopolys.exemple.fr ")])
         .await
         .assert_status(200)
         .assert_contains("Si un compte existe pour cette adresse");
@@ -51,12 +54,12 @@ async fn a_reset_link_works_once(app: TestApp) {
         )
         .await
         .assert_status(410);
-    app.client().login(EMAIL, DEMO_PASSWORD).await.assert_status(422);
+    app.client().login(EMAIL, PASSWORD).await.assert_status(422);
     app.client().login(EMAIL, new_password).await.assert_redirect("/");
 }
 
 async fn unknown_addresses_get_the_same_answer_and_no_mail(app: TestApp) {
-    app.load_demo();
+    an_account(&app);
     let client = app.client();
     client
         .submit("/mot-de-passe-oublie", "/mot-de-passe-oublie", &[("email", "inconnu@exemple.fr")])
@@ -73,7 +76,7 @@ async fn unknown_addresses_get_the_same_answer_and_no_mail(app: TestApp) {
 }
 
 async fn resets_are_limited_per_hour(app: TestApp) {
-    app.load_demo();
+    an_account(&app);
     let client = app.client();
     for _ in 0..5 {
         client.submit("/mot-de-passe-oublie", "/mot-de-passe-oublie", &[("email", EMAIL)]).await.assert_status(200);

@@ -2,9 +2,10 @@
 //! provider, events, news and the activity log, through the web as each role uses them.
 
 use diesel::prelude::*;
-use encommun::demo::DEMO_PASSWORD;
+use encommun::domain::account::Function;
 use encommun::domain::project::{EnrolmentRole, EnrolmentStatus, Phase, Standing};
 use encommun::domain::territory::TerritoryKind;
+use encommun::domain::theme::Engagement;
 use encommun::storage::collectivities::find_collectivity_of_territory;
 use encommun::storage::projects::{
     count_enrolments, enrol, find_enrolment, find_project, list_projects, observer_and_waiting_counts, phase_history,
@@ -15,21 +16,72 @@ use encommun::storage::territories::find_territory;
 use encommun::storage::themes::find_theme;
 use encommun::storage::users::find_user_by_email;
 
+use crate::fixtures::{self, logged_in, Account, Collectivity};
 use crate::helpers::{with_conn, Client, Page, TestApp};
 use crate::on_both_backends;
 
-const ADMIN: &str = "agence@demo.encommun.fr";
-const AGGLOPOLYS_REFERENT: &str = "referente@agglopolys.demo.encommun.fr";
-const CHATELLERAULT_REFERENT: &str = "agent@grand-chatellerault.demo.encommun.fr";
-const CAHORS_MEMBER: &str = "elu@grand-cahors.demo.encommun.fr";
-const PROVIDER: &str = "prestataire@demo.encommun.fr";
-const DEMO_PROJECT: &str = "Alimentation durable : des territoires qui se nourrissent ensemble";
+const ADMIN: &str = "agence@exemple.fr";
+const AGGLOPOLYS_REFERENT: &str = "referente@agglopolys.exemple.fr";
+const CHATELLERAULT_REFERENT: &str = "agent@grand-chatellerault.exemple.fr";
+const CAHORS_MEMBER: &str = "elu@grand-cahors.exemple.fr";
+const PROVIDER: &str = "prestataire@exemple.fr";
+const ENROLMENT_PROJECT: &str = "Alimentation durable en commun";
 const MOBILITY: &str = "Mobilités du quotidien en milieu rural";
 
-async fn logged_in(app: &TestApp, email: &str) -> Client {
-    let client = app.client();
-    client.login(email, DEMO_PASSWORD).await.assert_redirect("/");
-    client
+/// The agency; Agglopolys's referent Sophie (an elected member), Grand Châtellerault's Karim (an agent), a plain
+/// member of Grand Cahors; Grand Angoulême and Colmar without accounts; a provider with a member; an open theme,
+/// mobility, on which Agglopolys and Grand Châtellerault would participate and Grand Cahors observe.
+struct Cast {
+    admin: Account,
+    agglopolys: Collectivity,
+    angouleme: Collectivity,
+    colmar: Collectivity,
+}
+
+fn cast(app: &TestApp) -> Cast {
+    with_conn(app, |conn| {
+        fixtures::territories(conn);
+        let admin = fixtures::agency_admin(conn, ADMIN, "Claire Dubois");
+        let agglopolys = fixtures::collectivity(conn, TerritoryKind::Epci, AGGLOPOLYS);
+        let sophie = agglopolys.person(conn, AGGLOPOLYS_REFERENT, "Sophie Martin", Function::Elu, true);
+        let chatellerault = fixtures::collectivity(conn, TerritoryKind::Epci, CHATELLERAULT);
+        let karim = chatellerault.referent(conn, CHATELLERAULT_REFERENT, "Karim Benali");
+        let cahors = fixtures::collectivity(conn, TerritoryKind::Epci, "200023737");
+        cahors.member(conn, CAHORS_MEMBER, "Jean Lacombe");
+        let angouleme = fixtures::collectivity(conn, TerritoryKind::Epci, ANGOULEME);
+        let colmar = fixtures::collectivity(conn, TerritoryKind::Epci, COLMAR);
+        fixtures::provider(conn, "Études & Territoires").member(conn, PROVIDER, "Amandine Roux");
+        let mobility = fixtures::theme(conn, &admin, MOBILITY).create();
+        fixtures::position(conn, mobility, &agglopolys, &sophie, Engagement::Participate);
+        fixtures::position(conn, mobility, &chatellerault, &karim, Engagement::Participate);
+        fixtures::position(conn, mobility, &cahors, &admin, Engagement::Observe);
+        Cast { admin, agglopolys, angouleme, colmar }
+    })
+}
+
+/// The cast, and a project in enrolment for three to five participants: Agglopolys and Grand Angoulême
+/// participate, Colmar observes; a launch seminar in a month and a public news item.
+fn enrolment_project(app: &TestApp) -> Project {
+    let Cast { admin, agglopolys, angouleme, colmar } = cast(app);
+    with_conn(app, |conn| {
+        let project = fixtures::project(conn, &admin)
+            .title(ENROLMENT_PROJECT)
+            .min_participants(3)
+            .participant(&agglopolys)
+            .participant(&angouleme)
+            .observer(&colmar)
+            .create();
+        fixtures::event(conn, &project, &admin, "Séminaire de lancement", 30);
+        fixtures::post(
+            conn,
+            &project,
+            &admin,
+            "Les inscriptions sont ouvertes",
+            "Le projet **Alimentation durable** accueille jusqu’à cinq territoires participants.",
+            true,
+        );
+        project
+    })
 }
 
 fn collectivity(app: &TestApp, code: &str) -> i64 {
@@ -42,17 +94,14 @@ fn collectivity(app: &TestApp, code: &str) -> i64 {
 const AGGLOPOLYS: &str = "200030385";
 const CHATELLERAULT: &str = "248600413";
 const ANGOULEME: &str = "200071827";
-
-fn project_titled(app: &TestApp, title: &str) -> Project {
-    with_conn(app, |conn| list_projects(conn).unwrap().into_iter().find(|p| p.title == title).unwrap())
-}
+const COLMAR: &str = "246800726";
 
 fn theme_id_titled(page: &Page, title: &str) -> String {
     let end = page.body.find(&format!("\">{title}</a>")).unwrap_or_else(|| panic!("{title} not listed"));
     page.body[..end].rsplit("/themes/").next().unwrap().to_owned()
 }
 
-/// The agency opens a project on the demo's mobility theme with the given bounds; returns its path.
+/// The agency opens a project on the mobility theme with the given bounds; returns its path.
 async fn open_mobility_project(admin: &Client, min: &str, max: &str) -> String {
     let theme = theme_id_titled(&admin.get("/themes").await, MOBILITY);
     let page = admin
@@ -118,7 +167,7 @@ on_both_backends!(
 );
 
 async fn the_agency_opens_a_project_from_a_theme_and_positioned_collectivities_are_invited(app: TestApp) {
-    app.load_demo();
+    cast(&app);
     let admin = logged_in(&app, ADMIN).await;
     let theme = theme_id_titled(&admin.get("/themes").await, MOBILITY);
     let theme_page = admin.get(&format!("/themes/{theme}")).await;
@@ -189,7 +238,7 @@ struct OneSeat {
 }
 
 async fn one_seat(app: &TestApp) -> OneSeat {
-    app.load_demo();
+    cast(app);
     let admin = logged_in(app, ADMIN).await;
     let path = open_mobility_project(&admin, "1", "1").await;
     OneSeat {
@@ -372,8 +421,7 @@ async fn a_stale_or_repeated_click_changes_only_what_it_meant(app: TestApp) {
 }
 
 async fn enrolment_mistakes_are_refused_and_nothing_is_written(app: TestApp) {
-    app.load_demo();
-    let project = project_titled(&app, DEMO_PROJECT);
+    let project = enrolment_project(&app);
     let path = format!("/projets/{}", project.id);
     let (agglopolys, chatellerault) = (collectivity(&app, AGGLOPOLYS), collectivity(&app, CHATELLERAULT));
     let activity_before = with_conn(&app, |conn| {
@@ -429,8 +477,7 @@ async fn enrolment_mistakes_are_refused_and_nothing_is_written(app: TestApp) {
 }
 
 async fn phases_follow_the_state_machine_and_their_guards(app: TestApp) {
-    app.load_demo();
-    let project = project_titled(&app, DEMO_PROJECT);
+    let project = enrolment_project(&app);
     let path = format!("/projets/{}", project.id);
     let admin = logged_in(&app, ADMIN).await;
     let change = |to: &'static str, note: &'static str| {
@@ -471,16 +518,18 @@ async fn phases_follow_the_state_machine_and_their_guards(app: TestApp) {
         .get("/ma-collectivite")
         .await
         .assert_contains("Les projets que vous accompagnez")
-        .assert_contains(DEMO_PROJECT);
+        .assert_contains(ENROLMENT_PROJECT);
     change("diagnostic", "Lancement du diagnostic sur les trois territoires.").await.assert_redirect(&path);
     // The public timeline: passed phases with their date and note, the current one, what comes next.
     let page = app.client().get(&path).await;
     page.assert_contains("Trois territoires participants : les inscriptions sont closes.")
         .assert_contains(r#"aria-current="step""#)
         .assert_contains("Diagnostic</strong> — <span class=\"step-state\">en cours</span>")
-        .assert_contains("Croisement des regards et co-construction</strong> — <span class=\"step-state\">à venir</span>")
-        .assert_contains("Le projet « Alimentation durable : des territoires qui se nourrissent ensemble » passe en phase « Diagnostic ».")
-        .assert_contains("Coopérative Territoires &amp; Participation accompagnera le projet");
+        .assert_contains(
+            "Croisement des regards et co-construction</strong> — <span class=\"step-state\">à venir</span>",
+        )
+        .assert_contains(&format!("Le projet « {ENROLMENT_PROJECT} » passe en phase « Diagnostic »."))
+        .assert_contains("Études &amp; Territoires accompagnera le projet");
     let history = with_conn(&app, |conn| phase_history(conn, project.id).unwrap());
     let phases: Vec<Phase> = history.iter().map(|t| t.to()).collect();
     assert_eq!(phases, vec![Phase::Enrolment, Phase::ProviderSelection, Phase::Diagnostic]);
@@ -497,8 +546,7 @@ async fn phases_follow_the_state_machine_and_their_guards(app: TestApp) {
 }
 
 async fn events_take_registrations_minutes_and_go_to_calendars(app: TestApp) {
-    app.load_demo();
-    let project = project_titled(&app, DEMO_PROJECT);
+    let project = enrolment_project(&app);
     let path = format!("/projets/{}", project.id);
     let admin = logged_in(&app, ADMIN).await;
     let new_event = format!("{path}/evenements/nouveau");
@@ -637,7 +685,7 @@ async fn events_take_registrations_minutes_and_go_to_calendars(app: TestApp) {
         .submit(&event_path, &format!("{event_path}/compte-rendu"), &[("minutes", "Je réécris le compte rendu.")])
         .await
         .assert_status(403);
-    // The demo's launch seminar is to come: its minutes wait.
+    // The launch seminar is to come: its minutes wait.
     let upcoming = with_conn(&app, |conn| encommun::storage::events::events_of_project(conn, project.id).unwrap())
         .into_iter()
         .find(|(e, _)| e.title == "Séminaire de lancement")
@@ -653,8 +701,7 @@ async fn events_take_registrations_minutes_and_go_to_calendars(app: TestApp) {
 }
 
 async fn news_is_public_or_for_the_working_space(app: TestApp) {
-    app.load_demo();
-    let project = project_titled(&app, DEMO_PROJECT);
+    let project = enrolment_project(&app);
     let path = format!("/projets/{}", project.id);
     let admin = logged_in(&app, ADMIN).await;
     let action = format!("{path}/actualites");
@@ -698,7 +745,7 @@ async fn news_is_public_or_for_the_working_space(app: TestApp) {
         )
         .await
         .assert_status(403);
-    // The demo's public news is everyone's.
+    // The public news is everyone's.
     app.client()
         .get(&path)
         .await

@@ -3,7 +3,6 @@
 
 use std::sync::{Arc, Barrier};
 
-use encommun::demo::DEMO_PASSWORD;
 use encommun::domain::project::{EnrolmentRole, EnrolmentStatus, NewProject};
 use encommun::domain::territory::{NewTerritory, TerritoryKind};
 use encommun::domain::theme::{NewTheme, ThemeStatus};
@@ -12,8 +11,8 @@ use encommun::storage::projects::{count_enrolments, enrol, find_project, open_pr
 use encommun::storage::territories::find_territory;
 use encommun::storage::territories::upsert_territories;
 use encommun::storage::themes::insert_theme;
-use encommun::storage::users::find_user_by_email;
 
+use crate::fixtures::{self, PASSWORD};
 use crate::helpers::{with_conn, TestApp};
 use crate::on_both_backends;
 
@@ -24,8 +23,8 @@ on_both_backends!(
 );
 
 async fn a_reset_link_used_twice_at_once_works_once(app: TestApp) {
-    app.load_demo();
-    let email = "prestataire@demo.encommun.fr";
+    let email = "prestataire@exemple.fr";
+    with_conn(&app, |conn| fixtures::account(conn, email, "Amandine Roux"));
     app.client().submit("/mot-de-passe-oublie", "/mot-de-passe-oublie", &[("email", email)]).await.assert_status(200);
     let path = app.emails_to(email)[0].link_containing("/mot-de-passe/nouveau/");
     let (first, second) = (app.client(), app.client());
@@ -41,11 +40,11 @@ async fn a_reset_link_used_twice_at_once_works_once(app: TestApp) {
     let loser = if r1.status == 303 { b } else { a };
     app.client().login(email, winner).await.assert_redirect("/");
     app.client().login(email, loser).await.assert_status(422);
-    app.client().login(email, DEMO_PASSWORD).await.assert_status(422);
+    app.client().login(email, PASSWORD).await.assert_status(422);
 }
 
 async fn a_collectivity_is_registered_once_under_contention(app: TestApp) {
-    app.load_demo();
+    with_conn(&app, fixtures::territories);
     let territory = with_conn(&app, |conn| find_territory(conn, TerritoryKind::Commune, "41018").unwrap().unwrap());
     let before = with_conn(&app, |conn| count_collectivities(conn).unwrap());
     let barrier = Arc::new(Barrier::new(8));
@@ -94,9 +93,9 @@ const COMMUNES: [(&str, &str); 23] = [
 ];
 
 async fn twenty_collectivities_race_for_the_last_two_seats(app: TestApp) {
-    app.load_demo();
     let (project_id, collectivity_ids, admin) = with_conn(&app, |conn| {
-        let admin = find_user_by_email(conn, "agence@demo.encommun.fr").unwrap().unwrap().id;
+        fixtures::territories(conn);
+        let admin = fixtures::agency_admin(conn, "agence@exemple.fr", "Claire Dubois").id;
         let communes: Vec<NewTerritory> = COMMUNES
             .iter()
             .map(|(code, name)| NewTerritory {

@@ -1,18 +1,26 @@
 //! The web shell: pages, errors, headers, assets, health.
 
-use crate::helpers::TestApp;
+use encommun::domain::territory::TerritoryKind;
+
+use crate::fixtures;
+use crate::helpers::{with_conn, TestApp};
 use crate::on_both_backends;
 
 on_both_backends!(home_shows_a_living_platform_in_french, health_check_reaches_the_database, fixed_pages_are_served);
 
 async fn home_shows_a_living_platform_in_french(app: TestApp) {
-    app.load_demo();
+    // Two collectivities on the platform.
+    with_conn(&app, |conn| {
+        fixtures::territories(conn);
+        fixtures::collectivity(conn, TerritoryKind::Epci, "248600413");
+        fixtures::collectivity(conn, TerritoryKind::Epci, "200030385");
+    });
     let home = app.client().get("/").await;
     home.assert_status(200)
         .assert_contains(r#"<html lang="fr">"#)
         .assert_contains("Aller au contenu")
         .assert_contains("CA Grand Châtellerault")
-        .assert_contains("<strong>6</strong> collectivités engagées")
+        .assert_contains("<strong>2</strong> collectivités engagées")
         .assert_contains("/accessibilite");
 }
 

@@ -6,6 +6,7 @@ use encommun::domain::territory::TerritoryKind;
 use encommun::import::territories::{import_files, parse_file, ImportError, ImportOptions, ImportReport};
 use encommun::storage::territories::{count_territories_by_kind, search_territories, TerritorySearch};
 
+use crate::fixtures;
 use crate::helpers::{shared_data, with_conn, TestApp, TERRITORY_FILES};
 use crate::on_both_backends;
 
@@ -175,7 +176,7 @@ async fn skip_invalid_imports_the_good_rows(app: TestApp) {
 }
 
 async fn search_is_accent_and_case_insensitive_by_name_code_and_postcode(app: TestApp) {
-    app.load_demo();
+    with_conn(&app, fixtures::territories);
     let client = app.client();
     for query in ["chatellerault", "CHÂTELLERAULT", "Chatel", "86100", "86066"] {
         let page = client.get(&format!("/collectivites?q={}", encommun::web::error::url_encode(query))).await;

@@ -2,31 +2,74 @@
 
 use std::sync::{Arc, Barrier};
 
-use encommun::demo::DEMO_PASSWORD;
 use encommun::domain::account::Function;
+use encommun::domain::project::Phase;
 use encommun::domain::territory::TerritoryKind;
-use encommun::domain::theme::{NewPosition, NewTheme, ThemeStatus};
+use encommun::domain::theme::{Engagement, NewPosition, NewTheme, ThemeStatus};
 use encommun::storage::collectivities::{register_collectivity, upsert_membership};
 use encommun::storage::territories::find_territory;
 use encommun::storage::themes::{find_theme, insert_theme, take_position};
 use encommun::storage::users::find_user_by_email;
+use encommun::storage::DbConnection;
 
+use crate::fixtures::{self, logged_in, Account, Collectivity};
 use crate::helpers::{with_conn, Client, TestApp};
 use crate::on_both_backends;
 
-const ADMIN: &str = "agence@demo.encommun.fr";
-const AGGLOPOLYS_REFERENT: &str = "referente@agglopolys.demo.encommun.fr";
-const CHATELLERAULT_REFERENT: &str = "agent@grand-chatellerault.demo.encommun.fr";
-const CAHORS_MEMBER: &str = "elu@grand-cahors.demo.encommun.fr";
+const ADMIN: &str = "agence@exemple.fr";
+const AGGLOPOLYS_REFERENT: &str = "referente@agglopolys.exemple.fr";
+const CHATELLERAULT_REFERENT: &str = "agent@grand-chatellerault.exemple.fr";
+const CAHORS_MEMBER: &str = "elu@grand-cahors.exemple.fr";
 
 const PROBLEM: &str = "Sans voiture, une partie des habitants ne peut ni travailler ni se soigner.";
 const WHY: &str = "La moitié de nos communes n’a aucun transport collectif régulier.";
+const ENROLMENT_PROJECT: &str = "Projet en inscriptions";
 const STAKES: &str = "Nos bourgs-centres perdent leurs services ; les jeunes partent faute de mobilité.";
 
-async fn logged_in(app: &TestApp, email: &str) -> Client {
-    let client = app.client();
-    client.login(email, DEMO_PASSWORD).await.assert_redirect("/");
-    client
+/// Who the tests of themes involve: the agency, Agglopolys's referent (an elected member), Grand Châtellerault's
+/// (an agent) and a plain member of Grand Cahors.
+struct Cast {
+    admin: Account,
+    agglopolys: Collectivity,
+    agglopolys_referent: Account,
+    chatellerault: Collectivity,
+    chatellerault_referent: Account,
+    cahors: Collectivity,
+}
+
+fn cast(app: &TestApp) -> Cast {
+    with_conn(app, |conn| {
+        fixtures::territories(conn);
+        let admin = fixtures::agency_admin(conn, ADMIN, "Claire Agence");
+        let agglopolys = fixtures::collectivity(conn, TerritoryKind::Epci, "200030385");
+        let agglopolys_referent = agglopolys.person(conn, AGGLOPOLYS_REFERENT, "Sophie Référente", Function::Elu, true);
+        let chatellerault = fixtures::collectivity(conn, TerritoryKind::Epci, "248600413");
+        let chatellerault_referent = chatellerault.referent(conn, CHATELLERAULT_REFERENT, "Karim Référent");
+        let cahors = fixtures::collectivity(conn, TerritoryKind::Epci, "200023737");
+        cahors.member(conn, CAHORS_MEMBER, "Jean Membre");
+        Cast { admin, agglopolys, agglopolys_referent, chatellerault, chatellerault_referent, cahors }
+    })
+}
+
+const MOBILITY: &str = "Mobilités du quotidien en milieu rural";
+const YOUTH: &str = "Engagement des jeunes dans la vie locale";
+
+/// Two open themes with positions: mobility (Agglopolys and Grand Châtellerault to participate, Grand Cahors to
+/// observe), youth (Grand Châtellerault interested, Grand Angoulême to participate).
+fn positioned_themes(conn: &mut DbConnection, cast: &Cast) {
+    let mobility = fixtures::theme(conn, &cast.admin, MOBILITY).create();
+    let youth = fixtures::theme(conn, &cast.admin, YOUTH).create();
+    let angouleme = fixtures::collectivity(conn, TerritoryKind::Epci, "200071827");
+    let positions = [
+        (mobility, &cast.agglopolys, &cast.agglopolys_referent, Engagement::Participate),
+        (mobility, &cast.chatellerault, &cast.chatellerault_referent, Engagement::Participate),
+        (mobility, &cast.cahors, &cast.admin, Engagement::Observe),
+        (youth, &cast.chatellerault, &cast.chatellerault_referent, Engagement::Interested),
+        (youth, &angouleme, &cast.admin, Engagement::Participate),
+    ];
+    for (theme, collectivity, by, engagement) in positions {
+        fixtures::position(conn, theme, collectivity, by, engagement);
+    }
 }
 
 /// The agency opens a theme; returns its path.
@@ -75,11 +118,12 @@ on_both_backends!(
     a_long_index_is_paged_in_ranking_order,
 );
 
-/// 125 open themes (the demo’s 2 and 123 more): pages of 100, ranks running on, a stale page number answered
+/// 125 open themes (2 with positions and 123 more): pages of 100, ranks running on, a stale page number answered
 /// with the last page.
 async fn a_long_index_is_paged_in_ranking_order(app: TestApp) {
-    app.load_demo();
+    let cast = cast(&app);
     with_conn(&app, |conn| {
+        positioned_themes(conn, &cast);
         let admin = find_user_by_email(conn, ADMIN).unwrap().unwrap().id;
         for i in 1..=123 {
             let theme = NewTheme::parse(&format!("Thème paginé n° {i:03}"), PROBLEM, WHY).unwrap();
@@ -93,22 +137,34 @@ async fn a_long_index_is_paged_in_ranking_order(app: TestApp) {
         .assert_contains("Page 1 sur 2")
         .assert_contains(r#"href="/themes?statut=open&amp;page=2""#);
     assert_eq!(first.body.matches("<tr>").count(), 101, "a header row and 100 themes");
-    // The demo's positioned themes rank first.
-    first.assert_contains("Mobilités du quotidien en milieu rural");
+    // The positioned themes rank first.
+    first.assert_contains(MOBILITY);
     let second = visitor.get("/themes?statut=open&page=2").await;
     second
         .assert_status(200)
         .assert_contains("Page 2 sur 2")
         .assert_contains("<td>101</td>")
         .assert_contains("<td>125</td>");
-    second.assert_lacks("<td>126</td>").assert_lacks("Mobilités du quotidien en milieu rural");
+    second.assert_lacks("<td>126</td>").assert_lacks(MOBILITY);
     assert_eq!(second.body.matches("<tr>").count(), 26);
     visitor.get("/themes?page=99").await.assert_contains("Page 2 sur 2");
     visitor.get("/themes?page=abc").await.assert_contains("Page 1 sur 2");
 }
 
 async fn the_dashboard_shows_positions_and_what_to_do_next(app: TestApp) {
-    app.load_demo();
+    let cast = cast(&app);
+    with_conn(&app, |conn| {
+        positioned_themes(conn, &cast);
+        fixtures::theme(conn, &cast.chatellerault_referent, "Tiers-lieux").proposed_by(&cast.chatellerault).create();
+        fixtures::project(conn, &cast.admin).title(ENROLMENT_PROJECT).create();
+        let provider = fixtures::provider(conn, "Coopérative des essais");
+        fixtures::project(conn, &cast.admin)
+            .title("Projet en diagnostic")
+            .participant(&cast.agglopolys)
+            .provider(&provider)
+            .phase(Phase::Diagnostic)
+            .create();
+    });
     app.client().get("/ma-collectivite").await.assert_redirect("/connexion?suivant=/ma-collectivite");
     // Agglopolys has positioned itself on mobility only: youth is to do.
     let referent = logged_in(&app, AGGLOPOLYS_REFERENT).await;
@@ -116,8 +172,8 @@ async fn the_dashboard_shows_positions_and_what_to_do_next(app: TestApp) {
     page.assert_status(200)
         .assert_contains("Vous y êtes élu·e, référent·e")
         .assert_contains("Se positionner sur <a href=\"/themes/")
-        .assert_contains("« Engagement des jeunes dans la vie locale »")
-        .assert_contains(">Mobilités du quotidien en milieu rural</a></th><td>Participer</td>");
+        .assert_contains(&format!("« {YOUTH} »"))
+        .assert_contains(&format!(">{MOBILITY}</a></th><td>Participer</td>"));
     take(&referent, &open_theme(&app, "Un thème tout neuf").await, "observe").await.assert_status(303);
     referent.get("/ma-collectivite").await.assert_contains(">Un thème tout neuf</a></th><td>Observer</td>");
     // A plain member follows without acting.
@@ -134,19 +190,18 @@ async fn the_dashboard_shows_positions_and_what_to_do_next(app: TestApp) {
         .await
         .assert_contains("Ce que pilote l’agence")
         .assert_contains("1 thème proposé attend votre modération")
-        .assert_contains(
-            "Alimentation durable : des territoires qui se nourrissent ensemble</a> — phase « Inscriptions »",
-        )
+        .assert_contains(&format!("{ENROLMENT_PROJECT}</a> — phase « Inscriptions »"))
         .assert_lacks("n’est rattaché à aucune collectivité");
     // A participant in diagnostic is led to its territory's diagnostic and inquiry group.
     referent.get("/ma-collectivite").await.assert_contains("le diagnostic de votre territoire");
 }
 
 async fn the_index_filters_by_region_and_kind_and_the_page_breaks_down(app: TestApp) {
-    app.load_demo();
+    let cast = cast(&app);
+    with_conn(&app, |conn| positioned_themes(conn, &cast));
     let client = app.client();
     let all = client.get("/themes").await.body;
-    let (mobility, youth) = ("Mobilités du quotidien en milieu rural", "Engagement des jeunes dans la vie locale");
+    let (mobility, youth) = (MOBILITY, YOUTH);
     assert!(all.find(mobility) < all.find(youth), "three positions before two");
     // In Nouvelle-Aquitaine, youth has two positions (Grand Châtellerault, Grand Angoulême), mobility one.
     let region = client.get("/themes?statut=open&region=75").await;
@@ -154,7 +209,7 @@ async fn the_index_filters_by_region_and_kind_and_the_page_breaks_down(app: Test
     assert!(region.body.find(youth) < region.body.find(mobility), "{}", region.body);
     region
         .assert_contains(r#"<td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">1</td>"#);
-    // No commune has positioned itself in the demo.
+    // No commune has positioned itself.
     client.get("/themes?type=commune").await.assert_contains("Aucun thème dans cette catégorie");
     client.get("/themes?type=region&region=%27%3B--").await.assert_status(200);
 
@@ -175,7 +230,7 @@ async fn the_index_filters_by_region_and_kind_and_the_page_breaks_down(app: Test
 }
 
 async fn a_duplicate_is_merged_and_its_positions_follow(app: TestApp) {
-    app.load_demo();
+    cast(&app);
     let target = open_theme(&app, "Covoiturage solidaire").await;
     let duplicate = open_theme(&app, "Covoiturage entre voisins").await;
     let blois = logged_in(&app, AGGLOPOLYS_REFERENT).await;
@@ -228,7 +283,10 @@ async fn a_duplicate_is_merged_and_its_positions_follow(app: TestApp) {
 }
 
 async fn a_referent_proposes_and_the_agency_publishes(app: TestApp) {
-    app.load_demo();
+    let cast = cast(&app);
+    with_conn(&app, |conn| {
+        fixtures::theme(conn, &cast.chatellerault_referent, "Tiers-lieux").proposed_by(&cast.chatellerault).create();
+    });
     let referent = logged_in(&app, AGGLOPOLYS_REFERENT).await;
     let bad = referent
         .submit("/themes/nouveau", "/themes", &[("title", "Eau"), ("problem", "court"), ("why_it_matters", "")])
@@ -271,7 +329,7 @@ async fn a_referent_proposes_and_the_agency_publishes(app: TestApp) {
 }
 
 async fn positions_are_counted_changed_and_withdrawn_with_history(app: TestApp) {
-    app.load_demo();
+    cast(&app);
     let theme = open_theme(&app, "Alimentation de proximité").await;
     let blois = logged_in(&app, AGGLOPOLYS_REFERENT).await;
     let missing = blois.get(&theme).await;
@@ -323,7 +381,7 @@ async fn positions_are_counted_changed_and_withdrawn_with_history(app: TestApp) 
 }
 
 async fn the_index_ranks_by_positions_then_participation(app: TestApp) {
-    app.load_demo();
+    cast(&app);
     let first = open_theme(&app, "Thème A, le moins partagé").await;
     let second = open_theme(&app, "Thème B, observé").await;
     let third = open_theme(&app, "Thème C, pour participer").await;
@@ -341,7 +399,7 @@ async fn the_index_ranks_by_positions_then_participation(app: TestApp) {
 }
 
 async fn only_referents_position_and_only_for_their_collectivity(app: TestApp) {
-    app.load_demo();
+    cast(&app);
     let theme = open_theme(&app, "Tiers-lieux").await;
     let member = logged_in(&app, CAHORS_MEMBER).await;
     let page = member.get(&theme).await;
@@ -372,7 +430,7 @@ async fn only_referents_position_and_only_for_their_collectivity(app: TestApp) {
 }
 
 async fn closed_themes_refuse_positions_and_write_nothing(app: TestApp) {
-    app.load_demo();
+    cast(&app);
     let theme = open_theme(&app, "Santé mentale des jeunes").await;
     let blois = logged_in(&app, AGGLOPOLYS_REFERENT).await;
     let page = blois.get(&theme).await;
@@ -407,12 +465,12 @@ async fn closed_themes_refuse_positions_and_write_nothing(app: TestApp) {
 }
 
 async fn concurrent_positions_are_all_counted(app: TestApp) {
-    app.load_demo();
+    cast(&app);
     let (theme_id, racers) = with_conn(&app, |conn| {
         let admin = find_user_by_email(conn, ADMIN).unwrap().unwrap();
         let theme = NewTheme::parse("Course aux positions", PROBLEM, WHY).unwrap();
         let theme_id = insert_theme(conn, &theme, admin.id, None, ThemeStatus::Open).unwrap();
-        // Eight collectivities (demo communes and EPCI), each with the admin as referent, racing on one theme.
+        // Eight collectivities (intercommunalities and communes), each with the admin as referent, racing on one theme.
         let codes = [
             (TerritoryKind::Epci, "200030385"),
             (TerritoryKind::Epci, "248600413"),

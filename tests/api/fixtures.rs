@@ -1,0 +1,473 @@
+//! Fixture builders (crates.io's habit): a test says what it needs — the territories, a collectivity and its
+//! people, the agency, a provider, a theme and positions, a resource, a project in a given phase with its
+//! participants, its events and news, a questionnaire, a diagnostic with its sheets — and gets it made by the
+//! storage functions the web handlers call, in their transactions, so that the rules and the activity entries are
+//! the real ones. Projects go through the phase machine and its guards. Nothing here is the demo's content but the
+//! territories (real codes of 2026) and the way the demo stores a diagnostic, both taken from `encommun::demo`; the
+//! demo itself stays for the tests of the demo and of its breadth.
+//!
+//! Every account has the password [`PASSWORD`]; its hash is computed once per test binary.
+
+use std::sync::OnceLock;
+
+use crate::helpers::{Client, TestApp};
+use chrono::TimeDelta;
+use encommun::demo::{DemoSheet, DemoSource};
+use encommun::domain::account::Function;
+use encommun::domain::diagnostic::EntryKind;
+use encommun::domain::inspiration::{NewResource, ResourceInput};
+use encommun::domain::project::{EnrolmentRole, EventKind, NewEvent, NewPost, NewProject, Phase};
+use encommun::domain::questionnaire::{parse_question, NewQuestionnaire, Question, QuestionInput};
+use encommun::domain::territory::TerritoryKind;
+use encommun::domain::theme::{Engagement, NewPosition, NewTheme, ThemeStatus};
+use encommun::storage::diagnostic::{Author, Place};
+use encommun::storage::events::insert_event;
+use encommun::storage::posts::insert_post;
+use encommun::storage::projects::{
+    assign_provider, change_phase, enrol, find_project, open_project, EnrolOutcome, OpenOutcome, PhaseOutcome, Project,
+};
+use encommun::storage::territories::find_territory;
+use encommun::storage::users::{insert_user, set_agency_admin, NewUser};
+use encommun::storage::{self, collectivities, inspiration, providers, questionnaires, themes, DbConnection, DbError};
+
+/// The password of every account made here.
+pub const PASSWORD: &str = "mot-de-passe-des-essais";
+
+fn password_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| encommun::security::hash_password(PASSWORD).expect("password hashed"))
+}
+
+/// Runs one write as a handler does, in `write_transaction`.
+fn write<T>(conn: &mut DbConnection, f: impl FnOnce(&mut DbConnection) -> Result<T, DbError>) -> T {
+    storage::write_transaction(conn, f).expect("fixture written")
+}
+
+/// An account (a test logs in with its address and [`PASSWORD`]).
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub id: i64,
+}
+
+/// A client logged in with an account made here.
+pub async fn logged_in(app: &TestApp, email: &str) -> Client {
+    let client = app.client();
+    client.login(email, PASSWORD).await.assert_redirect("/");
+    client
+}
+
+/// An account without any relation.
+pub fn account(conn: &mut DbConnection, email: &str, name: &str) -> Account {
+    let id = write(conn, |conn| insert_user(conn, &NewUser::new(email, name, password_hash())));
+    Account { id }
+}
+
+/// An administrator of the agency.
+pub fn agency_admin(conn: &mut DbConnection, email: &str, name: &str) -> Account {
+    let admin = account(conn, email, name);
+    write(conn, |conn| set_agency_admin(conn, admin.id, true));
+    admin
+}
+
+/// The demo's territories (five régions, their départements, six intercommunalities and an établissement public
+/// territorial, some of their communes), without their outlines.
+pub fn territories(conn: &mut DbConnection) {
+    encommun::demo::load_territories(conn).expect("territories stored");
+}
+
+/// The simplified outlines of those territories.
+pub fn outlines(conn: &mut DbConnection) {
+    encommun::demo::load_outlines(conn).expect("outlines stored");
+}
+
+/// A collectivity on the platform: a registered territory.
+#[derive(Clone, Debug)]
+pub struct Collectivity {
+    pub id: i64,
+    /// The territory's official name, as pages and activity entries give it.
+    pub name: String,
+}
+
+/// Registers the collectivity of a stored territory (see [`territories`]).
+pub fn collectivity(conn: &mut DbConnection, kind: TerritoryKind, code: &str) -> Collectivity {
+    let territory = find_territory(conn, kind, code).unwrap().unwrap_or_else(|| panic!("territory {code} stored"));
+    let id = write(conn, |conn| collectivities::register_collectivity(conn, territory.id)).id;
+    Collectivity { id, name: territory.name }
+}
+
+impl Collectivity {
+    /// A new account, referent of this collectivity (an agent).
+    pub fn referent(&self, conn: &mut DbConnection, email: &str, name: &str) -> Account {
+        self.person(conn, email, name, Function::Agent, true)
+    }
+
+    /// A new account, a plain member of this collectivity (an elected member).
+    pub fn member(&self, conn: &mut DbConnection, email: &str, name: &str) -> Account {
+        self.person(conn, email, name, Function::Elu, false)
+    }
+
+    /// A new account, member of this collectivity with this function.
+    pub fn person(
+        &self,
+        conn: &mut DbConnection,
+        email: &str,
+        name: &str,
+        function: Function,
+        referent: bool,
+    ) -> Account {
+        let person = account(conn, email, name);
+        self.join(conn, &person, function, referent);
+        person
+    }
+
+    /// Makes an existing account a member of this collectivity.
+    pub fn join(&self, conn: &mut DbConnection, person: &Account, function: Function, referent: bool) {
+        write(conn, |conn| collectivities::upsert_membership(conn, person.id, self.id, function, referent));
+    }
+}
+
+/// A provider (a consultancy the agency assigns to projects).
+#[derive(Clone, Debug)]
+pub struct Provider {
+    pub id: i64,
+    pub name: String,
+}
+
+pub fn provider(conn: &mut DbConnection, name: &str) -> Provider {
+    Provider { id: write(conn, |conn| providers::insert_provider(conn, name)), name: name.to_owned() }
+}
+
+impl Provider {
+    /// A new account, member of this provider.
+    pub fn member(&self, conn: &mut DbConnection, email: &str, name: &str) -> Account {
+        let person = account(conn, email, name);
+        write(conn, |conn| providers::add_provider_member(conn, self.id, person.id));
+        person
+    }
+}
+
+const PROBLEM: &str = "Un problème décrit en plus de vingt caractères.";
+const WHY: &str = "Une raison décrite en plus de vingt caractères.";
+
+/// A theme, open by default, proposed by the agency unless [`ThemeBuilder::proposed_by`] says for whom.
+pub fn theme<'c>(conn: &'c mut DbConnection, author: &Account, title: &str) -> ThemeBuilder<'c> {
+    ThemeBuilder { conn, author: author.id, title: title.to_owned(), status: ThemeStatus::Open, proposer: None }
+}
+
+pub struct ThemeBuilder<'c> {
+    conn: &'c mut DbConnection,
+    author: i64,
+    title: String,
+    status: ThemeStatus,
+    proposer: Option<(i64, String)>,
+}
+
+impl ThemeBuilder<'_> {
+    /// Proposed for a collectivity, waiting for moderation.
+    pub fn proposed_by(mut self, collectivity: &Collectivity) -> Self {
+        self.proposer = Some((collectivity.id, collectivity.name.clone()));
+        self.status = ThemeStatus::Proposed;
+        self
+    }
+
+    /// Returns the theme's id.
+    pub fn create(self) -> i64 {
+        let theme = NewTheme::parse(&self.title, PROBLEM, WHY).expect("a valid theme");
+        let proposer = self.proposer.as_ref().map(|(id, name)| (*id, name.as_str()));
+        write(self.conn, |conn| themes::propose_theme(conn, &theme, self.author, proposer, self.status))
+    }
+}
+
+/// The collectivity's position on an open theme, taken by its referent.
+pub fn position(
+    conn: &mut DbConnection,
+    theme_id: i64,
+    collectivity: &Collectivity,
+    referent: &Account,
+    engagement: Engagement,
+) {
+    let position = NewPosition { stakes: "Des enjeux exposés en plus de vingt caractères.".into(), engagement };
+    write(conn, |conn| {
+        themes::take_position(conn, theme_id, collectivity.id, referent.id, &position, &collectivity.name)
+    });
+}
+
+/// An inspiration resource published by the agency on these (public) themes.
+pub fn resource(conn: &mut DbConnection, admin: &Account, title: &str, theme_ids: &[i64]) -> i64 {
+    let theme_ids: Vec<String> = theme_ids.iter().map(i64::to_string).collect();
+    let resource = NewResource::parse(&ResourceInput {
+        title,
+        summary: "Un résumé de plus de vingt caractères.",
+        body: "Ce qu’il faut savoir, en **Markdown**.",
+        links: "",
+        theme_ids: &theme_ids,
+    })
+    .expect("a valid resource");
+    match write(conn, |conn| inspiration::insert_resource(conn, &resource, admin.id)) {
+        inspiration::SaveOutcome::Saved(id) => id,
+        inspiration::SaveOutcome::UnknownTheme => panic!("the resource's themes are public"),
+    }
+}
+
+/// A project opened by the agency on a theme of its own, with its enrolments, brought to its phase through the
+/// phase machine (its guards apply: a diagnostic needs a provider).
+pub fn project<'c, 'a>(conn: &'c mut DbConnection, admin: &'a Account) -> ProjectBuilder<'c, 'a> {
+    ProjectBuilder {
+        conn,
+        admin,
+        title: "Projet des essais".into(),
+        phase: Phase::Enrolment,
+        min_participants: 1,
+        participants: Vec::new(),
+        observers: Vec::new(),
+        provider: None,
+    }
+}
+
+pub struct ProjectBuilder<'c, 'a> {
+    conn: &'c mut DbConnection,
+    admin: &'a Account,
+    title: String,
+    phase: Phase,
+    min_participants: i32,
+    participants: Vec<&'a Collectivity>,
+    observers: Vec<&'a Collectivity>,
+    provider: Option<&'a Provider>,
+}
+
+impl<'a> ProjectBuilder<'_, 'a> {
+    pub fn title(mut self, title: &str) -> Self {
+        self.title = title.to_owned();
+        self
+    }
+
+    pub fn phase(mut self, phase: Phase) -> Self {
+        self.phase = phase;
+        self
+    }
+
+    /// The fewest participants it needs to leave enrolment (one unless said).
+    pub fn min_participants(mut self, min: i32) -> Self {
+        self.min_participants = min;
+        self
+    }
+
+    /// Enrolled as a participant, in the order of the calls (beyond five, waitlisted).
+    pub fn participant(mut self, collectivity: &'a Collectivity) -> Self {
+        self.participants.push(collectivity);
+        self
+    }
+
+    pub fn observer(mut self, collectivity: &'a Collectivity) -> Self {
+        self.observers.push(collectivity);
+        self
+    }
+
+    /// Assigned while the project is in enrolment.
+    pub fn provider(mut self, provider: &'a Provider) -> Self {
+        self.provider = Some(provider);
+        self
+    }
+
+    pub fn create(self) -> Project {
+        let ProjectBuilder { conn, admin, title, phase, min_participants, participants, observers, provider } = self;
+        let theme = theme(conn, admin, &format!("Thème de « {title} »")).create();
+        let today = storage::now().date();
+        let project = NewProject {
+            title,
+            description: "Une description du projet des essais.".into(),
+            charter: "La charte du projet des essais.".into(),
+            min_participants,
+            max_participants: min_participants.max(5),
+            starts_on: today,
+            ends_on: today + TimeDelta::days(365),
+        };
+        let id = write(conn, |conn| match open_project(conn, theme, &project, admin.id)? {
+            OpenOutcome::Opened { project_id, .. } => Ok(project_id),
+            OpenOutcome::ThemeNotOpen => panic!("the project's theme is open"),
+        });
+        let enrolments = participants.iter().map(|c| (c, EnrolmentRole::Participant));
+        for (collectivity, role) in enrolments.chain(observers.iter().map(|c| (c, EnrolmentRole::Observer))) {
+            let outcome = write(conn, |conn| enrol(conn, id, collectivity.id, admin.id, role, &collectivity.name));
+            assert!(matches!(outcome, EnrolOutcome::Enrolled(_) | EnrolOutcome::Waitlisted { .. }), "{outcome:?}");
+        }
+        if let Some(provider) = provider {
+            assert!(write(conn, |conn| assign_provider(conn, id, provider.id, &provider.name, admin.id)));
+        }
+        let steps: &[Phase] = if phase == Phase::Closed {
+            &[Phase::Closed]
+        } else {
+            &Phase::ALL[1..=Phase::ALL.iter().position(|p| *p == phase).unwrap_or_default()]
+        };
+        for to in steps {
+            let note = format!("Les essais passent le projet à « {} ».", to.label());
+            match write(conn, |conn| change_phase(conn, id, *to, &note, admin.id)) {
+                PhaseOutcome::Changed { .. } => {}
+                PhaseOutcome::Refused(reason) => panic!("the project cannot become « {} »: {reason}", to.label()),
+            }
+        }
+        find_project(conn, id).unwrap().expect("the project just opened")
+    }
+}
+
+/// An inter-site seminar of the project, for the whole day `days` from today (in the past when negative).
+pub fn event(conn: &mut DbConnection, project: &Project, author: &Account, title: &str, days: i64) -> i64 {
+    let day = (storage::now().date() + TimeDelta::days(days)).and_hms_opt(9, 30, 0).unwrap_or_default();
+    let event = NewEvent {
+        kind: EventKind::InterSiteSeminar,
+        title: title.to_owned(),
+        description: String::new(),
+        starts_at: day,
+        ends_at: day + TimeDelta::hours(7),
+        place: Some("Salle du conseil".into()),
+        online_url: None,
+        collectivity_id: None,
+    };
+    write(conn, |conn| insert_event(conn, project.id, &event, author.id, &project.title))
+}
+
+/// A news item of the project, public or for its working space.
+pub fn post(
+    conn: &mut DbConnection,
+    project: &Project,
+    author: &Account,
+    title: &str,
+    body: &str,
+    public: bool,
+) -> i64 {
+    let post = NewPost { title: title.to_owned(), body: body.to_owned(), is_public: public };
+    write(conn, |conn| insert_post(conn, project.id, &post, author.id))
+}
+
+/// A questionnaire of a territory's inquiry, a draft unless [`QuestionnaireBuilder::published`].
+pub fn questionnaire<'c>(
+    conn: &'c mut DbConnection,
+    project: &Project,
+    collectivity: &Collectivity,
+    author: &Account,
+) -> QuestionnaireBuilder<'c> {
+    QuestionnaireBuilder {
+        conn,
+        place: Place { project_id: project.id, collectivity_id: collectivity.id },
+        author: author.id,
+        title: "Questionnaire des essais".into(),
+        token: encommun::security::random_token(),
+        questions: Vec::new(),
+        published: false,
+    }
+}
+
+pub struct QuestionnaireBuilder<'c> {
+    conn: &'c mut DbConnection,
+    place: Place,
+    author: i64,
+    title: String,
+    token: String,
+    questions: Vec<QuestionInput<'static>>,
+    published: bool,
+}
+
+impl QuestionnaireBuilder<'_> {
+    pub fn title(mut self, title: &str) -> Self {
+        self.title = title.to_owned();
+        self
+    }
+
+    /// The token of its public link, `/q/{token}` (random unless said).
+    pub fn token(mut self, token: &str) -> Self {
+        self.token = token.to_owned();
+        self
+    }
+
+    /// A question as the builder's form gives it.
+    pub fn question(mut self, question: QuestionInput<'static>) -> Self {
+        self.questions.push(question);
+        self
+    }
+
+    pub fn published(mut self) -> Self {
+        self.published = true;
+        self
+    }
+
+    /// Returns the questionnaire's id.
+    pub fn create(self) -> i64 {
+        let QuestionnaireBuilder { conn, place, author, title, token, questions, published } = self;
+        let questionnaire = NewQuestionnaire::parse(&title, "", "", "").expect("a valid questionnaire");
+        let id = write(conn, |conn| {
+            questionnaires::create_questionnaire(
+                conn,
+                place.project_id,
+                place.collectivity_id,
+                &questionnaire,
+                &token,
+                author,
+            )
+        });
+        let mut stored: Vec<Question> = Vec::new();
+        for input in &questions {
+            let mut question = parse_question(input, &stored).expect("a valid question");
+            question.id = write(conn, |conn| questionnaires::add_question(conn, id, &question));
+            stored.push(question);
+        }
+        if published {
+            assert!(write(conn, |conn| questionnaires::publish_questionnaire(conn, id)), "published");
+        }
+        id
+    }
+}
+
+/// A territory's diagnostic, published: sheets and sources as the demo stores them (`encommun::demo::insert_sheets`
+/// and `add_sources`).
+pub fn diagnostic<'c>(
+    conn: &'c mut DbConnection,
+    project: &Project,
+    collectivity: &Collectivity,
+    author: &Account,
+) -> DiagnosticBuilder<'c> {
+    DiagnosticBuilder {
+        conn,
+        place: Place { project_id: project.id, collectivity_id: collectivity.id },
+        author: Author { user_id: author.id, publishes: true },
+        sheets: &[],
+        sources: &[],
+    }
+}
+
+pub struct DiagnosticBuilder<'c> {
+    conn: &'c mut DbConnection,
+    place: Place,
+    author: Author,
+    sheets: &'static [DemoSheet],
+    sources: &'static [DemoSource],
+}
+
+/// What [`diagnostic`] made: ids in the order given.
+pub struct Diagnostic {
+    pub sheets: Vec<(i64, EntryKind)>,
+    pub sources: Vec<i64>,
+}
+
+impl DiagnosticBuilder<'_> {
+    /// (kind, name, category, domain, description, (lat, lon)).
+    pub fn sheets(mut self, sheets: &'static [DemoSheet]) -> Self {
+        self.sheets = sheets;
+        self
+    }
+
+    /// (kind, title, people met, notes, sheets mentioned by index).
+    pub fn sources(mut self, sources: &'static [DemoSource]) -> Self {
+        self.sources = sources;
+        self
+    }
+
+    pub fn create(self) -> Diagnostic {
+        let DiagnosticBuilder { conn, place, author, sheets, sources } = self;
+        storage::write_transaction(conn, |conn| -> anyhow::Result<Diagnostic> {
+            let sheets = encommun::demo::insert_sheets(conn, place, author, sheets)?;
+            let sources = encommun::demo::add_sources(conn, place, author, &sheets, sources)?;
+            Ok(Diagnostic { sheets, sources })
+        })
+        .expect("diagnostic written")
+    }
+}
