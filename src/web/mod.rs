@@ -6,7 +6,6 @@ pub mod account;
 pub mod admin;
 pub mod assets;
 pub mod auth;
-pub mod boundaries;
 pub mod cache;
 pub mod collectivities;
 pub mod context;
@@ -17,65 +16,19 @@ pub mod inspiration;
 pub mod invitations;
 pub mod limits;
 pub mod middleware;
-pub mod outbox;
 pub mod pages;
 pub mod projects;
+pub mod state;
 pub mod subscriptions;
 pub mod survey;
 pub mod themes;
 pub mod upload;
 pub mod views;
 
-use std::sync::Arc;
-
 use actix_web::{guard, web, FromRequest, Handler, Responder};
 
-use crate::config::Config;
-use crate::mail::Mailer;
-use crate::storage::{DbConnection, DbPool};
 pub use error::AppError;
-
-pub struct AppState {
-    pub pool: DbPool,
-    pub config: Arc<Config>,
-    pub mailer: Mailer,
-    /// Territories per kind, for the home page (a count over every commune is too costly per visit).
-    pub territory_counts: cache::Cached<Vec<(String, i64)>>,
-    /// Public pages as rendered for visitors without a session (see `middleware::public_page_cache`).
-    pub public_pages: cache::PageCache,
-    /// Anonymous questionnaire responses per network address (see `limits`).
-    pub survey_limiter: Arc<limits::SubmissionLimiter>,
-    /// Requests to follow a project or theme with an e-mail address, per network address.
-    pub follow_limiter: limits::SubmissionLimiter,
-    /// Questionnaires' questions, for answering without reading them every time (see `cache::QuestionCache`).
-    pub questions: Arc<cache::QuestionCache>,
-    /// Records online responses in shared transactions (see `storage::response_writer`).
-    pub responses: crate::storage::response_writer::ResponseWriter,
-    /// Signs links that act without a session (one-click unsubscribe), derived from the session key.
-    pub link_key: Arc<Vec<u8>>,
-}
-
-impl AppState {
-    /// Runs blocking database work on actix's thread pool: diesel is synchronous and actix workers are
-    /// single-threaded runtimes that must never block.
-    pub async fn db<T, F>(&self, work: F) -> Result<T, AppError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
-    {
-        let pool = self.pool.clone();
-        web::block(move || {
-            let mut conn = pool.get().map_err(|e| AppError::internal(anyhow::anyhow!(e)))?;
-            work(&mut conn)
-        })
-        .await
-        .map_err(|e| AppError::internal(anyhow::anyhow!(e)))?
-    }
-
-    pub fn link(&self, path: &str) -> String {
-        format!("{}{}", self.config.base_url, path)
-    }
-}
+pub use state::AppState;
 
 /// The route table: every URL of the platform, in one place. It is written against [`Routes`] so that the same
 /// table builds the application and lists itself (the authorisation matrix test walks that list, so a new route
@@ -249,10 +202,10 @@ pub fn route_table<R: Routes>(r: &mut R) {
 
     // Administration
     r.get("/admin", admin::dashboard);
-    r.get("/admin/contours", boundaries::show);
-    r.post("/admin/contours", boundaries::upload);
-    r.get("/admin/courriels", outbox::show);
-    r.post("/admin/courriels/{id}/renvoi", outbox::resend);
+    r.get("/admin/contours", admin::boundaries::show);
+    r.post("/admin/contours", admin::boundaries::upload);
+    r.get("/admin/courriels", admin::outbox::show);
+    r.post("/admin/courriels/{id}/renvoi", admin::outbox::resend);
     r.post("/admin/prestataires", admin::create_provider);
     r.post("/admin/prestataires/{id}/invitations", admin::invite_provider_member);
 }

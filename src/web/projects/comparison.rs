@@ -5,8 +5,8 @@
 use actix_web::web;
 use maud::{html, Markup};
 
-use super::inquiry::group_path;
-use super::questionnaires::{builder_path, questionnaire_and_access, Need};
+use super::access::{questionnaire_and_access, Need};
+use super::paths::{builder_path, group_path};
 use super::results::percent;
 use crate::domain::questionnaire::{summarize, Question, QuestionType, Summary};
 use crate::storage::projects;

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 
-use super::inquiry::group_path;
-use super::questionnaires::{builder_path, questionnaire_and_access, Need};
+use super::access::{questionnaire_and_access, Need};
+use super::paths::{builder_path, group_path};
 use super::results::percent;
 use crate::domain::questionnaire::{parse_targets, profile_values, target_field_name, Question, Submitted};
 use crate::domain::text::de;

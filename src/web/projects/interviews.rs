@@ -5,8 +5,8 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::inquiry::group_path;
-use super::questionnaires::{builder_path, questionnaire_and_access, Need};
+use super::access::{questionnaire_and_access, Need};
+use super::paths::{builder_path, group_path};
 use crate::domain::questionnaire::{takes_answers, validate_response, Question, Submitted};
 use crate::domain::text::{bounded_text, clean_line};
 use crate::storage;

@@ -6,7 +6,8 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::questionnaires::{builder_path, questionnaire_and_access, Need};
+use super::access::{questionnaire_and_access, Need};
+use super::paths::builder_path;
 use crate::security::random_token;
 use crate::storage;
 use crate::storage::questionnaires::{self, Questionnaire};
