@@ -115,7 +115,7 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/projets/{id}/groupes/{collectivity}/membres", projects::inquiry::add);
     r.post("/projets/{id}/groupes/{collectivity}/membres/{member}/retrait", projects::inquiry::remove);
     r.post("/projets/{id}/groupes/{collectivity}/questionnaires", projects::inquiry::create_questionnaire);
-    r.post("/projets/{id}/groupes/{collectivity}/questionnaires/import", projects::xlsform::import);
+    r.post("/projets/{id}/groupes/{collectivity}/questionnaires/import", projects::questionnaires::xlsform::import);
 
     // The diagnostic (fixed segments before "{collectivity}", which would take them)
     r.get("/projets/{id}/diagnostic", projects::diagnostic::overview::show);
@@ -154,30 +154,30 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/projets/{id}/diagnostic/{collectivity}/import/{token}", projects::diagnostic::import::confirm);
 
     // Questionnaires: builder, results, coverage, comparison, invitations, entry, exports
-    r.get("/questionnaires/{id}", projects::questionnaires::show);
-    r.get("/questionnaires/{id}/apercu", projects::questionnaires::preview);
-    r.get("/questionnaires/{id}/resultats", projects::results::show);
-    r.get("/questionnaires/{id}/couverture", projects::coverage::show);
-    r.get("/questionnaires/{id}/comparaison", projects::comparison::show);
-    r.post("/questionnaires/{id}/couverture", projects::coverage::set_targets);
-    r.get("/questionnaires/{id}/invitations", projects::survey_invitations::show);
-    r.post("/questionnaires/{id}/invitations", projects::survey_invitations::make);
-    r.post("/questionnaires/{id}/invitations/mode", projects::survey_invitations::set_mode);
-    r.get("/questionnaires/{id}/invitations.csv", projects::survey_invitations::links_csv);
-    r.get("/questionnaires/{id}/saisie", projects::interviews::form);
-    r.post("/questionnaires/{id}/saisie", projects::interviews::record);
-    r.get("/questionnaires/{id}/reponses.csv", projects::export::responses_csv);
-    r.get("/questionnaires/{id}/reponses.xlsx", projects::export::responses_xlsx);
-    r.get("/questionnaires/{id}/codes.csv", projects::export::codebook_csv);
-    r.get("/questionnaires/{id}/xlsform.xlsx", projects::xlsform::export);
-    r.post("/questionnaires/{id}/questions", projects::questionnaires::add_question);
-    r.post("/questionnaires/{id}/copie", projects::questionnaires::copy);
-    r.post("/questionnaires/{id}/publication", projects::questionnaires::publish);
-    r.get("/questionnaires/{id}/questions/{question}", projects::questionnaires::edit_question_form);
-    r.post("/questionnaires/{id}/questions/{question}", projects::questionnaires::edit_question);
-    r.post("/questionnaires/{id}/profil-type", projects::questionnaires::add_standard_profile);
-    r.post("/questionnaires/{id}/questions/{question}/suppression", projects::questionnaires::remove_question);
-    r.post("/questionnaires/{id}/questions/{question}/deplacement", projects::questionnaires::move_question);
+    r.get("/questionnaires/{id}", projects::questionnaires::builder::show);
+    r.get("/questionnaires/{id}/apercu", projects::questionnaires::builder::preview);
+    r.get("/questionnaires/{id}/resultats", projects::questionnaires::results::show);
+    r.get("/questionnaires/{id}/couverture", projects::questionnaires::coverage::show);
+    r.get("/questionnaires/{id}/comparaison", projects::questionnaires::comparison::show);
+    r.post("/questionnaires/{id}/couverture", projects::questionnaires::coverage::set_targets);
+    r.get("/questionnaires/{id}/invitations", projects::questionnaires::invitations::show);
+    r.post("/questionnaires/{id}/invitations", projects::questionnaires::invitations::make);
+    r.post("/questionnaires/{id}/invitations/mode", projects::questionnaires::invitations::set_mode);
+    r.get("/questionnaires/{id}/invitations.csv", projects::questionnaires::invitations::links_csv);
+    r.get("/questionnaires/{id}/saisie", projects::questionnaires::interviews::form);
+    r.post("/questionnaires/{id}/saisie", projects::questionnaires::interviews::record);
+    r.get("/questionnaires/{id}/reponses.csv", projects::questionnaires::export::responses_csv);
+    r.get("/questionnaires/{id}/reponses.xlsx", projects::questionnaires::export::responses_xlsx);
+    r.get("/questionnaires/{id}/codes.csv", projects::questionnaires::export::codebook_csv);
+    r.get("/questionnaires/{id}/xlsform.xlsx", projects::questionnaires::xlsform::export);
+    r.post("/questionnaires/{id}/questions", projects::questionnaires::builder::add_question);
+    r.post("/questionnaires/{id}/copie", projects::questionnaires::builder::copy);
+    r.post("/questionnaires/{id}/publication", projects::questionnaires::builder::publish);
+    r.get("/questionnaires/{id}/questions/{question}", projects::questionnaires::builder::edit_question_form);
+    r.post("/questionnaires/{id}/questions/{question}", projects::questionnaires::builder::edit_question);
+    r.post("/questionnaires/{id}/profil-type", projects::questionnaires::builder::add_standard_profile);
+    r.post("/questionnaires/{id}/questions/{question}/suppression", projects::questionnaires::builder::remove_question);
+    r.post("/questionnaires/{id}/questions/{question}/deplacement", projects::questionnaires::builder::move_question);
 
     // Answering by the public link
     r.get("/q/{token}", survey::show);

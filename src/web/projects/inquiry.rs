@@ -12,7 +12,7 @@ use super::access::{may_see_group, project_and_access, Access};
 pub use super::paths::group_path;
 use super::paths::{builder_path, diagnostic_path, project_path};
 use super::perimeter::{perimeter_section, Perimeter};
-use super::questionnaires::{create_for_group, section as questionnaires_section, QuestionnaireForm};
+use super::questionnaires::builder::{create_for_group, section as questionnaires_section, QuestionnaireForm};
 use crate::domain::inquiry::{MemberCategory, Mixedness, NewMember};
 use crate::domain::text::de;
 use crate::storage;

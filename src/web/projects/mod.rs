@@ -2,23 +2,16 @@
 //! provider and the agency), the agency's selection of a theme into a project, and what each role may do there.
 
 pub mod access;
-pub mod comparison;
-pub mod coverage;
 pub mod diagnostic;
 pub mod enrolment;
 pub mod events;
-pub mod export;
 pub mod inquiry;
-pub mod interviews;
 pub mod news;
 pub mod newsletters;
 pub mod paths;
 pub mod perimeter;
 pub mod questionnaires;
-pub mod results;
 pub mod steering;
-pub mod survey_invitations;
-pub mod xlsform;
 
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};

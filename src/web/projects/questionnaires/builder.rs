@@ -6,8 +6,6 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::access::{questionnaire_and_access, Access, Need};
-use super::paths::{builder_path, group_path, project_path};
 use crate::domain::questionnaire::{
     choices_text, conditions_broken_by, limits, numbers, orphaning_change, parse_question, standard_profile_questions,
     takes_answers, ConditionOp, NewQuestionnaire, Question, QuestionInput, QuestionType,
@@ -20,6 +18,8 @@ use crate::storage::collectivities::territory_of_collectivity;
 use crate::storage::projects::{self, Project};
 use crate::storage::questionnaires::{self, Questionnaire, RemoveOutcome};
 use crate::web::context::PageCtx;
+use crate::web::projects::access::{questionnaire_and_access, Access, Need};
+use crate::web::projects::paths::{builder_path, group_path, project_path};
 use crate::web::projects::perimeter::communes_of_territory;
 use crate::web::survey::{questions_fields, survey_path, survey_script};
 use crate::web::views::{

@@ -13,13 +13,13 @@ use actix_web::HttpResponse;
 use serde::Deserialize;
 use tokio::sync::mpsc;
 
-use super::access::{questionnaire_and_access, Need};
-use super::paths::download_disposition;
 use crate::domain::questionnaire::{
     asked_when, export_columns, export_row, Column, ColumnContent, Question, QuestionType, OTHER,
 };
 use crate::storage::questionnaires::{self, Channel, Questionnaire};
 use crate::web::context::PageCtx;
+use crate::web::projects::access::{questionnaire_and_access, Need};
+use crate::web::projects::paths::download_disposition;
 use crate::web::{AppError, AppState};
 use crate::xlsx::{self, Cell, XlsxWriter};
 

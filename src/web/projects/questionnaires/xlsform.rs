@@ -4,8 +4,6 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
-use super::access::{project_and_access, questionnaire_and_access, Need};
-use super::paths::{builder_path, download_disposition, group_path, project_path};
 use crate::domain::questionnaire::QuestionType;
 use crate::domain::text::de;
 use crate::domain::xlsform::{self, Import};
@@ -13,6 +11,8 @@ use crate::security::random_token;
 use crate::storage;
 use crate::storage::{projects, questionnaires};
 use crate::web::context::PageCtx;
+use crate::web::projects::access::{project_and_access, questionnaire_and_access, Need};
+use crate::web::projects::paths::{builder_path, download_disposition, group_path, project_path};
 use crate::web::upload;
 use crate::web::views::{html_response, page};
 use crate::web::{AppError, AppState};

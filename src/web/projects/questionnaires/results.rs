@@ -6,14 +6,15 @@ use actix_web::web;
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::access::{questionnaire_and_access, Need};
-use super::paths::{builder_path, group_path};
+use super::percent;
 use crate::domain::questionnaire::{numbers, other_texts, profile_values, summarize, Question, QuestionType, Summary};
 use crate::domain::text::{de, fold};
 use crate::storage::collectivities::territory_of_collectivity;
 use crate::storage::questionnaires::{self, Channel, Questionnaire, ResponseFilter};
 use crate::storage::DbConnection;
 use crate::web::context::PageCtx;
+use crate::web::projects::access::{questionnaire_and_access, Need};
+use crate::web::projects::paths::{builder_path, group_path};
 use crate::web::views::{date_fr, page, scroll_table};
 use crate::web::{AppError, AppState};
 
@@ -34,16 +35,6 @@ fn profile_filter(questions: &[Question], asked: Option<&str>) -> Option<(i64, S
     let (id, value) = asked?.split_once(':')?;
     let question = questions.iter().find(|q| q.profile && q.id.to_string() == id)?;
     profile_values(question).into_iter().any(|(code, _)| code == value).then(|| (question.id, value.to_owned()))
-}
-
-/// A share as French read it: "42 %", "4,5 %".
-pub fn percent(part: i64, whole: i64) -> String {
-    if whole == 0 {
-        return "—".into();
-    }
-    let value = part as f64 * 100.0 / whole as f64;
-    let text = if (value - value.round()).abs() < 0.05 { format!("{value:.0}") } else { format!("{value:.1}") };
-    format!("{} %", text.replace('.', ","))
 }
 
 fn decimal(value: f64) -> String {
