@@ -15,10 +15,7 @@ use super::{build, create, group_path, logged_in, survey_of, ADMIN, REFERENT};
 use crate::helpers::{enrolment_project, shared_data, with_conn, TestApp};
 use crate::on_both_backends;
 
-on_both_backends!(
-    results_count_each_answer_and_search_free_ones,
-    the_grand_debat_answers_are_counted_per_question,
-);
+on_both_backends!(results_count_each_answer_and_search_free_ones, the_grand_debat_answers_are_counted_per_question);
 
 /// Three inhabitants answer; the results show counts and shares, figures of numbers, mean ranks and free answers.
 async fn results_count_each_answer_and_search_free_ones(app: TestApp) {
