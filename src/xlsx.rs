@@ -18,6 +18,9 @@ use zip::result::ZipError;
 use zip::write::{SimpleFileOptions, StreamWriter};
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
+/// The media type of Excel workbooks, for the `Content-Type` of a download.
+pub const MEDIA_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 const MIB: u64 = 1024 * 1024;
 /// Largest decompressed part (XML file inside the zip) that is read.
 const MAX_PART_BYTES: u64 = 32 * MIB;

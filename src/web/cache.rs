@@ -167,15 +167,18 @@ impl<T: Clone> SharedRead<T> {
             .get_or_try_init(|| async {
                 let _running = self.running.lock().await;
                 // The batch closes as its read starts: a request arriving from now on waits for the next one.
-                let mut gathering = self.gathering.lock().unwrap_or_else(PoisonError::into_inner);
-                if gathering.as_ref().is_some_and(|open| Arc::ptr_eq(open, &batch)) {
-                    *gathering = None;
-                }
-                drop(gathering);
+                self.close(&batch);
                 read().await
             })
             .await?;
         Ok(value.clone())
+    }
+
+    fn close(&self, batch: &Arc<tokio::sync::OnceCell<T>>) {
+        let mut gathering = self.gathering.lock().unwrap_or_else(PoisonError::into_inner);
+        if gathering.as_ref().is_some_and(|open| Arc::ptr_eq(open, batch)) {
+            *gathering = None;
+        }
     }
 }
 

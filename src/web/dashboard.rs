@@ -5,9 +5,7 @@ use maud::{html, Markup};
 
 use super::collectivities::territory_path;
 use super::context::PageCtx;
-use super::projects::diagnostic::diagnostic_path;
-use super::projects::inquiry::group_path;
-use super::projects::project_path;
+use super::projects::paths::{diagnostic_path, group_path, project_path};
 use super::views::{date_fr, moment_fr, page, rank_fr, scroll_table};
 use super::{AppError, AppState};
 use crate::domain::project::{Phase, Standing};

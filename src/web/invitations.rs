@@ -286,7 +286,7 @@ pub async fn accept(
         .await?;
     // Where the new member goes next: their inquiry group's page, or their account.
     let landing = match group {
-        Some((project_id, collectivity_id)) => super::projects::inquiry::group_path(project_id, collectivity_id),
+        Some((project_id, collectivity_id)) => super::projects::paths::group_path(project_id, collectivity_id),
         None => "/compte".to_owned(),
     };
     if ctx.user.is_none() {

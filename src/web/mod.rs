@@ -6,7 +6,6 @@ pub mod account;
 pub mod admin;
 pub mod assets;
 pub mod auth;
-pub mod boundaries;
 pub mod cache;
 pub mod collectivities;
 pub mod context;
@@ -17,67 +16,19 @@ pub mod inspiration;
 pub mod invitations;
 pub mod limits;
 pub mod middleware;
-pub mod outbox;
 pub mod pages;
 pub mod projects;
+pub mod state;
 pub mod subscriptions;
 pub mod survey;
 pub mod themes;
 pub mod upload;
 pub mod views;
 
-use std::sync::Arc;
-
 use actix_web::{guard, web, FromRequest, Handler, Responder};
 
-use crate::config::Config;
-use crate::mail::Mailer;
-use crate::storage::{DbConnection, DbPool};
 pub use error::AppError;
-
-pub struct AppState {
-    pub pool: DbPool,
-    pub config: Arc<Config>,
-    pub mailer: Mailer,
-    /// Territories per kind, for the home page (a count over every commune is too costly per visit).
-    pub territory_counts: cache::Cached<Vec<(String, i64)>>,
-    /// Public pages as rendered for visitors without a session (see `middleware::public_page_cache`).
-    pub public_pages: cache::PageCache,
-    /// The content version the page cache compares with, one read shared by the visitors waiting for it.
-    pub content_version: cache::SharedRead<i64>,
-    /// Anonymous questionnaire responses per network address (see `limits`).
-    pub survey_limiter: Arc<limits::SubmissionLimiter>,
-    /// Requests to follow a project or theme with an e-mail address, per network address.
-    pub follow_limiter: limits::SubmissionLimiter,
-    /// Questionnaires' questions, for answering without reading them every time (see `cache::QuestionCache`).
-    pub questions: Arc<cache::QuestionCache>,
-    /// Records online responses in shared transactions (see `storage::response_writer`).
-    pub responses: crate::storage::response_writer::ResponseWriter,
-    /// Signs links that act without a session (one-click unsubscribe), derived from the session key.
-    pub link_key: Arc<Vec<u8>>,
-}
-
-impl AppState {
-    /// Runs blocking database work on actix's thread pool: diesel is synchronous and actix workers are
-    /// single-threaded runtimes that must never block.
-    pub async fn db<T, F>(&self, work: F) -> Result<T, AppError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
-    {
-        let pool = self.pool.clone();
-        web::block(move || {
-            let mut conn = pool.get().map_err(|e| AppError::internal(anyhow::anyhow!(e)))?;
-            work(&mut conn)
-        })
-        .await
-        .map_err(|e| AppError::internal(anyhow::anyhow!(e)))?
-    }
-
-    pub fn link(&self, path: &str) -> String {
-        format!("{}{}", self.config.base_url, path)
-    }
-}
+pub use state::AppState;
 
 /// The route table: every URL of the platform, in one place. It is written against [`Routes`] so that the same
 /// table builds the application and lists itself (the authorisation matrix test walks that list, so a new route
@@ -164,7 +115,7 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/projets/{id}/groupes/{collectivity}/membres", projects::inquiry::add);
     r.post("/projets/{id}/groupes/{collectivity}/membres/{member}/retrait", projects::inquiry::remove);
     r.post("/projets/{id}/groupes/{collectivity}/questionnaires", projects::inquiry::create_questionnaire);
-    r.post("/projets/{id}/groupes/{collectivity}/questionnaires/import", projects::xlsform::import);
+    r.post("/projets/{id}/groupes/{collectivity}/questionnaires/import", projects::questionnaires::xlsform::import);
 
     // The diagnostic (fixed segments before "{collectivity}", which would take them)
     r.get("/projets/{id}/diagnostic", projects::diagnostic::overview::show);
@@ -203,30 +154,30 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/projets/{id}/diagnostic/{collectivity}/import/{token}", projects::diagnostic::import::confirm);
 
     // Questionnaires: builder, results, coverage, comparison, invitations, entry, exports
-    r.get("/questionnaires/{id}", projects::questionnaires::show);
-    r.get("/questionnaires/{id}/apercu", projects::questionnaires::preview);
-    r.get("/questionnaires/{id}/resultats", projects::results::show);
-    r.get("/questionnaires/{id}/couverture", projects::coverage::show);
-    r.get("/questionnaires/{id}/comparaison", projects::comparison::show);
-    r.post("/questionnaires/{id}/couverture", projects::coverage::set_targets);
-    r.get("/questionnaires/{id}/invitations", projects::survey_invitations::show);
-    r.post("/questionnaires/{id}/invitations", projects::survey_invitations::make);
-    r.post("/questionnaires/{id}/invitations/mode", projects::survey_invitations::set_mode);
-    r.get("/questionnaires/{id}/invitations.csv", projects::survey_invitations::links_csv);
-    r.get("/questionnaires/{id}/saisie", projects::interviews::form);
-    r.post("/questionnaires/{id}/saisie", projects::interviews::record);
-    r.get("/questionnaires/{id}/reponses.csv", projects::export::responses_csv);
-    r.get("/questionnaires/{id}/reponses.xlsx", projects::export::responses_xlsx);
-    r.get("/questionnaires/{id}/codes.csv", projects::export::codebook_csv);
-    r.get("/questionnaires/{id}/xlsform.xlsx", projects::xlsform::export);
-    r.post("/questionnaires/{id}/questions", projects::questionnaires::add_question);
-    r.post("/questionnaires/{id}/copie", projects::questionnaires::copy);
-    r.post("/questionnaires/{id}/publication", projects::questionnaires::publish);
-    r.get("/questionnaires/{id}/questions/{question}", projects::questionnaires::edit_question_form);
-    r.post("/questionnaires/{id}/questions/{question}", projects::questionnaires::edit_question);
-    r.post("/questionnaires/{id}/profil-type", projects::questionnaires::add_standard_profile);
-    r.post("/questionnaires/{id}/questions/{question}/suppression", projects::questionnaires::remove_question);
-    r.post("/questionnaires/{id}/questions/{question}/deplacement", projects::questionnaires::move_question);
+    r.get("/questionnaires/{id}", projects::questionnaires::builder::show);
+    r.get("/questionnaires/{id}/apercu", projects::questionnaires::builder::preview);
+    r.get("/questionnaires/{id}/resultats", projects::questionnaires::results::show);
+    r.get("/questionnaires/{id}/couverture", projects::questionnaires::coverage::show);
+    r.get("/questionnaires/{id}/comparaison", projects::questionnaires::comparison::show);
+    r.post("/questionnaires/{id}/couverture", projects::questionnaires::coverage::set_targets);
+    r.get("/questionnaires/{id}/invitations", projects::questionnaires::invitations::show);
+    r.post("/questionnaires/{id}/invitations", projects::questionnaires::invitations::make);
+    r.post("/questionnaires/{id}/invitations/mode", projects::questionnaires::invitations::set_mode);
+    r.get("/questionnaires/{id}/invitations.csv", projects::questionnaires::invitations::links_csv);
+    r.get("/questionnaires/{id}/saisie", projects::questionnaires::interviews::form);
+    r.post("/questionnaires/{id}/saisie", projects::questionnaires::interviews::record);
+    r.get("/questionnaires/{id}/reponses.csv", projects::questionnaires::export::responses_csv);
+    r.get("/questionnaires/{id}/reponses.xlsx", projects::questionnaires::export::responses_xlsx);
+    r.get("/questionnaires/{id}/codes.csv", projects::questionnaires::export::codebook_csv);
+    r.get("/questionnaires/{id}/xlsform.xlsx", projects::questionnaires::xlsform::export);
+    r.post("/questionnaires/{id}/questions", projects::questionnaires::builder::add_question);
+    r.post("/questionnaires/{id}/copie", projects::questionnaires::builder::copy);
+    r.post("/questionnaires/{id}/publication", projects::questionnaires::builder::publish);
+    r.get("/questionnaires/{id}/questions/{question}", projects::questionnaires::builder::edit_question_form);
+    r.post("/questionnaires/{id}/questions/{question}", projects::questionnaires::builder::edit_question);
+    r.post("/questionnaires/{id}/profil-type", projects::questionnaires::builder::add_standard_profile);
+    r.post("/questionnaires/{id}/questions/{question}/suppression", projects::questionnaires::builder::remove_question);
+    r.post("/questionnaires/{id}/questions/{question}/deplacement", projects::questionnaires::builder::move_question);
 
     // Answering by the public link
     r.get("/q/{token}", survey::show);
@@ -251,10 +202,10 @@ pub fn route_table<R: Routes>(r: &mut R) {
 
     // Administration
     r.get("/admin", admin::dashboard);
-    r.get("/admin/contours", boundaries::show);
-    r.post("/admin/contours", boundaries::upload);
-    r.get("/admin/courriels", outbox::show);
-    r.post("/admin/courriels/{id}/renvoi", outbox::resend);
+    r.get("/admin/contours", admin::boundaries::show);
+    r.post("/admin/contours", admin::boundaries::upload);
+    r.get("/admin/courriels", admin::outbox::show);
+    r.post("/admin/courriels/{id}/renvoi", admin::outbox::resend);
     r.post("/admin/prestataires", admin::create_provider);
     r.post("/admin/prestataires/{id}/invitations", admin::invite_provider_member);
 }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::collectivities::{acting_for, CollectivityForm};
 use super::context::PageCtx;
 use super::inspiration::{resource_cards, resources_of_theme, ResourcesWithThemes};
-use super::projects::project_path;
+use super::projects::paths::project_path;
 use super::views::{
     csrf_field, date_fr, page, page_with_errors, paragraphs, radio_group, scroll_table, see_other, textarea,
     unprocessable, Field, FormErrors, Pager,

@@ -6,7 +6,9 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::{project_and_access, project_path, render_page, Submitted};
+use super::access::project_and_access;
+use super::paths::project_path;
+use super::{render_page, Submitted};
 use crate::domain::project::{EnrolmentRequest, EnrolmentRole, Phase, Standing, Withdrawal};
 use crate::domain::text::de;
 use crate::mail::{self, messages};

@@ -7,7 +7,8 @@ use chrono::NaiveDateTime;
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::{project_and_access, project_path, Access};
+use super::access::{project_and_access, Access};
+use super::paths::project_path;
 use crate::domain::calendar::{event_uid, ics, location, CalendarEvent};
 use crate::domain::markdown::Markdown;
 use crate::domain::project::{parse_minutes, EventInput, EventKind, NewEvent};

@@ -4,14 +4,15 @@
 //! Who sees a group: the agency, the provider, the people of that participant collectivity and the group's own
 //! members with an account. Who forms it: the agency, the provider and the collectivity's referent.
 
+use super::paths::group_path;
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::diagnostic::diagnostic_path;
+use super::access::{may_see_group, project_and_access, Access};
+use super::paths::{builder_path, diagnostic_path, project_path};
 use super::perimeter::{perimeter_section, Perimeter};
-use super::questionnaires::{builder_path, create_for_group, section as questionnaires_section, QuestionnaireForm};
-use super::{project_and_access, project_path, Access};
+use super::questionnaires::builder::{create_for_group, section as questionnaires_section, QuestionnaireForm};
 use crate::domain::inquiry::{MemberCategory, Mixedness, NewMember};
 use crate::domain::text::de;
 use crate::storage;
@@ -24,17 +25,6 @@ use crate::web::context::PageCtx;
 use crate::web::invitations::{send_invitation, InvitationTarget};
 use crate::web::views::{csrf_field, page, scroll_table, see_other, select, unprocessable, Field, FormErrors};
 use crate::web::{AppError, AppState};
-
-pub fn group_path(project_id: i64, collectivity_id: i64) -> String {
-    format!("/projets/{project_id}/groupes/{collectivity_id}")
-}
-
-/// What a person may do with one group.
-pub fn may_see(access: &Access, collectivity_id: i64) -> bool {
-    access.leads()
-        || access.participant_of.contains(&collectivity_id)
-        || access.inquiry_groups.contains(&collectivity_id)
-}
 
 fn may_form(access: &Access, collectivity_id: i64) -> bool {
     access.leads() || access.referent_of.iter().any(|(m, _)| m.collectivity_id == collectivity_id)
@@ -67,7 +57,7 @@ pub fn indicator(mixedness: &Mixedness) -> Markup {
 
 /// The groups' section of the project page: one line per participant territory, for those who see them.
 pub fn section(project: &Project, groups: &[(i64, String, Mixedness)], access: &Access) -> Markup {
-    let visible: Vec<&(i64, String, Mixedness)> = groups.iter().filter(|(c, _, _)| may_see(access, *c)).collect();
+    let visible: Vec<&(i64, String, Mixedness)> = groups.iter().filter(|(c, _, _)| may_see_group(access, *c)).collect();
     html! {
         @if !visible.is_empty() {
             section aria-labelledby="groupes" {
@@ -254,7 +244,7 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64
     ctx.require_user()?;
     let (project_id, collectivity_id) = path.into_inner();
     let (project, access) = project_and_access(&state, &ctx, project_id).await?;
-    if !may_see(&access, collectivity_id) {
+    if !may_see_group(&access, collectivity_id) {
         return Err(AppError::Forbidden);
     }
     let group = load_group(&state, project, collectivity_id).await?;

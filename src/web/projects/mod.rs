@@ -1,26 +1,24 @@
 //! Shared projects: the index, a project's page (a public part, and the working space of its participants,
 //! provider and the agency), the agency's selection of a theme into a project, and what each role may do there.
 
-pub mod comparison;
-pub mod coverage;
+pub mod access;
 pub mod diagnostic;
 pub mod enrolment;
 pub mod events;
-pub mod export;
 pub mod inquiry;
-pub mod interviews;
 pub mod news;
 pub mod newsletters;
+pub mod paths;
 pub mod perimeter;
 pub mod questionnaires;
-pub mod results;
 pub mod steering;
-pub mod survey_invitations;
-pub mod xlsform;
 
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
+use paths::project_path;
 use serde::Deserialize;
+
+use access::{project_and_access, Access};
 
 use super::context::PageCtx;
 use super::views::{
@@ -34,83 +32,13 @@ use crate::domain::project::{
 };
 use crate::domain::theme::ThemeStatus;
 use crate::storage::activity::{activity_of_project, Activity};
-use crate::storage::collectivities::{memberships_of_user, Membership};
 use crate::storage::events::{events_of_project, Event};
-use crate::storage::inquiry as inquiry_storage;
 use crate::storage::posts::{posts_of_project, Post};
 use crate::storage::projects::{self, Enrolment, OpenOutcome, PhaseTransition, Project};
 use crate::storage::providers::{self, Provider};
 use crate::storage::territories::Territory;
 use crate::storage::themes::{self, Theme};
-use crate::storage::users::User;
 use crate::storage::{self, DbConnection};
-
-pub fn project_path(id: i64) -> String {
-    format!("/projets/{id}")
-}
-
-/// What a person may see and do on one project. Derived from their relations, never from what a page shows.
-pub struct Access {
-    pub user: Option<User>,
-    pub is_admin: bool,
-    /// A member of the provider assigned to the project.
-    pub is_provider: bool,
-    /// The active participant collectivities the person belongs to.
-    pub participant_of: Vec<i64>,
-    /// The collectivities the person acts for (referent), with their territory.
-    pub referent_of: Vec<(Membership, Territory)>,
-    /// The inquiry groups (by collectivity) the person sits in with an account.
-    pub inquiry_groups: Vec<i64>,
-}
-
-impl Access {
-    pub fn load(conn: &mut DbConnection, project: &Project, user: Option<&User>) -> Result<Access, AppError> {
-        let Some(user) = user else {
-            return Ok(Access {
-                user: None,
-                is_admin: false,
-                is_provider: false,
-                participant_of: Vec::new(),
-                referent_of: Vec::new(),
-                inquiry_groups: Vec::new(),
-            });
-        };
-        Ok(Access {
-            user: Some(user.clone()),
-            is_admin: user.is_agency_admin,
-            is_provider: projects::is_provider_of(conn, project, user.id)?,
-            participant_of: projects::participant_collectivities_of(conn, project.id, user.id)?,
-            referent_of: memberships_of_user(conn, user.id)?.into_iter().filter(|(m, _)| m.is_referent).collect(),
-            inquiry_groups: inquiry_storage::groups_of_user(conn, project.id, user.id)?,
-        })
-    }
-
-    /// The working space: participants' news, events' details and minutes, the full activity.
-    pub fn in_working_space(&self) -> bool {
-        self.is_admin || self.is_provider || !self.participant_of.is_empty()
-    }
-
-    /// The agency and the provider lead the work: news, events, minutes.
-    pub fn leads(&self) -> bool {
-        self.is_admin || self.is_provider
-    }
-
-    pub fn require_user(&self) -> Result<&User, AppError> {
-        self.user.as_ref().ok_or(AppError::Forbidden)
-    }
-}
-
-/// Loads a project and the viewer's access to it.
-pub async fn project_and_access(state: &AppState, ctx: &PageCtx, id: i64) -> Result<(Project, Access), AppError> {
-    let viewer = ctx.user.clone();
-    state
-        .db(move |conn| {
-            let project = projects::find_project(conn, id)?.ok_or(AppError::NotFound)?;
-            let access = Access::load(conn, &project, viewer.as_ref())?;
-            Ok((project, access))
-        })
-        .await
-}
 
 struct IndexRow {
     project: Project,

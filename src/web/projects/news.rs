@@ -4,7 +4,9 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::{project_and_access, project_path, render_page, Access, Submitted};
+use super::access::{project_and_access, Access};
+use super::paths::project_path;
+use super::{render_page, Submitted};
 use crate::domain::markdown::Markdown;
 use crate::domain::project::NewPost;
 use crate::storage;

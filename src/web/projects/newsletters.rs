@@ -6,7 +6,8 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::{project_and_access, project_path, Access};
+use super::access::{project_and_access, Access};
+use super::paths::project_path;
 use crate::domain::markdown::Markdown;
 use crate::domain::newsletter::{Audience, NewNewsletter, Rubric};
 use crate::mail::messages::{newsletter, NewsletterMail};

@@ -5,7 +5,8 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::{project_path, render_page, Submitted};
+use super::paths::project_path;
+use super::{render_page, Submitted};
 use crate::domain::project::{parse_transition_note, Phase};
 use crate::storage;
 use crate::storage::projects::{self, PhaseOutcome, PhaseTransition, Project};

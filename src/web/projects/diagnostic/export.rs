@@ -13,7 +13,7 @@ use crate::storage::diagnostic::{self, MapEntry};
 use crate::storage::projects;
 use crate::storage::territories::PlaceNames;
 use crate::web::context::PageCtx;
-use crate::web::projects::project_and_access;
+use crate::web::projects::access::project_and_access;
 use crate::web::{AppError, AppState};
 
 /// What an export holds: the sheets, and the words that name their categories, territories and places.

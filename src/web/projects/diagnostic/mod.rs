@@ -16,11 +16,13 @@ pub mod overview;
 pub mod sheets;
 pub mod sources;
 
+use super::paths::diagnostic_path;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
+use super::access::{project_and_access, Access};
+use super::paths::project_path;
 use super::perimeter::Perimeter;
-use super::{project_and_access, project_path, Access};
 use crate::domain::diagnostic::{project_family_code, Domain, EntryKind, Status, FAMILIES};
 use crate::domain::text::de;
 use crate::storage::collectivities::territory_of_collectivity;
@@ -32,10 +34,6 @@ use crate::web::context::PageCtx;
 use crate::web::middleware::{content_security_policy, decode_form};
 use crate::web::views::{date_fr, page, scroll_table};
 use crate::web::{AppError, AppState};
-
-pub fn diagnostic_path(project_id: i64, collectivity_id: i64) -> String {
-    format!("/projets/{project_id}/diagnostic/{collectivity_id}")
-}
 
 pub fn sheet_path(place: Place, entry_id: i64) -> String {
     format!("{}/fiches/{entry_id}", diagnostic_path(place.project_id, place.collectivity_id))

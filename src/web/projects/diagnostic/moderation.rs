@@ -15,7 +15,8 @@ use crate::storage::diagnostic::{self, MapEntry, Pending, Place, Reviewed};
 use crate::storage::projects::{self, Project};
 use crate::storage::users;
 use crate::web::context::PageCtx;
-use crate::web::projects::{project_and_access, project_path};
+use crate::web::projects::access::project_and_access;
+use crate::web::projects::paths::project_path;
 use crate::web::views::{csrf_field, page, see_other};
 use crate::web::{AppError, AppState};
 

@@ -9,14 +9,15 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::moderation::moderation_path;
-use super::{diagnostic_path, may_see, Categories};
+use super::{may_see, Categories};
 use crate::domain::diagnostic::{Domain, EntryKind, Status, FAMILIES};
 use crate::domain::text::{bounded_text, clean_line};
 use crate::storage;
 use crate::storage::diagnostic::{self, MapEntry};
 use crate::storage::projects::{self, Project};
 use crate::web::context::PageCtx;
-use crate::web::projects::{project_and_access, project_path, Access};
+use crate::web::projects::access::{project_and_access, Access};
+use crate::web::projects::paths::{diagnostic_path, project_path};
 use crate::web::views::{csrf_field, page_with_errors, scroll_table, see_other, unprocessable, Field, FormErrors};
 use crate::web::{AppError, AppState};
 

@@ -6,10 +6,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::map::{draw_map, Marker};
-use super::{
-    author, diagnostic_for, diagnostic_path, diagnostic_to_contribute, may_contribute, sheet_path, source_path,
-    Diagnostic,
-};
+use super::{author, diagnostic_for, diagnostic_to_contribute, may_contribute, sheet_path, source_path, Diagnostic};
 use crate::domain::diagnostic::{
     intensity_label, Domain, EntryKind, NewEntry, NewRelation, RelationKind, SheetFields, Status, INTENSITIES,
 };
@@ -18,7 +15,8 @@ use crate::storage;
 use crate::storage::boundaries::{placement_at, Placement};
 use crate::storage::diagnostic::{self, MapEntry};
 use crate::web::context::PageCtx;
-use crate::web::projects::{project_path, Access};
+use crate::web::projects::access::Access;
+use crate::web::projects::paths::{diagnostic_path, project_path};
 use crate::web::views::{
     csrf_field, optional_textarea, page, page_with_errors, paragraphs, radio_group, see_other, select, unprocessable,
     Field, FormErrors,

@@ -4,16 +4,14 @@
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 
-use super::{
-    author, diagnostic_for, diagnostic_path, diagnostic_to_contribute, sheet_path, source_path, written_on, Diagnostic,
-};
+use super::{author, diagnostic_for, diagnostic_to_contribute, sheet_path, source_path, written_on, Diagnostic};
 use crate::domain::diagnostic::{NewSource, SourceKind, Status};
 use crate::domain::text::de;
 use crate::storage;
 use crate::storage::diagnostic::{self, MapSource};
 use crate::web::context::PageCtx;
 use crate::web::middleware::decode_form;
-use crate::web::projects::project_path;
+use crate::web::projects::paths::{diagnostic_path, project_path};
 use crate::web::views::{
     checkbox_group, csrf_field, date_fr, optional_textarea, page, page_with_errors, paragraphs, see_other, select,
     unprocessable, Field, FormErrors,

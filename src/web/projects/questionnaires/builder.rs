@@ -6,8 +6,6 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::inquiry::{group_path, may_see};
-use super::{project_and_access, project_path, Access};
 use crate::domain::questionnaire::{
     choices_text, conditions_broken_by, limits, numbers, orphaning_change, parse_question, standard_profile_questions,
     takes_answers, ConditionOp, NewQuestionnaire, Question, QuestionInput, QuestionType,
@@ -20,16 +18,14 @@ use crate::storage::collectivities::territory_of_collectivity;
 use crate::storage::projects::{self, Project};
 use crate::storage::questionnaires::{self, Questionnaire, RemoveOutcome};
 use crate::web::context::PageCtx;
+use crate::web::projects::access::{questionnaire_and_access, Access, Need};
+use crate::web::projects::paths::{builder_path, group_path, project_path};
 use crate::web::projects::perimeter::communes_of_territory;
 use crate::web::survey::{questions_fields, survey_path, survey_script};
 use crate::web::views::{
     csrf_field, date_fr, optional_textarea, page, see_other, select, unprocessable, Field, FormErrors,
 };
 use crate::web::{AppError, AppState};
-
-pub fn builder_path(id: i64) -> String {
-    format!("/questionnaires/{id}")
-}
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -136,37 +132,6 @@ struct Builder {
     other_territories: Vec<(i64, String)>,
     /// Respondents' addresses, to tell them what came of the survey.
     feedback: Vec<String>,
-}
-
-/// What a person needs to be to reach a questionnaire's page.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Need {
-    /// One who sees the territory's group: its people, its members with an account, the provider, the agency
-    /// (results, exports, interviews).
-    Group,
-    /// One who leads the project: the provider or the agency (the builder).
-    Lead,
-}
-
-/// A questionnaire with its project and the person's access to it, or a refusal.
-pub async fn questionnaire_and_access(
-    state: &AppState,
-    ctx: &PageCtx,
-    id: i64,
-    need: Need,
-) -> Result<(Questionnaire, Project, Access), AppError> {
-    ctx.require_user()?;
-    let questionnaire =
-        state.db(move |conn| Ok(questionnaires::find_questionnaire(conn, id)?)).await?.ok_or(AppError::NotFound)?;
-    let (project, access) = project_and_access(state, ctx, questionnaire.project_id).await?;
-    let allowed = match need {
-        Need::Group => may_see(&access, questionnaire.collectivity_id),
-        Need::Lead => access.leads(),
-    };
-    if !allowed {
-        return Err(AppError::Forbidden);
-    }
-    Ok((questionnaire, project, access))
 }
 
 async fn load_builder(state: &AppState, ctx: &PageCtx, id: i64) -> Result<Builder, AppError> {

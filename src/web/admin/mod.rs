@@ -1,14 +1,14 @@
-//! The agency's administration page: shared projects, accounts, pending invitations, providers and their members.
+//! The agency's administration: its page (shared projects, accounts, pending invitations, providers and their
+//! members, with the forms that add providers and invite their members), and beside it the pages that look after
+//! the platform rather than a project: territory outlines (`boundaries`) and the e-mail outbox (`outbox`).
+
+pub mod boundaries;
+pub mod outbox;
 
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::context::PageCtx;
-use super::invitations::{send_invitation, InvitationTarget};
-use super::projects::project_path;
-use super::views::{csrf_field, date_fr, page_with_errors, scroll_table, see_other, unprocessable, Field, FormErrors};
-use super::{AppError, AppState};
 use crate::domain::account::EmailAddress;
 use crate::domain::text::{clean_line, de};
 use crate::storage::invitations::{pending_invitations, Invitation};
@@ -16,6 +16,13 @@ use crate::storage::projects::{self, Project};
 use crate::storage::providers::{self, Provider};
 use crate::storage::users::{self, User};
 use crate::storage::{self, collectivities};
+use crate::web::context::PageCtx;
+use crate::web::invitations::{send_invitation, InvitationTarget};
+use crate::web::projects::paths::project_path;
+use crate::web::views::{
+    csrf_field, date_fr, page_with_errors, scroll_table, see_other, unprocessable, Field, FormErrors,
+};
+use crate::web::{AppError, AppState};
 
 struct Dashboard {
     users: Vec<User>,

@@ -5,13 +5,13 @@
 use actix_web::web;
 use maud::{html, Markup};
 
-use super::inquiry::group_path;
-use super::questionnaires::{builder_path, questionnaire_and_access, Need};
-use super::results::percent;
+use super::percent;
 use crate::domain::questionnaire::{summarize, Question, QuestionType, Summary};
 use crate::storage::projects;
 use crate::storage::questionnaires::{self, ResponseFilter};
 use crate::web::context::PageCtx;
+use crate::web::projects::access::{questionnaire_and_access, Need};
+use crate::web::projects::paths::{builder_path, group_path};
 use crate::web::views::{page, scroll_table};
 use crate::web::{AppError, AppState};
 

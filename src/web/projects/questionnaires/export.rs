@@ -13,14 +13,15 @@ use actix_web::HttpResponse;
 use serde::Deserialize;
 use tokio::sync::mpsc;
 
-use super::questionnaires::{questionnaire_and_access, Need};
 use crate::domain::questionnaire::{
     asked_when, export_columns, export_row, Column, ColumnContent, Question, QuestionType, OTHER,
 };
 use crate::storage::questionnaires::{self, Channel, Questionnaire};
 use crate::web::context::PageCtx;
+use crate::web::projects::access::{questionnaire_and_access, Need};
+use crate::web::projects::paths::download_disposition;
 use crate::web::{AppError, AppState};
-use crate::xlsx::{Cell, XlsxWriter};
+use crate::xlsx::{self, Cell, XlsxWriter};
 
 /// Responses read per page of the export.
 const PAGE: i64 = 2000;
@@ -255,13 +256,6 @@ fn produce(
     table.finish()
 }
 
-/// The media type of Excel workbooks.
-pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-pub fn file_name(questionnaire: &Questionnaire, what: &str, extension: &str) -> String {
-    format!("attachment; filename=\"questionnaire-{}-{what}.{extension}\"", questionnaire.id)
-}
-
 /// Streams the responses in `format`: the producer holds one blocking thread and one connection for the length
 /// of the download, and stops quietly when the client goes away.
 async fn stream_responses(
@@ -286,11 +280,11 @@ async fn stream_responses(
     }));
     let (content_type, extension) = match format {
         Format::Csv(_) => ("text/csv; charset=utf-8", "csv"),
-        Format::Xlsx => (XLSX_TYPE, "xlsx"),
+        Format::Xlsx => (xlsx::MEDIA_TYPE, "xlsx"),
     };
     Ok(HttpResponse::Ok()
         .content_type(content_type)
-        .insert_header(("Content-Disposition", file_name(&questionnaire, "reponses", extension)))
+        .insert_header(("Content-Disposition", download_disposition(&questionnaire, "reponses", extension)))
         .body(ChannelBody(receiver)))
 }
 
@@ -368,6 +362,6 @@ pub async fn codebook_csv(
     body.extend_from_slice(&take(&mut writer, separator)?);
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
-        .insert_header(("Content-Disposition", file_name(&questionnaire, "codes", "csv")))
+        .insert_header(("Content-Disposition", download_disposition(&questionnaire, "codes", "csv")))
         .body(body))
 }

@@ -4,13 +4,13 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
-use super::context::PageCtx;
-use super::upload;
-use super::views::{html_response, page};
-use super::{AppError, AppState};
 use crate::domain::territory::TerritoryKind;
 use crate::import::boundaries::{import_boundaries, BoundaryReport};
 use crate::storage::boundaries::count_boundaries_by_kind;
+use crate::web::context::PageCtx;
+use crate::web::upload;
+use crate::web::views::{html_response, page};
+use crate::web::{AppError, AppState};
 
 /// Largest file accepted: the communes of a whole region, simplified, weigh tens of megabytes.
 const MAX_UPLOAD: usize = 64 * 1024 * 1024;

@@ -7,9 +7,7 @@ use std::collections::BTreeMap;
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 
-use super::inquiry::group_path;
-use super::questionnaires::{builder_path, questionnaire_and_access, Need};
-use super::results::percent;
+use super::percent;
 use crate::domain::questionnaire::{parse_targets, profile_values, target_field_name, Question, Submitted};
 use crate::domain::text::de;
 use crate::storage;
@@ -17,6 +15,8 @@ use crate::storage::collectivities::territory_of_collectivity;
 use crate::storage::questionnaires::{self, Channel, Questionnaire};
 use crate::web::context::PageCtx;
 use crate::web::middleware::decode_form;
+use crate::web::projects::access::{questionnaire_and_access, Need};
+use crate::web::projects::paths::{builder_path, group_path};
 use crate::web::views::{csrf_field, page, scroll_table, see_other, unprocessable, FormErrors};
 use crate::web::{AppError, AppState};
 

@@ -5,8 +5,6 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::inquiry::group_path;
-use super::questionnaires::{builder_path, questionnaire_and_access, Need};
 use crate::domain::questionnaire::{takes_answers, validate_response, Question, Submitted};
 use crate::domain::text::{bounded_text, clean_line};
 use crate::storage;
@@ -14,6 +12,8 @@ use crate::storage::questionnaires::{self, Channel, Questionnaire, Recording};
 use crate::web::context::PageCtx;
 use crate::web::error::url_encode;
 use crate::web::middleware::decode_form;
+use crate::web::projects::access::{questionnaire_and_access, Need};
+use crate::web::projects::paths::{builder_path, group_path};
 use crate::web::survey::{answers_summary, questions_fields, survey_script};
 use crate::web::views::{csrf_field, page, see_other, unprocessable, FormErrors};
 use crate::web::{AppError, AppState};

@@ -6,12 +6,13 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::questionnaires::{builder_path, questionnaire_and_access, Need};
 use crate::security::random_token;
 use crate::storage;
 use crate::storage::questionnaires::{self, Questionnaire};
 use crate::web::context::PageCtx;
 use crate::web::error::url_encode;
+use crate::web::projects::access::{questionnaire_and_access, Need};
+use crate::web::projects::paths::builder_path;
 use crate::web::survey::survey_path;
 use crate::web::views::{csrf_field, page_with_errors, see_other, unprocessable, Field, FormErrors};
 use crate::web::{AppError, AppState};

@@ -5,11 +5,11 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::context::PageCtx;
-use super::views::{csrf_field, page, scroll_table, see_other};
-use super::{AppError, AppState};
 use crate::storage::outbox::{counts_by_state, recent_messages, retry, OutboxMessage};
 use crate::storage::write_transaction;
+use crate::web::context::PageCtx;
+use crate::web::views::{csrf_field, page, scroll_table, see_other};
+use crate::web::{AppError, AppState};
 
 const PATH: &str = "/admin/courriels";
 /// Messages listed at most.

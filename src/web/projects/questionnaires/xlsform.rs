@@ -4,10 +4,6 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
-use super::export::{file_name, XLSX_TYPE};
-use super::inquiry::group_path;
-use super::questionnaires::{builder_path, questionnaire_and_access, Need};
-use super::{project_and_access, project_path};
 use crate::domain::questionnaire::QuestionType;
 use crate::domain::text::de;
 use crate::domain::xlsform::{self, Import};
@@ -15,6 +11,8 @@ use crate::security::random_token;
 use crate::storage;
 use crate::storage::{projects, questionnaires};
 use crate::web::context::PageCtx;
+use crate::web::projects::access::{project_and_access, questionnaire_and_access, Need};
+use crate::web::projects::paths::{builder_path, download_disposition, group_path, project_path};
 use crate::web::upload;
 use crate::web::views::{html_response, page};
 use crate::web::{AppError, AppState};
@@ -166,7 +164,7 @@ pub async fn export(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64>
     }
     let body = writer.finish().map_err(AppError::internal)?;
     Ok(HttpResponse::Ok()
-        .content_type(XLSX_TYPE)
-        .insert_header(("Content-Disposition", file_name(&questionnaire, "xlsform", "xlsx")))
+        .content_type(xlsx::MEDIA_TYPE)
+        .insert_header(("Content-Disposition", download_disposition(&questionnaire, "xlsform", "xlsx")))
         .body(body))
 }

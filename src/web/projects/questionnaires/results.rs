@@ -6,13 +6,15 @@ use actix_web::web;
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::inquiry::group_path;
-use super::questionnaires::{builder_path, questionnaire_and_access, Need};
+use super::percent;
 use crate::domain::questionnaire::{numbers, other_texts, profile_values, summarize, Question, QuestionType, Summary};
 use crate::domain::text::{de, fold};
 use crate::storage::collectivities::territory_of_collectivity;
-use crate::storage::questionnaires::{self, Channel, ResponseFilter};
+use crate::storage::questionnaires::{self, Channel, Questionnaire, ResponseFilter};
+use crate::storage::DbConnection;
 use crate::web::context::PageCtx;
+use crate::web::projects::access::{questionnaire_and_access, Need};
+use crate::web::projects::paths::{builder_path, group_path};
 use crate::web::views::{date_fr, page, scroll_table};
 use crate::web::{AppError, AppState};
 
@@ -33,16 +35,6 @@ fn profile_filter(questions: &[Question], asked: Option<&str>) -> Option<(i64, S
     let (id, value) = asked?.split_once(':')?;
     let question = questions.iter().find(|q| q.profile && q.id.to_string() == id)?;
     profile_values(question).into_iter().any(|(code, _)| code == value).then(|| (question.id, value.to_owned()))
-}
-
-/// A share as French read it: "42 %", "4,5 %".
-pub fn percent(part: i64, whole: i64) -> String {
-    if whole == 0 {
-        return "—".into();
-    }
-    let value = part as f64 * 100.0 / whole as f64;
-    let text = if (value - value.round()).abs() < 0.05 { format!("{value:.0}") } else { format!("{value:.1}") };
-    format!("{} %", text.replace('.', ","))
 }
 
 fn decimal(value: f64) -> String {
@@ -202,33 +194,67 @@ fn question_results(
     }
 }
 
+/// What the results page shows: the questionnaire's questions and the figures of the responses the filter keeps.
+struct ResultsView {
+    questionnaire: Questionnaire,
+    /// Whether the viewer leads the project (and so reaches the builder).
+    leads: bool,
+    territory: String,
+    questions: Vec<Question>,
+    filter: ResponseFilter,
+    /// (question, item, value, responses) for the responses the filter keeps.
+    counts: Vec<(i64, String, String, i64)>,
+    /// (question, responses that answered it), for the responses the filter keeps.
+    answered: Vec<(i64, i64)>,
+    /// (channel code, interviewer, responses) over every response, whatever the filter.
+    breakdown: Vec<(String, Option<String>, i64)>,
+    /// How many responses the filter keeps.
+    shown: i64,
+}
+
+fn load_results(
+    conn: &mut DbConnection,
+    questionnaire: Questionnaire,
+    leads: bool,
+    channel: Option<Channel>,
+    asked_profile: Option<&str>,
+) -> Result<ResultsView, AppError> {
+    let id = questionnaire.id;
+    let territory = territory_of_collectivity(conn, questionnaire.collectivity_id)?.ok_or(AppError::NotFound)?.name;
+    let questions = questionnaires::questions_of(conn, id)?;
+    let filter = ResponseFilter { channel, profile: profile_filter(&questions, asked_profile) };
+    Ok(ResultsView {
+        counts: questionnaires::answer_counts(conn, id, &filter)?,
+        answered: questionnaires::respondents_per_question(conn, id, &filter)?,
+        breakdown: questionnaires::collection_breakdown(conn, id)?,
+        shown: questionnaires::count_filtered(conn, id, &filter)?,
+        questionnaire,
+        leads,
+        territory,
+        questions,
+        filter,
+    })
+}
+
 pub async fn show(
     ctx: PageCtx,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     query: web::Query<ResultsQuery>,
 ) -> Result<Markup, AppError> {
-    let id = id.into_inner();
-    let (questionnaire, project, access) = questionnaire_and_access(&state, &ctx, id, Need::Group).await?;
-    let collectivity_id = questionnaire.collectivity_id;
+    let (questionnaire, _, access) = questionnaire_and_access(&state, &ctx, id.into_inner(), Need::Group).await?;
+    let leads = access.leads();
     let channel = query.canal.as_deref().and_then(Channel::parse);
     let asked_profile = query.profil.clone();
-    let (territory, questions, filter, counts, answered, breakdown, shown) = state
-        .db(move |conn| {
-            let territory = territory_of_collectivity(conn, collectivity_id)?.ok_or(AppError::NotFound)?.name;
-            let questions = questionnaires::questions_of(conn, id)?;
-            let filter = ResponseFilter { channel, profile: profile_filter(&questions, asked_profile.as_deref()) };
-            Ok((
-                territory,
-                questions,
-                filter.clone(),
-                questionnaires::answer_counts(conn, id, &filter)?,
-                questionnaires::respondents_per_question(conn, id, &filter)?,
-                questionnaires::collection_breakdown(conn, id)?,
-                questionnaires::count_filtered(conn, id, &filter)?,
-            ))
-        })
-        .await?;
+    let view =
+        state.db(move |conn| load_results(conn, questionnaire, leads, channel, asked_profile.as_deref())).await?;
+    let search = query.recherche.as_deref().unwrap_or("").trim().chars().take(100).collect::<String>();
+    Ok(results_page(&ctx, &view, &search))
+}
+
+fn results_page(ctx: &PageCtx, view: &ResultsView, search: &str) -> Markup {
+    let ResultsView { questionnaire, leads, territory, questions, filter, counts, answered, breakdown, shown } = view;
+    let (id, channel) = (questionnaire.id, filter.channel);
     let responses: i64 = breakdown.iter().map(|(_, _, n)| n).sum();
     let profile_questions: Vec<&Question> = questions.iter().filter(|q| q.profile).collect();
     let chosen_profile = filter.profile.as_ref().map(|(q, v)| format!("{q}:{v}"));
@@ -237,14 +263,13 @@ pub async fn show(
         let label = profile_values(question).into_iter().find(|(code, _)| code == v)?.1;
         Some(format!("{} : {label}", question.label))
     });
-    let search = query.recherche.as_deref().unwrap_or("").trim().chars().take(100).collect::<String>();
-    Ok(page(
-        &ctx,
+    page(
+        ctx,
         &format!("Résultats — {}", questionnaire.title),
         html! {
             p class="breadcrumb" {
-                a href=(group_path(project.id, collectivity_id)) { "Groupe d’enquête " (de(&territory)) } " › "
-                @if access.leads() { a href=(builder_path(id)) { (questionnaire.title) } } @else { (questionnaire.title) }
+                a href=(group_path(questionnaire.project_id, questionnaire.collectivity_id)) { "Groupe d’enquête " (de(territory)) } " › "
+                @if *leads { a href=(builder_path(id)) { (questionnaire.title) } } @else { (questionnaire.title) }
                 " › Résultats"
             }
             h1 { "Résultats : " (questionnaire.title) }
@@ -267,7 +292,7 @@ pub async fn show(
                         caption class="visually-hidden" { "Réponses par manière de les recueillir et par enquêteur" }
                         thead { tr { th scope="col" { "Manière" } th scope="col" { "Saisies par" } th scope="col" class="num" { "Réponses" } } }
                         tbody {
-                            @for (code, interviewer, n) in &breakdown {
+                            @for (code, interviewer, n) in breakdown {
                                 tr {
                                     th scope="row" { (Channel::parse(code).unwrap_or(Channel::Online).label()) }
                                     td { (interviewer.as_deref().unwrap_or("les répondants eux-mêmes")) }
@@ -308,25 +333,25 @@ pub async fn show(
                 }
                 button class="button" type="submit" { "Afficher" }
             }
-            @if filter != ResponseFilter::default() {
+            @if *filter != ResponseFilter::default() {
                 p role="status" {
-                    "Résultats de " (shown) " réponse" @if shown > 1 { "s" }
-                    @if let Some(c) = channel { " recueillie" @if shown > 1 { "s" } " " (c.collected()) }
+                    "Résultats de " (shown) " réponse" @if *shown > 1 { "s" }
+                    @if let Some(c) = channel { " recueillie" @if *shown > 1 { "s" } " " (c.collected()) }
                     @if let Some(label) = &profile_label { " dont le profil indique « " (label) " »" }
                     "."
                 }
             }
-            @for (question, number) in questions.iter().zip(numbers(&questions)) {
+            @for (question, number) in questions.iter().zip(numbers(questions)) {
                 @if question.kind.is_answerable() {
                     @let of_question: Vec<(String, String, i64)> = counts.iter().filter(|(q, _, _, _)| *q == question.id).map(|(_, i, v, n)| (i.clone(), v.clone(), *n)).collect();
                     @let n = answered.iter().find(|(q, _)| *q == question.id).map_or(0, |(_, n)| *n);
                     @let prefix = number.map_or_else(|| "Profil — ".to_owned(), |n| format!("{n}. "));
                     @let others = other_texts(&of_question);
-                    (question_results(&prefix, question, (&summarize(question, &of_question), &others), n, &search))
+                    (question_results(&prefix, question, (&summarize(question, &of_question), &others), n, search))
                 }
             }
         },
-    ))
+    )
 }
 
 #[cfg(test)]

@@ -1,0 +1,116 @@
+//! Who may see and do what on a project, decided once from the person's relations (agency flag, provider
+//! membership, participant collectivities, referent flag, inquiry groups) and asked by every page of the project:
+//! its working space, its inquiry groups, its questionnaires. The diagnostic adds its own rules on top
+//! (`diagnostic::may_see`, `may_contribute`).
+
+use crate::storage::collectivities::{memberships_of_user, Membership};
+use crate::storage::inquiry as inquiry_storage;
+use crate::storage::projects::{self, Project};
+use crate::storage::questionnaires::{self, Questionnaire};
+use crate::storage::territories::Territory;
+use crate::storage::users::User;
+use crate::storage::DbConnection;
+use crate::web::context::PageCtx;
+use crate::web::{AppError, AppState};
+
+/// What a person may see and do on one project. Derived from their relations, never from what a page shows.
+pub struct Access {
+    pub user: Option<User>,
+    pub is_admin: bool,
+    /// A member of the provider assigned to the project.
+    pub is_provider: bool,
+    /// The active participant collectivities the person belongs to.
+    pub participant_of: Vec<i64>,
+    /// The collectivities the person acts for (referent), with their territory.
+    pub referent_of: Vec<(Membership, Territory)>,
+    /// The inquiry groups (by collectivity) the person sits in with an account.
+    pub inquiry_groups: Vec<i64>,
+}
+
+impl Access {
+    pub fn load(conn: &mut DbConnection, project: &Project, user: Option<&User>) -> Result<Access, AppError> {
+        let Some(user) = user else {
+            return Ok(Access {
+                user: None,
+                is_admin: false,
+                is_provider: false,
+                participant_of: Vec::new(),
+                referent_of: Vec::new(),
+                inquiry_groups: Vec::new(),
+            });
+        };
+        Ok(Access {
+            user: Some(user.clone()),
+            is_admin: user.is_agency_admin,
+            is_provider: projects::is_provider_of(conn, project, user.id)?,
+            participant_of: projects::participant_collectivities_of(conn, project.id, user.id)?,
+            referent_of: memberships_of_user(conn, user.id)?.into_iter().filter(|(m, _)| m.is_referent).collect(),
+            inquiry_groups: inquiry_storage::groups_of_user(conn, project.id, user.id)?,
+        })
+    }
+
+    /// The working space: participants' news, events' details and minutes, the full activity.
+    pub fn in_working_space(&self) -> bool {
+        self.is_admin || self.is_provider || !self.participant_of.is_empty()
+    }
+
+    /// The agency and the provider lead the work: news, events, minutes.
+    pub fn leads(&self) -> bool {
+        self.is_admin || self.is_provider
+    }
+
+    pub fn require_user(&self) -> Result<&User, AppError> {
+        self.user.as_ref().ok_or(AppError::Forbidden)
+    }
+}
+
+/// Loads a project and the viewer's access to it.
+pub async fn project_and_access(state: &AppState, ctx: &PageCtx, id: i64) -> Result<(Project, Access), AppError> {
+    let viewer = ctx.user.clone();
+    state
+        .db(move |conn| {
+            let project = projects::find_project(conn, id)?.ok_or(AppError::NotFound)?;
+            let access = Access::load(conn, &project, viewer.as_ref())?;
+            Ok((project, access))
+        })
+        .await
+}
+
+/// Whether a person sees a participant territory's inquiry group, and so its questionnaires: the agency, the
+/// provider, the people of that collectivity and the group's members with an account.
+pub fn may_see_group(access: &Access, collectivity_id: i64) -> bool {
+    access.leads()
+        || access.participant_of.contains(&collectivity_id)
+        || access.inquiry_groups.contains(&collectivity_id)
+}
+
+/// What a person needs to be to reach a questionnaire's page.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// One who sees the territory's group: its people, its members with an account, the provider, the agency
+    /// (results, exports, interviews).
+    Group,
+    /// One who leads the project: the provider or the agency (the builder).
+    Lead,
+}
+
+/// A questionnaire with its project and the person's access to it, or a refusal.
+pub async fn questionnaire_and_access(
+    state: &AppState,
+    ctx: &PageCtx,
+    id: i64,
+    need: Need,
+) -> Result<(Questionnaire, Project, Access), AppError> {
+    ctx.require_user()?;
+    let questionnaire =
+        state.db(move |conn| Ok(questionnaires::find_questionnaire(conn, id)?)).await?.ok_or(AppError::NotFound)?;
+    let (project, access) = project_and_access(state, ctx, questionnaire.project_id).await?;
+    let allowed = match need {
+        Need::Group => may_see_group(&access, questionnaire.collectivity_id),
+        Need::Lead => access.leads(),
+    };
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    Ok((questionnaire, project, access))
+}

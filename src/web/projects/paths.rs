@@ -1,0 +1,28 @@
+//! The URLs of a project's pages that other pages link to, and the names its downloads are saved under: one place,
+//! so that the page that links and the page linked to never need each other.
+
+use crate::storage::questionnaires::Questionnaire;
+
+pub fn project_path(id: i64) -> String {
+    format!("/projets/{id}")
+}
+
+/// A participant territory's inquiry group, where its questionnaires are listed.
+pub fn group_path(project_id: i64, collectivity_id: i64) -> String {
+    format!("/projets/{project_id}/groupes/{collectivity_id}")
+}
+
+/// A territory's diagnostic.
+pub fn diagnostic_path(project_id: i64, collectivity_id: i64) -> String {
+    format!("/projets/{project_id}/diagnostic/{collectivity_id}")
+}
+
+/// A questionnaire's builder; its other pages (results, coverage, entry, exports…) are below it.
+pub fn builder_path(id: i64) -> String {
+    format!("/questionnaires/{id}")
+}
+
+/// The `Content-Disposition` of a questionnaire's download: `what` it holds and its `extension`.
+pub fn download_disposition(questionnaire: &Questionnaire, what: &str, extension: &str) -> String {
+    format!("attachment; filename=\"questionnaire-{}-{what}.{extension}\"", questionnaire.id)
+}

@@ -1,0 +1,8 @@
+//! Shared projects, as `web::projects`: a project's life (selection, enrolment, phases, events, news), its inquiry
+//! groups, diagnostic, newsletters and questionnaires.
+
+mod diagnostic;
+mod inquiry;
+mod lifecycle;
+mod newsletters;
+pub mod questionnaires;
