@@ -21,7 +21,7 @@ use crate::storage::territories::Territory;
 use crate::storage::themes::{self, Position, Theme};
 use crate::storage::DbConnection;
 
-/// Open themes shown as "to position on", at most.
+/// The most shared open themes a referent is invited to position on, at most; the others are one link away.
 const SUGGESTED: usize = 5;
 
 struct CollectivityStatus {
@@ -30,6 +30,8 @@ struct CollectivityStatus {
     positions: Vec<(Position, Theme)>,
     /// Open themes it has not positioned itself on yet, most shared first.
     unpositioned: Vec<Theme>,
+    /// Every open theme the collectivity has not positioned itself on, beyond the [`SUGGESTED`] ones too.
+    unpositioned_count: i64,
     pending_invitations: i64,
     /// Its enrolments with their projects, and their rank while they wait for a seat.
     enrolments: Vec<(Enrolment, Project, Option<i64>)>,
@@ -38,9 +40,6 @@ struct CollectivityStatus {
     /// Coming events of the projects it participates in.
     upcoming: Vec<(Project, Event)>,
 }
-
-/// The most shared open themes a referent is invited to position on; the others are one link away.
-const UNPOSITIONED_SHOWN: usize = 5;
 
 /// What the agency leads: every project, and the themes proposed that wait for its moderation.
 struct AgencyWork {
@@ -68,9 +67,10 @@ impl Dashboard {
 
 fn load_dashboard(conn: &mut DbConnection, user_id: i64, is_agency_admin: bool) -> Result<Dashboard, AppError> {
     let open = themes::ranked_themes(conn, ThemeStatus::Open, 200, 0)?;
+    let open_count = themes::count_themes(conn, ThemeStatus::Open)?;
     let statuses = memberships_of_user(conn, user_id)?
         .into_iter()
-        .map(|(membership, territory)| load_status(conn, membership, territory, &open))
+        .map(|(membership, territory)| load_status(conn, membership, territory, &open, open_count))
         .collect::<Result<Vec<_>, AppError>>()?;
     let agency = if is_agency_admin {
         Some(AgencyWork {
@@ -88,16 +88,19 @@ fn load_dashboard(conn: &mut DbConnection, user_id: i64, is_agency_admin: bool) 
     })
 }
 
-/// Where one collectivity stands; `open` are the open themes, most shared first.
+/// Where one collectivity stands; `open` are the open themes, most shared first, `open_count` all of them.
 fn load_status(
     conn: &mut DbConnection,
     membership: Membership,
     territory: Territory,
     open: &[Theme],
+    open_count: i64,
 ) -> Result<CollectivityStatus, AppError> {
     let positions = themes::positions_of_collectivity(conn, membership.collectivity_id)?;
     let unpositioned =
         open.iter().filter(|t| !positions.iter().any(|(p, _)| p.theme_id == t.id)).take(SUGGESTED).cloned().collect();
+    let positioned_open = positions.iter().filter(|(_, theme)| theme.status() == ThemeStatus::Open).count() as i64;
+    let unpositioned_count = (open_count - positioned_open).max(0);
     let pending_invitations = if membership.is_referent {
         pending_invitations_of_collectivity(conn, membership.collectivity_id, storage::now(), 0)?.1
     } else {
@@ -137,6 +140,7 @@ fn load_status(
         territory,
         positions,
         unpositioned,
+        unpositioned_count,
         pending_invitations,
         enrolments,
         to_enrol,
@@ -256,11 +260,18 @@ fn to_do(status: &CollectivityStatus) -> Markup {
                 li { (date_fr(event.starts_at)) " : " a href={ (project_path(project.id)) "/evenements/" (event.id) } { (event.title) } " (" (project.title) ")" }
             }
             @if status.membership.is_referent {
-                @for theme in status.unpositioned.iter().take(UNPOSITIONED_SHOWN) {
+                @for theme in &status.unpositioned {
                     li { "Se positionner sur " a href={ "/themes/" (theme.id) } { "« " (theme.title) " »" } " (" (theme.positions_count) " collectivité" @if theme.positions_count > 1 { "s" } " déjà)" }
                 }
-                @if status.unpositioned.len() > UNPOSITIONED_SHOWN {
-                    li { a href="/themes" { (status.unpositioned.len() - UNPOSITIONED_SHOWN) " autres thèmes ouverts" } " attendent aussi votre positionnement." }
+                @let others = status.unpositioned_count - status.unpositioned.len() as i64;
+                @if others > 0 {
+                    li {
+                        @if others > 1 {
+                            a href="/themes" { (others) " autres thèmes ouverts" } " attendent aussi votre positionnement."
+                        } @else {
+                            a href="/themes" { "Un autre thème ouvert" } " attend aussi votre positionnement."
+                        }
+                    }
                 }
                 @if status.unpositioned.is_empty() { li { "Votre collectivité s’est positionnée sur tous les thèmes ouverts." } }
                 @if status.pending_invitations > 0 {

@@ -174,8 +174,18 @@ async fn the_dashboard_shows_positions_and_what_to_do_next(app: TestApp) {
         .assert_contains("Se positionner sur <a href=\"/themes/")
         .assert_contains(&format!("« {YOUTH} »"))
         .assert_contains(&format!(">{MOBILITY}</a></th><td>Participer</td>"));
+    page.assert_lacks("autres thèmes ouverts").assert_lacks("Un autre thème ouvert");
     take(&referent, &open_theme(&app, "Un thème tout neuf").await, "observe").await.assert_status(303);
     referent.get("/ma-collectivite").await.assert_contains(">Un thème tout neuf</a></th><td>Observer</td>");
+    // Five suggestions at most; the others are counted, one link away.
+    with_conn(&app, |conn| {
+        for i in 1..=6 {
+            fixtures::theme(conn, &cast.admin, &format!("Thème à découvrir n° {i}")).create();
+        }
+    });
+    let crowded = referent.get("/ma-collectivite").await;
+    assert_eq!(crowded.body.matches("Se positionner sur <a").count(), 5, "{}", crowded.body);
+    crowded.assert_contains(r#"<a href="/themes">2 autres thèmes ouverts</a> attendent aussi votre positionnement."#);
     // A plain member follows without acting.
     let member = logged_in(&app, CAHORS_MEMBER).await;
     member
