@@ -20,7 +20,7 @@ use crate::mail::Mailer;
 use crate::security::{hex_decode, hex_encode, random_bytes};
 use crate::storage::response_writer::ResponseWriter;
 use crate::storage::{self, DbPool};
-use crate::web::cache::{Cached, PageCache, QuestionCache, SharedRead};
+use crate::web::cache::{Cached, PageCache, QuestionCache, SharedRead, Versioned};
 use crate::web::limits::SubmissionLimiter;
 use crate::web::{middleware, routes, AppError, AppState};
 
@@ -62,9 +62,13 @@ impl Application {
             // About 25 kB a page: a few megabytes at most.
             public_pages: PageCache::new(Duration::from_secs(60), 256),
             content_version: SharedRead::new(),
+            // Like the public pages: a few megabytes at most, and what changes without an activity entry (a
+            // territory's name) shows within the minute.
+            theme_lists: Versioned::new(256, Some(Duration::from_secs(60))),
+            theme_pages: Versioned::new(256, Some(Duration::from_secs(60))),
             survey_limiter: Arc::new(SubmissionLimiter::new(config.survey_submissions_per_hour)),
             follow_limiter: SubmissionLimiter::new(crate::web::subscriptions::FOLLOW_REQUESTS_PER_HOUR),
-            questions: Arc::new(QuestionCache::new(1000)),
+            questions: Arc::new(QuestionCache::new(1000, None)),
             responses: ResponseWriter::start(pool.clone()).context("démarrage du rédacteur des réponses")?,
             link_key,
         });

@@ -2,7 +2,7 @@
 
 use super::text::{bounded_text, clean_line};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ThemeStatus {
     /// Waiting for the agency's moderation.
     Proposed,

@@ -624,8 +624,16 @@ pub fn set_targets(conn: &mut DbConnection, questionnaire_id: i64, targets: &[(i
     touch(conn, questionnaire_id)
 }
 
-/// Respondents with one profile answer, by way of collecting: (question, value, channel, interviewer, responses).
-pub type Reach = (i64, String, String, Option<i64>, i64);
+/// The respondents who gave one profile answer, by way of collecting.
+#[derive(Debug, Clone, Queryable)]
+pub struct Reach {
+    pub question_id: i64,
+    pub value: String,
+    pub channel: String,
+    /// None: answered online by the respondents themselves.
+    pub interviewer_id: Option<i64>,
+    pub responses: i64,
+}
 
 /// Who was reached, by profile answer, in one grouped read.
 pub fn profile_reach(conn: &mut DbConnection, questionnaire_id: i64) -> QueryResult<Vec<Reach>> {

@@ -9,7 +9,7 @@ use super::views::{csrf_field, page_with_errors, see_other, unprocessable, Field
 use super::{AppError, AppState};
 use crate::domain::account::{DisplayName, NewPassword, PASSWORD_MIN_CHARS};
 use crate::security::{hash_password, verify_password};
-use crate::storage::collectivities::{memberships_of_user, Membership};
+use crate::storage::collectivities::Membership;
 use crate::storage::providers::{providers_of_user, Provider};
 use crate::storage::territories::Territory;
 use crate::storage::users;
@@ -19,15 +19,11 @@ struct Relations {
     providers: Vec<Provider>,
 }
 
-async fn relations(state: &AppState, user_id: i64) -> Result<Relations, AppError> {
-    state
-        .db(move |conn| {
-            Ok(Relations {
-                memberships: memberships_of_user(conn, user_id)?,
-                providers: providers_of_user(conn, user_id)?,
-            })
-        })
-        .await
+/// The person's collectivities (read with them) and providers.
+async fn relations(state: &AppState, ctx: &PageCtx) -> Result<Relations, AppError> {
+    let user_id = ctx.require_user()?.id;
+    let providers = state.db(move |conn| Ok(providers_of_user(conn, user_id)?)).await?;
+    Ok(Relations { memberships: ctx.memberships.clone(), providers })
 }
 
 fn account_page(
@@ -91,7 +87,7 @@ fn account_page(
 
 pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, AppError> {
     let user = ctx.require_user()?;
-    let relations = relations(&state, user.id).await?;
+    let relations = relations(&state, &ctx).await?;
     Ok(account_page(&ctx, &relations, &user.display_name, &FormErrors::default(), &FormErrors::default()))
 }
 
@@ -108,7 +104,7 @@ pub async fn change_name(
     let user_id = ctx.require_user()?.id;
     let mut errors = FormErrors::default();
     let Some(name) = errors.check("display_name", DisplayName::parse(&form.display_name)) else {
-        let relations = relations(&state, user_id).await?;
+        let relations = relations(&state, &ctx).await?;
         let body = account_page(&ctx, &relations, &form.display_name, &errors, &FormErrors::default());
         return Ok(unprocessable(body));
     };
@@ -149,7 +145,7 @@ pub async fn change_password(
     }
     let new_hash = errors.check("password", checked.1);
     let Some(new_hash) = new_hash.filter(|_| errors.is_empty()) else {
-        let relations = relations(&state, user.id).await?;
+        let relations = relations(&state, &ctx).await?;
         let body = account_page(&ctx, &relations, &user.display_name, &FormErrors::default(), &errors);
         return Ok(unprocessable(body));
     };

@@ -3,11 +3,13 @@
 //!   communes changes once a year);
 //! - [`PageCache`]: public pages as rendered for visitors without a session, served again while the database's
 //!   content version (raised by every activity entry, in its transaction) has not moved;
-//! - [`QuestionCache`]: questionnaires' parsed questions, while their questionnaire has not changed;
+//! - [`Versioned`]: values computed from the database, while the version they were computed at has not moved
+//!   (parts of pages common to all their viewers; questionnaires' parsed questions);
 //! - [`SharedRead`]: one database read answering every request that arrived before it started.
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::hash::Hash;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -110,34 +112,48 @@ impl PageCache {
     }
 }
 
-/// A questionnaire's questions, parsed, by questionnaire, each with the questionnaire's `updated_at` it was read
-/// at: every change to a question raises `updated_at` in the same transaction, so questions are served from
-/// memory only while the questionnaire row read for this request says they have not changed. Answering a
-/// questionnaire then reads one row instead of every question and its settings.
-/// Questions with the questionnaire's `updated_at` they were read at.
-type Versioned = (chrono::NaiveDateTime, Arc<Vec<Question>>);
-
-pub struct QuestionCache {
+/// Values computed from the database, by key, each with the version of the data it was computed at: a value is
+/// served only while the version read for this request is the one it was computed at. Two uses:
+/// - parts of pages common to all their viewers (see `AppState::shared`), by the content version, so that a
+///   logged-in person's page renders only what is theirs;
+/// - questionnaires' parsed questions, by the questionnaire's `updated_at` (every change to a question raises it
+///   in the same transaction): answering a questionnaire reads one row instead of every question and its settings.
+///
+/// Memory is bounded: at most `max_entries` values, the whole map dropped when full; with a `ttl`, a value is
+/// also computed again after that long (for what changes without raising the version, like a territory's name).
+pub struct Versioned<K, Version, V> {
     max_entries: usize,
-    entries: Mutex<HashMap<i64, Versioned>>,
+    ttl: Option<Duration>,
+    entries: Mutex<HashMap<K, Entry<Version, V>>>,
 }
 
-impl QuestionCache {
-    pub fn new(max_entries: usize) -> Self {
-        QuestionCache { max_entries, entries: Mutex::new(HashMap::new()) }
+struct Entry<Version, V> {
+    version: Version,
+    at: Instant,
+    value: Arc<V>,
+}
+
+/// Questionnaires' questions, parsed, by questionnaire and its `updated_at`.
+pub type QuestionCache = Versioned<i64, chrono::NaiveDateTime, Vec<Question>>;
+
+impl<K: Hash + Eq, Version: PartialEq, V> Versioned<K, Version, V> {
+    pub fn new(max_entries: usize, ttl: Option<Duration>) -> Self {
+        Versioned { max_entries, ttl, entries: Mutex::new(HashMap::new()) }
     }
 
-    pub fn get(&self, questionnaire_id: i64, updated_at: chrono::NaiveDateTime) -> Option<Arc<Vec<Question>>> {
+    pub fn get(&self, key: &K, version: &Version) -> Option<Arc<V>> {
         let entries = self.entries.lock().ok()?;
-        entries.get(&questionnaire_id).filter(|(at, _)| *at == updated_at).map(|(_, questions)| questions.clone())
+        let entry = entries.get(key)?;
+        let fresh = self.ttl.is_none_or(|ttl| entry.at.elapsed() < ttl);
+        (entry.version == *version && fresh).then(|| entry.value.clone())
     }
 
-    pub fn put(&self, questionnaire_id: i64, updated_at: chrono::NaiveDateTime, questions: Arc<Vec<Question>>) {
+    pub fn put(&self, key: K, version: Version, value: Arc<V>) {
         if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= self.max_entries {
+            if entries.len() >= self.max_entries && !entries.contains_key(&key) {
                 entries.clear();
             }
-            entries.insert(questionnaire_id, (updated_at, questions));
+            entries.insert(key, Entry { version, at: Instant::now(), value });
         }
     }
 }
@@ -245,18 +261,25 @@ mod tests {
     }
 
     #[test]
-    fn questions_are_served_while_their_questionnaire_has_not_changed() {
-        let cache = QuestionCache::new(2);
+    fn a_value_is_served_for_its_version_only_and_memory_stays_bounded() {
+        let questions = Versioned::new(2, None);
         let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).and_then(|d| d.and_hms_opt(10, 0, 0)).unwrap();
         let later = day + chrono::TimeDelta::microseconds(1);
-        cache.put(1, day, Arc::new(Vec::new()));
-        assert!(cache.get(1, day).is_some());
-        assert!(cache.get(1, later).is_none(), "a change to the questionnaire misses");
-        assert!(cache.get(2, day).is_none());
-        cache.put(2, day, Arc::new(Vec::new()));
-        cache.put(3, day, Arc::new(Vec::new()));
-        assert!(cache.get(1, day).is_none(), "bounded: full, the map starts again");
-        assert!(cache.get(3, day).is_some());
+        questions.put(1, day, Arc::new(Vec::<Question>::new()));
+        assert!(questions.get(&1, &day).is_some());
+        assert!(questions.get(&1, &later).is_none(), "a change to the questionnaire misses");
+        assert!(questions.get(&2, &day).is_none());
+        questions.put(2, day, Arc::new(Vec::new()));
+        questions.put(2, later, Arc::new(Vec::new()));
+        assert!(questions.get(&1, &day).is_some(), "replacing a key's value keeps the others");
+        questions.put(3, day, Arc::new(Vec::new()));
+        assert!(questions.get(&1, &day).is_none(), "bounded: full, the map starts again");
+        assert!(questions.get(&3, &day).is_some());
+        let parts = Versioned::new(8, Some(Duration::from_millis(10)));
+        parts.put("/themes/1", 4_i64, Arc::new("partie"));
+        assert_eq!(parts.get(&"/themes/1", &4).as_deref(), Some(&"partie"));
+        std::thread::sleep(Duration::from_millis(20));
+        assert!(parts.get(&"/themes/1", &4).is_none(), "older than the ttl");
     }
 
     #[tokio::test]

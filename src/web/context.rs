@@ -1,4 +1,5 @@
-//! What every page handler receives: the person (if logged in), their session and the pending flash message.
+//! What every page handler receives: the person (if logged in) and the collectivities they belong to, their
+//! session and the pending flash message.
 //!
 //! Sessions live in a signed, encrypted cookie (no server-side store, so any instance serves any request). The
 //! cookie holds the user id, the account's session epoch (bumped on password change, voiding older cookies) and
@@ -13,6 +14,8 @@ use chrono::Utc;
 
 use super::{AppError, AppState};
 use crate::security::random_token;
+use crate::storage::collectivities::{memberships_of_user, Membership};
+use crate::storage::territories::Territory;
 use crate::storage::users::{find_user, User};
 
 const SESSION_USER: &str = "uid";
@@ -24,6 +27,9 @@ pub const SESSION_HOURS: i64 = 12;
 
 pub struct PageCtx {
     pub user: Option<User>,
+    /// The collectivities the person belongs to, with their territory: read with the person, in the same trip to
+    /// the database, since most pages ask what the person may do as a member or referent.
+    pub memberships: Vec<(Membership, Territory)>,
     pub session: Session,
     /// Path and query of the request, to come back after logging in.
     pub path: String,
@@ -45,6 +51,15 @@ impl PageCtx {
     }
 
     /// The session's anti-forgery token, created on first use (only pages with a form set a cookie).
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.is_agency_admin)
+    }
+
+    /// The collectivities the person acts for, as referent, with their territory.
+    pub fn referent_of(&self) -> Vec<(Membership, Territory)> {
+        self.memberships.iter().filter(|(m, _)| m.is_referent).cloned().collect()
+    }
+
     pub fn csrf_token(&self) -> String {
         if let Ok(Some(token)) = self.session.get::<String>(SESSION_CSRF) {
             return token;
@@ -102,21 +117,25 @@ impl FromRequest for PageCtx {
             if flash.is_some() {
                 session.remove(SESSION_FLASH);
             }
-            let user = match current_user(&session, &state).await? {
-                Some(user) => Some(user),
+            let (user, memberships) = match current_user(&session, &state).await? {
+                Some((user, memberships)) => (Some(user), memberships),
                 None => {
                     if session.get::<i64>(SESSION_USER).ok().flatten().is_some() {
                         session.purge();
                     }
-                    None
+                    (None, Vec::new())
                 }
             };
-            Ok(PageCtx { user, session, path, flash })
+            Ok(PageCtx { user, memberships, session, path, flash })
         })
     }
 }
 
-async fn current_user(session: &Session, state: &AppState) -> Result<Option<User>, AppError> {
+/// The person of a valid session, with their memberships.
+async fn current_user(
+    session: &Session,
+    state: &AppState,
+) -> Result<Option<(User, Vec<(Membership, Territory)>)>, AppError> {
     let (Ok(Some(user_id)), Ok(Some(epoch)), Ok(Some(since))) =
         (session.get::<i64>(SESSION_USER), session.get::<i32>(SESSION_EPOCH), session.get::<i64>(SESSION_SINCE))
     else {
@@ -125,6 +144,10 @@ async fn current_user(session: &Session, state: &AppState) -> Result<Option<User
     if Utc::now().timestamp() - since > SESSION_HOURS * 3600 {
         return Ok(None);
     }
-    let user = state.db(move |conn| Ok(find_user(conn, user_id)?)).await?;
-    Ok(user.filter(|u| u.session_epoch == epoch))
+    state
+        .db(move |conn| match find_user(conn, user_id)?.filter(|u| u.session_epoch == epoch) {
+            Some(user) => Ok(Some((user, memberships_of_user(conn, user_id)?))),
+            None => Ok(None),
+        })
+        .await
 }

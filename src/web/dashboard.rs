@@ -12,7 +12,7 @@ use crate::domain::project::{Phase, Standing};
 use crate::domain::text::de;
 use crate::domain::theme::ThemeStatus;
 use crate::storage;
-use crate::storage::collectivities::{memberships_of_user, Membership};
+use crate::storage::collectivities::Membership;
 use crate::storage::events::{upcoming_events_of_projects, Event};
 use crate::storage::inquiry;
 use crate::storage::invitations::pending_invitations_of_collectivity;
@@ -65,10 +65,15 @@ impl Dashboard {
     }
 }
 
-fn load_dashboard(conn: &mut DbConnection, user_id: i64, is_agency_admin: bool) -> Result<Dashboard, AppError> {
+fn load_dashboard(
+    conn: &mut DbConnection,
+    user_id: i64,
+    is_agency_admin: bool,
+    memberships: Vec<(Membership, Territory)>,
+) -> Result<Dashboard, AppError> {
     let open = themes::ranked_themes(conn, ThemeStatus::Open, 200, 0)?;
     let open_count = themes::count_themes(conn, ThemeStatus::Open)?;
-    let statuses = memberships_of_user(conn, user_id)?
+    let statuses = memberships
         .into_iter()
         .map(|(membership, territory)| load_status(conn, membership, territory, &open, open_count))
         .collect::<Result<Vec<_>, AppError>>()?;
@@ -150,8 +155,8 @@ fn load_status(
 
 pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, AppError> {
     let user = ctx.require_user()?;
-    let (user_id, is_agency_admin) = (user.id, user.is_agency_admin);
-    let dashboard = state.db(move |conn| load_dashboard(conn, user_id, is_agency_admin)).await?;
+    let (user_id, is_agency_admin, memberships) = (user.id, user.is_agency_admin, ctx.memberships.clone());
+    let dashboard = state.db(move |conn| load_dashboard(conn, user_id, is_agency_admin, memberships)).await?;
     Ok(dashboard_page(&ctx, &dashboard))
 }
 

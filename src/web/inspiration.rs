@@ -80,7 +80,7 @@ pub async fn index(
     state: web::Data<AppState>,
     query: web::Query<IndexQuery>,
 ) -> Result<Markup, AppError> {
-    let is_admin = ctx.user.as_ref().is_some_and(|u| u.is_agency_admin);
+    let is_admin = ctx.is_admin();
     // An unknown or malformed filter shows everything rather than an error: it comes from a link or the select.
     let theme_filter = query.theme.as_deref().and_then(|t| t.trim().parse::<i64>().ok());
     let (resources, themes) = state
@@ -126,7 +126,7 @@ pub async fn index(
 
 pub async fn show(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64>) -> Result<Markup, AppError> {
     let id = id.into_inner();
-    let is_admin = ctx.user.as_ref().is_some_and(|u| u.is_agency_admin);
+    let is_admin = ctx.is_admin();
     let (resource, themes) = state
         .db(move |conn| {
             let resource = inspiration::find_resource(conn, id)?.ok_or(AppError::NotFound)?;

@@ -15,7 +15,6 @@ use super::cache::Hit;
 use super::context::SESSION_CSRF;
 use super::{AppError, AppState};
 use crate::security::constant_time_eq;
-use crate::storage::activity;
 
 pub const CSRF_FIELD: &str = "csrf_token";
 /// The signed unsubscribe link, posted without any form token.
@@ -192,7 +191,7 @@ pub async fn public_page_cache(
     if !cacheable {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
-    let version = state.content_version.get(|| state.db(|conn| Ok(activity::content_version(conn)?))).await?;
+    let version = state.content_version().await?;
     let encoding = negotiated_encoding(&req);
     if let Some(hit) = state.public_pages.get(&url, version, encoding) {
         // Compressed here once per page, version and encoding; `compress` leaves a body with its encoding alone.

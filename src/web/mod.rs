@@ -64,16 +64,16 @@ pub fn route_table<R: Routes>(r: &mut R) {
 
     // Themes ("/themes/suivre" before "/themes/{id}", which would take it)
     r.get("/themes", themes::index);
-    r.get("/themes/nouveau", themes::proposal_form);
+    r.get("/themes/nouveau", themes::proposals::proposal_form);
     r.get("/themes/suivre", subscriptions::follow_themes_form);
     r.post("/themes/suivre", subscriptions::follow_themes);
-    r.post("/themes", themes::propose);
-    r.get("/themes/{id}", themes::show);
-    r.post("/themes/{id}/positionnement", themes::position);
-    r.post("/themes/{id}/retrait", themes::withdraw);
-    r.post("/themes/{id}/statut", themes::change_status);
-    r.post("/themes/{id}/fusion", themes::merge);
-    r.get("/themes/{id}/positionnements.csv", themes::positions_csv);
+    r.post("/themes", themes::proposals::propose);
+    r.get("/themes/{id}", themes::page::show);
+    r.post("/themes/{id}/positionnement", themes::page::position);
+    r.post("/themes/{id}/retrait", themes::page::withdraw);
+    r.post("/themes/{id}/statut", themes::moderation::change_status);
+    r.post("/themes/{id}/fusion", themes::moderation::merge);
+    r.get("/themes/{id}/positionnements.csv", themes::moderation::positions_csv);
 
     // Inspiration
     r.get("/inspiration", inspiration::index);

@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use actix_web::web;
 
-use super::{cache, limits, AppError};
+use super::{cache, limits, themes, AppError};
 use crate::config::Config;
 use crate::mail::Mailer;
-use crate::storage::{DbConnection, DbPool};
+use crate::storage::{activity, DbConnection, DbPool};
 
 pub struct AppState {
     pub pool: DbPool,
@@ -19,8 +19,11 @@ pub struct AppState {
     pub territory_counts: cache::Cached<Vec<(String, i64)>>,
     /// Public pages as rendered for visitors without a session (see `middleware::public_page_cache`).
     pub public_pages: cache::PageCache,
-    /// The content version the page cache compares with, one read shared by the visitors waiting for it.
+    /// The content version the caches compare with, one read shared by the requests waiting for it.
     pub content_version: cache::SharedRead<i64>,
+    /// The parts of the themes' index and pages common to all their viewers (see `AppState::shared`).
+    pub theme_lists: cache::Versioned<themes::ListKey, i64, themes::ListPart>,
+    pub theme_pages: cache::Versioned<(i64, themes::Audience), i64, themes::page::ThemePart>,
     /// Anonymous questionnaire responses per network address (see `limits`).
     pub survey_limiter: Arc<limits::SubmissionLimiter>,
     /// Requests to follow a project or theme with an e-mail address, per network address.
@@ -48,6 +51,36 @@ impl AppState {
         })
         .await
         .map_err(|e| AppError::internal(anyhow::anyhow!(e)))?
+    }
+
+    /// The database's content version (raised by every activity entry, in its transaction), from a read that
+    /// started after this call began.
+    pub async fn content_version(&self) -> Result<i64, AppError> {
+        self.content_version.get(|| self.db(|conn| Ok(activity::content_version(conn)?))).await
+    }
+
+    /// A part of a page common to all its viewers, kept in `parts` while the content version has not moved, so
+    /// that a logged-in person's page renders only what is theirs (their menu, their forms). `compute` reads and
+    /// renders it when the content moved; it runs after the version was read, so what is kept is at least as
+    /// recent as the version it is kept under.
+    pub async fn shared<K, V, F>(
+        &self,
+        parts: &cache::Versioned<K, i64, V>,
+        key: K,
+        compute: F,
+    ) -> Result<Arc<V>, AppError>
+    where
+        K: std::hash::Hash + Eq,
+        V: Send + Sync + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<V, AppError> + Send + 'static,
+    {
+        let version = self.content_version().await?;
+        if let Some(part) = parts.get(&key, &version) {
+            return Ok(part);
+        }
+        let part = Arc::new(self.db(compute).await?);
+        parts.put(key, version, part.clone());
+        Ok(part)
     }
 
     pub fn link(&self, path: &str) -> String {

@@ -623,7 +623,7 @@ fn load_with(
     invitation: &str,
 ) -> Result<(Questionnaire, Arc<Vec<Question>>, Invitation), AppError> {
     let questionnaire = questionnaires::find_by_token(conn, token)?.ok_or(AppError::NotFound)?;
-    let questions = match cache.get(questionnaire.id, questionnaire.updated_at) {
+    let questions = match cache.get(&questionnaire.id, &questionnaire.updated_at) {
         Some(questions) => questions,
         None => {
             let questions = Arc::new(questionnaires::questions_of(conn, questionnaire.id)?);

@@ -20,18 +20,7 @@ on_both_backends!(
 
 /// Posts `data` as the file of the upload form at `path`, as a browser would.
 async fn upload(client: &crate::helpers::Client, path: &str, data: &str) -> crate::helpers::Page {
-    let token = client.get(path).await.csrf_token();
-    let boundary = "----limite-du-test";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"contours.geojson\"\r\nContent-Type: application/geo+json\r\n\r\n{data}\r\n--{boundary}--\r\n"
-    );
-    client
-        .post_raw(
-            &format!("{path}?csrf_token={token}"),
-            &format!("multipart/form-data; boundary={boundary}"),
-            body.into_bytes(),
-        )
-        .await
+    client.upload(path, path, &[], "contours.geojson", data.as_bytes()).await
 }
 
 async fn the_agency_uploads_outlines_and_reads_what_matched(app: TestApp) {

@@ -356,6 +356,38 @@ impl Client {
         self.page(response).await
     }
 
+    /// Reads `form_page` as a browser would, then posts `fields` and a file (field `fichier`) to `action` as
+    /// `multipart/form-data`, the page's CSRF token in the query string (the request guard reads no multipart body).
+    pub async fn upload(
+        &self,
+        form_page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+        file: &str,
+        data: &[u8],
+    ) -> Page {
+        let token = self.get(form_page).await.csrf_token();
+        let boundary = "----limite-du-test";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+            );
+        }
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"{file}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .bytes(),
+        );
+        body.extend_from_slice(data);
+        body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+        let separator = if action.contains('?') { '&' } else { '?' };
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        self.post_raw(&format!("{action}{separator}csrf_token={token}"), &content_type, body).await
+    }
+
     /// Reads `form_page` as a browser would, then posts `fields` to `action` with the page's CSRF token.
     pub async fn submit(&self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> Page {
         let token = self.get(form_page).await.csrf_token();

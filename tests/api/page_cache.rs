@@ -89,3 +89,71 @@ async fn a_change_on_one_instance_is_seen_at_once_on_the_other(app: TestApp) {
     assert!(fresh.has_session());
     assert!(!from_memory(&fresh.get("/themes").await));
 }
+
+on_both_backends!(a_logged_in_page_renders_its_own_part_around_the_part_kept_for_all);
+
+/// A logged-in person's theme page and index are the part kept for all their viewers (per content version and
+/// audience) around what is theirs: their forms, the agency's moderation. What is kept never carries one person's
+/// part to another, a proposal stays with its collectivity and the agency even once kept, and a change made on
+/// another instance shows at once.
+async fn a_logged_in_page_renders_its_own_part_around_the_part_kept_for_all(app: TestApp) {
+    const OTHER_REFERENT: &str = "referent@colmar.exemple.fr";
+    const PROPOSAL: &str = "Revitalisation des centres-bourgs";
+    youth_and_positions(&app);
+    let proposal = with_conn(&app, |conn| {
+        let admin = fixtures::agency_admin(conn, "moderation@exemple.fr", "Marc Petit");
+        let colmar = fixtures::collectivity(conn, TerritoryKind::Epci, "246800726");
+        colmar.referent(conn, OTHER_REFERENT, "Léa Moreau");
+        fixtures::theme(conn, &admin, PROPOSAL).proposed_by(&colmar).create()
+    });
+    let other = app.second_instance();
+    let admin = logged_in(&app, "agence@exemple.fr").await;
+    let referent = logged_in(&app, REFERENT).await;
+    let other_referent = logged_in(&app, OTHER_REFERENT).await;
+    let theme = youth_theme(&app.client().get("/themes").await);
+
+    let seen_by_admin = admin.get(&theme).await;
+    seen_by_admin.assert_status(200).assert_contains("Modération").assert_contains("Ouvrir un projet partagé");
+    assert!(!seen_by_admin.body.contains("name=\"collectivity_id\""), "the agency acts for no collectivity");
+    for _ in 0..2 {
+        let page = referent.get(&theme).await;
+        page.assert_status(200).assert_contains("Le positionnement de CA de Blois").assert_contains("Se positionner");
+        page.assert_contains("2 collectivités positionnées").assert_contains("Sophie Martin");
+        assert!(!page.body.contains("Modération") && !page.body.contains("Ouvrir un projet partagé"));
+        assert!(!page.body.contains("Claire Dubois"), "the admin's menu stayed theirs");
+    }
+    let page = other_referent.get(&theme).await;
+    page.assert_contains("Le positionnement de CA Colmar Agglomération").assert_contains("Léa Moreau");
+    assert!(!page.body.contains("Le positionnement de CA de Blois") && !page.body.contains("Sophie Martin"));
+
+    // The proposal: its collectivity's referent sees it first (the part is kept), another referent never.
+    let proposal_path = format!("/themes/{proposal}");
+    other_referent.get(&proposal_path).await.assert_status(200).assert_contains(PROPOSAL);
+    admin.get(&proposal_path).await.assert_status(200).assert_contains("Publier : ouvrir aux positionnements");
+    referent.get(&proposal_path).await.assert_status(404);
+    app.client().get(&proposal_path).await.assert_status(404);
+    let index = admin.get("/themes").await;
+    index.assert_contains("1 proposition à examiner").assert_contains("À examiner");
+    let index = referent.get("/themes").await;
+    index.assert_contains("Proposer un thème").assert_contains(YOUTH);
+    assert!(!index.body.contains("à examiner") && !index.body.contains("À examiner"));
+
+    // Agglopolys positions itself through the other instance: this one's kept parts are read again.
+    let there = logged_in(&other, REFERENT).await;
+    let form = there.get(&theme).await;
+    let collectivity = form.body.split("name=\"collectivity_id\" value=\"").nth(1).unwrap().split('"').next().unwrap();
+    let token = form.csrf_token();
+    let fields = [
+        ("csrf_token", token.as_str()),
+        ("collectivity_id", collectivity),
+        ("stakes", "Nos jeunes quittent le territoire faute de lieux où se retrouver."),
+        ("engagement", "participate"),
+    ];
+    there.post(&format!("{theme}/positionnement"), &fields).await.assert_redirect(&theme);
+    let page = referent.get(&theme).await;
+    page.assert_contains("3 collectivités positionnées").assert_contains("Mettre à jour le positionnement");
+    page.assert_contains("Nos jeunes quittent le territoire");
+    other_referent.get(&theme).await.assert_contains("3 collectivités positionnées").assert_contains("Se positionner");
+    let index = admin.get("/themes?statut=proposed").await;
+    index.assert_contains(PROPOSAL);
+}

@@ -3,7 +3,7 @@
 //! its working space, its inquiry groups, its questionnaires. The diagnostic adds its own rules on top
 //! (`diagnostic::may_see`, `may_contribute`).
 
-use crate::storage::collectivities::{memberships_of_user, Membership};
+use crate::storage::collectivities::Membership;
 use crate::storage::inquiry as inquiry_storage;
 use crate::storage::projects::{self, Project};
 use crate::storage::questionnaires::{self, Questionnaire};
@@ -28,7 +28,13 @@ pub struct Access {
 }
 
 impl Access {
-    pub fn load(conn: &mut DbConnection, project: &Project, user: Option<&User>) -> Result<Access, AppError> {
+    /// The person's relations to `project`; `referent_of` comes with the person (`PageCtx::referent_of`).
+    pub fn load(
+        conn: &mut DbConnection,
+        project: &Project,
+        user: Option<&User>,
+        referent_of: Vec<(Membership, Territory)>,
+    ) -> Result<Access, AppError> {
         let Some(user) = user else {
             return Ok(Access {
                 user: None,
@@ -44,7 +50,7 @@ impl Access {
             is_admin: user.is_agency_admin,
             is_provider: projects::is_provider_of(conn, project, user.id)?,
             participant_of: projects::participant_collectivities_of(conn, project.id, user.id)?,
-            referent_of: memberships_of_user(conn, user.id)?.into_iter().filter(|(m, _)| m.is_referent).collect(),
+            referent_of,
             inquiry_groups: inquiry_storage::groups_of_user(conn, project.id, user.id)?,
         })
     }
@@ -66,11 +72,11 @@ impl Access {
 
 /// Loads a project and the viewer's access to it.
 pub async fn project_and_access(state: &AppState, ctx: &PageCtx, id: i64) -> Result<(Project, Access), AppError> {
-    let viewer = ctx.user.clone();
+    let (viewer, referent_of) = (ctx.user.clone(), ctx.referent_of());
     state
         .db(move |conn| {
             let project = projects::find_project(conn, id)?.ok_or(AppError::NotFound)?;
-            let access = Access::load(conn, &project, viewer.as_ref())?;
+            let access = Access::load(conn, &project, viewer.as_ref(), referent_of)?;
             Ok((project, access))
         })
         .await

@@ -47,7 +47,7 @@ struct IndexRow {
 }
 
 pub async fn index(ctx: PageCtx, state: web::Data<AppState>) -> Result<Markup, AppError> {
-    let is_admin = ctx.user.as_ref().is_some_and(|u| u.is_agency_admin);
+    let is_admin = ctx.is_admin();
     let rows = state
         .db(|conn| {
             let counts = projects::observer_and_waiting_counts(conn)?;

@@ -469,19 +469,9 @@ async fn what_participants_propose_waits_for_the_provider(app: TestApp) {
     outsider.get(&actor).await.assert_status(403);
 }
 
+/// Posts a file of `kind` (« acteur » or « espace ») to the import form at `path`.
 async fn upload(client: &Client, path: &str, kind: &str, name: &str, data: &str) -> Page {
-    let token = client.get(path).await.csrf_token();
-    let boundary = "----limite-du-test";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\n{kind}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n{data}\r\n--{boundary}--\r\n"
-    );
-    client
-        .post_raw(
-            &format!("{path}?csrf_token={token}"),
-            &format!("multipart/form-data; boundary={boundary}"),
-            body.into_bytes(),
-        )
-        .await
+    client.upload(path, path, &[("type", kind)], name, data.as_bytes()).await
 }
 
 /// Sends the mapping as suggested by the page, with the given choices.

@@ -12,7 +12,7 @@ use crate::domain::questionnaire::{parse_targets, profile_values, target_field_n
 use crate::domain::text::de;
 use crate::storage;
 use crate::storage::collectivities::territory_of_collectivity;
-use crate::storage::questionnaires::{self, Channel, Questionnaire};
+use crate::storage::questionnaires::{self, Channel, Questionnaire, Reach};
 use crate::web::context::PageCtx;
 use crate::web::middleware::decode_form;
 use crate::web::projects::access::{questionnaire_and_access, Need};
@@ -48,34 +48,42 @@ struct Coverage {
     leads: bool,
 }
 
+/// What the coverage page reads, in one trip.
+struct Reads {
+    territory: String,
+    questions: Vec<Question>,
+    targets: Vec<(i64, String, i32)>,
+    reach: Vec<Reach>,
+    interviewers: Vec<(i64, String)>,
+}
+
 async fn load(state: &AppState, ctx: &PageCtx, id: i64) -> Result<Coverage, AppError> {
     let (questionnaire, _, access) = questionnaire_and_access(state, ctx, id, Need::Group).await?;
     let collectivity_id = questionnaire.collectivity_id;
-    let (territory, questions, targets, reach, mut interviewers) = state
+    let Reads { territory, questions, targets, reach, mut interviewers } = state
         .db(move |conn| {
             let reach = questionnaires::profile_reach(conn, id)?;
-            let ids: Vec<i64> = reach.iter().filter_map(|(_, _, _, i, _)| *i).collect();
-            Ok((
-                territory_of_collectivity(conn, collectivity_id)?.ok_or(AppError::NotFound)?.name,
-                questionnaires::questions_of(conn, id)?,
-                questionnaires::targets_of(conn, id)?,
+            let ids: Vec<i64> = reach.iter().filter_map(|r| r.interviewer_id).collect();
+            Ok(Reads {
+                territory: territory_of_collectivity(conn, collectivity_id)?.ok_or(AppError::NotFound)?.name,
+                questions: questionnaires::questions_of(conn, id)?,
+                targets: questionnaires::targets_of(conn, id)?,
                 reach,
-                crate::storage::users::names_of(conn, &ids)?,
-            ))
+                interviewers: crate::storage::users::names_of(conn, &ids)?,
+            })
         })
         .await?;
     let profile: Vec<Question> = questions.into_iter().filter(|q| q.profile).collect();
     let mut lines = Vec::new();
     for question in &profile {
         for (code, label) in profile_values(question) {
-            let mine: Vec<_> = reach.iter().filter(|(q, v, _, _, _)| *q == question.id && *v == code).collect();
             let mut by_channel = [0; 3];
             let mut by_interviewer = BTreeMap::new();
-            for (_, _, channel, interviewer, n) in &mine {
-                if let Some(i) = Channel::ALL.iter().position(|c| c.code() == channel) {
-                    by_channel[i] += n;
+            for r in reach.iter().filter(|r| r.question_id == question.id && r.value == code) {
+                if let Some(i) = Channel::ALL.iter().position(|c| c.code() == r.channel) {
+                    by_channel[i] += r.responses;
                 }
-                *by_interviewer.entry(*interviewer).or_insert(0) += n;
+                *by_interviewer.entry(r.interviewer_id).or_insert(0) += r.responses;
             }
             let target =
                 targets.iter().find(|(q, v, _)| *q == question.id && *v == code).map(|(_, _, t)| i64::from(*t));

@@ -10,23 +10,9 @@ use crate::on_both_backends;
 
 on_both_backends!(xlsform_files_are_imported_and_exported);
 
-/// A multipart body with one file field.
-fn multipart(file_name: &str, data: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "----encommun-test-boundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(data);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 async fn import(app: &TestApp, admin: &Client, file_name: &str, data: &[u8]) -> crate::helpers::Page {
     let group = group_path(app);
-    let token = admin.get(&group).await.csrf_token();
-    let (content_type, body) = multipart(file_name, data);
-    admin.post_raw(&format!("{group}/questionnaires/import?csrf_token={token}"), &content_type, body).await
+    admin.upload(&group, &format!("{group}/questionnaires/import"), &[], file_name, data).await
 }
 
 fn latest_questionnaire(app: &TestApp) -> (i64, Vec<Question>) {
