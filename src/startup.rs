@@ -64,6 +64,8 @@ impl Application {
             content_version: SharedRead::new(),
             // Like the public pages: a few megabytes at most, and what changes without an activity entry (a
             // territory's name) shows within the minute.
+            // A person and their memberships, about a kilobyte: a few megabytes for the busiest day.
+            people: Versioned::new(4096, Some(Duration::from_secs(60))),
             theme_lists: Versioned::new(256, Some(Duration::from_secs(60))),
             theme_pages: Versioned::new(256, Some(Duration::from_secs(60))),
             survey_limiter: Arc::new(SubmissionLimiter::new(config.survey_submissions_per_hour)),

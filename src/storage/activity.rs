@@ -52,8 +52,9 @@ pub fn record_event_activity(conn: &mut DbConnection, activity: NewActivity, eve
     record(conn, activity, Some(event_id))
 }
 
-/// Raises the version of public content without an activity entry, for a change that shows on a public page but
-/// is no news (a question of a public questionnaire reworded). Call it in the transaction of the change.
+/// Raises the content version without an activity entry, for a change that is no news: one that shows on a public
+/// page (a question of a public questionnaire reworded), or to a person's account or memberships, which instances
+/// keep in memory for their sessions (`web::context`). Call it in the transaction of the change.
 pub fn public_content_changed(conn: &mut DbConnection) -> QueryResult<()> {
     diesel::update(content_version::table)
         .set(content_version::version.eq(content_version::version + 1))

@@ -128,7 +128,8 @@ pub fn find_membership(conn: &mut DbConnection, user_id: i64, collectivity_id: i
         .optional()
 }
 
-/// Makes `user_id` a member of the collectivity, or updates their function and referent flag.
+/// Makes `user_id` a member of the collectivity, or updates their function and referent flag. Raises the content
+/// version, like every change to an account (see `storage::users`). Call it inside `storage::write_transaction`.
 pub fn upsert_membership(
     conn: &mut DbConnection,
     user_id: i64,
@@ -156,7 +157,7 @@ pub fn upsert_membership(
             super::subscriptions::subscribe_new_member(conn, user_id, collectivity_id)?;
         }
     }
-    Ok(())
+    super::activity::public_content_changed(conn)
 }
 
 /// The collectivities a person belongs to, with their territory.

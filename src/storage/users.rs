@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::activity::public_content_changed;
 use super::schema::{subscribers, users};
 use super::{now, DbConnection};
 
@@ -60,21 +61,31 @@ pub fn count_users(conn: &mut DbConnection) -> QueryResult<i64> {
     users::table.count().get_result(conn)
 }
 
+// Every change to an existing account raises the content version in its transaction: instances keep the person
+// of a session in memory while that version holds (`web::context`), so the change counts from the next request on
+// every instance. Call these inside `storage::write_transaction`.
+
 pub fn set_agency_admin(conn: &mut DbConnection, id: i64, admin: bool) -> QueryResult<usize> {
-    diesel::update(users::table.find(id)).set(users::is_agency_admin.eq(admin)).execute(conn)
+    let changed = diesel::update(users::table.find(id)).set(users::is_agency_admin.eq(admin)).execute(conn)?;
+    public_content_changed(conn)?;
+    Ok(changed)
 }
 
 pub fn update_display_name(conn: &mut DbConnection, id: i64, name: &str) -> QueryResult<usize> {
-    diesel::update(users::table.find(id)).set(users::display_name.eq(name)).execute(conn)
+    let changed = diesel::update(users::table.find(id)).set(users::display_name.eq(name)).execute(conn)?;
+    public_content_changed(conn)?;
+    Ok(changed)
 }
 
 /// Replaces the password hash and voids every session opened before (their epoch no longer matches).
 /// Returns the new epoch.
 pub fn update_password(conn: &mut DbConnection, id: i64, password_hash: &str) -> QueryResult<i32> {
-    diesel::update(users::table.find(id))
+    let epoch = diesel::update(users::table.find(id))
         .set((users::password_hash.eq(password_hash), users::session_epoch.eq(users::session_epoch + 1)))
         .returning(users::session_epoch)
-        .get_result(conn)
+        .get_result(conn)?;
+    public_content_changed(conn)?;
+    Ok(epoch)
 }
 
 /// The display names of the given people.

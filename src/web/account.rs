@@ -12,7 +12,7 @@ use crate::security::{hash_password, verify_password};
 use crate::storage::collectivities::Membership;
 use crate::storage::providers::{providers_of_user, Provider};
 use crate::storage::territories::Territory;
-use crate::storage::users;
+use crate::storage::{self, users};
 
 struct Relations {
     memberships: Vec<(Membership, Territory)>,
@@ -108,7 +108,13 @@ pub async fn change_name(
         let body = account_page(&ctx, &relations, &form.display_name, &errors, &FormErrors::default());
         return Ok(unprocessable(body));
     };
-    state.db(move |conn| Ok(users::update_display_name(conn, user_id, name.as_str())?)).await?;
+    state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(users::update_display_name(conn, user_id, name.as_str())?)
+            })
+        })
+        .await?;
     ctx.set_flash("Votre nom a été enregistré.");
     Ok(see_other("/compte"))
 }
@@ -149,7 +155,13 @@ pub async fn change_password(
         let body = account_page(&ctx, &relations, &user.display_name, &FormErrors::default(), &errors);
         return Ok(unprocessable(body));
     };
-    let epoch = state.db(move |conn| Ok(users::update_password(conn, user.id, &new_hash)?)).await?;
+    let epoch = state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(users::update_password(conn, user.id, &new_hash)?)
+            })
+        })
+        .await?;
     ctx.set_epoch(epoch)?;
     ctx.set_flash("Votre mot de passe a été changé. Vos autres sessions sont fermées.");
     Ok(see_other("/compte"))

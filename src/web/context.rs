@@ -7,6 +7,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use actix_session::{Session, SessionExt};
 use actix_web::{web, FromRequest, HttpRequest};
@@ -131,11 +132,13 @@ impl FromRequest for PageCtx {
     }
 }
 
-/// The person of a valid session, with their memberships.
-async fn current_user(
-    session: &Session,
-    state: &AppState,
-) -> Result<Option<(User, Vec<(Membership, Territory)>)>, AppError> {
+/// A person and the collectivities they belong to, as a session reads them.
+pub type Person = (User, Vec<(Membership, Territory)>);
+
+/// The person of a valid session, with their memberships: from the instance's memory while the content version
+/// holds (every change to an account or a membership raises it, see `storage::users`), so that a logged-in page
+/// costs no trip to the database of its own; read once per version otherwise.
+async fn current_user(session: &Session, state: &AppState) -> Result<Option<Person>, AppError> {
     let (Ok(Some(user_id)), Ok(Some(epoch)), Ok(Some(since))) =
         (session.get::<i64>(SESSION_USER), session.get::<i32>(SESSION_EPOCH), session.get::<i64>(SESSION_SINCE))
     else {
@@ -144,10 +147,21 @@ async fn current_user(
     if Utc::now().timestamp() - since > SESSION_HOURS * 3600 {
         return Ok(None);
     }
-    state
-        .db(move |conn| match find_user(conn, user_id)?.filter(|u| u.session_epoch == epoch) {
-            Some(user) => Ok(Some((user, memberships_of_user(conn, user_id)?))),
-            None => Ok(None),
-        })
-        .await
+    let version = state.content_version().await?;
+    let person = match state.people.get(&user_id, &version) {
+        Some(person) => person,
+        None => {
+            let read = state
+                .db(move |conn| match find_user(conn, user_id)? {
+                    Some(user) => Ok(Some((user, memberships_of_user(conn, user_id)?))),
+                    None => Ok(None),
+                })
+                .await?;
+            let Some(person) = read else { return Ok(None) };
+            let person = Arc::new(person);
+            state.people.put(user_id, version, person.clone());
+            person
+        }
+    };
+    Ok((person.0.session_epoch == epoch).then(|| (person.0.clone(), person.1.clone())))
 }

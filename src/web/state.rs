@@ -21,6 +21,8 @@ pub struct AppState {
     pub public_pages: cache::PageCache,
     /// The content version the caches compare with, one read shared by the requests waiting for it.
     pub content_version: cache::SharedRead<i64>,
+    /// The person of each session with their memberships, while the content version holds (see `web::context`).
+    pub people: cache::Versioned<i64, i64, super::context::Person>,
     /// The parts of the themes' index and pages common to all their viewers (see `AppState::shared`).
     pub theme_lists: cache::Versioned<themes::ListKey, i64, themes::ListPart>,
     pub theme_pages: cache::Versioned<(i64, themes::Audience), i64, themes::page::ThemePart>,
