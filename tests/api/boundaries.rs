@@ -33,9 +33,16 @@ async fn the_agency_uploads_outlines_and_reads_what_matched(app: TestApp) {
         return;
     };
     let shared = |file: &str| data.text(file);
-    app.load_demo();
-    let admin = crate::questionnaires::logged_in(&app, crate::questionnaires::ADMIN).await;
-    // The demo ships the simplified outlines of its six départements.
+    let group = with_conn(&app, |conn| {
+        fixtures::territories(conn);
+        fixtures::outlines(conn);
+        let admin = fixtures::agency_admin(conn, "agence@exemple.fr", "Claire Dubois");
+        let agglopolys = fixtures::collectivity(conn, TerritoryKind::Epci, "200030385");
+        let project = fixtures::project(conn, &admin).participant(&agglopolys).create();
+        format!("/projets/{}/groupes/{}", project.id, agglopolys.id)
+    });
+    let admin = fixtures::logged_in(&app, "agence@exemple.fr").await;
+    // The demo's simplified outlines of its six départements.
     admin
         .get("/admin/contours")
         .await
@@ -54,7 +61,6 @@ async fn the_agency_uploads_outlines_and_reads_what_matched(app: TestApp) {
         .await
         .assert_status(200);
     upload(&admin, "/admin/contours", &shared("boundaries/communes-6-departements.geojson")).await.assert_status(200);
-    let group = crate::questionnaires::group_path(&app);
     let page = admin.get(&group).await;
     page.assert_status(200)
         .assert_contains("Carte de CA de Blois «\u{202f}Agglopolys\u{202f}» et de sa commune")

@@ -14,6 +14,7 @@ use encommun::jobs::outbox::{OutboxWorker, MAX_ATTEMPTS};
 use encommun::mail::Mailer;
 use encommun::storage::outbox::{claim, counts_by_state, enqueue, mark_sent, recent_messages, retry, NewOutboxMessage};
 
+use crate::fixtures;
 use crate::helpers::{with_conn, TestApp};
 use crate::on_both_backends;
 
@@ -178,7 +179,8 @@ async fn queued_messages_reach_a_real_smtp_server_once(app: TestApp) {
 }
 
 async fn a_refused_delivery_is_retried_then_given_up(app: TestApp) {
-    app.load_demo();
+    const ADMIN: &str = "agence@exemple.fr";
+    with_conn(&app, |conn| fixtures::agency_admin(conn, ADMIN, "Claire Dubois"));
     // Nothing listens on this port: every attempt fails.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     with_conn(&app, |conn| assert!(enqueue(conn, &message("lettre-3:claire", "claire@exemple.fr", None)).unwrap()));
@@ -198,7 +200,7 @@ async fn a_refused_delivery_is_retried_then_given_up(app: TestApp) {
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].attempts, MAX_ATTEMPTS);
     // The administration shows it with its error; once the cause is fixed, an admin puts it back.
-    let admin = crate::questionnaires::logged_in(&app, crate::questionnaires::ADMIN).await;
+    let admin = fixtures::logged_in(&app, ADMIN).await;
     let page = admin.get("/admin/courriels?etat=failed").await;
     page.assert_status(200)
         .assert_contains("<strong>1</strong> abandonnés")
