@@ -35,6 +35,9 @@ pub struct PageCtx {
     /// Path and query of the request, to come back after logging in.
     pub path: String,
     flash: Option<String>,
+    /// The content version, if reading the person needed it: read after the request arrived, it serves the parts
+    /// of pages kept for all their viewers too (`AppState::shared`).
+    content_version: Option<i64>,
 }
 
 impl PageCtx {
@@ -51,7 +54,6 @@ impl PageCtx {
         }
     }
 
-    /// The session's anti-forgery token, created on first use (only pages with a form set a cookie).
     pub fn is_admin(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.is_agency_admin)
     }
@@ -61,6 +63,15 @@ impl PageCtx {
         self.memberships.iter().filter(|(m, _)| m.is_referent).cloned().collect()
     }
 
+    /// The content version, read after the request arrived: the one read with the person, or a new read.
+    pub async fn content_version(&self, state: &AppState) -> Result<i64, AppError> {
+        match self.content_version {
+            Some(version) => Ok(version),
+            None => state.content_version().await,
+        }
+    }
+
+    /// The session's anti-forgery token, created on first use (only pages with a form set a cookie).
     pub fn csrf_token(&self) -> String {
         if let Ok(Some(token)) = self.session.get::<String>(SESSION_CSRF) {
             return token;
@@ -118,8 +129,9 @@ impl FromRequest for PageCtx {
             if flash.is_some() {
                 session.remove(SESSION_FLASH);
             }
-            let (user, memberships) = match current_user(&session, &state).await? {
-                Some((user, memberships)) => (Some(user), memberships),
+            let (person, content_version) = current_user(&session, &state).await?;
+            let (user, memberships) = match person {
+                Some(Person { user, memberships }) => (Some(user), memberships),
                 None => {
                     if session.get::<i64>(SESSION_USER).ok().flatten().is_some() {
                         session.purge();
@@ -127,25 +139,29 @@ impl FromRequest for PageCtx {
                     (None, Vec::new())
                 }
             };
-            Ok(PageCtx { user, memberships, session, path, flash })
+            Ok(PageCtx { user, memberships, session, path, flash, content_version })
         })
     }
 }
 
 /// A person and the collectivities they belong to, as a session reads them.
-pub type Person = (User, Vec<(Membership, Territory)>);
+#[derive(Clone)]
+pub struct Person {
+    user: User,
+    memberships: Vec<(Membership, Territory)>,
+}
 
 /// The person of a valid session, with their memberships: from the instance's memory while the content version
 /// holds (every change to an account or a membership raises it, see `storage::users`), so that a logged-in page
-/// costs no trip to the database of its own; read once per version otherwise.
-async fn current_user(session: &Session, state: &AppState) -> Result<Option<Person>, AppError> {
+/// costs no trip to the database of its own; read once per version otherwise. Gives the version read, if any.
+async fn current_user(session: &Session, state: &AppState) -> Result<(Option<Person>, Option<i64>), AppError> {
     let (Ok(Some(user_id)), Ok(Some(epoch)), Ok(Some(since))) =
         (session.get::<i64>(SESSION_USER), session.get::<i32>(SESSION_EPOCH), session.get::<i64>(SESSION_SINCE))
     else {
-        return Ok(None);
+        return Ok((None, None));
     };
     if Utc::now().timestamp() - since > SESSION_HOURS * 3600 {
-        return Ok(None);
+        return Ok((None, None));
     }
     let version = state.content_version().await?;
     let person = match state.people.get(&user_id, &version) {
@@ -153,15 +169,15 @@ async fn current_user(session: &Session, state: &AppState) -> Result<Option<Pers
         None => {
             let read = state
                 .db(move |conn| match find_user(conn, user_id)? {
-                    Some(user) => Ok(Some((user, memberships_of_user(conn, user_id)?))),
+                    Some(user) => Ok(Some(Person { user, memberships: memberships_of_user(conn, user_id)? })),
                     None => Ok(None),
                 })
                 .await?;
-            let Some(person) = read else { return Ok(None) };
+            let Some(person) = read else { return Ok((None, Some(version))) };
             let person = Arc::new(person);
             state.people.put(user_id, version, person.clone());
             person
         }
     };
-    Ok((person.0.session_epoch == epoch).then(|| (person.0.clone(), person.1.clone())))
+    Ok(((person.user.session_epoch == epoch).then(|| Person::clone(&person)), Some(version)))
 }

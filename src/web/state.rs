@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use actix_web::web;
 
+use super::context::PageCtx;
 use super::{cache, limits, themes, AppError};
 use crate::config::Config;
 use crate::mail::Mailer;
@@ -67,6 +68,7 @@ impl AppState {
     /// recent as the version it is kept under.
     pub async fn shared<K, V, F>(
         &self,
+        ctx: &PageCtx,
         parts: &cache::Versioned<K, i64, V>,
         key: K,
         compute: F,
@@ -76,7 +78,7 @@ impl AppState {
         V: Send + Sync + 'static,
         F: FnOnce(&mut DbConnection) -> Result<V, AppError> + Send + 'static,
     {
-        let version = self.content_version().await?;
+        let version = ctx.content_version(self).await?;
         if let Some(part) = parts.get(&key, &version) {
             return Ok(part);
         }

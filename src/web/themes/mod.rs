@@ -110,7 +110,7 @@ pub async fn index(
     if status == ThemeStatus::Proposed && !is_admin {
         return Err(AppError::Forbidden);
     }
-    let list = state.shared(&state.theme_lists, key.clone(), move |conn| load_list(conn, &key)).await?;
+    let list = state.shared(&ctx, &state.theme_lists, key.clone(), move |conn| load_list(conn, &key)).await?;
     let can_propose = is_admin || !ctx.referent_of().is_empty();
     let tabs = [ThemeStatus::Open, ThemeStatus::Selected, ThemeStatus::Archived];
     Ok(page(

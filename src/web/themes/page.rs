@@ -46,7 +46,7 @@ pub struct ThemePart {
 /// seen by the agency and the collectivity that made it, and no one else.
 async fn theme_part(state: &AppState, ctx: &PageCtx, id: i64) -> Result<Arc<ThemePart>, AppError> {
     let audience = Audience::of(ctx);
-    let part = state.shared(&state.theme_pages, (id, audience), move |conn| load_part(conn, id, audience)).await?;
+    let part = state.shared(ctx, &state.theme_pages, (id, audience), move |conn| load_part(conn, id, audience)).await?;
     let proposer = part.theme.proposer_collectivity_id;
     if part.theme.status() == ThemeStatus::Proposed
         && audience != Audience::Agency
