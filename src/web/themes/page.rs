@@ -31,11 +31,11 @@ use crate::web::{AppError, AppState};
 /// What a theme's page shows to all its viewers of an audience, rendered once per content version: the viewer's
 /// own part goes between `top` and `bottom`.
 pub struct ThemePart {
-    pub theme: Theme,
+    theme: Theme,
     /// The positions taken, for the forms of the collectivities the viewer acts for.
     positions: Vec<themes::Position>,
     /// For the agency: the open themes this one could be merged into.
-    pub merge_targets: Vec<(i64, String)>,
+    merge_targets: Vec<(i64, String)>,
     /// From the breadcrumb to the resources for inspiration.
     top: Markup,
     /// The positions, their breakdown and history, and the theme's activity.
