@@ -19,10 +19,12 @@ use encommun::storage::subscriptions::{confirm, request_subscription, subscripti
 use encommun::storage::users::{find_user_by_email, insert_user, NewUser};
 use encommun::storage::DbConnection;
 
-use crate::helpers::{enrolment_project, with_conn, TestApp, SESSION_KEY};
+use crate::helpers::{
+    demo_logged_in as logged_in, enrolment_project, with_conn, TestApp, DEMO_ADMIN as ADMIN, DEMO_REFERENT as REFERENT,
+    SESSION_KEY,
+};
 use crate::on_both_backends;
 use crate::outbox::{drain, headers, SmtpSink};
-use crate::questionnaires::{logged_in, ADMIN, REFERENT};
 
 on_both_backends!(
     a_member_gets_one_digest_a_day_for_all_she_follows_with_its_events_and_unsubscribes_in_one_click,

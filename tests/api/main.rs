@@ -28,6 +28,3 @@ mod roles;
 mod shell;
 mod territories;
 mod themes;
-
-// The demo's accounts and how to sign in, which many test files take from the questionnaires' tests.
-use projects::questionnaires;

@@ -16,10 +16,11 @@ use encommun::storage::subscriptions::{
 };
 use encommun::storage::users::{insert_user, NewUser};
 
-use crate::helpers::{enrolment_project, with_conn, TestApp};
+use crate::helpers::{
+    demo_logged_in as logged_in, enrolment_project, with_conn, TestApp, DEMO_ADMIN as ADMIN, DEMO_REFERENT as REFERENT,
+};
 use crate::on_both_backends;
 use crate::outbox::{headers, SmtpSink};
-use crate::questionnaires::{logged_in, ADMIN, REFERENT};
 
 on_both_backends!(the_agency_writes_tests_and_sends_a_newsletter_once_to_the_audience_it_chose);
 

@@ -7,7 +7,7 @@ use encommun::web::survey::{FormPurpose, FormToken, TokenCheck, FORM_TOKEN_HOURS
 
 use super::{
     add_question, answer, build, create, empty_questionnaire, group_path, id_in, logged_in, questions_of_builder,
-    survey_of, with_one_question, ADMIN, REFERENT,
+    survey_of, with_one_question, world, ADMIN, REFERENT,
 };
 use crate::helpers::{with_conn, TestApp};
 use crate::on_both_backends;
@@ -23,7 +23,7 @@ on_both_backends!(
 );
 
 async fn the_agency_builds_a_questionnaire_and_an_inhabitant_answers_it_anonymously(app: TestApp) {
-    app.load_demo();
+    world(&app);
     let group = group_path(&app);
     let admin = logged_in(&app, ADMIN).await;
     let builder = create(&admin, &group, "").await;

@@ -11,7 +11,7 @@ use encommun::storage::territories::find_territory;
 
 use super::{
     add_question, answer, build, create, empty_questionnaire, group_path, id_in, logged_in, questions_of_builder,
-    survey_of, ADMIN, REFERENT,
+    survey_of, world, ADMIN, REFERENT,
 };
 use crate::helpers::{with_conn, TestApp};
 use crate::on_both_backends;
@@ -24,7 +24,7 @@ on_both_backends!(
 );
 
 async fn answered_questions_stay_and_conditions_keep_their_order(app: TestApp) {
-    app.load_demo();
+    world(&app);
     let group = group_path(&app);
     let admin = logged_in(&app, ADMIN).await;
     let builder = create(&admin, &group, "").await;
@@ -163,7 +163,7 @@ async fn a_questionnaire_takes_answers_once_published_with_a_question(app: TestA
 /// The agency copies a questionnaire to Grand Angoulême, the project's other participant: same questions, the
 /// condition pointing at the copy's own question, its own public link, no answers carried over.
 async fn a_questionnaire_is_duplicated_to_another_territory(app: TestApp) {
-    app.load_demo();
+    world(&app);
     let group = group_path(&app);
     let admin = logged_in(&app, ADMIN).await;
     let builder = create(&admin, &group, "").await;

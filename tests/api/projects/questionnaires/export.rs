@@ -4,7 +4,7 @@ use encommun::xlsx::read_workbook;
 
 use super::{
     add_question, answer, build, create, empty_questionnaire, group_path, logged_in, questions_of_builder, survey_of,
-    ADMIN, REFERENT,
+    world, ADMIN, OUTSIDER, REFERENT,
 };
 use crate::helpers::TestApp;
 use crate::on_both_backends;
@@ -16,7 +16,7 @@ on_both_backends!(
 
 /// Two responses through different conditional paths: the CSV has the same columns for both, cell by cell.
 async fn the_export_has_one_row_per_response_and_stable_columns(app: TestApp) {
-    app.load_demo();
+    world(&app);
     let group = group_path(&app);
     let admin = logged_in(&app, ADMIN).await;
     let builder = create(&admin, &group, "").await;
@@ -129,11 +129,7 @@ async fn the_export_has_one_row_per_response_and_stable_columns(app: TestApp) {
         .assert_contains("q2;Pourquoi n’en avez-vous pas ?;Texte court;réponse;q1 est égale à non;;")
         .assert_contains("réponse;;1;Pas du tout")
         .assert_contains("mode_entretien;;;face à face ou téléphone, pour un entretien");
-    logged_in(&app, "agent@grand-chatellerault.demo.encommun.fr")
-        .await
-        .get(&format!("{builder}/reponses.csv"))
-        .await
-        .assert_status(403);
+    logged_in(&app, OUTSIDER).await.get(&format!("{builder}/reponses.csv")).await.assert_status(403);
 }
 
 async fn the_workbook_export_holds_the_same_cells_as_the_csv(app: TestApp) {

@@ -1,6 +1,6 @@
 //! Interviews and paper forms recorded by the group: who recorded each response and how.
 
-use super::{group_path, id_in, logged_in, with_one_question, REFERENT};
+use super::{group_path, id_in, logged_in, with_one_question, OUTSIDER, REFERENT};
 use crate::helpers::{with_conn, TestApp};
 use crate::on_both_backends;
 
@@ -76,5 +76,5 @@ async fn the_group_records_interviews_and_paper_forms(app: TestApp) {
         .assert_contains(r#"<th scope="row">Oui</th><td class="num">1</td><td class="num">100 %</td>"#)
         .assert_contains(r#"<th scope="row">Non</th><td class="num">0</td>"#);
     // Outside the territory, no entry.
-    logged_in(&app, "agent@grand-chatellerault.demo.encommun.fr").await.get(&entry).await.assert_status(403);
+    logged_in(&app, OUTSIDER).await.get(&entry).await.assert_status(403);
 }

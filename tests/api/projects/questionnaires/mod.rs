@@ -1,7 +1,8 @@
 //! Questionnaires, one file per feature as in `web::projects::questionnaires`: the provider or the agency builds
 //! one for a territory's inquiry group, with questions of every type and conditions; inhabitants answer online
 //! without an account; the group records interviews, reads results and coverage, exports and invites. This file
-//! holds what those tests share: the demo's accounts, a questionnaire created and filled through the builder.
+//! holds what those tests share: their world (built with the fixtures), a questionnaire created and filled through
+//! the builder.
 
 mod answering;
 mod builder;
@@ -12,31 +13,50 @@ mod invitations;
 mod results;
 mod xlsform;
 
-use encommun::demo::DEMO_PASSWORD;
 use encommun::domain::territory::TerritoryKind;
 use encommun::storage::collectivities::find_collectivity_of_territory;
+use encommun::storage::projects::list_projects;
 use encommun::storage::questionnaires::{find_questionnaire, publish_questionnaire, questions_of};
 use encommun::storage::territories::find_territory;
 
-use crate::helpers::{enrolment_project, with_conn, Client, Page, TestApp};
+use crate::fixtures;
+pub use crate::fixtures::logged_in;
+use crate::helpers::{with_conn, Client, Page, TestApp};
 
-pub const ADMIN: &str = "agence@demo.encommun.fr";
-pub const REFERENT: &str = "referente@agglopolys.demo.encommun.fr";
+pub const ADMIN: &str = "agence@exemple.fr";
+pub const REFERENT: &str = "referente@agglopolys.exemple.fr";
+/// An agent of Grand Châtellerault, a collectivity outside the project.
+pub const OUTSIDER: &str = "agent@grand-chatellerault.exemple.fr";
+pub const AGGLOPOLYS: &str = "200030385";
+pub const ANGOULEME: &str = "200071827";
 
-pub async fn logged_in(app: &TestApp, email: &str) -> Client {
-    let client = app.client();
-    client.login(email, DEMO_PASSWORD).await.assert_redirect("/");
-    client
+/// The world of these tests: the agency, a project in enrolment with Agglopolys (its referent, Sophie Martin) and
+/// Grand Angoulême as participants, and Grand Châtellerault outside it.
+pub fn world(app: &TestApp) {
+    with_conn(app, |conn| {
+        fixtures::territories(conn);
+        let admin = fixtures::agency_admin(conn, ADMIN, "Claire Dubois");
+        let agglopolys = fixtures::collectivity(conn, TerritoryKind::Epci, AGGLOPOLYS);
+        agglopolys.referent(conn, REFERENT, "Sophie Martin");
+        let angouleme = fixtures::collectivity(conn, TerritoryKind::Epci, ANGOULEME);
+        fixtures::collectivity(conn, TerritoryKind::Epci, "248600413").member(conn, OUTSIDER, "Karim Benali");
+        fixtures::project(conn, &admin).participant(&agglopolys).participant(&angouleme).create();
+    });
 }
 
-/// The group page of Agglopolys (participant of the demo project).
-pub fn group_path(app: &TestApp) -> String {
+/// The group page of a participant of the project of [`world`].
+pub fn group_of(app: &TestApp, code: &str) -> String {
     with_conn(app, |conn| {
-        let project = enrolment_project(conn).id;
-        let territory = find_territory(conn, TerritoryKind::Epci, "200030385").unwrap().unwrap();
+        let project = list_projects(conn).unwrap()[0].id;
+        let territory = find_territory(conn, TerritoryKind::Epci, code).unwrap().unwrap();
         let collectivity = find_collectivity_of_territory(conn, territory.id).unwrap().unwrap().id;
         format!("/projets/{project}/groupes/{collectivity}")
     })
+}
+
+/// The group page of Agglopolys.
+pub fn group_path(app: &TestApp) -> String {
+    group_of(app, AGGLOPOLYS)
 }
 
 pub fn id_in(location: &str) -> i64 {
@@ -127,10 +147,10 @@ pub fn survey_of(app: &TestApp, builder: &str) -> String {
     })
 }
 
-/// The demo, and a questionnaire of Agglopolys's group with one required question of `kind`: (agency client,
+/// The [`world`], and a questionnaire of Agglopolys's group with one required question of `kind`: (agency client,
 /// builder path, question id).
 pub async fn with_one_question(app: &TestApp, kind: &str, label: &str) -> (Client, String, i64) {
-    app.load_demo();
+    world(app);
     let group = group_path(app);
     let admin = logged_in(app, ADMIN).await;
     let builder = create(&admin, &group, "").await;
@@ -139,9 +159,9 @@ pub async fn with_one_question(app: &TestApp, kind: &str, label: &str) -> (Clien
     (admin, builder, question)
 }
 
-/// The demo and an empty questionnaire of Agglopolys's group: (agency client, builder path).
+/// The [`world`] and an empty questionnaire of Agglopolys's group: (agency client, builder path).
 pub async fn empty_questionnaire(app: &TestApp) -> (Client, String) {
-    app.load_demo();
+    world(app);
     let admin = logged_in(app, ADMIN).await;
     let builder = create(&admin, &group_path(app), "").await;
     (admin, builder)

@@ -11,15 +11,15 @@ use encommun::storage::questionnaires::{
 use encommun::storage::users::find_user_by_email;
 use encommun::storage::write_transaction;
 
-use super::{build, create, group_path, logged_in, survey_of, ADMIN, REFERENT};
-use crate::helpers::{enrolment_project, shared_data, with_conn, TestApp};
+use super::{build, create, group_path, logged_in, survey_of, world, ADMIN, OUTSIDER, REFERENT};
+use crate::helpers::{shared_data, with_conn, TestApp};
 use crate::on_both_backends;
 
 on_both_backends!(results_count_each_answer_and_search_free_ones, the_grand_debat_answers_are_counted_per_question);
 
 /// Three inhabitants answer; the results show counts and shares, figures of numbers, mean ranks and free answers.
 async fn results_count_each_answer_and_search_free_ones(app: TestApp) {
-    app.load_demo();
+    world(&app);
     let group = group_path(&app);
     let admin = logged_in(&app, ADMIN).await;
     let builder = create(&admin, &group, "").await;
@@ -80,7 +80,7 @@ async fn results_count_each_answer_and_search_free_ones(app: TestApp) {
     page.assert_contains("2 réponses contenant « BUS »")
         .assert_contains("Plus de bus le dimanche")
         .assert_lacks("Des pistes cyclables");
-    logged_in(&app, "agent@grand-chatellerault.demo.encommun.fr").await.get(&results).await.assert_status(403);
+    logged_in(&app, OUTSIDER).await.get(&results).await.assert_status(403);
 }
 
 async fn the_grand_debat_answers_are_counted_per_question(app: TestApp) {
@@ -89,7 +89,7 @@ async fn the_grand_debat_answers_are_counted_per_question(app: TestApp) {
         "questionnaires/grand-debat-2019-answer-question-labels.json",
     );
     let Some(data) = shared_data(&[answers_file, labels_file]) else { return };
-    app.load_demo();
+    world(&app);
     #[derive(serde::Deserialize)]
     struct Answer {
         reponse: String,
@@ -128,7 +128,7 @@ async fn the_grand_debat_answers_are_counted_per_question(app: TestApp) {
         }
     }
     let (id, stored) = with_conn(&app, |conn| {
-        let project = enrolment_project(conn).id;
+        let project = encommun::storage::projects::list_projects(conn).unwrap()[0].id;
         let admin = find_user_by_email(conn, ADMIN).unwrap().unwrap().id;
         let collectivity = encommun::storage::projects::participant_territories(conn, project).unwrap()[0].0;
         write_transaction(conn, |conn| {

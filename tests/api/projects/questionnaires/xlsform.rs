@@ -4,7 +4,7 @@ use encommun::domain::questionnaire::{Question, QuestionType};
 use encommun::storage::questionnaires::questions_of;
 use encommun::xlsx::read_workbook;
 
-use super::{group_path, logged_in, ADMIN};
+use super::{group_path, logged_in, world, ADMIN};
 use crate::helpers::{shared_data, with_conn, Client, TestApp};
 use crate::on_both_backends;
 
@@ -32,7 +32,7 @@ async fn xlsform_files_are_imported_and_exported(app: TestApp) {
         return;
     };
     let shared_file = |name: &str| data.bytes(&format!("questionnaires/{name}"));
-    app.load_demo();
+    world(&app);
     let admin = logged_in(&app, ADMIN).await;
     // The German survey of civil-society organisations: 8 titled groups, 14 conditions, of which one uses "and" and
     // one names an answer its list does not have.
