@@ -6,6 +6,7 @@ use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
 use encommun::domain::account::Function;
 use encommun::domain::digest::Frequency;
 use encommun::domain::project::EnrolmentRole;
+use encommun::domain::territory::TerritoryKind;
 use encommun::jobs::outbox::OutboxWorker;
 use encommun::storage::collectivities::upsert_membership;
 use encommun::storage::outbox::OutboxMessage;
@@ -16,13 +17,15 @@ use encommun::storage::subscriptions::{
 };
 use encommun::storage::users::{insert_user, NewUser};
 
-use crate::helpers::{
-    demo_logged_in as logged_in, enrolment_project, with_conn, TestApp, DEMO_ADMIN as ADMIN, DEMO_REFERENT as REFERENT,
-};
+use crate::fixtures::{self, logged_in};
+use crate::helpers::{with_conn, TestApp};
 use crate::on_both_backends;
 use crate::outbox::{headers, SmtpSink};
 
 on_both_backends!(the_agency_writes_tests_and_sends_a_newsletter_once_to_the_audience_it_chose);
+
+const ADMIN: &str = "agence@exemple.fr";
+const REFERENT: &str = "referente@agglopolys.exemple.fr";
 
 fn newsletter_messages(app: &TestApp) -> Vec<OutboxMessage> {
     with_conn(app, |conn| {
@@ -35,9 +38,16 @@ fn newsletter_messages(app: &TestApp) -> Vec<OutboxMessage> {
 }
 
 async fn the_agency_writes_tests_and_sends_a_newsletter_once_to_the_audience_it_chose(app: TestApp) {
-    app.load_demo();
     let Some(smtp) = SmtpSink::start() else { return };
-    let project = with_conn(&app, enrolment_project);
+    // A project in enrolment: Agglopolys (its referent) takes part, Colmar observes.
+    let project = with_conn(&app, |conn| {
+        fixtures::territories(conn);
+        let admin = fixtures::agency_admin(conn, ADMIN, "Claire Dubois");
+        let agglopolys = fixtures::collectivity(conn, TerritoryKind::Epci, "200030385");
+        agglopolys.referent(conn, REFERENT, "Sophie Martin");
+        let colmar = fixtures::collectivity(conn, TerritoryKind::Epci, "246800726");
+        fixtures::project(conn, &admin).participant(&agglopolys).observer(&colmar).create()
+    });
     // Besides the referent of Agglopolys (participant): a member of Colmar (observer), a member of Agglopolys who
     // turned the project's e-mails off, and an address following the project, confirmed.
     with_conn(&app, |conn| {
