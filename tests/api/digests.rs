@@ -8,21 +8,21 @@ use chrono::TimeDelta;
 use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
 use encommun::domain::activity::ActivityKind;
 use encommun::domain::project::{EventInput, NewEvent, NewPost};
+use encommun::domain::territory::TerritoryKind;
 use encommun::jobs::digests::{queue_due_digests, Links};
 use encommun::jobs::outbox::OutboxWorker;
 use encommun::storage::activity::{record_activity, NewActivity};
 use encommun::storage::events::insert_event;
 use encommun::storage::outbox::OutboxMessage;
 use encommun::storage::posts::insert_post;
+use encommun::storage::projects::Project;
 use encommun::storage::schema::{outbox_messages, subscribers, subscriptions};
 use encommun::storage::subscriptions::{confirm, request_subscription, subscriptions_of_user, Request, Target};
 use encommun::storage::users::{find_user_by_email, insert_user, NewUser};
 use encommun::storage::DbConnection;
 
-use crate::helpers::{
-    demo_logged_in as logged_in, enrolment_project, with_conn, TestApp, DEMO_ADMIN as ADMIN, DEMO_REFERENT as REFERENT,
-    SESSION_KEY,
-};
+use crate::fixtures::{self, logged_in};
+use crate::helpers::{with_conn, TestApp, SESSION_KEY};
 use crate::on_both_backends;
 use crate::outbox::{drain, headers, SmtpSink};
 
@@ -31,6 +31,25 @@ on_both_backends!(
     anyone_follows_a_public_theme_once_their_address_is_confirmed,
     a_thousand_subscribers_get_one_digest_each_from_two_instances_and_a_dying_worker,
 );
+
+const ADMIN: &str = "agence@exemple.fr";
+const REFERENT: &str = "referente@agglopolys.exemple.fr";
+
+/// The agency; two projects Agglopolys takes part in, « Alimentation durable » first; another open theme; then
+/// Agglopolys's referent, Sophie Martin, who joins once all that happened. Returns the first project.
+fn world(app: &TestApp) -> Project {
+    with_conn(app, |conn| {
+        fixtures::territories(conn);
+        let admin = fixtures::agency_admin(conn, ADMIN, "Claire Dubois");
+        let agglopolys = fixtures::collectivity(conn, TerritoryKind::Epci, "200030385");
+        let project = fixtures::project(conn, &admin).title("Alimentation durable").participant(&agglopolys).create();
+        fixtures::project(conn, &admin).title("Tiers-lieux ruraux").participant(&agglopolys).create();
+        fixtures::theme(conn, &admin, "Mobilités du quotidien en zone rurale").create();
+        // Joining subscribes her to the themes as a whole and to the projects her collectivity is enrolled in.
+        agglopolys.referent(conn, REFERENT, "Sophie Martin");
+        project
+    })
+}
 
 fn link_key() -> Vec<u8> {
     let session = encommun::security::hex_decode(SESSION_KEY).unwrap();
@@ -76,17 +95,13 @@ fn theme_news(conn: &mut DbConnection, theme_id: i64, summary: &str) {
 async fn a_member_gets_one_digest_a_day_for_all_she_follows_with_its_events_and_unsubscribes_in_one_click(
     app: TestApp,
 ) {
-    app.load_demo();
+    let project = world(&app);
     let Some(smtp) = SmtpSink::start() else { return };
     let referent = logged_in(&app, REFERENT).await;
     // Subscribed, weekly, when her collectivity enrolled in the project.
     referent.get("/abonnements").await.assert_status(200).assert_contains("Alimentation durable");
-    let (sophie, admin, project) = with_conn(&app, |conn| {
-        (
-            find_user_by_email(conn, REFERENT).unwrap().unwrap().id,
-            find_user_by_email(conn, ADMIN).unwrap().unwrap().id,
-            enrolment_project(conn),
-        )
+    let (sophie, admin) = with_conn(&app, |conn| {
+        (find_user_by_email(conn, REFERENT).unwrap().unwrap().id, find_user_by_email(conn, ADMIN).unwrap().unwrap().id)
     });
     // She also follows the project's theme, from its page: her account's address needs no confirmation.
     let follow = format!("/themes/{}/suivre", project.theme_id);
@@ -94,7 +109,7 @@ async fn a_member_gets_one_digest_a_day_for_all_she_follows_with_its_events_and_
     referent.submit(&follow, &follow, &[]).await.assert_redirect("/abonnements");
     let all: Vec<_> =
         with_conn(&app, |conn| subscriptions_of_user(conn, sophie).unwrap().into_iter().map(|(s, _)| s).collect());
-    // Agglopolys also takes part in the demo's other project, which she follows weekly with nothing new to tell;
+    // Agglopolys also takes part in another project, which she follows weekly with nothing new to tell;
     // this digest is about the project in enrolment, its theme, and the themes as a whole, which members follow
     // from the day they join.
     let (subscriptions, other_project): (Vec<_>, Vec<_>) =
@@ -247,9 +262,8 @@ async fn a_member_gets_one_digest_a_day_for_all_she_follows_with_its_events_and_
 }
 
 async fn anyone_follows_a_public_theme_once_their_address_is_confirmed(app: TestApp) {
-    app.load_demo();
+    let theme = world(&app).theme_id;
     let Some(smtp) = SmtpSink::start() else { return };
-    let theme = with_conn(&app, |conn| enrolment_project(conn).theme_id);
     let follow = format!("/themes/{theme}/suivre");
     let visitor = app.client();
     visitor.get(&format!("/themes/{theme}")).await.assert_contains(&follow);
@@ -367,18 +381,17 @@ async fn anyone_follows_a_public_theme_once_their_address_is_confirmed(app: Test
 }
 
 /// Two instances prepare the same period's digests at the same moment, for a thousand subscribers: a thousand
-/// digests (and the demo referent's), not one more; then two workers send them while a third dies holding some:
+/// digests (and the referent's), not one more; then two workers send them while a third dies holding some:
 /// each subscriber receives exactly one.
 async fn a_thousand_subscribers_get_one_digest_each_from_two_instances_and_a_dying_worker(app: TestApp) {
     use encommun::domain::account::Function;
     use encommun::storage::collectivities::upsert_membership;
     use std::sync::{Arc, Barrier};
-    app.load_demo();
-    let (project, collectivity, admin) = with_conn(&app, |conn| {
-        let project = enrolment_project(conn);
+    let project = world(&app);
+    let (collectivity, admin) = with_conn(&app, |conn| {
         let collectivity =
             encommun::storage::projects::enrolments_of_project(conn, project.id).unwrap()[0].0.collectivity_id;
-        (project, collectivity, find_user_by_email(conn, ADMIN).unwrap().unwrap().id)
+        (collectivity, find_user_by_email(conn, ADMIN).unwrap().unwrap().id)
     });
     with_conn(&app, |conn| {
         encommun::storage::write_transaction(conn, |conn| {

@@ -186,17 +186,6 @@ pub fn with_conn<T>(app: &TestApp, f: impl FnOnce(&mut DbConnection) -> T) -> T 
     f(&mut app.conn())
 }
 
-/// The demo's agency and Agglopolys referent, for the tests that run on the demo itself.
-pub const DEMO_ADMIN: &str = "agence@demo.encommun.fr";
-pub const DEMO_REFERENT: &str = "referente@agglopolys.demo.encommun.fr";
-
-/// A client logged in with a demo account.
-pub async fn demo_logged_in(app: &TestApp, email: &str) -> Client {
-    let client = app.client();
-    client.login(email, encommun::demo::DEMO_PASSWORD).await.assert_redirect("/");
-    client
-}
-
 /// The demo's project in enrolment (« Alimentation durable »).
 pub fn enrolment_project(conn: &mut DbConnection) -> encommun::storage::projects::Project {
     encommun::demo::project(conn, encommun::demo::ENROLMENT_PROJECT).unwrap().expect("the demo is loaded")
