@@ -1,4 +1,4 @@
--- The diagnostic of each participant territory (DESIGN.md §1 step 4): what is mapped there — actors, engagement
+-- The diagnostic of each participant territory (docs/product.md § Lifecycle, step 4): what is mapped there — actors, engagement
 -- spaces and engagement objects — the relations between them, and the sources that speak of them. What an inquiry
 -- group member proposes waits as 'proposed' until the provider or the agency publishes or rejects it.
 
