@@ -769,6 +769,7 @@ pub fn load(conn: &mut DbConnection) -> anyhow::Result<bool> {
                 created_at: now,
                 expires_at: now + TimeDelta::days(14),
                 inquiry_member_id: None,
+                working_member_id: None,
             },
         )?;
         // The demo's history was written at once: it is nobody's news.

@@ -30,10 +30,16 @@ pub enum ActivityKind {
     InquiryMemberAdded,
     DiagnosticPublished,
     DiagnosticContributionPublished,
+    CoDesignUpdated,
+    IdeaContributed,
+    WorkshopOpened,
+    WorkshopClosed,
+    ActionRetained,
+    SynthesisPublished,
 }
 
 impl ActivityKind {
-    pub const ALL: [ActivityKind; 26] = [
+    pub const ALL: [ActivityKind; 32] = [
         ActivityKind::ThemeProposed,
         ActivityKind::ThemeOpened,
         ActivityKind::ThemeArchived,
@@ -60,6 +66,12 @@ impl ActivityKind {
         ActivityKind::InquiryMemberAdded,
         ActivityKind::DiagnosticPublished,
         ActivityKind::DiagnosticContributionPublished,
+        ActivityKind::CoDesignUpdated,
+        ActivityKind::IdeaContributed,
+        ActivityKind::WorkshopOpened,
+        ActivityKind::WorkshopClosed,
+        ActivityKind::ActionRetained,
+        ActivityKind::SynthesisPublished,
     ];
 
     /// What the kind is stored as.
@@ -91,6 +103,12 @@ impl ActivityKind {
             ActivityKind::InquiryMemberAdded => "inquiry_member_added",
             ActivityKind::DiagnosticPublished => "diagnostic_published",
             ActivityKind::DiagnosticContributionPublished => "diagnostic_contribution_published",
+            ActivityKind::CoDesignUpdated => "co_design_updated",
+            ActivityKind::IdeaContributed => "idea_contributed",
+            ActivityKind::WorkshopOpened => "workshop_opened",
+            ActivityKind::WorkshopClosed => "workshop_closed",
+            ActivityKind::ActionRetained => "action_retained",
+            ActivityKind::SynthesisPublished => "synthesis_published",
         }
     }
 
@@ -127,6 +145,12 @@ impl ActivityKind {
             ActivityKind::InquiryMemberAdded => "Membre d’un groupe d’enquête",
             ActivityKind::DiagnosticPublished => "Diagnostic enrichi",
             ActivityKind::DiagnosticContributionPublished => "Contribution au diagnostic validée",
+            ActivityKind::CoDesignUpdated => "Cycle de créativité préparé",
+            ActivityKind::IdeaContributed => "Idée proposée",
+            ActivityKind::WorkshopOpened => "Atelier ouvert aux contributions",
+            ActivityKind::WorkshopClosed => "Atelier terminé",
+            ActivityKind::ActionRetained => "Action retenue pour le plan",
+            ActivityKind::SynthesisPublished => "Synthèse d’atelier publiée",
         }
     }
 
@@ -139,7 +163,10 @@ impl ActivityKind {
             ActivityKind::EventPlanned => 2,
             ActivityKind::ProviderAssigned => 3,
             ActivityKind::EventMinutes => 4,
-            ActivityKind::DiagnosticPublished => 5,
+            ActivityKind::DiagnosticPublished
+            | ActivityKind::SynthesisPublished
+            | ActivityKind::ActionRetained
+            | ActivityKind::WorkshopOpened => 5,
             _ => 6,
         }
     }
@@ -154,6 +181,11 @@ impl ActivityKind {
                 | ActivityKind::InquiryMemberAdded
                 | ActivityKind::DiagnosticPublished
                 | ActivityKind::DiagnosticContributionPublished
+                | ActivityKind::CoDesignUpdated
+                | ActivityKind::IdeaContributed
+                | ActivityKind::WorkshopOpened
+                | ActivityKind::WorkshopClosed
+                | ActivityKind::ActionRetained
         )
     }
 }

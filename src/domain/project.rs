@@ -428,15 +428,19 @@ pub enum EventKind {
     InterSiteSeminar,
     PeerExchange,
     Supervision,
+    /// A workshop of a territory's creativity cycle (`domain::codesign`): created from the territory's co-design
+    /// page, which sets its step.
+    Workshop,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 5] = [
+    pub const ALL: [EventKind; 6] = [
         EventKind::Meeting,
         EventKind::LocalSeminar,
         EventKind::InterSiteSeminar,
         EventKind::PeerExchange,
         EventKind::Supervision,
+        EventKind::Workshop,
     ];
 
     pub fn code(self) -> &'static str {
@@ -446,6 +450,7 @@ impl EventKind {
             EventKind::InterSiteSeminar => "inter_site_seminar",
             EventKind::PeerExchange => "peer_exchange",
             EventKind::Supervision => "supervision",
+            EventKind::Workshop => "workshop",
         }
     }
 
@@ -463,6 +468,7 @@ impl EventKind {
             EventKind::InterSiteSeminar => "Séminaire inter-sites",
             EventKind::PeerExchange => "Échange entre pairs",
             EventKind::Supervision => "Séance de supervision",
+            EventKind::Workshop => "Atelier",
         }
     }
 }
@@ -519,6 +525,9 @@ impl NewEvent {
         let collectivity_id = match (&kind, collectivity_id) {
             (Ok(EventKind::LocalSeminar), Ok(None)) => {
                 Err("Un séminaire local a lieu sur un territoire : choisissez lequel.".to_owned())
+            }
+            (Ok(EventKind::Workshop), Ok(None)) => {
+                Err("Un atelier a lieu sur un territoire : choisissez lequel.".to_owned())
             }
             (_, c) => c,
         };

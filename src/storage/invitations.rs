@@ -22,6 +22,8 @@ pub struct Invitation {
     pub accepted_at: Option<NaiveDateTime>,
     /// A seat in an inquiry group: accepting links the account to it.
     pub inquiry_member_id: Option<i64>,
+    /// A seat in a territory's working group (the creativity cycle).
+    pub working_member_id: Option<i64>,
 }
 
 #[derive(Insertable)]
@@ -37,6 +39,8 @@ pub struct NewInvitation<'a> {
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub inquiry_member_id: Option<i64>,
+    /// A seat in a territory's working group (the creativity cycle).
+    pub working_member_id: Option<i64>,
 }
 
 pub fn insert_invitation(conn: &mut DbConnection, invitation: &NewInvitation) -> QueryResult<i64> {

@@ -7,6 +7,7 @@
 
 pub mod activity;
 pub mod boundaries;
+pub mod codesign;
 pub mod collectivities;
 pub mod diagnostic;
 pub mod events;

@@ -99,6 +99,7 @@ diesel::table! {
         expires_at -> Timestamp,
         accepted_at -> Nullable<Timestamp>,
         inquiry_member_id -> Nullable<BigInt>,
+        working_member_id -> Nullable<BigInt>,
     }
 }
 
@@ -691,3 +692,204 @@ diesel::table! {
 
 diesel::joinable!(newsletters -> projects (project_id));
 diesel::allow_tables_to_appear_in_same_query!(newsletters, projects);
+
+// The creativity cycle (migration co_design).
+
+diesel::table! {
+    co_design_frames (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        collectivity_id -> BigInt,
+        method -> Text,
+        method_note -> Text,
+        families -> Text,
+        updated_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    working_members (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        collectivity_id -> BigInt,
+        display_name -> Text,
+        category -> Text,
+        family -> Text,
+        note -> Text,
+        email -> Nullable<Text>,
+        user_id -> Nullable<BigInt>,
+        added_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    workshops (event_id) {
+        event_id -> BigInt,
+        project_id -> BigInt,
+        collectivity_id -> BigInt,
+        step -> Text,
+        state -> Text,
+        dots_per_member -> Integer,
+        synthesis -> Nullable<Text>,
+        synthesis_published_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idea_clusters (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        collectivity_id -> BigInt,
+        name -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ideas (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        collectivity_id -> BigInt,
+        workshop_id -> Nullable<BigInt>,
+        title -> Text,
+        body -> Text,
+        member_id -> Nullable<BigInt>,
+        author_category -> Text,
+        origin -> Text,
+        status -> Text,
+        cluster_id -> Nullable<BigInt>,
+        merged_into -> Nullable<BigInt>,
+        entered_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idea_evidence (id) {
+        id -> BigInt,
+        idea_id -> BigInt,
+        entry_id -> Nullable<BigInt>,
+        source_id -> Nullable<BigInt>,
+        question_id -> Nullable<BigInt>,
+        cited_idea_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    idea_history (id) {
+        id -> BigInt,
+        idea_id -> BigInt,
+        at -> Timestamp,
+        actor_id -> Nullable<BigInt>,
+        change -> Text,
+    }
+}
+
+diesel::table! {
+    objectives (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        collectivity_id -> BigInt,
+        title -> Text,
+        description -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    criteria (id) {
+        id -> BigInt,
+        objective_id -> BigInt,
+        label -> Text,
+        weight -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    scores (id) {
+        id -> BigInt,
+        workshop_id -> BigInt,
+        member_id -> BigInt,
+        criterion_id -> BigInt,
+        cluster_id -> Nullable<BigInt>,
+        idea_id -> Nullable<BigInt>,
+        value -> Integer,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ballots (id) {
+        id -> BigInt,
+        workshop_id -> BigInt,
+        member_id -> BigInt,
+        dots_cap -> Integer,
+        dots_used -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    dots (id) {
+        id -> BigInt,
+        ballot_id -> BigInt,
+        cluster_id -> Nullable<BigInt>,
+        idea_id -> Nullable<BigInt>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    actions (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        collectivity_id -> BigInt,
+        title -> Text,
+        description -> Text,
+        status -> Text,
+        workshop_id -> Nullable<BigInt>,
+        cluster_id -> Nullable<BigInt>,
+        idea_id -> Nullable<BigInt>,
+        lineage -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(workshops -> events (event_id));
+diesel::joinable!(criteria -> objectives (objective_id));
+diesel::joinable!(dots -> ballots (ballot_id));
+diesel::joinable!(idea_evidence -> map_entries (entry_id));
+diesel::joinable!(idea_evidence -> map_sources (source_id));
+diesel::joinable!(idea_evidence -> questions (question_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    co_design_frames,
+    working_members,
+    workshops,
+    idea_clusters,
+    ideas,
+    idea_evidence,
+    idea_history,
+    objectives,
+    criteria,
+    scores,
+    ballots,
+    dots,
+    actions,
+);
+diesel::allow_tables_to_appear_in_same_query!(workshops, events);
+diesel::allow_tables_to_appear_in_same_query!(idea_evidence, map_entries);
+diesel::allow_tables_to_appear_in_same_query!(idea_evidence, map_sources);
+diesel::allow_tables_to_appear_in_same_query!(idea_evidence, questions);
+diesel::allow_tables_to_appear_in_same_query!(idea_evidence, questionnaires);
+diesel::allow_tables_to_appear_in_same_query!(ideas, map_entries);
+diesel::allow_tables_to_appear_in_same_query!(ideas, map_sources);
+diesel::allow_tables_to_appear_in_same_query!(ideas, questions);
+diesel::allow_tables_to_appear_in_same_query!(working_members, users);
+diesel::allow_tables_to_appear_in_same_query!(idea_history, users);

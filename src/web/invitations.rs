@@ -17,7 +17,7 @@ use crate::security::{hash_password, random_token, token_digest};
 use crate::storage::inquiry::{self, LinkOutcome};
 use crate::storage::invitations::{self, Invitation, NewInvitation};
 use crate::storage::users::{self, NewUser, User};
-use crate::storage::{self, collectivities, providers, territories, DbConnection};
+use crate::storage::{self, codesign, collectivities, providers, territories, DbConnection};
 
 pub const INVITATION_VALID_DAYS: i64 = 14;
 
@@ -37,6 +37,11 @@ pub enum InvitationTarget {
         id: i64,
         name: String,
     },
+    /// A seat in the working group of a territory (`name`) of a project.
+    WorkingMember {
+        id: i64,
+        name: String,
+    },
 }
 
 impl InvitationTarget {
@@ -53,6 +58,7 @@ impl InvitationTarget {
             }
             InvitationTarget::Provider { name, .. } => format!("membre du prestataire {name}"),
             InvitationTarget::InquiryMember { name, .. } => format!("membre du groupe d’enquête mixte {}", de(name)),
+            InvitationTarget::WorkingMember { name, .. } => format!("membre du groupe de travail {}", de(name)),
         }
     }
 }
@@ -66,12 +72,20 @@ pub async fn send_invitation(
 ) -> Result<(), AppError> {
     let token = random_token();
     let digest = token_digest(&token);
-    let (collectivity_id, provider_id, inquiry_member_id, function, referent) = match &target {
+    let (collectivity_id, provider_id, function, referent) = match &target {
         InvitationTarget::Collectivity { id, function, referent, .. } => {
-            (Some(*id), None, None, Some(function.code()), *referent)
+            (Some(*id), None, Some(function.code()), *referent)
         }
-        InvitationTarget::Provider { id, .. } => (None, Some(*id), None, None, false),
-        InvitationTarget::InquiryMember { id, .. } => (None, None, Some(*id), None, false),
+        InvitationTarget::Provider { id, .. } => (None, Some(*id), None, false),
+        InvitationTarget::InquiryMember { .. } | InvitationTarget::WorkingMember { .. } => (None, None, None, false),
+    };
+    let inquiry_member_id = match &target {
+        InvitationTarget::InquiryMember { id, .. } => Some(*id),
+        _ => None,
+    };
+    let working_member_id = match &target {
+        InvitationTarget::WorkingMember { id, .. } => Some(*id),
+        _ => None,
     };
     let (email_text, inviter_id) = (email.as_str().to_owned(), inviter.id);
     state
@@ -90,6 +104,7 @@ pub async fn send_invitation(
                     created_at: now,
                     expires_at: now + TimeDelta::days(INVITATION_VALID_DAYS),
                     inquiry_member_id,
+                    working_member_id,
                 },
             )?;
             Ok(())
@@ -122,7 +137,18 @@ fn open_invitation(conn: &mut DbConnection, token: &str) -> Result<OpenInvitatio
                 .into(),
         ));
     }
+    let seat_territory = |conn: &mut DbConnection, collectivity_id: i64| -> Result<String, AppError> {
+        let collectivity = collectivities::find_collectivity(conn, collectivity_id)?.ok_or(AppError::NotFound)?;
+        let territory =
+            territories::find_territory_by_id(conn, collectivity.territory_id)?.ok_or(AppError::NotFound)?;
+        Ok(territory.name)
+    };
     let target = match (invitation.collectivity_id, invitation.provider_id, invitation.inquiry_member_id) {
+        (None, None, None) => {
+            let id = invitation.working_member_id.ok_or(AppError::NotFound)?;
+            let member = codesign::find_working_member(conn, id)?.ok_or(AppError::NotFound)?;
+            InvitationTarget::WorkingMember { id, name: seat_territory(conn, member.collectivity_id)? }
+        }
         (Some(id), _, _) => {
             let collectivity = collectivities::find_collectivity(conn, id)?.ok_or(AppError::NotFound)?;
             let territory =
@@ -140,13 +166,8 @@ fn open_invitation(conn: &mut DbConnection, token: &str) -> Result<OpenInvitatio
         }
         (None, None, Some(id)) => {
             let member = inquiry::find_member(conn, id)?.ok_or(AppError::NotFound)?;
-            let collectivity =
-                collectivities::find_collectivity(conn, member.collectivity_id)?.ok_or(AppError::NotFound)?;
-            let territory =
-                territories::find_territory_by_id(conn, collectivity.territory_id)?.ok_or(AppError::NotFound)?;
-            InvitationTarget::InquiryMember { id, name: territory.name }
+            InvitationTarget::InquiryMember { id, name: seat_territory(conn, member.collectivity_id)? }
         }
-        (None, None, None) => return Err(AppError::NotFound),
     };
     let existing_account = users::find_user_by_email(conn, &invitation.email)?;
     Ok(OpenInvitation { invitation, role: target.role(), existing_account })
@@ -278,17 +299,22 @@ pub async fn accept(
                     if inquiry::link_account(conn, member_id, user_id)? == LinkOutcome::Gone {
                         return Err(AppError::Gone("Cette place dans le groupe d’enquête a été retirée.".into()));
                     }
-                    group = inquiry::find_member(conn, member_id)?.map(|m| (m.project_id, m.collectivity_id));
+                    group = inquiry::find_member(conn, member_id)?
+                        .map(|m| super::projects::paths::group_path(m.project_id, m.collectivity_id));
+                }
+                if let Some(member_id) = invitation.working_member_id {
+                    if codesign::link_working_account(conn, member_id, user_id)? == LinkOutcome::Gone {
+                        return Err(AppError::Gone("Cette place dans le groupe de travail a été retirée.".into()));
+                    }
+                    group = codesign::find_working_member(conn, member_id)?
+                        .map(|m| super::projects::paths::co_design_path(m.project_id, m.collectivity_id));
                 }
                 Ok((users::find_user(conn, user_id)?.ok_or(AppError::NotFound)?, group))
             })
         })
         .await?;
-    // Where the new member goes next: their inquiry group's page, or their account.
-    let landing = match group {
-        Some((project_id, collectivity_id)) => super::projects::paths::group_path(project_id, collectivity_id),
-        None => "/compte".to_owned(),
-    };
+    // Where the new member goes next: their group's page, or their account.
+    let landing = group.unwrap_or_else(|| "/compte".to_owned());
     if ctx.user.is_none() {
         ctx.log_in(&user)?;
     }

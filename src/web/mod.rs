@@ -118,6 +118,41 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/projets/{id}/groupes/{collectivity}/questionnaires/import", projects::questionnaires::xlsform::import);
 
     // The diagnostic (fixed segments before "{collectivity}", which would take them)
+    r.get("/projets/{id}/croisement/{collectivity}", projects::codesign::show);
+    r.post("/projets/{id}/croisement/{collectivity}/methode", projects::codesign::set_method);
+    r.post("/projets/{id}/croisement/{collectivity}/membres", projects::codesign::add_member);
+    r.post("/projets/{id}/croisement/{collectivity}/membres/{member}/retrait", projects::codesign::remove_member);
+    r.post("/projets/{id}/croisement/{collectivity}/ateliers", projects::codesign::create_workshop);
+    r.post("/projets/{id}/croisement/{collectivity}/objectifs", projects::codesign::add_objective);
+    r.post("/projets/{id}/croisement/{collectivity}/criteres", projects::codesign::add_criterion);
+    r.post("/projets/{id}/croisement/{collectivity}/criteres/poids", projects::codesign::set_weights);
+    r.get("/projets/{id}/croisement/{collectivity}/idees", projects::codesign::ideas::show);
+    r.post("/projets/{id}/croisement/{collectivity}/idees", projects::codesign::ideas::add);
+    r.post("/projets/{id}/croisement/{collectivity}/idees/tri", projects::codesign::ideas::sort);
+    r.get("/projets/{id}/croisement/{collectivity}/idees/{idea}", projects::codesign::ideas::show_idea);
+    r.post("/projets/{id}/croisement/{collectivity}/idees/{idea}/motivations", projects::codesign::ideas::cite);
+    r.post("/projets/{id}/croisement/{collectivity}/idees/{idea}/annulation", projects::codesign::ideas::undo_merge);
+    r.post("/projets/{id}/croisement/{collectivity}/idees/{idea}/moderation", projects::codesign::ideas::moderate);
+    r.get("/projets/{id}/croisement/{collectivity}/ateliers/{workshop}", projects::codesign::workshops::show);
+    r.get("/projets/{id}/croisement/{collectivity}/ateliers/{workshop}/ecran", projects::codesign::workshops::screen);
+    r.post(
+        "/projets/{id}/croisement/{collectivity}/ateliers/{workshop}/etat",
+        projects::codesign::workshops::change_state,
+    );
+    r.post(
+        "/projets/{id}/croisement/{collectivity}/ateliers/{workshop}/idees",
+        projects::codesign::workshops::add_idea,
+    );
+    r.post("/projets/{id}/croisement/{collectivity}/ateliers/{workshop}/notes", projects::codesign::workshops::score);
+    r.post("/projets/{id}/croisement/{collectivity}/ateliers/{workshop}/points", projects::codesign::workshops::dot);
+    r.post(
+        "/projets/{id}/croisement/{collectivity}/ateliers/{workshop}/retenir",
+        projects::codesign::workshops::retain,
+    );
+    r.post(
+        "/projets/{id}/croisement/{collectivity}/ateliers/{workshop}/synthese",
+        projects::codesign::workshops::publish_synthesis,
+    );
     r.get("/projets/{id}/diagnostic", projects::diagnostic::overview::show);
     r.post("/projets/{id}/diagnostic/familles", projects::diagnostic::overview::add_family);
     r.get("/projets/{id}/diagnostic/moderation", projects::diagnostic::moderation::show);

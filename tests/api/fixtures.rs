@@ -471,3 +471,150 @@ impl DiagnosticBuilder<'_> {
         .expect("diagnostic written")
     }
 }
+
+/// A territory's creativity cycle (see [`co_design`]).
+pub struct CoDesignBuilder<'c> {
+    conn: &'c mut DbConnection,
+    place: Place,
+    project_title: String,
+    territory: String,
+    facilitator: i64,
+    seats: Vec<i64>,
+}
+
+/// What [`co_design`] made.
+pub struct CoDesign {
+    /// The working group's seats, in the order of [`CoDesignBuilder::seat`].
+    pub seats: Vec<i64>,
+    pub objective: i64,
+    pub criterion: i64,
+    /// The first seat's idea (the first one's, else the facilitator's typed in).
+    pub idea: i64,
+    /// A merge of two other ideas.
+    pub merge: i64,
+    /// Workshops: one planned, one of divergence and one of convergence, both open.
+    pub planned: i64,
+    pub divergence: i64,
+    pub convergence: i64,
+}
+
+/// A territory's creativity cycle: seats for the given accounts, an objective and its criterion, ideas (one by the
+/// first seat, two merged), and three workshops, written by the storage functions the handlers call.
+pub fn co_design<'c>(
+    conn: &'c mut DbConnection,
+    project: &Project,
+    collectivity: &Collectivity,
+    facilitator: &Account,
+) -> CoDesignBuilder<'c> {
+    CoDesignBuilder {
+        conn,
+        place: Place { project_id: project.id, collectivity_id: collectivity.id },
+        project_title: project.title.clone(),
+        territory: collectivity.name.clone(),
+        facilitator: facilitator.id,
+        seats: Vec::new(),
+    }
+}
+
+impl CoDesignBuilder<'_> {
+    /// A seat in the working group, held by this account.
+    pub fn seat(mut self, user_id: i64) -> Self {
+        self.seats.push(user_id);
+        self
+    }
+
+    pub fn create(self) -> CoDesign {
+        use encommun::domain::codesign::{
+            NewCriterion, NewIdea, NewObjective, NewWorkingMember, Origin, Step, WorkshopState,
+        };
+        use encommun::storage::codesign::{self, Author, MergeOutcome};
+        use encommun::storage::inquiry::AddOutcome;
+        let CoDesignBuilder { conn, place, project_title, territory, facilitator, seats } = self;
+        storage::write_transaction(conn, |conn| -> anyhow::Result<CoDesign> {
+            let mut members = Vec::new();
+            for (n, user) in seats.iter().enumerate() {
+                let new = NewWorkingMember::parse(&format!("Membre {}", n + 1), "habitant", "", "", "", &[]).unwrap();
+                let AddOutcome::Added(id) = codesign::add_working_member(conn, place, &new, facilitator, &territory)?
+                else {
+                    anyhow::bail!("seat not added");
+                };
+                codesign::link_working_account(conn, id, *user)?;
+                members.push(codesign::find_working_member(conn, id)?.expect("seat"));
+            }
+            let objective = codesign::insert_objective(
+                conn,
+                place,
+                &NewObjective::parse("Que chacun accède à ses droits", "").unwrap(),
+                facilitator,
+                &territory,
+            )?;
+            let criterion = codesign::insert_criterion(
+                conn,
+                objective,
+                &NewCriterion::parse("Touche les personnes sans internet", "2").unwrap(),
+            )?;
+            let workshop = |conn: &mut DbConnection, title: &str, step: Step| -> anyhow::Result<i64> {
+                let event = NewEvent::parse(&encommun::domain::project::EventInput {
+                    kind: "workshop",
+                    title,
+                    description: "",
+                    starts_at: "2027-01-12T18:00",
+                    ends_at: "2027-01-12T20:00",
+                    place: "Salle du conseil",
+                    online_url: "",
+                    collectivity_id: &place.collectivity_id.to_string(),
+                })
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                Ok(codesign::insert_workshop(conn, &event, step, 8, facilitator, &project_title, place)?)
+            };
+            let planned = workshop(conn, "Atelier prévu", Step::Divergence)?;
+            let divergence = workshop(conn, "Imaginer", Step::Divergence)?;
+            let convergence = workshop(conn, "Converger", Step::Convergence)?;
+            for id in [divergence, convergence] {
+                let w = codesign::find_workshop(conn, id)?.expect("workshop");
+                codesign::set_workshop_state(
+                    conn,
+                    &w,
+                    WorkshopState::Planned,
+                    WorkshopState::Open,
+                    facilitator,
+                    "ouvert".into(),
+                )?;
+            }
+            let idea = |conn: &mut DbConnection, title: &str, author: Author| -> anyhow::Result<i64> {
+                let new = NewIdea::parse(title, "").unwrap();
+                Ok(codesign::insert_idea(
+                    conn,
+                    place,
+                    Some(divergence),
+                    &new,
+                    author,
+                    Origin::Paper,
+                    Some(facilitator),
+                    &territory,
+                )?)
+            };
+            let first = match members.first() {
+                Some(member) => idea(conn, "Une permanence au marché", Author::Member(member))?,
+                None => idea(conn, "Une permanence au marché", Author::Category("habitant"))?,
+            };
+            let a = idea(conn, "Un bus le samedi", Author::Category("elu"))?;
+            let b = idea(conn, "Une navette vers la mairie", Author::Category("agent"))?;
+            let merged = NewIdea::parse("Des transports vers les services", "").unwrap();
+            let MergeOutcome::Merged(merge) = codesign::merge_ideas(conn, place, &[a, b], &merged, facilitator)? else {
+                anyhow::bail!("not merged");
+            };
+            Ok(CoDesign {
+                seats: members.iter().map(|m| m.id).collect(),
+                objective,
+                criterion,
+                idea: first,
+                merge,
+                planned,
+                divergence,
+                convergence,
+            })
+        })
+        .expect("co-design written")
+    }
+}

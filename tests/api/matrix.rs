@@ -91,6 +91,10 @@ const POSITIONS: [Expect; 7] = [L, L, F, F, A, F, F];
 const LEADS: [Expect; 7] = [L, L, F, F, F, A, A];
 /// The project's working space: its participants' people, its provider, the agency.
 const WORKING_SPACE: [Expect; 7] = [L, L, F, A, A, A, A];
+/// A territory's creativity cycle is framed (method, working group) by its referent and the leads.
+const FRAMES: [Expect; 7] = [L, L, F, F, A, A, A];
+/// Ideas come from the working group's members (Marc Membre holds a seat) and are typed in by the leads.
+const CONTRIBUTES: [Expect; 7] = [L, L, F, A, F, A, A];
 
 const CASES: &[Case] = &[
     Case { method: "GET", pattern: "/", path: "/", form: &[], expect: ALL },
@@ -569,6 +573,177 @@ const CASES: &[Case] = &[
         path: "/projets/{project}/diagnostic/{chatellerault}/import/jeton-inconnu",
         form: &[],
         expect: [L, L, F, F, F, G, G],
+    },
+    // The creativity cycle: the working space sees it; the referent and the leads frame it; the leads facilitate;
+    // the working group's members (Marc Membre holds a seat) contribute, score and vote.
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/croisement/{collectivity}",
+        path: "/projets/{project}/croisement/{chatellerault}",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/croisement/{collectivity}/methode",
+        path: "/projets/{project}/croisement/{chatellerault}/methode",
+        form: &[("method", "thematic"), ("families", "elus")],
+        expect: FRAMES,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/croisement/{collectivity}/membres",
+        path: "/projets/{project}/croisement/{chatellerault}/membres",
+        form: &[("display_name", "Awa"), ("category", "associatif"), ("family", "associations")],
+        expect: FRAMES,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/croisement/{collectivity}/membres/{member}/retrait",
+        path: "/projets/{project}/croisement/{chatellerault}/membres/999999/retrait",
+        form: &[],
+        expect: FRAMES,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/croisement/{collectivity}/ateliers",
+        path: "/projets/{project}/croisement/{chatellerault}/ateliers",
+        form: &[
+            ("title", "Atelier de la matrice"),
+            ("step", "divergence"),
+            ("starts_at", "2027-02-01T18:00"),
+            ("ends_at", "2027-02-01T20:00"),
+            ("place", "Salle des fêtes"),
+        ],
+        expect: LEADS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/croisement/{collectivity}/objectifs",
+        path: "/projets/{project}/croisement/{chatellerault}/objectifs",
+        form: &[("title", "Objectif de la matrice")],
+        expect: LEADS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/croisement/{collectivity}/criteres",
+        path: "/projets/{project}/croisement/{chatellerault}/criteres",
+        form: &[("objective", "{objective}"), ("label", "Critère de la matrice"), ("weight", "2")],
+        expect: LEADS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/croisement/{collectivity}/criteres/poids",
+        path: "/projets/{project}/croisement/{chatellerault}/criteres/poids",
+        form: &[("poids-{criterion}", "3")],
+        expect: LEADS,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/croisement/{collectivity}/idees",
+        path: "/projets/{project}/croisement/{chatellerault}/idees",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/croisement/{collectivity}/idees",
+        path: "/projets/{project}/croisement/{chatellerault}/idees",
+        form: &[("title", "Idée de la matrice"), ("author", "habitant")],
+        expect: CONTRIBUTES,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/croisement/{collectivity}/idees/tri",
+        path: "/projets/{project}/croisement/{chatellerault}/idees/tri",
+        form: &[("idees", "{idea}"), ("action", "regrouper"), ("cluster_name", "Regroupement de la matrice")],
+        expect: LEADS,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/croisement/{collectivity}/idees/{idea}",
+        path: "/projets/{project}/croisement/{chatellerault}/idees/{idea}",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    // The idea is Marc Membre's: he may say what motivated it.
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/croisement/{collectivity}/idees/{idea}/motivations",
+        path: "/projets/{project}/croisement/{chatellerault}/idees/{idea}/motivations",
+        form: &[("evidence", "fiche-{sheet}")],
+        expect: CONTRIBUTES,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/croisement/{collectivity}/idees/{idea}/annulation",
+        path: "/projets/{project}/croisement/{chatellerault}/idees/{merge}/annulation",
+        form: &[],
+        expect: LEADS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/croisement/{collectivity}/idees/{idea}/moderation",
+        path: "/projets/{project}/croisement/{chatellerault}/idees/{idea}/moderation",
+        form: &[("decision", "publier")],
+        expect: LEADS,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/croisement/{collectivity}/ateliers/{workshop}",
+        path: "/projets/{project}/croisement/{chatellerault}/ateliers/{convergence}",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/croisement/{collectivity}/ateliers/{workshop}/ecran",
+        path: "/projets/{project}/croisement/{chatellerault}/ateliers/{divergence}/ecran",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/croisement/{collectivity}/ateliers/{workshop}/etat",
+        path: "/projets/{project}/croisement/{chatellerault}/ateliers/{planned}/etat",
+        form: &[("from", "planned"), ("to", "open")],
+        expect: LEADS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/croisement/{collectivity}/ateliers/{workshop}/idees",
+        path: "/projets/{project}/croisement/{chatellerault}/ateliers/{divergence}/idees",
+        form: &[("title", "Idée d’atelier de la matrice"), ("author", "elu")],
+        expect: CONTRIBUTES,
+    },
+    // Only the working group's members score and vote.
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/croisement/{collectivity}/ateliers/{workshop}/notes",
+        path: "/projets/{project}/croisement/{chatellerault}/ateliers/{convergence}/notes",
+        form: &[],
+        expect: [L, L, F, A, F, F, F],
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/croisement/{collectivity}/ateliers/{workshop}/points",
+        path: "/projets/{project}/croisement/{chatellerault}/ateliers/{convergence}/points",
+        form: &[("candidate", "i{idea}"), ("sens", "plus")],
+        expect: [L, L, F, A, F, F, F],
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/croisement/{collectivity}/ateliers/{workshop}/retenir",
+        path: "/projets/{project}/croisement/{chatellerault}/ateliers/{convergence}/retenir",
+        form: &[("candidate", "i{idea}")],
+        expect: LEADS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/croisement/{collectivity}/ateliers/{workshop}/synthese",
+        path: "/projets/{project}/croisement/{chatellerault}/ateliers/{divergence}/synthese",
+        form: &[("synthesis", "Une synthèse de la matrice.")],
+        expect: LEADS,
     },
     Case {
         method: "GET",
@@ -1053,6 +1228,7 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
             .sources(&[("study", "Étude de la matrice", "", "", &[0])])
             .create();
         let (sheet, source) = (diagnostic.sheets[0].0, diagnostic.sources[0]);
+        let cycle = fixtures::co_design(conn, &project, &chatellerault, &admin).seat(member).create();
         // Newsletters: two drafts (one to edit, one to send) and one sent.
         let audience = Audience { participants: true, observers: true, followers: true };
         let draft =
@@ -1080,6 +1256,13 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
             ("{chatellerault}", chatellerault.id.to_string()),
             ("{sheet}", sheet.to_string()),
             ("{source}", source.to_string()),
+            ("{objective}", cycle.objective.to_string()),
+            ("{criterion}", cycle.criterion.to_string()),
+            ("{idea}", cycle.idea.to_string()),
+            ("{merge}", cycle.merge.to_string()),
+            ("{planned}", cycle.planned.to_string()),
+            ("{divergence}", cycle.divergence.to_string()),
+            ("{convergence}", cycle.convergence.to_string()),
         ]
     })
 }

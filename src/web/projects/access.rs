@@ -3,6 +3,7 @@
 //! its working space, its inquiry groups, its questionnaires. The diagnostic adds its own rules on top
 //! (`diagnostic::may_see`, `may_contribute`).
 
+use crate::storage::codesign;
 use crate::storage::collectivities::Membership;
 use crate::storage::inquiry as inquiry_storage;
 use crate::storage::projects::{self, Project};
@@ -25,6 +26,8 @@ pub struct Access {
     pub referent_of: Vec<(Membership, Territory)>,
     /// The inquiry groups (by collectivity) the person sits in with an account.
     pub inquiry_groups: Vec<i64>,
+    /// The working groups of the creativity cycle the person sits in with an account, as (collectivity, seat).
+    pub working_seats: Vec<(i64, i64)>,
 }
 
 impl Access {
@@ -43,6 +46,7 @@ impl Access {
                 participant_of: Vec::new(),
                 referent_of: Vec::new(),
                 inquiry_groups: Vec::new(),
+                working_seats: Vec::new(),
             });
         };
         Ok(Access {
@@ -52,6 +56,7 @@ impl Access {
             participant_of: projects::participant_collectivities_of(conn, project.id, user.id)?,
             referent_of,
             inquiry_groups: inquiry_storage::groups_of_user(conn, project.id, user.id)?,
+            working_seats: codesign::working_seats(conn, project.id, user.id)?,
         })
     }
 
@@ -63,6 +68,11 @@ impl Access {
     /// The agency and the provider lead the work: news, events, minutes.
     pub fn leads(&self) -> bool {
         self.is_admin || self.is_provider
+    }
+
+    /// The person's seat in a territory's working group, if they hold one with their account.
+    pub fn working_seat(&self, collectivity_id: i64) -> Option<i64> {
+        self.working_seats.iter().find(|(c, _)| *c == collectivity_id).map(|(_, seat)| *seat)
     }
 
     pub fn require_user(&self) -> Result<&User, AppError> {

@@ -95,8 +95,12 @@ fn event_form_page(
     form: &EventForm,
     errors: &FormErrors,
 ) -> Markup {
-    let kinds: Vec<(String, String)> =
-        EventKind::ALL.iter().map(|k| (k.code().to_owned(), k.label().to_owned())).collect();
+    // A workshop is planned from its territory's co-design page, which gives it its step.
+    let kinds: Vec<(String, String)> = EventKind::ALL
+        .iter()
+        .filter(|k| **k != EventKind::Workshop)
+        .map(|k| (k.code().to_owned(), k.label().to_owned()))
+        .collect();
     let mut hosts = vec![(String::new(), "Inter-sites (tous les territoires)".to_owned())];
     hosts.extend(territories.iter().map(|(id, name)| (id.to_string(), name.clone())));
     page_with_errors(
@@ -162,6 +166,10 @@ pub async fn create(
     });
     let mut errors = FormErrors::default();
     let event = match parsed {
+        Ok(event) if event.kind == EventKind::Workshop => {
+            errors.add("kind", "Un atelier se prépare depuis la page « Croisement des regards » de son territoire.");
+            None
+        }
         Ok(event) if event.collectivity_id.is_some_and(|c| !territories.iter().any(|(id, _)| *id == c)) => {
             errors
                 .add("collectivity_id", "Ce territoire n’est pas participant au projet : choisissez-le dans la liste.");

@@ -2,6 +2,7 @@
 //! provider and the agency), the agency's selection of a theme into a project, and what each role may do there.
 
 pub mod access;
+pub mod codesign;
 pub mod diagnostic;
 pub mod enrolment;
 pub mod events;
@@ -32,6 +33,7 @@ use crate::domain::project::{
 };
 use crate::domain::theme::ThemeStatus;
 use crate::storage::activity::{activity_of_project, Activity};
+use crate::storage::codesign as codesign_storage;
 use crate::storage::events::{events_of_project, Event};
 use crate::storage::posts::{posts_of_project, Post};
 use crate::storage::projects::{self, Enrolment, OpenOutcome, PhaseTransition, Project};
@@ -120,6 +122,8 @@ struct ProjectView {
     providers: Vec<Provider>,
     /// The inquiry groups of the participant territories, with their mixedness.
     groups: Vec<(i64, String, Mixedness)>,
+    /// The published syntheses of workshops, with their territory.
+    syntheses: Vec<(codesign_storage::Workshop, String)>,
 }
 
 fn load_view(conn: &mut DbConnection, project: Project, access: &Access) -> Result<ProjectView, AppError> {
@@ -130,7 +134,18 @@ fn load_view(conn: &mut DbConnection, project: Project, access: &Access) -> Resu
         None => None,
     };
     let enrolments = projects::enrolments_of_project(conn, project.id)?;
+    let syntheses = codesign_storage::published_syntheses(conn, project.id)?
+        .into_iter()
+        .map(|w| {
+            let name = enrolments
+                .iter()
+                .find(|(e, _)| e.collectivity_id == w.collectivity_id)
+                .map_or(String::new(), |(_, t)| t.name.clone());
+            (w, name)
+        })
+        .collect();
     Ok(ProjectView {
+        syntheses,
         groups: inquiry::groups_of_project(conn, project.id, &enrolments)?,
         enrolments,
         history: projects::phase_history(conn, project.id)?,
@@ -246,6 +261,7 @@ fn project_page(ctx: &PageCtx, view: &ProjectView, access: &Access, submitted: &
                     p { a class="button" href=(diagnostic::overview::overview_path(project.id)) { "Ouvrir le diagnostic" } }
                 }
             }
+            (codesign::section(project, &view.groups.iter().map(|(c, name, _)| (*c, name.clone())).collect::<Vec<_>>(), &view.syntheses, access))
             (events::agenda(project, &view.events, access, now))
             (news::section(ctx, project, &view.posts, access, submitted))
             @if !view.activity.is_empty() {

@@ -17,6 +17,22 @@ pub fn diagnostic_path(project_id: i64, collectivity_id: i64) -> String {
     format!("/projets/{project_id}/diagnostic/{collectivity_id}")
 }
 
+/// A territory's creativity cycle (« croisement des regards »): its frame, working group, workshops, ideas and
+/// objectives; the workshops' pages are below it.
+pub fn co_design_path(project_id: i64, collectivity_id: i64) -> String {
+    format!("/projets/{project_id}/croisement/{collectivity_id}")
+}
+
+/// A workshop of a territory's cycle.
+pub fn workshop_path(project_id: i64, collectivity_id: i64, workshop_id: i64) -> String {
+    format!("{}/ateliers/{workshop_id}", co_design_path(project_id, collectivity_id))
+}
+
+/// An idea of a territory's cycle.
+pub fn idea_path(project_id: i64, collectivity_id: i64, idea_id: i64) -> String {
+    format!("{}/idees/{idea_id}", co_design_path(project_id, collectivity_id))
+}
+
 /// A questionnaire's builder; its other pages (results, coverage, entry, exports…) are below it.
 pub fn builder_path(id: i64) -> String {
     format!("/questionnaires/{id}")

@@ -16,15 +16,17 @@ pub mod overview;
 pub mod sheets;
 pub mod sources;
 
-use super::paths::diagnostic_path;
+use super::paths::{diagnostic_path, idea_path};
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
 use super::access::{project_and_access, Access};
 use super::paths::project_path;
 use super::perimeter::Perimeter;
+use crate::domain::codesign::Evidence;
 use crate::domain::diagnostic::{project_family_code, Domain, EntryKind, Status, FAMILIES};
 use crate::domain::text::de;
+use crate::storage::codesign;
 use crate::storage::collectivities::territory_of_collectivity;
 use crate::storage::diagnostic::{self, Author, MapEntry, MapRelation, MapSource, Place};
 use crate::storage::projects::{self, Project};
@@ -123,9 +125,31 @@ pub struct Diagnostic {
     pub sources: Vec<MapSource>,
     /// (source, entry) pairs.
     pub mentions: Vec<(i64, i64)>,
+    /// The published ideas of the territory's creativity cycle that cite its sheets and sources.
+    pub inspirations: Vec<(Evidence, i64, String)>,
 }
 
 impl Diagnostic {
+    /// The ideas a sheet or a source inspired, for those who see the territory's cycle (`codesign::may_see`):
+    /// a list of links, or nothing.
+    pub fn inspired(&self, access: &Access, evidence: Evidence) -> Markup {
+        let ideas: Vec<&(Evidence, i64, String)> =
+            self.inspirations.iter().filter(|(e, _, _)| *e == evidence).collect();
+        if ideas.is_empty() || !super::codesign::may_see(access, self.place.collectivity_id) {
+            return html! {};
+        }
+        html! {
+            section aria-labelledby="idees-inspirees" {
+                h2 id="idees-inspirees" { "Idées qu’elle a inspirées (" (ideas.len()) ")" }
+                ul {
+                    @for (_, id, title) in ideas {
+                        li { a href=(idea_path(self.place.project_id, self.place.collectivity_id, *id)) { (title) } }
+                    }
+                }
+            }
+        }
+    }
+
     pub fn published(&self) -> impl Iterator<Item = &MapEntry> {
         self.entries.iter().filter(|e| e.status() == Status::Published)
     }
@@ -175,6 +199,7 @@ pub fn load_diagnostic(
         relations: diagnostic::relations_of_territory(conn, place)?,
         sources: diagnostic::sources_of_territory(conn, place)?,
         mentions: diagnostic::mentions_of_territory(conn, place)?,
+        inspirations: codesign::inspirations(conn, place)?,
         entries,
         project,
         place,

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::map::{draw_map, Marker};
 use super::{author, diagnostic_for, diagnostic_to_contribute, may_contribute, sheet_path, source_path, Diagnostic};
+use crate::domain::codesign::Evidence;
 use crate::domain::diagnostic::{
     intensity_label, Domain, EntryKind, NewEntry, NewRelation, RelationKind, SheetFields, Status, INTENSITIES,
 };
@@ -361,6 +362,7 @@ fn sheet_page(
                         ul { @for s in &sources { li { a href=(source_path(d.place, s.id)) { (s.title) } " (" (s.kind().label().to_lowercase()) ")" } } }
                     }
                 }
+                (d.inspired(access, Evidence::Sheet(entry.id)))
             }
             p class="hint no-print" { "Pour imprimer la fiche, utilisez la commande Imprimer de votre navigateur : menus et formulaires sont laissés de côté." }
             @if contributes && kind == EntryKind::Actor {

@@ -5,6 +5,7 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 
 use super::{author, diagnostic_for, diagnostic_to_contribute, sheet_path, source_path, written_on, Diagnostic};
+use crate::domain::codesign::Evidence;
 use crate::domain::diagnostic::{NewSource, SourceKind, Status};
 use crate::domain::text::de;
 use crate::storage;
@@ -192,6 +193,7 @@ pub async fn show(
                     h2 { "Elle parle de" }
                     ul { @for e in &mentioned { li { a href=(sheet_path(d.place, e.id)) { (e.name) } " (" (e.kind().label().to_lowercase()) ")" } } }
                 }
+                (d.inspired(&access, Evidence::Source(source.id)))
             }
             @if access.leads() {
                 form class="no-print" method="post" action={ (source_path(d.place, source.id)) "/suppression" } {
