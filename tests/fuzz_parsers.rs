@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)] // reason: properties stop at the failing line
 
 use encommun::domain::account::{DisplayName, EmailAddress};
+use encommun::domain::codesign::{parse_dots, parse_score, parse_weight, Candidate, Evidence, NewIdea};
 use encommun::domain::territory::{parse_insee_code, parse_postcodes, parse_siren};
 use encommun::domain::text::fold;
 use encommun::import::territories::parse_bytes;
@@ -101,6 +102,31 @@ proptest! {
         }
         if let Ok(siren) = parse_siren(&text) {
             prop_assert!(siren.len() == 9 && siren.bytes().all(|b| b.is_ascii_digit()));
+        }
+        if let Ok(candidate) = Candidate::parse(&text) {
+            prop_assert_eq!(Candidate::parse(&candidate.code()).unwrap(), candidate);
+        }
+        if let Ok(evidence) = Evidence::parse(&text) {
+            prop_assert_eq!(Evidence::parse(&evidence.code()).unwrap(), evidence);
+        }
+        if let Ok(Some(score)) = parse_score(&text) {
+            prop_assert!((0..=5).contains(&score));
+        }
+        if let Ok(weight) = parse_weight(&text) {
+            prop_assert!((1..=10).contains(&weight));
+        }
+        if let Ok(dots) = parse_dots(&text) {
+            prop_assert!((1..=50).contains(&dots));
+        }
+    }
+
+    #[test]
+    fn ideas_accepted_are_bounded_and_clean(title in any::<String>(), body in any::<String>()) {
+        if let Ok(idea) = NewIdea::parse(&title, &body) {
+            prop_assert!((3..=140).contains(&idea.title.chars().count()));
+            prop_assert!(!idea.title.chars().any(char::is_control));
+            prop_assert!(idea.body.chars().count() <= 2_000);
+            prop_assert_eq!(NewIdea::parse(&idea.title, &idea.body).unwrap(), idea);
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The demo's second project, « Accès aux droits », in diagnostic: two participants with the demo provider,
+//! The demo's second project, « Accès aux droits », its diagnostic done and its creativity cycle under way
+//! (`super::codesign`): two participants with the demo provider,
 //! an observer, inquiry groups (accounts of the demo among their members), Grand Châtellerault's diagnostic placed on
 //! its communes' outlines, its questionnaire with answers (`super::survey`), a local seminar and a sent newsletter.
 
@@ -139,7 +140,14 @@ pub fn load(conn: &mut DbConnection, cast: &Cast) -> anyhow::Result<()> {
     load_diagnostic(conn, Place { project_id, collectivity_id: cast.chatellerault }, cast.provider_member)?;
     super::survey::load(conn, project_id, cast)?;
     load_newsletter(conn, project_id, cast)?;
-    Ok(())
+    super::codesign::load(conn, project_id, cast)?;
+    advance(
+        conn,
+        project_id,
+        Phase::CoDesign,
+        "Les diagnostics sont posés : place au croisement des regards.",
+        cast.admin,
+    )
 }
 
 fn advance(conn: &mut DbConnection, project_id: i64, to: Phase, note: &str, user_id: i64) -> anyhow::Result<()> {

@@ -4,6 +4,7 @@
 //! a newcomer sees it and the browser suite audits its pages.
 
 mod access;
+mod codesign;
 mod survey;
 
 use chrono::TimeDelta;
@@ -57,15 +58,16 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         email: "referente@agglopolys.demo.encommun.fr",
         name: "Sophie Martin",
         role: "élue référente d’Agglopolys",
-        try_first: "« Ma collectivité » : le diagnostic et le groupe d’enquête d’Agglopolys, proposer \
-            un thème, se positionner sur un thème",
+        try_first: "« Ma collectivité » : noter et voter dans l’atelier ouvert d’Agglopolys (croisement des \
+            regards), le diagnostic et le groupe d’enquête, proposer un thème, se positionner sur un thème",
     },
     DemoAccount {
         email: "agent@grand-chatellerault.demo.encommun.fr",
         name: "Karim Benali",
         role: "agent référent de Grand Châtellerault",
-        try_first: "le questionnaire « Vos démarches du quotidien » : ses résultats, la couverture des publics, \
-            saisir un entretien",
+        try_first: "le cycle de créativité terminé de Grand Châtellerault (idées, tableau, actions retenues) ; \
+            le questionnaire « Vos démarches du quotidien » : ses résultats, la couverture des publics, saisir un \
+            entretien",
     },
     DemoAccount {
         email: "elu@grand-cahors.demo.encommun.fr",

@@ -150,6 +150,18 @@ pub fn french_quotes(text: &str) -> String {
     out
 }
 
+/// A cell a spreadsheet will not run as a formula: text starting with `=`, `@`, `+` or `-` (other than a number
+/// or a telephone number) gets a leading apostrophe, which spreadsheets hide. Every CSV export writes its cells
+/// through it.
+pub fn spreadsheet_safe(value: &str) -> std::borrow::Cow<'_, str> {
+    let numeric = |rest: &str| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit() || " .,".contains(c));
+    match value.chars().next() {
+        Some('=' | '@' | '\t' | '\r') => format!("'{value}").into(),
+        Some('+' | '-') if !numeric(&value[1..]) => format!("'{value}").into(),
+        _ => value.into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,5 +292,15 @@ mod tests {
         }
         assert_eq!(vowels, 3556, "names starting with a vowel, accented or not");
         assert_eq!(h_elided, 15, "Héricourt is two communes");
+    }
+
+    #[test]
+    fn formulas_are_neutralised_numbers_kept() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+        assert_eq!(spreadsheet_safe("-2+3"), "'-2+3");
+        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("-0.5703"), "-0.5703");
+        assert_eq!(spreadsheet_safe("+33 6 12 34 56 78"), "+33 6 12 34 56 78");
+        assert_eq!(spreadsheet_safe("Mairie"), "Mairie");
     }
 }

@@ -126,6 +126,9 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/projets/{id}/croisement/{collectivity}/objectifs", projects::codesign::add_objective);
     r.post("/projets/{id}/croisement/{collectivity}/criteres", projects::codesign::add_criterion);
     r.post("/projets/{id}/croisement/{collectivity}/criteres/poids", projects::codesign::set_weights);
+    r.get("/projets/{id}/croisement/{collectivity}/idees.csv", projects::codesign::export::ideas_csv);
+    r.get("/projets/{id}/croisement/{collectivity}/votes.csv", projects::codesign::export::votes_csv);
+    r.get("/projets/{id}/croisement/{collectivity}/idees/cartes", projects::codesign::ideas::cards);
     r.get("/projets/{id}/croisement/{collectivity}/idees", projects::codesign::ideas::show);
     r.post("/projets/{id}/croisement/{collectivity}/idees", projects::codesign::ideas::add);
     r.post("/projets/{id}/croisement/{collectivity}/idees/tri", projects::codesign::ideas::sort);

@@ -241,6 +241,8 @@ pub struct Field<'a> {
     pub required: bool,
     /// For a number: the bounds the server accepts, said to the browser too.
     pub range: Option<(i64, i64)>,
+    /// Takes the focus when the page opens: the fast entry of ideas, one after another from the keyboard.
+    pub autofocus: bool,
 }
 
 impl<'a> Field<'a> {
@@ -254,6 +256,7 @@ impl<'a> Field<'a> {
             autocomplete: None,
             required: true,
             range: None,
+            autofocus: false,
         }
     }
     pub fn kind(mut self, input_type: &'static str) -> Self {
@@ -274,6 +277,10 @@ impl<'a> Field<'a> {
     }
     pub fn optional(mut self) -> Self {
         self.required = false;
+        self
+    }
+    pub fn autofocus(mut self, autofocus: bool) -> Self {
+        self.autofocus = autofocus;
         self
     }
     pub fn number(mut self, min: i64, max: i64) -> Self {
@@ -303,6 +310,7 @@ impl<'a> Field<'a> {
                     min=[self.range.map(|r| r.0)]
                     max=[self.range.map(|r| r.1)]
                     autocomplete=[self.autocomplete]
+                    autofocus[self.autofocus]
                     aria-invalid=[error.map(|_| "true")]
                     aria-describedby=[(!described.is_empty()).then(|| described.join(" "))];
             }

@@ -4,6 +4,7 @@
 use encommun::demo::{self, DEMO_ACCOUNTS, DEMO_PASSWORD, DIAGNOSTIC_PROJECT};
 use encommun::domain::project::Phase;
 use encommun::domain::territory::TerritoryKind;
+use encommun::storage::codesign;
 use encommun::storage::collectivities::find_collectivity_of_territory;
 use encommun::storage::diagnostic::{entries_of_territory, Place};
 use encommun::storage::questionnaires::{collection_breakdown, count_responses, questionnaires_of_group, targets_of};
@@ -12,9 +13,12 @@ use encommun::storage::territories::find_territory;
 use crate::helpers::{with_conn, TestApp};
 use crate::on_both_backends;
 
-on_both_backends!(the_demo_shows_a_project_in_diagnostic_with_its_survey, every_demo_account_has_somewhere_to_go);
+on_both_backends!(
+    the_demo_shows_a_project_in_co_design_with_its_survey_and_its_cycle,
+    every_demo_account_has_somewhere_to_go
+);
 
-async fn the_demo_shows_a_project_in_diagnostic_with_its_survey(app: TestApp) {
+async fn the_demo_shows_a_project_in_co_design_with_its_survey_and_its_cycle(app: TestApp) {
     app.load_demo();
     assert!(!with_conn(&app, |conn| demo::load(conn).unwrap()), "a second load changes nothing");
     let (project, questionnaires, sheets) = with_conn(&app, |conn| {
@@ -26,7 +30,7 @@ async fn the_demo_shows_a_project_in_diagnostic_with_its_survey(app: TestApp) {
             entries_of_territory(conn, Place { project_id: project.id, collectivity_id: chatellerault }).unwrap();
         (project, questionnaires, sheets)
     });
-    assert_eq!(project.phase(), Phase::Diagnostic);
+    assert_eq!(project.phase(), Phase::CoDesign);
     assert!(project.provider_id.is_some(), "the demo provider accompanies it");
     let (survey, responses) = &questionnaires[0];
     assert_eq!(survey.title, "Vos démarches du quotidien");
@@ -70,6 +74,30 @@ async fn the_demo_shows_a_project_in_diagnostic_with_its_survey(app: TestApp) {
         .assert_contains("Lettre n° 1 — les diagnostics commencent");
     // The territory page draws the shipped outline.
     visitor.get("/territoires/epci/248600413").await.assert_status(200).assert_contains("<path");
+    // Grand Châtellerault's creativity cycle is finished: ideas citing the diagnostic, three retained actions,
+    // syntheses that visitors read; Agglopolys's convergence workshop is open to its referent's vote.
+    let chatellerault = with_conn(&app, |conn| {
+        let territory = find_territory(conn, TerritoryKind::Epci, "248600413").unwrap().unwrap();
+        find_collectivity_of_territory(conn, territory.id).unwrap().unwrap().id
+    });
+    let place = Place { project_id: project.id, collectivity_id: chatellerault };
+    let (actions, ideas, inspired) = with_conn(&app, |conn| {
+        (
+            codesign::actions_of(conn, place).unwrap(),
+            codesign::ideas_of(conn, place).unwrap(),
+            codesign::inspirations(conn, place).unwrap(),
+        )
+    });
+    assert_eq!(actions.len(), 3);
+    assert_eq!(ideas.len(), 14, "twelve ideas, a paper note, a merge");
+    assert!(inspired.len() >= 3, "ideas cite the diagnostic: {inspired:?}");
+    visitor.get(&format!("/projets/{}", project.id)).await.assert_contains("Synthèses des ateliers");
+    karim
+        .get(&format!("/projets/{}/croisement/{chatellerault}", project.id))
+        .await
+        .assert_status(200)
+        .assert_contains("Actions retenues (3)")
+        .assert_contains("Groupe de travail (14)");
 }
 
 async fn every_demo_account_has_somewhere_to_go(app: TestApp) {

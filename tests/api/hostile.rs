@@ -250,6 +250,67 @@ const FORMS: &[Form] = &[
             ("to_followers", "on"),
         ],
     ),
+    // The creativity cycle of Agglopolys in the demo's second project: its convergence workshop is open.
+    (
+        "agence@demo.encommun.fr",
+        "{cycle}/methode",
+        &[("method", "thematic"), ("note", "Une note."), ("families", "elus")],
+    ),
+    (
+        "agence@demo.encommun.fr",
+        "{cycle}/membres",
+        &[
+            ("display_name", "Awa"),
+            ("category", "associatif"),
+            ("family", "associations"),
+            ("note", "Une note."),
+            ("email", ""),
+        ],
+    ),
+    (
+        "agence@demo.encommun.fr",
+        "{cycle}/ateliers",
+        &[
+            ("title", "Atelier exposé"),
+            ("step", "divergence"),
+            ("starts_at", "2027-03-01T18:00"),
+            ("ends_at", "2027-03-01T20:00"),
+            ("place", "Salle"),
+            ("online_url", ""),
+            ("dots", "8"),
+            ("description", "Une présentation."),
+        ],
+    ),
+    ("agence@demo.encommun.fr", "{cycle}/objectifs", &[("title", "Un objectif exposé"), ("description", "Précision.")]),
+    (
+        "agence@demo.encommun.fr",
+        "{cycle}/criteres",
+        &[("objective", "{objective}"), ("label", "Un critère"), ("weight", "2")],
+    ),
+    ("agence@demo.encommun.fr", "{cycle}/criteres/poids", &[("poids-{criterion}", "2")]),
+    (
+        "agence@demo.encommun.fr",
+        "{cycle}/idees",
+        &[("title", "Une idée exposée"), ("body", "Un texte."), ("author", "habitant"), ("evidence", "")],
+    ),
+    (
+        "agence@demo.encommun.fr",
+        "{cycle}/idees/tri",
+        &[("idees", "{idea}"), ("action", "regrouper"), ("cluster", ""), ("cluster_name", "Regroupement exposé")],
+    ),
+    ("agence@demo.encommun.fr", "{cycle}/idees/{idea}/motivations", &[("evidence", "idee-{idea}")]),
+    (
+        "referente@agglopolys.demo.encommun.fr",
+        "{cycle}/ateliers/{workshop}/notes",
+        &[("note-i{idea}-{criterion}", "4")],
+    ),
+    (
+        "referente@agglopolys.demo.encommun.fr",
+        "{cycle}/ateliers/{workshop}/points",
+        &[("candidate", "i{idea}"), ("sens", "plus")],
+    ),
+    ("agence@demo.encommun.fr", "{cycle}/ateliers/{workshop}/synthese", &[("synthesis", "Une synthèse de l’atelier.")]),
+    ("agence@demo.encommun.fr", "{cycle}/ateliers/{workshop}/etat", &[("from", "open"), ("to", "closed")]),
     (
         "",
         "/invitation/0123",
@@ -346,7 +407,18 @@ fn placeholders(app: &TestApp) -> Vec<(&'static str, String)> {
             .unwrap();
     let subscription =
         encommun::storage::subscriptions::subscriptions_of_user(&mut conn, sophie.id).unwrap().remove(0).0.id;
+    // Agglopolys's cycle in the demo's second project.
+    let access = encommun::demo::project(&mut conn, encommun::demo::DIAGNOSTIC_PROJECT).unwrap().unwrap();
+    let cycle_place = encommun::storage::diagnostic::Place { project_id: access.id, collectivity_id: collectivity.id };
+    let (objective, criteria) = encommun::storage::codesign::objectives_of(&mut conn, cycle_place).unwrap().remove(0);
+    let idea = encommun::storage::codesign::ideas_of(&mut conn, cycle_place).unwrap()[0].id;
+    let workshop = encommun::storage::codesign::workshops_of(&mut conn, cycle_place).unwrap()[0].event_id;
     vec![
+        ("{cycle}", format!("/projets/{}/croisement/{}", access.id, collectivity.id)),
+        ("{objective}", objective.id.to_string()),
+        ("{criterion}", criteria[0].id.to_string()),
+        ("{idea}", idea.to_string()),
+        ("{workshop}", workshop.to_string()),
         ("{subscription}", subscription.to_string()),
         ("{sheet}", space.to_string()),
         ("{actor}", actor.to_string()),
@@ -398,6 +470,7 @@ async fn every_form_survives_hostile_values(app: TestApp) {
     let event = format!("{project}/evenements/{}", fill("{event}"));
     let diagnostic = format!("{project}/diagnostic/{}", fill("{agglopolys}"));
     let (letters, follow) = (format!("{project}/lettres"), format!("{theme}/suivre"));
+    let cycle = fill("{cycle}");
     let diagnostic_pages = [
         format!("{project}/diagnostic"),
         format!("{project}/diagnostic/moderation"),
@@ -435,6 +508,9 @@ async fn every_form_survives_hostile_values(app: TestApp) {
         &diagnostic_pages[5],
         "/abonnements",
         "/admin/courriels",
+        &cycle,
+        &format!("{cycle}/idees"),
+        &format!("{cycle}/ateliers/{}", fill("{workshop}")),
         &letters,
         &follow,
     ] {

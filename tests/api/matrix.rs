@@ -640,6 +640,27 @@ const CASES: &[Case] = &[
     },
     Case {
         method: "GET",
+        pattern: "/projets/{id}/croisement/{collectivity}/idees.csv",
+        path: "/projets/{project}/croisement/{chatellerault}/idees.csv",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/croisement/{collectivity}/votes.csv",
+        path: "/projets/{project}/croisement/{chatellerault}/votes.csv",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/croisement/{collectivity}/idees/cartes",
+        path: "/projets/{project}/croisement/{chatellerault}/idees/cartes",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "GET",
         pattern: "/projets/{id}/croisement/{collectivity}/idees",
         path: "/projets/{project}/croisement/{chatellerault}/idees",
         form: &[],

@@ -451,6 +451,31 @@ const PAGES = [
   { name: 'lettres-archive', path: '/projets/2/lettres' },
   { name: 'lettre-parue', as: OBSERVER, path: '/projets/2/lettres/1' },
   { name: 'diagnostic-contours', as: PROVIDER, path: '/projets/2/diagnostic/2' },
+  // The creativity cycle of « Accès aux droits »: Grand Châtellerault's (collectivity 2) is finished — divergence
+  // workshop 3, convergence 4, idea 14 a merge; Agglopolys's (collectivity 1) convergence workshop 5 is open.
+  { name: 'croisement-territoire', as: PROVIDER, path: '/projets/2/croisement/2' },
+  { name: 'croisement-territoire-referent', as: CHATELLERAULT, path: '/projets/2/croisement/2' },
+  { name: 'croisement-idees', as: PROVIDER, path: '/projets/2/croisement/2/idees' },
+  { name: 'croisement-fusion', as: CHATELLERAULT, path: '/projets/2/croisement/2/idees/14' },
+  { name: 'croisement-cartes', as: PROVIDER, path: '/projets/2/croisement/2/idees/cartes' },
+  { name: 'atelier-divergence', as: PROVIDER, path: '/projets/2/croisement/2/ateliers/3' },
+  { name: 'atelier-tableau', as: PROVIDER, path: '/projets/2/croisement/2/ateliers/4' },
+  { name: 'atelier-ecran', as: PROVIDER, path: '/projets/2/croisement/2/ateliers/3/ecran' },
+  { name: 'atelier-vote', as: REFERENT, path: '/projets/2/croisement/1/ateliers/5' },
+  {
+    name: 'atelier-note-refusee',
+    as: REFERENT,
+    path: '/projets/2/croisement/1/ateliers/5',
+    act: async (page) => {
+      await page.locator('select[name^="note-"]').first().selectOption('5');
+      await page.evaluate(() => {
+        const select = document.querySelector('select[name^="note-"]');
+        select.options[select.selectedIndex].value = '9';
+      });
+      await page.getByRole('button', { name: 'Enregistrer mes notes' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
   { name: 'inspiration', path: '/inspiration' },
   { name: 'inspiration-filtree', path: '/inspiration?theme=1' },
   { name: 'ressource', path: '/inspiration/1' },
@@ -815,6 +840,57 @@ test('the invited colleague creates their account from the e-mailed link', async
   await page.getByText('Bienvenue').waitFor();
   assert.match(await page.locator('main').innerText(), /Agent — CA de Blois/);
   await context.close();
+});
+
+test('a creativity cycle runs without JavaScript: ten ideas typed in by keyboard, clustered, voted, retained', async () => {
+  const provider = await session({ email: PROVIDER, javaScript: false });
+  const page = provider.page;
+  await page.goto(`${base}/projets/2`);
+  await page.getByRole('link', { name: 'Le cycle de créativité de CA de Blois' }).click();
+  await page.getByText('Prévoir un atelier').click();
+  await page.getByLabel('Titre', { exact: true }).fill('Imaginer en salle');
+  await page.getByLabel('Étape du cycle').selectOption({ label: 'Divergence et imagination' });
+  await page.getByLabel('Début').fill('2027-03-02T18:00');
+  await page.getByLabel('Fin').fill('2027-03-02T20:00');
+  await page.getByLabel(/^Lieu/).fill('Salle des fêtes');
+  await page.getByRole('button', { name: 'Prévoir l’atelier' }).click();
+  await page.getByRole('button', { name: 'Ouvrir l’atelier aux contributions' }).click();
+  // The fast entry: the title has the focus, Enter records, the empty form comes back focused.
+  for (let n = 1; n <= 10; n++) {
+    // The browser gives the autofocus once the page is rendered.
+    await page.waitForFunction(() => document.activeElement?.name === 'title', null, { timeout: 5000 });
+    await page.keyboard.type(`Idée de la salle n° ${n}`);
+    await page.keyboard.press('Enter');
+    await page.getByText(`Idée « Idée de la salle n° ${n} » enregistrée.`).waitFor();
+  }
+  await page.getByRole('heading', { name: 'Idées reçues pendant l’atelier (10)' }).waitFor();
+  await page.getByRole('button', { name: 'Clore l’atelier' }).click();
+  // Clustering without drag and drop: tick, name, « Regrouper ».
+  await page.goto(`${base}/projets/2/croisement/1/idees`);
+  await page.getByLabel('Idée de la salle n° 1', { exact: true }).check();
+  await page.getByLabel('Idée de la salle n° 2', { exact: true }).check();
+  await page.getByLabel('Nom du nouveau regroupement').fill('Venir en salle');
+  await page.getByRole('button', { name: 'Regrouper les idées cochées' }).click();
+  await page.getByText('2 idée(s) regroupée(s).').waitFor();
+  await provider.context.close();
+
+  // The referent, seated in the working group, scores and spends a dot in the open convergence workshop.
+  const referent = await session({ email: REFERENT, javaScript: false });
+  await referent.page.goto(`${base}/projets/2/croisement/1/ateliers/5`);
+  await referent.page.getByRole('button', { name: '+ 1 point pour « Venir en salle »' }).click();
+  await referent.page.getByText('Point placé.').waitFor();
+  await referent.page.getByLabel('Note de « Venir en salle » pour « Coûte peu »').selectOption('4');
+  await referent.page.getByRole('button', { name: 'Enregistrer mes notes' }).click();
+  await referent.page.getByText('Vos notes sont enregistrées.').waitFor();
+  await referent.context.close();
+
+  const facilitator = await session({ email: PROVIDER, javaScript: false });
+  await facilitator.page.goto(`${base}/projets/2/croisement/1/ateliers/5`);
+  await facilitator.page.getByRole('button', { name: 'Retenir « Venir en salle »' }).click();
+  await facilitator.page.getByText('Action retenue pour le plan').waitFor();
+  await facilitator.page.goto(`${base}/projets/2/croisement/1`);
+  await facilitator.page.getByRole('heading', { name: 'Actions retenues (1)' }).waitFor();
+  await facilitator.context.close();
 });
 
 test('logging in and searching work with the keyboard alone, focus always visible', async () => {

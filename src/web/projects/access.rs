@@ -100,6 +100,12 @@ pub fn may_see_group(access: &Access, collectivity_id: i64) -> bool {
         || access.inquiry_groups.contains(&collectivity_id)
 }
 
+/// Whether a person sees a participant territory's creativity cycle (its ideas, workshops, votes): the working
+/// space (territories learn from each other) and the territory's working-group members with an account.
+pub fn may_see_cycle(access: &Access, collectivity_id: i64) -> bool {
+    access.in_working_space() || access.working_seat(collectivity_id).is_some()
+}
+
 /// What a person needs to be to reach a questionnaire's page.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Need {

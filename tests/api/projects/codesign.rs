@@ -151,12 +151,12 @@ async fn the_cycle_runs_from_the_method_to_retained_actions(app: TestApp) {
                 &[("title", title), ("author", author), ("evidence", evidence)],
             )
             .await
-            .assert_redirect(&format!("{workshop}#saisie"));
+            .assert_redirect(&workshop);
     }
     // A member proposes one from their telephone: online, under their own name.
     awa.submit(&workshop, &format!("{workshop}/idees"), &[("title", "Des ateliers numériques à la médiathèque")])
         .await
-        .assert_redirect(&format!("{workshop}#saisie"));
+        .assert_redirect(&workshop);
     provider.get(&format!("{workshop}/ecran")).await.assert_contains("<strong>4</strong> idée(s) reçue(s)");
     let ideas = format!("{cycle}/idees");
     awa.get(&ideas)
@@ -276,6 +276,21 @@ async fn the_cycle_runs_from_the_method_to_retained_actions(app: TestApp) {
         .await
         .assert_contains("Actions retenues (1)")
         .assert_contains("Issue de 2 idées · note pondérée 3,8 sur 5 (écart 1,0, 2 personne(s)) · 4 point(s)");
+    // Both spreadsheets, for the working space.
+    provider
+        .get(&format!("{cycle}/idees.csv"))
+        .await
+        .assert_status(200)
+        .assert_contains("identifiant;titre;texte")
+        .assert_contains("Une permanence au marché;;Habitant·e;;note papier;published;;;Imaginer l’accueil de demain;")
+        .assert_contains("France services de Naintré");
+    provider
+        .get(&format!("{cycle}/votes.csv"))
+        .await
+        .assert_contains(
+            "Choisir nos actions;Awa Diallo;Membre d’une association;regroupement : Se déplacer;points;;;2",
+        )
+        .assert_contains("Choisir nos actions;Paul Girard;Élu·e;regroupement : Se déplacer;note;Coûte peu;1;2");
     // The synthesis is public once published.
     provider
         .submit(

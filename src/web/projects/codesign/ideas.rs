@@ -83,17 +83,19 @@ pub fn author_options(members: &[WorkingMember]) -> Vec<(String, String)> {
     options
 }
 
-/// The fields of the idea form; `typed_in`, the facilitator's (with the author).
+/// The fields of the idea form; with `authors`, the facilitator's (who wrote it); `focus`, the title takes the
+/// focus (the workshop's fast entry, when nothing was refused).
 pub fn idea_fields(
     form: &IdeaForm,
     errors: &FormErrors,
     authors: Option<&[(String, String)]>,
     evidence: &[(String, String)],
+    focus: bool,
 ) -> Markup {
     let mut motives = vec![(String::new(), "Rien en particulier".to_owned())];
     motives.extend(evidence.iter().cloned());
     html! {
-        (Field::new("title", "Titre de l’idée").value(&form.title).hint("Une phrase courte : « Un bus le samedi vers le marché ».").render(errors))
+        (Field::new("title", "Titre de l’idée").value(&form.title).hint("Une phrase courte : « Un bus le samedi vers le marché ».").autofocus(focus && errors.is_empty()).render(errors))
         (optional_textarea("body", "L’idée en quelques lignes", &form.body, "Pour qui, comment, avec qui.", errors))
         @if let Some(authors) = authors {
             (select("author", "Qui l’a proposée", authors, &form.author, Some("La catégorie de l’auteur est gardée avec l’idée."), errors))
@@ -322,7 +324,7 @@ fn ideas_page(ctx: &PageCtx, territory: &Territory, view: &IdeasView, refused: R
                     h2 id="proposer" { @if territory.seat.is_some() { "Proposer une idée" } @else { "Saisir une idée" } }
                     form class="form" method="post" action=(ideas_path(territory)) novalidate {
                         (csrf_field(ctx))
-                        (idea_fields(idea_form, idea_errors, (territory.seat.is_none()).then_some(authors.as_slice()), &view.evidence_options))
+                        (idea_fields(idea_form, idea_errors, (territory.seat.is_none()).then_some(authors.as_slice()), &view.evidence_options, false))
                         button class="button" type="submit" { "Enregistrer l’idée" }
                     }
                 }
@@ -765,4 +767,36 @@ pub async fn moderate(
         (false, _) => "Cette idée avait déjà été examinée.",
     });
     Ok(see_other(&format!("{}#attente", ideas_path(&territory))))
+}
+
+/// The territory's current ideas as cards to print (two a row), for a wall or a table in the room.
+pub async fn cards(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64, i64)>) -> Result<Markup, AppError> {
+    let (project_id, collectivity_id) = path.into_inner();
+    let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
+    let view = load_ideas(&state, territory.place).await?;
+    let title = format!("Cartes des idées {}", de(&territory.name));
+    let cluster_of =
+        |idea: &Idea| idea.cluster_id.and_then(|c| view.clusters.iter().find(|x| x.id == c)).map(|c| c.name.as_str());
+    Ok(crate::web::views::page(
+        &ctx,
+        &title,
+        html! {
+            (territory.breadcrumb("Cartes"))
+            h1 { (title) }
+            p class="no-print" { "Imprimez cette page (commande Imprimer du navigateur) : deux cartes par ligne, sans menus ni formulaires." }
+            ul class="idea-cards" {
+                @for idea in view.ideas.iter().filter(|i| i.is_current()) {
+                    li class="idea-card" {
+                        h2 { (idea.title) }
+                        @if !idea.body.is_empty() { p { (idea.body) } }
+                        p class="meta" {
+                            (author_of(idea, &view.members))
+                            @if let Some(cluster) = cluster_of(idea) { " · " (cluster) }
+                            " · n° " (idea.id)
+                        }
+                    }
+                }
+            }
+        },
+    ))
 }

@@ -9,6 +9,7 @@
 //! facilitates (workshops, typing ideas in, clusters, objectives, retaining actions): the provider and the agency.
 //! Who contributes, scores and votes: the working group's members, in their own territory.
 
+pub mod export;
 pub mod ideas;
 pub mod workshops;
 
@@ -16,7 +17,7 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::access::{project_and_access, Access};
+use super::access::{may_see_cycle as may_see, project_and_access, Access};
 use super::paths::{co_design_path, diagnostic_path, project_path, workshop_path};
 use crate::domain::codesign::{
     parse_dots, parse_weight, FamilyCoverage, Frame, Method, NewCriterion, NewObjective, NewWorkingMember, Step,
@@ -41,11 +42,6 @@ use crate::web::views::{
     see_other, select, unprocessable, Field, FormErrors,
 };
 use crate::web::{AppError, AppState};
-
-/// Whether a person sees a territory's cycle.
-pub fn may_see(access: &Access, collectivity_id: i64) -> bool {
-    access.in_working_space() || access.working_seat(collectivity_id).is_some()
-}
 
 /// Whether a person sets the territory's method and forms its working group.
 pub fn may_frame(access: &Access, collectivity_id: i64) -> bool {
@@ -252,6 +248,9 @@ fn territory_page(ctx: &PageCtx, territory: &Territory, overview: &Overview, ref
                 strong { "divergence et imagination" } ", " strong { "objectifs et critères de réussite" } ", puis " strong { "convergence sur des actions" } " qui nourrissent le plan d’action du territoire." }
             ul class="inline-links" {
                 li { a href={ (path) "/idees" } { "Les idées du territoire (" (overview.ideas) ")" } }
+                li { a href={ (path) "/idees/cartes" } { "Les idées en cartes à imprimer" } }
+                li { a href={ (path) "/idees.csv" } { "Tableur des idées (CSV)" } }
+                li { a href={ (path) "/votes.csv" } { "Tableur des notes et des points (CSV)" } }
                 li { a href=(diagnostic_path(territory.project.id, collectivity_id)) { "Le diagnostic " (de(&territory.name)) } }
             }
             (errors.summary())

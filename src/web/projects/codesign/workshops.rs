@@ -257,7 +257,7 @@ fn divergence(
                 }
                 form class="form" method="post" action={ (path) "/idees" } novalidate {
                     (csrf_field(ctx))
-                    (idea_fields(form, errors, (territory.seat.is_none()).then_some(authors.as_slice()), &view.evidence_options))
+                    (idea_fields(form, errors, (territory.seat.is_none()).then_some(authors.as_slice()), &view.evidence_options, true))
                     button class="button" type="submit" { @if territory.seat.is_none() { "Enregistrer et saisir la suivante" } @else { "Proposer l’idée" } }
                 }
             } @else if !open {
@@ -507,7 +507,8 @@ pub async fn add_idea(
     match record_idea(&state, &territory, Some(&view.workshop), &form).await? {
         Recorded::Done(_) => {
             ctx.set_flash(&format!("Idée « {} » enregistrée.", form.title.trim()));
-            Ok(see_other(&format!("{}#saisie", workshop_path(project_id, collectivity_id, workshop_id))))
+            // No fragment: a page opened at a fragment gives no element the autofocus, and the title must have it.
+            Ok(see_other(&workshop_path(project_id, collectivity_id, workshop_id)))
         }
         Recorded::Refused(errors) => {
             Ok(unprocessable(workshop_page(&ctx, &territory, &view, Refused::Idea(&form, &errors))))

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use crate::domain::text::spreadsheet_safe;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
@@ -131,17 +132,6 @@ impl Export {
     }
 }
 
-/// A cell a spreadsheet will not run as a formula: text starting with `=`, `@`, `+` or `-` (other than a number
-/// or a telephone number) gets a leading apostrophe, which spreadsheets hide.
-fn spreadsheet_safe(value: &str) -> std::borrow::Cow<'_, str> {
-    let numeric = |rest: &str| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit() || " .,".contains(c));
-    match value.chars().next() {
-        Some('=' | '@' | '\t' | '\r') => format!("'{value}").into(),
-        Some('+' | '-') if !numeric(&value[1..]) => format!("'{value}").into(),
-        _ => value.into(),
-    }
-}
-
 /// The territory's published sheets, as the map's filters narrow them.
 async fn of_territory(
     state: &AppState,
@@ -223,19 +213,4 @@ pub async fn project_csv(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     of_project(&state, &ctx, path.into_inner()).await?.csv()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::spreadsheet_safe;
-
-    #[test]
-    fn formulas_are_neutralised_numbers_kept() {
-        assert_eq!(spreadsheet_safe("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
-        assert_eq!(spreadsheet_safe("-2+3"), "'-2+3");
-        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(spreadsheet_safe("-0.5703"), "-0.5703");
-        assert_eq!(spreadsheet_safe("+33 6 12 34 56 78"), "+33 6 12 34 56 78");
-        assert_eq!(spreadsheet_safe("Mairie"), "Mairie");
-    }
 }

@@ -135,7 +135,7 @@ impl Diagnostic {
     pub fn inspired(&self, access: &Access, evidence: Evidence) -> Markup {
         let ideas: Vec<&(Evidence, i64, String)> =
             self.inspirations.iter().filter(|(e, _, _)| *e == evidence).collect();
-        if ideas.is_empty() || !super::codesign::may_see(access, self.place.collectivity_id) {
+        if ideas.is_empty() || !super::access::may_see_cycle(access, self.place.collectivity_id) {
             return html! {};
         }
         html! {

@@ -7,14 +7,16 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::percent;
+use crate::domain::codesign::Evidence;
 use crate::domain::questionnaire::{numbers, other_texts, profile_values, summarize, Question, QuestionType, Summary};
 use crate::domain::text::{de, fold};
+use crate::storage::codesign;
 use crate::storage::collectivities::territory_of_collectivity;
 use crate::storage::questionnaires::{self, Channel, Questionnaire, ResponseFilter};
 use crate::storage::DbConnection;
 use crate::web::context::PageCtx;
 use crate::web::projects::access::{questionnaire_and_access, Need};
-use crate::web::projects::paths::{builder_path, group_path};
+use crate::web::projects::paths::{builder_path, group_path, idea_path};
 use crate::web::views::{date_fr, page, scroll_table};
 use crate::web::{AppError, AppState};
 
@@ -210,12 +212,16 @@ struct ResultsView {
     breakdown: Vec<(String, Option<String>, i64)>,
     /// How many responses the filter keeps.
     shown: i64,
+    /// The published ideas of the territory's creativity cycle that cite a question, as (question, idea, title):
+    /// for those who see the cycle, else empty.
+    inspired: Vec<(i64, i64, String)>,
 }
 
 fn load_results(
     conn: &mut DbConnection,
     questionnaire: Questionnaire,
     leads: bool,
+    sees_cycle: bool,
     channel: Option<Channel>,
     asked_profile: Option<&str>,
 ) -> Result<ResultsView, AppError> {
@@ -223,7 +229,16 @@ fn load_results(
     let territory = territory_of_collectivity(conn, questionnaire.collectivity_id)?.ok_or(AppError::NotFound)?.name;
     let questions = questionnaires::questions_of(conn, id)?;
     let filter = ResponseFilter { channel, profile: profile_filter(&questions, asked_profile) };
+    let mut inspired = Vec::new();
+    if sees_cycle {
+        for question in &questions {
+            for (idea, title, _, _) in codesign::ideas_citing(conn, Evidence::Question(question.id))? {
+                inspired.push((question.id, idea, title));
+            }
+        }
+    }
     Ok(ResultsView {
+        inspired,
         counts: questionnaires::answer_counts(conn, id, &filter)?,
         answered: questionnaires::respondents_per_question(conn, id, &filter)?,
         breakdown: questionnaires::collection_breakdown(conn, id)?,
@@ -244,16 +259,29 @@ pub async fn show(
 ) -> Result<Markup, AppError> {
     let (questionnaire, _, access) = questionnaire_and_access(&state, &ctx, id.into_inner(), Need::Group).await?;
     let leads = access.leads();
+    let sees_cycle = crate::web::projects::access::may_see_cycle(&access, questionnaire.collectivity_id);
     let channel = query.canal.as_deref().and_then(Channel::parse);
     let asked_profile = query.profil.clone();
-    let view =
-        state.db(move |conn| load_results(conn, questionnaire, leads, channel, asked_profile.as_deref())).await?;
+    let view = state
+        .db(move |conn| load_results(conn, questionnaire, leads, sees_cycle, channel, asked_profile.as_deref()))
+        .await?;
     let search = query.recherche.as_deref().unwrap_or("").trim().chars().take(100).collect::<String>();
     Ok(results_page(&ctx, &view, &search))
 }
 
 fn results_page(ctx: &PageCtx, view: &ResultsView, search: &str) -> Markup {
-    let ResultsView { questionnaire, leads, territory, questions, filter, counts, answered, breakdown, shown } = view;
+    let ResultsView {
+        questionnaire,
+        leads,
+        territory,
+        questions,
+        filter,
+        counts,
+        answered,
+        breakdown,
+        shown,
+        inspired,
+    } = view;
     let (id, channel) = (questionnaire.id, filter.channel);
     let responses: i64 = breakdown.iter().map(|(_, _, n)| n).sum();
     let profile_questions: Vec<&Question> = questions.iter().filter(|q| q.profile).collect();
@@ -348,6 +376,16 @@ fn results_page(ctx: &PageCtx, view: &ResultsView, search: &str) -> Markup {
                     @let prefix = number.map_or_else(|| "Profil — ".to_owned(), |n| format!("{n}. "));
                     @let others = other_texts(&of_question);
                     (question_results(&prefix, question, (&summarize(question, &of_question), &others), n, search))
+                    @let ideas: Vec<&(i64, i64, String)> = inspired.iter().filter(|(q, _, _)| *q == question.id).collect();
+                    @if !ideas.is_empty() {
+                        p { "Idées que cette question a inspirées : "
+                            @for (i, (_, idea, title)) in ideas.iter().enumerate() {
+                                @if i > 0 { ", " }
+                                a href=(idea_path(questionnaire.project_id, questionnaire.collectivity_id, *idea)) { (title) }
+                            }
+                            "."
+                        }
+                    }
                 }
             }
         },
