@@ -2,7 +2,8 @@
 //! a working group of fourteen with the referent's demo account, a divergence workshop whose ideas cite the
 //! diagnostic and the questionnaire, clusters and a merge, weighted criteria, a convergence workshop with scores
 //! and dots, three retained actions and two published syntheses); Agglopolys's convergence workshop is open, so
-//! that its referent's demo account can score and vote.
+//! that its referent's demo account can score and vote, and its public link brings inhabitants' ideas (one waits for
+//! moderation).
 
 use chrono::{NaiveDateTime, TimeDelta};
 
@@ -433,5 +434,11 @@ fn load_agglopolys(conn: &mut DbConnection, place: Place, cast: &Cast) -> anyhow
         let idea = NewIdea::parse(title, body).map_err(|e| anyhow::anyhow!("{e:?}"))?;
         store::insert_idea(conn, place, None, &idea, Author::Category("elu"), Origin::Paper, Some(by), territory)?;
     }
-    set_state(conn, convergence, WorkshopState::Planned, WorkshopState::Open, by)
+    set_state(conn, convergence, WorkshopState::Planned, WorkshopState::Open, by)?;
+    // The public link is on: an inhabitant's idea waits for the provider's moderation.
+    store::set_idea_link(conn, place, Some(&crate::security::random_token()), by)?;
+    let idea = NewIdea::parse("Un guichet dans le bus scolaire", "Le matin, le bus passe dans tous les villages.")
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    store::insert_idea(conn, place, None, &idea, Author::Category("habitant"), Origin::Public, None, territory)?;
+    Ok(())
 }

@@ -10,8 +10,8 @@ use super::activity::{record_activity, NewActivity};
 use super::diagnostic::Place;
 use super::inquiry::{AddOutcome, LinkOutcome};
 use super::schema::{
-    actions, ballots, co_design_frames, criteria, dots, events, idea_clusters, idea_evidence, idea_history, ideas,
-    map_entries, map_sources, objectives, questionnaires, questions, scores, working_members, workshops,
+    actions, ballots, co_design_frames, criteria, dots, events, idea_clusters, idea_evidence, idea_history, idea_links,
+    ideas, map_entries, map_sources, objectives, questionnaires, questions, scores, working_members, workshops,
 };
 use super::{now, DbConnection, DbError};
 use crate::domain::activity::ActivityKind;
@@ -1227,4 +1227,64 @@ pub fn actions_of(conn: &mut DbConnection, place: Place) -> QueryResult<Vec<Acti
         .filter(actions::collectivity_id.eq(place.collectivity_id))
         .order(actions::id.asc())
         .load(conn)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The inhabitants' public link
+
+/// The territory's public link for inhabitants' ideas, if it is on.
+pub fn idea_link(conn: &mut DbConnection, place: Place) -> QueryResult<Option<String>> {
+    idea_links::table
+        .filter(idea_links::project_id.eq(place.project_id))
+        .filter(idea_links::collectivity_id.eq(place.collectivity_id))
+        .select(idea_links::token)
+        .first(conn)
+        .optional()
+}
+
+/// The territory a public link sends ideas to.
+pub fn place_of_idea_link(conn: &mut DbConnection, token: &str) -> QueryResult<Option<Place>> {
+    let found: Option<(i64, i64)> = idea_links::table
+        .filter(idea_links::token.eq(token))
+        .select((idea_links::project_id, idea_links::collectivity_id))
+        .first(conn)
+        .optional()?;
+    Ok(found.map(|(project_id, collectivity_id)| Place { project_id, collectivity_id }))
+}
+
+/// Turns the link on (with a new token, unless it is on already: a second click keeps the link given out) or off.
+pub fn set_idea_link(conn: &mut DbConnection, place: Place, token: Option<&str>, by: i64) -> QueryResult<()> {
+    let existing = idea_link(conn, place)?;
+    match (token, existing) {
+        (Some(token), None) => {
+            // Two facilitators turning it on at once: the first link stays.
+            let inserted = conn.transaction(|conn| {
+                diesel::insert_into(idea_links::table)
+                    .values((
+                        idea_links::project_id.eq(place.project_id),
+                        idea_links::collectivity_id.eq(place.collectivity_id),
+                        idea_links::token.eq(token),
+                        idea_links::created_by.eq(Some(by)),
+                        idea_links::created_at.eq(now()),
+                    ))
+                    .execute(conn)
+            });
+            match inserted {
+                Ok(_) => {}
+                Err(e) if is_unique_violation(&e) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        (None, Some(_)) => {
+            diesel::delete(
+                idea_links::table
+                    .filter(idea_links::project_id.eq(place.project_id))
+                    .filter(idea_links::collectivity_id.eq(place.collectivity_id)),
+            )
+            .execute(conn)?;
+        }
+        _ => {}
+    }
+    // The public page appears or goes: the page cache must not keep the other state.
+    super::activity::public_content_changed(conn)
 }

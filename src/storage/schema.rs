@@ -862,6 +862,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    idea_links (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        collectivity_id -> BigInt,
+        token -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(workshops -> events (event_id));
 diesel::joinable!(criteria -> objectives (objective_id));
 diesel::joinable!(dots -> ballots (ballot_id));
@@ -882,6 +893,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     ballots,
     dots,
     actions,
+    idea_links,
 );
 diesel::allow_tables_to_appear_in_same_query!(workshops, events);
 diesel::allow_tables_to_appear_in_same_query!(idea_evidence, map_entries);

@@ -29,6 +29,11 @@ const ASSETS: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../../assets/diagnostic-map.js"),
     },
+    Asset {
+        name: "codesign.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../../assets/codesign.js"),
+    },
     // Leaflet, vendored from npm (assets/vendor/update.sh), for the optional interactive map.
     Asset {
         name: "leaflet.js",

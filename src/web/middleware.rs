@@ -21,8 +21,9 @@ pub const CSRF_FIELD: &str = "csrf_token";
 pub const UNSUBSCRIBE_PATTERN: &str = "/desabonnement/{id}/{signature}";
 /// The routes whose POST carries no session token: a signature checked by their handler is the proof. The
 /// unsubscribe link is posted by mail clients without any session (RFC 8058); the public questionnaire and its
-/// feedback form are answered without a cookie, with a signed form token (`web::survey::FormToken`).
-pub const SIGNED_PATTERNS: [&str; 3] = [UNSUBSCRIBE_PATTERN, "/q/{token}", "/q/{token}/suivi"];
+/// feedback form, and the inhabitants' ideas for a territory's cycle, are sent without a cookie, with a signed form
+/// token (`web::survey::FormToken`).
+pub const SIGNED_PATTERNS: [&str; 4] = [UNSUBSCRIBE_PATTERN, "/q/{token}", "/q/{token}/suivi", "/i/{token}"];
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// The policy of every page: nothing from elsewhere, no inline script or style. `images_from` adds image sources

@@ -118,12 +118,16 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/projets/{id}/groupes/{collectivity}/questionnaires/import", projects::questionnaires::xlsform::import);
 
     // The diagnostic (fixed segments before "{collectivity}", which would take them)
+    r.get("/i/{token}", projects::codesign::public::show);
+    r.post("/i/{token}", projects::codesign::public::submit);
+    r.get("/i/{token}/merci", projects::codesign::public::thanks);
     r.get("/projets/{id}/croisement/{collectivity}", projects::codesign::show);
     r.post("/projets/{id}/croisement/{collectivity}/methode", projects::codesign::set_method);
     r.post("/projets/{id}/croisement/{collectivity}/membres", projects::codesign::add_member);
     r.post("/projets/{id}/croisement/{collectivity}/membres/{member}/retrait", projects::codesign::remove_member);
     r.post("/projets/{id}/croisement/{collectivity}/ateliers", projects::codesign::create_workshop);
     r.post("/projets/{id}/croisement/{collectivity}/objectifs", projects::codesign::add_objective);
+    r.post("/projets/{id}/croisement/{collectivity}/lien-public", projects::codesign::public::set_link);
     r.post("/projets/{id}/croisement/{collectivity}/criteres", projects::codesign::add_criterion);
     r.post("/projets/{id}/croisement/{collectivity}/criteres/poids", projects::codesign::set_weights);
     r.get("/projets/{id}/croisement/{collectivity}/idees.csv", projects::codesign::export::ideas_csv);

@@ -33,7 +33,7 @@ use crate::storage::response_writer::{PendingResponse, Written};
 use crate::storage::{self, now};
 
 /// A field no person sees or fills; robots that fill every field give themselves away.
-const HONEYPOT: &str = "site_web";
+pub const HONEYPOT: &str = "site_web";
 
 /// How long a form token is accepted after it was issued: a person may leave the form open for an afternoon.
 pub const FORM_TOKEN_HOURS: i64 = 24;
@@ -43,6 +43,8 @@ pub const FORM_TOKEN_HOURS: i64 = 24;
 pub enum FormPurpose {
     Answers,
     Feedback,
+    /// An inhabitant's idea for a territory's creativity cycle (`web::projects::codesign::public`), by territory.
+    Ideas,
 }
 
 /// The form token of the public questionnaire pages: `{hour}.{HMAC(link key, purpose:questionnaire:hour)}`, the
@@ -67,6 +69,7 @@ impl FormToken {
         let purpose = match purpose {
             FormPurpose::Answers => "questionnaire-reponses",
             FormPurpose::Feedback => "questionnaire-suivi",
+            FormPurpose::Ideas => "idees-habitants",
         };
         format!("{purpose}:{questionnaire_id}:{hour}")
     }
@@ -95,17 +98,17 @@ impl FormToken {
     }
 
     /// A token for a form served now.
-    fn now(state: &AppState, purpose: FormPurpose, questionnaire_id: i64) -> String {
+    pub fn now(state: &AppState, purpose: FormPurpose, questionnaire_id: i64) -> String {
         FormToken::issue(&state.link_key, purpose, questionnaire_id, FormToken::hour(chrono::Utc::now()))
     }
 
-    fn check_now(state: &AppState, purpose: FormPurpose, questionnaire_id: i64, given: &str) -> TokenCheck {
+    pub fn check_now(state: &AppState, purpose: FormPurpose, questionnaire_id: i64, given: &str) -> TokenCheck {
         FormToken::check(&state.link_key, purpose, questionnaire_id, given, FormToken::hour(chrono::Utc::now()))
     }
 }
 
 /// The hidden field carrying a page's form token, where other forms carry the session's.
-fn token_field(token: &str) -> Markup {
+pub fn token_field(token: &str) -> Markup {
     html! { input type="hidden" name=(CSRF_FIELD) value=(token); }
 }
 

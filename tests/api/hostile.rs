@@ -311,6 +311,7 @@ const FORMS: &[Form] = &[
     ),
     ("agence@demo.encommun.fr", "{cycle}/ateliers/{workshop}/synthese", &[("synthesis", "Une synthèse de l’atelier.")]),
     ("agence@demo.encommun.fr", "{cycle}/ateliers/{workshop}/etat", &[("from", "open"), ("to", "closed")]),
+    ("", "/i/{ideas_link}", &[("title", "Une idée d’habitant"), ("body", "Un texte."), ("category", "habitant")]),
     (
         "",
         "/invitation/0123",
@@ -415,6 +416,7 @@ fn placeholders(app: &TestApp) -> Vec<(&'static str, String)> {
     let workshop = encommun::storage::codesign::workshops_of(&mut conn, cycle_place).unwrap()[0].event_id;
     vec![
         ("{cycle}", format!("/projets/{}/croisement/{}", access.id, collectivity.id)),
+        ("{ideas_link}", encommun::storage::codesign::idea_link(&mut conn, cycle_place).unwrap().unwrap()),
         ("{objective}", objective.id.to_string()),
         ("{criterion}", criteria[0].id.to_string()),
         ("{idea}", idea.to_string()),

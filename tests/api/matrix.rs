@@ -626,6 +626,23 @@ const CASES: &[Case] = &[
     },
     Case {
         method: "POST",
+        pattern: "/projets/{id}/croisement/{collectivity}/lien-public",
+        path: "/projets/{project}/croisement/{chatellerault}/lien-public",
+        form: &[("action", "ouvrir")],
+        expect: LEADS,
+    },
+    // Inhabitants send ideas by the territory's public link, without an account.
+    Case { method: "GET", pattern: "/i/{token}", path: "/i/jeton-des-idees", form: &[], expect: ALL },
+    Case {
+        method: "POST",
+        pattern: "/i/{token}",
+        path: "/i/jeton-des-idees",
+        form: &[("title", "Une idée de la matrice")],
+        expect: ALL,
+    },
+    Case { method: "GET", pattern: "/i/{token}/merci", path: "/i/jeton-des-idees/merci", form: &[], expect: ALL },
+    Case {
+        method: "POST",
         pattern: "/projets/{id}/croisement/{collectivity}/criteres",
         path: "/projets/{project}/croisement/{chatellerault}/criteres",
         form: &[("objective", "{objective}"), ("label", "Critère de la matrice"), ("weight", "2")],
@@ -1250,6 +1267,11 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
             .create();
         let (sheet, source) = (diagnostic.sheets[0].0, diagnostic.sources[0]);
         let cycle = fixtures::co_design(conn, &project, &chatellerault, &admin).seat(member).create();
+        let place = encommun::storage::diagnostic::Place { project_id: project.id, collectivity_id: chatellerault.id };
+        write_transaction(conn, |conn| {
+            encommun::storage::codesign::set_idea_link(conn, place, Some("jeton-des-idees"), admin.id)
+        })
+        .unwrap();
         // Newsletters: two drafts (one to edit, one to send) and one sent.
         let audience = Audience { participants: true, observers: true, followers: true };
         let draft =

@@ -462,6 +462,16 @@ const PAGES = [
   { name: 'atelier-tableau', as: PROVIDER, path: '/projets/2/croisement/2/ateliers/4' },
   { name: 'atelier-ecran', as: PROVIDER, path: '/projets/2/croisement/2/ateliers/3/ecran' },
   { name: 'atelier-vote', as: REFERENT, path: '/projets/2/croisement/1/ateliers/5' },
+  { name: 'idees-moderation', as: PROVIDER, path: '/projets/2/croisement/1/idees' },
+  { name: 'idee-habitant', path: () => ideasLink() },
+  {
+    name: 'idee-habitant-refusee',
+    path: () => ideasLink(),
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Envoyer mon idée' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
   {
     name: 'atelier-note-refusee',
     as: REFERENT,
@@ -543,6 +553,15 @@ async function publicLinkOf(builder, email) {
   const href = await page.getByRole('link', { name: /\/q\// }).getAttribute('href');
   await context.close();
   return href;
+}
+
+/** The inhabitants' public link of Agglopolys's cycle in « Accès aux droits », as its page shows it to the provider. */
+async function ideasLink() {
+  const { context, page } = await session({ email: PROVIDER });
+  await page.goto(`${base}/projets/2/croisement/1`);
+  const href = await page.getByRole('link', { name: /\/i\// }).getAttribute('href');
+  await context.close();
+  return new URL(href).pathname;
 }
 
 /** The agency opens a theme; returns its path. */

@@ -6,6 +6,7 @@ ALTER TABLE invitations ADD CONSTRAINT invitations_one_target
     CHECK ((collectivity_id IS NOT NULL AND function IS NOT NULL AND provider_id IS NULL AND inquiry_member_id IS NULL)
         OR (provider_id IS NOT NULL AND collectivity_id IS NULL AND inquiry_member_id IS NULL)
         OR (inquiry_member_id IS NOT NULL AND collectivity_id IS NULL AND provider_id IS NULL));
+DROP TABLE idea_links;
 DROP TABLE actions;
 DROP TABLE dots;
 DROP TABLE ballots;

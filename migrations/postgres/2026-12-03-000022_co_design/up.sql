@@ -197,6 +197,18 @@ CREATE TABLE actions (
     UNIQUE (project_id, collectivity_id, idea_id)
 );
 
+-- The public link by which inhabitants send ideas to a territory's cycle; no row, no link. Their ideas wait for
+-- the facilitator's moderation (status 'proposed').
+CREATE TABLE idea_links (
+    id BIGSERIAL PRIMARY KEY,
+    project_id BIGINT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+    collectivity_id BIGINT NOT NULL REFERENCES collectivities (id) ON DELETE CASCADE,
+    token TEXT NOT NULL UNIQUE,
+    created_by BIGINT REFERENCES users (id) ON DELETE SET NULL,
+    created_at TIMESTAMP NOT NULL,
+    UNIQUE (project_id, collectivity_id)
+);
+
 ALTER TABLE invitations ADD COLUMN working_member_id BIGINT REFERENCES working_members (id) ON DELETE CASCADE;
 ALTER TABLE invitations DROP CONSTRAINT invitations_one_target;
 ALTER TABLE invitations ADD CONSTRAINT invitations_one_target

@@ -2,6 +2,7 @@
 -- every row the previous schema did.
 DELETE FROM invitations WHERE working_member_id IS NOT NULL;
 DELETE FROM events WHERE kind = 'workshop';
+DROP TABLE idea_links;
 DROP TABLE actions;
 DROP TABLE dots;
 DROP TABLE ballots;

@@ -248,5 +248,17 @@ CREATE TABLE actions (
     UNIQUE (project_id, collectivity_id, idea_id)
 );
 
+-- The public link by which inhabitants send ideas to a territory's cycle; no row, no link. Their ideas wait for
+-- the facilitator's moderation (status 'proposed').
+CREATE TABLE idea_links (
+    id INTEGER PRIMARY KEY,
+    project_id BIGINT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+    collectivity_id BIGINT NOT NULL REFERENCES collectivities (id) ON DELETE CASCADE,
+    token TEXT NOT NULL UNIQUE,
+    created_by BIGINT REFERENCES users (id) ON DELETE SET NULL,
+    created_at TIMESTAMP NOT NULL,
+    UNIQUE (project_id, collectivity_id)
+);
+
 COMMIT;
 PRAGMA foreign_keys = ON;

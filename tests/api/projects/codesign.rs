@@ -76,6 +76,7 @@ on_both_backends!(
     one_member_never_places_more_dots_than_the_workshop_gives,
     the_board_aggregates_scores_exactly,
     refusals_are_explained_and_write_nothing,
+    an_inhabitants_idea_reaches_no_one_but_the_facilitator_until_published,
 );
 
 async fn the_cycle_runs_from_the_method_to_retained_actions(app: TestApp) {
@@ -494,4 +495,75 @@ async fn refusals_are_explained_and_write_nothing(app: TestApp) {
     let divergence = format!("{cycle}/ateliers/{}", cycle_ids.divergence);
     let page = provider.submit(&divergence, &format!("{divergence}/idees"), &[("title", ""), ("author", "elu")]).await;
     page.assert_status(422).assert_contains("Le titre de l’idée est obligatoire.");
+}
+
+async fn an_inhabitants_idea_reaches_no_one_but_the_facilitator_until_published(app: TestApp) {
+    let w = world(&app);
+    let place = Place { project_id: w.project, collectivity_id: w.chatellerault };
+    let cycle = format!("/projets/{}/croisement/{}", w.project, w.chatellerault);
+    let provider = logged_in(&app, PROVIDER).await;
+    provider
+        .submit(&cycle, &format!("{cycle}/lien-public"), &[("action", "ouvrir")])
+        .await
+        .assert_redirect(&format!("{cycle}#habitants"));
+    let page = provider.get(&cycle).await;
+    let start = page.body.find("/i/").expect("the link is shown");
+    let link = page.body[start..].split('"').next().unwrap().to_owned();
+    // An inhabitant, without an account: a forged form token is refused with the idea kept, then it goes through.
+    let inhabitant = app.client();
+    inhabitant.get(&link).await.assert_status(200).assert_contains("Une idée pour CA Grand Châtellerault");
+    let forged = [("csrf_token", "1.forgé"), ("title", "Un banc devant la poste")];
+    inhabitant
+        .post(&link, &forged)
+        .await
+        .assert_status(422)
+        .assert_contains("n’a pas pu être vérifié")
+        .assert_contains("Un banc devant la poste");
+    assert!(with_conn(&app, |conn| store::ideas_of(conn, place).unwrap().is_empty()), "nothing written");
+    inhabitant
+        .submit(
+            &link,
+            &link,
+            &[("title", "Un banc devant la poste"), ("body", "Pour attendre assis."), ("category", "habitant")],
+        )
+        .await
+        .assert_redirect(&format!("{link}/merci"));
+    let idea = with_conn(&app, |conn| idea_id(conn, place, "Un banc devant la poste"));
+    // Until the facilitator publishes it, no other role reaches it: page, idea, spreadsheet, cards, project page.
+    let referent = logged_in(&app, REFERENT).await;
+    let other = logged_in(&app, OTHER_REFERENT).await;
+    let visitor = app.client();
+    let reads = [
+        format!("{cycle}/idees"),
+        format!("{cycle}/idees.csv"),
+        format!("{cycle}/idees/cartes"),
+        format!("/projets/{}", w.project),
+    ];
+    for (who, client) in [("referent", &referent), ("another territory's referent", &other), ("visitor", &visitor)] {
+        for path in &reads {
+            let page = client.get(path).await;
+            assert!(!page.body.contains("Un banc devant la poste"), "{who} reads the waiting idea on {path}");
+        }
+        let status = client.get(&format!("{cycle}/idees/{idea}")).await.status;
+        assert!([303, 404].contains(&status), "{who} opens the waiting idea: {status}");
+    }
+    provider
+        .get(&format!("{cycle}/idees"))
+        .await
+        .assert_contains("Idées d’habitants à valider (1)")
+        .assert_contains("Un banc devant la poste");
+    let ideas = format!("{cycle}/idees");
+    provider
+        .submit(&ideas, &format!("{ideas}/{idea}/moderation"), &[("decision", "publier")])
+        .await
+        .assert_redirect(&format!("{ideas}#attente"));
+    provider.submit(&ideas, &format!("{ideas}/{idea}/moderation"), &[("decision", "refuser")]).await.assert_status(303);
+    referent
+        .get(&ideas)
+        .await
+        .assert_contains("Un banc devant la poste")
+        .assert_contains("Habitant·e, habitant·e, par le lien public");
+    // Closed, the link takes nothing more.
+    provider.submit(&cycle, &format!("{cycle}/lien-public"), &[("action", "fermer")]).await.assert_status(303);
+    inhabitant.get(&link).await.assert_status(404);
 }

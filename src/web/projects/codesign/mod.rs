@@ -11,6 +11,7 @@
 
 pub mod export;
 pub mod ideas;
+pub mod public;
 pub mod workshops;
 
 use actix_web::{web, HttpResponse};
@@ -153,13 +154,18 @@ struct Overview {
     objectives: Vec<(Objective, Vec<Criterion>)>,
     actions: Vec<Action>,
     ideas: usize,
+    /// The inhabitants' public link, as a full address, when it is on.
+    public_link: Option<String>,
 }
 
 async fn load_overview(state: &AppState, place: Place) -> Result<Overview, AppError> {
+    let base = state.link("");
     state
         .db(move |conn| {
             let ideas = codesign::ideas_of(conn, place)?;
             Ok(Overview {
+                public_link: codesign::idea_link(conn, place)?
+                    .map(|token| format!("{base}{}", public::public_path(&token))),
                 frame: codesign::find_frame(conn, place)?,
                 families: families(conn, place.project_id)?,
                 mapped_families: codesign::mapped_families(conn, place)?,
@@ -311,6 +317,29 @@ fn territory_page(ctx: &PageCtx, territory: &Territory, overview: &Overview, ref
                 }
             }
             (workshops_section(ctx, territory, overview, &refused))
+            @if territory.access.leads() {
+                section aria-labelledby="habitants" {
+                    h2 id="habitants" { "Idées des habitants" }
+                    p { "Un lien public, à diffuser (affiche, site de la commune, réseaux), permet aux habitants d’envoyer des idées sans compte et sans donner leur nom. Chacune attend votre validation avant d’être vue." }
+                    @match &overview.public_link {
+                        Some(link) => {
+                            p { "Lien ouvert : " a href=(link) { (link) } }
+                            form class="inline" method="post" action={ (path) "/lien-public" } {
+                                (csrf_field(ctx))
+                                button class="button button-secondary" type="submit" name="action" value="fermer" { "Fermer le lien public" }
+                            }
+                        }
+                        None => {
+                            @if territory.project.phase() != Phase::Closed {
+                                form class="inline" method="post" action={ (path) "/lien-public" } {
+                                    (csrf_field(ctx))
+                                    button class="button" type="submit" name="action" value="ouvrir" { "Ouvrir un lien public pour les habitants" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             (objectives_section(ctx, territory, overview, &refused))
             section aria-labelledby="actions" {
                 h2 id="actions" { "Actions retenues (" (overview.actions.len()) ")" }

@@ -263,6 +263,7 @@ fn divergence(
             } @else if !open {
                 p { "Les idées se proposent pendant que l’atelier est ouvert ; entre les ateliers, sur " a href=(super::ideas::ideas_path(territory)) { "la page des idées" } "." }
             }
+            div data-refresh="idees-recues" {
             @if !arrived.is_empty() {
                 ol class="ideas" reversed {
                     @for idea in arrived.iter().rev() {
@@ -270,6 +271,8 @@ fn divergence(
                     }
                 }
             }
+            }
+            script src=(crate::web::assets::url("codesign.js")) defer {}
         }
     }
 }
@@ -806,6 +809,7 @@ pub async fn screen(
                 p class="breadcrumb" { a href=(workshop_path(project_id, collectivity_id, workshop_id)) { "Retour à l’atelier" } }
                 h1 { (workshop.title) }
                 p class="screen-step" { (workshop.step().label()) " — " (workshop.state().label()) }
+                div data-refresh="ecran" aria-live="polite" {
                 @match workshop.step() {
                     Step::Convergence => {
                         p class="screen-count" { strong { (voters) } " personne(s) ont noté ou voté sur " (view.members.len()) "." }
@@ -822,7 +826,9 @@ pub async fn screen(
                         }
                     }
                 }
-                p class="meta" { "Mis à jour le " (moment_fr(storage::now())) " — actualisez la page pour voir les nouvelles contributions." }
+                }
+                p class="meta" { "Avec JavaScript, cet écran se met à jour tout seul toutes les dix secondes ; sans, actualisez la page." }
+                script src=(crate::web::assets::url("codesign.js")) defer {}
             }
         },
     ))
