@@ -552,6 +552,23 @@ pub fn count_ideas_of_workshop(conn: &mut DbConnection, workshop_id: i64) -> Que
         .get_result(conn)
 }
 
+/// Corrects an idea's title and text (a typo, a note misread), with a dated line of history keeping the former
+/// title; false when the idea is not the territory's.
+pub fn update_idea(conn: &mut DbConnection, place: Place, idea: &Idea, new: &NewIdea, by: i64) -> QueryResult<bool> {
+    let changed = diesel::update(
+        ideas::table
+            .filter(ideas::id.eq(idea.id))
+            .filter(ideas::project_id.eq(place.project_id))
+            .filter(ideas::collectivity_id.eq(place.collectivity_id)),
+    )
+    .set((ideas::title.eq(&new.title), ideas::body.eq(&new.body)))
+    .execute(conn)?;
+    if changed == 1 && (idea.title != new.title || idea.body != new.body) {
+        history(conn, idea.id, Some(by), format!("Idée corrigée (elle s’intitulait « {} »).", idea.title))?;
+    }
+    Ok(changed == 1)
+}
+
 /// Publishes or refuses an inhabitant's idea, once: false when it was decided already.
 pub fn moderate_idea(
     conn: &mut DbConnection,
@@ -955,6 +972,36 @@ pub fn insert_criterion(conn: &mut DbConnection, objective_id: i64, criterion: &
         ))
         .returning(criteria::id)
         .get_result(conn)
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum CriterionRemoval {
+    Removed,
+    /// Scores were given against it: removing it would change what people said.
+    Scored,
+    Missing,
+}
+
+/// Removes a criterion of the territory's that nobody has scored against.
+pub fn remove_criterion(conn: &mut DbConnection, place: Place, criterion_id: i64) -> QueryResult<CriterionRemoval> {
+    let of_territory = objectives::table
+        .filter(objectives::project_id.eq(place.project_id))
+        .filter(objectives::collectivity_id.eq(place.collectivity_id))
+        .select(objectives::id);
+    let exists: i64 = criteria::table
+        .filter(criteria::id.eq(criterion_id))
+        .filter(criteria::objective_id.eq_any(of_territory))
+        .count()
+        .get_result(conn)?;
+    if exists == 0 {
+        return Ok(CriterionRemoval::Missing);
+    }
+    let scored: i64 = scores::table.filter(scores::criterion_id.eq(criterion_id)).count().get_result(conn)?;
+    if scored > 0 {
+        return Ok(CriterionRemoval::Scored);
+    }
+    diesel::delete(criteria::table.find(criterion_id)).execute(conn)?;
+    Ok(CriterionRemoval::Removed)
 }
 
 /// Sets the weights the group agreed on, criterion by criterion (only the territory's).

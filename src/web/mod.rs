@@ -130,6 +130,10 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/projets/{id}/croisement/{collectivity}/lien-public", projects::codesign::public::set_link);
     r.post("/projets/{id}/croisement/{collectivity}/criteres", projects::codesign::add_criterion);
     r.post("/projets/{id}/croisement/{collectivity}/criteres/poids", projects::codesign::set_weights);
+    r.post(
+        "/projets/{id}/croisement/{collectivity}/criteres/{criterion}/suppression",
+        projects::codesign::remove_criterion,
+    );
     r.get("/projets/{id}/croisement/{collectivity}/idees.csv", projects::codesign::export::ideas_csv);
     r.get("/projets/{id}/croisement/{collectivity}/votes.csv", projects::codesign::export::votes_csv);
     r.get("/projets/{id}/croisement/{collectivity}/idees/cartes", projects::codesign::ideas::cards);
@@ -138,6 +142,7 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/projets/{id}/croisement/{collectivity}/idees/tri", projects::codesign::ideas::sort);
     r.get("/projets/{id}/croisement/{collectivity}/idees/{idea}", projects::codesign::ideas::show_idea);
     r.post("/projets/{id}/croisement/{collectivity}/idees/{idea}/motivations", projects::codesign::ideas::cite);
+    r.post("/projets/{id}/croisement/{collectivity}/idees/{idea}/modification", projects::codesign::ideas::edit);
     r.post("/projets/{id}/croisement/{collectivity}/idees/{idea}/annulation", projects::codesign::ideas::undo_merge);
     r.post("/projets/{id}/croisement/{collectivity}/idees/{idea}/moderation", projects::codesign::ideas::moderate);
     r.get("/projets/{id}/croisement/{collectivity}/ateliers/{workshop}", projects::codesign::workshops::show);

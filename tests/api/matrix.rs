@@ -676,6 +676,22 @@ const CASES: &[Case] = &[
         form: &[],
         expect: WORKING_SPACE,
     },
+    // A criterion nobody scored; a second removal finds it gone and says so.
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/croisement/{collectivity}/criteres/{criterion}/suppression",
+        path: "/projets/{project}/croisement/{chatellerault}/criteres/{criterion}/suppression",
+        form: &[],
+        expect: LEADS,
+    },
+    // Marc Membre's own idea: he may correct it, as the leads may.
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/croisement/{collectivity}/idees/{idea}/modification",
+        path: "/projets/{project}/croisement/{chatellerault}/idees/{idea}/modification",
+        form: &[("title", "Une permanence au marché, le samedi")],
+        expect: CONTRIBUTES,
+    },
     Case {
         method: "GET",
         pattern: "/projets/{id}/croisement/{collectivity}/idees",

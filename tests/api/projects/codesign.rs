@@ -77,6 +77,7 @@ on_both_backends!(
     the_board_aggregates_scores_exactly,
     refusals_are_explained_and_write_nothing,
     an_inhabitants_idea_reaches_no_one_but_the_facilitator_until_published,
+    an_author_corrects_their_idea_and_a_scored_criterion_stays,
 );
 
 async fn the_cycle_runs_from_the_method_to_retained_actions(app: TestApp) {
@@ -566,4 +567,50 @@ async fn an_inhabitants_idea_reaches_no_one_but_the_facilitator_until_published(
     // Closed, the link takes nothing more.
     provider.submit(&cycle, &format!("{cycle}/lien-public"), &[("action", "fermer")]).await.assert_status(303);
     inhabitant.get(&link).await.assert_status(404);
+}
+
+async fn an_author_corrects_their_idea_and_a_scored_criterion_stays(app: TestApp) {
+    let w = world(&app);
+    let place = Place { project_id: w.project, collectivity_id: w.chatellerault };
+    let cycle_ids = with_conn(&app, |conn| {
+        let member = fixtures::account(conn, "awa@exemple.fr", "Awa Diallo");
+        let project = encommun::storage::projects::find_project(conn, w.project).unwrap().unwrap();
+        let chatellerault = fixtures::Collectivity { id: w.chatellerault, name: "Grand Châtellerault".into() };
+        fixtures::co_design(conn, &project, &chatellerault, &w.admin).seat(member.id).create()
+    });
+    let cycle = format!("/projets/{}/croisement/{}", w.project, w.chatellerault);
+    let idea = format!("{cycle}/idees/{}", cycle_ids.idea);
+    // Its author corrects it; the former title stays in the history. A referent who did not write it may not.
+    let awa = logged_in(&app, "awa@exemple.fr").await;
+    let fields = [("title", "Une permanence au marché, le samedi"), ("body", "De 9 h à midi.")];
+    awa.submit(&idea, &format!("{idea}/modification"), &fields).await.assert_redirect(&idea);
+    awa.get(&idea)
+        .await
+        .assert_contains("<h1>Une permanence au marché, le samedi</h1>")
+        .assert_contains("Idée corrigée (elle s’intitulait « Une permanence au marché »).");
+    let referent = logged_in(&app, REFERENT).await;
+    referent.submit(&idea, &format!("{idea}/modification"), &fields).await.assert_status(403);
+    awa.submit(&idea, &format!("{idea}/modification"), &[("title", "")])
+        .await
+        .assert_status(422)
+        .assert_contains("Le titre de l’idée est obligatoire.");
+    // A criterion someone scored stays; one nobody scored goes.
+    with_conn(&app, |conn| {
+        let grid = [(Candidate::Idea(cycle_ids.idea), cycle_ids.criterion, 4)];
+        write_transaction(conn, |conn| store::save_scores(conn, cycle_ids.convergence, cycle_ids.seats[0], &grid))
+            .unwrap();
+    });
+    let provider = logged_in(&app, PROVIDER).await;
+    let scored = format!("{cycle}/criteres/{}/suppression", cycle_ids.criterion);
+    provider.submit(&cycle, &scored, &[]).await.assert_status(400).assert_contains("Ce critère a déjà reçu des notes");
+    let spare = with_conn(&app, |conn| {
+        let criterion = encommun::domain::codesign::NewCriterion::parse("Se voit vite", "").unwrap();
+        write_transaction(conn, |conn| store::insert_criterion(conn, cycle_ids.objective, &criterion)).unwrap()
+    });
+    let unscored = format!("{cycle}/criteres/{spare}/suppression");
+    provider.submit(&cycle, &unscored, &[]).await.assert_redirect(&format!("{cycle}#objectifs"));
+    provider.submit(&cycle, &unscored, &[]).await.assert_redirect(&format!("{cycle}#objectifs"));
+    let left: Vec<i64> =
+        with_conn(&app, |conn| store::objectives_of(conn, place).unwrap()[0].1.iter().map(|c| c.id).collect());
+    assert_eq!(left, vec![cycle_ids.criterion]);
 }

@@ -647,12 +647,58 @@ fn idea_page(ctx: &PageCtx, territory: &Territory, view: &IdeaView, errors: &For
                     }
                 }
             }
+            @if may_edit(territory, idea) && idea.is_published() {
+                details class="card no-print" open[!errors.is_empty() && errors.get("title").is_some()] {
+                    summary { "Corriger l’idée" }
+                    form class="form" method="post" action={ (idea_path(territory, idea.id)) "/modification" } novalidate {
+                        (csrf_field(ctx))
+                        (Field::new("title", "Titre de l’idée").value(&idea.title).render(errors))
+                        (optional_textarea("body", "L’idée en quelques lignes", &idea.body, "L’ancien titre reste dans l’historique.", errors))
+                        button class="button" type="submit" { "Enregistrer la correction" }
+                    }
+                }
+            }
             section aria-labelledby="historique" {
                 h2 id="historique" { "Historique" }
                 ol { @for (at, change) in &view.history { li { (moment_fr(*at)) " — " (change) } } }
             }
         },
     )
+}
+
+/// Who corrects an idea: the facilitator, or its author with their seat, while the project is open.
+fn may_edit(territory: &Territory, idea: &Idea) -> bool {
+    territory.require_open_project().is_ok()
+        && (territory.access.leads() || territory.seat.as_ref().is_some_and(|s| idea.member_id == Some(s.id)))
+}
+
+pub async fn edit(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64, i64)>,
+    form: web::Form<IdeaForm>,
+) -> Result<HttpResponse, AppError> {
+    let (project_id, collectivity_id, idea_id) = path.into_inner();
+    let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
+    territory.require_open_project()?;
+    let view = load_idea(&state, &territory, idea_id).await?;
+    if !may_edit(&territory, &view.idea) || !view.idea.is_published() {
+        return Err(AppError::Forbidden);
+    }
+    let new = match NewIdea::parse(&form.title, &form.body) {
+        Ok(new) => new,
+        Err(errors) => return Ok(unprocessable(idea_page(&ctx, &territory, &view, &FormErrors::from(errors)))),
+    };
+    let (place, idea, by) = (territory.place, view.idea.clone(), territory.access.require_user()?.id);
+    state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(codesign::update_idea(conn, place, &idea, &new, by)?)
+            })
+        })
+        .await?;
+    ctx.set_flash("Idée corrigée.");
+    Ok(see_other(&idea_path(&territory, idea_id)))
 }
 
 pub async fn show_idea(

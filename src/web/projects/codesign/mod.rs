@@ -29,7 +29,9 @@ use crate::domain::inquiry::{MemberCategory, Mixedness};
 use crate::domain::project::{EventInput, NewEvent, Phase};
 use crate::domain::text::de;
 use crate::storage;
-use crate::storage::codesign::{self, Action, Criterion, FrameRow, Objective, WorkingMember, Workshop};
+use crate::storage::codesign::{
+    self, Action, Criterion, CriterionRemoval, FrameRow, Objective, WorkingMember, Workshop,
+};
 use crate::storage::collectivities::territory_of_collectivity;
 use crate::storage::diagnostic::{self as diagnostic_storage, Place};
 use crate::storage::inquiry::AddOutcome;
@@ -509,11 +511,11 @@ fn objectives_section(ctx: &PageCtx, territory: &Territory, overview: &Overview,
                 (weights_errors.summary())
                 form class="form" method="post" action={ (territory.path()) "/criteres/poids" } novalidate {
                     (csrf_field(ctx))
-                    (objectives_list(&overview.objectives, true, weights_errors))
+                    (objectives_list(&overview.objectives, Some(&territory.path()), weights_errors))
                     button class="button" type="submit" { "Enregistrer les poids" }
                 }
             } @else {
-                (objectives_list(&overview.objectives, false, weights_errors))
+                (objectives_list(&overview.objectives, None, weights_errors))
             }
             @if facilitates {
                 details class="card" open[matches!(refused, Refused::Objective(..))] {
@@ -542,8 +544,9 @@ fn objectives_section(ctx: &PageCtx, territory: &Territory, overview: &Overview,
     }
 }
 
-/// The objectives with their criteria; `editable`, a weight field per criterion (`poids-<id>`).
-fn objectives_list(objectives: &[(Objective, Vec<Criterion>)], editable: bool, errors: &FormErrors) -> Markup {
+/// The objectives with their criteria; `editable` (inside the weights form of the territory at `path`), a weight
+/// field per criterion (`poids-<id>`) and a button that removes it (the form's token goes with it).
+fn objectives_list(objectives: &[(Objective, Vec<Criterion>)], editable: Option<&str>, errors: &FormErrors) -> Markup {
     html! {
         ol class="objectives" {
             @for (objective, criteria) in objectives {
@@ -555,7 +558,7 @@ fn objectives_list(objectives: &[(Objective, Vec<Criterion>)], editable: bool, e
                         ul {
                             @for criterion in criteria {
                                 li {
-                                    @if editable {
+                                    @if let Some(path) = editable {
                                         @let name = format!("poids-{}", criterion.id);
                                         @let error = errors.get(&name);
                                         div class={ "field field-inline" @if error.is_some() { " field-invalid" } } {
@@ -563,6 +566,10 @@ fn objectives_list(objectives: &[(Objective, Vec<Criterion>)], editable: bool, e
                                             @if let Some(message) = error { p class="field-error" id={ (name) "-erreur" } { (message) } }
                                             input type="number" id=(name) name=(name) min="1" max=(MAX_WEIGHT) value=(criterion.weight)
                                                 aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| format!("{name}-erreur"))];
+                                            " "
+                                            button class="link-button" type="submit" formaction={ (path) "/criteres/" (criterion.id) "/suppression" } formnovalidate {
+                                                "Retirer" span class="visually-hidden" { " le critère « " (criterion.label) " »" }
+                                            }
                                         }
                                     } @else {
                                         (criterion.label) " — poids " (criterion.weight)
@@ -811,6 +818,35 @@ pub async fn add_criterion(
         })
         .await?;
     ctx.set_flash("Critère de réussite ajouté.");
+    Ok(see_other(&format!("{}#objectifs", territory.path())))
+}
+
+pub async fn remove_criterion(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (project_id, collectivity_id, criterion_id) = path.into_inner();
+    let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
+    territory.require_facilitator()?;
+    let place = territory.place;
+    let outcome = state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(codesign::remove_criterion(conn, place, criterion_id)?)
+            })
+        })
+        .await?;
+    match outcome {
+        // Removed already (a second click): the page shows the criteria as they are.
+        CriterionRemoval::Removed | CriterionRemoval::Missing => ctx.set_flash("Critère retiré."),
+        CriterionRemoval::Scored => {
+            return Err(AppError::BadRequest(
+                "Ce critère a déjà reçu des notes : le retirer changerait ce que les personnes ont dit. Donnez-lui plutôt le poids 1."
+                    .into(),
+            ))
+        }
+    }
     Ok(see_other(&format!("{}#objectifs", territory.path())))
 }
 
