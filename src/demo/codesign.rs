@@ -9,11 +9,10 @@ use chrono::{NaiveDateTime, TimeDelta};
 
 use super::access::Cast;
 use crate::domain::codesign::{
-    Candidate, Evidence, Frame, NewCriterion, NewIdea, NewObjective, NewWorkingMember, Origin, Step, Tally,
-    WorkshopState,
+    Candidate, Evidence, Frame, NewCriterion, NewIdea, NewObjective, NewWorkingMember, Origin, Step, WorkshopState,
 };
 use crate::domain::project::{EventKind, NewEvent};
-use crate::storage::codesign::{self as store, Author, MergeOutcome, NewAction};
+use crate::storage::codesign::{self as store, Author, MergeOutcome};
 use crate::storage::diagnostic::{self, Place};
 use crate::storage::inquiry::AddOutcome;
 use crate::storage::{self, DbConnection};
@@ -328,7 +327,7 @@ fn load_chatellerault(conn: &mut DbConnection, place: Place, cast: &Cast) -> any
     )
 }
 
-/// Retains the candidates as draft actions, with what the workshop said of them.
+/// Retains the candidates as draft actions, as the facilitator's button does, lineage and all.
 fn retain(
     conn: &mut DbConnection,
     place: Place,
@@ -337,48 +336,12 @@ fn retain(
     territory: &str,
     by: i64,
 ) -> anyhow::Result<()> {
-    let ideas = store::ideas_of(conn, place)?;
-    let clusters = store::clusters_of(conn, place)?;
-    let scores = store::scores_of_workshop(conn, workshop)?;
-    let dots = store::dots_of_workshop(conn, workshop)?;
-    let weights = store::objectives_of(conn, place)?
-        .into_iter()
-        .flat_map(|(_, criteria)| criteria.into_iter().map(|c| (c.id, c.weight)))
-        .collect();
+    let workshop = store::find_workshop(conn, workshop)?.ok_or_else(|| anyhow::anyhow!("atelier"))?;
     for candidate in candidates {
-        let of: Vec<_> = scores.iter().filter(|(c, _)| c == candidate).map(|(_, s)| *s).collect();
-        let tally = Tally::of(&of, &weights);
-        let members: Vec<&crate::storage::codesign::Idea> = ideas
-            .iter()
-            .filter(|i| {
-                i.is_current()
-                    && (Some(i.id) == candidate.idea_id()
-                        || (i.cluster_id.is_some() && i.cluster_id == candidate.cluster_id()))
-            })
-            .collect();
-        let title = match candidate {
-            Candidate::Cluster(id) => clusters.iter().find(|c| c.id == *id).map_or(String::new(), |c| c.name.clone()),
-            Candidate::Idea(_) => members.first().map_or(String::new(), |i| i.title.clone()),
-        };
-        let description = members.iter().map(|i| i.body.clone()).collect::<Vec<_>>().join("\n\n");
-        let lineage = serde_json::json!({
-            "workshop": "Choisir nos actions",
-            "ideas": members.iter().map(|i| serde_json::json!({ "id": i.id, "title": i.title })).collect::<Vec<_>>(),
-            "evidence": Vec::<String>::new(),
-            "weighted_mean": tally.as_ref().map(|t| t.weighted_mean),
-            "spread": tally.as_ref().map(|t| t.spread),
-            "scorers": tally.as_ref().map_or(0, |t| t.scorers),
-            "dots": dots.iter().filter(|(c, _)| c == candidate).count(),
-        })
-        .to_string();
-        let action = NewAction {
-            title: &title,
-            description: &description,
-            workshop_id: workshop,
-            candidate: *candidate,
-            lineage: &lineage,
-        };
-        store::retain_action(conn, place, &action, by, territory)?;
+        match store::retain_proposal(conn, place, &workshop, *candidate, by, territory)? {
+            store::RetainOutcome::Retained(_) => {}
+            other => anyhow::bail!("action non retenue : {other:?}"),
+        }
     }
     Ok(())
 }

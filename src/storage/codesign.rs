@@ -635,10 +635,10 @@ pub struct Cited {
 
 /// Everything the territory's ideas cite.
 pub fn evidence_of_territory(conn: &mut DbConnection, place: Place) -> QueryResult<Vec<Cited>> {
-    let of_territory = ideas::table
+    let territory_ideas = ideas::table
         .filter(ideas::project_id.eq(place.project_id))
-        .filter(ideas::collectivity_id.eq(place.collectivity_id))
-        .select(ideas::id);
+        .filter(ideas::collectivity_id.eq(place.collectivity_id));
+    let of_territory = territory_ideas.select(ideas::id);
     let cited = |idea_id, evidence, label| Cited { idea_id, evidence, label, questionnaire_id: None };
     let mut out = Vec::new();
     let sheets: Vec<(i64, i64, String)> = idea_evidence::table
@@ -667,13 +667,54 @@ pub fn evidence_of_territory(conn: &mut DbConnection, place: Place) -> QueryResu
         .filter(idea_evidence::cited_idea_id.is_not_null())
         .select((idea_evidence::idea_id, idea_evidence::cited_idea_id))
         .load(conn)?;
+    // An idea cites an idea of its own territory (`may_cite`): one read of their titles.
+    let titles: Vec<(i64, String)> = territory_ideas.select((ideas::id, ideas::title)).load(conn)?;
     for (idea, other) in ideas_cited {
         let Some(other) = other else { continue };
-        let title: Option<String> = ideas::table.find(other).select(ideas::title).first(conn).optional()?;
-        out.push(cited(idea, Evidence::Idea(other), title.unwrap_or_default()));
+        let title = titles.iter().find(|(id, _)| *id == other).map_or(String::new(), |(_, t)| t.clone());
+        out.push(cited(idea, Evidence::Idea(other), title));
     }
     out.sort();
     Ok(out)
+}
+
+/// Whether an idea of the territory may cite this: a published sheet or source of its diagnostic, a question of
+/// its questionnaires, one of its current ideas. One count, read in the writing transaction.
+pub fn may_cite(conn: &mut DbConnection, place: Place, evidence: Evidence) -> QueryResult<bool> {
+    let published = Status::Published.code();
+    let count: i64 = match evidence {
+        Evidence::Sheet(id) => map_entries::table
+            .filter(map_entries::id.eq(id))
+            .filter(map_entries::project_id.eq(place.project_id))
+            .filter(map_entries::collectivity_id.eq(place.collectivity_id))
+            .filter(map_entries::status.eq(published))
+            .count()
+            .get_result(conn)?,
+        Evidence::Source(id) => map_sources::table
+            .filter(map_sources::id.eq(id))
+            .filter(map_sources::project_id.eq(place.project_id))
+            .filter(map_sources::collectivity_id.eq(place.collectivity_id))
+            .filter(map_sources::status.eq(published))
+            .count()
+            .get_result(conn)?,
+        Evidence::Question(id) => questions::table
+            .inner_join(questionnaires::table)
+            .filter(questions::id.eq(id))
+            .filter(questions::kind.ne("section"))
+            .filter(questionnaires::project_id.eq(place.project_id))
+            .filter(questionnaires::collectivity_id.eq(place.collectivity_id))
+            .count()
+            .get_result(conn)?,
+        Evidence::Idea(id) => ideas::table
+            .filter(ideas::id.eq(id))
+            .filter(ideas::project_id.eq(place.project_id))
+            .filter(ideas::collectivity_id.eq(place.collectivity_id))
+            .filter(ideas::status.eq(IdeaStatus::Published.code()))
+            .filter(ideas::merged_into.is_null())
+            .count()
+            .get_result(conn)?,
+    };
+    Ok(count > 0)
 }
 
 /// The territory's published ideas that cite its sheets and sources: (evidence, idea id, idea title), for the
@@ -858,6 +899,15 @@ pub fn merge_ideas(
         .execute(conn)?;
     let originals: Vec<Idea> = ideas::table.filter(ideas::id.eq_any(idea_ids)).order(ideas::id.asc()).load(conn)?;
     let territory_ok = |i: &Idea| i.project_id == place.project_id && i.collectivity_id == place.collectivity_id;
+    // The same merge asked again (a double click, two tabs): the merge made by the first is the answer.
+    if let Some(Some(merge)) = originals.first().map(|i| i.merged_into) {
+        if originals.len() == idea_ids.len() && originals.iter().all(|i| i.merged_into == Some(merge)) {
+            let done: Option<Idea> = find_idea(conn, merge)?;
+            if done.is_some_and(|m| m.is_published() && m.title == merged.title) {
+                return Ok(MergeOutcome::Merged(merge));
+            }
+        }
+    }
     if originals.len() != idea_ids.len()
         || originals.len() < 2
         || !originals.iter().all(|i| territory_ok(i) && i.is_current())
@@ -1224,34 +1274,107 @@ pub struct Action {
     pub created_at: NaiveDateTime,
 }
 
-pub struct NewAction<'a> {
-    pub title: &'a str,
-    pub description: &'a str,
-    pub workshop_id: i64,
+/// A cluster with its current ideas, or an idea on its own: what the group scores and dots.
+pub struct Proposal {
     pub candidate: Candidate,
-    /// What the workshop said of it (JSON).
-    pub lineage: &'a str,
+    pub title: String,
+    pub ideas: Vec<Idea>,
 }
 
-/// Retains a candidate as a draft action of the territory: None when it was retained already (a second click).
-pub fn retain_action(
+/// The territory's proposals: its clusters that hold a current idea, then its current ideas outside any cluster.
+pub fn proposals(ideas: &[Idea], clusters: &[Cluster]) -> Vec<Proposal> {
+    let current: Vec<&Idea> = ideas.iter().filter(|i| i.is_current()).collect();
+    let mut out: Vec<Proposal> = clusters
+        .iter()
+        .map(|c| Proposal {
+            candidate: Candidate::Cluster(c.id),
+            title: c.name.clone(),
+            ideas: current.iter().filter(|i| i.cluster_id == Some(c.id)).map(|i| (*i).clone()).collect(),
+        })
+        .filter(|p| !p.ideas.is_empty())
+        .collect();
+    out.extend(current.iter().filter(|i| i.cluster_id.is_none()).map(|i| Proposal {
+        candidate: Candidate::Idea(i.id),
+        title: i.title.clone(),
+        ideas: vec![(*i).clone()],
+    }));
+    out
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum RetainOutcome {
+    Retained(i64),
+    /// Retained already (a second click): nothing more is written.
+    AlreadyRetained,
+    /// Not a proposal of the territory any more (merged, moved, or never one).
+    NotOnBoard,
+}
+
+/// Retains a proposal of a workshop as a draft action of the territory, with its lineage read in the same
+/// transaction: its ideas (title, author's category), what they cite, its tally against the weighted criteria and
+/// its dots, as JSON. The facilitator's button and the demo both come here.
+pub fn retain_proposal(
     conn: &mut DbConnection,
     place: Place,
-    action: &NewAction,
+    workshop: &Workshop,
+    candidate: Candidate,
     by: i64,
     territory: &str,
-) -> QueryResult<Option<i64>> {
+) -> QueryResult<RetainOutcome> {
+    let ideas = ideas_of(conn, place)?;
+    let clusters = clusters_of(conn, place)?;
+    let Some(proposal) = proposals(&ideas, &clusters).into_iter().find(|p| p.candidate == candidate) else {
+        return Ok(RetainOutcome::NotOnBoard);
+    };
+    let criteria: Vec<Criterion> = objectives_of(conn, place)?.into_iter().flat_map(|(_, c)| c).collect();
+    let weights = criteria.iter().map(|c| (c.id, c.weight)).collect();
+    let scores: Vec<ScoreRow> = scores_of_workshop(conn, workshop.event_id)?
+        .into_iter()
+        .filter(|(c, _)| *c == candidate)
+        .map(|(_, s)| s)
+        .collect();
+    let tally = crate::domain::codesign::Tally::of(&scores, &weights);
+    let dots = dots_of_workshop(conn, workshop.event_id)?.into_iter().filter(|(c, _)| *c == candidate).count();
+    let ids: Vec<i64> = proposal.ideas.iter().map(|i| i.id).collect();
+    let mut evidence: Vec<String> =
+        evidence_of_territory(conn, place)?.into_iter().filter(|c| ids.contains(&c.idea_id)).map(|c| c.label).collect();
+    evidence.sort();
+    evidence.dedup();
+    let lineage = serde_json::json!({
+        "workshop": workshop.title,
+        "ideas": proposal.ideas.iter().map(|i| serde_json::json!({
+            "id": i.id,
+            "title": i.title,
+            "author": crate::domain::codesign::author_category_label(&i.author_category),
+        })).collect::<Vec<_>>(),
+        "evidence": evidence,
+        "weighted_mean": tally.as_ref().map(|t| t.weighted_mean),
+        "spread": tally.as_ref().map(|t| t.spread),
+        "scorers": tally.as_ref().map_or(0, |t| t.scorers),
+        "criteria": tally.as_ref().map_or_else(Vec::new, |t| t.per_criterion.iter().filter_map(|(id, mean, count)| {
+            let criterion = criteria.iter().find(|c| c.id == *id)?;
+            Some(serde_json::json!({ "label": criterion.label, "weight": criterion.weight, "mean": mean, "count": count }))
+        }).collect()),
+        "dots": dots,
+    })
+    .to_string();
+    let description = proposal
+        .ideas
+        .iter()
+        .map(|i| if i.body.is_empty() { i.title.as_str() } else { i.body.as_str() })
+        .collect::<Vec<_>>()
+        .join("\n\n");
     let inserted = conn.transaction(|conn| {
         diesel::insert_into(actions::table)
             .values((
                 actions::project_id.eq(place.project_id),
                 actions::collectivity_id.eq(place.collectivity_id),
-                actions::title.eq(action.title),
-                actions::description.eq(action.description),
-                actions::workshop_id.eq(Some(action.workshop_id)),
-                actions::cluster_id.eq(action.candidate.cluster_id()),
-                actions::idea_id.eq(action.candidate.idea_id()),
-                actions::lineage.eq(action.lineage),
+                actions::title.eq(&proposal.title),
+                actions::description.eq(&description),
+                actions::workshop_id.eq(Some(workshop.event_id)),
+                actions::cluster_id.eq(candidate.cluster_id()),
+                actions::idea_id.eq(candidate.idea_id()),
+                actions::lineage.eq(&lineage),
                 actions::created_by.eq(Some(by)),
                 actions::created_at.eq(now()),
             ))
@@ -1260,12 +1383,12 @@ pub fn retain_action(
     });
     let id = match inserted {
         Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => return Ok(None),
+        Err(e) if is_unique_violation(&e) => return Ok(RetainOutcome::AlreadyRetained),
         Err(e) => return Err(e),
     };
-    let summary = format!("Action retenue pour le plan {} : « {} ».", de(territory), action.title);
+    let summary = format!("Action retenue pour le plan {} : « {} ».", de(territory), proposal.title);
     record(conn, place, Some(by), ActivityKind::ActionRetained, summary)?;
-    Ok(Some(id))
+    Ok(RetainOutcome::Retained(id))
 }
 
 pub fn actions_of(conn: &mut DbConnection, place: Place) -> QueryResult<Vec<Action>> {

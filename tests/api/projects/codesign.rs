@@ -360,6 +360,21 @@ async fn a_merge_and_its_undo_keep_every_original_and_author(app: TestApp) {
     let ideas = with_conn(&app, |conn| store::ideas_of(conn, place).unwrap());
     assert_eq!(ideas.len(), 4, "every original kept, and the dissolved merge");
     assert!(ideas.iter().all(|i| i.merged_into.is_none()));
+    // Merged again from the ideas page, twice at once (a double click): one merge, the same page for both.
+    let shuttle = with_conn(&app, |conn| idea_id(conn, place, "Une navette vers la mairie"));
+    let list = format!("{cycle}/idees");
+    let (bus, shuttle) = (bus.to_string(), shuttle.to_string());
+    let fields = [
+        ("idees", bus.as_str()),
+        ("idees", shuttle.as_str()),
+        ("action", "fusionner"),
+        ("merge_title", "Aller aux guichets sans voiture"),
+    ];
+    let first = provider.submit(&list, &format!("{list}/tri"), &fields).await;
+    let second = provider.submit(&list, &format!("{list}/tri"), &fields).await;
+    first.assert_status(303);
+    assert_eq!(first.location, second.location, "the second click lands on the first merge");
+    assert_eq!(with_conn(&app, |conn| store::ideas_of(conn, place).unwrap().len()), 5);
 }
 
 async fn one_member_never_places_more_dots_than_the_workshop_gives(app: TestApp) {

@@ -174,7 +174,7 @@ pub async fn record_idea(
         .db(move |conn| {
             storage::write_transaction(conn, |conn| {
                 if let Some(evidence) = evidence {
-                    if !cites_the_territory(conn, place, evidence)? {
+                    if !codesign::may_cite(conn, place, evidence)? {
                         return Ok(None);
                     }
                 }
@@ -198,13 +198,6 @@ pub async fn record_idea(
             Ok(Recorded::Refused(errors))
         }
     }
-}
-
-/// Whether what an idea cites belongs to the same territory (published, for the diagnostic).
-fn cites_the_territory(conn: &mut DbConnection, place: Place, evidence: Evidence) -> Result<bool, AppError> {
-    let ideas = codesign::ideas_of(conn, place)?;
-    let options = evidence_options(conn, place, &ideas)?;
-    Ok(options.iter().any(|(code, _)| *code == evidence.code()))
 }
 
 struct IdeasView {
@@ -733,21 +726,29 @@ pub async fn cite(
         return Err(AppError::Forbidden);
     }
     let by = territory.access.require_user()?.id;
-    let evidence = Evidence::parse(&form.evidence)
-        .ok()
-        .filter(|e| view.evidence_options.iter().any(|(code, _)| *code == e.code()) && view.idea.is_published());
-    let Some(evidence) = evidence else {
+    let evidence =
+        Evidence::parse(&form.evidence).ok().filter(|e| *e != Evidence::Idea(idea_id) && view.idea.is_published());
+    let place = territory.place;
+    let added = match evidence {
+        Some(evidence) => {
+            state
+                .db(move |conn| {
+                    storage::write_transaction(conn, |conn| {
+                        if !codesign::may_cite(conn, place, evidence)? {
+                            return Ok::<_, AppError>(None);
+                        }
+                        Ok(Some(codesign::add_evidence(conn, idea_id, evidence, by)?))
+                    })
+                })
+                .await?
+        }
+        None => None,
+    };
+    let Some(added) = added else {
         let mut errors = FormErrors::default();
         errors.add("evidence", "Choisissez ce qui a motivé l’idée dans la liste.");
         return Ok(unprocessable(idea_page(&ctx, &territory, &view, &errors)));
     };
-    let added = state
-        .db(move |conn| {
-            storage::write_transaction(conn, |conn| {
-                Ok::<_, AppError>(codesign::add_evidence(conn, idea_id, evidence, by)?)
-            })
-        })
-        .await?;
     ctx.set_flash(if added { "Motivation ajoutée." } else { "Cette motivation était déjà citée." });
     Ok(see_other(&idea_path(&territory, idea_id)))
 }

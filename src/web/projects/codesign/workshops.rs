@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
-use serde_json::json;
 
 use super::ideas::{author_options, idea_fields, idea_path, record_idea, IdeaForm, Recorded};
 use super::Territory;
@@ -19,7 +18,9 @@ use crate::domain::codesign::{
 use crate::domain::markdown::Markdown;
 use crate::domain::text::{bounded_text, de};
 use crate::storage;
-use crate::storage::codesign::{self, Action, Cited, Cluster, Criterion, Idea, VoteOutcome, WorkingMember, Workshop};
+use crate::storage::codesign::{
+    self, proposals, Action, Cited, Criterion, Idea, Proposal, RetainOutcome, VoteOutcome, WorkingMember, Workshop,
+};
 use crate::web::context::PageCtx;
 use crate::web::middleware::decode_form;
 use crate::web::projects::paths::workshop_path;
@@ -27,33 +28,6 @@ use crate::web::views::{
     csrf_field, date_fr, moment_fr, page_with_errors, scroll_table, see_other, textarea, unprocessable, FormErrors,
 };
 use crate::web::{AppError, AppState};
-
-/// A cluster with its current ideas, or an idea on its own: what the group scores and dots.
-pub struct Proposal {
-    pub candidate: Candidate,
-    pub title: String,
-    pub ideas: Vec<Idea>,
-}
-
-/// The territory's proposals: its clusters that hold a current idea, then its current ideas outside any cluster.
-pub fn proposals(ideas: &[Idea], clusters: &[Cluster]) -> Vec<Proposal> {
-    let current: Vec<&Idea> = ideas.iter().filter(|i| i.is_current()).collect();
-    let mut out: Vec<Proposal> = clusters
-        .iter()
-        .map(|c| Proposal {
-            candidate: Candidate::Cluster(c.id),
-            title: c.name.clone(),
-            ideas: current.iter().filter(|i| i.cluster_id == Some(c.id)).map(|i| (*i).clone()).collect(),
-        })
-        .filter(|p| !p.ideas.is_empty())
-        .collect();
-    out.extend(current.iter().filter(|i| i.cluster_id.is_none()).map(|i| Proposal {
-        candidate: Candidate::Idea(i.id),
-        title: i.title.clone(),
-        ideas: vec![(*i).clone()],
-    }));
-    out
-}
 
 /// One line of the board.
 pub struct BoardRow<'a> {
@@ -519,11 +493,33 @@ pub async fn add_idea(
     }
 }
 
+/// What a vote needs, and no more (a burst of a room's votes reads only this): the workshop, its proposals and
+/// criteria.
+struct Ballot {
+    workshop: Workshop,
+    proposals: Vec<Proposal>,
+    criteria: Vec<Criterion>,
+}
+
+async fn load_ballot(state: &AppState, territory: &Territory, workshop_id: i64) -> Result<Ballot, AppError> {
+    let place = territory.place;
+    state
+        .db(move |conn| {
+            let workshop = codesign::find_workshop(conn, workshop_id)?
+                .filter(|w| w.territory() == place)
+                .ok_or(AppError::NotFound)?;
+            let (ideas, clusters) = (codesign::ideas_of(conn, place)?, codesign::clusters_of(conn, place)?);
+            let criteria = codesign::objectives_of(conn, place)?.into_iter().flat_map(|(_, c)| c).collect();
+            Ok(Ballot { workshop, proposals: proposals(&ideas, &clusters), criteria })
+        })
+        .await
+}
+
 /// The member's seat, in an open convergence workshop, or the refusal.
-fn voter(territory: &Territory, view: &WorkshopView) -> Result<i64, AppError> {
+fn voter(territory: &Territory, workshop: &Workshop) -> Result<i64, AppError> {
     territory.require_open_project()?;
     let seat = territory.seat.as_ref().ok_or(AppError::Forbidden)?;
-    if view.workshop.step() != Step::Convergence {
+    if workshop.step() != Step::Convergence {
         return Err(AppError::BadRequest("On note et on vote dans un atelier de convergence.".into()));
     }
     Ok(seat.id)
@@ -543,14 +539,14 @@ pub async fn score(
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id, workshop_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
-    let view = load_workshop(&state, &territory, workshop_id).await?;
-    let member = voter(&territory, &view)?;
+    let ballot = load_ballot(&state, &territory, workshop_id).await?;
+    let member = voter(&territory, &ballot.workshop)?;
     let fields = decode_form(&body)
         .ok_or_else(|| AppError::BadRequest("Le formulaire contient des caractères invalides.".into()))?;
     let mut errors = FormErrors::default();
     let mut grid = Vec::new();
-    for proposal in &view.proposals {
-        for (_, criterion) in &view.criteria {
+    for proposal in &ballot.proposals {
+        for criterion in &ballot.criteria {
             let name = score_field(proposal.candidate, criterion.id);
             let sent = fields.iter().find(|(k, _)| *k == name).map_or("", |(_, v)| v.as_str());
             match parse_score(sent) {
@@ -563,6 +559,7 @@ pub async fn score(
         }
     }
     if !errors.is_empty() {
+        let view = load_workshop(&state, &territory, workshop_id).await?;
         return Ok(unprocessable(workshop_page(&ctx, &territory, &view, Refused::Scores(&fields, &errors))));
     }
     let outcome = state
@@ -594,11 +591,11 @@ pub async fn dot(
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id, workshop_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
-    let view = load_workshop(&state, &territory, workshop_id).await?;
-    let member = voter(&territory, &view)?;
+    let ballot = load_ballot(&state, &territory, workshop_id).await?;
+    let member = voter(&territory, &ballot.workshop)?;
     let candidate = Candidate::parse(&form.candidate)
         .ok()
-        .filter(|c| view.proposals.iter().any(|p| p.candidate == *c))
+        .filter(|c| ballot.proposals.iter().any(|p| p.candidate == *c))
         .ok_or_else(|| AppError::BadRequest("Cette proposition n’est pas (ou plus) au tableau de l’atelier.".into()))?;
     let add = match form.sens.as_str() {
         "plus" => true,
@@ -626,42 +623,6 @@ pub async fn dot(
         VoteOutcome::Done => ctx.set_flash(if add { "Point placé." } else { "Point retiré." }),
     }
     Ok(see_other(&format!("{}#points", workshop_path(project_id, collectivity_id, workshop_id))))
-}
-
-/// What a retained proposal came from, as stored with the action: its ideas (title, author's category), what they
-/// cite, its tally against the criteria and its dots.
-fn lineage(row: &BoardRow, view: &WorkshopView) -> String {
-    let ideas: Vec<serde_json::Value> = row
-        .proposal
-        .ideas
-        .iter()
-        .map(|i| json!({ "id": i.id, "title": i.title, "author": author_category_label(&i.author_category) }))
-        .collect();
-    let ids: Vec<i64> = row.proposal.ideas.iter().map(|i| i.id).collect();
-    let mut evidence: Vec<&str> =
-        view.evidence.iter().filter(|c| ids.contains(&c.idea_id)).map(|c| c.label.as_str()).collect();
-    evidence.sort();
-    evidence.dedup();
-    let criteria: Vec<serde_json::Value> = row.tally.as_ref().map_or_else(Vec::new, |t| {
-        t.per_criterion
-            .iter()
-            .filter_map(|(id, mean, count)| {
-                let (_, criterion) = view.criteria.iter().find(|(_, c)| c.id == *id)?;
-                Some(json!({ "label": criterion.label, "weight": criterion.weight, "mean": mean, "count": count }))
-            })
-            .collect()
-    });
-    json!({
-        "workshop": view.workshop.title,
-        "ideas": ideas,
-        "evidence": evidence,
-        "weighted_mean": row.tally.as_ref().map(|t| t.weighted_mean),
-        "spread": row.tally.as_ref().map(|t| t.spread),
-        "scorers": row.tally.as_ref().map_or(0, |t| t.scorers),
-        "criteria": criteria,
-        "dots": row.dots,
-    })
-    .to_string()
 }
 
 /// The lineage of a retained action, in a sentence or two.
@@ -698,40 +659,23 @@ pub async fn retain(
     let (project_id, collectivity_id, workshop_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
     let by = territory.require_facilitator()?;
-    let view = load_workshop(&state, &territory, workshop_id).await?;
-    if view.workshop.step() != Step::Convergence {
+    let workshop = load_ballot(&state, &territory, workshop_id).await?.workshop;
+    if workshop.step() != Step::Convergence {
         return Err(AppError::BadRequest("Les actions se retiennent dans un atelier de convergence.".into()));
     }
-    let weights = view.weights();
-    let rows = board(&view.proposals, &view.scores, &view.dots, &weights, &view.actions);
-    let row = Candidate::parse(&form.candidate)
-        .ok()
-        .and_then(|c| rows.iter().find(|r| r.proposal.candidate == c))
-        .ok_or_else(|| AppError::BadRequest("Cette proposition n’est pas (ou plus) au tableau de l’atelier.".into()))?;
-    let description: String = row
-        .proposal
-        .ideas
-        .iter()
-        .map(|i| if i.body.is_empty() { i.title.clone() } else { i.body.clone() })
-        .collect::<Vec<_>>()
-        .join("\n\n");
-    let (title, lineage, candidate) = (row.proposal.title.clone(), lineage(row, &view), row.proposal.candidate);
+    let candidate = Candidate::parse(&form.candidate).map_err(AppError::BadRequest)?;
     let (place, name) = (territory.place, territory.name.clone());
-    let retained = state
+    let outcome = state
         .db(move |conn| {
             storage::write_transaction(conn, |conn| {
-                let action = codesign::NewAction {
-                    title: &title,
-                    description: &description,
-                    workshop_id,
-                    candidate,
-                    lineage: &lineage,
-                };
-                Ok::<_, AppError>(codesign::retain_action(conn, place, &action, by, &name)?)
+                Ok::<_, AppError>(codesign::retain_proposal(conn, place, &workshop, candidate, by, &name)?)
             })
         })
         .await?;
-    ctx.set_flash(if retained.is_some() {
+    if outcome == RetainOutcome::NotOnBoard {
+        return Err(AppError::BadRequest("Cette proposition n’est pas (ou plus) au tableau de l’atelier.".into()));
+    }
+    ctx.set_flash(if matches!(outcome, RetainOutcome::Retained(_)) {
         "Action retenue pour le plan, avec ce qui l’a motivée."
     } else {
         "Cette proposition était déjà retenue."
