@@ -374,18 +374,6 @@ pub fn set_workshop_state(
     Ok(changed == 1)
 }
 
-/// Sets how many dots each member spreads: only before the vote opens, so that every ballot has the same cap.
-pub fn set_dots_per_member(conn: &mut DbConnection, workshop_id: i64, dots: i32) -> QueryResult<bool> {
-    let changed = diesel::update(
-        workshops::table
-            .filter(workshops::event_id.eq(workshop_id))
-            .filter(workshops::state.eq(WorkshopState::Planned.code())),
-    )
-    .set((workshops::dots_per_member.eq(dots), workshops::updated_at.eq(now())))
-    .execute(conn)?;
-    Ok(changed == 1)
-}
-
 /// Publishes (or corrects) the workshop's synthesis: a public entry of the activity, so observers hear of it.
 pub fn publish_synthesis(
     conn: &mut DbConnection,
@@ -541,15 +529,6 @@ pub fn ideas_of(conn: &mut DbConnection, place: Place) -> QueryResult<Vec<Idea>>
         .filter(ideas::collectivity_id.eq(place.collectivity_id))
         .order(ideas::id.asc())
         .load(conn)
-}
-
-/// How many ideas a workshop received (published or waiting), for the facilitator's screen.
-pub fn count_ideas_of_workshop(conn: &mut DbConnection, workshop_id: i64) -> QueryResult<i64> {
-    ideas::table
-        .filter(ideas::workshop_id.eq(workshop_id))
-        .filter(ideas::origin.ne(Origin::Merge.code()))
-        .count()
-        .get_result(conn)
 }
 
 /// Corrects an idea's title and text (a typo, a note misread), with a dated line of history keeping the former

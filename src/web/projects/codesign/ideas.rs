@@ -544,9 +544,8 @@ async fn load_idea(state: &AppState, territory: &Territory, idea_id: i64) -> Res
                 return Err(AppError::NotFound);
             }
             let ideas = codesign::ideas_of(conn, place)?;
-            let cluster = idea
-                .cluster_id
-                .and_then(|c| codesign::clusters_of(conn, place).ok()?.into_iter().find(|x| x.id == c).map(|x| x.name));
+            let clusters = codesign::clusters_of(conn, place)?;
+            let cluster = idea.cluster_id.and_then(|c| clusters.into_iter().find(|x| x.id == c)).map(|x| x.name);
             let cites =
                 codesign::evidence_of_territory(conn, place)?.into_iter().filter(|c| c.idea_id == idea.id).collect();
             let cited_by = codesign::ideas_citing(conn, Evidence::Idea(idea.id))?
