@@ -36,10 +36,15 @@ pub enum ActivityKind {
     WorkshopClosed,
     ActionRetained,
     SynthesisPublished,
+    PlanUpdated,
+    PlanSubmitted,
+    PlanAdopted,
+    ActionStatusChanged,
+    PlanReviewed,
 }
 
 impl ActivityKind {
-    pub const ALL: [ActivityKind; 32] = [
+    pub const ALL: [ActivityKind; 37] = [
         ActivityKind::ThemeProposed,
         ActivityKind::ThemeOpened,
         ActivityKind::ThemeArchived,
@@ -72,6 +77,11 @@ impl ActivityKind {
         ActivityKind::WorkshopClosed,
         ActivityKind::ActionRetained,
         ActivityKind::SynthesisPublished,
+        ActivityKind::PlanUpdated,
+        ActivityKind::PlanSubmitted,
+        ActivityKind::PlanAdopted,
+        ActivityKind::ActionStatusChanged,
+        ActivityKind::PlanReviewed,
     ];
 
     /// What the kind is stored as.
@@ -109,6 +119,11 @@ impl ActivityKind {
             ActivityKind::WorkshopClosed => "workshop_closed",
             ActivityKind::ActionRetained => "action_retained",
             ActivityKind::SynthesisPublished => "synthesis_published",
+            ActivityKind::PlanUpdated => "plan_updated",
+            ActivityKind::PlanSubmitted => "plan_submitted",
+            ActivityKind::PlanAdopted => "plan_adopted",
+            ActivityKind::ActionStatusChanged => "action_status_changed",
+            ActivityKind::PlanReviewed => "plan_reviewed",
         }
     }
 
@@ -151,6 +166,11 @@ impl ActivityKind {
             ActivityKind::WorkshopClosed => "Atelier terminé",
             ActivityKind::ActionRetained => "Action retenue pour le plan",
             ActivityKind::SynthesisPublished => "Synthèse d’atelier publiée",
+            ActivityKind::PlanUpdated => "Plan d’action en préparation",
+            ActivityKind::PlanSubmitted => "Plan d’action soumis à l’adoption",
+            ActivityKind::PlanAdopted => "Plan d’action adopté",
+            ActivityKind::ActionStatusChanged => "Avancement d’une action",
+            ActivityKind::PlanReviewed => "Revue de suivi d’un plan d’action",
         }
     }
 
@@ -158,13 +178,14 @@ impl ActivityKind {
     /// after them, most recent first.
     pub fn digest_rank(self) -> u8 {
         match self {
-            ActivityKind::PhaseChanged => 0,
+            ActivityKind::PhaseChanged | ActivityKind::PlanAdopted => 0,
             ActivityKind::NewsPosted => 1,
             ActivityKind::EventPlanned => 2,
             ActivityKind::ProviderAssigned => 3,
             ActivityKind::EventMinutes => 4,
             ActivityKind::DiagnosticPublished
             | ActivityKind::SynthesisPublished
+            | ActivityKind::PlanReviewed
             | ActivityKind::ActionRetained
             | ActivityKind::WorkshopOpened => 5,
             _ => 6,
@@ -186,6 +207,8 @@ impl ActivityKind {
                 | ActivityKind::WorkshopOpened
                 | ActivityKind::WorkshopClosed
                 | ActivityKind::ActionRetained
+                | ActivityKind::PlanUpdated
+                | ActivityKind::PlanSubmitted
         )
     }
 }

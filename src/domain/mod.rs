@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod network;
 pub mod newsletter;
 pub mod paris;
+pub mod plan;
 pub mod project;
 pub mod questionnaire;
 pub mod territory;

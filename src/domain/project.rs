@@ -26,10 +26,13 @@ pub enum Phase {
 
 /// What the guards of a transition look at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PhaseFacts {
+pub struct PhaseFacts<'a> {
     pub active_participants: i32,
     pub min_participants: i32,
     pub has_provider: bool,
+    /// The active participants (by name) that have not done what the current phase asks of each: in `adoption`,
+    /// their action plan adopted.
+    pub unfinished: &'a [String],
 }
 
 impl Phase {
@@ -124,6 +127,10 @@ impl Phase {
             Phase::Diagnostic if !facts.has_provider => {
                 Err("Le diagnostic ne peut pas commencer sans prestataire : désignez-le d’abord.".into())
             }
+            Phase::FollowUp if !facts.unfinished.is_empty() => Err(format!(
+                "Chaque territoire participant doit avoir adopté son plan d’action ; pas encore adopté : {}.",
+                facts.unfinished.join(", ")
+            )),
             _ => Ok(()),
         }
     }
@@ -431,16 +438,20 @@ pub enum EventKind {
     /// A workshop of a territory's creativity cycle (`domain::codesign`): created from the territory's co-design
     /// page, which sets its step.
     Workshop,
+    /// The follow-up meeting of a territory's adopted plan (`domain::plan`), six months on: scheduled by the
+    /// adoption.
+    FollowUp,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 6] = [
+    pub const ALL: [EventKind; 7] = [
         EventKind::Meeting,
         EventKind::LocalSeminar,
         EventKind::InterSiteSeminar,
         EventKind::PeerExchange,
         EventKind::Supervision,
         EventKind::Workshop,
+        EventKind::FollowUp,
     ];
 
     pub fn code(self) -> &'static str {
@@ -451,6 +462,7 @@ impl EventKind {
             EventKind::PeerExchange => "peer_exchange",
             EventKind::Supervision => "supervision",
             EventKind::Workshop => "workshop",
+            EventKind::FollowUp => "follow_up",
         }
     }
 
@@ -469,6 +481,7 @@ impl EventKind {
             EventKind::PeerExchange => "Échange entre pairs",
             EventKind::Supervision => "Séance de supervision",
             EventKind::Workshop => "Atelier",
+            EventKind::FollowUp => "Rendez-vous de suivi",
         }
     }
 }
@@ -528,6 +541,9 @@ impl NewEvent {
             }
             (Ok(EventKind::Workshop), Ok(None)) => {
                 Err("Un atelier a lieu sur un territoire : choisissez lequel.".to_owned())
+            }
+            (Ok(EventKind::FollowUp), Ok(None)) => {
+                Err("Un rendez-vous de suivi porte sur le plan d’un territoire : choisissez lequel.".to_owned())
             }
             (_, c) => c,
         };
@@ -590,7 +606,8 @@ impl NewPost {
 mod tests {
     use super::*;
 
-    const ENOUGH: PhaseFacts = PhaseFacts { active_participants: 3, min_participants: 3, has_provider: true };
+    const ENOUGH: PhaseFacts =
+        PhaseFacts { active_participants: 3, min_participants: 3, has_provider: true, unfinished: &[] };
 
     #[test]
     fn phases_follow_their_order() {
@@ -619,6 +636,12 @@ mod tests {
             .contains("prestataire"));
         assert!(Phase::ProviderSelection.may_become(Phase::Diagnostic, short).is_err());
         assert!(Phase::ProviderSelection.may_become(Phase::Diagnostic, ENOUGH).is_ok());
+        let names = ["Agglopolys".to_owned(), "Grand Châtellerault".to_owned()];
+        let plans_missing = PhaseFacts { unfinished: &names, ..ENOUGH };
+        let error = Phase::Adoption.may_become(Phase::FollowUp, plans_missing).unwrap_err();
+        assert!(error.ends_with("pas encore adopté : Agglopolys, Grand Châtellerault."), "{error}");
+        assert!(Phase::Adoption.may_become(Phase::Closed, plans_missing).is_ok(), "closing at any time");
+        assert!(Phase::Adoption.may_become(Phase::FollowUp, ENOUGH).is_ok());
     }
 
     #[test]

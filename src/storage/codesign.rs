@@ -1356,6 +1356,8 @@ pub fn retain_proposal(
                 actions::lineage.eq(&lineage),
                 actions::created_by.eq(Some(by)),
                 actions::created_at.eq(now()),
+                actions::updated_by.eq(Some(by)),
+                actions::updated_at.eq(now()),
             ))
             .returning(actions::id)
             .get_result::<i64>(conn)
@@ -1375,6 +1377,20 @@ pub fn actions_of(conn: &mut DbConnection, place: Place) -> QueryResult<Vec<Acti
         .filter(actions::project_id.eq(place.project_id))
         .filter(actions::collectivity_id.eq(place.collectivity_id))
         .order(actions::id.asc())
+        .select((
+            actions::id,
+            actions::project_id,
+            actions::collectivity_id,
+            actions::title,
+            actions::description,
+            actions::status,
+            actions::workshop_id,
+            actions::cluster_id,
+            actions::idea_id,
+            actions::lineage,
+            actions::created_by,
+            actions::created_at,
+        ))
         .load(conn)
 }
 

@@ -17,6 +17,7 @@ pub mod invitations;
 pub mod login_failures;
 pub mod newsletters;
 pub mod outbox;
+pub mod plans;
 pub mod password_resets;
 pub mod posts;
 pub mod projects;

@@ -47,11 +47,14 @@ impl Project {
         Phase::parse(&self.phase).unwrap_or(Phase::Closed)
     }
 
-    pub fn facts(&self) -> PhaseFacts {
+    /// The facts the row holds; what the participants still have to do (`unfinished`) is read apart
+    /// (`unfinished_participants`).
+    pub fn facts(&self) -> PhaseFacts<'static> {
         PhaseFacts {
             active_participants: self.active_participants,
             min_participants: self.min_participants,
             has_provider: self.provider_id.is_some(),
+            unfinished: &[],
         }
     }
 
@@ -256,6 +259,15 @@ pub enum PhaseOutcome {
     Refused(String),
 }
 
+/// The active participants, by name, that have not done what the project's phase asks of each: in `adoption`,
+/// their action plan adopted.
+pub fn unfinished_participants(conn: &mut DbConnection, project: &Project) -> QueryResult<Vec<String>> {
+    match project.phase() {
+        Phase::Adoption => super::plans::territories_without_adopted_plan(conn, project.id),
+        _ => Ok(Vec::new()),
+    }
+}
+
 /// Moves the project to `to` if the state machine and its guards allow it, with a dated transition and an activity
 /// entry. Call it inside `storage::write_transaction`.
 pub fn change_phase(
@@ -270,7 +282,8 @@ pub fn change_phase(
     }
     let project = find_project(conn, project_id)?.ok_or(DbError::NotFound)?;
     let from = project.phase();
-    if let Err(reason) = from.may_become(to, project.facts()) {
+    let unfinished = unfinished_participants(conn, &project)?;
+    if let Err(reason) = from.may_become(to, PhaseFacts { unfinished: &unfinished, ..project.facts() }) {
         return Ok(PhaseOutcome::Refused(reason));
     }
     diesel::update(projects::table.find(project_id))

@@ -859,6 +859,22 @@ diesel::table! {
         lineage -> Text,
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
+        axis_id -> Nullable<BigInt>,
+        position -> Integer,
+        lead_name -> Text,
+        lead_entry_id -> Nullable<BigInt>,
+        starts_on -> Nullable<Date>,
+        ends_on -> Nullable<Date>,
+        budget_cents -> Nullable<BigInt>,
+        status_reason -> Text,
+        priority -> Integer,
+        progress_mode -> Text,
+        progress_manual -> Nullable<Integer>,
+        late_override -> Nullable<Text>,
+        late_reason -> Text,
+        revision -> Integer,
+        updated_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
     }
 }
 
@@ -905,3 +921,227 @@ diesel::allow_tables_to_appear_in_same_query!(ideas, map_sources);
 diesel::allow_tables_to_appear_in_same_query!(ideas, questions);
 diesel::allow_tables_to_appear_in_same_query!(working_members, users);
 diesel::allow_tables_to_appear_in_same_query!(idea_history, users);
+
+// The territorial action plan (migration 000023).
+
+diesel::table! {
+    action_plans (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        collectivity_id -> BigInt,
+        state -> Text,
+        version -> Integer,
+        implementation -> Text,
+        citizens -> Text,
+        evaluation -> Text,
+        revision -> Integer,
+        follow_up_event_id -> Nullable<BigInt>,
+        updated_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    plan_versions (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        number -> Integer,
+        content -> Text,
+        state -> Text,
+        submitted_by -> Nullable<BigInt>,
+        submitted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    adoptions (version_id) {
+        version_id -> BigInt,
+        body -> Text,
+        act_kind -> Text,
+        act_number -> Text,
+        adopted_on -> Date,
+        votes_for -> Integer,
+        votes_against -> Integer,
+        abstentions -> Integer,
+        act_url -> Nullable<Text>,
+        recorded_by -> Nullable<BigInt>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    adoption_acts (version_id) {
+        version_id -> BigInt,
+        file_name -> Text,
+        content -> Binary,
+        byte_size -> BigInt,
+        sha256 -> Text,
+    }
+}
+
+diesel::table! {
+    plan_axes (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        position -> Integer,
+        title -> Text,
+        description -> Text,
+    }
+}
+
+diesel::table! {
+    action_partners (id) {
+        id -> BigInt,
+        action_id -> BigInt,
+        entry_id -> Nullable<BigInt>,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    action_fundings (id) {
+        id -> BigInt,
+        action_id -> BigInt,
+        funder -> Text,
+        amount_cents -> BigInt,
+        secured -> Bool,
+    }
+}
+
+diesel::table! {
+    action_milestones (id) {
+        id -> BigInt,
+        action_id -> BigInt,
+        title -> Text,
+        due_on -> Date,
+        done_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    action_evidence (id) {
+        id -> BigInt,
+        action_id -> BigInt,
+        entry_id -> Nullable<BigInt>,
+        source_id -> Nullable<BigInt>,
+        question_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    action_comments (id) {
+        id -> BigInt,
+        action_id -> BigInt,
+        author_id -> Nullable<BigInt>,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    indicators (id) {
+        id -> BigInt,
+        action_id -> BigInt,
+        name -> Text,
+        unit -> Text,
+        direction -> Text,
+        frequency -> Text,
+        source -> Text,
+        method -> Text,
+        baseline_on -> Nullable<Date>,
+        baseline_value -> Nullable<Double>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    indicator_targets (id) {
+        id -> BigInt,
+        indicator_id -> BigInt,
+        due_on -> Date,
+        value -> Double,
+    }
+}
+
+diesel::table! {
+    plan_reviews (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        held_on -> Date,
+        event_id -> Nullable<BigInt>,
+        summary -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    review_items (id) {
+        id -> BigInt,
+        review_id -> BigInt,
+        action_id -> BigInt,
+        status -> Text,
+        done -> Text,
+        obstacles -> Text,
+        means -> Text,
+    }
+}
+
+diesel::table! {
+    measurements (id) {
+        id -> BigInt,
+        indicator_id -> BigInt,
+        measured_on -> Date,
+        value -> Double,
+        estimated -> Bool,
+        comment -> Text,
+        review_id -> Nullable<BigInt>,
+        entered_by -> Nullable<BigInt>,
+        entered_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(plan_versions -> action_plans (plan_id));
+diesel::joinable!(adoptions -> plan_versions (version_id));
+diesel::joinable!(plan_axes -> action_plans (plan_id));
+diesel::joinable!(action_partners -> actions (action_id));
+diesel::joinable!(action_fundings -> actions (action_id));
+diesel::joinable!(action_milestones -> actions (action_id));
+diesel::joinable!(action_evidence -> actions (action_id));
+diesel::joinable!(action_comments -> actions (action_id));
+diesel::joinable!(indicators -> actions (action_id));
+diesel::joinable!(indicator_targets -> indicators (indicator_id));
+diesel::joinable!(measurements -> indicators (indicator_id));
+diesel::joinable!(review_items -> plan_reviews (review_id));
+diesel::joinable!(adoption_acts -> adoptions (version_id));
+diesel::joinable!(action_partners -> map_entries (entry_id));
+diesel::joinable!(action_evidence -> map_entries (entry_id));
+diesel::joinable!(action_evidence -> map_sources (source_id));
+diesel::joinable!(action_evidence -> questions (question_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    action_plans,
+    plan_versions,
+    adoptions,
+    adoption_acts,
+    plan_axes,
+    actions,
+    action_partners,
+    action_fundings,
+    action_milestones,
+    action_evidence,
+    action_comments,
+    indicators,
+    indicator_targets,
+    measurements,
+    plan_reviews,
+    review_items,
+);
+diesel::allow_tables_to_appear_in_same_query!(action_partners, map_entries);
+diesel::allow_tables_to_appear_in_same_query!(action_evidence, map_entries);
+diesel::allow_tables_to_appear_in_same_query!(action_evidence, map_sources);
+diesel::allow_tables_to_appear_in_same_query!(action_evidence, questions);
+diesel::allow_tables_to_appear_in_same_query!(action_evidence, questionnaires);
+diesel::allow_tables_to_appear_in_same_query!(action_comments, users);
+diesel::allow_tables_to_appear_in_same_query!(measurements, users);
+diesel::allow_tables_to_appear_in_same_query!(action_plans, collectivities);
+diesel::allow_tables_to_appear_in_same_query!(actions, collectivities);

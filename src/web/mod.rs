@@ -165,6 +165,34 @@ pub fn route_table<R: Routes>(r: &mut R) {
         "/projets/{id}/croisement/{collectivity}/ateliers/{workshop}/synthese",
         projects::codesign::workshops::publish_synthesis,
     );
+    r.get("/projets/{id}/plan/{collectivity}", projects::plans::show);
+    r.post("/projets/{id}/plan/{collectivity}/axes", projects::plans::add_axis);
+    r.post("/projets/{id}/plan/{collectivity}/axes/{axis}", projects::plans::update_axis);
+    r.post("/projets/{id}/plan/{collectivity}/axes/{axis}/retrait", projects::plans::remove_axis);
+    r.post("/projets/{id}/plan/{collectivity}/actions", projects::plans::add_action);
+    r.post("/projets/{id}/plan/{collectivity}/etape-d-apres", projects::plans::save_next_steps);
+    r.post("/projets/{id}/plan/{collectivity}/soumission", projects::plans::submit);
+    r.post("/projets/{id}/plan/{collectivity}/soumission/retrait", projects::plans::withdraw);
+    r.post("/projets/{id}/plan/{collectivity}/nouvelle-version", projects::plans::new_version);
+    r.get("/projets/{id}/plan/{collectivity}/adoption", projects::plans::adoption::form);
+    r.post("/projets/{id}/plan/{collectivity}/adoption", projects::plans::adoption::record);
+    r.get("/projets/{id}/plan/{collectivity}/actes/{version}", projects::plans::adoption::act);
+    r.get("/projets/{id}/plan/{collectivity}/actions/{action}", projects::plans::actions::show);
+    r.post("/projets/{id}/plan/{collectivity}/actions/{action}", projects::plans::actions::save_content);
+    r.post("/projets/{id}/plan/{collectivity}/actions/{action}/avancement", projects::plans::actions::save_progress);
+    r.post("/projets/{id}/plan/{collectivity}/actions/{action}/retrait", projects::plans::actions::remove);
+    r.post("/projets/{id}/plan/{collectivity}/actions/{action}/sources", projects::plans::actions::cite);
+    r.post("/projets/{id}/plan/{collectivity}/actions/{action}/sources/retrait", projects::plans::actions::uncite);
+    r.post("/projets/{id}/plan/{collectivity}/actions/{action}/commentaires", projects::plans::actions::comment);
+    r.post("/projets/{id}/plan/{collectivity}/actions/{action}/indicateurs", projects::plans::actions::add_indicator);
+    r.get("/projets/{id}/plan/{collectivity}/indicateurs/{indicator}", projects::plans::actions::show_indicator);
+    r.post("/projets/{id}/plan/{collectivity}/indicateurs/{indicator}", projects::plans::actions::save_indicator);
+    r.post("/projets/{id}/plan/{collectivity}/indicateurs/{indicator}/retrait", projects::plans::actions::remove_indicator);
+    r.post("/projets/{id}/plan/{collectivity}/indicateurs/{indicator}/mesures", projects::plans::actions::add_measurement);
+    r.post(
+        "/projets/{id}/plan/{collectivity}/indicateurs/{indicator}/mesures/{measurement}/retrait",
+        projects::plans::actions::remove_measurement,
+    );
     r.get("/projets/{id}/diagnostic", projects::diagnostic::overview::show);
     r.post("/projets/{id}/diagnostic/familles", projects::diagnostic::overview::add_family);
     r.get("/projets/{id}/diagnostic/moderation", projects::diagnostic::moderation::show);

@@ -11,8 +11,10 @@ pub mod news;
 pub mod newsletters;
 pub mod paths;
 pub mod perimeter;
+pub mod plans;
 pub mod questionnaires;
 pub mod steering;
+pub mod territory;
 
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
@@ -29,7 +31,7 @@ use super::views::{
 use super::{AppError, AppState};
 use crate::domain::inquiry::Mixedness;
 use crate::domain::project::{
-    NewProject, ProjectInput, Standing, DEFAULT_MAX_PARTICIPANTS, DEFAULT_MIN_PARTICIPANTS, MAX_PARTICIPANTS_LIMIT,
+    NewProject, Phase, ProjectInput, Standing, DEFAULT_MAX_PARTICIPANTS, DEFAULT_MIN_PARTICIPANTS, MAX_PARTICIPANTS_LIMIT,
 };
 use crate::domain::theme::ThemeStatus;
 use crate::storage::activity::{activity_of_project, Activity};
@@ -115,6 +117,8 @@ struct ProjectView {
     provider: Option<Provider>,
     enrolments: Vec<(Enrolment, Territory)>,
     history: Vec<PhaseTransition>,
+    /// The participants that have not done what the phase asks of each (the guard's names).
+    unfinished: Vec<String>,
     events: Vec<(Event, Option<String>)>,
     posts: Vec<(Post, String)>,
     activity: Vec<Activity>,
@@ -124,6 +128,8 @@ struct ProjectView {
     groups: Vec<(i64, String, Mixedness)>,
     /// The published syntheses of workshops, with their territory.
     syntheses: Vec<(codesign_storage::Workshop, String)>,
+    /// Where each territory's action plan stands.
+    plans: Vec<(i64, crate::domain::plan::PlanState, i32, Option<chrono::NaiveDate>)>,
 }
 
 fn load_view(conn: &mut DbConnection, project: Project, access: &Access) -> Result<ProjectView, AppError> {
@@ -146,9 +152,11 @@ fn load_view(conn: &mut DbConnection, project: Project, access: &Access) -> Resu
         .collect();
     Ok(ProjectView {
         syntheses,
+        plans: storage::plans::plans_of_project(conn, project.id)?,
         groups: inquiry::groups_of_project(conn, project.id, &enrolments)?,
         enrolments,
         history: projects::phase_history(conn, project.id)?,
+        unfinished: projects::unfinished_participants(conn, &project)?,
         events: events_of_project(conn, project.id)?,
         posts: posts_of_project(conn, project.id, private, 20)?,
         activity: activity_of_project(conn, project.id, private, 30)?,
@@ -221,7 +229,7 @@ fn project_page(ctx: &PageCtx, view: &ProjectView, access: &Access, submitted: &
                 p class="notice notice-success" { "Vous faites partie de l’espace de travail du projet : vous voyez aussi ce qui est réservé aux participantes." }
             }
             (paragraphs(&project.description))
-            (steering::timeline(&view.history, project))
+            (steering::timeline(&view.history, project, &view.unfinished))
             @if access.is_admin { (steering::admin_panel(ctx, project, &view.providers, submitted)) }
             section aria-labelledby="inscrits" {
                 h2 id="inscrits" { "Collectivités inscrites" }
@@ -262,6 +270,9 @@ fn project_page(ctx: &PageCtx, view: &ProjectView, access: &Access, submitted: &
                 }
             }
             (codesign::section(project, &view.groups.iter().map(|(c, name, _)| (*c, name.clone())).collect::<Vec<_>>(), &view.syntheses, access))
+            @if project.phase() >= Phase::CoDesign {
+                (plans::section(project.id, &view.groups.iter().map(|(c, name, _)| (*c, name.clone())).collect::<Vec<_>>(), &view.plans, access))
+            }
             (events::agenda(project, &view.events, access, now))
             (news::section(ctx, project, &view.posts, access, submitted))
             @if !view.activity.is_empty() {

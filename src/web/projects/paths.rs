@@ -1,6 +1,7 @@
 //! The URLs of a project's pages that other pages link to, and the names its downloads are saved under: one place,
 //! so that the page that links and the page linked to never need each other.
 
+use crate::domain::codesign::Evidence;
 use crate::storage::questionnaires::Questionnaire;
 
 pub fn project_path(id: i64) -> String {
@@ -31,6 +32,33 @@ pub fn workshop_path(project_id: i64, collectivity_id: i64, workshop_id: i64) ->
 /// An idea of a territory's cycle.
 pub fn idea_path(project_id: i64, collectivity_id: i64, idea_id: i64) -> String {
     format!("{}/idees/{idea_id}", co_design_path(project_id, collectivity_id))
+}
+
+/// What an idea or an action cites: a sheet or a source of the territory's diagnostic, a question (its results,
+/// in its questionnaire), an idea of its cycle.
+pub fn evidence_path(project_id: i64, collectivity_id: i64, evidence: Evidence, questionnaire_id: Option<i64>) -> String {
+    let diagnostic = diagnostic_path(project_id, collectivity_id);
+    match evidence {
+        Evidence::Sheet(id) => format!("{diagnostic}/fiches/{id}"),
+        Evidence::Source(id) => format!("{diagnostic}/sources/{id}"),
+        Evidence::Question(id) => format!("{}/resultats#question-{id}", builder_path(questionnaire_id.unwrap_or_default())),
+        Evidence::Idea(id) => idea_path(project_id, collectivity_id, id),
+    }
+}
+
+/// A territory's action plan (its working page); its actions, adoption and follow-up are below it.
+pub fn plan_path(project_id: i64, collectivity_id: i64) -> String {
+    format!("/projets/{project_id}/plan/{collectivity_id}")
+}
+
+/// An action of a territory's plan.
+pub fn action_path(project_id: i64, collectivity_id: i64, action_id: i64) -> String {
+    format!("{}/actions/{action_id}", plan_path(project_id, collectivity_id))
+}
+
+/// The public page of a territory's adopted plan, printable as its roadmap.
+pub fn public_plan_path(project_id: i64, collectivity_id: i64) -> String {
+    format!("/projets/{project_id}/plans/{collectivity_id}")
 }
 
 /// A questionnaire's builder; its other pages (results, coverage, entry, exports…) are below it.

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::paths::project_path;
 use super::{render_page, Submitted};
-use crate::domain::project::{parse_transition_note, Phase};
+use crate::domain::project::{parse_transition_note, Phase, PhaseFacts};
 use crate::storage;
 use crate::storage::projects::{self, PhaseOutcome, PhaseTransition, Project};
 use crate::storage::providers::{self, Provider};
@@ -16,7 +16,7 @@ use crate::web::views::{csrf_field, date_fr, see_other, select, textarea, unproc
 use crate::web::{AppError, AppState};
 
 /// Every phase in order: those passed with their date and note, the current one, and what comes next.
-pub fn timeline(history: &[PhaseTransition], project: &Project) -> Markup {
+pub fn timeline(history: &[PhaseTransition], project: &Project, unfinished: &[String]) -> Markup {
     let current = project.phase();
     let entered = |phase: Phase| history.iter().rev().find(|t| t.to() == phase);
     html! {
@@ -38,7 +38,7 @@ pub fn timeline(history: &[PhaseTransition], project: &Project) -> Markup {
             @if let Some(next) = current.next().filter(|_| current != Phase::Closed) {
                 p {
                     "Étape suivante : " strong { (next.label()) } ". "
-                    @match current.may_become(next, project.facts()) {
+                    @match current.may_become(next, PhaseFacts { unfinished, ..project.facts() }) {
                         Ok(()) => { "Les conditions pour y passer sont réunies." }
                         Err(missing) => { (missing) }
                     }

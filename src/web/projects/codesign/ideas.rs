@@ -17,7 +17,7 @@ use crate::storage::diagnostic::{self as diagnostic_storage, Place};
 use crate::storage::DbConnection;
 use crate::web::context::PageCtx;
 use crate::web::middleware::decode_form;
-use crate::web::projects::paths::{self, builder_path, diagnostic_path};
+use crate::web::projects::paths;
 use crate::web::views::{
     csrf_field, moment_fr, optional_textarea, page_with_errors, paragraphs, see_other, select, unprocessable, Field,
     FormErrors,
@@ -572,15 +572,7 @@ async fn load_idea(state: &AppState, territory: &Territory, idea_id: i64) -> Res
 
 /// Where a piece of evidence is shown: a question, in its questionnaire's results.
 pub fn evidence_link(territory: &Territory, cited: &Cited) -> String {
-    let diagnostic = diagnostic_path(territory.place.project_id, territory.place.collectivity_id);
-    match cited.evidence {
-        Evidence::Sheet(id) => format!("{diagnostic}/fiches/{id}"),
-        Evidence::Source(id) => format!("{diagnostic}/sources/{id}"),
-        Evidence::Question(id) => {
-            format!("{}/resultats#question-{id}", builder_path(cited.questionnaire_id.unwrap_or_default()))
-        }
-        Evidence::Idea(id) => idea_path(territory, id),
-    }
+    paths::evidence_path(territory.place.project_id, territory.place.collectivity_id, cited.evidence, cited.questionnaire_id)
 }
 
 fn idea_page(ctx: &PageCtx, territory: &Territory, view: &IdeaView, errors: &FormErrors) -> Markup {

@@ -18,8 +18,10 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::access::{may_see_cycle as may_see, project_and_access, Access};
-use super::paths::{co_design_path, diagnostic_path, project_path, workshop_path};
+use super::access::{may_see_cycle as may_see, Access};
+pub use super::territory::Territory;
+use super::territory::may_edit;
+use super::paths::{co_design_path, plan_path, diagnostic_path, project_path, workshop_path};
 use crate::domain::codesign::{
     parse_dots, parse_weight, FamilyCoverage, Frame, Method, NewCriterion, NewObjective, NewWorkingMember, Step,
     MAX_WEIGHT,
@@ -32,10 +34,9 @@ use crate::storage;
 use crate::storage::codesign::{
     self, Action, Criterion, CriterionRemoval, FrameRow, Objective, WorkingMember, Workshop,
 };
-use crate::storage::collectivities::territory_of_collectivity;
 use crate::storage::diagnostic::{self as diagnostic_storage, Place};
 use crate::storage::inquiry::AddOutcome;
-use crate::storage::projects::{self, Project};
+use crate::storage::projects::Project;
 use crate::storage::DbConnection;
 use crate::web::context::PageCtx;
 use crate::web::invitations::{send_invitation, InvitationTarget};
@@ -46,67 +47,14 @@ use crate::web::views::{
 };
 use crate::web::{AppError, AppState};
 
-/// Whether a person sets the territory's method and forms its working group.
-pub fn may_frame(access: &Access, collectivity_id: i64) -> bool {
-    access.leads() || access.referent_of.iter().any(|(m, _)| m.collectivity_id == collectivity_id)
-}
-
-/// A participant territory's cycle as a request sees it: the project, the person's access, where, and the
-/// person's seat in the working group.
-pub struct Territory {
-    pub project: Project,
-    pub access: Access,
-    pub place: Place,
-    pub name: String,
-    pub seat: Option<WorkingMember>,
-}
-
 impl Territory {
-    /// The cycle of an active participant, for a person who may see it.
-    pub async fn load(
-        state: &AppState,
-        ctx: &PageCtx,
-        project_id: i64,
-        collectivity_id: i64,
-    ) -> Result<Territory, AppError> {
-        ctx.require_user()?;
-        let (project, access) = project_and_access(state, ctx, project_id).await?;
-        if !may_see(&access, collectivity_id) {
-            return Err(AppError::Forbidden);
-        }
-        let seat_id = access.working_seat(collectivity_id);
-        state
-            .db(move |conn| {
-                let enrolment = projects::find_enrolment(conn, project_id, collectivity_id)?;
-                if !enrolment.is_some_and(|e| e.is_active_participant()) {
-                    return Err(AppError::NotFound);
-                }
-                let name = territory_of_collectivity(conn, collectivity_id)?.ok_or(AppError::NotFound)?.name;
-                let seat = match seat_id {
-                    Some(id) => codesign::find_working_member(conn, id)?,
-                    None => None,
-                };
-                let place = Place { project_id, collectivity_id };
-                Ok(Territory { project, access, place, name, seat })
-            })
-            .await
-    }
-
     pub fn path(&self) -> String {
         co_design_path(self.place.project_id, self.place.collectivity_id)
     }
 
-    /// Nothing changes in a closed project.
-    pub fn require_open_project(&self) -> Result<(), AppError> {
-        if self.project.phase() == Phase::Closed {
-            return Err(AppError::BadRequest("Le projet est clos : son cycle de créativité ne change plus.".into()));
-        }
-        Ok(())
-    }
-
     pub fn require_frame(&self) -> Result<(), AppError> {
         self.require_open_project()?;
-        if !may_frame(&self.access, self.place.collectivity_id) {
+        if !may_edit(&self.access, self.place.collectivity_id) {
             return Err(AppError::Forbidden);
         }
         Ok(())
@@ -290,7 +238,7 @@ fn territory_page(ctx: &PageCtx, territory: &Territory, overview: &Overview, ref
                             thead { tr {
                                 th scope="col" { "Nom" } th scope="col" { "Catégorie" } th scope="col" { "Famille d’acteurs" }
                                 th scope="col" { "Présentation" } th scope="col" { "Compte" }
-                                @if may_frame(access, collectivity_id) { th scope="col" { span class="visually-hidden" { "Action" } } }
+                                @if may_edit(access, collectivity_id) { th scope="col" { span class="visually-hidden" { "Action" } } }
                             } }
                             tbody {
                                 @for member in &overview.members {
@@ -300,7 +248,7 @@ fn territory_page(ctx: &PageCtx, territory: &Territory, overview: &Overview, ref
                                         td { @if member.family.is_empty() { "—" } @else { (label(&member.family)) } }
                                         td { (member.note) }
                                         td { @if member.user_id.is_some() { "Oui" } @else if member.email.is_some() { "Invitation envoyée" } @else { "Sans compte" } }
-                                        @if may_frame(access, collectivity_id) {
+                                        @if may_edit(access, collectivity_id) {
                                             td {
                                                 form class="inline" method="post" action={ (path) "/membres/" (member.id) "/retrait" } {
                                                     (csrf_field(ctx))
@@ -314,7 +262,7 @@ fn territory_page(ctx: &PageCtx, territory: &Territory, overview: &Overview, ref
                         }
                     }))
                 }
-                @if may_frame(access, collectivity_id) && territory.project.phase() != Phase::Closed {
+                @if may_edit(access, collectivity_id) && territory.project.phase() != Phase::Closed {
                     (member_form(ctx, &path, overview, &refused))
                 }
             }
@@ -348,7 +296,8 @@ fn territory_page(ctx: &PageCtx, territory: &Territory, overview: &Overview, ref
                 @if overview.actions.is_empty() {
                     p { "Aucune pour l’instant : elles sont retenues en atelier de convergence, à partir des idées et de leurs notes." }
                 } @else {
-                    p { "Ces actions, avec ce qui les a motivées, sont le point de départ du plan d’action du territoire." }
+                    p { "Ces actions, avec ce qui les a motivées, sont le point de départ du "
+                        a href=(plan_path(territory.project.id, collectivity_id)) { "plan d’action du territoire" } "." }
                     ul class="cards" {
                         @for action in &overview.actions {
                             li class="card" {
@@ -395,7 +344,7 @@ fn method_section(ctx: &PageCtx, territory: &Territory, overview: &Overview, ref
                 }
                 None => p { "La méthode n’est pas encore choisie." },
             }
-            @if may_frame(&territory.access, territory.place.collectivity_id) && territory.project.phase() != Phase::Closed {
+            @if may_edit(&territory.access, territory.place.collectivity_id) && territory.project.phase() != Phase::Closed {
                 details class="card" open[sent.is_some() || frame.is_none()] {
                     summary { @if frame.is_some() { "Changer la méthode" } @else { "Choisir la méthode" } }
                     form class="form" method="post" action={ (territory.path()) "/methode" } novalidate {
