@@ -127,7 +127,7 @@ impl Phase {
             Phase::Diagnostic if !facts.has_provider => {
                 Err("Le diagnostic ne peut pas commencer sans prestataire : désignez-le d’abord.".into())
             }
-            Phase::FollowUp if !facts.unfinished.is_empty() => Err(format!(
+            Phase::Restitution if !facts.unfinished.is_empty() => Err(format!(
                 "Chaque territoire participant doit avoir adopté son plan d’action ; pas encore adopté : {}.",
                 facts.unfinished.join(", ")
             )),
@@ -638,10 +638,10 @@ mod tests {
         assert!(Phase::ProviderSelection.may_become(Phase::Diagnostic, ENOUGH).is_ok());
         let names = ["Agglopolys".to_owned(), "Grand Châtellerault".to_owned()];
         let plans_missing = PhaseFacts { unfinished: &names, ..ENOUGH };
-        let error = Phase::Adoption.may_become(Phase::FollowUp, plans_missing).unwrap_err();
+        let error = Phase::Adoption.may_become(Phase::Restitution, plans_missing).unwrap_err();
         assert!(error.ends_with("pas encore adopté : Agglopolys, Grand Châtellerault."), "{error}");
         assert!(Phase::Adoption.may_become(Phase::Closed, plans_missing).is_ok(), "closing at any time");
-        assert!(Phase::Adoption.may_become(Phase::FollowUp, ENOUGH).is_ok());
+        assert!(Phase::Adoption.may_become(Phase::Restitution, ENOUGH).is_ok());
     }
 
     #[test]

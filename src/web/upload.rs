@@ -24,13 +24,14 @@ impl Part {
 
 /// Reads the body up to `limit` bytes; a larger one is refused with a French message naming the limit.
 pub async fn read_body(payload: web::Payload, limit: usize) -> Result<web::Bytes, AppError> {
+    // The outer error is the limit; the inner one, the connection.
     match payload.to_bytes_limited(limit).await {
         Ok(Ok(body)) => Ok(body),
-        Ok(Err(_)) => Err(AppError::BadRequest(format!(
+        Ok(Err(_)) => Err(AppError::BadRequest("L’envoi du fichier a été interrompu.".into())),
+        Err(_) => Err(AppError::BadRequest(format!(
             "Le fichier dépasse {} Mo : allégez-le ou découpez-le.",
             limit / (1024 * 1024)
         ))),
-        Err(_) => Err(AppError::BadRequest("L’envoi du fichier a été interrompu.".into())),
     }
 }
 

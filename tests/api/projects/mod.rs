@@ -6,4 +6,5 @@ mod diagnostic;
 mod inquiry;
 mod lifecycle;
 mod newsletters;
+mod plans;
 pub mod questionnaires;

@@ -26,7 +26,7 @@ fn adoption_page(ctx: &PageCtx, territory: &Territory, version: i32, values: &[(
     let bodies: Vec<(String, String)> = Body::ALL.iter().map(|b| (b.code().into(), b.label().into())).collect();
     let kinds: Vec<(String, String)> = ActKind::ALL.iter().map(|k| (k.code().into(), k.label().into())).collect();
     let title = format!("Adoption du plan d’action {}", de(&territory.name));
-    let error = errors.get("act_file");
+    let error = errors.get("fichier");
     page_with_errors(
         ctx,
         &title,
@@ -48,12 +48,12 @@ fn adoption_page(ctx: &PageCtx, territory: &Territory, version: i32, values: &[(
                     (Field::new("abstentions", "Abstentions").number(0, 10_000).value(value("abstentions")).optional().render(errors))
                 }
                 div class={ "field" @if error.is_some() { " field-invalid" } } {
-                    label for="act_file" { "L’acte en PDF" span class="optional" { " (facultatif si vous donnez son lien)" } }
-                    p class="hint" id="act_file-aide" { "Un fichier PDF de " (MAX_ACT_BYTES / (1024 * 1024)) " Mo au plus." }
-                    @if let Some(message) = error { p class="field-error" id="act_file-erreur" { span aria-hidden="true" { "⚠ " } (message) } }
-                    input type="file" id="act_file" name="act_file" accept="application/pdf,.pdf"
+                    label for="fichier" { "L’acte en PDF" span class="optional" { " (facultatif si vous donnez son lien)" } }
+                    p class="hint" id="fichier-aide" { "Un fichier PDF de " (MAX_ACT_BYTES / (1024 * 1024)) " Mo au plus." }
+                    @if let Some(message) = error { p class="field-error" id="fichier-erreur" { span aria-hidden="true" { "⚠ " } (message) } }
+                    input type="file" id="fichier" name="fichier" accept="application/pdf,.pdf"
                         aria-invalid=[error.map(|_| "true")]
-                        aria-describedby=(if error.is_some() { "act_file-aide act_file-erreur" } else { "act_file-aide" });
+                        aria-describedby=(if error.is_some() { "fichier-aide fichier-erreur" } else { "fichier-aide" });
                 }
                 (Field::new("act_url", "Lien de l’acte publié").kind("url").value(value("act_url")).optional().hint("Le recueil des actes administratifs ou le site de la collectivité.").render(errors))
                 button type="submit" { "Enregistrer l’adoption" }
@@ -117,10 +117,10 @@ pub async fn record(
             return Ok(see_other(&territory.plan_path()));
         }
     };
-    let file = parts.iter().find(|p| p.name == "act_file" && p.file_name.as_deref().is_some_and(|n| !n.is_empty()));
+    let file = parts.iter().find(|p| p.name == "fichier" && p.file_name.as_deref().is_some_and(|n| !n.is_empty()));
     let mut errors = FormErrors::default();
     if let Some(file) = file {
-        errors.check("act_file", check_pdf(&file.data));
+        errors.check("fichier", check_pdf(&file.data));
     }
     let input = AdoptionInput {
         body: text("body"),

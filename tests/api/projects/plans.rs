@@ -1,0 +1,437 @@
+//! The territorial action plan, as `web::projects::plans`: written from a workshop's retained actions (their lineage
+//! intact), indicators whose progress comes from their baseline, targets and measurements, « en retard » from the
+//! dates, submission and adoption with the act's PDF (refused when it is not one), a frozen version and a new one
+//! that says what changed, the follow-up meeting, the phase guard, and two saves of one action that lose nothing.
+
+use encommun::domain::codesign::Candidate;
+use encommun::domain::diagnostic::EntryKind;
+use encommun::domain::plan::{ActionContentFields, ActionInput, AdoptionFields, AdoptionInput, AxisFields};
+use encommun::domain::project::Phase;
+use encommun::domain::territory::TerritoryKind;
+use encommun::storage::codesign as codesign_store;
+use encommun::storage::diagnostic::Place;
+use encommun::storage::plans::{self as store, AdoptOutcome, AxisOutcome, SubmitOutcome};
+use encommun::storage::projects::{change_phase, PhaseOutcome};
+use encommun::storage::write_transaction;
+
+use crate::fixtures::{self, logged_in};
+use crate::helpers::{with_conn, TestApp};
+use crate::on_both_backends;
+
+const ADMIN: &str = "agence@exemple.fr";
+const REFERENT: &str = "referent@grand-chatellerault.exemple.fr";
+const PROVIDER: &str = "prestataire@exemple.fr";
+const OTHER_REFERENT: &str = "referente@agglopolys.exemple.fr";
+const MEMBER: &str = "membre@grand-chatellerault.exemple.fr";
+
+/// A whole PDF, as small as one can be.
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+
+struct World {
+    project: i64,
+    chatellerault: i64,
+    agglopolys: i64,
+    sheet: i64,
+    /// The action Grand Châtellerault's convergence workshop retained.
+    retained: i64,
+    admin: fixtures::Account,
+}
+
+/// Grand Châtellerault and Agglopolys participate in a project in co-design; Grand Châtellerault's convergence
+/// workshop retained an idea (citing a sheet of its diagnostic) as a draft action.
+fn world(app: &TestApp, phase: Phase) -> World {
+    with_conn(app, |conn| {
+        fixtures::territories(conn);
+        let admin = fixtures::agency_admin(conn, ADMIN, "Claire Agence");
+        let chatellerault = fixtures::collectivity(conn, TerritoryKind::Epci, "248600413");
+        chatellerault.referent(conn, REFERENT, "Karim Référent");
+        let member = chatellerault.member(conn, MEMBER, "Marc Membre");
+        let agglopolys = fixtures::collectivity(conn, TerritoryKind::Epci, "200030385");
+        agglopolys.referent(conn, OTHER_REFERENT, "Sophie Martin");
+        let provider = fixtures::provider(conn, "Coopérative des ateliers");
+        provider.member(conn, PROVIDER, "Amandine Prestataire");
+        let project = fixtures::project(conn, &admin)
+            .participant(&chatellerault)
+            .participant(&agglopolys)
+            .provider(&provider)
+            .phase(phase)
+            .create();
+        let diagnostic = fixtures::diagnostic(conn, &project, &chatellerault, &admin)
+            .sheets(&[(EntryKind::Actor, "Centre social de Naintré", "associations", "citizen", "", None)])
+            .create();
+        let cycle = fixtures::co_design(conn, &project, &chatellerault, &admin).seat(member.id).create();
+        let place = Place { project_id: project.id, collectivity_id: chatellerault.id };
+        let retained = write_transaction(conn, |conn| -> anyhow::Result<i64> {
+            let sheet = encommun::domain::codesign::Evidence::Sheet(diagnostic.sheets[0].0);
+            codesign_store::add_evidence(conn, cycle.idea, sheet, admin.id)?;
+            let workshop = codesign_store::find_workshop(conn, cycle.convergence)?.expect("workshop");
+            match codesign_store::retain_proposal(conn, place, &workshop, Candidate::Idea(cycle.idea), admin.id, &chatellerault.name)? {
+                codesign_store::RetainOutcome::Retained(id) => Ok(id),
+                other => anyhow::bail!("{other:?}"),
+            }
+        })
+        .expect("retained");
+        World {
+            project: project.id,
+            chatellerault: chatellerault.id,
+            agglopolys: agglopolys.id,
+            sheet: diagnostic.sheets[0].0,
+            retained,
+            admin,
+        }
+    })
+}
+
+on_both_backends!(
+    a_plan_is_written_from_the_workshop_adopted_and_followed,
+    the_project_leaves_adoption_only_when_every_plan_is_adopted,
+    two_saves_of_one_action_never_lose_an_update_silently,
+    refusals_say_what_is_wrong_and_write_nothing,
+);
+
+async fn a_plan_is_written_from_the_workshop_adopted_and_followed(app: TestApp) {
+    let w = world(&app, Phase::CoDesign);
+    let plan = format!("/projets/{}/plan/{}", w.project, w.chatellerault);
+    let action = format!("{plan}/actions/{}", w.retained);
+    let referent = logged_in(&app, REFERENT).await;
+    // The project page and the cycle lead to the plan; the retained action waits « à classer », with why.
+    referent.get(&format!("/projets/{}", w.project)).await.assert_contains(&format!("href=\"{plan}\""));
+    referent
+        .get(&plan)
+        .await
+        .assert_status(200)
+        .assert_contains("Actions à classer (1)")
+        .assert_contains("Pourquoi : 1 idée de l’atelier")
+        .assert_contains("Centre social de Naintré");
+    // An axis, then the action placed in it and completed.
+    referent
+        .submit(&plan, &format!("{plan}/axes"), &[("title", "Aller vers les habitants"), ("description", "")])
+        .await
+        .assert_status(303);
+    let axis = with_conn(&app, |conn| {
+        let p = store::find_plan(conn, Place { project_id: w.project, collectivity_id: w.chatellerault }).unwrap().unwrap();
+        store::axes_of(conn, p.id).unwrap()[0].id
+    });
+    referent
+        .submit(
+            &action,
+            &action,
+            &[
+                ("revision", "1"),
+                ("title", "Une permanence d’accès aux droits au marché"),
+                ("axis", &axis.to_string()),
+                ("description", "Chaque samedi matin, sous la halle."),
+                ("lead_entry", &w.sheet.to_string()),
+                ("partners", "La Poste\nCAF de la Vienne"),
+                ("starts_on", "2025-01-01"),
+                ("ends_on", "2026-01-01"),
+                ("budget", "24 000"),
+                ("fundings", "Région ; 10 000 ; acquis\nÉtat ; 14 000 ; à trouver"),
+                ("priority", "1"),
+            ],
+        )
+        .await
+        .assert_redirect(&action);
+    let page = referent.get(&action).await;
+    page.assert_contains("Centre social de Naintré")
+        .assert_contains("24\u{202f}000\u{a0}€")
+        .assert_contains("Région : 10\u{202f}000\u{a0}€ (acquis)")
+        // Planned, its end date passed: late, computed from the dates.
+        .assert_contains("En retard : devait être réalisée le 01/01/2026")
+        .assert_contains("Retenue à l’atelier");
+    // An indicator with its baseline and target, then a measurement: the progress comes from them.
+    referent
+        .submit(
+            &action,
+            &format!("{action}/indicateurs"),
+            &[
+                ("name", "Personnes reçues"),
+                ("unit", "personnes"),
+                ("direction", "up"),
+                ("frequency", "quarterly"),
+                ("baseline_on", "2025-01-01"),
+                ("baseline_value", "0"),
+                ("targets", "31/12/2026 ; 200"),
+            ],
+        )
+        .await
+        .assert_status(303);
+    let indicator = with_conn(&app, |conn| {
+        let place = Place { project_id: w.project, collectivity_id: w.chatellerault };
+        store::action_detail(conn, place, w.retained).unwrap().unwrap().indicators[0].row.id
+    });
+    let indicator_page = format!("{plan}/indicateurs/{indicator}");
+    referent
+        .submit(&indicator_page, &format!("{indicator_page}/mesures"), &[("measured_on", "2025-12-31"), ("value", "50"), ("comment", "registre d’accueil")])
+        .await
+        .assert_redirect(&indicator_page);
+    // A double click records once.
+    referent
+        .submit(&indicator_page, &format!("{indicator_page}/mesures"), &[("measured_on", "2025-12-31"), ("value", "50")])
+        .await
+        .assert_redirect(&indicator_page);
+    referent.get(&action).await.assert_contains("25 %").assert_contains("Moyenne de 1 indicateur").assert_contains("registre d’accueil");
+    // It also cites the sheet directly; then « l'étape d'après ».
+    referent
+        .submit(&action, &format!("{action}/sources"), &[("evidence", &format!("fiche-{}", w.sheet))])
+        .await
+        .assert_status(303);
+    referent
+        .submit(&plan, &format!("{plan}/etape-d-apres"), &[("revision", "1"), ("implementation", "Un comité de suivi chaque trimestre."), ("citizens", "Des habitants au comité."), ("evaluation", "Les indicateurs, relevés par le service social.")])
+        .await
+        .assert_status(303);
+    // The working group comments.
+    let member = logged_in(&app, MEMBER).await;
+    member
+        .submit(&action, &format!("{action}/commentaires"), &[("body", "Et le mercredi pour les familles ?")])
+        .await
+        .assert_status(303);
+    member.get(&action).await.assert_contains("Et le mercredi pour les familles ?");
+    member.submit(&action, &format!("{action}/avancement"), &[("revision", "2"), ("status", "ongoing"), ("progress_mode", "indicators")]).await.assert_status(403);
+    // Submitted: the content is frozen.
+    referent.submit(&plan, &format!("{plan}/soumission"), &[]).await.assert_redirect(&plan);
+    referent.get(&plan).await.assert_contains("Version 1 — Soumis à l’adoption");
+    let revision = with_conn(&app, |conn| {
+        store::find_action(conn, Place { project_id: w.project, collectivity_id: w.chatellerault }, w.retained).unwrap().unwrap().revision
+    });
+    referent
+        .submit(&action, &action, &[("revision", &revision.to_string()), ("title", "Un autre titre"), ("axis", &axis.to_string())])
+        .await
+        .assert_redirect(&plan);
+    referent.get(&plan).await.assert_contains("soumise à l’adoption : son contenu ne change plus");
+    // The adoption: a file that is not a PDF is refused, in French; the act as a PDF is kept.
+    let adoption = format!("{plan}/adoption");
+    let fields = [
+        ("body", "conseil_communautaire"),
+        ("act_kind", "deliberation"),
+        ("act_number", "2026-117"),
+        ("adopted_on", "2026-06-25"),
+        ("votes_for", "52"),
+        ("votes_against", "3"),
+        ("abstentions", "4"),
+        ("act_url", ""),
+    ];
+    referent.upload(&adoption, &adoption, &fields, "deliberation.pdf", b"PK\x03\x04 une archive").await.assert_status(422).assert_contains("n’est pas un PDF");
+    referent.upload(&adoption, &adoption, &fields, "deliberation.pdf", PDF).await.assert_redirect(&plan);
+    let page = referent.get(&plan).await;
+    page.assert_contains("Version 1 — Adopté").assert_contains("52 pour, 3 contre, 4 abstentions").assert_contains(&format!("{plan}/actes/1"));
+    // The follow-up meeting, six months on, in the project's agenda.
+    page.assert_contains("Rendez-vous de suivi").assert_contains("25 décembre 2026");
+    let act = app.client().get(&format!("{plan}/actes/1")).await;
+    act.assert_status(200);
+    assert_eq!(act.bytes, PDF);
+    assert!(act.headers.get("content-disposition").is_some_and(|d| d.starts_with("attachment") && d.contains("deliberation.pdf")));
+    // Adopted, the version is frozen; the progress is still carried out.
+    let revision = with_conn(&app, |conn| {
+        store::find_action(conn, Place { project_id: w.project, collectivity_id: w.chatellerault }, w.retained).unwrap().unwrap().revision
+    });
+    referent
+        .submit(&action, &format!("{action}/avancement"), &[("revision", &revision.to_string()), ("status", "ongoing"), ("progress_mode", "indicators")])
+        .await
+        .assert_status(303);
+    referent.get(&action).await.assert_contains("En cours").assert_contains("est figé");
+    // A new version: the content changes again, and the page says what changed since the adopted one.
+    referent.submit(&plan, &format!("{plan}/nouvelle-version"), &[]).await.assert_redirect(&plan);
+    referent
+        .submit(&plan, &format!("{plan}/axes"), &[("title", "Former les aidants"), ("description", "")])
+        .await
+        .assert_status(303);
+    referent
+        .get(&plan)
+        .await
+        .assert_contains("Version 2 — En préparation")
+        .assert_contains("Ce qui change depuis la version adoptée")
+        .assert_contains("Axe ajouté : « Former les aidants ».");
+    // Observers and the public see no draft: the working page is for the working space.
+    app.client().get(&plan).await.assert_status(303);
+    let other = logged_in(&app, OTHER_REFERENT).await;
+    other.get(&plan).await.assert_status(200);
+}
+
+fn adopt(conn: &mut encommun::storage::DbConnection, w: &World, collectivity_id: i64, name: &str) {
+    let place = Place { project_id: w.project, collectivity_id };
+    let by = w.admin.id;
+    write_transaction(conn, |conn| -> anyhow::Result<()> {
+        let AxisOutcome::Added(axis) = store::add_axis(conn, place, &AxisFields::parse("Un axe du plan", "").unwrap(), by)? else {
+            anyhow::bail!("axis");
+        };
+        let fields = ActionContentFields::parse(&ActionInput { title: "Une action du plan", ..ActionInput::default() }).unwrap();
+        store::add_action(conn, place, Some(axis), &fields, by, name)?.unwrap();
+        // The retained action of Grand Châtellerault is classed too.
+        for action in store::plan_detail(conn, place)?.actions.iter().filter(|a| a.row.axis_id.is_none()) {
+            let content = store::content_fields(conn, &action.row)?;
+            store::save_action_content(conn, place, action.row.id, action.row.revision, Some(axis), &content, by)?.unwrap();
+        }
+        assert_eq!(store::submit(conn, place, by, name)?, SubmitOutcome::Submitted(1));
+        let input = AdoptionInput {
+            body: "conseil_communautaire",
+            act_kind: "deliberation",
+            act_number: "2026-1",
+            adopted_on: "2026-06-01",
+            votes_for: "30",
+            act_url: "https://exemple.fr/actes/2026-1",
+            ..AdoptionInput::default()
+        };
+        let adoption = AdoptionFields::parse(&input, false, chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()).unwrap();
+        assert!(matches!(store::adopt(conn, place, &adoption, None, by, name, "Projet")?, AdoptOutcome::Adopted { .. }));
+        Ok(())
+    })
+    .unwrap();
+}
+
+async fn the_project_leaves_adoption_only_when_every_plan_is_adopted(app: TestApp) {
+    let w = world(&app, Phase::Adoption);
+    let try_to_leave = |conn: &mut encommun::storage::DbConnection| {
+        write_transaction(conn, |conn| change_phase(conn, w.project, Phase::Restitution, "Les plans sont adoptés.", w.admin.id))
+            .unwrap()
+    };
+    with_conn(&app, |conn| {
+        match try_to_leave(conn) {
+            PhaseOutcome::Refused(why) => assert!(why.contains("pas encore adopté : CA Grand Châtellerault, CA de Blois"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        adopt(conn, &w, w.chatellerault, "Grand Châtellerault");
+        match try_to_leave(conn) {
+            PhaseOutcome::Refused(why) => assert!(why.contains("pas encore adopté : CA de Blois") && !why.contains("Grand"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+    });
+    // The project page says it too.
+    let admin = logged_in(&app, ADMIN).await;
+    admin.get(&format!("/projets/{}", w.project)).await.assert_contains("pas encore adopté : CA de Blois");
+    with_conn(&app, |conn| {
+        adopt(conn, &w, w.agglopolys, "Agglopolys");
+        assert!(matches!(try_to_leave(conn), PhaseOutcome::Changed { .. }));
+        // Each adoption scheduled its follow-up meeting, an event of the project on its territory.
+        let events = encommun::storage::events::events_of_project(conn, w.project).unwrap();
+        let follow_ups: Vec<_> = events.iter().filter(|(e, _)| e.kind == "follow_up").collect();
+        assert_eq!(follow_ups.len(), 2);
+        assert!(follow_ups.iter().all(|(e, _)| e.starts_at.date() == chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()));
+    });
+}
+
+async fn two_saves_of_one_action_never_lose_an_update_silently(app: TestApp) {
+    let w = world(&app, Phase::CoDesign);
+    let plan = format!("/projets/{}/plan/{}", w.project, w.chatellerault);
+    let action = format!("{plan}/actions/{}", w.retained);
+    let referent = logged_in(&app, REFERENT).await;
+    let provider = logged_in(&app, PROVIDER).await;
+    // Both opened the page at revision 1.
+    referent.get(&action).await.assert_contains("name=\"revision\" value=\"1\"");
+    provider.get(&action).await.assert_contains("name=\"revision\" value=\"1\"");
+    referent
+        .submit(&action, &action, &[("revision", "1"), ("title", "Le titre du référent"), ("budget", "1 000")])
+        .await
+        .assert_redirect(&action);
+    // The second is told, sees both versions, and nothing of theirs is written yet.
+    provider
+        .submit(&action, &action, &[("revision", "1"), ("title", "Le titre du prestataire"), ("budget", "2 000")])
+        .await
+        .assert_status(422)
+        .assert_contains("Quelqu’un a enregistré cette action pendant que vous la modifiiez")
+        .assert_contains("Le titre du référent")
+        .assert_contains("value=\"Le titre du prestataire\"")
+        .assert_contains("name=\"revision\" value=\"2\"");
+    let place = Place { project_id: w.project, collectivity_id: w.chatellerault };
+    assert_eq!(with_conn(&app, |conn| store::find_action(conn, place, w.retained).unwrap().unwrap().title), "Le titre du référent");
+    // Having seen both, they save on purpose.
+    provider
+        .submit(&action, &action, &[("revision", "2"), ("title", "Le titre du prestataire"), ("budget", "2 000")])
+        .await
+        .assert_redirect(&action);
+    assert_eq!(with_conn(&app, |conn| store::find_action(conn, place, w.retained).unwrap().unwrap().title), "Le titre du prestataire");
+    // Ten saves at once from revision 3: one lands, nine are told.
+    let token = provider.get(&action).await.csrf_token();
+    let mut saves = Vec::new();
+    for n in 0..10 {
+        let save = app.client();
+        save.adopt_cookies(&provider);
+        let (token, path) = (token.clone(), action.clone());
+        saves.push(actix_web::rt::spawn(async move {
+            let title = format!("Titre numéro {n}");
+            save.post(&path, &[("csrf_token", token.as_str()), ("revision", "3"), ("title", title.as_str())]).await.status
+        }));
+    }
+    let mut statuses = Vec::new();
+    for save in saves {
+        statuses.push(save.await.unwrap());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 303).count(), 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 422).count(), 9, "{statuses:?}");
+    assert_eq!(with_conn(&app, |conn| store::find_action(conn, place, w.retained).unwrap().unwrap().revision), 4);
+}
+
+async fn refusals_say_what_is_wrong_and_write_nothing(app: TestApp) {
+    let w = world(&app, Phase::CoDesign);
+    let plan = format!("/projets/{}/plan/{}", w.project, w.chatellerault);
+    let action = format!("{plan}/actions/{}", w.retained);
+    let referent = logged_in(&app, REFERENT).await;
+    let place = Place { project_id: w.project, collectivity_id: w.chatellerault };
+    let before = with_conn(&app, |conn| store::find_action(conn, place, w.retained).unwrap().unwrap());
+    referent
+        .submit(
+            &action,
+            &action,
+            &[
+                ("revision", "1"),
+                ("title", "Une permanence"),
+                ("starts_on", "2027-06-01"),
+                ("ends_on", "2027-01-01"),
+                ("budget", "beaucoup"),
+                ("fundings", "Région ; 10 000 ; acquis\nÉtat"),
+            ],
+        )
+        .await
+        .assert_status(422)
+        .assert_contains("Erreur : ")
+        .assert_contains("La date de fin précède la date de début.")
+        .assert_contains("Le budget doit être un montant en euros")
+        .assert_contains("Financements, ligne 2");
+    let after = with_conn(&app, |conn| store::find_action(conn, place, w.retained).unwrap().unwrap());
+    assert_eq!((after.title, after.revision), (before.title, before.revision));
+    // An indicator whose target line is wrong; a measurement in the future.
+    referent
+        .submit(&action, &format!("{action}/indicateurs"), &[("name", "Personnes reçues"), ("direction", "up"), ("targets", "demain ; beaucoup")])
+        .await
+        .assert_status(422)
+        .assert_contains("Cibles, ligne 1");
+    // Submitting an empty plan says what is missing; adopting what was not submitted is refused.
+    referent.submit(&plan, &format!("{plan}/soumission"), &[]).await.assert_redirect(&plan);
+    referent.get(&plan).await.assert_contains("Classez d’abord dans un axe");
+    referent.get(&format!("{plan}/adoption")).await.assert_redirect(&plan);
+    // The PDF checks, once a version is submitted.
+    with_conn(&app, |conn| {
+        write_transaction(conn, |conn| -> anyhow::Result<()> {
+            let AxisOutcome::Added(axis) = store::add_axis(conn, place, &AxisFields::parse("Un axe", "").unwrap(), w.admin.id)? else { anyhow::bail!("axis") };
+            let detail = store::plan_detail(conn, place)?;
+            let row = &detail.actions[0].row;
+            let content = store::content_fields(conn, row)?;
+            store::save_action_content(conn, place, row.id, row.revision, Some(axis), &content, w.admin.id)?.unwrap();
+            assert_eq!(store::submit(conn, place, w.admin.id, "Grand Châtellerault")?, SubmitOutcome::Submitted(1));
+            Ok(())
+        })
+        .unwrap()
+    });
+    let adoption = format!("{plan}/adoption");
+    let fields = [("body", "bureau"), ("act_kind", "decision"), ("act_number", "12"), ("adopted_on", "2026-06-01"), ("votes_for", "9")];
+    for (file, data, message) in [
+        ("vide.pdf", &b""[..], "Le fichier de l’acte est vide."),
+        ("coupe.pdf", &PDF[..20], "Le PDF est incomplet"),
+        ("archive.pdf", &b"PK\x03\x04\x14\x00\x00\x00"[..], "n’est pas un PDF"),
+    ] {
+        referent.upload(&adoption, &adoption, &fields, file, data).await.assert_status(422).assert_contains(message);
+    }
+    let huge = vec![b'%'; 50 * 1024 * 1024];
+    let refused = referent.upload(&adoption, &adoption, &fields, "enorme.pdf", &huge).await;
+    assert_eq!(refused.status, 400);
+    assert!(refused.body.contains("dépasse 10 Mo"), "{}", refused.body);
+    // A tie is no adoption.
+    let tie = [("body", "bureau"), ("act_kind", "decision"), ("act_number", "12"), ("adopted_on", "2026-06-01"), ("votes_for", "4"), ("votes_against", "4")];
+    referent.upload(&adoption, &adoption, &tie, "acte.pdf", PDF).await.assert_status(422).assert_contains("les voix pour dépassent les voix contre");
+    with_conn(&app, |conn| {
+        let plan = store::find_plan(conn, place).unwrap().unwrap();
+        assert_eq!(plan.state, "submitted");
+        assert!(store::versions_of(conn, plan.id).unwrap()[0].adoption.is_none());
+    });
+}
+
