@@ -618,3 +618,82 @@ impl CoDesignBuilder<'_> {
         .expect("co-design written")
     }
 }
+
+/// What [`adopted_plan`] made.
+pub struct AdoptedPlan {
+    pub axis: i64,
+    pub action: i64,
+    pub indicator: i64,
+    pub measurement: i64,
+}
+
+/// A PDF, as small as a whole one can be: an adoption act.
+pub const ACT_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+
+/// A territory's action plan adopted: an axis holding a new action and every action the territory's workshops
+/// retained, an indicator with its baseline, target and a measurement, version 1 submitted and adopted by the
+/// community council with its act as a PDF — written by the storage functions the handlers call.
+pub fn adopted_plan(conn: &mut DbConnection, project: i64, collectivity: &Collectivity, by: &Account) -> AdoptedPlan {
+    use encommun::domain::plan::{
+        ActionContentFields, ActionInput, AdoptionFields, AdoptionInput, AxisFields, IndicatorFields, IndicatorInput,
+        MeasurementFields,
+    };
+    use encommun::storage::plans::{self, ActFile, AdoptOutcome, AxisOutcome, IndicatorOutcome, SubmitOutcome};
+    let place = Place { project_id: project, collectivity_id: collectivity.id };
+    let (by, name) = (by.id, collectivity.name.as_str());
+    let today = storage::now().date();
+    storage::write_transaction(conn, |conn| -> anyhow::Result<AdoptedPlan> {
+        let AxisOutcome::Added(axis) = plans::add_axis(conn, place, &AxisFields::parse("Aller vers", "").unwrap(), by)?
+        else {
+            anyhow::bail!("axis not added");
+        };
+        let fields = ActionContentFields::parse(&ActionInput {
+            title: "Une permanence au marché",
+            budget: "12 000",
+            ..ActionInput::default()
+        })
+        .unwrap();
+        let action = plans::add_action(conn, place, Some(axis), &fields, by, name)?.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        for other in plans::plan_detail(conn, place)?.actions.iter().filter(|a| a.row.axis_id.is_none()) {
+            let content = plans::content_fields(conn, &other.row)?;
+            plans::save_action_content(conn, place, other.row.id, other.row.revision, Some(axis), &content, by)?
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        }
+        let indicator = IndicatorFields::parse(&IndicatorInput {
+            name: "Personnes reçues",
+            direction: "up",
+            baseline_on: "2026-01-01",
+            baseline_value: "0",
+            targets: "31/12/2027 ; 200",
+            ..IndicatorInput::default()
+        })
+        .unwrap();
+        let IndicatorOutcome::Saved(indicator) = plans::save_indicator(conn, place, action, None, &indicator, by)? else {
+            anyhow::bail!("indicator not saved");
+        };
+        let measured = MeasurementFields::parse("2026-06-30", "40", false, "", today).unwrap();
+        plans::add_measurement(conn, place, indicator, &measured, None, by)?;
+        let measurement = plans::action_detail(conn, place, action)?.expect("action").indicators[0].measurements[0].id;
+        assert_eq!(plans::submit(conn, place, by, name)?, SubmitOutcome::Submitted(1));
+        let adoption = AdoptionFields::parse(
+            &AdoptionInput {
+                body: "conseil_communautaire",
+                act_kind: "deliberation",
+                act_number: "2026-117",
+                adopted_on: "2026-06-25",
+                votes_for: "52",
+                votes_against: "3",
+                abstentions: "4",
+                act_url: "",
+            },
+            true,
+            today,
+        )
+        .unwrap();
+        let act = ActFile { file_name: "deliberation-2026-117.pdf", content: ACT_PDF };
+        let adopted = plans::adopt(conn, place, &adoption, Some(act), by, name, "Projet")?;
+        assert!(matches!(adopted, AdoptOutcome::Adopted { .. }), "{adopted:?}");
+        Ok(AdoptedPlan { axis, action, indicator, measurement })
+    })
+    .expect("plan adopted")
+}

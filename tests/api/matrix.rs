@@ -576,6 +576,183 @@ const CASES: &[Case] = &[
     },
     // The creativity cycle: the working space sees it; the referent and the leads frame it; the leads facilitate;
     // the working group's members (Marc Membre holds a seat) contribute, score and vote.
+    // The action plan: the working space reads it and its working group comments; the referent and the leads write
+    // it; its adopted act is a public document.
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/plan/{collectivity}",
+        path: "/projets/{project}/plan/{chatellerault}",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/plan/{collectivity}/axes",
+        path: "/projets/{project}/plan/{chatellerault}/axes",
+        form: &[("title", "Un axe de la matrice")],
+        expect: FRAMES,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/plan/{collectivity}/axes/{axis}",
+        path: "/projets/{project}/plan/{chatellerault}/axes/{axis}",
+        form: &[("title", "Aller vers")],
+        expect: FRAMES,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/plan/{collectivity}/axes/{axis}/retrait",
+        path: "/projets/{project}/plan/{chatellerault}/axes/999999/retrait",
+        form: &[],
+        expect: FRAMES,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/plan/{collectivity}/actions",
+        path: "/projets/{project}/plan/{chatellerault}/actions",
+        form: &[("title", "Une action de la matrice"), ("axis", "{axis}")],
+        expect: FRAMES,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/plan/{collectivity}/etape-d-apres",
+        path: "/projets/{project}/plan/{chatellerault}/etape-d-apres",
+        form: &[("revision", "1"), ("citizens", "Un comité d’usagers.")],
+        expect: FRAMES,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/plan/{collectivity}/soumission",
+        path: "/projets/{project}/plan/{chatellerault}/soumission",
+        form: &[],
+        expect: FRAMES,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/plan/{collectivity}/soumission/retrait",
+        path: "/projets/{project}/plan/{chatellerault}/soumission/retrait",
+        form: &[],
+        expect: FRAMES,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/plan/{collectivity}/nouvelle-version",
+        path: "/projets/{project}/plan/{chatellerault}/nouvelle-version",
+        form: &[],
+        expect: FRAMES,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/plan/{collectivity}/adoption",
+        path: "/projets/{project}/plan/{chatellerault}/adoption",
+        form: &[],
+        expect: FRAMES,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/plan/{collectivity}/adoption",
+        path: "/projets/{project}/plan/{chatellerault}/adoption",
+        form: &[("body", "bureau")],
+        expect: FRAMES,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/plan/{collectivity}/actes/{version}",
+        path: "/projets/{project}/plan/{chatellerault}/actes/1",
+        form: &[],
+        expect: ALL,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/plan/{collectivity}/actions/{action}",
+        path: "/projets/{project}/plan/{chatellerault}/actions/{action}",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/plan/{collectivity}/actions/{action}",
+        path: "/projets/{project}/plan/{chatellerault}/actions/{action}",
+        form: &[("revision", "1"), ("title", "Une permanence au marché")],
+        expect: FRAMES,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/plan/{collectivity}/actions/{action}/avancement",
+        path: "/projets/{project}/plan/{chatellerault}/actions/{action}/avancement",
+        form: &[("revision", "1"), ("status", "ongoing"), ("progress_mode", "indicators")],
+        expect: FRAMES,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/plan/{collectivity}/actions/{action}/retrait",
+        path: "/projets/{project}/plan/{chatellerault}/actions/999999/retrait",
+        form: &[],
+        expect: FRAMES,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/plan/{collectivity}/actions/{action}/sources",
+        path: "/projets/{project}/plan/{chatellerault}/actions/{action}/sources",
+        form: &[("evidence", "fiche-{sheet}")],
+        expect: FRAMES,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/plan/{collectivity}/actions/{action}/sources/retrait",
+        path: "/projets/{project}/plan/{chatellerault}/actions/{action}/sources/retrait",
+        form: &[("evidence", "fiche-{sheet}")],
+        expect: FRAMES,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/plan/{collectivity}/actions/{action}/commentaires",
+        path: "/projets/{project}/plan/{chatellerault}/actions/{action}/commentaires",
+        form: &[("body", "Un commentaire de la matrice.")],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/plan/{collectivity}/actions/{action}/indicateurs",
+        path: "/projets/{project}/plan/{chatellerault}/actions/{action}/indicateurs",
+        form: &[("name", "Un indicateur de la matrice"), ("direction", "up")],
+        expect: FRAMES,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/plan/{collectivity}/indicateurs/{indicator}",
+        path: "/projets/{project}/plan/{chatellerault}/indicateurs/{indicator}",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/plan/{collectivity}/indicateurs/{indicator}",
+        path: "/projets/{project}/plan/{chatellerault}/indicateurs/{indicator}",
+        form: &[("name", "Personnes reçues"), ("direction", "up")],
+        expect: FRAMES,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/plan/{collectivity}/indicateurs/{indicator}/retrait",
+        path: "/projets/{project}/plan/{chatellerault}/indicateurs/999999/retrait",
+        form: &[],
+        expect: FRAMES,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/plan/{collectivity}/indicateurs/{indicator}/mesures",
+        path: "/projets/{project}/plan/{chatellerault}/indicateurs/{indicator}/mesures",
+        form: &[("measured_on", "2026-07-31"), ("value", "45")],
+        expect: FRAMES,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/plan/{collectivity}/indicateurs/{indicator}/mesures/{measurement}/retrait",
+        path: "/projets/{project}/plan/{chatellerault}/indicateurs/{indicator}/mesures/999999/retrait",
+        form: &[],
+        expect: FRAMES,
+    },
     Case {
         method: "GET",
         pattern: "/projets/{id}/croisement/{collectivity}",
@@ -1288,6 +1465,7 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
             encommun::storage::codesign::set_idea_link(conn, place, Some("jeton-des-idees"), admin.id)
         })
         .unwrap();
+        let plan = fixtures::adopted_plan(conn, project.id, &chatellerault, &admin);
         // Newsletters: two drafts (one to edit, one to send) and one sent.
         let audience = Audience { participants: true, observers: true, followers: true };
         let draft =
@@ -1322,6 +1500,10 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
             ("{planned}", cycle.planned.to_string()),
             ("{divergence}", cycle.divergence.to_string()),
             ("{convergence}", cycle.convergence.to_string()),
+            ("{axis}", plan.axis.to_string()),
+            ("{action}", plan.action.to_string()),
+            ("{indicator}", plan.indicator.to_string()),
+            ("{measurement}", plan.measurement.to_string()),
         ]
     })
 }

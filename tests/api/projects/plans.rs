@@ -5,12 +5,12 @@
 
 use encommun::domain::codesign::Candidate;
 use encommun::domain::diagnostic::EntryKind;
-use encommun::domain::plan::{ActionContentFields, ActionInput, AdoptionFields, AdoptionInput, AxisFields};
+use encommun::domain::plan::AxisFields;
 use encommun::domain::project::Phase;
 use encommun::domain::territory::TerritoryKind;
 use encommun::storage::codesign as codesign_store;
 use encommun::storage::diagnostic::Place;
-use encommun::storage::plans::{self as store, AdoptOutcome, AxisOutcome, SubmitOutcome};
+use encommun::storage::plans::{self as store, AxisOutcome, SubmitOutcome};
 use encommun::storage::projects::{change_phase, PhaseOutcome};
 use encommun::storage::write_transaction;
 
@@ -25,7 +25,7 @@ const OTHER_REFERENT: &str = "referente@agglopolys.exemple.fr";
 const MEMBER: &str = "membre@grand-chatellerault.exemple.fr";
 
 /// A whole PDF, as small as one can be.
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+const PDF: &[u8] = fixtures::ACT_PDF;
 
 struct World {
     project: i64,
@@ -35,6 +35,8 @@ struct World {
     /// The action Grand Châtellerault's convergence workshop retained.
     retained: i64,
     admin: fixtures::Account,
+    chatellerault_fixture: fixtures::Collectivity,
+    agglopolys_fixture: fixtures::Collectivity,
 }
 
 /// Grand Châtellerault and Agglopolys participate in a project in co-design; Grand Châtellerault's convergence
@@ -78,6 +80,8 @@ fn world(app: &TestApp, phase: Phase) -> World {
             sheet: diagnostic.sheets[0].0,
             retained,
             admin,
+            chatellerault_fixture: chatellerault,
+            agglopolys_fixture: agglopolys,
         }
     })
 }
@@ -248,37 +252,6 @@ async fn a_plan_is_written_from_the_workshop_adopted_and_followed(app: TestApp) 
     other.get(&plan).await.assert_status(200);
 }
 
-fn adopt(conn: &mut encommun::storage::DbConnection, w: &World, collectivity_id: i64, name: &str) {
-    let place = Place { project_id: w.project, collectivity_id };
-    let by = w.admin.id;
-    write_transaction(conn, |conn| -> anyhow::Result<()> {
-        let AxisOutcome::Added(axis) = store::add_axis(conn, place, &AxisFields::parse("Un axe du plan", "").unwrap(), by)? else {
-            anyhow::bail!("axis");
-        };
-        let fields = ActionContentFields::parse(&ActionInput { title: "Une action du plan", ..ActionInput::default() }).unwrap();
-        store::add_action(conn, place, Some(axis), &fields, by, name)?.unwrap();
-        // The retained action of Grand Châtellerault is classed too.
-        for action in store::plan_detail(conn, place)?.actions.iter().filter(|a| a.row.axis_id.is_none()) {
-            let content = store::content_fields(conn, &action.row)?;
-            store::save_action_content(conn, place, action.row.id, action.row.revision, Some(axis), &content, by)?.unwrap();
-        }
-        assert_eq!(store::submit(conn, place, by, name)?, SubmitOutcome::Submitted(1));
-        let input = AdoptionInput {
-            body: "conseil_communautaire",
-            act_kind: "deliberation",
-            act_number: "2026-1",
-            adopted_on: "2026-06-01",
-            votes_for: "30",
-            act_url: "https://exemple.fr/actes/2026-1",
-            ..AdoptionInput::default()
-        };
-        let adoption = AdoptionFields::parse(&input, false, chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()).unwrap();
-        assert!(matches!(store::adopt(conn, place, &adoption, None, by, name, "Projet")?, AdoptOutcome::Adopted { .. }));
-        Ok(())
-    })
-    .unwrap();
-}
-
 async fn the_project_leaves_adoption_only_when_every_plan_is_adopted(app: TestApp) {
     let w = world(&app, Phase::Adoption);
     let try_to_leave = |conn: &mut encommun::storage::DbConnection| {
@@ -290,7 +263,7 @@ async fn the_project_leaves_adoption_only_when_every_plan_is_adopted(app: TestAp
             PhaseOutcome::Refused(why) => assert!(why.contains("pas encore adopté : CA Grand Châtellerault, CA de Blois"), "{why}"),
             other => panic!("{other:?}"),
         }
-        adopt(conn, &w, w.chatellerault, "Grand Châtellerault");
+        fixtures::adopted_plan(conn, w.project, &w.chatellerault_fixture, &w.admin);
         match try_to_leave(conn) {
             PhaseOutcome::Refused(why) => assert!(why.contains("pas encore adopté : CA de Blois") && !why.contains("Grand"), "{why}"),
             other => panic!("{other:?}"),
@@ -300,13 +273,13 @@ async fn the_project_leaves_adoption_only_when_every_plan_is_adopted(app: TestAp
     let admin = logged_in(&app, ADMIN).await;
     admin.get(&format!("/projets/{}", w.project)).await.assert_contains("pas encore adopté : CA de Blois");
     with_conn(&app, |conn| {
-        adopt(conn, &w, w.agglopolys, "Agglopolys");
+        fixtures::adopted_plan(conn, w.project, &w.agglopolys_fixture, &w.admin);
         assert!(matches!(try_to_leave(conn), PhaseOutcome::Changed { .. }));
         // Each adoption scheduled its follow-up meeting, an event of the project on its territory.
         let events = encommun::storage::events::events_of_project(conn, w.project).unwrap();
         let follow_ups: Vec<_> = events.iter().filter(|(e, _)| e.kind == "follow_up").collect();
         assert_eq!(follow_ups.len(), 2);
-        assert!(follow_ups.iter().all(|(e, _)| e.starts_at.date() == chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()));
+        assert!(follow_ups.iter().all(|(e, _)| e.starts_at.date() == chrono::NaiveDate::from_ymd_opt(2026, 12, 25).unwrap()));
     });
 }
 
