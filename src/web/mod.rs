@@ -174,6 +174,10 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/projets/{id}/plan/{collectivity}/soumission", projects::plans::submit);
     r.post("/projets/{id}/plan/{collectivity}/soumission/retrait", projects::plans::withdraw);
     r.post("/projets/{id}/plan/{collectivity}/nouvelle-version", projects::plans::new_version);
+    r.get("/projets/{id}/plan/{collectivity}/suivi", projects::plans::reviews::show);
+    r.post("/projets/{id}/plan/{collectivity}/suivi", projects::plans::reviews::record);
+    r.get("/projets/{id}/plans", projects::plans::public::compare);
+    r.get("/projets/{id}/plans/{collectivity}", projects::plans::public::show);
     r.get("/projets/{id}/plan/{collectivity}/adoption", projects::plans::adoption::form);
     r.post("/projets/{id}/plan/{collectivity}/adoption", projects::plans::adoption::record);
     r.get("/projets/{id}/plan/{collectivity}/actes/{version}", projects::plans::adoption::act);

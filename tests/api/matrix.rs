@@ -755,6 +755,28 @@ const CASES: &[Case] = &[
     },
     Case {
         method: "GET",
+        pattern: "/projets/{id}/plan/{collectivity}/suivi",
+        path: "/projets/{project}/plan/{chatellerault}/suivi",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/plan/{collectivity}/suivi",
+        path: "/projets/{project}/plan/{chatellerault}/suivi",
+        form: &[("held_on", "2026-12-01"), ("summary", "Une revue de la matrice.")],
+        expect: FRAMES,
+    },
+    Case { method: "GET", pattern: "/projets/{id}/plans", path: "/projets/{project}/plans", form: &[], expect: ALL },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/plans/{collectivity}",
+        path: "/projets/{project}/plans/{chatellerault}",
+        form: &[],
+        expect: ALL,
+    },
+    Case {
+        method: "GET",
         pattern: "/projets/{id}/croisement/{collectivity}",
         path: "/projets/{project}/croisement/{chatellerault}",
         form: &[],

@@ -91,6 +91,7 @@ on_both_backends!(
     the_project_leaves_adoption_only_when_every_plan_is_adopted,
     two_saves_of_one_action_never_lose_an_update_silently,
     refusals_say_what_is_wrong_and_write_nothing,
+    the_public_sees_the_adopted_version_and_the_review_is_kept,
 );
 
 async fn a_plan_is_written_from_the_workshop_adopted_and_followed(app: TestApp) {
@@ -408,3 +409,70 @@ async fn refusals_say_what_is_wrong_and_write_nothing(app: TestApp) {
     });
 }
 
+
+async fn the_public_sees_the_adopted_version_and_the_review_is_kept(app: TestApp) {
+    let w = world(&app, Phase::Adoption);
+    let plan = format!("/projets/{}/plan/{}", w.project, w.chatellerault);
+    let public = format!("/projets/{}/plans/{}", w.project, w.chatellerault);
+    // Before adoption, nothing is public.
+    app.client().get(&public).await.assert_status(404);
+    let referent = logged_in(&app, REFERENT).await;
+    let action = format!("{plan}/actions/{}", w.retained);
+    referent.submit(&action, &format!("{action}/commentaires"), &[("body", "Une remarque du groupe de travail")]).await.assert_status(303);
+    let adopted = with_conn(&app, |conn| fixtures::adopted_plan(conn, w.project, &w.chatellerault_fixture, &w.admin));
+    // A new version is being written: its draft stays in the working space.
+    referent.submit(&plan, &format!("{plan}/nouvelle-version"), &[]).await.assert_redirect(&plan);
+    referent.submit(&plan, &format!("{plan}/axes"), &[("title", "Un axe encore en brouillon"), ("description", "")]).await.assert_status(303);
+    let visitor = app.client();
+    visitor
+        .get(&public)
+        .await
+        .assert_status(200)
+        .assert_contains("Feuille de route de CA Grand Châtellerault")
+        .assert_contains("Axe 1 — Aller vers")
+        .assert_contains("Une permanence au marché")
+        .assert_contains("52 pour, 3 contre, 4 abstentions")
+        .assert_contains("Personnes reçues")
+        .assert_contains(&format!("{plan}/actes/1"))
+        .assert_lacks("Un axe encore en brouillon")
+        .assert_lacks("Une remarque du groupe de travail");
+    visitor
+        .get(&format!("/projets/{}/plans", w.project))
+        .await
+        .assert_status(200)
+        .assert_contains(&format!("href=\"{public}\""))
+        .assert_contains("Pas encore adopté");
+    // The follow-up review: statuses, what was done, obstacles, a measurement; kept and told.
+    let review = format!("{plan}/suivi");
+    let indicator = format!("mesure-{}", adopted.indicator);
+    let status = format!("statut-{}", adopted.action);
+    let obstacles = format!("obstacles-{}", adopted.action);
+    referent
+        .submit(&review, &review, &[("held_on", "2026-12-01"), ("summary", "La permanence a trouvé son public."), (&status, "ongoing"), (&obstacles, "Le marché d’hiver est plus petit."), (&indicator, "120")])
+        .await
+        .assert_status(303);
+    referent
+        .get(&review)
+        .await
+        .assert_contains("Revue du 1 décembre 2026")
+        .assert_contains("Le marché d’hiver est plus petit.");
+    // A second click of the same review lands on it.
+    referent
+        .submit(&review, &review, &[("held_on", "2026-12-01"), (&status, "ongoing")])
+        .await
+        .assert_status(303);
+    let place = Place { project_id: w.project, collectivity_id: w.chatellerault };
+    with_conn(&app, |conn| {
+        let plan_row = store::find_plan(conn, place).unwrap().unwrap();
+        assert_eq!(store::reviews_of(conn, plan_row.id).unwrap().len(), 1);
+        let detail = store::action_detail(conn, place, adopted.action).unwrap().unwrap();
+        assert_eq!(detail.row.status, "ongoing");
+        assert_eq!(detail.indicators[0].measurements.len(), 2);
+    });
+    // Observers read the adoption and the review in the project's public activity.
+    visitor
+        .get(&format!("/projets/{}", w.project))
+        .await
+        .assert_contains("est adopté")
+        .assert_contains("Revue de suivi du plan d’action");
+}

@@ -221,7 +221,7 @@ fn lineage_section(territory: &Territory, view: &ActionView, ctx: &PageCtx) -> M
                         li {
                             a href=(evidence_path(place.project_id, place.collectivity_id, *evidence, *questionnaire)) { (label) }
                             @if cites {
-                                form class="inline-form" method="post" action={ (action_path(place.project_id, place.collectivity_id, action.row.id)) "/sources/retrait" } {
+                                form class="inline" method="post" action={ (action_path(place.project_id, place.collectivity_id, action.row.id)) "/sources/retrait" } {
                                     (csrf_field(ctx))
                                     input type="hidden" name="evidence" value=(evidence.code());
                                     button class="link-button" type="submit" { "Retirer" span class="visually-hidden" { " « " (label) " »" } }
@@ -839,7 +839,7 @@ fn indicator_page(ctx: &PageCtx, territory: &Territory, view: &IndicatorView, re
                             @for m in &indicator.measurements {
                                 li {
                                     (short_date(m.measured_on)) " : " (crate::domain::plan::number_fr(m.value))
-                                    form class="inline-form" method="post" action={ (path) "/mesures/" (m.id) "/retrait" } {
+                                    form class="inline" method="post" action={ (path) "/mesures/" (m.id) "/retrait" } {
                                         (csrf_field(ctx))
                                         button class="link-button" type="submit" { "Retirer" span class="visually-hidden" { " la mesure du " (short_date(m.measured_on)) } }
                                     }

@@ -1,7 +1,8 @@
 //! The territorial action plan (docs/product.md § Lifecycle, steps 6 and 7): the territory's working page (its
 //! axes and actions, « l'étape d'après », its versions, submission and adoption) in this file; an action's page
 //! (content, progress, what it answers, indicators and measurements, comments) in actions.rs; recording the
-//! adoption and serving the act in adoption.rs; the indicators' charts in chart.rs.
+//! adoption and serving the act in adoption.rs; the follow-up reviews in reviews.rs; the adopted plans as everyone
+//! sees them (a territory's roadmap, the project's comparison) in public.rs; the indicators' charts in chart.rs.
 //!
 //! Who sees a territory's plan while it is written: the project's working space and the territory's working-group
 //! members with an account (as for its cycle). Who writes it: the territory's referents, the provider and the
@@ -11,6 +12,8 @@
 pub mod actions;
 pub mod adoption;
 pub mod chart;
+pub mod public;
+pub mod reviews;
 
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
@@ -307,6 +310,10 @@ fn plan_page(ctx: &PageCtx, territory: &Territory, view: &PlanView, refused: Ref
                     h2 id="changements" { "Ce qui change depuis la version adoptée" }
                     ul { @for change in &view.changes { li { (change) } } }
                 }
+            }
+            ul class="inline-links" {
+                li { a href={ (path) "/suivi" } { "Le suivi : revues à six mois" } }
+                li { a href={ "/projets/" (territory.place.project_id) "/plans" } { "Les plans des territoires du projet" } }
             }
             @if let Some(event) = &view.follow_up {
                 p { "Rendez-vous de suivi : "
