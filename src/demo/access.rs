@@ -147,6 +147,14 @@ pub fn load(conn: &mut DbConnection, cast: &Cast) -> anyhow::Result<()> {
         Phase::CoDesign,
         "Les diagnostics sont posés : place au croisement des regards.",
         cast.admin,
+    )?;
+    super::plans::load(conn, project_id, cast)?;
+    advance(
+        conn,
+        project_id,
+        Phase::Adoption,
+        "Les plans d’action passent devant les exécutifs des territoires.",
+        cast.admin,
     )
 }
 

@@ -5,6 +5,7 @@
 
 mod access;
 mod codesign;
+mod plans;
 mod survey;
 
 use chrono::TimeDelta;

@@ -1372,10 +1372,12 @@ pub fn retain_proposal(
     Ok(RetainOutcome::Retained(id))
 }
 
+/// The actions the territory's workshops retained (those written directly in the plan have no lineage).
 pub fn actions_of(conn: &mut DbConnection, place: Place) -> QueryResult<Vec<Action>> {
     actions::table
         .filter(actions::project_id.eq(place.project_id))
         .filter(actions::collectivity_id.eq(place.collectivity_id))
+        .filter(actions::lineage.ne("{}"))
         .order(actions::id.asc())
         .select((
             actions::id,

@@ -14,11 +14,11 @@ use crate::helpers::{with_conn, TestApp};
 use crate::on_both_backends;
 
 on_both_backends!(
-    the_demo_shows_a_project_in_co_design_with_its_survey_and_its_cycle,
+    the_demo_shows_a_project_in_adoption_with_its_survey_cycle_and_plans,
     every_demo_account_has_somewhere_to_go
 );
 
-async fn the_demo_shows_a_project_in_co_design_with_its_survey_and_its_cycle(app: TestApp) {
+async fn the_demo_shows_a_project_in_adoption_with_its_survey_cycle_and_plans(app: TestApp) {
     app.load_demo();
     assert!(!with_conn(&app, |conn| demo::load(conn).unwrap()), "a second load changes nothing");
     let (project, questionnaires, sheets) = with_conn(&app, |conn| {
@@ -30,7 +30,7 @@ async fn the_demo_shows_a_project_in_co_design_with_its_survey_and_its_cycle(app
             entries_of_territory(conn, Place { project_id: project.id, collectivity_id: chatellerault }).unwrap();
         (project, questionnaires, sheets)
     });
-    assert_eq!(project.phase(), Phase::CoDesign);
+    assert_eq!(project.phase(), Phase::Adoption);
     assert!(project.provider_id.is_some(), "the demo provider accompanies it");
     let (survey, responses) = &questionnaires[0];
     assert_eq!(survey.title, "Vos démarches du quotidien");
@@ -98,6 +98,32 @@ async fn the_demo_shows_a_project_in_co_design_with_its_survey_and_its_cycle(app
         .assert_status(200)
         .assert_contains("Actions retenues (3)")
         .assert_contains("Groupe de travail (14)");
+    // Grand Châtellerault's plan is adopted, measured and reviewed; Agglopolys's is being written, so the project
+    // cannot leave the adoption yet, and its page says so.
+    let plan = format!("/projets/{}/plan/{chatellerault}", project.id);
+    karim
+        .get(&plan)
+        .await
+        .assert_status(200)
+        .assert_contains("Version 1 — Adopté")
+        .assert_contains("61 pour, 4 contre, 3 abstentions")
+        .assert_contains("En retard : devait commencer le")
+        .assert_contains("Pourquoi : ");
+    karim.get(&format!("{plan}/suivi")).await.assert_contains("Revues passées (1)");
+    let act = visitor.get(&format!("{plan}/actes/1")).await;
+    act.assert_status(200);
+    assert!(encommun::domain::plan::check_pdf(&act.bytes).is_ok());
+    visitor
+        .get(&format!("/projets/{}/plans/{chatellerault}", project.id))
+        .await
+        .assert_status(200)
+        .assert_contains("Un bus France services dans les bourgs")
+        .assert_contains("Personnes reçues par le bus et au marché");
+    visitor
+        .get(&format!("/projets/{}", project.id))
+        .await
+        .assert_contains("pas encore adopté : CA de Blois")
+        .assert_contains("Rendez-vous de suivi du plan d’action");
 }
 
 async fn every_demo_account_has_somewhere_to_go(app: TestApp) {
