@@ -5,6 +5,9 @@
 
 use encommun::domain::account::{DisplayName, EmailAddress};
 use encommun::domain::codesign::{parse_dots, parse_score, parse_weight, Candidate, Evidence, NewIdea};
+use encommun::domain::plan::{
+    check_pdf, euros, number_fr, parse_amount, parse_targets, parse_value, ActionStatus, Frequency, Funding, Milestone,
+};
 use encommun::domain::territory::{parse_insee_code, parse_postcodes, parse_siren};
 use encommun::domain::text::fold;
 use encommun::import::territories::parse_bytes;
@@ -128,5 +131,38 @@ proptest! {
             prop_assert!(idea.body.chars().count() <= 2_000);
             prop_assert_eq!(NewIdea::parse(&idea.title, &idea.body).unwrap(), idea);
         }
+    }
+
+    #[test]
+    fn plan_amounts_and_values_round_trip(cents in 0i64..10_000_000_000_000, value in -1e9f64..1e9) {
+        // What the page writes (narrow no-break spaces, a comma), a person types back.
+        let written = euros(cents);
+        prop_assert_eq!(parse_amount(&written, "Le budget").unwrap(), Some(cents));
+        let rounded = (value * 100.0).round() / 100.0;
+        let read = parse_value(&number_fr(rounded), "La valeur").unwrap();
+        prop_assert!((read - rounded).abs() < 1e-6, "{} → {}", rounded, read);
+    }
+
+    #[test]
+    fn plan_lines_are_parsed_or_reported_by_line(text in any::<String>(), bytes in prop::collection::vec(any::<u8>(), 0..4096)) {
+        if let Ok(fundings) = Funding::parse_lines(&text) {
+            for f in &fundings {
+                prop_assert!(f.amount_cents >= 0);
+                prop_assert_eq!(Funding::parse_lines(&f.to_line()).unwrap(), vec![f.clone()]);
+            }
+        } else if let Err(e) = Funding::parse_lines(&text) {
+            prop_assert!(e.starts_with("Financements, ligne "), "{}", e);
+        }
+        if let Ok(milestones) = Milestone::parse_lines(&text) {
+            for m in &milestones {
+                prop_assert_eq!(Milestone::parse_lines(&m.to_line()).unwrap(), vec![m.clone()]);
+            }
+        }
+        if let Ok(targets) = parse_targets(&text) {
+            prop_assert!(targets.windows(2).all(|w| w[0].0 < w[1].0), "sorted, one per date");
+        }
+        let _ = ActionStatus::parse(&text);
+        let _ = Frequency::parse(&text);
+        let _ = check_pdf(&bytes);
     }
 }

@@ -1,4 +1,6 @@
-//! Work done beside the requests, on every instance: queuing the digests that are due, sending the outbox.
+//! Work done beside the requests, on every instance: queuing the digests and the reminders that are due, sending
+//! the outbox.
 
 pub mod digests;
 pub mod outbox;
+pub mod reminders;

@@ -40,8 +40,8 @@ impl OutboxWorker {
         self
     }
 
-    /// Queues the digests due now, deletes the import files left unfinished for a day and the subscriptions
-    /// nobody confirmed within a week; returns how many digests were queued.
+    /// Queues the digests and the follow-up reminders due now, deletes the import files left unfinished for a day
+    /// and the subscriptions nobody confirmed within a week; returns how many messages were queued.
     pub async fn queue_digests(&self) -> anyhow::Result<usize> {
         let Some((base_url, key, send_hour)) = self.digests.clone() else { return Ok(0) };
         let pool = self.pool.clone();
@@ -53,7 +53,10 @@ impl OutboxWorker {
                 crate::storage::subscriptions::purge_unconfirmed(conn, week_ago)
             })?;
             let links = Links { base_url: &base_url, key: &key, send_hour };
-            Ok(queue_due_digests(&mut conn, crate::storage::now(), &links)?)
+            let reminders = crate::storage::write_transaction(&mut conn, |conn| {
+                super::reminders::queue_follow_up_reminders(conn, crate::storage::now(), &base_url)
+            })?;
+            Ok(reminders + queue_due_digests(&mut conn, crate::storage::now(), &links)?)
         })
         .await?
     }

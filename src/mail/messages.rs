@@ -100,6 +100,39 @@ pub fn seat_obtained(to: &str, name: &str, collectivity: &str, project: &str, li
     Email { to: to.to_owned(), subject, text, html }
 }
 
+/// The follow-up meeting of an adopted plan comes: `what` is « plan d’action de … ».
+pub fn follow_up_reminder(
+    to: &str,
+    name: &str,
+    what: &str,
+    meeting: &crate::storage::events::Event,
+    review_link: &str,
+    event_link: &str,
+) -> Email {
+    // Events are kept in French local time.
+    let when = meeting.starts_at;
+    let date = when.format("%d/%m/%Y à %Hh%M").to_string();
+    let place = meeting.place.as_deref().or(meeting.online_url.as_deref()).unwrap_or("");
+    let subject = format!("Rendez-vous de suivi du {what} le {}", when.format("%d/%m/%Y"));
+    let text = format!(
+        "Bonjour {name},\n\nLe rendez-vous de suivi du {what}, six mois après son adoption, a lieu le {date} ({place}).\n\n\
+         Pour le préparer : où en est chaque action, les obstacles rencontrés, les moyens de les lever, les dernières \
+         mesures des indicateurs. La revue se saisit ici :\n\n{review_link}\n\nLe rendez-vous : {event_link}\n"
+    );
+    let html = html_page(
+        &subject,
+        html! {
+            p { "Bonjour " (name) "," }
+            p { "Le rendez-vous de suivi du " (what) ", six mois après son adoption, a lieu le " strong { (date) } " (" (place) ")." }
+            p { "Pour le préparer : où en est chaque action, les obstacles rencontrés, les moyens de les lever, les dernières mesures des indicateurs." }
+            p { a href=(review_link) { "Préparer la revue de suivi" } }
+            p { "Adresse complète : " (review_link) }
+            p { a href=(event_link) { "Le rendez-vous" } " (pour l’ajouter à votre agenda)." }
+        },
+    );
+    Email { to: to.to_owned(), subject, text, html }
+}
+
 /// The double opt-in: someone asked, with this address, to follow `title`; nothing is sent until they confirm.
 pub fn subscription_confirmation(to: &str, title: &str, link: &str) -> Email {
     let subject = format!("Confirmez votre abonnement : {title}");

@@ -311,6 +311,75 @@ const FORMS: &[Form] = &[
     ),
     ("agence@demo.encommun.fr", "{cycle}/ateliers/{workshop}/synthese", &[("synthesis", "Une synthèse de l’atelier.")]),
     ("agence@demo.encommun.fr", "{cycle}/ateliers/{workshop}/etat", &[("from", "open"), ("to", "closed")]),
+    // Agglopolys's action plan, being written in the demo, and Grand Châtellerault's, adopted.
+    ("agence@demo.encommun.fr", "{plan}/axes", &[("title", "Un axe exposé"), ("description", "Une description.")]),
+    ("agence@demo.encommun.fr", "{plan}/axes/{plan_axis}", &[("title", "Un axe renommé"), ("description", "")]),
+    ("agence@demo.encommun.fr", "{plan}/actions", &[("title", "Une action exposée"), ("axis", "{plan_axis}"), ("description", "")]),
+    (
+        "agence@demo.encommun.fr",
+        "{plan}/actions/{plan_action}",
+        &[
+            ("revision", "1"),
+            ("title", "Une action exposée"),
+            ("axis", "{plan_axis}"),
+            ("description", "Une description."),
+            ("lead_name", "Un pilote"),
+            ("lead_entry", "{actor}"),
+            ("partner_entries", "{actor}"),
+            ("partners", "La Poste"),
+            ("starts_on", "2027-01-01"),
+            ("ends_on", "2027-12-31"),
+            ("budget", "12 000"),
+            ("fundings", "Région ; 10 000 ; acquis"),
+            ("priority", "2"),
+        ],
+    ),
+    (
+        "agence@demo.encommun.fr",
+        "{plan}/actions/{plan_action}/avancement",
+        &[
+            ("revision", "1"),
+            ("status", "paused"),
+            ("status_reason", "Une raison."),
+            ("progress_mode", "manual"),
+            ("progress_manual", "40"),
+            ("late_override", "late"),
+            ("late_reason", "Une raison."),
+            ("milestones", "31/03/2027 ; Un jalon ; fait le 20/03/2027"),
+        ],
+    ),
+    ("agence@demo.encommun.fr", "{plan}/actions/{plan_action}/sources", &[("evidence", "fiche-{actor}")]),
+    ("agence@demo.encommun.fr", "{plan}/actions/{plan_action}/commentaires", &[("body", "Un commentaire exposé.")]),
+    (
+        "agence@demo.encommun.fr",
+        "{plan}/actions/{plan_action}/indicateurs",
+        &[
+            ("name", "Un indicateur exposé"),
+            ("unit", "personnes"),
+            ("direction", "up"),
+            ("frequency", "yearly"),
+            ("source", "Une source"),
+            ("method", "Une méthode."),
+            ("baseline_on", "2026-01-01"),
+            ("baseline_value", "10"),
+            ("targets", "31/12/2027 ; 100"),
+        ],
+    ),
+    (
+        "agence@demo.encommun.fr",
+        "{plan}/etape-d-apres",
+        &[("revision", "1"), ("implementation", "Un comité."), ("citizens", "Des habitants."), ("evaluation", "Des indicateurs.")],
+    ),
+    (
+        "agence@demo.encommun.fr",
+        "{adopted_plan}/indicateurs/{indicator}/mesures",
+        &[("measured_on", "2026-11-30"), ("value", "12,5"), ("estimated", "oui"), ("comment", "Un commentaire.")],
+    ),
+    (
+        "agence@demo.encommun.fr",
+        "{adopted_plan}/suivi",
+        &[("held_on", "2026-11-30"), ("summary", "Une revue."), ("statut-{adopted_action}", "ongoing"), ("fait-{adopted_action}", "Fait."), ("mesure-{indicator}", "14")],
+    ),
     ("", "/i/{ideas_link}", &[("title", "Une idée d’habitant"), ("body", "Un texte."), ("category", "habitant")]),
     (
         "",
@@ -414,7 +483,22 @@ fn placeholders(app: &TestApp) -> Vec<(&'static str, String)> {
     let (objective, criteria) = encommun::storage::codesign::objectives_of(&mut conn, cycle_place).unwrap().remove(0);
     let idea = encommun::storage::codesign::ideas_of(&mut conn, cycle_place).unwrap()[0].id;
     let workshop = encommun::storage::codesign::workshops_of(&mut conn, cycle_place).unwrap()[0].event_id;
+    let plan = encommun::storage::plans::plan_detail(&mut conn, cycle_place).unwrap();
+    let chatellerault = {
+        let territory =
+            encommun::storage::territories::find_territory(&mut conn, TerritoryKind::Epci, "248600413").unwrap().unwrap();
+        encommun::storage::collectivities::find_collectivity_of_territory(&mut conn, territory.id).unwrap().unwrap().id
+    };
+    let adopted_place = encommun::storage::diagnostic::Place { project_id: access.id, collectivity_id: chatellerault };
+    let adopted = encommun::storage::plans::plan_detail(&mut conn, adopted_place).unwrap();
+    let measured = adopted.actions.iter().find(|a| !a.indicators.is_empty()).unwrap();
     vec![
+        ("{plan}", format!("/projets/{}/plan/{}", access.id, collectivity.id)),
+        ("{plan_axis}", plan.axes[0].id.to_string()),
+        ("{plan_action}", plan.actions[0].row.id.to_string()),
+        ("{adopted_plan}", format!("/projets/{}/plan/{chatellerault}", access.id)),
+        ("{adopted_action}", measured.row.id.to_string()),
+        ("{indicator}", measured.indicators[0].row.id.to_string()),
         ("{cycle}", format!("/projets/{}/croisement/{}", access.id, collectivity.id)),
         ("{ideas_link}", encommun::storage::codesign::idea_link(&mut conn, cycle_place).unwrap().unwrap()),
         ("{objective}", objective.id.to_string()),

@@ -486,6 +486,37 @@ const PAGES = [
       await page.getByRole('alert').waitFor();
     },
   },
+  // The action plans: Grand Châtellerault's (collectivity 2) adopted — actions 1 to 4, indicator 1 measured, a
+  // review; Agglopolys's (collectivity 1) being written — action 5. The adoption form comes last: it submits it.
+  { name: 'plan-territoire', as: PROVIDER, path: '/projets/2/plan/2' },
+  { name: 'plan-action', as: CHATELLERAULT, path: '/projets/2/plan/2/actions/1' },
+  { name: 'plan-action-jalons', as: PROVIDER, path: '/projets/2/plan/2/actions/2' },
+  { name: 'plan-indicateur', as: PROVIDER, path: '/projets/2/plan/2/indicateurs/1' },
+  { name: 'plan-suivi', as: PROVIDER, path: '/projets/2/plan/2/suivi' },
+  { name: 'plan-brouillon', as: REFERENT, path: '/projets/2/plan/1' },
+  { name: 'plan-action-brouillon', as: REFERENT, path: '/projets/2/plan/1/actions/5' },
+  {
+    name: 'plan-action-refusee',
+    as: REFERENT,
+    path: '/projets/2/plan/1/actions/5',
+    act: async (page) => {
+      await page.getByLabel('Budget total (euros)').fill('beaucoup');
+      await page.getByRole('button', { name: 'Enregistrer le contenu' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  { name: 'plans-comparaison', path: '/projets/2/plans' },
+  { name: 'plan-public', path: '/projets/2/plans/2' },
+  {
+    name: 'plan-adoption',
+    as: REFERENT,
+    path: '/projets/2/plan/1',
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Soumettre la version 1 à l’adoption' }).click();
+      await page.waitForURL(`${base}/projets/2/plan/1`);
+      await page.goto(`${base}/projets/2/plan/1/adoption`);
+    },
+  },
   { name: 'inspiration', path: '/inspiration' },
   { name: 'inspiration-filtree', path: '/inspiration?theme=1' },
   { name: 'ressource', path: '/inspiration/1' },
@@ -910,6 +941,30 @@ test('a creativity cycle runs without JavaScript: ten ideas typed in by keyboard
   await facilitator.page.goto(`${base}/projets/2/croisement/1`);
   await facilitator.page.getByRole('heading', { name: 'Actions retenues (1)' }).waitFor();
   await facilitator.context.close();
+});
+
+test('an adopted plan reads and prints without JavaScript, as the territory’s roadmap', async () => {
+  const { context, page } = await session({ javaScript: false });
+  await page.goto(`${base}/projets/2/plans/2`);
+  await page.getByRole('heading', { level: 1, name: /Feuille de route/ }).waitFor();
+  await page.getByRole('heading', { name: /Axe 1 — Aller vers les habitants/ }).waitFor();
+  // Printed: no menu, no footer, no forms; each axis and its actions on paper.
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('.site-header').isVisible(), false, 'the header is not printed');
+  assert.equal(await page.locator('.site-footer').isVisible(), false, 'the footer is not printed');
+  assert.ok(await page.getByRole('heading', { name: /Axe 2/ }).isVisible(), 'the axes are printed');
+  assert.ok(await page.getByText('Personnes reçues par le bus et au marché').first().isVisible(), 'indicators are printed');
+  const pdf = await page.pdf({ format: 'A4' });
+  assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+  await page.screenshot({ path: path.join(ARTEFACTS, 'plan-impression.png'), fullPage: true });
+  // The working page of the plan reads without JavaScript too.
+  const writer = await session({ email: PROVIDER, javaScript: false });
+  await writer.page.goto(`${base}/projets/2/plan/2`);
+  await writer.page.getByRole('heading', { name: 'Aller vers les habitants éloignés des guichets' }).waitFor();
+  await writer.page.getByRole('link', { name: /Un bus France services/ }).first().click();
+  await writer.page.getByRole('heading', { name: 'Pourquoi cette action' }).waitFor();
+  await writer.context.close();
+  await context.close();
 });
 
 test('logging in and searching work with the keyboard alone, focus always visible', async () => {

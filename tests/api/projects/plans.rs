@@ -30,7 +30,6 @@ const PDF: &[u8] = fixtures::ACT_PDF;
 struct World {
     project: i64,
     chatellerault: i64,
-    agglopolys: i64,
     sheet: i64,
     /// The action Grand Châtellerault's convergence workshop retained.
     retained: i64,
@@ -76,7 +75,6 @@ fn world(app: &TestApp, phase: Phase) -> World {
         World {
             project: project.id,
             chatellerault: chatellerault.id,
-            agglopolys: agglopolys.id,
             sheet: diagnostic.sheets[0].0,
             retained,
             admin,
@@ -92,6 +90,7 @@ on_both_backends!(
     two_saves_of_one_action_never_lose_an_update_silently,
     refusals_say_what_is_wrong_and_write_nothing,
     the_public_sees_the_adopted_version_and_the_review_is_kept,
+    follow_up_reminders_go_once_a_month_then_a_week_before,
 );
 
 async fn a_plan_is_written_from_the_workshop_adopted_and_followed(app: TestApp) {
@@ -475,4 +474,39 @@ async fn the_public_sees_the_adopted_version_and_the_review_is_kept(app: TestApp
         .await
         .assert_contains("est adopté")
         .assert_contains("Revue de suivi du plan d’action");
+}
+
+async fn follow_up_reminders_go_once_a_month_then_a_week_before(app: TestApp) {
+    use encommun::jobs::reminders::queue_follow_up_reminders;
+    use encommun::storage::outbox::recent_messages;
+    let w = world(&app, Phase::Adoption);
+    // Adopted on 25 June 2026: the follow-up meeting is on 25 December, at ten.
+    with_conn(&app, |conn| fixtures::adopted_plan(conn, w.project, &w.chatellerault_fixture, &w.admin));
+    let at = |text: &str| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap();
+    // The workers of two instances run at once, and again the next minute.
+    let run_both = |now: chrono::NaiveDateTime| -> usize {
+        let runs: Vec<_> = (0..2)
+            .map(|_| {
+                let mut conn = app.conn();
+                std::thread::spawn(move || {
+                    write_transaction(&mut conn, |conn| queue_follow_up_reminders(conn, now, "https://exemple.fr")).unwrap()
+                })
+            })
+            .collect();
+        runs.into_iter().map(|r| r.join().unwrap()).sum()
+    };
+    assert_eq!(run_both(at("2026-11-01 08:00")), 0, "nothing two months before");
+    assert_eq!(run_both(at("2026-11-26 08:00")), 2, "a month before: the referent and the provider's member");
+    assert_eq!(run_both(at("2026-11-26 08:01")), 0, "once");
+    assert_eq!(run_both(at("2026-12-19 08:00")), 2, "a week before");
+    assert_eq!(run_both(at("2026-12-20 08:00")), 0, "once");
+    let reminders: Vec<_> = with_conn(&app, |conn| recent_messages(conn, None, 100).unwrap())
+        .into_iter()
+        .filter(|m| m.kind == "follow_up_reminder")
+        .collect();
+    assert_eq!(reminders.len(), 4);
+    let mut recipients: Vec<&str> = reminders.iter().map(|m| m.recipient.as_str()).collect();
+    recipients.sort();
+    assert_eq!(recipients, [PROVIDER, PROVIDER, REFERENT, REFERENT]);
+    assert!(reminders.iter().all(|m| m.subject.contains("le 25/12/2026") && m.text_body.contains("/suivi")));
 }
