@@ -543,6 +543,23 @@ pub fn add_action(
     if let Some(id) = recent {
         return Ok(Ok(id));
     }
+    let id = insert_action(conn, place, axis_id, fields, ActionStatus::Planned, by)?;
+    touch(conn, &plan, by)?;
+    let summary = format!("Action ajoutée au plan {} : « {} ».", de(territory), fields.title);
+    record(conn, place, Some(by), ActivityKind::PlanUpdated, false, summary)?;
+    Ok(Ok(id))
+}
+
+/// Writes a new action of the plan, last in its order, with its partners and funding.
+fn insert_action(
+    conn: &mut DbConnection,
+    place: Place,
+    axis_id: Option<i64>,
+    fields: &ActionContentFields,
+    status: ActionStatus,
+    by: i64,
+) -> QueryResult<i64> {
+    let at = now();
     let position: Option<i32> = actions::table
         .filter(actions::project_id.eq(place.project_id))
         .filter(actions::collectivity_id.eq(place.collectivity_id))
@@ -562,6 +579,9 @@ pub fn add_action(
             actions::ends_on.eq(fields.ends_on),
             actions::budget_cents.eq(fields.budget_cents),
             actions::priority.eq(fields.priority.code()),
+            actions::status.eq(status.code()),
+            // An imported action paused or abandoned says why in the file's description.
+            actions::status_reason.eq(if status.needs_reason() { "Indiqué dans le tableur importé." } else { "" }),
             actions::created_by.eq(Some(by)),
             actions::created_at.eq(at),
             actions::updated_by.eq(Some(by)),
@@ -570,10 +590,81 @@ pub fn add_action(
         .returning(actions::id)
         .get_result(conn)?;
     write_partners_and_fundings(conn, id, fields)?;
+    Ok(id)
+}
+
+/// What an import wrote: (axes created, actions, indicators).
+#[derive(Debug, PartialEq, Eq)]
+pub enum ImportOutcome {
+    Imported { axes: usize, actions: usize, indicators: usize },
+    /// Actions of the file the plan has already (by title, in the same axis): nothing is written.
+    Duplicates(Vec<String>),
+    Frozen(Frozen),
+}
+
+/// Writes a plan's spreadsheet, all of it or nothing: axes (an existing one of the same title is reused), actions,
+/// their indicators and targets.
+pub fn import_plan(
+    conn: &mut DbConnection,
+    place: Place,
+    imported: &[crate::import::plan::ImportedAction],
+    by: i64,
+    territory: &str,
+) -> QueryResult<ImportOutcome> {
+    let plan = lock_plan(conn, place, by)?;
+    if let Err(frozen) = editable(&plan) {
+        return Ok(ImportOutcome::Frozen(frozen));
+    }
+    let mut axes = axes_of(conn, plan.id)?;
+    let existing = actions_of_territory(conn, place)?;
+    let folded = |t: &str| crate::domain::text::fold(t);
+    let duplicates: Vec<String> = imported
+        .iter()
+        .filter(|i| {
+            let axis = axes.iter().find(|a| a.title == i.axis.title).map(|a| a.id);
+            axis.is_some() && existing.iter().any(|e| e.axis_id == axis && folded(&e.title) == folded(&i.fields.title))
+        })
+        .map(|i| format!("Ligne {} : l’action « {} » est déjà dans l’axe « {} » du plan.", i.line, i.fields.title, i.axis.title))
+        .collect();
+    if !duplicates.is_empty() {
+        return Ok(ImportOutcome::Duplicates(duplicates));
+    }
+    let (mut new_axes, mut indicators_written) = (0, 0);
+    for action in imported {
+        let axis_id = match axes.iter().find(|a| a.title == action.axis.title) {
+            Some(axis) => axis.id,
+            None => {
+                let AxisOutcome::Added(id) = add_axis(conn, place, &action.axis, by)? else { return Err(DbError::NotFound) };
+                new_axes += 1;
+                axes = axes_of(conn, plan.id)?;
+                id
+            }
+        };
+        let id = insert_action(conn, place, Some(axis_id), &action.fields, action.status, by)?;
+        for (_, indicator) in &action.indicators {
+            let indicator_id: i64 = diesel::insert_into(indicators::table)
+                .values((
+                    indicators::action_id.eq(id),
+                    indicators::name.eq(&indicator.name),
+                    indicators::unit.eq(&indicator.unit),
+                    indicators::direction.eq(indicator.direction.code()),
+                    indicators::frequency.eq(indicator.frequency.code()),
+                    indicators::source.eq(&indicator.source),
+                    indicators::method.eq(&indicator.method),
+                    indicators::baseline_on.eq(indicator.baseline.map(|b| b.0)),
+                    indicators::baseline_value.eq(indicator.baseline.map(|b| b.1)),
+                    indicators::created_at.eq(now()),
+                ))
+                .returning(indicators::id)
+                .get_result(conn)?;
+            write_targets(conn, indicator_id, &indicator.targets)?;
+            indicators_written += 1;
+        }
+    }
     touch(conn, &plan, by)?;
-    let summary = format!("Action ajoutée au plan {} : « {} ».", de(territory), fields.title);
+    let summary = format!("{} action(s) importée(s) dans le plan {}.", imported.len(), de(territory));
     record(conn, place, Some(by), ActivityKind::PlanUpdated, false, summary)?;
-    Ok(Ok(id))
+    Ok(ImportOutcome::Imported { axes: new_axes, actions: imported.len(), indicators: indicators_written })
 }
 
 /// An action's content as its form shows it, read back to compare with what someone sends.

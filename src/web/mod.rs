@@ -174,6 +174,10 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/projets/{id}/plan/{collectivity}/soumission", projects::plans::submit);
     r.post("/projets/{id}/plan/{collectivity}/soumission/retrait", projects::plans::withdraw);
     r.post("/projets/{id}/plan/{collectivity}/nouvelle-version", projects::plans::new_version);
+    r.get("/projets/{id}/plan/{collectivity}/plan.csv", projects::plans::export::csv);
+    r.get("/projets/{id}/plan/{collectivity}/plan.xlsx", projects::plans::export::xlsx);
+    r.get("/projets/{id}/plan/{collectivity}/import", projects::plans::export::import_form);
+    r.post("/projets/{id}/plan/{collectivity}/import", projects::plans::export::import);
     r.get("/projets/{id}/plan/{collectivity}/suivi", projects::plans::reviews::show);
     r.post("/projets/{id}/plan/{collectivity}/suivi", projects::plans::reviews::record);
     r.get("/projets/{id}/plans", projects::plans::public::compare);

@@ -500,11 +500,12 @@ const PAGES = [
     as: REFERENT,
     path: '/projets/2/plan/1/actions/5',
     act: async (page) => {
-      await page.getByLabel('Budget total (euros)').fill('beaucoup');
+      await page.locator('#budget').fill('beaucoup');
       await page.getByRole('button', { name: 'Enregistrer le contenu' }).click();
       await page.getByRole('alert').waitFor();
     },
   },
+  { name: 'plan-import', as: REFERENT, path: '/projets/2/plan/1/import' },
   { name: 'plans-comparaison', path: '/projets/2/plans' },
   { name: 'plan-public', path: '/projets/2/plans/2' },
   {

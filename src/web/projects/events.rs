@@ -8,7 +8,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::access::{project_and_access, Access};
-use super::paths::{project_path, workshop_path};
+use super::paths::{plan_path, project_path, workshop_path};
 use crate::domain::calendar::{event_uid, ics, location, CalendarEvent};
 use crate::domain::markdown::Markdown;
 use crate::domain::project::{parse_minutes, EventInput, EventKind, NewEvent};
@@ -286,6 +286,9 @@ fn event_page(ctx: &PageCtx, view: &EventView, access: &Access, minutes: Option<
             p { a href={ (path) "/calendrier.ics" } download { "Ajouter à mon agenda (fichier .ics)" } }
             @if let (EventKind::Workshop, Some(collectivity_id)) = (event.kind(), event.collectivity_id) {
                 p { a href=(workshop_path(project.id, collectivity_id, event.id)) { "La page de l’atelier : idées, notes, points et synthèse" } }
+            }
+            @if let (EventKind::FollowUp, Some(collectivity_id)) = (event.kind(), event.collectivity_id) {
+                p { a href={ (plan_path(project.id, collectivity_id)) "/suivi" } { "La revue de suivi du plan d’action" } }
             }
             @if !event.description.is_empty() { (paragraphs(&event.description)) }
             section aria-labelledby="inscriptions" {

@@ -91,6 +91,7 @@ on_both_backends!(
     refusals_say_what_is_wrong_and_write_nothing,
     the_public_sees_the_adopted_version_and_the_review_is_kept,
     follow_up_reminders_go_once_a_month_then_a_week_before,
+    spreadsheets_go_out_and_come_back_in_whole_or_not_at_all,
 );
 
 async fn a_plan_is_written_from_the_workshop_adopted_and_followed(app: TestApp) {
@@ -509,4 +510,44 @@ async fn follow_up_reminders_go_once_a_month_then_a_week_before(app: TestApp) {
     recipients.sort();
     assert_eq!(recipients, [PROVIDER, PROVIDER, REFERENT, REFERENT]);
     assert!(reminders.iter().all(|m| m.subject.contains("le 25/12/2026") && m.text_body.contains("/suivi")));
+}
+
+async fn spreadsheets_go_out_and_come_back_in_whole_or_not_at_all(app: TestApp) {
+    let w = world(&app, Phase::Adoption);
+    with_conn(&app, |conn| fixtures::adopted_plan(conn, w.project, &w.chatellerault_fixture, &w.admin));
+    let plan = format!("/projets/{}/plan/{}", w.project, w.chatellerault);
+    let referent = logged_in(&app, REFERENT).await;
+    let exported = referent.get(&format!("{plan}/plan.csv")).await;
+    exported.assert_status(200);
+    assert!(exported.bytes.starts_with(b"\xEF\xBB\xBFAxe;Action;Description;Pilote"), "{}", exported.body);
+    exported.assert_contains("Une permanence au marché").assert_contains("Personnes reçues").assert_contains("31/12/2027 ; 200");
+    let workbook = referent.get(&format!("{plan}/plan.xlsx")).await;
+    workbook.assert_status(200);
+    let sheets = encommun::xlsx::read_workbook(&workbook.bytes).unwrap();
+    assert_eq!(sheets.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["Actions", "Indicateurs", "Mesures"]);
+    assert_eq!(sheets[2].rows.len(), 2, "the header and the one measurement");
+    // The exported file reads back into another territory's plan.
+    let other = logged_in(&app, OTHER_REFERENT).await;
+    let other_plan = format!("/projets/{}/plan/{}", w.project, w.agglopolys_fixture.id);
+    let import = format!("{other_plan}/import");
+    let csv = exported.bytes.clone();
+    other.upload(&import, &import, &[], "plan.csv", &csv).await.assert_redirect(&other_plan);
+    let agglopolys = Place { project_id: w.project, collectivity_id: w.agglopolys_fixture.id };
+    let detail = with_conn(&app, |conn| store::plan_detail(conn, agglopolys).unwrap());
+    assert_eq!(detail.axes.len(), 1);
+    assert!(detail.actions.iter().any(|a| a.row.title == "Une permanence au marché" && a.indicators[0].targets.len() == 1));
+    // The same file again: its actions are in the plan already, and nothing is written.
+    other.upload(&import, &import, &[], "plan.csv", &csv).await.assert_status(422).assert_contains("est déjà dans l’axe « Aller vers »");
+    // A spreadsheet as a territory keeps it, in Windows-1252, with bad rows: every one is told, nothing is written.
+    let kept = "Axe;Intitulé;Porteur;Échéance;Budget;État;Indicateur;Cibles\r\n\
+        Mobilité;Un transport à la demande;Service mobilité;31/12/2027;45 000;en cours;Trajets;31/12/2027 : 4000\r\n\
+        Mobilité;Des navettes le samedi;;2027-13-45;;;;\r\n\
+        Mobilité;Un covoiturage solidaire;;;douze mille;;;\r\n\
+        ;Une action sans axe;;;;;;\r\n";
+    let latin1: Vec<u8> = kept.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect();
+    let refused = other.upload(&import, &import, &[], "plan-mobilite.csv", &latin1).await;
+    refused.assert_status(422).assert_contains("Rien n’a été écrit");
+    refused.assert_contains("Ligne 3, colonne « Fin »").assert_contains("Ligne 4, colonne « Budget »").assert_contains("Ligne 5, colonne « Axe »");
+    let after = with_conn(&app, |conn| store::plan_detail(conn, agglopolys).unwrap());
+    assert_eq!((after.axes.len(), after.actions.len()), (detail.axes.len(), detail.actions.len()));
 }

@@ -1,7 +1,8 @@
 //! The territorial action plan (docs/product.md § Lifecycle, steps 6 and 7): the territory's working page (its
 //! axes and actions, « l'étape d'après », its versions, submission and adoption) in this file; an action's page
 //! (content, progress, what it answers, indicators and measurements, comments) in actions.rs; recording the
-//! adoption and serving the act in adoption.rs; the follow-up reviews in reviews.rs; the adopted plans as everyone
+//! adoption and serving the act in adoption.rs; the follow-up reviews in reviews.rs; spreadsheets out and in in
+//! export.rs; the adopted plans as everyone
 //! sees them (a territory's roadmap, the project's comparison) in public.rs; the indicators' charts in chart.rs.
 //!
 //! Who sees a territory's plan while it is written: the project's working space and the territory's working-group
@@ -12,6 +13,7 @@
 pub mod actions;
 pub mod adoption;
 pub mod chart;
+pub mod export;
 pub mod public;
 pub mod reviews;
 
@@ -313,6 +315,9 @@ fn plan_page(ctx: &PageCtx, territory: &Territory, view: &PlanView, refused: Ref
             }
             ul class="inline-links" {
                 li { a href={ (path) "/suivi" } { "Le suivi : revues à six mois" } }
+                li { a href={ (path) "/plan.csv" } { "Tableur du plan (CSV)" } }
+                li { a href={ (path) "/plan.xlsx" } { "Classeur du plan (XLSX) : actions, indicateurs, mesures" } }
+                @if drafting { li { a href={ (path) "/import" } { "Importer des actions depuis un tableur" } } }
                 li { a href={ "/projets/" (territory.place.project_id) "/plans" } { "Les plans des territoires du projet" } }
             }
             @if let Some(event) = &view.follow_up {
