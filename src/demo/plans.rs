@@ -14,7 +14,9 @@ use crate::domain::plan::{
 };
 use crate::storage::codesign as codesign_store;
 use crate::storage::diagnostic::{self, Place};
-use crate::storage::plans::{self as store, ActFile, AdoptOutcome, AxisOutcome, IndicatorOutcome, ReviewLine, Saved, SubmitOutcome};
+use crate::storage::plans::{
+    self as store, ActFile, AdoptOutcome, AxisOutcome, IndicatorOutcome, NewReview, ReviewLine, Saved, SubmitOutcome,
+};
 use crate::storage::{self, DbConnection};
 
 fn fail<E: std::fmt::Debug>(e: E) -> anyhow::Error {
@@ -48,7 +50,14 @@ fn axis(conn: &mut DbConnection, place: Place, title: &str, description: &str, b
     }
 }
 
-fn indicator(conn: &mut DbConnection, place: Place, action: i64, i: &DemoIndicator, today: NaiveDate, by: i64) -> anyhow::Result<i64> {
+fn indicator(
+    conn: &mut DbConnection,
+    place: Place,
+    action: i64,
+    i: &DemoIndicator,
+    today: NaiveDate,
+    by: i64,
+) -> anyhow::Result<i64> {
     let targets: Vec<String> = i.targets.iter().map(|(d, v)| format!("{} ; {v}", day(today, *d))).collect();
     let fields = IndicatorFields::parse(&IndicatorInput {
         name: i.name,
@@ -73,7 +82,14 @@ fn indicator(conn: &mut DbConnection, place: Place, action: i64, i: &DemoIndicat
 }
 
 /// The content of an action, with its axis, saved over what the workshop retained (its lineage stays).
-fn complete(conn: &mut DbConnection, place: Place, action: i64, axis: i64, input: &ActionInput, by: i64) -> anyhow::Result<()> {
+fn complete(
+    conn: &mut DbConnection,
+    place: Place,
+    action: i64,
+    axis: i64,
+    input: &ActionInput,
+    by: i64,
+) -> anyhow::Result<()> {
     let fields = ActionContentFields::parse(input).map_err(fail)?;
     let row = store::find_action(conn, place, action)?.ok_or_else(|| fail("action"))?;
     match store::save_action_content(conn, place, action, row.revision, Some(axis), &fields, by)? {
@@ -106,7 +122,8 @@ fn load_chatellerault(conn: &mut DbConnection, place: Place, cast: &Cast) -> any
     let mds = sheet("Maison départementale des solidarités")?.to_string();
     let conseil = sheet("Conseil citoyen de la Plaine d’Ozon")?.to_string();
     let retained = codesign_store::actions_of(conn, place)?;
-    let retained_titled = |title: &str| retained.iter().find(|a| a.title == title).map(|a| a.id).ok_or_else(|| fail(title.to_owned()));
+    let retained_titled =
+        |title: &str| retained.iter().find(|a| a.title == title).map(|a| a.id).ok_or_else(|| fail(title.to_owned()));
     let (going, digital, orient) = (
         retained_titled("Aller vers les habitants")?,
         retained_titled("Accompagner au numérique")?,
@@ -129,7 +146,8 @@ fn load_chatellerault(conn: &mut DbConnection, place: Place, cast: &Cast) -> any
         towards,
         &ActionInput {
             title: "Un bus France services dans les bourgs et une permanence au marché",
-            description: "Le bus passe chaque semaine dans les communes sans guichet ; le samedi matin, deux conseillers \
+            description:
+                "Le bus passe chaque semaine dans les communes sans guichet ; le samedi matin, deux conseillers \
                 tiennent une table au marché de Châtellerault.",
             lead_entry: &ccas,
             partner_entries: vec![&mds, &conseil],
@@ -137,7 +155,8 @@ fn load_chatellerault(conn: &mut DbConnection, place: Place, cast: &Cast) -> any
             starts_on: &start,
             ends_on: &end,
             budget: "180 000",
-            fundings: "État (labellisation France services) ; 60 000 ; acquis\nRégion Nouvelle-Aquitaine ; 40 000 ; acquis\n\
+            fundings:
+                "État (labellisation France services) ; 60 000 ; acquis\nRégion Nouvelle-Aquitaine ; 40 000 ; acquis\n\
                 Agglomération ; 50 000 ; acquis\nFonds européens (FSE+) ; 30 000 ; à trouver",
             priority: "1",
             ..ActionInput::default()
@@ -152,7 +171,8 @@ fn load_chatellerault(conn: &mut DbConnection, place: Place, cast: &Cast) -> any
         autonomy,
         &ActionInput {
             title: "Des ateliers numériques à la médiathèque et dans les centres sociaux",
-            description: "Des cycles de six séances, en petit groupe, pour faire ses démarches en ligne seul ou presque.",
+            description:
+                "Des cycles de six séances, en petit groupe, pour faire ses démarches en ligne seul ou presque.",
             lead_entry: &relais,
             partners: "Médiathèque La Rocheforte\nCentre socioculturel d’Ozon",
             starts_on: &start,
@@ -279,7 +299,13 @@ fn load_chatellerault(conn: &mut DbConnection, place: Place, cast: &Cast) -> any
     .map_err(fail)?;
     let revision = store::find_plan(conn, place)?.map_or(1, |p| p.revision);
     store::save_next_steps(conn, place, revision, &next, by)?;
-    store::add_comment(conn, place, going, "Chiffrer l’entretien du véhicule avant l’été : le devis de la CAF date de deux ans.", cast.chatellerault_referent)?;
+    store::add_comment(
+        conn,
+        place,
+        going,
+        "Chiffrer l’entretien du véhicule avant l’été : le devis de la CAF date de deux ans.",
+        cast.chatellerault_referent,
+    )?;
     match store::submit(conn, place, by, territory)? {
         SubmitOutcome::Submitted(_) => {}
         other => anyhow::bail!("démonstration : plan non soumis ({other:?})"),
@@ -309,12 +335,19 @@ fn load_chatellerault(conn: &mut DbConnection, place: Place, cast: &Cast) -> any
         "Votes : 61 pour, 4 contre, 3 abstentions.",
     ]);
     let act = ActFile { file_name: "deliberation-2026-117.pdf", content: &pdf };
-    match store::adopt(conn, place, &adoption, Some(act), cast.chatellerault_referent, territory, super::access::TITLE)? {
+    match store::adopt(conn, place, &adoption, Some(act), cast.chatellerault_referent, territory, super::access::TITLE)?
+    {
         AdoptOutcome::Adopted { .. } => {}
         other => anyhow::bail!("démonstration : plan non adopté ({other:?})"),
     }
     // Carried out: the bus runs, the workshops follow their milestones, the training has not started.
-    progress(conn, place, going, &ProgressInput { status: "ongoing", progress_mode: "indicators", ..ProgressInput::default() }, by)?;
+    progress(
+        conn,
+        place,
+        going,
+        &ProgressInput { status: "ongoing", progress_mode: "indicators", ..ProgressInput::default() },
+        by,
+    )?;
     let milestones = format!(
         "{} ; Recrutement de deux conseillers numériques ; fait le {}\n{} ; Premier cycle à la médiathèque\n{} ; Ateliers dans les trois centres sociaux",
         day(today, -20),
@@ -322,8 +355,30 @@ fn load_chatellerault(conn: &mut DbConnection, place: Place, cast: &Cast) -> any
         day(today, 60),
         day(today, 180)
     );
-    progress(conn, place, digital, &ProgressInput { status: "ongoing", progress_mode: "milestones", milestones: &milestones, ..ProgressInput::default() }, by)?;
-    progress(conn, place, orient, &ProgressInput { status: "ongoing", progress_mode: "manual", progress_manual: "30", ..ProgressInput::default() }, by)?;
+    progress(
+        conn,
+        place,
+        digital,
+        &ProgressInput {
+            status: "ongoing",
+            progress_mode: "milestones",
+            milestones: &milestones,
+            ..ProgressInput::default()
+        },
+        by,
+    )?;
+    progress(
+        conn,
+        place,
+        orient,
+        &ProgressInput {
+            status: "ongoing",
+            progress_mode: "manual",
+            progress_manual: "30",
+            ..ProgressInput::default()
+        },
+        by,
+    )?;
     // A first review, the day after the adoption: where each action stands, and the bus's latest figure.
     let line = |action_id, status, done: &str, obstacles: &str, means: &str| ReviewLine {
         action_id,
@@ -334,13 +389,39 @@ fn load_chatellerault(conn: &mut DbConnection, place: Place, cast: &Cast) -> any
         means: means.into(),
     };
     let lines = [
-        line(going, ActionStatus::Ongoing, "Le bus passe dans quatorze communes ; la permanence du marché tient chaque samedi.", "Le marché d’hiver est plus petit : moins de passage.", "Annoncer les passages du bus dans les bulletins municipaux."),
+        line(
+            going,
+            ActionStatus::Ongoing,
+            "Le bus passe dans quatorze communes ; la permanence du marché tient chaque samedi.",
+            "Le marché d’hiver est plus petit : moins de passage.",
+            "Annoncer les passages du bus dans les bulletins municipaux.",
+        ),
         line(digital, ActionStatus::Ongoing, "Deux conseillers numériques recrutés.", "", ""),
-        line(orient, ActionStatus::Ongoing, "L’annuaire recense 38 aidants.", "Les associations n’ont pas le temps de le tenir à jour.", "Une relance trimestrielle par le CCAS."),
-        line(training, ActionStatus::Planned, "", "Le centre de gestion n’a pas encore de date.", "Le relancer par le vice-président."),
+        line(
+            orient,
+            ActionStatus::Ongoing,
+            "L’annuaire recense 38 aidants.",
+            "Les associations n’ont pas le temps de le tenir à jour.",
+            "Une relance trimestrielle par le CCAS.",
+        ),
+        line(
+            training,
+            ActionStatus::Planned,
+            "",
+            "Le centre de gestion n’a pas encore de date.",
+            "Le relancer par le vice-président.",
+        ),
     ];
-    let measured = [(received, MeasurementFields::parse(&iso(today, 0), "260", true, "Revue de suivi", today).map_err(fail)?)];
-    store::record_review(conn, place, today, "Un bon départ pour le bus ; la formation des secrétaires de mairie prend du retard.", &lines, &measured, by, territory)?;
+    let review = NewReview {
+        held_on: today,
+        summary: "Un bon départ pour le bus ; la formation des secrétaires de mairie prend du retard.".into(),
+        lines: lines.to_vec(),
+        measured: vec![(
+            received,
+            MeasurementFields::parse(&iso(today, 0), "260", true, "Revue de suivi", today).map_err(fail)?,
+        )],
+    };
+    store::record_review(conn, place, &review, by, territory)?;
     Ok(())
 }
 
@@ -401,7 +482,9 @@ fn act_pdf(lines: &[&str]) -> Vec<u8> {
     for offset in offsets {
         pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
     }
-    pdf.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
+    pdf.extend_from_slice(
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+    );
     pdf
 }
 

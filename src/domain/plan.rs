@@ -31,8 +31,13 @@ pub enum ActionStatus {
 }
 
 impl ActionStatus {
-    pub const ALL: [ActionStatus; 5] =
-        [ActionStatus::Planned, ActionStatus::Ongoing, ActionStatus::Done, ActionStatus::Paused, ActionStatus::Abandoned];
+    pub const ALL: [ActionStatus; 5] = [
+        ActionStatus::Planned,
+        ActionStatus::Ongoing,
+        ActionStatus::Done,
+        ActionStatus::Paused,
+        ActionStatus::Abandoned,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -67,7 +72,8 @@ impl ActionStatus {
                     || (*s == ActionStatus::Done && (folded == "terminee" || folded == "termine"))
             })
             .ok_or_else(|| {
-                "Le statut doit être « à venir », « en cours », « réalisée », « en pause » ou « abandonnée ».".to_owned()
+                "Le statut doit être « à venir », « en cours », « réalisée », « en pause » ou « abandonnée »."
+                    .to_owned()
             })
     }
 
@@ -653,7 +659,8 @@ pub struct AxisFields {
 
 impl AxisFields {
     pub fn parse(title: &str, description: &str) -> Result<AxisFields, FieldErrors> {
-        match (line(title, "Le titre de l’axe", 3, TITLE_MAX), bounded_text(description, "Sa description", 0, 2_000)) {
+        match (line(title, "Le titre de l’axe", 3, TITLE_MAX), bounded_text(description, "Sa description", 0, 2_000))
+        {
             (Ok(title), Ok(description)) => Ok(AxisFields { title, description }),
             (t, d) => Err(errors_of(vec![("title", t.err()), ("description", d.err())])),
         }
@@ -674,8 +681,12 @@ impl NextSteps {
         let c = bounded_text(citizens, "La dimension citoyenne", 0, TEXT_MAX);
         let e = bounded_text(evaluation, "La méthode d’évaluation", 0, TEXT_MAX);
         match (i, c, e) {
-            (Ok(implementation), Ok(citizens), Ok(evaluation)) => Ok(NextSteps { implementation, citizens, evaluation }),
-            (i, c, e) => Err(errors_of(vec![("implementation", i.err()), ("citizens", c.err()), ("evaluation", e.err())])),
+            (Ok(implementation), Ok(citizens), Ok(evaluation)) => {
+                Ok(NextSteps { implementation, citizens, evaluation })
+            }
+            (i, c, e) => {
+                Err(errors_of(vec![("implementation", i.err()), ("citizens", c.err()), ("evaluation", e.err())]))
+            }
         }
     }
 
@@ -818,7 +829,9 @@ impl MeasurementFields {
         let value = parse_value(value, "La valeur");
         let comment = bounded_text(comment, "Le commentaire", 0, 1_000);
         match (on, value, comment) {
-            (Ok(measured_on), Ok(value), Ok(comment)) => Ok(MeasurementFields { measured_on, value, estimated, comment }),
+            (Ok(measured_on), Ok(value), Ok(comment)) => {
+                Ok(MeasurementFields { measured_on, value, estimated, comment })
+            }
             (on, value, comment) => {
                 Err(errors_of(vec![("measured_on", on.err()), ("value", value.err()), ("comment", comment.err())]))
             }
@@ -891,8 +904,15 @@ impl Series<'_> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Progress {
     /// The mean of the indicators that can say (`counted` of `of`).
-    Indicators { fraction: Option<f64>, counted: usize, of: usize },
-    Milestones { done: usize, total: usize },
+    Indicators {
+        fraction: Option<f64>,
+        counted: usize,
+        of: usize,
+    },
+    Milestones {
+        done: usize,
+        total: usize,
+    },
     Manual(Option<i32>),
 }
 
@@ -935,10 +955,15 @@ impl Progress {
                 format!("Moyenne de {} indicateur{} (de la référence à la dernière cible).", of, plural(of))
             }
             Progress::Indicators { counted, of, .. } => {
-                format!("Moyenne de {counted} indicateur{} sur {of} : les autres n’ont pas encore de mesure.", plural(counted))
+                format!(
+                    "Moyenne de {counted} indicateur{} sur {of} : les autres n’ont pas encore de mesure.",
+                    plural(counted)
+                )
             }
             Progress::Milestones { total: 0, .. } => "Calculé à partir des jalons : l’action n’en a pas.".into(),
-            Progress::Milestones { done, total } => format!("{done} jalon{} franchi{} sur {total}.", plural(done), plural(done)),
+            Progress::Milestones { done, total } => {
+                format!("{done} jalon{} franchi{} sur {total}.", plural(done), plural(done))
+            }
             Progress::Manual(Some(_)) => "Saisi à la main.".into(),
             Progress::Manual(None) => "À saisir à la main.".into(),
         }
@@ -1089,7 +1114,10 @@ impl ActKind {
     }
 
     pub fn parse(code: &str) -> Result<ActKind, String> {
-        ActKind::ALL.into_iter().find(|k| k.code() == code).ok_or_else(|| "Choisissez le type d’acte dans la liste.".to_owned())
+        ActKind::ALL
+            .into_iter()
+            .find(|k| k.code() == code)
+            .ok_or_else(|| "Choisissez le type d’acte dans la liste.".to_owned())
     }
 }
 
@@ -1156,7 +1184,9 @@ impl AdoptionFields {
             _ => Err("Le lien de l’acte doit commencer par https:// (ou http://).".to_owned()),
         };
         let majority = match (&votes_for, &votes_against) {
-            (Ok(f), Ok(a)) if f <= a => Some("Le plan est adopté quand les voix pour dépassent les voix contre.".to_owned()),
+            (Ok(f), Ok(a)) if f <= a => {
+                Some("Le plan est adopté quand les voix pour dépassent les voix contre.".to_owned())
+            }
             _ => None,
         };
         match (body, act_kind, act_number, adopted_on, votes_for, votes_against, abstentions, act_url) {
@@ -1203,7 +1233,10 @@ pub fn check_pdf(bytes: &[u8]) -> Result<(), String> {
         return Err("Le fichier de l’acte est vide.".into());
     }
     if bytes.len() > MAX_ACT_BYTES {
-        return Err(format!("L’acte dépasse {} Mo : envoyez une version allégée ou le lien de sa publication.", MAX_ACT_BYTES / (1024 * 1024)));
+        return Err(format!(
+            "L’acte dépasse {} Mo : envoyez une version allégée ou le lien de sa publication.",
+            MAX_ACT_BYTES / (1024 * 1024)
+        ));
     }
     let head = &bytes[..bytes.len().min(1024)];
     if !head.windows(5).any(|w| w == b"%PDF-") {
@@ -1482,9 +1515,19 @@ mod tests {
     fn progress_fields_ask_for_reasons() {
         let paused = ProgressInput { status: "paused", progress_mode: "indicators", ..ProgressInput::default() };
         assert_eq!(ProgressFields::parse(&paused).unwrap_err()[0].0, "status_reason");
-        let manual = ProgressInput { status: "ongoing", progress_mode: "manual", progress_manual: "140", ..ProgressInput::default() };
+        let manual = ProgressInput {
+            status: "ongoing",
+            progress_mode: "manual",
+            progress_manual: "140",
+            ..ProgressInput::default()
+        };
         assert_eq!(ProgressFields::parse(&manual).unwrap_err()[0].0, "progress_manual");
-        let late = ProgressInput { status: "ongoing", progress_mode: "indicators", late_override: "on_time", ..ProgressInput::default() };
+        let late = ProgressInput {
+            status: "ongoing",
+            progress_mode: "indicators",
+            late_override: "on_time",
+            ..ProgressInput::default()
+        };
         assert_eq!(ProgressFields::parse(&late).unwrap_err()[0].0, "late_reason");
         let milestones = ProgressInput {
             status: "ongoing",
@@ -1502,7 +1545,12 @@ mod tests {
         // Up: from 40 to 100 by the end of 2027, measured at 70 mid-2027 → half-way, on track (expected ~70).
         let targets = [(d(2027, 12, 31), 100.0)];
         let measured = [(d(2026, 12, 31), 50.0), (d(2027, 7, 1), 72.0)];
-        let up = Series { direction: Direction::Up, baseline: Some((d(2026, 12, 31), 40.0)), targets: &targets, measurements: &measured };
+        let up = Series {
+            direction: Direction::Up,
+            baseline: Some((d(2026, 12, 31), 40.0)),
+            targets: &targets,
+            measurements: &measured,
+        };
         assert!((up.progress().unwrap_or_default() - 0.533).abs() < 0.01);
         assert_eq!(up.on_track(), Some(true));
         let behind = [(d(2027, 7, 1), 55.0)];
@@ -1510,7 +1558,12 @@ mod tests {
         // Down: from 30 % to 10 %, measured at 25 → a quarter of the way.
         let down_targets = [(d(2027, 6, 30), 20.0), (d(2028, 6, 30), 10.0)];
         let down_measured = [(d(2027, 6, 30), 19.0), (d(2027, 12, 31), 25.0)];
-        let down = Series { direction: Direction::Down, baseline: Some((d(2026, 6, 30), 30.0)), targets: &down_targets, measurements: &down_measured };
+        let down = Series {
+            direction: Direction::Down,
+            baseline: Some((d(2026, 6, 30), 30.0)),
+            targets: &down_targets,
+            measurements: &down_measured,
+        };
         assert!((down.progress().unwrap_or_default() - 0.25).abs() < 1e-9);
         assert_eq!(down.on_track(), Some(false), "25 at the end of 2027 where 15 was expected");
         assert_eq!(Series { baseline: None, ..down }.progress(), None);
@@ -1533,7 +1586,14 @@ mod tests {
         assert!(late(ActionStatus::Planned, Some(d(2027, 6, 1)), None, &[]).is_late());
         assert!(!late(ActionStatus::Ongoing, Some(d(2027, 6, 1)), None, &[]).is_late());
         assert!(late(ActionStatus::Ongoing, None, None, std::slice::from_ref(&m)).describe().contains("Recrutement"));
-        let said = Lateness::of(ActionStatus::Ongoing, None, Some(d(2027, 1, 1)), &[], Some((LateOverride::OnTime, "échéance repoussée par le bureau")), today);
+        let said = Lateness::of(
+            ActionStatus::Ongoing,
+            None,
+            Some(d(2027, 1, 1)),
+            &[],
+            Some((LateOverride::OnTime, "échéance repoussée par le bureau")),
+            today,
+        );
         assert!(!said.is_late());
         assert!(said.describe().contains("repoussée"));
     }
@@ -1584,13 +1644,21 @@ mod tests {
             indicators: vec![],
         };
         let old = PlanContent {
-            axes: vec![AxisContent { title: "Aller vers".into(), description: String::new(), actions: vec![action(1, "Bus"), action(2, "Permanences")] }],
+            axes: vec![AxisContent {
+                title: "Aller vers".into(),
+                description: String::new(),
+                actions: vec![action(1, "Bus"), action(2, "Permanences")],
+            }],
             next_steps: NextSteps::default(),
         };
         let mut new = old.clone();
         new.axes[0].actions[0].budget_cents = Some(200);
         new.axes[0].actions.remove(1);
-        new.axes.push(AxisContent { title: "Former".into(), description: String::new(), actions: vec![action(3, "Ateliers")] });
+        new.axes.push(AxisContent {
+            title: "Former".into(),
+            description: String::new(),
+            actions: vec![action(3, "Ateliers")],
+        });
         new.next_steps.citizens = "Un comité d’usagers.".into();
         assert_eq!(
             changes(&old, &new),

@@ -47,9 +47,7 @@ fn columns_of(headers: &[String]) -> Result<Vec<Option<usize>>, Vec<String>> {
     let folded: Vec<String> = headers.iter().map(|h| fold(h)).collect();
     let found: Vec<Option<usize>> = COLUMNS
         .iter()
-        .map(|(name, aliases)| {
-            folded.iter().position(|h| *h == fold(name) || aliases.iter().any(|a| fold(a) == *h))
-        })
+        .map(|(name, aliases)| folded.iter().position(|h| *h == fold(name) || aliases.iter().any(|a| fold(a) == *h)))
         .collect();
     let missing: Vec<&str> = [0, 1].iter().filter(|i| found[**i].is_none()).map(|i| COLUMNS[*i].0).collect();
     if missing.is_empty() {

@@ -17,16 +17,16 @@ use super::codesign::may_cite;
 use super::diagnostic::Place;
 use super::schema::{
     action_comments, action_evidence, action_fundings, action_milestones, action_partners, action_plans, actions,
-    adoption_acts, adoptions, events, indicator_targets, indicators, map_entries, map_sources, measurements,
-    plan_axes, plan_reviews, plan_versions, questions, review_items, users,
+    adoption_acts, adoptions, events, indicator_targets, indicators, map_entries, map_sources, measurements, plan_axes,
+    plan_reviews, plan_versions, questions, review_items, users,
 };
 use super::{now, DbConnection, DbError};
 use crate::domain::activity::ActivityKind;
 use crate::domain::codesign::Evidence;
 use crate::domain::plan::{
-    follow_up_date, changes, ActionContent, ActionContentFields, ActionStatus, AdoptionFields, AxisContent,
-    AxisFields, Direction, Funding, IndicatorContent, IndicatorFields, LateOverride, Lateness, MeasurementFields,
-    Milestone, NextSteps, PlanContent, PlanState, Progress, ProgressFields, ProgressMode, Series,
+    changes, follow_up_date, ActionContent, ActionContentFields, ActionStatus, AdoptionFields, AxisContent, AxisFields,
+    Direction, Funding, IndicatorContent, IndicatorFields, LateOverride, Lateness, MeasurementFields, Milestone,
+    NextSteps, PlanContent, PlanState, Progress, ProgressFields, ProgressMode, Series,
 };
 use crate::domain::project::{EventKind, NewEvent};
 use crate::domain::text::de;
@@ -250,8 +250,10 @@ pub fn add_axis(conn: &mut DbConnection, place: Place, axis: &AxisFields, by: i6
     if let Some(id) = existing {
         return Ok(AxisOutcome::Exists(id));
     }
-    let position: Option<i32> =
-        plan_axes::table.filter(plan_axes::plan_id.eq(plan.id)).select(diesel::dsl::max(plan_axes::position)).first(conn)?;
+    let position: Option<i32> = plan_axes::table
+        .filter(plan_axes::plan_id.eq(plan.id))
+        .select(diesel::dsl::max(plan_axes::position))
+        .first(conn)?;
     let id = diesel::insert_into(plan_axes::table)
         .values((
             plan_axes::plan_id.eq(plan.id),
@@ -286,9 +288,10 @@ pub fn update_axis(
     if taken > 0 {
         return Ok(Ok(false));
     }
-    let changed = diesel::update(plan_axes::table.filter(plan_axes::id.eq(axis_id)).filter(plan_axes::plan_id.eq(plan.id)))
-        .set((plan_axes::title.eq(&axis.title), plan_axes::description.eq(&axis.description)))
-        .execute(conn)?;
+    let changed =
+        diesel::update(plan_axes::table.filter(plan_axes::id.eq(axis_id)).filter(plan_axes::plan_id.eq(plan.id)))
+            .set((plan_axes::title.eq(&axis.title), plan_axes::description.eq(&axis.description)))
+            .execute(conn)?;
     touch(conn, &plan, by)?;
     Ok(Ok(changed == 1))
 }
@@ -485,7 +488,11 @@ fn check_content(
     Ok(Ok(()))
 }
 
-fn write_partners_and_fundings(conn: &mut DbConnection, action_id: i64, fields: &ActionContentFields) -> QueryResult<()> {
+fn write_partners_and_fundings(
+    conn: &mut DbConnection,
+    action_id: i64,
+    fields: &ActionContentFields,
+) -> QueryResult<()> {
     diesel::delete(action_partners::table.filter(action_partners::action_id.eq(action_id))).execute(conn)?;
     diesel::delete(action_fundings::table.filter(action_fundings::action_id.eq(action_id))).execute(conn)?;
     let mut seen = Vec::new();
@@ -596,7 +603,11 @@ fn insert_action(
 /// What an import wrote: (axes created, actions, indicators).
 #[derive(Debug, PartialEq, Eq)]
 pub enum ImportOutcome {
-    Imported { axes: usize, actions: usize, indicators: usize },
+    Imported {
+        axes: usize,
+        actions: usize,
+        indicators: usize,
+    },
     /// Actions of the file the plan has already (by title, in the same axis): nothing is written.
     Duplicates(Vec<String>),
     Frozen(Frozen),
@@ -624,7 +635,12 @@ pub fn import_plan(
             let axis = axes.iter().find(|a| a.title == i.axis.title).map(|a| a.id);
             axis.is_some() && existing.iter().any(|e| e.axis_id == axis && folded(&e.title) == folded(&i.fields.title))
         })
-        .map(|i| format!("Ligne {} : l’action « {} » est déjà dans l’axe « {} » du plan.", i.line, i.fields.title, i.axis.title))
+        .map(|i| {
+            format!(
+                "Ligne {} : l’action « {} » est déjà dans l’axe « {} » du plan.",
+                i.line, i.fields.title, i.axis.title
+            )
+        })
         .collect();
     if !duplicates.is_empty() {
         return Ok(ImportOutcome::Duplicates(duplicates));
@@ -634,7 +650,9 @@ pub fn import_plan(
         let axis_id = match axes.iter().find(|a| a.title == action.axis.title) {
             Some(axis) => axis.id,
             None => {
-                let AxisOutcome::Added(id) = add_axis(conn, place, &action.axis, by)? else { return Err(DbError::NotFound) };
+                let AxisOutcome::Added(id) = add_axis(conn, place, &action.axis, by)? else {
+                    return Err(DbError::NotFound);
+                };
                 new_axes += 1;
                 axes = axes_of(conn, plan.id)?;
                 id
@@ -714,22 +732,23 @@ pub fn save_action_content(
     if action.revision != revision {
         return Ok(Ok(Saved::Conflict((action, current))));
     }
-    let updated = diesel::update(actions::table.filter(actions::id.eq(action_id)).filter(actions::revision.eq(revision)))
-        .set((
-            actions::axis_id.eq(axis_id),
-            actions::title.eq(&fields.title),
-            actions::description.eq(&fields.description),
-            actions::lead_name.eq(&fields.lead_name),
-            actions::lead_entry_id.eq(fields.lead_entry_id),
-            actions::starts_on.eq(fields.starts_on),
-            actions::ends_on.eq(fields.ends_on),
-            actions::budget_cents.eq(fields.budget_cents),
-            actions::priority.eq(fields.priority.code()),
-            actions::revision.eq(revision + 1),
-            actions::updated_by.eq(Some(by)),
-            actions::updated_at.eq(now()),
-        ))
-        .execute(conn)?;
+    let updated =
+        diesel::update(actions::table.filter(actions::id.eq(action_id)).filter(actions::revision.eq(revision)))
+            .set((
+                actions::axis_id.eq(axis_id),
+                actions::title.eq(&fields.title),
+                actions::description.eq(&fields.description),
+                actions::lead_name.eq(&fields.lead_name),
+                actions::lead_entry_id.eq(fields.lead_entry_id),
+                actions::starts_on.eq(fields.starts_on),
+                actions::ends_on.eq(fields.ends_on),
+                actions::budget_cents.eq(fields.budget_cents),
+                actions::priority.eq(fields.priority.code()),
+                actions::revision.eq(revision + 1),
+                actions::updated_by.eq(Some(by)),
+                actions::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
     if updated != 1 {
         return Ok(Ok(Saved::Conflict((action, current))));
     }
@@ -807,13 +826,24 @@ fn write_progress(conn: &mut DbConnection, action: &ActionRow, fields: &Progress
     Ok(())
 }
 
-fn tell_status(conn: &mut DbConnection, plan: &PlanRow, action: &ActionRow, status: ActionStatus, by: i64) -> QueryResult<()> {
+fn tell_status(
+    conn: &mut DbConnection,
+    plan: &PlanRow,
+    action: &ActionRow,
+    status: ActionStatus,
+    by: i64,
+) -> QueryResult<()> {
     let summary = format!("L’action « {} » passe au statut « {} ».", action.title, status.label().to_lowercase());
     record(conn, plan.place(), Some(by), ActivityKind::ActionStatusChanged, plan.state() == PlanState::Adopted, summary)
 }
 
 /// Removes an action from a draft plan.
-pub fn remove_action(conn: &mut DbConnection, place: Place, action_id: i64, by: i64) -> QueryResult<Result<(), Frozen>> {
+pub fn remove_action(
+    conn: &mut DbConnection,
+    place: Place,
+    action_id: i64,
+    by: i64,
+) -> QueryResult<Result<(), Frozen>> {
     let plan = lock_plan(conn, place, by)?;
     if let Err(frozen) = editable(&plan) {
         return Ok(Err(frozen));
@@ -833,8 +863,11 @@ pub fn remove_action(conn: &mut DbConnection, place: Place, action_id: i64, by: 
 // What an action cites, and the working group's comments
 
 /// What an action cites directly, as its page shows it: (evidence, label, questionnaire of a question).
-pub fn evidence_of(conn: &mut DbConnection, action_ids: &[i64]) -> QueryResult<HashMap<i64, Vec<(Evidence, String, Option<i64>)>>> {
-    let mut out: HashMap<i64, Vec<(Evidence, String, Option<i64>)>> = HashMap::new();
+pub type Cited = (Evidence, String, Option<i64>);
+
+/// What each action cites directly, by action.
+pub fn evidence_of(conn: &mut DbConnection, action_ids: &[i64]) -> QueryResult<HashMap<i64, Vec<Cited>>> {
+    let mut out: HashMap<i64, Vec<Cited>> = HashMap::new();
     let sheets: Vec<(i64, i64, String)> = action_evidence::table
         .inner_join(map_entries::table)
         .filter(action_evidence::action_id.eq_any(action_ids))
@@ -876,12 +909,21 @@ pub enum CiteOutcome {
 }
 
 /// An action cites a sheet, a source or a question of its territory (ideas are cited through the workshops).
-pub fn cite(conn: &mut DbConnection, place: Place, action_id: i64, evidence: Evidence, by: i64) -> QueryResult<CiteOutcome> {
+pub fn cite(
+    conn: &mut DbConnection,
+    place: Place,
+    action_id: i64,
+    evidence: Evidence,
+    by: i64,
+) -> QueryResult<CiteOutcome> {
     let plan = lock_plan(conn, place, by)?;
     if let Err(frozen) = editable(&plan) {
         return Ok(CiteOutcome::Frozen(frozen));
     }
-    if find_action(conn, place, action_id)?.is_none() || matches!(evidence, Evidence::Idea(_)) || !may_cite(conn, place, evidence)? {
+    if find_action(conn, place, action_id)?.is_none()
+        || matches!(evidence, Evidence::Idea(_))
+        || !may_cite(conn, place, evidence)?
+    {
         return Ok(CiteOutcome::Refused);
     }
     let (entry, source, question) = match evidence {
@@ -907,7 +949,13 @@ pub fn cite(conn: &mut DbConnection, place: Place, action_id: i64, evidence: Evi
     }
 }
 
-pub fn uncite(conn: &mut DbConnection, place: Place, action_id: i64, evidence: Evidence, by: i64) -> QueryResult<Result<(), Frozen>> {
+pub fn uncite(
+    conn: &mut DbConnection,
+    place: Place,
+    action_id: i64,
+    evidence: Evidence,
+    by: i64,
+) -> QueryResult<Result<(), Frozen>> {
     let plan = lock_plan(conn, place, by)?;
     if let Err(frozen) = editable(&plan) {
         return Ok(Err(frozen));
@@ -919,7 +967,9 @@ pub fn uncite(conn: &mut DbConnection, place: Place, action_id: i64, evidence: E
     match evidence {
         Evidence::Sheet(id) => diesel::delete(of_action.filter(action_evidence::entry_id.eq(id))).execute(conn)?,
         Evidence::Source(id) => diesel::delete(of_action.filter(action_evidence::source_id.eq(id))).execute(conn)?,
-        Evidence::Question(id) => diesel::delete(of_action.filter(action_evidence::question_id.eq(id))).execute(conn)?,
+        Evidence::Question(id) => {
+            diesel::delete(of_action.filter(action_evidence::question_id.eq(id))).execute(conn)?
+        }
         Evidence::Idea(_) => 0,
     };
     Ok(Ok(()))
@@ -1086,7 +1136,8 @@ fn indicators_of(conn: &mut DbConnection, action_ids: &[i64]) -> QueryResult<Has
     for row in rows {
         let measurements = measured.remove(&row.id).unwrap_or_default();
         let points = measurements.iter().map(|m| (m.measured_on, m.value)).collect();
-        let detail = IndicatorDetail { targets: targets.remove(&row.id).unwrap_or_default(), measurements, points, row };
+        let detail =
+            IndicatorDetail { targets: targets.remove(&row.id).unwrap_or_default(), measurements, points, row };
         out.entry(detail.row.action_id).or_default().push(detail);
     }
     Ok(out)
@@ -1173,9 +1224,11 @@ pub fn save_indicator(
             if same_name.is_some_and(|other| other != id) {
                 return Ok(IndicatorOutcome::NameTaken(id));
             }
-            let changed = diesel::update(indicators::table.filter(indicators::id.eq(id)).filter(indicators::action_id.eq(action_id)))
-                .set(values)
-                .execute(conn)?;
+            let changed = diesel::update(
+                indicators::table.filter(indicators::id.eq(id)).filter(indicators::action_id.eq(action_id)),
+            )
+            .set(values)
+            .execute(conn)?;
             if changed != 1 {
                 return Err(DbError::NotFound);
             }
@@ -1187,7 +1240,12 @@ pub fn save_indicator(
     Ok(IndicatorOutcome::Saved(id))
 }
 
-pub fn remove_indicator(conn: &mut DbConnection, place: Place, indicator_id: i64, by: i64) -> QueryResult<Result<(), Frozen>> {
+pub fn remove_indicator(
+    conn: &mut DbConnection,
+    place: Place,
+    indicator_id: i64,
+    by: i64,
+) -> QueryResult<Result<(), Frozen>> {
     let plan = lock_plan(conn, place, by)?;
     if let Err(frozen) = editable(&plan) {
         return Ok(Err(frozen));
@@ -1246,10 +1304,17 @@ pub fn add_measurement(
     Ok(MeasureOutcome::Recorded)
 }
 
-pub fn remove_measurement(conn: &mut DbConnection, place: Place, indicator_id: i64, measurement_id: i64) -> QueryResult<()> {
+pub fn remove_measurement(
+    conn: &mut DbConnection,
+    place: Place,
+    indicator_id: i64,
+    measurement_id: i64,
+) -> QueryResult<()> {
     if indicator_in(conn, place, indicator_id)?.is_some() {
         diesel::delete(
-            measurements::table.filter(measurements::id.eq(measurement_id)).filter(measurements::indicator_id.eq(indicator_id)),
+            measurements::table
+                .filter(measurements::id.eq(measurement_id))
+                .filter(measurements::indicator_id.eq(indicator_id)),
         )
         .execute(conn)?;
     }
@@ -1263,7 +1328,12 @@ fn fundings_of(conn: &mut DbConnection, action_ids: &[i64]) -> QueryResult<HashM
     let rows: Vec<(i64, String, i64, bool)> = action_fundings::table
         .filter(action_fundings::action_id.eq_any(action_ids))
         .order(action_fundings::id)
-        .select((action_fundings::action_id, action_fundings::funder, action_fundings::amount_cents, action_fundings::secured))
+        .select((
+            action_fundings::action_id,
+            action_fundings::funder,
+            action_fundings::amount_cents,
+            action_fundings::secured,
+        ))
         .load(conn)?;
     let mut out: HashMap<i64, Vec<Funding>> = HashMap::new();
     for (action, funder, amount_cents, secured) in rows {
@@ -1276,7 +1346,12 @@ fn milestones_of(conn: &mut DbConnection, action_ids: &[i64]) -> QueryResult<Has
     let rows: Vec<(i64, String, NaiveDate, Option<NaiveDate>)> = action_milestones::table
         .filter(action_milestones::action_id.eq_any(action_ids))
         .order((action_milestones::due_on, action_milestones::id))
-        .select((action_milestones::action_id, action_milestones::title, action_milestones::due_on, action_milestones::done_on))
+        .select((
+            action_milestones::action_id,
+            action_milestones::title,
+            action_milestones::due_on,
+            action_milestones::done_on,
+        ))
         .load(conn)?;
     let mut out: HashMap<i64, Vec<Milestone>> = HashMap::new();
     for (action, title, due_on, done_on) in rows {
@@ -1297,7 +1372,12 @@ fn partners_of(conn: &mut DbConnection, action_ids: &[i64]) -> QueryResult<HashM
         .left_join(map_entries::table)
         .filter(action_partners::action_id.eq_any(action_ids))
         .order(action_partners::id)
-        .select((action_partners::action_id, action_partners::entry_id, action_partners::name, map_entries::name.nullable()))
+        .select((
+            action_partners::action_id,
+            action_partners::entry_id,
+            action_partners::name,
+            map_entries::name.nullable(),
+        ))
         .load(conn)?;
     let mut out: HashMap<i64, Vec<Partner>> = HashMap::new();
     for (action, entry_id, name, entry_name) in rows {
@@ -1315,7 +1395,7 @@ pub struct ActionDetail {
     pub partners: Vec<Partner>,
     pub fundings: Vec<Funding>,
     pub milestones: Vec<Milestone>,
-    pub evidence: Vec<(Evidence, String, Option<i64>)>,
+    pub evidence: Vec<Cited>,
     pub indicators: Vec<IndicatorDetail>,
 }
 
@@ -1487,8 +1567,10 @@ pub struct Version {
 
 /// The plan's versions, newest first.
 pub fn versions_of(conn: &mut DbConnection, plan_id: i64) -> QueryResult<Vec<Version>> {
-    let rows: Vec<VersionRow> =
-        plan_versions::table.filter(plan_versions::plan_id.eq(plan_id)).order(plan_versions::number.desc()).load(conn)?;
+    let rows: Vec<VersionRow> = plan_versions::table
+        .filter(plan_versions::plan_id.eq(plan_id))
+        .order(plan_versions::number.desc())
+        .load(conn)?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut adopted: HashMap<i64, AdoptionRow> = adoptions::table
         .filter(adoptions::version_id.eq_any(&ids))
@@ -1531,10 +1613,7 @@ pub fn submit(conn: &mut DbConnection, place: Place, by: i64, territory: &str) -
     let detail = plan_detail(conn, place)?;
     let unclassed: Vec<String> = detail.actions_in(None).map(|a| format!("« {} »", a.row.title)).collect();
     if !unclassed.is_empty() {
-        return Ok(SubmitOutcome::Incomplete(format!(
-            "Classez d’abord dans un axe : {}.",
-            unclassed.join(", ")
-        )));
+        return Ok(SubmitOutcome::Incomplete(format!("Classez d’abord dans un axe : {}.", unclassed.join(", "))));
     }
     if detail.actions.is_empty() {
         return Ok(SubmitOutcome::Incomplete("Le plan n’a encore aucune action.".into()));
@@ -1551,7 +1630,11 @@ pub fn submit(conn: &mut DbConnection, place: Place, by: i64, territory: &str) -
         ))
         .execute(conn)?;
     diesel::update(action_plans::table.find(plan.id))
-        .set((action_plans::state.eq(PlanState::Submitted.code()), action_plans::updated_by.eq(Some(by)), action_plans::updated_at.eq(now())))
+        .set((
+            action_plans::state.eq(PlanState::Submitted.code()),
+            action_plans::updated_by.eq(Some(by)),
+            action_plans::updated_at.eq(now()),
+        ))
         .execute(conn)?;
     let summary = format!("Le plan d’action {} (version {}) est soumis à l’adoption.", de(territory), plan.version);
     record(conn, place, Some(by), ActivityKind::PlanSubmitted, false, summary)?;
@@ -1572,7 +1655,11 @@ pub fn withdraw_submission(conn: &mut DbConnection, place: Place, by: i64) -> Qu
     )
     .execute(conn)?;
     diesel::update(action_plans::table.find(plan.id))
-        .set((action_plans::state.eq(PlanState::Draft.code()), action_plans::updated_by.eq(Some(by)), action_plans::updated_at.eq(now())))
+        .set((
+            action_plans::state.eq(PlanState::Draft.code()),
+            action_plans::updated_by.eq(Some(by)),
+            action_plans::updated_at.eq(now()),
+        ))
         .execute(conn)?;
     Ok(true)
 }
@@ -1586,7 +1673,10 @@ pub struct ActFile<'a> {
 #[derive(Debug, PartialEq, Eq)]
 pub enum AdoptOutcome {
     /// Adopted; the follow-up meeting's event, when one was scheduled by this adoption.
-    Adopted { version: i32, follow_up: Option<i64> },
+    Adopted {
+        version: i32,
+        follow_up: Option<i64>,
+    },
     AlreadyAdopted,
     /// Only a submitted version is adopted.
     NotSubmitted,
@@ -1645,7 +1735,11 @@ pub fn adopt(
     }
     diesel::update(plan_versions::table.find(version_id)).set(plan_versions::state.eq("adopted")).execute(conn)?;
     diesel::update(action_plans::table.find(plan.id))
-        .set((action_plans::state.eq(PlanState::Adopted.code()), action_plans::updated_by.eq(Some(by)), action_plans::updated_at.eq(at)))
+        .set((
+            action_plans::state.eq(PlanState::Adopted.code()),
+            action_plans::updated_by.eq(Some(by)),
+            action_plans::updated_at.eq(at),
+        ))
         .execute(conn)?;
     let summary = format!(
         "Le plan d’action {} (version {}) est adopté : {} du {} ({} n° {}).",
@@ -1695,7 +1789,9 @@ fn schedule_follow_up(
         collectivity_id: Some(plan.collectivity_id),
     };
     let id = super::events::insert_event(conn, plan.project_id, &event, by, project_title)?;
-    diesel::update(action_plans::table.find(plan.id)).set(action_plans::follow_up_event_id.eq(Some(id))).execute(conn)?;
+    diesel::update(action_plans::table.find(plan.id))
+        .set(action_plans::follow_up_event_id.eq(Some(id)))
+        .execute(conn)?;
     Ok(Some(id))
 }
 
@@ -1743,8 +1839,11 @@ pub fn act_file(conn: &mut DbConnection, place: Place, number: i32) -> QueryResu
         .optional()
 }
 
-/// Where each territory's plan of a project stands: (collectivity, state, version, date of its latest adoption).
-pub fn plans_of_project(conn: &mut DbConnection, project_id: i64) -> QueryResult<Vec<(i64, PlanState, i32, Option<NaiveDate>)>> {
+/// Where a territory's plan stands: (collectivity, state, version, date of its latest adoption).
+pub type PlanStanding = (i64, PlanState, i32, Option<NaiveDate>);
+
+/// Where each territory's plan of a project stands.
+pub fn plans_of_project(conn: &mut DbConnection, project_id: i64) -> QueryResult<Vec<PlanStanding>> {
     let plans: Vec<(i64, i64, String, i32)> = action_plans::table
         .filter(action_plans::project_id.eq(project_id))
         .select((action_plans::id, action_plans::collectivity_id, action_plans::state, action_plans::version))
@@ -1815,10 +1914,20 @@ pub fn reviews_of(conn: &mut DbConnection, plan_id: i64) -> QueryResult<Vec<(Rev
         plan_reviews::table.filter(plan_reviews::plan_id.eq(plan_id)).order(plan_reviews::held_on.desc()).load(conn)?;
     let ids: Vec<i64> = reviews.iter().map(|r| r.id).collect();
     let mut items: HashMap<i64, Vec<ReviewItem>> = HashMap::new();
-    for item in review_items::table.filter(review_items::review_id.eq_any(&ids)).order(review_items::id).load::<ReviewItem>(conn)? {
+    for item in review_items::table
+        .filter(review_items::review_id.eq_any(&ids))
+        .order(review_items::id)
+        .load::<ReviewItem>(conn)?
+    {
         items.entry(item.review_id).or_default().push(item);
     }
-    Ok(reviews.into_iter().map(|r| { let i = items.remove(&r.id).unwrap_or_default(); (r, i) }).collect())
+    Ok(reviews
+        .into_iter()
+        .map(|r| {
+            let i = items.remove(&r.id).unwrap_or_default();
+            (r, i)
+        })
+        .collect())
 }
 
 /// One action's part of a review.
@@ -1830,6 +1939,16 @@ pub struct ReviewLine {
     pub done: String,
     pub obstacles: String,
     pub means: String,
+}
+
+/// A review as its form gives it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewReview {
+    pub held_on: NaiveDate,
+    pub summary: String,
+    pub lines: Vec<ReviewLine>,
+    /// New measurements: (indicator, measurement at the review's date).
+    pub measured: Vec<(i64, MeasurementFields)>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -1845,13 +1964,12 @@ pub enum ReviewOutcome {
 pub fn record_review(
     conn: &mut DbConnection,
     place: Place,
-    held_on: NaiveDate,
-    summary: &str,
-    lines: &[ReviewLine],
-    measured: &[(i64, MeasurementFields)],
+    review: &NewReview,
     by: i64,
     territory: &str,
 ) -> QueryResult<ReviewOutcome> {
+    let NewReview { held_on, summary, lines, measured } = review;
+    let held_on = *held_on;
     let plan = lock_plan(conn, place, by)?;
     if adopted_version(conn, plan.id)?.is_none() {
         return Ok(ReviewOutcome::NotAdopted);

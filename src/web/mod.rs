@@ -195,8 +195,14 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/projets/{id}/plan/{collectivity}/actions/{action}/indicateurs", projects::plans::actions::add_indicator);
     r.get("/projets/{id}/plan/{collectivity}/indicateurs/{indicator}", projects::plans::actions::show_indicator);
     r.post("/projets/{id}/plan/{collectivity}/indicateurs/{indicator}", projects::plans::actions::save_indicator);
-    r.post("/projets/{id}/plan/{collectivity}/indicateurs/{indicator}/retrait", projects::plans::actions::remove_indicator);
-    r.post("/projets/{id}/plan/{collectivity}/indicateurs/{indicator}/mesures", projects::plans::actions::add_measurement);
+    r.post(
+        "/projets/{id}/plan/{collectivity}/indicateurs/{indicator}/retrait",
+        projects::plans::actions::remove_indicator,
+    );
+    r.post(
+        "/projets/{id}/plan/{collectivity}/indicateurs/{indicator}/mesures",
+        projects::plans::actions::add_measurement,
+    );
     r.post(
         "/projets/{id}/plan/{collectivity}/indicateurs/{indicator}/mesures/{measurement}/retrait",
         projects::plans::actions::remove_measurement,

@@ -653,7 +653,8 @@ pub fn adopted_plan(conn: &mut DbConnection, project: i64, collectivity: &Collec
             ..ActionInput::default()
         })
         .unwrap();
-        let action = plans::add_action(conn, place, Some(axis), &fields, by, name)?.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let action =
+            plans::add_action(conn, place, Some(axis), &fields, by, name)?.map_err(|e| anyhow::anyhow!("{e:?}"))?;
         for other in plans::plan_detail(conn, place)?.actions.iter().filter(|a| a.row.axis_id.is_none()) {
             let content = plans::content_fields(conn, &other.row)?;
             plans::save_action_content(conn, place, other.row.id, other.row.revision, Some(axis), &content, by)?
@@ -668,7 +669,8 @@ pub fn adopted_plan(conn: &mut DbConnection, project: i64, collectivity: &Collec
             ..IndicatorInput::default()
         })
         .unwrap();
-        let IndicatorOutcome::Saved(indicator) = plans::save_indicator(conn, place, action, None, &indicator, by)? else {
+        let IndicatorOutcome::Saved(indicator) = plans::save_indicator(conn, place, action, None, &indicator, by)?
+        else {
             anyhow::bail!("indicator not saved");
         };
         let measured = MeasurementFields::parse("2026-06-30", "40", false, "", today).unwrap();

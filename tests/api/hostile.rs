@@ -314,7 +314,11 @@ const FORMS: &[Form] = &[
     // Agglopolys's action plan, being written in the demo, and Grand Châtellerault's, adopted.
     ("agence@demo.encommun.fr", "{plan}/axes", &[("title", "Un axe exposé"), ("description", "Une description.")]),
     ("agence@demo.encommun.fr", "{plan}/axes/{plan_axis}", &[("title", "Un axe renommé"), ("description", "")]),
-    ("agence@demo.encommun.fr", "{plan}/actions", &[("title", "Une action exposée"), ("axis", "{plan_axis}"), ("description", "")]),
+    (
+        "agence@demo.encommun.fr",
+        "{plan}/actions",
+        &[("title", "Une action exposée"), ("axis", "{plan_axis}"), ("description", "")],
+    ),
     (
         "agence@demo.encommun.fr",
         "{plan}/actions/{plan_action}",
@@ -368,7 +372,12 @@ const FORMS: &[Form] = &[
     (
         "agence@demo.encommun.fr",
         "{plan}/etape-d-apres",
-        &[("revision", "1"), ("implementation", "Un comité."), ("citizens", "Des habitants."), ("evaluation", "Des indicateurs.")],
+        &[
+            ("revision", "1"),
+            ("implementation", "Un comité."),
+            ("citizens", "Des habitants."),
+            ("evaluation", "Des indicateurs."),
+        ],
     ),
     (
         "agence@demo.encommun.fr",
@@ -378,7 +387,13 @@ const FORMS: &[Form] = &[
     (
         "agence@demo.encommun.fr",
         "{adopted_plan}/suivi",
-        &[("held_on", "2026-11-30"), ("summary", "Une revue."), ("statut-{adopted_action}", "ongoing"), ("fait-{adopted_action}", "Fait."), ("mesure-{indicator}", "14")],
+        &[
+            ("held_on", "2026-11-30"),
+            ("summary", "Une revue."),
+            ("statut-{adopted_action}", "ongoing"),
+            ("fait-{adopted_action}", "Fait."),
+            ("mesure-{indicator}", "14"),
+        ],
     ),
     ("", "/i/{ideas_link}", &[("title", "Une idée d’habitant"), ("body", "Un texte."), ("category", "habitant")]),
     (
@@ -485,8 +500,9 @@ fn placeholders(app: &TestApp) -> Vec<(&'static str, String)> {
     let workshop = encommun::storage::codesign::workshops_of(&mut conn, cycle_place).unwrap()[0].event_id;
     let plan = encommun::storage::plans::plan_detail(&mut conn, cycle_place).unwrap();
     let chatellerault = {
-        let territory =
-            encommun::storage::territories::find_territory(&mut conn, TerritoryKind::Epci, "248600413").unwrap().unwrap();
+        let territory = encommun::storage::territories::find_territory(&mut conn, TerritoryKind::Epci, "248600413")
+            .unwrap()
+            .unwrap();
         encommun::storage::collectivities::find_collectivity_of_territory(&mut conn, territory.id).unwrap().unwrap().id
     };
     let adopted_place = encommun::storage::diagnostic::Place { project_id: access.id, collectivity_id: chatellerault };

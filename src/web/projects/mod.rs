@@ -31,7 +31,8 @@ use super::views::{
 use super::{AppError, AppState};
 use crate::domain::inquiry::Mixedness;
 use crate::domain::project::{
-    NewProject, Phase, ProjectInput, Standing, DEFAULT_MAX_PARTICIPANTS, DEFAULT_MIN_PARTICIPANTS, MAX_PARTICIPANTS_LIMIT,
+    NewProject, Phase, ProjectInput, Standing, DEFAULT_MAX_PARTICIPANTS, DEFAULT_MIN_PARTICIPANTS,
+    MAX_PARTICIPANTS_LIMIT,
 };
 use crate::domain::theme::ThemeStatus;
 use crate::storage::activity::{activity_of_project, Activity};
@@ -129,7 +130,7 @@ struct ProjectView {
     /// The published syntheses of workshops, with their territory.
     syntheses: Vec<(codesign_storage::Workshop, String)>,
     /// Where each territory's action plan stands.
-    plans: Vec<(i64, crate::domain::plan::PlanState, i32, Option<chrono::NaiveDate>)>,
+    plans: Vec<storage::plans::PlanStanding>,
 }
 
 fn load_view(conn: &mut DbConnection, project: Project, access: &Access) -> Result<ProjectView, AppError> {

@@ -36,12 +36,19 @@ pub fn idea_path(project_id: i64, collectivity_id: i64, idea_id: i64) -> String 
 
 /// What an idea or an action cites: a sheet or a source of the territory's diagnostic, a question (its results,
 /// in its questionnaire), an idea of its cycle.
-pub fn evidence_path(project_id: i64, collectivity_id: i64, evidence: Evidence, questionnaire_id: Option<i64>) -> String {
+pub fn evidence_path(
+    project_id: i64,
+    collectivity_id: i64,
+    evidence: Evidence,
+    questionnaire_id: Option<i64>,
+) -> String {
     let diagnostic = diagnostic_path(project_id, collectivity_id);
     match evidence {
         Evidence::Sheet(id) => format!("{diagnostic}/fiches/{id}"),
         Evidence::Source(id) => format!("{diagnostic}/sources/{id}"),
-        Evidence::Question(id) => format!("{}/resultats#question-{id}", builder_path(questionnaire_id.unwrap_or_default())),
+        Evidence::Question(id) => {
+            format!("{}/resultats#question-{id}", builder_path(questionnaire_id.unwrap_or_default()))
+        }
         Evidence::Idea(id) => idea_path(project_id, collectivity_id, id),
     }
 }

@@ -66,7 +66,14 @@ fn world(app: &TestApp, phase: Phase) -> World {
             let sheet = encommun::domain::codesign::Evidence::Sheet(diagnostic.sheets[0].0);
             codesign_store::add_evidence(conn, cycle.idea, sheet, admin.id)?;
             let workshop = codesign_store::find_workshop(conn, cycle.convergence)?.expect("workshop");
-            match codesign_store::retain_proposal(conn, place, &workshop, Candidate::Idea(cycle.idea), admin.id, &chatellerault.name)? {
+            match codesign_store::retain_proposal(
+                conn,
+                place,
+                &workshop,
+                Candidate::Idea(cycle.idea),
+                admin.id,
+                &chatellerault.name,
+            )? {
                 codesign_store::RetainOutcome::Retained(id) => Ok(id),
                 other => anyhow::bail!("{other:?}"),
             }
@@ -114,7 +121,8 @@ async fn a_plan_is_written_from_the_workshop_adopted_and_followed(app: TestApp) 
         .await
         .assert_status(303);
     let axis = with_conn(&app, |conn| {
-        let p = store::find_plan(conn, Place { project_id: w.project, collectivity_id: w.chatellerault }).unwrap().unwrap();
+        let p =
+            store::find_plan(conn, Place { project_id: w.project, collectivity_id: w.chatellerault }).unwrap().unwrap();
         store::axes_of(conn, p.id).unwrap()[0].id
     });
     referent
@@ -167,22 +175,44 @@ async fn a_plan_is_written_from_the_workshop_adopted_and_followed(app: TestApp) 
     });
     let indicator_page = format!("{plan}/indicateurs/{indicator}");
     referent
-        .submit(&indicator_page, &format!("{indicator_page}/mesures"), &[("measured_on", "2025-12-31"), ("value", "50"), ("comment", "registre d’accueil")])
+        .submit(
+            &indicator_page,
+            &format!("{indicator_page}/mesures"),
+            &[("measured_on", "2025-12-31"), ("value", "50"), ("comment", "registre d’accueil")],
+        )
         .await
         .assert_redirect(&indicator_page);
     // A double click records once.
     referent
-        .submit(&indicator_page, &format!("{indicator_page}/mesures"), &[("measured_on", "2025-12-31"), ("value", "50")])
+        .submit(
+            &indicator_page,
+            &format!("{indicator_page}/mesures"),
+            &[("measured_on", "2025-12-31"), ("value", "50")],
+        )
         .await
         .assert_redirect(&indicator_page);
-    referent.get(&action).await.assert_contains("25 %").assert_contains("Moyenne de 1 indicateur").assert_contains("registre d’accueil");
+    referent
+        .get(&action)
+        .await
+        .assert_contains("25 %")
+        .assert_contains("Moyenne de 1 indicateur")
+        .assert_contains("registre d’accueil");
     // It also cites the sheet directly; then « l'étape d'après ».
     referent
         .submit(&action, &format!("{action}/sources"), &[("evidence", &format!("fiche-{}", w.sheet))])
         .await
         .assert_status(303);
     referent
-        .submit(&plan, &format!("{plan}/etape-d-apres"), &[("revision", "1"), ("implementation", "Un comité de suivi chaque trimestre."), ("citizens", "Des habitants au comité."), ("evaluation", "Les indicateurs, relevés par le service social.")])
+        .submit(
+            &plan,
+            &format!("{plan}/etape-d-apres"),
+            &[
+                ("revision", "1"),
+                ("implementation", "Un comité de suivi chaque trimestre."),
+                ("citizens", "Des habitants au comité."),
+                ("evaluation", "Les indicateurs, relevés par le service social."),
+            ],
+        )
         .await
         .assert_status(303);
     // The working group comments.
@@ -192,15 +222,29 @@ async fn a_plan_is_written_from_the_workshop_adopted_and_followed(app: TestApp) 
         .await
         .assert_status(303);
     member.get(&action).await.assert_contains("Et le mercredi pour les familles ?");
-    member.submit(&action, &format!("{action}/avancement"), &[("revision", "2"), ("status", "ongoing"), ("progress_mode", "indicators")]).await.assert_status(403);
+    member
+        .submit(
+            &action,
+            &format!("{action}/avancement"),
+            &[("revision", "2"), ("status", "ongoing"), ("progress_mode", "indicators")],
+        )
+        .await
+        .assert_status(403);
     // Submitted: the content is frozen.
     referent.submit(&plan, &format!("{plan}/soumission"), &[]).await.assert_redirect(&plan);
     referent.get(&plan).await.assert_contains("Version 1 — Soumis à l’adoption");
     let revision = with_conn(&app, |conn| {
-        store::find_action(conn, Place { project_id: w.project, collectivity_id: w.chatellerault }, w.retained).unwrap().unwrap().revision
+        store::find_action(conn, Place { project_id: w.project, collectivity_id: w.chatellerault }, w.retained)
+            .unwrap()
+            .unwrap()
+            .revision
     });
     referent
-        .submit(&action, &action, &[("revision", &revision.to_string()), ("title", "Un autre titre"), ("axis", &axis.to_string())])
+        .submit(
+            &action,
+            &action,
+            &[("revision", &revision.to_string()), ("title", "Un autre titre"), ("axis", &axis.to_string())],
+        )
         .await
         .assert_redirect(&plan);
     referent.get(&plan).await.assert_contains("soumise à l’adoption : son contenu ne change plus");
@@ -216,22 +260,38 @@ async fn a_plan_is_written_from_the_workshop_adopted_and_followed(app: TestApp) 
         ("abstentions", "4"),
         ("act_url", ""),
     ];
-    referent.upload(&adoption, &adoption, &fields, "deliberation.pdf", b"PK\x03\x04 une archive").await.assert_status(422).assert_contains("n’est pas un PDF");
+    referent
+        .upload(&adoption, &adoption, &fields, "deliberation.pdf", b"PK\x03\x04 une archive")
+        .await
+        .assert_status(422)
+        .assert_contains("n’est pas un PDF");
     referent.upload(&adoption, &adoption, &fields, "deliberation.pdf", PDF).await.assert_redirect(&plan);
     let page = referent.get(&plan).await;
-    page.assert_contains("Version 1 — Adopté").assert_contains("52 pour, 3 contre, 4 abstentions").assert_contains(&format!("{plan}/actes/1"));
+    page.assert_contains("Version 1 — Adopté")
+        .assert_contains("52 pour, 3 contre, 4 abstentions")
+        .assert_contains(&format!("{plan}/actes/1"));
     // The follow-up meeting, six months on, in the project's agenda.
     page.assert_contains("Rendez-vous de suivi").assert_contains("25 décembre 2026");
     let act = app.client().get(&format!("{plan}/actes/1")).await;
     act.assert_status(200);
     assert_eq!(act.bytes, PDF);
-    assert!(act.headers.get("content-disposition").is_some_and(|d| d.starts_with("attachment") && d.contains("deliberation.pdf")));
+    assert!(act
+        .headers
+        .get("content-disposition")
+        .is_some_and(|d| d.starts_with("attachment") && d.contains("deliberation.pdf")));
     // Adopted, the version is frozen; the progress is still carried out.
     let revision = with_conn(&app, |conn| {
-        store::find_action(conn, Place { project_id: w.project, collectivity_id: w.chatellerault }, w.retained).unwrap().unwrap().revision
+        store::find_action(conn, Place { project_id: w.project, collectivity_id: w.chatellerault }, w.retained)
+            .unwrap()
+            .unwrap()
+            .revision
     });
     referent
-        .submit(&action, &format!("{action}/avancement"), &[("revision", &revision.to_string()), ("status", "ongoing"), ("progress_mode", "indicators")])
+        .submit(
+            &action,
+            &format!("{action}/avancement"),
+            &[("revision", &revision.to_string()), ("status", "ongoing"), ("progress_mode", "indicators")],
+        )
         .await
         .assert_status(303);
     referent.get(&action).await.assert_contains("En cours").assert_contains("est figé");
@@ -256,17 +316,23 @@ async fn a_plan_is_written_from_the_workshop_adopted_and_followed(app: TestApp) 
 async fn the_project_leaves_adoption_only_when_every_plan_is_adopted(app: TestApp) {
     let w = world(&app, Phase::Adoption);
     let try_to_leave = |conn: &mut encommun::storage::DbConnection| {
-        write_transaction(conn, |conn| change_phase(conn, w.project, Phase::Restitution, "Les plans sont adoptés.", w.admin.id))
-            .unwrap()
+        write_transaction(conn, |conn| {
+            change_phase(conn, w.project, Phase::Restitution, "Les plans sont adoptés.", w.admin.id)
+        })
+        .unwrap()
     };
     with_conn(&app, |conn| {
         match try_to_leave(conn) {
-            PhaseOutcome::Refused(why) => assert!(why.contains("pas encore adopté : CA Grand Châtellerault, CA de Blois"), "{why}"),
+            PhaseOutcome::Refused(why) => {
+                assert!(why.contains("pas encore adopté : CA Grand Châtellerault, CA de Blois"), "{why}")
+            }
             other => panic!("{other:?}"),
         }
         fixtures::adopted_plan(conn, w.project, &w.chatellerault_fixture, &w.admin);
         match try_to_leave(conn) {
-            PhaseOutcome::Refused(why) => assert!(why.contains("pas encore adopté : CA de Blois") && !why.contains("Grand"), "{why}"),
+            PhaseOutcome::Refused(why) => {
+                assert!(why.contains("pas encore adopté : CA de Blois") && !why.contains("Grand"), "{why}")
+            }
             other => panic!("{other:?}"),
         }
     });
@@ -280,7 +346,9 @@ async fn the_project_leaves_adoption_only_when_every_plan_is_adopted(app: TestAp
         let events = encommun::storage::events::events_of_project(conn, w.project).unwrap();
         let follow_ups: Vec<_> = events.iter().filter(|(e, _)| e.kind == "follow_up").collect();
         assert_eq!(follow_ups.len(), 2);
-        assert!(follow_ups.iter().all(|(e, _)| e.starts_at.date() == chrono::NaiveDate::from_ymd_opt(2026, 12, 25).unwrap()));
+        assert!(follow_ups
+            .iter()
+            .all(|(e, _)| e.starts_at.date() == chrono::NaiveDate::from_ymd_opt(2026, 12, 25).unwrap()));
     });
 }
 
@@ -307,13 +375,19 @@ async fn two_saves_of_one_action_never_lose_an_update_silently(app: TestApp) {
         .assert_contains("value=\"Le titre du prestataire\"")
         .assert_contains("name=\"revision\" value=\"2\"");
     let place = Place { project_id: w.project, collectivity_id: w.chatellerault };
-    assert_eq!(with_conn(&app, |conn| store::find_action(conn, place, w.retained).unwrap().unwrap().title), "Le titre du référent");
+    assert_eq!(
+        with_conn(&app, |conn| store::find_action(conn, place, w.retained).unwrap().unwrap().title),
+        "Le titre du référent"
+    );
     // Having seen both, they save on purpose.
     provider
         .submit(&action, &action, &[("revision", "2"), ("title", "Le titre du prestataire"), ("budget", "2 000")])
         .await
         .assert_redirect(&action);
-    assert_eq!(with_conn(&app, |conn| store::find_action(conn, place, w.retained).unwrap().unwrap().title), "Le titre du prestataire");
+    assert_eq!(
+        with_conn(&app, |conn| store::find_action(conn, place, w.retained).unwrap().unwrap().title),
+        "Le titre du prestataire"
+    );
     // Ten saves at once from revision 3: one lands, nine are told.
     let token = provider.get(&action).await.csrf_token();
     let mut saves = Vec::new();
@@ -323,7 +397,9 @@ async fn two_saves_of_one_action_never_lose_an_update_silently(app: TestApp) {
         let (token, path) = (token.clone(), action.clone());
         saves.push(actix_web::rt::spawn(async move {
             let title = format!("Titre numéro {n}");
-            save.post(&path, &[("csrf_token", token.as_str()), ("revision", "3"), ("title", title.as_str())]).await.status
+            save.post(&path, &[("csrf_token", token.as_str()), ("revision", "3"), ("title", title.as_str())])
+                .await
+                .status
         }));
     }
     let mut statuses = Vec::new();
@@ -365,7 +441,11 @@ async fn refusals_say_what_is_wrong_and_write_nothing(app: TestApp) {
     assert_eq!((after.title, after.revision), (before.title, before.revision));
     // An indicator whose target line is wrong; a measurement in the future.
     referent
-        .submit(&action, &format!("{action}/indicateurs"), &[("name", "Personnes reçues"), ("direction", "up"), ("targets", "demain ; beaucoup")])
+        .submit(
+            &action,
+            &format!("{action}/indicateurs"),
+            &[("name", "Personnes reçues"), ("direction", "up"), ("targets", "demain ; beaucoup")],
+        )
         .await
         .assert_status(422)
         .assert_contains("Cibles, ligne 1");
@@ -376,7 +456,11 @@ async fn refusals_say_what_is_wrong_and_write_nothing(app: TestApp) {
     // The PDF checks, once a version is submitted.
     with_conn(&app, |conn| {
         write_transaction(conn, |conn| -> anyhow::Result<()> {
-            let AxisOutcome::Added(axis) = store::add_axis(conn, place, &AxisFields::parse("Un axe", "").unwrap(), w.admin.id)? else { anyhow::bail!("axis") };
+            let AxisOutcome::Added(axis) =
+                store::add_axis(conn, place, &AxisFields::parse("Un axe", "").unwrap(), w.admin.id)?
+            else {
+                anyhow::bail!("axis")
+            };
             let detail = store::plan_detail(conn, place)?;
             let row = &detail.actions[0].row;
             let content = store::content_fields(conn, row)?;
@@ -387,7 +471,13 @@ async fn refusals_say_what_is_wrong_and_write_nothing(app: TestApp) {
         .unwrap()
     });
     let adoption = format!("{plan}/adoption");
-    let fields = [("body", "bureau"), ("act_kind", "decision"), ("act_number", "12"), ("adopted_on", "2026-06-01"), ("votes_for", "9")];
+    let fields = [
+        ("body", "bureau"),
+        ("act_kind", "decision"),
+        ("act_number", "12"),
+        ("adopted_on", "2026-06-01"),
+        ("votes_for", "9"),
+    ];
     for (file, data, message) in [
         ("vide.pdf", &b""[..], "Le fichier de l’acte est vide."),
         ("coupe.pdf", &PDF[..20], "Le PDF est incomplet"),
@@ -400,15 +490,25 @@ async fn refusals_say_what_is_wrong_and_write_nothing(app: TestApp) {
     assert_eq!(refused.status, 400);
     assert!(refused.body.contains("dépasse 10 Mo"), "{}", refused.body);
     // A tie is no adoption.
-    let tie = [("body", "bureau"), ("act_kind", "decision"), ("act_number", "12"), ("adopted_on", "2026-06-01"), ("votes_for", "4"), ("votes_against", "4")];
-    referent.upload(&adoption, &adoption, &tie, "acte.pdf", PDF).await.assert_status(422).assert_contains("les voix pour dépassent les voix contre");
+    let tie = [
+        ("body", "bureau"),
+        ("act_kind", "decision"),
+        ("act_number", "12"),
+        ("adopted_on", "2026-06-01"),
+        ("votes_for", "4"),
+        ("votes_against", "4"),
+    ];
+    referent
+        .upload(&adoption, &adoption, &tie, "acte.pdf", PDF)
+        .await
+        .assert_status(422)
+        .assert_contains("les voix pour dépassent les voix contre");
     with_conn(&app, |conn| {
         let plan = store::find_plan(conn, place).unwrap().unwrap();
         assert_eq!(plan.state, "submitted");
         assert!(store::versions_of(conn, plan.id).unwrap()[0].adoption.is_none());
     });
 }
-
 
 async fn the_public_sees_the_adopted_version_and_the_review_is_kept(app: TestApp) {
     let w = world(&app, Phase::Adoption);
@@ -418,11 +518,17 @@ async fn the_public_sees_the_adopted_version_and_the_review_is_kept(app: TestApp
     app.client().get(&public).await.assert_status(404);
     let referent = logged_in(&app, REFERENT).await;
     let action = format!("{plan}/actions/{}", w.retained);
-    referent.submit(&action, &format!("{action}/commentaires"), &[("body", "Une remarque du groupe de travail")]).await.assert_status(303);
+    referent
+        .submit(&action, &format!("{action}/commentaires"), &[("body", "Une remarque du groupe de travail")])
+        .await
+        .assert_status(303);
     let adopted = with_conn(&app, |conn| fixtures::adopted_plan(conn, w.project, &w.chatellerault_fixture, &w.admin));
     // A new version is being written: its draft stays in the working space.
     referent.submit(&plan, &format!("{plan}/nouvelle-version"), &[]).await.assert_redirect(&plan);
-    referent.submit(&plan, &format!("{plan}/axes"), &[("title", "Un axe encore en brouillon"), ("description", "")]).await.assert_status(303);
+    referent
+        .submit(&plan, &format!("{plan}/axes"), &[("title", "Un axe encore en brouillon"), ("description", "")])
+        .await
+        .assert_status(303);
     let visitor = app.client();
     visitor
         .get(&public)
@@ -448,7 +554,17 @@ async fn the_public_sees_the_adopted_version_and_the_review_is_kept(app: TestApp
     let status = format!("statut-{}", adopted.action);
     let obstacles = format!("obstacles-{}", adopted.action);
     referent
-        .submit(&review, &review, &[("held_on", "2026-12-01"), ("summary", "La permanence a trouvé son public."), (&status, "ongoing"), (&obstacles, "Le marché d’hiver est plus petit."), (&indicator, "120")])
+        .submit(
+            &review,
+            &review,
+            &[
+                ("held_on", "2026-12-01"),
+                ("summary", "La permanence a trouvé son public."),
+                (&status, "ongoing"),
+                (&obstacles, "Le marché d’hiver est plus petit."),
+                (&indicator, "120"),
+            ],
+        )
         .await
         .assert_status(303);
     referent
@@ -457,10 +573,7 @@ async fn the_public_sees_the_adopted_version_and_the_review_is_kept(app: TestApp
         .assert_contains("Revue du 1 décembre 2026")
         .assert_contains("Le marché d’hiver est plus petit.");
     // A second click of the same review lands on it.
-    referent
-        .submit(&review, &review, &[("held_on", "2026-12-01"), (&status, "ongoing")])
-        .await
-        .assert_status(303);
+    referent.submit(&review, &review, &[("held_on", "2026-12-01"), (&status, "ongoing")]).await.assert_status(303);
     let place = Place { project_id: w.project, collectivity_id: w.chatellerault };
     with_conn(&app, |conn| {
         let plan_row = store::find_plan(conn, place).unwrap().unwrap();
@@ -490,7 +603,8 @@ async fn follow_up_reminders_go_once_a_month_then_a_week_before(app: TestApp) {
             .map(|_| {
                 let mut conn = app.conn();
                 std::thread::spawn(move || {
-                    write_transaction(&mut conn, |conn| queue_follow_up_reminders(conn, now, "https://exemple.fr")).unwrap()
+                    write_transaction(&mut conn, |conn| queue_follow_up_reminders(conn, now, "https://exemple.fr"))
+                        .unwrap()
                 })
             })
             .collect();
@@ -520,7 +634,10 @@ async fn spreadsheets_go_out_and_come_back_in_whole_or_not_at_all(app: TestApp) 
     let exported = referent.get(&format!("{plan}/plan.csv")).await;
     exported.assert_status(200);
     assert!(exported.bytes.starts_with(b"\xEF\xBB\xBFAxe;Action;Description;Pilote"), "{}", exported.body);
-    exported.assert_contains("Une permanence au marché").assert_contains("Personnes reçues").assert_contains("31/12/2027 ; 200");
+    exported
+        .assert_contains("Une permanence au marché")
+        .assert_contains("Personnes reçues")
+        .assert_contains("31/12/2027 ; 200");
     let workbook = referent.get(&format!("{plan}/plan.xlsx")).await;
     workbook.assert_status(200);
     let sheets = encommun::xlsx::read_workbook(&workbook.bytes).unwrap();
@@ -535,9 +652,16 @@ async fn spreadsheets_go_out_and_come_back_in_whole_or_not_at_all(app: TestApp) 
     let agglopolys = Place { project_id: w.project, collectivity_id: w.agglopolys_fixture.id };
     let detail = with_conn(&app, |conn| store::plan_detail(conn, agglopolys).unwrap());
     assert_eq!(detail.axes.len(), 1);
-    assert!(detail.actions.iter().any(|a| a.row.title == "Une permanence au marché" && a.indicators[0].targets.len() == 1));
+    assert!(detail
+        .actions
+        .iter()
+        .any(|a| a.row.title == "Une permanence au marché" && a.indicators[0].targets.len() == 1));
     // The same file again: its actions are in the plan already, and nothing is written.
-    other.upload(&import, &import, &[], "plan.csv", &csv).await.assert_status(422).assert_contains("est déjà dans l’axe « Aller vers »");
+    other
+        .upload(&import, &import, &[], "plan.csv", &csv)
+        .await
+        .assert_status(422)
+        .assert_contains("est déjà dans l’axe « Aller vers »");
     // A spreadsheet as a territory keeps it, in Windows-1252, with bad rows: every one is told, nothing is written.
     let kept = "Axe;Intitulé;Porteur;Échéance;Budget;État;Indicateur;Cibles\r\n\
         Mobilité;Un transport à la demande;Service mobilité;31/12/2027;45 000;en cours;Trajets;31/12/2027 : 4000\r\n\
@@ -547,7 +671,10 @@ async fn spreadsheets_go_out_and_come_back_in_whole_or_not_at_all(app: TestApp) 
     let latin1: Vec<u8> = kept.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect();
     let refused = other.upload(&import, &import, &[], "plan-mobilite.csv", &latin1).await;
     refused.assert_status(422).assert_contains("Rien n’a été écrit");
-    refused.assert_contains("Ligne 3, colonne « Fin »").assert_contains("Ligne 4, colonne « Budget »").assert_contains("Ligne 5, colonne « Axe »");
+    refused
+        .assert_contains("Ligne 3, colonne « Fin »")
+        .assert_contains("Ligne 4, colonne « Budget »")
+        .assert_contains("Ligne 5, colonne « Axe »");
     let after = with_conn(&app, |conn| store::plan_detail(conn, agglopolys).unwrap());
     assert_eq!((after.axes.len(), after.actions.len()), (detail.axes.len(), detail.actions.len()));
 }

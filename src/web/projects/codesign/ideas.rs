@@ -572,7 +572,12 @@ async fn load_idea(state: &AppState, territory: &Territory, idea_id: i64) -> Res
 
 /// Where a piece of evidence is shown: a question, in its questionnaire's results.
 pub fn evidence_link(territory: &Territory, cited: &Cited) -> String {
-    paths::evidence_path(territory.place.project_id, territory.place.collectivity_id, cited.evidence, cited.questionnaire_id)
+    paths::evidence_path(
+        territory.place.project_id,
+        territory.place.collectivity_id,
+        cited.evidence,
+        cited.questionnaire_id,
+    )
 }
 
 fn idea_page(ctx: &PageCtx, territory: &Territory, view: &IdeaView, errors: &FormErrors) -> Markup {

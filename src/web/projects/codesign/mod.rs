@@ -19,9 +19,9 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::access::{may_see_cycle as may_see, Access};
-pub use super::territory::Territory;
+use super::paths::{co_design_path, diagnostic_path, plan_path, project_path, workshop_path};
 use super::territory::may_edit;
-use super::paths::{co_design_path, plan_path, diagnostic_path, project_path, workshop_path};
+pub use super::territory::Territory;
 use crate::domain::codesign::{
     parse_dots, parse_weight, FamilyCoverage, Frame, Method, NewCriterion, NewObjective, NewWorkingMember, Step,
     MAX_WEIGHT,

@@ -85,7 +85,6 @@ pub async fn form(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64
     Ok(upload_page(&ctx, &d, None))
 }
 
-
 pub async fn upload(
     ctx: PageCtx,
     req: HttpRequest,

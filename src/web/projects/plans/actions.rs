@@ -10,9 +10,9 @@ use super::chart::{indicator_chart, indicator_table};
 use super::{frozen_flash, today, why};
 use crate::domain::codesign::{decimal_fr, Evidence};
 use crate::domain::plan::{
-    date_fr as short_date, euros, ActionContentFields, ActionInput, ActionStatus, Direction, Frequency,
-    IndicatorFields, IndicatorInput, LateOverride, Lineage, MeasurementFields, Milestone, Priority, ProgressFields,
-    ProgressInput, ProgressMode, targets_to_lines,
+    date_fr as short_date, euros, targets_to_lines, ActionContentFields, ActionInput, ActionStatus, Direction,
+    Frequency, IndicatorFields, IndicatorInput, LateOverride, Lineage, MeasurementFields, Milestone, Priority,
+    ProgressFields, ProgressInput, ProgressMode,
 };
 use crate::domain::text::bounded_text;
 use crate::storage;
@@ -61,7 +61,11 @@ struct ActionView {
     editable: bool,
 }
 
-fn load_view(conn: &mut DbConnection, territory_place: storage::diagnostic::Place, action_id: i64) -> Result<ActionView, AppError> {
+fn load_view(
+    conn: &mut DbConnection,
+    territory_place: storage::diagnostic::Place,
+    action_id: i64,
+) -> Result<ActionView, AppError> {
     let action = plans::action_detail(conn, territory_place, action_id)?.ok_or(AppError::NotFound)?;
     let plan = plans::find_plan(conn, territory_place)?;
     let entries = diagnostic_storage::entries_of_territory(conn, territory_place)?;
@@ -71,7 +75,9 @@ fn load_view(conn: &mut DbConnection, territory_place: storage::diagnostic::Plac
         .filter(|e| e.status == "published")
         .map(|e| (Evidence::Sheet(e.id).code(), format!("Fiche : {}", e.name)))
         .collect();
-    for source in diagnostic_storage::sources_of_territory(conn, territory_place)?.into_iter().filter(|s| s.status == "published") {
+    for source in
+        diagnostic_storage::sources_of_territory(conn, territory_place)?.into_iter().filter(|s| s.status == "published")
+    {
         citable.push((Evidence::Source(source.id).code(), format!("Source : {}", source.title)));
     }
     for (id, questionnaire, label) in codesign_storage::questions_of_territory(conn, territory_place)? {
@@ -145,7 +151,13 @@ fn content_values(content: &ActionContentFields, axis_id: Option<i64>) -> Fields
         ("partners".into(), content.partners.join("\n")),
         ("starts_on".into(), content.starts_on.map(|d| d.to_string()).unwrap_or_default()),
         ("ends_on".into(), content.ends_on.map(|d| d.to_string()).unwrap_or_default()),
-        ("budget".into(), content.budget_cents.map(|c| crate::domain::plan::number_fr(c as f64 / 100.0).replace('\u{202f}', " ")).unwrap_or_default()),
+        (
+            "budget".into(),
+            content
+                .budget_cents
+                .map(|c| crate::domain::plan::number_fr(c as f64 / 100.0).replace('\u{202f}', " "))
+                .unwrap_or_default(),
+        ),
         ("fundings".into(), content.fundings.iter().map(|f| f.to_line()).collect::<Vec<_>>().join("\n")),
         ("priority".into(), content.priority.code().to_string()),
     ];
@@ -253,9 +265,13 @@ fn content_form(ctx: &PageCtx, territory: &Territory, view: &ActionView, refused
         .chain(view.axes.iter().map(|a| (a.id.to_string(), a.title.clone())))
         .collect();
     let lead_options: Vec<(String, String)> =
-        std::iter::once((String::new(), "Personne ou structure hors diagnostic (nom ci-dessous)".to_owned())).chain(view.actors.iter().cloned()).collect();
-    let priorities: Vec<(String, String)> = Priority::ALL.iter().map(|p| (p.code().to_string(), p.label().to_owned())).collect();
-    let chosen_partners: Vec<String> = fields.iter().filter(|(k, _)| k == "partner_entries").map(|(_, v)| v.clone()).collect();
+        std::iter::once((String::new(), "Personne ou structure hors diagnostic (nom ci-dessous)".to_owned()))
+            .chain(view.actors.iter().cloned())
+            .collect();
+    let priorities: Vec<(String, String)> =
+        Priority::ALL.iter().map(|p| (p.code().to_string(), p.label().to_owned())).collect();
+    let chosen_partners: Vec<String> =
+        fields.iter().filter(|(k, _)| k == "partner_entries").map(|(_, v)| v.clone()).collect();
     let revision = theirs.map_or(view.action.row.revision, |(row, _)| row.revision);
     let revision = if theirs.is_none() && matches!(refused, Refused::Content { .. }) {
         value(fields, "revision").parse().unwrap_or(revision)
@@ -309,7 +325,8 @@ fn progress_form(ctx: &PageCtx, territory: &Territory, view: &ActionView, refuse
         Refused::Progress { fields, errors, theirs } => (*fields, *errors, *theirs),
         _ => (&saved, &none, None),
     };
-    let statuses: Vec<(String, String)> = ActionStatus::ALL.iter().map(|s| (s.code().into(), s.label().into())).collect();
+    let statuses: Vec<(String, String)> =
+        ActionStatus::ALL.iter().map(|s| (s.code().into(), s.label().into())).collect();
     let modes: Vec<(String, String)> = ProgressMode::ALL.iter().map(|m| (m.code().into(), m.label().into())).collect();
     let lateness: Vec<(String, String)> = vec![
         (String::new(), "Calculé à partir des dates et des jalons".into()),
@@ -358,7 +375,8 @@ fn indicators_section(ctx: &PageCtx, territory: &Territory, view: &ActionView, r
         (Direction::Up.code().to_owned(), "Mieux quand il monte".to_owned()),
         (Direction::Down.code().to_owned(), "Mieux quand il baisse".to_owned()),
     ];
-    let frequencies: Vec<(String, String)> = Frequency::ALL.iter().map(|f| (f.code().into(), f.label().into())).collect();
+    let frequencies: Vec<(String, String)> =
+        Frequency::ALL.iter().map(|f| (f.code().into(), f.label().into())).collect();
     html! {
         section aria-labelledby="indicateurs" {
             h2 id="indicateurs" { "Indicateurs (" (view.action.indicators.len()) ")" }
@@ -380,7 +398,12 @@ fn indicators_section(ctx: &PageCtx, territory: &Territory, view: &ActionView, r
     }
 }
 
-fn indicator_fields(fields: &Fields, errors: &FormErrors, directions: &[(String, String)], frequencies: &[(String, String)]) -> Markup {
+fn indicator_fields(
+    fields: &Fields,
+    errors: &FormErrors,
+    directions: &[(String, String)],
+    frequencies: &[(String, String)],
+) -> Markup {
     html! {
         (Field::new("name", "Nom de l’indicateur").value(value(fields, "name")).hint("Par exemple « Personnes accompagnées dans leurs démarches ».").render(errors))
         (Field::new("unit", "Unité").value(value(fields, "unit")).optional().hint("personnes, %, euros…").render(errors))
@@ -506,12 +529,22 @@ fn action_page(ctx: &PageCtx, territory: &Territory, view: &ActionView, refused:
     )
 }
 
-async fn refuse(ctx: &PageCtx, state: &AppState, territory: &Territory, action_id: i64, refused: Refused<'_>) -> Result<HttpResponse, AppError> {
+async fn refuse(
+    ctx: &PageCtx,
+    state: &AppState,
+    territory: &Territory,
+    action_id: i64,
+    refused: Refused<'_>,
+) -> Result<HttpResponse, AppError> {
     let view = load(state, territory, action_id).await?;
     Ok(unprocessable(action_page(ctx, territory, &view, refused)))
 }
 
-pub async fn show(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64, i64, i64)>) -> Result<Markup, AppError> {
+pub async fn show(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64, i64)>,
+) -> Result<Markup, AppError> {
     let (project_id, collectivity_id, action_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
     let view = load(&state, &territory, action_id).await?;
@@ -535,10 +568,26 @@ pub async fn save_content(
     };
     let content = match ActionContentFields::parse(&content_input(&fields)) {
         Ok(content) if errors.is_empty() => content,
-        Ok(_) => return refuse(&ctx, &state, &territory, action_id, Refused::Content { fields: &fields, errors: &errors, theirs: None }).await,
+        Ok(_) => {
+            return refuse(
+                &ctx,
+                &state,
+                &territory,
+                action_id,
+                Refused::Content { fields: &fields, errors: &errors, theirs: None },
+            )
+            .await
+        }
         Err(e) => {
             let errors = FormErrors::from(e);
-            return refuse(&ctx, &state, &territory, action_id, Refused::Content { fields: &fields, errors: &errors, theirs: None }).await;
+            return refuse(
+                &ctx,
+                &state,
+                &territory,
+                action_id,
+                Refused::Content { fields: &fields, errors: &errors, theirs: None },
+            )
+            .await;
         }
     };
     let revision: i32 = value(&fields, "revision").trim().parse().unwrap_or(0);
@@ -558,17 +607,37 @@ pub async fn save_content(
         }
         Ok(Saved::Conflict(theirs)) => {
             let mut errors = FormErrors::default();
-            errors.add("title", "Quelqu’un a enregistré cette action entre-temps : comparez les deux versions avant d’enregistrer.");
-            refuse(&ctx, &state, &territory, action_id, Refused::Content { fields: &fields, errors: &errors, theirs: Some(&theirs) }).await
+            errors.add(
+                "title",
+                "Quelqu’un a enregistré cette action entre-temps : comparez les deux versions avant d’enregistrer.",
+            );
+            refuse(
+                &ctx,
+                &state,
+                &territory,
+                action_id,
+                Refused::Content { fields: &fields, errors: &errors, theirs: Some(&theirs) },
+            )
+            .await
         }
         Ok(Saved::Frozen(frozen)) => Ok(frozen_flash(&ctx, &territory, &frozen)),
         Err(refusal) => {
             let (field, message) = match refusal {
                 ContentRefusal::UnknownAxis => ("axis", "Choisissez l’axe dans la liste."),
-                _ => ("lead_entry", "Choisissez le pilote et les partenaires parmi les acteurs du diagnostic du territoire."),
+                _ => (
+                    "lead_entry",
+                    "Choisissez le pilote et les partenaires parmi les acteurs du diagnostic du territoire.",
+                ),
             };
             errors.add(field, message);
-            refuse(&ctx, &state, &territory, action_id, Refused::Content { fields: &fields, errors: &errors, theirs: None }).await
+            refuse(
+                &ctx,
+                &state,
+                &territory,
+                action_id,
+                Refused::Content { fields: &fields, errors: &errors, theirs: None },
+            )
+            .await
         }
     }
 }
@@ -587,7 +656,14 @@ pub async fn save_progress(
         Ok(progress) => progress,
         Err(e) => {
             let errors = FormErrors::from(e);
-            return refuse(&ctx, &state, &territory, action_id, Refused::Progress { fields: &fields, errors: &errors, theirs: None }).await;
+            return refuse(
+                &ctx,
+                &state,
+                &territory,
+                action_id,
+                Refused::Progress { fields: &fields, errors: &errors, theirs: None },
+            )
+            .await;
         }
     };
     let revision: i32 = value(&fields, "revision").trim().parse().unwrap_or(0);
@@ -603,7 +679,14 @@ pub async fn save_progress(
         Saved::Conflict(theirs) => {
             let mut errors = FormErrors::default();
             errors.add("status", "Quelqu’un a mis à jour l’avancement entre-temps : comparez avant d’enregistrer.");
-            refuse(&ctx, &state, &territory, action_id, Refused::Progress { fields: &fields, errors: &errors, theirs: Some(&theirs) }).await
+            refuse(
+                &ctx,
+                &state,
+                &territory,
+                action_id,
+                Refused::Progress { fields: &fields, errors: &errors, theirs: Some(&theirs) },
+            )
+            .await
         }
         _ => {
             ctx.set_flash("Avancement enregistré.");
@@ -612,13 +695,21 @@ pub async fn save_progress(
     }
 }
 
-pub async fn remove(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64, i64, i64)>) -> Result<HttpResponse, AppError> {
+pub async fn remove(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64, i64)>,
+) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id, action_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
     let by = territory.require_plan_writer()?;
     let place = territory.place;
     let outcome = state
-        .db(move |conn| storage::write_transaction(conn, |conn| Ok::<_, AppError>(plans::remove_action(conn, place, action_id, by)?)))
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(plans::remove_action(conn, place, action_id, by)?)
+            })
+        })
         .await?;
     if let Err(frozen) = outcome {
         return Ok(frozen_flash(&ctx, &territory, &frozen));
@@ -627,7 +718,12 @@ pub async fn remove(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i
     Ok(see_other(&territory.plan_path()))
 }
 
-pub async fn cite(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64, i64, i64)>, body: web::Bytes) -> Result<HttpResponse, AppError> {
+pub async fn cite(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64, i64)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id, action_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
     let by = territory.require_plan_writer()?;
@@ -635,7 +731,11 @@ pub async fn cite(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64
     let evidence = Evidence::parse(value(&fields, "evidence")).map_err(AppError::BadRequest)?;
     let place = territory.place;
     let outcome = state
-        .db(move |conn| storage::write_transaction(conn, |conn| Ok::<_, AppError>(plans::cite(conn, place, action_id, evidence, by)?)))
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(plans::cite(conn, place, action_id, evidence, by)?)
+            })
+        })
         .await?;
     match outcome {
         CiteOutcome::Cited | CiteOutcome::AlreadyCited => ctx.set_flash("C’est noté : l’action y répond."),
@@ -645,7 +745,12 @@ pub async fn cite(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64
     Ok(see_other(&format!("{}#pourquoi", action_path(project_id, collectivity_id, action_id))))
 }
 
-pub async fn uncite(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64, i64, i64)>, body: web::Bytes) -> Result<HttpResponse, AppError> {
+pub async fn uncite(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64, i64)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id, action_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
     let by = territory.require_plan_writer()?;
@@ -653,7 +758,11 @@ pub async fn uncite(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i
     let evidence = Evidence::parse(value(&fields, "evidence")).map_err(AppError::BadRequest)?;
     let place = territory.place;
     let outcome = state
-        .db(move |conn| storage::write_transaction(conn, |conn| Ok::<_, AppError>(plans::uncite(conn, place, action_id, evidence, by)?)))
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(plans::uncite(conn, place, action_id, evidence, by)?)
+            })
+        })
         .await?;
     if let Err(frozen) = outcome {
         return Ok(frozen_flash(&ctx, &territory, &frozen));
@@ -662,7 +771,12 @@ pub async fn uncite(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i
     Ok(see_other(&format!("{}#pourquoi", action_path(project_id, collectivity_id, action_id))))
 }
 
-pub async fn comment(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64, i64, i64)>, body: web::Bytes) -> Result<HttpResponse, AppError> {
+pub async fn comment(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64, i64)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id, action_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
     territory.require_open_project()?;
@@ -678,7 +792,11 @@ pub async fn comment(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(
     };
     let place = territory.place;
     let found = state
-        .db(move |conn| storage::write_transaction(conn, |conn| Ok::<_, AppError>(plans::add_comment(conn, place, action_id, &text, by)?)))
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(plans::add_comment(conn, place, action_id, &text, by)?)
+            })
+        })
         .await?;
     if !found {
         return Err(AppError::NotFound);
@@ -755,7 +873,8 @@ async fn load_indicator(state: &AppState, territory: &Territory, indicator_id: i
                 .into_iter()
                 .find(|a| a.indicators.iter().any(|i| i.row.id == indicator_id))
                 .ok_or(AppError::NotFound)?;
-            let indicator = action.indicators.iter().find(|i| i.row.id == indicator_id).cloned().ok_or(AppError::NotFound)?;
+            let indicator =
+                action.indicators.iter().find(|i| i.row.id == indicator_id).cloned().ok_or(AppError::NotFound)?;
             Ok(IndicatorView { action: action.row, indicator, editable })
         })
         .await
@@ -780,7 +899,10 @@ fn indicator_page(ctx: &PageCtx, territory: &Territory, view: &IndicatorView, re
             ("source".into(), f.source),
             ("method".into(), f.method),
             ("baseline_on".into(), f.baseline.map(|b| b.0.to_string()).unwrap_or_default()),
-            ("baseline_value".into(), f.baseline.map(|b| crate::domain::plan::number_fr(b.1).replace('\u{202f}', "")).unwrap_or_default()),
+            (
+                "baseline_value".into(),
+                f.baseline.map(|b| crate::domain::plan::number_fr(b.1).replace('\u{202f}', "")).unwrap_or_default(),
+            ),
             ("targets".into(), targets_to_lines(&f.targets).replace('\u{202f}', "")),
         ]
     };
@@ -798,7 +920,8 @@ fn indicator_page(ctx: &PageCtx, territory: &Territory, view: &IndicatorView, re
         (Direction::Up.code().to_owned(), "Mieux quand il monte".to_owned()),
         (Direction::Down.code().to_owned(), "Mieux quand il baisse".to_owned()),
     ];
-    let frequencies: Vec<(String, String)> = Frequency::ALL.iter().map(|f| (f.code().into(), f.label().into())).collect();
+    let frequencies: Vec<(String, String)> =
+        Frequency::ALL.iter().map(|f| (f.code().into(), f.label().into())).collect();
     let path = indicator_path(territory, indicator.row.id);
     let writes = territory.writes_plan();
     page_with_errors(
@@ -867,7 +990,11 @@ fn indicator_page(ctx: &PageCtx, territory: &Territory, view: &IndicatorView, re
     )
 }
 
-pub async fn show_indicator(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64, i64, i64)>) -> Result<Markup, AppError> {
+pub async fn show_indicator(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64, i64)>,
+) -> Result<Markup, AppError> {
     let (project_id, collectivity_id, indicator_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
     let view = load_indicator(&state, &territory, indicator_id).await?;
@@ -889,7 +1016,12 @@ pub async fn save_indicator(
         Ok(indicator) => indicator,
         Err(e) => {
             let errors = FormErrors::from(e);
-            return Ok(unprocessable(indicator_page(&ctx, &territory, &view, IndicatorRefused::Definition(&fields, &errors))));
+            return Ok(unprocessable(indicator_page(
+                &ctx,
+                &territory,
+                &view,
+                IndicatorRefused::Definition(&fields, &errors),
+            )));
         }
     };
     let (place, action_id) = (territory.place, view.action.id);
@@ -905,20 +1037,33 @@ pub async fn save_indicator(
         IndicatorOutcome::NameTaken(_) => {
             let mut errors = FormErrors::default();
             errors.add("name", "L’action a déjà un indicateur de ce nom.");
-            return Ok(unprocessable(indicator_page(&ctx, &territory, &view, IndicatorRefused::Definition(&fields, &errors))));
+            return Ok(unprocessable(indicator_page(
+                &ctx,
+                &territory,
+                &view,
+                IndicatorRefused::Definition(&fields, &errors),
+            )));
         }
         IndicatorOutcome::Frozen(frozen) => return Ok(frozen_flash(&ctx, &territory, &frozen)),
     }
     Ok(see_other(&indicator_path(&territory, indicator_id)))
 }
 
-pub async fn remove_indicator(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64, i64, i64)>) -> Result<HttpResponse, AppError> {
+pub async fn remove_indicator(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64, i64)>,
+) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id, indicator_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
     let by = territory.require_plan_writer()?;
     let place = territory.place;
     let outcome = state
-        .db(move |conn| storage::write_transaction(conn, |conn| Ok::<_, AppError>(plans::remove_indicator(conn, place, indicator_id, by)?)))
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(plans::remove_indicator(conn, place, indicator_id, by)?)
+            })
+        })
         .await?;
     if let Err(frozen) = outcome {
         return Ok(frozen_flash(&ctx, &territory, &frozen));
@@ -949,7 +1094,12 @@ pub async fn add_measurement(
         Ok(m) => m,
         Err(e) => {
             let errors = FormErrors::from(e);
-            return Ok(unprocessable(indicator_page(&ctx, &territory, &view, IndicatorRefused::Measurement(&fields, &errors))));
+            return Ok(unprocessable(indicator_page(
+                &ctx,
+                &territory,
+                &view,
+                IndicatorRefused::Measurement(&fields, &errors),
+            )));
         }
     };
     let place = territory.place;
@@ -969,7 +1119,12 @@ pub async fn add_measurement(
                 crate::domain::plan::number_fr(existing)
             ),
         );
-        return Ok(unprocessable(indicator_page(&ctx, &territory, &view, IndicatorRefused::Measurement(&fields, &errors))));
+        return Ok(unprocessable(indicator_page(
+            &ctx,
+            &territory,
+            &view,
+            IndicatorRefused::Measurement(&fields, &errors),
+        )));
     }
     ctx.set_flash("Mesure enregistrée.");
     Ok(see_other(&indicator_path(&territory, indicator_id)))
@@ -986,7 +1141,9 @@ pub async fn remove_measurement(
     let place = territory.place;
     state
         .db(move |conn| {
-            storage::write_transaction(conn, |conn| Ok::<_, AppError>(plans::remove_measurement(conn, place, indicator_id, measurement_id)?))
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(plans::remove_measurement(conn, place, indicator_id, measurement_id)?)
+            })
         })
         .await?;
     ctx.set_flash("Mesure retirée.");

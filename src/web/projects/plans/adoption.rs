@@ -21,7 +21,13 @@ use crate::web::{AppError, AppState};
 /// The form around the file: a few kilobytes.
 const FORM_MARGIN: usize = 64 * 1024;
 
-fn adoption_page(ctx: &PageCtx, territory: &Territory, version: i32, values: &[(String, String)], errors: &FormErrors) -> Markup {
+fn adoption_page(
+    ctx: &PageCtx,
+    territory: &Territory,
+    version: i32,
+    values: &[(String, String)],
+    errors: &FormErrors,
+) -> Markup {
     let value = |name: &str| values.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str());
     let bodies: Vec<(String, String)> = Body::ALL.iter().map(|b| (b.code().into(), b.label().into())).collect();
     let kinds: Vec<(String, String)> = ActKind::ALL.iter().map(|k| (k.code().into(), k.label().into())).collect();
@@ -73,7 +79,11 @@ async fn submitted_version(state: &AppState, territory: &Territory) -> Result<i3
     }
 }
 
-pub async fn form(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64, i64)>) -> Result<HttpResponse, AppError> {
+pub async fn form(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
     territory.require_plan_writer()?;
@@ -144,7 +154,15 @@ pub async fn record(
     };
     let file_name: String = file
         .and_then(|f| f.file_name.as_deref())
-        .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).chars().filter(|c| !c.is_control() && *c != '"').take(120).collect())
+        .map(|n| {
+            n.rsplit(['/', '\\'])
+                .next()
+                .unwrap_or(n)
+                .chars()
+                .filter(|c| !c.is_control() && *c != '"')
+                .take(120)
+                .collect()
+        })
         .unwrap_or_default();
     let content = file.map(|f| f.data.clone());
     let (place, name, project_title) = (territory.place, territory.name.clone(), territory.project.title.clone());
@@ -172,7 +190,8 @@ pub async fn act(state: web::Data<AppState>, path: web::Path<(i64, i64, i32)>) -
     let place = storage::diagnostic::Place { project_id, collectivity_id };
     let (file_name, content) =
         state.db(move |conn| Ok(plans::act_file(conn, place, number)?)).await?.ok_or(AppError::NotFound)?;
-    let ascii: String = file_name.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
+    let ascii: String =
+        file_name.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
     let ascii = if ascii.to_ascii_lowercase().ends_with(".pdf") { ascii } else { format!("acte-{number}.pdf") };
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")

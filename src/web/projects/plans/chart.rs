@@ -33,9 +33,17 @@ pub fn indicator_chart(indicator: &IndicatorDetail) -> Markup {
     let days = (last - first).num_days() as f64;
     let x = |d: NaiveDate| LEFT + (d - first).num_days() as f64 / days * (WIDTH - LEFT - RIGHT);
     let y = |v: f64| TOP + (1.0 - (v - lowest) / span) * (HEIGHT - TOP - BOTTOM);
-    let path_points: Vec<(f64, f64)> = indicator.row.baseline().into_iter().chain(indicator.targets.iter().copied()).map(|(d, v)| (x(d), y(v))).collect();
-    let measured: Vec<(f64, f64, bool)> = indicator.measurements.iter().map(|m| (x(m.measured_on), y(m.value), m.estimated)).collect();
-    let polyline = |points: &[(f64, f64)]| points.iter().map(|(a, b)| format!("{a:.1},{b:.1}")).collect::<Vec<_>>().join(" ");
+    let path_points: Vec<(f64, f64)> = indicator
+        .row
+        .baseline()
+        .into_iter()
+        .chain(indicator.targets.iter().copied())
+        .map(|(d, v)| (x(d), y(v)))
+        .collect();
+    let measured: Vec<(f64, f64, bool)> =
+        indicator.measurements.iter().map(|m| (x(m.measured_on), y(m.value), m.estimated)).collect();
+    let polyline =
+        |points: &[(f64, f64)]| points.iter().map(|(a, b)| format!("{a:.1},{b:.1}")).collect::<Vec<_>>().join(" ");
     let measured_line: Vec<(f64, f64)> = measured.iter().map(|(a, b, _)| (*a, *b)).collect();
     let ticks = [lowest, lowest + span / 2.0, lowest + span];
     html! {
@@ -75,7 +83,12 @@ pub fn indicator_table(indicator: &IndicatorDetail) -> Markup {
     rows.extend(indicator.targets.iter().map(|(on, value)| (*on, "Cible", *value, String::new())));
     for m in &indicator.measurements {
         let who = m.entered_by.clone().unwrap_or_default();
-        let note = [m.comment.as_str(), who.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" — ");
+        let note = [m.comment.as_str(), who.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" — ");
         rows.push((m.measured_on, if m.estimated { "Estimation" } else { "Mesure" }, m.value, note));
     }
     rows.sort_by_key(|r| r.0);

@@ -7,9 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
 use super::today;
-use crate::domain::plan::{
-    date_fr, number_fr, targets_to_lines, Frequency, Priority,
-};
+use crate::domain::plan::{date_fr, number_fr, targets_to_lines, Frequency, Priority};
 use crate::domain::text::{de, spreadsheet_safe};
 use crate::import::plan::{plan_rows, ImportedAction, COLUMNS};
 use crate::import::{decode_text, places::read_table};
@@ -19,8 +17,8 @@ use crate::web::context::PageCtx;
 use crate::web::projects::territory::Territory;
 use crate::web::upload;
 use crate::web::views::{page_with_errors, see_other, unprocessable, FormErrors};
-use crate::xlsx::{Cell, XlsxWriter};
 use crate::web::{AppError, AppState};
+use crate::xlsx::{Cell, XlsxWriter};
 
 /// A spreadsheet of at most this size is imported: thousands of rows.
 const MAX_IMPORT: usize = 4 * 1024 * 1024;
@@ -80,7 +78,11 @@ fn csv_rows(detail: &PlanDetail) -> Vec<Vec<String>> {
     rows
 }
 
-pub async fn csv(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64, i64)>) -> Result<HttpResponse, AppError> {
+pub async fn csv(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
     let detail = detail(&state, &territory).await?;
@@ -88,7 +90,9 @@ pub async fn csv(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64,
     writer.write_record(COLUMNS.iter().map(|(name, _)| *name)).map_err(AppError::internal)?;
     for row in csv_rows(&detail) {
         // Numbers and dates are written as French spreadsheets read them; no cell runs as a formula.
-        writer.write_record(row.iter().map(|v| spreadsheet_safe(&v.replace('\u{202f}', " ")).into_owned())).map_err(AppError::internal)?;
+        writer
+            .write_record(row.iter().map(|v| spreadsheet_safe(&v.replace('\u{202f}', " ")).into_owned()))
+            .map_err(AppError::internal)?;
     }
     let body = writer.into_inner().map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?;
     Ok(HttpResponse::Ok()
@@ -100,17 +104,33 @@ pub async fn csv(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64,
 /// The workbook: actions, indicators, measurements.
 pub fn workbook(detail: &PlanDetail, today: chrono::NaiveDate) -> Result<Vec<u8>, crate::xlsx::XlsxError> {
     let mut book = XlsxWriter::new(Vec::new())?;
-    let axis_of = |id: Option<i64>| id.and_then(|a| detail.axes.iter().find(|x| x.id == a)).map_or("À classer", |a| a.title.as_str());
+    let axis_of = |id: Option<i64>| {
+        id.and_then(|a| detail.axes.iter().find(|x| x.id == a)).map_or("À classer", |a| a.title.as_str())
+    };
     book.start_sheet("Actions")?;
     let header = [
-        "Axe", "Action", "Description", "Pilote", "Partenaires", "Début", "Fin", "Budget (euros)", "Financements acquis (euros)",
-        "Statut", "Raison", "Priorité", "Avancement (%)", "D’où vient l’avancement", "Retard",
+        "Axe",
+        "Action",
+        "Description",
+        "Pilote",
+        "Partenaires",
+        "Début",
+        "Fin",
+        "Budget (euros)",
+        "Financements acquis (euros)",
+        "Statut",
+        "Raison",
+        "Priorité",
+        "Avancement (%)",
+        "D’où vient l’avancement",
+        "Retard",
     ];
     book.write_row(&header.map(Cell::Text))?;
     for action in &detail.actions {
         let row = &action.row;
         let partners = action.partners.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ");
-        let (starts, ends) = (row.starts_on.map(date_fr).unwrap_or_default(), row.ends_on.map(date_fr).unwrap_or_default());
+        let (starts, ends) =
+            (row.starts_on.map(date_fr).unwrap_or_default(), row.ends_on.map(date_fr).unwrap_or_default());
         let progress = action.progress();
         let source = progress.source();
         let lateness = action.lateness(today).describe();
@@ -135,15 +155,27 @@ pub fn workbook(detail: &PlanDetail, today: chrono::NaiveDate) -> Result<Vec<u8>
     }
     book.start_sheet("Indicateurs")?;
     let header = [
-        "Action", "Indicateur", "Unité", "Sens", "Fréquence", "Source", "Date de référence", "Valeur de référence",
-        "Cibles", "Dernière mesure", "Date de la dernière mesure", "Chemin parcouru (%)", "Dans la trajectoire",
+        "Action",
+        "Indicateur",
+        "Unité",
+        "Sens",
+        "Fréquence",
+        "Source",
+        "Date de référence",
+        "Valeur de référence",
+        "Cibles",
+        "Dernière mesure",
+        "Date de la dernière mesure",
+        "Chemin parcouru (%)",
+        "Dans la trajectoire",
     ];
     book.write_row(&header.map(Cell::Text))?;
     for action in &detail.actions {
         for i in &action.indicators {
             let series = i.series();
             let latest = series.latest();
-            let (baseline_on, latest_on) = (i.row.baseline_on.map(date_fr).unwrap_or_default(), latest.map(|l| date_fr(l.0)).unwrap_or_default());
+            let (baseline_on, latest_on) =
+                (i.row.baseline_on.map(date_fr).unwrap_or_default(), latest.map(|l| date_fr(l.0)).unwrap_or_default());
             let targets = targets_to_lines(&i.targets);
             book.write_row(&[
                 Cell::Text(&action.row.title),
@@ -158,7 +190,11 @@ pub fn workbook(detail: &PlanDetail, today: chrono::NaiveDate) -> Result<Vec<u8>
                 latest.map_or(Cell::Empty, |l| Cell::Number(l.1)),
                 Cell::Text(&latest_on),
                 series.progress().map_or(Cell::Empty, |p| Cell::Number((p * 100.0).round())),
-                Cell::Text(match series.on_track() { Some(true) => "oui", Some(false) => "non", None => "" }),
+                Cell::Text(match series.on_track() {
+                    Some(true) => "oui",
+                    Some(false) => "non",
+                    None => "",
+                }),
             ])?;
         }
     }
@@ -183,12 +219,17 @@ pub fn workbook(detail: &PlanDetail, today: chrono::NaiveDate) -> Result<Vec<u8>
     book.finish()
 }
 
-pub async fn xlsx(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64, i64)>) -> Result<HttpResponse, AppError> {
+pub async fn xlsx(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
     let detail = detail(&state, &territory).await?;
     let today = today();
-    let body = web::block(move || workbook(&detail, today)).await.map_err(AppError::internal)?.map_err(AppError::internal)?;
+    let body =
+        web::block(move || workbook(&detail, today)).await.map_err(AppError::internal)?.map_err(AppError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         .insert_header(("Content-Disposition", format!("attachment; filename=\"{}.xlsx\"", file_stem(&territory))))
@@ -229,7 +270,11 @@ fn import_page(ctx: &PageCtx, territory: &Territory, problems: &[String]) -> Mar
     )
 }
 
-pub async fn import_form(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64, i64)>) -> Result<Markup, AppError> {
+pub async fn import_form(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<Markup, AppError> {
     let (project_id, collectivity_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
     territory.require_plan_writer()?;
@@ -259,12 +304,16 @@ pub async fn import(
     let (place, name) = (territory.place, territory.name.clone());
     let outcome = state
         .db(move |conn| {
-            storage::write_transaction(conn, |conn| Ok::<_, AppError>(plans::import_plan(conn, place, &imported, by, &name)?))
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(plans::import_plan(conn, place, &imported, by, &name)?)
+            })
         })
         .await?;
     match outcome {
         ImportOutcome::Imported { axes, actions, indicators } => {
-            ctx.set_flash(&format!("Import réussi : {actions} action(s), {indicators} indicateur(s), {axes} nouvel(s) axe(s)."));
+            ctx.set_flash(&format!(
+                "Import réussi : {actions} action(s), {indicators} indicateur(s), {axes} nouvel(s) axe(s)."
+            ));
             Ok(see_other(&territory.plan_path()))
         }
         ImportOutcome::Duplicates(problems) => Ok(unprocessable(import_page(&ctx, &territory, &problems))),

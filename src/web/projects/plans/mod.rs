@@ -34,8 +34,8 @@ use crate::storage::plans::{
 };
 use crate::web::context::PageCtx;
 use crate::web::views::{
-    csrf_field, date_fr, optional_textarea, page_with_errors, paragraphs, scroll_table, see_other, select, unprocessable,
-    Field, FormErrors,
+    csrf_field, date_fr, optional_textarea, page_with_errors, paragraphs, scroll_table, see_other, select,
+    unprocessable, Field, FormErrors,
 };
 use crate::web::{AppError, AppState};
 
@@ -465,7 +465,12 @@ fn versions_section(territory: &Territory, versions: &[Version]) -> Markup {
     }
 }
 
-async fn refuse(ctx: &PageCtx, state: &AppState, territory: &Territory, refused: Refused<'_>) -> Result<HttpResponse, AppError> {
+async fn refuse(
+    ctx: &PageCtx,
+    state: &AppState,
+    territory: &Territory,
+    refused: Refused<'_>,
+) -> Result<HttpResponse, AppError> {
     let view = load_plan(state, territory).await?;
     Ok(unprocessable(plan_page(ctx, territory, &view, refused)))
 }
@@ -492,7 +497,9 @@ pub async fn add_axis(
     };
     let place = territory.place;
     let outcome = state
-        .db(move |conn| storage::write_transaction(conn, |conn| Ok::<_, AppError>(plans::add_axis(conn, place, &axis, by)?)))
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| Ok::<_, AppError>(plans::add_axis(conn, place, &axis, by)?))
+        })
         .await?;
     match outcome {
         AxisOutcome::Added(id) | AxisOutcome::Exists(id) => {
@@ -519,7 +526,9 @@ pub async fn update_axis(
     let place = territory.place;
     let outcome = state
         .db(move |conn| {
-            storage::write_transaction(conn, |conn| Ok::<_, AppError>(plans::update_axis(conn, place, axis_id, &axis, by)?))
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(plans::update_axis(conn, place, axis_id, &axis, by)?)
+            })
         })
         .await?;
     match outcome {
@@ -540,7 +549,9 @@ pub async fn remove_axis(
     let by = territory.require_plan_writer()?;
     let place = territory.place;
     let outcome = state
-        .db(move |conn| storage::write_transaction(conn, |conn| Ok::<_, AppError>(plans::remove_axis(conn, place, axis_id, by)?)))
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| Ok::<_, AppError>(plans::remove_axis(conn, place, axis_id, by)?))
+        })
         .await?;
     if let Err(frozen) = outcome {
         return Ok(frozen_flash(&ctx, &territory, &frozen));
@@ -610,7 +621,9 @@ pub async fn save_next_steps(
     let place = territory.place;
     let outcome = state
         .db(move |conn| {
-            storage::write_transaction(conn, |conn| Ok::<_, AppError>(plans::save_next_steps(conn, place, revision, &next, by)?))
+            storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(plans::save_next_steps(conn, place, revision, &next, by)?)
+            })
         })
         .await?;
     match outcome {
@@ -620,20 +633,29 @@ pub async fn save_next_steps(
         }
         Saved::Conflict(theirs) => {
             let mut errors = FormErrors::default();
-            errors.add("implementation", "Quelqu’un a enregistré l’étape d’après entre-temps : comparez les deux versions.");
+            errors.add(
+                "implementation",
+                "Quelqu’un a enregistré l’étape d’après entre-temps : comparez les deux versions.",
+            );
             refuse(&ctx, &state, &territory, Refused::NextSteps(&form, &errors, Some(&theirs))).await
         }
         Saved::Frozen(frozen) => Ok(frozen_flash(&ctx, &territory, &frozen)),
     }
 }
 
-pub async fn submit(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64, i64)>) -> Result<HttpResponse, AppError> {
+pub async fn submit(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
     let by = territory.require_plan_writer()?;
     let (place, name) = (territory.place, territory.name.clone());
     let outcome = state
-        .db(move |conn| storage::write_transaction(conn, |conn| Ok::<_, AppError>(plans::submit(conn, place, by, &name)?)))
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| Ok::<_, AppError>(plans::submit(conn, place, by, &name)?))
+        })
         .await?;
     match outcome {
         SubmitOutcome::Submitted(v) => ctx.set_flash(&format!(
@@ -646,13 +668,19 @@ pub async fn submit(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i
     Ok(see_other(&territory.plan_path()))
 }
 
-pub async fn withdraw(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64, i64)>) -> Result<HttpResponse, AppError> {
+pub async fn withdraw(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
     let by = territory.require_plan_writer()?;
     let place = territory.place;
     let withdrawn = state
-        .db(move |conn| storage::write_transaction(conn, |conn| Ok::<_, AppError>(plans::withdraw_submission(conn, place, by)?)))
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| Ok::<_, AppError>(plans::withdraw_submission(conn, place, by)?))
+        })
         .await?;
     ctx.set_flash(if withdrawn {
         "La version est retirée de l’adoption : le plan peut de nouveau être modifié."
@@ -662,13 +690,19 @@ pub async fn withdraw(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<
     Ok(see_other(&territory.plan_path()))
 }
 
-pub async fn new_version(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64, i64)>) -> Result<HttpResponse, AppError> {
+pub async fn new_version(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
     let by = territory.require_plan_writer()?;
     let place = territory.place;
     let opened = state
-        .db(move |conn| storage::write_transaction(conn, |conn| Ok::<_, AppError>(plans::open_new_version(conn, place, by)?)))
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| Ok::<_, AppError>(plans::open_new_version(conn, place, by)?))
+        })
         .await?;
     ctx.set_flash(if opened {
         "Une nouvelle version est ouverte : la version adoptée fait foi jusqu’à l’adoption de celle-ci."
@@ -683,11 +717,12 @@ pub async fn new_version(ctx: PageCtx, state: web::Data<AppState>, path: web::Pa
 pub fn section(
     project_id: i64,
     territories: &[(i64, String)],
-    plans: &[(i64, PlanState, i32, Option<NaiveDate>)],
+    plans: &[plans::PlanStanding],
     access: &crate::web::projects::access::Access,
 ) -> Markup {
     use crate::web::projects::access::may_see_cycle;
-    let shown = plans.iter().any(|(_, _, _, adopted)| adopted.is_some()) || territories.iter().any(|(c, _)| may_see_cycle(access, *c));
+    let shown = plans.iter().any(|(_, _, _, adopted)| adopted.is_some())
+        || territories.iter().any(|(c, _)| may_see_cycle(access, *c));
     html! {
         @if shown && !territories.is_empty() {
             section aria-labelledby="plans" {

@@ -142,7 +142,11 @@ pub async fn compare(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<i
                     continue;
                 }
                 let place = Place { project_id, collectivity_id: enrolment.collectivity_id };
-                out.push(Compared { collectivity_id: enrolment.collectivity_id, name: territory.name, plan: adopted_plan(conn, place)? });
+                out.push(Compared {
+                    collectivity_id: enrolment.collectivity_id,
+                    name: territory.name,
+                    plan: adopted_plan(conn, place)?,
+                });
             }
             Ok((project, out))
         })

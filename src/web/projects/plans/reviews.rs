@@ -11,11 +11,13 @@ use crate::domain::plan::{date_fr as short_date, ActionStatus, MeasurementFields
 use crate::domain::project::parse_date;
 use crate::domain::text::{bounded_text, de};
 use crate::storage;
-use crate::storage::plans::{self, PlanDetail, ReviewItem, ReviewLine, ReviewOutcome, ReviewRow};
+use crate::storage::plans::{self, NewReview, PlanDetail, ReviewItem, ReviewLine, ReviewOutcome, ReviewRow};
 use crate::web::context::PageCtx;
 use crate::web::middleware::decode_form;
 use crate::web::projects::territory::Territory;
-use crate::web::views::{csrf_field, date_fr, optional_textarea, page_with_errors, paragraphs, see_other, unprocessable, Field, FormErrors};
+use crate::web::views::{
+    csrf_field, date_fr, optional_textarea, page_with_errors, paragraphs, see_other, unprocessable, Field, FormErrors,
+};
 use crate::web::{AppError, AppState};
 
 struct ReviewsView {
@@ -131,16 +133,19 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64
 }
 
 /// The review as the form sends it: its date, its summary, a line per action, the measurements given.
-fn parse(view: &ReviewsView, fields: &Fields, today: NaiveDate) -> Result<(NaiveDate, String, Vec<ReviewLine>, Vec<(i64, MeasurementFields)>), FormErrors> {
+fn parse(view: &ReviewsView, fields: &Fields, today: NaiveDate) -> Result<NewReview, FormErrors> {
     let value = |name: &str| fields.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str());
     let mut errors = FormErrors::default();
-    let held_on = errors.check("held_on", parse_date(value("held_on"), "La date de la revue").and_then(|d| {
-        if d > today {
-            Err("La date de la revue est dans le futur.".to_owned())
-        } else {
-            Ok(d)
-        }
-    }));
+    let held_on = errors.check(
+        "held_on",
+        parse_date(value("held_on"), "La date de la revue").and_then(|d| {
+            if d > today {
+                Err("La date de la revue est dans le futur.".to_owned())
+            } else {
+                Ok(d)
+            }
+        }),
+    );
     let summary = errors.check("summary", bounded_text(value("summary"), "Ce qu’il faut retenir", 0, 5_000));
     let mut lines = Vec::new();
     let mut measured = Vec::new();
@@ -148,12 +153,20 @@ fn parse(view: &ReviewsView, fields: &Fields, today: NaiveDate) -> Result<(Naive
         let id = action.row.id;
         let text = |key: &str, errors: &mut FormErrors| {
             let name = format!("{key}-{id}");
-            errors.check(&name, bounded_text(value(&name), &format!("Le champ « {} » de « {} »", key, action.row.title), 0, 4_000)).unwrap_or_default()
+            errors
+                .check(
+                    &name,
+                    bounded_text(value(&name), &format!("Le champ « {} » de « {} »", key, action.row.title), 0, 4_000),
+                )
+                .unwrap_or_default()
         };
         let status = errors.check(&format!("statut-{id}"), ActionStatus::parse(value(&format!("statut-{id}"))));
         let reason = text("raison", &mut errors);
         if let Some(s) = status.filter(|s| s.needs_reason() && reason.is_empty()) {
-            errors.add(format!("raison-{id}"), format!("Dites pourquoi « {} » est {}.", action.row.title, s.label().to_lowercase()));
+            errors.add(
+                format!("raison-{id}"),
+                format!("Dites pourquoi « {} » est {}.", action.row.title, s.label().to_lowercase()),
+            );
         }
         let line = ReviewLine {
             action_id: id,
@@ -181,18 +194,24 @@ fn parse(view: &ReviewsView, fields: &Fields, today: NaiveDate) -> Result<(Naive
         }
     }
     match (held_on, summary) {
-        (Some(held_on), Some(summary)) if errors.is_empty() => Ok((held_on, summary, lines, measured)),
+        (Some(held_on), Some(summary)) if errors.is_empty() => Ok(NewReview { held_on, summary, lines, measured }),
         _ => Err(errors),
     }
 }
 
-pub async fn record(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64, i64)>, body: web::Bytes) -> Result<HttpResponse, AppError> {
+pub async fn record(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
     let by = territory.require_plan_writer()?;
-    let fields = decode_form(&body).ok_or_else(|| AppError::BadRequest("Le formulaire contient des caractères invalides.".into()))?;
+    let fields = decode_form(&body)
+        .ok_or_else(|| AppError::BadRequest("Le formulaire contient des caractères invalides.".into()))?;
     let view = load(&state, &territory).await?;
-    let (held_on, summary, lines, measured) = match parse(&view, &fields, today()) {
+    let review = match parse(&view, &fields, today()) {
         Ok(parsed) => parsed,
         Err(errors) => return Ok(unprocessable(review_page(&ctx, &territory, &view, &fields, &errors))),
     };
@@ -200,7 +219,7 @@ pub async fn record(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i
     let outcome = state
         .db(move |conn| {
             storage::write_transaction(conn, |conn| {
-                Ok::<_, AppError>(plans::record_review(conn, place, held_on, &summary, &lines, &measured, by, &name)?)
+                Ok::<_, AppError>(plans::record_review(conn, place, &review, by, &name)?)
             })
         })
         .await?;
