@@ -559,7 +559,7 @@ pub async fn save_content(
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id, action_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
-    let by = territory.require_plan_writer()?;
+    territory.require_plan_writer()?;
     let fields = form_of(&body)?;
     let mut errors = FormErrors::default();
     let axis_id = match value(&fields, "axis").trim() {
@@ -591,12 +591,9 @@ pub async fn save_content(
         }
     };
     let revision: i32 = value(&fields, "revision").trim().parse().unwrap_or(0);
-    let place = territory.place;
-    let outcome = state
-        .db(move |conn| {
-            storage::write_transaction(conn, |conn| {
-                Ok::<_, AppError>(plans::save_action_content(conn, place, action_id, revision, axis_id, &content, by)?)
-            })
+    let outcome = territory
+        .write_plan(&state, move |conn, place, by| {
+            plans::save_action_content(conn, place, action_id, revision, axis_id, &content, by)
         })
         .await?;
     let here = action_path(project_id, collectivity_id, action_id);
@@ -650,7 +647,7 @@ pub async fn save_progress(
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id, action_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
-    let by = territory.require_plan_writer()?;
+    territory.require_plan_writer()?;
     let fields = form_of(&body)?;
     let progress = match ProgressFields::parse(&progress_input(&fields)) {
         Ok(progress) => progress,
@@ -667,12 +664,9 @@ pub async fn save_progress(
         }
     };
     let revision: i32 = value(&fields, "revision").trim().parse().unwrap_or(0);
-    let place = territory.place;
-    let outcome = state
-        .db(move |conn| {
-            storage::write_transaction(conn, |conn| {
-                Ok::<_, AppError>(plans::save_action_progress(conn, place, action_id, revision, &progress, by)?)
-            })
+    let outcome = territory
+        .write_plan(&state, move |conn, place, by| {
+            plans::save_action_progress(conn, place, action_id, revision, &progress, by)
         })
         .await?;
     match outcome {
@@ -702,15 +696,8 @@ pub async fn remove(
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id, action_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
-    let by = territory.require_plan_writer()?;
-    let place = territory.place;
-    let outcome = state
-        .db(move |conn| {
-            storage::write_transaction(conn, |conn| {
-                Ok::<_, AppError>(plans::remove_action(conn, place, action_id, by)?)
-            })
-        })
-        .await?;
+    let outcome =
+        territory.write_plan(&state, move |conn, place, by| plans::remove_action(conn, place, action_id, by)).await?;
     if let Err(frozen) = outcome {
         return Ok(frozen_flash(&ctx, &territory, &frozen));
     }
@@ -726,17 +713,11 @@ pub async fn cite(
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id, action_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
-    let by = territory.require_plan_writer()?;
+    territory.require_plan_writer()?;
     let fields = form_of(&body)?;
     let evidence = Evidence::parse(value(&fields, "evidence")).map_err(AppError::BadRequest)?;
-    let place = territory.place;
-    let outcome = state
-        .db(move |conn| {
-            storage::write_transaction(conn, |conn| {
-                Ok::<_, AppError>(plans::cite(conn, place, action_id, evidence, by)?)
-            })
-        })
-        .await?;
+    let outcome =
+        territory.write_plan(&state, move |conn, place, by| plans::cite(conn, place, action_id, evidence, by)).await?;
     match outcome {
         CiteOutcome::Cited | CiteOutcome::AlreadyCited => ctx.set_flash("C’est noté : l’action y répond."),
         CiteOutcome::Refused => ctx.set_flash("Choisissez dans la liste ce à quoi l’action répond."),
@@ -753,16 +734,11 @@ pub async fn uncite(
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id, action_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
-    let by = territory.require_plan_writer()?;
+    territory.require_plan_writer()?;
     let fields = form_of(&body)?;
     let evidence = Evidence::parse(value(&fields, "evidence")).map_err(AppError::BadRequest)?;
-    let place = territory.place;
-    let outcome = state
-        .db(move |conn| {
-            storage::write_transaction(conn, |conn| {
-                Ok::<_, AppError>(plans::uncite(conn, place, action_id, evidence, by)?)
-            })
-        })
+    let outcome = territory
+        .write_plan(&state, move |conn, place, by| plans::uncite(conn, place, action_id, evidence, by))
         .await?;
     if let Err(frozen) = outcome {
         return Ok(frozen_flash(&ctx, &territory, &frozen));
@@ -830,7 +806,7 @@ pub async fn add_indicator(
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id, action_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
-    let by = territory.require_plan_writer()?;
+    territory.require_plan_writer()?;
     let fields = form_of(&body)?;
     let indicator = match IndicatorFields::parse(&indicator_input(&fields)) {
         Ok(indicator) => indicator,
@@ -839,13 +815,8 @@ pub async fn add_indicator(
             return refuse(&ctx, &state, &territory, action_id, Refused::Indicator(&fields, &errors)).await;
         }
     };
-    let place = territory.place;
-    let outcome = state
-        .db(move |conn| {
-            storage::write_transaction(conn, |conn| {
-                Ok::<_, AppError>(plans::save_indicator(conn, place, action_id, None, &indicator, by)?)
-            })
-        })
+    let outcome = territory
+        .write_plan(&state, move |conn, place, by| plans::save_indicator(conn, place, action_id, None, &indicator, by))
         .await?;
     match outcome {
         IndicatorOutcome::Saved(id) | IndicatorOutcome::NameTaken(id) => {
@@ -1009,7 +980,7 @@ pub async fn save_indicator(
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id, indicator_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
-    let by = territory.require_plan_writer()?;
+    territory.require_plan_writer()?;
     let view = load_indicator(&state, &territory, indicator_id).await?;
     let fields = form_of(&body)?;
     let indicator = match IndicatorFields::parse(&indicator_input(&fields)) {
@@ -1024,12 +995,10 @@ pub async fn save_indicator(
             )));
         }
     };
-    let (place, action_id) = (territory.place, view.action.id);
-    let outcome = state
-        .db(move |conn| {
-            storage::write_transaction(conn, |conn| {
-                Ok::<_, AppError>(plans::save_indicator(conn, place, action_id, Some(indicator_id), &indicator, by)?)
-            })
+    let action_id = view.action.id;
+    let outcome = territory
+        .write_plan(&state, move |conn, place, by| {
+            plans::save_indicator(conn, place, action_id, Some(indicator_id), &indicator, by)
         })
         .await?;
     match outcome {
@@ -1056,14 +1025,8 @@ pub async fn remove_indicator(
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id, indicator_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
-    let by = territory.require_plan_writer()?;
-    let place = territory.place;
-    let outcome = state
-        .db(move |conn| {
-            storage::write_transaction(conn, |conn| {
-                Ok::<_, AppError>(plans::remove_indicator(conn, place, indicator_id, by)?)
-            })
-        })
+    let outcome = territory
+        .write_plan(&state, move |conn, place, by| plans::remove_indicator(conn, place, indicator_id, by))
         .await?;
     if let Err(frozen) = outcome {
         return Ok(frozen_flash(&ctx, &territory, &frozen));
@@ -1080,7 +1043,7 @@ pub async fn add_measurement(
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id, indicator_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
-    let by = territory.require_plan_writer()?;
+    territory.require_plan_writer()?;
     let view = load_indicator(&state, &territory, indicator_id).await?;
     let fields = form_of(&body)?;
     let parsed = MeasurementFields::parse(
@@ -1102,12 +1065,9 @@ pub async fn add_measurement(
             )));
         }
     };
-    let place = territory.place;
-    let outcome = state
-        .db(move |conn| {
-            storage::write_transaction(conn, |conn| {
-                Ok::<_, AppError>(plans::add_measurement(conn, place, indicator_id, &measurement, None, by)?)
-            })
+    let outcome = territory
+        .write_plan(&state, move |conn, place, by| {
+            plans::add_measurement(conn, place, indicator_id, &measurement, None, by)
         })
         .await?;
     if let MeasureOutcome::DateTaken(existing) = outcome {
@@ -1138,13 +1098,8 @@ pub async fn remove_measurement(
     let (project_id, collectivity_id, indicator_id, measurement_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
     territory.require_plan_writer()?;
-    let place = territory.place;
-    state
-        .db(move |conn| {
-            storage::write_transaction(conn, |conn| {
-                Ok::<_, AppError>(plans::remove_measurement(conn, place, indicator_id, measurement_id)?)
-            })
-        })
+    territory
+        .write_plan(&state, move |conn, place, _| plans::remove_measurement(conn, place, indicator_id, measurement_id))
         .await?;
     ctx.set_flash("Mesure retirée.");
     Ok(see_other(&indicator_path(&territory, indicator_id)))

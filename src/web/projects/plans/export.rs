@@ -11,7 +11,6 @@ use crate::domain::plan::{date_fr, number_fr, targets_to_lines, Frequency, Prior
 use crate::domain::text::{de, spreadsheet_safe};
 use crate::import::plan::{plan_rows, ImportedAction, COLUMNS};
 use crate::import::{decode_text, places::read_table};
-use crate::storage;
 use crate::storage::plans::{self, ImportOutcome, PlanDetail};
 use crate::web::context::PageCtx;
 use crate::web::projects::territory::Territory;
@@ -290,7 +289,7 @@ pub async fn import(
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
-    let by = territory.require_plan_writer()?;
+    territory.require_plan_writer()?;
     let body = upload::read_body(payload, MAX_IMPORT).await?;
     let parts = upload::parts(&req, &body)?;
     let Some(file) = parts.iter().find(|p| p.name == "fichier" && !p.data.is_empty()) else {
@@ -301,13 +300,9 @@ pub async fn import(
         Ok(imported) => imported,
         Err(problems) => return Ok(unprocessable(import_page(&ctx, &territory, &problems))),
     };
-    let (place, name) = (territory.place, territory.name.clone());
-    let outcome = state
-        .db(move |conn| {
-            storage::write_transaction(conn, |conn| {
-                Ok::<_, AppError>(plans::import_plan(conn, place, &imported, by, &name)?)
-            })
-        })
+    let name = territory.name.clone();
+    let outcome = territory
+        .write_plan(&state, move |conn, place, by| plans::import_plan(conn, place, &imported, by, &name))
         .await?;
     match outcome {
         ImportOutcome::Imported { axes, actions, indicators } => {

@@ -27,11 +27,12 @@ use super::territory::{may_edit, Territory};
 use crate::domain::paris::paris_time;
 use crate::domain::plan::{euros, ActionStatus, AxisFields, Lineage, NextSteps, PlanState};
 use crate::domain::text::de;
-use crate::storage;
+use crate::storage::diagnostic::Place;
 use crate::storage::events::{find_event, Event};
 use crate::storage::plans::{
     self, ActionDetail, AxisOutcome, ContentRefusal, PlanDetail, Saved, SubmitOutcome, Version,
 };
+use crate::storage::{self, DbConnection, QueryResult};
 use crate::web::context::PageCtx;
 use crate::web::views::{
     csrf_field, date_fr, optional_textarea, page_with_errors, paragraphs, scroll_table, see_other, select,
@@ -60,6 +61,17 @@ impl Territory {
             return Err(AppError::Forbidden);
         }
         Ok(self.access.require_user()?.id)
+    }
+
+    /// Runs a change of the plan, by a person who writes it, in one write transaction.
+    pub async fn write_plan<T: Send + 'static>(
+        &self,
+        state: &AppState,
+        change: impl FnOnce(&mut DbConnection, Place, i64) -> QueryResult<T> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let by = self.require_plan_writer()?;
+        let place = self.place;
+        state.db(move |conn| storage::write_transaction(conn, |conn| Ok::<_, AppError>(change(conn, place, by)?))).await
     }
 
     pub fn plan_breadcrumb(&self, here: Option<&str>) -> Markup {
@@ -490,17 +502,12 @@ pub async fn add_axis(
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
-    let by = territory.require_plan_writer()?;
+    territory.require_plan_writer()?;
     let axis = match AxisFields::parse(&form.title, &form.description) {
         Ok(axis) => axis,
         Err(errors) => return refuse(&ctx, &state, &territory, Refused::Axis(&form, &FormErrors::from(errors))).await,
     };
-    let place = territory.place;
-    let outcome = state
-        .db(move |conn| {
-            storage::write_transaction(conn, |conn| Ok::<_, AppError>(plans::add_axis(conn, place, &axis, by)?))
-        })
-        .await?;
+    let outcome = territory.write_plan(&state, move |conn, place, by| plans::add_axis(conn, place, &axis, by)).await?;
     match outcome {
         AxisOutcome::Added(id) | AxisOutcome::Exists(id) => {
             ctx.set_flash("Axe enregistré.");
@@ -518,18 +525,13 @@ pub async fn update_axis(
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id, axis_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
-    let by = territory.require_plan_writer()?;
+    territory.require_plan_writer()?;
     let axis = match AxisFields::parse(&form.title, &form.description) {
         Ok(axis) => axis,
         Err(errors) => return refuse(&ctx, &state, &territory, Refused::Axis(&form, &FormErrors::from(errors))).await,
     };
-    let place = territory.place;
-    let outcome = state
-        .db(move |conn| {
-            storage::write_transaction(conn, |conn| {
-                Ok::<_, AppError>(plans::update_axis(conn, place, axis_id, &axis, by)?)
-            })
-        })
+    let outcome = territory
+        .write_plan(&state, move |conn, place, by| plans::update_axis(conn, place, axis_id, &axis, by))
         .await?;
     match outcome {
         Ok(true) => ctx.set_flash("Axe enregistré."),
@@ -546,13 +548,8 @@ pub async fn remove_axis(
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id, axis_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
-    let by = territory.require_plan_writer()?;
-    let place = territory.place;
-    let outcome = state
-        .db(move |conn| {
-            storage::write_transaction(conn, |conn| Ok::<_, AppError>(plans::remove_axis(conn, place, axis_id, by)?))
-        })
-        .await?;
+    let outcome =
+        territory.write_plan(&state, move |conn, place, by| plans::remove_axis(conn, place, axis_id, by)).await?;
     if let Err(frozen) = outcome {
         return Ok(frozen_flash(&ctx, &territory, &frozen));
     }
@@ -569,7 +566,7 @@ pub async fn add_action(
     use crate::domain::plan::{ActionContentFields, ActionInput};
     let (project_id, collectivity_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
-    let by = territory.require_plan_writer()?;
+    territory.require_plan_writer()?;
     let mut errors = FormErrors::default();
     let axis_id = match form.axis.trim() {
         "" => None,
@@ -581,13 +578,9 @@ pub async fn add_action(
         Ok(_) => return refuse(&ctx, &state, &territory, Refused::Action(&form, &errors)).await,
         Err(e) => return refuse(&ctx, &state, &territory, Refused::Action(&form, &FormErrors::from(e))).await,
     };
-    let (place, name) = (territory.place, territory.name.clone());
-    let outcome = state
-        .db(move |conn| {
-            storage::write_transaction(conn, |conn| {
-                Ok::<_, AppError>(plans::add_action(conn, place, axis_id, &fields, by, &name)?)
-            })
-        })
+    let name = territory.name.clone();
+    let outcome = territory
+        .write_plan(&state, move |conn, place, by| plans::add_action(conn, place, axis_id, &fields, by, &name))
         .await?;
     match outcome {
         Ok(id) => {
@@ -610,7 +603,7 @@ pub async fn save_next_steps(
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
-    let by = territory.require_plan_writer()?;
+    territory.require_plan_writer()?;
     let next = match NextSteps::parse(&form.implementation, &form.citizens, &form.evaluation) {
         Ok(next) => next,
         Err(errors) => {
@@ -618,13 +611,8 @@ pub async fn save_next_steps(
         }
     };
     let revision: i32 = form.revision.trim().parse().unwrap_or(0);
-    let place = territory.place;
-    let outcome = state
-        .db(move |conn| {
-            storage::write_transaction(conn, |conn| {
-                Ok::<_, AppError>(plans::save_next_steps(conn, place, revision, &next, by)?)
-            })
-        })
+    let outcome = territory
+        .write_plan(&state, move |conn, place, by| plans::save_next_steps(conn, place, revision, &next, by))
         .await?;
     match outcome {
         Saved::Saved | Saved::Unchanged => {
@@ -650,13 +638,9 @@ pub async fn submit(
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
-    let by = territory.require_plan_writer()?;
-    let (place, name) = (territory.place, territory.name.clone());
-    let outcome = state
-        .db(move |conn| {
-            storage::write_transaction(conn, |conn| Ok::<_, AppError>(plans::submit(conn, place, by, &name)?))
-        })
-        .await?;
+    territory.require_plan_writer()?;
+    let name = territory.name.clone();
+    let outcome = territory.write_plan(&state, move |conn, place, by| plans::submit(conn, place, by, &name)).await?;
     match outcome {
         SubmitOutcome::Submitted(v) => ctx.set_flash(&format!(
             "La version {v} est soumise à l’adoption : enregistrez la décision de l’exécutif quand elle est prise."
@@ -675,13 +659,7 @@ pub async fn withdraw(
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
-    let by = territory.require_plan_writer()?;
-    let place = territory.place;
-    let withdrawn = state
-        .db(move |conn| {
-            storage::write_transaction(conn, |conn| Ok::<_, AppError>(plans::withdraw_submission(conn, place, by)?))
-        })
-        .await?;
+    let withdrawn = territory.write_plan(&state, plans::withdraw_submission).await?;
     ctx.set_flash(if withdrawn {
         "La version est retirée de l’adoption : le plan peut de nouveau être modifié."
     } else {
@@ -697,13 +675,7 @@ pub async fn new_version(
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
-    let by = territory.require_plan_writer()?;
-    let place = territory.place;
-    let opened = state
-        .db(move |conn| {
-            storage::write_transaction(conn, |conn| Ok::<_, AppError>(plans::open_new_version(conn, place, by)?))
-        })
-        .await?;
+    let opened = territory.write_plan(&state, plans::open_new_version).await?;
     ctx.set_flash(if opened {
         "Une nouvelle version est ouverte : la version adoptée fait foi jusqu’à l’adoption de celle-ci."
     } else {

@@ -10,7 +10,6 @@ use super::today;
 use crate::domain::plan::{date_fr as short_date, ActionStatus, MeasurementFields};
 use crate::domain::project::parse_date;
 use crate::domain::text::{bounded_text, de};
-use crate::storage;
 use crate::storage::plans::{self, NewReview, PlanDetail, ReviewItem, ReviewLine, ReviewOutcome, ReviewRow};
 use crate::web::context::PageCtx;
 use crate::web::middleware::decode_form;
@@ -207,7 +206,7 @@ pub async fn record(
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id) = path.into_inner();
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
-    let by = territory.require_plan_writer()?;
+    territory.require_plan_writer()?;
     let fields = decode_form(&body)
         .ok_or_else(|| AppError::BadRequest("Le formulaire contient des caractères invalides.".into()))?;
     let view = load(&state, &territory).await?;
@@ -215,13 +214,9 @@ pub async fn record(
         Ok(parsed) => parsed,
         Err(errors) => return Ok(unprocessable(review_page(&ctx, &territory, &view, &fields, &errors))),
     };
-    let (place, name) = (territory.place, territory.name.clone());
-    let outcome = state
-        .db(move |conn| {
-            storage::write_transaction(conn, |conn| {
-                Ok::<_, AppError>(plans::record_review(conn, place, &review, by, &name)?)
-            })
-        })
+    let name = territory.name.clone();
+    let outcome = territory
+        .write_plan(&state, move |conn, place, by| plans::record_review(conn, place, &review, by, &name))
         .await?;
     match outcome {
         ReviewOutcome::Recorded(id) => {
