@@ -311,7 +311,8 @@ pub fn remove_axis(conn: &mut DbConnection, place: Place, axis_id: i64, by: i64)
 // ---------------------------------------------------------------------------------------------------------------
 // Actions
 
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = actions)]
 pub struct ActionRow {
     pub id: i64,
     pub project_id: i64,
@@ -343,68 +344,6 @@ pub struct ActionRow {
     pub updated_at: NaiveDateTime,
 }
 
-type ActionColumns = (
-    actions::id,
-    actions::project_id,
-    actions::collectivity_id,
-    actions::axis_id,
-    actions::position,
-    actions::title,
-    actions::description,
-    actions::lead_name,
-    actions::lead_entry_id,
-    actions::starts_on,
-    actions::ends_on,
-    actions::budget_cents,
-    actions::status,
-    actions::status_reason,
-    actions::priority,
-    actions::progress_mode,
-    actions::progress_manual,
-    actions::late_override,
-    actions::late_reason,
-    actions::revision,
-    actions::workshop_id,
-    actions::cluster_id,
-    actions::idea_id,
-    actions::lineage,
-    actions::created_by,
-    actions::created_at,
-    actions::updated_by,
-    actions::updated_at,
-);
-
-const ACTION_COLUMNS: ActionColumns = (
-    actions::id,
-    actions::project_id,
-    actions::collectivity_id,
-    actions::axis_id,
-    actions::position,
-    actions::title,
-    actions::description,
-    actions::lead_name,
-    actions::lead_entry_id,
-    actions::starts_on,
-    actions::ends_on,
-    actions::budget_cents,
-    actions::status,
-    actions::status_reason,
-    actions::priority,
-    actions::progress_mode,
-    actions::progress_manual,
-    actions::late_override,
-    actions::late_reason,
-    actions::revision,
-    actions::workshop_id,
-    actions::cluster_id,
-    actions::idea_id,
-    actions::lineage,
-    actions::created_by,
-    actions::created_at,
-    actions::updated_by,
-    actions::updated_at,
-);
-
 impl ActionRow {
     pub fn status(&self) -> ActionStatus {
         ActionStatus::parse(&self.status).unwrap_or(ActionStatus::Planned)
@@ -424,7 +363,7 @@ pub fn find_action(conn: &mut DbConnection, place: Place, action_id: i64) -> Que
         .filter(actions::id.eq(action_id))
         .filter(actions::project_id.eq(place.project_id))
         .filter(actions::collectivity_id.eq(place.collectivity_id))
-        .select(ACTION_COLUMNS)
+        .select(ActionRow::as_select())
         .first(conn)
         .optional()
 }
@@ -434,7 +373,7 @@ fn actions_of_territory(conn: &mut DbConnection, place: Place) -> QueryResult<Ve
         .filter(actions::project_id.eq(place.project_id))
         .filter(actions::collectivity_id.eq(place.collectivity_id))
         .order((actions::position, actions::id))
-        .select(ACTION_COLUMNS)
+        .select(ActionRow::as_select())
         .load(conn)
 }
 
