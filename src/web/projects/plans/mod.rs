@@ -2,8 +2,8 @@
 //! axes and actions, « l'étape d'après », its versions, submission and adoption) in this file; an action's page
 //! (content, progress, what it answers, indicators and measurements, comments) in actions.rs; recording the
 //! adoption and serving the act in adoption.rs; the follow-up reviews in reviews.rs; spreadsheets out and in in
-//! export.rs; the adopted plans as everyone
-//! sees them (a territory's roadmap, the project's comparison) in public.rs; the indicators' charts in chart.rs.
+//! export.rs; the adopted plans as everyone sees them (a territory's roadmap, the project's comparison) in
+//! public.rs; the indicators' charts in chart.rs.
 //!
 //! Who sees a territory's plan while it is written: the project's working space and the territory's working-group
 //! members with an account (as for its cycle). Who writes it: the territory's referents, the provider and the
@@ -178,7 +178,7 @@ pub fn why(action: &ActionDetail) -> Markup {
     }
 }
 
-fn state_notice(view: &PlanView) -> Markup {
+fn state_notice(territory: &Territory, view: &PlanView) -> Markup {
     let detail = &view.detail;
     let adopted = view.versions.iter().find(|v| v.adoption.is_some());
     html! {
@@ -194,7 +194,7 @@ fn state_notice(view: &PlanView) -> Markup {
             @if let Some(v) = adopted {
                 @if let Some(a) = &v.adoption {
                     p { "Version " (v.row.number) " adoptée le " (date_fr(a.adopted_on)) ". "
-                        a href=(public_plan_path(detail.plan.as_ref().map_or(0, |p| p.project_id), detail.plan.as_ref().map_or(0, |p| p.collectivity_id))) { "La page publique du plan adopté" } }
+                        a href=(public_plan_path(territory.place.project_id, territory.place.collectivity_id)) { "La page publique du plan adopté" } }
                 }
             }
         }
@@ -289,7 +289,7 @@ fn plan_page(ctx: &PageCtx, territory: &Territory, view: &PlanView, refused: Ref
                 a href=(co_design_path(territory.place.project_id, territory.place.collectivity_id)) { "croisement des regards" }
                 "), puis soumis à l’adoption de l’exécutif du territoire, suivi et revu six mois après." }
             (errors.summary())
-            (state_notice(view))
+            (state_notice(territory, view))
             (figures(detail, today))
             @if writes {
                 section class="card" aria-labelledby="version" {
