@@ -296,6 +296,61 @@ pub fn update_axis(
     Ok(Ok(changed == 1))
 }
 
+/// Moves an axis one place up or down; nothing happens at either end.
+pub fn move_axis(
+    conn: &mut DbConnection,
+    place: Place,
+    axis_id: i64,
+    up: bool,
+    by: i64,
+) -> QueryResult<Result<(), Frozen>> {
+    let plan = lock_plan(conn, place, by)?;
+    if let Err(frozen) = editable(&plan) {
+        return Ok(Err(frozen));
+    }
+    let order: Vec<(i64, i32)> = axes_of(conn, plan.id)?.into_iter().map(|a| (a.id, a.position)).collect();
+    if let Some((a, b)) = neighbours(&order, axis_id, up) {
+        diesel::update(plan_axes::table.find(a.0)).set(plan_axes::position.eq(b.1)).execute(conn)?;
+        diesel::update(plan_axes::table.find(b.0)).set(plan_axes::position.eq(a.1)).execute(conn)?;
+        touch(conn, &plan, by)?;
+    }
+    Ok(Ok(()))
+}
+
+/// Moves an action one place up or down among the actions of its axis.
+pub fn move_action(
+    conn: &mut DbConnection,
+    place: Place,
+    action_id: i64,
+    up: bool,
+    by: i64,
+) -> QueryResult<Result<(), Frozen>> {
+    let plan = lock_plan(conn, place, by)?;
+    if let Err(frozen) = editable(&plan) {
+        return Ok(Err(frozen));
+    }
+    let Some(action) = find_action(conn, place, action_id)? else { return Ok(Ok(())) };
+    let order: Vec<(i64, i32)> = actions_of_territory(conn, place)?
+        .into_iter()
+        .filter(|a| a.axis_id == action.axis_id)
+        .map(|a| (a.id, a.position))
+        .collect();
+    if let Some((a, b)) = neighbours(&order, action_id, up) {
+        diesel::update(actions::table.find(a.0)).set(actions::position.eq(b.1)).execute(conn)?;
+        diesel::update(actions::table.find(b.0)).set(actions::position.eq(a.1)).execute(conn)?;
+        touch(conn, &plan, by)?;
+    }
+    Ok(Ok(()))
+}
+
+/// The item and the one it trades places with, in an order of (id, position) read by position: their positions are
+/// distinct (each is the greatest so far plus one when written), so a swap keeps them so.
+fn neighbours(order: &[(i64, i32)], id: i64, up: bool) -> Option<((i64, i32), (i64, i32))> {
+    let at = order.iter().position(|(i, _)| *i == id)?;
+    let other = if up { at.checked_sub(1)? } else { at + 1 };
+    Some((order[at], *order.get(other)?))
+}
+
 /// Removes an axis; its actions wait « à classer ».
 pub fn remove_axis(conn: &mut DbConnection, place: Place, axis_id: i64, by: i64) -> QueryResult<Result<(), Frozen>> {
     let plan = lock_plan(conn, place, by)?;

@@ -169,6 +169,8 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/projets/{id}/plan/{collectivity}/axes", projects::plans::add_axis);
     r.post("/projets/{id}/plan/{collectivity}/axes/{axis}", projects::plans::update_axis);
     r.post("/projets/{id}/plan/{collectivity}/axes/{axis}/retrait", projects::plans::remove_axis);
+    r.post("/projets/{id}/plan/{collectivity}/axes/{axis}/ordre", projects::plans::move_axis);
+    r.post("/projets/{id}/plan/{collectivity}/actions/{action}/ordre", projects::plans::move_action);
     r.post("/projets/{id}/plan/{collectivity}/actions", projects::plans::add_action);
     r.post("/projets/{id}/plan/{collectivity}/etape-d-apres", projects::plans::save_next_steps);
     r.post("/projets/{id}/plan/{collectivity}/soumission", projects::plans::submit);

@@ -314,6 +314,8 @@ const FORMS: &[Form] = &[
     // Agglopolys's action plan, being written in the demo, and Grand Châtellerault's, adopted.
     ("agence@demo.encommun.fr", "{plan}/axes", &[("title", "Un axe exposé"), ("description", "Une description.")]),
     ("agence@demo.encommun.fr", "{plan}/axes/{plan_axis}", &[("title", "Un axe renommé"), ("description", "")]),
+    ("agence@demo.encommun.fr", "{plan}/axes/{plan_axis}/ordre", &[("sens", "bas")]),
+    ("agence@demo.encommun.fr", "{plan}/actions/{plan_action}/ordre", &[("sens", "haut")]),
     (
         "agence@demo.encommun.fr",
         "{plan}/actions",

@@ -782,6 +782,20 @@ const CASES: &[Case] = &[
         expect: FRAMES,
     },
     Case {
+        method: "POST",
+        pattern: "/projets/{id}/plan/{collectivity}/axes/{axis}/ordre",
+        path: "/projets/{project}/plan/{chatellerault}/axes/{axis}/ordre",
+        form: &[("sens", "bas")],
+        expect: FRAMES,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/plan/{collectivity}/actions/{action}/ordre",
+        path: "/projets/{project}/plan/{chatellerault}/actions/{action}/ordre",
+        form: &[("sens", "haut")],
+        expect: FRAMES,
+    },
+    Case {
         method: "GET",
         pattern: "/projets/{id}/plan/{collectivity}/suivi",
         path: "/projets/{project}/plan/{chatellerault}/suivi",

@@ -215,6 +215,36 @@ async fn a_plan_is_written_from_the_workshop_adopted_and_followed(app: TestApp) 
         )
         .await
         .assert_status(303);
+    // A second axis and a second action, put first: the plan is read in the order its writers give it.
+    referent
+        .submit(&plan, &format!("{plan}/axes"), &[("title", "Coordonner les aidants"), ("description", "")])
+        .await
+        .assert_status(303);
+    let place = Place { project_id: w.project, collectivity_id: w.chatellerault };
+    let second = with_conn(&app, |conn| {
+        let p = store::find_plan(conn, place).unwrap().unwrap();
+        store::axes_of(conn, p.id).unwrap()[1].id
+    });
+    referent.submit(&plan, &format!("{plan}/axes/{second}/ordre"), &[("sens", "haut")]).await.assert_status(303);
+    referent.submit(&plan, &format!("{plan}/axes/{second}/ordre"), &[("sens", "haut")]).await.assert_status(303);
+    referent
+        .submit(
+            &plan,
+            &format!("{plan}/actions"),
+            &[("title", "Une permanence téléphonique"), ("axis", &axis.to_string())],
+        )
+        .await
+        .assert_status(303);
+    let newest = with_conn(&app, |conn| store::plan_detail(conn, place).unwrap().actions.last().unwrap().row.id);
+    referent.submit(&plan, &format!("{plan}/actions/{newest}/ordre"), &[("sens", "haut")]).await.assert_status(303);
+    with_conn(&app, |conn| {
+        let detail = store::plan_detail(conn, place).unwrap();
+        let axes: Vec<&str> = detail.axes.iter().map(|a| a.title.as_str()).collect();
+        assert_eq!(axes, ["Coordonner les aidants", "Aller vers les habitants"], "up once, then already first");
+        let first: Vec<i64> = detail.actions_in(Some(axis)).map(|a| a.row.id).collect();
+        assert_eq!(first, [newest, w.retained]);
+    });
+    referent.submit(&plan, &format!("{plan}/axes/{second}/ordre"), &[("sens", "travers")]).await.assert_status(400);
     // The working group comments.
     let member = logged_in(&app, MEMBER).await;
     member

@@ -221,7 +221,14 @@ fn figures(detail: &PlanDetail, today: NaiveDate) -> Markup {
 }
 
 /// The actions of an axis (or those « à classer »), as a table.
-fn actions_table(territory: &Territory, caption: &str, actions: &[&ActionDetail], today: NaiveDate) -> Markup {
+fn actions_table(
+    ctx: &PageCtx,
+    territory: &Territory,
+    caption: &str,
+    actions: &[&ActionDetail],
+    today: NaiveDate,
+    orders: bool,
+) -> Markup {
     let (project_id, collectivity_id) = (territory.place.project_id, territory.place.collectivity_id);
     scroll_table(
         caption,
@@ -231,6 +238,7 @@ fn actions_table(territory: &Territory, caption: &str, actions: &[&ActionDetail]
                 thead { tr {
                     th scope="col" { "Action" } th scope="col" { "Pilote" } th scope="col" { "Calendrier" }
                     th scope="col" { "Statut" } th scope="col" { "Avancement" } th scope="col" { "Budget" }
+                    @if orders { th scope="col" { "Ordre" } }
                 } }
                 tbody {
                     @for action in actions {
@@ -252,6 +260,11 @@ fn actions_table(territory: &Territory, caption: &str, actions: &[&ActionDetail]
                             }
                             td { @match action.progress().percent() { Some(p) => { (p) " %" } None => { "—" } } }
                             td { @match action.row.budget_cents { Some(b) => { (euros(b)) } None => { "—" } } }
+                            @if orders {
+                                td id={ "ordre-" (action.row.id) } {
+                                    (move_buttons(ctx, &format!("{}/ordre", action_path(project_id, collectivity_id, action.row.id)), &format!("l’action « {} »", action.row.title)))
+                                }
+                            }
                         }
                     }
                 }
@@ -343,8 +356,9 @@ fn plan_page(ctx: &PageCtx, territory: &Territory, view: &PlanView, refused: Ref
                     h2 id={ "axe-" (axis.id) } { (axis.title) }
                     @if !axis.description.is_empty() { (paragraphs(&axis.description)) }
                     @if actions.is_empty() { p { "Aucune action dans cet axe pour l’instant." } }
-                    @else { (actions_table(territory, &format!("Actions de l’axe « {} »", axis.title), &actions, today)) }
+                    @else { (actions_table(ctx, territory, &format!("Actions de l’axe « {} »", axis.title), &actions, today, drafting)) }
                     @if drafting {
+                        div { "Place de l’axe dans le plan : " (move_buttons(ctx, &format!("{path}/axes/{}/ordre", axis.id), &format!("l’axe « {} »", axis.title))) }
                         details {
                             summary { "Modifier l’axe « " (axis.title) " »" }
                             form class="form" method="post" action={ (path) "/axes/" (axis.id) } {
@@ -371,7 +385,7 @@ fn plan_page(ctx: &PageCtx, territory: &Territory, view: &PlanView, refused: Ref
                 section aria-labelledby="a-classer" {
                     h2 id="a-classer" { "Actions à classer (" (unclassed.len()) ")" }
                     p { "Les actions retenues en atelier arrivent ici : ouvrez chacune pour la placer dans un axe et la compléter. Une action à classer ne fait pas encore partie du plan soumis." }
-                    (actions_table(territory, "Actions à classer", &unclassed, today))
+                    (actions_table(ctx, territory, "Actions à classer", &unclassed, today, false))
                 }
             }
             @if drafting {
@@ -718,6 +732,72 @@ pub fn section(
                     }
                 }
             }
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MoveForm {
+    sens: String,
+}
+
+impl MoveForm {
+    fn up(&self) -> Result<bool, AppError> {
+        match self.sens.as_str() {
+            "haut" => Ok(true),
+            "bas" => Ok(false),
+            _ => Err(AppError::BadRequest("Choisissez de monter ou de descendre.".into())),
+        }
+    }
+}
+
+pub async fn move_axis(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64, i64)>,
+    form: web::Form<MoveForm>,
+) -> Result<HttpResponse, AppError> {
+    let (project_id, collectivity_id, axis_id) = path.into_inner();
+    let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
+    territory.require_plan_writer()?;
+    let up = form.up()?;
+    let outcome =
+        territory.write_plan(&state, move |conn, place, by| plans::move_axis(conn, place, axis_id, up, by)).await?;
+    if let Err(frozen) = outcome {
+        return Ok(frozen_flash(&ctx, &territory, &frozen));
+    }
+    Ok(see_other(&format!("{}#axe-{axis_id}", territory.plan_path())))
+}
+
+pub async fn move_action(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64, i64)>,
+    form: web::Form<MoveForm>,
+) -> Result<HttpResponse, AppError> {
+    let (project_id, collectivity_id, action_id) = path.into_inner();
+    let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
+    territory.require_plan_writer()?;
+    let up = form.up()?;
+    let outcome =
+        territory.write_plan(&state, move |conn, place, by| plans::move_action(conn, place, action_id, up, by)).await?;
+    if let Err(frozen) = outcome {
+        return Ok(frozen_flash(&ctx, &territory, &frozen));
+    }
+    Ok(see_other(&format!("{}#ordre-{action_id}", territory.plan_path())))
+}
+
+/// « Monter » and « Descendre » buttons, each saying what it moves to a screen reader.
+fn move_buttons(ctx: &PageCtx, action: &str, what: &str) -> Markup {
+    html! {
+        @for (sens, label) in [("haut", "Monter"), ("bas", "Descendre")] {
+            form class="inline" method="post" action=(action) {
+                (csrf_field(ctx))
+                input type="hidden" name="sens" value=(sens);
+                button class="link-button" type="submit" { (label) span class="visually-hidden" { " " (what) } }
+            }
+            " "
         }
     }
 }
