@@ -1360,9 +1360,9 @@ pub fn changes(old: &PlanContent, new: &PlanContent) -> Vec<String> {
     out
 }
 
-/// What a workshop said of an action when it was retained (`storage::codesign::retain_proposal` writes it as
-/// JSON): the path from what was heard to what is decided.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+/// What a workshop said of an action when it was retained (`storage::codesign::retain_proposal` writes it, as
+/// JSON in `actions.lineage`): the path from what was heard to what is decided.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Lineage {
     pub workshop: String,
@@ -1376,7 +1376,7 @@ pub struct Lineage {
     pub dots: u32,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LineageIdea {
     pub id: i64,
@@ -1385,7 +1385,7 @@ pub struct LineageIdea {
     pub author: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LineageCriterion {
     pub label: String,

@@ -4,16 +4,14 @@
 //! run this each minute and each reminder still goes once; a meeting moved to another date is reminded again.
 
 use chrono::{NaiveDateTime, TimeDelta};
-use diesel::prelude::*;
 
 use crate::domain::project::EventKind;
 use crate::domain::text::de;
 use crate::mail::{self, messages};
 use crate::storage::collectivities::members_of_collectivity;
-use crate::storage::events::Event;
+use crate::storage::events::events_of_kind_starting;
 use crate::storage::projects::find_project;
 use crate::storage::providers::members_of_provider;
-use crate::storage::schema::events;
 use crate::storage::territories::Territory;
 use crate::storage::{collectivities, DbConnection, QueryResult};
 
@@ -24,11 +22,7 @@ const DELAYS: [(i64, &str); 2] = [(7, "j7"), (30, "j30")];
 /// Queues the reminders due at `now` (UTC) for meetings to come; returns how many were queued.
 pub fn queue_follow_up_reminders(conn: &mut DbConnection, now: NaiveDateTime, base_url: &str) -> QueryResult<usize> {
     let horizon = now + TimeDelta::days(DELAYS[DELAYS.len() - 1].0);
-    let meetings: Vec<Event> = events::table
-        .filter(events::kind.eq(EventKind::FollowUp.code()))
-        .filter(events::starts_at.gt(now))
-        .filter(events::starts_at.le(horizon))
-        .load(conn)?;
+    let meetings = events_of_kind_starting(conn, EventKind::FollowUp, now, horizon)?;
     let mut queued = 0;
     for meeting in meetings {
         let Some((_, code)) = DELAYS.iter().find(|(days, _)| meeting.starts_at <= now + TimeDelta::days(*days)) else {

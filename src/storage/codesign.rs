@@ -21,6 +21,7 @@ use crate::domain::codesign::{
 };
 use crate::domain::diagnostic::{EntryKind, Status};
 use crate::domain::inquiry::MemberCategory;
+use crate::domain::plan::{Lineage, LineageCriterion, LineageIdea};
 use crate::domain::text::de;
 
 fn is_unique_violation(error: &DbError) -> bool {
@@ -1319,24 +1320,38 @@ pub fn retain_proposal(
         evidence_of_territory(conn, place)?.into_iter().filter(|c| ids.contains(&c.idea_id)).map(|c| c.label).collect();
     evidence.sort();
     evidence.dedup();
-    let lineage = serde_json::json!({
-        "workshop": workshop.title,
-        "ideas": proposal.ideas.iter().map(|i| serde_json::json!({
-            "id": i.id,
-            "title": i.title,
-            "author": crate::domain::codesign::author_category_label(&i.author_category),
-        })).collect::<Vec<_>>(),
-        "evidence": evidence,
-        "weighted_mean": tally.as_ref().map(|t| t.weighted_mean),
-        "spread": tally.as_ref().map(|t| t.spread),
-        "scorers": tally.as_ref().map_or(0, |t| t.scorers),
-        "criteria": tally.as_ref().map_or_else(Vec::new, |t| t.per_criterion.iter().filter_map(|(id, mean, count)| {
-            let criterion = criteria.iter().find(|c| c.id == *id)?;
-            Some(serde_json::json!({ "label": criterion.label, "weight": criterion.weight, "mean": mean, "count": count }))
-        }).collect()),
-        "dots": dots,
-    })
-    .to_string();
+    let lineage = Lineage {
+        workshop: workshop.title.clone(),
+        ideas: proposal
+            .ideas
+            .iter()
+            .map(|i| LineageIdea {
+                id: i.id,
+                title: i.title.clone(),
+                author: crate::domain::codesign::author_category_label(&i.author_category).to_owned(),
+            })
+            .collect(),
+        evidence,
+        weighted_mean: tally.as_ref().map(|t| t.weighted_mean),
+        spread: tally.as_ref().map(|t| t.spread),
+        scorers: tally.as_ref().map_or(0, |t| t.scorers as u32),
+        criteria: tally.as_ref().map_or_else(Vec::new, |t| {
+            t.per_criterion
+                .iter()
+                .filter_map(|(id, mean, count)| {
+                    let criterion = criteria.iter().find(|c| c.id == *id)?;
+                    Some(LineageCriterion {
+                        label: criterion.label.clone(),
+                        weight: criterion.weight,
+                        mean: *mean,
+                        count: *count as u32,
+                    })
+                })
+                .collect()
+        }),
+        dots: dots as u32,
+    };
+    let lineage = serde_json::to_string(&lineage).map_err(|e| DbError::SerializationError(Box::new(e)))?;
     let description = proposal
         .ideas
         .iter()

@@ -95,6 +95,22 @@ pub fn find_event(conn: &mut DbConnection, project_id: i64, id: i64) -> QueryRes
 }
 
 /// These events (those that still exist), soonest first.
+/// The events of a kind that start after `from` and no later than `to`, across projects (the follow-up meetings to
+/// remind).
+pub fn events_of_kind_starting(
+    conn: &mut DbConnection,
+    kind: EventKind,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<Event>> {
+    events::table
+        .filter(events::kind.eq(kind.code()))
+        .filter(events::starts_at.gt(from))
+        .filter(events::starts_at.le(to))
+        .order(events::starts_at)
+        .load(conn)
+}
+
 pub fn events_by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Event>> {
     events::table.filter(events::id.eq_any(ids)).order((events::starts_at.asc(), events::id.asc())).load(conn)
 }

@@ -20,7 +20,7 @@ use super::schema::{
     adoption_acts, adoptions, events, indicator_targets, indicators, map_entries, map_sources, measurements, plan_axes,
     plan_reviews, plan_versions, questions, review_items, users,
 };
-use super::{now, DbConnection, DbError};
+use super::{insert_once, now, DbConnection, DbError};
 use crate::domain::activity::ActivityKind;
 use crate::domain::codesign::Evidence;
 use crate::domain::plan::{
@@ -30,10 +30,6 @@ use crate::domain::plan::{
 };
 use crate::domain::project::{EventKind, NewEvent};
 use crate::domain::text::de;
-
-fn is_unique_violation(error: &DbError) -> bool {
-    matches!(error, DbError::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The plan
@@ -83,29 +79,30 @@ pub fn find_plan(conn: &mut DbConnection, place: Place) -> QueryResult<Option<Pl
 /// The territory's plan, created (empty, a draft of version 1) the first time it is written to. Call it inside
 /// `storage::write_transaction`: the row is then locked for the rest of the transaction.
 pub fn lock_plan(conn: &mut DbConnection, place: Place, by: i64) -> QueryResult<PlanRow> {
-    let inserted = conn.transaction(|conn| {
-        diesel::insert_into(action_plans::table)
-            .values((
-                action_plans::project_id.eq(place.project_id),
-                action_plans::collectivity_id.eq(place.collectivity_id),
-                action_plans::updated_by.eq(Some(by)),
-                action_plans::updated_at.eq(now()),
-            ))
-            .execute(conn)
-    });
-    match inserted {
-        Ok(_) => {}
-        Err(e) if is_unique_violation(&e) => {}
-        Err(e) => return Err(e),
-    }
     // The lock: on PostgreSQL the row is held until the transaction ends; SQLite holds the write lock already.
-    diesel::update(
-        action_plans::table
-            .filter(action_plans::project_id.eq(place.project_id))
-            .filter(action_plans::collectivity_id.eq(place.collectivity_id)),
-    )
-    .set(action_plans::revision.eq(action_plans::revision))
-    .execute(conn)?;
+    let lock = |conn: &mut DbConnection| {
+        diesel::update(
+            action_plans::table
+                .filter(action_plans::project_id.eq(place.project_id))
+                .filter(action_plans::collectivity_id.eq(place.collectivity_id)),
+        )
+        .set(action_plans::revision.eq(action_plans::revision))
+        .execute(conn)
+    };
+    if lock(conn)? == 0 {
+        // The first write: another request may create it at the same moment, and then its row is the one locked.
+        insert_once(conn, |conn| {
+            diesel::insert_into(action_plans::table)
+                .values((
+                    action_plans::project_id.eq(place.project_id),
+                    action_plans::collectivity_id.eq(place.collectivity_id),
+                    action_plans::updated_by.eq(Some(by)),
+                    action_plans::updated_at.eq(now()),
+                ))
+                .execute(conn)
+        })?;
+        lock(conn)?;
+    }
     find_plan(conn, place)?.ok_or(DbError::NotFound)
 }
 
@@ -926,7 +923,7 @@ pub fn cite(
         Evidence::Question(id) => (None, None, Some(id)),
         Evidence::Idea(_) => return Ok(CiteOutcome::Refused),
     };
-    let inserted = conn.transaction(|conn| {
+    let inserted = insert_once(conn, |conn| {
         diesel::insert_into(action_evidence::table)
             .values((
                 action_evidence::action_id.eq(action_id),
@@ -935,12 +932,8 @@ pub fn cite(
                 action_evidence::question_id.eq(question),
             ))
             .execute(conn)
-    });
-    match inserted {
-        Ok(_) => Ok(CiteOutcome::Cited),
-        Err(e) if is_unique_violation(&e) => Ok(CiteOutcome::AlreadyCited),
-        Err(e) => Err(e),
-    }
+    })?;
+    Ok(if inserted { CiteOutcome::Cited } else { CiteOutcome::AlreadyCited })
 }
 
 pub fn uncite(
@@ -995,6 +988,8 @@ pub fn comments_of(conn: &mut DbConnection, action_id: i64) -> QueryResult<Vec<C
 
 /// A comment on an action; the same text by the same person on the same action within a minute is written once.
 pub fn add_comment(conn: &mut DbConnection, place: Place, action_id: i64, body: &str, by: i64) -> QueryResult<bool> {
+    // Under the plan's lock, so that two clicks at once see each other.
+    lock_plan(conn, place, by)?;
     let Some(action) = find_action(conn, place, action_id)? else { return Ok(false) };
     let at = now();
     let twice: i64 = action_comments::table
@@ -1079,6 +1074,30 @@ impl IndicatorDetail {
         }
     }
 
+    /// An indicator as an adopted version defined it (name, unit, direction, baseline, targets), with what was
+    /// measured since under that name; `live` is none when the version being written has dropped it.
+    pub fn adopted(adopted: &IndicatorContent, action_id: i64, live: Option<&IndicatorDetail>) -> IndicatorDetail {
+        let measurements = live.map_or_else(Vec::new, |l| l.measurements.clone());
+        IndicatorDetail {
+            row: IndicatorRow {
+                id: live.map_or(0, |l| l.row.id),
+                action_id,
+                name: adopted.name.clone(),
+                unit: adopted.unit.clone(),
+                direction: adopted.direction.clone(),
+                frequency: live.map_or_else(String::new, |l| l.row.frequency.clone()),
+                source: live.map_or_else(String::new, |l| l.row.source.clone()),
+                method: live.map_or_else(String::new, |l| l.row.method.clone()),
+                baseline_on: adopted.baseline.map(|b| b.0),
+                baseline_value: adopted.baseline.map(|b| b.1),
+                created_at: live.map_or_else(now, |l| l.row.created_at),
+            },
+            targets: adopted.targets.clone(),
+            points: measurements.iter().map(|m| (m.measured_on, m.value)).collect(),
+            measurements,
+        }
+    }
+
     pub fn fields(&self) -> IndicatorFields {
         IndicatorFields {
             name: self.row.name.clone(),
@@ -1137,16 +1156,16 @@ fn indicators_of(conn: &mut DbConnection, action_ids: &[i64]) -> QueryResult<Has
     Ok(out)
 }
 
-/// Whether the indicator is one of the territory's, with its action.
-fn indicator_in(conn: &mut DbConnection, place: Place, indicator_id: i64) -> QueryResult<Option<(i64, String)>> {
-    indicators::table
+/// Whether the indicator is one of the territory's.
+fn indicator_in(conn: &mut DbConnection, place: Place, indicator_id: i64) -> QueryResult<bool> {
+    let found: i64 = indicators::table
         .inner_join(actions::table)
         .filter(indicators::id.eq(indicator_id))
         .filter(actions::project_id.eq(place.project_id))
         .filter(actions::collectivity_id.eq(place.collectivity_id))
-        .select((actions::id, indicators::name))
-        .first(conn)
-        .optional()
+        .count()
+        .get_result(conn)?;
+    Ok(found == 1)
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -1244,7 +1263,7 @@ pub fn remove_indicator(
     if let Err(frozen) = editable(&plan) {
         return Ok(Err(frozen));
     }
-    if indicator_in(conn, place, indicator_id)?.is_some() {
+    if indicator_in(conn, place, indicator_id)? {
         diesel::delete(indicators::table.find(indicator_id)).execute(conn)?;
         touch(conn, &plan, by)?;
     }
@@ -1269,33 +1288,42 @@ pub fn add_measurement(
     review: Option<i64>,
     by: i64,
 ) -> QueryResult<MeasureOutcome> {
-    if indicator_in(conn, place, indicator_id)?.is_none() {
+    if !indicator_in(conn, place, indicator_id)? {
         return Err(DbError::NotFound);
     }
-    let existing: Option<f64> = measurements::table
-        .filter(measurements::indicator_id.eq(indicator_id))
-        .filter(measurements::measured_on.eq(fields.measured_on))
-        .select(measurements::value)
-        .first(conn)
-        .optional()?;
-    match existing {
-        Some(value) if (value - fields.value).abs() < 1e-9 => return Ok(MeasureOutcome::AlreadyRecorded),
-        Some(value) => return Ok(MeasureOutcome::DateTaken(value)),
-        None => {}
+    let recorded_at = |conn: &mut DbConnection| -> QueryResult<Option<f64>> {
+        measurements::table
+            .filter(measurements::indicator_id.eq(indicator_id))
+            .filter(measurements::measured_on.eq(fields.measured_on))
+            .select(measurements::value)
+            .first(conn)
+            .optional()
+    };
+    // One value per date (`UNIQUE`): a second request for the same date, even at the same moment, is told what is
+    // recorded there.
+    let inserted = insert_once(conn, |conn| {
+        diesel::insert_into(measurements::table)
+            .values((
+                measurements::indicator_id.eq(indicator_id),
+                measurements::measured_on.eq(fields.measured_on),
+                measurements::value.eq(fields.value),
+                measurements::estimated.eq(fields.estimated),
+                measurements::comment.eq(&fields.comment),
+                measurements::review_id.eq(review),
+                measurements::entered_by.eq(Some(by)),
+                measurements::entered_at.eq(now()),
+            ))
+            .execute(conn)
+    })?;
+    if inserted {
+        return Ok(MeasureOutcome::Recorded);
     }
-    diesel::insert_into(measurements::table)
-        .values((
-            measurements::indicator_id.eq(indicator_id),
-            measurements::measured_on.eq(fields.measured_on),
-            measurements::value.eq(fields.value),
-            measurements::estimated.eq(fields.estimated),
-            measurements::comment.eq(&fields.comment),
-            measurements::review_id.eq(review),
-            measurements::entered_by.eq(Some(by)),
-            measurements::entered_at.eq(now()),
-        ))
-        .execute(conn)?;
-    Ok(MeasureOutcome::Recorded)
+    Ok(match recorded_at(conn)? {
+        Some(value) if (value - fields.value).abs() < 1e-9 => MeasureOutcome::AlreadyRecorded,
+        Some(value) => MeasureOutcome::DateTaken(value),
+        // Removed in between: nothing stands at that date.
+        None => MeasureOutcome::AlreadyRecorded,
+    })
 }
 
 pub fn remove_measurement(
@@ -1304,7 +1332,7 @@ pub fn remove_measurement(
     indicator_id: i64,
     measurement_id: i64,
 ) -> QueryResult<()> {
-    if indicator_in(conn, place, indicator_id)?.is_some() {
+    if indicator_in(conn, place, indicator_id)? {
         diesel::delete(
             measurements::table
                 .filter(measurements::id.eq(measurement_id))
@@ -1404,6 +1432,36 @@ impl ActionDetail {
         Lateness::of(self.row.status(), self.row.starts_on, self.row.ends_on, &self.milestones, declared, today)
     }
 
+    /// This action as an adopted version holds it: its content from the version — a version being written stays in
+    /// the working space — and what is carried out (status, progress, milestones, measurements) as it is today.
+    pub fn as_adopted(&self, adopted: &ActionContent) -> ActionDetail {
+        let row = ActionRow {
+            title: adopted.title.clone(),
+            description: adopted.description.clone(),
+            starts_on: adopted.starts_on,
+            ends_on: adopted.ends_on,
+            budget_cents: adopted.budget_cents,
+            priority: adopted.priority,
+            ..self.row.clone()
+        };
+        let indicators = adopted
+            .indicators
+            .iter()
+            .map(|i| {
+                let live = self.indicators.iter().find(|l| l.row.name == i.name);
+                IndicatorDetail::adopted(i, self.row.id, live)
+            })
+            .collect();
+        ActionDetail {
+            row,
+            lead: adopted.lead.clone(),
+            partners: adopted.partners.iter().map(|name| Partner { entry_id: None, name: name.clone() }).collect(),
+            fundings: adopted.fundings.clone(),
+            indicators,
+            ..self.clone()
+        }
+    }
+
     pub fn secured_cents(&self) -> i64 {
         self.fundings.iter().filter(|f| f.secured).map(|f| f.amount_cents).sum()
     }
@@ -1486,6 +1544,15 @@ impl PlanDetail {
 
     pub fn actions_in(&self, axis_id: Option<i64>) -> impl Iterator<Item = &ActionDetail> {
         self.actions.iter().filter(move |a| a.row.axis_id == axis_id)
+    }
+
+    /// What changed since the latest adopted of `versions` (newest first), in French sentences; none when nothing
+    /// was adopted.
+    pub fn changes_since_adoption(&self, versions: &[Version]) -> Vec<String> {
+        versions
+            .iter()
+            .find(|v| v.adoption.is_some())
+            .map_or_else(Vec::new, |adopted| changes(&adopted.row.content(), &self.content()))
     }
 
     /// What a version of it freezes: its axes and their actions (those « à classer » are not part of the plan yet)
@@ -1812,15 +1879,6 @@ pub fn adopted_version(conn: &mut DbConnection, plan_id: i64) -> QueryResult<Opt
     Ok(versions_of(conn, plan_id)?.into_iter().find(|v| v.adoption.is_some()))
 }
 
-/// What changed since the latest adopted version, in French sentences (none when nothing was adopted).
-pub fn changes_since_adoption(conn: &mut DbConnection, detail: &PlanDetail) -> QueryResult<Vec<String>> {
-    let Some(plan) = &detail.plan else { return Ok(Vec::new()) };
-    Ok(match adopted_version(conn, plan.id)? {
-        Some(version) => changes(&version.row.content(), &detail.content()),
-        None => Vec::new(),
-    })
-}
-
 /// The act's PDF of a version of the territory's plan: (file name, bytes).
 pub fn act_file(conn: &mut DbConnection, place: Place, number: i32) -> QueryResult<Option<(String, Vec<u8>)>> {
     adoption_acts::table
@@ -1945,9 +2003,12 @@ pub struct NewReview {
     pub measured: Vec<(i64, MeasurementFields)>,
 }
 
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq)]
 pub enum ReviewOutcome {
     Recorded(i64),
+    /// A measurement given for an indicator that has another value at the review's date: (indicator, the value
+    /// recorded); nothing is written.
+    DateTaken(i64, f64),
     /// A review of that date exists: it is the one to read.
     Exists(i64),
     NotAdopted,
@@ -1976,6 +2037,17 @@ pub fn record_review(
         .optional()?;
     if let Some(id) = existing {
         return Ok(ReviewOutcome::Exists(id));
+    }
+    for (indicator_id, fields) in measured {
+        let recorded: Option<f64> = measurements::table
+            .filter(measurements::indicator_id.eq(indicator_id))
+            .filter(measurements::measured_on.eq(fields.measured_on))
+            .select(measurements::value)
+            .first(conn)
+            .optional()?;
+        if let Some(value) = recorded.filter(|v| (v - fields.value).abs() >= 1e-9) {
+            return Ok(ReviewOutcome::DateTaken(*indicator_id, value));
+        }
     }
     let review_id: i64 = diesel::insert_into(plan_reviews::table)
         .values((

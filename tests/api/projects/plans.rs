@@ -559,6 +559,45 @@ async fn the_public_sees_the_adopted_version_and_the_review_is_kept(app: TestApp
         .submit(&plan, &format!("{plan}/axes"), &[("title", "Un axe encore en brouillon"), ("description", "")])
         .await
         .assert_status(303);
+    // The draft renames the action, moves its end, changes its indicator's target and adds another.
+    let place = Place { project_id: w.project, collectivity_id: w.chatellerault };
+    let revision = with_conn(&app, |conn| store::find_action(conn, place, adopted.action).unwrap().unwrap().revision);
+    let adopted_action = format!("{plan}/actions/{}", adopted.action);
+    referent
+        .submit(
+            &adopted_action,
+            &adopted_action,
+            &[
+                ("revision", &revision.to_string()),
+                ("title", "Un titre encore en brouillon"),
+                ("ends_on", "2031-03-31"),
+            ],
+        )
+        .await
+        .assert_redirect(&adopted_action);
+    let indicator_page = format!("{plan}/indicateurs/{}", adopted.indicator);
+    referent
+        .submit(
+            &indicator_page,
+            &indicator_page,
+            &[
+                ("name", "Personnes reçues"),
+                ("direction", "up"),
+                ("baseline_on", "2026-01-01"),
+                ("baseline_value", "0"),
+                ("targets", "31/12/2027 ; 98765"),
+            ],
+        )
+        .await
+        .assert_redirect(&indicator_page);
+    referent
+        .submit(
+            &adopted_action,
+            &format!("{adopted_action}/indicateurs"),
+            &[("name", "Un indicateur en brouillon"), ("direction", "up")],
+        )
+        .await
+        .assert_status(303);
     let visitor = app.client();
     visitor
         .get(&public)
@@ -571,6 +610,10 @@ async fn the_public_sees_the_adopted_version_and_the_review_is_kept(app: TestApp
         .assert_contains("Personnes reçues")
         .assert_contains(&format!("{plan}/actes/1"))
         .assert_lacks("Un axe encore en brouillon")
+        .assert_lacks("Un titre encore en brouillon")
+        .assert_lacks("31/03/2031")
+        .assert_lacks("98\u{202f}765")
+        .assert_lacks("Un indicateur en brouillon")
         .assert_lacks("Une remarque du groupe de travail");
     visitor
         .get(&format!("/projets/{}/plans", w.project))

@@ -16,6 +16,7 @@ use crate::domain::codesign::{
     MAX_SCORE,
 };
 use crate::domain::markdown::Markdown;
+use crate::domain::plan::Lineage;
 use crate::domain::text::{bounded_text, de};
 use crate::storage;
 use crate::storage::codesign::{
@@ -627,20 +628,18 @@ pub async fn dot(
 
 /// The lineage of a retained action, in a sentence or two.
 pub fn lineage_summary(lineage: &str) -> Markup {
-    let value: serde_json::Value = serde_json::from_str(lineage).unwrap_or_default();
-    let ideas = value["ideas"].as_array().map_or(0, Vec::len);
-    let evidence: Vec<&str> =
-        value["evidence"].as_array().map_or_else(Vec::new, |e| e.iter().filter_map(|x| x.as_str()).collect());
+    let Some(lineage) = Lineage::parse(lineage) else { return html! {} };
+    let ideas = lineage.ideas.len();
     html! {
         p class="meta" {
             "Issue de " (ideas) " idée" @if ideas > 1 { "s" }
-            @if let Some(mean) = value["weighted_mean"].as_f64() {
+            @if let Some(mean) = lineage.weighted_mean {
                 " · note pondérée " (decimal_fr(mean)) " sur 5"
-                @if let Some(spread) = value["spread"].as_f64() { " (écart " (decimal_fr(spread)) ", " (value["scorers"].as_u64().unwrap_or(0)) " personne(s))" }
+                @if let Some(spread) = lineage.spread { " (écart " (decimal_fr(spread)) ", " (lineage.scorers) " personne(s))" }
             }
-            " · " (value["dots"].as_u64().unwrap_or(0)) " point(s)"
+            " · " (lineage.dots) " point(s)"
         }
-        @if !evidence.is_empty() { p class="meta" { "Pourquoi : " (evidence.join(" ; ")) } }
+        @if !lineage.evidence.is_empty() { p class="meta" { "Pourquoi : " (lineage.evidence.join(" ; ")) } }
     }
 }
 

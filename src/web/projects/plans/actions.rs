@@ -7,7 +7,7 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 
 use super::chart::{indicator_chart, indicator_table};
-use super::{frozen_flash, today, why};
+use super::{frozen_flash, today};
 use crate::domain::codesign::{decimal_fr, Evidence};
 use crate::domain::plan::{
     date_fr as short_date, euros, targets_to_lines, ActionContentFields, ActionInput, ActionStatus, Direction,
@@ -509,7 +509,6 @@ fn action_page(ctx: &PageCtx, territory: &Territory, view: &ActionView, refused:
                 h2 id="fiche" { "Fiche de l’action" }
                 (content_facts(action, &view.axes))
             }
-            (why(action))
             (lineage_section(territory, view, ctx))
             (indicators_section(ctx, territory, view, &refused))
             @if writes {
@@ -561,82 +560,57 @@ pub async fn save_content(
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
     territory.require_plan_writer()?;
     let fields = form_of(&body)?;
-    let mut errors = FormErrors::default();
-    let axis_id = match value(&fields, "axis").trim() {
-        "" => None,
-        id => errors.check("axis", id.parse::<i64>().map_err(|_| "Choisissez l’axe dans la liste.".to_owned())),
+    let axis = match value(&fields, "axis").trim() {
+        "" => Ok(None),
+        id => id.parse::<i64>().map(Some).map_err(|_| "Choisissez l’axe dans la liste.".to_owned()),
     };
-    let content = match ActionContentFields::parse(&content_input(&fields)) {
-        Ok(content) if errors.is_empty() => content,
-        Ok(_) => {
-            return refuse(
-                &ctx,
-                &state,
-                &territory,
-                action_id,
-                Refused::Content { fields: &fields, errors: &errors, theirs: None },
-            )
-            .await
-        }
-        Err(e) => {
-            let errors = FormErrors::from(e);
-            return refuse(
-                &ctx,
-                &state,
-                &territory,
-                action_id,
-                Refused::Content { fields: &fields, errors: &errors, theirs: None },
-            )
-            .await;
-        }
-    };
-    let revision: i32 = value(&fields, "revision").trim().parse().unwrap_or(0);
-    let outcome = territory
-        .write_plan(&state, move |conn, place, by| {
-            plans::save_action_content(conn, place, action_id, revision, axis_id, &content, by)
-        })
-        .await?;
-    let here = action_path(project_id, collectivity_id, action_id);
-    match outcome {
-        Ok(Saved::Saved | Saved::Unchanged) => {
-            ctx.set_flash("Contenu de l’action enregistré.");
-            Ok(see_other(&here))
-        }
-        Ok(Saved::Conflict(theirs)) => {
-            let mut errors = FormErrors::default();
-            errors.add(
-                "title",
-                "Quelqu’un a enregistré cette action entre-temps : comparez les deux versions avant d’enregistrer.",
-            );
-            refuse(
-                &ctx,
-                &state,
-                &territory,
-                action_id,
-                Refused::Content { fields: &fields, errors: &errors, theirs: Some(&theirs) },
-            )
-            .await
-        }
-        Ok(Saved::Frozen(frozen)) => Ok(frozen_flash(&ctx, &territory, &frozen)),
-        Err(refusal) => {
-            let (field, message) = match refusal {
-                ContentRefusal::UnknownAxis => ("axis", "Choisissez l’axe dans la liste."),
-                _ => (
-                    "lead_entry",
-                    "Choisissez le pilote et les partenaires parmi les acteurs du diagnostic du territoire.",
+    let (errors, theirs) = match (axis, ActionContentFields::parse(&content_input(&fields))) {
+        (Ok(axis_id), Ok(content)) => {
+            let revision: i32 = value(&fields, "revision").trim().parse().unwrap_or(0);
+            let outcome = territory
+                .write_plan(&state, move |conn, place, by| {
+                    plans::save_action_content(conn, place, action_id, revision, axis_id, &content, by)
+                })
+                .await?;
+            match outcome {
+                Ok(Saved::Saved | Saved::Unchanged) => {
+                    ctx.set_flash("Contenu de l’action enregistré.");
+                    return Ok(see_other(&action_path(project_id, collectivity_id, action_id)));
+                }
+                Ok(Saved::Frozen(frozen)) => return Ok(frozen_flash(&ctx, &territory, &frozen)),
+                Ok(Saved::Conflict(theirs)) => (
+                    FormErrors::from(vec![(
+                        "title",
+                        "Quelqu’un a enregistré cette action entre-temps : comparez les deux versions avant \
+                         d’enregistrer."
+                            .to_owned(),
+                    )]),
+                    Some(theirs),
                 ),
-            };
-            errors.add(field, message);
-            refuse(
-                &ctx,
-                &state,
-                &territory,
-                action_id,
-                Refused::Content { fields: &fields, errors: &errors, theirs: None },
-            )
-            .await
+                Err(ContentRefusal::UnknownAxis) => {
+                    (FormErrors::from(vec![("axis", "Choisissez l’axe dans la liste.".to_owned())]), None)
+                }
+                Err(_) => (
+                    FormErrors::from(vec![(
+                        "lead_entry",
+                        "Choisissez le pilote et les partenaires parmi les acteurs du diagnostic du territoire."
+                            .to_owned(),
+                    )]),
+                    None,
+                ),
+            }
         }
-    }
+        (axis, content) => {
+            let mut errors = FormErrors::default();
+            errors.check("axis", axis);
+            for (field, message) in content.err().unwrap_or_default() {
+                errors.add(field, message);
+            }
+            (errors, None)
+        }
+    };
+    let refused = Refused::Content { fields: &fields, errors: &errors, theirs: theirs.as_ref() };
+    refuse(&ctx, &state, &territory, action_id, refused).await
 }
 
 pub async fn save_progress(
@@ -649,44 +623,25 @@ pub async fn save_progress(
     let territory = Territory::load(&state, &ctx, project_id, collectivity_id).await?;
     territory.require_plan_writer()?;
     let fields = form_of(&body)?;
-    let progress = match ProgressFields::parse(&progress_input(&fields)) {
-        Ok(progress) => progress,
-        Err(e) => {
-            let errors = FormErrors::from(e);
-            return refuse(
-                &ctx,
-                &state,
-                &territory,
-                action_id,
-                Refused::Progress { fields: &fields, errors: &errors, theirs: None },
-            )
-            .await;
+    let (errors, theirs) = match ProgressFields::parse(&progress_input(&fields)) {
+        Ok(progress) => {
+            let revision: i32 = value(&fields, "revision").trim().parse().unwrap_or(0);
+            let outcome = territory
+                .write_plan(&state, move |conn, place, by| {
+                    plans::save_action_progress(conn, place, action_id, revision, &progress, by)
+                })
+                .await?;
+            let Saved::Conflict(theirs) = outcome else {
+                ctx.set_flash("Avancement enregistré.");
+                return Ok(see_other(&format!("{}#ou-en-est", action_path(project_id, collectivity_id, action_id))));
+            };
+            let message = "Quelqu’un a mis à jour l’avancement entre-temps : comparez avant d’enregistrer.";
+            (FormErrors::from(vec![("status", message.to_owned())]), Some(theirs))
         }
+        Err(e) => (FormErrors::from(e), None),
     };
-    let revision: i32 = value(&fields, "revision").trim().parse().unwrap_or(0);
-    let outcome = territory
-        .write_plan(&state, move |conn, place, by| {
-            plans::save_action_progress(conn, place, action_id, revision, &progress, by)
-        })
-        .await?;
-    match outcome {
-        Saved::Conflict(theirs) => {
-            let mut errors = FormErrors::default();
-            errors.add("status", "Quelqu’un a mis à jour l’avancement entre-temps : comparez avant d’enregistrer.");
-            refuse(
-                &ctx,
-                &state,
-                &territory,
-                action_id,
-                Refused::Progress { fields: &fields, errors: &errors, theirs: Some(&theirs) },
-            )
-            .await
-        }
-        _ => {
-            ctx.set_flash("Avancement enregistré.");
-            Ok(see_other(&format!("{}#ou-en-est", action_path(project_id, collectivity_id, action_id))))
-        }
-    }
+    let refused = Refused::Progress { fields: &fields, errors: &errors, theirs: theirs.as_ref() };
+    refuse(&ctx, &state, &territory, action_id, refused).await
 }
 
 pub async fn remove(

@@ -116,7 +116,7 @@ pub async fn load_plan(state: &AppState, territory: &Territory) -> Result<PlanVi
             };
             let changes = match detail.state() {
                 PlanState::Adopted => Vec::new(),
-                _ => plans::changes_since_adoption(conn, &detail)?,
+                _ => detail.changes_since_adoption(&versions),
             };
             Ok(PlanView { detail, versions, changes, follow_up })
         })

@@ -24,7 +24,8 @@ use crate::web::projects::paths::{project_path, public_plan_path};
 use crate::web::views::{date_fr, page, paragraphs, scroll_table};
 use crate::web::{AppError, AppState};
 
-/// An adopted plan as the public sees it: the adopted content, and today's state of its actions by id.
+/// An adopted plan as the public sees it: the adopted content, and its actions by id as that version holds them,
+/// with what is carried out today (`ActionDetail::as_adopted`); an action removed since is not among them.
 pub struct AdoptedPlan {
     pub name: String,
     pub version: Version,
@@ -37,8 +38,14 @@ pub fn adopted_plan(conn: &mut DbConnection, place: Place) -> Result<Option<Adop
     let Some(plan) = plans::find_plan(conn, place)? else { return Ok(None) };
     let Some(version) = plans::adopted_version(conn, plan.id)? else { return Ok(None) };
     let name = territory_of_collectivity(conn, place.collectivity_id)?.ok_or(AppError::NotFound)?.name;
-    let live = plans::plan_detail(conn, place)?.actions.into_iter().map(|a| (a.row.id, a)).collect();
-    Ok(Some(AdoptedPlan { name, content: version.row.content(), version, live }))
+    let content = version.row.content();
+    let today: HashMap<i64, ActionDetail> =
+        plans::plan_detail(conn, place)?.actions.into_iter().map(|a| (a.row.id, a)).collect();
+    let live = content
+        .actions()
+        .filter_map(|(_, adopted)| today.get(&adopted.id).map(|a| (adopted.id, a.as_adopted(adopted))))
+        .collect();
+    Ok(Some(AdoptedPlan { name, content, version, live }))
 }
 
 fn action_block(plan: &AdoptedPlan, action: &crate::domain::plan::ActionContent, today: NaiveDate) -> Markup {
@@ -75,9 +82,9 @@ fn action_block(plan: &AdoptedPlan, action: &crate::domain::plan::ActionContent,
                 }
             }
             @if let Some(live) = live {
-                @for indicator in &live.indicators {
-                    section class="indicator" aria-labelledby={ "indicateur-" (indicator.row.id) } {
-                        h4 id={ "indicateur-" (indicator.row.id) } { (indicator.row.name) @if !indicator.row.unit.is_empty() { " (" (indicator.row.unit) ")" } }
+                @for (n, indicator) in live.indicators.iter().enumerate() {
+                    section class="indicator" aria-labelledby={ "indicateur-" (action.id) "-" (n) } {
+                        h4 id={ "indicateur-" (action.id) "-" (n) } { (indicator.row.name) @if !indicator.row.unit.is_empty() { " (" (indicator.row.unit) ")" } }
                         (indicator_chart(indicator))
                         (indicator_table(indicator))
                     }

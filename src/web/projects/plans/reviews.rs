@@ -22,7 +22,8 @@ use crate::web::{AppError, AppState};
 struct ReviewsView {
     detail: PlanDetail,
     reviews: Vec<(ReviewRow, Vec<ReviewItem>)>,
-    adopted: bool,
+    /// The actions of the latest adopted version: what a review is about (a version being written may have others).
+    adopted: Option<Vec<i64>>,
 }
 
 async fn load(state: &AppState, territory: &Territory) -> Result<ReviewsView, AppError> {
@@ -31,12 +32,24 @@ async fn load(state: &AppState, territory: &Territory) -> Result<ReviewsView, Ap
         .db(move |conn| {
             let detail = plans::plan_detail(conn, place)?;
             let (reviews, adopted) = match &detail.plan {
-                Some(plan) => (plans::reviews_of(conn, plan.id)?, plans::adopted_version(conn, plan.id)?.is_some()),
-                None => (Vec::new(), false),
+                Some(plan) => (
+                    plans::reviews_of(conn, plan.id)?,
+                    plans::adopted_version(conn, plan.id)?
+                        .map(|v| v.row.content().actions().map(|(_, a)| a.id).collect()),
+                ),
+                None => (Vec::new(), None),
             };
             Ok(ReviewsView { detail, reviews, adopted })
         })
         .await
+}
+
+impl ReviewsView {
+    /// The actions a review speaks of: those of the adopted version, as they stand today.
+    fn reviewed(&self) -> impl Iterator<Item = &plans::ActionDetail> {
+        let adopted = self.adopted.as_deref().unwrap_or(&[]);
+        self.detail.actions.iter().filter(move |a| adopted.contains(&a.row.id))
+    }
 }
 
 type Fields = Vec<(String, String)>;
@@ -45,7 +58,7 @@ fn review_page(ctx: &PageCtx, territory: &Territory, view: &ReviewsView, sent: &
     let value = |name: &str| sent.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str()).to_owned();
     let title = format!("Suivi du plan d’action {}", de(&territory.name));
     let today = today().to_string();
-    let actions: Vec<_> = view.detail.actions.iter().filter(|a| a.row.axis_id.is_some()).collect();
+    let actions: Vec<_> = view.reviewed().collect();
     let title_of = |id: i64| view.detail.actions.iter().find(|a| a.row.id == id).map_or("", |a| a.row.title.as_str());
     page_with_errors(
         ctx,
@@ -56,7 +69,7 @@ fn review_page(ctx: &PageCtx, territory: &Territory, view: &ReviewsView, sent: &
             h1 { (title) }
             p { "Six mois après l’adoption, puis aussi souvent que nécessaire : où en est chaque action, ce qui a été fait, les obstacles rencontrés et les moyens de les lever. Chaque revue est datée et gardée." }
             (errors.summary())
-            @if !view.adopted {
+            @if view.adopted.is_none() {
                 p class="notice" { "Le plan n’est pas encore adopté : les revues de suivi commencent après son adoption." }
             } @else if territory.writes_plan() {
                 form class="form" method="post" action={ (territory.plan_path()) "/suivi" } {
@@ -148,7 +161,7 @@ fn parse(view: &ReviewsView, fields: &Fields, today: NaiveDate) -> Result<NewRev
     let summary = errors.check("summary", bounded_text(value("summary"), "Ce qu’il faut retenir", 0, 5_000));
     let mut lines = Vec::new();
     let mut measured = Vec::new();
-    for action in view.detail.actions.iter().filter(|a| a.row.axis_id.is_some()) {
+    for action in view.reviewed() {
         let id = action.row.id;
         let text = |key: &str, errors: &mut FormErrors| {
             let name = format!("{key}-{id}");
@@ -230,6 +243,15 @@ pub async fn record(
         ReviewOutcome::NotAdopted => {
             ctx.set_flash("Le plan n’est pas encore adopté : les revues de suivi commencent après son adoption.");
             Ok(see_other(&territory.plan_path()))
+        }
+        ReviewOutcome::DateTaken(indicator, recorded) => {
+            let message = format!(
+                "Une autre mesure ({}) est déjà enregistrée à la date de la revue : corrigez-la sur la page de \
+                 l’indicateur, ou laissez ce champ vide.",
+                crate::domain::plan::number_fr(recorded)
+            );
+            let errors = FormErrors::from(vec![(format!("mesure-{indicator}"), message)]);
+            Ok(unprocessable(review_page(&ctx, &territory, &view, &fields, &errors)))
         }
     }
 }
