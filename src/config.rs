@@ -32,6 +32,9 @@ pub struct Config {
     pub outbox_every_seconds: u64,
     /// Local hour (Europe/Paris, 0–23) from which daily and weekly digests go.
     pub digest_hour: u32,
+    /// Days the addresses respondents left « to be told what came of it » are kept after their project closes, if
+    /// the restitution did not use them before.
+    pub feedback_retention_days: u32,
     /// Where people write about an accessibility defect (the accessibility statement gives it).
     pub accessibility_contact: Option<EmailAddress>,
 }
@@ -91,6 +94,7 @@ impl fmt::Debug for Config {
             .field("survey_submissions_per_hour", &self.survey_submissions_per_hour)
             .field("outbox_every_seconds", &self.outbox_every_seconds)
             .field("digest_hour", &self.digest_hour)
+            .field("feedback_retention_days", &self.feedback_retention_days)
             .field("accessibility_contact", &self.accessibility_contact.as_ref().map(EmailAddress::as_str))
             .field("workers", &self.workers)
             .field("db_pool_size", &self.db_pool_size)
@@ -115,6 +119,7 @@ struct FileConfig {
     survey_submissions_per_hour: Option<u32>,
     outbox_every_seconds: Option<u64>,
     digest_hour: Option<u32>,
+    feedback_retention_days: Option<u32>,
     accessibility_contact: Option<String>,
     mail_transport: Option<String>,
     mail_from: Option<String>,
@@ -207,6 +212,11 @@ impl Config {
             bail!("ENCOMMUN_DIGEST_HOUR : une heure de 0 à 23 est attendue ({digest_hour})");
         }
 
+        let feedback_retention_days = number("FEEDBACK_RETENTION_DAYS", env("ENCOMMUN_FEEDBACK_RETENTION_DAYS"))?
+            .map(|n| u32::try_from(n).unwrap_or(u32::MAX).min(3650))
+            .or(file.feedback_retention_days)
+            .unwrap_or(90);
+
         let accessibility_contact = pick("ACCESSIBILITY_CONTACT", file.accessibility_contact)
             .map(|address| {
                 EmailAddress::parse(&address)
@@ -262,6 +272,7 @@ impl Config {
             survey_submissions_per_hour,
             outbox_every_seconds,
             digest_hour,
+            feedback_retention_days,
             accessibility_contact,
         })
     }
@@ -286,6 +297,7 @@ impl Config {
             // Tests run the worker themselves, a round at a time.
             outbox_every_seconds: 0,
             digest_hour: 8,
+            feedback_retention_days: 90,
             accessibility_contact: None,
         }
     }

@@ -15,7 +15,7 @@ use actix_web::{web, App, HttpResponse, HttpServer};
 use anyhow::Context;
 
 use crate::config::Config;
-use crate::jobs::outbox::OutboxWorker;
+use crate::jobs::outbox::{OutboxWorker, Scheduled};
 use crate::mail::Mailer;
 use crate::security::{hex_decode, hex_encode, random_bytes};
 use crate::storage::response_writer::ResponseWriter;
@@ -42,11 +42,12 @@ impl Application {
         let mailer = Mailer::new(&config.mail)?;
         let link_key = Arc::new(link_key(&key));
         let outbox = (config.outbox_every_seconds > 0).then(|| {
-            let worker = OutboxWorker::new(pool.clone(), mailer.clone()).queuing_digests(
-                config.base_url.clone(),
-                link_key.as_ref().clone(),
-                config.digest_hour,
-            );
+            let worker = OutboxWorker::new(pool.clone(), mailer.clone()).queuing_digests(Scheduled {
+                base_url: config.base_url.clone(),
+                link_key: link_key.as_ref().clone(),
+                send_hour: config.digest_hour,
+                feedback_retention: chrono::TimeDelta::days(config.feedback_retention_days.into()),
+            });
             (worker, Duration::from_secs(config.outbox_every_seconds))
         });
         let listener =

@@ -155,7 +155,8 @@ pub fn load(conn: &mut DbConnection, cast: &Cast) -> anyhow::Result<()> {
         Phase::Adoption,
         "Les plans d’action passent devant les exécutifs des territoires.",
         cast.admin,
-    )
+    )?;
+    super::restitution::load(conn, project_id, cast)
 }
 
 fn advance(conn: &mut DbConnection, project_id: i64, to: Phase, note: &str, user_id: i64) -> anyhow::Result<()> {

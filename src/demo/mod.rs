@@ -6,6 +6,7 @@
 mod access;
 mod codesign;
 mod plans;
+mod restitution;
 mod survey;
 
 use chrono::TimeDelta;

@@ -41,10 +41,12 @@ pub enum ActivityKind {
     PlanAdopted,
     ActionStatusChanged,
     PlanReviewed,
+    RestitutionUpdated,
+    RestitutionPublished,
 }
 
 impl ActivityKind {
-    pub const ALL: [ActivityKind; 37] = [
+    pub const ALL: [ActivityKind; 39] = [
         ActivityKind::ThemeProposed,
         ActivityKind::ThemeOpened,
         ActivityKind::ThemeArchived,
@@ -82,6 +84,8 @@ impl ActivityKind {
         ActivityKind::PlanAdopted,
         ActivityKind::ActionStatusChanged,
         ActivityKind::PlanReviewed,
+        ActivityKind::RestitutionUpdated,
+        ActivityKind::RestitutionPublished,
     ];
 
     /// What the kind is stored as.
@@ -124,6 +128,8 @@ impl ActivityKind {
             ActivityKind::PlanAdopted => "plan_adopted",
             ActivityKind::ActionStatusChanged => "action_status_changed",
             ActivityKind::PlanReviewed => "plan_reviewed",
+            ActivityKind::RestitutionUpdated => "restitution_updated",
+            ActivityKind::RestitutionPublished => "restitution_published",
         }
     }
 
@@ -171,6 +177,8 @@ impl ActivityKind {
             ActivityKind::PlanAdopted => "Plan d’action adopté",
             ActivityKind::ActionStatusChanged => "Avancement d’une action",
             ActivityKind::PlanReviewed => "Revue de suivi d’un plan d’action",
+            ActivityKind::RestitutionUpdated => "Restitution aux habitants en préparation",
+            ActivityKind::RestitutionPublished => "Restitution aux habitants publiée",
         }
     }
 
@@ -178,7 +186,7 @@ impl ActivityKind {
     /// after them, most recent first.
     pub fn digest_rank(self) -> u8 {
         match self {
-            ActivityKind::PhaseChanged | ActivityKind::PlanAdopted => 0,
+            ActivityKind::PhaseChanged | ActivityKind::PlanAdopted | ActivityKind::RestitutionPublished => 0,
             ActivityKind::NewsPosted => 1,
             ActivityKind::EventPlanned => 2,
             ActivityKind::ProviderAssigned => 3,
@@ -209,6 +217,7 @@ impl ActivityKind {
                 | ActivityKind::ActionRetained
                 | ActivityKind::PlanUpdated
                 | ActivityKind::PlanSubmitted
+                | ActivityKind::RestitutionUpdated
         )
     }
 }

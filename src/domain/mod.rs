@@ -16,6 +16,8 @@ pub mod paris;
 pub mod plan;
 pub mod project;
 pub mod questionnaire;
+pub mod readability;
+pub mod restitution;
 pub mod territory;
 pub mod text;
 pub mod theme;

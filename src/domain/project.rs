@@ -131,6 +131,10 @@ impl Phase {
                 "Chaque territoire participant doit avoir adopté son plan d’action ; pas encore adopté : {}.",
                 facts.unfinished.join(", ")
             )),
+            Phase::FollowUp if !facts.unfinished.is_empty() => Err(format!(
+                "Chaque territoire participant doit avoir publié sa restitution aux habitants ; pas encore publiée : {}.",
+                facts.unfinished.join(", ")
+            )),
             _ => Ok(()),
         }
     }
@@ -441,10 +445,13 @@ pub enum EventKind {
     /// The follow-up meeting of a territory's adopted plan (`domain::plan`), six months on: scheduled by the
     /// adoption.
     FollowUp,
+    /// A meeting of a territory's restitution to its inhabitants (`domain::restitution`): a public meeting, a
+    /// stand…, created from the territory's restitution page.
+    Restitution,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 7] = [
+    pub const ALL: [EventKind; 8] = [
         EventKind::Meeting,
         EventKind::LocalSeminar,
         EventKind::InterSiteSeminar,
@@ -452,6 +459,7 @@ impl EventKind {
         EventKind::Supervision,
         EventKind::Workshop,
         EventKind::FollowUp,
+        EventKind::Restitution,
     ];
 
     pub fn code(self) -> &'static str {
@@ -463,6 +471,7 @@ impl EventKind {
             EventKind::Supervision => "supervision",
             EventKind::Workshop => "workshop",
             EventKind::FollowUp => "follow_up",
+            EventKind::Restitution => "restitution",
         }
     }
 
@@ -482,6 +491,7 @@ impl EventKind {
             EventKind::Supervision => "Séance de supervision",
             EventKind::Workshop => "Atelier",
             EventKind::FollowUp => "Rendez-vous de suivi",
+            EventKind::Restitution => "Restitution aux habitants",
         }
     }
 }
@@ -544,6 +554,9 @@ impl NewEvent {
             }
             (Ok(EventKind::FollowUp), Ok(None)) => {
                 Err("Un rendez-vous de suivi porte sur le plan d’un territoire : choisissez lequel.".to_owned())
+            }
+            (Ok(EventKind::Restitution), Ok(None)) => {
+                Err("Une restitution s’adresse aux habitants d’un territoire : choisissez lequel.".to_owned())
             }
             (_, c) => c,
         };
@@ -642,6 +655,9 @@ mod tests {
         assert!(error.ends_with("pas encore adopté : Agglopolys, Grand Châtellerault."), "{error}");
         assert!(Phase::Adoption.may_become(Phase::Closed, plans_missing).is_ok(), "closing at any time");
         assert!(Phase::Adoption.may_become(Phase::Restitution, ENOUGH).is_ok());
+        let error = Phase::Restitution.may_become(Phase::FollowUp, plans_missing).unwrap_err();
+        assert!(error.ends_with("pas encore publiée : Agglopolys, Grand Châtellerault."), "{error}");
+        assert!(Phase::Restitution.may_become(Phase::FollowUp, ENOUGH).is_ok());
     }
 
     #[test]

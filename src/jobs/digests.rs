@@ -212,6 +212,7 @@ fn queue_group(
                     html_body: &mail.html,
                     unsubscribe_url: Some(&mail_links.unsubscribe),
                     calendar: calendar.as_deref(),
+                    forget_recipient: false,
                 },
             )?
         }

@@ -4,3 +4,4 @@
 pub mod digests;
 pub mod outbox;
 pub mod reminders;
+pub mod restitutions;

@@ -25,7 +25,17 @@ pub struct OutboxWorker {
     pub lease: TimeDelta,
     /// When set, the worker also queues the digests that are due (links to `base_url`, signed with the key, from
     /// the local hour).
-    digests: Option<(String, Vec<u8>, u32)>,
+    digests: Option<Scheduled>,
+}
+
+/// What the worker needs to queue the work that falls due: where links point, the key that signs them, the hour
+/// digests go, how long respondents' addresses outlive their project.
+#[derive(Clone)]
+pub struct Scheduled {
+    pub base_url: String,
+    pub link_key: Vec<u8>,
+    pub send_hour: u32,
+    pub feedback_retention: TimeDelta,
 }
 
 impl OutboxWorker {
@@ -35,15 +45,18 @@ impl OutboxWorker {
     }
 
     /// A worker that also queues the due digests, every minute.
-    pub fn queuing_digests(mut self, base_url: String, link_key: Vec<u8>, send_hour: u32) -> OutboxWorker {
-        self.digests = Some((base_url, link_key, send_hour));
+    pub fn queuing_digests(mut self, scheduled: Scheduled) -> OutboxWorker {
+        self.digests = Some(scheduled);
         self
     }
 
-    /// Queues the digests and the follow-up reminders due now, deletes the import files left unfinished for a day
-    /// and the subscriptions nobody confirmed within a week; returns how many messages were queued.
+    /// Queues the digests, the follow-up reminders and the restitutions' messages due now, deletes the import files
+    /// left unfinished for a day, the subscriptions nobody confirmed within a week and the respondents' addresses
+    /// past their retention; returns how many messages were queued.
     pub async fn queue_digests(&self) -> anyhow::Result<usize> {
-        let Some((base_url, key, send_hour)) = self.digests.clone() else { return Ok(0) };
+        let Some(Scheduled { base_url, link_key: key, send_hour, feedback_retention }) = self.digests.clone() else {
+            return Ok(0);
+        };
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
             let mut conn = pool.get()?;
@@ -56,7 +69,11 @@ impl OutboxWorker {
             let reminders = crate::storage::write_transaction(&mut conn, |conn| {
                 super::reminders::queue_follow_up_reminders(conn, crate::storage::now(), &base_url)
             })?;
-            Ok(reminders + queue_due_digests(&mut conn, crate::storage::now(), &links)?)
+            let told = super::restitutions::tell_all_due(&mut conn, &base_url, &key)?;
+            crate::storage::write_transaction(&mut conn, |conn| {
+                super::restitutions::forget_past_retention(conn, crate::storage::now() - feedback_retention)
+            })?;
+            Ok(reminders + told + queue_due_digests(&mut conn, crate::storage::now(), &links)?)
         })
         .await?
     }

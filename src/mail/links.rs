@@ -14,6 +14,14 @@ pub enum Signed<'a> {
     Confirmation(i64),
     /// A queued message, by its idempotency key, as a web page.
     WebVersion(&'a str),
+    /// Forgets an address respondents left « to be told what came of it », named by its keyed digest
+    /// (`address_digest`): the link names no address.
+    ForgetAddress(&'a str),
+}
+
+/// An address as the links and outbox keys name it: its keyed digest, which tells nothing without the key.
+pub fn address_digest(key: &[u8], address: &str) -> String {
+    sign(key, &format!("adresse:{}", address.trim().to_lowercase()))[..32].to_owned()
 }
 
 impl Signed<'_> {
@@ -24,6 +32,7 @@ impl Signed<'_> {
             Signed::Preferences(id) => format!("abonnements:{id}"),
             Signed::Confirmation(id) => format!("confirmation:{id}"),
             Signed::WebVersion(key) => format!("courriel:{key}"),
+            Signed::ForgetAddress(digest) => format!("oubli:{digest}"),
         }
     }
 
@@ -34,6 +43,7 @@ impl Signed<'_> {
             Signed::Preferences(id) => format!("/abonnements/gerer/{id}/{signature}"),
             Signed::Confirmation(id) => format!("/confirmation-abonnement/{id}/{signature}"),
             Signed::WebVersion(message) => format!("/courriels/{message}/{signature}"),
+            Signed::ForgetAddress(digest) => format!("/oubli/{digest}/{signature}"),
         }
     }
 

@@ -133,6 +133,30 @@ pub fn follow_up_reminder(
     Email { to: to.to_owned(), subject, text, html }
 }
 
+/// A respondent asked to be told what came of a survey: the territory's restitution is published. Nothing about
+/// their own answers (the address was kept apart from them); `forget` is the one-click link that erases the address
+/// wherever else it was left.
+pub fn restitution_published(to: &str, territory: &str, page: &str, forget: &str) -> Email {
+    let subject = format!("Ce qui a été fait de votre parole : la restitution {territory}");
+    let text = format!(
+        "Bonjour,\n\nVous avez répondu à l’enquête menée auprès des habitants {territory} et demandé à savoir ce qu’elle \
+         deviendrait. Le groupe d’enquête publie aujourd’hui sa restitution : ce que nous avons entendu, ce qui a été \
+         décidé, et la suite.\n\n{page}\n\nVotre adresse n’a servi qu’à ce message : elle est effacée dès son envoi. Pour \
+         l’effacer aussi des autres enquêtes où vous l’auriez laissée : {forget}\n"
+    );
+    let html = html_page(
+        &subject,
+        html! {
+            p { "Bonjour," }
+            p { "Vous avez répondu à l’enquête menée auprès des habitants " (territory) " et demandé à savoir ce qu’elle deviendrait. Le groupe d’enquête publie aujourd’hui sa restitution : ce que nous avons entendu, ce qui a été décidé, et la suite." }
+            p { a href=(page) { "Lire la restitution" } }
+            p { "Adresse complète : " (page) }
+            p { "Votre adresse n’a servi qu’à ce message : elle est effacée dès son envoi. " a href=(forget) { "L’effacer aussi des autres enquêtes où vous l’auriez laissée" } "." }
+        },
+    );
+    Email { to: to.to_owned(), subject, text, html }
+}
+
 /// The double opt-in: someone asked, with this address, to follow `title`; nothing is sent until they confirm.
 pub fn subscription_confirmation(to: &str, title: &str, link: &str) -> Email {
     let subject = format!("Confirmez votre abonnement : {title}");

@@ -43,6 +43,32 @@ pub fn queue(
             html_body: &email.html,
             unsubscribe_url: unsubscribe,
             calendar: None,
+            forget_recipient: false,
+        },
+    )
+}
+
+/// Queues an e-mail to an address given for this message only: sending it forgets the address (see
+/// `storage::outbox::NewOutboxMessage::forget_recipient`).
+pub fn queue_then_forget(
+    conn: &mut crate::storage::DbConnection,
+    key: &str,
+    kind: &str,
+    email: &Email,
+    unsubscribe: &str,
+) -> crate::storage::QueryResult<bool> {
+    crate::storage::outbox::enqueue(
+        conn,
+        &crate::storage::outbox::NewOutboxMessage {
+            idempotency_key: key,
+            kind,
+            recipient: &email.to,
+            subject: &email.subject,
+            text_body: &email.text,
+            html_body: &email.html,
+            unsubscribe_url: Some(unsubscribe),
+            calendar: None,
+            forget_recipient: true,
         },
     )
 }

@@ -24,6 +24,7 @@ pub mod projects;
 pub mod providers;
 pub mod questionnaires;
 pub mod response_writer;
+pub mod restitutions;
 pub mod schema;
 pub mod subscriptions;
 pub mod territories;
@@ -216,6 +217,22 @@ pub fn insert_once(
         Err(e) if is_unique_violation(&e) => Ok(false),
         Err(e) => Err(e),
     }
+}
+
+/// Locks a row created on its first write (a territory's plan, its restitution): `lock` is an `UPDATE` of the row
+/// — held until the transaction ends on PostgreSQL; SQLite holds the write lock already —; when it touches nothing,
+/// `create` inserts the row (another request may do so at the same moment, and then its row is the one locked) and
+/// `lock` runs again.
+pub fn lock_or_create(
+    conn: &mut DbConnection,
+    lock: impl Fn(&mut DbConnection) -> QueryResult<usize>,
+    create: impl FnOnce(&mut DbConnection) -> QueryResult<usize>,
+) -> QueryResult<()> {
+    if lock(conn)? == 0 {
+        insert_once(conn, create)?;
+        lock(conn)?;
+    }
+    Ok(())
 }
 
 /// Runs `f` in a transaction that takes the write lock at its start.

@@ -34,6 +34,8 @@ pub struct OutboxMessage {
     pub sent_at: Option<NaiveDateTime>,
     /// An iCalendar file attached to the message (a digest's events).
     pub calendar: Option<String>,
+    /// The recipient is kept only until the message is sent (see `NewOutboxMessage::forget_recipient`).
+    pub forget_recipient: bool,
 }
 
 /// A message to queue.
@@ -47,6 +49,9 @@ pub struct NewOutboxMessage<'a> {
     pub html_body: &'a str,
     pub unsubscribe_url: Option<&'a str>,
     pub calendar: Option<&'a str>,
+    /// An address given for this message only (a respondent's, for the restitution): sending the message erases
+    /// the address and the bodies, which name the person's page.
+    pub forget_recipient: bool,
 }
 
 /// Queues a message; false when a message with its key was queued before (nothing is written).
@@ -63,6 +68,7 @@ pub fn enqueue(conn: &mut DbConnection, message: &NewOutboxMessage) -> QueryResu
                 outbox_messages::html_body.eq(message.html_body),
                 outbox_messages::unsubscribe_url.eq(message.unsubscribe_url),
                 outbox_messages::calendar.eq(message.calendar),
+                outbox_messages::forget_recipient.eq(message.forget_recipient),
                 outbox_messages::state.eq("pending"),
                 outbox_messages::next_attempt_at.eq(at),
                 outbox_messages::created_at.eq(at),
@@ -155,7 +161,76 @@ pub fn mark_sent(conn: &mut DbConnection, id: i64, worker: &str) -> QueryResult<
         outbox_messages::last_error.eq(""),
     ))
     .execute(conn)?;
+    if updated == 1 {
+        diesel::update(
+            outbox_messages::table
+                .filter(outbox_messages::id.eq(id))
+                .filter(outbox_messages::forget_recipient.eq(true)),
+        )
+        .set(forgotten())
+        .execute(conn)?;
+    }
     Ok(updated == 1)
+}
+
+/// What a message whose recipient is forgotten keeps: its key, kind, subject, state and dates.
+pub const FORGOTTEN: &str = "(adresse effacée)";
+
+type Forgotten = (
+    diesel::dsl::Eq<outbox_messages::recipient, &'static str>,
+    diesel::dsl::Eq<outbox_messages::text_body, &'static str>,
+    diesel::dsl::Eq<outbox_messages::html_body, &'static str>,
+    diesel::dsl::Eq<outbox_messages::unsubscribe_url, Option<&'static str>>,
+);
+
+fn forgotten() -> Forgotten {
+    (
+        outbox_messages::recipient.eq(FORGOTTEN),
+        outbox_messages::text_body.eq(""),
+        outbox_messages::html_body.eq(""),
+        outbox_messages::unsubscribe_url.eq(None::<&'static str>),
+    )
+}
+
+/// Forgets the recipients of messages given for one message only that were given up (or not sent) by `before`:
+/// the address is not kept for ever because a mail server refused it.
+pub fn forget_unsent(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        outbox_messages::table
+            .filter(outbox_messages::forget_recipient.eq(true))
+            .filter(outbox_messages::recipient.ne(FORGOTTEN))
+            .filter(outbox_messages::created_at.lt(before)),
+    )
+    .set((forgotten(), outbox_messages::state.eq("failed")))
+    .execute(conn)
+}
+
+/// Forgets a recipient's pending messages given for one message only (the one-click unsubscribe): they will not
+/// go; how many there were.
+pub fn forget_pending_to(conn: &mut DbConnection, recipient: &str) -> QueryResult<usize> {
+    diesel::update(
+        outbox_messages::table
+            .filter(outbox_messages::forget_recipient.eq(true))
+            .filter(outbox_messages::recipient.eq(recipient))
+            .filter(outbox_messages::state.ne("sent")),
+    )
+    .set((
+        forgotten(),
+        outbox_messages::state.eq("failed"),
+        outbox_messages::last_error.eq("Désabonnement : non envoyé."),
+    ))
+    .execute(conn)
+}
+
+/// The recipients of pending messages given for one message only (for the one-click unsubscribe, which names an
+/// address by its keyed digest).
+pub fn pending_forgettable_recipients(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
+    outbox_messages::table
+        .filter(outbox_messages::forget_recipient.eq(true))
+        .filter(outbox_messages::recipient.ne(FORGOTTEN))
+        .select(outbox_messages::recipient)
+        .distinct()
+        .load(conn)
 }
 
 /// How long to wait before the next attempt after `attempts` failed ones: 1, 2, 4… minutes, six hours at most.

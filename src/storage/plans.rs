@@ -20,7 +20,7 @@ use super::schema::{
     adoption_acts, adoptions, events, indicator_targets, indicators, map_entries, map_sources, measurements, plan_axes,
     plan_reviews, plan_versions, questions, review_items, users,
 };
-use super::{insert_once, now, DbConnection, DbError};
+use super::{insert_once, lock_or_create, now, DbConnection, DbError};
 use crate::domain::activity::ActivityKind;
 use crate::domain::codesign::Evidence;
 use crate::domain::plan::{
@@ -79,19 +79,18 @@ pub fn find_plan(conn: &mut DbConnection, place: Place) -> QueryResult<Option<Pl
 /// The territory's plan, created (empty, a draft of version 1) the first time it is written to. Call it inside
 /// `storage::write_transaction`: the row is then locked for the rest of the transaction.
 pub fn lock_plan(conn: &mut DbConnection, place: Place, by: i64) -> QueryResult<PlanRow> {
-    // The lock: on PostgreSQL the row is held until the transaction ends; SQLite holds the write lock already.
-    let lock = |conn: &mut DbConnection| {
-        diesel::update(
-            action_plans::table
-                .filter(action_plans::project_id.eq(place.project_id))
-                .filter(action_plans::collectivity_id.eq(place.collectivity_id)),
-        )
-        .set(action_plans::revision.eq(action_plans::revision))
-        .execute(conn)
-    };
-    if lock(conn)? == 0 {
-        // The first write: another request may create it at the same moment, and then its row is the one locked.
-        insert_once(conn, |conn| {
+    lock_or_create(
+        conn,
+        |conn| {
+            diesel::update(
+                action_plans::table
+                    .filter(action_plans::project_id.eq(place.project_id))
+                    .filter(action_plans::collectivity_id.eq(place.collectivity_id)),
+            )
+            .set(action_plans::revision.eq(action_plans::revision))
+            .execute(conn)
+        },
+        |conn| {
             diesel::insert_into(action_plans::table)
                 .values((
                     action_plans::project_id.eq(place.project_id),
@@ -100,9 +99,8 @@ pub fn lock_plan(conn: &mut DbConnection, place: Place, by: i64) -> QueryResult<
                     action_plans::updated_at.eq(now()),
                 ))
                 .execute(conn)
-        })?;
-        lock(conn)?;
-    }
+        },
+    )?;
     find_plan(conn, place)?.ok_or(DbError::NotFound)
 }
 
@@ -1918,21 +1916,16 @@ pub fn plans_of_project(conn: &mut DbConnection, project_id: i64) -> QueryResult
 /// The active participants of a project whose plan is not adopted (its current version), by name: the phase
 /// guard's refusal names them.
 pub fn territories_without_adopted_plan(conn: &mut DbConnection, project_id: i64) -> QueryResult<Vec<String>> {
-    use super::schema::{collectivities, enrolments, territories};
-    let participants: Vec<(i64, String)> = enrolments::table
-        .inner_join(collectivities::table.inner_join(territories::table))
-        .filter(enrolments::project_id.eq(project_id))
-        .filter(enrolments::role.eq("participant"))
-        .filter(enrolments::status.eq("active"))
-        .order(territories::name)
-        .select((collectivities::id, territories::name))
-        .load(conn)?;
     let adopted: Vec<i64> = action_plans::table
         .filter(action_plans::project_id.eq(project_id))
         .filter(action_plans::state.eq(PlanState::Adopted.code()))
         .select(action_plans::collectivity_id)
         .load(conn)?;
-    Ok(participants.into_iter().filter(|(id, _)| !adopted.contains(id)).map(|(_, name)| name).collect())
+    Ok(super::projects::active_participant_names(conn, project_id)?
+        .into_iter()
+        .filter(|(id, _)| !adopted.contains(id))
+        .map(|(_, name)| name)
+        .collect())
 }
 
 // ---------------------------------------------------------------------------------------------------------------

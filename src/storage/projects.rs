@@ -259,11 +259,25 @@ pub enum PhaseOutcome {
     Refused(String),
 }
 
+/// The active participant collectivities of a project with their territory's name, by name.
+pub fn active_participant_names(conn: &mut DbConnection, project_id: i64) -> QueryResult<Vec<(i64, String)>> {
+    use super::schema::{collectivities, territories};
+    enrolments::table
+        .inner_join(collectivities::table.inner_join(territories::table))
+        .filter(enrolments::project_id.eq(project_id))
+        .filter(enrolments::role.eq("participant"))
+        .filter(enrolments::status.eq("active"))
+        .order(territories::name)
+        .select((collectivities::id, territories::name))
+        .load(conn)
+}
+
 /// The active participants, by name, that have not done what the project's phase asks of each: in `adoption`,
-/// their action plan adopted.
+/// their action plan adopted; in `restitution`, their restitution published.
 pub fn unfinished_participants(conn: &mut DbConnection, project: &Project) -> QueryResult<Vec<String>> {
     match project.phase() {
         Phase::Adoption => super::plans::territories_without_adopted_plan(conn, project.id),
+        Phase::Restitution => super::restitutions::territories_without_published_restitution(conn, project.id),
         _ => Ok(Vec::new()),
     }
 }

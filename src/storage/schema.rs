@@ -450,6 +450,7 @@ diesel::joinable!(questions -> questionnaires (questionnaire_id));
 diesel::joinable!(responses -> questionnaires (questionnaire_id));
 diesel::joinable!(answers -> responses (response_id));
 diesel::joinable!(answers -> questions (question_id));
+diesel::joinable!(feedback_contacts -> questionnaires (questionnaire_id));
 
 diesel::table! {
     coverage_targets (question_id, value) {
@@ -625,6 +626,7 @@ diesel::table! {
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
         calendar -> Nullable<Text>,
+        forget_recipient -> Bool,
     }
 }
 
@@ -1145,3 +1147,86 @@ diesel::allow_tables_to_appear_in_same_query!(action_comments, users);
 diesel::allow_tables_to_appear_in_same_query!(measurements, users);
 diesel::allow_tables_to_appear_in_same_query!(action_plans, collectivities);
 diesel::allow_tables_to_appear_in_same_query!(actions, collectivities);
+
+diesel::table! {
+    restitutions (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        collectivity_id -> BigInt,
+        heard -> Text,
+        figures -> Text,
+        decided -> Text,
+        next_steps -> Text,
+        involved -> Text,
+        revision -> Integer,
+        published_at -> Nullable<Timestamp>,
+        published_by -> Nullable<BigInt>,
+        told -> Integer,
+        updated_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    restitution_questions (restitution_id, question_id) {
+        restitution_id -> BigInt,
+        question_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    restitution_quotes (id) {
+        id -> BigInt,
+        restitution_id -> BigInt,
+        response_id -> BigInt,
+        question_id -> BigInt,
+        original -> Text,
+        text -> Text,
+        position -> Integer,
+        chosen_by -> Nullable<BigInt>,
+        chosen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    restitution_reach (id) {
+        id -> BigInt,
+        restitution_id -> BigInt,
+        event_id -> Nullable<BigInt>,
+        channel -> Text,
+        label -> Text,
+        happened_on -> Date,
+        reached -> Integer,
+        note -> Text,
+        recorded_by -> Nullable<BigInt>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reach_publics (reach_id, question_id, value) {
+        reach_id -> BigInt,
+        question_id -> BigInt,
+        value -> Text,
+        reached -> Integer,
+    }
+}
+
+diesel::joinable!(restitution_questions -> restitutions (restitution_id));
+diesel::joinable!(restitution_questions -> questions (question_id));
+diesel::joinable!(restitution_quotes -> restitutions (restitution_id));
+diesel::joinable!(restitution_reach -> restitutions (restitution_id));
+diesel::joinable!(reach_publics -> restitution_reach (reach_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    restitutions,
+    restitution_questions,
+    restitution_quotes,
+    restitution_reach,
+    reach_publics,
+);
+diesel::allow_tables_to_appear_in_same_query!(restitution_questions, questions);
+diesel::allow_tables_to_appear_in_same_query!(restitution_quotes, questions);
+diesel::allow_tables_to_appear_in_same_query!(restitution_quotes, responses);
+diesel::allow_tables_to_appear_in_same_query!(restitutions, collectivities);
+diesel::allow_tables_to_appear_in_same_query!(restitution_reach, events);

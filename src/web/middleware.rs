@@ -23,7 +23,10 @@ pub const UNSUBSCRIBE_PATTERN: &str = "/desabonnement/{id}/{signature}";
 /// unsubscribe link is posted by mail clients without any session (RFC 8058); the public questionnaire and its
 /// feedback form, and the inhabitants' ideas for a territory's cycle, are sent without a cookie, with a signed form
 /// token (`web::survey::FormToken`).
-pub const SIGNED_PATTERNS: [&str; 4] = [UNSUBSCRIBE_PATTERN, "/q/{token}", "/q/{token}/suivi", "/i/{token}"];
+pub const SIGNED_PATTERNS: [&str; 5] =
+    [UNSUBSCRIBE_PATTERN, FORGET_ADDRESS_PATTERN, "/q/{token}", "/q/{token}/suivi", "/i/{token}"];
+/// The one-click link of a restitution's message to a respondent: it forgets their address (RFC 8058 too).
+pub const FORGET_ADDRESS_PATTERN: &str = "/oubli/{digest}/{signature}";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// The policy of every page: nothing from elsewhere, no inline script or style. `images_from` adds image sources

@@ -183,6 +183,19 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.get("/projets/{id}/plan/{collectivity}/suivi", projects::plans::reviews::show);
     r.post("/projets/{id}/plan/{collectivity}/suivi", projects::plans::reviews::record);
     r.get("/projets/{id}/plans", projects::plans::public::compare);
+
+    // The restitution to inhabitants: the working page, its quotes, the published page and its printed versions
+    r.get("/projets/{id}/restitution/{collectivity}", projects::restitution::show);
+    r.post("/projets/{id}/restitution/{collectivity}", projects::restitution::save_texts);
+    r.post("/projets/{id}/restitution/{collectivity}/questions", projects::restitution::set_questions);
+    r.post("/projets/{id}/restitution/{collectivity}/publication", projects::restitution::publish);
+    r.get("/projets/{id}/restitution/{collectivity}/citations", projects::restitution::quotes::chooser);
+    r.post("/projets/{id}/restitution/{collectivity}/citations", projects::restitution::quotes::choose);
+    r.post("/projets/{id}/restitution/{collectivity}/citations/{quote}", projects::restitution::quotes::edit);
+    r.post("/projets/{id}/restitution/{collectivity}/citations/{quote}/retrait", projects::restitution::quotes::remove);
+    r.get("/projets/{id}/restitutions/{collectivity}", projects::restitution::public::show);
+    r.get("/projets/{id}/restitutions/{collectivity}/affiche", projects::restitution::public::poster);
+    r.get("/projets/{id}/restitutions/{collectivity}/tract", projects::restitution::public::leaflet);
     r.get("/projets/{id}/plans/{collectivity}", projects::plans::public::show);
     r.get("/projets/{id}/plan/{collectivity}/adoption", projects::plans::adoption::form);
     r.post("/projets/{id}/plan/{collectivity}/adoption", projects::plans::adoption::record);
@@ -290,6 +303,8 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.get("/confirmation-abonnement/{id}/{signature}", subscriptions::confirmation_form);
     r.post("/confirmation-abonnement/{id}/{signature}", subscriptions::confirmation);
     r.get("/courriels/{key}/{signature}", subscriptions::web_version);
+    r.get("/oubli/{digest}/{signature}", subscriptions::forget_address_form);
+    r.post("/oubli/{digest}/{signature}", subscriptions::forget_address);
 
     // Administration
     r.get("/admin", admin::dashboard);

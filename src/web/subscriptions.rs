@@ -455,6 +455,59 @@ pub async fn confirmation(
     ))
 }
 
+/// The one-click link of a restitution's message: what it will do, and its button.
+pub async fn forget_address_form(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<Markup, AppError> {
+    let (digest, signature) = path.into_inner();
+    if !Signed::ForgetAddress(&digest).verify(&state.link_key, &signature) {
+        return Err(AppError::Gone("Ce lien n’est pas valide : utilisez celui du courriel reçu.".into()));
+    }
+    Ok(page(
+        &ctx,
+        "Effacer mon adresse",
+        html! {
+            h1 { "Effacer mon adresse" }
+            p { "Votre adresse a été effacée après l’envoi du message qui vous a conduit ici. Si vous l’avez laissée sur d’autres questionnaires pour être tenu·e au courant, ce bouton l’efface aussi de ceux-là : vous ne recevrez plus rien." }
+            // Signed link: no session needed, hence no form token (the signature is the proof).
+            form method="post" action={ "/oubli/" (digest) "/" (signature) } {
+                button class="button" type="submit" { "Effacer mon adresse partout" }
+            }
+        },
+    ))
+}
+
+/// Forgets, everywhere, the address a restitution's message went to: from the page's button, or from a mail
+/// client's one-click `POST` (RFC 8058).
+pub async fn forget_address(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<Markup, AppError> {
+    let (digest, signature) = path.into_inner();
+    if !Signed::ForgetAddress(&digest).verify(&state.link_key, &signature) {
+        return Err(AppError::Gone("Ce lien n’est pas valide : utilisez celui du courriel reçu.".into()));
+    }
+    let key = state.link_key.clone();
+    state
+        .db(move |conn| {
+            write_transaction(conn, |conn| {
+                Ok::<_, AppError>(crate::jobs::restitutions::forget_address(conn, &digest, &key)?)
+            })
+        })
+        .await?;
+    Ok(page(
+        &ctx,
+        "Adresse effacée",
+        html! {
+            h1 { "Adresse effacée" }
+            p role="status" { "C’est fait : votre adresse n’est plus enregistrée nulle part sur la plateforme, et vous ne recevrez plus rien." }
+        },
+    ))
+}
+
 /// A queued message as a web page: the "read in the browser" link of digests.
 pub async fn web_version(
     ctx: PageCtx,
@@ -474,7 +527,11 @@ pub async fn web_version(
         html! {
             h1 { (message.subject) }
             p class="meta" { "Courriel préparé le " (message.created_at.format("%d/%m/%Y")) }
-            div class="mail-web-version" { (PreEscaped(body)) }
+            @if message.forget_recipient && message.state == "sent" {
+                p { "Ce message, écrit pour une seule personne, a été effacé après son envoi, avec son adresse." }
+            } @else {
+                div class="mail-web-version" { (PreEscaped(body)) }
+            }
         },
     ))
 }

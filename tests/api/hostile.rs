@@ -399,6 +399,25 @@ const FORMS: &[Form] = &[
     ),
     ("", "/i/{ideas_link}", &[("title", "Une idée d’habitant"), ("body", "Un texte."), ("category", "habitant")]),
     (
+        "agence@demo.encommun.fr",
+        "{restitution}",
+        &[
+            ("heard", "Ce que nous avons entendu."),
+            ("figures", "412 ; habitants ont répondu"),
+            ("decided", "Ce qui a été décidé."),
+            ("next_steps", "La suite."),
+            ("involved", "Venez."),
+            ("revision", "{restitution_revision}"),
+        ],
+    ),
+    ("agence@demo.encommun.fr", "{restitution}/questions", &[("question", "{restitution_question}")]),
+    (
+        "agence@demo.encommun.fr",
+        "{restitution}/citations",
+        &[("response", "{free_response}"), ("question", "{free_question}")],
+    ),
+    ("agence@demo.encommun.fr", "{restitution}/citations/{quote}", &[("text", "Une citation raccourcie.")]),
+    (
         "",
         "/invitation/0123",
         &[("display_name", "X"), ("password", "abcdefghijkl"), ("password_confirmation", "abcdefghijkl")],
@@ -510,11 +529,21 @@ fn placeholders(app: &TestApp) -> Vec<(&'static str, String)> {
     let adopted_place = encommun::storage::diagnostic::Place { project_id: access.id, collectivity_id: chatellerault };
     let adopted = encommun::storage::plans::plan_detail(&mut conn, adopted_place).unwrap();
     let measured = adopted.actions.iter().find(|a| !a.indicators.is_empty()).unwrap();
+    let restitution = encommun::storage::restitutions::find_restitution(&mut conn, adopted_place).unwrap().unwrap();
+    let restitution_questions = encommun::storage::restitutions::shown_questions(&mut conn, restitution.id).unwrap();
+    let quotes = encommun::storage::restitutions::quotes_of(&mut conn, restitution.id).unwrap();
+    let free = encommun::storage::restitutions::free_answers(&mut conn, adopted_place).unwrap();
     vec![
         ("{plan}", format!("/projets/{}/plan/{}", access.id, collectivity.id)),
         ("{plan_axis}", plan.axes[0].id.to_string()),
         ("{plan_action}", plan.actions[0].row.id.to_string()),
         ("{adopted_plan}", format!("/projets/{}/plan/{chatellerault}", access.id)),
+        ("{restitution}", format!("/projets/{}/restitution/{chatellerault}", access.id)),
+        ("{restitution_revision}", restitution.revision.to_string()),
+        ("{restitution_question}", restitution_questions[0].to_string()),
+        ("{quote}", quotes[0].id.to_string()),
+        ("{free_response}", free[0].response_id.to_string()),
+        ("{free_question}", free[0].question_id.to_string()),
         ("{adopted_action}", measured.row.id.to_string()),
         ("{indicator}", measured.indicators[0].row.id.to_string()),
         ("{cycle}", format!("/projets/{}/croisement/{}", access.id, collectivity.id)),

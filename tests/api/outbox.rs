@@ -122,6 +122,7 @@ fn message<'a>(key: &'a str, to: &'a str, unsubscribe: Option<&'a str>) -> NewOu
         html_body: "<p>Trois nouvelles cette semaine.</p>",
         unsubscribe_url: unsubscribe,
         calendar: None,
+        forget_recipient: false,
     }
 }
 

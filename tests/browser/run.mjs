@@ -508,6 +508,24 @@ const PAGES = [
   { name: 'plan-import', as: REFERENT, path: '/projets/2/plan/1/import' },
   { name: 'plans-comparaison', path: '/projets/2/plans' },
   { name: 'plan-public', path: '/projets/2/plans/2' },
+  // Grand Châtellerault's restitution, published: the working page, its quotes, the public page and its printed
+  // versions; a refused save.
+  { name: 'restitution-travail', as: PROVIDER, path: '/projets/2/restitution/2' },
+  { name: 'restitution-citations', as: PROVIDER, path: '/projets/2/restitution/2/citations' },
+  {
+    name: 'restitution-refusee',
+    as: PROVIDER,
+    path: '/projets/2/restitution/2',
+    act: async (page) => {
+      await page.locator('#figures').fill('412 habitants');
+      await page.getByRole('button', { name: 'Enregistrer les textes' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  { name: 'restitution-brouillon', as: REFERENT, path: '/projets/2/restitution/1' },
+  { name: 'restitution-publique', path: '/projets/2/restitutions/2' },
+  { name: 'restitution-affiche', path: '/projets/2/restitutions/2/affiche' },
+  { name: 'restitution-tract', path: '/projets/2/restitutions/2/tract' },
   {
     name: 'plan-adoption',
     as: REFERENT,
@@ -965,6 +983,28 @@ test('an adopted plan reads and prints without JavaScript, as the territory’s 
   await writer.page.getByRole('link', { name: /Un bus France services/ }).first().click();
   await writer.page.getByRole('heading', { name: 'Pourquoi cette action' }).waitFor();
   await writer.context.close();
+  await context.close();
+});
+
+test('a published restitution prints as a poster (A3) and a leaflet (A4), with its QR code, without JavaScript', async () => {
+  const { context, page } = await session({ javaScript: false });
+  await page.goto(`${base}/projets/2/restitutions/2`);
+  await page.getByRole('heading', { level: 1, name: /Ce que nous avons fait de votre parole/ }).waitFor();
+  await page.getByRole('heading', { name: 'Ce que nous avons entendu' }).waitFor();
+  await page.getByRole('heading', { name: 'Ce qui a été décidé' }).waitFor();
+  await page.getByRole('heading', { name: 'Et maintenant' }).waitFor();
+  for (const [format, name, paper] of [['affiche', 'restitution-affiche', 'A3'], ['tract', 'restitution-tract', 'A4']]) {
+    await page.goto(`${base}/projets/2/restitutions/2/${format}`);
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('.site-header').isVisible(), false, 'the header is not printed');
+    assert.equal(await page.locator('.no-print').first().isVisible(), false, 'the printing notice is not printed');
+    assert.ok(await page.locator('.qr-code svg').isVisible(), 'the QR code is printed');
+    assert.ok(await page.getByText(/Tout lire, et les prochains rendez-vous/).isVisible(), 'the address is printed');
+    const pdf = await page.pdf({ format: paper, preferCSSPageSize: true });
+    assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+    await page.screenshot({ path: path.join(ARTEFACTS, `${name}-impression.png`), fullPage: true });
+    await page.emulateMedia({ media: 'screen' });
+  }
   await context.close();
 });
 

@@ -13,6 +13,7 @@ pub mod paths;
 pub mod perimeter;
 pub mod plans;
 pub mod questionnaires;
+pub mod restitution;
 pub mod steering;
 pub mod territory;
 
@@ -131,6 +132,8 @@ struct ProjectView {
     syntheses: Vec<(codesign_storage::Workshop, String)>,
     /// Where each territory's action plan stands.
     plans: Vec<storage::plans::PlanStanding>,
+    /// Where each territory's restitution to its inhabitants stands.
+    restitutions: Vec<(i64, crate::domain::restitution::Stage, Option<chrono::NaiveDateTime>)>,
 }
 
 fn load_view(conn: &mut DbConnection, project: Project, access: &Access) -> Result<ProjectView, AppError> {
@@ -154,6 +157,7 @@ fn load_view(conn: &mut DbConnection, project: Project, access: &Access) -> Resu
     Ok(ProjectView {
         syntheses,
         plans: storage::plans::plans_of_project(conn, project.id)?,
+        restitutions: storage::restitutions::stages_of_project(conn, project.id)?,
         groups: inquiry::groups_of_project(conn, project.id, &enrolments)?,
         enrolments,
         history: projects::phase_history(conn, project.id)?,
@@ -273,6 +277,9 @@ fn project_page(ctx: &PageCtx, view: &ProjectView, access: &Access, submitted: &
             (codesign::section(project, &view.groups.iter().map(|(c, name, _)| (*c, name.clone())).collect::<Vec<_>>(), &view.syntheses, access))
             @if project.phase() >= Phase::CoDesign {
                 (plans::section(project.id, &view.groups.iter().map(|(c, name, _)| (*c, name.clone())).collect::<Vec<_>>(), &view.plans, access))
+            }
+            @if project.phase() >= Phase::Adoption {
+                (restitution::section(project.id, &view.groups.iter().map(|(c, name, _)| (*c, name.clone())).collect::<Vec<_>>(), &view.restitutions, access))
             }
             (events::agenda(project, &view.events, access, now))
             (news::section(ctx, project, &view.posts, access, submitted))

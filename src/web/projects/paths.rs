@@ -68,6 +68,16 @@ pub fn public_plan_path(project_id: i64, collectivity_id: i64) -> String {
     format!("/projets/{project_id}/plans/{collectivity_id}")
 }
 
+/// A territory's restitution as its group writes it.
+pub fn restitution_path(project_id: i64, collectivity_id: i64) -> String {
+    format!("/projets/{project_id}/restitution/{collectivity_id}")
+}
+
+/// A territory's published restitution, as everyone reads it (its poster and leaflet are below it).
+pub fn public_restitution_path(project_id: i64, collectivity_id: i64) -> String {
+    format!("/projets/{project_id}/restitutions/{collectivity_id}")
+}
+
 /// A questionnaire's builder; its other pages (results, coverage, entry, exports…) are below it.
 pub fn builder_path(id: i64) -> String {
     format!("/questionnaires/{id}")

@@ -1,5 +1,5 @@
-//! A participant territory of a project as the pages of its creativity cycle and its action plan see it: the
-//! project, the person's access, where, and the person's seat in the territory's working group.
+//! A participant territory of a project as the pages of its creativity cycle, its action plan and its restitution
+//! see it: the project, the person's access, where, and the person's seat in the territory's working group.
 
 use super::access::{may_see_cycle, project_and_access, Access};
 use crate::domain::project::Phase;
@@ -34,9 +34,20 @@ impl Territory {
         project_id: i64,
         collectivity_id: i64,
     ) -> Result<Territory, AppError> {
+        Territory::load_for(state, ctx, project_id, collectivity_id, may_see_cycle).await
+    }
+
+    /// An active participant territory, for a person `may_see` lets in.
+    pub async fn load_for(
+        state: &AppState,
+        ctx: &PageCtx,
+        project_id: i64,
+        collectivity_id: i64,
+        may_see: fn(&Access, i64) -> bool,
+    ) -> Result<Territory, AppError> {
         ctx.require_user()?;
         let (project, access) = project_and_access(state, ctx, project_id).await?;
-        if !may_see_cycle(&access, collectivity_id) {
+        if !may_see(&access, collectivity_id) {
             return Err(AppError::Forbidden);
         }
         let seat_id = access.working_seat(collectivity_id);

@@ -8,3 +8,4 @@ mod lifecycle;
 mod newsletters;
 mod plans;
 pub mod questionnaires;
+mod restitution;

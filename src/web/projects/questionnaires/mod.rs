@@ -13,6 +13,7 @@ pub mod export;
 pub mod interviews;
 pub mod invitations;
 pub mod results;
+pub mod summary;
 pub mod xlsform;
 
 /// A share as French read it: "42 %", "4,5 %".
