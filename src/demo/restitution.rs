@@ -1,9 +1,15 @@
 //! The restitution of Grand Châtellerault to its inhabitants, published: what the group heard (its words, key
 //! figures, two results of the questionnaire, two quotes), what was decided (the adopted plan), and what comes next.
-//! Two respondents left an address: the worker writes to each once, then forgets it.
+//! Two respondents left an address: the worker writes to each once, then forgets it. A public meeting was held,
+//! with who it reached; a stand at the market is to come.
 
-use crate::domain::restitution::RestitutionTexts;
+use chrono::TimeDelta;
+
+use crate::domain::project::{EventKind, NewEvent};
+use crate::domain::questionnaire::profile_values;
+use crate::domain::restitution::{Channel, NewReach, RestitutionTexts};
 use crate::storage::diagnostic::Place;
+use crate::storage::events::insert_event;
 use crate::storage::questionnaires::add_feedback_contact;
 use crate::storage::restitutions::{self as store, Published, Saved, ShowableQuestion};
 use crate::storage::DbConnection;
@@ -58,7 +64,49 @@ pub fn load(conn: &mut DbConnection, project_id: i64, cast: &Cast) -> anyhow::Re
         add_feedback_contact(conn, q.questionnaire_id, "habitant.dange@exemple.fr")?;
     }
     match store::publish(conn, place, by, territory)? {
-        Published::Now => Ok(()),
+        Published::Now => {}
         other => anyhow::bail!("démonstration : restitution non publiée ({other:?})"),
     }
+    meetings(conn, place, cast)
+}
+
+/// A public meeting held three days ago, with who it reached, and a stand at the market to come.
+fn meetings(conn: &mut DbConnection, place: Place, cast: &Cast) -> anyhow::Result<()> {
+    let now = crate::storage::now();
+    let meeting = |title: &str, days: i64, place_name: &str| NewEvent {
+        kind: EventKind::Restitution,
+        title: title.into(),
+        description: "Le groupe d’enquête présente ce qui a été entendu et décidé, et répond aux questions.".into(),
+        starts_at: (now + TimeDelta::days(days)).date().and_hms_opt(18, 0, 0).unwrap_or_default(),
+        ends_at: (now + TimeDelta::days(days)).date().and_hms_opt(20, 0, 0).unwrap_or_default(),
+        place: Some(place_name.into()),
+        online_url: None,
+        collectivity_id: Some(place.collectivity_id),
+    };
+    let held = meeting("Réunion publique : ce que nous avons fait de votre parole", -3, "Salle des fêtes, Naintré");
+    let held_id = insert_event(conn, place.project_id, &held, cast.provider_member, super::access::TITLE)?;
+    let coming = meeting("Stand de la restitution au marché", 10, "Place Émile-Zola, Châtellerault");
+    insert_event(conn, place.project_id, &coming, cast.provider_member, super::access::TITLE)?;
+    // Counted by the group at the door: 38 people, of whom some of the publics the survey followed.
+    let mut publics = Vec::new();
+    let questionnaire = store::showable_questions(conn, place)?.first().map(|q| q.questionnaire_id);
+    if let Some(id) = questionnaire {
+        for question in crate::storage::questionnaires::questions_of(conn, id)?.into_iter().filter(|q| q.profile) {
+            if let Some((code, _)) = profile_values(&question).into_iter().next() {
+                publics.push(((question.id, code), 6 + publics.len() as i32 * 3));
+            }
+        }
+    }
+    publics.truncate(3);
+    let reach = NewReach {
+        event_id: Some(held_id),
+        channel: Channel::PublicMeeting,
+        label: held.title.clone(),
+        happened_on: held.starts_at.date(),
+        reached: 38,
+        publics,
+        note: "Beaucoup de questions sur les horaires du bus France services.".into(),
+    };
+    store::record_reach(conn, place, &reach, cast.provider_member)?;
+    Ok(())
 }

@@ -2,6 +2,8 @@
 //! it surveyed — what we heard, what was decided, what comes next —, its key figures as the group writes them, the
 //! channels of its meetings and who they reached.
 
+use chrono::NaiveDate;
+
 use super::text::{bounded_text, clean_line, errors_of};
 
 pub const TEXT_MAX: usize = 5_000;
@@ -212,6 +214,126 @@ pub fn parse_count(text: &str, what: &str) -> Result<i32, String> {
     }
 }
 
+/// A profile category of the territory's questionnaires (« Sans internet à la maison », « 16-25 ans »…), as its
+/// reach is counted: the profile question and the answer's code.
+pub type Category = (i64, String);
+
+/// Who a meeting or a channel reached, as the group types it.
+#[derive(Debug, Default, Clone)]
+pub struct ReachInput<'a> {
+    /// A restitution meeting of the territory, by id, or empty for another channel.
+    pub event: &'a str,
+    pub channel: &'a str,
+    pub label: &'a str,
+    pub happened_on: &'a str,
+    pub reached: &'a str,
+    /// The count typed for each category offered.
+    pub publics: Vec<(Category, &'a str)>,
+    pub note: &'a str,
+}
+
+/// Who a meeting or a channel reached, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewReach {
+    pub event_id: Option<i64>,
+    pub channel: Channel,
+    pub label: String,
+    pub happened_on: NaiveDate,
+    pub reached: i32,
+    /// Only the categories with someone in them.
+    pub publics: Vec<(Category, i32)>,
+    pub note: String,
+}
+
+/// The field of a category's count in the reach form.
+pub fn public_field(category: &Category) -> String {
+    format!("public-{}-{}", category.0, category.1)
+}
+
+impl NewReach {
+    /// Checks what the group typed: `events` are the territory's restitution meetings (id, title, date), of which
+    /// `input.event` must be one when given (its title and date are then the defaults); `today` bounds the date.
+    pub fn parse(
+        input: &ReachInput,
+        events: &[(i64, String, NaiveDate)],
+        today: NaiveDate,
+    ) -> Result<NewReach, Vec<(String, String)>> {
+        let mut errors: Vec<(String, String)> = Vec::new();
+        let mut fail = |field: &str, message: String| errors.push((field.to_owned(), message));
+        let event = match input.event.trim() {
+            "" => None,
+            id => match events.iter().find(|(e, _, _)| e.to_string() == id) {
+                Some(event) => Some(event),
+                None => {
+                    fail("event", "Choisissez la rencontre dans la liste.".to_owned());
+                    None
+                }
+            },
+        };
+        let channel = Channel::parse(input.channel).map_err(|m| fail("channel", m)).ok();
+        let label = match (clean_line(input.label), event) {
+            (Some(l), Some((_, title, _))) if l.is_empty() => title.clone(),
+            (Some(l), _) if l.is_empty() => {
+                fail("label", "Dites où ou comment (« Marché de Naintré », « Affiches en mairie »).".to_owned());
+                String::new()
+            }
+            (Some(l), _) if l.chars().count() > 200 => {
+                fail("label", format!("Le lieu dépasse 200 caractères ({}).", l.chars().count()));
+                String::new()
+            }
+            (Some(l), _) => l,
+            (None, _) => {
+                fail("label", "Le lieu contient des caractères non autorisés.".to_owned());
+                String::new()
+            }
+        };
+        let happened_on = match (input.happened_on.trim(), event) {
+            ("", Some((_, _, on))) => Some(*on),
+            (text, _) => match super::project::parse_date(text, "La date") {
+                Ok(date) if date > today => {
+                    fail(
+                        "happened_on",
+                        "La date est à venir : notez qui a été touché une fois la rencontre passée.".to_owned(),
+                    );
+                    None
+                }
+                Ok(date) => Some(date),
+                Err(m) => {
+                    fail("happened_on", m);
+                    None
+                }
+            },
+        };
+        let reached = parse_count(input.reached, "Personnes touchées").map_err(|m| fail("reached", m)).ok();
+        let mut publics = Vec::new();
+        for (category, text) in &input.publics {
+            let field = public_field(category);
+            match parse_count(text, "Ce public") {
+                Ok(0) => {}
+                Ok(n) if reached.is_some_and(|r| n > r) => fail(
+                    &field,
+                    format!("{n} personnes de ce public, plus que les {} touchées en tout.", reached.unwrap_or(0)),
+                ),
+                Ok(n) => publics.push((category.clone(), n)),
+                Err(m) => fail(&field, m),
+            }
+        }
+        let note = bounded_text(input.note, "La note", 0, 2_000).map_err(|m| fail("note", m)).ok();
+        match (channel, happened_on, reached, note) {
+            (Some(channel), Some(happened_on), Some(reached), Some(note)) if errors.is_empty() => Ok(NewReach {
+                event_id: event.map(|(id, _, _)| *id),
+                channel,
+                label,
+                happened_on,
+                reached,
+                publics,
+                note,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,5 +373,44 @@ mod tests {
         assert!(parse_count("douze", "Personnes").is_err());
         assert_eq!(Channel::parse("market_stand"), Ok(Channel::MarketStand));
         assert!(Channel::parse("pigeon").is_err());
+    }
+
+    #[test]
+    fn a_reach_names_the_field_at_fault_and_takes_its_meeting_s_defaults() {
+        let today = NaiveDate::from_ymd_opt(2027, 3, 10).unwrap();
+        let events = vec![(7, "Réunion publique à Naintré".to_owned(), NaiveDate::from_ymd_opt(2027, 3, 2).unwrap())];
+        let young: Category = (3, "16-25".into());
+        let offline: Category = (4, "oui".into());
+        let input = ReachInput {
+            event: "7",
+            channel: "public_meeting",
+            reached: "45",
+            publics: vec![(young.clone(), "12"), (offline.clone(), "")],
+            ..ReachInput::default()
+        };
+        let reach = NewReach::parse(&input, &events, today).unwrap();
+        assert_eq!(reach.label, "Réunion publique à Naintré");
+        assert_eq!(reach.happened_on, NaiveDate::from_ymd_opt(2027, 3, 2).unwrap());
+        assert_eq!(reach.publics, vec![(young.clone(), 12)]);
+        let bad = ReachInput {
+            event: "",
+            channel: "pigeon",
+            happened_on: "2027-04-01",
+            reached: "10",
+            publics: vec![(young.clone(), "11")],
+            ..ReachInput::default()
+        };
+        let errors = NewReach::parse(&bad, &events, today).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fields, vec!["channel", "label", "happened_on", "public-3-16-25"]);
+        assert!(errors[3].1.contains("plus que les 10 touchées"), "{errors:?}");
+        let other = ReachInput {
+            event: "8",
+            channel: "display",
+            label: "Mairie",
+            happened_on: "02/03/2027",
+            ..ReachInput::default()
+        };
+        assert_eq!(NewReach::parse(&other, &events, today).unwrap_err()[0].0, "event");
     }
 }

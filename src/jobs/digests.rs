@@ -227,7 +227,7 @@ fn queue_group(
 }
 
 /// The iCalendar file of the events these entries announced (those still planned), or None.
-fn calendar_of(conn: &mut DbConnection, event_ids: &[i64], base_url: &str) -> QueryResult<Option<String>> {
+pub(crate) fn calendar_of(conn: &mut DbConnection, event_ids: &[i64], base_url: &str) -> QueryResult<Option<String>> {
     if event_ids.is_empty() {
         return Ok(None);
     }

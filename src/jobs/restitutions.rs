@@ -9,12 +9,16 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDateTime;
 
+use super::digests::calendar_of;
 use crate::domain::text::de;
 use crate::mail::links::{address_digest, Signed};
-use crate::mail::{self, messages};
+use crate::mail::{self, messages, Extras};
 use crate::storage::collectivities::territory_of_collectivity;
 use crate::storage::diagnostic::Place;
+use crate::storage::events::Event;
+use crate::storage::inquiry::members_of_group;
 use crate::storage::restitutions::{self, addresses_to_tell, forget_told, lock_restitution};
+use crate::storage::users::find_user;
 use crate::storage::{outbox, write_transaction, DbConnection, DbError, QueryResult};
 
 /// Queues the messages of a published restitution to the addresses its territory's questionnaires hold, and
@@ -40,12 +44,44 @@ pub fn tell_respondents(conn: &mut DbConnection, place: Place, base_url: &str, k
         let forget = format!("{base_url}{}", Signed::ForgetAddress(&digest).path(key));
         let message = messages::restitution_published(address, &de(&name), &page, &forget);
         let message_key = format!("restitution:r{}:{digest}", restitution.id);
-        if mail::queue_then_forget(conn, &message_key, "restitution", &message, &forget)? {
+        let extras = Extras { unsubscribe: Some(&forget), forget_recipient: true, ..Extras::default() };
+        if mail::queue_with(conn, &message_key, "restitution", &message, extras)? {
             told += 1;
         }
     }
     forget_told(conn, &restitution, &stored, told)?;
     Ok(told)
+}
+
+/// Invites the territory's inquiry-group members who have an account to a meeting of its restitution, its calendar
+/// file attached; once each, under a key naming the meeting, its date and the member. Members without an account
+/// left no address for this (theirs served their invitation only): the group tells them. Call it in the
+/// transaction that plans the meeting; how many were invited.
+pub fn invite_inquiry_group(conn: &mut DbConnection, meeting: &Event, base_url: &str) -> QueryResult<usize> {
+    let Some(collectivity_id) = meeting.collectivity_id else { return Ok(0) };
+    let name = territory_of_collectivity(conn, collectivity_id)?.ok_or(DbError::NotFound)?.name;
+    let calendar = calendar_of(conn, &[meeting.id], base_url)?;
+    let event_link = format!("{base_url}/projets/{}/evenements/{}", meeting.project_id, meeting.id);
+    let restitution_link = format!("{base_url}/projets/{}/restitution/{collectivity_id}", meeting.project_id);
+    let at = meeting.starts_at.and_utc().timestamp();
+    let mut invited = 0;
+    for member in members_of_group(conn, meeting.project_id, collectivity_id)? {
+        let Some(user) = member.user_id.map(|id| find_user(conn, id)).transpose()?.flatten() else { continue };
+        let message = messages::restitution_meeting(
+            &user.email,
+            &member.display_name,
+            &de(&name),
+            meeting,
+            &event_link,
+            &restitution_link,
+        );
+        let key = format!("restitution-meeting:e{}:{at}:m{}", meeting.id, member.id);
+        let extras = Extras { calendar: calendar.as_deref(), ..Extras::default() };
+        if mail::queue_with(conn, &key, "restitution_meeting", &message, extras)? {
+            invited += 1;
+        }
+    }
+    Ok(invited)
 }
 
 /// Tells the respondents of every published restitution that has addresses waiting, one restitution per

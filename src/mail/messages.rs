@@ -157,6 +157,43 @@ pub fn restitution_published(to: &str, territory: &str, page: &str, forget: &str
     Email { to: to.to_owned(), subject, text, html }
 }
 
+/// An inquiry-group member is invited to a meeting of their territory's restitution (its calendar file attached).
+pub fn restitution_meeting(
+    to: &str,
+    name: &str,
+    territory: &str,
+    meeting: &crate::storage::events::Event,
+    event_link: &str,
+    restitution_link: &str,
+) -> Email {
+    // Events are kept in French local time.
+    let date = meeting.starts_at.format("%d/%m/%Y à %Hh%M").to_string();
+    let place = meeting.place.as_deref().or(meeting.online_url.as_deref()).unwrap_or("");
+    let subject = format!(
+        "Restitution aux habitants {territory} : « {} » le {}",
+        meeting.title,
+        meeting.starts_at.format("%d/%m/%Y")
+    );
+    let text = format!(
+        "Bonjour {name},\n\nLe groupe d’enquête retourne vers les habitants pour leur montrer ce qui a été fait de \
+         leur parole : « {} », le {date} ({place}). Vous êtes invité·e à y participer.\n\nLe rendez-vous (pour \
+         l’ajouter à votre agenda, le fichier est joint) : {event_link}\nLa restitution : {restitution_link}\n\n\
+         Après la rencontre, notez qui elle a touché sur la page de la restitution.\n",
+        meeting.title
+    );
+    let html = html_page(
+        &subject,
+        html! {
+            p { "Bonjour " (name) "," }
+            p { "Le groupe d’enquête retourne vers les habitants pour leur montrer ce qui a été fait de leur parole : « " (meeting.title) " », le " strong { (date) } " (" (place) "). Vous êtes invité·e à y participer." }
+            p { a href=(event_link) { "Le rendez-vous" } " (le fichier d’agenda est joint)." }
+            p { a href=(restitution_link) { "La restitution" } }
+            p { "Après la rencontre, notez qui elle a touché sur la page de la restitution." }
+        },
+    );
+    Email { to: to.to_owned(), subject, text, html }
+}
+
 /// The double opt-in: someone asked, with this address, to follow `title`; nothing is sent until they confirm.
 pub fn subscription_confirmation(to: &str, title: &str, link: &str) -> Email {
     let subject = format!("Confirmez votre abonnement : {title}");

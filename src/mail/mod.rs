@@ -23,6 +23,18 @@ pub struct Email {
     pub html: String,
 }
 
+/// How a queued e-mail goes beyond its two parts.
+#[derive(Default)]
+pub struct Extras<'a> {
+    /// The one-click unsubscribe (RFC 8058).
+    pub unsubscribe: Option<&'a str>,
+    /// An iCalendar file, attached as « rendez-vous.ics ».
+    pub calendar: Option<&'a str>,
+    /// The address was given for this message only: sending it forgets the address (see
+    /// `storage::outbox::NewOutboxMessage::forget_recipient`).
+    pub forget_recipient: bool,
+}
+
 /// Queues an e-mail in the outbox, in the caller's transaction, under its idempotency key (see `storage::outbox`);
 /// false when a message with that key was queued before.
 pub fn queue(
@@ -32,30 +44,16 @@ pub fn queue(
     email: &Email,
     unsubscribe: Option<&str>,
 ) -> crate::storage::QueryResult<bool> {
-    crate::storage::outbox::enqueue(
-        conn,
-        &crate::storage::outbox::NewOutboxMessage {
-            idempotency_key: key,
-            kind,
-            recipient: &email.to,
-            subject: &email.subject,
-            text_body: &email.text,
-            html_body: &email.html,
-            unsubscribe_url: unsubscribe,
-            calendar: None,
-            forget_recipient: false,
-        },
-    )
+    queue_with(conn, key, kind, email, Extras { unsubscribe, ..Extras::default() })
 }
 
-/// Queues an e-mail to an address given for this message only: sending it forgets the address (see
-/// `storage::outbox::NewOutboxMessage::forget_recipient`).
-pub fn queue_then_forget(
+/// [`queue`], with an attachment or an address to forget once sent.
+pub fn queue_with(
     conn: &mut crate::storage::DbConnection,
     key: &str,
     kind: &str,
     email: &Email,
-    unsubscribe: &str,
+    extras: Extras,
 ) -> crate::storage::QueryResult<bool> {
     crate::storage::outbox::enqueue(
         conn,
@@ -66,9 +64,9 @@ pub fn queue_then_forget(
             subject: &email.subject,
             text_body: &email.text,
             html_body: &email.html,
-            unsubscribe_url: Some(unsubscribe),
-            calendar: None,
-            forget_recipient: true,
+            unsubscribe_url: extras.unsubscribe,
+            calendar: extras.calendar,
+            forget_recipient: extras.forget_recipient,
         },
     )
 }

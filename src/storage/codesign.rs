@@ -212,7 +212,8 @@ pub fn working_seats(conn: &mut DbConnection, project_id: i64, user_id: i64) -> 
         .load(conn)
 }
 
-/// Attaches an account to a member's seat (an accepted invitation), as `inquiry::link_account` does.
+/// Attaches an account to a member's seat (an accepted invitation), and subscribes it to the project's news, as
+/// `inquiry::link_account` does.
 pub fn link_working_account(conn: &mut DbConnection, member_id: i64, user_id: i64) -> QueryResult<LinkOutcome> {
     let linked = conn.transaction(|conn| {
         diesel::update(working_members::table.find(member_id))
@@ -220,7 +221,12 @@ pub fn link_working_account(conn: &mut DbConnection, member_id: i64, user_id: i6
             .execute(conn)
     });
     match linked {
-        Ok(1) => Ok(LinkOutcome::Linked),
+        Ok(1) => {
+            let project: i64 =
+                working_members::table.find(member_id).select(working_members::project_id).first(conn)?;
+            super::subscriptions::subscribe_user(conn, user_id, super::subscriptions::Target::Project(project))?;
+            Ok(LinkOutcome::Linked)
+        }
         Ok(_) => Ok(LinkOutcome::Gone),
         Err(e) if is_unique_violation(&e) => Ok(LinkOutcome::AlreadyInGroup),
         Err(e) => Err(e),

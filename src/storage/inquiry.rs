@@ -167,7 +167,8 @@ pub enum LinkOutcome {
     Gone,
 }
 
-/// Attaches an account to a member's seat (an accepted invitation). Call it inside `storage::write_transaction`.
+/// Attaches an account to a member's seat (an accepted invitation), and subscribes the account to the project's
+/// news (its digests tell the restitution, among the rest). Call it inside `storage::write_transaction`.
 pub fn link_account(conn: &mut DbConnection, member_id: i64, user_id: i64) -> QueryResult<LinkOutcome> {
     let linked = conn.transaction(|conn| {
         diesel::update(inquiry_members::table.find(member_id))
@@ -175,7 +176,12 @@ pub fn link_account(conn: &mut DbConnection, member_id: i64, user_id: i64) -> Qu
             .execute(conn)
     });
     match linked {
-        Ok(1) => Ok(LinkOutcome::Linked),
+        Ok(1) => {
+            let project: i64 =
+                inquiry_members::table.find(member_id).select(inquiry_members::project_id).first(conn)?;
+            super::subscriptions::subscribe_user(conn, user_id, super::subscriptions::Target::Project(project))?;
+            Ok(LinkOutcome::Linked)
+        }
         Ok(_) => Ok(LinkOutcome::Gone),
         Err(DbError::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
             Ok(LinkOutcome::AlreadyInGroup)

@@ -6,19 +6,19 @@
 //! the publication never cross, and two instances telling the respondents of one restitution at once tell each
 //! respondent once.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::activity::{record_activity, NewActivity};
 use super::diagnostic::Place;
 use super::schema::{
-    answers, feedback_contacts, phase_transitions, projects, questionnaires, questions, responses,
-    restitution_questions, restitution_quotes, restitutions,
+    answers, feedback_contacts, phase_transitions, projects, questionnaires, questions, reach_publics, responses,
+    restitution_questions, restitution_quotes, restitution_reach, restitutions,
 };
 use super::{insert_once, lock_or_create, now, DbConnection, DbError, QueryResult};
 use crate::domain::activity::ActivityKind;
 use crate::domain::questionnaire::QuestionType;
-use crate::domain::restitution::{RestitutionTexts, Stage};
+use crate::domain::restitution::{Category, Channel, NewReach, RestitutionTexts, Stage};
 
 #[derive(Debug, Clone, Queryable)]
 pub struct Restitution {
@@ -515,6 +515,114 @@ pub fn forget_after_closing(conn: &mut DbConnection, closed_before: NaiveDateTim
         ),
     ))
     .execute(conn)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Who the restitution reached
+
+#[derive(Debug, Clone, Queryable)]
+pub struct ReachRow {
+    pub id: i64,
+    pub restitution_id: i64,
+    pub event_id: Option<i64>,
+    pub channel: String,
+    pub label: String,
+    pub happened_on: NaiveDate,
+    pub reached: i32,
+    pub note: String,
+    pub recorded_by: Option<i64>,
+    pub recorded_at: NaiveDateTime,
+}
+
+impl ReachRow {
+    pub fn channel(&self) -> Channel {
+        Channel::parse(&self.channel).unwrap_or(Channel::Other)
+    }
+}
+
+/// A record of reach with its counts per category.
+pub type Reach = (ReachRow, Vec<(Category, i32)>);
+
+/// Everything the restitution's meetings and channels reached, the latest first.
+pub fn reach_of(conn: &mut DbConnection, restitution_id: i64) -> QueryResult<Vec<Reach>> {
+    let rows: Vec<ReachRow> = restitution_reach::table
+        .filter(restitution_reach::restitution_id.eq(restitution_id))
+        .order((restitution_reach::happened_on.desc(), restitution_reach::id.desc()))
+        .load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let publics: Vec<(i64, i64, String, i32)> = reach_publics::table
+        .filter(reach_publics::reach_id.eq_any(&ids))
+        .select((reach_publics::reach_id, reach_publics::question_id, reach_publics::value, reach_publics::reached))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let of_row = publics.iter().filter(|p| p.0 == row.id).map(|(_, q, v, n)| ((*q, v.clone()), *n)).collect();
+            (row, of_row)
+        })
+        .collect())
+}
+
+/// Records who a meeting or a channel reached; a meeting recorded before is recorded again (its counts
+/// replaced). Call it inside `storage::write_transaction`.
+pub fn record_reach(conn: &mut DbConnection, place: Place, reach: &NewReach, by: i64) -> QueryResult<i64> {
+    let restitution = lock_restitution(conn, place, Some(by))?;
+    let before: Option<i64> = match reach.event_id {
+        Some(event) => restitution_reach::table
+            .filter(restitution_reach::event_id.eq(event))
+            .filter(restitution_reach::restitution_id.eq(restitution.id))
+            .select(restitution_reach::id)
+            .first(conn)
+            .optional()?,
+        None => None,
+    };
+    let values = (
+        restitution_reach::channel.eq(reach.channel.code()),
+        restitution_reach::label.eq(&reach.label),
+        restitution_reach::happened_on.eq(reach.happened_on),
+        restitution_reach::reached.eq(reach.reached),
+        restitution_reach::note.eq(&reach.note),
+        restitution_reach::recorded_by.eq(Some(by)),
+        restitution_reach::recorded_at.eq(now()),
+    );
+    let id = match before {
+        Some(id) => {
+            diesel::update(restitution_reach::table.find(id)).set(values).execute(conn)?;
+            diesel::delete(reach_publics::table.filter(reach_publics::reach_id.eq(id))).execute(conn)?;
+            id
+        }
+        None => diesel::insert_into(restitution_reach::table)
+            .values((
+                restitution_reach::restitution_id.eq(restitution.id),
+                restitution_reach::event_id.eq(reach.event_id),
+                values,
+            ))
+            .returning(restitution_reach::id)
+            .get_result(conn)?,
+    };
+    for ((question, value), n) in &reach.publics {
+        diesel::insert_into(reach_publics::table)
+            .values((
+                reach_publics::reach_id.eq(id),
+                reach_publics::question_id.eq(question),
+                reach_publics::value.eq(value),
+                reach_publics::reached.eq(n),
+            ))
+            .execute(conn)?;
+    }
+    Ok(id)
+}
+
+/// Removes a record of reach; false when it was not there (a double click).
+pub fn remove_reach(conn: &mut DbConnection, place: Place, reach_id: i64, by: i64) -> QueryResult<bool> {
+    let restitution = lock_restitution(conn, place, Some(by))?;
+    let removed = diesel::delete(
+        restitution_reach::table
+            .filter(restitution_reach::id.eq(reach_id))
+            .filter(restitution_reach::restitution_id.eq(restitution.id)),
+    )
+    .execute(conn)?;
+    Ok(removed == 1)
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -34,6 +34,11 @@ const ASSETS: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../../assets/codesign.js"),
     },
+    Asset {
+        name: "restitution.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../../assets/restitution.js"),
+    },
     // Leaflet, vendored from npm (assets/vendor/update.sh), for the optional interactive map.
     Asset {
         name: "leaflet.js",

@@ -188,11 +188,15 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.get("/projets/{id}/restitution/{collectivity}", projects::restitution::show);
     r.post("/projets/{id}/restitution/{collectivity}", projects::restitution::save_texts);
     r.post("/projets/{id}/restitution/{collectivity}/questions", projects::restitution::set_questions);
+    r.post("/projets/{id}/restitution/{collectivity}/lisibilite", projects::restitution::readability);
     r.post("/projets/{id}/restitution/{collectivity}/publication", projects::restitution::publish);
     r.get("/projets/{id}/restitution/{collectivity}/citations", projects::restitution::quotes::chooser);
     r.post("/projets/{id}/restitution/{collectivity}/citations", projects::restitution::quotes::choose);
     r.post("/projets/{id}/restitution/{collectivity}/citations/{quote}", projects::restitution::quotes::edit);
     r.post("/projets/{id}/restitution/{collectivity}/citations/{quote}/retrait", projects::restitution::quotes::remove);
+    r.get("/projets/{id}/restitution/{collectivity}/portee", projects::restitution::reach::show);
+    r.post("/projets/{id}/restitution/{collectivity}/portee", projects::restitution::reach::record);
+    r.post("/projets/{id}/restitution/{collectivity}/portee/{reach}/retrait", projects::restitution::reach::remove);
     r.get("/projets/{id}/restitutions/{collectivity}", projects::restitution::public::show);
     r.get("/projets/{id}/restitutions/{collectivity}/affiche", projects::restitution::public::poster);
     r.get("/projets/{id}/restitutions/{collectivity}/tract", projects::restitution::public::leaflet);

@@ -418,6 +418,18 @@ const FORMS: &[Form] = &[
     ),
     ("agence@demo.encommun.fr", "{restitution}/citations/{quote}", &[("text", "Une citation raccourcie.")]),
     (
+        "agence@demo.encommun.fr",
+        "{restitution}/portee",
+        &[
+            ("event", ""),
+            ("channel", "market_stand"),
+            ("label", "Marché de Naintré"),
+            ("happened_on", "2026-11-28"),
+            ("reached", "60"),
+            ("note", "Beaucoup de questions sur le bus."),
+        ],
+    ),
+    (
         "",
         "/invitation/0123",
         &[("display_name", "X"), ("password", "abcdefghijkl"), ("password_confirmation", "abcdefghijkl")],

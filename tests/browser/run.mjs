@@ -522,6 +522,17 @@ const PAGES = [
       await page.getByRole('alert').waitFor();
     },
   },
+  { name: 'restitution-portee', as: PROVIDER, path: '/projets/2/restitution/2/portee' },
+  {
+    name: 'restitution-portee-refusee',
+    as: PROVIDER,
+    path: '/projets/2/restitution/2/portee',
+    act: async (page) => {
+      await page.locator('#reached').fill('beaucoup');
+      await page.getByRole('button', { name: 'Enregistrer' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
   { name: 'restitution-brouillon', as: REFERENT, path: '/projets/2/restitution/1' },
   { name: 'restitution-publique', path: '/projets/2/restitutions/2' },
   { name: 'restitution-affiche', path: '/projets/2/restitutions/2/affiche' },
@@ -1008,6 +1019,19 @@ test('a published restitution prints as a poster (A3) and a leaflet (A4), with i
   await context.close();
 });
 
+test('the readability hint follows a restitution’s text as it is written', async () => {
+  const { context, page } = await session({ email: PROVIDER });
+  await page.goto(`${base}/projets/2/restitution/2`);
+  const field = page.locator('#involved');
+  await field.fill('La gouvernance du dispositif sera assurée par l’EPCI en lien avec les acteurs du territoire.');
+  const hint = page.locator('#lisibilite-involved');
+  await hint.getByText(/gouvernance/).waitFor();
+  assert.ok(await hint.getByText(/EPCI/).isVisible(), 'the acronym is named');
+  await field.fill('Écrivez à la mairie.');
+  await hint.getByText(/gouvernance/).waitFor({ state: 'detached' });
+  await context.close();
+});
+
 test('logging in and searching work with the keyboard alone, focus always visible', async () => {
   const { context, page } = await session();
   await page.goto(`${base}/connexion`);
@@ -1080,6 +1104,8 @@ test('screenshots of the key pages at desktop and mobile widths', async () => {
     { name: 'diagnostic-comparaison', path: '/projets/1/diagnostic', as: ADMIN },
     { name: 'enquete-resultats', path: '/questionnaires/1/resultats', as: CHATELLERAULT },
     { name: 'diagnostic-contours', path: '/projets/2/diagnostic/2', as: PROVIDER },
+    { name: 'restitution-publique', path: '/projets/2/restitutions/2' },
+    { name: 'restitution-portee', path: '/projets/2/restitution/2/portee', as: PROVIDER },
   ];
   for (const [width, height, label] of [[1280, 800, 'bureau'], [390, 844, 'mobile']]) {
     for (const shot of shots) {

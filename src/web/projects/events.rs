@@ -8,7 +8,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::access::{project_and_access, Access};
-use super::paths::{plan_path, project_path, workshop_path};
+use super::paths::{event_path, plan_path, project_path, workshop_path};
 use crate::domain::calendar::{event_uid, ics, location, CalendarEvent};
 use crate::domain::markdown::Markdown;
 use crate::domain::project::{parse_minutes, EventInput, EventKind, NewEvent};
@@ -23,10 +23,6 @@ use crate::web::views::{
     Field, FormErrors,
 };
 use crate::web::{AppError, AppState};
-
-fn event_path(project_id: i64, event_id: i64) -> String {
-    format!("/projets/{project_id}/evenements/{event_id}")
-}
 
 fn when(event: &Event) -> String {
     let same_day = event.starts_at.date() == event.ends_at.date();
@@ -137,11 +133,30 @@ async fn led_project(state: &AppState, ctx: &PageCtx, id: i64) -> Result<(Projec
     Ok((project, access))
 }
 
-pub async fn new_form(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64>) -> Result<Markup, AppError> {
+/// What a link to the form may fill in: a restitution's page asks for a meeting of its territory.
+#[derive(Deserialize)]
+pub struct NewEventQuery {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    territoire: Option<String>,
+}
+
+pub async fn new_form(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    query: web::Query<NewEventQuery>,
+) -> Result<Markup, AppError> {
     let (project, _) = led_project(&state, &ctx, id.into_inner()).await?;
     let pid = project.id;
     let territories = state.db(move |conn| Ok(projects::participant_territories(conn, pid)?)).await?;
-    Ok(event_form_page(&ctx, &project, &territories, &EventForm::default(), &FormErrors::default()))
+    let query = query.into_inner();
+    let form = EventForm {
+        kind: query.kind.unwrap_or_default(),
+        collectivity_id: query.territoire.unwrap_or_default(),
+        ..EventForm::default()
+    };
+    Ok(event_form_page(&ctx, &project, &territories, &form, &FormErrors::default()))
 }
 
 pub async fn create(
@@ -187,15 +202,30 @@ pub async fn create(
     if project.phase() == crate::domain::project::Phase::Closed {
         return Err(AppError::BadRequest("Le projet est clos : plus de rendez-vous à planifier.".into()));
     }
-    let title = project.title.clone();
-    let event_id = state
+    let (title, base_url) = (project.title.clone(), state.config.base_url.clone());
+    let (event_id, invited) = state
         .db(move |conn| {
             storage::write_transaction(conn, |conn| {
-                Ok::<_, AppError>(events::insert_event(conn, pid, &event, user.id, &title)?)
+                let id = events::insert_event(conn, pid, &event, user.id, &title)?;
+                // A restitution's meeting: the territory's inquiry group comes along.
+                let invited = match events::find_event(conn, pid, id)? {
+                    Some(planned) if planned.kind() == EventKind::Restitution => {
+                        Some(crate::jobs::restitutions::invite_inquiry_group(conn, &planned, &base_url)?)
+                    }
+                    _ => None,
+                };
+                Ok::<_, AppError>((id, invited))
             })
         })
         .await?;
-    ctx.set_flash("Rendez-vous planifié.");
+    match invited {
+        Some(n) => ctx.set_flash(&format!(
+            "Rendez-vous planifié. {n} membre{s} du groupe d’enquête {} invité{s} par courriel ; prévenez les autres.",
+            if n > 1 { "sont" } else { "est" },
+            s = if n > 1 { "s" } else { "" }
+        )),
+        None => ctx.set_flash("Rendez-vous planifié."),
+    }
     Ok(see_other(&event_path(pid, event_id)))
 }
 
@@ -286,6 +316,10 @@ fn event_page(ctx: &PageCtx, view: &EventView, access: &Access, minutes: Option<
             p { a href={ (path) "/calendrier.ics" } download { "Ajouter à mon agenda (fichier .ics)" } }
             @if let (EventKind::Workshop, Some(collectivity_id)) = (event.kind(), event.collectivity_id) {
                 p { a href=(workshop_path(project.id, collectivity_id, event.id)) { "La page de l’atelier : idées, notes, points et synthèse" } }
+            }
+            @if let (EventKind::Restitution, Some(collectivity_id)) = (event.kind(), event.collectivity_id) {
+                p { a href=(super::paths::restitution_path(project.id, collectivity_id)) { "La restitution du territoire" }
+                    " · " a href={ (super::paths::restitution_path(project.id, collectivity_id)) "/portee" } { "Noter qui la rencontre a touché" } }
             }
             @if let (EventKind::FollowUp, Some(collectivity_id)) = (event.kind(), event.collectivity_id) {
                 p { a href={ (plan_path(project.id, collectivity_id)) "/suivi" } { "La revue de suivi du plan d’action" } }

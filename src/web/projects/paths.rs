@@ -68,6 +68,11 @@ pub fn public_plan_path(project_id: i64, collectivity_id: i64) -> String {
     format!("/projets/{project_id}/plans/{collectivity_id}")
 }
 
+/// An event of a project: its page, its registrations, its minutes.
+pub fn event_path(project_id: i64, event_id: i64) -> String {
+    format!("/projets/{project_id}/evenements/{event_id}")
+}
+
 /// A territory's restitution as its group writes it.
 pub fn restitution_path(project_id: i64, collectivity_id: i64) -> String {
     format!("/projets/{project_id}/restitution/{collectivity_id}")

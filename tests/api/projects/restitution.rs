@@ -138,6 +138,14 @@ async fn a_restitution_shows_what_the_group_chose_and_tells_each_address_once(ap
     visitor.get(&public).await.assert_status(404);
     logged_in(&app, OTHER_REFERENT).await.get(&working).await.assert_status(403);
 
+    // The hint as one writes: jargon and acronyms named, nothing for a plain text.
+    let hint = provider
+        .submit(&working, &format!("{working}/lisibilite"), &[("text", "La gouvernance de l’EPCI évolue.")])
+        .await;
+    hint.assert_status(200).assert_contains("gouvernance").assert_contains("EPCI");
+    let plain = provider.submit(&working, &format!("{working}/lisibilite"), &[("text", "Le bus passe le samedi.")]).await;
+    assert_eq!(plain.body, "", "a plain text gets no advice");
+
     // Texts: a bad line of figures is told by its number, and nothing is written.
     provider.get(&working).await.assert_status(200).assert_contains("2 habitants ont laissé une adresse");
     provider
@@ -349,8 +357,241 @@ async fn the_one_click_link_forgets_an_address_everywhere(app: TestApp) {
     visitor.post(&format!("/oubli/{digest}/0000"), &[]).await.assert_status(410);
 }
 
+/// The restitution's meetings invite the territory's inquiry-group members with an account (who follow the
+/// project since their account was linked); afterwards, who a meeting reached is compared with whom the survey
+/// reached, per profile category.
+async fn meetings_invite_the_group_and_their_reach_is_compared_with_the_survey(app: TestApp) {
+    let w = world(&app);
+    let member_email = "enqueteur@exemple.fr";
+    let (young, offline) = with_conn(&app, |conn| {
+        let member = fixtures::account(conn, member_email, "Inès Enquêtrice");
+        let project = encommun::storage::projects::find_project(conn, w.project).unwrap().unwrap();
+        let chatellerault = fixtures::Collectivity { id: w.chatellerault, name: String::new() };
+        let profiled = fixtures::questionnaire(conn, &project, &chatellerault, &w.admin)
+            .title("Profil")
+            .question(QuestionInput {
+                kind: "single_choice",
+                label: "Votre âge",
+                choices: "jeunes = 16 à 25 ans\nadultes = 26 à 64 ans\naines = 65 ans et plus",
+                profile: true,
+                ..Default::default()
+            })
+            .question(QuestionInput {
+                kind: "yes_no",
+                label: "Internet à la maison",
+                profile: true,
+                ..Default::default()
+            })
+            .published()
+            .create();
+        let questions = questions_of(conn, profiled).unwrap();
+        write_transaction(conn, |conn| {
+            // Ten respondents: four young, six without internet.
+            for n in 0..10 {
+                let age = if n < 4 { "jeunes" } else { "adultes" };
+                let internet = if n < 6 { "non" } else { "oui" };
+                let items = vec![
+                    (questions[0].id, (String::new(), age.to_owned())),
+                    (questions[1].id, (String::new(), internet.to_owned())),
+                ];
+                record_response(conn, profiled, Channel::Online, None, &items)?;
+            }
+            let seat =
+                encommun::domain::inquiry::NewMember::parse("Inès Enquêtrice", "habitant", "", member_email).unwrap();
+            let encommun::storage::inquiry::AddOutcome::Added(id) = encommun::storage::inquiry::add_member(
+                conn,
+                w.project,
+                w.chatellerault,
+                &seat,
+                w.admin.id,
+                "CA Grand Châtellerault",
+            )?
+            else {
+                panic!("member not added");
+            };
+            encommun::storage::inquiry::link_account(conn, id, member.id)?;
+            Ok::<_, diesel::result::Error>(())
+        })
+        .unwrap();
+        let follows = encommun::storage::subscriptions::subscriptions_of_user(conn, member.id).unwrap();
+        assert!(
+            follows.iter().any(|(s, _)| s.project_id == Some(w.project)),
+            "an inquiry-group member follows the project once their account is linked"
+        );
+        ((questions[0].id, "jeunes".to_owned()), (questions[1].id, "non".to_owned()))
+    });
+
+    // A meeting planned by the provider invites the member, with the calendar file.
+    let provider = logged_in(&app, PROVIDER).await;
+    let new_event =
+        format!("/projets/{}/evenements/nouveau?type=restitution&territoire={}", w.project, w.chatellerault);
+    provider.get(&new_event).await.assert_status(200).assert_contains("value=\"restitution\" selected");
+    let yesterday = (encommun::storage::now().date() - chrono::TimeDelta::days(1)).format("%Y-%m-%d");
+    provider
+        .submit(
+            &new_event,
+            &format!("/projets/{}/evenements", w.project),
+            &[
+                ("kind", "restitution"),
+                ("title", "Réunion publique à Naintré"),
+                ("starts_at", &format!("{yesterday}T18:00")),
+                ("ends_at", &format!("{yesterday}T20:00")),
+                ("place", "Salle des fêtes"),
+                ("collectivity_id", &w.chatellerault.to_string()),
+            ],
+        )
+        .await
+        .assert_status(303);
+    let invitations: Vec<(String, Option<String>)> = with_conn(&app, |conn| {
+        outbox_messages::table
+            .filter(outbox_messages::kind.eq("restitution_meeting"))
+            .select((outbox_messages::recipient, outbox_messages::calendar))
+            .load(conn)
+            .unwrap()
+    });
+    assert_eq!(invitations.len(), 1, "{invitations:?}");
+    assert_eq!(invitations[0].0, member_email);
+    assert!(invitations[0].1.as_deref().is_some_and(|ics| ics.contains("Réunion publique à Naintré")));
+
+    // The member notes who it reached: a count above the total is refused by its field.
+    let member = logged_in(&app, member_email).await;
+    let reach_page = format!("/projets/{}/restitution/{}/portee", w.project, w.chatellerault);
+    let page = member.get(&reach_page).await;
+    page.assert_status(200)
+        .assert_contains("Réunion publique à Naintré")
+        .assert_contains(&format!("public-{}-", young.0));
+    let event_id = {
+        let marker = "<option value=\"";
+        let at = page.body.find("Réunion publique à Naintré").unwrap();
+        let before = &page.body[..at];
+        let start = before.rfind(marker).unwrap() + marker.len();
+        before[start..].split('"').next().unwrap().to_owned()
+    };
+    let young_field = format!("public-{}-{}", young.0, young.1);
+    let offline_field = format!("public-{}-{}", offline.0, offline.1);
+    member
+        .submit(
+            &reach_page,
+            &reach_page,
+            &[("event", &event_id), ("channel", "public_meeting"), ("reached", "20"), (&young_field, "25")],
+        )
+        .await
+        .assert_status(422)
+        .assert_contains("plus que les 20 touchées");
+    member
+        .submit(
+            &reach_page,
+            &reach_page,
+            &[
+                ("event", &event_id),
+                ("channel", "public_meeting"),
+                ("reached", "20"),
+                (&young_field, "1"),
+                (&offline_field, "12"),
+            ],
+        )
+        .await
+        .assert_status(303);
+    // Noted again (a second look at the sign-in sheet): replaced, not added.
+    member
+        .submit(
+            &reach_page,
+            &reach_page,
+            &[
+                ("event", &event_id),
+                ("channel", "public_meeting"),
+                ("reached", "20"),
+                (&young_field, "2"),
+                (&offline_field, "12"),
+            ],
+        )
+        .await
+        .assert_status(303);
+    let page = member.get(&reach_page).await;
+    // The young were 40 % of respondents and 10 % of those reached: less reached than by the survey; those without
+    // internet 60 % and 60 %.
+    page.assert_contains("Ce qui a été noté (1)").assert_contains("Moins touché que par l’enquête");
+    let row = |label: &str| {
+        let at = page.body.find(label).unwrap();
+        page.body[at..].split("</tr>").next().unwrap().to_owned()
+    };
+    let young_row = row("Votre âge : 16 à 25 ans");
+    assert!(
+        young_row.contains("40 %") && young_row.contains("10 %") && young_row.contains("Moins touché"),
+        "{young_row}"
+    );
+    let offline_row = row("Internet à la maison : Non");
+    assert!(offline_row.contains("60 %") && offline_row.contains("Touché autant ou plus"), "{offline_row}");
+    // Another territory's referent sees none of it.
+    logged_in(&app, OTHER_REFERENT).await.get(&reach_page).await.assert_status(403);
+}
+
+/// What the group keeps — a restitution being written, the free answers it did not choose — reaches no page of
+/// anyone else: each role × each page, before and after publication.
+async fn what_the_group_keeps_reaches_no_one_else(app: TestApp) {
+    let w = world(&app);
+    const DRAFT: &str = "Un brouillon que seul le groupe lit.";
+    let working = format!("/projets/{}/restitution/{}", w.project, w.chatellerault);
+    let public = format!("/projets/{}/restitutions/{}", w.project, w.chatellerault);
+    let provider = logged_in(&app, PROVIDER).await;
+    provider
+        .submit(&working, &working, &[("heard", DRAFT), ("next_steps", "La suite."), ("revision", "1")])
+        .await
+        .assert_status(303);
+    let pages = [
+        public.clone(),
+        format!("{public}/affiche"),
+        format!("{public}/tract"),
+        format!("/projets/{}", w.project),
+        working.clone(),
+        format!("{working}/citations"),
+        format!("{working}/portee"),
+    ];
+    // (who, sees the draft on the working page, reads the answers to choose quotes)
+    let roles: [(Option<&str>, bool, bool); 5] = [
+        (None, false, false),
+        (Some(OTHER_REFERENT), false, false),
+        (Some(REFERENT), true, true),
+        (Some(PROVIDER), true, true),
+        (Some(ADMIN), true, true),
+    ];
+    for published in [false, true] {
+        if published {
+            provider.submit(&working, &format!("{working}/publication"), &[]).await.assert_status(303);
+        }
+        for (who, group, writes) in roles {
+            let client = match who {
+                Some(email) => logged_in(&app, email).await,
+                None => crate::helpers::Client::new(&app.address),
+            };
+            for page in &pages {
+                let body = client.get(page).await.body;
+                // Published, « ce que nous avons entendu » is on the page and the leaflet (the poster keeps figures and
+                // quotes).
+                let shows_texts = *page == public || page.ends_with("/tract");
+                let draft_expected = (published && shows_texts) || (group && *page == working);
+                assert_eq!(
+                    body.contains(DRAFT),
+                    draft_expected,
+                    "{who:?} on {page} (published: {published}): the draft {}",
+                    if draft_expected { "should show" } else { "leaked" }
+                );
+                let answers_expected = writes && page.ends_with("/citations");
+                assert_eq!(
+                    body.contains(NOT_CHOSEN),
+                    answers_expected,
+                    "{who:?} on {page} (published: {published}): an unchosen answer {}",
+                    if answers_expected { "should be offered" } else { "leaked" }
+                );
+            }
+        }
+    }
+}
+
 on_both_backends!(
+    what_the_group_keeps_reaches_no_one_else,
     a_restitution_shows_what_the_group_chose_and_tells_each_address_once,
     two_instances_preparing_at_once_tell_each_address_once,
     the_one_click_link_forgets_an_address_everywhere,
+    meetings_invite_the_group_and_their_reach_is_compared_with_the_survey,
 );

@@ -1,7 +1,7 @@
 //! The restitution to inhabitants (docs/product.md § Lifecycle, step 8): the territory's working page — its texts
 //! with a readability hint, the questions whose results it shows, its quotes, its publication — in this file; the
-//! choice of quotes among the free answers in quotes.rs; the published page, its poster and its leaflet in
-//! public.rs.
+//! choice of quotes among the free answers in quotes.rs; who its meetings reached in reach.rs; the published page,
+//! its poster and its leaflet in public.rs.
 //!
 //! Who reads it while it is written: those who see the territory's inquiry group (its collectivity's people, the
 //! group's members with an account, the provider, the agency). Who writes it: the provider and the agency, the
@@ -9,24 +9,27 @@
 
 pub mod public;
 pub mod quotes;
+pub mod reach;
 
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::access::may_see_group;
-use super::paths::{plan_path, project_path, public_restitution_path, restitution_path};
+use super::paths::{event_path, plan_path, project_path, public_restitution_path, restitution_path};
 use super::territory::{may_edit, Territory};
+use crate::domain::project::EventKind;
 use crate::domain::readability::assess;
 use crate::domain::restitution::{RestitutionTexts, Stage};
 use crate::domain::text::de;
 use crate::jobs::restitutions::tell_respondents;
+use crate::storage::events::{events_of_project, Event};
 use crate::storage::restitutions::{self, Published, Quote, Restitution, Saved, ShowableQuestion};
 use crate::storage::{self, DbConnection, QueryResult};
 use crate::web::context::PageCtx;
 use crate::web::middleware::decode_form;
 use crate::web::views::{
-    csrf_field, date_fr, optional_textarea, page_with_errors, see_other, unprocessable, FormErrors,
+    csrf_field, date_fr, moment_fr, optional_textarea, page_with_errors, see_other, unprocessable, FormErrors,
 };
 use crate::web::{AppError, AppState};
 
@@ -86,6 +89,8 @@ struct View {
     plan_adopted: bool,
     /// Addresses waiting for the publication.
     waiting: usize,
+    /// The territory's restitution meetings, soonest first.
+    meetings: Vec<Event>,
 }
 
 async fn load(state: &AppState, territory: &Territory) -> Result<View, AppError> {
@@ -105,7 +110,13 @@ async fn load(state: &AppState, territory: &Territory) -> Result<View, AppError>
             addresses.iter_mut().for_each(|a| *a = a.to_lowercase());
             addresses.sort();
             addresses.dedup();
+            let meetings = events_of_project(conn, place.project_id)?
+                .into_iter()
+                .map(|(e, _)| e)
+                .filter(|e| e.kind() == EventKind::Restitution && e.collectivity_id == Some(place.collectivity_id))
+                .collect();
             Ok(View {
+                meetings,
                 questions: restitutions::showable_questions(conn, place)?
                     .into_iter()
                     .filter(ShowableQuestion::has_figures)
@@ -145,17 +156,20 @@ impl TextsForm {
     }
 }
 
-/// The readability hint of a text: nothing when it reads well.
-fn hint(text: &str) -> Markup {
+/// The readability hint of a text: nothing when it reads well (or is empty).
+fn hint_body(text: &str) -> Markup {
     let advice = assess(text).advice();
     html! {
-        @if !text.is_empty() && !advice.is_empty() {
-            div class="readability" {
-                p { strong { "Pour être lu de tous : " } }
-                ul { @for line in &advice { li { (line) } } }
-            }
+        @if !text.trim().is_empty() && !advice.is_empty() {
+            p { strong { "Pour être lu de tous : " } }
+            ul { @for line in &advice { li { (line) } } }
         }
     }
+}
+
+/// Where a text's hint goes: a polite live region that `assets/restitution.js` refreshes as the text is written.
+fn hint(name: &str, text: &str) -> Markup {
+    html! { div class="readability" id={ "lisibilite-" (name) } aria-live="polite" { (hint_body(text)) } }
 }
 
 fn working_page(
@@ -225,20 +239,21 @@ fn working_page(
                 }
                 @if writes {
                     (errors.summary())
-                    form class="form" method="post" action=(territory.restitution_path()) novalidate {
+                    form class="form" method="post" action=(territory.restitution_path()) novalidate data-readability={ (territory.restitution_path()) "/lisibilite" } {
                         (csrf_field(ctx))
                         input type="hidden" name="revision" value=(form.revision);
                         (optional_textarea("heard", "Ce que nous avons entendu", &form.heard, "Ce que les habitants ont dit, en quelques phrases : les attentes, les difficultés, les idées qui revenaient. Les résultats des questions choisies plus bas et les citations suivent ce texte.", errors))
-                        (hint(&form.heard))
+                        (hint("heard", &form.heard))
                         (optional_textarea("figures", "Chiffres clés", &form.figures, "Un chiffre par ligne : « valeur ; ce qu’elle dit », par exemple « 412 ; habitants ont répondu au questionnaire ». Huit au plus.", errors))
                         (optional_textarea("decided", "Ce qui a été décidé", &form.decided, "Quelques mots avant la liste des actions du plan adopté, qui suit d’elle-même avec ce à quoi chacune répond.", errors))
-                        (hint(&form.decided))
+                        (hint("decided", &form.decided))
                         (optional_textarea("next_steps", "Et maintenant", &form.next_steps, "Le calendrier, les prochains rendez-vous, comment le plan sera suivi.", errors))
-                        (hint(&form.next_steps))
+                        (hint("next_steps", &form.next_steps))
                         (optional_textarea("involved", "Comment rester impliqué", &form.involved, "Qui contacter, où venir, comment participer à la suite.", errors))
-                        (hint(&form.involved))
+                        (hint("involved", &form.involved))
                         button class="button" type="submit" { "Enregistrer les textes" }
                     }
+                    script src=(crate::web::assets::url("restitution.js")) defer {}
                 } @else {
                     @if let Some(r) = &view.restitution {
                         dl class="facts" {
@@ -306,6 +321,27 @@ fn working_page(
                             }
                         }
                     }
+                }
+            }
+
+            section aria-labelledby="rencontres" {
+                h2 id="rencontres" { "Les rencontres avec les habitants" }
+                p { "Réunions publiques, stands au marché, permanences en France services : les rendez-vous de la restitution, où le groupe d’enquête est invité. Après chacun, notez qui il a touché." }
+                @if view.meetings.is_empty() {
+                    p { "Aucune rencontre n’est encore prévue." }
+                } @else {
+                    ul {
+                        @for e in &view.meetings {
+                            li { a href=(event_path(territory.place.project_id, e.id)) { (e.title) } " — " (moment_fr(e.starts_at)) @if let Some(place) = &e.place { ", " (place) } }
+                        }
+                    }
+                }
+                p {
+                    @if territory.access.leads() && territory.require_open_project().is_ok() {
+                        a class="button" href={ (project_path(territory.place.project_id)) "/evenements/nouveau?type=restitution&territoire=" (territory.place.collectivity_id) } { "Prévoir une rencontre" }
+                        " "
+                    }
+                    a href={ (territory.restitution_path()) "/portee" } { "Qui la restitution a touché" }
                 }
             }
 
@@ -495,4 +531,26 @@ pub fn section(
             }
         }
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TextForm {
+    text: String,
+}
+
+/// The readability hint of a text being written (`assets/restitution.js`), as the page shows it under the field.
+pub async fn readability(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<TextForm>,
+) -> Result<HttpResponse, AppError> {
+    let (project_id, collectivity_id) = path.into_inner();
+    let territory = Territory::load_restitution(&state, &ctx, project_id, collectivity_id).await?;
+    if !territory.writes_restitution() {
+        return Err(AppError::Forbidden);
+    }
+    let text: String = form.text.chars().take(crate::domain::restitution::TEXT_MAX).collect();
+    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(hint_body(&text).into_string()))
 }
