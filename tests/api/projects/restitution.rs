@@ -143,7 +143,8 @@ async fn a_restitution_shows_what_the_group_chose_and_tells_each_address_once(ap
         .submit(&working, &format!("{working}/lisibilite"), &[("text", "La gouvernance de l’EPCI évolue.")])
         .await;
     hint.assert_status(200).assert_contains("gouvernance").assert_contains("EPCI");
-    let plain = provider.submit(&working, &format!("{working}/lisibilite"), &[("text", "Le bus passe le samedi.")]).await;
+    let plain =
+        provider.submit(&working, &format!("{working}/lisibilite"), &[("text", "Le bus passe le samedi.")]).await;
     assert_eq!(plain.body, "", "a plain text gets no advice");
 
     // Texts: a bad line of figures is told by its number, and nothing is written.
@@ -300,6 +301,17 @@ async fn a_restitution_shows_what_the_group_chose_and_tells_each_address_once(ap
 async fn two_instances_preparing_at_once_tell_each_address_once(app: TestApp) {
     let w = world(&app);
     let place = Place { project_id: w.project, collectivity_id: w.chatellerault };
+    // Someone follows the project with an account, at each news.
+    with_conn(&app, |conn| {
+        use encommun::storage::subscriptions::{self as subs, Target};
+        let observer = fixtures::account(conn, "observatrice@exemple.fr", "Odile Observatrice");
+        subs::subscribe_user(conn, observer.id, Target::Project(w.project)).unwrap();
+        let subscriber = subs::subscriber_of_user(conn, observer.id).unwrap();
+        let (subscription, _) = subs::subscriptions_of_user(conn, observer.id).unwrap().remove(0);
+        subs::set_frequency(conn, subscription.id, subscriber, encommun::domain::digest::Frequency::Immediate, 1)
+            .unwrap();
+        observer
+    });
     with_conn(&app, |conn| {
         write_transaction(conn, |conn| {
             let texts = RestitutionTexts::parse("Nous avons entendu.", "", "", "La suite.", "").unwrap();
@@ -327,6 +339,21 @@ async fn two_instances_preparing_at_once_tell_each_address_once(app: TestApp) {
     assert_eq!(told, 2, "two distinct addresses, once each");
     assert_eq!(restitution_messages(&app).len(), 2);
     assert_eq!(addresses_kept(&app), 0);
+
+    // The publication reaches those who follow the project, in their next digest (nothing of the addresses).
+    let tomorrow = (encommun::storage::now() + chrono::TimeDelta::days(1)).date().and_hms_opt(12, 0, 0).unwrap();
+    let links = encommun::jobs::digests::Links { base_url: &app.address, key: &key, send_hour: 8 };
+    assert!(with_conn(&app, |conn| encommun::jobs::digests::queue_due_digests(conn, tomorrow, &links).unwrap()) >= 1);
+    let digest: String = with_conn(&app, |conn| {
+        outbox_messages::table
+            .filter(outbox_messages::kind.eq("digest"))
+            .filter(outbox_messages::recipient.eq("observatrice@exemple.fr"))
+            .select(outbox_messages::text_body)
+            .first(conn)
+            .unwrap()
+    });
+    assert!(digest.contains("restitution aux habitants"), "{digest}");
+    assert!(!digest.contains("camille"), "{digest}");
 
     // The phase guard names the territory whose restitution is not published.
     let outcome = with_conn(&app, |conn| {
