@@ -20,19 +20,8 @@ pub fn load(conn: &mut DbConnection, project_id: i64, cast: &Cast) -> anyhow::Re
     let place = Place { project_id, collectivity_id: cast.chatellerault };
     let by = cast.provider_member;
     let territory = "de CA Grand Châtellerault";
-    // The figures are the demo's own: its responses, its workshops.
-    let showable = store::showable_questions(conn, place)?;
-    let mut responses = 0;
-    let mut questionnaires: Vec<i64> = showable.iter().map(|q| q.questionnaire_id).collect();
-    questionnaires.dedup();
-    for id in questionnaires {
-        responses += crate::storage::questionnaires::count_responses(conn, id)?;
-    }
-    let workshops = crate::storage::codesign::workshops_of(conn, place)?.len();
-    let figures = format!(
-        "{responses} ; habitants ont répondu au questionnaire\n{workshops} ; ateliers avec les habitants, les \
-         associations et les services"
-    );
+    // The figures are the demo's own, as the working page suggests them.
+    let figures = store::suggested_figures(conn, place)?.into_iter().take(4).collect::<Vec<_>>().join("\n");
     let texts = RestitutionTexts::parse(
         "Vous avez été nombreux à répondre, en ligne, sur papier et au marché. Beaucoup d’entre vous renoncent à une \
          démarche parce qu’elle se fait seulement sur internet. D’autres n’ont pas de moyen de transport pour aller \

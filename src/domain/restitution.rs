@@ -16,6 +16,12 @@ const FIGURE_LABEL_MAX: usize = 200;
 
 type FieldErrors = Vec<(&'static str, String)>;
 
+/// An address as it names a person: « Camille@Exemple.fr » and « camille@exemple.fr » left on two questionnaires
+/// are one respondent, told once.
+pub fn one_person(address: &str) -> String {
+    address.trim().to_lowercase()
+}
+
 /// A key figure as the group writes it: « 412 ; habitants ont répondu au questionnaire ».
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Figure {

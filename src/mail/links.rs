@@ -21,7 +21,7 @@ pub enum Signed<'a> {
 
 /// An address as the links and outbox keys name it: its keyed digest, which tells nothing without the key.
 pub fn address_digest(key: &[u8], address: &str) -> String {
-    sign(key, &format!("adresse:{}", address.trim().to_lowercase()))[..32].to_owned()
+    sign(key, &format!("adresse:{}", crate::domain::restitution::one_person(address)))[..32].to_owned()
 }
 
 impl Signed<'_> {

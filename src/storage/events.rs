@@ -94,7 +94,6 @@ pub fn find_event(conn: &mut DbConnection, project_id: i64, id: i64) -> QueryRes
     events::table.find(id).filter(events::project_id.eq(project_id)).first(conn).optional()
 }
 
-/// These events (those that still exist), soonest first.
 /// The events of a kind that start after `from` and no later than `to`, across projects (the follow-up meetings to
 /// remind).
 pub fn events_of_kind_starting(
@@ -111,8 +110,24 @@ pub fn events_of_kind_starting(
         .load(conn)
 }
 
+/// These events (those that still exist), soonest first.
 pub fn events_by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Event>> {
     events::table.filter(events::id.eq_any(ids)).order((events::starts_at.asc(), events::id.asc())).load(conn)
+}
+
+/// The events of these kinds held for one territory of a project, in date order.
+pub fn events_of_territory(
+    conn: &mut DbConnection,
+    project_id: i64,
+    collectivity_id: i64,
+    kinds: &[EventKind],
+) -> QueryResult<Vec<Event>> {
+    events::table
+        .filter(events::project_id.eq(project_id))
+        .filter(events::collectivity_id.eq(collectivity_id))
+        .filter(events::kind.eq_any(kinds.iter().map(|k| k.code())))
+        .order((events::starts_at.asc(), events::id.asc()))
+        .load(conn)
 }
 
 /// A project's events in date order, with the name of the hosting territory of local ones.

@@ -1877,6 +1877,14 @@ pub fn adopted_version(conn: &mut DbConnection, plan_id: i64) -> QueryResult<Opt
     Ok(versions_of(conn, plan_id)?.into_iter().find(|v| v.adoption.is_some()))
 }
 
+/// Whether the territory's plan has an adopted version (a restitution tells what was decided).
+pub fn has_adopted_version(conn: &mut DbConnection, place: Place) -> QueryResult<bool> {
+    match find_plan(conn, place)? {
+        Some(plan) => Ok(adopted_version(conn, plan.id)?.is_some()),
+        None => Ok(false),
+    }
+}
+
 /// The act's PDF of a version of the territory's plan: (file name, bytes).
 pub fn act_file(conn: &mut DbConnection, place: Place, number: i32) -> QueryResult<Option<(String, Vec<u8>)>> {
     adoption_acts::table

@@ -208,11 +208,12 @@ pub fn shown_questions(conn: &mut DbConnection, restitution_id: i64) -> QueryRes
         .load(conn)
 }
 
-/// Sets the questions shown, in this order: each must be one of `showable_questions` (checked by the caller
-/// against the list it offered, read again here). Call it inside `storage::write_transaction`.
+/// Sets the questions shown, in this order: only questions with figures of `showable_questions` are kept (the
+/// caller refuses others; read again here). Call it inside `storage::write_transaction`.
 pub fn set_questions(conn: &mut DbConnection, place: Place, ids: &[i64], by: i64) -> QueryResult<()> {
     let restitution = lock_restitution(conn, place, Some(by))?;
-    let showable: Vec<i64> = showable_questions(conn, place)?.into_iter().map(|q| q.id).collect();
+    let showable: Vec<i64> =
+        showable_questions(conn, place)?.into_iter().filter(ShowableQuestion::has_figures).map(|q| q.id).collect();
     diesel::delete(restitution_questions::table.filter(restitution_questions::restitution_id.eq(restitution.id)))
         .execute(conn)?;
     for (position, id) in ids.iter().filter(|id| showable.contains(id)).enumerate() {
@@ -234,6 +235,38 @@ fn touch(conn: &mut DbConnection, restitution: &Restitution, by: i64) -> QueryRe
         .set((restitutions::updated_by.eq(Some(by)), restitutions::updated_at.eq(now())))
         .execute(conn)?;
     super::activity::public_content_changed(conn)
+}
+
+/// The territory's figures a restitution may quote as key figures, as « valeur ; ce qu’elle dit » lines: its
+/// respondents, what its diagnostic mapped and gathered, its creativity cycle — only those above zero.
+pub fn suggested_figures(conn: &mut DbConnection, place: Place) -> QueryResult<Vec<String>> {
+    use crate::domain::diagnostic::{EntryKind, Status};
+    let mut questionnaire_ids: Vec<i64> = questionnaires::table
+        .filter(questionnaires::project_id.eq(place.project_id))
+        .filter(questionnaires::collectivity_id.eq(place.collectivity_id))
+        .select(questionnaires::id)
+        .load(conn)?;
+    questionnaire_ids.sort();
+    let respondents: i64 =
+        responses::table.filter(responses::questionnaire_id.eq_any(&questionnaire_ids)).count().get_result(conn)?;
+    let entries = super::diagnostic::entries_of_territory(conn, place)?;
+    let published =
+        |kind: EntryKind| entries.iter().filter(|e| e.kind() == kind && e.status() == Status::Published).count();
+    let sources = super::diagnostic::sources_of_territory(conn, place)?
+        .iter()
+        .filter(|s| s.status() == Status::Published)
+        .count();
+    let ideas = super::codesign::ideas_of(conn, place)?.len();
+    let workshops = super::codesign::workshops_of(conn, place)?.len();
+    let lines = [
+        (respondents as usize, "habitants ont répondu aux questionnaires"),
+        (published(EntryKind::Actor), "acteurs du territoire repérés par le diagnostic"),
+        (published(EntryKind::Space), "lieux où l’on s’engage repérés"),
+        (sources, "études, entretiens et observations rassemblés"),
+        (workshops, "ateliers pour imaginer les actions"),
+        (ideas, "idées proposées en atelier"),
+    ];
+    Ok(lines.into_iter().filter(|(n, _)| *n > 0).map(|(n, label)| format!("{n} ; {label}")).collect())
 }
 
 /// A free answer of the territory's questionnaires, as the group reads them to choose quotes.
@@ -400,11 +433,7 @@ pub fn publish(conn: &mut DbConnection, place: Place, by: i64, territory: &str) 
         return Ok(Published::Already);
     }
     let mut missing: Vec<String> = restitution.texts().missing().into_iter().map(str::to_owned).collect();
-    let adopted = match super::plans::find_plan(conn, place)? {
-        Some(plan) => super::plans::adopted_version(conn, plan.id)?.is_some(),
-        None => false,
-    };
-    if !adopted {
+    if !super::plans::has_adopted_version(conn, place)? {
         missing.push("le plan d’action adopté par l’exécutif".to_owned());
     }
     if !missing.is_empty() {

@@ -148,7 +148,13 @@ async fn a_restitution_shows_what_the_group_chose_and_tells_each_address_once(ap
     assert_eq!(plain.body, "", "a plain text gets no advice");
 
     // Texts: a bad line of figures is told by its number, and nothing is written.
-    provider.get(&working).await.assert_status(200).assert_contains("2 habitants ont laissé une adresse");
+    // The territory's own figures are suggested: its three respondents.
+    provider
+        .get(&working)
+        .await
+        .assert_status(200)
+        .assert_contains("2 habitants ont laissé une adresse")
+        .assert_contains("3 ; habitants ont répondu aux questionnaires");
     provider
         .submit(&working, &working, &[("heard", "Vous avez parlé."), ("figures", "412 habitants"), ("revision", "1")])
         .await

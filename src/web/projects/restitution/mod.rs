@@ -20,10 +20,10 @@ use super::paths::{event_path, plan_path, project_path, public_restitution_path,
 use super::territory::{may_edit, Territory};
 use crate::domain::project::EventKind;
 use crate::domain::readability::assess;
-use crate::domain::restitution::{RestitutionTexts, Stage};
+use crate::domain::restitution::{one_person, RestitutionTexts, Stage};
 use crate::domain::text::de;
 use crate::jobs::restitutions::tell_respondents;
-use crate::storage::events::{events_of_project, Event};
+use crate::storage::events::{events_of_territory, Event};
 use crate::storage::restitutions::{self, Published, Quote, Restitution, Saved, ShowableQuestion};
 use crate::storage::{self, DbConnection, QueryResult};
 use crate::web::context::PageCtx;
@@ -91,6 +91,8 @@ struct View {
     waiting: usize,
     /// The territory's restitution meetings, soonest first.
     meetings: Vec<Event>,
+    /// Key figures the territory's work gives, to copy.
+    suggested: Vec<String>,
 }
 
 async fn load(state: &AppState, territory: &Territory) -> Result<View, AppError> {
@@ -102,21 +104,20 @@ async fn load(state: &AppState, territory: &Territory) -> Result<View, AppError>
                 Some(r) => (restitutions::shown_questions(conn, r.id)?, restitutions::quotes_of(conn, r.id)?),
                 None => (Vec::new(), Vec::new()),
             };
-            let plan_adopted = match storage::plans::find_plan(conn, place)? {
-                Some(plan) => storage::plans::adopted_version(conn, plan.id)?.is_some(),
-                None => false,
-            };
-            let mut addresses = restitutions::addresses_to_tell(conn, place)?;
-            addresses.iter_mut().for_each(|a| *a = a.to_lowercase());
-            addresses.sort();
-            addresses.dedup();
-            let meetings = events_of_project(conn, place.project_id)?
-                .into_iter()
-                .map(|(e, _)| e)
-                .filter(|e| e.kind() == EventKind::Restitution && e.collectivity_id == Some(place.collectivity_id))
-                .collect();
+            let mut people: Vec<String> =
+                restitutions::addresses_to_tell(conn, place)?.iter().map(|a| one_person(a)).collect();
+            people.sort();
+            people.dedup();
             Ok(View {
-                meetings,
+                suggested: restitutions::suggested_figures(conn, place)?,
+                meetings: events_of_territory(
+                    conn,
+                    place.project_id,
+                    place.collectivity_id,
+                    &[EventKind::Restitution],
+                )?,
+                plan_adopted: storage::plans::has_adopted_version(conn, place)?,
+                waiting: people.len(),
                 questions: restitutions::showable_questions(conn, place)?
                     .into_iter()
                     .filter(ShowableQuestion::has_figures)
@@ -124,8 +125,6 @@ async fn load(state: &AppState, territory: &Territory) -> Result<View, AppError>
                 restitution,
                 shown,
                 quotes,
-                plan_adopted,
-                waiting: addresses.len(),
             })
         })
         .await
@@ -245,6 +244,12 @@ fn working_page(
                         (optional_textarea("heard", "Ce que nous avons entendu", &form.heard, "Ce que les habitants ont dit, en quelques phrases : les attentes, les difficultés, les idées qui revenaient. Les résultats des questions choisies plus bas et les citations suivent ce texte.", errors))
                         (hint("heard", &form.heard))
                         (optional_textarea("figures", "Chiffres clés", &form.figures, "Un chiffre par ligne : « valeur ; ce qu’elle dit », par exemple « 412 ; habitants ont répondu au questionnaire ». Huit au plus.", errors))
+                        @if !view.suggested.is_empty() {
+                            div class="readability" {
+                                p { strong { "Les chiffres du territoire, à reprendre s’ils parlent aux habitants :" } }
+                                ul { @for line in &view.suggested { li { code { (line) } } } }
+                            }
+                        }
                         (optional_textarea("decided", "Ce qui a été décidé", &form.decided, "Quelques mots avant la liste des actions du plan adopté, qui suit d’elle-même avec ce à quoi chacune répond.", errors))
                         (hint("decided", &form.decided))
                         (optional_textarea("next_steps", "Et maintenant", &form.next_steps, "Le calendrier, les prochains rendez-vous, comment le plan sera suivi.", errors))

@@ -3,22 +3,25 @@
 //! the surveys: the results of the questions the group chose (no free answer: a precision given with « Autre »
 //! is one too), and the quotes it chose; of the plan: its adopted version only.
 
+use std::collections::HashMap;
+
 use actix_web::web;
 use maud::{html, Markup, PreEscaped};
 use qrcode::render::svg;
 use qrcode::QrCode;
 
+use crate::domain::paris::paris_time;
 use crate::domain::plan::ActionContent;
 use crate::domain::project::EventKind;
 use crate::domain::questionnaire::{summarize, Question};
 use crate::domain::restitution::{parse_figures, Figure};
 use crate::domain::text::de;
 use crate::storage::diagnostic::Place;
-use crate::storage::events::{events_of_project, Event};
+use crate::storage::events::{events_of_territory, Event};
 use crate::storage::plans::Cited;
 use crate::storage::projects::{self, Project};
 use crate::storage::questionnaires::{self, ResponseFilter};
-use crate::storage::restitutions::{self, Quote, Restitution};
+use crate::storage::restitutions::{self, Quote, Restitution, ShowableQuestion};
 use crate::storage::{now, DbConnection};
 use crate::web::context::PageCtx;
 use crate::web::projects::paths::{project_path, public_plan_path, public_restitution_path};
@@ -56,24 +59,23 @@ fn load_public(conn: &mut DbConnection, place: Place, base_url: &str) -> Result<
     let name = crate::storage::collectivities::territory_of_collectivity(conn, place.collectivity_id)?
         .ok_or(AppError::NotFound)?
         .name;
-    let chosen = restitutions::shown_questions(conn, restitution.id)?;
-    let showable = restitutions::showable_questions(conn, place)?;
-    let mut shown = Vec::new();
-    let mut questionnaire_ids: Vec<i64> = showable.iter().map(|q| q.questionnaire_id).collect();
+    // Only questions with figures: a free answer reaches the page only as a quote the group chose.
+    let showable: Vec<ShowableQuestion> =
+        restitutions::showable_questions(conn, place)?.into_iter().filter(ShowableQuestion::has_figures).collect();
+    let chosen: Vec<i64> = restitutions::shown_questions(conn, restitution.id)?
+        .into_iter()
+        .filter(|id| showable.iter().any(|q| q.id == *id))
+        .collect();
+    let mut questionnaire_ids: Vec<i64> =
+        showable.iter().filter(|q| chosen.contains(&q.id)).map(|q| q.questionnaire_id).collect();
     questionnaire_ids.dedup();
-    let mut all: Vec<Shown> = Vec::new();
+    let mut found: HashMap<i64, Shown> = HashMap::new();
     for id in questionnaire_ids {
-        if !showable.iter().any(|q| q.questionnaire_id == id && chosen.contains(&q.id)) {
-            continue;
-        }
         let filter = ResponseFilter::default();
         let counts = questionnaires::answer_counts(conn, id, &filter)?;
         let answered = questionnaires::respondents_per_question(conn, id, &filter)?;
-        for question in questionnaires::questions_of(conn, id)? {
-            if !chosen.contains(&question.id) {
-                continue;
-            }
-            all.push(Shown {
+        for question in questionnaires::questions_of(conn, id)?.into_iter().filter(|q| chosen.contains(&q.id)) {
+            let shown = Shown {
                 counts: counts
                     .iter()
                     .filter(|c| c.0 == question.id)
@@ -81,20 +83,17 @@ fn load_public(conn: &mut DbConnection, place: Place, base_url: &str) -> Result<
                     .collect(),
                 answered: answered.iter().find(|(q, _)| *q == question.id).map_or(0, |(_, n)| *n),
                 question,
-            });
+            };
+            found.insert(shown.question.id, shown);
         }
     }
-    for id in &chosen {
-        if let Some(i) = all.iter().position(|s| s.question.id == *id) {
-            shown.push(all.swap_remove(i));
-        }
-    }
-    let today = now();
-    let coming = events_of_project(conn, place.project_id)?
+    let shown = chosen.iter().filter_map(|id| found.remove(id)).collect();
+    // Events are kept in French local time.
+    let today = paris_time(now());
+    let kinds = [EventKind::Restitution, EventKind::FollowUp];
+    let coming = events_of_territory(conn, place.project_id, place.collectivity_id, &kinds)?
         .into_iter()
-        .map(|(e, _)| e)
-        .filter(|e| e.collectivity_id == Some(place.collectivity_id) && e.ends_at > today)
-        .filter(|e| matches!(e.kind(), EventKind::Restitution | EventKind::FollowUp))
+        .filter(|e| e.ends_at > today)
         .collect();
     Ok(PublicView {
         figures: parse_figures(&restitution.figures).unwrap_or_default(),

@@ -12,7 +12,7 @@ use crate::domain::project::EventKind;
 use crate::domain::questionnaire::profile_values;
 use crate::domain::restitution::{public_field, Category, Channel, NewReach, ReachInput};
 use crate::storage::diagnostic::Place;
-use crate::storage::events::events_of_project;
+use crate::storage::events::events_of_territory;
 use crate::storage::questionnaires::{self, Channel as SurveyChannel};
 use crate::storage::restitutions::{self, Reach};
 use crate::storage::DbConnection;
@@ -94,10 +94,8 @@ fn load_view(conn: &mut DbConnection, place: Place) -> Result<ReachView, AppErro
         None => Vec::new(),
     };
     let today = today();
-    let meetings = events_of_project(conn, place.project_id)?
+    let meetings = events_of_territory(conn, place.project_id, place.collectivity_id, &[EventKind::Restitution])?
         .into_iter()
-        .map(|(e, _)| e)
-        .filter(|e| e.kind() == EventKind::Restitution && e.collectivity_id == Some(place.collectivity_id))
         .filter(|e| e.starts_at.date() <= today)
         .map(|e| (e.id, e.title, e.starts_at.date()))
         .collect();
