@@ -937,8 +937,15 @@ test('a creativity cycle runs without JavaScript: ten ideas typed in by keyboard
   await page.getByRole('button', { name: 'Ouvrir l’atelier aux contributions' }).click();
   // The fast entry: the title has the focus, Enter records, the empty form comes back focused.
   for (let n = 1; n <= 10; n++) {
-    // The browser gives the autofocus once the page is rendered.
-    await page.waitForFunction(() => document.activeElement?.name === 'title', null, { timeout: 5000 });
+    // The browser gives the autofocus once the page is rendered. Asked again and again from outside the page:
+    // `waitForFunction` started while the click's navigation was under way could stay on the page left behind
+    // (with JavaScript off, it timed out while the field had the focus).
+    let focused = false;
+    for (let tries = 0; tries < 50 && !focused; tries++) {
+      focused = await page.evaluate(() => document.activeElement?.name === 'title').catch(() => false);
+      if (!focused) await page.waitForTimeout(100);
+    }
+    assert.ok(focused, `the title field has the focus before idea ${n}`);
     await page.keyboard.type(`Idée de la salle n° ${n}`);
     await page.keyboard.press('Enter');
     await page.getByText(`Idée « Idée de la salle n° ${n} » enregistrée.`).waitFor();
