@@ -35,7 +35,7 @@ pub fn load(conn: &mut DbConnection, project_id: i64, cast: &Cast) -> anyhow::Re
     )
     .map_err(|e| anyhow::anyhow!("démonstration : {e:?}"))?;
     match store::save_texts(conn, place, &texts, 1, by, territory)? {
-        Saved::Saved => {}
+        Saved::Saved | Saved::Unchanged => {}
         Saved::Stale(_) => anyhow::bail!("démonstration : restitution déjà écrite"),
     }
     let questions: Vec<i64> = store::showable_questions(conn, place)?

@@ -127,6 +127,8 @@ fn record(
 #[derive(Debug)]
 pub enum Saved {
     Saved,
+    /// These texts were saved already (a double click, a second tab): nothing is written.
+    Unchanged,
     /// Someone saved since the form was read: nothing was written; this is their version.
     Stale(Box<Restitution>),
 }
@@ -141,6 +143,9 @@ pub fn save_texts(
     territory: &str,
 ) -> QueryResult<Saved> {
     let current = lock_restitution(conn, place, Some(by))?;
+    if current.texts() == *texts {
+        return Ok(Saved::Unchanged);
+    }
     if current.revision != read_at {
         return Ok(Saved::Stale(Box::new(current)));
     }
@@ -592,8 +597,9 @@ pub fn reach_of(conn: &mut DbConnection, restitution_id: i64) -> QueryResult<Vec
         .collect())
 }
 
-/// Records who a meeting or a channel reached; a meeting recorded before is recorded again (its counts
-/// replaced). Call it inside `storage::write_transaction`.
+/// Records who a meeting or a channel reached. What was recorded before — the same meeting, or the same channel,
+/// place and day (a double click, a corrected count) — is recorded again, its counts replaced. Call it inside
+/// `storage::write_transaction`.
 pub fn record_reach(conn: &mut DbConnection, place: Place, reach: &NewReach, by: i64) -> QueryResult<i64> {
     let restitution = lock_restitution(conn, place, Some(by))?;
     let before: Option<i64> = match reach.event_id {
@@ -603,7 +609,15 @@ pub fn record_reach(conn: &mut DbConnection, place: Place, reach: &NewReach, by:
             .select(restitution_reach::id)
             .first(conn)
             .optional()?,
-        None => None,
+        None => restitution_reach::table
+            .filter(restitution_reach::event_id.is_null())
+            .filter(restitution_reach::restitution_id.eq(restitution.id))
+            .filter(restitution_reach::channel.eq(reach.channel.code()))
+            .filter(restitution_reach::label.eq(&reach.label))
+            .filter(restitution_reach::happened_on.eq(reach.happened_on))
+            .select(restitution_reach::id)
+            .first(conn)
+            .optional()?,
     };
     let values = (
         restitution_reach::channel.eq(reach.channel.code()),

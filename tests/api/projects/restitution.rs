@@ -6,6 +6,7 @@
 use std::sync::{Arc, Barrier};
 
 use diesel::prelude::*;
+use encommun::domain::diagnostic::EntryKind;
 use encommun::domain::project::Phase;
 use encommun::domain::questionnaire::QuestionInput;
 use encommun::domain::restitution::RestitutionTexts;
@@ -16,7 +17,7 @@ use encommun::storage::diagnostic::Place;
 use encommun::storage::projects::{change_phase, PhaseOutcome};
 use encommun::storage::questionnaires::{add_feedback_contact, questions_of, record_response, Channel};
 use encommun::storage::restitutions::{self as store, Published};
-use encommun::storage::schema::{feedback_contacts, outbox_messages};
+use encommun::storage::schema::{action_evidence, feedback_contacts, outbox_messages};
 use encommun::storage::write_transaction;
 
 use crate::fixtures::{self, logged_in};
@@ -32,6 +33,8 @@ const OTHER_REFERENT: &str = "referente@agglopolys.exemple.fr";
 /// Written by the respondents; the first is quoted, the second never chosen.
 const CHOSEN: &str = "Un bus le samedi matin pour aller au marché.";
 const NOT_CHOSEN: &str = "Ma voisine Odette Lambert ne sort plus depuis l’hiver.";
+/// A sheet of the diagnostic an action answers.
+const SHEET: &str = "Centre social de la Plaine d’Ozon";
 
 struct World {
     project: i64,
@@ -63,8 +66,19 @@ fn world(app: &TestApp) -> World {
             .provider(&provider)
             .phase(Phase::Adoption)
             .create();
-        fixtures::adopted_plan(conn, project.id, &chatellerault, &admin);
+        let plan = fixtures::adopted_plan(conn, project.id, &chatellerault, &admin);
         fixtures::adopted_plan(conn, project.id, &agglopolys, &admin);
+        // The action answers a sheet of the diagnostic (the working space's, never named publicly).
+        let diagnostic = fixtures::diagnostic(conn, &project, &chatellerault, &admin)
+            .sheets(&[(EntryKind::Actor, SHEET, "associations", "citizen", "", None)])
+            .create();
+        diesel::insert_into(action_evidence::table)
+            .values((
+                action_evidence::action_id.eq(plan.action),
+                action_evidence::entry_id.eq(Some(diagnostic.sheets[0].0)),
+            ))
+            .execute(conn)
+            .unwrap();
         let outcome = write_transaction(conn, |conn| change_phase(conn, project.id, Phase::Restitution, "", admin.id));
         assert!(matches!(outcome, Ok(PhaseOutcome::Changed { .. })), "{outcome:?}");
         let first = fixtures::questionnaire(conn, &project, &chatellerault, &admin)
@@ -192,6 +206,20 @@ async fn a_restitution_shows_what_the_group_chose_and_tells_each_address_once(ap
         )
         .await
         .assert_status(303);
+    // The same save again (a double click, from a form read at revision 2): saved, not a conflict.
+    provider
+        .submit(
+            &working,
+            &working,
+            &[
+                ("heard", "Vous avez parlé du bus. Nous avons entendu."),
+                ("figures", "3 ; réponses"),
+                ("next_steps", "Une réunion dans six mois fera le point."),
+                ("revision", "2"),
+            ],
+        )
+        .await
+        .assert_status(303);
 
     // The results of the closed question; the free one is not offered as a whole.
     let page = provider.get(&working).await;
@@ -243,6 +271,8 @@ async fn a_restitution_shows_what_the_group_chose_and_tells_each_address_once(ap
         .assert_contains("Avez-vous internet à la maison ?")
         .assert_contains(w.action_title)
         .assert_contains("<svg aria-hidden=\"true\"")
+        .assert_contains("1 constat du diagnostic et des enquêtes")
+        .assert_lacks(SHEET)
         .assert_lacks(NOT_CHOSEN)
         .assert_lacks("Odette");
     for print in ["affiche", "tract"] {
@@ -540,10 +570,27 @@ async fn meetings_invite_the_group_and_their_reach_is_compared_with_the_survey(a
         )
         .await
         .assert_status(303);
+    // Posters counted (another channel), sent twice: one note.
+    for _ in 0..2 {
+        member
+            .submit(
+                &reach_page,
+                &reach_page,
+                &[
+                    ("event", ""),
+                    ("channel", "display"),
+                    ("label", "Affiches en mairie"),
+                    ("happened_on", &yesterday.to_string()),
+                    ("reached", "0"),
+                ],
+            )
+            .await
+            .assert_status(303);
+    }
     let page = member.get(&reach_page).await;
     // The young were 40 % of respondents and 10 % of those reached: less reached than by the survey; those without
     // internet 60 % and 60 %.
-    page.assert_contains("Ce qui a été noté (1)").assert_contains("Moins touché que par l’enquête");
+    page.assert_contains("Ce qui a été noté (2)").assert_contains("Moins touché que par l’enquête");
     let row = |label: &str| {
         let at = page.body.find(label).unwrap();
         page.body[at..].split("</tr>").next().unwrap().to_owned()
@@ -608,6 +655,11 @@ async fn what_the_group_keeps_reaches_no_one_else(app: TestApp) {
                     draft_expected,
                     "{who:?} on {page} (published: {published}): the draft {}",
                     if draft_expected { "should show" } else { "leaked" }
+                );
+                // The diagnostic's sheets are the working space's: a public page counts them, never names them.
+                assert!(
+                    !(page.starts_with(&public) && body.contains(SHEET)),
+                    "{who:?} on {page} (published: {published}): a diagnostic sheet leaked"
                 );
                 let answers_expected = writes && page.ends_with("/citations");
                 assert_eq!(

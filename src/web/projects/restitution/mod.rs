@@ -430,7 +430,7 @@ pub async fn save_texts(
         .write_restitution(&state, move |conn, by| restitutions::save_texts(conn, place, &texts, revision, by, &name))
         .await?;
     match outcome {
-        Saved::Saved => {
+        Saved::Saved | Saved::Unchanged => {
             ctx.set_flash("Les textes sont enregistrés.");
             Ok(see_other(&format!("{}#textes", territory.restitution_path())))
         }

@@ -10,15 +10,16 @@ use maud::{html, Markup, PreEscaped};
 use qrcode::render::svg;
 use qrcode::QrCode;
 
+use crate::domain::codesign::{author_category_label, Evidence};
+use crate::domain::inquiry::MemberCategory;
 use crate::domain::paris::paris_time;
-use crate::domain::plan::ActionContent;
+use crate::domain::plan::{ActionContent, Lineage};
 use crate::domain::project::EventKind;
 use crate::domain::questionnaire::{summarize, Question};
 use crate::domain::restitution::{parse_figures, Figure};
 use crate::domain::text::de;
 use crate::storage::diagnostic::Place;
 use crate::storage::events::{events_of_territory, Event};
-use crate::storage::plans::Cited;
 use crate::storage::projects::{self, Project};
 use crate::storage::questionnaires::{self, ResponseFilter};
 use crate::storage::restitutions::{self, Quote, Restitution, ShowableQuestion};
@@ -133,28 +134,41 @@ fn qr_code(url: &str) -> Markup {
 }
 
 /// What an action answers, in plain words: the ideas it came from, who proposed them, what they cited.
+/// What an action answers, in plain words and in what is public: the workshop ideas it came from (counted, and
+/// how many came from inhabitants), the questions it answers (linked to their results when the page shows them),
+/// and how many findings of the diagnostic — counted only: the diagnostic's sheets and sources are the working
+/// space's, and the ideas' words the working group's.
 fn answers(plan: &AdoptedPlan, action: &ActionContent, shown: &[Shown]) -> Markup {
     let Some(live) = plan.live.get(&action.id) else { return html! {} };
-    let lineage = crate::domain::plan::Lineage::parse(&live.row.lineage);
-    let cited: &[Cited] = &live.evidence;
+    let lineage = Lineage::parse(&live.row.lineage);
+    let inhabitant = author_category_label(MemberCategory::Habitant.code());
+    let questions: Vec<(i64, &str)> = live
+        .evidence
+        .iter()
+        .filter_map(|(evidence, label, _)| match evidence {
+            Evidence::Question(q) => Some((*q, label.as_str())),
+            _ => None,
+        })
+        .collect();
+    let findings = live.evidence.len() - questions.len() + lineage.as_ref().map_or(0, |l| l.evidence.len());
     html! {
-        @if lineage.is_some() || !cited.is_empty() {
+        @if lineage.is_some() || !live.evidence.is_empty() {
             p class="answers" {
                 strong { "Elle répond à : " }
                 @if let Some(l) = &lineage {
-                    @let inhabitants = l.ideas.iter().filter(|i| i.author.to_lowercase().contains("habitant")).count();
+                    @let inhabitants = l.ideas.iter().filter(|i| i.author == inhabitant).count();
                     (l.ideas.len()) " idée" @if l.ideas.len() > 1 { "s" } " du groupe de travail"
                     @if inhabitants > 0 { ", dont " (inhabitants) " d’habitant" @if inhabitants > 1 { "s" } }
-                    @for e in &l.evidence { " ; " (e) }
+                    @if !questions.is_empty() || findings > 0 { " ; " }
                 }
-                @for (i, (evidence, label, _)) in cited.iter().enumerate() {
-                    @if i > 0 || lineage.is_some() { " ; " }
-                    @match evidence {
-                        crate::domain::codesign::Evidence::Question(q) if shown.iter().any(|s| s.question.id == *q) => {
-                            a href={ "#question-" (q) } { (label) }
-                        }
-                        _ => { (label) }
-                    }
+                @for (i, (q, label)) in questions.iter().enumerate() {
+                    @if i > 0 { " ; " }
+                    "la question "
+                    @if shown.iter().any(|s| s.question.id == *q) { a href={ "#question-" (q) } { (label) } } @else { (label) }
+                }
+                @if findings > 0 {
+                    @if !questions.is_empty() { " ; " }
+                    (findings) " constat" @if findings > 1 { "s" } " du diagnostic et des enquêtes"
                 }
                 "."
             }

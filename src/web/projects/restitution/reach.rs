@@ -223,7 +223,7 @@ fn reach_page(
                     (errors.summary())
                     form class="form" method="post" action=(path_of(territory)) novalidate {
                         (csrf_field(ctx))
-                        (select("event", "Rencontre", &meetings, &value("event"), Some("Une rencontre déjà notée l’est à nouveau : ses chiffres sont remplacés."), errors))
+                        (select("event", "Rencontre", &meetings, &value("event"), Some("Une rencontre (ou un moyen, un lieu et un jour) déjà notée l’est à nouveau : ses chiffres sont remplacés."), errors))
                         (select("channel", "Moyen", &channels, &value("channel"), None, errors))
                         (text_field("label", "Où, comment", &value("label"), "Pour une rencontre : laissez vide, son titre sera repris.", errors))
                         (text_field("happened_on", "Date (JJ/MM/AAAA)", &value("happened_on"), "Pour une rencontre : laissez vide, sa date sera reprise.", errors))
