@@ -26,6 +26,8 @@ pub struct Cast {
     pub agglopolys_referent: i64,
     pub chatellerault_referent: i64,
     pub provider_member: i64,
+    /// Luc Garnier, of the CAF: a delegation's member without a collectivity of his own.
+    pub operator: i64,
     pub provider_id: i64,
     pub agglopolys: i64,
     pub chatellerault: i64,
@@ -156,7 +158,8 @@ pub fn load(conn: &mut DbConnection, cast: &Cast) -> anyhow::Result<()> {
         "Les plans d’action passent devant les exécutifs des territoires.",
         cast.admin,
     )?;
-    super::restitution::load(conn, project_id, cast)
+    super::restitution::load(conn, project_id, cast)?;
+    super::community::load(conn, project_id, cast)
 }
 
 fn advance(conn: &mut DbConnection, project_id: i64, to: Phase, note: &str, user_id: i64) -> anyhow::Result<()> {

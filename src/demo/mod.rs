@@ -5,6 +5,7 @@
 
 mod access;
 mod codesign;
+mod community;
 mod plans;
 mod restitution;
 mod survey;
@@ -83,6 +84,13 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         role: "membre du prestataire Coopérative Territoires & Participation",
         try_first: "le diagnostic de Grand Châtellerault (carte, réseau, sources), le questionnaire en \
             brouillon d’Agglopolys, écrire la prochaine lettre",
+    },
+    DemoAccount {
+        email: "operateur@caf-vienne.demo.encommun.fr",
+        name: "Luc Garnier",
+        role: "opérateur socio-économique (CAF de la Vienne) de la délégation de Grand Châtellerault",
+        try_first: "la communauté apprenante d’« Accès aux droits » : le forum entre territoires, le groupe de pairs \
+            des opérateurs, les conclusions de l’agora",
     },
 ];
 
@@ -753,6 +761,7 @@ pub fn load(conn: &mut DbConnection) -> anyhow::Result<bool> {
             agglopolys_referent: user_ids[1],
             chatellerault_referent: user_ids[2],
             provider_member: user_ids[4],
+            operator: user_ids[5],
             provider_id,
             agglopolys: collectivity_ids[0],
             chatellerault: collectivity_ids[1],
@@ -774,6 +783,7 @@ pub fn load(conn: &mut DbConnection) -> anyhow::Result<bool> {
                 expires_at: now + TimeDelta::days(14),
                 inquiry_member_id: None,
                 working_member_id: None,
+                delegation_member_id: None,
             },
         )?;
         // The demo's history was written at once: it is nobody's news.

@@ -43,10 +43,11 @@ pub enum ActivityKind {
     PlanReviewed,
     RestitutionUpdated,
     RestitutionPublished,
+    ConclusionsPublished,
 }
 
 impl ActivityKind {
-    pub const ALL: [ActivityKind; 39] = [
+    pub const ALL: [ActivityKind; 40] = [
         ActivityKind::ThemeProposed,
         ActivityKind::ThemeOpened,
         ActivityKind::ThemeArchived,
@@ -86,6 +87,7 @@ impl ActivityKind {
         ActivityKind::PlanReviewed,
         ActivityKind::RestitutionUpdated,
         ActivityKind::RestitutionPublished,
+        ActivityKind::ConclusionsPublished,
     ];
 
     /// What the kind is stored as.
@@ -130,6 +132,7 @@ impl ActivityKind {
             ActivityKind::PlanReviewed => "plan_reviewed",
             ActivityKind::RestitutionUpdated => "restitution_updated",
             ActivityKind::RestitutionPublished => "restitution_published",
+            ActivityKind::ConclusionsPublished => "conclusions_published",
         }
     }
 
@@ -179,6 +182,7 @@ impl ActivityKind {
             ActivityKind::PlanReviewed => "Revue de suivi d’un plan d’action",
             ActivityKind::RestitutionUpdated => "Restitution aux habitants en préparation",
             ActivityKind::RestitutionPublished => "Restitution aux habitants publiée",
+            ActivityKind::ConclusionsPublished => "Conclusions d’un groupe de pairs à l’agora",
         }
     }
 
@@ -218,6 +222,7 @@ impl ActivityKind {
                 | ActivityKind::PlanUpdated
                 | ActivityKind::PlanSubmitted
                 | ActivityKind::RestitutionUpdated
+                | ActivityKind::ConclusionsPublished
         )
     }
 }

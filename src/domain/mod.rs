@@ -5,6 +5,7 @@ pub mod account;
 pub mod activity;
 pub mod calendar;
 pub mod codesign;
+pub mod community;
 pub mod diagnostic;
 pub mod digest;
 pub mod inquiry;

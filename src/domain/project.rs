@@ -307,7 +307,7 @@ impl EnrolmentRequest {
     }
 }
 
-fn one_line(input: &str, what: &str, min: usize, max: usize) -> Result<String, String> {
+pub(crate) fn one_line(input: &str, what: &str, min: usize, max: usize) -> Result<String, String> {
     let line = clean_line(input).ok_or_else(|| format!("{what} contient des caractères non autorisés."))?;
     bounded_text(&line, what, min, max)
 }
@@ -461,6 +461,12 @@ impl EventKind {
         EventKind::FollowUp,
         EventKind::Restitution,
     ];
+
+    /// The kinds the learning community holds: the delegations' members who are not of the working space see
+    /// these events.
+    pub fn is_community(self) -> bool {
+        matches!(self, EventKind::InterSiteSeminar | EventKind::PeerExchange | EventKind::Supervision)
+    }
 
     pub fn code(self) -> &'static str {
         match self {

@@ -2,6 +2,7 @@
 //! the outbox.
 
 pub mod digests;
+pub mod exchanges;
 pub mod outbox;
 pub mod reminders;
 pub mod restitutions;

@@ -50,9 +50,9 @@ impl OutboxWorker {
         self
     }
 
-    /// Queues the digests, the follow-up reminders and the restitutions' messages due now, deletes the import files
-    /// left unfinished for a day, the subscriptions nobody confirmed within a week and the respondents' addresses
-    /// past their retention; returns how many messages were queued.
+    /// Queues the digests, the follow-up reminders, the restitutions' messages and the notices of new messages due
+    /// now, deletes the import files left unfinished for a day, the subscriptions nobody confirmed within a week and
+    /// the respondents' addresses past their retention; returns how many messages were queued.
     pub async fn queue_digests(&self) -> anyhow::Result<usize> {
         let Some(Scheduled { base_url, link_key: key, send_hour, feedback_retention }) = self.digests.clone() else {
             return Ok(0);
@@ -73,7 +73,8 @@ impl OutboxWorker {
             crate::storage::write_transaction(&mut conn, |conn| {
                 super::restitutions::forget_past_retention(conn, crate::storage::now() - feedback_retention)
             })?;
-            Ok(reminders + told + queue_due_digests(&mut conn, crate::storage::now(), &links)?)
+            let notices = super::exchanges::queue_due_notices(&mut conn, crate::storage::now(), &links)?;
+            Ok(reminders + told + notices + queue_due_digests(&mut conn, crate::storage::now(), &links)?)
         })
         .await?
     }

@@ -17,6 +17,8 @@ pub enum Signed<'a> {
     /// Forgets an address respondents left « to be told what came of it », named by its keyed digest
     /// (`address_digest`): the link names no address.
     ForgetAddress(&'a str),
+    /// Stops the notices of new messages in one space a person follows (RFC 8058 one-click).
+    StopFollowing(i64),
 }
 
 /// An address as the links and outbox keys name it: its keyed digest, which tells nothing without the key.
@@ -33,6 +35,7 @@ impl Signed<'_> {
             Signed::Confirmation(id) => format!("confirmation:{id}"),
             Signed::WebVersion(key) => format!("courriel:{key}"),
             Signed::ForgetAddress(digest) => format!("oubli:{digest}"),
+            Signed::StopFollowing(id) => format!("echanges:{id}"),
         }
     }
 
@@ -44,6 +47,7 @@ impl Signed<'_> {
             Signed::Confirmation(id) => format!("/confirmation-abonnement/{id}/{signature}"),
             Signed::WebVersion(message) => format!("/courriels/{message}/{signature}"),
             Signed::ForgetAddress(digest) => format!("/oubli/{digest}/{signature}"),
+            Signed::StopFollowing(id) => format!("/echanges/arret/{id}/{signature}"),
         }
     }
 

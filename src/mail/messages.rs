@@ -194,6 +194,51 @@ pub fn restitution_meeting(
     Email { to: to.to_owned(), subject, text, html }
 }
 
+/// New messages in a person's peer group: only that, and the link (what is written there stays there).
+pub fn peer_group_news(to: &str, name: &str, page: &str, stop: &str) -> Email {
+    let subject = "Nouveau message dans votre groupe de pairs".to_owned();
+    let text = format!(
+        "Bonjour {name},\n\nNouveau message dans votre groupe de pairs.\n\nLe lire : {page}\n\nPour ne plus être \
+         prévenu·e : {stop}\n"
+    );
+    let html = html_page(
+        &subject,
+        html! {
+            p { "Bonjour " (name) "," }
+            p { "Nouveau message dans votre groupe de pairs." }
+            p { a href=(page) { "Le lire" } }
+            p { "Adresse complète : " (page) }
+            p { a href=(stop) { "Ne plus être prévenu·e" } }
+        },
+    );
+    Email { to: to.to_owned(), subject, text, html }
+}
+
+/// New messages on a project's forum: each thread's title, link and how many new messages.
+pub fn forum_news(to: &str, name: &str, project: &str, threads: &[(String, String, i64)], stop: &str) -> Email {
+    let total: i64 = threads.iter().map(|(_, _, n)| n).sum();
+    let plural = if total > 1 { "x messages" } else { "au message" };
+    let subject = format!("Forum « {project} » : {total} nouve{plural}");
+    let lines: String = threads
+        .iter()
+        .map(|(title, url, n)| format!("- {title} ({n} nouve{}) : {url}\n", if *n > 1 { "aux" } else { "au" }))
+        .collect();
+    let text = format!(
+        "Bonjour {name},\n\nDu nouveau sur le forum du projet « {project} » :\n\n{lines}\nPour ne plus être \
+         prévenu·e : {stop}\n"
+    );
+    let html = html_page(
+        &subject,
+        html! {
+            p { "Bonjour " (name) "," }
+            p { "Du nouveau sur le forum du projet « " (project) " » :" }
+            ul { @for (title, url, n) in threads { li { a href=(url) { (title) } " (" (n) " nouve" @if *n > 1 { "aux" } @else { "au" } ")" } } }
+            p { a href=(stop) { "Ne plus être prévenu·e" } }
+        },
+    );
+    Email { to: to.to_owned(), subject, text, html }
+}
+
 /// The double opt-in: someone asked, with this address, to follow `title`; nothing is sent until they confirm.
 pub fn subscription_confirmation(to: &str, title: &str, link: &str) -> Email {
     let subject = format!("Confirmez votre abonnement : {title}");

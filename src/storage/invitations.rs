@@ -24,6 +24,8 @@ pub struct Invitation {
     pub inquiry_member_id: Option<i64>,
     /// A seat in a territory's working group (the creativity cycle).
     pub working_member_id: Option<i64>,
+    /// A seat in a territory's delegation (the learning community).
+    pub delegation_member_id: Option<i64>,
 }
 
 #[derive(Insertable)]
@@ -41,6 +43,8 @@ pub struct NewInvitation<'a> {
     pub inquiry_member_id: Option<i64>,
     /// A seat in a territory's working group (the creativity cycle).
     pub working_member_id: Option<i64>,
+    /// A seat in a territory's delegation (the learning community).
+    pub delegation_member_id: Option<i64>,
 }
 
 pub fn insert_invitation(conn: &mut DbConnection, invitation: &NewInvitation) -> QueryResult<i64> {

@@ -9,6 +9,7 @@ pub mod activity;
 pub mod boundaries;
 pub mod codesign;
 pub mod collectivities;
+pub mod delegations;
 pub mod diagnostic;
 pub mod events;
 pub mod inquiry;
@@ -27,8 +28,10 @@ pub mod response_writer;
 pub mod restitutions;
 pub mod schema;
 pub mod subscriptions;
+pub mod supervision;
 pub mod territories;
 pub mod themes;
+pub mod threads;
 pub mod users;
 
 use std::time::Duration;

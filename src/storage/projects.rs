@@ -181,6 +181,7 @@ pub fn open_project(
         .returning(projects::id)
         .get_result(conn)?;
     insert_transition(conn, project_id, None, Phase::Enrolment, "Ouverture du projet et des inscriptions.", user_id)?;
+    super::delegations::add_default_categories(conn, project_id)?;
     record_activity(
         conn,
         NewActivity {

@@ -100,6 +100,7 @@ diesel::table! {
         accepted_at -> Nullable<Timestamp>,
         inquiry_member_id -> Nullable<BigInt>,
         working_member_id -> Nullable<BigInt>,
+        delegation_member_id -> Nullable<BigInt>,
     }
 }
 
@@ -1230,3 +1231,140 @@ diesel::allow_tables_to_appear_in_same_query!(restitution_quotes, questions);
 diesel::allow_tables_to_appear_in_same_query!(restitution_quotes, responses);
 diesel::allow_tables_to_appear_in_same_query!(restitutions, collectivities);
 diesel::allow_tables_to_appear_in_same_query!(restitution_reach, events);
+
+diesel::table! {
+    peer_groups (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        label -> Text,
+        member_label -> Text,
+        position -> Integer,
+        brings -> Text,
+        needs -> Text,
+        revision -> Integer,
+        conclusions_updated_by -> Nullable<BigInt>,
+        conclusions_updated_at -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+        published_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    peer_group_facilitators (peer_group_id, user_id) {
+        peer_group_id -> BigInt,
+        user_id -> BigInt,
+        designated_by -> Nullable<BigInt>,
+        designated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    delegation_members (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        collectivity_id -> BigInt,
+        peer_group_id -> BigInt,
+        display_name -> Text,
+        function -> Text,
+        is_substitute -> Bool,
+        is_referent -> Bool,
+        email -> Nullable<Text>,
+        user_id -> Nullable<BigInt>,
+        added_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    threads (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        peer_group_id -> Nullable<BigInt>,
+        kind -> Text,
+        title -> Text,
+        author_id -> Nullable<BigInt>,
+        affiliation -> Text,
+        messages_count -> Integer,
+        last_message_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    thread_messages (id) {
+        id -> BigInt,
+        thread_id -> BigInt,
+        author_id -> Nullable<BigInt>,
+        affiliation -> Text,
+        body -> Text,
+        submission -> Text,
+        created_at -> Timestamp,
+        edited_at -> Nullable<Timestamp>,
+        hidden_at -> Nullable<Timestamp>,
+        hidden_by -> Nullable<BigInt>,
+        hidden_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    space_followers (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        project_id -> BigInt,
+        peer_group_id -> Nullable<BigInt>,
+        frequency -> Text,
+        weekday -> Integer,
+        last_message_id -> BigInt,
+        last_period -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    supervision_attendance (event_id, user_id) {
+        event_id -> BigInt,
+        user_id -> BigInt,
+        recorded_by -> Nullable<BigInt>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    supervision_notes (id) {
+        id -> BigInt,
+        event_id -> BigInt,
+        author_id -> Nullable<BigInt>,
+        body -> Text,
+        submission -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(delegation_members -> peer_groups (peer_group_id));
+diesel::joinable!(delegation_members -> collectivities (collectivity_id));
+diesel::joinable!(peer_group_facilitators -> peer_groups (peer_group_id));
+diesel::joinable!(thread_messages -> threads (thread_id));
+diesel::joinable!(supervision_notes -> events (event_id));
+diesel::joinable!(supervision_attendance -> events (event_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    peer_groups,
+    peer_group_facilitators,
+    delegation_members,
+    threads,
+    thread_messages,
+    space_followers,
+    users,
+);
+diesel::allow_tables_to_appear_in_same_query!(delegation_members, collectivities);
+diesel::allow_tables_to_appear_in_same_query!(delegation_members, territories);
+diesel::allow_tables_to_appear_in_same_query!(supervision_attendance, users);
+diesel::allow_tables_to_appear_in_same_query!(supervision_attendance, supervision_notes);
+diesel::allow_tables_to_appear_in_same_query!(supervision_notes, users);
+diesel::allow_tables_to_appear_in_same_query!(supervision_attendance, events);
+diesel::allow_tables_to_appear_in_same_query!(supervision_notes, events);
+diesel::allow_tables_to_appear_in_same_query!(delegation_members, projects);
+diesel::allow_tables_to_appear_in_same_query!(peer_groups, projects);
+diesel::allow_tables_to_appear_in_same_query!(peer_groups, collectivities);
+diesel::allow_tables_to_appear_in_same_query!(peer_groups, territories);

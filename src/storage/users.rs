@@ -92,3 +92,12 @@ pub fn update_password(conn: &mut DbConnection, id: i64, password_hash: &str) ->
 pub fn names_of(conn: &mut DbConnection, user_ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
     users::table.filter(users::id.eq_any(user_ids)).select((users::id, users::display_name)).load(conn)
 }
+
+/// The agency's people, as (id, name), by name.
+pub fn agency_admins(conn: &mut DbConnection) -> QueryResult<Vec<(i64, String)>> {
+    users::table
+        .filter(users::is_agency_admin.eq(true))
+        .order(users::display_name.asc())
+        .select((users::id, users::display_name))
+        .load(conn)
+}

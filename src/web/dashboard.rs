@@ -5,7 +5,7 @@ use maud::{html, Markup};
 
 use super::collectivities::territory_path;
 use super::context::PageCtx;
-use super::projects::paths::{diagnostic_path, group_path, project_path};
+use super::projects::paths::{community_path, diagnostic_path, group_path, peer_group_path, project_path};
 use super::views::{date_fr, moment_fr, page, rank_fr, scroll_table};
 use super::{AppError, AppState};
 use crate::domain::project::{Phase, Standing};
@@ -55,13 +55,18 @@ struct Dashboard {
     provided: Vec<Project>,
     /// The inquiry groups they sit in, as (project, collectivity, project title, territory name).
     seats: Vec<(i64, i64, String, String)>,
+    delegations: Vec<storage::delegations::DelegationSeat>,
     /// For the agency's people.
     agency: Option<AgencyWork>,
 }
 
 impl Dashboard {
     fn is_empty(&self) -> bool {
-        self.statuses.is_empty() && self.provided.is_empty() && self.seats.is_empty() && self.agency.is_none()
+        self.statuses.is_empty()
+            && self.provided.is_empty()
+            && self.seats.is_empty()
+            && self.delegations.is_empty()
+            && self.agency.is_none()
     }
 }
 
@@ -89,6 +94,7 @@ fn load_dashboard(
         statuses,
         provided: projects::projects_of_provider_member(conn, user_id)?,
         seats: inquiry::seats_of_user(conn, user_id)?,
+        delegations: storage::delegations::seats_everywhere(conn, user_id)?,
         agency,
     })
 }
@@ -169,6 +175,7 @@ fn dashboard_page(ctx: &PageCtx, dashboard: &Dashboard) -> Markup {
             @if let Some(agency) = &dashboard.agency { (agency_section(agency)) }
             @if !dashboard.provided.is_empty() { (provided_section(&dashboard.provided)) }
             @if !dashboard.seats.is_empty() { (seats_section(&dashboard.seats)) }
+            @if !dashboard.delegations.is_empty() { (delegations_section(&dashboard.delegations)) }
             @if dashboard.is_empty() {
                 p { "Votre compte n’est rattaché à aucune collectivité. Le référent de votre collectivité ou l’agence peut vous inviter." }
             }
@@ -208,6 +215,22 @@ fn seats_section(seats: &[(i64, i64, String, String)]) -> Markup {
             ul {
                 @for (project_id, collectivity_id, project, territory) in seats {
                     li { a href=(group_path(*project_id, *collectivity_id)) { "Groupe d’enquête " (de(territory)) } " — " (project) }
+                }
+            }
+        }
+    }
+}
+
+fn delegations_section(delegations: &[storage::delegations::DelegationSeat]) -> Markup {
+    html! {
+        section aria-labelledby="delegations" {
+            h2 id="delegations" { "Vos délégations" }
+            ul {
+                @for seat in delegations {
+                    li {
+                        a href=(community_path(seat.project_id)) { "Délégation " (de(&seat.territory)) } " — " (seat.project)
+                        " · " a href=(peer_group_path(seat.project_id, seat.peer_group_id)) { "votre groupe de pairs « " (seat.peer_group) " »" }
+                    }
                 }
             }
         }

@@ -17,7 +17,7 @@ use crate::security::{hash_password, random_token, token_digest};
 use crate::storage::inquiry::{self, LinkOutcome};
 use crate::storage::invitations::{self, Invitation, NewInvitation};
 use crate::storage::users::{self, NewUser, User};
-use crate::storage::{self, codesign, collectivities, providers, territories, DbConnection};
+use crate::storage::{self, codesign, collectivities, delegations, providers, territories, DbConnection};
 
 pub const INVITATION_VALID_DAYS: i64 = 14;
 
@@ -42,6 +42,11 @@ pub enum InvitationTarget {
         id: i64,
         name: String,
     },
+    /// A seat in the delegation of a territory (`name`) of a project.
+    DelegationMember {
+        id: i64,
+        name: String,
+    },
 }
 
 impl InvitationTarget {
@@ -59,6 +64,7 @@ impl InvitationTarget {
             InvitationTarget::Provider { name, .. } => format!("membre du prestataire {name}"),
             InvitationTarget::InquiryMember { name, .. } => format!("membre du groupe d’enquête mixte {}", de(name)),
             InvitationTarget::WorkingMember { name, .. } => format!("membre du groupe de travail {}", de(name)),
+            InvitationTarget::DelegationMember { name, .. } => format!("membre de la délégation {}", de(name)),
         }
     }
 }
@@ -77,7 +83,9 @@ pub async fn send_invitation(
             (Some(*id), None, Some(function.code()), *referent)
         }
         InvitationTarget::Provider { id, .. } => (None, Some(*id), None, false),
-        InvitationTarget::InquiryMember { .. } | InvitationTarget::WorkingMember { .. } => (None, None, None, false),
+        InvitationTarget::InquiryMember { .. }
+        | InvitationTarget::WorkingMember { .. }
+        | InvitationTarget::DelegationMember { .. } => (None, None, None, false),
     };
     let inquiry_member_id = match &target {
         InvitationTarget::InquiryMember { id, .. } => Some(*id),
@@ -85,6 +93,10 @@ pub async fn send_invitation(
     };
     let working_member_id = match &target {
         InvitationTarget::WorkingMember { id, .. } => Some(*id),
+        _ => None,
+    };
+    let delegation_member_id = match &target {
+        InvitationTarget::DelegationMember { id, .. } => Some(*id),
         _ => None,
     };
     let (email_text, inviter_id) = (email.as_str().to_owned(), inviter.id);
@@ -105,6 +117,7 @@ pub async fn send_invitation(
                     expires_at: now + TimeDelta::days(INVITATION_VALID_DAYS),
                     inquiry_member_id,
                     working_member_id,
+                    delegation_member_id,
                 },
             )?;
             Ok(())
@@ -144,11 +157,17 @@ fn open_invitation(conn: &mut DbConnection, token: &str) -> Result<OpenInvitatio
         Ok(territory.name)
     };
     let target = match (invitation.collectivity_id, invitation.provider_id, invitation.inquiry_member_id) {
-        (None, None, None) => {
-            let id = invitation.working_member_id.ok_or(AppError::NotFound)?;
-            let member = codesign::find_working_member(conn, id)?.ok_or(AppError::NotFound)?;
-            InvitationTarget::WorkingMember { id, name: seat_territory(conn, member.collectivity_id)? }
-        }
+        (None, None, None) => match (invitation.working_member_id, invitation.delegation_member_id) {
+            (Some(id), _) => {
+                let member = codesign::find_working_member(conn, id)?.ok_or(AppError::NotFound)?;
+                InvitationTarget::WorkingMember { id, name: seat_territory(conn, member.collectivity_id)? }
+            }
+            (None, Some(id)) => {
+                let member = delegations::find_delegate(conn, id)?.ok_or(AppError::NotFound)?;
+                InvitationTarget::DelegationMember { id, name: seat_territory(conn, member.collectivity_id)? }
+            }
+            (None, None) => return Err(AppError::NotFound),
+        },
         (Some(id), _, _) => {
             let collectivity = collectivities::find_collectivity(conn, id)?.ok_or(AppError::NotFound)?;
             let territory =
@@ -308,6 +327,22 @@ pub async fn accept(
                     }
                     group = codesign::find_working_member(conn, member_id)?
                         .map(|m| super::projects::paths::co_design_path(m.project_id, m.collectivity_id));
+                }
+                if let Some(member_id) = invitation.delegation_member_id {
+                    match delegations::link_account(conn, member_id, user_id)? {
+                        delegations::LinkOutcome::Gone => {
+                            return Err(AppError::Gone("Cette place dans la délégation a été retirée.".into()))
+                        }
+                        delegations::LinkOutcome::AlreadySeated => {
+                            return Err(AppError::Gone(
+                                "Ce compte siège déjà dans une délégation de ce projet : une personne n’y occupe qu’une place."
+                                    .into(),
+                            ))
+                        }
+                        delegations::LinkOutcome::Linked => {}
+                    }
+                    group = delegations::find_delegate(conn, member_id)?
+                        .map(|m| super::projects::paths::community_path(m.project_id));
                 }
                 Ok((users::find_user(conn, user_id)?.ok_or(AppError::NotFound)?, group))
             })

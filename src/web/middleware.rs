@@ -23,10 +23,18 @@ pub const UNSUBSCRIBE_PATTERN: &str = "/desabonnement/{id}/{signature}";
 /// unsubscribe link is posted by mail clients without any session (RFC 8058); the public questionnaire and its
 /// feedback form, and the inhabitants' ideas for a territory's cycle, are sent without a cookie, with a signed form
 /// token (`web::survey::FormToken`).
-pub const SIGNED_PATTERNS: [&str; 5] =
-    [UNSUBSCRIBE_PATTERN, FORGET_ADDRESS_PATTERN, "/q/{token}", "/q/{token}/suivi", "/i/{token}"];
+pub const SIGNED_PATTERNS: [&str; 6] = [
+    UNSUBSCRIBE_PATTERN,
+    FORGET_ADDRESS_PATTERN,
+    STOP_FOLLOWING_PATTERN,
+    "/q/{token}",
+    "/q/{token}/suivi",
+    "/i/{token}",
+];
 /// The one-click link of a restitution's message to a respondent: it forgets their address (RFC 8058 too).
 pub const FORGET_ADDRESS_PATTERN: &str = "/oubli/{digest}/{signature}";
+/// The one-click link of a notice of new messages in a forum or a peer group: it stops those notices.
+pub const STOP_FOLLOWING_PATTERN: &str = "/echanges/arret/{id}/{signature}";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// The policy of every page: nothing from elsewhere, no inline script or style. `images_from` adds image sources

@@ -109,6 +109,8 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.get("/projets/{id}/evenements/{event}/calendrier.ics", projects::events::ics_file);
     r.post("/projets/{id}/evenements/{event}/inscription", projects::events::registration);
     r.post("/projets/{id}/evenements/{event}/compte-rendu", projects::events::minutes);
+    r.post("/projets/{id}/evenements/{event}/presences", projects::community::supervision::record_attendance);
+    r.post("/projets/{id}/evenements/{event}/notes", projects::events::supervision_note);
 
     // Inquiry groups
     r.get("/projets/{id}/groupes/{collectivity}", projects::inquiry::show);
@@ -201,6 +203,36 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.get("/projets/{id}/restitutions/{collectivity}/affiche", projects::restitution::public::poster);
     r.get("/projets/{id}/restitutions/{collectivity}/tract", projects::restitution::public::leaflet);
     r.get("/projets/{id}/plans/{collectivity}", projects::plans::public::show);
+
+    // The learning community: delegations, the forum, the peer groups and their conclusions for the agora
+    r.get("/projets/{id}/communaute", projects::community::show);
+    r.post("/projets/{id}/categories", projects::community::add_category);
+    r.get("/projets/{id}/agora", projects::community::agora);
+    r.get("/projets/{id}/delegations/{collectivity}", projects::community::delegations::show);
+    r.post("/projets/{id}/delegations/{collectivity}/membres", projects::community::delegations::add);
+    r.post(
+        "/projets/{id}/delegations/{collectivity}/membres/{member}/retrait",
+        projects::community::delegations::remove,
+    );
+    r.post(
+        "/projets/{id}/delegations/{collectivity}/membres/{member}/referent",
+        projects::community::delegations::make_referent,
+    );
+    r.get("/projets/{id}/forum", projects::community::threads::forum);
+    r.post("/projets/{id}/forum", projects::community::threads::start_in_forum);
+    r.post("/projets/{id}/forum/suivi", projects::community::threads::follow_forum);
+    r.get("/projets/{id}/pairs/{group}", projects::community::threads::peer_group);
+    r.post("/projets/{id}/pairs/{group}", projects::community::threads::start_in_group);
+    r.post("/projets/{id}/pairs/{group}/suivi", projects::community::threads::follow_group);
+    r.post("/projets/{id}/pairs/{group}/conclusions", projects::community::threads::save_conclusions);
+    r.post("/projets/{id}/pairs/{group}/conclusions/publication", projects::community::threads::publish_conclusions);
+    r.post("/projets/{id}/pairs/{group}/animation", projects::community::designate);
+    r.post("/projets/{id}/pairs/{group}/animation/{user}/retrait", projects::community::withdraw);
+    r.get("/projets/{id}/fils/{thread}", projects::community::threads::show_thread);
+    r.post("/projets/{id}/fils/{thread}/reponses", projects::community::threads::reply);
+    r.get("/projets/{id}/messages/{message}", projects::community::threads::show_message);
+    r.post("/projets/{id}/messages/{message}", projects::community::threads::edit_message);
+    r.post("/projets/{id}/messages/{message}/masquage", projects::community::threads::hide_message);
     r.get("/projets/{id}/plan/{collectivity}/adoption", projects::plans::adoption::form);
     r.post("/projets/{id}/plan/{collectivity}/adoption", projects::plans::adoption::record);
     r.get("/projets/{id}/plan/{collectivity}/actes/{version}", projects::plans::adoption::act);
@@ -309,6 +341,8 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.get("/courriels/{key}/{signature}", subscriptions::web_version);
     r.get("/oubli/{digest}/{signature}", subscriptions::forget_address_form);
     r.post("/oubli/{digest}/{signature}", subscriptions::forget_address);
+    r.get("/echanges/arret/{id}/{signature}", subscriptions::stop_following_form);
+    r.post("/echanges/arret/{id}/{signature}", subscriptions::stop_following);
 
     // Administration
     r.get("/admin", admin::dashboard);

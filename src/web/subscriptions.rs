@@ -455,6 +455,42 @@ pub async fn confirmation(
     ))
 }
 
+/// A signed link's signature checked, or the French refusal every such link gives.
+fn verify(state: &AppState, signed: Signed, signature: &str) -> Result<(), AppError> {
+    if signed.verify(&state.link_key, signature) {
+        Ok(())
+    } else {
+        Err(AppError::Gone("Ce lien n’est pas valide : utilisez celui du courriel reçu.".into()))
+    }
+}
+
+/// The page a one-click link opens: what its button will do. Signed link: no session needed, hence no form token
+/// (the signature is the proof); a mail client posts to the same address (RFC 8058).
+fn one_click_page(
+    ctx: &PageCtx,
+    (title, heading): (&str, &str),
+    explanation: &str,
+    action: &str,
+    button: &str,
+) -> Markup {
+    page(
+        ctx,
+        title,
+        html! {
+            h1 { (heading) }
+            p { (explanation) }
+            form method="post" action=(action) {
+                button class="button" type="submit" { (button) }
+            }
+        },
+    )
+}
+
+/// What a one-click link did.
+fn done_page(ctx: &PageCtx, title: &str, text: &str) -> Markup {
+    page(ctx, title, html! { h1 { (title) } p role="status" { (text) } })
+}
+
 /// The one-click link of a restitution's message: what it will do, and its button.
 pub async fn forget_address_form(
     ctx: PageCtx,
@@ -462,20 +498,15 @@ pub async fn forget_address_form(
     path: web::Path<(String, String)>,
 ) -> Result<Markup, AppError> {
     let (digest, signature) = path.into_inner();
-    if !Signed::ForgetAddress(&digest).verify(&state.link_key, &signature) {
-        return Err(AppError::Gone("Ce lien n’est pas valide : utilisez celui du courriel reçu.".into()));
-    }
-    Ok(page(
+    verify(&state, Signed::ForgetAddress(&digest), &signature)?;
+    Ok(one_click_page(
         &ctx,
-        "Effacer mon adresse",
-        html! {
-            h1 { "Effacer mon adresse" }
-            p { "Votre adresse a été effacée après l’envoi du message qui vous a conduit ici. Si vous l’avez laissée sur d’autres questionnaires pour être tenu·e au courant, ce bouton l’efface aussi de ceux-là : vous ne recevrez plus rien." }
-            // Signed link: no session needed, hence no form token (the signature is the proof).
-            form method="post" action={ "/oubli/" (digest) "/" (signature) } {
-                button class="button" type="submit" { "Effacer mon adresse partout" }
-            }
-        },
+        ("Effacer mon adresse", "Effacer mon adresse"),
+        "Votre adresse a été effacée après l’envoi du message qui vous a conduit ici. Si vous l’avez laissée sur \
+         d’autres questionnaires pour être tenu·e au courant, ce bouton l’efface aussi de ceux-là : vous ne recevrez \
+         plus rien.",
+        &format!("/oubli/{digest}/{signature}"),
+        "Effacer mon adresse partout",
     ))
 }
 
@@ -487,9 +518,7 @@ pub async fn forget_address(
     path: web::Path<(String, String)>,
 ) -> Result<Markup, AppError> {
     let (digest, signature) = path.into_inner();
-    if !Signed::ForgetAddress(&digest).verify(&state.link_key, &signature) {
-        return Err(AppError::Gone("Ce lien n’est pas valide : utilisez celui du courriel reçu.".into()));
-    }
+    verify(&state, Signed::ForgetAddress(&digest), &signature)?;
     let key = state.link_key.clone();
     state
         .db(move |conn| {
@@ -498,14 +527,45 @@ pub async fn forget_address(
             })
         })
         .await?;
-    Ok(page(
+    Ok(done_page(
         &ctx,
         "Adresse effacée",
-        html! {
-            h1 { "Adresse effacée" }
-            p role="status" { "C’est fait : votre adresse n’est plus enregistrée nulle part sur la plateforme, et vous ne recevrez plus rien." }
-        },
+        "C’est fait : votre adresse n’est plus enregistrée nulle part sur la plateforme, et vous ne recevrez plus rien.",
     ))
+}
+
+/// The one-click link of a notice of new messages: what it will do, and its button.
+pub async fn stop_following_form(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String)>,
+) -> Result<Markup, AppError> {
+    let (id, signature) = path.into_inner();
+    verify(&state, Signed::StopFollowing(id), &signature)?;
+    Ok(one_click_page(
+        &ctx,
+        ("Ne plus être prévenu·e", "Ne plus être prévenu·e des nouveaux messages"),
+        "Vous ne recevrez plus de courriel pour les nouveaux messages de cet espace d’échange. Vous pourrez changer \
+         d’avis depuis sa page.",
+        &format!("/echanges/arret/{id}/{signature}"),
+        "Ne plus être prévenu·e",
+    ))
+}
+
+/// Stops the notices of one space: from the page's button, or from a mail client's one-click `POST` (RFC 8058).
+pub async fn stop_following(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String)>,
+) -> Result<Markup, AppError> {
+    let (id, signature) = path.into_inner();
+    verify(&state, Signed::StopFollowing(id), &signature)?;
+    state
+        .db(move |conn| {
+            write_transaction(conn, |conn| Ok::<_, AppError>(crate::storage::threads::stop_following(conn, id)?))
+        })
+        .await?;
+    Ok(done_page(&ctx, "C’est noté", "Vous ne recevrez plus de courriel pour les nouveaux messages de cet espace."))
 }
 
 /// A queued message as a web page: the "read in the browser" link of digests.

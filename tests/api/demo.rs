@@ -15,8 +15,60 @@ use crate::on_both_backends;
 
 on_both_backends!(
     the_demo_shows_a_project_in_adoption_with_its_survey_cycle_and_plans,
-    every_demo_account_has_somewhere_to_go
+    every_demo_account_has_somewhere_to_go,
+    the_demo_has_a_learning_community
 );
+
+async fn the_demo_has_a_learning_community(app: TestApp) {
+    app.load_demo();
+    let project = with_conn(&app, |conn| demo::project(conn, DIAGNOSTIC_PROJECT).unwrap().unwrap()).id;
+    let groups = with_conn(&app, |conn| encommun::storage::delegations::peer_groups_of_project(conn, project).unwrap());
+    let luc = app.client();
+    luc.login("operateur@caf-vienne.demo.encommun.fr", DEMO_PASSWORD).await.assert_status(303);
+    luc.get(&format!("/projets/{project}/communaute"))
+        .await
+        .assert_status(200)
+        .assert_contains("Nadège Fournier")
+        .assert_contains("Comment toucher les habitants qui n’ont pas internet ?")
+        .assert_contains("Analyse de pratiques : coopérer entre services");
+    luc.get(&format!("/projets/{project}/forum"))
+        .await
+        .assert_contains("Le bus France services : ce qui a marché à Blois");
+    luc.get(&format!("/projets/{project}/agora"))
+        .await
+        .assert_contains("Le mandat pour mettre les services autour d’une table")
+        .assert_lacks("Ce que nous voyons chaque jour au guichet");
+    luc.get(&format!("/projets/{project}/pairs/{}", groups[2].id)).await.assert_status(200);
+    luc.get(&format!("/projets/{project}/pairs/{}", groups[0].id)).await.assert_status(403);
+    let sophie = app.client();
+    sophie.login(DEMO_ACCOUNTS[1].email, DEMO_PASSWORD).await.assert_status(303);
+    sophie
+        .get(&format!("/projets/{project}/pairs/{}", groups[0].id))
+        .await
+        .assert_contains("Convaincre le conseil de financer l’aller-vers");
+    let thread: i64 = with_conn(&app, |conn| {
+        use diesel::prelude::*;
+        use encommun::storage::schema::threads;
+        threads::table
+            .filter(threads::title.eq("Convaincre le conseil de financer l’aller-vers"))
+            .select(threads::id)
+            .first(conn)
+            .unwrap()
+    });
+    sophie
+        .get(&format!("/projets/{project}/fils/{thread}"))
+        .await
+        .assert_contains("chiffrer ce que coûte le non-recours");
+    luc.get(&format!("/projets/{project}/fils/{thread}")).await.assert_status(403);
+    let karim = app.client();
+    karim.login(DEMO_ACCOUNTS[2].email, DEMO_PASSWORD).await.assert_status(303);
+    karim
+        .get(&format!("/projets/{project}/pairs/{}", groups[1].id))
+        .await
+        .assert_contains("Un classeur commun des démarches au guichet")
+        .assert_contains("Ce que nous voyons chaque jour au guichet");
+    karim.get(&format!("/projets/{project}/pairs/{}", groups[0].id)).await.assert_status(403);
+}
 
 async fn the_demo_shows_a_project_in_adoption_with_its_survey_cycle_and_plans(app: TestApp) {
     app.load_demo();

@@ -699,3 +699,80 @@ pub fn adopted_plan(conn: &mut DbConnection, project: i64, collectivity: &Collec
     })
     .expect("plan adopted")
 }
+
+/// The ids of a project's learning community as `community` sets it up.
+pub struct Community {
+    pub elus: i64,
+    pub agents: i64,
+    /// Seats without an account: one to remove, one to make the delegation's referent.
+    pub seat_to_remove: i64,
+    pub seat_to_lead: i64,
+    pub peer_thread: i64,
+    pub peer_message: i64,
+    pub forum_thread: i64,
+    /// A supervision session already held.
+    pub supervision: i64,
+}
+
+/// `seated` sits for the élus of `collectivity`'s delegation (their account linked) and opens a thread in the élus'
+/// group; two seats without an account; the agency opens a thread of the forum and holds a supervision session.
+pub fn community(
+    conn: &mut DbConnection,
+    project: i64,
+    collectivity: &Collectivity,
+    admin: &Account,
+    seated: i64,
+) -> Community {
+    use diesel::prelude::*;
+    use encommun::domain::community::{NewDelegate, NewThread, Seat};
+    use encommun::storage::delegations::{self, AddOutcome};
+    use encommun::storage::threads::{self, Space};
+    let groups = delegations::peer_groups_of_project(conn, project).unwrap();
+    let (elus, agents, operators) = (groups[0].id, groups[1].id, groups[2].id);
+    let add = |conn: &mut DbConnection, name: &str, group: i64| {
+        let delegate = NewDelegate {
+            display_name: name.into(),
+            peer_group_id: group,
+            function: String::new(),
+            seat: Seat::Titular,
+            is_referent: false,
+            email: None,
+        };
+        match write(conn, |conn| delegations::add_delegate(conn, project, collectivity.id, &delegate, admin.id)) {
+            AddOutcome::Added(id) => id,
+            AddOutcome::EmailTaken => panic!("no address"),
+        }
+    };
+    let seat = add(conn, "Siège de la matrice", elus);
+    let seat_to_remove = add(conn, "Siège à retirer", agents);
+    let seat_to_lead = add(conn, "Siège à mener", operators);
+    write(conn, |conn| delegations::link_account(conn, seat, seated));
+    let project_row = storage::projects::find_project(conn, project).unwrap().unwrap();
+    let user = storage::users::find_user(conn, seated).unwrap().unwrap();
+    let agency = storage::users::find_user(conn, admin.id).unwrap().unwrap();
+    let thread = NewThread::parse("obstacle", "Un fil des élus", "Un message entre élus.").unwrap();
+    let (peer_thread, forum_thread) = write(conn, |conn| {
+        let peers = threads::enter(conn, &project_row, Space::PeerGroup(elus), &user)?.expect("seated");
+        let forum = threads::enter(conn, &project_row, Space::Forum, &agency)?.expect("the agency");
+        let opened = threads::start_thread(conn, &peers, &thread, "jeton-du-fil-des-elus")?;
+        Ok((opened, threads::start_thread(conn, &forum, &thread, "jeton-du-fil-du-forum")?))
+    });
+    let peer_message = storage::schema::thread_messages::table
+        .filter(storage::schema::thread_messages::thread_id.eq(peer_thread))
+        .select(storage::schema::thread_messages::id)
+        .first::<i64>(conn)
+        .unwrap();
+    let session = NewEvent::parse(&encommun::domain::project::EventInput {
+        kind: EventKind::Supervision.code(),
+        title: "Supervision de la matrice",
+        description: "",
+        starts_at: "2026-02-02T14:00",
+        ends_at: "2026-02-02T17:00",
+        place: "Salle de la matrice",
+        online_url: "",
+        collectivity_id: "",
+    })
+    .unwrap();
+    let supervision = write(conn, |conn| insert_event(conn, project, &session, admin.id, &project_row.title));
+    Community { elus, agents, seat_to_remove, seat_to_lead, peer_thread, peer_message, forum_thread, supervision }
+}

@@ -429,6 +429,58 @@ const FORMS: &[Form] = &[
             ("note", "Beaucoup de questions sur le bus."),
         ],
     ),
+    ("agence@demo.encommun.fr", "{community}/categories", &[("label", "Chercheurs"), ("member_label", "Chercheur")]),
+    (
+        "agence@demo.encommun.fr",
+        "{community}/delegations/{agglopolys}/membres",
+        &[
+            ("display_name", "Une personne de plus"),
+            ("category", "{elus_group}"),
+            ("function", "Conseillère municipale"),
+            ("seat", "suppleant"),
+            ("email", ""),
+        ],
+    ),
+    (
+        "referente@agglopolys.demo.encommun.fr",
+        "{community}/forum",
+        &[
+            ("kind", "question"),
+            ("title", "Une question"),
+            ("body", "Un message."),
+            ("submission", "jeton-hostile-du-forum"),
+        ],
+    ),
+    ("referente@agglopolys.demo.encommun.fr", "{community}/forum/suivi", &[("frequency", "weekly"), ("weekday", "3")]),
+    (
+        "referente@agglopolys.demo.encommun.fr",
+        "{community}/pairs/{elus_group}",
+        &[
+            ("kind", "obstacle"),
+            ("title", "Entre élus"),
+            ("body", "Un message."),
+            ("submission", "jeton-hostile-des-pairs"),
+        ],
+    ),
+    (
+        "referente@agglopolys.demo.encommun.fr",
+        "{community}/pairs/{elus_group}/conclusions",
+        &[("brings", "Ce que nous apportons."), ("needs", "Ce qu’il nous faut."), ("revision", "{elus_revision}")],
+    ),
+    ("prestataire@demo.encommun.fr", "{community}/pairs/{agents_group}/animation", &[("user_id", "{admin}")]),
+    (
+        "referente@agglopolys.demo.encommun.fr",
+        "{community}/fils/{peer_thread}/reponses",
+        &[("body", "Une réponse."), ("submission", "jeton-hostile-de-reponse")],
+    ),
+    ("referente@agglopolys.demo.encommun.fr", "{community}/messages/{sophie_message}", &[("body", "Corrigé.")]),
+    ("prestataire@demo.encommun.fr", "{community}/messages/{sophie_message}/masquage", &[("reason", "Hors sujet")]),
+    ("prestataire@demo.encommun.fr", "{community}/evenements/{supervision}/presences", &[("present", "{karim}")]),
+    (
+        "prestataire@demo.encommun.fr",
+        "{community}/evenements/{supervision}/notes",
+        &[("body", "Une note."), ("submission", "jeton-hostile-de-note")],
+    ),
     (
         "",
         "/invitation/0123",
@@ -545,7 +597,48 @@ fn placeholders(app: &TestApp) -> Vec<(&'static str, String)> {
     let restitution_questions = encommun::storage::restitutions::shown_questions(&mut conn, restitution.id).unwrap();
     let quotes = encommun::storage::restitutions::quotes_of(&mut conn, restitution.id).unwrap();
     let free = encommun::storage::restitutions::free_answers(&mut conn, adopted_place).unwrap();
+    let groups = encommun::storage::delegations::peer_groups_of_project(&mut conn, access.id).unwrap();
+    let (peer_thread, sophie_message, supervision, karim, admin) = {
+        use diesel::prelude::*;
+        use encommun::storage::schema::{events, thread_messages, threads, users};
+        let thread: i64 = threads::table
+            .filter(threads::peer_group_id.eq(groups[0].id))
+            .select(threads::id)
+            .first(&mut conn)
+            .unwrap();
+        let message: i64 = thread_messages::table
+            .filter(thread_messages::thread_id.eq(thread))
+            .filter(thread_messages::author_id.eq(sophie.id))
+            .select(thread_messages::id)
+            .first(&mut conn)
+            .unwrap();
+        let supervision: i64 = events::table
+            .filter(events::kind.eq("supervision"))
+            .filter(events::starts_at.lt(encommun::storage::now()))
+            .select(events::id)
+            .first(&mut conn)
+            .unwrap();
+        let id_of = |conn: &mut encommun::storage::DbConnection, email: &str| -> i64 {
+            users::table.filter(users::email.eq(email)).select(users::id).first(conn).unwrap()
+        };
+        (
+            thread,
+            message,
+            supervision,
+            id_of(&mut conn, "agent@grand-chatellerault.demo.encommun.fr"),
+            id_of(&mut conn, "agence@demo.encommun.fr"),
+        )
+    };
     vec![
+        ("{community}", format!("/projets/{}", access.id)),
+        ("{elus_group}", groups[0].id.to_string()),
+        ("{agents_group}", groups[1].id.to_string()),
+        ("{elus_revision}", groups[0].revision.to_string()),
+        ("{peer_thread}", peer_thread.to_string()),
+        ("{sophie_message}", sophie_message.to_string()),
+        ("{supervision}", supervision.to_string()),
+        ("{karim}", karim.to_string()),
+        ("{admin}", admin.to_string()),
         ("{plan}", format!("/projets/{}/plan/{}", access.id, collectivity.id)),
         ("{plan_axis}", plan.axes[0].id.to_string()),
         ("{plan_action}", plan.actions[0].row.id.to_string()),
@@ -663,9 +756,30 @@ async fn every_form_survives_hostile_values(app: TestApp) {
         page.assert_status(200);
         assert_no_live_markup(path, &page.body);
     }
+    // The community's pages, for the agency, and the élus' group for one of them (the agency does not read it).
+    let community = fill("{community}");
+    for path in [
+        format!("{community}/communaute"),
+        format!("{community}/forum"),
+        format!("{community}/agora"),
+        format!("{community}/delegations/{}", fill("{agglopolys}")),
+        format!("{community}/evenements/{}", fill("{supervision}")),
+    ] {
+        let page = admin.get(&path).await;
+        page.assert_status(200);
+        assert_no_live_markup(&path, &page.body);
+    }
+    let sophie = logged_in(&app, "referente@agglopolys.demo.encommun.fr").await;
+    for path in
+        [format!("{community}/pairs/{}", fill("{elus_group}")), format!("{community}/fils/{}", fill("{peer_thread}"))]
+    {
+        let page = sophie.get(&path).await;
+        page.assert_status(200);
+        assert_no_live_markup(&path, &page.body);
+    }
     // The rate limit did its job without locking the agency out, and no half-written account exists.
     let accounts = encommun::storage::users::count_users(&mut app.conn()).unwrap();
-    assert_eq!(accounts, 5, "no account was created by hostile input");
+    assert_eq!(accounts, encommun::demo::DEMO_ACCOUNTS.len() as i64, "no account was created by hostile input");
 }
 
 async fn malformed_requests_get_french_errors(app: TestApp) {

@@ -95,6 +95,11 @@ const WORKING_SPACE: [Expect; 7] = [L, L, F, A, A, A, A];
 const FRAMES: [Expect; 7] = [L, L, F, F, A, A, A];
 /// Ideas come from the working group's members (Marc Membre holds a seat) and are typed in by the leads.
 const CONTRIBUTES: [Expect; 7] = [L, L, F, A, F, A, A];
+/// The élus' peer group: Marc Membre sits in it; nobody else of the roles — not the referent, not the provider nor
+/// the agency, who are not designated to facilitate it.
+const PEERS: [Expect; 7] = [L, L, F, A, F, F, F];
+/// What only a facilitator of the group (or, on a supervision session, someone who attended) does: no role here.
+const NOBODY: [Expect; 7] = [L, L, F, F, F, F, F];
 
 const CASES: &[Case] = &[
     Case { method: "GET", pattern: "/", path: "/", form: &[], expect: ALL },
@@ -908,6 +913,207 @@ const CASES: &[Case] = &[
         form: &[],
         expect: FRAMES,
     },
+    // The learning community: the working space reads it (delegations, forum, agora); a peer group is its members'
+    // and facilitators' only.
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/communaute",
+        path: "/projets/{project}/communaute",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/categories",
+        path: "/projets/{project}/categories",
+        form: &[("label", "Chercheurs"), ("member_label", "Chercheur")],
+        expect: LEADS,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/agora",
+        path: "/projets/{project}/agora",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/delegations/{collectivity}",
+        path: "/projets/{project}/delegations/{chatellerault}",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/delegations/{collectivity}/membres",
+        path: "/projets/{project}/delegations/{chatellerault}/membres",
+        form: &[("display_name", "Personne de la matrice"), ("category", "{agents}"), ("seat", "suppleant")],
+        expect: FRAMES,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/delegations/{collectivity}/membres/{member}/retrait",
+        path: "/projets/{project}/delegations/{chatellerault}/membres/{seat_to_remove}/retrait",
+        form: &[],
+        expect: FRAMES,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/delegations/{collectivity}/membres/{member}/referent",
+        path: "/projets/{project}/delegations/{chatellerault}/membres/{seat_to_lead}/referent",
+        form: &[],
+        expect: FRAMES,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/forum",
+        path: "/projets/{project}/forum",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/forum",
+        path: "/projets/{project}/forum",
+        form: &[
+            ("kind", "question"),
+            ("title", "Un fil de la matrice"),
+            ("body", "Bonjour."),
+            ("submission", "jeton-de-la-matrice-forum"),
+        ],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/forum/suivi",
+        path: "/projets/{project}/forum/suivi",
+        form: &[("frequency", "weekly"), ("weekday", "5")],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/pairs/{group}",
+        path: "/projets/{project}/pairs/{elus}",
+        form: &[],
+        expect: PEERS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/pairs/{group}",
+        path: "/projets/{project}/pairs/{elus}",
+        form: &[
+            ("kind", "obstacle"),
+            ("title", "Un fil entre pairs"),
+            ("body", "Entre nous."),
+            ("submission", "jeton-de-la-matrice-pairs"),
+        ],
+        expect: PEERS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/pairs/{group}/suivi",
+        path: "/projets/{project}/pairs/{elus}/suivi",
+        form: &[("frequency", "daily"), ("weekday", "1")],
+        expect: PEERS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/pairs/{group}/conclusions",
+        path: "/projets/{project}/pairs/{elus}/conclusions",
+        form: &[("brings", "Ce que nous apportons."), ("needs", "Ce qu’il nous faut."), ("revision", "1")],
+        expect: PEERS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/pairs/{group}/conclusions/publication",
+        path: "/projets/{project}/pairs/{elus}/conclusions/publication",
+        form: &[],
+        expect: NOBODY,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/pairs/{group}/animation",
+        path: "/projets/{project}/pairs/{agents}/animation",
+        form: &[("user_id", "{admin}")],
+        expect: LEADS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/pairs/{group}/animation/{user}/retrait",
+        path: "/projets/{project}/pairs/{agents}/animation/{admin}/retrait",
+        form: &[],
+        expect: LEADS,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/fils/{thread}",
+        path: "/projets/{project}/fils/{peer_thread}",
+        form: &[],
+        expect: PEERS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/fils/{thread}/reponses",
+        path: "/projets/{project}/fils/{peer_thread}/reponses",
+        form: &[("body", "Une réponse de la matrice."), ("submission", "jeton-de-la-matrice-reponse")],
+        expect: PEERS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/fils/{thread}/reponses",
+        path: "/projets/{project}/fils/{forum_thread}/reponses",
+        form: &[("body", "Une réponse au forum."), ("submission", "jeton-de-la-matrice-forum-reponse")],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/messages/{message}",
+        path: "/projets/{project}/messages/{peer_message}",
+        form: &[],
+        expect: PEERS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/messages/{message}",
+        path: "/projets/{project}/messages/{peer_message}",
+        form: &[("body", "Entre nous, corrigé.")],
+        expect: PEERS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/messages/{message}/masquage",
+        path: "/projets/{project}/messages/{peer_message}/masquage",
+        form: &[("reason", "Hors sujet")],
+        expect: NOBODY,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/evenements/{event}/presences",
+        path: "/projets/{project}/evenements/{supervision}/presences",
+        form: &[],
+        expect: LEADS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/evenements/{event}/notes",
+        path: "/projets/{project}/evenements/{supervision}/notes",
+        form: &[("body", "Une note de la matrice."), ("submission", "jeton-de-la-matrice-note")],
+        expect: NOBODY,
+    },
+    Case {
+        method: "GET",
+        pattern: "/echanges/arret/{id}/{signature}",
+        path: "/echanges/arret/1/signature-forgee",
+        form: &[],
+        expect: [G; 7],
+    },
+    Case {
+        method: "POST",
+        pattern: "/echanges/arret/{id}/{signature}",
+        path: "/echanges/arret/1/signature-forgee",
+        form: &[("List-Unsubscribe", "One-Click")],
+        expect: [G; 7],
+    },
     Case {
         method: "GET",
         pattern: "/projets/{id}/restitutions/{collectivity}",
@@ -1656,6 +1862,9 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
         })
         .unwrap();
         let plan = fixtures::adopted_plan(conn, project.id, &chatellerault, &admin);
+        // The learning community: Marc Membre sits for the élus (his account linked), two seats without an account,
+        // a thread of the élus with Marc's message, a thread of the forum, a past supervision session.
+        let community = fixtures::community(conn, project.id, &chatellerault, &admin, member);
         // Newsletters: two drafts (one to edit, one to send) and one sent.
         let audience = Audience { participants: true, observers: true, followers: true };
         let draft =
@@ -1694,6 +1903,15 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
             ("{action}", plan.action.to_string()),
             ("{indicator}", plan.indicator.to_string()),
             ("{measurement}", plan.measurement.to_string()),
+            ("{elus}", community.elus.to_string()),
+            ("{agents}", community.agents.to_string()),
+            ("{seat_to_remove}", community.seat_to_remove.to_string()),
+            ("{seat_to_lead}", community.seat_to_lead.to_string()),
+            ("{peer_thread}", community.peer_thread.to_string()),
+            ("{peer_message}", community.peer_message.to_string()),
+            ("{forum_thread}", community.forum_thread.to_string()),
+            ("{supervision}", community.supervision.to_string()),
+            ("{admin}", admin.id.to_string()),
         ]
     })
 }

@@ -23,6 +23,7 @@ const REFERENT = 'referente@agglopolys.demo.encommun.fr';
 const PROVIDER = 'prestataire@demo.encommun.fr';
 const CHATELLERAULT = 'agent@grand-chatellerault.demo.encommun.fr';
 const OBSERVER = 'elu@grand-cahors.demo.encommun.fr';
+const OPERATOR = 'operateur@caf-vienne.demo.encommun.fr';
 const XLSFORM = process.env.ENCOMMUN_XLSFORM || path.resolve(import.meta.dirname, '../../../shared/data/questionnaires/xlsform-civil-society-survey-de.xlsx');
 const TOWN_HALLS = process.env.ENCOMMUN_TOWN_HALLS || path.resolve(import.meta.dirname, '../../../shared/data/places/mairies-6-departements.csv');
 const EPCI_OUTLINES = process.env.ENCOMMUN_EPCI_OUTLINES || path.resolve(import.meta.dirname, '../../../shared/data/boundaries/epci-6-departements-dissolved.geojson');
@@ -537,6 +538,55 @@ const PAGES = [
   { name: 'restitution-publique', path: '/projets/2/restitutions/2' },
   { name: 'restitution-affiche', path: '/projets/2/restitutions/2/affiche' },
   { name: 'restitution-tract', path: '/projets/2/restitutions/2/tract' },
+  // The learning community of « Accès aux droits »: its page, the delegations, the forum, the élus' and the agents'
+  // peer groups, a message to moderate, the agora, a supervision session; refused forms.
+  { name: 'communaute', as: PROVIDER, path: '/projets/2/communaute' },
+  { name: 'communaute-operateur', as: OPERATOR, path: '/projets/2/communaute' },
+  { name: 'delegation', as: REFERENT, path: '/projets/2/delegations/1' },
+  {
+    name: 'delegation-refusee',
+    as: PROVIDER,
+    path: '/projets/2/delegations/1',
+    act: async (page) => {
+      await page.getByLabel('Adresse électronique, pour l’inviter à créer son compte').fill('pas une adresse');
+      await page.getByRole('button', { name: 'Ajouter à la délégation' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  { name: 'forum', as: CHATELLERAULT, path: '/projets/2/forum' },
+  { name: 'forum-fil', as: OPERATOR, path: '/projets/2/fils/1' },
+  {
+    name: 'forum-fil-refuse',
+    as: OPERATOR,
+    path: '/projets/2/fils/1',
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Répondre' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  { name: 'pairs-elus', as: REFERENT, path: '/projets/2/pairs/5' },
+  { name: 'pairs-elus-fil', as: PROVIDER, path: '/projets/2/fils/3' },
+  { name: 'pairs-message', as: PROVIDER, path: '/projets/2/messages/5' },
+  {
+    name: 'pairs-conclusions-refusees',
+    as: PROVIDER,
+    path: '/projets/2/pairs/6',
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Partager à l’agora' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  { name: 'agora', as: OPERATOR, path: '/projets/2/agora' },
+  {
+    name: 'supervision',
+    as: PROVIDER,
+    path: '/projets/2/communaute',
+    act: async (page) => {
+      await page.getByRole('link', { name: 'Analyse de pratiques : coopérer entre services' }).click();
+      await page.getByRole('heading', { name: 'Notes de la séance' }).waitFor();
+    },
+  },
+  { name: 'pairs-refuse', as: CHATELLERAULT, path: '/projets/2/pairs/5', status: 403 },
   {
     name: 'plan-adoption',
     as: REFERENT,
@@ -738,6 +788,37 @@ test('every page works without JavaScript', async () => {
     assert.equal(await page.locator('h1').count(), 1, `${spec.name}: one h1`);
     await context.close();
   }
+});
+
+test('an élue opens a thread in her peer group, a peer replies and the facilitator hides the reply, without JavaScript', async () => {
+  const elue = await session({ email: REFERENT, javaScript: false });
+  await elue.page.getByRole('link', { name: 'Ma collectivité' }).click();
+  await elue.page.getByRole('link', { name: 'votre groupe de pairs « Élus »' }).click();
+  await elue.page.getByLabel('De quoi s’agit-il ?').selectOption('question');
+  await elue.page.getByLabel('Titre').fill('Associer l’opposition au comité de suivi ?');
+  await elue.page.getByLabel('Message', { exact: true }).fill('Chez nous, la question se pose. Qu’avez-vous fait ?');
+  await elue.page.getByRole('button', { name: 'Publier' }).click();
+  await elue.page.getByRole('heading', { name: 'Associer l’opposition au comité de suivi ?' }).waitFor();
+  await elue.page.getByLabel('Votre réponse').fill('Une précision : le comité se réunit deux fois par an.');
+  await elue.page.getByRole('button', { name: 'Répondre' }).click();
+  await elue.page.getByText('Une précision : le comité se réunit deux fois par an.').waitFor();
+  const thread = new URL(elue.page.url()).pathname;
+  await elue.context.close();
+  const facilitator = await session({ email: PROVIDER, javaScript: false });
+  await facilitator.page.goto(`${base}${thread}`);
+  await facilitator.page.getByRole('link', { name: 'Masquer' }).last().click();
+  await facilitator.page.getByLabel('Raison, visible de tous les lecteurs du fil').fill('Doublon du message précédent');
+  await facilitator.page.getByRole('button', { name: 'Masquer le message' }).click();
+  await facilitator.page.getByText('Le message est masqué ; le fil dit pourquoi.').waitFor();
+  const text = await facilitator.page.locator('main').innerText();
+  assert.match(text, /Message masqué par l’animation le .* : Doublon du message précédent/);
+  assert.doesNotMatch(text, /deux fois par an/);
+  await facilitator.context.close();
+  // Outside the group, even in the same delegation, the thread is refused.
+  const agent = await session({ email: CHATELLERAULT, javaScript: false });
+  const response = await agent.page.goto(`${base}${thread}`);
+  assert.equal(response.status(), 403);
+  await agent.context.close();
 });
 
 test('a referent invites a colleague and logs out, without JavaScript', async () => {
@@ -1113,6 +1194,8 @@ test('screenshots of the key pages at desktop and mobile widths', async () => {
     { name: 'diagnostic-contours', path: '/projets/2/diagnostic/2', as: PROVIDER },
     { name: 'restitution-publique', path: '/projets/2/restitutions/2' },
     { name: 'restitution-portee', path: '/projets/2/restitution/2/portee', as: PROVIDER },
+    { name: 'communaute', path: '/projets/2/communaute', as: OPERATOR },
+    { name: 'pairs-elus-fil', path: '/projets/2/fils/3', as: REFERENT },
   ];
   for (const [width, height, label] of [[1280, 800, 'bureau'], [390, 844, 'mobile']]) {
     for (const shot of shots) {

@@ -1,10 +1,11 @@
 //! Who may see and do what on a project, decided once from the person's relations (agency flag, provider
 //! membership, participant collectivities, referent flag, inquiry groups) and asked by every page of the project:
 //! its working space, its inquiry groups, its questionnaires. The diagnostic adds its own rules on top
-//! (`diagnostic::may_see`, `may_contribute`).
+//! (`diagnostic::may_see`, `may_contribute`); what a peer group holds is decided in storage (`storage::threads`).
 
 use crate::storage::codesign;
 use crate::storage::collectivities::Membership;
+use crate::storage::delegations::{self, Delegate};
 use crate::storage::inquiry as inquiry_storage;
 use crate::storage::projects::{self, Project};
 use crate::storage::questionnaires::{self, Questionnaire};
@@ -28,6 +29,8 @@ pub struct Access {
     pub inquiry_groups: Vec<i64>,
     /// The working groups of the creativity cycle the person sits in with an account, as (collectivity, seat).
     pub working_seats: Vec<(i64, i64)>,
+    /// The person's seat in one of the project's delegations, held with their account.
+    pub delegation_seat: Option<Delegate>,
 }
 
 impl Access {
@@ -47,6 +50,7 @@ impl Access {
                 referent_of: Vec::new(),
                 inquiry_groups: Vec::new(),
                 working_seats: Vec::new(),
+                delegation_seat: None,
             });
         };
         Ok(Access {
@@ -57,12 +61,19 @@ impl Access {
             referent_of,
             inquiry_groups: inquiry_storage::groups_of_user(conn, project.id, user.id)?,
             working_seats: codesign::working_seats(conn, project.id, user.id)?,
+            delegation_seat: delegations::seat_of_user(conn, project.id, user.id)?,
         })
     }
 
     /// The working space: participants' news, events' details and minutes, the full activity.
     pub fn in_working_space(&self) -> bool {
         self.is_admin || self.is_provider || !self.participant_of.is_empty()
+    }
+
+    /// The learning community — the delegations, the forum, the agora, the sessions of peers and of supervision —:
+    /// the working space and the delegations' members.
+    pub fn in_community(&self) -> bool {
+        self.in_working_space() || self.delegation_seat.is_some()
     }
 
     /// The agency and the provider lead the work: news, events, minutes.

@@ -8,6 +8,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::access::{project_and_access, Access};
+use super::community::supervision::{self, NoteForm, SupervisionView};
 use super::paths::{event_path, plan_path, project_path, workshop_path};
 use crate::domain::calendar::{event_uid, ics, location, CalendarEvent};
 use crate::domain::markdown::Markdown;
@@ -236,6 +237,8 @@ struct EventView {
     registrations: Vec<Registration>,
     /// People the viewer may register, per participant collectivity they belong to.
     registrable: Vec<Registrable>,
+    /// A supervision session's attendance and notes.
+    supervision: Option<SupervisionView>,
 }
 
 /// A participant collectivity of the viewer's and the people the viewer may register for it.
@@ -255,15 +258,26 @@ async fn load_event(
 ) -> Result<(EventView, Access), AppError> {
     ctx.require_user()?;
     let (project, access) = project_and_access(state, ctx, project_id).await?;
-    if !access.in_working_space() {
+    if !access.in_community() {
         return Err(AppError::Forbidden);
     }
     let participant_of = access.participant_of.clone();
     let referent_of: Vec<i64> = access.referent_of.iter().map(|(m, _)| m.collectivity_id).collect();
     let viewer = access.require_user()?.clone();
+    let (in_working_space, leads) = (access.in_working_space(), access.leads());
     let view = state
         .db(move |conn| {
             let event = events::find_event(conn, project.id, event_id)?.ok_or(AppError::NotFound)?;
+            // The delegations' members outside the working space see the community's sessions only.
+            if !in_working_space && !event.kind().is_community() {
+                return Err(AppError::Forbidden);
+            }
+            let supervision = match event.kind() {
+                EventKind::Supervision => {
+                    Some(supervision::load(conn, &project, &event, (viewer.id, &viewer.display_name), leads)?)
+                }
+                _ => None,
+            };
             let territory = match event.collectivity_id {
                 Some(c) => territory_of_collectivity(conn, c)?.map(|t| t.name),
                 None => None,
@@ -285,22 +299,37 @@ async fn load_event(
                 event,
                 territory,
                 registrable,
+                supervision,
             })
         })
         .await?;
     Ok((view, access))
 }
 
-fn event_page(ctx: &PageCtx, view: &EventView, access: &Access, minutes: Option<(&str, &FormErrors)>) -> Markup {
+/// A form of the event page sent back with its errors.
+enum Refused<'a> {
+    None,
+    Minutes(&'a str, &'a FormErrors),
+    Note(&'a str, &'a FormErrors),
+}
+
+fn event_page(ctx: &PageCtx, view: &EventView, access: &Access, refused: Refused) -> Markup {
     let (project, event) = (&view.project, &view.event);
     let path = event_path(project.id, event.id);
     let started = event.starts_at <= storage::now();
     let no_errors = FormErrors::default();
-    let (minutes_text, minutes_errors) = minutes.unwrap_or((event.minutes.as_deref().unwrap_or(""), &no_errors));
+    let (minutes_text, minutes_errors) = match refused {
+        Refused::Minutes(text, errors) => (text, errors),
+        _ => (event.minutes.as_deref().unwrap_or(""), &no_errors),
+    };
+    let note = match refused {
+        Refused::Note(text, errors) => Some((text, errors)),
+        _ => None,
+    };
     page_with_errors(
         ctx,
         &event.title,
-        minutes_errors,
+        note.map_or(minutes_errors, |(_, errors)| errors),
         html! {
             p class="breadcrumb" { a href=(project_path(project.id)) { (project.title) } " › Rendez-vous" }
             h1 { (event.title) }
@@ -346,6 +375,9 @@ fn event_page(ctx: &PageCtx, view: &EventView, access: &Access, minutes: Option<
                     }
                 }
             }
+            @if let Some(supervision) = &view.supervision {
+                (supervision::section(ctx, event, supervision, access.leads(), note))
+            } @else {
             section aria-labelledby="compte-rendu" {
                 h2 id="compte-rendu" { "Compte rendu" }
                 @if let Some(text) = &event.minutes { div class="markdown" { (Markdown(text)) } }
@@ -359,6 +391,7 @@ fn event_page(ctx: &PageCtx, view: &EventView, access: &Access, minutes: Option<
                     }
                 }
             }
+            }
         },
     )
 }
@@ -366,7 +399,7 @@ fn event_page(ctx: &PageCtx, view: &EventView, access: &Access, minutes: Option<
 pub async fn show(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64, i64)>) -> Result<Markup, AppError> {
     let (project_id, event_id) = path.into_inner();
     let (view, access) = load_event(&state, &ctx, project_id, event_id).await?;
-    Ok(event_page(&ctx, &view, &access, None))
+    Ok(event_page(&ctx, &view, &access, Refused::None))
 }
 
 #[derive(Deserialize, Default)]
@@ -443,12 +476,18 @@ pub async fn minutes(
     if view.event.starts_at > storage::now() {
         return Err(AppError::BadRequest("Le rendez-vous n’a pas encore eu lieu : son compte rendu attendra.".into()));
     }
+    if view.supervision.is_some() {
+        return Err(AppError::BadRequest(
+            "Une séance de supervision n’a pas de compte rendu pour tout le projet : ses notes sont réservées à ses participants."
+                .into(),
+        ));
+    }
     let text = match parse_minutes(&form.minutes) {
         Ok(text) => text,
         Err(message) => {
             let mut errors = FormErrors::default();
             errors.add("minutes", message);
-            return Ok(unprocessable(event_page(&ctx, &view, &access, Some((&form.minutes, &errors)))));
+            return Ok(unprocessable(event_page(&ctx, &view, &access, Refused::Minutes(&form.minutes, &errors))));
         }
     };
     let user_id = access.require_user()?.id;
@@ -462,6 +501,23 @@ pub async fn minutes(
         .await?;
     ctx.set_flash("Compte rendu publié.");
     Ok(see_other(&format!("{}#compte-rendu", event_path(project_id, event_id))))
+}
+
+/// Someone who attended a supervision session adds a note.
+pub async fn supervision_note(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<NoteForm>,
+) -> Result<HttpResponse, AppError> {
+    let (project_id, event_id) = path.into_inner();
+    match supervision::add_note(&state, &ctx, project_id, event_id, &form).await? {
+        Ok(()) => Ok(see_other(&format!("{}#notes", event_path(project_id, event_id)))),
+        Err(errors) => {
+            let (view, access) = load_event(&state, &ctx, project_id, event_id).await?;
+            Ok(unprocessable(event_page(&ctx, &view, &access, Refused::Note(&form.body, &errors))))
+        }
+    }
 }
 
 pub async fn ics_file(

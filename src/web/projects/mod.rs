@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod codesign;
+pub mod community;
 pub mod diagnostic;
 pub mod enrolment;
 pub mod events;
@@ -272,6 +273,13 @@ fn project_page(ctx: &PageCtx, view: &ProjectView, access: &Access, submitted: &
                     h2 id="diagnostic" { "Diagnostic des territoires" }
                     p { "Acteurs, espaces et objets de l’engagement, leurs relations et les sources, territoire par territoire : cartes, réseaux et fiches d’identité." }
                     p { a class="button" href=(diagnostic::overview::overview_path(project.id)) { "Ouvrir le diagnostic" } }
+                }
+            }
+            @if access.in_community() {
+                section aria-labelledby="communaute" {
+                    h2 id="communaute" { "Communauté apprenante" }
+                    p { "Les délégations des territoires, le forum entre territoires, les groupes de pairs et leurs conclusions à l’agora, les séances de supervision." }
+                    p { a class="button" href=(paths::community_path(project.id)) { "Ouvrir la communauté apprenante" } }
                 }
             }
             (codesign::section(project, &view.groups.iter().map(|(c, name, _)| (*c, name.clone())).collect::<Vec<_>>(), &view.syntheses, access))

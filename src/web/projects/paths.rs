@@ -8,6 +8,36 @@ pub fn project_path(id: i64) -> String {
     format!("/projets/{id}")
 }
 
+/// The project's learning community: delegations, forum, peer groups, agora, supervision.
+pub fn community_path(project_id: i64) -> String {
+    format!("/projets/{project_id}/communaute")
+}
+
+/// A participant territory's delegation.
+pub fn delegation_path(project_id: i64, collectivity_id: i64) -> String {
+    format!("/projets/{project_id}/delegations/{collectivity_id}")
+}
+
+pub fn forum_path(project_id: i64) -> String {
+    format!("/projets/{project_id}/forum")
+}
+
+pub fn peer_group_path(project_id: i64, peer_group_id: i64) -> String {
+    format!("/projets/{project_id}/pairs/{peer_group_id}")
+}
+
+pub fn thread_path(project_id: i64, thread_id: i64) -> String {
+    format!("/projets/{project_id}/fils/{thread_id}")
+}
+
+pub fn message_path(project_id: i64, message_id: i64) -> String {
+    format!("/projets/{project_id}/messages/{message_id}")
+}
+
+pub fn agora_path(project_id: i64) -> String {
+    format!("/projets/{project_id}/agora")
+}
+
 /// A participant territory's inquiry group, where its questionnaires are listed.
 pub fn group_path(project_id: i64, collectivity_id: i64) -> String {
     format!("/projets/{project_id}/groupes/{collectivity_id}")

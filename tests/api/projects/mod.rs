@@ -2,6 +2,7 @@
 //! groups, diagnostic, newsletters and questionnaires.
 
 mod codesign;
+mod community;
 mod diagnostic;
 mod inquiry;
 mod lifecycle;
