@@ -159,7 +159,8 @@ pub fn load(conn: &mut DbConnection, cast: &Cast) -> anyhow::Result<()> {
         cast.admin,
     )?;
     super::restitution::load(conn, project_id, cast)?;
-    super::community::load(conn, project_id, cast)
+    super::community::load(conn, project_id, cast)?;
+    super::capitalisation::load(conn, project_id, cast)
 }
 
 fn advance(conn: &mut DbConnection, project_id: i64, to: Phase, note: &str, user_id: i64) -> anyhow::Result<()> {

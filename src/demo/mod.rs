@@ -4,6 +4,7 @@
 //! a newcomer sees it and the browser suite audits its pages.
 
 mod access;
+mod capitalisation;
 mod codesign;
 mod community;
 mod plans;

@@ -44,10 +44,14 @@ pub enum ActivityKind {
     RestitutionUpdated,
     RestitutionPublished,
     ConclusionsPublished,
+    LessonShared,
+    LessonPublished,
+    RecommendationChanged,
+    DeliverablePublished,
 }
 
 impl ActivityKind {
-    pub const ALL: [ActivityKind; 40] = [
+    pub const ALL: [ActivityKind; 44] = [
         ActivityKind::ThemeProposed,
         ActivityKind::ThemeOpened,
         ActivityKind::ThemeArchived,
@@ -88,6 +92,10 @@ impl ActivityKind {
         ActivityKind::RestitutionUpdated,
         ActivityKind::RestitutionPublished,
         ActivityKind::ConclusionsPublished,
+        ActivityKind::LessonShared,
+        ActivityKind::LessonPublished,
+        ActivityKind::RecommendationChanged,
+        ActivityKind::DeliverablePublished,
     ];
 
     /// What the kind is stored as.
@@ -133,6 +141,10 @@ impl ActivityKind {
             ActivityKind::RestitutionUpdated => "restitution_updated",
             ActivityKind::RestitutionPublished => "restitution_published",
             ActivityKind::ConclusionsPublished => "conclusions_published",
+            ActivityKind::LessonShared => "lesson_shared",
+            ActivityKind::LessonPublished => "lesson_published",
+            ActivityKind::RecommendationChanged => "recommendation_changed",
+            ActivityKind::DeliverablePublished => "deliverable_published",
         }
     }
 
@@ -183,6 +195,10 @@ impl ActivityKind {
             ActivityKind::RestitutionUpdated => "Restitution aux habitants en préparation",
             ActivityKind::RestitutionPublished => "Restitution aux habitants publiée",
             ActivityKind::ConclusionsPublished => "Conclusions d’un groupe de pairs à l’agora",
+            ActivityKind::LessonShared => "Enseignement partagé avec les observateurs",
+            ActivityKind::LessonPublished => "Enseignement rendu public",
+            ActivityKind::RecommendationChanged => "Recommandation transmise ou répondue",
+            ActivityKind::DeliverablePublished => "Livrable national publié",
         }
     }
 
@@ -190,7 +206,10 @@ impl ActivityKind {
     /// after them, most recent first.
     pub fn digest_rank(self) -> u8 {
         match self {
-            ActivityKind::PhaseChanged | ActivityKind::PlanAdopted | ActivityKind::RestitutionPublished => 0,
+            ActivityKind::PhaseChanged
+            | ActivityKind::PlanAdopted
+            | ActivityKind::RestitutionPublished
+            | ActivityKind::DeliverablePublished => 0,
             ActivityKind::NewsPosted => 1,
             ActivityKind::EventPlanned => 2,
             ActivityKind::ProviderAssigned => 3,
@@ -223,7 +242,15 @@ impl ActivityKind {
                 | ActivityKind::PlanSubmitted
                 | ActivityKind::RestitutionUpdated
                 | ActivityKind::ConclusionsPublished
+                | ActivityKind::LessonShared
+                | ActivityKind::RecommendationChanged
         )
+    }
+
+    /// Whether an entry of this kind, not public, is told to the project's observers too: what the project shares
+    /// with them by decision.
+    pub fn for_observers(self) -> bool {
+        matches!(self, ActivityKind::LessonShared)
     }
 }
 

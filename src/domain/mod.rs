@@ -4,6 +4,7 @@
 pub mod account;
 pub mod activity;
 pub mod calendar;
+pub mod capitalisation;
 pub mod codesign;
 pub mod community;
 pub mod diagnostic;

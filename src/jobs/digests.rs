@@ -19,10 +19,10 @@ use crate::mail::messages::{digest, DigestLinks, DigestMail};
 use crate::storage::activity::Activity;
 use crate::storage::events::events_by_ids;
 use crate::storage::outbox::{enqueue, NewOutboxMessage};
-use crate::storage::projects::participant_collectivities_of;
+use crate::storage::projects::{observing_collectivities_of, participant_collectivities_of};
 use crate::storage::subscriptions::{
-    active_subscriptions, activity_horizon, advance, lock_subscriber, news_since, recipient, target_title, Subscriber,
-    Subscription, Target,
+    active_subscriptions, activity_horizon, advance, lock_subscriber, news_since, recipient, target_title, Reader,
+    Subscriber, Subscription, Target,
 };
 use crate::storage::{write_transaction, DbConnection, DbError, QueryResult};
 
@@ -173,12 +173,21 @@ fn queue_group(
     let mut event_ids = Vec::new();
     for (subscription, _) in group {
         let target = subscription.target();
-        // A participant collectivity's people read what only the working space sees; others what is public.
-        let with_private = match (target, subscriber.user_id) {
-            (Target::Project(project), Some(user)) => !participant_collectivities_of(conn, project, user)?.is_empty(),
-            _ => false,
+        // A participant collectivity's people read what only the working space sees; an observer collectivity's,
+        // what the project shares with its observers too; others what is public.
+        let reader = match (target, subscriber.user_id) {
+            (Target::Project(project), Some(user)) => {
+                if !participant_collectivities_of(conn, project, user)?.is_empty() {
+                    Reader::WorkingSpace
+                } else if !observing_collectivities_of(conn, project, user)?.is_empty() {
+                    Reader::Observer
+                } else {
+                    Reader::Public
+                }
+            }
+            _ => Reader::Public,
         };
-        let mut news = news_since(conn, target, subscription.last_activity_id, horizon, with_private)?;
+        let mut news = news_since(conn, target, subscription.last_activity_id, horizon, reader)?;
         news.retain(|entry| followed.tells(target, entry));
         if news.is_empty() {
             continue;

@@ -7,9 +7,11 @@
 
 pub mod activity;
 pub mod boundaries;
+pub mod capitalisation;
 pub mod codesign;
 pub mod collectivities;
 pub mod delegations;
+pub mod deliverables;
 pub mod diagnostic;
 pub mod events;
 pub mod inquiry;

@@ -757,6 +757,18 @@ pub fn participant_collectivities_of(conn: &mut DbConnection, project_id: i64, u
         .load(conn)
 }
 
+/// The collectivities of the person's that observe the project (observers, and participants waiting for a seat who
+/// observe meanwhile): what the project shares with its observers reaches them.
+pub fn observing_collectivities_of(conn: &mut DbConnection, project_id: i64, user_id: i64) -> QueryResult<Vec<i64>> {
+    let enrolled: Vec<Enrolment> = enrolments::table
+        .inner_join(memberships::table.on(memberships::collectivity_id.eq(enrolments::collectivity_id)))
+        .filter(enrolments::project_id.eq(project_id))
+        .filter(memberships::user_id.eq(user_id))
+        .select(enrolments::all_columns)
+        .load(conn)?;
+    Ok(enrolled.into_iter().filter(|e| e.standing().observes()).map(|e| e.collectivity_id).collect())
+}
+
 /// Whether the person is a member of the provider assigned to the project.
 pub fn is_provider_of(conn: &mut DbConnection, project: &Project, user_id: i64) -> QueryResult<bool> {
     let Some(provider_id) = project.provider_id else { return Ok(false) };

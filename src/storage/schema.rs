@@ -1368,3 +1368,73 @@ diesel::allow_tables_to_appear_in_same_query!(delegation_members, projects);
 diesel::allow_tables_to_appear_in_same_query!(peer_groups, projects);
 diesel::allow_tables_to_appear_in_same_query!(peer_groups, collectivities);
 diesel::allow_tables_to_appear_in_same_query!(peer_groups, territories);
+
+diesel::table! {
+    lessons (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        title -> Text,
+        body -> Text,
+        phase -> Text,
+        theme_id -> Nullable<BigInt>,
+        audience -> Text,
+        author_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lesson_audiences (lesson_id, audience) {
+        lesson_id -> BigInt,
+        audience -> Text,
+        widened_at -> Timestamp,
+        widened_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    recommendations (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        title -> Text,
+        body -> Text,
+        addressee -> Text,
+        addressee_kind -> Text,
+        status -> Text,
+        transmitted_at -> Nullable<Timestamp>,
+        answered_at -> Nullable<Timestamp>,
+        answer -> Nullable<Text>,
+        author_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deliverables (project_id) {
+        project_id -> BigInt,
+        title -> Text,
+        introduction -> Text,
+        conclusion -> Text,
+        revision -> Integer,
+        published_at -> Nullable<Timestamp>,
+        published_by -> Nullable<BigInt>,
+        updated_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deliverable_items (project_id, kind, item_id) {
+        project_id -> BigInt,
+        kind -> Text,
+        item_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::joinable!(lesson_audiences -> lessons (lesson_id));
+diesel::allow_tables_to_appear_in_same_query!(lessons, lesson_audiences, themes);
+diesel::allow_tables_to_appear_in_same_query!(lessons, users);
+diesel::allow_tables_to_appear_in_same_query!(deliverables, deliverable_items);

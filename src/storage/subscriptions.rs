@@ -439,15 +439,24 @@ pub fn activity_horizon(conn: &mut DbConnection, before: NaiveDateTime) -> Query
         .unwrap_or(0))
 }
 
-/// What happened to a target after entry `after` up to entry `upto`, oldest first; `with_private` adds what only a
-/// project's working space sees (what themes tell is public). The themes as a whole tell their openings, merges,
+/// What of a project's activity a subscriber reads: what is public, what the project shares with its observers
+/// too, or everything its working space sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    Public,
+    Observer,
+    WorkingSpace,
+}
+
+/// What happened to a target after entry `after` up to entry `upto`, oldest first, as `reader` may read it (what
+/// themes tell is public). The themes as a whole tell their openings, merges,
 /// archivings and selections, and a proposal only once it is published.
 pub fn news_since(
     conn: &mut DbConnection,
     target: Target,
     after: i64,
     upto: i64,
-    with_private: bool,
+    reader: Reader,
 ) -> QueryResult<Vec<Activity>> {
     let mut query =
         activity_log::table.filter(activity_log::id.gt(after)).filter(activity_log::id.le(upto)).into_boxed();
@@ -463,9 +472,15 @@ pub fn news_since(
                 .filter(activity_log::theme_id.eq_any(published))
         }
     };
-    if !with_private || !matches!(target, Target::Project(_)) {
-        query = query.filter(activity_log::is_public.eq(true));
-    }
+    query = match (reader, target) {
+        (Reader::WorkingSpace, Target::Project(_)) => query,
+        (Reader::Observer, Target::Project(_)) => {
+            let shared: Vec<&str> =
+                ActivityKind::ALL.into_iter().filter(|k| k.for_observers()).map(ActivityKind::code).collect();
+            query.filter(activity_log::is_public.eq(true).or(activity_log::kind.eq_any(shared)))
+        }
+        _ => query.filter(activity_log::is_public.eq(true)),
+    };
     query.order(activity_log::id.asc()).load(conn)
 }
 

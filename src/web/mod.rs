@@ -233,6 +233,20 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.get("/projets/{id}/messages/{message}", projects::community::threads::show_message);
     r.post("/projets/{id}/messages/{message}", projects::community::threads::edit_message);
     r.post("/projets/{id}/messages/{message}/masquage", projects::community::threads::hide_message);
+
+    // Capitalisation: lessons widening their audience, recommendations, the national deliverable
+    r.get("/projets/{id}/enseignements", projects::capitalisation::lessons);
+    r.post("/projets/{id}/enseignements", projects::capitalisation::add_lesson);
+    r.get("/projets/{id}/enseignements/{lesson}", projects::capitalisation::edit_lesson_form);
+    r.post("/projets/{id}/enseignements/{lesson}", projects::capitalisation::edit_lesson);
+    r.post("/projets/{id}/enseignements/{lesson}/audience", projects::capitalisation::widen);
+    r.get("/projets/{id}/recommandations", projects::capitalisation::recommendations);
+    r.post("/projets/{id}/recommandations", projects::capitalisation::add_recommendation);
+    r.post("/projets/{id}/recommandations/{recommendation}/statut", projects::capitalisation::change_status);
+    r.get("/projets/{id}/livrable", projects::capitalisation::deliverable::show);
+    r.get("/projets/{id}/livrable/edition", projects::capitalisation::deliverable::edit_form);
+    r.post("/projets/{id}/livrable/edition", projects::capitalisation::deliverable::save);
+    r.post("/projets/{id}/livrable/publication", projects::capitalisation::deliverable::publish);
     r.get("/projets/{id}/plan/{collectivity}/adoption", projects::plans::adoption::form);
     r.post("/projets/{id}/plan/{collectivity}/adoption", projects::plans::adoption::record);
     r.get("/projets/{id}/plan/{collectivity}/actes/{version}", projects::plans::adoption::act);

@@ -776,3 +776,31 @@ pub fn community(
     let supervision = write(conn, |conn| insert_event(conn, project, &session, admin.id, &project_row.title));
     Community { elus, agents, seat_to_remove, seat_to_lead, peer_thread, peer_message, forum_thread, supervision }
 }
+
+/// The ids of a project's capitalisation as `capitalisation` writes it.
+pub struct Capitalisation {
+    pub lesson: i64,
+    pub recommendation: i64,
+}
+
+/// A lesson shared with the participants, a recommendation proposed, and the deliverable being written (revision 2,
+/// not published), holding the lesson.
+pub fn capitalisation(conn: &mut DbConnection, project: i64, admin: &Account) -> Capitalisation {
+    use encommun::domain::capitalisation::{DeliverableTexts, LessonText, RecommendationText};
+    use encommun::storage::{capitalisation, deliverables};
+    let lesson =
+        LessonText::parse("Un enseignement", "Un enseignement tiré du projet des essais.", "diagnostic", "", &[]);
+    let recommendation = RecommendationText::parse(
+        "Une recommandation",
+        "Une recommandation du projet des essais.",
+        "Un ministère",
+        "ministry",
+    );
+    let texts = DeliverableTexts::parse("Un livrable", "Une introduction.", "").unwrap();
+    write(conn, |conn| {
+        let lesson = capitalisation::insert_lesson(conn, project, &lesson.unwrap(), admin.id)?;
+        let recommendation = capitalisation::insert_recommendation(conn, project, &recommendation.unwrap(), admin.id)?;
+        deliverables::save(conn, project, 1, &texts, &[deliverables::Item::Lesson(lesson)], admin.id)?;
+        Ok(Capitalisation { lesson, recommendation })
+    })
+}

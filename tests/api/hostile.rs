@@ -482,6 +482,48 @@ const FORMS: &[Form] = &[
         &[("body", "Une note."), ("submission", "jeton-hostile-de-note")],
     ),
     (
+        "prestataire@demo.encommun.fr",
+        "{community}/enseignements",
+        &[
+            ("title", "Un enseignement"),
+            ("body", "Un enseignement tiré du projet."),
+            ("phase", "diagnostic"),
+            ("theme", ""),
+        ],
+    ),
+    (
+        "prestataire@demo.encommun.fr",
+        "{community}/enseignements/{lesson}",
+        &[("title", "Un enseignement"), ("body", "Un enseignement corrigé."), ("phase", "diagnostic"), ("theme", "")],
+    ),
+    ("prestataire@demo.encommun.fr", "{community}/enseignements/{lesson}/audience", &[("audience", "observers")]),
+    (
+        "prestataire@demo.encommun.fr",
+        "{community}/recommandations",
+        &[
+            ("title", "Une recommandation"),
+            ("body", "Une recommandation du projet."),
+            ("addressee", "Un ministère"),
+            ("addressee_kind", "ministry"),
+        ],
+    ),
+    (
+        "agence@demo.encommun.fr",
+        "{community}/recommandations/{recommendation}/statut",
+        &[("status", "answered"), ("answer", "Une réponse reçue du ministère.")],
+    ),
+    (
+        "agence@demo.encommun.fr",
+        "{community}/livrable/edition",
+        &[
+            ("title", "Un livrable"),
+            ("introduction", "Une introduction."),
+            ("conclusion", ""),
+            ("lesson", "{lesson}"),
+            ("revision", "{deliverable_revision}"),
+        ],
+    ),
+    (
         "",
         "/invitation/0123",
         &[("display_name", "X"), ("password", "abcdefghijkl"), ("password_confirmation", "abcdefghijkl")],
@@ -629,6 +671,17 @@ fn placeholders(app: &TestApp) -> Vec<(&'static str, String)> {
             id_of(&mut conn, "agence@demo.encommun.fr"),
         )
     };
+    let lesson = encommun::storage::capitalisation::visible_lessons(
+        &mut conn,
+        access.id,
+        encommun::domain::capitalisation::Audience::Participants,
+    )
+    .unwrap()[0]
+        .lesson
+        .id;
+    let recommendation = encommun::storage::capitalisation::recommendations_of(&mut conn, access.id).unwrap()[0].id;
+    let deliverable_revision =
+        encommun::storage::deliverables::find_deliverable(&mut conn, access.id).unwrap().unwrap().revision;
     vec![
         ("{community}", format!("/projets/{}", access.id)),
         ("{elus_group}", groups[0].id.to_string()),
@@ -639,6 +692,9 @@ fn placeholders(app: &TestApp) -> Vec<(&'static str, String)> {
         ("{supervision}", supervision.to_string()),
         ("{karim}", karim.to_string()),
         ("{admin}", admin.to_string()),
+        ("{lesson}", lesson.to_string()),
+        ("{recommendation}", recommendation.to_string()),
+        ("{deliverable_revision}", deliverable_revision.to_string()),
         ("{plan}", format!("/projets/{}/plan/{}", access.id, collectivity.id)),
         ("{plan_axis}", plan.axes[0].id.to_string()),
         ("{plan_action}", plan.actions[0].row.id.to_string()),
@@ -764,6 +820,10 @@ async fn every_form_survives_hostile_values(app: TestApp) {
         format!("{community}/agora"),
         format!("{community}/delegations/{}", fill("{agglopolys}")),
         format!("{community}/evenements/{}", fill("{supervision}")),
+        format!("{community}/enseignements"),
+        format!("{community}/recommandations"),
+        format!("{community}/livrable"),
+        format!("{community}/livrable/edition"),
     ] {
         let page = admin.get(&path).await;
         page.assert_status(200);

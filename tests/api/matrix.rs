@@ -1114,6 +1114,114 @@ const CASES: &[Case] = &[
         form: &[("List-Unsubscribe", "One-Click")],
         expect: [G; 7],
     },
+    // Capitalisation: lessons are read by whom they were shared with (this one, by the participants), written and
+    // widened by the leads; the recommendations are the community's, their status the agency's; the deliverable is
+    // the agency's, previewed by the leads until published.
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/enseignements",
+        path: "/projets/{project}/enseignements",
+        form: &[],
+        expect: ALL,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/enseignements",
+        path: "/projets/{project}/enseignements",
+        form: &[
+            ("title", "Un enseignement"),
+            ("body", "Un enseignement tiré de la matrice."),
+            ("phase", "diagnostic"),
+            ("theme", ""),
+        ],
+        expect: LEADS,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/enseignements/{lesson}",
+        path: "/projets/{project}/enseignements/{lesson}",
+        form: &[],
+        expect: LEADS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/enseignements/{lesson}",
+        path: "/projets/{project}/enseignements/{lesson}",
+        form: &[
+            ("title", "Un enseignement corrigé"),
+            ("body", "Un enseignement tiré de la matrice."),
+            ("phase", "diagnostic"),
+            ("theme", ""),
+        ],
+        expect: LEADS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/enseignements/{lesson}/audience",
+        path: "/projets/{project}/enseignements/{lesson}/audience",
+        form: &[("audience", "observers")],
+        expect: LEADS,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/recommandations",
+        path: "/projets/{project}/recommandations",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/recommandations",
+        path: "/projets/{project}/recommandations",
+        form: &[
+            ("title", "Une recommandation"),
+            ("body", "Une recommandation de la matrice."),
+            ("addressee", "Un ministère"),
+            ("addressee_kind", "ministry"),
+        ],
+        expect: LEADS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/recommandations/{recommendation}/statut",
+        path: "/projets/{project}/recommandations/{recommendation}/statut",
+        form: &[("status", "transmitted")],
+        expect: AGENCY,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/livrable",
+        path: "/projets/{project}/livrable",
+        form: &[],
+        expect: [N, N, N, N, N, A, A],
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/livrable/edition",
+        path: "/projets/{project}/livrable/edition",
+        form: &[],
+        expect: AGENCY,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/livrable/edition",
+        path: "/projets/{project}/livrable/edition",
+        form: &[
+            ("title", "Le livrable de la matrice"),
+            ("introduction", "Une introduction."),
+            ("conclusion", ""),
+            ("lesson", "{lesson}"),
+            ("revision", "2"),
+        ],
+        expect: AGENCY,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/livrable/publication",
+        path: "/projets/{project}/livrable/publication",
+        form: &[],
+        expect: AGENCY,
+    },
     Case {
         method: "GET",
         pattern: "/projets/{id}/restitutions/{collectivity}",
@@ -1865,6 +1973,7 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
         // The learning community: Marc Membre sits for the élus (his account linked), two seats without an account,
         // a thread of the élus with Marc's message, a thread of the forum, a past supervision session.
         let community = fixtures::community(conn, project.id, &chatellerault, &admin, member);
+        let capitalisation = fixtures::capitalisation(conn, project.id, &admin);
         // Newsletters: two drafts (one to edit, one to send) and one sent.
         let audience = Audience { participants: true, observers: true, followers: true };
         let draft =
@@ -1912,6 +2021,8 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
             ("{forum_thread}", community.forum_thread.to_string()),
             ("{supervision}", community.supervision.to_string()),
             ("{admin}", admin.id.to_string()),
+            ("{lesson}", capitalisation.lesson.to_string()),
+            ("{recommendation}", capitalisation.recommendation.to_string()),
         ]
     })
 }

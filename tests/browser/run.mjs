@@ -587,6 +587,31 @@ const PAGES = [
     },
   },
   { name: 'pairs-refuse', as: CHATELLERAULT, path: '/projets/2/pairs/5', status: 403 },
+  // Capitalisation: the lessons as each audience reads them, the recommendations, the deliverable and its edition.
+  { name: 'enseignements-public', path: '/projets/2/enseignements' },
+  { name: 'enseignements-observateur', as: OBSERVER, path: '/projets/2/enseignements' },
+  { name: 'enseignements', as: PROVIDER, path: '/projets/2/enseignements' },
+  {
+    name: 'enseignement-refuse',
+    as: PROVIDER,
+    path: '/projets/2/enseignements',
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Enregistrer, pour les participants' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  { name: 'recommandations', as: ADMIN, path: '/projets/2/recommandations' },
+  {
+    name: 'recommandation-refusee',
+    as: ADMIN,
+    path: '/projets/2/recommandations',
+    act: async (page) => {
+      await page.getByRole('button', { name: /Noter la réponse/ }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  { name: 'livrable', path: '/projets/2/livrable' },
+  { name: 'livrable-edition', as: ADMIN, path: '/projets/2/livrable/edition' },
   {
     name: 'plan-adoption',
     as: REFERENT,
@@ -1107,6 +1132,23 @@ test('a published restitution prints as a poster (A3) and a leaflet (A4), with i
   await context.close();
 });
 
+test('the national deliverable reads with its table of contents and prints as a clean document, without JavaScript', async () => {
+  const { context, page } = await session({ javaScript: false });
+  await page.goto(`${base}/projets/2`);
+  await page.getByRole('link', { name: 'Le livrable national' }).click();
+  await page.getByRole('heading', { level: 1, name: /Aller vers ceux qu’on n’entend pas/ }).waitFor();
+  await page.getByRole('navigation', { name: 'Sommaire' }).getByRole('link', { name: 'Recommandations' }).click();
+  assert.equal(new URL(page.url()).hash, '#recommandations');
+  await page.getByRole('heading', { name: 'Partager les chiffres du non-recours avec les collectivités' }).waitFor();
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('.site-header').isVisible(), false, 'the header is not printed');
+  assert.equal(await page.locator('.breadcrumb').isVisible(), false, 'the breadcrumb is not printed');
+  const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true });
+  assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+  await page.screenshot({ path: path.join(ARTEFACTS, 'livrable-impression.png'), fullPage: true });
+  await context.close();
+});
+
 test('the readability hint follows a restitution’s text as it is written', async () => {
   const { context, page } = await session({ email: PROVIDER });
   await page.goto(`${base}/projets/2/restitution/2`);
@@ -1196,6 +1238,7 @@ test('screenshots of the key pages at desktop and mobile widths', async () => {
     { name: 'restitution-portee', path: '/projets/2/restitution/2/portee', as: PROVIDER },
     { name: 'communaute', path: '/projets/2/communaute', as: OPERATOR },
     { name: 'pairs-elus-fil', path: '/projets/2/fils/3', as: REFERENT },
+    { name: 'livrable', path: '/projets/2/livrable' },
   ];
   for (const [width, height, label] of [[1280, 800, 'bureau'], [390, 844, 'mobile']]) {
     for (const shot of shots) {

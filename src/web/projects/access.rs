@@ -31,6 +31,8 @@ pub struct Access {
     pub working_seats: Vec<(i64, i64)>,
     /// The person's seat in one of the project's delegations, held with their account.
     pub delegation_seat: Option<Delegate>,
+    /// The collectivities of the person's that observe the project: what it shares with its observers reaches them.
+    pub observer_of: Vec<i64>,
 }
 
 impl Access {
@@ -51,6 +53,7 @@ impl Access {
                 inquiry_groups: Vec::new(),
                 working_seats: Vec::new(),
                 delegation_seat: None,
+                observer_of: Vec::new(),
             });
         };
         Ok(Access {
@@ -62,6 +65,7 @@ impl Access {
             inquiry_groups: inquiry_storage::groups_of_user(conn, project.id, user.id)?,
             working_seats: codesign::working_seats(conn, project.id, user.id)?,
             delegation_seat: delegations::seat_of_user(conn, project.id, user.id)?,
+            observer_of: projects::observing_collectivities_of(conn, project.id, user.id)?,
         })
     }
 

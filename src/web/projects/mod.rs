@@ -2,6 +2,7 @@
 //! provider and the agency), the agency's selection of a theme into a project, and what each role may do there.
 
 pub mod access;
+pub mod capitalisation;
 pub mod codesign;
 pub mod community;
 pub mod diagnostic;
@@ -135,6 +136,10 @@ struct ProjectView {
     plans: Vec<storage::plans::PlanStanding>,
     /// Where each territory's restitution to its inhabitants stands.
     restitutions: Vec<(i64, crate::domain::restitution::Stage, Option<chrono::NaiveDateTime>)>,
+    /// How many lessons the person may read.
+    lessons: usize,
+    /// The national deliverable, once its writing started.
+    deliverable: Option<storage::deliverables::Deliverable>,
 }
 
 fn load_view(conn: &mut DbConnection, project: Project, access: &Access) -> Result<ProjectView, AppError> {
@@ -159,6 +164,8 @@ fn load_view(conn: &mut DbConnection, project: Project, access: &Access) -> Resu
         syntheses,
         plans: storage::plans::plans_of_project(conn, project.id)?,
         restitutions: storage::restitutions::stages_of_project(conn, project.id)?,
+        lessons: storage::capitalisation::visible_lessons(conn, project.id, capitalisation::reader_of(access))?.len(),
+        deliverable: storage::deliverables::find_deliverable(conn, project.id)?,
         groups: inquiry::groups_of_project(conn, project.id, &enrolments)?,
         enrolments,
         history: projects::phase_history(conn, project.id)?,
@@ -289,6 +296,7 @@ fn project_page(ctx: &PageCtx, view: &ProjectView, access: &Access, submitted: &
             @if project.phase() >= Phase::Adoption {
                 (restitution::section(project.id, &view.groups.iter().map(|(c, name, _)| (*c, name.clone())).collect::<Vec<_>>(), &view.restitutions, access))
             }
+            (capitalisation_section(project.id, view, access))
             (events::agenda(project, &view.events, access, now))
             (news::section(ctx, project, &view.posts, access, submitted))
             @if !view.activity.is_empty() {
@@ -299,6 +307,29 @@ fn project_page(ctx: &PageCtx, view: &ProjectView, access: &Access, submitted: &
             }
         },
     )
+}
+
+/// What the project learnt: its lessons, its recommendations, its national deliverable — each for those who may
+/// read it.
+fn capitalisation_section(project_id: i64, view: &ProjectView, access: &Access) -> Markup {
+    let published = view.deliverable.as_ref().and_then(|d| d.published_at);
+    let shown = view.lessons > 0 || access.in_community() || published.is_some();
+    html! {
+        @if shown {
+            section aria-labelledby="capitalisation" {
+                h2 id="capitalisation" { "Ce que le projet nous apprend" }
+                ul {
+                    li { a href=(paths::lessons_path(project_id)) { "Les enseignements" } " (" (view.lessons) ")" }
+                    @if access.in_community() { li { a href=(paths::recommendations_path(project_id)) { "Les recommandations pour l’action publique nationale" } } }
+                    @if let Some(at) = published {
+                        li { a href=(paths::deliverable_path(project_id)) { "Le livrable national" } ", publié le " (date_fr(at.date())) }
+                    } @else if access.is_admin {
+                        li { a href={ (paths::deliverable_path(project_id)) "/edition" } { "Préparer le livrable national" } }
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]

@@ -38,6 +38,20 @@ pub fn agora_path(project_id: i64) -> String {
     format!("/projets/{project_id}/agora")
 }
 
+/// The lessons a project draws, for the audience each was shared with.
+pub fn lessons_path(project_id: i64) -> String {
+    format!("/projets/{project_id}/enseignements")
+}
+
+pub fn recommendations_path(project_id: i64) -> String {
+    format!("/projets/{project_id}/recommandations")
+}
+
+/// The project's national deliverable (its edition is below it).
+pub fn deliverable_path(project_id: i64) -> String {
+    format!("/projets/{project_id}/livrable")
+}
+
 /// A participant territory's inquiry group, where its questionnaires are listed.
 pub fn group_path(project_id: i64, collectivity_id: i64) -> String {
     format!("/projets/{project_id}/groupes/{collectivity_id}")

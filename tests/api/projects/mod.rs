@@ -1,6 +1,7 @@
 //! Shared projects, as `web::projects`: a project's life (selection, enrolment, phases, events, news), its inquiry
 //! groups, diagnostic, newsletters and questionnaires.
 
+mod capitalisation;
 mod codesign;
 mod community;
 mod diagnostic;

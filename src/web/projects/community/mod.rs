@@ -30,7 +30,7 @@ use crate::storage::threads::{self as thread_storage, Space};
 use crate::storage::{self, providers, users};
 use crate::web::context::PageCtx;
 use crate::web::views::{
-    csrf_field, date_fr, moment_fr, page_with_errors, scroll_table, see_other, unprocessable, Field, FormErrors,
+    csrf_field, date_fr, page_with_errors, scroll_table, see_other, unprocessable, Field, FormErrors,
 };
 use crate::web::{AppError, AppState};
 
@@ -286,6 +286,13 @@ fn hub_page(ctx: &PageCtx, hub: &Hub, access: &Access, refused: Refused) -> Mark
                 p { "Chaque groupe de pairs y révèle à tous ses conclusions : ce que sa catégorie peut apporter aux autres, ce dont elle a besoin d’elles. " (published) " groupe" @if published > 1 { "s" } " sur " (hub.groups.len()) " " @if published > 1 { "ont" } @else { "a" } " partagé les leurs." }
                 p { a href=(agora_path(project.id)) { "Lire les conclusions de l’agora" } }
             }
+            section aria-labelledby="capitalisation" {
+                h2 id="capitalisation" { "Ce que le projet nous apprend" }
+                ul {
+                    li { a href=(super::paths::lessons_path(project.id)) { "Les enseignements" } ", que le prestataire et l’agence tirent au fil du projet" }
+                    li { a href=(super::paths::recommendations_path(project.id)) { "Les recommandations pour l’action publique nationale" } }
+                }
+            }
             section aria-labelledby="supervision" {
                 h2 id="supervision" { "Séances de supervision" }
                 p { "Pour prendre du recul sur la coopération à l’œuvre. Les notes d’une séance ne sont lues que par celles et ceux qui y ont participé." }
@@ -294,7 +301,8 @@ fn hub_page(ctx: &PageCtx, hub: &Hub, access: &Access, refused: Refused) -> Mark
                 } @else {
                     ul {
                         @for event in &hub.supervision {
-                            li { a href=(event_path(project.id, event.id)) { (event.title) } " — " (moment_fr(event.starts_at)) }
+                            // Events are kept in French local time.
+                            li { a href=(event_path(project.id, event.id)) { (event.title) } " — " (date_fr(event.starts_at.date())) " à " (event.starts_at.format("%Hh%M")) }
                         }
                     }
                 }

@@ -356,7 +356,7 @@ async fn start(
         (parsed, submission) => {
             let mut errors = FormErrors::from(parsed.err().unwrap_or_default());
             if let Err(message) = submission {
-                errors.add("title", message);
+                errors.add("body", message);
             }
             return Ok(unprocessable(render_space(state, ctx, in_space, Refused::Thread(form, &errors)).await?));
         }
