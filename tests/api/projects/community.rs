@@ -189,6 +189,12 @@ async fn a_peer_group_is_read_by_its_members_and_facilitators_only(app: TestApp)
         format!("/projets/{}/pairs/{}", w.project, w.agents),
         "/ma-collectivite".to_owned(),
         "/compte".to_owned(),
+        "/abonnements".to_owned(),
+        // The project's exports, for those who may download them.
+        format!("/projets/{}/diagnostic/export.csv", w.project),
+        format!("/projets/{}/diagnostic/export.geojson", w.project),
+        format!("/projets/{}/croisement/{}/idees.csv", w.project, w.chatellerault),
+        format!("/projets/{}/plan/{}/plan.csv", w.project, w.chatellerault),
     ];
     // (who, reads the élus' group)
     let roles: [(&str, Option<&str>, bool); 13] = [
