@@ -378,22 +378,36 @@ fn event_page(ctx: &PageCtx, view: &EventView, access: &Access, refused: Refused
             @if let Some(supervision) = &view.supervision {
                 (supervision::section(ctx, event, supervision, access.leads(), note))
             } @else {
-            section aria-labelledby="compte-rendu" {
-                h2 id="compte-rendu" { "Compte rendu" }
-                @if let Some(text) = &event.minutes { div class="markdown" { (Markdown(text)) } }
-                @else { p { @if started { "Le compte rendu n’est pas encore en ligne." } @else { "Il sera publié après le rendez-vous." } } }
-                @if access.leads() && started {
-                    (minutes_errors.summary())
-                    form class="form" method="post" action={ (path) "/compte-rendu" } novalidate {
-                        (csrf_field(ctx))
-                        (textarea("minutes", "Compte rendu (Markdown accepté)", minutes_text, "Titres avec #, listes avec -, liens [texte](https://…). Réservé à l’espace de travail du projet.", minutes_errors))
-                        button class="button" type="submit" { @if event.minutes.is_some() { "Mettre à jour le compte rendu" } @else { "Publier le compte rendu" } }
-                    }
-                }
-            }
+                (minutes_section(ctx, event, access, started, (minutes_text, minutes_errors)))
             }
         },
     )
+}
+
+/// The minutes of an event held: read by the working space, written by the leads.
+fn minutes_section(
+    ctx: &PageCtx,
+    event: &Event,
+    access: &Access,
+    started: bool,
+    (minutes_text, minutes_errors): (&str, &FormErrors),
+) -> Markup {
+    let path = event_path(event.project_id, event.id);
+    html! {
+        section aria-labelledby="compte-rendu" {
+            h2 id="compte-rendu" { "Compte rendu" }
+            @if let Some(text) = &event.minutes { div class="markdown" { (Markdown(text)) } }
+            @else { p { @if started { "Le compte rendu n’est pas encore en ligne." } @else { "Il sera publié après le rendez-vous." } } }
+            @if access.leads() && started {
+                (minutes_errors.summary())
+                form class="form" method="post" action={ (path) "/compte-rendu" } novalidate {
+                    (csrf_field(ctx))
+                    (textarea("minutes", "Compte rendu (Markdown accepté)", minutes_text, "Titres avec #, listes avec -, liens [texte](https://…). Réservé à l’espace de travail du projet.", minutes_errors))
+                    button class="button" type="submit" { @if event.minutes.is_some() { "Mettre à jour le compte rendu" } @else { "Publier le compte rendu" } }
+                }
+            }
+        }
+    }
 }
 
 pub async fn show(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64, i64)>) -> Result<Markup, AppError> {
