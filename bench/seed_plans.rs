@@ -54,7 +54,7 @@ fn main() {
             starts_on: start,
             ends_on: today + chrono::TimeDelta::days(365),
         };
-        let OpenOutcome::Opened { project_id, .. } = open_project(conn, theme, &project, admin)? else {
+        let OpenOutcome::Opened { project_id, .. } = open_project(conn, theme, &project, None, admin)? else {
             panic!("opened")
         };
         Ok::<_, diesel::result::Error>(project_id)

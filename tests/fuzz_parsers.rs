@@ -62,7 +62,12 @@ fn lone_carriage_returns_end_lines() {
     check_parsed(&bytes);
     let parsed = parse_bytes("fuzz.csv", &bytes);
     match parsed {
-        Ok(parsed) => assert!(parsed.rows.len() + parsed.errors.len() <= 6, "{} rows, {} errors", parsed.rows.len(), parsed.errors.len()),
+        Ok(parsed) => assert!(
+            parsed.rows.len() + parsed.errors.len() <= 6,
+            "{} rows, {} errors",
+            parsed.rows.len(),
+            parsed.errors.len()
+        ),
         Err(error) => assert!(!error.message.is_empty()),
     }
 }

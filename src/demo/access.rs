@@ -87,7 +87,8 @@ pub fn load(conn: &mut DbConnection, cast: &Cast) -> anyhow::Result<()> {
         starts_on: today - TimeDelta::days(75),
         ends_on: today + TimeDelta::days(400),
     };
-    let OpenOutcome::Opened { project_id, .. } = open_project(conn, theme_id, &project, cast.admin)? else {
+    // Opened before programmes existed: its calendar is its own (its meetings were planned by hand).
+    let OpenOutcome::Opened { project_id, .. } = open_project(conn, theme_id, &project, None, cast.admin)? else {
         anyhow::bail!("le thème de démonstration n’était pas ouvert");
     };
     enrol(conn, project_id, cast.agglopolys, cast.agglopolys_referent, EnrolmentRole::Participant, "CA de Blois")?;
@@ -160,7 +161,8 @@ pub fn load(conn: &mut DbConnection, cast: &Cast) -> anyhow::Result<()> {
     )?;
     super::restitution::load(conn, project_id, cast)?;
     super::community::load(conn, project_id, cast)?;
-    super::capitalisation::load(conn, project_id, cast)
+    super::capitalisation::load(conn, project_id, cast)?;
+    super::committee::load(conn, project_id, cast)
 }
 
 fn advance(conn: &mut DbConnection, project_id: i64, to: Phase, note: &str, user_id: i64) -> anyhow::Result<()> {

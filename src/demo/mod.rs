@@ -6,6 +6,7 @@
 mod access;
 mod capitalisation;
 mod codesign;
+mod committee;
 mod community;
 mod plans;
 mod restitution;
@@ -426,7 +427,9 @@ fn load_project(conn: &mut DbConnection, users: &[i64], collectivities: &[i64]) 
         starts_on: today,
         ends_on: today + TimeDelta::days(540),
     };
-    let OpenOutcome::Opened { project_id, .. } = open_project(conn, theme_id, &project, admin)? else {
+    let programme = territoires_en_commun(conn)?;
+    let OpenOutcome::Opened { project_id, .. } = open_project(conn, theme_id, &project, Some(&programme), admin)?
+    else {
         anyhow::bail!("le thème de démonstration n’était pas ouvert");
     };
     enrol(conn, project_id, collectivities[0], agglopolys_referent, EnrolmentRole::Participant, "CA de Blois")?;
@@ -769,6 +772,7 @@ pub fn load(conn: &mut DbConnection) -> anyhow::Result<bool> {
             cahors: collectivity_ids[2],
         };
         access::load(conn, &cast)?;
+        load_programmes(conn, user_ids[0])?;
         // A pending invitation, as the agency would have sent it to Colmar; its link is not known to anyone.
         insert_invitation(
             conn,
@@ -785,6 +789,7 @@ pub fn load(conn: &mut DbConnection) -> anyhow::Result<bool> {
                 inquiry_member_id: None,
                 working_member_id: None,
                 delegation_member_id: None,
+                steering_member_id: None,
             },
         )?;
         // The demo's history was written at once: it is nobody's news.
@@ -792,6 +797,41 @@ pub fn load(conn: &mut DbConnection) -> anyhow::Result<bool> {
         Ok(())
     })?;
     Ok(true)
+}
+
+/// The built-in programme the demo's projects are opened from (written by the migrations).
+pub fn territoires_en_commun(conn: &mut DbConnection) -> anyhow::Result<storage::programmes::ProgrammeVersion> {
+    storage::programmes::find_built_in(conn, "territoires-en-commun")?.ok_or_else(|| {
+        anyhow::anyhow!("le programme « Territoires en commun » manque : les migrations ont-elles tourné ?")
+    })
+}
+
+/// The agency's own programme beside the three built in: a cohort adapted for 2027, in two versions.
+pub const DEMO_PROGRAMME: &str = "Cohorte des transitions 2027";
+
+fn load_programmes(conn: &mut DbConnection, admin: i64) -> anyhow::Result<()> {
+    use crate::domain::programme::{Programme, Seminar};
+    use crate::storage::programmes::{create_programme, save_version, Saved};
+    let mut programme =
+        Programme::built_in("cohorte").ok_or_else(|| anyhow::anyhow!("le programme « cohorte » est illisible"))?;
+    programme.name = DEMO_PROGRAMME.into();
+    programme.max_participants = 12;
+    programme.summary = "La cohorte pilote, adaptée pour 2027 : jusqu’à douze territoires, une journée entre pairs         consacrée aux coopérations avec les services de l’État."
+        .into();
+    let Saved::Version { programme_id, .. } =
+        create_programme(conn, &programme, "Adaptée de la cohorte pilote.", admin)?
+    else {
+        anyhow::bail!("le programme de démonstration existe déjà");
+    };
+    programme.seminars.push(Seminar {
+        title: "Journée entre pairs : coopérer avec les services de l’État".into(),
+        kind: crate::domain::project::EventKind::PeerExchange,
+        phase: crate::domain::project::Phase::CoDesign,
+        week: 16,
+        hours: 7,
+    });
+    save_version(conn, programme_id, Some(1), &programme, "Une journée entre pairs de plus, avec l’État.", admin)?;
+    Ok(())
 }
 
 /// The demo's project of this title ([`ENROLMENT_PROJECT`] or [`DIAGNOSTIC_PROJECT`]); None when the demo is not

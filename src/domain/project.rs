@@ -33,6 +33,39 @@ pub struct PhaseFacts<'a> {
     /// The active participants (by name) that have not done what the current phase asks of each: in `adoption`,
     /// their action plan adopted.
     pub unfinished: &'a [String],
+    /// The phases the project's programme does not use: the project passes over them.
+    pub skipped: PhaseSet,
+}
+
+/// A set of phases (those a programme does not use), stored as their codes separated by spaces.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PhaseSet(u8);
+
+impl PhaseSet {
+    pub fn contains(self, phase: Phase) -> bool {
+        self.0 & Self::bit(phase) != 0
+    }
+
+    pub fn with(self, phase: Phase) -> PhaseSet {
+        PhaseSet(self.0 | Self::bit(phase))
+    }
+
+    fn bit(phase: Phase) -> u8 {
+        1 << Phase::ALL.iter().position(|p| *p == phase).unwrap_or_default()
+    }
+
+    /// Unknown codes are ignored: the column is only written from a checked programme.
+    pub fn parse(codes: &str) -> PhaseSet {
+        codes.split_whitespace().filter_map(Phase::parse).fold(PhaseSet::default(), PhaseSet::with)
+    }
+
+    pub fn codes(self) -> String {
+        self.phases().map(Phase::code).collect::<Vec<_>>().join(" ")
+    }
+
+    pub fn phases(self) -> impl Iterator<Item = Phase> {
+        Phase::ALL.into_iter().filter(move |p| self.contains(*p))
+    }
 }
 
 impl Phase {
@@ -100,6 +133,14 @@ impl Phase {
         Phase::ALL.into_iter().skip_while(|p| *p != self).nth(1)
     }
 
+    /// The phases a programme may leave out; the others carry the lifecycle (docs/product.md § Programmes).
+    pub const OPTIONAL: [Phase; 3] = [Phase::ProviderSelection, Phase::Restitution, Phase::FollowUp];
+
+    /// The next phase a project whose programme leaves out `skipped` passes to.
+    pub fn next_used(self, skipped: PhaseSet) -> Option<Phase> {
+        Phase::ALL.into_iter().skip_while(|p| *p != self).skip(1).find(|p| !skipped.contains(*p))
+    }
+
     /// Whether the project may go from `self` to `to`, given the facts: the next phase only, when its guard holds,
     /// or closing at any time. The error says what is missing, in French.
     pub fn may_become(self, to: Phase, facts: PhaseFacts) -> Result<(), String> {
@@ -109,11 +150,12 @@ impl Phase {
         if to == Phase::Closed {
             return Ok(());
         }
-        if self.next() != Some(to) {
+        let next = self.next_used(facts.skipped);
+        if next != Some(to) {
             return Err(format!(
                 "Le projet est en phase « {} » : il ne peut passer qu’à la phase suivante, « {} ».",
                 self.label(),
-                self.next().map_or("", Phase::label)
+                next.map_or("", Phase::label)
             ));
         }
         let short = facts.active_participants < facts.min_participants;
@@ -448,10 +490,12 @@ pub enum EventKind {
     /// A meeting of a territory's restitution to its inhabitants (`domain::restitution`): a public meeting, a
     /// stand…, created from the territory's restitution page.
     Restitution,
+    /// A meeting of the project's steering committee: the partner organisations with the agency.
+    SteeringCommittee,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 8] = [
+    pub const ALL: [EventKind; 9] = [
         EventKind::Meeting,
         EventKind::LocalSeminar,
         EventKind::InterSiteSeminar,
@@ -460,6 +504,7 @@ impl EventKind {
         EventKind::Workshop,
         EventKind::FollowUp,
         EventKind::Restitution,
+        EventKind::SteeringCommittee,
     ];
 
     /// The kinds the learning community holds: the delegations' members who are not of the working space see
@@ -478,6 +523,7 @@ impl EventKind {
             EventKind::Workshop => "workshop",
             EventKind::FollowUp => "follow_up",
             EventKind::Restitution => "restitution",
+            EventKind::SteeringCommittee => "steering_committee",
         }
     }
 
@@ -498,6 +544,7 @@ impl EventKind {
             EventKind::Workshop => "Atelier",
             EventKind::FollowUp => "Rendez-vous de suivi",
             EventKind::Restitution => "Restitution aux habitants",
+            EventKind::SteeringCommittee => "Comité de pilotage",
         }
     }
 }
@@ -625,8 +672,13 @@ impl NewPost {
 mod tests {
     use super::*;
 
-    const ENOUGH: PhaseFacts =
-        PhaseFacts { active_participants: 3, min_participants: 3, has_provider: true, unfinished: &[] };
+    const ENOUGH: PhaseFacts = PhaseFacts {
+        active_participants: 3,
+        min_participants: 3,
+        has_provider: true,
+        unfinished: &[],
+        skipped: PhaseSet(0),
+    };
 
     #[test]
     fn phases_follow_their_order() {
@@ -641,6 +693,21 @@ mod tests {
         for phase in Phase::ALL {
             assert_eq!(Phase::parse(phase.code()), Some(phase));
         }
+    }
+
+    #[test]
+    fn a_programme_passes_over_the_phases_it_leaves_out() {
+        let skipped = PhaseSet::parse("provider_selection restitution nonsense");
+        assert_eq!(skipped.codes(), "provider_selection restitution");
+        let facts = PhaseFacts { skipped, ..ENOUGH };
+        assert_eq!(Phase::Enrolment.next_used(skipped), Some(Phase::Diagnostic));
+        assert!(Phase::Enrolment.may_become(Phase::Diagnostic, facts).is_ok());
+        let error = Phase::Enrolment.may_become(Phase::ProviderSelection, facts).unwrap_err();
+        assert!(error.contains("« Diagnostic »"), "{error}");
+        // Leaving out the provider's phase does not leave out its guard.
+        let no_provider = PhaseFacts { has_provider: false, ..facts };
+        assert!(Phase::Enrolment.may_become(Phase::Diagnostic, no_provider).unwrap_err().contains("prestataire"));
+        assert_eq!(Phase::Adoption.next_used(skipped), Some(Phase::FollowUp));
     }
 
     #[test]

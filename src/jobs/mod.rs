@@ -6,3 +6,4 @@ pub mod exchanges;
 pub mod outbox;
 pub mod reminders;
 pub mod restitutions;
+pub mod steering;

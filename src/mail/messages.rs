@@ -194,6 +194,36 @@ pub fn restitution_meeting(
     Email { to: to.to_owned(), subject, text, html }
 }
 
+/// A meeting of the project's steering committee, to one of its members (the agenda file joined).
+pub fn steering_meeting(
+    to: &str,
+    name: &str,
+    project_title: &str,
+    meeting: &crate::storage::events::Event,
+    event_link: &str,
+) -> Email {
+    // Events are kept in French local time.
+    let date = meeting.starts_at.format("%d/%m/%Y à %Hh%M").to_string();
+    let place = meeting.place.as_deref().or(meeting.online_url.as_deref()).unwrap_or("");
+    let subject =
+        format!("Comité de pilotage du projet « {project_title} » le {}", meeting.starts_at.format("%d/%m/%Y"));
+    let text = format!(
+        "Bonjour {name},\n\nLe comité de pilotage du projet « {project_title} » se réunit : « {} », le {date} \
+         ({place}). Vous y êtes invité·e en tant que membre.\n\nLe fichier d’agenda est joint. Le rendez-vous, avec \
+         votre compte : {event_link}\n",
+        meeting.title
+    );
+    let html = html_page(
+        &subject,
+        html! {
+            p { "Bonjour " (name) "," }
+            p { "Le comité de pilotage du projet « " (project_title) " » se réunit : « " (meeting.title) " », le " strong { (date) } " (" (place) "). Vous y êtes invité·e en tant que membre." }
+            p { "Le fichier d’agenda est joint. " a href=(event_link) { "Le rendez-vous" } ", avec votre compte." }
+        },
+    );
+    Email { to: to.to_owned(), subject, text, html }
+}
+
 /// New messages in a person's peer group: only that, and the link (what is written there stays there).
 pub fn peer_group_news(to: &str, name: &str, page: &str, stop: &str) -> Email {
     let subject = "Nouveau message dans votre groupe de pairs".to_owned();

@@ -63,7 +63,13 @@ impl Delegate {
 
 /// The default categories of a new project's delegations. Call it in the transaction that opens the project.
 pub fn add_default_categories(conn: &mut DbConnection, project_id: i64) -> QueryResult<()> {
-    for (position, (label, member_label)) in DEFAULT_CATEGORIES.iter().enumerate() {
+    let defaults: Vec<(String, String)> = DEFAULT_CATEGORIES.iter().map(|(l, m)| ((*l).into(), (*m).into())).collect();
+    add_categories(conn, project_id, &defaults)
+}
+
+/// Writes the categories a project's programme gives it, in their order.
+pub fn add_categories(conn: &mut DbConnection, project_id: i64, categories: &[(String, String)]) -> QueryResult<()> {
+    for (position, (label, member_label)) in categories.iter().enumerate() {
         diesel::insert_into(peer_groups::table)
             .values((
                 peer_groups::project_id.eq(project_id),

@@ -25,6 +25,9 @@ pub struct Event {
     pub created_by: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// False for an event of the programme's seminar plan whose date is still the calendar's guess: it is told to
+    /// nobody until the agency or the provider confirm it.
+    pub confirmed: bool,
 }
 
 impl Event {
@@ -51,8 +54,53 @@ pub fn insert_event(
     user_id: i64,
     project_title: &str,
 ) -> QueryResult<i64> {
+    let id = insert_row(conn, project_id, event, user_id, true)?;
+    record_event_activity(
+        conn,
+        NewActivity {
+            actor_id: Some(user_id),
+            kind: ActivityKind::EventPlanned,
+            theme_id: None,
+            collectivity_id: event.collectivity_id,
+            project_id: Some(project_id),
+            is_public: true,
+            summary: planned_summary(event, project_title),
+        },
+        id,
+    )?;
+    Ok(id)
+}
+
+/// What the activity says of an event announced.
+fn planned_summary(event: &NewEvent, project_title: &str) -> String {
+    format!(
+        "{} « {} » prévu le {} pour le projet « {project_title} ».",
+        event.kind.label(),
+        event.title,
+        event.starts_at.format("%d/%m/%Y à %H:%M")
+    )
+}
+
+/// Inserts an event of the programme's seminar plan, dated by the calendar and not yet confirmed: nobody is told
+/// of it until the agency or the provider confirm it (`update_event`).
+pub fn insert_planned_event(
+    conn: &mut DbConnection,
+    project_id: i64,
+    event: &NewEvent,
+    user_id: i64,
+) -> QueryResult<i64> {
+    insert_row(conn, project_id, event, user_id, false)
+}
+
+fn insert_row(
+    conn: &mut DbConnection,
+    project_id: i64,
+    event: &NewEvent,
+    user_id: i64,
+    confirmed: bool,
+) -> QueryResult<i64> {
     let at = now();
-    let id = diesel::insert_into(events::table)
+    diesel::insert_into(events::table)
         .values((
             events::project_id.eq(project_id),
             events::kind.eq(event.kind.code()),
@@ -66,9 +114,45 @@ pub fn insert_event(
             events::created_by.eq(user_id),
             events::created_at.eq(at),
             events::updated_at.eq(at),
+            events::confirmed.eq(confirmed),
         ))
         .returning(events::id)
-        .get_result(conn)?;
+        .get_result(conn)
+}
+
+/// Changes an event's title, presentation, times and place (its kind and territory stay), and confirms it: an
+/// event of the seminar plan is announced, like a new one, when it is first confirmed; a confirmed event moved to
+/// another day is announced again. Call it inside `storage::write_transaction`.
+pub fn update_event(
+    conn: &mut DbConnection,
+    event: &Event,
+    changed: &NewEvent,
+    user_id: i64,
+    project_title: &str,
+) -> QueryResult<()> {
+    diesel::update(events::table.find(event.id))
+        .set((
+            events::title.eq(&changed.title),
+            events::description.eq(&changed.description),
+            events::starts_at.eq(changed.starts_at),
+            events::ends_at.eq(changed.ends_at),
+            events::place.eq(changed.place.as_deref()),
+            events::online_url.eq(changed.online_url.as_deref()),
+            events::confirmed.eq(true),
+            events::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    let moved = event.starts_at != changed.starts_at;
+    let summary = match (event.confirmed, moved) {
+        (false, _) => planned_summary(changed, project_title),
+        (true, true) => format!(
+            "{} « {} » du projet « {project_title} » change de date : le {}.",
+            event.kind().label(),
+            changed.title,
+            changed.starts_at.format("%d/%m/%Y à %H:%M")
+        ),
+        (true, false) => return super::activity::public_content_changed(conn),
+    };
     record_event_activity(
         conn,
         NewActivity {
@@ -76,18 +160,12 @@ pub fn insert_event(
             kind: ActivityKind::EventPlanned,
             theme_id: None,
             collectivity_id: event.collectivity_id,
-            project_id: Some(project_id),
+            project_id: Some(event.project_id),
             is_public: true,
-            summary: format!(
-                "{} « {} » prévu le {} pour le projet « {project_title} ».",
-                event.kind.label(),
-                event.title,
-                event.starts_at.format("%d/%m/%Y à %H:%M")
-            ),
+            summary,
         },
-        id,
-    )?;
-    Ok(id)
+        event.id,
+    )
 }
 
 pub fn find_event(conn: &mut DbConnection, project_id: i64, id: i64) -> QueryResult<Option<Event>> {

@@ -26,6 +26,8 @@ pub struct Invitation {
     pub working_member_id: Option<i64>,
     /// A seat in a territory's delegation (the learning community).
     pub delegation_member_id: Option<i64>,
+    /// A seat on the project's steering committee.
+    pub steering_member_id: Option<i64>,
 }
 
 #[derive(Insertable)]
@@ -45,6 +47,8 @@ pub struct NewInvitation<'a> {
     pub working_member_id: Option<i64>,
     /// A seat in a territory's delegation (the learning community).
     pub delegation_member_id: Option<i64>,
+    /// A seat on the project's steering committee.
+    pub steering_member_id: Option<i64>,
 }
 
 pub fn insert_invitation(conn: &mut DbConnection, invitation: &NewInvitation) -> QueryResult<i64> {

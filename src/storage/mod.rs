@@ -23,12 +23,14 @@ pub mod outbox;
 pub mod password_resets;
 pub mod plans;
 pub mod posts;
+pub mod programmes;
 pub mod projects;
 pub mod providers;
 pub mod questionnaires;
 pub mod response_writer;
 pub mod restitutions;
 pub mod schema;
+pub mod steering;
 pub mod subscriptions;
 pub mod supervision;
 pub mod territories;
@@ -167,23 +169,31 @@ pub fn build_pool(url: &DatabaseUrl, max_size: u32) -> anyhow::Result<DbPool> {
         .context("création du pool de connexions")
 }
 
-/// Applies pending migrations; returns the versions applied.
+/// Applies pending migrations, then writes the built-in programmes the binary ships (`programmes::write_built_in`);
+/// returns the versions applied. On PostgreSQL both run under an advisory lock, so instances starting together
+/// take turns.
 pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
-    match conn {
+    if let DbConnection::Postgres(c) = conn {
+        c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_ID})"))?;
+    }
+    let result = match conn {
         DbConnection::Sqlite(c) => c
             .run_pending_migrations(SQLITE_MIGRATIONS)
-            .map(|applied| applied.iter().map(ToString::to_string).collect())
+            .map(|applied| applied.iter().map(ToString::to_string).collect::<Vec<_>>())
             .map_err(|e| anyhow::anyhow!("migration SQLite : {e}")),
-        DbConnection::Postgres(c) => {
-            c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_ID})"))?;
-            let result = c
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|applied| applied.iter().map(ToString::to_string).collect())
-                .map_err(|e| anyhow::anyhow!("migration PostgreSQL : {e}"));
-            c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_ID})"))?;
-            result
-        }
+        DbConnection::Postgres(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|applied| applied.iter().map(ToString::to_string).collect::<Vec<_>>())
+            .map_err(|e| anyhow::anyhow!("migration PostgreSQL : {e}")),
+    };
+    let result = result.and_then(|applied| {
+        write_transaction(conn, programmes::write_built_in).context("programmes fournis avec encommun")?;
+        Ok(applied)
+    });
+    if let DbConnection::Postgres(c) = conn {
+        c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_ID})"))?;
     }
+    result
 }
 
 type MultiTransactionManager = <DbConnection as Connection>::TransactionManager;

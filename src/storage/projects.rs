@@ -11,6 +11,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::activity::{record_activity, NewActivity};
+use super::programmes::ProgrammeVersion;
 use super::schema::{
     collectivities, enrolments, memberships, phase_transitions, projects, provider_members, territories,
     theme_positions, themes,
@@ -19,7 +20,7 @@ use super::territories::Territory;
 use super::{now, DbConnection, DbError};
 use crate::domain::activity::ActivityKind;
 use crate::domain::project::{
-    EnrolmentRole, EnrolmentStatus, NewProject, Phase, PhaseFacts, Standing, Withdrawal, WithdrawalDecision,
+    EnrolmentRole, EnrolmentStatus, NewProject, Phase, PhaseFacts, PhaseSet, Standing, Withdrawal, WithdrawalDecision,
 };
 use crate::domain::theme::ThemeStatus;
 
@@ -40,6 +41,12 @@ pub struct Project {
     pub created_by: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The programme the project was opened from, and its version then (None for projects opened before
+    /// programmes existed).
+    pub programme_id: Option<i64>,
+    pub programme_version: Option<i32>,
+    /// The lifecycle's phases the programme does not use, as codes separated by spaces (`PhaseSet::parse`).
+    pub skipped_phases: String,
 }
 
 impl Project {
@@ -55,6 +62,7 @@ impl Project {
             min_participants: self.min_participants,
             has_provider: self.provider_id.is_some(),
             unfinished: &[],
+            skipped: PhaseSet::parse(&self.skipped_phases),
         }
     }
 
@@ -153,6 +161,7 @@ pub fn open_project(
     conn: &mut DbConnection,
     theme_id: i64,
     project: &NewProject,
+    programme: Option<&ProgrammeVersion>,
     user_id: i64,
 ) -> QueryResult<OpenOutcome> {
     let at = now();
@@ -177,11 +186,21 @@ pub fn open_project(
             projects::created_by.eq(user_id),
             projects::created_at.eq(at),
             projects::updated_at.eq(at),
+            projects::programme_id.eq(programme.map(|p| p.programme_id)),
+            projects::programme_version.eq(programme.map(|p| p.version)),
+            projects::skipped_phases.eq(programme.map(|p| p.programme.skipped().codes()).unwrap_or_default()),
         ))
         .returning(projects::id)
         .get_result(conn)?;
     insert_transition(conn, project_id, None, Phase::Enrolment, "Ouverture du projet et des inscriptions.", user_id)?;
-    super::delegations::add_default_categories(conn, project_id)?;
+    match programme {
+        Some(version) => {
+            super::delegations::add_categories(conn, project_id, &version.programme.categories)?;
+            let calendar = version.programme.calendar(Phase::Enrolment, project.starts_on);
+            schedule_seminars(conn, project_id, version, &calendar[..1.min(calendar.len())], &[], user_id)?;
+        }
+        None => super::delegations::add_default_categories(conn, project_id)?,
+    }
     record_activity(
         conn,
         NewActivity {
@@ -221,6 +240,51 @@ pub fn open_project(
         )?;
     }
     Ok(OpenOutcome::Opened { project_id, invited: positioned.len() })
+}
+
+/// Writes the seminar plan's events of the phases `calendar` dates, to be confirmed: those of the whole project
+/// once, local seminars once per participant territory in `territories` (collectivity id, name).
+fn schedule_seminars(
+    conn: &mut DbConnection,
+    project_id: i64,
+    version: &ProgrammeVersion,
+    calendar: &[crate::domain::programme::PlannedPhase],
+    territories: &[(i64, String)],
+    user_id: i64,
+) -> QueryResult<()> {
+    let description = format!(
+        "Prévu par le programme « {} » (version {}) : la date est celle de son calendrier, à confirmer.",
+        version.programme.name, version.version
+    );
+    for dated in version.programme.dated_seminars(calendar) {
+        let hosts: Vec<Option<&(i64, String)>> =
+            if dated.seminar.per_territory() { territories.iter().map(Some).collect() } else { vec![None] };
+        for host in hosts {
+            let event = crate::domain::project::NewEvent {
+                kind: dated.seminar.kind,
+                title: match host {
+                    Some((_, name)) => format!("{} — {name}", dated.seminar.title),
+                    None => dated.seminar.title.clone(),
+                },
+                description: description.clone(),
+                starts_at: dated.starts_at,
+                ends_at: dated.ends_at,
+                place: Some("Lieu à préciser".into()),
+                online_url: None,
+                collectivity_id: host.map(|(id, _)| *id),
+            };
+            super::events::insert_planned_event(conn, project_id, &event, user_id)?;
+        }
+    }
+    Ok(())
+}
+
+/// The programme version a project was opened with, if any.
+pub fn opened_from(conn: &mut DbConnection, project: &Project) -> QueryResult<Option<ProgrammeVersion>> {
+    match (project.programme_id, project.programme_version) {
+        (Some(id), Some(version)) => super::programmes::find_version(conn, id, version),
+        _ => Ok(None),
+    }
 }
 
 fn insert_transition(
@@ -305,6 +369,14 @@ pub fn change_phase(
         .set((projects::phase.eq(to.code()), projects::updated_at.eq(now())))
         .execute(conn)?;
     insert_transition(conn, project_id, Some(from), to, note, user_id)?;
+    // The participants are known when enrolment ends: the rest of the seminar plan is dated from today.
+    if from == Phase::Enrolment && to != Phase::Closed {
+        if let Some(version) = opened_from(conn, &project)? {
+            let participants = participant_territories(conn, project_id)?;
+            let calendar = version.programme.calendar(to, now().date());
+            schedule_seminars(conn, project_id, &version, &calendar, &participants, user_id)?;
+        }
+    }
     record_activity(
         conn,
         NewActivity {

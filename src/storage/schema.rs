@@ -101,6 +101,7 @@ diesel::table! {
         inquiry_member_id -> Nullable<BigInt>,
         working_member_id -> Nullable<BigInt>,
         delegation_member_id -> Nullable<BigInt>,
+        steering_member_id -> Nullable<BigInt>,
     }
 }
 
@@ -267,6 +268,9 @@ diesel::table! {
         created_by -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        programme_id -> Nullable<BigInt>,
+        programme_version -> Nullable<Integer>,
+        skipped_phases -> Text,
     }
 }
 
@@ -313,6 +317,7 @@ diesel::table! {
         created_by -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        confirmed -> Bool,
     }
 }
 
@@ -1438,3 +1443,62 @@ diesel::joinable!(lesson_audiences -> lessons (lesson_id));
 diesel::allow_tables_to_appear_in_same_query!(lessons, lesson_audiences, themes);
 diesel::allow_tables_to_appear_in_same_query!(lessons, users);
 diesel::allow_tables_to_appear_in_same_query!(deliverables, deliverable_items);
+
+// Programmes (migration programmes).
+
+diesel::table! {
+    programmes (id) {
+        id -> BigInt,
+        built_in -> Nullable<Text>,
+        name -> Text,
+        current_version -> Integer,
+        archived_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    programme_versions (programme_id, version) {
+        programme_id -> BigInt,
+        version -> Integer,
+        definition -> Text,
+        note -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(programme_versions -> programmes (programme_id));
+diesel::allow_tables_to_appear_in_same_query!(programme_versions, programmes);
+diesel::allow_tables_to_appear_in_same_query!(projects, programmes);
+
+// The steering committee (migration steering_committee).
+
+diesel::table! {
+    steering_partners (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        name -> Text,
+        kind -> Text,
+        added_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    steering_members (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        partner_id -> BigInt,
+        display_name -> Text,
+        function -> Text,
+        email -> Text,
+        user_id -> Nullable<BigInt>,
+        added_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(steering_members -> steering_partners (partner_id));
+diesel::allow_tables_to_appear_in_same_query!(steering_members, steering_partners);

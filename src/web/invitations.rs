@@ -17,7 +17,7 @@ use crate::security::{hash_password, random_token, token_digest};
 use crate::storage::inquiry::{self, LinkOutcome};
 use crate::storage::invitations::{self, Invitation, NewInvitation};
 use crate::storage::users::{self, NewUser, User};
-use crate::storage::{self, codesign, collectivities, delegations, providers, territories, DbConnection};
+use crate::storage::{self, codesign, collectivities, delegations, providers, steering, territories, DbConnection};
 
 pub const INVITATION_VALID_DAYS: i64 = 14;
 
@@ -47,6 +47,11 @@ pub enum InvitationTarget {
         id: i64,
         name: String,
     },
+    /// A seat on the steering committee of a project (`name`, its title).
+    SteeringMember {
+        id: i64,
+        name: String,
+    },
 }
 
 impl InvitationTarget {
@@ -65,6 +70,9 @@ impl InvitationTarget {
             InvitationTarget::InquiryMember { name, .. } => format!("membre du groupe d’enquête mixte {}", de(name)),
             InvitationTarget::WorkingMember { name, .. } => format!("membre du groupe de travail {}", de(name)),
             InvitationTarget::DelegationMember { name, .. } => format!("membre de la délégation {}", de(name)),
+            InvitationTarget::SteeringMember { name, .. } => {
+                format!("membre du comité de pilotage du projet « {name} »")
+            }
         }
     }
 }
@@ -85,7 +93,8 @@ pub async fn send_invitation(
         InvitationTarget::Provider { id, .. } => (None, Some(*id), None, false),
         InvitationTarget::InquiryMember { .. }
         | InvitationTarget::WorkingMember { .. }
-        | InvitationTarget::DelegationMember { .. } => (None, None, None, false),
+        | InvitationTarget::DelegationMember { .. }
+        | InvitationTarget::SteeringMember { .. } => (None, None, None, false),
     };
     let inquiry_member_id = match &target {
         InvitationTarget::InquiryMember { id, .. } => Some(*id),
@@ -97,6 +106,10 @@ pub async fn send_invitation(
     };
     let delegation_member_id = match &target {
         InvitationTarget::DelegationMember { id, .. } => Some(*id),
+        _ => None,
+    };
+    let steering_member_id = match &target {
+        InvitationTarget::SteeringMember { id, .. } => Some(*id),
         _ => None,
     };
     let (email_text, inviter_id) = (email.as_str().to_owned(), inviter.id);
@@ -118,6 +131,7 @@ pub async fn send_invitation(
                     inquiry_member_id,
                     working_member_id,
                     delegation_member_id,
+                    steering_member_id,
                 },
             )?;
             Ok(())
@@ -158,6 +172,12 @@ fn open_invitation(conn: &mut DbConnection, token: &str) -> Result<OpenInvitatio
     };
     let target = match (invitation.collectivity_id, invitation.provider_id, invitation.inquiry_member_id) {
         (None, None, None) => match (invitation.working_member_id, invitation.delegation_member_id) {
+            (None, None) if invitation.steering_member_id.is_some() => {
+                let id = invitation.steering_member_id.unwrap_or_default();
+                let member = steering::find_member(conn, id)?.ok_or(AppError::NotFound)?;
+                let project = storage::projects::find_project(conn, member.project_id)?.ok_or(AppError::NotFound)?;
+                InvitationTarget::SteeringMember { id, name: project.title }
+            }
             (Some(id), _) => {
                 let member = codesign::find_working_member(conn, id)?.ok_or(AppError::NotFound)?;
                 InvitationTarget::WorkingMember { id, name: seat_territory(conn, member.collectivity_id)? }
@@ -343,6 +363,21 @@ pub async fn accept(
                     }
                     group = delegations::find_delegate(conn, member_id)?
                         .map(|m| super::projects::paths::community_path(m.project_id));
+                }
+                if let Some(member_id) = invitation.steering_member_id {
+                    match steering::link_account(conn, member_id, user_id)? {
+                        steering::LinkOutcome::Gone => {
+                            return Err(AppError::Gone("Cette place au comité de pilotage a été retirée.".into()))
+                        }
+                        steering::LinkOutcome::AlreadySeated => {
+                            return Err(AppError::Gone(
+                                "Ce compte siège déjà au comité de pilotage de ce projet.".into(),
+                            ))
+                        }
+                        steering::LinkOutcome::Linked => {}
+                    }
+                    group = steering::find_member(conn, member_id)?
+                        .map(|m| super::projects::paths::committee_path(m.project_id));
                 }
                 Ok((users::find_user(conn, user_id)?.ok_or(AppError::NotFound)?, group))
             })

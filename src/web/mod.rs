@@ -86,14 +86,19 @@ pub fn route_table<R: Routes>(r: &mut R) {
 
     // Projects: page, enrolment, steering, news, newsletters, events
     r.get("/projets", projects::index);
-    r.get("/projets/nouveau", projects::selection_form);
-    r.post("/projets", projects::open);
+    r.get("/projets/nouveau", projects::opening::selection_form);
+    r.post("/projets", projects::opening::open);
     r.get("/projets/{id}", projects::show);
     r.post("/projets/{id}/inscription", projects::enrolment::enrol);
     r.post("/projets/{id}/retrait", projects::enrolment::withdraw);
     r.post("/projets/{id}/phase", projects::steering::change_phase);
     r.post("/projets/{id}/prestataire", projects::steering::assign_provider);
     r.post("/projets/{id}/actualites", projects::news::publish);
+    r.get("/projets/{id}/comite", projects::committee::show);
+    r.post("/projets/{id}/comite/partenaires", projects::committee::add_partner);
+    r.post("/projets/{id}/comite/partenaires/{partner}/retrait", projects::committee::remove_partner);
+    r.post("/projets/{id}/comite/membres", projects::committee::add_member);
+    r.post("/projets/{id}/comite/membres/{member}/retrait", projects::committee::remove_member);
     r.get("/projets/{id}/actualites/{post}", projects::news::show);
     r.get("/projets/{id}/lettres", projects::newsletters::index);
     r.get("/projets/{id}/lettres/nouvelle", projects::newsletters::new_form);
@@ -106,6 +111,8 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.get("/projets/{id}/evenements/nouveau", projects::events::new_form);
     r.post("/projets/{id}/evenements", projects::events::create);
     r.get("/projets/{id}/evenements/{event}", projects::events::show);
+    r.post("/projets/{id}/evenements/{event}", projects::events::update);
+    r.get("/projets/{id}/evenements/{event}/modifier", projects::events::edit_form);
     r.get("/projets/{id}/evenements/{event}/calendrier.ics", projects::events::ics_file);
     r.post("/projets/{id}/evenements/{event}/inscription", projects::events::registration);
     r.post("/projets/{id}/evenements/{event}/compte-rendu", projects::events::minutes);
@@ -360,6 +367,16 @@ pub fn route_table<R: Routes>(r: &mut R) {
 
     // Administration
     r.get("/admin", admin::dashboard);
+    r.get("/admin/programmes", admin::programmes::index);
+    r.get("/admin/programmes/nouveau", admin::programmes::new_form);
+    r.post("/admin/programmes", admin::programmes::create);
+    r.post("/admin/programmes/import", admin::programmes::import);
+    r.get("/admin/programmes/{id}", admin::programmes::show);
+    r.post("/admin/programmes/{id}", admin::programmes::update);
+    r.get("/admin/programmes/{id}/modifier", admin::programmes::edit_form);
+    r.get("/admin/programmes/{id}/programme.json", admin::programmes::export_json);
+    r.get("/admin/programmes/{id}/programme.toml", admin::programmes::export_toml);
+    r.post("/admin/programmes/{id}/archivage", admin::programmes::archive);
     r.get("/admin/contours", admin::boundaries::show);
     r.post("/admin/contours", admin::boundaries::upload);
     r.get("/admin/courriels", admin::outbox::show);

@@ -16,8 +16,39 @@ use crate::on_both_backends;
 on_both_backends!(
     the_demo_shows_a_project_in_adoption_with_its_survey_cycle_and_plans,
     every_demo_account_has_somewhere_to_go,
-    the_demo_has_a_learning_community
+    the_demo_has_a_learning_community,
+    the_demo_has_the_programmes_and_dates_to_confirm
 );
+
+async fn the_demo_has_the_programmes_and_dates_to_confirm(app: TestApp) {
+    app.load_demo();
+    let admin = app.client();
+    admin.login(DEMO_ACCOUNTS[0].email, DEMO_PASSWORD).await.assert_status(303);
+    let index = admin.get("/admin/programmes").await;
+    for name in
+        ["Territoires en commun", "Fabriques Prospectives", "Cohorte de territoires pilotes", demo::DEMO_PROGRAMME]
+    {
+        index.assert_contains(name);
+    }
+    // The agency's programme in two versions.
+    let programme = with_conn(&app, |conn| {
+        encommun::storage::programmes::all_programmes(conn)
+            .unwrap()
+            .into_iter()
+            .find(|p| p.name == demo::DEMO_PROGRAMME)
+    })
+    .unwrap();
+    assert_eq!(programme.current_version, 2);
+    admin.get(&format!("/admin/programmes/{}", programme.id)).await.assert_contains("Une journée entre pairs de plus");
+    // The project in enrolment shows the information meeting of its programme, to confirm.
+    let enrolment = with_conn(&app, |conn| demo::project(conn, demo::ENROLMENT_PROJECT).unwrap().unwrap());
+    admin
+        .get(&format!("/projets/{}", enrolment.id))
+        .await
+        .assert_contains("Réunion d’information des collectivités candidates")
+        .assert_contains("date à confirmer")
+        .assert_contains("Le projet suit le programme « Territoires en commun »");
+}
 
 async fn the_demo_has_a_learning_community(app: TestApp) {
     app.load_demo();

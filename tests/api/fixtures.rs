@@ -211,6 +211,39 @@ pub fn resource(conn: &mut DbConnection, admin: &Account, title: &str, theme_ids
 
 /// A project opened by the agency on a theme of its own, with its enrolments, brought to its phase through the
 /// phase machine (its guards apply: a diagnostic needs a provider).
+/// A programme of the agency's, copied from « Territoires en commun » under another name; its id.
+pub fn programme(conn: &mut DbConnection, admin: &Account, name: &str) -> i64 {
+    let mut programme = encommun::domain::programme::Programme::built_in("territoires-en-commun").unwrap();
+    programme.name = name.to_owned();
+    match write(conn, |conn| encommun::storage::programmes::create_programme(conn, &programme, "", admin.id)) {
+        encommun::storage::programmes::Saved::Version { programme_id, .. } => programme_id,
+        other => panic!("the programme was not created: {other:?}"),
+    }
+}
+
+/// A project's steering committee: two partners, a member of the first.
+pub struct Committee {
+    pub partner: i64,
+    pub other_partner: i64,
+    pub member: i64,
+}
+
+pub fn committee(conn: &mut DbConnection, project_id: i64, admin: &Account) -> Committee {
+    use encommun::domain::steering::{NewCommitteeMember, NewPartner};
+    use encommun::storage::steering::{add_member, add_partner, find_partner, Added};
+    let partner = |conn: &mut DbConnection, name: &str| {
+        let new = NewPartner::parse(name, "ministry").unwrap();
+        write(conn, |conn| add_partner(conn, project_id, &new, admin.id)).expect("a new partner")
+    };
+    let (first, other_partner) = (partner(conn, "Ministère de la matrice"), partner(conn, "Opérateur de la matrice"));
+    let found = find_partner(conn, project_id, first).unwrap().unwrap();
+    let new = NewCommitteeMember::parse("Nadia Cherif", "Cheffe de bureau", "nadia@ministere.exemple.fr").unwrap();
+    let Added::Added(member) = write(conn, |conn| add_member(conn, &found, &new, admin.id)) else {
+        panic!("a new member")
+    };
+    Committee { partner: first, other_partner, member }
+}
+
 pub fn project<'c, 'a>(conn: &'c mut DbConnection, admin: &'a Account) -> ProjectBuilder<'c, 'a> {
     ProjectBuilder {
         conn,
@@ -282,7 +315,7 @@ impl<'a> ProjectBuilder<'_, 'a> {
             starts_on: today,
             ends_on: today + TimeDelta::days(365),
         };
-        let id = write(conn, |conn| match open_project(conn, theme, &project, admin.id)? {
+        let id = write(conn, |conn| match open_project(conn, theme, &project, None, admin.id)? {
             OpenOutcome::Opened { project_id, .. } => Ok(project_id),
             OpenOutcome::ThemeNotOpen => panic!("the project's theme is open"),
         });

@@ -167,12 +167,87 @@ const FORMS: &[Form] = &[
         &[("collectivity_id", "{agglopolys}"), ("role", "participant"), ("charter", "oui")],
     ),
     ("referente@agglopolys.demo.encommun.fr", "/projets/{project}/retrait", &[("collectivity_id", "{agglopolys}")]),
+    (
+        "agence@demo.encommun.fr",
+        "/projets/{project}/evenements/{event}",
+        &[
+            ("title", "Réunion déplacée"),
+            ("description", "Un ordre du jour."),
+            ("starts_at", "2027-03-02T10:00"),
+            ("ends_at", "2027-03-02T12:00"),
+            ("place", "Salle du conseil"),
+            ("online_url", "https://visio.exemple.fr/salle"),
+        ],
+    ),
+    (
+        "agence@demo.encommun.fr",
+        "/projets/{project}/comite/partenaires",
+        &[("name", "Réseau exposé"), ("kind", "network")],
+    ),
+    (
+        "agence@demo.encommun.fr",
+        "/projets/{project}/comite/membres",
+        &[
+            ("partner_id", "{partner}"),
+            ("display_name", "Membre exposé"),
+            ("function", "Chargée de mission"),
+            ("email", "membre.expose@exemple.fr"),
+        ],
+    ),
+    (
+        "agence@demo.encommun.fr",
+        "/admin/programmes",
+        &[
+            ("name", "Programme exposé"),
+            ("summary", "Une présentation."),
+            ("min_participants", "3"),
+            ("max_participants", "5"),
+            ("weeks_enrolment", "4"),
+            ("weeks_diagnostic", "8"),
+            ("weeks_co_design", "8"),
+            ("weeks_adoption", "4"),
+            ("weeks_follow_up", "26"),
+            ("seminar_0_title", "Séminaire exposé"),
+            ("seminar_0_kind", "local_seminar"),
+            ("seminar_0_phase", "diagnostic"),
+            ("seminar_0_week", "2"),
+            ("seminar_0_hours", "3"),
+            ("categories", "Élus ; Élu·e"),
+            ("charter", "Une charte de plus de vingt caractères."),
+            ("deliverables", "Une feuille de route"),
+        ],
+    ),
+    (
+        "agence@demo.encommun.fr",
+        "/admin/programmes/{programme}",
+        &[
+            ("expected_version", "2"),
+            ("note", "Une note."),
+            ("name", "Programme exposé en version"),
+            ("min_participants", "3"),
+            ("max_participants", "5"),
+            ("weeks_enrolment", "4"),
+            ("weeks_diagnostic", "8"),
+            ("weeks_co_design", "8"),
+            ("weeks_adoption", "4"),
+            ("seminar_0_title", "Séminaire exposé"),
+            ("seminar_0_kind", "steering_committee"),
+            ("seminar_0_phase", "co_design"),
+            ("seminar_0_week", "2"),
+            ("seminar_0_hours", "3"),
+            ("categories", "Élus ; Élu·e"),
+            ("charter", "Une charte de plus de vingt caractères."),
+        ],
+    ),
+    ("agence@demo.encommun.fr", "/admin/programmes/{programme}/archivage", &[("archived", "non")]),
     // Last: opening a project selects the theme the forms above position on.
     (
         "agence@demo.encommun.fr",
         "/projets",
         &[
             ("theme_id", "{theme}"),
+            ("programme_id", "{programme}"),
+            ("programme_version", "1"),
             ("title", "Projet exposé"),
             ("description", "Une description de plus de vingt caractères."),
             ("charter", "Une charte de plus de vingt caractères."),
@@ -564,6 +639,20 @@ fn placeholders(app: &TestApp) -> Vec<(&'static str, String)> {
     let collectivity =
         encommun::storage::collectivities::find_collectivity_of_territory(&mut conn, territory.id).unwrap().unwrap();
     let project = enrolment_project(&mut conn);
+    let programme = encommun::storage::programmes::all_programmes(&mut conn)
+        .unwrap()
+        .into_iter()
+        .find(|p| p.name == encommun::demo::DEMO_PROGRAMME)
+        .unwrap()
+        .id;
+    let partner = encommun::storage::steering::add_partner(
+        &mut conn,
+        project.id,
+        &encommun::domain::steering::NewPartner::parse("Partenaire exposé", "research").unwrap(),
+        admin.id,
+    )
+    .unwrap()
+    .unwrap();
     let event = encommun::domain::project::NewEvent::parse(&encommun::domain::project::EventInput {
         kind: "meeting",
         title: "Réunion passée",
@@ -724,6 +813,8 @@ fn placeholders(app: &TestApp) -> Vec<(&'static str, String)> {
         ("{event}", event.to_string()),
         ("{sophie}", sophie.id.to_string()),
         ("{provider}", provider.to_string()),
+        ("{programme}", programme.to_string()),
+        ("{partner}", partner.to_string()),
     ]
 }
 
@@ -802,6 +893,10 @@ async fn every_form_survives_hostile_values(app: TestApp) {
         &diagnostic_pages[5],
         "/abonnements",
         "/admin/courriels",
+        "/admin/programmes",
+        &format!("{project}/comite"),
+        &format!("/admin/programmes/{}", fill("{programme}")),
+        &format!("/admin/programmes/{}?version=1", fill("{programme}")),
         &cycle,
         &format!("{cycle}/idees"),
         &format!("{cycle}/ateliers/{}", fill("{workshop}")),

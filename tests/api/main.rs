@@ -22,6 +22,7 @@ mod outbox;
 mod page_cache;
 mod pages;
 mod password_reset;
+mod programmes;
 mod projects;
 mod races;
 mod roles;

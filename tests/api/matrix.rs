@@ -348,6 +348,62 @@ const CASES: &[Case] = &[
         form: &[],
         expect: WORKING_SPACE,
     },
+    // The steering committee: read by the working space (its members too, whom the matrix has no role for),
+    // formed by the leads.
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/comite",
+        path: "/projets/{project}/comite",
+        form: &[],
+        expect: WORKING_SPACE,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/comite/partenaires",
+        path: "/projets/{project}/comite/partenaires",
+        form: &[("name", "Réseau de la matrice"), ("kind", "network")],
+        expect: LEADS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/comite/membres",
+        path: "/projets/{project}/comite/membres",
+        form: &[("partner_id", "{partner}"), ("display_name", "Membre de la matrice"), ("email", "comite@exemple.fr")],
+        expect: LEADS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/comite/membres/{member}/retrait",
+        path: "/projets/{project}/comite/membres/{committee_member}/retrait",
+        form: &[],
+        expect: LEADS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/comite/partenaires/{partner}/retrait",
+        path: "/projets/{project}/comite/partenaires/{other_partner}/retrait",
+        form: &[],
+        expect: LEADS,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/evenements/{event}/modifier",
+        path: "/projets/{project}/evenements/{event}/modifier",
+        form: &[],
+        expect: LEADS,
+    },
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/evenements/{event}",
+        path: "/projets/{project}/evenements/{event}",
+        form: &[
+            ("title", "Réunion de la matrice"),
+            ("starts_at", "2027-05-04T14:00"),
+            ("ends_at", "2027-05-04T16:00"),
+            ("place", "Salle du conseil"),
+        ],
+        expect: LEADS,
+    },
     Case {
         method: "GET",
         pattern: "/projets/{id}/evenements/{event}/calendrier.ics",
@@ -1649,6 +1705,71 @@ const CASES: &[Case] = &[
         expect: LEADS,
     },
     Case { method: "GET", pattern: "/admin/contours", path: "/admin/contours", form: &[], expect: AGENCY },
+    // Programmes are the agency's: every page and file, every form (refused input once the person is the agency).
+    Case { method: "GET", pattern: "/admin/programmes", path: "/admin/programmes", form: &[], expect: AGENCY },
+    Case {
+        method: "GET",
+        pattern: "/admin/programmes/nouveau",
+        path: "/admin/programmes/nouveau?depuis={programme}",
+        form: &[],
+        expect: AGENCY,
+    },
+    Case {
+        method: "POST",
+        pattern: "/admin/programmes",
+        path: "/admin/programmes",
+        form: &[("name", "X")],
+        expect: AGENCY,
+    },
+    Case {
+        method: "POST",
+        pattern: "/admin/programmes/import",
+        path: "/admin/programmes/import",
+        form: &[],
+        expect: AGENCY,
+    },
+    Case {
+        method: "GET",
+        pattern: "/admin/programmes/{id}",
+        path: "/admin/programmes/{programme}",
+        form: &[],
+        expect: AGENCY,
+    },
+    Case {
+        method: "POST",
+        pattern: "/admin/programmes/{id}",
+        path: "/admin/programmes/{programme}",
+        form: &[("name", "X")],
+        expect: AGENCY,
+    },
+    Case {
+        method: "GET",
+        pattern: "/admin/programmes/{id}/modifier",
+        path: "/admin/programmes/{programme}/modifier",
+        form: &[],
+        expect: AGENCY,
+    },
+    Case {
+        method: "GET",
+        pattern: "/admin/programmes/{id}/programme.json",
+        path: "/admin/programmes/{programme}/programme.json",
+        form: &[],
+        expect: AGENCY,
+    },
+    Case {
+        method: "GET",
+        pattern: "/admin/programmes/{id}/programme.toml",
+        path: "/admin/programmes/{programme}/programme.toml",
+        form: &[],
+        expect: AGENCY,
+    },
+    Case {
+        method: "POST",
+        pattern: "/admin/programmes/{id}/archivage",
+        path: "/admin/programmes/{programme}/archivage",
+        form: &[("archived", "non")],
+        expect: AGENCY,
+    },
     // Not a file upload: refused as input once the person is the agency.
     Case { method: "POST", pattern: "/admin/contours", path: "/admin/contours", form: &[], expect: AGENCY },
     // Anyone answers a questionnaire by its public link, with or without an account.
@@ -1924,6 +2045,7 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
         let proposed = fixtures::theme(conn, &admin, "Thème proposé de la matrice").proposed_by(&cahors).create();
         let duplicate = fixtures::theme(conn, &admin, "Doublon de la matrice").create();
         let resource = fixtures::resource(conn, &admin, "Ressource de la matrice", &[open]);
+        let programme = fixtures::programme(conn, &admin, "Programme de la matrice");
         // A project in enrolment, with Grand Châtellerault participating, the provider assigned, an event already
         // held, and news for everyone and for participants.
         let project = fixtures::project(conn, &admin)
@@ -1974,6 +2096,7 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
         // a thread of the élus with Marc's message, a thread of the forum, a past supervision session.
         let community = fixtures::community(conn, project.id, &chatellerault, &admin, member);
         let capitalisation = fixtures::capitalisation(conn, project.id, &admin);
+        let committee = fixtures::committee(conn, project.id, &admin);
         // Newsletters: two drafts (one to edit, one to send) and one sent.
         let audience = Audience { participants: true, observers: true, followers: true };
         let draft =
@@ -1996,6 +2119,10 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
             ("{provider}", provider.id.to_string()),
             ("{theme}", open.to_string()),
             ("{resource}", resource.to_string()),
+            ("{programme}", programme.to_string()),
+            ("{partner}", committee.partner.to_string()),
+            ("{other_partner}", committee.other_partner.to_string()),
+            ("{committee_member}", committee.member.to_string()),
             ("{proposed}", proposed.to_string()),
             ("{duplicate}", duplicate.to_string()),
             ("{chatellerault}", chatellerault.id.to_string()),

@@ -136,7 +136,8 @@ async fn twenty_collectivities_race_for_the_last_two_seats(app: TestApp) {
             ends_on: chrono::NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
         };
         let OpenOutcome::Opened { project_id, .. } =
-            encommun::storage::write_transaction(conn, |conn| open_project(conn, theme_id, &project, admin)).unwrap()
+            encommun::storage::write_transaction(conn, |conn| open_project(conn, theme_id, &project, None, admin))
+                .unwrap()
         else {
             panic!("the theme is open")
         };

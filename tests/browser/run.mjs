@@ -249,6 +249,42 @@ const PAGES = [
     },
   },
   { name: 'projet-ouverture', as: ADMIN, path: async () => `/projets/nouveau?theme=${(await openTheme('Santé et accès aux soins')).split('/').pop()}` },
+  {
+    name: 'projet-ouverture-formulaire',
+    as: ADMIN,
+    path: async () => `/projets/nouveau?theme=${(await openTheme('Habitat des centres-bourgs')).split('/').pop()}`,
+    act: async (page) => {
+      await page.getByLabel(/Fabriques Prospectives/).check();
+      await page.getByRole('button', { name: 'Continuer avec ce programme' }).click();
+      await page.getByRole('heading', { name: 'Ouvrir un projet partagé', exact: true }).waitFor();
+    },
+  },
+  { name: 'programmes', as: ADMIN, path: '/admin/programmes' },
+  { name: 'programme', as: ADMIN, path: '/admin/programmes/2' },
+  { name: 'programme-nouveau', as: ADMIN, path: '/admin/programmes/nouveau?depuis=3' },
+  { name: 'programme-modifier', as: ADMIN, path: '/admin/programmes/4/modifier' },
+  {
+    name: 'programme-erreurs',
+    as: ADMIN,
+    path: '/admin/programmes/4/modifier',
+    act: async (page) => {
+      await page.getByLabel('Semaine du rendez-vous 1', { exact: true }).fill('99');
+      await page.getByLabel('Adoption des plans d’action').fill('');
+      await page.getByRole('button', { name: 'Enregistrer une nouvelle version' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  { name: 'rendez-vous-a-confirmer', as: ADMIN, path: '/projets/1/evenements/1/modifier' },
+  { name: 'comite-de-pilotage', as: ADMIN, path: '/projets/2/comite' },
+  {
+    name: 'comite-de-pilotage-erreurs',
+    as: ADMIN,
+    path: '/projets/2/comite',
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Ajouter et inviter' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
   { name: 'rendez-vous-nouveau', as: ADMIN, path: '/projets/1/evenements/nouveau' },
   {
     name: 'rendez-vous-erreurs',
@@ -459,10 +495,10 @@ const PAGES = [
   { name: 'croisement-idees', as: PROVIDER, path: '/projets/2/croisement/2/idees' },
   { name: 'croisement-fusion', as: CHATELLERAULT, path: '/projets/2/croisement/2/idees/14' },
   { name: 'croisement-cartes', as: PROVIDER, path: '/projets/2/croisement/2/idees/cartes' },
-  { name: 'atelier-divergence', as: PROVIDER, path: '/projets/2/croisement/2/ateliers/3' },
-  { name: 'atelier-tableau', as: PROVIDER, path: '/projets/2/croisement/2/ateliers/4' },
-  { name: 'atelier-ecran', as: PROVIDER, path: '/projets/2/croisement/2/ateliers/3/ecran' },
-  { name: 'atelier-vote', as: REFERENT, path: '/projets/2/croisement/1/ateliers/5' },
+  { name: 'atelier-divergence', as: PROVIDER, path: '/projets/2/croisement/2/ateliers/4' },
+  { name: 'atelier-tableau', as: PROVIDER, path: '/projets/2/croisement/2/ateliers/5' },
+  { name: 'atelier-ecran', as: PROVIDER, path: '/projets/2/croisement/2/ateliers/4/ecran' },
+  { name: 'atelier-vote', as: REFERENT, path: '/projets/2/croisement/1/ateliers/6' },
   { name: 'idees-moderation', as: PROVIDER, path: '/projets/2/croisement/1/idees' },
   { name: 'idee-habitant', path: () => ideasLink() },
   {
@@ -476,7 +512,7 @@ const PAGES = [
   {
     name: 'atelier-note-refusee',
     as: REFERENT,
-    path: '/projets/2/croisement/1/ateliers/5',
+    path: '/projets/2/croisement/1/ateliers/6',
     act: async (page) => {
       await page.locator('select[name^="note-"]').first().selectOption('5');
       await page.evaluate(() => {
@@ -1069,7 +1105,7 @@ test('a creativity cycle runs without JavaScript: ten ideas typed in by keyboard
 
   // The referent, seated in the working group, scores and spends a dot in the open convergence workshop.
   const referent = await session({ email: REFERENT, javaScript: false });
-  await referent.page.goto(`${base}/projets/2/croisement/1/ateliers/5`);
+  await referent.page.goto(`${base}/projets/2/croisement/1/ateliers/6`);
   await referent.page.getByRole('button', { name: '+ 1 point pour « Venir en salle »' }).click();
   await referent.page.getByText('Point placé.').waitFor();
   await referent.page.getByLabel('Note de « Venir en salle » pour « Coûte peu »').selectOption('4');
@@ -1078,7 +1114,7 @@ test('a creativity cycle runs without JavaScript: ten ideas typed in by keyboard
   await referent.context.close();
 
   const facilitator = await session({ email: PROVIDER, javaScript: false });
-  await facilitator.page.goto(`${base}/projets/2/croisement/1/ateliers/5`);
+  await facilitator.page.goto(`${base}/projets/2/croisement/1/ateliers/6`);
   await facilitator.page.getByRole('button', { name: 'Retenir « Venir en salle »' }).click();
   await facilitator.page.getByText('Action retenue pour le plan').waitFor();
   await facilitator.page.goto(`${base}/projets/2/croisement/1`);

@@ -4,6 +4,7 @@
 
 pub mod boundaries;
 pub mod outbox;
+pub mod programmes;
 
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
@@ -111,6 +112,10 @@ fn dashboard_page(ctx: &PageCtx, data: &Dashboard, submitted: Submitted) -> Mark
             section aria-labelledby="courriels" {
                 h2 id="courriels" { "Courriels" }
                 p { a href="/admin/courriels" { "La file des courriels" } " : envoyés, en attente, abandonnés après plusieurs échecs." }
+            }
+            section aria-labelledby="programmes" {
+                h2 id="programmes" { "Programmes" }
+                p { a href="/admin/programmes" { "Les programmes" } " : les modèles des projets partagés (participantes, phases et durées, plan des séminaires, délégations, charte), leurs versions, leur export et leur import." }
             }
             section aria-labelledby="contours" {
                 h2 id="contours" { "Contours des territoires" }

@@ -2,6 +2,8 @@
 //! membership, participant collectivities, referent flag, inquiry groups) and asked by every page of the project:
 //! its working space, its inquiry groups, its questionnaires. The diagnostic adds its own rules on top
 //! (`diagnostic::may_see`, `may_contribute`); what a peer group holds is decided in storage (`storage::threads`).
+//! The steering committee's members read the working space (`reads_working_space`) and act in nothing: every
+//! write asks for a relation they do not have (`in_working_space`, `leads`, a collectivity, a seat).
 
 use crate::storage::codesign;
 use crate::storage::collectivities::Membership;
@@ -33,6 +35,8 @@ pub struct Access {
     pub delegation_seat: Option<Delegate>,
     /// The collectivities of the person's that observe the project: what it shares with its observers reaches them.
     pub observer_of: Vec<i64>,
+    /// A seat on the project's steering committee, held with the person's account: they read the working space.
+    pub steering: bool,
 }
 
 impl Access {
@@ -54,6 +58,7 @@ impl Access {
                 working_seats: Vec::new(),
                 delegation_seat: None,
                 observer_of: Vec::new(),
+                steering: false,
             });
         };
         Ok(Access {
@@ -66,12 +71,19 @@ impl Access {
             working_seats: codesign::working_seats(conn, project.id, user.id)?,
             delegation_seat: delegations::seat_of_user(conn, project.id, user.id)?,
             observer_of: projects::observing_collectivities_of(conn, project.id, user.id)?,
+            steering: crate::storage::steering::sits_on_committee(conn, project.id, user.id)?,
         })
     }
 
     /// The working space: participants' news, events' details and minutes, the full activity.
     pub fn in_working_space(&self) -> bool {
         self.is_admin || self.is_provider || !self.participant_of.is_empty()
+    }
+
+    /// Reading the working space — its news, events and minutes, activity, diagnostics, the committee's page —:
+    /// those who work in it, and the steering committee's members, who act in nothing.
+    pub fn reads_working_space(&self) -> bool {
+        self.in_working_space() || self.steering
     }
 
     /// The learning community — the delegations, the forum, the agora, the sessions of peers and of supervision —:

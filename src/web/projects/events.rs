@@ -51,11 +51,12 @@ pub fn agenda(project: &Project, events: &[(Event, Option<String>)], access: &Ac
     let item = |(event, territory): &&(Event, Option<String>)| {
         html! {
             li {
-                @if access.in_working_space() { a href=(event_path(project.id, event.id)) { (event.title) } } @else { (event.title) }
+                @if access.reads_working_space() { a href=(event_path(project.id, event.id)) { (event.title) } } @else { (event.title) }
                 " — " (event.kind().label())
                 @if let Some(t) = territory { " à " (t) } @else if event.kind() != EventKind::Meeting { " (inter-sites)" }
                 ", " (when(event))
-                @if access.in_working_space() && event.minutes.is_some() { " · compte rendu disponible" }
+                @if !event.confirmed { " " span class="badge" { "date à confirmer" } }
+                @if access.reads_working_space() && event.minutes.is_some() { " · compte rendu disponible" }
             }
         }
     };
@@ -85,10 +86,27 @@ pub struct EventForm {
     collectivity_id: String,
 }
 
+impl EventForm {
+    /// The event the form describes, of this kind and territory (an event changed keeps its own).
+    fn parse(&self, kind: &str, collectivity_id: &str) -> Result<NewEvent, Vec<(&'static str, String)>> {
+        NewEvent::parse(&EventInput {
+            kind,
+            title: &self.title,
+            description: &self.description,
+            starts_at: &self.starts_at,
+            ends_at: &self.ends_at,
+            place: &self.place,
+            online_url: &self.online_url,
+            collectivity_id,
+        })
+    }
+}
+
 fn event_form_page(
     ctx: &PageCtx,
     project: &Project,
     territories: &[(i64, String)],
+    editing: Option<&Event>,
     form: &EventForm,
     errors: &FormErrors,
 ) -> Markup {
@@ -100,25 +118,43 @@ fn event_form_page(
         .collect();
     let mut hosts = vec![(String::new(), "Inter-sites (tous les territoires)".to_owned())];
     hosts.extend(territories.iter().map(|(id, name)| (id.to_string(), name.clone())));
+    let title = if editing.is_some() { "Modifier le rendez-vous" } else { "Planifier un rendez-vous" };
+    let action = match editing {
+        Some(event) => event_path(project.id, event.id),
+        None => format!("{}/evenements", project_path(project.id)),
+    };
     page_with_errors(
         ctx,
-        "Planifier un rendez-vous",
+        title,
         errors,
         html! {
-            p class="breadcrumb" { a href=(project_path(project.id)) { (project.title) } " › Planifier un rendez-vous" }
-            h1 { "Planifier un rendez-vous" }
+            p class="breadcrumb" { a href=(project_path(project.id)) { (project.title) } " › " (title) }
+            h1 { (title) }
+            @if let Some(event) = editing {
+                p {
+                    (event.kind().label())
+                    @if let Some(host) = event.collectivity_id.and_then(|c| territories.iter().find(|(id, _)| *id == c)) { " à " (host.1) }
+                    "."
+                    @if !event.confirmed { " Sa date est celle que propose le calendrier du programme : en enregistrant, vous la confirmez et le rendez-vous est annoncé aux personnes qui suivent le projet." }
+                    @else { " Une nouvelle date est annoncée aux personnes qui suivent le projet." }
+                }
+            }
             (errors.summary())
-            form class="form" method="post" action={ (project_path(project.id)) "/evenements" } novalidate {
+            form class="form" method="post" action=(action) novalidate {
                 (csrf_field(ctx))
-                (select("kind", "Type de rendez-vous", &kinds, &form.kind, None, errors))
+                @if editing.is_none() { (select("kind", "Type de rendez-vous", &kinds, &form.kind, None, errors)) }
                 (Field::new("title", "Titre").value(&form.title).render(errors))
                 (optional_textarea("description", "Présentation", &form.description, "Ordre du jour, public attendu, ce qu’il faut préparer.", errors))
                 (Field::new("starts_at", "Début").kind("datetime-local").value(&form.starts_at).hint("Heure de Paris. Format JJ/MM/AAAA HH:MM si votre navigateur ne propose pas de calendrier.").render(errors))
                 (Field::new("ends_at", "Fin").kind("datetime-local").value(&form.ends_at).render(errors))
                 (Field::new("place", "Lieu").value(&form.place).hint("Adresse ou salle ; laissez vide pour un rendez-vous uniquement en ligne.").optional().render(errors))
                 (Field::new("online_url", "Lien de visioconférence").kind("url").value(&form.online_url).hint("Communiqué aux seules personnes de l’espace de travail.").optional().render(errors))
-                (select("collectivity_id", "Territoire d’accueil", &hosts, &form.collectivity_id, Some("Pour un séminaire local ; « inter-sites » sinon."), errors))
-                button class="button" type="submit" { "Planifier" }
+                @if editing.is_none() {
+                    (select("collectivity_id", "Territoire d’accueil", &hosts, &form.collectivity_id, Some("Pour un séminaire local ; « inter-sites » sinon."), errors))
+                }
+                button class="button" type="submit" {
+                    @match editing { Some(e) if !e.confirmed => { "Confirmer le rendez-vous" } Some(_) => { "Enregistrer" } None => { "Planifier" } }
+                }
             }
         },
     )
@@ -157,7 +193,7 @@ pub async fn new_form(
         collectivity_id: query.territoire.unwrap_or_default(),
         ..EventForm::default()
     };
-    Ok(event_form_page(&ctx, &project, &territories, &form, &FormErrors::default()))
+    Ok(event_form_page(&ctx, &project, &territories, None, &form, &FormErrors::default()))
 }
 
 pub async fn create(
@@ -170,16 +206,7 @@ pub async fn create(
     let user = access.require_user()?.clone();
     let pid = project.id;
     let territories = state.db(move |conn| Ok(projects::participant_territories(conn, pid)?)).await?;
-    let parsed = NewEvent::parse(&EventInput {
-        kind: &form.kind,
-        title: &form.title,
-        description: &form.description,
-        starts_at: &form.starts_at,
-        ends_at: &form.ends_at,
-        place: &form.place,
-        online_url: &form.online_url,
-        collectivity_id: &form.collectivity_id,
-    });
+    let parsed = form.parse(&form.kind, &form.collectivity_id);
     let mut errors = FormErrors::default();
     let event = match parsed {
         Ok(event) if event.kind == EventKind::Workshop => {
@@ -198,7 +225,7 @@ pub async fn create(
         }
     };
     let Some(event) = event else {
-        return Ok(unprocessable(event_form_page(&ctx, &project, &territories, &form, &errors)));
+        return Ok(unprocessable(event_form_page(&ctx, &project, &territories, None, &form, &errors)));
     };
     if project.phase() == crate::domain::project::Phase::Closed {
         return Err(AppError::BadRequest("Le projet est clos : plus de rendez-vous à planifier.".into()));
@@ -212,6 +239,11 @@ pub async fn create(
                 let invited = match events::find_event(conn, pid, id)? {
                     Some(planned) if planned.kind() == EventKind::Restitution => {
                         Some(crate::jobs::restitutions::invite_inquiry_group(conn, &planned, &base_url)?)
+                    }
+                    // A meeting of the steering committee: its members are invited.
+                    Some(planned) if planned.kind() == EventKind::SteeringCommittee => {
+                        crate::jobs::steering::invite_committee(conn, &planned, &base_url)?;
+                        None
                     }
                     _ => None,
                 };
@@ -228,6 +260,89 @@ pub async fn create(
         None => ctx.set_flash("Rendez-vous planifié."),
     }
     Ok(see_other(&event_path(pid, event_id)))
+}
+
+/// The form of an event as it stands (times as the browser's `datetime-local` writes them).
+fn form_of(event: &Event) -> EventForm {
+    EventForm {
+        kind: event.kind().code().to_owned(),
+        title: event.title.clone(),
+        description: event.description.clone(),
+        starts_at: event.starts_at.format("%Y-%m-%dT%H:%M").to_string(),
+        ends_at: event.ends_at.format("%Y-%m-%dT%H:%M").to_string(),
+        place: event.place.clone().unwrap_or_default(),
+        online_url: event.online_url.clone().unwrap_or_default(),
+        collectivity_id: event.collectivity_id.map(|c| c.to_string()).unwrap_or_default(),
+    }
+}
+
+/// The event the leads change, with the project's participant territories.
+async fn editable_event(
+    state: &AppState,
+    ctx: &PageCtx,
+    project_id: i64,
+    event_id: i64,
+) -> Result<(Project, Access, Event, Vec<(i64, String)>), AppError> {
+    let (project, access) = led_project(state, ctx, project_id).await?;
+    if project.phase() == crate::domain::project::Phase::Closed {
+        return Err(AppError::BadRequest("Le projet est clos : ses rendez-vous ne changent plus.".into()));
+    }
+    let (event, territories) = state
+        .db(move |conn| {
+            let event = events::find_event(conn, project_id, event_id)?.ok_or(AppError::NotFound)?;
+            Ok((event, projects::participant_territories(conn, project_id)?))
+        })
+        .await?;
+    Ok((project, access, event, territories))
+}
+
+pub async fn edit_form(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<Markup, AppError> {
+    let (project_id, event_id) = path.into_inner();
+    let (project, _, event, territories) = editable_event(&state, &ctx, project_id, event_id).await?;
+    Ok(event_form_page(&ctx, &project, &territories, Some(&event), &form_of(&event), &FormErrors::default()))
+}
+
+/// Changes an event (its kind and territory stay) and confirms it.
+pub async fn update(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<EventForm>,
+) -> Result<HttpResponse, AppError> {
+    let (project_id, event_id) = path.into_inner();
+    let (project, access, event, territories) = editable_event(&state, &ctx, project_id, event_id).await?;
+    let user = access.require_user()?.clone();
+    let kept = form_of(&event);
+    let parsed = form.parse(&kept.kind, &kept.collectivity_id);
+    let changed = match parsed {
+        Ok(changed) => changed,
+        Err(errors) => {
+            let page = event_form_page(&ctx, &project, &territories, Some(&event), &form, &FormErrors::from(errors));
+            return Ok(unprocessable(page));
+        }
+    };
+    let (title, base_url) = (project.title.clone(), state.config.base_url.clone());
+    state
+        .db(move |conn| {
+            storage::write_transaction(conn, |conn| {
+                // Read again under the write lock: a double click confirms once.
+                let event = events::find_event(conn, project_id, event_id)?.ok_or(AppError::NotFound)?;
+                events::update_event(conn, &event, &changed, user.id, &title)?;
+                // The committee's members are invited to a meeting confirmed, and again to one moved.
+                if event.kind() == EventKind::SteeringCommittee {
+                    let updated = events::find_event(conn, project_id, event_id)?.ok_or(AppError::NotFound)?;
+                    crate::jobs::steering::invite_committee(conn, &updated, &base_url)?;
+                }
+                Ok::<_, AppError>(())
+            })
+        })
+        .await?;
+    ctx.set_flash(if event.confirmed { "Rendez-vous modifié." } else { "Rendez-vous confirmé : il est annoncé." });
+    Ok(see_other(&event_path(project_id, event_id)))
 }
 
 struct EventView {
@@ -258,13 +373,13 @@ async fn load_event(
 ) -> Result<(EventView, Access), AppError> {
     ctx.require_user()?;
     let (project, access) = project_and_access(state, ctx, project_id).await?;
-    if !access.in_community() {
+    if !access.in_community() && !access.steering {
         return Err(AppError::Forbidden);
     }
     let participant_of = access.participant_of.clone();
     let referent_of: Vec<i64> = access.referent_of.iter().map(|(m, _)| m.collectivity_id).collect();
     let viewer = access.require_user()?.clone();
-    let (in_working_space, leads) = (access.in_working_space(), access.leads());
+    let (in_working_space, leads) = (access.reads_working_space(), access.leads());
     let view = state
         .db(move |conn| {
             let event = events::find_event(conn, project.id, event_id)?.ok_or(AppError::NotFound)?;
@@ -341,6 +456,12 @@ fn event_page(ctx: &PageCtx, view: &EventView, access: &Access, refused: Refused
             dl class="facts" {
                 @if let Some(place) = &event.place { dt { "Lieu" } dd { (place) } }
                 @if let Some(url) = &event.online_url { dt { "En ligne" } dd { a href=(url) rel="noopener noreferrer" { (url) } } }
+            }
+            @if !event.confirmed {
+                p class="notice" { "Date indicative, proposée par le calendrier du programme du projet : elle reste à confirmer." }
+            }
+            @if access.leads() && project.phase() != crate::domain::project::Phase::Closed {
+                p { a href={ (path) "/modifier" } { @if event.confirmed { "Modifier le rendez-vous" } @else { "Ajuster et confirmer le rendez-vous" } } }
             }
             p { a href={ (path) "/calendrier.ics" } download { "Ajouter à mon agenda (fichier .ics)" } }
             @if let (EventKind::Workshop, Some(collectivity_id)) = (event.kind(), event.collectivity_id) {

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod capitalisation;
 pub mod codesign;
+pub mod committee;
 pub mod community;
 pub mod diagnostic;
 pub mod enrolment;
@@ -11,6 +12,7 @@ pub mod events;
 pub mod inquiry;
 pub mod news;
 pub mod newsletters;
+pub mod opening;
 pub mod paths;
 pub mod perimeter;
 pub mod plans;
@@ -19,30 +21,22 @@ pub mod restitution;
 pub mod steering;
 pub mod territory;
 
-use actix_web::{web, HttpResponse};
+use actix_web::web;
 use maud::{html, Markup};
 use paths::project_path;
-use serde::Deserialize;
 
 use access::{project_and_access, Access};
 
 use super::context::PageCtx;
-use super::views::{
-    csrf_field, date_fr, moment_fr, page, page_with_errors, paragraphs, rank_fr, scroll_table, see_other, textarea,
-    unprocessable, Field, FormErrors,
-};
+use super::views::{date_fr, moment_fr, page, paragraphs, rank_fr, scroll_table, FormErrors};
 use super::{AppError, AppState};
 use crate::domain::inquiry::Mixedness;
-use crate::domain::project::{
-    NewProject, Phase, ProjectInput, Standing, DEFAULT_MAX_PARTICIPANTS, DEFAULT_MIN_PARTICIPANTS,
-    MAX_PARTICIPANTS_LIMIT,
-};
-use crate::domain::theme::ThemeStatus;
+use crate::domain::project::{Phase, Standing};
 use crate::storage::activity::{activity_of_project, Activity};
 use crate::storage::codesign as codesign_storage;
 use crate::storage::events::{events_of_project, Event};
 use crate::storage::posts::{posts_of_project, Post};
-use crate::storage::projects::{self, Enrolment, OpenOutcome, PhaseTransition, Project};
+use crate::storage::projects::{self, Enrolment, PhaseTransition, Project};
 use crate::storage::providers::{self, Provider};
 use crate::storage::territories::Territory;
 use crate::storage::themes::{self, Theme};
@@ -140,10 +134,12 @@ struct ProjectView {
     lessons: usize,
     /// The national deliverable, once its writing started.
     deliverable: Option<storage::deliverables::Deliverable>,
+    /// The programme version the project was opened with.
+    programme: Option<storage::programmes::ProgrammeVersion>,
 }
 
 fn load_view(conn: &mut DbConnection, project: Project, access: &Access) -> Result<ProjectView, AppError> {
-    let private = access.in_working_space();
+    let private = access.reads_working_space();
     let theme = themes::find_theme(conn, project.theme_id)?.ok_or(AppError::NotFound)?;
     let provider = match project.provider_id {
         Some(id) => providers::find_provider(conn, id)?,
@@ -166,6 +162,7 @@ fn load_view(conn: &mut DbConnection, project: Project, access: &Access) -> Resu
         restitutions: storage::restitutions::stages_of_project(conn, project.id)?,
         lessons: storage::capitalisation::visible_lessons(conn, project.id, capitalisation::reader_of(access))?.len(),
         deliverable: storage::deliverables::find_deliverable(conn, project.id)?,
+        programme: projects::opened_from(conn, &project)?,
         groups: inquiry::groups_of_project(conn, project.id, &enrolments)?,
         enrolments,
         history: projects::phase_history(conn, project.id)?,
@@ -240,9 +237,14 @@ fn project_page(ctx: &PageCtx, view: &ProjectView, access: &Access, submitted: &
             p { a href={ "/projets/" (project.id) "/suivre" } { "Suivre ce projet par courriel" } " · " a href={ "/projets/" (project.id) "/lettres" } { "Lettres du projet" } }
             @if access.in_working_space() {
                 p class="notice notice-success" { "Vous faites partie de l’espace de travail du projet : vous voyez aussi ce qui est réservé aux participantes." }
+            } @else if access.steering {
+                p class="notice notice-success" { "Vous siégez au " a href=(paths::committee_path(project.id)) { "comité de pilotage" } " : vous lisez l’espace de travail du projet, sans y agir." }
+            }
+            @if access.reads_working_space() {
+                p { a href=(paths::committee_path(project.id)) { "Le comité de pilotage" } " : ses partenaires, ses membres et ses réunions." }
             }
             (paragraphs(&project.description))
-            (steering::timeline(&view.history, project, &view.unfinished))
+            (steering::timeline(&view.history, project, &view.unfinished, view.programme.as_ref()))
             @if access.is_admin { (steering::admin_panel(ctx, project, &view.providers, submitted)) }
             section aria-labelledby="inscrits" {
                 h2 id="inscrits" { "Collectivités inscrites" }
@@ -275,7 +277,7 @@ fn project_page(ctx: &PageCtx, view: &ProjectView, access: &Access, submitted: &
                 (paragraphs(&project.charter))
             }
             (inquiry::section(project, &view.groups, access))
-            @if access.in_working_space() || !access.inquiry_groups.is_empty() {
+            @if access.reads_working_space() || !access.inquiry_groups.is_empty() {
                 section aria-labelledby="diagnostic" {
                     h2 id="diagnostic" { "Diagnostic des territoires" }
                     p { "Acteurs, espaces et objets de l’engagement, leurs relations et les sources, territoire par territoire : cartes, réseaux et fiches d’identité." }
@@ -329,130 +331,5 @@ fn capitalisation_section(project_id: i64, view: &ProjectView, access: &Access) 
                 }
             }
         }
-    }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct ProjectForm {
-    theme_id: String,
-    title: String,
-    description: String,
-    charter: String,
-    min_participants: String,
-    max_participants: String,
-    starts_on: String,
-    ends_on: String,
-}
-
-#[derive(Deserialize)]
-pub struct SelectionQuery {
-    theme: Option<String>,
-}
-
-const CHARTER_HINT: &str =
-    "Les engagements réciproques : participer aux séminaires, constituer un groupe d’enquête mixte, \
-    partager ses travaux avec les autres territoires.";
-
-fn selection_page(ctx: &PageCtx, theme: &Theme, form: &ProjectForm, errors: &FormErrors) -> Markup {
-    let min_default = DEFAULT_MIN_PARTICIPANTS.to_string();
-    let max_default = DEFAULT_MAX_PARTICIPANTS.to_string();
-    page_with_errors(
-        ctx,
-        "Ouvrir un projet partagé",
-        errors,
-        html! {
-            p class="breadcrumb" { a href={ "/themes/" (theme.id) } { (theme.title) } " › Ouvrir un projet" }
-            h1 { "Ouvrir un projet partagé" }
-            p {
-                "Le thème « " (theme.title) " » sera retenu et fermé aux positionnements ; les "
-                strong { (theme.positions_count) " collectivité" @if theme.positions_count > 1 { "s" } " positionnée" @if theme.positions_count > 1 { "s" } }
-                " seront invitées à s’inscrire."
-            }
-            (errors.summary())
-            form class="form" method="post" action="/projets" novalidate {
-                (csrf_field(ctx))
-                input type="hidden" name="theme_id" value=(theme.id);
-                (Field::new("title", "Titre du projet").value(&form.title).render(errors))
-                (textarea("description", "Description", &form.description, "Ce que les territoires feront ensemble, pour qui, et ce qui en sortira.", errors))
-                (textarea("charter", "Charte du projet", &form.charter, CHARTER_HINT, errors))
-                (Field::new("min_participants", "Nombre minimum de participantes").number(1, MAX_PARTICIPANTS_LIMIT.into()).value(if form.min_participants.is_empty() { &min_default } else { &form.min_participants }).hint("3 dans Territoires en commun ; le diagnostic ne peut pas commencer en deçà.").render(errors))
-                (Field::new("max_participants", "Nombre maximum de participantes").number(1, MAX_PARTICIPANTS_LIMIT.into()).value(if form.max_participants.is_empty() { &max_default } else { &form.max_participants }).hint("Au-delà, les demandes attendent en liste d’attente.").render(errors))
-                (Field::new("starts_on", "Début du projet").kind("date").value(&form.starts_on).hint("Format JJ/MM/AAAA si votre navigateur ne propose pas de calendrier.").render(errors))
-                (Field::new("ends_on", "Fin prévue").kind("date").value(&form.ends_on).render(errors))
-                button class="button" type="submit" { "Ouvrir le projet et les inscriptions" }
-            }
-        },
-    )
-}
-
-async fn open_theme_for_selection(state: &AppState, id: &str) -> Result<Theme, AppError> {
-    let id: i64 = id.trim().parse().map_err(|_| AppError::BadRequest("Choisissez le thème depuis sa page.".into()))?;
-    let theme = state.db(move |conn| Ok(themes::find_theme(conn, id)?)).await?.ok_or(AppError::NotFound)?;
-    if theme.status() != ThemeStatus::Open {
-        return Err(AppError::BadRequest(format!(
-            "Le thème « {} » est « {} » : seul un thème ouvert aux positionnements peut devenir un projet partagé.",
-            theme.title,
-            theme.status().label()
-        )));
-    }
-    Ok(theme)
-}
-
-pub async fn selection_form(
-    ctx: PageCtx,
-    state: web::Data<AppState>,
-    query: web::Query<SelectionQuery>,
-) -> Result<Markup, AppError> {
-    ctx.require_admin()?;
-    let theme = open_theme_for_selection(&state, query.theme.as_deref().unwrap_or("")).await?;
-    let form = ProjectForm { title: theme.title.clone(), ..ProjectForm::default() };
-    Ok(selection_page(&ctx, &theme, &form, &FormErrors::default()))
-}
-
-pub async fn open(
-    ctx: PageCtx,
-    state: web::Data<AppState>,
-    form: web::Form<ProjectForm>,
-) -> Result<HttpResponse, AppError> {
-    let admin = ctx.require_admin()?.clone();
-    let theme = open_theme_for_selection(&state, &form.theme_id).await?;
-    let parsed = NewProject::parse(&ProjectInput {
-        title: &form.title,
-        description: &form.description,
-        charter: &form.charter,
-        min_participants: &form.min_participants,
-        max_participants: &form.max_participants,
-        starts_on: &form.starts_on,
-        ends_on: &form.ends_on,
-    });
-    let project = match parsed {
-        Ok(project) => project,
-        Err(errors) => return Ok(unprocessable(selection_page(&ctx, &theme, &form, &FormErrors::from(errors)))),
-    };
-    let theme_id = theme.id;
-    let outcome = state
-        .db(move |conn| {
-            storage::write_transaction(conn, |conn| {
-                Ok::<_, AppError>(projects::open_project(conn, theme_id, &project, admin.id)?)
-            })
-        })
-        .await?;
-    match outcome {
-        OpenOutcome::Opened { project_id, invited } => {
-            ctx.set_flash(&match invited {
-                0 => "Projet ouvert. Aucune collectivité n’est positionnée sur le thème : invitez-en depuis la page \
-                      du projet, ou attendez leurs inscriptions."
-                    .to_owned(),
-                1 => "Projet ouvert. La collectivité positionnée sur le thème est invitée à s’inscrire.".to_owned(),
-                n => format!(
-                    "Projet ouvert. Les {n} collectivités positionnées sur le thème sont invitées à s’inscrire."
-                ),
-            });
-            Ok(see_other(&project_path(project_id)))
-        }
-        OpenOutcome::ThemeNotOpen => Err(AppError::BadRequest(
-            "Le thème vient d’être retenu ou archivé : aucun projet n’a été ouvert. Rechargez sa page.".into(),
-        )),
     }
 }

@@ -113,7 +113,7 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>, path: web::Path<(i64
     let (post, author) =
         state.db(move |conn| Ok(posts::find_post(conn, project_id, post_id)?)).await?.ok_or(AppError::NotFound)?;
     // A participants-only post does not exist for anyone else.
-    if !post.is_public && !access.in_working_space() {
+    if !post.is_public && !access.reads_working_space() {
         return Err(AppError::NotFound);
     }
     Ok(page(

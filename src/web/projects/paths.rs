@@ -136,3 +136,7 @@ pub fn builder_path(id: i64) -> String {
 pub fn download_disposition(questionnaire: &Questionnaire, what: &str, extension: &str) -> String {
     format!("attachment; filename=\"questionnaire-{}-{what}.{extension}\"", questionnaire.id)
 }
+
+pub fn committee_path(project_id: i64) -> String {
+    format!("{}/comite", project_path(project_id))
+}

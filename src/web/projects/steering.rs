@@ -7,35 +7,75 @@ use serde::Deserialize;
 
 use super::paths::project_path;
 use super::{render_page, Submitted};
+use crate::domain::programme::PlannedPhase;
 use crate::domain::project::{parse_transition_note, Phase, PhaseFacts};
 use crate::storage;
+use crate::storage::programmes::ProgrammeVersion;
 use crate::storage::projects::{self, PhaseOutcome, PhaseTransition, Project};
 use crate::storage::providers::{self, Provider};
 use crate::web::context::PageCtx;
 use crate::web::views::{csrf_field, date_fr, see_other, select, textarea, unprocessable, FormErrors};
 use crate::web::{AppError, AppState};
 
-/// Every phase in order: those passed with their date and note, the current one, and what comes next.
-pub fn timeline(history: &[PhaseTransition], project: &Project, unfinished: &[String]) -> Markup {
+/// The calendar the project's programme plans: the phases of enrolment from the project's start, the others from
+/// the day enrolment ended (as the seminar plan was dated then), or from its planned end while it runs.
+pub fn planned_calendar(
+    programme: &ProgrammeVersion,
+    project: &Project,
+    history: &[PhaseTransition],
+) -> Vec<PlannedPhase> {
+    let p = &programme.programme;
+    let mut plan = p.calendar(Phase::Enrolment, project.starts_on);
+    let after = Phase::Enrolment.next_used(project.facts().skipped).unwrap_or(Phase::Closed);
+    let left = history.iter().find(|t| t.from_phase.as_deref() == Some(Phase::Enrolment.code())).map(|t| t.at.date());
+    if let (Some(left), Some(enrolment)) = (left, plan.first().copied()) {
+        plan = std::iter::once(PlannedPhase { ends_on: left.max(enrolment.starts_on), ..enrolment })
+            .chain(p.calendar(after, left))
+            .collect();
+    }
+    plan
+}
+
+/// Every phase in order: those passed with their date and note, the current one, and what comes next; with a
+/// programme, when each is planned, and the phases it leaves out.
+pub fn timeline(
+    history: &[PhaseTransition],
+    project: &Project,
+    unfinished: &[String],
+    programme: Option<&ProgrammeVersion>,
+) -> Markup {
     let current = project.phase();
+    let skipped = project.facts().skipped;
     let entered = |phase: Phase| history.iter().rev().find(|t| t.to() == phase);
+    let plan = programme.map(|p| planned_calendar(p, project, history)).unwrap_or_default();
     html! {
         section aria-labelledby="calendrier" {
             h2 id="calendrier" { "Les étapes du projet" }
+            @if let Some(programme) = programme {
+                p { "Le projet suit le programme « " (programme.programme.name) " » (version " (programme.version) ")." }
+            }
             ol class="timeline" {
-                @for phase in Phase::ALL {
+                @for phase in Phase::ALL.into_iter().filter(|p| !skipped.contains(*p)) {
                     @let passed = entered(phase);
                     @let is_current = phase == current;
                     @let state = if is_current { "en cours" } else if passed.is_some() { "passée" } else { "à venir" };
+                    @let planned = plan.iter().find(|p| p.phase == phase);
                     li class={ "step" @if is_current { " step-current" } @else if passed.is_some() { " step-done" } } aria-current=[is_current.then_some("step")] {
                         strong { (phase.label()) } " — " span class="step-state" { (state) }
                         @if let Some(t) = passed { " depuis le " (date_fr(t.at)) }
+                        @if let Some(planned) = planned { p class="hint" { "Prévue du " (date_fr(planned.starts_on)) " au " (date_fr(planned.ends_on)) "." } }
                         p class="hint" { (phase.description()) }
                         @if let Some(t) = passed { p class="step-note" { (t.note) } }
                     }
                 }
             }
-            @if let Some(next) = current.next().filter(|_| current != Phase::Closed) {
+            @if !skipped.codes().is_empty() {
+                p class="hint" {
+                    "Le programme ne prévoit pas : "
+                    (skipped.phases().map(|p| format!("« {} »", p.label())).collect::<Vec<_>>().join(", ")) "."
+                }
+            }
+            @if let Some(next) = current.next_used(skipped).filter(|_| current != Phase::Closed) {
                 p {
                     "Étape suivante : " strong { (next.label()) } ". "
                     @match current.may_become(next, PhaseFacts { unfinished, ..project.facts() }) {
@@ -57,7 +97,7 @@ pub fn admin_panel(ctx: &PageCtx, project: &Project, providers: &[Provider], sub
     };
     let current = project.phase();
     // The next phase, and closing the project early.
-    let mut moves: Vec<Phase> = current.next().into_iter().collect();
+    let mut moves: Vec<Phase> = current.next_used(project.facts().skipped).into_iter().collect();
     if !moves.contains(&Phase::Closed) {
         moves.push(Phase::Closed);
     }

@@ -101,15 +101,25 @@ fn theme_id_titled(page: &Page, title: &str) -> String {
     page.body[..end].rsplit("/themes/").next().unwrap().to_owned()
 }
 
+/// The built-in « Territoires en commun » programme: its id and version, as the opening form carries them.
+fn territoires_en_commun(app: &TestApp) -> (String, String) {
+    let version =
+        with_conn(app, |conn| encommun::storage::programmes::find_built_in(conn, "territoires-en-commun").unwrap())
+            .expect("the built-in programmes are written with the migrations");
+    (version.programme_id.to_string(), version.version.to_string())
+}
+
 /// The agency opens a project on the mobility theme with the given bounds; returns its path.
-async fn open_mobility_project(admin: &Client, min: &str, max: &str) -> String {
+async fn open_mobility_project(admin: &Client, programme: &(String, String), min: &str, max: &str) -> String {
     let theme = theme_id_titled(&admin.get("/themes").await, MOBILITY);
     let page = admin
         .submit(
-            &format!("/projets/nouveau?theme={theme}"),
+            &format!("/projets/nouveau?theme={theme}&programme={}", programme.0),
             "/projets",
             &[
                 ("theme_id", &theme),
+                ("programme_id", &programme.0),
+                ("programme_version", &programme.1),
                 ("title", "Mobilités rurales en commun"),
                 (
                     "description",
@@ -172,14 +182,24 @@ async fn the_agency_opens_a_project_from_a_theme_and_positioned_collectivities_a
     let theme = theme_id_titled(&admin.get("/themes").await, MOBILITY);
     let theme_page = admin.get(&format!("/themes/{theme}")).await;
     theme_page.assert_contains(&format!("href=\"/projets/nouveau?theme={theme}\""));
+    // First the programme: the three built in, « Territoires en commun » first and chosen.
+    let choice = admin.get(&format!("/projets/nouveau?theme={theme}")).await;
+    choice
+        .assert_contains("Territoires en commun")
+        .assert_contains("Fabriques Prospectives")
+        .assert_contains("Cohorte de territoires pilotes");
+    let programme = territoires_en_commun(&app);
+    choice.assert_contains(&format!(r#"name="programme" id="programme-{0}" value="{0}" checked"#, programme.0));
     // Bad input: every field's error, the typed values kept, nothing written.
     let before = with_conn(&app, |conn| list_projects(conn).unwrap().len());
     let page = admin
         .submit(
-            &format!("/projets/nouveau?theme={theme}"),
+            &format!("/projets/nouveau?theme={theme}&programme={}", programme.0),
             "/projets",
             &[
                 ("theme_id", &theme),
+                ("programme_id", &programme.0),
+                ("programme_version", &programme.1),
                 ("title", "Mob"),
                 ("description", ""),
                 ("charter", "Trop court"),
@@ -199,9 +219,10 @@ async fn the_agency_opens_a_project_from_a_theme_and_positioned_collectivities_a
         .assert_contains(r#"value="Mob""#);
     assert_eq!(with_conn(&app, |conn| list_projects(conn).unwrap().len()), before);
 
-    let form = admin.get(&format!("/projets/nouveau?theme={theme}")).await;
-    form.assert_contains(r#"name="min_participants" type="number" value="3" required min="1" max="100""#);
-    let path = open_mobility_project(&admin, "", "").await;
+    let form = admin.get(&format!("/projets/nouveau?theme={theme}&programme={}", programme.0)).await;
+    form.assert_contains(r#"name="min_participants" type="number" value="3" required min="1" max="100""#)
+        .assert_contains("désigner un binôme élu–agent");
+    let path = open_mobility_project(&admin, &programme, "", "").await;
     let project = project_of(&app, &path);
     assert_eq!((project.min_participants, project.max_participants, project.phase()), (3, 5, Phase::Enrolment));
     let theme_row = with_conn(&app, |conn| find_theme(conn, project.theme_id).unwrap().unwrap());
@@ -240,7 +261,7 @@ struct OneSeat {
 async fn one_seat(app: &TestApp) -> OneSeat {
     cast(app);
     let admin = logged_in(app, ADMIN).await;
-    let path = open_mobility_project(&admin, "1", "1").await;
+    let path = open_mobility_project(&admin, &territoires_en_commun(app), "1", "1").await;
     OneSeat {
         project: project_of(app, &path),
         agglopolys: collectivity(app, AGGLOPOLYS),

@@ -3,6 +3,7 @@
 
 mod capitalisation;
 mod codesign;
+mod committee;
 mod community;
 mod diagnostic;
 mod inquiry;

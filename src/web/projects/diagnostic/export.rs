@@ -154,7 +154,7 @@ async fn of_territory(
 async fn of_project(state: &AppState, ctx: &PageCtx, project_id: i64) -> Result<Export, AppError> {
     ctx.require_user()?;
     let (project, access) = project_and_access(state, ctx, project_id).await?;
-    if !access.in_working_space() {
+    if !access.reads_working_space() {
         return Err(AppError::Forbidden);
     }
     state

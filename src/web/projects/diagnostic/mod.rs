@@ -47,7 +47,7 @@ pub fn source_path(place: Place, source_id: i64) -> String {
 
 /// Whether a person sees a territory's diagnostic.
 pub fn may_see(access: &Access, collectivity_id: i64) -> bool {
-    access.in_working_space() || access.inquiry_groups.contains(&collectivity_id)
+    access.reads_working_space() || access.inquiry_groups.contains(&collectivity_id)
 }
 
 /// Whether a person may add sheets, relations and sources to a territory's diagnostic (published or proposed).

@@ -40,7 +40,7 @@ async fn load(state: &AppState, ctx: &PageCtx, project_id: i64) -> Result<(Overv
     ctx.require_user()?;
     let (project, access) = project_and_access(state, ctx, project_id).await?;
     let seen: Vec<i64> = access.inquiry_groups.clone();
-    let working = access.in_working_space();
+    let working = access.reads_working_space();
     if !working && seen.is_empty() {
         return Err(AppError::Forbidden);
     }
@@ -158,7 +158,7 @@ fn overview_page(ctx: &PageCtx, o: &Overview, access: &Access, family: &str, err
                         }
                     }))
                 }
-                @if access.in_working_space() {
+                @if access.reads_working_space() {
                     p { "Exporter tout le projet : " a href={ (overview_path(project_id)) "/export.geojson" } { "GeoJSON" } " · " a href={ (overview_path(project_id)) "/export.csv" } { "CSV" } }
                 }
             }
