@@ -9,6 +9,7 @@ mod codesign;
 mod committee;
 mod community;
 mod plans;
+mod reports;
 mod restitution;
 mod survey;
 

@@ -20,6 +20,7 @@ pub mod programme;
 pub mod project;
 pub mod questionnaire;
 pub mod readability;
+pub mod resources;
 pub mod restitution;
 pub mod steering;
 pub mod territory;

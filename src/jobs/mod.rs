@@ -5,5 +5,6 @@ pub mod digests;
 pub mod exchanges;
 pub mod outbox;
 pub mod reminders;
+pub mod resources;
 pub mod restitutions;
 pub mod steering;

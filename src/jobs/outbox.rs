@@ -74,7 +74,8 @@ impl OutboxWorker {
                 super::restitutions::forget_past_retention(conn, crate::storage::now() - feedback_retention)
             })?;
             let notices = super::exchanges::queue_due_notices(&mut conn, crate::storage::now(), &links)?;
-            Ok(reminders + told + notices + queue_due_digests(&mut conn, crate::storage::now(), &links)?)
+            let checks = super::resources::queue_check_reminders(&mut conn, crate::storage::now(), &base_url)?;
+            Ok(reminders + told + notices + checks + queue_due_digests(&mut conn, crate::storage::now(), &links)?)
         })
         .await?
     }

@@ -224,6 +224,26 @@ pub fn steering_meeting(
     Email { to: to.to_owned(), subject, text, html }
 }
 
+/// The owner of an experience report is asked to check it again, a year after it was last checked.
+pub fn report_check(to: &str, name: &str, title: &str, checked_at: chrono::NaiveDateTime, link: &str) -> Email {
+    let checked = checked_at.format("%d/%m/%Y").to_string();
+    let subject = format!("Votre retour d’expérience « {title} » est-il toujours à jour ?");
+    let text = format!(
+        "Bonjour {name},\n\nVotre retour d’expérience « {title} » a été vérifié pour la dernière fois le {checked}. \
+         Relisez-le : s’il est toujours juste, confirmez-le d’un clic sur sa page ; sinon, corrigez-le. Sans \
+         vérification, il sera signalé aux lecteurs comme peut-être dépassé.\n\n{link}\n"
+    );
+    let html = html_page(
+        &subject,
+        html! {
+            p { "Bonjour " (name) "," }
+            p { "Votre retour d’expérience « " (title) " » a été vérifié pour la dernière fois le " (checked) ". Relisez-le : s’il est toujours juste, confirmez-le d’un clic sur sa page ; sinon, corrigez-le. Sans vérification, il sera signalé aux lecteurs comme peut-être dépassé." }
+            p { a href=(link) { "Relire le retour d’expérience" } }
+        },
+    );
+    Email { to: to.to_owned(), subject, text, html }
+}
+
 /// New messages in a person's peer group: only that, and the link (what is written there stays there).
 pub fn peer_group_news(to: &str, name: &str, page: &str, stop: &str) -> Email {
     let subject = "Nouveau message dans votre groupe de pairs".to_owned();

@@ -27,6 +27,7 @@ pub mod programmes;
 pub mod projects;
 pub mod providers;
 pub mod questionnaires;
+pub mod reports;
 pub mod response_writer;
 pub mod restitutions;
 pub mod schema;

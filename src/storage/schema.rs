@@ -1502,3 +1502,35 @@ diesel::table! {
 
 diesel::joinable!(steering_members -> steering_partners (partner_id));
 diesel::allow_tables_to_appear_in_same_query!(steering_members, steering_partners);
+
+// The resource base (migration experience_reports).
+
+diesel::table! {
+    experience_reports (id) {
+        id -> BigInt,
+        title -> Text,
+        territory_id -> BigInt,
+        theme_id -> Nullable<BigInt>,
+        project_id -> Nullable<BigInt>,
+        method -> Text,
+        duration -> Text,
+        cost -> Text,
+        done -> Text,
+        results -> Text,
+        difficulties -> Text,
+        contact -> Text,
+        links -> Text,
+        status -> Text,
+        refusal -> Nullable<Text>,
+        collectivity_id -> Nullable<BigInt>,
+        owner_id -> Nullable<BigInt>,
+        checked_at -> Timestamp,
+        reminded_for -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(experience_reports -> territories (territory_id));
+diesel::allow_tables_to_appear_in_same_query!(experience_reports, territories);
+diesel::allow_tables_to_appear_in_same_query!(experience_reports, themes);

@@ -18,6 +18,7 @@ pub mod limits;
 pub mod middleware;
 pub mod pages;
 pub mod projects;
+pub mod reports;
 pub mod state;
 pub mod subscriptions;
 pub mod survey;
@@ -83,6 +84,16 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.get("/inspiration/{id}/modifier", inspiration::edit_form);
     r.post("/inspiration/{id}", inspiration::update);
     r.post("/inspiration/{id}/suppression", inspiration::delete);
+
+    // The resource base: experience reports
+    r.get("/retours-d-experience", reports::index);
+    r.get("/retours-d-experience/nouveau", reports::new_form);
+    r.post("/retours-d-experience", reports::create);
+    r.get("/retours-d-experience/{id}", reports::show);
+    r.post("/retours-d-experience/{id}", reports::update);
+    r.get("/retours-d-experience/{id}/modifier", reports::edit_form);
+    r.post("/retours-d-experience/{id}/verification", reports::confirm_checked);
+    r.post("/retours-d-experience/{id}/moderation", reports::moderate);
 
     // Projects: page, enrolment, steering, news, newsletters, events
     r.get("/projets", projects::index);

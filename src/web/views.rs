@@ -72,6 +72,7 @@ fn frame(title: &str, user: Option<(&str, bool, String)>, flash: Option<&str>, p
                                     li { a href="/themes" aria-current=[current("/themes")] { "Thèmes" } }
                                     li { a href="/projets" aria-current=[current("/projets")] { "Projets" } }
                                     li { a href="/inspiration" aria-current=[current("/inspiration")] { "Inspiration" } }
+                                    li { a href="/retours-d-experience" aria-current=[current("/retours-d-experience")] { "Retours d’expérience" } }
                                     li { a href="/collectivites" aria-current=[current("/collectivites")] { "Collectivités" } }
                                     @if let Some((_, true, _)) = &user {
                                         li { a href="/admin" aria-current=[current("/admin")] { "Administration" } }

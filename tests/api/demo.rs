@@ -17,8 +17,22 @@ on_both_backends!(
     the_demo_shows_a_project_in_adoption_with_its_survey_cycle_and_plans,
     every_demo_account_has_somewhere_to_go,
     the_demo_has_a_learning_community,
-    the_demo_has_the_programmes_and_dates_to_confirm
+    the_demo_has_the_programmes_and_dates_to_confirm,
+    the_demo_has_experience_reports_fresh_old_and_proposed
 );
+
+async fn the_demo_has_experience_reports_fresh_old_and_proposed(app: TestApp) {
+    app.load_demo();
+    let index = app.client().get("/retours-d-experience").await;
+    index
+        .assert_contains("Un bus des droits dans les bourgs de Grand Châtellerault")
+        .assert_contains("Un budget participatif jeunesse à Blois")
+        .assert_contains("peut-être dépassé")
+        .assert_lacks("Une conférence citoyenne sur l’alimentation");
+    let admin = app.client();
+    admin.login(DEMO_ACCOUNTS[0].email, DEMO_PASSWORD).await.assert_status(303);
+    admin.get("/retours-d-experience").await.assert_contains("À relire (1)");
+}
 
 async fn the_demo_has_the_programmes_and_dates_to_confirm(app: TestApp) {
     app.load_demo();

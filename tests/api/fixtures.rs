@@ -18,6 +18,7 @@ use encommun::domain::diagnostic::EntryKind;
 use encommun::domain::inspiration::{NewResource, ResourceInput};
 use encommun::domain::project::{EnrolmentRole, EventKind, NewEvent, NewPost, NewProject, Phase};
 use encommun::domain::questionnaire::{parse_question, NewQuestionnaire, Question, QuestionInput};
+use encommun::domain::resources::EntryStatus;
 use encommun::domain::territory::TerritoryKind;
 use encommun::domain::theme::{Engagement, NewPosition, NewTheme, ThemeStatus};
 use encommun::storage::diagnostic::{Author, Place};
@@ -211,6 +212,41 @@ pub fn resource(conn: &mut DbConnection, admin: &Account, title: &str, theme_ids
 
 /// A project opened by the agency on a theme of its own, with its enrolments, brought to its phase through the
 /// phase machine (its guards apply: a diagnostic needs a provider).
+/// An experience report on Grand Châtellerault (the territories must be loaded), published or proposed; its id.
+pub fn report(
+    conn: &mut DbConnection,
+    owner: &Account,
+    title: &str,
+    status: EntryStatus,
+    collectivity: Option<i64>,
+) -> i64 {
+    use encommun::domain::resources::{ReportInput, ReportText};
+    use encommun::storage::reports::{insert_report, Origin};
+    let text = ReportText::parse(&ReportInput {
+        title,
+        territory_code: "248600413",
+        method: "Enquête au porte-à-porte",
+        duration: "Huit mois",
+        cost: "12 000 €",
+        done: "Le groupe d’enquête a frappé à mille portes des quartiers prioritaires.",
+        results: "",
+        difficulties: "",
+        contact: "",
+        links: "",
+    })
+    .unwrap();
+    let territory =
+        encommun::storage::territories::find_territory(conn, TerritoryKind::Epci, "248600413").unwrap().unwrap();
+    let origin = Origin {
+        territory_id: territory.id,
+        theme_id: None,
+        project_id: None,
+        collectivity_id: collectivity,
+        owner_id: owner.id,
+    };
+    write(conn, |conn| insert_report(conn, &text, &origin, status))
+}
+
 /// A programme of the agency's, copied from « Territoires en commun » under another name; its id.
 pub fn programme(conn: &mut DbConnection, admin: &Account, name: &str) -> i64 {
     let mut programme = encommun::domain::programme::Programme::built_in("territoires-en-commun").unwrap();

@@ -25,6 +25,7 @@ mod password_reset;
 mod programmes;
 mod projects;
 mod races;
+mod reports;
 mod roles;
 mod shell;
 mod territories;

@@ -6,6 +6,7 @@ use encommun::domain::diagnostic::EntryKind;
 use encommun::domain::newsletter::{Audience, NewNewsletter};
 use encommun::domain::project::{EventInput, NewEvent, NewPost};
 use encommun::domain::questionnaire::QuestionInput;
+use encommun::domain::resources::EntryStatus;
 use encommun::domain::territory::TerritoryKind;
 use encommun::storage::events::insert_event;
 use encommun::storage::newsletters;
@@ -1706,6 +1707,58 @@ const CASES: &[Case] = &[
     },
     Case { method: "GET", pattern: "/admin/contours", path: "/admin/contours", form: &[], expect: AGENCY },
     // Programmes are the agency's: every page and file, every form (refused input once the person is the agency).
+    // Experience reports: read by everyone once published; written by whoever belongs to a collectivity or a provider
+    // (proposed) or the agency; corrected by their owner (here the agency) or the agency; moderated by the agency.
+    Case { method: "GET", pattern: "/retours-d-experience", path: "/retours-d-experience", form: &[], expect: ALL },
+    Case {
+        method: "GET",
+        pattern: "/retours-d-experience/nouveau",
+        path: "/retours-d-experience/nouveau",
+        form: &[],
+        expect: LOGGED_IN,
+    },
+    Case {
+        method: "POST",
+        pattern: "/retours-d-experience",
+        path: "/retours-d-experience",
+        form: &[("title", "X")],
+        expect: LOGGED_IN,
+    },
+    Case {
+        method: "GET",
+        pattern: "/retours-d-experience/{id}",
+        path: "/retours-d-experience/{report}",
+        form: &[],
+        expect: ALL,
+    },
+    Case {
+        method: "GET",
+        pattern: "/retours-d-experience/{id}/modifier",
+        path: "/retours-d-experience/{report}/modifier",
+        form: &[],
+        expect: AGENCY,
+    },
+    Case {
+        method: "POST",
+        pattern: "/retours-d-experience/{id}",
+        path: "/retours-d-experience/{report}",
+        form: &[("title", "X")],
+        expect: AGENCY,
+    },
+    Case {
+        method: "POST",
+        pattern: "/retours-d-experience/{id}/verification",
+        path: "/retours-d-experience/{report}/verification",
+        form: &[],
+        expect: AGENCY,
+    },
+    Case {
+        method: "POST",
+        pattern: "/retours-d-experience/{id}/moderation",
+        path: "/retours-d-experience/{proposed_report}/moderation",
+        form: &[("decision", "refuse"), ("reason", "")],
+        expect: AGENCY,
+    },
     Case { method: "GET", pattern: "/admin/programmes", path: "/admin/programmes", form: &[], expect: AGENCY },
     Case {
         method: "GET",
@@ -2046,6 +2099,9 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
         let duplicate = fixtures::theme(conn, &admin, "Doublon de la matrice").create();
         let resource = fixtures::resource(conn, &admin, "Ressource de la matrice", &[open]);
         let programme = fixtures::programme(conn, &admin, "Programme de la matrice");
+        let report = fixtures::report(conn, &admin, "Retour de la matrice", EntryStatus::Published, None);
+        let proposed_report =
+            fixtures::report(conn, &admin, "Proposition de la matrice", EntryStatus::Proposed, Some(chatellerault.id));
         // A project in enrolment, with Grand Châtellerault participating, the provider assigned, an event already
         // held, and news for everyone and for participants.
         let project = fixtures::project(conn, &admin)
@@ -2120,6 +2176,8 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
             ("{theme}", open.to_string()),
             ("{resource}", resource.to_string()),
             ("{programme}", programme.to_string()),
+            ("{report}", report.to_string()),
+            ("{proposed_report}", proposed_report.to_string()),
             ("{partner}", committee.partner.to_string()),
             ("{other_partner}", committee.other_partner.to_string()),
             ("{committee_member}", committee.member.to_string()),

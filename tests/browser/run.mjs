@@ -276,6 +276,21 @@ const PAGES = [
   },
   { name: 'rendez-vous-a-confirmer', as: ADMIN, path: '/projets/1/evenements/1/modifier' },
   { name: 'comite-de-pilotage', as: ADMIN, path: '/projets/2/comite' },
+  { name: 'retours-d-experience', path: '/retours-d-experience' },
+  { name: 'retour-d-experience', path: '/retours-d-experience/1' },
+  { name: 'retour-d-experience-ancien', path: '/retours-d-experience/2' },
+  { name: 'retour-d-experience-a-relire', as: ADMIN, path: '/retours-d-experience/3' },
+  { name: 'retour-d-experience-proposer', as: REFERENT, path: '/retours-d-experience/nouveau' },
+  {
+    name: 'retour-d-experience-erreurs',
+    as: REFERENT,
+    path: '/retours-d-experience/nouveau',
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Proposer' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  { name: 'retour-d-experience-corriger', as: PROVIDER, path: '/retours-d-experience/1/modifier' },
   {
     name: 'comite-de-pilotage-erreurs',
     as: ADMIN,
