@@ -163,7 +163,8 @@ pub fn load(conn: &mut DbConnection, cast: &Cast) -> anyhow::Result<()> {
     super::community::load(conn, project_id, cast)?;
     super::capitalisation::load(conn, project_id, cast)?;
     super::committee::load(conn, project_id, cast)?;
-    super::reports::load(conn, project_id, theme_id, cast)
+    super::reports::load(conn, project_id, theme_id, cast)?;
+    super::directory::load(conn, project_id, cast)
 }
 
 fn advance(conn: &mut DbConnection, project_id: i64, to: Phase, note: &str, user_id: i64) -> anyhow::Result<()> {

@@ -8,6 +8,7 @@ mod capitalisation;
 mod codesign;
 mod committee;
 mod community;
+mod directory;
 mod plans;
 mod reports;
 mod restitution;

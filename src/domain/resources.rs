@@ -153,6 +153,152 @@ impl ReportText {
     }
 }
 
+/// What a directory's actor is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorKind {
+    Consultancy,
+    Association,
+    Network,
+    Research,
+    Other,
+}
+
+impl ActorKind {
+    pub const ALL: [ActorKind; 5] =
+        [ActorKind::Consultancy, ActorKind::Association, ActorKind::Network, ActorKind::Research, ActorKind::Other];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ActorKind::Consultancy => "consultancy",
+            ActorKind::Association => "association",
+            ActorKind::Network => "network",
+            ActorKind::Research => "research",
+            ActorKind::Other => "other",
+        }
+    }
+
+    pub fn parse(code: &str) -> Result<ActorKind, String> {
+        ActorKind::ALL
+            .into_iter()
+            .find(|k| k.code() == code.trim())
+            .ok_or_else(|| "Choisissez le type d’acteur dans la liste.".into())
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ActorKind::Consultancy => "Cabinet de conseil",
+            ActorKind::Association => "Association",
+            ActorKind::Network => "Réseau",
+            ActorKind::Research => "Recherche",
+            ActorKind::Other => "Autre",
+        }
+    }
+}
+
+/// At most this many skills on an entry.
+const MAX_SKILLS: usize = 15;
+
+/// A directory entry as written. The territories it serves are départements by their number and whole régions as
+/// « R » and their code (R75), checked against the stored territories by the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectoryText {
+    pub name: String,
+    pub kind: ActorKind,
+    pub siret: Option<String>,
+    pub skills: Vec<String>,
+    pub served: Vec<String>,
+    pub nationwide: bool,
+    pub description: String,
+    pub contact: String,
+    pub links: Vec<Link>,
+}
+
+pub struct DirectoryInput<'a> {
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub siret: &'a str,
+    pub skills: &'a str,
+    pub served: &'a str,
+    pub nationwide: bool,
+    pub description: &'a str,
+    pub contact: &'a str,
+    pub links: &'a str,
+}
+
+impl DirectoryText {
+    pub fn parse(input: &DirectoryInput) -> Result<DirectoryText, Vec<(&'static str, String)>> {
+        let name = one_line(input.name, "Le nom", 2, 150);
+        let kind = ActorKind::parse(input.kind);
+        let siret = match input.siret.trim() {
+            "" => Ok(None),
+            siret => parse_siret(siret).map(Some),
+        };
+        let skills = parse_skills(input.skills);
+        let served: Vec<String> = input
+            .served
+            .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+            .filter(|code| !code.is_empty())
+            .map(str::to_uppercase)
+            .collect();
+        // A département by its number (86, 2A, 971), a whole région by « R » and its code (R75): the numbers of
+        // départements and régions overlap (75 is Paris and Nouvelle-Aquitaine).
+        let valid = |code: &str| match code.strip_prefix('R') {
+            Some(region) => region.len() == 2 && region.chars().all(|c| c.is_ascii_digit()),
+            None => (2..=3).contains(&code.len()) && code.chars().all(|c| c.is_ascii_alphanumeric()),
+        };
+        let served = match served.iter().find(|c| !valid(c)) {
+            Some(code) => Err(format!("« {code} » n’est pas un numéro de département (86, 2A, 971…).")),
+            None if served.is_empty() && !input.nationwide => {
+                Err("Indiquez les départements ou régions où il intervient, ou « partout en France ».".into())
+            }
+            None => Ok(served),
+        };
+        let description = bounded_text(input.description, "La présentation", 20, 5_000);
+        let contact = one_line(input.contact, "Le contact", 0, 300);
+        let links = parse_links(input.links);
+        match (name, kind, siret, skills, served, description, contact, links) {
+            (Ok(name), Ok(kind), Ok(siret), Ok(skills), Ok(served), Ok(description), Ok(contact), Ok(links)) => {
+                Ok(DirectoryText {
+                    name,
+                    kind,
+                    siret,
+                    skills,
+                    served,
+                    nationwide: input.nationwide,
+                    description,
+                    contact,
+                    links,
+                })
+            }
+            (name, kind, siret, skills, served, description, contact, links) => Err(errors_of(vec![
+                ("name", name.err()),
+                ("kind", kind.err()),
+                ("siret", siret.err()),
+                ("skills", skills.err()),
+                ("served", served.err()),
+                ("description", description.err()),
+                ("contact", contact.err()),
+                ("links", links.err()),
+            ])),
+        }
+    }
+}
+
+/// Skills separated by commas or lines, each kept as typed (trimmed), without repeats.
+pub fn parse_skills(input: &str) -> Result<Vec<String>, String> {
+    let mut skills: Vec<String> = Vec::new();
+    for skill in input.split([',', '\n', ';']).map(str::trim).filter(|s| !s.is_empty()) {
+        let skill = one_line(skill, "Une compétence", 2, 60)?;
+        if !skills.iter().any(|s| s.to_lowercase() == skill.to_lowercase()) {
+            skills.push(skill);
+        }
+    }
+    if skills.len() > MAX_SKILLS {
+        return Err(format!("Compétences : {MAX_SKILLS} au plus ({} saisies).", skills.len()));
+    }
+    Ok(skills)
+}
+
 /// The reason the agency gives for not publishing a proposal: its author reads it.
 pub fn parse_refusal(reason: &str) -> Result<String, String> {
     one_line(reason, "La raison", 5, 500)
@@ -197,6 +343,29 @@ mod tests {
         assert!(parse_siret("13002603200009").unwrap_err().contains("clé de contrôle"));
         assert!(parse_siret("1300260320001").unwrap_err().contains("14 chiffres"));
         assert!(parse_siret("1300260320001A").is_err());
+    }
+
+    #[test]
+    fn a_directory_entry_names_each_mistake() {
+        let input = |siret: &'static str, served: &'static str, nationwide: bool| DirectoryInput {
+            name: "Coopérative Place publique",
+            kind: "consultancy",
+            siret,
+            skills: "concertation, Concertation, enquête ; facilitation",
+            served,
+            nationwide,
+            description: "Accompagne les collectivités dans leurs démarches de participation.",
+            contact: "",
+            links: "",
+        };
+        let entry = DirectoryText::parse(&input("130 026 032 00008", "86 79, 2a r24", false)).unwrap();
+        assert_eq!(entry.skills, ["concertation", "enquête", "facilitation"]);
+        assert_eq!(entry.served, ["86", "79", "2A", "R24"]);
+        assert!(DirectoryText::parse(&input("", "", true)).is_ok());
+        let errors = DirectoryText::parse(&input("13002603200009", "", false)).unwrap_err();
+        assert_eq!(errors.iter().map(|(f, _)| *f).collect::<Vec<_>>(), ["siret", "served"]);
+        let errors = DirectoryText::parse(&input("", "Vienne", false)).unwrap_err();
+        assert!(errors[0].1.contains("« VIENNE »"), "{errors:?}");
     }
 
     #[test]

@@ -224,21 +224,29 @@ pub fn steering_meeting(
     Email { to: to.to_owned(), subject, text, html }
 }
 
-/// The owner of an experience report is asked to check it again, a year after it was last checked.
-pub fn report_check(to: &str, name: &str, title: &str, checked_at: chrono::NaiveDateTime, link: &str) -> Email {
+/// The owner of an entry of the resource base (`what`: « Votre retour d’expérience », « Votre fiche de l’annuaire »)
+/// is asked to check it again, a year after it was last checked.
+pub fn resource_check(
+    to: &str,
+    name: &str,
+    what: &str,
+    title: &str,
+    checked_at: chrono::NaiveDateTime,
+    link: &str,
+) -> Email {
     let checked = checked_at.format("%d/%m/%Y").to_string();
-    let subject = format!("Votre retour d’expérience « {title} » est-il toujours à jour ?");
+    let subject = format!("{what} « {title} » est-elle toujours à jour ?");
     let text = format!(
-        "Bonjour {name},\n\nVotre retour d’expérience « {title} » a été vérifié pour la dernière fois le {checked}. \
-         Relisez-le : s’il est toujours juste, confirmez-le d’un clic sur sa page ; sinon, corrigez-le. Sans \
-         vérification, il sera signalé aux lecteurs comme peut-être dépassé.\n\n{link}\n"
+        "Bonjour {name},\n\n{what} « {title} » a été vérifiée pour la dernière fois le {checked}. Relisez-la : si \
+         elle est toujours juste, confirmez-le d’un clic sur sa page ; sinon, corrigez-la. Sans vérification, elle \
+         sera signalée aux lecteurs comme peut-être dépassée.\n\n{link}\n"
     );
     let html = html_page(
         &subject,
         html! {
             p { "Bonjour " (name) "," }
-            p { "Votre retour d’expérience « " (title) " » a été vérifié pour la dernière fois le " (checked) ". Relisez-le : s’il est toujours juste, confirmez-le d’un clic sur sa page ; sinon, corrigez-le. Sans vérification, il sera signalé aux lecteurs comme peut-être dépassé." }
-            p { a href=(link) { "Relire le retour d’expérience" } }
+            p { (what) " « " (title) " » a été vérifiée pour la dernière fois le " (checked) ". Relisez-la : si elle est toujours juste, confirmez-le d’un clic sur sa page ; sinon, corrigez-la. Sans vérification, elle sera signalée aux lecteurs comme peut-être dépassée." }
+            p { a href=(link) { "Relire la fiche" } }
         },
     );
     Email { to: to.to_owned(), subject, text, html }

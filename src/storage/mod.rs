@@ -13,6 +13,7 @@ pub mod collectivities;
 pub mod delegations;
 pub mod deliverables;
 pub mod diagnostic;
+pub mod directory;
 pub mod events;
 pub mod inquiry;
 pub mod inspiration;

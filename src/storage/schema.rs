@@ -1534,3 +1534,40 @@ diesel::table! {
 diesel::joinable!(experience_reports -> territories (territory_id));
 diesel::allow_tables_to_appear_in_same_query!(experience_reports, territories);
 diesel::allow_tables_to_appear_in_same_query!(experience_reports, themes);
+
+// The directory of actors (migration directory).
+
+diesel::table! {
+    directory_entries (id) {
+        id -> BigInt,
+        name -> Text,
+        kind -> Text,
+        siret -> Nullable<Text>,
+        skills -> Text,
+        served -> Text,
+        nationwide -> Bool,
+        description -> Text,
+        contact -> Text,
+        links -> Text,
+        status -> Text,
+        refusal -> Nullable<Text>,
+        collectivity_id -> Nullable<BigInt>,
+        owner_id -> Nullable<BigInt>,
+        checked_at -> Timestamp,
+        reminded_for -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    directory_entry_projects (entry_id, project_id) {
+        entry_id -> BigInt,
+        project_id -> BigInt,
+    }
+}
+
+diesel::joinable!(directory_entry_projects -> directory_entries (entry_id));
+diesel::joinable!(directory_entry_projects -> projects (project_id));
+diesel::allow_tables_to_appear_in_same_query!(directory_entry_projects, directory_entries);
+diesel::allow_tables_to_appear_in_same_query!(directory_entry_projects, projects);

@@ -18,7 +18,7 @@ pub mod limits;
 pub mod middleware;
 pub mod pages;
 pub mod projects;
-pub mod reports;
+pub mod resources;
 pub mod state;
 pub mod subscriptions;
 pub mod survey;
@@ -85,15 +85,23 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/inspiration/{id}", inspiration::update);
     r.post("/inspiration/{id}/suppression", inspiration::delete);
 
-    // The resource base: experience reports
-    r.get("/retours-d-experience", reports::index);
-    r.get("/retours-d-experience/nouveau", reports::new_form);
-    r.post("/retours-d-experience", reports::create);
-    r.get("/retours-d-experience/{id}", reports::show);
-    r.post("/retours-d-experience/{id}", reports::update);
-    r.get("/retours-d-experience/{id}/modifier", reports::edit_form);
-    r.post("/retours-d-experience/{id}/verification", reports::confirm_checked);
-    r.post("/retours-d-experience/{id}/moderation", reports::moderate);
+    // The resource base: experience reports and the directory of actors
+    r.get("/retours-d-experience", resources::reports::index);
+    r.get("/retours-d-experience/nouveau", resources::reports::new_form);
+    r.post("/retours-d-experience", resources::reports::create);
+    r.get("/retours-d-experience/{id}", resources::reports::show);
+    r.post("/retours-d-experience/{id}", resources::reports::update);
+    r.get("/retours-d-experience/{id}/modifier", resources::reports::edit_form);
+    r.post("/retours-d-experience/{id}/verification", resources::reports::confirm_checked);
+    r.post("/retours-d-experience/{id}/moderation", resources::reports::moderate);
+    r.get("/annuaire", resources::directory::index);
+    r.get("/annuaire/nouveau", resources::directory::new_form);
+    r.post("/annuaire", resources::directory::create);
+    r.get("/annuaire/{id}", resources::directory::show);
+    r.post("/annuaire/{id}", resources::directory::update);
+    r.get("/annuaire/{id}/modifier", resources::directory::edit_form);
+    r.post("/annuaire/{id}/verification", resources::directory::confirm_checked);
+    r.post("/annuaire/{id}/moderation", resources::directory::moderate);
 
     // Projects: page, enrolment, steering, news, newsletters, events
     r.get("/projets", projects::index);

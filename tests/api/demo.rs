@@ -18,10 +18,10 @@ on_both_backends!(
     every_demo_account_has_somewhere_to_go,
     the_demo_has_a_learning_community,
     the_demo_has_the_programmes_and_dates_to_confirm,
-    the_demo_has_experience_reports_fresh_old_and_proposed
+    the_demo_has_a_resource_base_fresh_old_and_proposed
 );
 
-async fn the_demo_has_experience_reports_fresh_old_and_proposed(app: TestApp) {
+async fn the_demo_has_a_resource_base_fresh_old_and_proposed(app: TestApp) {
     app.load_demo();
     let index = app.client().get("/retours-d-experience").await;
     index
@@ -32,6 +32,14 @@ async fn the_demo_has_experience_reports_fresh_old_and_proposed(app: TestApp) {
     let admin = app.client();
     admin.login(DEMO_ACCOUNTS[0].email, DEMO_PASSWORD).await.assert_status(303);
     admin.get("/retours-d-experience").await.assert_contains("À relire (1)");
+    // The directory: two published, one proposed.
+    app.client()
+        .get("/annuaire?territoire=86")
+        .await
+        .assert_contains("Coopérative des ateliers citoyens")
+        .assert_contains("Réseau des acteurs de la participation")
+        .assert_lacks("Blois Citoyens");
+    admin.get("/annuaire").await.assert_contains("À relire (1)");
 }
 
 async fn the_demo_has_the_programmes_and_dates_to_confirm(app: TestApp) {

@@ -247,6 +247,28 @@ pub fn report(
     write(conn, |conn| insert_report(conn, &text, &origin, status))
 }
 
+/// A published directory entry serving the Vienne, without SIRET; its id.
+pub fn directory_entry(conn: &mut DbConnection, owner: &Account, name: &str) -> i64 {
+    use encommun::domain::resources::{DirectoryInput, DirectoryText};
+    use encommun::storage::directory::{insert_entry, Saved};
+    let text = DirectoryText::parse(&DirectoryInput {
+        name,
+        kind: "association",
+        siret: "",
+        skills: "concertation",
+        served: "86",
+        nationwide: false,
+        description: "Anime des cafés citoyens dans les bourgs.",
+        contact: "",
+        links: "",
+    })
+    .unwrap();
+    match write(conn, |conn| insert_entry(conn, &text, &[], (EntryStatus::Published, None, owner.id))) {
+        Saved::Saved(id) => id,
+        Saved::SiretTaken(_) => panic!("no SIRET"),
+    }
+}
+
 /// A programme of the agency's, copied from « Territoires en commun » under another name; its id.
 pub fn programme(conn: &mut DbConnection, admin: &Account, name: &str) -> i64 {
     let mut programme = encommun::domain::programme::Programme::built_in("territoires-en-commun").unwrap();

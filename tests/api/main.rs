@@ -25,7 +25,7 @@ mod password_reset;
 mod programmes;
 mod projects;
 mod races;
-mod reports;
+mod resources;
 mod roles;
 mod shell;
 mod territories;

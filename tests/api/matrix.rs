@@ -1759,6 +1759,39 @@ const CASES: &[Case] = &[
         form: &[("decision", "refuse"), ("reason", "")],
         expect: AGENCY,
     },
+    // The directory of actors: as experience reports.
+    Case { method: "GET", pattern: "/annuaire", path: "/annuaire?kind=network&territoire=86", form: &[], expect: ALL },
+    Case { method: "GET", pattern: "/annuaire/nouveau", path: "/annuaire/nouveau", form: &[], expect: LOGGED_IN },
+    Case { method: "POST", pattern: "/annuaire", path: "/annuaire", form: &[("name", "X")], expect: LOGGED_IN },
+    Case { method: "GET", pattern: "/annuaire/{id}", path: "/annuaire/{entry}", form: &[], expect: ALL },
+    Case {
+        method: "GET",
+        pattern: "/annuaire/{id}/modifier",
+        path: "/annuaire/{entry}/modifier",
+        form: &[],
+        expect: AGENCY,
+    },
+    Case {
+        method: "POST",
+        pattern: "/annuaire/{id}",
+        path: "/annuaire/{entry}",
+        form: &[("name", "X")],
+        expect: AGENCY,
+    },
+    Case {
+        method: "POST",
+        pattern: "/annuaire/{id}/verification",
+        path: "/annuaire/{entry}/verification",
+        form: &[],
+        expect: AGENCY,
+    },
+    Case {
+        method: "POST",
+        pattern: "/annuaire/{id}/moderation",
+        path: "/annuaire/{entry}/moderation",
+        form: &[("decision", "refuse"), ("reason", "")],
+        expect: AGENCY,
+    },
     Case { method: "GET", pattern: "/admin/programmes", path: "/admin/programmes", form: &[], expect: AGENCY },
     Case {
         method: "GET",
@@ -2100,6 +2133,7 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
         let resource = fixtures::resource(conn, &admin, "Ressource de la matrice", &[open]);
         let programme = fixtures::programme(conn, &admin, "Programme de la matrice");
         let report = fixtures::report(conn, &admin, "Retour de la matrice", EntryStatus::Published, None);
+        let entry = fixtures::directory_entry(conn, &admin, "Acteur de la matrice");
         let proposed_report =
             fixtures::report(conn, &admin, "Proposition de la matrice", EntryStatus::Proposed, Some(chatellerault.id));
         // A project in enrolment, with Grand Châtellerault participating, the provider assigned, an event already
@@ -2177,6 +2211,7 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
             ("{resource}", resource.to_string()),
             ("{programme}", programme.to_string()),
             ("{report}", report.to_string()),
+            ("{entry}", entry.to_string()),
             ("{proposed_report}", proposed_report.to_string()),
             ("{partner}", committee.partner.to_string()),
             ("{other_partner}", committee.other_partner.to_string()),

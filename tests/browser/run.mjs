@@ -291,6 +291,20 @@ const PAGES = [
     },
   },
   { name: 'retour-d-experience-corriger', as: PROVIDER, path: '/retours-d-experience/1/modifier' },
+  { name: 'annuaire', path: '/annuaire?territoire=86' },
+  { name: 'annuaire-fiche', path: '/annuaire/1' },
+  { name: 'annuaire-a-relire', as: ADMIN, path: '/annuaire/3' },
+  { name: 'annuaire-proposer', as: REFERENT, path: '/annuaire/nouveau' },
+  {
+    name: 'annuaire-erreurs',
+    as: PROVIDER,
+    path: '/annuaire/nouveau',
+    act: async (page) => {
+      await page.getByLabel('SIRET').fill('13002603200009');
+      await page.getByRole('button', { name: 'Ajouter' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
   {
     name: 'comite-de-pilotage-erreurs',
     as: ADMIN,

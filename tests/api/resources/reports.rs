@@ -1,4 +1,4 @@
-//! Experience reports, as `web::reports`: published at once by the agency and the providers, proposed by a
+//! Experience reports, as `web::resources::reports`: published at once by the agency and the providers, proposed by a
 //! collectivity's people and moderated (a proposal shown to nobody else before), corrected by their owner; owners
 //! are reminded once per check, and a report not checked for long says so.
 
@@ -156,7 +156,7 @@ async fn owners_are_reminded_once_per_check_and_old_reports_say_so(app: TestApp)
     let reminders = |app: &TestApp| {
         with_conn(app, |conn| {
             outbox_messages::table
-                .filter(outbox_messages::kind.eq("report_check"))
+                .filter(outbox_messages::kind.eq("resource_check"))
                 .select(outbox_messages::recipient)
                 .load::<String>(conn)
                 .unwrap()

@@ -7,63 +7,28 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::context::PageCtx;
-use super::views::{
-    csrf_field, date_fr, number_fr, optional_textarea, page, page_with_errors, see_other, select, textarea,
-    unprocessable, Field, FormErrors,
+use super::{
+    apply_check, apply_decision, author_of, confirm_form, freshness_note, may_edit, may_read_unpublished,
+    moderation_section, resources_nav, Author, ModerationForm,
 };
-use super::{AppError, AppState};
 use crate::domain::inspiration::links_text;
 use crate::domain::markdown::Markdown;
-use crate::domain::resources::{parse_refusal, EntryStatus, Freshness, ReportInput, ReportText};
+use crate::domain::resources::{EntryStatus, ReportInput, ReportText};
 use crate::domain::territory::TerritoryKind;
 use crate::storage::reports::{self, Origin, Report};
 use crate::storage::territories::{find_territory, Territory};
-use crate::storage::{self, inspiration, providers, DbConnection};
+use crate::storage::{self, inspiration, DbConnection};
+use crate::web::context::PageCtx;
+use crate::web::views::{
+    csrf_field, date_fr, number_fr, optional_textarea, page, page_with_errors, see_other, select, textarea,
+    unprocessable, Field, FormErrors,
+};
+use crate::web::{AppError, AppState};
 
 const INDEX: &str = "/retours-d-experience";
 
 pub fn report_path(id: i64) -> String {
     format!("{INDEX}/{id}")
-}
-
-/// What a person may do with reports: publish them (the agency, the providers' people), propose them for their
-/// collectivities, or only read.
-struct Author {
-    publishes: bool,
-    /// (collectivity id, territory name) the person proposes for.
-    collectivities: Vec<(i64, String)>,
-}
-
-async fn author_of(ctx: &PageCtx, state: &AppState) -> Result<Option<Author>, AppError> {
-    let Some(user) = ctx.user.clone() else { return Ok(None) };
-    let provider = state.db(move |conn| Ok(!providers::providers_of_user(conn, user.id)?.is_empty())).await?;
-    let collectivities: Vec<(i64, String)> =
-        ctx.memberships.iter().map(|(m, t)| (m.collectivity_id, t.name.clone())).collect();
-    let publishes = ctx.is_admin() || provider;
-    Ok((publishes || !collectivities.is_empty()).then_some(Author { publishes, collectivities }))
-}
-
-/// Whether the person may read a report not published: the agency, its owner, the people of its collectivity.
-fn may_read_unpublished(ctx: &PageCtx, report: &Report) -> bool {
-    ctx.is_admin()
-        || ctx.user.as_ref().is_some_and(|u| Some(u.id) == report.owner_id)
-        || report.collectivity_id.is_some_and(|c| ctx.memberships.iter().any(|(m, _)| m.collectivity_id == c))
-}
-
-/// Whether the person answers for a report: its owner, or the agency.
-fn may_edit(ctx: &PageCtx, report: &Report) -> bool {
-    ctx.is_admin() || ctx.user.as_ref().is_some_and(|u| Some(u.id) == report.owner_id)
-}
-
-fn freshness_note(report: &Report) -> Markup {
-    let now = storage::now();
-    html! {
-        @match report.freshness(now) {
-            Freshness::Stale => { span class="badge badge-warning" { "Non vérifié depuis le " (date_fr(report.checked_at)) " : peut-être dépassé" } }
-            _ => { span class="meta" { "Vérifié le " (date_fr(report.checked_at)) } }
-        }
-    }
 }
 
 fn territory_line(territory: &Territory) -> Markup {
@@ -121,6 +86,7 @@ pub async fn index(
                 "Ce que des territoires ont fait, comment, en combien de temps et pour quel coût, ce qui en est sorti "
                 "et ce qui a résisté, et qui contacter pour en parler."
             }
+            (resources_nav())
             @if let Some(author) = &author {
                 p { a class="button" href={ (INDEX) "/nouveau" } { @if author.publishes { "Publier un retour d’expérience" } @else { "Proposer un retour d’expérience" } } }
             }
@@ -222,14 +188,7 @@ fn report_page(ctx: &PageCtx, view: &ReportView, refusal: Option<(&str, &FormErr
             @if may_edit(ctx, r) {
                 ul class="actions" {
                     li { a href={ (path) "/modifier" } { "Corriger" } }
-                    @if r.status() == EntryStatus::Published {
-                        li {
-                            form class="inline" method="post" action={ (path) "/verification" } {
-                                (csrf_field(ctx))
-                                button class="button button-secondary" type="submit" { "Je confirme qu’il est à jour" }
-                            }
-                        }
-                    }
+                    @if r.status() == EntryStatus::Published { li { (confirm_form(ctx, &path)) } }
                 }
             }
             h2 { "Ce qui a été fait" }
@@ -241,21 +200,7 @@ fn report_page(ctx: &PageCtx, view: &ReportView, refusal: Option<(&str, &FormErr
                 ul { @for link in &links { li { a href=(link.url) { (link.label) } } } }
             }
             @if ctx.is_admin() && r.status() == EntryStatus::Proposed {
-                section class="card" aria-labelledby="relecture" {
-                    h2 id="relecture" { "Relecture par l’agence" }
-                    form class="form" method="post" action={ (path) "/moderation" } {
-                        (csrf_field(ctx))
-                        input type="hidden" name="decision" value="publish";
-                        button class="button" type="submit" { "Publier" }
-                    }
-                    (errors.summary())
-                    form class="form" method="post" action={ (path) "/moderation" } novalidate {
-                        (csrf_field(ctx))
-                        input type="hidden" name="decision" value="refuse";
-                        (Field::new("reason", "Raison du refus").value(reason).hint("Lue par la collectivité qui l’a proposé.").render(errors))
-                        button class="button button-secondary" type="submit" { "Ne pas retenir" }
-                    }
-                }
+                (moderation_section(ctx, &path, (reason, errors)))
             }
         },
     )
@@ -464,22 +409,12 @@ pub async fn create(
     let user = ctx.require_user()?.clone();
     let author = author_of(&ctx, &state).await?.ok_or(AppError::Forbidden)?;
     let choices = choices(&state).await?;
-    // A collectivity's people propose for one of theirs (the first when they belong to one only).
-    let collectivity_id = match author.publishes {
-        true => None,
-        false => {
-            let chosen = form.collectivity_id.trim().parse::<i64>().ok();
-            match chosen.filter(|c| author.collectivities.iter().any(|(id, _)| id == c)) {
-                Some(c) => Some(c),
-                None => author.collectivities.first().map(|(id, _)| *id),
-            }
-        }
-    };
+    let collectivity_id = author.proposing_for(&form.collectivity_id);
     let resolved = match resolve(&state, &form, &choices).await {
         Ok(resolved) => resolved,
         Err(errors) => return Ok(unprocessable(form_page(&ctx, None, Some(&author), &choices, &form, &errors))),
     };
-    let status = if author.publishes { EntryStatus::Published } else { EntryStatus::Proposed };
+    let status = author.status();
     let origin = Origin {
         territory_id: resolved.territory_id,
         theme_id: resolved.theme_id,
@@ -546,16 +481,13 @@ pub async fn confirm_checked(
 ) -> Result<HttpResponse, AppError> {
     let view = editable(&ctx, &state, id.into_inner()).await?;
     let id = view.report.id;
-    state.db(move |conn| storage::write_transaction(conn, |conn| Ok(reports::mark_checked(conn, id)?))).await?;
-    ctx.set_flash("Merci : le retour d’expérience est vérifié d’aujourd’hui.");
-    Ok(see_other(&report_path(id)))
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct ModerationForm {
-    decision: String,
-    reason: String,
+    apply_check(
+        &ctx,
+        &state,
+        move |conn| reports::mark_checked(conn, id),
+        ("Merci : le retour d’expérience est vérifié d’aujourd’hui.", &report_path(id)),
+    )
+    .await
 }
 
 pub async fn moderate(
@@ -567,26 +499,10 @@ pub async fn moderate(
     ctx.require_admin()?;
     let view = load_report(&state, id.into_inner()).await?;
     let id = view.report.id;
-    let (decision, reason) = match form.decision.as_str() {
-        "publish" => (EntryStatus::Published, None),
-        "refuse" => match parse_refusal(&form.reason) {
-            Ok(reason) => (EntryStatus::Refused, Some(reason)),
-            Err(message) => {
-                let errors = FormErrors::from(vec![("reason", message)]);
-                return Ok(unprocessable(report_page(&ctx, &view, Some((&form.reason, &errors)))));
-            }
-        },
-        _ => return Err(AppError::BadRequest("Choisissez de publier ou de ne pas retenir la proposition.".into())),
+    let (decision, reason) = match form.decision()? {
+        Ok(decided) => decided,
+        Err(errors) => return Ok(unprocessable(report_page(&ctx, &view, Some((&form.reason, &errors))))),
     };
-    let decided = state
-        .db(move |conn| {
-            storage::write_transaction(conn, |conn| Ok(reports::moderate(conn, id, decision, reason.as_deref())?))
-        })
-        .await?;
-    ctx.set_flash(match (decided, decision) {
-        (false, _) => "Cette proposition avait déjà été relue : rien n’a changé.",
-        (true, EntryStatus::Published) => "Retour d’expérience publié.",
-        (true, _) => "Proposition non retenue : la collectivité lit la raison sur sa page.",
-    });
-    Ok(see_other(&report_path(id)))
+    let decide = move |conn: &mut DbConnection| reports::moderate(conn, id, decision, reason.as_deref());
+    apply_decision(&ctx, &state, decision, decide, ("Retour d’expérience publié.", &report_path(id))).await
 }

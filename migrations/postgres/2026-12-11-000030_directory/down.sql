@@ -1,0 +1,2 @@
+DROP TABLE directory_entry_projects;
+DROP TABLE directory_entries;

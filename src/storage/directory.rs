@@ -1,0 +1,274 @@
+//! The directory of participation and cooperation actors: entries published by the agency or a provider, or
+//! proposed by a collectivity and moderated; one per SIRET (a unique index); checked again by their owner, reminded
+//! once per check (`reminded_for`), as experience reports are (`storage::reports`).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::activity::public_content_changed;
+use super::schema::{directory_entries, directory_entry_projects, projects};
+use super::{is_unique_violation, now, DbConnection};
+use crate::domain::inspiration::{links_text, parse_links, Link};
+use crate::domain::resources::{ActorKind, DirectoryText, EntryStatus, Freshness, CHECK_AFTER};
+
+#[derive(Debug, Clone, Queryable)]
+pub struct Entry {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub siret: Option<String>,
+    pub skills: String,
+    pub served: String,
+    pub nationwide: bool,
+    pub description: String,
+    pub contact: String,
+    pub links: String,
+    pub status: String,
+    pub refusal: Option<String>,
+    pub collectivity_id: Option<i64>,
+    pub owner_id: Option<i64>,
+    pub checked_at: NaiveDateTime,
+    pub reminded_for: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Entry {
+    pub fn status(&self) -> EntryStatus {
+        EntryStatus::parse(&self.status).unwrap_or(EntryStatus::Proposed)
+    }
+
+    pub fn kind(&self) -> ActorKind {
+        ActorKind::parse(&self.kind).unwrap_or(ActorKind::Other)
+    }
+
+    pub fn skills(&self) -> Vec<&str> {
+        self.skills.split('\n').filter(|s| !s.is_empty()).collect()
+    }
+
+    /// The codes of the départements and régions it serves.
+    pub fn served(&self) -> Vec<&str> {
+        self.served.split_whitespace().collect()
+    }
+
+    pub fn links(&self) -> Vec<Link> {
+        // Stored text was validated on the way in.
+        parse_links(&self.links).unwrap_or_default()
+    }
+
+    pub fn freshness(&self, now: NaiveDateTime) -> Freshness {
+        Freshness::of(self.checked_at, now)
+    }
+}
+
+/// The columns an entry's text fills, alike at its creation and its correction.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = directory_entries, treat_none_as_null = true)]
+struct Written<'a> {
+    name: &'a str,
+    kind: &'a str,
+    siret: Option<&'a str>,
+    skills: String,
+    served: String,
+    nationwide: bool,
+    description: &'a str,
+    contact: &'a str,
+    links: String,
+}
+
+impl<'a> Written<'a> {
+    fn of(text: &'a DirectoryText) -> Self {
+        Written {
+            name: &text.name,
+            kind: text.kind.code(),
+            siret: text.siret.as_deref(),
+            skills: text.skills.join("\n"),
+            // Surrounded by spaces, so that ' 86 ' finds a code and never a part of one.
+            served: if text.served.is_empty() { String::new() } else { format!(" {} ", text.served.join(" ")) },
+            nationwide: text.nationwide,
+            description: &text.description,
+            contact: &text.contact,
+            links: links_text(&text.links),
+        }
+    }
+}
+
+/// What writing an entry did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Saved {
+    Saved(i64),
+    /// Another entry has that SIRET: its id.
+    SiretTaken(i64),
+}
+
+fn entry_of_siret(conn: &mut DbConnection, siret: &str) -> QueryResult<Option<i64>> {
+    directory_entries::table
+        .filter(directory_entries::siret.eq(siret))
+        .select(directory_entries::id)
+        .first(conn)
+        .optional()
+}
+
+/// Writes an entry, published at once or proposed, with the projects it took part in.
+pub fn insert_entry(
+    conn: &mut DbConnection,
+    text: &DirectoryText,
+    project_ids: &[i64],
+    (status, collectivity_id, owner_id): (EntryStatus, Option<i64>, i64),
+) -> QueryResult<Saved> {
+    let at = now();
+    let inserted = conn.transaction(|conn| {
+        diesel::insert_into(directory_entries::table)
+            .values((
+                Written::of(text),
+                directory_entries::status.eq(status.code()),
+                directory_entries::collectivity_id.eq(collectivity_id),
+                directory_entries::owner_id.eq(owner_id),
+                directory_entries::checked_at.eq(at),
+                directory_entries::created_at.eq(at),
+                directory_entries::updated_at.eq(at),
+            ))
+            .returning(directory_entries::id)
+            .get_result::<i64>(conn)
+    });
+    let id = match inserted {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e) => {
+            let siret = text.siret.as_deref().unwrap_or_default();
+            return Ok(Saved::SiretTaken(entry_of_siret(conn, siret)?.unwrap_or_default()));
+        }
+        Err(e) => return Err(e),
+    };
+    set_projects(conn, id, project_ids)?;
+    if status == EntryStatus::Published {
+        public_content_changed(conn)?;
+    }
+    Ok(Saved::Saved(id))
+}
+
+/// Rewrites an entry and its projects: a correction is a check.
+pub fn update_entry(conn: &mut DbConnection, id: i64, text: &DirectoryText, project_ids: &[i64]) -> QueryResult<Saved> {
+    let at = now();
+    let updated = conn.transaction(|conn| {
+        diesel::update(directory_entries::table.find(id))
+            .set((Written::of(text), directory_entries::checked_at.eq(at), directory_entries::updated_at.eq(at)))
+            .execute(conn)
+    });
+    match updated {
+        Ok(_) => {}
+        Err(e) if is_unique_violation(&e) => {
+            let siret = text.siret.as_deref().unwrap_or_default();
+            return Ok(Saved::SiretTaken(entry_of_siret(conn, siret)?.unwrap_or_default()));
+        }
+        Err(e) => return Err(e),
+    }
+    set_projects(conn, id, project_ids)?;
+    public_content_changed(conn)?;
+    Ok(Saved::Saved(id))
+}
+
+fn set_projects(conn: &mut DbConnection, id: i64, project_ids: &[i64]) -> QueryResult<()> {
+    diesel::delete(directory_entry_projects::table.filter(directory_entry_projects::entry_id.eq(id))).execute(conn)?;
+    for project_id in project_ids {
+        diesel::insert_into(directory_entry_projects::table)
+            .values((directory_entry_projects::entry_id.eq(id), directory_entry_projects::project_id.eq(project_id)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The projects an entry took part in, as (id, title).
+pub fn projects_of_entry(conn: &mut DbConnection, id: i64) -> QueryResult<Vec<(i64, String)>> {
+    directory_entry_projects::table
+        .inner_join(projects::table)
+        .filter(directory_entry_projects::entry_id.eq(id))
+        .select((projects::id, projects::title))
+        .order(projects::title.asc())
+        .load(conn)
+}
+
+/// Its owner (or the agency) says it is still true: checked now.
+pub fn mark_checked(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
+    let changed =
+        diesel::update(directory_entries::table.find(id)).set(directory_entries::checked_at.eq(now())).execute(conn)?;
+    public_content_changed(conn)?;
+    Ok(changed == 1)
+}
+
+/// Publishes or refuses a proposal; false when it was decided already.
+pub fn moderate(conn: &mut DbConnection, id: i64, decision: EntryStatus, refusal: Option<&str>) -> QueryResult<bool> {
+    let changed = diesel::update(
+        directory_entries::table.find(id).filter(directory_entries::status.eq(EntryStatus::Proposed.code())),
+    )
+    .set((
+        directory_entries::status.eq(decision.code()),
+        directory_entries::refusal.eq(refusal),
+        directory_entries::checked_at.eq(now()),
+        directory_entries::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    public_content_changed(conn)?;
+    Ok(changed == 1)
+}
+
+pub fn find_entry(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Entry>> {
+    directory_entries::table.find(id).first(conn).optional()
+}
+
+/// Entries in a status by name; optionally of a kind, and serving a place: `(code, région)` — a département's number
+/// and its région's « R » code (an entry serving the whole région, or the whole country, serves the département),
+/// or a région's code alone.
+pub fn entries_with_status(
+    conn: &mut DbConnection,
+    status: EntryStatus,
+    kind: Option<ActorKind>,
+    served: Option<(&str, Option<&str>)>,
+) -> QueryResult<Vec<Entry>> {
+    let mut query = directory_entries::table
+        .filter(directory_entries::status.eq(status.code()))
+        .order((directory_entries::name.asc(), directory_entries::id.asc()))
+        .into_boxed();
+    if let Some(kind) = kind {
+        query = query.filter(directory_entries::kind.eq(kind.code()));
+    }
+    if let Some((code, region)) = served {
+        query = query.filter(
+            directory_entries::served
+                .like(format!("% {code} %"))
+                .or(directory_entries::served.like(format!("% {} %", region.unwrap_or(code))))
+                .or(directory_entries::nationwide.eq(true)),
+        );
+    }
+    query.load(conn)
+}
+
+/// The entries proposed by these collectivities, whatever their status.
+pub fn entries_of_collectivities(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Entry>> {
+    directory_entries::table
+        .filter(directory_entries::collectivity_id.eq_any(ids))
+        .order(directory_entries::created_at.desc())
+        .load(conn)
+}
+
+/// The published entries whose owner should be asked to check them at `now` and has not been for this check.
+pub fn due_for_check(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<Vec<Entry>> {
+    let entries: Vec<Entry> = directory_entries::table
+        .filter(directory_entries::status.eq(EntryStatus::Published.code()))
+        .filter(directory_entries::owner_id.is_not_null())
+        .filter(directory_entries::checked_at.le(now - CHECK_AFTER))
+        .load(conn)?;
+    Ok(entries.into_iter().filter(|e| e.reminded_for != Some(e.checked_at)).collect())
+}
+
+/// Notes that the owner was reminded of this check; false when another instance did it first.
+pub fn mark_reminded(conn: &mut DbConnection, entry: &Entry) -> QueryResult<bool> {
+    let changed = diesel::update(
+        directory_entries::table
+            .find(entry.id)
+            .filter(directory_entries::checked_at.eq(entry.checked_at))
+            .filter(directory_entries::reminded_for.is_null().or(directory_entries::reminded_for.ne(entry.checked_at))),
+    )
+    .set(directory_entries::reminded_for.eq(Some(entry.checked_at)))
+    .execute(conn)?;
+    Ok(changed == 1)
+}

@@ -1,0 +1,144 @@
+//! The directory of actors, as `web::resources::directory`: SIRET checked and one entry per establishment, the
+//! territories served known, filters by kind and territory, proposals moderated and never shown before, reminders
+//! to check an entry queued once.
+
+use diesel::prelude::*;
+use encommun::domain::territory::TerritoryKind;
+use encommun::jobs::resources::queue_check_reminders;
+use encommun::storage::schema::{directory_entries, outbox_messages};
+
+use crate::fixtures::{self, logged_in};
+use crate::helpers::{with_conn, TestApp};
+use crate::on_both_backends;
+
+const ADMIN: &str = "agence@exemple.fr";
+const PROVIDER: &str = "prestataire@exemple.fr";
+const MEMBER: &str = "membre@grand-chatellerault.exemple.fr";
+
+on_both_backends!(the_directory_checks_its_entries_and_shows_proposals_only_once_published);
+
+const ENTRY: [(&str, &str); 7] = [
+    ("name", "Coopérative Place publique"),
+    ("kind", "consultancy"),
+    ("siret", "130 026 032 00008"),
+    ("skills", "concertation, enquête, facilitation"),
+    ("served", "86 R75"),
+    ("description", "Accompagne les collectivités de la Vienne dans leurs démarches de participation."),
+    ("contact", "contact@place-publique.exemple.fr"),
+];
+
+fn with(
+    fields: &[(&'static str, &'static str)],
+    changes: &[(&'static str, &'static str)],
+) -> Vec<(&'static str, &'static str)> {
+    fields.iter().map(|(k, v)| (*k, changes.iter().find(|(c, _)| c == k).map_or(*v, |(_, v)| *v))).collect()
+}
+
+async fn the_directory_checks_its_entries_and_shows_proposals_only_once_published(app: TestApp) {
+    with_conn(&app, |conn| {
+        fixtures::territories(conn);
+        fixtures::agency_admin(conn, ADMIN, "Claire Agence");
+        fixtures::collectivity(conn, TerritoryKind::Epci, "248600413").member(conn, MEMBER, "Marie Membre");
+        fixtures::provider(conn, "Coopérative des ateliers").member(conn, PROVIDER, "Amandine Prestataire");
+    });
+    let provider = logged_in(&app, PROVIDER).await;
+    let new = "/annuaire/nouveau";
+    // A wrong key, an unknown code: each on its field, nothing written.
+    provider
+        .submit(new, "/annuaire", &with(&ENTRY, &[("siret", "13002603200009"), ("served", "86 99")]))
+        .await
+        .assert_status(422)
+        .assert_contains("la clé de contrôle ne correspond pas");
+    provider
+        .submit(new, "/annuaire", &with(&ENTRY, &[("served", "86 99 R99")]))
+        .await
+        .assert_status(422)
+        .assert_contains("Ces codes ne sont ni un département ni une région : 99, R99.");
+    assert_eq!(with_conn(&app, |conn| directory_entries::table.count().get_result::<i64>(conn).unwrap()), 0);
+    let page = provider.submit(new, "/annuaire", &ENTRY).await;
+    page.assert_status(303);
+    let entry = page.location.clone().unwrap();
+    app.client()
+        .get(&entry)
+        .await
+        .assert_status(200)
+        .assert_contains("13002603200008")
+        .assert_contains("Vienne, Nouvelle-Aquitaine");
+    // The same establishment again: refused, pointing at the entry there is.
+    provider
+        .submit(new, "/annuaire", &with(&ENTRY, &[("name", "Place publique (bis)")]))
+        .await
+        .assert_status(422)
+        .assert_contains("Cet établissement figure déjà dans l’annuaire");
+    // A national network, without SIRET.
+    provider
+        .submit(
+            new,
+            "/annuaire",
+            &[
+                ("name", "Réseau des acteurs de la participation"),
+                ("kind", "network"),
+                ("nationwide", "oui"),
+                ("description", "Un réseau national qui relie les praticiens de la participation."),
+            ],
+        )
+        .await
+        .assert_status(303);
+    // Filters: by kind, by département (a national actor serves everywhere).
+    let anonymous = app.client();
+    anonymous
+        .get("/annuaire?territoire=86")
+        .await
+        .assert_contains("Coopérative Place publique")
+        .assert_contains("Réseau des acteurs de la participation");
+    anonymous
+        .get("/annuaire?territoire=13")
+        .await
+        .assert_lacks("Coopérative Place publique")
+        .assert_contains("Réseau des acteurs de la participation");
+    // Charente is in Nouvelle-Aquitaine, which the cooperative serves whole.
+    anonymous.get("/annuaire?territoire=16").await.assert_contains("Coopérative Place publique");
+    anonymous.get("/annuaire?kind=consultancy").await.assert_lacks("Réseau des acteurs de la participation");
+    // A collectivity proposes: shown to nobody else until the agency publishes.
+    let member = logged_in(&app, MEMBER).await;
+    let page = member
+        .submit(
+            new,
+            "/annuaire",
+            &[
+                ("name", "Association Vivre ensemble"),
+                ("kind", "association"),
+                ("served", "86"),
+                ("description", "Anime des cafés citoyens dans les bourgs du Châtelleraudais."),
+            ],
+        )
+        .await;
+    page.assert_status(303);
+    let proposed = page.location.clone().unwrap();
+    member.get(&proposed).await.assert_status(200).assert_contains("Proposé, en attente de relecture");
+    app.client().get(&proposed).await.assert_status(404);
+    app.client().get("/annuaire").await.assert_lacks("Association Vivre ensemble");
+    let admin = logged_in(&app, ADMIN).await;
+    admin.submit(&proposed, &format!("{proposed}/moderation"), &[("decision", "publish")]).await.assert_status(303);
+    app.client().get(&proposed).await.assert_status(200);
+    // A year unchecked: its owner is reminded once.
+    with_conn(&app, |conn| {
+        diesel::update(directory_entries::table.filter(directory_entries::name.eq("Coopérative Place publique")))
+            .set(directory_entries::checked_at.eq(encommun::storage::now() - chrono::TimeDelta::days(400)))
+            .execute(conn)
+            .unwrap();
+    });
+    let remind = |app: &TestApp| {
+        with_conn(app, |conn| queue_check_reminders(conn, encommun::storage::now(), &app.address).unwrap())
+    };
+    assert_eq!(remind(&app), 1);
+    assert_eq!(remind(&app), 0);
+    let to: Vec<String> = with_conn(&app, |conn| {
+        outbox_messages::table
+            .filter(outbox_messages::kind.eq("resource_check"))
+            .select(outbox_messages::recipient)
+            .load(conn)
+            .unwrap()
+    });
+    assert_eq!(to, [PROVIDER]);
+}
