@@ -7,6 +7,7 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 use serde::{Deserialize, Serialize};
 
+use super::community::NewCategory;
 use super::project::{one_line, EventKind, Phase, PhaseSet, MAX_PARTICIPANTS_LIMIT};
 use super::text::bounded_text;
 
@@ -132,7 +133,7 @@ pub struct PlannedPhase {
     pub ends_on: NaiveDate,
 }
 
-/// A seminar of the plan, dated (Paris time), with the territory it is held on when it is a local one.
+/// A seminar of the plan, dated (Paris time).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedSeminar<'a> {
     pub seminar: &'a Seminar,
@@ -237,22 +238,18 @@ impl Programme {
             fail("categories".into(), format!("Une délégation compte au plus {MAX_CATEGORIES} catégories."));
         }
         for (n, row) in source.categories.iter().enumerate() {
-            let label = one_line(&row.label, &format!("La catégorie {}", n + 1), 2, 80);
-            let member = match row.member.trim() {
-                "" => label.clone(),
-                member => one_line(member, &format!("Le nom d’un membre de la catégorie {}", n + 1), 2, 80),
-            };
-            match (label, member) {
-                (Ok(label), Ok(member)) => {
-                    if categories.iter().any(|(l, _)| l.to_lowercase() == label.to_lowercase()) {
-                        fail("categories".into(), format!("La catégorie « {label} » figure deux fois."));
-                    } else {
-                        categories.push((label, member));
-                    }
+            // A member's name left blank is the group's: « Élus » has « Élus » for each.
+            let member = if row.member.trim().is_empty() { &row.label } else { &row.member };
+            match NewCategory::parse(&row.label, member) {
+                Ok(NewCategory { label, .. })
+                    if categories.iter().any(|(l, _)| l.to_lowercase() == label.to_lowercase()) =>
+                {
+                    fail("categories".into(), format!("La catégorie « {label} » figure deux fois."));
                 }
-                (label, member) => {
-                    for e in [label.err(), member.err()].into_iter().flatten() {
-                        fail("categories".into(), e);
+                Ok(NewCategory { label, member_label }) => categories.push((label, member_label)),
+                Err(errors) => {
+                    for (_, e) in errors {
+                        fail("categories".into(), format!("Catégorie {} : {e}", n + 1));
                     }
                 }
             }
@@ -313,6 +310,19 @@ impl Programme {
 
     pub fn total_weeks(&self) -> u32 {
         self.phases.iter().map(|(_, w)| w).sum()
+    }
+
+    /// The weeks of the programme each phase spans, from the first (1) to the last, as (phase, first, last).
+    pub fn week_spans(&self) -> Vec<(Phase, u32, u32)> {
+        let mut first = 1;
+        self.phases
+            .iter()
+            .map(|(phase, weeks)| {
+                let span = (*phase, first, first + weeks - 1);
+                first += weeks;
+                span
+            })
+            .collect()
     }
 
     /// The phases dated one after the other from `starts_on`; those before `from` are left out (the calendar of
@@ -541,5 +551,8 @@ mod tests {
             assert_eq!(chrono::Datelike::weekday(&dated.starts_at.date()), chrono::Weekday::Mon);
         }
         assert_eq!(programme.skipped().codes(), "restitution");
+        let spans = programme.week_spans();
+        assert_eq!(spans.first().map(|s| s.1), Some(1));
+        assert_eq!(spans.last().map(|s| s.2), Some(programme.total_weeks()));
     }
 }

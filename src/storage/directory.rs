@@ -9,7 +9,7 @@ use super::activity::public_content_changed;
 use super::schema::{directory_entries, directory_entry_projects, projects};
 use super::{is_unique_violation, now, DbConnection};
 use crate::domain::inspiration::{links_text, parse_links, Link};
-use crate::domain::resources::{ActorKind, DirectoryText, EntryStatus, Freshness, CHECK_AFTER};
+use crate::domain::resources::{ActorKind, DirectoryText, EntryStatus, CHECK_AFTER};
 
 #[derive(Debug, Clone, Queryable)]
 pub struct Entry {
@@ -55,10 +55,6 @@ impl Entry {
         // Stored text was validated on the way in.
         parse_links(&self.links).unwrap_or_default()
     }
-
-    pub fn freshness(&self, now: NaiveDateTime) -> Freshness {
-        Freshness::of(self.checked_at, now)
-    }
 }
 
 /// The columns an entry's text fills, alike at its creation and its correction.
@@ -99,6 +95,30 @@ pub enum Saved {
     Saved(i64),
     /// Another entry has that SIRET: its id.
     SiretTaken(i64),
+    /// The owner has another entry of that name.
+    NameTaken,
+}
+
+/// Why a write was refused by a unique index: the owner has an entry of that name (`except` aside: the one
+/// written), or another has that SIRET.
+fn refusal(
+    conn: &mut DbConnection,
+    text: &DirectoryText,
+    owner_id: Option<i64>,
+    except: Option<i64>,
+) -> QueryResult<Saved> {
+    let same_name: Option<i64> = directory_entries::table
+        .filter(directory_entries::owner_id.eq(owner_id))
+        .filter(directory_entries::name.eq(&text.name))
+        .select(directory_entries::id)
+        .first(conn)
+        .optional()?;
+    Ok(match same_name.filter(|id| Some(*id) != except) {
+        // Written a moment ago: a double click, or two tabs.
+        Some(id) if except.is_none() => Saved::Saved(id),
+        Some(_) => Saved::NameTaken,
+        None => Saved::SiretTaken(entry_of_siret(conn, text.siret.as_deref().unwrap_or_default())?.unwrap_or_default()),
+    })
 }
 
 fn entry_of_siret(conn: &mut DbConnection, siret: &str) -> QueryResult<Option<i64>> {
@@ -109,7 +129,8 @@ fn entry_of_siret(conn: &mut DbConnection, siret: &str) -> QueryResult<Option<i6
         .optional()
 }
 
-/// Writes an entry, published at once or proposed, with the projects it took part in.
+/// Writes an entry, published at once or proposed, with the projects it took part in. Sent twice (a double click,
+/// two tabs), it is written once: the second lands on the first.
 pub fn insert_entry(
     conn: &mut DbConnection,
     text: &DirectoryText,
@@ -133,10 +154,7 @@ pub fn insert_entry(
     });
     let id = match inserted {
         Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => {
-            let siret = text.siret.as_deref().unwrap_or_default();
-            return Ok(Saved::SiretTaken(entry_of_siret(conn, siret)?.unwrap_or_default()));
-        }
+        Err(e) if is_unique_violation(&e) => return refusal(conn, text, Some(owner_id), None),
         Err(e) => return Err(e),
     };
     set_projects(conn, id, project_ids)?;
@@ -157,8 +175,8 @@ pub fn update_entry(conn: &mut DbConnection, id: i64, text: &DirectoryText, proj
     match updated {
         Ok(_) => {}
         Err(e) if is_unique_violation(&e) => {
-            let siret = text.siret.as_deref().unwrap_or_default();
-            return Ok(Saved::SiretTaken(entry_of_siret(conn, siret)?.unwrap_or_default()));
+            let owner_id = find_entry(conn, id)?.and_then(|entry| entry.owner_id);
+            return refusal(conn, text, owner_id, Some(id));
         }
         Err(e) => return Err(e),
     }

@@ -122,15 +122,15 @@ fn insert_row(
 
 /// Changes an event's title, presentation, times and place (its kind and territory stay), and confirms it: an
 /// event of the seminar plan is announced, like a new one, when it is first confirmed; a confirmed event moved to
-/// another day is announced again. Call it inside `storage::write_transaction`.
+/// another day is announced again. Call it inside `storage::write_transaction`; the event as it now is.
 pub fn update_event(
     conn: &mut DbConnection,
     event: &Event,
     changed: &NewEvent,
     user_id: i64,
     project_title: &str,
-) -> QueryResult<()> {
-    diesel::update(events::table.find(event.id))
+) -> QueryResult<Event> {
+    let updated: Event = diesel::update(events::table.find(event.id))
         .set((
             events::title.eq(&changed.title),
             events::description.eq(&changed.description),
@@ -141,7 +141,7 @@ pub fn update_event(
             events::confirmed.eq(true),
             events::updated_at.eq(now()),
         ))
-        .execute(conn)?;
+        .get_result(conn)?;
     let moved = event.starts_at != changed.starts_at;
     let summary = match (event.confirmed, moved) {
         (false, _) => planned_summary(changed, project_title),
@@ -151,7 +151,10 @@ pub fn update_event(
             changed.title,
             changed.starts_at.format("%d/%m/%Y à %H:%M")
         ),
-        (true, false) => return super::activity::public_content_changed(conn),
+        (true, false) => {
+            super::activity::public_content_changed(conn)?;
+            return Ok(updated);
+        }
     };
     record_event_activity(
         conn,
@@ -165,7 +168,8 @@ pub fn update_event(
             summary,
         },
         event.id,
-    )
+    )?;
+    Ok(updated)
 }
 
 pub fn find_event(conn: &mut DbConnection, project_id: i64, id: i64) -> QueryResult<Option<Event>> {

@@ -173,15 +173,36 @@ pub fn versions_of(conn: &mut DbConnection, programme_id: i64) -> QueryResult<Ve
     Ok(rows.into_iter().filter_map(VersionRow::read).collect())
 }
 
+/// Every programme (in `all_programmes`' order) at its current version, in two queries.
+pub fn current_versions(conn: &mut DbConnection) -> QueryResult<Vec<(ProgrammeRow, ProgrammeVersion)>> {
+    let rows = all_programmes(conn)?;
+    let versions: Vec<VersionRow> = programme_versions::table
+        .inner_join(programmes::table)
+        .filter(programme_versions::version.eq(programmes::current_version))
+        .select(programme_versions::all_columns)
+        .load(conn)?;
+    let mut versions: Vec<ProgrammeVersion> = versions.into_iter().filter_map(VersionRow::read).collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let at = versions.iter().position(|v| v.programme_id == row.id)?;
+            Some((row, versions.swap_remove(at)))
+        })
+        .collect())
+}
+
 /// The programmes one may open a project from (not archived), each at its current version.
 pub fn open_programmes(conn: &mut DbConnection) -> QueryResult<Vec<(ProgrammeRow, ProgrammeVersion)>> {
-    let mut chosen = Vec::new();
-    for row in all_programmes(conn)?.into_iter().filter(|r| r.archived_at.is_none()) {
-        if let Some(version) = find_version(conn, row.id, row.current_version)? {
-            chosen.push((row, version));
-        }
-    }
-    Ok(chosen)
+    Ok(current_versions(conn)?.into_iter().filter(|(row, _)| row.archived_at.is_none()).collect())
+}
+
+/// How many projects each programme was opened for, as (programme, count).
+pub fn project_counts(conn: &mut DbConnection) -> QueryResult<Vec<(i64, i64)>> {
+    projects::table
+        .filter(projects::programme_id.is_not_null())
+        .group_by(projects::programme_id)
+        .select((projects::programme_id.assume_not_null(), diesel::dsl::count_star()))
+        .load(conn)
 }
 
 /// The projects opened from a programme, with the version each was opened with.
@@ -193,28 +214,24 @@ pub fn projects_of(conn: &mut DbConnection, programme_id: i64) -> QueryResult<Ve
         .load(conn)
 }
 
-/// Creates a programme. Call it inside `storage::write_transaction`.
+/// Creates a programme. Call it inside `storage::write_transaction`. The same programme sent twice (a double click)
+/// is created once: the second finds it `Unchanged`.
 pub fn create_programme(
     conn: &mut DbConnection,
     programme: &Programme,
     note: &str,
     user_id: i64,
 ) -> QueryResult<Saved> {
-    let at = now();
-    let inserted = insert_once(conn, |conn| {
-        diesel::insert_into(programmes::table)
-            .values((
-                programmes::name.eq(&programme.name),
-                programmes::current_version.eq(1),
-                programmes::created_at.eq(at),
-                programmes::updated_at.eq(at),
-            ))
-            .execute(conn)
-    })?;
-    if !inserted {
-        return Ok(Saved::NameTaken);
-    }
-    let id: i64 = programmes::table.filter(programmes::name.eq(&programme.name)).select(programmes::id).first(conn)?;
+    let Some(id) = insert_programme(conn, None, &programme.name)? else {
+        let existing: ProgrammeRow = programmes::table.filter(programmes::name.eq(&programme.name)).first(conn)?;
+        let current = find_version(conn, existing.id, existing.current_version)?;
+        return Ok(match current {
+            Some(current) if existing.built_in.is_none() && current.programme == *programme => {
+                Saved::Unchanged { programme_id: existing.id, version: existing.current_version }
+            }
+            _ => Saved::NameTaken,
+        });
+    };
     insert_version(conn, id, 1, programme, note, Some(user_id))?;
     Ok(Saved::Version { programme_id: id, version: 1 })
 }

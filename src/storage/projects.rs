@@ -196,8 +196,9 @@ pub fn open_project(
     match programme {
         Some(version) => {
             super::delegations::add_categories(conn, project_id, &version.programme.categories)?;
+            // The enrolment phase's alone: the others wait for the participants (`change_phase`).
             let calendar = version.programme.calendar(Phase::Enrolment, project.starts_on);
-            schedule_seminars(conn, project_id, version, &calendar[..1.min(calendar.len())], &[], user_id)?;
+            schedule_seminars(conn, project_id, version, calendar.get(..1).unwrap_or_default(), &[], user_id)?;
         }
         None => super::delegations::add_default_categories(conn, project_id)?,
     }

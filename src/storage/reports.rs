@@ -8,9 +8,9 @@ use diesel::prelude::*;
 use super::activity::public_content_changed;
 use super::schema::{experience_reports, territories};
 use super::territories::Territory;
-use super::{now, DbConnection};
+use super::{is_unique_violation, now, DbConnection};
 use crate::domain::inspiration::{links_text, parse_links, Link};
-use crate::domain::resources::{EntryStatus, Freshness, ReportText, CHECK_AFTER};
+use crate::domain::resources::{EntryStatus, ReportText, CHECK_AFTER};
 
 #[derive(Debug, Clone, Queryable)]
 pub struct Report {
@@ -47,10 +47,6 @@ impl Report {
     pub fn links(&self) -> Vec<Link> {
         // Stored text was validated on the way in.
         parse_links(&self.links).unwrap_or_default()
-    }
-
-    pub fn freshness(&self, now: NaiveDateTime) -> Freshness {
-        Freshness::of(self.checked_at, now)
     }
 }
 
@@ -101,7 +97,19 @@ impl<'a> Written<'a> {
     }
 }
 
-/// Writes a report, published at once or proposed; its id.
+/// The owner's report of that title on that territory (one each: `experience_reports_once`).
+fn report_of_owner(conn: &mut DbConnection, owner_id: i64, territory_id: i64, title: &str) -> QueryResult<Option<i64>> {
+    experience_reports::table
+        .filter(experience_reports::owner_id.eq(owner_id))
+        .filter(experience_reports::territory_id.eq(territory_id))
+        .filter(experience_reports::title.eq(title))
+        .select(experience_reports::id)
+        .first(conn)
+        .optional()
+}
+
+/// Writes a report, published at once or proposed; its id. Sent twice (a double click, two tabs), it is written
+/// once: the second lands on the first.
 pub fn insert_report(
     conn: &mut DbConnection,
     text: &ReportText,
@@ -109,25 +117,35 @@ pub fn insert_report(
     status: EntryStatus,
 ) -> QueryResult<i64> {
     let at = now();
-    let id = diesel::insert_into(experience_reports::table)
-        .values((
-            Written::of(text, origin.territory_id, origin.theme_id, origin.project_id),
-            experience_reports::status.eq(status.code()),
-            experience_reports::collectivity_id.eq(origin.collectivity_id),
-            experience_reports::owner_id.eq(origin.owner_id),
-            experience_reports::checked_at.eq(at),
-            experience_reports::created_at.eq(at),
-            experience_reports::updated_at.eq(at),
-        ))
-        .returning(experience_reports::id)
-        .get_result(conn)?;
+    let inserted = conn.transaction(|conn| {
+        diesel::insert_into(experience_reports::table)
+            .values((
+                Written::of(text, origin.territory_id, origin.theme_id, origin.project_id),
+                experience_reports::status.eq(status.code()),
+                experience_reports::collectivity_id.eq(origin.collectivity_id),
+                experience_reports::owner_id.eq(origin.owner_id),
+                experience_reports::checked_at.eq(at),
+                experience_reports::created_at.eq(at),
+                experience_reports::updated_at.eq(at),
+            ))
+            .returning(experience_reports::id)
+            .get_result(conn)
+    });
+    let id = match inserted {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e) => {
+            return report_of_owner(conn, origin.owner_id, origin.territory_id, &text.title)?.ok_or(e);
+        }
+        Err(e) => return Err(e),
+    };
     if status == EntryStatus::Published {
         public_content_changed(conn)?;
     }
     Ok(id)
 }
 
-/// Rewrites a report: a correction is a check, so `checked_at` moves to now.
+/// Rewrites a report: a correction is a check, so `checked_at` moves to now. False when its owner has another
+/// report of that title on that territory (nothing is written).
 pub fn update_report(
     conn: &mut DbConnection,
     id: i64,
@@ -137,15 +155,22 @@ pub fn update_report(
     project_id: Option<i64>,
 ) -> QueryResult<bool> {
     let at = now();
-    let changed = diesel::update(experience_reports::table.find(id))
-        .set((
-            Written::of(text, territory_id, theme_id, project_id),
-            experience_reports::checked_at.eq(at),
-            experience_reports::updated_at.eq(at),
-        ))
-        .execute(conn)?;
+    let updated = conn.transaction(|conn| {
+        diesel::update(experience_reports::table.find(id))
+            .set((
+                Written::of(text, territory_id, theme_id, project_id),
+                experience_reports::checked_at.eq(at),
+                experience_reports::updated_at.eq(at),
+            ))
+            .execute(conn)
+    });
+    match updated {
+        Ok(_) => {}
+        Err(e) if is_unique_violation(&e) => return Ok(false),
+        Err(e) => return Err(e),
+    }
     public_content_changed(conn)?;
-    Ok(changed == 1)
+    Ok(true)
 }
 
 /// Its owner (or the agency) says it is still true: checked now.

@@ -99,6 +99,7 @@ pub async fn index(
                 "Des expériences, des études et des méthodes que l’agence rassemble pour chaque thème : de quoi nourrir "
                 "les positionnements des collectivités et le travail des projets partagés."
             }
+            (super::resources::resources_nav())
             @if is_admin { p { a class="button" href="/inspiration/nouvelle" { "Publier une ressource" } } }
             form class="search" method="get" action="/inspiration" role="search" aria-label="Filtrer les ressources" {
                 div class="field" {

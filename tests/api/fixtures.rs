@@ -265,7 +265,7 @@ pub fn directory_entry(conn: &mut DbConnection, owner: &Account, name: &str) -> 
     .unwrap();
     match write(conn, |conn| insert_entry(conn, &text, &[], (EntryStatus::Published, None, owner.id))) {
         Saved::Saved(id) => id,
-        Saved::SiretTaken(_) => panic!("no SIRET"),
+        refused => panic!("a new entry: {refused:?}"),
     }
 }
 

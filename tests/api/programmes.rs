@@ -385,12 +385,20 @@ async fn the_agency_edits_its_programmes_in_versions_and_projects_keep_theirs(ap
     };
     let mut more = as_refs(&fields);
     more.push(("more_rows".into(), "oui".into()));
-    post(more).await.assert_status(200).assert_contains(r#"name="seminar_5_title""#).assert_lacks("Erreur");
+    // The row left blank goes; the two filled follow each other, then three blank rows.
+    post(more)
+        .await
+        .assert_status(200)
+        .assert_contains(r#"name="seminar_1_title" type="text" value="Journée entre pairs""#)
+        .assert_contains(r#"name="seminar_4_title""#)
+        .assert_lacks(r#"name="seminar_5_title""#)
+        .assert_lacks("Erreur");
     let page = post(as_refs(&fields)).await;
     page.assert_status(422)
         .assert_contains("Le nombre maximum de participantes s’écrit en chiffres.")
         .assert_contains("La phase « Adoption des plans d’action » fait partie de tout programme")
-        .assert_contains(r#"id="seminar_2_week-erreur""#)
+        // The message's « Rendez-vous 2 » is the second row the page shows back.
+        .assert_contains(r#"id="seminar_1_week-erreur""#)
         .assert_contains("Rendez-vous 2 (« Journée entre pairs ») : la semaine va de 1 à 20");
     assert_eq!(with_conn(&app, |conn| programmes::all_programmes(conn).unwrap().len()), 3);
     for (k, v) in fields.iter_mut() {
@@ -409,8 +417,14 @@ async fn the_agency_edits_its_programmes_in_versions_and_projects_keep_theirs(ap
     assert_eq!(v1.seminars.len(), 2, "the blank row is left out");
     assert_eq!(v1.categories[1], ("Agents des collectivités".to_owned(), "Agents des collectivités".to_owned()));
     assert_eq!(v1.skipped().codes(), "provider_selection restitution follow_up");
-    // The same name again is refused.
-    post(as_refs(&fields)).await.assert_status(422).assert_contains("Un programme porte déjà ce nom");
+    // Sent again (a double click): the same programme, created once. Another programme of that name is refused.
+    post(as_refs(&fields)).await.assert_redirect(&path);
+    assert_eq!(with_conn(&app, |conn| programmes::all_programmes(conn).unwrap().len()), 4);
+    let other: Vec<(String, String)> = fields
+        .iter()
+        .map(|(k, v)| (k.clone(), if k == "summary" { "Une autre cohorte.".to_owned() } else { v.clone() }))
+        .collect();
+    post(other).await.assert_status(422).assert_contains("Un programme porte déjà ce nom");
     // A project opened now keeps version 1.
     let project = open_from_programme(&app, &admin, &w, id).await;
     // Two agents edit at once: the first saves version 2, the second is told, then saves on purpose.

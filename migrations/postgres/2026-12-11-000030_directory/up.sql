@@ -26,6 +26,8 @@ CREATE TABLE directory_entries (
 );
 CREATE UNIQUE INDEX directory_entries_siret ON directory_entries (siret) WHERE siret IS NOT NULL;
 CREATE INDEX directory_entries_status ON directory_entries (status, name);
+-- An entry sent twice (a double click, two tabs) is written once: the second lands on the first.
+CREATE UNIQUE INDEX directory_entries_once ON directory_entries (owner_id, name);
 CREATE INDEX directory_entries_checked ON directory_entries (checked_at);
 
 CREATE TABLE directory_entry_projects (

@@ -26,4 +26,6 @@ CREATE TABLE experience_reports (
     updated_at TIMESTAMP NOT NULL
 );
 CREATE INDEX experience_reports_status ON experience_reports (status, created_at);
+-- A report sent twice (a double click, two tabs) is written once: the second lands on the first.
+CREATE UNIQUE INDEX experience_reports_once ON experience_reports (owner_id, territory_id, title);
 CREATE INDEX experience_reports_checked ON experience_reports (checked_at);

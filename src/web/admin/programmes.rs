@@ -64,7 +64,7 @@ fn planned_phases() -> impl Iterator<Item = Phase> {
 // ---------------------------------------------------------------------------------------------------------------
 // The list, and importing a file
 
-fn index_page(ctx: &PageCtx, rows: &[(ProgrammeRow, ProgrammeVersion, usize)], import: Option<&[String]>) -> Markup {
+fn index_page(ctx: &PageCtx, rows: &[(ProgrammeRow, ProgrammeVersion, i64)], import: Option<&[String]>) -> Markup {
     let errors = FormErrors::default();
     page_with_errors(
         ctx,
@@ -123,17 +123,18 @@ fn index_page(ctx: &PageCtx, rows: &[(ProgrammeRow, ProgrammeVersion, usize)], i
     )
 }
 
-async fn load_index(state: &AppState) -> Result<Vec<(ProgrammeRow, ProgrammeVersion, usize)>, AppError> {
+async fn load_index(state: &AppState) -> Result<Vec<(ProgrammeRow, ProgrammeVersion, i64)>, AppError> {
     state
         .db(|conn| {
-            let mut rows = Vec::new();
-            for row in programmes::all_programmes(conn)? {
-                if let Some(version) = programmes::find_version(conn, row.id, row.current_version)? {
-                    let projects = programmes::projects_of(conn, row.id)?.len();
-                    rows.push((row, version, projects));
-                }
-            }
-            Ok(rows)
+            let counts = programmes::project_counts(conn)?;
+            let count_of = |id: i64| counts.iter().find(|(p, _)| *p == id).map_or(0, |(_, n)| *n);
+            Ok(programmes::current_versions(conn)?
+                .into_iter()
+                .map(|(row, version)| {
+                    let projects = count_of(row.id);
+                    (row, version, projects)
+                })
+                .collect())
         })
         .await
 }
@@ -234,7 +235,7 @@ fn programme_page(ctx: &PageCtx, data: &ProgrammePage) -> Markup {
     let path = programme_path(row.id);
     let current = shown.version == row.current_version;
     let version_query = if current { String::new() } else { format!("?version={}", shown.version) };
-    let calendar = p.calendar(Phase::Enrolment, chrono::NaiveDate::default());
+    let spans = p.week_spans();
     page(
         ctx,
         &format!("Programme « {} »", p.name),
@@ -262,7 +263,7 @@ fn programme_page(ctx: &PageCtx, data: &ProgrammePage) -> Markup {
                         thead { tr { th scope="col" { "Phase" } th scope="col" { "Durée" } th scope="col" { "Semaines" } } }
                         tbody {
                             @for phase in planned_phases() {
-                                @let planned = calendar.iter().find(|c| c.phase == phase);
+                                @let span = spans.iter().find(|(spanned, _, _)| *spanned == phase);
                                 tr {
                                     th scope="row" { (phase.label()) }
                                     @match p.phases.iter().find(|(used, _)| *used == phase) {
@@ -270,11 +271,7 @@ fn programme_page(ctx: &PageCtx, data: &ProgrammePage) -> Markup {
                                         None => { td { "Phase non prévue par le programme" } }
                                     }
                                     td {
-                                        @if let Some(planned) = planned {
-                                            @let first = (planned.starts_on - chrono::NaiveDate::default()).num_weeks() + 1;
-                                            @let last = (planned.ends_on - chrono::NaiveDate::default()).num_weeks() + 1;
-                                            (first) " à " (last)
-                                        } @else { "—" }
+                                        @if let Some((_, first, last)) = span { (first) " à " (last) } @else { "—" }
                                     }
                                 }
                             }
@@ -485,7 +482,27 @@ impl ProgrammeForm {
             .map_or(0, |n| n + 1)
     }
 
-    /// The source the form describes, with the mistakes a number's typing makes; the rest is `Programme::check`'s.
+    /// The form with the plan's rows that have no title left out and the others numbered again in their order, so
+    /// that the rows the page shows back are the rows `Programme::check` numbers in its messages.
+    fn compacted(self) -> ProgrammeForm {
+        let kept: Vec<usize> =
+            (0..self.seminar_rows()).filter(|n| !self.get(&format!("seminar_{n}_title")).trim().is_empty()).collect();
+        let fields = self
+            .fields
+            .into_iter()
+            .filter_map(|(key, value)| {
+                let Some((row, what)) = key.strip_prefix("seminar_").and_then(|rest| rest.split_once('_')) else {
+                    return Some((key, value));
+                };
+                let at = kept.iter().position(|n| Some(*n) == row.parse().ok())?;
+                Some((format!("seminar_{at}_{what}"), value))
+            })
+            .collect();
+        ProgrammeForm { fields }
+    }
+
+    /// The source the form (compacted) describes, with the mistakes a number's typing makes; the rest is
+    /// `Programme::check`'s.
     fn source(&self) -> (ProgrammeSource, Vec<(String, String)>) {
         let mut errors = Vec::new();
         let mut number = |field: &str, what: &str| -> i64 {
@@ -512,9 +529,6 @@ impl ProgrammeForm {
         let mut seminars = Vec::new();
         for n in 0..self.seminar_rows() {
             let title = self.get(&format!("seminar_{n}_title"));
-            if title.trim().is_empty() {
-                continue;
-            }
             let week = number(&format!("seminar_{n}_week"), &format!("La semaine du rendez-vous {}", n + 1));
             let hours = number(&format!("seminar_{n}_hours"), &format!("La durée du rendez-vous {}", n + 1));
             seminars.push(SeminarSource {
@@ -550,27 +564,18 @@ impl ProgrammeForm {
 }
 
 fn check_form(form: &ProgrammeForm) -> Result<Programme, FormErrors> {
-    let (source, mut typing) = form.source();
-    let kept: Vec<usize> =
-        (0..form.seminar_rows()).filter(|n| !form.get(&format!("seminar_{n}_title")).trim().is_empty()).collect();
+    let (source, mut errors) = form.source();
     match Programme::check(&source) {
-        Ok(programme) if typing.is_empty() => Ok(programme),
-        Ok(_) => Err(FormErrors::from(typing)),
-        Err(errors) => {
-            for (field, message) in errors {
-                // The check numbers the plan's filled rows; the form numbers every row.
-                let field = match field.strip_prefix("seminar_").and_then(|r| r.split_once('_')) {
-                    Some((at, what)) => match at.parse::<usize>().ok().and_then(|at| kept.get(at)) {
-                        Some(typed) => format!("seminar_{typed}_{what}"),
-                        None => field.clone(),
-                    },
-                    None => field,
-                };
-                if !typing.iter().any(|(f, _)| *f == field) {
-                    typing.push((field, message));
+        Ok(programme) if errors.is_empty() => Ok(programme),
+        Ok(_) => Err(FormErrors::from(errors)),
+        Err(checked) => {
+            // A number typed wrong is said once, by the form.
+            for (field, message) in checked {
+                if !errors.iter().any(|(f, _)| *f == field) {
+                    errors.push((field, message));
                 }
             }
-            Err(FormErrors::from(typing))
+            Err(FormErrors::from(errors))
         }
     }
 }
@@ -707,7 +712,7 @@ pub async fn create(
     fields: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let admin = ctx.require_admin()?.clone();
-    let form = ProgrammeForm { fields: fields.into_inner() };
+    let form = ProgrammeForm { fields: fields.into_inner() }.compacted();
     if !form.get("more_rows").is_empty() {
         let rows = form.seminar_rows() + BLANK_ROWS;
         return Ok(html_response(
@@ -730,7 +735,7 @@ pub async fn create(
         })
         .await?;
     match saved {
-        Saved::Version { programme_id, .. } => {
+        Saved::Version { programme_id, .. } | Saved::Unchanged { programme_id, .. } => {
             ctx.set_flash("Programme créé. Il est proposé à l’ouverture des projets.");
             Ok(see_other(&programme_path(programme_id)))
         }
@@ -776,7 +781,7 @@ pub async fn update(
 ) -> Result<HttpResponse, AppError> {
     let admin = ctx.require_admin()?.clone();
     let (row, _) = editable(&state, id.into_inner()).await?;
-    let form = ProgrammeForm { fields: fields.into_inner() };
+    let form = ProgrammeForm { fields: fields.into_inner() }.compacted();
     let expected: i32 = form.get("expected_version").trim().parse().unwrap_or(row.current_version);
     if !form.get("more_rows").is_empty() {
         let rows = form.seminar_rows() + BLANK_ROWS;

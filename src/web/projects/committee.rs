@@ -280,7 +280,7 @@ pub async fn add_member(
                             && meeting.confirmed
                             && meeting.starts_at > now
                         {
-                            crate::jobs::steering::invite_committee(conn, &meeting, &base_url)?;
+                            crate::jobs::invite_attendees(conn, &meeting, &base_url)?;
                         }
                     }
                 }

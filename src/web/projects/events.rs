@@ -236,17 +236,8 @@ pub async fn create(
             storage::write_transaction(conn, |conn| {
                 let id = events::insert_event(conn, pid, &event, user.id, &title)?;
                 // A restitution's meeting: the territory's inquiry group comes along.
-                let invited = match events::find_event(conn, pid, id)? {
-                    Some(planned) if planned.kind() == EventKind::Restitution => {
-                        Some(crate::jobs::restitutions::invite_inquiry_group(conn, &planned, &base_url)?)
-                    }
-                    // A meeting of the steering committee: its members are invited.
-                    Some(planned) if planned.kind() == EventKind::SteeringCommittee => {
-                        crate::jobs::steering::invite_committee(conn, &planned, &base_url)?;
-                        None
-                    }
-                    _ => None,
-                };
+                let planned = events::find_event(conn, pid, id)?.ok_or(AppError::NotFound)?;
+                let invited = crate::jobs::invite_attendees(conn, &planned, &base_url)?;
                 Ok::<_, AppError>((id, invited))
             })
         })
@@ -331,12 +322,9 @@ pub async fn update(
             storage::write_transaction(conn, |conn| {
                 // Read again under the write lock: a double click confirms once.
                 let event = events::find_event(conn, project_id, event_id)?.ok_or(AppError::NotFound)?;
-                events::update_event(conn, &event, &changed, user.id, &title)?;
-                // The committee's members are invited to a meeting confirmed, and again to one moved.
-                if event.kind() == EventKind::SteeringCommittee {
-                    let updated = events::find_event(conn, project_id, event_id)?.ok_or(AppError::NotFound)?;
-                    crate::jobs::steering::invite_committee(conn, &updated, &base_url)?;
-                }
+                let updated = events::update_event(conn, &event, &changed, user.id, &title)?;
+                // Those it is for are invited to it confirmed, and again when it moves.
+                crate::jobs::invite_attendees(conn, &updated, &base_url)?;
                 Ok::<_, AppError>(())
             })
         })

@@ -19,18 +19,13 @@ use crate::web::{AppError, AppState};
 
 /// The calendar the project's programme plans: the phases of enrolment from the project's start, the others from
 /// the day enrolment ended (as the seminar plan was dated then), or from its planned end while it runs.
-pub fn planned_calendar(
-    programme: &ProgrammeVersion,
-    project: &Project,
-    history: &[PhaseTransition],
-) -> Vec<PlannedPhase> {
+fn planned_calendar(programme: &ProgrammeVersion, project: &Project, history: &[PhaseTransition]) -> Vec<PlannedPhase> {
     let p = &programme.programme;
     let mut plan = p.calendar(Phase::Enrolment, project.starts_on);
-    let after = Phase::Enrolment.next_used(project.facts().skipped).unwrap_or(Phase::Closed);
     let left = history.iter().find(|t| t.from_phase.as_deref() == Some(Phase::Enrolment.code())).map(|t| t.at.date());
     if let (Some(left), Some(enrolment)) = (left, plan.first().copied()) {
         plan = std::iter::once(PlannedPhase { ends_on: left.max(enrolment.starts_on), ..enrolment })
-            .chain(p.calendar(after, left))
+            .chain(p.calendar(Phase::ProviderSelection, left)) // the phases after enrolment that it uses
             .collect();
     }
     plan

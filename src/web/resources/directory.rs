@@ -396,14 +396,18 @@ async fn resolve(
     }
 }
 
-fn siret_taken(id: i64) -> FormErrors {
-    FormErrors::from(vec![(
-        "siret",
-        format!(
-            "Cet établissement figure déjà dans l’annuaire ({}) : corrigez sa fiche plutôt que d’en créer une autre.",
-            entry_path(id)
-        ),
-    )])
+/// What a unique index refused, on its field.
+fn refusal_errors(refused: &Saved) -> FormErrors {
+    match refused {
+        Saved::SiretTaken(id) => FormErrors::from(vec![(
+            "siret",
+            format!(
+                "Cet établissement figure déjà dans l’annuaire ({}) : corrigez sa fiche plutôt que d’en créer une autre.",
+                entry_path(*id)
+            ),
+        )]),
+        _ => FormErrors::from(vec![("name", "Une autre de vos fiches porte déjà ce nom.".to_owned())]),
+    }
 }
 
 pub async fn create(
@@ -434,9 +438,7 @@ pub async fn create(
             });
             Ok(see_other(&entry_path(id)))
         }
-        Saved::SiretTaken(id) => {
-            Ok(unprocessable(form_page(&ctx, None, Some(&author), &projects, &form, &siret_taken(id))))
-        }
+        refused => Ok(unprocessable(form_page(&ctx, None, Some(&author), &projects, &form, &refusal_errors(&refused)))),
     }
 }
 
@@ -479,9 +481,7 @@ pub async fn update(
             ctx.set_flash("Fiche corrigée ; elle est vérifiée d’aujourd’hui.");
             Ok(see_other(&entry_path(id)))
         }
-        Saved::SiretTaken(other) => {
-            Ok(unprocessable(form_page(&ctx, Some(&view), None, &projects, &form, &siret_taken(other))))
-        }
+        refused => Ok(unprocessable(form_page(&ctx, Some(&view), None, &projects, &form, &refusal_errors(&refused)))),
     }
 }
 

@@ -462,7 +462,7 @@ pub async fn update(
         Err(errors) => return Ok(unprocessable(form_page(&ctx, Some(&view), None, &choices, &form, &errors))),
     };
     let id = view.report.id;
-    state
+    let updated = state
         .db(move |conn| {
             storage::write_transaction(conn, |conn| {
                 let Resolved { text, territory_id, theme_id, project_id } = &resolved;
@@ -470,6 +470,14 @@ pub async fn update(
             })
         })
         .await?;
+    if !updated {
+        let errors = FormErrors::from(vec![(
+            "title",
+            "Un autre de vos retours d’expérience porte ce titre sur ce territoire : choisissez-en un autre."
+                .to_owned(),
+        )]);
+        return Ok(unprocessable(form_page(&ctx, Some(&view), None, &choices, &form, &errors)));
+    }
     ctx.set_flash("Retour d’expérience corrigé ; il est vérifié d’aujourd’hui.");
     Ok(see_other(&report_path(id)))
 }

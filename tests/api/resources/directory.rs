@@ -58,6 +58,9 @@ async fn the_directory_checks_its_entries_and_shows_proposals_only_once_publishe
     let page = provider.submit(new, "/annuaire", &ENTRY).await;
     page.assert_status(303);
     let entry = page.location.clone().unwrap();
+    // Sent again (a double click): written once, the second lands on it.
+    provider.submit(new, "/annuaire", &ENTRY).await.assert_redirect(&entry);
+    assert_eq!(with_conn(&app, |conn| directory_entries::table.count().get_result::<i64>(conn).unwrap()), 1);
     app.client()
         .get(&entry)
         .await

@@ -23,7 +23,7 @@ on_both_backends!(
     owners_are_reminded_once_per_check_and_old_reports_say_so
 );
 
-fn world(app: &TestApp) -> fixtures::Account {
+fn world(app: &TestApp) {
     with_conn(app, |conn| {
         fixtures::territories(conn);
         let admin = fixtures::agency_admin(conn, ADMIN, "Claire Agence");
@@ -33,8 +33,7 @@ fn world(app: &TestApp) -> fixtures::Account {
         fixtures::collectivity(conn, TerritoryKind::Epci, "200071827").member(conn, OTHER, "Odile Autre");
         fixtures::provider(conn, "Coopérative des ateliers").member(conn, PROVIDER, "Amandine Prestataire");
         fixtures::theme(conn, &admin, "Mobilités rurales").create();
-        admin
-    })
+    });
 }
 
 const REPORT: [(&str, &str); 7] = [
@@ -73,6 +72,12 @@ async fn reports_are_published_or_proposed_and_moderated_never_shown_early(app: 
     let page = provider.submit("/retours-d-experience/nouveau", "/retours-d-experience", &REPORT).await;
     page.assert_status(303);
     let published = page.location.clone().unwrap();
+    // Sent again (a double click): written once, the second lands on it.
+    provider
+        .submit("/retours-d-experience/nouveau", "/retours-d-experience", &REPORT)
+        .await
+        .assert_redirect(&published);
+    assert_eq!(with_conn(&app, |conn| experience_reports::table.count().get_result::<i64>(conn).unwrap()), 1);
     let anonymous = app.client();
     anonymous
         .get(&published)
@@ -136,12 +141,11 @@ async fn reports_are_published_or_proposed_and_moderated_never_shown_early(app: 
 }
 
 async fn owners_are_reminded_once_per_check_and_old_reports_say_so(app: TestApp) {
-    let admin = world(&app);
+    world(&app);
     let id = with_conn(&app, |conn| {
         let owner = fixtures::account(conn, "auteur@exemple.fr", "Aline Autrice");
         fixtures::report(conn, &owner, "Le bus des services publics", EntryStatus::Published, None)
     });
-    let _ = admin;
     let age = |app: &TestApp, days: i64| {
         with_conn(app, |conn| {
             diesel::update(experience_reports::table.find(id))
