@@ -3,6 +3,7 @@
 
 pub mod boundaries;
 pub mod csv_lines;
+pub mod directory;
 pub mod places;
 pub mod plan;
 pub mod territories;

@@ -60,7 +60,7 @@ impl OutboxWorker {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
             let mut conn = pool.get()?;
-            crate::storage::diagnostic::forget_stale_imports(&mut conn)?;
+            crate::storage::pending_imports::forget_stale(&mut conn)?;
             let week_ago = crate::storage::now() - TimeDelta::days(7);
             crate::storage::write_transaction(&mut conn, |conn| {
                 crate::storage::subscriptions::purge_unconfirmed(conn, week_ago)

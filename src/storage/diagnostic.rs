@@ -4,12 +4,12 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::activity::{record_activity, NewActivity};
 use super::boundaries::Placement;
-use super::schema::{actor_families, map_entries, map_relations, map_sources, pending_imports, source_mentions};
+use super::schema::{actor_families, map_entries, map_relations, map_sources, source_mentions};
 use super::territories::PlaceNames;
 use super::{now, DbConnection, DbError};
 use crate::domain::activity::ActivityKind;
@@ -640,7 +640,7 @@ pub fn import_pending(
     user_id: i64,
 ) -> QueryResult<(usize, usize)> {
     let (added, updated) = import_entries(conn, place, kind, rows, user_id)?;
-    forget_pending_import(conn, pending_id)?;
+    super::pending_imports::forget(conn, pending_id)?;
     let summary = format!(
         "Diagnostic {} : {added} fiche(s) importée(s), {updated} mise(s) à jour ({}).",
         de(territory),
@@ -670,75 +670,4 @@ fn record_diagnostic_activity(
             summary,
         },
     )
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Files waiting for their column mapping
-
-/// How long an uploaded file waits for its mapping.
-const PENDING_IMPORT_LIFETIME: TimeDelta = TimeDelta::hours(24);
-
-#[derive(Debug, Clone, Queryable)]
-pub struct PendingImport {
-    pub id: i64,
-    pub token: String,
-    pub user_id: i64,
-    pub project_id: i64,
-    pub collectivity_id: i64,
-    pub file_name: String,
-    pub content: String,
-    pub created_at: NaiveDateTime,
-}
-
-/// Deletes the uploaded files left unfinished for longer than a day; returns how many (the worker calls it).
-pub fn forget_stale_imports(conn: &mut DbConnection) -> QueryResult<usize> {
-    diesel::delete(pending_imports::table.filter(pending_imports::created_at.lt(now() - PENDING_IMPORT_LIFETIME)))
-        .execute(conn)
-}
-
-/// Keeps an uploaded file for its mapping step, and forgets the files of earlier uploads left unfinished.
-pub fn keep_pending_import(
-    conn: &mut DbConnection,
-    token: &str,
-    user_id: i64,
-    place: Place,
-    file_name: &str,
-    content: &str,
-) -> QueryResult<()> {
-    let at = now();
-    forget_stale_imports(conn)?;
-    diesel::insert_into(pending_imports::table)
-        .values((
-            pending_imports::token.eq(token),
-            pending_imports::user_id.eq(user_id),
-            pending_imports::project_id.eq(place.project_id),
-            pending_imports::collectivity_id.eq(place.collectivity_id),
-            pending_imports::file_name.eq(file_name),
-            pending_imports::content.eq(content),
-            pending_imports::created_at.eq(at),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// The file a person uploaded for this territory under this token, if it is still kept.
-pub fn find_pending_import(
-    conn: &mut DbConnection,
-    token: &str,
-    user_id: i64,
-    place: Place,
-) -> QueryResult<Option<PendingImport>> {
-    pending_imports::table
-        .filter(pending_imports::token.eq(token))
-        .filter(pending_imports::user_id.eq(user_id))
-        .filter(pending_imports::project_id.eq(place.project_id))
-        .filter(pending_imports::collectivity_id.eq(place.collectivity_id))
-        .filter(pending_imports::created_at.ge(now() - PENDING_IMPORT_LIFETIME))
-        .first(conn)
-        .optional()
-}
-
-pub fn forget_pending_import(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
-    diesel::delete(pending_imports::table.find(id)).execute(conn)?;
-    Ok(())
 }

@@ -290,3 +290,61 @@ pub fn mark_reminded(conn: &mut DbConnection, entry: &Entry) -> QueryResult<bool
     .execute(conn)?;
     Ok(changed == 1)
 }
+
+/// What importing a file did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Imported {
+    pub added: usize,
+    pub updated: usize,
+}
+
+/// Writes the entries of an imported file, published by `owner_id` and checked today: an entry with a SIRET already
+/// in the directory rewrites that establishment's entry, one named like another of the owner's rewrites it,
+/// others are added (so importing the same file again changes nothing but the date checked). Call it inside
+/// `storage::write_transaction`: the file lands whole or not at all.
+pub fn import_entries(conn: &mut DbConnection, texts: &[DirectoryText], owner_id: i64) -> QueryResult<Imported> {
+    let mut imported = Imported::default();
+    for text in texts {
+        let existing = match text.siret.as_deref() {
+            Some(siret) => entry_of_siret(conn, siret)?,
+            None => None,
+        };
+        let existing = match existing {
+            Some(id) => Some(id),
+            None => directory_entries::table
+                .filter(directory_entries::owner_id.eq(owner_id))
+                .filter(directory_entries::name.eq(&text.name))
+                .select(directory_entries::id)
+                .first(conn)
+                .optional()?,
+        };
+        let at = now();
+        match existing {
+            Some(id) => {
+                diesel::update(directory_entries::table.find(id))
+                    .set((
+                        Written::of(text),
+                        directory_entries::checked_at.eq(at),
+                        directory_entries::updated_at.eq(at),
+                    ))
+                    .execute(conn)?;
+                imported.updated += 1;
+            }
+            None => {
+                diesel::insert_into(directory_entries::table)
+                    .values((
+                        Written::of(text),
+                        directory_entries::status.eq(EntryStatus::Published.code()),
+                        directory_entries::owner_id.eq(owner_id),
+                        directory_entries::checked_at.eq(at),
+                        directory_entries::created_at.eq(at),
+                        directory_entries::updated_at.eq(at),
+                    ))
+                    .execute(conn)?;
+                imported.added += 1;
+            }
+        }
+    }
+    public_content_changed(conn)?;
+    Ok(imported)
+}

@@ -22,6 +22,7 @@ pub mod login_failures;
 pub mod newsletters;
 pub mod outbox;
 pub mod password_resets;
+pub mod pending_imports;
 pub mod plans;
 pub mod posts;
 pub mod programmes;

@@ -96,6 +96,10 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/retours-d-experience/{id}/moderation", resources::reports::moderate);
     r.get("/annuaire", resources::directory::index);
     r.get("/annuaire/nouveau", resources::directory::new_form);
+    r.get("/annuaire/import", resources::import::form);
+    r.post("/annuaire/import", resources::import::upload);
+    r.get("/annuaire/import/{token}", resources::import::mapping_form);
+    r.post("/annuaire/import/{token}", resources::import::confirm);
     r.post("/annuaire", resources::directory::create);
     r.get("/annuaire/{id}", resources::directory::show);
     r.post("/annuaire/{id}", resources::directory::update);

@@ -1,10 +1,14 @@
 //! File uploads: a `multipart/form-data` body read up to a limit, and its parts. Forms that upload carry their
-//! CSRF token in the query string (see `middleware::request_guard`), so the body is read only here.
+//! CSRF token in the query string (see `middleware::request_guard`), so the body is read only here. A file to import
+//! waits for its column mapping under a token (`storage::pending_imports`).
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest};
 
-use super::AppError;
+use super::{AppError, AppState};
+use crate::import::places::{read_table, Table};
+use crate::security::random_token;
+use crate::storage::pending_imports::{self, PendingImport, Purpose};
 
 /// One field of a multipart form.
 pub struct Part {
@@ -86,4 +90,43 @@ pub fn parts(req: &HttpRequest, body: &web::Bytes) -> Result<Vec<Part>, AppError
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Keeps an uploaded file's text for its column-mapping step, for its uploader alone; returns its token.
+pub async fn keep_for_mapping(
+    state: &AppState,
+    user_id: i64,
+    purpose: Purpose,
+    file: &Part,
+    text: String,
+) -> Result<String, AppError> {
+    let token = random_token();
+    let file_name: String = file.file_name.clone().unwrap_or_default().chars().take(200).collect();
+    let kept = token.clone();
+    state
+        .db(move |conn| {
+            crate::storage::write_transaction(conn, |conn| {
+                Ok::<_, AppError>(pending_imports::keep(conn, &kept, user_id, purpose, &file_name, &text)?)
+            })
+        })
+        .await?;
+    Ok(token)
+}
+
+/// The file this person uploaded for this purpose under the token, read as a table; gone after a day or once
+/// imported.
+pub async fn kept_for_mapping(
+    state: &AppState,
+    user_id: i64,
+    purpose: Purpose,
+    token: String,
+) -> Result<(PendingImport, Table), AppError> {
+    let pending =
+        state.db(move |conn| Ok(pending_imports::find(conn, &token, user_id, purpose)?)).await?.ok_or_else(|| {
+            AppError::Gone(
+                "Ce fichier n’est plus gardé (un jour au plus, ou déjà importé) : envoyez-le de nouveau.".into(),
+            )
+        })?;
+    let table = read_table(&pending.content).map_err(AppError::BadRequest)?;
+    Ok((pending, table))
 }

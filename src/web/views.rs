@@ -8,6 +8,7 @@ use maud::{html, Markup, DOCTYPE};
 use super::assets;
 use super::context::PageCtx;
 use super::middleware::CSRF_FIELD;
+use crate::import::places::Table;
 
 /// A full page for `ctx`'s visitor.
 pub fn page(ctx: &PageCtx, title: &str, body: Markup) -> Markup {
@@ -462,6 +463,69 @@ pub fn number_fr(n: i64) -> String {
 /// through it.
 pub fn scroll_table(label: &str, table: Markup) -> Markup {
     html! { div class="table-scroll" role="region" aria-label=(label) tabindex="0" { (table) } }
+}
+
+/// Errors listed at most under an import refused; the count says how many more.
+const IMPORT_ERRORS_SHOWN: usize = 50;
+
+/// Why an import was refused, row by row, above its mapping form: nothing was written.
+pub fn import_errors(errors: &[String]) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div class="notice notice-error" role="alert" {
+                h2 class="notice-title" {
+                    @if errors.len() == 1 { "Une ligne empêche l’import" } @else { (errors.len()) " lignes empêchent l’import" }
+                }
+                p { "Rien n’a été importé. Corrigez le fichier et envoyez-le de nouveau, ou changez le choix des colonnes." }
+                ul { @for e in errors.iter().take(IMPORT_ERRORS_SHOWN) { li { (e) } } }
+                @if errors.len() > IMPORT_ERRORS_SHOWN { p { "… et " (errors.len() - IMPORT_ERRORS_SHOWN) " autres." } }
+            }
+        }
+    }
+}
+
+/// The column-mapping step of an import: each column of the file with its first values and what it becomes (a
+/// select `colonne-{i}` among `options`, as (code, label); `chosen` holds each column's code).
+pub fn column_mapping(table: &Table, options: &[(&str, &str)], chosen: &[String]) -> Markup {
+    scroll_table(
+        "Les colonnes et leurs premières valeurs",
+        html! {
+            table class="mapping" {
+                caption { "Les colonnes et leurs premières valeurs" }
+                thead { tr { th scope="col" { "Colonne" } th scope="col" { "Premières valeurs" } th scope="col" { "Devient" } } }
+                tbody {
+                    @for (i, header) in table.headers.iter().enumerate() {
+                        @let chosen = chosen.get(i).map(String::as_str).unwrap_or("");
+                        tr {
+                            th scope="row" { label for={ "colonne-" (i) } { (header) } }
+                            td class="samples" {
+                                @for (_, row) in table.rows.iter().filter(|(_, r)| r.get(i).is_some_and(|v| !v.is_empty())).take(3) {
+                                    span class="sample" { (sample(&row[i])) } " "
+                                }
+                            }
+                            td {
+                                select id={ "colonne-" (i) } name={ "colonne-" (i) } {
+                                    @for (code, label) in options {
+                                        option value=(code) selected[chosen == *code] { (label) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// A value shortened for the mapping's preview.
+fn sample(value: &str) -> String {
+    let one_line = value.replace('\n', " ⏎ ");
+    if one_line.chars().count() > 40 {
+        format!("{}…", one_line.chars().take(39).collect::<String>())
+    } else {
+        one_line
+    }
 }
 
 /// The page of a long list being shown (from 1), out of how many.

@@ -1763,6 +1763,23 @@ const CASES: &[Case] = &[
     Case { method: "GET", pattern: "/annuaire", path: "/annuaire?kind=network&territoire=86", form: &[], expect: ALL },
     Case { method: "GET", pattern: "/annuaire/nouveau", path: "/annuaire/nouveau", form: &[], expect: LOGGED_IN },
     Case { method: "POST", pattern: "/annuaire", path: "/annuaire", form: &[("name", "X")], expect: LOGGED_IN },
+    // Importing a spreadsheet: those who publish (the agency, the providers' people); a file no longer kept is gone.
+    Case { method: "GET", pattern: "/annuaire/import", path: "/annuaire/import", form: &[], expect: LEADS },
+    Case { method: "POST", pattern: "/annuaire/import", path: "/annuaire/import", form: &[], expect: LEADS },
+    Case {
+        method: "GET",
+        pattern: "/annuaire/import/{token}",
+        path: "/annuaire/import/jeton-inconnu",
+        form: &[],
+        expect: [L, L, F, F, F, G, G],
+    },
+    Case {
+        method: "POST",
+        pattern: "/annuaire/import/{token}",
+        path: "/annuaire/import/jeton-inconnu",
+        form: &[],
+        expect: [L, L, F, F, F, G, G],
+    },
     Case { method: "GET", pattern: "/annuaire/{id}", path: "/annuaire/{entry}", form: &[], expect: ALL },
     Case {
         method: "GET",

@@ -295,6 +295,18 @@ const PAGES = [
   { name: 'annuaire-fiche', path: '/annuaire/1' },
   { name: 'annuaire-a-relire', as: ADMIN, path: '/annuaire/3' },
   { name: 'annuaire-proposer', as: REFERENT, path: '/annuaire/nouveau' },
+  { name: 'annuaire-import', as: PROVIDER, path: '/annuaire/import' },
+  {
+    name: 'annuaire-import-colonnes',
+    as: PROVIDER,
+    path: '/annuaire/import',
+    act: async (page) => {
+      const csv = 'Structure;Nature;Départements;Missions\nTrame;Association;Vienne;Anime des enquêtes conduites par des habitants.\n';
+      await page.getByLabel('Fichier CSV').setInputFiles({ name: 'reseau.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await page.getByRole('button', { name: 'Envoyer et choisir les colonnes' }).click();
+      await page.getByRole('heading', { name: /^Colonnes du fichier/ }).waitFor();
+    },
+  },
   {
     name: 'annuaire-erreurs',
     as: PROVIDER,

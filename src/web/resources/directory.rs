@@ -96,7 +96,10 @@ pub async fn index(
             p class="lead" { "Cabinets, associations, réseaux et chercheurs qui accompagnent les collectivités : ce qu’ils savent faire, où ils interviennent, les projets auxquels ils ont pris part." }
             (resources_nav())
             @if let Some(author) = &author {
-                p { a class="button" href={ (INDEX) "/nouveau" } { @if author.publishes { "Ajouter un acteur" } @else { "Proposer un acteur" } } }
+                p {
+                    a class="button" href={ (INDEX) "/nouveau" } { @if author.publishes { "Ajouter un acteur" } @else { "Proposer un acteur" } }
+                    @if author.publishes { " " a href={ (INDEX) "/import" } { "Importer un tableau d’acteurs (CSV)" } }
+                }
             }
             @if !proposals.is_empty() {
                 section aria-labelledby="a-relire" {

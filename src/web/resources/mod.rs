@@ -1,9 +1,11 @@
-//! The resource base: experience reports (reports.rs) and the directory of actors (directory.rs). Both follow one
+//! The resource base: experience reports (reports.rs) and the directory of actors (directory.rs, its CSV import in
+//! import.rs). Both follow one
 //! life: the agency and the providers' people publish, a collectivity's people propose and the agency publishes or
 //! refuses with a reason the collectivity reads (a proposal is shown to nobody else before); the owner (or the
 //! agency) corrects or confirms an entry, « vérifié le » moves, and one not checked for two years says so.
 
 pub mod directory;
+pub mod import;
 pub mod reports;
 
 use actix_web::HttpResponse;

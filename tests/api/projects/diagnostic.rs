@@ -683,9 +683,9 @@ async fn real_files_import_through_a_column_mapping_whole_or_not_at_all(app: Tes
     // A file left at its mapping step is deleted after a day.
     with_conn(&app, |conn| {
         use diesel::RunQueryDsl;
-        assert_eq!(encommun::storage::diagnostic::forget_stale_imports(conn).unwrap(), 0, "the bad file waits a day");
+        assert_eq!(encommun::storage::pending_imports::forget_stale(conn).unwrap(), 0, "the bad file waits a day");
         diesel::sql_query("UPDATE pending_imports SET created_at = '2000-01-01 00:00:00'").execute(conn).unwrap();
-        assert_eq!(encommun::storage::diagnostic::forget_stale_imports(conn).unwrap(), 1);
+        assert_eq!(encommun::storage::pending_imports::forget_stale(conn).unwrap(), 1);
     });
     admin.get(&mapping).await.assert_status(410);
     // The provider's exclusive: a participant cannot import.

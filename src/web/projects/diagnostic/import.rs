@@ -11,23 +11,21 @@ use crate::domain::diagnostic::{Domain, EntryKind};
 use crate::domain::text::de;
 use crate::import::decode_text;
 use crate::import::places::{plan, read_table, suggest, Communes, Mapping, Table, Target};
-use crate::security::random_token;
 use crate::storage;
 use crate::storage::boundaries::Gazetteer;
-use crate::storage::diagnostic::{self, PendingImport};
+use crate::storage::diagnostic;
+use crate::storage::pending_imports::{PendingImport, Purpose};
 use crate::web::context::PageCtx;
 use crate::web::middleware::decode_form;
 use crate::web::projects::access::Access;
 use crate::web::projects::paths::{diagnostic_path, project_path};
 use crate::web::projects::perimeter::communes_of_territory;
 use crate::web::upload;
-use crate::web::views::{csrf_field, html_response, page, scroll_table, see_other};
+use crate::web::views::{column_mapping, csrf_field, html_response, import_errors, page, see_other};
 use crate::web::{AppError, AppState};
 
 /// Largest file accepted: the national list of France services weighs 1.2 MB.
 const MAX_UPLOAD: usize = 10 * 1024 * 1024;
-/// Errors listed at most; the count says how many more.
-const ERRORS_SHOWN: usize = 50;
 
 fn import_path(d: &Diagnostic) -> String {
     format!("{}/import", diagnostic_path(d.place.project_id, d.place.collectivity_id))
@@ -112,17 +110,8 @@ pub async fn upload(
     if let Err(message) = read_table(&text) {
         return Ok(html_response(StatusCode::UNPROCESSABLE_ENTITY, upload_page(&ctx, &d, Some(&message))));
     }
-    let token = random_token();
-    let (place, user_id) = (d.place, access.require_user()?.id);
-    let file_name: String = file.file_name.clone().unwrap_or_default().chars().take(200).collect();
-    let kept = token.clone();
-    state
-        .db(move |conn| {
-            storage::write_transaction(conn, |conn| {
-                Ok::<_, AppError>(diagnostic::keep_pending_import(conn, &kept, user_id, place, &file_name, &text)?)
-            })
-        })
-        .await?;
+    let user_id = access.require_user()?.id;
+    let token = upload::keep_for_mapping(&state, user_id, Purpose::Diagnostic(d.place), file, text).await?;
     Ok(see_other(&format!("{}/{token}?type={}", import_path(&d), kind.slug())))
 }
 
@@ -133,17 +122,7 @@ async fn pending(
     access: &Access,
     token: String,
 ) -> Result<(PendingImport, Table), AppError> {
-    let (place, user_id) = (d.place, access.require_user()?.id);
-    let pending = state
-        .db(move |conn| Ok(diagnostic::find_pending_import(conn, &token, user_id, place)?))
-        .await?
-        .ok_or_else(|| {
-            AppError::Gone(
-                "Ce fichier n’est plus gardé (un jour au plus, ou déjà importé) : envoyez-le de nouveau.".into(),
-            )
-        })?;
-    let table = read_table(&pending.content).map_err(AppError::BadRequest)?;
-    Ok((pending, table))
+    upload::kept_for_mapping(state, access.require_user()?.id, Purpose::Diagnostic(d.place), token).await
 }
 
 /// What the mapping form sends back.
@@ -224,6 +203,7 @@ fn mapping_page(
 ) -> Markup {
     let title = format!("Colonnes du fichier « {} »", pending.file_name);
     let kind = form.kind;
+    let options: Vec<(&str, &str)> = Target::ALL.iter().map(|t| (t.code(), t.label(kind))).collect();
     let mut categories = vec![(String::new(), "Selon la colonne choisie ci-dessus".to_owned())];
     categories.extend(d.categories.of(kind));
     page(
@@ -233,45 +213,11 @@ fn mapping_page(
             p class="breadcrumb" { a href=(project_path(d.project.id)) { (d.project.title) } " › " a href=(diagnostic_path(d.place.project_id, d.place.collectivity_id)) { "Diagnostic " (de(&d.territory.name)) } }
             h1 { (title) }
             p { (table.rows.len()) " ligne" @if table.rows.len() > 1 { "s" } ", " (table.headers.len()) " colonnes. Dites ce que contient chaque colonne ; plusieurs colonnes peuvent remplir un même champ (les horaires de chaque jour, par exemple)." }
-            @if !errors.is_empty() {
-                div class="notice notice-error" role="alert" {
-                    h2 class="notice-title" {
-                        @if errors.len() == 1 { "Une ligne empêche l’import" } @else { (errors.len()) " lignes empêchent l’import" }
-                    }
-                    p { "Rien n’a été importé. Corrigez le fichier et envoyez-le de nouveau, ou changez le choix des colonnes." }
-                    ul { @for e in errors.iter().take(ERRORS_SHOWN) { li { (e) } } }
-                    @if errors.len() > ERRORS_SHOWN { p { "… et " (errors.len() - ERRORS_SHOWN) " autres." } }
-                }
-            }
+            (import_errors(errors))
             form class="form" method="post" action={ (import_path(d)) "/" (pending.token) } {
                 (csrf_field(ctx))
                 input type="hidden" name="type" value=(kind.slug());
-                (scroll_table("Les colonnes et leurs premières valeurs", html! {
-                    table class="mapping" {
-                        caption { "Les colonnes et leurs premières valeurs" }
-                        thead { tr { th scope="col" { "Colonne" } th scope="col" { "Premières valeurs" } th scope="col" { "Devient" } } }
-                        tbody {
-                            @for (i, header) in table.headers.iter().enumerate() {
-                                @let chosen = form.targets.get(i).map(String::as_str).unwrap_or("");
-                                tr {
-                                    th scope="row" { label for={ "colonne-" (i) } { (header) } }
-                                    td class="samples" {
-                                        @for (_, row) in table.rows.iter().filter(|(_, r)| r.get(i).is_some_and(|v| !v.is_empty())).take(3) {
-                                            span class="sample" { (sample(&row[i])) } " "
-                                        }
-                                    }
-                                    td {
-                                        select id={ "colonne-" (i) } name={ "colonne-" (i) } {
-                                            @for target in Target::ALL {
-                                                option value=(target.code()) selected[chosen == target.code()] { (target.label(kind)) }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }))
+                (column_mapping(table, &options, &form.targets))
                 div class="field" {
                     label for="categorie" { (kind.category_label()) " des lignes sans colonne qui le dise" }
                     select id="categorie" name="categorie" {
@@ -295,16 +241,6 @@ fn mapping_page(
             }
         },
     )
-}
-
-/// A value shortened for the preview.
-fn sample(value: &str) -> String {
-    let one_line = value.replace('\n', " ⏎ ");
-    if one_line.chars().count() > 40 {
-        format!("{}…", one_line.chars().take(39).collect::<String>())
-    } else {
-        one_line
-    }
 }
 
 pub async fn confirm(
