@@ -22,6 +22,7 @@ pub mod questionnaire;
 pub mod readability;
 pub mod resources;
 pub mod restitution;
+pub mod search;
 pub mod steering;
 pub mod territory;
 pub mod text;

@@ -33,6 +33,7 @@ pub mod reports;
 pub mod response_writer;
 pub mod restitutions;
 pub mod schema;
+pub mod search;
 pub mod steering;
 pub mod subscriptions;
 pub mod supervision;

@@ -121,6 +121,16 @@ pub fn find_theme(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Theme>
 }
 
 /// Themes of a status, most positioned first; ties go to the most intended participations, then the earliest open.
+/// The published themes (merged ones aside) by title, as (id, title): a filter's choices.
+pub fn published_titles(conn: &mut DbConnection) -> QueryResult<Vec<(i64, String)>> {
+    themes::table
+        .filter(themes::status.ne(ThemeStatus::Proposed.code()))
+        .filter(themes::merged_into_id.is_null())
+        .order((themes::title.asc(), themes::id.asc()))
+        .select((themes::id, themes::title))
+        .load(conn)
+}
+
 pub fn ranked_themes(conn: &mut DbConnection, status: ThemeStatus, limit: i64, offset: i64) -> QueryResult<Vec<Theme>> {
     themes::table
         .filter(themes::status.eq(status.code()))

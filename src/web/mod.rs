@@ -19,6 +19,7 @@ pub mod middleware;
 pub mod pages;
 pub mod projects;
 pub mod resources;
+pub mod search;
 pub mod state;
 pub mod subscriptions;
 pub mod survey;
@@ -94,6 +95,7 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.get("/retours-d-experience/{id}/modifier", resources::reports::edit_form);
     r.post("/retours-d-experience/{id}/verification", resources::reports::confirm_checked);
     r.post("/retours-d-experience/{id}/moderation", resources::reports::moderate);
+    r.get("/recherche", search::search);
     r.get("/annuaire", resources::directory::index);
     r.get("/annuaire/nouveau", resources::directory::new_form);
     r.get("/annuaire/import", resources::import::form);

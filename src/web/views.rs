@@ -75,6 +75,7 @@ fn frame(title: &str, user: Option<(&str, bool, String)>, flash: Option<&str>, p
                                     li { a href="/inspiration" aria-current=[current("/inspiration")] { "Inspiration" } }
                                     li { a href="/retours-d-experience" aria-current=[current("/retours-d-experience")] { "Retours d’expérience" } }
                                     li { a href="/collectivites" aria-current=[current("/collectivites")] { "Collectivités" } }
+                                    li { a href="/recherche" aria-current=[current("/recherche")] { "Rechercher" } }
                                     @if let Some((_, true, _)) = &user {
                                         li { a href="/admin" aria-current=[current("/admin")] { "Administration" } }
                                     }

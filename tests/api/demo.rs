@@ -32,6 +32,13 @@ async fn the_demo_has_a_resource_base_fresh_old_and_proposed(app: TestApp) {
     let admin = app.client();
     admin.login(DEMO_ACCOUNTS[0].email, DEMO_PASSWORD).await.assert_status(303);
     admin.get("/retours-d-experience").await.assert_contains("À relire (1)");
+    // The search finds them, accents or not.
+    app.client()
+        .get("/recherche?q=chatellerault")
+        .await
+        .assert_contains("Un bus des droits dans les bourgs de Grand Châtellerault")
+        .assert_contains("Plan d’action de CA Grand Châtellerault");
+    app.client().get("/recherche?q=ateliers+citoyens").await.assert_contains("Coopérative des ateliers citoyens");
     // The directory: two published, one proposed.
     app.client()
         .get("/annuaire?territoire=86")

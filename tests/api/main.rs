@@ -27,6 +27,7 @@ mod projects;
 mod races;
 mod resources;
 mod roles;
+mod search;
 mod shell;
 mod territories;
 mod themes;

@@ -1760,6 +1760,13 @@ const CASES: &[Case] = &[
         expect: AGENCY,
     },
     // The directory of actors: as experience reports.
+    Case {
+        method: "GET",
+        pattern: "/recherche",
+        path: "/recherche?q=droits&type=retours&theme=1&territoire=86&page=2",
+        form: &[],
+        expect: ALL,
+    },
     Case { method: "GET", pattern: "/annuaire", path: "/annuaire?kind=network&territoire=86", form: &[], expect: ALL },
     Case { method: "GET", pattern: "/annuaire/nouveau", path: "/annuaire/nouveau", form: &[], expect: LOGGED_IN },
     Case { method: "POST", pattern: "/annuaire", path: "/annuaire", form: &[("name", "X")], expect: LOGGED_IN },

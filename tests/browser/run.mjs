@@ -291,6 +291,8 @@ const PAGES = [
     },
   },
   { name: 'retour-d-experience-corriger', as: PROVIDER, path: '/retours-d-experience/1/modifier' },
+  { name: 'recherche', path: '/recherche' },
+  { name: 'recherche-resultats', path: '/recherche?q=chatellerault' },
   { name: 'annuaire', path: '/annuaire?territoire=86' },
   { name: 'annuaire-fiche', path: '/annuaire/1' },
   { name: 'annuaire-a-relire', as: ADMIN, path: '/annuaire/3' },

@@ -50,8 +50,7 @@ fn upload_page(ctx: &PageCtx, error: Option<&str>) -> Markup {
             @if let Some(error) = error {
                 div class="notice notice-error" role="alert" id="erreurs" { p { (error) } }
             }
-            form class="form" method="post" action=(PATH) enctype="multipart/form-data" {
-                input type="hidden" name="csrf_token" value=(ctx.csrf_token());
+            form class="form" method="post" enctype="multipart/form-data" action={ (PATH) "?csrf_token=" (ctx.csrf_token()) } {
                 div class="field" {
                     label for="fichier" { "Fichier CSV (10 Mo au plus)" }
                     p class="hint" id="fichier-aide" { "Séparé par des virgules, des points-virgules ou des tabulations, en UTF-8 ou en Windows-1252, avec une ligne d’en-tête. Les départements s’écrivent par leur numéro ou leur nom, les régions par leur nom ; « France » pour tout le pays." }

@@ -172,6 +172,8 @@ async fn the_directory_imports_a_spreadsheet_through_its_column_mapping(app: Tes
     provider.submit("/annuaire/nouveau", "/annuaire", &ENTRY).await.assert_status(303);
     provider.get("/annuaire").await.assert_contains("href=\"/annuaire/import\"");
     let import = "/annuaire/import";
+    // The request guard reads no multipart body: the form carries its token in its address.
+    provider.get(import).await.assert_contains(r#"enctype="multipart/form-data" action="/annuaire/import?csrf_token="#);
     // A file of one column is refused at once.
     provider.upload(import, import, &[], "une-colonne.csv", b"nom\nTrame\n").await.assert_status(422);
 
