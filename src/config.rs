@@ -28,6 +28,8 @@ pub struct Config {
     pub mail: MailConfig,
     /// Anonymous questionnaire responses accepted per network address and hour (0: no limit).
     pub survey_submissions_per_hour: u32,
+    /// Requests to the public API (`/api/v1`) accepted per network address and minute (0: no limit).
+    pub api_requests_per_minute: u32,
     /// Seconds between two rounds of the outbox worker (0: this instance does not send the outbox).
     pub outbox_every_seconds: u64,
     /// Local hour (Europe/Paris, 0–23) from which daily and weekly digests go.
@@ -92,6 +94,7 @@ impl fmt::Debug for Config {
             .field("secure_cookies", &self.secure_cookies)
             .field("trust_proxy", &self.trust_proxy)
             .field("survey_submissions_per_hour", &self.survey_submissions_per_hour)
+            .field("api_requests_per_minute", &self.api_requests_per_minute)
             .field("outbox_every_seconds", &self.outbox_every_seconds)
             .field("digest_hour", &self.digest_hour)
             .field("feedback_retention_days", &self.feedback_retention_days)
@@ -117,6 +120,7 @@ struct FileConfig {
     workers: Option<usize>,
     db_pool_size: Option<u32>,
     survey_submissions_per_hour: Option<u32>,
+    api_requests_per_minute: Option<u32>,
     outbox_every_seconds: Option<u64>,
     digest_hour: Option<u32>,
     feedback_retention_days: Option<u32>,
@@ -201,6 +205,10 @@ impl Config {
                 .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
                 .or(file.survey_submissions_per_hour)
                 .unwrap_or(300);
+        let api_requests_per_minute = number("API_REQUESTS_PER_MINUTE", env("ENCOMMUN_API_REQUESTS_PER_MINUTE"))?
+            .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+            .or(file.api_requests_per_minute)
+            .unwrap_or(600);
         let outbox_every_seconds = number("OUTBOX_EVERY_SECONDS", env("ENCOMMUN_OUTBOX_EVERY_SECONDS"))?
             .or(file.outbox_every_seconds)
             .unwrap_or(10);
@@ -270,6 +278,7 @@ impl Config {
             db_pool_size,
             mail: MailConfig { from, transport },
             survey_submissions_per_hour,
+            api_requests_per_minute,
             outbox_every_seconds,
             digest_hour,
             feedback_retention_days,
@@ -294,6 +303,7 @@ impl Config {
                 transport: MailTransport::File(data_dir.join("mail")),
             },
             survey_submissions_per_hour: 300,
+            api_requests_per_minute: 600,
             // Tests run the worker themselves, a round at a time.
             outbox_every_seconds: 0,
             digest_hour: 8,

@@ -68,6 +68,9 @@ enum Command {
         #[arg(long)]
         skip_invalid: bool,
     },
+    /// Écrit le document OpenAPI 3.1 de l’API publique (servi aussi à /api/v1/openapi.json) sur la sortie standard.
+    #[command(name = "openapi", help_template = HELP)]
+    OpenApi,
     /// Importe les contours des territoires (GeoJSON en WGS84 ou Lambert-93), rapprochés par leur code officiel.
     #[command(name = "import-boundaries", help_template = HELP)]
     ImportBoundaries {
@@ -103,5 +106,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             commands::import_territories(&config, &files, skip_invalid)
         }
         Command::ImportBoundaries { files } => commands::import_boundaries(&config, &files),
+        Command::OpenApi => {
+            println!("{:#}", encommun::web::api::spec::document(&config.base_url));
+            Ok(())
+        }
     }
 }

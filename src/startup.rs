@@ -71,6 +71,10 @@ impl Application {
             theme_pages: Versioned::new(256, Some(Duration::from_secs(60))),
             survey_limiter: Arc::new(SubmissionLimiter::new(config.survey_submissions_per_hour)),
             follow_limiter: SubmissionLimiter::new(crate::web::subscriptions::FOLLOW_REQUESTS_PER_HOUR),
+            api_limiter: SubmissionLimiter::per_window(
+                config.api_requests_per_minute,
+                std::time::Duration::from_secs(60),
+            ),
             questions: Arc::new(QuestionCache::new(1000, None)),
             responses: ResponseWriter::start(pool.clone()).context("démarrage du rédacteur des réponses")?,
             link_key,

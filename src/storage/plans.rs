@@ -1877,6 +1877,44 @@ pub fn adopted_version(conn: &mut DbConnection, plan_id: i64) -> QueryResult<Opt
     Ok(versions_of(conn, plan_id)?.into_iter().find(|v| v.adoption.is_some()))
 }
 
+/// An adopted plan as the public sees it: the adopted content, and its actions by id as that version holds them,
+/// with what is carried out today (`ActionDetail::as_adopted`); an action removed since is not among them.
+pub struct AdoptedPlan {
+    pub name: String,
+    pub version: Version,
+    pub content: PlanContent,
+    pub live: HashMap<i64, ActionDetail>,
+}
+
+/// The territory's latest adopted plan, if any.
+pub fn adopted_plan(conn: &mut DbConnection, place: Place) -> QueryResult<Option<AdoptedPlan>> {
+    let Some(plan) = find_plan(conn, place)? else { return Ok(None) };
+    let Some(version) = adopted_version(conn, plan.id)? else { return Ok(None) };
+    let Some(territory) = super::collectivities::territory_of_collectivity(conn, place.collectivity_id)? else {
+        return Ok(None);
+    };
+    let name = territory.name;
+    let content = version.row.content();
+    let today: HashMap<i64, ActionDetail> =
+        plan_detail(conn, place)?.actions.into_iter().map(|a| (a.row.id, a)).collect();
+    let live = content
+        .actions()
+        .filter_map(|(_, adopted)| today.get(&adopted.id).map(|a| (adopted.id, a.as_adopted(adopted))))
+        .collect();
+    Ok(Some(AdoptedPlan { name, content, version, live }))
+}
+
+/// The places whose plan has an adopted version, by plan: the public API's list.
+pub fn places_with_adopted_plan(conn: &mut DbConnection) -> QueryResult<Vec<(i64, Place)>> {
+    let adopted = plan_versions::table.filter(plan_versions::state.eq("adopted")).select(plan_versions::plan_id);
+    let rows: Vec<(i64, i64, i64)> = action_plans::table
+        .filter(action_plans::id.eq_any(adopted))
+        .order(action_plans::id.asc())
+        .select((action_plans::id, action_plans::project_id, action_plans::collectivity_id))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(id, project_id, collectivity_id)| (id, Place { project_id, collectivity_id })).collect())
+}
+
 /// Whether the territory's plan has an adopted version (a restitution tells what was decided).
 pub fn has_adopted_version(conn: &mut DbConnection, place: Place) -> QueryResult<bool> {
     match find_plan(conn, place)? {

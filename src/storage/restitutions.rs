@@ -671,6 +671,11 @@ pub fn remove_reach(conn: &mut DbConnection, place: Place, reach_id: i64, by: i6
 // ---------------------------------------------------------------------------------------------------------------
 // Where each territory stands
 
+/// The published restitutions, by id: the public API's list.
+pub fn published(conn: &mut DbConnection) -> QueryResult<Vec<Restitution>> {
+    restitutions::table.filter(restitutions::published_at.is_not_null()).order(restitutions::id.asc()).load(conn)
+}
+
 /// Where each territory's restitution stands, by collectivity (a territory missing has not started).
 pub fn stages_of_project(
     conn: &mut DbConnection,

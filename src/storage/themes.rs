@@ -121,6 +121,36 @@ pub fn find_theme(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Theme>
 }
 
 /// Themes of a status, most positioned first; ties go to the most intended participations, then the earliest open.
+/// The themes every visitor reads (proposals aside), by id: the public API's list.
+pub fn public_themes(conn: &mut DbConnection) -> QueryResult<Vec<Theme>> {
+    themes::table.filter(themes::status.ne(ThemeStatus::Proposed.code())).order(themes::id.asc()).load(conn)
+}
+
+/// Positions on these themes by région and kind of territory, as (theme, région, kind, counts).
+pub fn area_counts(conn: &mut DbConnection, theme_ids: &[i64]) -> QueryResult<Vec<(i64, String, String, Counts)>> {
+    use super::schema::theme_area_counts as areas;
+    let rows: Vec<(i64, String, String, i32, i32, i32, i32)> = areas::table
+        .filter(areas::theme_id.eq_any(theme_ids))
+        .filter(areas::positions_count.gt(0))
+        .order((areas::theme_id, areas::region_code, areas::kind))
+        .select((
+            areas::theme_id,
+            areas::region_code,
+            areas::kind,
+            areas::positions_count,
+            areas::participate_count,
+            areas::observe_count,
+            areas::interested_count,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(theme, region, kind, total, participate, observe, interested)| {
+            (theme, region, kind, Counts { total, participate, observe, interested })
+        })
+        .collect())
+}
+
 /// The published themes (merged ones aside) by title, as (id, title): a filter's choices.
 pub fn published_titles(conn: &mut DbConnection) -> QueryResult<Vec<(i64, String)>> {
     themes::table

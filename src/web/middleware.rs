@@ -135,6 +135,10 @@ pub async fn request_guard(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
+    // A browser's preflight before reading the public API from another site.
+    if req.method() == Method::OPTIONS && req.path().starts_with("/api/") {
+        return Ok(req.into_response(super::api::preflight()));
+    }
     match check_request(&mut req).await {
         Ok(()) => Ok(next.call(req).await?.map_into_boxed_body()),
         // A response rather than an error, so that the access log records the refusal like any other (the logger

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod cache;
@@ -96,6 +97,23 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/retours-d-experience/{id}/verification", resources::reports::confirm_checked);
     r.post("/retours-d-experience/{id}/moderation", resources::reports::moderate);
     r.get("/recherche", search::search);
+    r.get("/api", api::spec::documentation);
+    r.get("/api/v1", api::data::index);
+    r.get("/api/v1/openapi.json", api::spec::openapi);
+    r.get("/api/v1/themes", api::data::themes);
+    r.get("/api/v1/themes/{id}", api::data::theme);
+    r.get("/api/v1/projects", api::data::projects_list);
+    r.get("/api/v1/projects/{id}", api::data::project);
+    r.get("/api/v1/projects/{id}/events", api::data::project_events);
+    r.get("/api/v1/projects/{id}/news", api::data::project_news);
+    r.get("/api/v1/inspiration", api::data::inspiration_list);
+    r.get("/api/v1/reports", api::data::reports_list);
+    r.get("/api/v1/reports/{id}", api::data::report);
+    r.get("/api/v1/directory", api::data::directory_list);
+    r.get("/api/v1/directory/{id}", api::data::directory_entry);
+    r.get("/api/v1/plans", api::data::plans_list);
+    r.get("/api/v1/restitutions", api::data::restitutions_list);
+    r.get("/api/v1/{tail:.*}", api::unknown);
     r.get("/annuaire", resources::directory::index);
     r.get("/annuaire/nouveau", resources::directory::new_form);
     r.get("/annuaire/import", resources::import::form);

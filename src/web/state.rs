@@ -31,6 +31,8 @@ pub struct AppState {
     pub survey_limiter: Arc<limits::SubmissionLimiter>,
     /// Requests to follow a project or theme with an e-mail address, per network address.
     pub follow_limiter: limits::SubmissionLimiter,
+    /// Requests to the public API per network address and minute (see `api`).
+    pub api_limiter: limits::SubmissionLimiter,
     /// Questionnaires' questions, for answering without reading them every time (see `cache::QuestionCache`).
     pub questions: Arc<cache::QuestionCache>,
     /// Records online responses in shared transactions (see `storage::response_writer`).

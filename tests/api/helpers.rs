@@ -332,6 +332,17 @@ impl Client {
         self.page(response).await
     }
 
+    /// A browser's preflight (`OPTIONS`) before a cross-site request.
+    pub async fn options(&self, path: &str) -> Page {
+        let request = self
+            .http
+            .request(actix_web::http::Method::OPTIONS, format!("{}{path}", self.base))
+            .insert_header(("Origin", "https://ailleurs.example"))
+            .insert_header(("Access-Control-Request-Method", "GET"));
+        let response = request.send().await.expect("OPTIONS answered");
+        self.page(response).await
+    }
+
     pub async fn head(&self, path: &str) -> Page {
         let request = self.http.head(format!("{}{path}", self.base)).insert_header(("Cookie", self.cookie_header()));
         let response = request.send().await.expect("HEAD answered");

@@ -24,6 +24,7 @@ mod pages;
 mod password_reset;
 mod programmes;
 mod projects;
+mod public_api;
 mod races;
 mod resources;
 mod roles;

@@ -291,6 +291,7 @@ const PAGES = [
     },
   },
   { name: 'retour-d-experience-corriger', as: PROVIDER, path: '/retours-d-experience/1/modifier' },
+  { name: 'api-documentation', path: '/api' },
   { name: 'recherche', path: '/recherche' },
   { name: 'recherche-resultats', path: '/recherche?q=chatellerault' },
   { name: 'annuaire', path: '/annuaire?territoire=86' },

@@ -13,13 +13,13 @@ use crate::domain::text::de;
 use crate::storage::capitalisation::{self as lessons_store, Lesson, Recommendation};
 use crate::storage::deliverables::{self as store, Deliverable, Item, Saved};
 use crate::storage::diagnostic::Place;
+use crate::storage::plans::{adopted_plan, AdoptedPlan};
 use crate::storage::projects::{self, Project};
 use crate::storage::{self, DbConnection};
 use crate::web::context::PageCtx;
 use crate::web::middleware::decode_form;
 use crate::web::projects::access::project_and_access;
 use crate::web::projects::paths::{deliverable_path, project_path, public_plan_path};
-use crate::web::projects::plans::public::{adopted_plan, AdoptedPlan};
 use crate::web::views::{csrf_field, date_fr, page, page_with_errors, see_other, unprocessable, Field, FormErrors};
 use crate::web::{AppError, AppState};
 

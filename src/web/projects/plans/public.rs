@@ -4,49 +4,21 @@
 //! shows only once adopted — and the ideas an action came from are told by their number, not their words (they
 //! belong to the working group).
 
-use std::collections::HashMap;
-
 use actix_web::web;
 use chrono::NaiveDate;
 use maud::{html, Markup};
 
 use super::chart::{indicator_chart, indicator_table};
 use super::{adoption_record, next_steps_view, today};
-use crate::domain::plan::{euros, ActionStatus, Lineage, PlanContent, Priority};
+use crate::domain::plan::{euros, ActionStatus, Lineage, Priority};
 use crate::domain::text::de;
-use crate::storage::collectivities::territory_of_collectivity;
 use crate::storage::diagnostic::Place;
-use crate::storage::plans::{self, ActionDetail, Version};
+use crate::storage::plans::{adopted_plan, ActionDetail, AdoptedPlan};
 use crate::storage::projects::{self, Project};
-use crate::storage::DbConnection;
 use crate::web::context::PageCtx;
 use crate::web::projects::paths::{project_path, public_plan_path};
 use crate::web::views::{date_fr, page, paragraphs, scroll_table};
 use crate::web::{AppError, AppState};
-
-/// An adopted plan as the public sees it: the adopted content, and its actions by id as that version holds them,
-/// with what is carried out today (`ActionDetail::as_adopted`); an action removed since is not among them.
-pub struct AdoptedPlan {
-    pub name: String,
-    pub version: Version,
-    pub content: PlanContent,
-    pub live: HashMap<i64, ActionDetail>,
-}
-
-/// The territory's latest adopted plan, if any.
-pub fn adopted_plan(conn: &mut DbConnection, place: Place) -> Result<Option<AdoptedPlan>, AppError> {
-    let Some(plan) = plans::find_plan(conn, place)? else { return Ok(None) };
-    let Some(version) = plans::adopted_version(conn, plan.id)? else { return Ok(None) };
-    let name = territory_of_collectivity(conn, place.collectivity_id)?.ok_or(AppError::NotFound)?.name;
-    let content = version.row.content();
-    let today: HashMap<i64, ActionDetail> =
-        plans::plan_detail(conn, place)?.actions.into_iter().map(|a| (a.row.id, a)).collect();
-    let live = content
-        .actions()
-        .filter_map(|(_, adopted)| today.get(&adopted.id).map(|a| (adopted.id, a.as_adopted(adopted))))
-        .collect();
-    Ok(Some(AdoptedPlan { name, content, version, live }))
-}
 
 fn action_block(plan: &AdoptedPlan, action: &crate::domain::plan::ActionContent, today: NaiveDate) -> Markup {
     let live = plan.live.get(&action.id);
