@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Searching the platform at scale: the demo plus COUNT published resources (half experience reports, half directory
-# entries: bench/seed_resources.rs, through the storage functions the web uses, so the search triggers index them),
-# then wrk on /recherche: a common word (thousands of matches ranked), three words, a filtered search, a word
-# found nowhere, beside the static asset as the ceiling.
+# Searching the platform and reading its public API at scale: the demo plus COUNT published resources (half
+# experience reports, half directory entries: bench/seed_resources.rs, through the storage functions the web uses, so
+# the search triggers index them), then wrk on /recherche (a common word — thousands of matches ranked —, three
+# words, a filtered search, a word found nowhere) and on the API's lists, beside the static asset as the ceiling.
 # Usage: bash bench/search.sh   (COUNT=10000 DURATION=10 CONNECTIONS=32 PORT=18086)
 set -euo pipefail
 count="${COUNT:-10000}"
@@ -11,6 +11,8 @@ connections="${CONNECTIONS:-32}"
 port="${PORT:-18086}"
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
+# One address sends every request here: the API's quota per address would measure itself, not the server.
+export ENCOMMUN_API_REQUESTS_PER_MINUTE=0
 (cd "$root" && cargo build --release --locked --quiet --example seed_resources)
 
 start_server
@@ -37,6 +39,12 @@ measure "trois mots" "/recherche?q=budget+participatif+jeunes"
 measure "filtré (annuaire, un département)" "/recherche?q=concertation&type=annuaire&territoire=86"
 measure "un mot sans résultat" "/recherche?q=zeppelin"
 measure "deuxième page d’un mot courant" "/recherche?q=concertation&page=2"
+measure "API : thèmes (20)" "/api/v1/themes"
+measure "API : projets (avec frise et inscrites)" "/api/v1/projects"
+measure "API : retours d’expérience (100)" "/api/v1/reports?limit=100"
+measure "API : retours, 100 après le 4 000e" "/api/v1/reports?limit=100&cursor=c334"
+measure "API : annuaire (100)" "/api/v1/directory?limit=100"
+measure "API : plans adoptés" "/api/v1/plans"
 
 read -r seconds reports entries <<<"$seed"
 echo "Préparation : $reports retours d’expérience et $entries fiches de l’annuaire écrits et indexés en $seconds s"

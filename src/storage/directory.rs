@@ -260,6 +260,30 @@ pub fn entries_with_status(
     query.load(conn)
 }
 
+/// Published entries by id after `after`, at most `limit`, with the projects each took part in: a page of the
+/// public API.
+pub fn published_after(conn: &mut DbConnection, after: i64, limit: i64) -> QueryResult<Vec<(Entry, Vec<i64>)>> {
+    let entries: Vec<Entry> = directory_entries::table
+        .filter(directory_entries::status.eq(EntryStatus::Published.code()))
+        .filter(directory_entries::id.gt(after))
+        .order(directory_entries::id.asc())
+        .limit(limit)
+        .load(conn)?;
+    let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
+    let links: Vec<(i64, i64)> = directory_entry_projects::table
+        .filter(directory_entry_projects::entry_id.eq_any(&ids))
+        .select((directory_entry_projects::entry_id, directory_entry_projects::project_id))
+        .order((directory_entry_projects::entry_id, directory_entry_projects::project_id))
+        .load(conn)?;
+    Ok(entries
+        .into_iter()
+        .map(|e| {
+            let projects = links.iter().filter(|(entry, _)| *entry == e.id).map(|(_, p)| *p).collect();
+            (e, projects)
+        })
+        .collect())
+}
+
 /// The entries proposed by these collectivities, whatever their status.
 pub fn entries_of_collectivities(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Entry>> {
     directory_entries::table

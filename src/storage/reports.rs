@@ -225,6 +225,18 @@ pub fn reports_with_status(
     query.load(conn)
 }
 
+/// Published reports by id after `after`, at most `limit`: a page of the public API.
+pub fn published_after(conn: &mut DbConnection, after: i64, limit: i64) -> QueryResult<Vec<(Report, Territory)>> {
+    experience_reports::table
+        .inner_join(territories::table)
+        .filter(experience_reports::status.eq(EntryStatus::Published.code()))
+        .filter(experience_reports::id.gt(after))
+        .select((experience_reports::all_columns, territories::all_columns))
+        .order(experience_reports::id.asc())
+        .limit(limit)
+        .load(conn)
+}
+
 /// The reports proposed by these collectivities, whatever their status.
 pub fn reports_of_collectivities(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Report>> {
     experience_reports::table

@@ -297,13 +297,8 @@ fn report_json(report: &reports::Report, place: &Territory, now: NaiveDateTime) 
 pub async fn reports_list(req: HttpRequest, state: Data, query: Query) -> HttpResponse {
     answer(&req, &state, async {
         let paging = Paging::of(&query)?;
-        let (page, next) = state
-            .db(move |conn| {
-                let mut all = reports::reports_with_status(conn, EntryStatus::Published, None)?;
-                all.sort_by_key(|(r, _)| r.id);
-                Ok(paging.page(all, |(r, _)| r.id))
-            })
-            .await?;
+        let page = state.db(move |conn| Ok(reports::published_after(conn, paging.after, paging.fetch())?)).await?;
+        let (page, next) = paging.page(page, |(r, _)| r.id);
         let now = Utc::now().naive_utc();
         let modified = latest(page.iter().map(|(r, _)| r.updated_at.max(r.checked_at)));
         let items = page.iter().map(|(r, t)| report_json(r, t, now)).collect();
@@ -325,7 +320,7 @@ pub async fn report(req: HttpRequest, state: Data, id: web::Path<String>) -> Htt
     .await
 }
 
-fn entry_json(entry: &directory::Entry, projects: &[(i64, String)], now: NaiveDateTime) -> Value {
+fn entry_json(entry: &directory::Entry, project_ids: &[i64], now: NaiveDateTime) -> Value {
     json!({
         "id": entry.id,
         "name": entry.name,
@@ -337,7 +332,7 @@ fn entry_json(entry: &directory::Entry, projects: &[(i64, String)], now: NaiveDa
         "description": entry.description,
         "contact": entry.contact,
         "links": links(&entry.links()),
-        "project_ids": projects.iter().map(|(id, _)| id).collect::<Vec<_>>(),
+        "project_ids": project_ids,
         "checked_at": date(entry.checked_at),
         "maybe_outdated": Freshness::of(entry.checked_at, now) == Freshness::Stale,
         "url": format!("/annuaire/{}", entry.id),
@@ -348,19 +343,8 @@ fn entry_json(entry: &directory::Entry, projects: &[(i64, String)], now: NaiveDa
 pub async fn directory_list(req: HttpRequest, state: Data, query: Query) -> HttpResponse {
     answer(&req, &state, async {
         let paging = Paging::of(&query)?;
-        let (page, next) = state
-            .db(move |conn| {
-                let mut all = directory::entries_with_status(conn, EntryStatus::Published, None, None)?;
-                all.sort_by_key(|e| e.id);
-                let (page, next) = paging.page(all, |e| e.id);
-                let mut with_projects = Vec::new();
-                for entry in page {
-                    let projects = directory::projects_of_entry(conn, entry.id)?;
-                    with_projects.push((entry, projects));
-                }
-                Ok((with_projects, next))
-            })
-            .await?;
+        let page = state.db(move |conn| Ok(directory::published_after(conn, paging.after, paging.fetch())?)).await?;
+        let (page, next) = paging.page(page, |(e, _)| e.id);
         let now = Utc::now().naive_utc();
         let modified = latest(page.iter().map(|(e, _)| e.updated_at.max(e.checked_at)));
         let items = page.iter().map(|(e, p)| entry_json(e, p, now)).collect();
@@ -375,7 +359,8 @@ pub async fn directory_entry(req: HttpRequest, state: Data, id: web::Path<String
         let found = state
             .db(move |conn| match directory::find_entry(conn, id)? {
                 Some(entry) if entry.status() == EntryStatus::Published => {
-                    let projects = directory::projects_of_entry(conn, id)?;
+                    let projects =
+                        directory::projects_of_entry(conn, id)?.into_iter().map(|(p, _)| p).collect::<Vec<_>>();
                     Ok(Some((entry, projects)))
                 }
                 _ => Ok(None),

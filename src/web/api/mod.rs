@@ -116,6 +116,11 @@ impl Paging {
         Ok(Paging { limit, after })
     }
 
+    /// How many rows to read for a page: one more than shown, to know whether another page follows.
+    pub fn fetch(&self) -> i64 {
+        self.limit as i64 + 1
+    }
+
     /// This page of `items` (sorted by id) and the id after which the next one starts, if there is one.
     pub fn page<T>(&self, items: Vec<T>, id: impl Fn(&T) -> i64) -> (Vec<T>, Option<i64>) {
         let mut page: Vec<T> = items.into_iter().filter(|item| id(item) > self.after).take(self.limit + 1).collect();
