@@ -231,8 +231,8 @@ impl Sql {
 }
 
 /// The union of every kind searched, each row (kind, id, title, excerpt, project, collectivity, score: lower is
-/// better).
-fn matches(engine: Engine, terms: &SearchTerms, filters: &Filters) -> Sql {
+/// better) — or, for counting, its kind alone (nothing ranked, nothing cut).
+fn matches(engine: Engine, terms: &SearchTerms, filters: &Filters, counting: bool) -> Sql {
     let query = Bind::Text(match engine {
         Engine::Fts5 => terms.fts5(),
         Engine::Postgres => terms.tsquery(),
@@ -271,18 +271,25 @@ fn matches(engine: Engine, terms: &SearchTerms, filters: &Filters) -> Sql {
                 "-ts_rank(s.search_vector, to_tsquery('simple', :q))".to_owned(),
             ),
         };
-        sql.push(
-            &format!(
-                "SELECT '{kind}' AS kind, s.id AS id, {title} AS title, substr({excerpt}, 1, 400) AS excerpt, \
+        let columns = if counting {
+            format!("'{}' AS kind", source.kind.code())
+        } else {
+            format!(
+                "'{kind}' AS kind, s.id AS id, {title} AS title, substr({excerpt}, 1, 400) AS excerpt, \
                  CAST({project} AS BIGINT) AS project_id, CAST({collectivity} AS BIGINT) AS collectivity_id, \
-                 CAST({score} AS DOUBLE PRECISION) AS score FROM {from} {joins} WHERE {matched} AND {visible}",
+                 CAST({score} AS DOUBLE PRECISION) AS score",
                 kind = source.kind.code(),
                 title = source.title,
                 excerpt = source.excerpt,
                 project = source.project,
                 collectivity = source.collectivity,
+            )
+        };
+        sql.push(
+            &format!(
+                "SELECT {columns} FROM {from} {joins} WHERE {matched} AND {visible}",
                 joins = source.joins,
-                visible = source.visible,
+                visible = source.visible
             ),
             &values,
         );
@@ -344,7 +351,7 @@ pub fn count_by_kind(
     terms: &SearchTerms,
     filters: &Filters,
 ) -> QueryResult<Vec<(SearchKind, i64)>> {
-    let union = matches(engine_of(conn), terms, filters);
+    let union = matches(engine_of(conn), terms, filters, true);
     let sql =
         Sql { text: format!("SELECT kind, COUNT(*) AS found FROM ({}) found GROUP BY kind", union.text), ..union };
     let rows: Vec<CountRow> = load(conn, sql)?;
@@ -362,7 +369,7 @@ pub fn search(
     limit: i64,
     offset: i64,
 ) -> QueryResult<Vec<Hit>> {
-    let union = matches(engine_of(conn), terms, filters);
+    let union = matches(engine_of(conn), terms, filters, false);
     let sql = Sql {
         text: format!(
             "SELECT * FROM ({}) found ORDER BY score, kind, id LIMIT {} OFFSET {}",

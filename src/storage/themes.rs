@@ -309,6 +309,17 @@ pub fn positions_of_theme(conn: &mut DbConnection, theme_id: i64) -> QueryResult
         .load(conn)
 }
 
+/// Every position on a theme every visitor reads (proposals aside), by theme then position: open data.
+pub fn public_positions(conn: &mut DbConnection) -> QueryResult<Vec<(Position, Territory)>> {
+    theme_positions::table
+        .inner_join(collectivities::table.inner_join(territories::table))
+        .inner_join(themes::table)
+        .filter(themes::status.ne(ThemeStatus::Proposed.code()))
+        .select((theme_positions::all_columns, territories::all_columns))
+        .order((theme_positions::theme_id.asc(), theme_positions::id.asc()))
+        .load(conn)
+}
+
 /// A collectivity's positions with their themes, most recently changed first.
 pub fn positions_of_collectivity(conn: &mut DbConnection, collectivity_id: i64) -> QueryResult<Vec<(Position, Theme)>> {
     theme_positions::table

@@ -17,6 +17,7 @@ pub mod inspiration;
 pub mod invitations;
 pub mod limits;
 pub mod middleware;
+pub mod opendata;
 pub mod pages;
 pub mod projects;
 pub mod resources;
@@ -97,6 +98,8 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.post("/retours-d-experience/{id}/verification", resources::reports::confirm_checked);
     r.post("/retours-d-experience/{id}/moderation", resources::reports::moderate);
     r.get("/recherche", search::search);
+    r.get("/donnees-ouvertes", opendata::index);
+    r.get("/donnees-ouvertes/{file}", opendata::download);
     r.get("/api", api::spec::documentation);
     r.get("/api/v1", api::data::index);
     r.get("/api/v1/openapi.json", api::spec::openapi);

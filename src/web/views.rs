@@ -108,6 +108,7 @@ fn frame(title: &str, user: Option<(&str, bool, String)>, flash: Option<&str>, p
                             li { a href="/accessibilite" { "Accessibilité : " (super::pages::COMPLIANCE) } }
                             li { a href="/mentions-legales" { "Mentions légales" } }
                             li { a href="/donnees-personnelles" { "Données personnelles" } }
+                            li { a href="/donnees-ouvertes" { "Données ouvertes" } }
                             li { a href="/api" { "API publique" } }
                         }
                         p class="small" { "Données territoriales — Sources : INSEE, IGN Admin Express, DGCL, ANCT — Licence Ouverte." }

@@ -18,6 +18,7 @@ mod geography;
 mod inspiration;
 mod invitations;
 mod matrix;
+mod opendata;
 mod outbox;
 mod page_cache;
 mod pages;

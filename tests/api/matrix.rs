@@ -1760,6 +1760,14 @@ const CASES: &[Case] = &[
         expect: AGENCY,
     },
     // The directory of actors: as experience reports.
+    Case { method: "GET", pattern: "/donnees-ouvertes", path: "/donnees-ouvertes", form: &[], expect: ALL },
+    Case {
+        method: "GET",
+        pattern: "/donnees-ouvertes/{file}",
+        path: "/donnees-ouvertes/retours_experience.csv",
+        form: &[],
+        expect: ALL,
+    },
     // The public API: everyone reads it, logged in or not, the same.
     Case { method: "GET", pattern: "/api", path: "/api", form: &[], expect: ALL },
     Case { method: "GET", pattern: "/api/v1", path: "/api/v1", form: &[], expect: ALL },

@@ -292,6 +292,7 @@ const PAGES = [
   },
   { name: 'retour-d-experience-corriger', as: PROVIDER, path: '/retours-d-experience/1/modifier' },
   { name: 'api-documentation', path: '/api' },
+  { name: 'donnees-ouvertes', path: '/donnees-ouvertes' },
   { name: 'recherche', path: '/recherche' },
   { name: 'recherche-resultats', path: '/recherche?q=chatellerault' },
   { name: 'annuaire', path: '/annuaire?territoire=86' },
