@@ -895,3 +895,17 @@ pub fn capitalisation(conn: &mut DbConnection, project: i64, admin: &Account) ->
         Ok(Capitalisation { lesson, recommendation })
     })
 }
+
+/// Shortens the first chosen quote of a restitution, as its group may: the page shows the text, the original answer
+/// stays inside.
+pub fn shorten_a_quote(conn: &mut DbConnection) {
+    use diesel::prelude::*;
+    use encommun::storage::schema::restitution_quotes;
+    let (id, original): (i64, String) =
+        restitution_quotes::table.select((restitution_quotes::id, restitution_quotes::original)).first(conn).unwrap();
+    let shortened: String = original.chars().take(20).collect::<String>() + "…";
+    diesel::update(restitution_quotes::table.find(id))
+        .set(restitution_quotes::text.eq(shortened))
+        .execute(conn)
+        .unwrap();
+}

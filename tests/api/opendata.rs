@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use encommun::storage::schema::{measurements, restitution_quotes};
 use encommun::web::opendata::{DATASETS, README, ZIP};
 
+use crate::fixtures;
 use crate::helpers::{with_conn, TestApp};
 use crate::on_both_backends;
 
@@ -26,17 +27,7 @@ fn records(bytes: &[u8]) -> Vec<Vec<String>> {
 async fn open_data_files_have_their_documented_columns_and_nothing_private(app: TestApp) {
     app.load_demo();
     // A quote shortened by the group, as the restitution's chooser lets it: the answer's original stays inside.
-    with_conn(&app, |conn| {
-        let (id, original): (i64, String) = restitution_quotes::table
-            .select((restitution_quotes::id, restitution_quotes::original))
-            .first(conn)
-            .unwrap();
-        let shortened: String = original.chars().take(20).collect::<String>() + "…";
-        diesel::update(restitution_quotes::table.find(id))
-            .set(restitution_quotes::text.eq(shortened))
-            .execute(conn)
-            .unwrap();
-    });
+    with_conn(&app, fixtures::shorten_a_quote);
     let visitor = app.client();
     let index = visitor.get("/donnees-ouvertes").await;
     index.assert_status(200).assert_contains("Licence Ouverte 2.0");

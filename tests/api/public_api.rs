@@ -11,6 +11,7 @@ use encommun::web::api::spec::{response_example, ENDPOINTS};
 use encommun::web::route_list;
 use serde_json::Value;
 
+use crate::fixtures;
 use crate::helpers::{spawn_app_with, with_conn, Backend, TestApp};
 use crate::on_both_backends;
 
@@ -224,17 +225,7 @@ async fn every_route_is_documented_and_every_answer_matches_its_schema(app: Test
 async fn nothing_private_reaches_the_api(app: TestApp) {
     app.load_demo();
     // A quote shortened by the group, as the restitution's chooser lets it: the answer's original stays inside.
-    with_conn(&app, |conn| {
-        let (id, original): (i64, String) = restitution_quotes::table
-            .select((restitution_quotes::id, restitution_quotes::original))
-            .first(conn)
-            .unwrap();
-        let shortened: String = original.chars().take(20).collect::<String>() + "…";
-        diesel::update(restitution_quotes::table.find(id))
-            .set(restitution_quotes::text.eq(shortened))
-            .execute(conn)
-            .unwrap();
-    });
+    with_conn(&app, fixtures::shorten_a_quote);
     // What the demo keeps inside, by where it lives: each must be absent from every answer.
     let mut private: Vec<(String, String)> = vec![
         ("a proposed theme".into(), "Tiers-lieux et services publics de proximité".into()),
