@@ -69,16 +69,6 @@ impl SearchKind {
             SearchKind::Lesson => "Enseignement",
         }
     }
-
-    /// Whether a theme can be told for what this kind finds (the directory's actors have none).
-    pub fn has_theme(self) -> bool {
-        self != SearchKind::Directory
-    }
-
-    /// Whether a territory can be told for what this kind finds: themes and inspiration belong to none.
-    pub fn has_territory(self) -> bool {
-        !matches!(self, SearchKind::Theme | SearchKind::Inspiration)
-    }
 }
 
 /// Words too common to narrow a search; a search of only these finds nothing rather than everything.

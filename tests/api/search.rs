@@ -95,6 +95,12 @@ async fn search_finds_words_without_accents_ranked_and_filtered(app: TestApp) {
     // Nothing to search: said so, no error; words the engines would read as syntax are words.
     visitor.get("/recherche?q=de+la").await.assert_status(200).assert_contains("au moins un mot");
     visitor.get("/recherche?q=%22eau%22+OR+NEAR(x*)+-budget:*+%26+!").await.assert_status(200);
+    visitor
+        .get("/recherche?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+        .await
+        .assert_status(200)
+        .assert_contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+        .assert_lacks("<script>alert(1)");
     visitor.get("/recherche?q=chatellerault&page=999&type=inconnu&theme=x&territoire=zz").await.assert_status(200);
     visitor.get("/recherche").await.assert_status(200).assert_lacks("Aucun résultat");
 }
