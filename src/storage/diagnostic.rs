@@ -628,8 +628,8 @@ pub fn contribute_source(
 }
 
 /// Imports a file waiting for its mapping into the diagnostic of `territory` (its name), as [`import_entries`],
-/// forgets the waiting file and tells the import in the project's activity. Returns (added, updated). Call it
-/// inside `storage::write_transaction`.
+/// marks the waiting file imported and tells the import in the project's activity. Returns (added, updated), or
+/// None when the file was imported already (the mapping sent twice). Call it inside `storage::write_transaction`.
 pub fn import_pending(
     conn: &mut DbConnection,
     place: Place,
@@ -638,16 +638,18 @@ pub fn import_pending(
     kind: EntryKind,
     rows: &[ImportedRow],
     user_id: i64,
-) -> QueryResult<(usize, usize)> {
+) -> QueryResult<Option<(usize, usize)>> {
+    if !super::pending_imports::mark_imported(conn, pending_id)? {
+        return Ok(None);
+    }
     let (added, updated) = import_entries(conn, place, kind, rows, user_id)?;
-    super::pending_imports::forget(conn, pending_id)?;
     let summary = format!(
         "Diagnostic {} : {added} fiche(s) importée(s), {updated} mise(s) à jour ({}).",
         de(territory),
         kind.plural()
     );
     record_diagnostic_activity(conn, place, user_id, summary)?;
-    Ok((added, updated))
+    Ok(Some((added, updated)))
 }
 
 /// Records in the project's activity (participants only) what the diagnostic of a territory gained, for the

@@ -1,5 +1,6 @@
 //! Files uploaded for import, kept between the upload and the column-mapping step (a day at most), for a territory's
-//! diagnostic or for the directory of actors. Only their uploader finds them again, under their token.
+//! diagnostic or for the directory of actors. Only their uploader finds them again, under their token; once imported
+//! they are kept (empty) until they are a day old, so that the mapping sent again lands on what was imported.
 
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
@@ -38,6 +39,8 @@ pub struct PendingImport {
     pub file_name: String,
     pub content: String,
     pub created_at: NaiveDateTime,
+    /// When it was imported: its content is then empty, and a mapping sent again imports nothing more.
+    pub imported_at: Option<NaiveDateTime>,
 }
 
 /// Deletes the uploaded files left unfinished for longer than a day; returns how many (the worker calls it).
@@ -92,7 +95,11 @@ pub fn find(
     query.first(conn).optional()
 }
 
-pub fn forget(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
-    diesel::delete(pending_imports::table.find(id)).execute(conn)?;
-    Ok(())
+/// Marks the file imported and drops its content; false when it was already (a mapping sent twice, two tabs): then
+/// the caller writes nothing. Call it first in the import's transaction.
+pub fn mark_imported(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
+    let changed = diesel::update(pending_imports::table.find(id).filter(pending_imports::imported_at.is_null()))
+        .set((pending_imports::imported_at.eq(now()), pending_imports::content.eq("")))
+        .execute(conn)?;
+    Ok(changed == 1)
 }

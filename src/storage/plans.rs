@@ -1886,6 +1886,16 @@ pub struct AdoptedPlan {
     pub live: HashMap<i64, ActionDetail>,
 }
 
+impl AdoptedPlan {
+    /// The measurements of an adopted action's indicator (by its name, as the version froze it), as carried out.
+    pub fn measurements(&self, action_id: i64, indicator: &str) -> &[MeasurementRow] {
+        self.live
+            .get(&action_id)
+            .and_then(|live| live.indicators.iter().find(|i| i.row.name == indicator))
+            .map_or(&[], |i| i.measurements.as_slice())
+    }
+}
+
 /// The territory's latest adopted plan, if any.
 pub fn adopted_plan(conn: &mut DbConnection, place: Place) -> QueryResult<Option<AdoptedPlan>> {
     let Some(plan) = find_plan(conn, place)? else { return Ok(None) };

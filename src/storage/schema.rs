@@ -606,6 +606,7 @@ diesel::table! {
         file_name -> Text,
         content -> Text,
         created_at -> Timestamp,
+        imported_at -> Nullable<Timestamp>,
     }
 }
 

@@ -343,8 +343,7 @@ fn rows(conn: &mut DbConnection, dataset: &Dataset) -> QueryResult<Vec<Vec<Strin
                         for (on, value) in &indicator.targets {
                             rows.push(row("cible", on.to_string(), *value, false));
                         }
-                        let measured = live.and_then(|l| l.indicators.iter().find(|i| i.row.name == indicator.name));
-                        for m in measured.map(|i| i.measurements.as_slice()).unwrap_or_default() {
+                        for m in plan.measurements(action.id, &indicator.name) {
                             rows.push(row("mesure", m.measured_on.to_string(), m.value, m.estimated));
                         }
                     }

@@ -3,8 +3,10 @@
 //! waits for its column mapping under a token (`storage::pending_imports`).
 
 use actix_web::http::header;
-use actix_web::{web, HttpRequest};
+use actix_web::{web, HttpRequest, HttpResponse};
 
+use super::context::PageCtx;
+use super::views::see_other;
 use super::{AppError, AppState};
 use crate::import::places::{read_table, Table};
 use crate::security::random_token;
@@ -113,20 +115,33 @@ pub async fn keep_for_mapping(
     Ok(token)
 }
 
-/// The file this person uploaded for this purpose under the token, read as a table; gone after a day or once
-/// imported.
+/// A file kept for its mapping: still waiting, read as a table, or imported already.
+pub enum Kept {
+    Waiting(Box<(PendingImport, Table)>),
+    Imported,
+}
+
+/// The file this person uploaded for this purpose under the token; gone after a day.
 pub async fn kept_for_mapping(
     state: &AppState,
     user_id: i64,
     purpose: Purpose,
     token: String,
-) -> Result<(PendingImport, Table), AppError> {
+) -> Result<Kept, AppError> {
     let pending =
         state.db(move |conn| Ok(pending_imports::find(conn, &token, user_id, purpose)?)).await?.ok_or_else(|| {
-            AppError::Gone(
-                "Ce fichier n’est plus gardé (un jour au plus, ou déjà importé) : envoyez-le de nouveau.".into(),
-            )
+            AppError::Gone("Ce fichier n’est plus gardé (un jour au plus) : envoyez-le de nouveau.".into())
         })?;
+    if pending.imported_at.is_some() {
+        return Ok(Kept::Imported);
+    }
     let table = read_table(&pending.content).map_err(AppError::BadRequest)?;
-    Ok((pending, table))
+    Ok(Kept::Waiting(Box::new((pending, table))))
+}
+
+/// A mapping page opened or sent again once its file is imported (a double click, a reload, two tabs): where the
+/// import went, saying so.
+pub fn imported_already(ctx: &PageCtx, destination: &str) -> HttpResponse {
+    ctx.set_flash("Ce fichier est déjà importé.");
+    see_other(destination)
 }

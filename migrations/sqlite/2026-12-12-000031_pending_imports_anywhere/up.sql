@@ -12,5 +12,7 @@ CREATE TABLE pending_imports (
     file_name TEXT NOT NULL,
     content TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL,
+    -- Set once the file is imported (its content emptied): a mapping sent again lands on what was imported.
+    imported_at TIMESTAMP,
     CHECK ((purpose = 'diagnostic') = (project_id IS NOT NULL AND collectivity_id IS NOT NULL))
 );

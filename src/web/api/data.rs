@@ -9,7 +9,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{NaiveDateTime, Utc};
 use serde_json::{json, Value};
 
-use super::{answer, latest, list_reply, ApiError, ListQuery, Paging, Reply, BASE};
+use super::{answer, list_reply, ApiError, ListQuery, Paging, Reply, BASE};
 use crate::domain::inspiration::Link;
 use crate::domain::resources::{EntryStatus, Freshness};
 use crate::storage::collectivities::territory_of_collectivity;
@@ -99,7 +99,7 @@ pub async fn themes(req: HttpRequest, state: Data, query: Query) -> HttpResponse
                 Ok((page, next, themes::area_counts(conn, &ids)?))
             })
             .await?;
-        let modified = latest(page.iter().map(|t| t.updated_at));
+        let modified = page.iter().map(|t| t.updated_at).max();
         Ok(list_reply(&req, page.iter().map(|t| theme_json(t, &areas)).collect(), paging, next, modified))
     })
     .await
@@ -164,7 +164,7 @@ pub async fn projects_list(req: HttpRequest, state: Data, query: Query) -> HttpR
                 let mut all = projects::list_projects(conn)?;
                 all.sort_by_key(|p| p.id);
                 let (page, next) = paging.page(all, |p| p.id);
-                let modified = latest(page.iter().map(|p| p.updated_at));
+                let modified = page.iter().map(|p| p.updated_at).max();
                 let items = page.iter().map(|p| project_json(conn, p)).collect::<Result<Vec<_>, _>>()?;
                 Ok((items, next, modified))
             })
@@ -203,7 +203,7 @@ pub async fn project_events(req: HttpRequest, state: Data, id: web::Path<String>
                 Ok(paging.page(all, |(e, _)| e.id))
             })
             .await?;
-        let modified = latest(page.iter().map(|(e, _)| e.updated_at));
+        let modified = page.iter().map(|(e, _)| e.updated_at).max();
         // As the agenda shows them to a visitor: what, when, where (the territory), whether the date is confirmed.
         let items = page
             .iter()
@@ -232,7 +232,7 @@ pub async fn project_news(req: HttpRequest, state: Data, id: web::Path<String>, 
                 Ok(paging.page(all, |(p, _)| p.id))
             })
             .await?;
-        let modified = latest(page.iter().map(|(p, _)| p.created_at));
+        let modified = page.iter().map(|(p, _)| p.created_at).max();
         let items = page
             .iter()
             .map(|(p, _)| json!({ "id": p.id, "title": p.title, "body": p.body, "published_at": date(p.created_at) }))
@@ -256,7 +256,7 @@ pub async fn inspiration_list(req: HttpRequest, state: Data, query: Query) -> Ht
                 Ok((page, next, inspiration::themes_of_resources(conn, &ids)?))
             })
             .await?;
-        let modified = latest(page.iter().map(|r| r.updated_at));
+        let modified = page.iter().map(|r| r.updated_at).max();
         let items = page
             .iter()
             .map(|r| {
@@ -300,7 +300,7 @@ pub async fn reports_list(req: HttpRequest, state: Data, query: Query) -> HttpRe
         let page = state.db(move |conn| Ok(reports::published_after(conn, paging.after, paging.fetch())?)).await?;
         let (page, next) = paging.page(page, |(r, _)| r.id);
         let now = Utc::now().naive_utc();
-        let modified = latest(page.iter().map(|(r, _)| r.updated_at.max(r.checked_at)));
+        let modified = page.iter().map(|(r, _)| r.updated_at.max(r.checked_at)).max();
         let items = page.iter().map(|(r, t)| report_json(r, t, now)).collect();
         Ok(list_reply(&req, items, paging, next, modified))
     })
@@ -346,7 +346,7 @@ pub async fn directory_list(req: HttpRequest, state: Data, query: Query) -> Http
         let page = state.db(move |conn| Ok(directory::published_after(conn, paging.after, paging.fetch())?)).await?;
         let (page, next) = paging.page(page, |(e, _)| e.id);
         let now = Utc::now().naive_utc();
-        let modified = latest(page.iter().map(|(e, _)| e.updated_at.max(e.checked_at)));
+        let modified = page.iter().map(|(e, _)| e.updated_at.max(e.checked_at)).max();
         let items = page.iter().map(|(e, p)| entry_json(e, p, now)).collect();
         Ok(list_reply(&req, items, paging, next, modified))
     })
@@ -399,15 +399,11 @@ fn plan_json(place: Place, code: &str, plan: &AdoptedPlan) -> Value {
                         .iter()
                         .map(|indicator| {
                             // Values and dates only: who entered a measurement and their comment stay inside.
-                            let measurements: Vec<Value> = live
-                                .and_then(|l| l.indicators.iter().find(|i| i.row.name == indicator.name))
-                                .map(|i| {
-                                    i.measurements
-                                        .iter()
-                                        .map(|m| json!({ "on": m.measured_on, "value": m.value, "estimated": m.estimated }))
-                                        .collect()
-                                })
-                                .unwrap_or_default();
+                            let measurements: Vec<Value> = plan
+                                .measurements(action.id, &indicator.name)
+                                .iter()
+                                .map(|m| json!({ "on": m.measured_on, "value": m.value, "estimated": m.estimated }))
+                                .collect();
                             json!({
                                 "name": indicator.name, "unit": indicator.unit, "direction": indicator.direction,
                                 "baseline": indicator.baseline.map(|(on, value)| json!({ "on": on, "value": value })),
@@ -458,7 +454,7 @@ pub async fn plans_list(req: HttpRequest, state: Data, query: Query) -> HttpResp
                     modified.extend(plan.version.adoption.as_ref().map(|a| a.recorded_at));
                     items.push(plan_json(place, &place_territory.code, &plan));
                 }
-                Ok((items, next, latest(modified)))
+                Ok((items, next, modified.into_iter().max()))
             })
             .await?;
         Ok(list_reply(&req, items, paging, next, modified))
@@ -489,7 +485,7 @@ pub async fn restitutions_list(req: HttpRequest, state: Data, query: Query) -> H
                         "url": format!("/projets/{}/restitutions/{}", r.project_id, r.collectivity_id),
                     }));
                 }
-                Ok((items, next, latest(page.iter().map(|r| r.updated_at))))
+                Ok((items, next, page.iter().map(|r| r.updated_at).max()))
             })
             .await?;
         Ok(list_reply(&req, items, paging, next, modified))

@@ -291,11 +291,6 @@ fn parse_http_date(text: &str) -> Option<i64> {
         .map(|at| at.and_utc().timestamp())
 }
 
-/// The later of two moments.
-pub fn latest(dates: impl IntoIterator<Item = NaiveDateTime>) -> Option<NaiveDateTime> {
-    dates.into_iter().max()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,10 +19,11 @@ use crate::storage::territories::territories_of_kind;
 use crate::storage::{self, directory, DbConnection, QueryResult};
 use crate::web::context::PageCtx;
 use crate::web::middleware::decode_form;
-use crate::web::upload;
+use crate::web::upload::{self, imported_already, kept_for_mapping, Kept};
 use crate::web::views::{column_mapping, csrf_field, html_response, import_errors, page, see_other};
 use crate::web::{AppError, AppState};
 
+const INDEX: &str = "/annuaire";
 const PATH: &str = "/annuaire/import";
 /// Largest file accepted: a national network's list of a few thousand members.
 const MAX_UPLOAD: usize = 10 * 1024 * 1024;
@@ -163,10 +164,13 @@ pub async fn mapping_form(
     ctx: PageCtx,
     state: web::Data<AppState>,
     token: web::Path<String>,
-) -> Result<Markup, AppError> {
+) -> Result<HttpResponse, AppError> {
     let user_id = importer(&ctx, &state).await?;
-    let (pending, table) = upload::kept_for_mapping(&state, user_id, Purpose::Directory, token.into_inner()).await?;
-    Ok(mapping_page(&ctx, &pending, &table, &MappingForm::suggested(&table), &[]))
+    let Kept::Waiting(kept) = kept_for_mapping(&state, user_id, Purpose::Directory, token.into_inner()).await? else {
+        return Ok(imported_already(&ctx, INDEX));
+    };
+    let (pending, table) = *kept;
+    Ok(html_response(StatusCode::OK, mapping_page(&ctx, &pending, &table, &MappingForm::suggested(&table), &[])))
 }
 
 /// Every département and région by its folded number, code and name, as a « served » cell may write them.
@@ -191,7 +195,10 @@ pub async fn confirm(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let user_id = importer(&ctx, &state).await?;
-    let (pending, table) = upload::kept_for_mapping(&state, user_id, Purpose::Directory, token.into_inner()).await?;
+    let Kept::Waiting(kept) = kept_for_mapping(&state, user_id, Purpose::Directory, token.into_inner()).await? else {
+        return Ok(imported_already(&ctx, INDEX));
+    };
+    let (pending, table) = *kept;
     let form = MappingForm::decode(&body, table.headers.len())?;
     let refuse = |errors: Vec<String>| {
         html_response(StatusCode::UNPROCESSABLE_ENTITY, mapping_page(&ctx, &pending, &table, &form, &errors))
@@ -219,21 +226,24 @@ pub async fn confirm(
             }
             let texts: Vec<_> = plan.rows.into_iter().map(|(_, text)| text).collect();
             let imported = storage::write_transaction(conn, |conn| {
-                let imported = directory::import_entries(conn, &texts, user_id)?;
-                pending_imports::forget(conn, pending_id)?;
-                Ok::<_, AppError>(imported)
+                if !pending_imports::mark_imported(conn, pending_id)? {
+                    return Ok::<_, AppError>(None);
+                }
+                Ok(Some(directory::import_entries(conn, &texts, user_id)?))
             })?;
             Ok(Ok(imported))
         })
         .await?;
     match outcome {
         Err(errors) => Ok(refuse(errors)),
-        Ok(imported) => {
+        // Sent again while the first was being written: it imported nothing more.
+        Ok(None) => Ok(imported_already(&ctx, INDEX)),
+        Ok(Some(imported)) => {
             ctx.set_flash(&format!(
                 "Import terminé : {} acteur(s) ajouté(s), {} fiche(s) mise(s) à jour.",
                 imported.added, imported.updated
             ));
-            Ok(see_other("/annuaire"))
+            Ok(see_other(INDEX))
         }
     }
 }

@@ -558,8 +558,10 @@ async fn real_files_import_through_a_column_mapping_whole_or_not_at_all(app: Tes
         .get(&format!("/projets/{}", agglopolys.project_id))
         .await
         .assert_contains("6 fiche(s) importée(s), 0 mise(s) à jour (espaces d’engagement).");
-    // The mapping page is spent once imported.
-    admin.get(&mapping).await.assert_status(410);
+    // Once imported, the mapping page (a reload, the form sent again) leads back to the diagnostic.
+    let again = admin.get(&mapping).await;
+    again.assert_status(303);
+    assert!(again.location.as_deref().is_some_and(|l| l.contains("/diagnostic/")), "{:?}", again.location);
 
     // The whole national file into Grand Angoulême's diagnostic, then again: the identifier updates, nothing doubles.
     let angouleme = place(&app, ANGOULEME);
@@ -680,12 +682,20 @@ async fn real_files_import_through_a_column_mapping_whole_or_not_at_all(app: Tes
         .await
         .assert_status(422)
         .assert_contains("n’a qu’une colonne");
-    // A file left at its mapping step is deleted after a day.
+    // Files are kept a day — left at their mapping step, or imported (emptied) so that a mapping sent again lands
+    // on the import —, then deleted.
     with_conn(&app, |conn| {
-        use diesel::RunQueryDsl;
+        use diesel::prelude::*;
+        use encommun::storage::schema::pending_imports;
         assert_eq!(encommun::storage::pending_imports::forget_stale(conn).unwrap(), 0, "the bad file waits a day");
+        let (kept, imported): (i64, i64) = (
+            pending_imports::table.count().get_result(conn).unwrap(),
+            pending_imports::table.filter(pending_imports::imported_at.is_not_null()).count().get_result(conn).unwrap(),
+        );
+        assert_eq!(kept, imported + 1, "the imported files and the bad one");
+        assert!(imported >= 1);
         diesel::sql_query("UPDATE pending_imports SET created_at = '2000-01-01 00:00:00'").execute(conn).unwrap();
-        assert_eq!(encommun::storage::pending_imports::forget_stale(conn).unwrap(), 1);
+        assert_eq!(encommun::storage::pending_imports::forget_stale(conn).unwrap(), kept as usize);
     });
     admin.get(&mapping).await.assert_status(410);
     // The provider's exclusive: a participant cannot import.

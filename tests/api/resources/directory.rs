@@ -223,8 +223,10 @@ async fn the_directory_imports_a_spreadsheet_through_its_column_mapping(app: Tes
         .await
         .assert_contains("Import terminé : 2 acteur(s) ajouté(s), 1 fiche(s) mise(s) à jour.");
     assert_eq!(count(&app), 3);
-    // The form kept is gone: the same mapping sent again (a double click) imports nothing more.
-    provider.submit("/annuaire", &mapping, &columns).await.assert_status(410);
+    // The same mapping sent again (a double click, a reload) lands on the directory and imports nothing more.
+    provider.submit("/annuaire", &mapping, &columns).await.assert_redirect("/annuaire");
+    provider.get("/annuaire").await.assert_contains("Ce fichier est déjà importé.");
+    provider.get(&mapping).await.assert_redirect("/annuaire");
     assert_eq!(count(&app), 3);
     let anonymous = app.client();
     let trame = anonymous.get("/annuaire?territoire=16").await;

@@ -20,7 +20,7 @@ use crate::web::middleware::decode_form;
 use crate::web::projects::access::Access;
 use crate::web::projects::paths::{diagnostic_path, project_path};
 use crate::web::projects::perimeter::communes_of_territory;
-use crate::web::upload;
+use crate::web::upload::{self, Kept};
 use crate::web::views::{column_mapping, csrf_field, html_response, import_errors, page, see_other};
 use crate::web::{AppError, AppState};
 
@@ -116,12 +116,7 @@ pub async fn upload(
 }
 
 /// The file kept under a token for this person and territory.
-async fn pending(
-    state: &AppState,
-    d: &Diagnostic,
-    access: &Access,
-    token: String,
-) -> Result<(PendingImport, Table), AppError> {
+async fn pending(state: &AppState, d: &Diagnostic, access: &Access, token: String) -> Result<Kept, AppError> {
     upload::kept_for_mapping(state, access.require_user()?.id, Purpose::Diagnostic(d.place), token).await
 }
 
@@ -185,12 +180,16 @@ pub async fn mapping_form(
     state: web::Data<AppState>,
     path: web::Path<(i64, i64, String)>,
     query: web::Query<KindQuery>,
-) -> Result<Markup, AppError> {
+) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id, token) = path.into_inner();
     let (d, access) = for_leads(&state, &ctx, project_id, collectivity_id).await?;
-    let (pending, table) = pending(&state, &d, &access, token).await?;
+    let Kept::Waiting(kept) = pending(&state, &d, &access, token).await? else {
+        return Ok(upload::imported_already(&ctx, &diagnostic_path(project_id, collectivity_id)));
+    };
+    let (pending, table) = *kept;
     let kind = EntryKind::from_slug(&query.kind).unwrap_or(EntryKind::Space);
-    Ok(mapping_page(&ctx, &d, &pending, &table, &MappingForm::suggested(kind, &table), &[]))
+    let form = MappingForm::suggested(kind, &table);
+    Ok(html_response(StatusCode::OK, mapping_page(&ctx, &d, &pending, &table, &form, &[])))
 }
 
 fn mapping_page(
@@ -251,7 +250,10 @@ pub async fn confirm(
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id, token) = path.into_inner();
     let (d, access) = for_leads(&state, &ctx, project_id, collectivity_id).await?;
-    let (pending, table) = pending(&state, &d, &access, token).await?;
+    let Kept::Waiting(kept) = pending(&state, &d, &access, token).await? else {
+        return Ok(upload::imported_already(&ctx, &diagnostic_path(project_id, collectivity_id)));
+    };
+    let (pending, table) = *kept;
     let form = MappingForm::decode(&body, table.headers.len())?;
     let refuse = |errors: Vec<String>| {
         html_response(StatusCode::UNPROCESSABLE_ENTITY, mapping_page(&ctx, &d, &pending, &table, &form, &errors))
@@ -305,7 +307,9 @@ pub async fn confirm(
         .await?;
     match outcome {
         Err(errors) => Ok(refuse(errors)),
-        Ok(((added, updated), outside, unplaced, located)) => {
+        // Sent again while the first was being written: it imported nothing more.
+        Ok((None, ..)) => Ok(upload::imported_already(&ctx, &diagnostic_path(project_id, collectivity_id))),
+        Ok((Some((added, updated)), outside, unplaced, located)) => {
             let mut report = format!("Import terminé : {added} fiche(s) ajoutée(s), {updated} mise(s) à jour");
             if located > 0 {
                 report.push_str(&format!(", {located} placée(s) dans leur commune d’après leur point"));
