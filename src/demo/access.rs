@@ -6,12 +6,12 @@
 use chrono::TimeDelta;
 
 use super::{add_sources, insert_sheets, relate, DemoSheet, DemoSource};
-use crate::domain::diagnostic::EntryKind;
+use crate::domain::diagnostic::{EntryKind, NewEntry, SheetFields};
 use crate::domain::inquiry::{MemberCategory, NewMember};
 use crate::domain::newsletter::{Audience, NewNewsletter};
 use crate::domain::project::{EnrolmentRole, EventKind, NewEvent, NewPost, NewProject, Phase};
 use crate::domain::theme::{Engagement, NewPosition, NewTheme, ThemeStatus};
-use crate::storage::diagnostic::{Author, Place};
+use crate::storage::diagnostic::{self, Author, Place, Reviewed};
 use crate::storage::events::insert_event;
 use crate::storage::inquiry::{add_member, link_account, AddOutcome};
 use crate::storage::newsletters::{find_newsletter, insert_draft, mark_sent, recipients};
@@ -141,6 +141,7 @@ pub fn load(conn: &mut DbConnection, cast: &Cast) -> anyhow::Result<()> {
     insert_post(conn, project_id, &news, cast.provider_member)?;
     load_groups(conn, project_id, cast)?;
     load_diagnostic(conn, Place { project_id, collectivity_id: cast.chatellerault }, cast.provider_member)?;
+    load_public_map(conn, Place { project_id, collectivity_id: cast.chatellerault }, cast)?;
     super::survey::load(conn, project_id, cast)?;
     load_newsletter(conn, project_id, cast)?;
     super::codesign::load(conn, project_id, cast)?;
@@ -229,6 +230,62 @@ fn load_diagnostic(conn: &mut DbConnection, place: Place, provider_member: i64) 
     let ids = insert_sheets(conn, place, author, SHEETS)?;
     relate(conn, place, author, &ids, RELATIONS)?;
     add_sources(conn, place, author, &ids, SOURCES)?;
+    Ok(())
+}
+
+/// Grand Châtellerault's map made public by the provider — and what it keeps inside: a sheet's contact and
+/// resources, the referent's proposal waiting for the provider, another refused.
+fn load_public_map(conn: &mut DbConnection, place: Place, cast: &Cast) -> anyhow::Result<()> {
+    let provider = Author { user_id: cast.provider_member, publishes: true };
+    let referent = Author { user_id: cast.chatellerault_referent, publishes: false };
+    let centre = SheetFields {
+        name: "Centre socioculturel d’Ozon".into(),
+        category: "maison_quartier".into(),
+        description: "Accueil, aide aux devoirs, ateliers du numérique ; lieu de l’atelier du groupe d’enquête.".into(),
+        publics: "Familles du quartier, jeunes, personnes âgées isolées".into(),
+        resources: "Neuf salariés, trente bénévoles, subvention de fonctionnement de 410 000 €".into(),
+        engagement: "Comité d’habitants trimestriel, porte-à-porte avec le bailleur".into(),
+        contact: "Direction du centre : 05 49 20 00 00".into(),
+        links: "https://www.centres-sociaux.fr".into(),
+        address: "4 rue de la Plaine d’Ozon, 86100 Châtellerault".into(),
+        opening_hours: "Du lundi au vendredi, 9 h – 18 h".into(),
+        accessibility: "Plain-pied, boucle magnétique à l’accueil".into(),
+        lat: "46.8066".into(),
+        lon: "0.5437".into(),
+        ..SheetFields::default()
+    };
+    let waiting = SheetFields {
+        name: "Permanence du Secours populaire de Naintré".into(),
+        category: "autre_espace".into(),
+        description: "Le mardi après-midi ; on y aide à remplir les dossiers.".into(),
+        ..SheetFields::default()
+    };
+    let refused = SheetFields {
+        name: "Guichet unique du Châtelleraudais".into(),
+        category: "autre_espace".into(),
+        description: "Un guichet qui n’existe plus depuis 2024.".into(),
+        ..SheetFields::default()
+    };
+    let mut ids = Vec::new();
+    for (fields, author) in [(centre, provider), (waiting, referent), (refused, referent)] {
+        let entry = NewEntry::parse(EntryKind::Space, &fields, std::slice::from_ref(&fields.category))
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let placement = match entry.location {
+            Some(l) => crate::storage::boundaries::placement_at(conn, l.lon, l.lat)?,
+            None => Default::default(),
+        };
+        ids.push(diagnostic::insert_entry(conn, place, &entry, &placement, None, author)?);
+    }
+    diagnostic::review(
+        conn,
+        place.project_id,
+        Reviewed::Entry,
+        ids[2],
+        false,
+        "Ce guichet a fermé : la fiche n’a plus lieu d’être.",
+        cast.provider_member,
+    )?;
+    diagnostic::publish_map(conn, place, cast.provider_member, "CA Grand Châtellerault")?;
     Ok(())
 }
 

@@ -48,10 +48,11 @@ pub enum ActivityKind {
     LessonPublished,
     RecommendationChanged,
     DeliverablePublished,
+    MapPublished,
 }
 
 impl ActivityKind {
-    pub const ALL: [ActivityKind; 44] = [
+    pub const ALL: [ActivityKind; 45] = [
         ActivityKind::ThemeProposed,
         ActivityKind::ThemeOpened,
         ActivityKind::ThemeArchived,
@@ -96,6 +97,7 @@ impl ActivityKind {
         ActivityKind::LessonPublished,
         ActivityKind::RecommendationChanged,
         ActivityKind::DeliverablePublished,
+        ActivityKind::MapPublished,
     ];
 
     /// What the kind is stored as.
@@ -145,6 +147,7 @@ impl ActivityKind {
             ActivityKind::LessonPublished => "lesson_published",
             ActivityKind::RecommendationChanged => "recommendation_changed",
             ActivityKind::DeliverablePublished => "deliverable_published",
+            ActivityKind::MapPublished => "map_published",
         }
     }
 
@@ -199,6 +202,7 @@ impl ActivityKind {
             ActivityKind::LessonPublished => "Enseignement rendu public",
             ActivityKind::RecommendationChanged => "Recommandation transmise ou répondue",
             ActivityKind::DeliverablePublished => "Livrable national publié",
+            ActivityKind::MapPublished => "Carte du diagnostic rendue publique",
         }
     }
 
@@ -216,6 +220,7 @@ impl ActivityKind {
             ActivityKind::EventMinutes => 4,
             ActivityKind::DiagnosticPublished
             | ActivityKind::SynthesisPublished
+            | ActivityKind::MapPublished
             | ActivityKind::PlanReviewed
             | ActivityKind::ActionRetained
             | ActivityKind::WorkshopOpened => 5,

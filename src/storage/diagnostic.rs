@@ -9,9 +9,9 @@ use diesel::prelude::*;
 
 use super::activity::{record_activity, NewActivity};
 use super::boundaries::Placement;
-use super::schema::{actor_families, map_entries, map_relations, map_sources, source_mentions};
+use super::schema::{actor_families, map_entries, map_relations, map_sources, public_maps, source_mentions};
 use super::territories::PlaceNames;
-use super::{now, DbConnection, DbError};
+use super::{insert_once, now, DbConnection, DbError};
 use crate::domain::activity::ActivityKind;
 use crate::domain::diagnostic::{
     Domain, EntryKind, NewEntry, NewRelation, NewSource, RelationKind, SourceKind, Status,
@@ -672,4 +672,99 @@ fn record_diagnostic_activity(
             summary,
         },
     )
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Public maps
+
+/// A territory's map made public: its published sheets, on a public page, in the API and in open data.
+#[derive(Debug, Clone, Queryable)]
+pub struct PublicMap {
+    pub id: i64,
+    pub project_id: i64,
+    pub collectivity_id: i64,
+    pub published_by: Option<i64>,
+    pub published_at: NaiveDateTime,
+}
+
+impl PublicMap {
+    pub fn place(&self) -> Place {
+        Place { project_id: self.project_id, collectivity_id: self.collectivity_id }
+    }
+}
+
+/// Makes a territory's map public; true when it was not already (a second click publishes nothing more). The first
+/// publication is told in the project's public activity, which digests carry to its followers.
+pub fn publish_map(conn: &mut DbConnection, place: Place, by: i64, territory_name: &str) -> QueryResult<bool> {
+    let at = now();
+    let published = insert_once(conn, |conn| {
+        diesel::insert_into(public_maps::table)
+            .values((
+                public_maps::project_id.eq(place.project_id),
+                public_maps::collectivity_id.eq(place.collectivity_id),
+                public_maps::published_by.eq(Some(by)),
+                public_maps::published_at.eq(at),
+            ))
+            .execute(conn)
+    })?;
+    if published {
+        record_activity(
+            conn,
+            NewActivity {
+                actor_id: Some(by),
+                kind: ActivityKind::MapPublished,
+                theme_id: None,
+                collectivity_id: Some(place.collectivity_id),
+                project_id: Some(place.project_id),
+                is_public: true,
+                summary: format!(
+                    "La carte du diagnostic {} est publique : ses acteurs, ses espaces et ses objets de l’engagement.",
+                    de(territory_name)
+                ),
+            },
+        )?;
+    }
+    Ok(published)
+}
+
+/// Takes a territory's map off the public pages, the API and open data; true when it was public.
+pub fn withdraw_map(conn: &mut DbConnection, place: Place) -> QueryResult<bool> {
+    let removed = diesel::delete(
+        public_maps::table
+            .filter(public_maps::project_id.eq(place.project_id))
+            .filter(public_maps::collectivity_id.eq(place.collectivity_id)),
+    )
+    .execute(conn)?;
+    Ok(removed == 1)
+}
+
+pub fn public_map(conn: &mut DbConnection, place: Place) -> QueryResult<Option<PublicMap>> {
+    public_maps::table
+        .filter(public_maps::project_id.eq(place.project_id))
+        .filter(public_maps::collectivity_id.eq(place.collectivity_id))
+        .first(conn)
+        .optional()
+}
+
+pub fn find_public_map(conn: &mut DbConnection, id: i64) -> QueryResult<Option<PublicMap>> {
+    public_maps::table.find(id).first(conn).optional()
+}
+
+/// Every public map (of a project, or of all), first published first; callers keep those of active participants.
+pub fn public_maps(conn: &mut DbConnection, project_id: Option<i64>) -> QueryResult<Vec<PublicMap>> {
+    let mut query = public_maps::table.into_boxed();
+    if let Some(id) = project_id {
+        query = query.filter(public_maps::project_id.eq(id));
+    }
+    query.order(public_maps::id.asc()).load(conn)
+}
+
+/// The published sheets of a territory, by kind and name: what its public map shows.
+pub fn published_entries_of_territory(conn: &mut DbConnection, place: Place) -> QueryResult<Vec<MapEntry>> {
+    map_entries::table
+        .filter(map_entries::project_id.eq(place.project_id))
+        .filter(map_entries::collectivity_id.eq(place.collectivity_id))
+        .filter(map_entries::status.eq(Status::Published.code()))
+        .order((map_entries::kind.asc(), map_entries::name.asc(), map_entries::id.asc()))
+        .load(conn)
 }

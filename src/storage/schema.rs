@@ -1573,3 +1573,15 @@ diesel::joinable!(directory_entry_projects -> directory_entries (entry_id));
 diesel::joinable!(directory_entry_projects -> projects (project_id));
 diesel::allow_tables_to_appear_in_same_query!(directory_entry_projects, directory_entries);
 diesel::allow_tables_to_appear_in_same_query!(directory_entry_projects, projects);
+
+diesel::table! {
+    public_maps (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        collectivity_id -> BigInt,
+        published_by -> Nullable<BigInt>,
+        published_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(public_maps, map_entries);

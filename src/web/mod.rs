@@ -116,6 +116,8 @@ pub fn route_table<R: Routes>(r: &mut R) {
     r.get("/api/v1/directory/{id}", api::data::directory_entry);
     r.get("/api/v1/plans", api::data::plans_list);
     r.get("/api/v1/restitutions", api::data::restitutions_list);
+    r.get("/api/v1/maps", api::data::maps_list);
+    r.get("/api/v1/maps/{id}", api::data::map);
     r.get("/api/v1/{tail:.*}", api::unknown);
     r.get("/annuaire", resources::directory::index);
     r.get("/annuaire/nouveau", resources::directory::new_form);
@@ -355,6 +357,11 @@ pub fn route_table<R: Routes>(r: &mut R) {
         "/projets/{id}/diagnostic/{collectivity}/sources/{source}/suppression",
         projects::diagnostic::sources::delete,
     );
+    r.post("/projets/{id}/diagnostic/{collectivity}/carte-publique", projects::diagnostic::public::publish);
+    r.get("/projets/{id}/cartes/{collectivity}", projects::diagnostic::public::show);
+    r.get("/projets/{id}/cartes/{collectivity}/export.geojson", projects::diagnostic::public::geojson);
+    r.get("/projets/{id}/cartes/{collectivity}/export.csv", projects::diagnostic::public::csv);
+    r.get("/projets/{id}/cartes/{collectivity}/fiches/{entry}", projects::diagnostic::public::sheet);
     r.get("/projets/{id}/diagnostic/{collectivity}/import", projects::diagnostic::import::form);
     r.post("/projets/{id}/diagnostic/{collectivity}/import", projects::diagnostic::import::upload);
     r.get("/projets/{id}/diagnostic/{collectivity}/import/{token}", projects::diagnostic::import::mapping_form);

@@ -17,9 +17,8 @@ use super::views::{page, scroll_table};
 use super::{AppError, AppState};
 use crate::domain::resources::{EntryStatus, Freshness};
 use crate::storage::collectivities::territory_of_collectivity;
-use crate::storage::{
-    directory, inspiration, plans, projects, reports, restitutions, themes, DbConnection, QueryResult,
-};
+use crate::storage::{directory, inspiration, plans, projects, reports, restitutions, themes, DbConnection};
+use crate::web::projects::diagnostic::{self, export::Export, Filters};
 
 const PATH: &str = "/donnees-ouvertes";
 pub const ZIP: &str = "encommun-donnees-ouvertes.zip";
@@ -37,7 +36,7 @@ pub struct Dataset {
 
 const ADDRESS: (&str, &str) = ("adresse", "Chemin de la page publique sur la plateforme.");
 
-pub const DATASETS: [Dataset; 9] = [
+pub const DATASETS: [Dataset; 10] = [
     Dataset {
         file: "themes.csv",
         title: "Thèmes",
@@ -211,6 +210,36 @@ pub const DATASETS: [Dataset; 9] = [
             ADDRESS,
         ],
     },
+    Dataset {
+        file: "cartes_publiques.csv",
+        title: "Cartes publiques des diagnostics",
+        description: "Les fiches publiées des cartes que le prestataire ou l’agence a rendues publiques : acteurs, espaces et objets de l’engagement citoyen et de la coopération de chaque territoire, sans leurs contacts ni leurs ressources.",
+        columns: &[
+            ("projet_id", "Identifiant du projet (projets.csv)."),
+            ("territoire_code", "Code officiel du territoire dont c’est la carte."),
+            ("identifiant", "Identifiant de la fiche."),
+            ("territoire", "Nom du territoire."),
+            ("nature", "Acteur, Espace ou Objet (de l’engagement)."),
+            ("nom", "Nom."),
+            ("categorie", "Famille de l’acteur, type de l’espace ou de l’objet."),
+            ("domaine", "Engagement citoyen ou Coopération thématique."),
+            ("description", "Ce que l’acteur fait, ce que l’espace ou l’objet est."),
+            ("publics", "Publics touchés."),
+            ("engagement", "Façon d’associer les habitants."),
+            ("liens", "Liens, un par ligne."),
+            ("adresse", "Adresse postale."),
+            ("horaires", "Horaires."),
+            ("accessibilite", "Accessibilité."),
+            ("code_insee", "Code INSEE de la commune où la fiche est située."),
+            ("nom_commune", "Nom de la commune."),
+            ("siren_epci", "SIREN de l’intercommunalité."),
+            ("nom_epci", "Nom de l’intercommunalité."),
+            ("departement", "Numéro du département."),
+            ("latitude", "Latitude WGS84 (point décimal), vide sans position."),
+            ("longitude", "Longitude WGS84."),
+            ("mise_a_jour", "Date de la dernière mise à jour de la fiche (AAAA-MM-JJ)."),
+        ],
+    },
 ];
 
 fn at(date: NaiveDateTime) -> String {
@@ -226,7 +255,7 @@ fn or_empty<T: ToString>(value: Option<T>) -> String {
 }
 
 /// The rows of a dataset, in the order of its columns.
-fn rows(conn: &mut DbConnection, dataset: &Dataset) -> QueryResult<Vec<Vec<String>>> {
+fn rows(conn: &mut DbConnection, dataset: &Dataset) -> Result<Vec<Vec<String>>, AppError> {
     let now = Utc::now().naive_utc();
     let mut rows = Vec::new();
     match dataset.file {
@@ -442,6 +471,16 @@ fn rows(conn: &mut DbConnection, dataset: &Dataset) -> QueryResult<Vec<Vec<Strin
                 ]);
             }
         }
+        "cartes_publiques.csv" => {
+            for (public, territory) in diagnostic::public::every(conn, None)? {
+                let sheets = Export::of_public_map(conn, public.place(), &territory.name, &Filters::default())?;
+                for values in sheets.rows() {
+                    let mut row = vec![public.project_id.to_string(), territory.code.clone()];
+                    row.extend(values);
+                    rows.push(row);
+                }
+            }
+        }
         _ => {}
     }
     Ok(rows)
@@ -542,4 +581,21 @@ pub async fn download(state: web::Data<AppState>, file: web::Path<String>) -> Re
         .insert_header(("Access-Control-Allow-Origin", "*"))
         .insert_header(attachment(&file))
         .body(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_public_maps_file_has_the_public_maps_columns() {
+        let dataset = DATASETS.iter().find(|d| d.file == "cartes_publiques.csv").unwrap();
+        let names: Vec<&str> = dataset.columns.iter().map(|(name, _)| *name).collect();
+        let expected: Vec<&str> = ["projet_id", "territoire_code"]
+            .into_iter()
+            .chain(crate::web::projects::diagnostic::export::public_columns())
+            .collect();
+        assert_eq!(names, expected);
+        assert!(!names.contains(&"contact") && !names.contains(&"ressources"));
+    }
 }

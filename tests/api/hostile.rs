@@ -904,6 +904,14 @@ async fn every_form_survives_hostile_values(app: TestApp) {
         format!("{diagnostic}/fiches/{}", fill("{actor}")),
         format!("{diagnostic}/sources/nouvelle"),
     ];
+    // Agglopolys's map, with the hostile sheets, made public: its page and a sheet's, for a visitor.
+    admin.submit(&diagnostic, &format!("{diagnostic}/carte-publique"), &[("publique", "oui")]).await.assert_status(303);
+    let public_map = format!("{project}/cartes/{}", fill("{agglopolys}"));
+    for path in [public_map.clone(), format!("{public_map}/fiches/{}", fill("{sheet}"))] {
+        let page = app.client().get(&path).await;
+        page.assert_status(200);
+        assert_no_live_markup(&path, &page.body);
+    }
     let questionnaire_pages: Vec<String> =
         ["couverture", "invitations", "comparaison", "resultats"].iter().map(|p| format!("{builder}/{p}")).collect();
     for path in [

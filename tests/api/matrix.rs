@@ -523,6 +523,42 @@ const CASES: &[Case] = &[
         form: &[],
         expect: WORKING_SPACE,
     },
+    // A territory's map made public by the leads: everyone reads it, its sheets and their downloads.
+    Case {
+        method: "POST",
+        pattern: "/projets/{id}/diagnostic/{collectivity}/carte-publique",
+        path: "/projets/{project}/diagnostic/{chatellerault}/carte-publique",
+        form: &[("publique", "oui")],
+        expect: LEADS,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/cartes/{collectivity}",
+        path: "/projets/{project}/cartes/{chatellerault}?type=actor",
+        form: &[],
+        expect: ALL,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/cartes/{collectivity}/export.geojson",
+        path: "/projets/{project}/cartes/{chatellerault}/export.geojson",
+        form: &[],
+        expect: ALL,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/cartes/{collectivity}/export.csv",
+        path: "/projets/{project}/cartes/{chatellerault}/export.csv",
+        form: &[],
+        expect: ALL,
+    },
+    Case {
+        method: "GET",
+        pattern: "/projets/{id}/cartes/{collectivity}/fiches/{entry}",
+        path: "/projets/{project}/cartes/{chatellerault}/fiches/{sheet}",
+        form: &[],
+        expect: ALL,
+    },
     Case {
         method: "GET",
         pattern: "/projets/{id}/diagnostic/{collectivity}/fiches/nouvelle",
@@ -1809,6 +1845,8 @@ const CASES: &[Case] = &[
     },
     Case { method: "GET", pattern: "/api/v1/plans", path: "/api/v1/plans", form: &[], expect: ALL },
     Case { method: "GET", pattern: "/api/v1/restitutions", path: "/api/v1/restitutions", form: &[], expect: ALL },
+    Case { method: "GET", pattern: "/api/v1/maps", path: "/api/v1/maps", form: &[], expect: ALL },
+    Case { method: "GET", pattern: "/api/v1/maps/{id}", path: "/api/v1/maps/{public_map}", form: &[], expect: ALL },
     Case {
         method: "GET",
         pattern: "/api/v1/{tail:.*}",
@@ -2257,6 +2295,13 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
         let (sheet, source) = (diagnostic.sheets[0].0, diagnostic.sources[0]);
         let cycle = fixtures::co_design(conn, &project, &chatellerault, &admin).seat(member).create();
         let place = encommun::storage::diagnostic::Place { project_id: project.id, collectivity_id: chatellerault.id };
+        let public_map = write_transaction(conn, |conn| {
+            encommun::storage::diagnostic::publish_map(conn, place, admin.id, "CA Grand Châtellerault")?;
+            encommun::storage::diagnostic::public_map(conn, place)
+        })
+        .unwrap()
+        .unwrap()
+        .id;
         write_transaction(conn, |conn| {
             encommun::storage::codesign::set_idea_link(conn, place, Some("jeton-des-idees"), admin.id)
         })
@@ -2300,6 +2345,7 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
             ("{duplicate}", duplicate.to_string()),
             ("{chatellerault}", chatellerault.id.to_string()),
             ("{sheet}", sheet.to_string()),
+            ("{public_map}", public_map.to_string()),
             ("{source}", source.to_string()),
             ("{objective}", cycle.objective.to_string()),
             ("{criterion}", cycle.criterion.to_string()),

@@ -55,6 +55,10 @@ async fn open_data_files_have_their_documented_columns_and_nothing_private(app: 
     assert!(actions.iter().any(|r| r[2] == "248600413" && r[7].starts_with("Un bus France services")));
     let indicators = records(&files.iter().find(|(f, _)| *f == "indicateurs.csv").unwrap().1);
     assert!(indicators.iter().any(|r| r[6] == "mesure" && r[8] == "190"));
+    // Grand Châtellerault's public map: its published sheets, placed in their commune.
+    let sheets = records(&files.iter().find(|(f, _)| *f == "cartes_publiques.csv").unwrap().1);
+    let centre = sheets.iter().find(|r| r[5] == "Centre socioculturel d’Ozon").expect("the demo's public map");
+    assert_eq!((centre[1].as_str(), centre[15].as_str()), ("248600413", "86066"));
     // The zip: the README, the licence, and the same files.
     let zip = visitor.get(&format!("/donnees-ouvertes/{ZIP}")).await;
     zip.assert_status(200);
@@ -75,6 +79,11 @@ async fn open_data_files_have_their_documented_columns_and_nothing_private(app: 
         "Tiers-lieux et services publics de proximité".into(),
         "Une conférence citoyenne sur l’alimentation".into(),
         "Blois Citoyens".into(),
+        // A public map's sheet's contact and resources, a sheet proposed, another refused.
+        "05 49 20 00 00".into(),
+        "410 000".into(),
+        "Permanence du Secours populaire de Naintré".into(),
+        "Guichet unique du Châtelleraudais".into(),
     ];
     with_conn(&app, |conn| {
         private.extend(

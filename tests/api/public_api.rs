@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use diesel::prelude::*;
 use encommun::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD};
-use encommun::storage::schema::{events, measurements, posts, restitution_quotes, users};
+use encommun::storage::schema::{events, map_entries, measurements, posts, public_maps, restitution_quotes, users};
 use encommun::web::api::spec::{response_example, ENDPOINTS};
 use encommun::web::route_list;
 use serde_json::Value;
@@ -197,20 +197,20 @@ async fn every_route_is_documented_and_every_answer_matches_its_schema(app: Test
     let documented: BTreeSet<&str> = document["paths"].as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(routes, documented);
     let components = &document["components"]["schemas"];
-    let schema_of = |path: &str| {
-        document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"].clone()
+    let schema_of = |endpoint: &encommun::web::api::spec::Endpoint| {
+        document["paths"][endpoint.path]["get"]["responses"]["200"]["content"][endpoint.media_type()]["schema"].clone()
     };
     for endpoint in &ENDPOINTS {
         // Its example holds to its schema…
         let mut errors = Vec::new();
-        check(&response_example(endpoint), &schema_of(endpoint.path), components, endpoint.path, &mut errors);
+        check(&response_example(endpoint), &schema_of(endpoint), components, endpoint.path, &mut errors);
         assert!(errors.is_empty(), "example of {}: {errors:?}", endpoint.path);
         // …and so does the real answer, on the demo.
         let path = endpoint.path.replace("{id}", if endpoint.path.starts_with("/api/v1/projects") { "2" } else { "1" });
         let page = app.client().get(&path).await;
         page.assert_status(200);
         let mut errors = Vec::new();
-        check(&json(&page.body), &schema_of(endpoint.path), components, &path, &mut errors);
+        check(&json(&page.body), &schema_of(endpoint), components, &path, &mut errors);
         assert!(errors.is_empty(), "answer of {path}: {errors:?}");
         if endpoint.list {
             assert!(!json(&page.body)["data"].as_array().unwrap().is_empty(), "the demo has something at {path}");
@@ -267,9 +267,35 @@ async fn nothing_private_reaches_the_api(app: TestApp) {
         for name in authors {
             private.push(("who entered a measurement".into(), name));
         }
+        // Diagnostic sheets: their contacts and resources, those not published, those of maps not public.
+        let public: Vec<(i64, i64)> =
+            public_maps::table.select((public_maps::project_id, public_maps::collectivity_id)).load(conn).unwrap();
+        let sheets: Vec<(i64, i64, String, String, String, String)> = map_entries::table
+            .select((
+                map_entries::project_id,
+                map_entries::collectivity_id,
+                map_entries::name,
+                map_entries::status,
+                map_entries::contact,
+                map_entries::resources,
+            ))
+            .load(conn)
+            .unwrap();
+        for (project, collectivity, name, status, contact, resources) in sheets {
+            for (what, text) in [("a sheet's contact", contact), ("a sheet's resources", resources)] {
+                if !text.is_empty() {
+                    private.push((what.into(), text));
+                }
+            }
+            if status != "published" {
+                private.push(("a sheet not published".into(), name));
+            } else if !public.contains(&(project, collectivity)) {
+                private.push(("a sheet of a map not public".into(), name));
+            }
+        }
     });
     let kinds: BTreeSet<&str> = private.iter().map(|(what, _)| what.as_str()).collect();
-    assert!(kinds.len() >= 6, "the demo holds every kind of private item: {kinds:?}");
+    assert!(kinds.len() >= 10, "the demo holds every kind of private item: {kinds:?}");
     // Every answer of every list, page after page, and the projects' own lists.
     let mut answers = String::new();
     for endpoint in ENDPOINTS.iter().filter(|e| e.list) {
@@ -283,6 +309,13 @@ async fn nothing_private_reaches_the_api(app: TestApp) {
             }
         }
     }
+    // Every public map's GeoJSON.
+    for map in all_items(&app, "/api/v1/maps?limit=100").await {
+        let page = app.client().get(map["geojson"].as_str().unwrap()).await;
+        page.assert_status(200);
+        answers.push_str(&page.body);
+    }
+    assert!(answers.contains("Centre socioculturel d’Ozon"), "the demo's public map is read");
     // JSON escapes nothing of these texts but quotes and line breaks: compare on both sides as JSON strings.
     for (what, text) in &private {
         let as_json = Value::String(text.clone()).to_string();

@@ -533,6 +533,26 @@ const PAGES = [
   { name: 'lettres-archive', path: '/projets/2/lettres' },
   { name: 'lettre-parue', as: OBSERVER, path: '/projets/2/lettres/1' },
   { name: 'diagnostic-contours', as: PROVIDER, path: '/projets/2/diagnostic/2' },
+  // Grand Châtellerault's map, made public by the provider: what a visitor reads of it.
+  { name: 'carte-publique', path: '/projets/2/cartes/2' },
+  { name: 'carte-publique-filtre', path: '/projets/2/cartes/2?type=space&domaine=citizen' },
+  {
+    name: 'carte-publique-interactive',
+    path: '/projets/2/cartes/2',
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Ouvrir la carte interactive (fond OpenStreetMap)' }).click();
+      await page.getByText(/fiche\(s\) sur la carte interactive\./).waitFor();
+      assert.ok((await page.locator('.interactive-map path.leaflet-interactive').count()) > 0, 'markers from the public GeoJSON');
+    },
+  },
+  {
+    name: 'carte-publique-fiche',
+    path: '/projets/2/cartes/2',
+    act: async (page) => {
+      await page.getByRole('link', { name: 'Centre socioculturel d’Ozon' }).first().click();
+      await page.getByRole('heading', { level: 1, name: 'Centre socioculturel d’Ozon' }).waitFor();
+    },
+  },
   // The creativity cycle of « Accès aux droits »: Grand Châtellerault's (collectivity 2) is finished — divergence
   // workshop 3, convergence 4, idea 14 a merge; Agglopolys's (collectivity 1) convergence workshop 5 is open.
   { name: 'croisement-territoire', as: PROVIDER, path: '/projets/2/croisement/2' },

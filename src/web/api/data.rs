@@ -3,7 +3,8 @@
 //! participants, their events (as the agenda shows them: no place, no minutes) and public news, inspiration,
 //! published experience reports and directory entries, the adopted version of each action plan with its
 //! indicators' measurements (values and dates, never who entered them nor their comments), published restitutions
-//! (their texts and the quotes as chosen, never an answer's original).
+//! (their texts and the quotes as chosen, never an answer's original), and the diagnostic maps their leads made
+//! public as GeoJSON (published sheets without their contacts or resources: `web::projects::diagnostic::public`).
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{NaiveDateTime, Utc};
@@ -13,11 +14,14 @@ use super::{answer, list_reply, ApiError, ListQuery, Paging, Reply, BASE};
 use crate::domain::inspiration::Link;
 use crate::domain::resources::{EntryStatus, Freshness};
 use crate::storage::collectivities::territory_of_collectivity;
-use crate::storage::diagnostic::Place;
+use crate::storage::diagnostic::{self, Place};
 use crate::storage::plans::{self, AdoptedPlan};
 use crate::storage::projects::{self, Project};
 use crate::storage::territories::Territory;
 use crate::storage::{directory, events, inspiration, posts, reports, restitutions, themes, DbConnection};
+use crate::web::projects::diagnostic::export::Export;
+use crate::web::projects::diagnostic::{public, Filters};
+use crate::web::projects::paths::public_map_path;
 use crate::web::AppState;
 
 type Data = web::Data<AppState>;
@@ -489,6 +493,72 @@ pub async fn restitutions_list(req: HttpRequest, state: Data, query: Query) -> H
             })
             .await?;
         Ok(list_reply(&req, items, paging, next, modified))
+    })
+    .await
+}
+
+// --- Public diagnostic maps ----------------------------------------------------------------------------------
+
+/// A public map as its list tells it, and where its GeoJSON is.
+fn public_map_json(public: &diagnostic::PublicMap, t: &Territory, sheets: &Export) -> Value {
+    json!({
+        "id": public.id,
+        "project_id": public.project_id,
+        "territory": territory(t),
+        "published_at": date(public.published_at),
+        "sheets": sheets.len(),
+        "updated_at": sheets.last_modified().map(date),
+        "url": public_map_path(public.project_id, public.collectivity_id),
+        "geojson": format!("{BASE}/maps/{}", public.id),
+    })
+}
+
+/// When a public map last changed: its publication or its newest sheet.
+fn map_modified(public: &diagnostic::PublicMap, sheets: &Export) -> NaiveDateTime {
+    sheets.last_modified().map_or(public.published_at, |at| at.max(public.published_at))
+}
+
+pub async fn maps_list(req: HttpRequest, state: Data, query: Query) -> HttpResponse {
+    answer(&req, &state, async {
+        let paging = Paging::of(&query)?;
+        let (items, next, modified) = state
+            .db(move |conn| {
+                let (page, next) = paging.page(public::every(conn, None)?, |(p, _)| p.id);
+                let mut items = Vec::new();
+                let mut modified = None;
+                for (public, t) in &page {
+                    let sheets = Export::of_public_map(conn, public.place(), &t.name, &Filters::default())?;
+                    modified = modified.max(Some(map_modified(public, &sheets)));
+                    items.push(public_map_json(public, t, &sheets));
+                }
+                Ok((items, next, modified))
+            })
+            .await?;
+        Ok(list_reply(&req, items, paging, next, modified))
+    })
+    .await
+}
+
+pub async fn map(req: HttpRequest, state: Data, id: web::Path<String>) -> HttpResponse {
+    answer(&req, &state, async {
+        let id = id_of(&id)?;
+        let found = state
+            .db(move |conn| {
+                let Some(row) = diagnostic::find_public_map(conn, id)? else { return Ok(None) };
+                let Some((public, t)) = public::find(conn, row.place())? else { return Ok(None) };
+                let sheets = Export::of_public_map(conn, public.place(), &t.name, &Filters::default())?;
+                Ok(Some((public, t, sheets)))
+            })
+            .await?;
+        let (public, t, sheets) =
+            found.ok_or_else(|| ApiError::not_found(format!("Aucune carte publique n’a l’identifiant {id}.")))?;
+        // A FeatureCollection whose foreign members (RFC 7946 § 6.1) say which map it is.
+        let mut body = sheets.feature_collection();
+        if let (Some(object), Value::Object(about)) = (body.as_object_mut(), public_map_json(&public, &t, &sheets)) {
+            object.insert("name".into(), Value::String(format!("Carte {}", crate::domain::text::de(&t.name))));
+            object.extend(about);
+        }
+        Ok(Reply::geojson(body, Some(map_modified(&public, &sheets))))
     })
     .await
 }

@@ -161,19 +161,27 @@ pub fn list_reply(
     last_modified: Option<NaiveDateTime>,
 ) -> Reply {
     let next = next.map(|after| format!("{}?limit={}&cursor={}", req.path(), paging.limit, encode_cursor(after)));
-    Reply { body: json!({ "data": data, "next": next }), last_modified, next }
+    Reply { body: json!({ "data": data, "next": next }), last_modified, next, media_type: JSON }
 }
+
+const JSON: &str = "application/json; charset=utf-8";
 
 /// What an endpoint answers: its body, when what it holds last changed, and the next page's address.
 pub struct Reply {
     pub body: Value,
     pub last_modified: Option<NaiveDateTime>,
     pub next: Option<String>,
+    pub media_type: &'static str,
 }
 
 impl Reply {
     pub fn item(body: Value, last_modified: Option<NaiveDateTime>) -> Reply {
-        Reply { body, last_modified, next: None }
+        Reply { body, last_modified, next: None, media_type: JSON }
+    }
+
+    /// A GeoJSON document (RFC 7946), which GIS tools recognise by its media type.
+    pub fn geojson(body: Value, last_modified: Option<NaiveDateTime>) -> Reply {
+        Reply { body, last_modified, next: None, media_type: "application/geo+json" }
     }
 }
 
@@ -239,7 +247,7 @@ fn respond(req: &HttpRequest, reply: Reply, quota: Quota) -> HttpResponse {
     if fresh {
         return response.finish();
     }
-    response.content_type("application/json; charset=utf-8").body(body)
+    response.content_type(reply.media_type).body(body)
 }
 
 /// Any site may read the API from a browser.

@@ -22,7 +22,7 @@ pub struct Endpoint {
     pub list: bool,
 }
 
-pub const ENDPOINTS: [Endpoint; 15] = [
+pub const ENDPOINTS: [Endpoint; 17] = [
     Endpoint {
         path: "/api/v1",
         summary: "Point d’entrée",
@@ -128,7 +128,32 @@ pub const ENDPOINTS: [Endpoint; 15] = [
         schema: "Restitution",
         list: true,
     },
+    Endpoint {
+        path: "/api/v1/maps",
+        summary: "Cartes publiques des diagnostics",
+        description: "Les cartes que le prestataire ou l’agence a rendues publiques, territoire par territoire : leur projet, leur territoire, leur nombre de fiches et l’adresse de leur GeoJSON.",
+        schema: "PublicMap",
+        list: true,
+    },
+    Endpoint {
+        path: "/api/v1/maps/{id}",
+        summary: "Une carte publique, en GeoJSON",
+        description: "Les fiches publiées d’une carte publique (acteurs, espaces et objets de l’engagement), en GeoJSON (RFC 7946) : un point WGS84 par fiche située (null sinon) et ses propriétés, celles du fichier cartes_publiques.csv des données ouvertes. Jamais de contact, de ressources ni de proposition en attente.",
+        schema: "MapFeatures",
+        list: false,
+    },
 ];
+
+impl Endpoint {
+    /// What it answers as: GeoJSON for a map, JSON otherwise.
+    pub fn media_type(&self) -> &'static str {
+        if self.schema == "MapFeatures" {
+            "application/geo+json"
+        } else {
+            "application/json"
+        }
+    }
+}
 
 fn string() -> Value {
     json!({ "type": "string" })
@@ -270,11 +295,37 @@ pub fn schemas() -> Map<String, Value> {
     all.insert(
         "Restitution".into(),
         object(json!({
-            "id": integer(), "project_id": integer(), "territory": { "oneOf": [territory, { "type": "null" }] },
+            "id": integer(), "project_id": integer(), "territory": { "oneOf": [territory.clone(), { "type": "null" }] },
             "published_at": nullable("string"), "heard": string(), "key_figures": string(), "decided": string(),
             "next_steps": string(), "how_to_stay_involved": string(), "quotes": array(string()), "url": string(),
         })),
     );
+    let public_map = json!({
+        "id": integer(), "project_id": integer(), "territory": territory.clone(), "published_at": string(),
+        "sheets": integer(), "updated_at": nullable("string"), "url": string(), "geojson": string(),
+    });
+    all.insert("PublicMap".into(), object(public_map.clone()));
+    let sheet_properties: Map<String, Value> = crate::web::projects::diagnostic::export::public_columns()
+        .filter(|c| !matches!(*c, "latitude" | "longitude"))
+        .map(|c| (c.to_owned(), string()))
+        .chain([("marker-color".to_owned(), string())])
+        .collect();
+    let point = object(json!({
+        "type": { "const": "Point" },
+        "coordinates": { "type": "array", "items": { "type": "number" }, "minItems": 2, "maxItems": 2 },
+    }));
+    let feature = object(json!({
+        "type": { "const": "Feature" },
+        "geometry": { "oneOf": [point, { "type": "null" }] },
+        "properties": object(Value::Object(sheet_properties)),
+    }));
+    let mut collection = public_map;
+    if let Some(c) = collection.as_object_mut() {
+        c.insert("type".into(), json!({ "const": "FeatureCollection" }));
+        c.insert("name".into(), string());
+        c.insert("features".into(), array(feature));
+    }
+    all.insert("MapFeatures".into(), object(collection));
     for endpoint in ENDPOINTS.iter().filter(|e| e.list) {
         let list = object(json!({ "data": array(reference(endpoint.schema)), "next": nullable("string") }));
         all.insert(response_schema(endpoint), list);
@@ -357,6 +408,28 @@ pub fn example(schema: &str) -> Value {
             "next_steps": "Les premières permanences en avril.", "how_to_stay_involved": "Rejoignez le groupe d’enquête.",
             "quotes": ["On ne sait pas à qui s’adresser."], "url": "/projets/2/restitutions/2",
         }),
+        "PublicMap" => json!({
+            "id": 1, "project_id": 2, "territory": territory, "published_at": "2027-01-15T10:00:00Z", "sheets": 9,
+            "updated_at": "2026-12-02T16:40:00Z", "url": "/projets/2/cartes/3", "geojson": "/api/v1/maps/1",
+        }),
+        "MapFeatures" => json!({
+            "type": "FeatureCollection", "name": "Carte de CA Grand Châtellerault",
+            "id": 1, "project_id": 2, "territory": territory, "published_at": "2027-01-15T10:00:00Z", "sheets": 1,
+            "updated_at": "2026-12-02T16:40:00Z", "url": "/projets/2/cartes/3", "geojson": "/api/v1/maps/1",
+            "features": [{
+                "type": "Feature",
+                "geometry": { "type": "Point", "coordinates": [0.5410004, 46.8059741] },
+                "properties": {
+                    "identifiant": "12", "territoire": "CA Grand Châtellerault", "nature": "Espace",
+                    "nom": "France services Châtellerault - Plaine d’Ozon", "categorie": "France services",
+                    "domaine": "Engagement citoyen", "description": "Accueil pour les démarches administratives.",
+                    "publics": "", "engagement": "", "liens": "", "adresse": "", "horaires": "", "accessibilite": "",
+                    "code_insee": "86066", "nom_commune": "Châtellerault", "siren_epci": "248600413",
+                    "nom_epci": "CA Grand Châtellerault", "departement": "86", "mise_a_jour": "2026-12-02",
+                    "marker-color": "#56B4E9",
+                },
+            }],
+        }),
         "Error" => {
             json!({ "erreur": { "code": "introuvable", "message": "Aucun thème publié n’a l’identifiant 9.", "statut": 404 } })
         }
@@ -420,7 +493,7 @@ pub fn document(base_url: &str) -> Value {
         }
         let operation_id = endpoint.path.trim_start_matches(BASE).replace(['/', '{', '}', '.'], "_");
         let mut responses = json!({
-            "200": { "description": "La réponse.", "headers": headers, "content": { "application/json": {
+            "200": { "description": "La réponse.", "headers": headers, "content": { endpoint.media_type(): {
                 "schema": reference(&response_schema(endpoint)), "example": response_example(endpoint) } } },
             "304": { "description": "Pas de changement depuis la version que vous avez (If-None-Match, If-Modified-Since)." },
             "429": error("Trop de requêtes depuis votre adresse : réessayez après Retry-After secondes."),
@@ -480,7 +553,7 @@ pub async fn documentation(ctx: PageCtx) -> Markup {
         "API publique",
         html! {
             h1 { "API publique" }
-            p class="lead" { "Ce que la plateforme montre à tous ses visiteurs, en JSON, pour vos cartes, vos tableaux de bord et vos recherches : les thèmes, les projets, les plans d’action adoptés, les restitutions, les retours d’expérience, l’annuaire et l’inspiration. Rien de ce qui est réservé à un groupe n’y figure." }
+            p class="lead" { "Ce que la plateforme montre à tous ses visiteurs, en JSON, pour vos cartes, vos tableaux de bord et vos recherches : les thèmes, les projets, les plans d’action adoptés, les restitutions, les retours d’expérience, l’annuaire, l’inspiration et les cartes publiques des diagnostics (en GeoJSON). Rien de ce qui est réservé à un groupe n’y figure." }
             ul {
                 li { "Le document OpenAPI 3.1 : " a href={ (BASE) "/openapi.json" } { (BASE) "/openapi.json" } " (pour générer un client)." }
                 li { "Les données sont sous " a href="https://www.etalab.gouv.fr/licence-ouverte-open-licence/" { "Licence Ouverte 2.0" } " : réutilisez-les en citant la source." }

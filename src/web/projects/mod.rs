@@ -136,6 +136,8 @@ struct ProjectView {
     deliverable: Option<storage::deliverables::Deliverable>,
     /// The programme version the project was opened with.
     programme: Option<storage::programmes::ProgrammeVersion>,
+    /// The territories whose diagnostic map is public.
+    public_maps: Vec<(storage::diagnostic::PublicMap, Territory)>,
 }
 
 fn load_view(conn: &mut DbConnection, project: Project, access: &Access) -> Result<ProjectView, AppError> {
@@ -163,6 +165,7 @@ fn load_view(conn: &mut DbConnection, project: Project, access: &Access) -> Resu
         lessons: storage::capitalisation::visible_lessons(conn, project.id, capitalisation::reader_of(access))?.len(),
         deliverable: storage::deliverables::find_deliverable(conn, project.id)?,
         programme: projects::opened_from(conn, &project)?,
+        public_maps: diagnostic::public::every(conn, Some(project.id))?,
         groups: inquiry::groups_of_project(conn, project.id, &enrolments)?,
         enrolments,
         history: projects::phase_history(conn, project.id)?,
@@ -277,11 +280,14 @@ fn project_page(ctx: &PageCtx, view: &ProjectView, access: &Access, submitted: &
                 (paragraphs(&project.charter))
             }
             (inquiry::section(project, &view.groups, access))
-            @if access.reads_working_space() || !access.inquiry_groups.is_empty() {
+            @if access.reads_working_space() || !access.inquiry_groups.is_empty() || !view.public_maps.is_empty() {
                 section aria-labelledby="diagnostic" {
                     h2 id="diagnostic" { "Diagnostic des territoires" }
                     p { "Acteurs, espaces et objets de l’engagement, leurs relations et les sources, territoire par territoire : cartes, réseaux et fiches d’identité." }
-                    p { a class="button" href=(diagnostic::overview::overview_path(project.id)) { "Ouvrir le diagnostic" } }
+                    @if access.reads_working_space() || !access.inquiry_groups.is_empty() {
+                        p { a class="button" href=(diagnostic::overview::overview_path(project.id)) { "Ouvrir le diagnostic" } }
+                    }
+                    (diagnostic::public::project_section(project, &view.public_maps))
                 }
             }
             @if access.in_community() {

@@ -62,6 +62,11 @@ pub fn diagnostic_path(project_id: i64, collectivity_id: i64) -> String {
     format!("/projets/{project_id}/diagnostic/{collectivity_id}")
 }
 
+/// A territory's public map, once its leads made it public.
+pub fn public_map_path(project_id: i64, collectivity_id: i64) -> String {
+    format!("/projets/{project_id}/cartes/{collectivity_id}")
+}
+
 /// A territory's creativity cycle (« croisement des regards »): its frame, working group, workshops, ideas and
 /// objectives; the workshops' pages are below it.
 pub fn co_design_path(project_id: i64, collectivity_id: i64) -> String {

@@ -10,5 +10,6 @@ mod inquiry;
 mod lifecycle;
 mod newsletters;
 mod plans;
+mod public_maps;
 pub mod questionnaires;
 mod restitution;

@@ -1,6 +1,7 @@
 //! Exports of the published sheets, per territory and per project: GeoJSON (points in WGS84, for uMap, QGIS or
 //! GoGoCarto) and CSV (`;`-separated with a byte-order mark, as French spreadsheets expect). The CSV's column
-//! names are those the import recognises, so an export can seed another territory.
+//! names are those the import recognises, so an export can seed another territory. A public map's export
+//! (`Export::of_public_map`) leaves out the columns that belong to the working space.
 
 use std::collections::HashMap;
 
@@ -10,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::map::colour;
 use super::{diagnostic_for, Categories, Filters};
-use crate::storage::diagnostic::{self, MapEntry};
+use crate::storage::diagnostic::{self, MapEntry, Place};
 use crate::storage::projects;
 use crate::storage::territories::PlaceNames;
 use crate::web::context::PageCtx;
@@ -18,12 +19,14 @@ use crate::web::projects::access::project_and_access;
 use crate::web::{AppError, AppState};
 
 /// What an export holds: the sheets, and the words that name their categories, territories and places.
-struct Export {
+pub struct Export {
     entries: Vec<MapEntry>,
     categories: Categories,
     territories: HashMap<i64, String>,
     places: PlaceNames,
     file_stem: String,
+    /// A public map's: without the private columns.
+    public: bool,
 }
 
 /// The columns: those the import recognises (an export can seed another territory, and its `code_insee` places
@@ -56,7 +59,36 @@ const COLUMNS: [&str; 24] = [
     "mise_a_jour",
 ];
 
+/// What a public map leaves out of a sheet: the identifier of the file it came from, its resources (staff,
+/// budgets: the working space's reading) and its contact, which may name a person however the form asks not to.
+const PRIVATE_COLUMNS: [&str; 3] = ["id_source", "ressources", "contact"];
+
+/// The columns of a public map's sheets: its CSV's, its GeoJSON's properties (with the point as geometry) and,
+/// after the project and the territory, its open data file's.
+pub fn public_columns() -> impl Iterator<Item = &'static str> {
+    COLUMNS.into_iter().filter(|c| !PRIVATE_COLUMNS.contains(c))
+}
+
 impl Export {
+    /// A public map's published sheets, as the filters narrow them (the caller checked that the map is public).
+    pub fn of_public_map(
+        conn: &mut crate::storage::DbConnection,
+        place: Place,
+        territory_name: &str,
+        filters: &Filters,
+    ) -> Result<Export, AppError> {
+        let entries: Vec<MapEntry> =
+            diagnostic::published_entries_of_territory(conn, place)?.into_iter().filter(|e| filters.keeps(e)).collect();
+        Ok(Export {
+            places: diagnostic::place_names(conn, &entries)?,
+            categories: Categories::load(conn, place.project_id)?,
+            territories: HashMap::from([(place.collectivity_id, territory_name.to_owned())]),
+            file_stem: format!("carte-projet-{}-territoire-{}", place.project_id, place.collectivity_id),
+            public: true,
+            entries,
+        })
+    }
+
     fn values(&self, e: &MapEntry) -> [String; 24] {
         let text = |value: Option<&str>| value.unwrap_or_default().to_owned();
         [
@@ -87,16 +119,44 @@ impl Export {
         ]
     }
 
-    fn geojson(&self) -> HttpResponse {
+    /// A sheet's columns and values, those of a public map only when it is one.
+    fn record(&self, e: &MapEntry) -> Vec<(&'static str, String)> {
+        COLUMNS.into_iter().zip(self.values(e)).filter(|(c, _)| !self.public || !PRIVATE_COLUMNS.contains(c)).collect()
+    }
+
+    fn columns(&self) -> Vec<&'static str> {
+        COLUMNS.into_iter().filter(|c| !self.public || !PRIVATE_COLUMNS.contains(c)).collect()
+    }
+
+    /// Each sheet's values, in the order of `public_columns` for a public map.
+    pub fn rows(&self) -> Vec<Vec<String>> {
+        self.entries.iter().map(|e| self.record(e).into_iter().map(|(_, v)| v).collect()).collect()
+    }
+
+    /// When its newest sheet changed.
+    pub fn last_modified(&self) -> Option<chrono::NaiveDateTime> {
+        self.entries.iter().map(|e| e.updated_at).max()
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The sheets as a GeoJSON FeatureCollection: a point geometry (null without coordinates), the other columns as
+    /// properties.
+    pub fn feature_collection(&self) -> Value {
         let features: Vec<Value> = self
             .entries
             .iter()
             .map(|e| {
-                let values = self.values(e);
-                let properties: serde_json::Map<String, Value> = COLUMNS
-                    .iter()
-                    .zip(values)
-                    .filter(|(c, _)| !matches!(**c, "latitude" | "longitude"))
+                let properties: serde_json::Map<String, Value> = self
+                    .record(e)
+                    .into_iter()
+                    .filter(|(c, _)| !matches!(*c, "latitude" | "longitude"))
                     .map(|(c, v)| (c.to_string(), Value::String(v)))
                     .collect();
                 // simplestyle's colour, which uMap and the interactive map read.
@@ -110,19 +170,22 @@ impl Export {
                 json!({ "type": "Feature", "properties": properties, "geometry": geometry })
             })
             .collect();
-        let body = json!({ "type": "FeatureCollection", "features": features }).to_string();
+        json!({ "type": "FeatureCollection", "features": features })
+    }
+
+    pub fn geojson(&self) -> HttpResponse {
+        let body = self.feature_collection().to_string();
         HttpResponse::Ok()
             .content_type("application/geo+json")
             .insert_header(("Content-Disposition", format!("attachment; filename=\"{}.geojson\"", self.file_stem)))
             .body(body)
     }
 
-    fn csv(&self) -> Result<HttpResponse, AppError> {
+    pub fn csv(&self) -> Result<HttpResponse, AppError> {
         let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(b"\xEF\xBB\xBF".to_vec());
-        writer.write_record(COLUMNS).map_err(AppError::internal)?;
-        for entry in &self.entries {
-            let values = self.values(entry);
-            writer.write_record(values.iter().map(|v| spreadsheet_safe(v).into_owned())).map_err(AppError::internal)?;
+        writer.write_record(self.columns()).map_err(AppError::internal)?;
+        for row in self.rows() {
+            writer.write_record(row.iter().map(|v| spreadsheet_safe(v).into_owned())).map_err(AppError::internal)?;
         }
         let body = writer.into_inner().map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?;
         Ok(HttpResponse::Ok()
@@ -147,6 +210,7 @@ async fn of_territory(
         places: d.places.clone(),
         categories: d.categories.clone(),
         file_stem: format!("diagnostic-projet-{project_id}-territoire-{collectivity_id}"),
+        public: false,
         entries,
     })
 }
@@ -172,6 +236,7 @@ async fn of_project(state: &AppState, ctx: &PageCtx, project_id: i64) -> Result<
                 places: diagnostic::place_names(conn, &entries)?,
                 categories: Categories::load(conn, project.id)?,
                 file_stem: format!("diagnostic-projet-{}", project.id),
+                public: false,
                 territories,
                 entries,
             })

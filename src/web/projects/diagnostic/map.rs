@@ -4,7 +4,7 @@
 
 use maud::{html, Markup, PreEscaped};
 
-use super::{sheet_path, Diagnostic, Filters};
+use super::{Diagnostic, Filters};
 use crate::domain::diagnostic::{Domain, EntryKind};
 use crate::domain::text::de;
 use crate::geo::shapes::BBox;
@@ -152,6 +152,8 @@ fn symbol(kind: EntryKind, fill: &str) -> Markup {
     }
 }
 
+/// The map of a territory's diagnostic at `path` — the working space's or the public map's, whose sheets are at
+/// `{path}/fiches/{id}` and GeoJSON at `{path}/export.geojson` alike.
 pub fn map_section(d: &Diagnostic, shown: &[&MapEntry], filters: &Filters, path: &str) -> Markup {
     // The map frames its territory: a place beyond its outline (an import of a national file) is counted and listed
     // apart, never shrinks the territory to a few pixels.
@@ -251,7 +253,7 @@ pub fn map_section(d: &Diagnostic, shown: &[&MapEntry], filters: &Filters, path:
                             p class="small" { "Leur position est hors du contour " (de(&d.territory.name)) " : elles ne sont pas sur la carte, qui garde l’échelle du territoire." }
                             ul class="columns" {
                                 @for entry in beyond.iter().take(BEYOND_LISTED) {
-                                    li { a href=(sheet_path(d.place, entry.id)) { (entry.name) } @if let Some(c) = d.commune_name(entry) { span class="meta" { " (" (c) ")" } } }
+                                    li { a href={ (path) "/fiches/" (entry.id) } { (entry.name) } @if let Some(c) = d.commune_name(entry) { span class="meta" { " (" (c) ")" } } }
                                 }
                             }
                             @if beyond.len() > BEYOND_LISTED { p class="small" { "… et " (number_fr((beyond.len() - BEYOND_LISTED) as i64)) " autres, dans le tableau et les exports." } }
@@ -313,7 +315,7 @@ fn table(d: &Diagnostic, shown: &[&MapEntry], filters: &Filters, path: &str) -> 
                 tbody {
                     @for entry in pager.slice(shown) {
                         tr {
-                            th scope="row" { a href=(sheet_path(d.place, entry.id)) { (entry.name) } }
+                            th scope="row" { a href={ (path) "/fiches/" (entry.id) } { (entry.name) } }
                             td { (entry.kind().label()) }
                             td { (d.category_label(entry)) }
                             td { (entry.domain().label()) }

@@ -13,6 +13,7 @@ pub mod import;
 pub mod map;
 pub mod moderation;
 pub mod overview;
+pub mod public;
 pub mod sheets;
 pub mod sources;
 
@@ -28,7 +29,7 @@ use crate::domain::diagnostic::{project_family_code, Domain, EntryKind, Status, 
 use crate::domain::text::de;
 use crate::storage::codesign;
 use crate::storage::collectivities::territory_of_collectivity;
-use crate::storage::diagnostic::{self, Author, MapEntry, MapRelation, MapSource, Place};
+use crate::storage::diagnostic::{self, Author, MapEntry, MapRelation, MapSource, Place, PublicMap};
 use crate::storage::projects::{self, Project};
 use crate::storage::territories::{PlaceNames, Territory};
 use crate::storage::DbConnection;
@@ -127,6 +128,8 @@ pub struct Diagnostic {
     pub mentions: Vec<(i64, i64)>,
     /// The published ideas of the territory's creativity cycle that cite its sheets and sources.
     pub inspirations: Vec<(Evidence, i64, String)>,
+    /// When the map is public.
+    pub public_map: Option<PublicMap>,
 }
 
 impl Diagnostic {
@@ -200,6 +203,7 @@ pub fn load_diagnostic(
         sources: diagnostic::sources_of_territory(conn, place)?,
         mentions: diagnostic::mentions_of_territory(conn, place)?,
         inspirations: codesign::inspirations(conn, place)?,
+        public_map: diagnostic::public_map(conn, place)?,
         entries,
         project,
         place,
@@ -306,14 +310,19 @@ pub async fn show(
     let (project_id, collectivity_id) = path.into_inner();
     let (diagnostic, access) = diagnostic_for(&state, &ctx, project_id, collectivity_id).await?;
     let filters = Filters::from_query(&req);
-    // The interactive map, when a person opens it, shows OpenStreetMap's tiles: this page alone allows them.
-    Ok(HttpResponse::Ok()
+    Ok(with_map_tiles(territory_page(&ctx, &diagnostic, &access, &filters)))
+}
+
+/// A page with a map: the interactive map, when a person opens it, shows OpenStreetMap's tiles, which the pages
+/// with a map alone allow.
+pub fn with_map_tiles(page: Markup) -> HttpResponse {
+    HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header((
             actix_web::http::header::CONTENT_SECURITY_POLICY,
             content_security_policy(" https://tile.openstreetmap.org"),
         ))
-        .body(territory_page(&ctx, &diagnostic, &access, &filters).into_string()))
+        .body(page.into_string())
 }
 
 fn territory_page(ctx: &PageCtx, d: &Diagnostic, access: &Access, filters: &Filters) -> Markup {
@@ -358,6 +367,7 @@ fn territory_page(ctx: &PageCtx, d: &Diagnostic, access: &Access, filters: &Filt
             (map::map_section(d, &shown, filters, &path))
             (graph::network_section(d))
             (sources::sources_section(d))
+            (public::publication_section(ctx, d, access))
             section aria-labelledby="exporter" class="no-print" {
                 h2 id="exporter" { "Exporter" }
                 p {

@@ -254,6 +254,55 @@ pub async fn show(
     Ok(sheet_page(&ctx, &d, &access, &entry, &RelationForm::default(), &FormErrors::default()))
 }
 
+/// The sheet's place within the territory's outline, when it has a point and the outline is known (a lone marker
+/// says nothing without it).
+pub fn sheet_picture(d: &Diagnostic, entry: &MapEntry) -> Option<Markup> {
+    let kind = entry.kind();
+    let (lon, lat) = entry.location()?;
+    d.perimeter.as_ref()?;
+    let marker = Marker { lon, lat, kind, rank: d.categories.rank(kind, &entry.category), name: &entry.name };
+    draw_map(d.perimeter.as_ref(), &[marker], &format!("{} sur la carte {}", entry.name, de(&d.territory.name)), 320.0)
+}
+
+/// What a sheet says of itself: where it is, then its fields; a public map's leaves out its resources and contact
+/// (as its exports do).
+pub fn identity_facts(d: &Diagnostic, entry: &MapEntry, public: bool) -> Markup {
+    let facts: Vec<(&str, &str)> = [
+        (entry.kind().description_label(), entry.description.as_str()),
+        ("Publics touchés", entry.publics.as_str()),
+        ("Ressources", if public { "" } else { entry.resources.as_str() }),
+        ("Façon d’associer les habitants", entry.engagement.as_str()),
+        ("Horaires", entry.opening_hours.as_str()),
+        ("Accessibilité", entry.accessibility.as_str()),
+        ("Contact institutionnel", if public { "" } else { entry.contact.as_str() }),
+        ("Liens", entry.links.as_str()),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .collect();
+    html! {
+        dl class="facts" {
+            dt { "Territoire" } dd { (d.territory.name) }
+            @if let Some(commune) = d.places.name(entry.commune_id) { dt { "Commune" } dd { (commune) " (" (d.places.code(entry.commune_id).unwrap_or_default()) ")" } }
+            @if let Some(epci) = d.places.name(entry.epci_id) { dt { "Intercommunalité" } dd { (epci) } }
+            @if let Some(code) = &entry.departement_code {
+                dt { "Département" } dd { (d.places.departement(Some(code)).unwrap_or_default()) " (" (code) ")" }
+            }
+            @if !entry.address.is_empty() { dt { "Adresse" } dd { (entry.address) } }
+            @if let Some((lon, lat)) = entry.location() {
+                dt { "Position" }
+                dd {
+                    (format!("{lat:.5}, {lon:.5}").replace('.', ",").replacen(", ", " ; ", 1)) " "
+                    a class="no-print" href=(format!("https://www.openstreetmap.org/?mlat={lat:.6}&mlon={lon:.6}#map=17/{lat:.6}/{lon:.6}")) rel="noopener noreferrer" {
+                        "voir sur OpenStreetMap" span class="visually-hidden" { " (site externe)" }
+                    }
+                }
+            }
+            @for (label, value) in &facts { dt { (label) } dd { (paragraphs(value)) } }
+        }
+    }
+}
+
 fn sheet_page(
     ctx: &PageCtx,
     d: &Diagnostic,
@@ -271,30 +320,7 @@ fn sheet_page(
         .filter(|s| s.status() == Status::Published && d.mentions.contains(&(s.id, entry.id)))
         .collect();
     let name = |id: i64| d.entry(id).map(|e| e.name.as_str()).unwrap_or("?");
-    let marker = entry.location().map(|(lon, lat)| Marker {
-        lon,
-        lat,
-        kind,
-        rank: d.categories.rank(kind, &entry.category),
-        name: &entry.name,
-    });
-    // A lone marker says something only within the territory's outline.
-    let picture = marker.filter(|_| d.perimeter.is_some()).and_then(|m| {
-        draw_map(d.perimeter.as_ref(), &[m], &format!("{} sur la carte {}", entry.name, de(&d.territory.name)), 320.0)
-    });
-    let facts: Vec<(&str, &str)> = [
-        (kind.description_label(), entry.description.as_str()),
-        ("Publics touchés", entry.publics.as_str()),
-        ("Ressources", entry.resources.as_str()),
-        ("Façon d’associer les habitants", entry.engagement.as_str()),
-        ("Horaires", entry.opening_hours.as_str()),
-        ("Accessibilité", entry.accessibility.as_str()),
-        ("Contact institutionnel", entry.contact.as_str()),
-        ("Liens", entry.links.as_str()),
-    ]
-    .into_iter()
-    .filter(|(_, v)| !v.is_empty())
-    .collect();
+    let picture = sheet_picture(d, entry);
     let contributes = may_contribute(access, d.place.collectivity_id) && entry.status() == Status::Published;
     page(
         ctx,
@@ -313,25 +339,7 @@ fn sheet_page(
                         @if !entry.review_note.is_empty() { p { "Note du prestataire : " (entry.review_note) } }
                     }
                 }
-                dl class="facts" {
-                    dt { "Territoire" } dd { (d.territory.name) }
-                    @if let Some(commune) = d.places.name(entry.commune_id) { dt { "Commune" } dd { (commune) " (" (d.places.code(entry.commune_id).unwrap_or_default()) ")" } }
-                    @if let Some(epci) = d.places.name(entry.epci_id) { dt { "Intercommunalité" } dd { (epci) } }
-                    @if let Some(code) = &entry.departement_code {
-                        dt { "Département" } dd { (d.places.departement(Some(code)).unwrap_or_default()) " (" (code) ")" }
-                    }
-                    @if !entry.address.is_empty() { dt { "Adresse" } dd { (entry.address) } }
-                    @if let Some((lon, lat)) = entry.location() {
-                        dt { "Position" }
-                        dd {
-                            (format!("{lat:.5}, {lon:.5}").replace('.', ",").replacen(", ", " ; ", 1)) " "
-                            a class="no-print" href=(format!("https://www.openstreetmap.org/?mlat={lat:.6}&mlon={lon:.6}#map=17/{lat:.6}/{lon:.6}")) rel="noopener noreferrer" {
-                                "voir sur OpenStreetMap" span class="visually-hidden" { " (site externe)" }
-                            }
-                        }
-                    }
-                    @for (label, value) in &facts { dt { (label) } dd { (paragraphs(value)) } }
-                }
+                (identity_facts(d, entry, false))
                 @if let Some(picture) = picture { figure class="map map-small" { (picture) } }
                 section aria-labelledby="relations" {
                     h2 id="relations" { "Relations (" (relations.len()) ")" }
