@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Diagnostic: importing ANCT's 2,845 France services (then again, as updates), drawing a territory map of 5,000
-# markers (time, SVG size), and serving that territory's whole page (map, table, network readings) over HTTP.
+# markers (time, SVG size), serving that territory's whole page (map, table, network readings) over HTTP, and the
+# France services' map once public: its page for a visitor and its GeoJSON by the API (wrk, 32 connections).
 # Usage: bash bench/diagnostic.sh [MARKERS]   (PORT=18083)
 set -euo pipefail
 port="${PORT:-18083}"
 markers="${1:-5000}"
+# One address sends every request here: the API's quota per address would measure itself, not the server.
+export ENCOMMUN_API_REQUESTS_PER_MINUTE=0
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
 shared="$root/../shared/data"
@@ -42,3 +45,22 @@ gzipped=$(weigh "$fs_page" -H 'Accept-Encoding: gzip')
 brotli=$(weigh "$fs_page" -H 'Accept-Encoding: br')
 second=$(weigh "$fs_page?page=2" -H 'Accept-Encoding: gzip, deflate, br, zstd')
 echo "page des 2 845 France services : $(kb "$plain") Ko sans compression, $(kb "$gzipped") Ko en gzip, $(kb "$brotli") Ko en brotli ; page 2 du tableau $(kb "$second") Ko (brotli)"
+
+# The 2,845 France services' map made public by the agency: its page for a visitor (no session), its GeoJSON by the
+# API, and the API's answer under 32 connections.
+curl -fs -o /dev/null -H "Cookie: $cookie" --data-urlencode "csrf_token=$csrf" --data-urlencode "publique=oui" \
+  "$fs_page/carte-publique"
+public_page="$base/projets/$project/cartes/$angouleme"
+map_id=$(curl -fs "$base/api/v1/maps?limit=100" | python3 -c "import json, sys; print(next(m['id'] for m in json.load(sys.stdin)['data'] if m['url'] == '/projets/$project/cartes/$angouleme'))")
+median_of_7() { for _ in 1 2 3 4 5 6 7; do curl -fs -o "$data/out" -w '%{time_total}\n' "$@"; done | sort -n | sed -n 4p; }
+page_time=$(median_of_7 -H 'Accept-Encoding: br' "$public_page")
+page_size=$(kb "$(weigh "$public_page" -H 'Accept-Encoding: br')")
+api_time=$(median_of_7 "$base/api/v1/maps/$map_id")
+api_size=$(kb "$(stat -c %s "$data/out")")
+api_gzip=$(kb "$(weigh "$base/api/v1/maps/$map_id" -H 'Accept-Encoding: gzip')")
+features=$(python3 -c "import json; print(len(json.load(open('$data/out'))['features']))")
+out=$(wrk -t2 -c32 -d10s --latency "$base/api/v1/maps/$map_id")
+rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
+p99=$(awk '$1 == "99%" { print $2 }' <<<"$out")
+errors=$(awk '/Non-2xx or 3xx responses:/ { n += $5 } END { print n + 0 }' <<<"$out")
+echo "carte publique des France services : page ${page_time} s (médiane de 7), ${page_size} Ko en brotli ; API GeoJSON ${api_time} s, ${features} points, ${api_size} Ko (${api_gzip} Ko en gzip) ; wrk 32 connexions 10 s : ${rps} requêtes/s, p99 ${p99}, ${errors} erreurs ; mémoire du serveur $(rss) Mo (pic $(rss VmHWM) Mo)"

@@ -297,6 +297,8 @@ async fn only_the_leads_publish_and_twice_is_once(app: TestApp) {
     set_public(&admin, agglopolys, "oui").await.assert_redirect(&format!("{base}#carte-publique"));
     set_public(&admin, agglopolys, "oui").await.assert_redirect(&format!("{base}#carte-publique"));
     admin.get(&base).await.assert_contains("La carte était déjà publique.");
+    let overview = format!("/projets/{}/diagnostic", agglopolys.project_id);
+    admin.get(&overview).await.assert_contains(&format!("<a href=\"{}\">Publique", public(agglopolys)));
     let project = app.client().get(&format!("/projets/{}", agglopolys.project_id)).await;
     project.assert_contains(&format!("href=\"{}\"", public(agglopolys)));
     assert_eq!(project.body.matches("La carte du diagnostic").count(), 1, "one activity entry");

@@ -119,13 +119,18 @@ impl Export {
         ]
     }
 
-    /// A sheet's columns and values, those of a public map only when it is one.
+    /// Whether the export has a column: a public map's has only the public ones.
+    fn has(&self, column: &str) -> bool {
+        !self.public || !PRIVATE_COLUMNS.contains(&column)
+    }
+
+    /// A sheet's columns and values.
     fn record(&self, e: &MapEntry) -> Vec<(&'static str, String)> {
-        COLUMNS.into_iter().zip(self.values(e)).filter(|(c, _)| !self.public || !PRIVATE_COLUMNS.contains(c)).collect()
+        COLUMNS.into_iter().zip(self.values(e)).filter(|(c, _)| self.has(c)).collect()
     }
 
     fn columns(&self) -> Vec<&'static str> {
-        COLUMNS.into_iter().filter(|c| !self.public || !PRIVATE_COLUMNS.contains(c)).collect()
+        COLUMNS.into_iter().filter(|c| self.has(c)).collect()
     }
 
     /// Each sheet's values, in the order of `public_columns` for a public map.

@@ -11,13 +11,13 @@ use serde::Deserialize;
 use super::moderation::moderation_path;
 use super::{may_see, Categories};
 use crate::domain::diagnostic::{Domain, EntryKind, Status, FAMILIES};
-use crate::domain::text::{bounded_text, clean_line};
+use crate::domain::text::{bounded_text, clean_line, de};
 use crate::storage;
 use crate::storage::diagnostic::{self, MapEntry};
 use crate::storage::projects::{self, Project};
 use crate::web::context::PageCtx;
 use crate::web::projects::access::{project_and_access, Access};
-use crate::web::projects::paths::{diagnostic_path, project_path};
+use crate::web::projects::paths::{diagnostic_path, project_path, public_map_path};
 use crate::web::views::{csrf_field, page_with_errors, scroll_table, see_other, unprocessable, Field, FormErrors};
 use crate::web::{AppError, AppState};
 
@@ -34,6 +34,8 @@ struct Overview {
     categories: Categories,
     project_families: Vec<(i64, String)>,
     pending: usize,
+    /// The territories whose map is public.
+    public: Vec<i64>,
 }
 
 async fn load(state: &AppState, ctx: &PageCtx, project_id: i64) -> Result<(Overview, Access), AppError> {
@@ -60,6 +62,7 @@ async fn load(state: &AppState, ctx: &PageCtx, project_id: i64) -> Result<(Overv
                 .collect();
             let pending = if leads { diagnostic::pending_of_project(conn, project.id)?.len() } else { 0 };
             Ok(Overview {
+                public: diagnostic::public_maps(conn, Some(project.id))?.iter().map(|m| m.collectivity_id).collect(),
                 categories: Categories::load(conn, project.id)?,
                 project_families: diagnostic::project_families(conn, project.id)?,
                 project,
@@ -118,6 +121,7 @@ fn overview_page(ctx: &PageCtx, o: &Overview, access: &Access, family: &str, err
                             th scope="col" { "Territoire" }
                             @for kind in EntryKind::ALL { th scope="col" class="num" { (kind.plural()) } }
                             th scope="col" class="num" { "relations" }
+                            th scope="col" { "Carte publique" }
                         } }
                         tbody {
                             @for (c, name) in &visible {
@@ -125,6 +129,7 @@ fn overview_page(ctx: &PageCtx, o: &Overview, access: &Access, family: &str, err
                                     th scope="row" { a href=(diagnostic_path(project_id, *c)) { (name) } }
                                     @for kind in EntryKind::ALL { td class="num" { (count(*c, kind)) } }
                                     td class="num" { (o.relations.iter().filter(|(t, _)| t == c).count()) }
+                                    td { @if o.public.contains(c) { a href=(public_map_path(project_id, *c)) { "Publique" span class="visually-hidden" { " : carte " (de(name)) } } } @else { "Non" } }
                                 }
                             }
                         }
