@@ -553,11 +553,12 @@ pub async fn map(req: HttpRequest, state: Data, id: web::Path<String>) -> HttpRe
         let (public, t, sheets) =
             found.ok_or_else(|| ApiError::not_found(format!("Aucune carte publique n’a l’identifiant {id}.")))?;
         // A FeatureCollection whose foreign members (RFC 7946 § 6.1) say which map it is.
-        let mut body = sheets.feature_collection();
-        if let (Some(object), Value::Object(about)) = (body.as_object_mut(), public_map_json(&public, &t, &sheets)) {
-            object.insert("name".into(), Value::String(format!("Carte {}", crate::domain::text::de(&t.name))));
-            object.extend(about);
+        let mut about = serde_json::Map::new();
+        about.insert("name".into(), Value::String(format!("Carte {}", crate::domain::text::de(&t.name))));
+        if let Value::Object(members) = public_map_json(&public, &t, &sheets) {
+            about.extend(members);
         }
+        let body = sheets.geojson_text(&about)?;
         Ok(Reply::geojson(body, Some(map_modified(&public, &sheets))))
     })
     .await

@@ -161,14 +161,15 @@ pub fn list_reply(
     last_modified: Option<NaiveDateTime>,
 ) -> Reply {
     let next = next.map(|after| format!("{}?limit={}&cursor={}", req.path(), paging.limit, encode_cursor(after)));
-    Reply { body: json!({ "data": data, "next": next }), last_modified, next, media_type: JSON }
+    Reply { body: json!({ "data": data, "next": next }).to_string(), last_modified, next, media_type: JSON }
 }
 
 const JSON: &str = "application/json; charset=utf-8";
 
 /// What an endpoint answers: its body, when what it holds last changed, and the next page's address.
 pub struct Reply {
-    pub body: Value,
+    /// As sent.
+    pub body: String,
     pub last_modified: Option<NaiveDateTime>,
     pub next: Option<String>,
     pub media_type: &'static str,
@@ -176,11 +177,11 @@ pub struct Reply {
 
 impl Reply {
     pub fn item(body: Value, last_modified: Option<NaiveDateTime>) -> Reply {
-        Reply { body, last_modified, next: None, media_type: JSON }
+        Reply { body: body.to_string(), last_modified, next: None, media_type: JSON }
     }
 
-    /// A GeoJSON document (RFC 7946), which GIS tools recognise by its media type.
-    pub fn geojson(body: Value, last_modified: Option<NaiveDateTime>) -> Reply {
+    /// A GeoJSON document (RFC 7946), written already, which GIS tools recognise by its media type.
+    pub fn geojson(body: String, last_modified: Option<NaiveDateTime>) -> Reply {
         Reply { body, last_modified, next: None, media_type: "application/geo+json" }
     }
 }
@@ -220,7 +221,7 @@ where
 }
 
 fn respond(req: &HttpRequest, reply: Reply, quota: Quota) -> HttpResponse {
-    let body = reply.body.to_string();
+    let body = reply.body;
     let digest = Sha256::digest(body.as_bytes());
     let etag = format!("\"{}\"", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>());
     // To the second, as HTTP dates are.

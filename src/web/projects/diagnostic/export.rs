@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use crate::domain::text::spreadsheet_safe;
 use actix_web::{web, HttpRequest, HttpResponse};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Value};
 
 use super::map::colour;
@@ -151,39 +152,39 @@ impl Export {
         self.entries.is_empty()
     }
 
-    /// The sheets as a GeoJSON FeatureCollection: a point geometry (null without coordinates), the other columns as
-    /// properties.
-    pub fn feature_collection(&self) -> Value {
-        let features: Vec<Value> = self
-            .entries
-            .iter()
-            .map(|e| {
-                let properties: serde_json::Map<String, Value> = self
-                    .record(e)
-                    .into_iter()
-                    .filter(|(c, _)| !matches!(*c, "latitude" | "longitude"))
-                    .map(|(c, v)| (c.to_string(), Value::String(v)))
-                    .collect();
-                // simplestyle's colour, which uMap and the interactive map read.
-                let colour = colour(self.categories.rank(e.kind(), &e.category));
-                let mut properties = properties;
-                properties.insert("marker-color".into(), Value::String(colour.into()));
-                let geometry = match e.location() {
-                    Some((lon, lat)) => json!({ "type": "Point", "coordinates": [lon, lat] }),
-                    None => Value::Null,
-                };
-                json!({ "type": "Feature", "properties": properties, "geometry": geometry })
-            })
-            .collect();
-        json!({ "type": "FeatureCollection", "features": features })
+    /// The sheets as a GeoJSON FeatureCollection (a point geometry, null without coordinates; the other columns as
+    /// properties), with `about`'s members beside its features. Written feature by feature, without a JSON tree in
+    /// memory: a national map holds thousands of sheets.
+    pub fn geojson_text(&self, about: &serde_json::Map<String, Value>) -> Result<String, AppError> {
+        let failed = |e: serde_json::Error| AppError::internal(anyhow::anyhow!("GeoJSON : {e}"));
+        let mut out: Vec<u8> = Vec::with_capacity(512 * self.entries.len() + 256);
+        out.extend_from_slice(br#"{"type":"FeatureCollection","#);
+        for (key, value) in about {
+            serde_json::to_writer(&mut out, key).map_err(failed)?;
+            out.push(b':');
+            serde_json::to_writer(&mut out, value).map_err(failed)?;
+            out.push(b',');
+        }
+        out.extend_from_slice(br#""features":["#);
+        for (n, e) in self.entries.iter().enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            // simplestyle's colour, which uMap and the interactive map read.
+            let colour = colour(self.categories.rank(e.kind(), &e.category));
+            let feature = Feature { properties: self.record(e), colour, location: e.location() };
+            serde_json::to_writer(&mut out, &feature).map_err(failed)?;
+        }
+        out.extend_from_slice(b"]}");
+        String::from_utf8(out).map_err(|e| AppError::internal(anyhow::anyhow!("GeoJSON : {e}")))
     }
 
-    pub fn geojson(&self) -> HttpResponse {
-        let body = self.feature_collection().to_string();
-        HttpResponse::Ok()
+    pub fn geojson(&self) -> Result<HttpResponse, AppError> {
+        let body = self.geojson_text(&serde_json::Map::new())?;
+        Ok(HttpResponse::Ok()
             .content_type("application/geo+json")
             .insert_header(("Content-Disposition", format!("attachment; filename=\"{}.geojson\"", self.file_stem)))
-            .body(body)
+            .body(body))
     }
 
     pub fn csv(&self) -> Result<HttpResponse, AppError> {
@@ -256,7 +257,7 @@ pub async fn territory_geojson(
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id) = path.into_inner();
-    Ok(of_territory(&state, &ctx, project_id, collectivity_id, &Filters::from_query(&req)).await?.geojson())
+    of_territory(&state, &ctx, project_id, collectivity_id, &Filters::from_query(&req)).await?.geojson()
 }
 
 pub async fn territory_csv(
@@ -274,7 +275,7 @@ pub async fn project_geojson(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    Ok(of_project(&state, &ctx, path.into_inner()).await?.geojson())
+    of_project(&state, &ctx, path.into_inner()).await?.geojson()
 }
 
 pub async fn project_csv(
@@ -283,4 +284,35 @@ pub async fn project_csv(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     of_project(&state, &ctx, path.into_inner()).await?.csv()
+}
+
+/// A sheet as a GeoJSON Feature.
+struct Feature {
+    properties: Vec<(&'static str, String)>,
+    colour: &'static str,
+    location: Option<(f64, f64)>,
+}
+
+impl Serialize for Feature {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        struct Properties<'a>(&'a Feature);
+        impl Serialize for Properties<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(None)?;
+                // The point is the geometry.
+                for (column, value) in self.0.properties.iter().filter(|(c, _)| !matches!(*c, "latitude" | "longitude"))
+                {
+                    map.serialize_entry(column, value)?;
+                }
+                map.serialize_entry("marker-color", self.0.colour)?;
+                map.end()
+            }
+        }
+        let geometry = self.location.map(|(lon, lat)| json!({ "type": "Point", "coordinates": [lon, lat] }));
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("type", "Feature")?;
+        map.serialize_entry("properties", &Properties(self))?;
+        map.serialize_entry("geometry", &geometry)?;
+        map.end()
+    }
 }

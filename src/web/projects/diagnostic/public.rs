@@ -160,7 +160,7 @@ pub async fn geojson(
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let (project_id, collectivity_id) = path.into_inner();
-    Ok(export(&state, project_id, collectivity_id, Filters::from_query(&req)).await?.geojson())
+    export(&state, project_id, collectivity_id, Filters::from_query(&req)).await?.geojson()
 }
 
 pub async fn csv(
