@@ -768,3 +768,13 @@ pub fn published_entries_of_territory(conn: &mut DbConnection, place: Place) -> 
         .order((map_entries::kind.asc(), map_entries::name.asc(), map_entries::id.asc()))
         .load(conn)
 }
+
+/// How many sheets a territory has published, and when the newest changed: what a list of public maps says of each.
+pub fn published_summary(conn: &mut DbConnection, place: Place) -> QueryResult<(i64, Option<NaiveDateTime>)> {
+    map_entries::table
+        .filter(map_entries::project_id.eq(place.project_id))
+        .filter(map_entries::collectivity_id.eq(place.collectivity_id))
+        .filter(map_entries::status.eq(Status::Published.code()))
+        .select((diesel::dsl::count_star(), diesel::dsl::max(map_entries::updated_at)))
+        .first(conn)
+}

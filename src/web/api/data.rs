@@ -499,23 +499,28 @@ pub async fn restitutions_list(req: HttpRequest, state: Data, query: Query) -> H
 
 // --- Public diagnostic maps ----------------------------------------------------------------------------------
 
-/// A public map as its list tells it, and where its GeoJSON is.
-fn public_map_json(public: &diagnostic::PublicMap, t: &Territory, sheets: &Export) -> Value {
+/// A public map as its list tells it — how many sheets, when the newest changed — and where its GeoJSON is.
+fn public_map_json(
+    public: &diagnostic::PublicMap,
+    t: &Territory,
+    sheets: usize,
+    updated: Option<NaiveDateTime>,
+) -> Value {
     json!({
         "id": public.id,
         "project_id": public.project_id,
         "territory": territory(t),
         "published_at": date(public.published_at),
-        "sheets": sheets.len(),
-        "updated_at": sheets.last_modified().map(date),
+        "sheets": sheets,
+        "updated_at": updated.map(date),
         "url": public_map_path(public.project_id, public.collectivity_id),
         "geojson": format!("{BASE}/maps/{}", public.id),
     })
 }
 
 /// When a public map last changed: its publication or its newest sheet.
-fn map_modified(public: &diagnostic::PublicMap, sheets: &Export) -> NaiveDateTime {
-    sheets.last_modified().map_or(public.published_at, |at| at.max(public.published_at))
+fn map_modified(public: &diagnostic::PublicMap, updated: Option<NaiveDateTime>) -> NaiveDateTime {
+    updated.map_or(public.published_at, |at| at.max(public.published_at))
 }
 
 pub async fn maps_list(req: HttpRequest, state: Data, query: Query) -> HttpResponse {
@@ -527,9 +532,9 @@ pub async fn maps_list(req: HttpRequest, state: Data, query: Query) -> HttpRespo
                 let mut items = Vec::new();
                 let mut modified = None;
                 for (public, t) in &page {
-                    let sheets = Export::of_public_map(conn, public.place(), &t.name, &Filters::default())?;
-                    modified = modified.max(Some(map_modified(public, &sheets)));
-                    items.push(public_map_json(public, t, &sheets));
+                    let (sheets, updated) = diagnostic::published_summary(conn, public.place())?;
+                    modified = modified.max(Some(map_modified(public, updated)));
+                    items.push(public_map_json(public, t, sheets as usize, updated));
                 }
                 Ok((items, next, modified))
             })
@@ -555,11 +560,12 @@ pub async fn map(req: HttpRequest, state: Data, id: web::Path<String>) -> HttpRe
         // A FeatureCollection whose foreign members (RFC 7946 § 6.1) say which map it is.
         let mut about = serde_json::Map::new();
         about.insert("name".into(), Value::String(format!("Carte {}", crate::domain::text::de(&t.name))));
-        if let Value::Object(members) = public_map_json(&public, &t, &sheets) {
+        let updated = sheets.last_modified();
+        if let Value::Object(members) = public_map_json(&public, &t, sheets.len(), updated) {
             about.extend(members);
         }
         let body = sheets.geojson_text(&about)?;
-        Ok(Reply::geojson(body, Some(map_modified(&public, &sheets))))
+        Ok(Reply::geojson(body, Some(map_modified(&public, updated))))
     })
     .await
 }
