@@ -1,5 +1,6 @@
 //! Finding collectivities among all territories, a territory's page, and inviting its members.
 
+use super::projects::paths::{project_path, public_map_path, public_plan_path, public_restitution_path};
 use super::projects::perimeter::{communes_of_territory, perimeter_section, Perimeter};
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
@@ -169,6 +170,45 @@ struct TerritoryView {
     /// What the visitor may do here.
     can_see_members: bool,
     can_invite: bool,
+    /// The shared projects it takes part in or observes, with what it made public there.
+    projects: Vec<Participation>,
+}
+
+/// A shared project a collectivity takes part in or observes, and its public work there: its diagnostic's map, its
+/// adopted plan, its restitution to inhabitants, once each is public.
+struct Participation {
+    project: crate::storage::projects::Project,
+    collectivity_id: i64,
+    participant: bool,
+    public_map: bool,
+    adopted_plan: bool,
+    restitution: bool,
+}
+
+fn participations(conn: &mut DbConnection, collectivity_id: i64) -> Result<Vec<Participation>, AppError> {
+    use crate::domain::project::Standing;
+    use crate::storage::diagnostic::Place;
+    let enrolments = crate::storage::projects::enrolments_of_collectivity(conn, collectivity_id)?;
+    let plans = crate::storage::plans::places_with_adopted_plan(conn)?;
+    let restitutions = crate::storage::restitutions::published(conn)?;
+    let mut projects = Vec::new();
+    for (enrolment, project) in enrolments {
+        let participant = enrolment.standing() == Standing::Participant;
+        if !participant && enrolment.standing() != Standing::Observer {
+            continue;
+        }
+        let place = Place { project_id: project.id, collectivity_id };
+        projects.push(Participation {
+            public_map: participant && crate::storage::diagnostic::public_map(conn, place)?.is_some(),
+            adopted_plan: participant && plans.iter().any(|(_, p)| *p == place),
+            restitution: participant
+                && restitutions.iter().any(|r| r.project_id == project.id && r.collectivity_id == collectivity_id),
+            participant,
+            project,
+            collectivity_id,
+        });
+    }
+    Ok(projects)
 }
 
 fn parse_kind(kind: &str) -> Result<TerritoryKind, AppError> {
@@ -216,7 +256,12 @@ fn load_view(
         ),
         _ => (Vec::new(), (Vec::new(), 0)),
     };
+    let projects = match &collectivity {
+        Some(c) => participations(conn, c.id)?,
+        None => Vec::new(),
+    };
     Ok(TerritoryView {
+        projects,
         territory,
         departement,
         region,
@@ -266,6 +311,27 @@ fn territory_page(ctx: &PageCtx, view: &TerritoryView, form: &InviteForm, errors
                     @match &view.collectivity {
                         Some(c) => { "Oui, depuis le " (date_fr(c.created_at)) }
                         None => { "Pas encore" }
+                    }
+                }
+            }
+            @if !view.projects.is_empty() {
+                section aria-labelledby="projets" {
+                    h2 id="projets" { "Dans les projets partagés" }
+                    ul {
+                        @for p in &view.projects {
+                            li {
+                                a href=(project_path(p.project.id)) { (p.project.title) }
+                                " — " @if p.participant { "participante" } @else { "observatrice" }
+                                @if p.public_map || p.adopted_plan || p.restitution {
+                                    " : "
+                                    @if p.public_map { a href=(public_map_path(p.project.id, p.collectivity_id)) { "la carte du diagnostic" } }
+                                    @if p.public_map && (p.adopted_plan || p.restitution) { " · " }
+                                    @if p.adopted_plan { a href=(public_plan_path(p.project.id, p.collectivity_id)) { "la feuille de route" } }
+                                    @if p.adopted_plan && p.restitution { " · " }
+                                    @if p.restitution { a href=(public_restitution_path(p.project.id, p.collectivity_id)) { "la restitution aux habitants" } }
+                                }
+                            }
+                        }
                     }
                 }
             }

@@ -293,6 +293,14 @@ async fn only_the_leads_publish_and_twice_is_once(app: TestApp) {
     referent.get(&base).await.assert_contains("La carte n’est pas publique").assert_lacks("Rendre la carte publique");
     set_public(&referent, agglopolys, "oui").await.assert_status(403);
     app.client().get(&public(agglopolys)).await.assert_status(404);
+    // Agglopolys's page says the projects it takes part in, and links its map once it is public.
+    let territory = "/territoires/epci/200030385";
+    app.client()
+        .get(territory)
+        .await
+        .assert_contains("Dans les projets partagés")
+        .assert_contains("— participante")
+        .assert_lacks("la carte du diagnostic");
     // The agency publishes; a double click publishes once, tells it, and the project's activity says it once.
     set_public(&admin, agglopolys, "oui").await.assert_redirect(&format!("{base}#carte-publique"));
     set_public(&admin, agglopolys, "oui").await.assert_redirect(&format!("{base}#carte-publique"));
@@ -302,6 +310,10 @@ async fn only_the_leads_publish_and_twice_is_once(app: TestApp) {
     let project = app.client().get(&format!("/projets/{}", agglopolys.project_id)).await;
     project.assert_contains(&format!("href=\"{}\"", public(agglopolys)));
     assert_eq!(project.body.matches("La carte du diagnostic").count(), 1, "one activity entry");
+    app.client()
+        .get(territory)
+        .await
+        .assert_contains(&format!("<a href=\"{}\">la carte du diagnostic</a>", public(agglopolys)));
     // A map without a sheet is public and says so.
     app.client()
         .get(&public(agglopolys))
