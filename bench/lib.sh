@@ -35,3 +35,18 @@ open_session() {
   csrf=$(token /compte)
   cookie="encommun=$(awk '$6 == "encommun" { print $7 }' "$jar")"
 }
+
+# Every French territory, then 300 open themes and 20,000 positions of real communes (bench/seed_themes.rs, through
+# the web's storage functions) on the demo; sets `seed` (what the seeding printed) and leaves the server started.
+seed_themes() {
+  local territories="$root/../shared/data/territories"
+  [ -f "$territories/communes-2026.csv" ] || { echo "fichiers officiels absents : $territories" >&2; exit 1; }
+  (cd "$root" && cargo build --release --locked --quiet --example seed_themes)
+  "$bin" import-territories "$territories"/regions.json "$territories"/departements.json \
+    "$territories"/epci-2026.json "$territories"/communes-2026.csv >/dev/null 2>&1
+  start_server
+  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+  seed=$("${CARGO_TARGET_DIR:-$root/target}/release/examples/seed_themes" "$data/encommun.sqlite3")
+  start_server
+  sleep 1
+}

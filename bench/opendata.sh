@@ -6,19 +6,9 @@
 set -euo pipefail
 rounds="${ROUNDS:-10}"
 port="${PORT:-18087}"
-territories="$(cd "$(dirname "$0")/.." && pwd)/../shared/data/territories"
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
-[ -f "$territories/communes-2026.csv" ] || { echo "fichiers officiels absents : $territories" >&2; exit 1; }
-(cd "$root" && cargo build --release --locked --quiet --example seed_themes)
-
-"$bin" import-territories "$territories"/regions.json "$territories"/departements.json \
-  "$territories"/epci-2026.json "$territories"/communes-2026.csv >/dev/null 2>&1
-start_server
-kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
-seed=$("${CARGO_TARGET_DIR:-$root/target}/release/examples/seed_themes" "$data/encommun.sqlite3")
-start_server
-sleep 1
+seed_themes
 echo "Préparation : $seed"
 echo "Mémoire au repos : $(rss) Mo"
 echo
@@ -32,7 +22,7 @@ echo
 records() { python3 -c 'import csv, sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline=""))) - 1)' "$1"; }
 echo "| fichier | durée (s) | enregistrements | taille (ko) |"
 echo "|---|---:|---:|---:|"
-for file in themes positionnements projets actions_adoptees indicateurs restitutions retours_experience annuaire inspiration; do
+for file in themes positionnements projets actions_adoptees indicateurs restitutions retours_experience annuaire inspiration cartes_publiques; do
   seconds=$(curl -fs -o "$data/$file.csv" -w '%{time_total}' "$base/donnees-ouvertes/$file.csv")
   echo "| $file.csv | $seconds | $(records "$data/$file.csv") | $(du -k "$data/$file.csv" | cut -f1) |"
 done

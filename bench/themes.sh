@@ -6,19 +6,9 @@ set -euo pipefail
 duration="${DURATION:-10}"
 connections="${CONNECTIONS:-32}"
 port="${PORT:-18081}"
-territories="$(cd "$(dirname "$0")/.." && pwd)/../shared/data/territories"
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
-[ -f "$territories/communes-2026.csv" ] || { echo "fichiers officiels absents : $territories" >&2; exit 1; }
-(cd "$root" && cargo build --release --locked --quiet --example seed_themes)
-
-"$bin" import-territories "$territories"/regions.json "$territories"/departements.json \
-  "$territories"/epci-2026.json "$territories"/communes-2026.csv >/dev/null 2>&1
-start_server
-kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
-seed=$("${CARGO_TARGET_DIR:-$root/target}/release/examples/seed_themes" "$data/encommun.sqlite3")
-start_server
-sleep 1
+seed_themes
 idle_rss=$(rss)
 
 # The referent of Agglopolys positions it on the most popular theme, alternating engagements: each request is a

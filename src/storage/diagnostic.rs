@@ -9,13 +9,17 @@ use diesel::prelude::*;
 
 use super::activity::{record_activity, NewActivity};
 use super::boundaries::Placement;
-use super::schema::{actor_families, map_entries, map_relations, map_sources, public_maps, source_mentions};
-use super::territories::PlaceNames;
+use super::schema::{
+    actor_families, collectivities, enrolments, map_entries, map_relations, map_sources, public_maps, source_mentions,
+    territories,
+};
+use super::territories::{PlaceNames, Territory};
 use super::{insert_once, now, DbConnection, DbError};
 use crate::domain::activity::ActivityKind;
 use crate::domain::diagnostic::{
     Domain, EntryKind, NewEntry, NewRelation, NewSource, RelationKind, SourceKind, Status,
 };
+use crate::domain::project::{EnrolmentRole, EnrolmentStatus};
 use crate::domain::text::de;
 
 #[derive(Debug, Clone, Queryable)]
@@ -738,43 +742,63 @@ pub fn withdraw_map(conn: &mut DbConnection, place: Place) -> QueryResult<bool> 
     Ok(removed == 1)
 }
 
-pub fn public_map(conn: &mut DbConnection, place: Place) -> QueryResult<Option<PublicMap>> {
-    public_maps::table
-        .filter(public_maps::project_id.eq(place.project_id))
-        .filter(public_maps::collectivity_id.eq(place.collectivity_id))
-        .first(conn)
-        .optional()
+/// Which public maps to read.
+#[derive(Debug, Clone, Copy)]
+pub enum PublicMaps {
+    All,
+    OfProject(i64),
+    OfCollectivity(i64),
+    Id(i64),
+    At(Place),
 }
 
-pub fn find_public_map(conn: &mut DbConnection, id: i64) -> QueryResult<Option<PublicMap>> {
-    public_maps::table.find(id).first(conn).optional()
-}
-
-/// Every public map (of a project, or of all), first published first; callers keep those of active participants.
-pub fn public_maps(conn: &mut DbConnection, project_id: Option<i64>) -> QueryResult<Vec<PublicMap>> {
-    let mut query = public_maps::table.into_boxed();
-    if let Some(id) = project_id {
-        query = query.filter(public_maps::project_id.eq(id));
-    }
+/// The public maps whose territory still participates in its project (one that left keeps its row, shown nowhere),
+/// each with that territory, first published first — one query, whatever their number.
+pub fn public_maps(conn: &mut DbConnection, which: PublicMaps) -> QueryResult<Vec<(PublicMap, Territory)>> {
+    let mut query = public_maps::table
+        .inner_join(
+            enrolments::table.on(enrolments::project_id
+                .eq(public_maps::project_id)
+                .and(enrolments::collectivity_id.eq(public_maps::collectivity_id))),
+        )
+        .inner_join(collectivities::table.on(collectivities::id.eq(public_maps::collectivity_id)))
+        .inner_join(territories::table.on(territories::id.eq(collectivities::territory_id)))
+        .filter(enrolments::role.eq(EnrolmentRole::Participant.code()))
+        .filter(enrolments::status.eq(EnrolmentStatus::Active.code()))
+        .select((public_maps::all_columns, territories::all_columns))
+        .into_boxed();
+    query = match which {
+        PublicMaps::All => query,
+        PublicMaps::OfProject(id) => query.filter(public_maps::project_id.eq(id)),
+        PublicMaps::OfCollectivity(id) => query.filter(public_maps::collectivity_id.eq(id)),
+        PublicMaps::Id(id) => query.filter(public_maps::id.eq(id)),
+        PublicMaps::At(place) => query
+            .filter(public_maps::project_id.eq(place.project_id))
+            .filter(public_maps::collectivity_id.eq(place.collectivity_id)),
+    };
     query.order(public_maps::id.asc()).load(conn)
+}
+
+/// The one public map `which` names, if it is public.
+pub fn public_map(conn: &mut DbConnection, which: PublicMaps) -> QueryResult<Option<(PublicMap, Territory)>> {
+    Ok(public_maps(conn, which)?.into_iter().next())
 }
 
 /// The published sheets of a territory, by kind and name: what its public map shows.
 pub fn published_entries_of_territory(conn: &mut DbConnection, place: Place) -> QueryResult<Vec<MapEntry>> {
-    map_entries::table
-        .filter(map_entries::project_id.eq(place.project_id))
-        .filter(map_entries::collectivity_id.eq(place.collectivity_id))
-        .filter(map_entries::status.eq(Status::Published.code()))
-        .order((map_entries::kind.asc(), map_entries::name.asc(), map_entries::id.asc()))
-        .load(conn)
+    published_of(place).order((map_entries::kind.asc(), map_entries::name.asc(), map_entries::id.asc())).load(conn)
 }
 
 /// How many sheets a territory has published, and when the newest changed: what a list of public maps says of each.
 pub fn published_summary(conn: &mut DbConnection, place: Place) -> QueryResult<(i64, Option<NaiveDateTime>)> {
+    published_of(place).select((diesel::dsl::count_star(), diesel::dsl::max(map_entries::updated_at))).first(conn)
+}
+
+/// A territory's published sheets, as a query to read or count.
+fn published_of(place: Place) -> map_entries::BoxedQuery<'static, super::MultiBackend> {
     map_entries::table
         .filter(map_entries::project_id.eq(place.project_id))
         .filter(map_entries::collectivity_id.eq(place.collectivity_id))
         .filter(map_entries::status.eq(Status::Published.code()))
-        .select((diesel::dsl::count_star(), diesel::dsl::max(map_entries::updated_at)))
-        .first(conn)
+        .into_boxed()
 }

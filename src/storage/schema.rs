@@ -1585,3 +1585,6 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(public_maps, map_entries);
+diesel::allow_tables_to_appear_in_same_query!(public_maps, enrolments);
+diesel::allow_tables_to_appear_in_same_query!(public_maps, collectivities);
+diesel::allow_tables_to_appear_in_same_query!(public_maps, territories);

@@ -187,10 +187,9 @@ struct Participation {
 
 fn participations(conn: &mut DbConnection, collectivity_id: i64) -> Result<Vec<Participation>, AppError> {
     use crate::domain::project::Standing;
-    use crate::storage::diagnostic::Place;
+    use crate::storage::diagnostic::{self, Place};
     let enrolments = crate::storage::projects::enrolments_of_collectivity(conn, collectivity_id)?;
-    let plans = crate::storage::plans::places_with_adopted_plan(conn)?;
-    let restitutions = crate::storage::restitutions::published(conn)?;
+    let maps = diagnostic::public_maps(conn, diagnostic::PublicMaps::OfCollectivity(collectivity_id))?;
     let mut projects = Vec::new();
     for (enrolment, project) in enrolments {
         let participant = enrolment.standing() == Standing::Participant;
@@ -198,15 +197,17 @@ fn participations(conn: &mut DbConnection, collectivity_id: i64) -> Result<Vec<P
             continue;
         }
         let place = Place { project_id: project.id, collectivity_id };
-        projects.push(Participation {
-            public_map: participant && crate::storage::diagnostic::public_map(conn, place)?.is_some(),
-            adopted_plan: participant && plans.iter().any(|(_, p)| *p == place),
-            restitution: participant
-                && restitutions.iter().any(|r| r.project_id == project.id && r.collectivity_id == collectivity_id),
-            participant,
-            project,
-            collectivity_id,
-        });
+        // Only a participant has a map, a plan or a restitution of its own.
+        let (public_map, adopted_plan, restitution) = if participant {
+            (
+                maps.iter().any(|(public, _)| public.project_id == project.id),
+                crate::storage::plans::has_adopted_version(conn, place)?,
+                crate::storage::restitutions::find_restitution(conn, place)?.is_some_and(|r| r.published_at.is_some()),
+            )
+        } else {
+            (false, false, false)
+        };
+        projects.push(Participation { public_map, adopted_plan, restitution, participant, project, collectivity_id });
     }
     Ok(projects)
 }

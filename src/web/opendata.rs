@@ -17,8 +17,9 @@ use super::views::{page, scroll_table};
 use super::{AppError, AppState};
 use crate::domain::resources::{EntryStatus, Freshness};
 use crate::storage::collectivities::territory_of_collectivity;
+use crate::storage::diagnostic::{public_maps, PublicMaps};
 use crate::storage::{directory, inspiration, plans, projects, reports, restitutions, themes, DbConnection};
-use crate::web::projects::diagnostic::{self, export::Export, Filters};
+use crate::web::projects::diagnostic::{export::Export, Filters};
 
 const PATH: &str = "/donnees-ouvertes";
 pub const ZIP: &str = "encommun-donnees-ouvertes.zip";
@@ -472,7 +473,7 @@ fn rows(conn: &mut DbConnection, dataset: &Dataset) -> Result<Vec<Vec<String>>, 
             }
         }
         "cartes_publiques.csv" => {
-            for (public, territory) in diagnostic::public::every(conn, None)? {
+            for (public, territory) in public_maps(conn, PublicMaps::All)? {
                 let sheets = Export::of_public_map(conn, public.place(), &territory.name, &Filters::default())?;
                 for values in sheets.rows() {
                     let mut row = vec![public.project_id.to_string(), territory.code.clone()];

@@ -2297,10 +2297,11 @@ fn prepare(app: &TestApp) -> Vec<(&'static str, String)> {
         let place = encommun::storage::diagnostic::Place { project_id: project.id, collectivity_id: chatellerault.id };
         let public_map = write_transaction(conn, |conn| {
             encommun::storage::diagnostic::publish_map(conn, place, admin.id, "CA Grand Châtellerault")?;
-            encommun::storage::diagnostic::public_map(conn, place)
+            encommun::storage::diagnostic::public_map(conn, encommun::storage::diagnostic::PublicMaps::At(place))
         })
         .unwrap()
         .unwrap()
+        .0
         .id;
         write_transaction(conn, |conn| {
             encommun::storage::codesign::set_idea_link(conn, place, Some("jeton-des-idees"), admin.id)

@@ -14,13 +14,13 @@ use super::{answer, list_reply, ApiError, ListQuery, Paging, Reply, BASE};
 use crate::domain::inspiration::Link;
 use crate::domain::resources::{EntryStatus, Freshness};
 use crate::storage::collectivities::territory_of_collectivity;
-use crate::storage::diagnostic::{self, Place};
+use crate::storage::diagnostic::{self, Place, PublicMaps};
 use crate::storage::plans::{self, AdoptedPlan};
 use crate::storage::projects::{self, Project};
 use crate::storage::territories::Territory;
 use crate::storage::{directory, events, inspiration, posts, reports, restitutions, themes, DbConnection};
 use crate::web::projects::diagnostic::export::Export;
-use crate::web::projects::diagnostic::{public, Filters};
+use crate::web::projects::diagnostic::Filters;
 use crate::web::projects::paths::public_map_path;
 use crate::web::AppState;
 
@@ -528,7 +528,7 @@ pub async fn maps_list(req: HttpRequest, state: Data, query: Query) -> HttpRespo
         let paging = Paging::of(&query)?;
         let (items, next, modified) = state
             .db(move |conn| {
-                let (page, next) = paging.page(public::every(conn, None)?, |(p, _)| p.id);
+                let (page, next) = paging.page(diagnostic::public_maps(conn, PublicMaps::All)?, |(p, _)| p.id);
                 let mut items = Vec::new();
                 let mut modified = None;
                 for (public, t) in &page {
@@ -549,8 +549,7 @@ pub async fn map(req: HttpRequest, state: Data, id: web::Path<String>) -> HttpRe
         let id = id_of(&id)?;
         let found = state
             .db(move |conn| {
-                let Some(row) = diagnostic::find_public_map(conn, id)? else { return Ok(None) };
-                let Some((public, t)) = public::find(conn, row.place())? else { return Ok(None) };
+                let Some((public, t)) = diagnostic::public_map(conn, PublicMaps::Id(id))? else { return Ok(None) };
                 let sheets = Export::of_public_map(conn, public.place(), &t.name, &Filters::default())?;
                 Ok(Some((public, t, sheets)))
             })

@@ -165,7 +165,7 @@ fn load_view(conn: &mut DbConnection, project: Project, access: &Access) -> Resu
         lessons: storage::capitalisation::visible_lessons(conn, project.id, capitalisation::reader_of(access))?.len(),
         deliverable: storage::deliverables::find_deliverable(conn, project.id)?,
         programme: projects::opened_from(conn, &project)?,
-        public_maps: diagnostic::public::every(conn, Some(project.id))?,
+        public_maps: storage::diagnostic::public_maps(conn, storage::diagnostic::PublicMaps::OfProject(project.id))?,
         groups: inquiry::groups_of_project(conn, project.id, &enrolments)?,
         enrolments,
         history: projects::phase_history(conn, project.id)?,

@@ -325,4 +325,24 @@ async fn only_the_leads_publish_and_twice_is_once(app: TestApp) {
     set_public(&admin, agglopolys, "non").await.assert_status(303);
     set_public(&admin, agglopolys, "non").await.assert_status(303);
     admin.get(&base).await.assert_contains("La carte n’était pas publique.");
+    // Public again, then Agglopolys leaves the project: its map is shown nowhere, though its row stays.
+    set_public(&admin, agglopolys, "oui").await.assert_status(303);
+    app.client().get(&public(agglopolys)).await.assert_status(200);
+    with_conn(&app, |conn| {
+        let referent = encommun::storage::users::find_user_by_email(conn, REFERENT).unwrap().unwrap();
+        encommun::storage::write_transaction(conn, |conn| {
+            encommun::storage::projects::withdraw(
+                conn,
+                agglopolys.project_id,
+                agglopolys.collectivity_id,
+                referent.id,
+                encommun::domain::project::Withdrawal::GiveUpSeat,
+                "CA de Blois",
+            )
+        })
+        .unwrap();
+    });
+    app.client().get(&public(agglopolys)).await.assert_status(404);
+    assert_eq!(json(&app.client().get("/api/v1/maps").await.body)["data"], serde_json::json!([]));
+    app.client().get(territory).await.assert_lacks("la carte du diagnostic");
 }

@@ -29,7 +29,7 @@ use crate::domain::diagnostic::{project_family_code, Domain, EntryKind, Status, 
 use crate::domain::text::de;
 use crate::storage::codesign;
 use crate::storage::collectivities::territory_of_collectivity;
-use crate::storage::diagnostic::{self, Author, MapEntry, MapRelation, MapSource, Place, PublicMap};
+use crate::storage::diagnostic::{self, Author, MapEntry, MapRelation, MapSource, Place, PublicMap, PublicMaps};
 use crate::storage::projects::{self, Project};
 use crate::storage::territories::{PlaceNames, Territory};
 use crate::storage::DbConnection;
@@ -203,7 +203,7 @@ pub fn load_diagnostic(
         sources: diagnostic::sources_of_territory(conn, place)?,
         mentions: diagnostic::mentions_of_territory(conn, place)?,
         inspirations: codesign::inspirations(conn, place)?,
-        public_map: diagnostic::public_map(conn, place)?,
+        public_map: diagnostic::public_map(conn, PublicMaps::At(place))?.map(|(public, _)| public),
         entries,
         project,
         place,

@@ -62,7 +62,10 @@ async fn load(state: &AppState, ctx: &PageCtx, project_id: i64) -> Result<(Overv
                 .collect();
             let pending = if leads { diagnostic::pending_of_project(conn, project.id)?.len() } else { 0 };
             Ok(Overview {
-                public: diagnostic::public_maps(conn, Some(project.id))?.iter().map(|m| m.collectivity_id).collect(),
+                public: diagnostic::public_maps(conn, diagnostic::PublicMaps::OfProject(project.id))?
+                    .iter()
+                    .map(|(public, _)| public.collectivity_id)
+                    .collect(),
                 categories: Categories::load(conn, project.id)?,
                 project_families: diagnostic::project_families(conn, project.id)?,
                 project,

@@ -14,7 +14,7 @@ use super::export::Export;
 use super::sheets::{identity_facts, sheet_picture};
 use super::{map, territory_of_participant, with_map_tiles, Categories, Diagnostic, Filters};
 use crate::domain::text::de;
-use crate::storage::diagnostic::{self, Place, PublicMap};
+use crate::storage::diagnostic::{self, Place, PublicMap, PublicMaps};
 use crate::storage::projects::{self, Project};
 use crate::storage::territories::Territory;
 use crate::storage::{self as store, DbConnection};
@@ -25,30 +25,9 @@ use crate::web::projects::perimeter::Perimeter;
 use crate::web::views::{csrf_field, date_fr, page, see_other};
 use crate::web::{AppError, AppState};
 
-/// A place's public map and its territory, when the map is public and the territory still participates.
-pub fn find(conn: &mut DbConnection, place: Place) -> Result<Option<(PublicMap, Territory)>, AppError> {
-    let Some(public) = diagnostic::public_map(conn, place)? else { return Ok(None) };
-    match territory_of_participant(conn, place.project_id, place.collectivity_id) {
-        Ok(territory) => Ok(Some((public, territory))),
-        Err(AppError::NotFound) => Ok(None),
-        Err(other) => Err(other),
-    }
-}
-
-/// Every public map of a territory that still participates, of a project or of all, first published first.
-pub fn every(conn: &mut DbConnection, project_id: Option<i64>) -> Result<Vec<(PublicMap, Territory)>, AppError> {
-    let mut maps = Vec::new();
-    for public in diagnostic::public_maps(conn, project_id)? {
-        if let Some(found) = find(conn, public.place())? {
-            maps.push(found);
-        }
-    }
-    Ok(maps)
-}
-
 /// What a public page shows: the published sheets and what names them; no relation, source, mention or idea.
 fn load(conn: &mut DbConnection, place: Place) -> Result<Diagnostic, AppError> {
-    let (public, territory) = find(conn, place)?.ok_or(AppError::NotFound)?;
+    let (public, territory) = diagnostic::public_map(conn, PublicMaps::At(place))?.ok_or(AppError::NotFound)?;
     let project = projects::find_project(conn, place.project_id)?.ok_or(AppError::NotFound)?;
     let entries = diagnostic::published_entries_of_territory(conn, place)?;
     Ok(Diagnostic {
@@ -148,7 +127,7 @@ async fn export(state: &AppState, project_id: i64, collectivity_id: i64, filters
     state
         .db(move |conn| {
             let place = Place { project_id, collectivity_id };
-            let (_, territory) = find(conn, place)?.ok_or(AppError::NotFound)?;
+            let (_, territory) = diagnostic::public_map(conn, PublicMaps::At(place))?.ok_or(AppError::NotFound)?;
             Export::of_public_map(conn, place, &territory.name, &filters)
         })
         .await
